@@ -1,0 +1,290 @@
+package embedis
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/embedis/embedis/internal/number"
+)
+
+// The command table is the one registry of Redis commands: name, arity,
+// flags and key positions, and the handler that parses the arguments, calls
+// the command's Tx method and writes its reply. The server, Store.Do and the
+// replay of the write-effect stream all go through it; arity errors and
+// (later) MULTI queueing and COMMAND INFO are derived from it.
+
+// ReplyWriter receives a command's reply as RESP values. The server writes
+// them as RESP2 or RESP3; Store.Do turns them into Go values.
+type ReplyWriter interface {
+	WriteStatus(s string)
+	// WriteError writes err's text; an *Error's text is Redis's own.
+	WriteError(err error)
+	WriteInt(n int64)
+	WriteBulk(s string)
+	// WriteNull writes the null bulk string (RESP2 $-1, RESP3 _).
+	WriteNull()
+	// WriteNullArray writes the null array (RESP2 *-1, RESP3 _).
+	WriteNullArray()
+	WriteArrayLen(n int)
+}
+
+// Command describes one command of the table. Arity follows Redis: positive
+// means exactly that many arguments, negative at least -Arity, both counting
+// the command name.
+type Command struct {
+	Name     string // lower case
+	Arity    int
+	Flags    []string // Redis's command flags: "write", "readonly", "fast", …
+	FirstKey int      // position of the first key argument; 0 if none
+	LastKey  int      // position of the last key; -1 for the last argument
+	KeyStep  int
+
+	run func(tx *Tx, args []string, w ReplyWriter)
+}
+
+// IsWrite reports whether the command may change data.
+func (c *Command) IsWrite() bool {
+	for _, f := range c.Flags {
+		if f == "write" {
+			return true
+		}
+	}
+	return false
+}
+
+var commandTable = map[string]*Command{}
+
+func register(cmds ...*Command) {
+	for _, c := range cmds {
+		commandTable[c.Name] = c
+	}
+}
+
+// LookupCommand returns the table entry of the named command (any case), or
+// nil if embedis does not implement it.
+func LookupCommand(name string) *Command {
+	if c, ok := commandTable[name]; ok {
+		return c
+	}
+	return commandTable[strings.ToLower(name)]
+}
+
+// Commands returns every command of the table.
+func Commands() []*Command {
+	out := make([]*Command, 0, len(commandTable))
+	for _, c := range commandTable {
+		out = append(out, c)
+	}
+	return out
+}
+
+// UnknownCommandError returns Redis's error for an unknown command.
+func UnknownCommandError(args []string) error {
+	var b strings.Builder
+	name := ""
+	if len(args) > 0 {
+		name = args[0]
+	}
+	b.WriteString("ERR unknown command '")
+	b.WriteString(truncate(name, 128))
+	b.WriteString("', with args beginning with: ")
+	for _, a := range args[min(1, len(args)):] {
+		if b.Len() >= 128 {
+			break
+		}
+		b.WriteString("'")
+		b.WriteString(truncate(a, 128-b.Len()))
+		b.WriteString("' ")
+	}
+	return ErrUnknownCommand.forCommand(b.String())
+}
+
+// ErrUnknownCommand: a command embedis does not implement.
+var ErrUnknownCommand = newError("ERR unknown command")
+
+func truncate(s string, n int) string {
+	if n < 0 {
+		n = 0
+	}
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// Do runs one command given as Redis arguments (args[0] is the command name)
+// and writes its reply to w. It checks the name and the arity.
+func (tx *Tx) Do(w ReplyWriter, args ...string) {
+	if len(args) == 0 {
+		w.WriteError(UnknownCommandError(args))
+		return
+	}
+	c := LookupCommand(args[0])
+	if c == nil {
+		w.WriteError(UnknownCommandError(args))
+		return
+	}
+	if (c.Arity > 0 && len(args) != c.Arity) || (c.Arity < 0 && len(args) < -c.Arity) {
+		w.WriteError(arityError(c.Name))
+		return
+	}
+	c.run(tx, args, w)
+}
+
+// Do runs one command given as Redis arguments, as go-redis's Do does, and
+// returns its reply as Go values: string for bulk and status replies, int64
+// for integers, []any for arrays, nil for null replies; a Redis error reply
+// is returned as the error (an *Error). ErrNotFound is never returned: a null
+// reply is a nil value.
+func (s *Store) Do(ctx context.Context, args ...string) (any, error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer s.end(tx)
+	var r valueReply
+	tx.Do(&r, args...)
+	return r.result()
+}
+
+// Apply replays units of the write-effect stream (see Options.OnEffects) in
+// one turn of the owner role. Like Redis loading its append-only file, it
+// stores deadlines without acting on them while it runs (a key whose deadline
+// passed while the stream was recorded was deleted by a DEL in the stream),
+// so each unit has the effect it had when it was recorded; keys whose
+// deadline has passed since are removed after it returns. It stops at the
+// first command that fails and returns its error, naming the command.
+func (s *Store) Apply(ctx context.Context, units ...[][]string) error {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.end(tx)
+	tx.loading = true
+	for _, unit := range units {
+		for _, args := range unit {
+			var r valueReply
+			tx.Do(&r, args...)
+			if _, err := r.result(); err != nil {
+				return fmt.Errorf("embedis: apply %q: %w", args, err)
+			}
+		}
+	}
+	return nil
+}
+
+// valueReply builds Go values from a reply.
+type valueReply struct {
+	stack []*[]any // open arrays
+	want  []int    // elements still expected by each open array
+	top   any
+	err   error
+	done  bool
+}
+
+func (r *valueReply) put(v any) {
+	if len(r.stack) == 0 {
+		r.top = v
+		r.done = true
+		return
+	}
+	i := len(r.stack) - 1
+	*r.stack[i] = append(*r.stack[i], v)
+	r.want[i]--
+	for len(r.stack) > 0 && r.want[len(r.want)-1] == 0 {
+		arr := *r.stack[len(r.stack)-1]
+		r.stack = r.stack[:len(r.stack)-1]
+		r.want = r.want[:len(r.want)-1]
+		r.put(arr)
+	}
+}
+
+func (r *valueReply) WriteStatus(s string) { r.put(s) }
+func (r *valueReply) WriteError(err error) {
+	if len(r.stack) == 0 {
+		r.err = err
+		r.done = true
+		return
+	}
+	r.put(err)
+}
+func (r *valueReply) WriteInt(n int64)   { r.put(n) }
+func (r *valueReply) WriteBulk(s string) { r.put(s) }
+func (r *valueReply) WriteNull()         { r.put(nil) }
+func (r *valueReply) WriteNullArray()    { r.put(nil) }
+func (r *valueReply) WriteArrayLen(n int) {
+	if n == 0 {
+		r.put([]any{})
+		return
+	}
+	arr := make([]any, 0, n)
+	r.stack = append(r.stack, &arr)
+	r.want = append(r.want, n)
+}
+
+func (r *valueReply) result() (any, error) { return r.top, r.err }
+
+// Helpers shared by the handlers.
+
+// parseIntArg parses an integer argument with Redis's strict rules.
+func parseIntArg(s string) (int64, error) {
+	n, ok := number.ParseInt(s)
+	if !ok {
+		return 0, ErrNotInteger
+	}
+	return n, nil
+}
+
+func writeOK(w ReplyWriter) { w.WriteStatus("OK") }
+
+func writeBool(w ReplyWriter, b bool) {
+	if b {
+		w.WriteInt(1)
+	} else {
+		w.WriteInt(0)
+	}
+}
+
+func writeStrings(w ReplyWriter, ss []string) {
+	w.WriteArrayLen(len(ss))
+	for _, s := range ss {
+		w.WriteBulk(s)
+	}
+}
+
+// writeStringOrNull writes s, a null for ErrNotFound, or the error.
+func writeStringOrNull(w ReplyWriter, s string, err error) {
+	switch {
+	case err == nil:
+		w.WriteBulk(s)
+	case err == ErrNotFound:
+		w.WriteNull()
+	default:
+		w.WriteError(err)
+	}
+}
+
+func writeIntOrError(w ReplyWriter, n int64, err error) {
+	if err != nil {
+		w.WriteError(err)
+		return
+	}
+	w.WriteInt(n)
+}
+
+func writeBoolOrError(w ReplyWriter, b bool, err error) {
+	if err != nil {
+		w.WriteError(err)
+		return
+	}
+	writeBool(w, b)
+}
+
+func writeOKOrError(w ReplyWriter, err error) {
+	if err != nil {
+		w.WriteError(err)
+		return
+	}
+	writeOK(w)
+}

@@ -1,0 +1,53 @@
+// Package embedis is Redis's data structures inside a Go process: an
+// in-process Store with Redis 7.0's commands and semantics, called as Go
+// methods, with no network round trip.
+//
+// Open a store and call commands on it:
+//
+//	s, err := embedis.Open(embedis.Options{}) // in memory, 16 databases, wall clock
+//	if err != nil { ... }
+//	defer s.Close()
+//	s.Set(ctx, "greeting", "hello", time.Minute)
+//	n, err := s.Incr(ctx, "visits")
+//
+// Method names follow Redis's command names as go-redis spells them (Get,
+// SetNX, GetEx, IncrBy, PExpireAt, …), and every method takes a
+// context.Context first and returns Go values and an error.
+//
+// # Missing keys
+//
+// One convention throughout: a command returns ErrNotFound exactly where
+// Redis replies nil — Get, GetDel, GetSet and RandomKey on a missing key,
+// for instance. Where Redis replies a number or a status for a missing key
+// (StrLen 0, Exists 0, Type "none", TTL -2) the method returns that value
+// and no error. Multi-key commands that may have holes (MGet) return nil
+// pointers at the holes.
+//
+// # Errors
+//
+// Redis's error replies are *Error values with Redis's exact text, tested
+// with errors.Is against the sentinels: ErrWrongType, ErrNotInteger,
+// ErrOverflow, ErrNotFloat, ErrSyntax, ErrInvalidExpire, …. A command that
+// fails changes nothing.
+//
+// # Atomicity
+//
+// Every command runs as the engine's single owner, one at a time, so each
+// call is atomic, as in Redis's single-threaded core. Atomic runs a closure
+// as the owner (isolated, like MULTI or a script, with no rollback), and
+// Pipeline runs a batch of commands in one turn. Each command is implemented
+// once, as a method of Tx; the Store and Pipeline methods are generated
+// wrappers around it, and Store.Do runs it from Redis arguments.
+//
+// # Time
+//
+// Time comes from Options.Clock. Keys expire at absolute millisecond
+// deadlines, as in Redis: a key is gone once the time is past its deadline.
+// With a ManualClock, Advance removes due keys itself before it returns.
+//
+// # The write-effect stream
+//
+// Options.OnEffects receives every write as commands in deterministic form
+// (absolute deadlines, INCRBYFLOAT as SET, expiries as DEL); Store.Apply
+// replays them. This is the feed of the append-only log and of replication.
+package embedis

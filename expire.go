@@ -1,0 +1,148 @@
+package embedis
+
+import (
+	"container/heap"
+	"runtime"
+	"time"
+)
+
+// Expiry works in two parts, as in Redis. A key past its deadline is invisible
+// at once: every access checks the deadline and deletes the key (lazy expiry).
+// Keys nobody touches are removed by the engine itself (active expiry): every
+// deadline set is also pushed on deadlineIndex, a min-heap over all databases,
+// and a timer on the store's Clock wakes the engine when the earliest one is
+// due. The engine then pops due entries in slices of at most
+// expireSliceWork entries, releasing the owner role between slices, so a
+// million keys expiring together never stall other callers for longer than one
+// slice.
+//
+// The heap is not kept exact: when a deadline changes or its key goes away the
+// old entry stays and is recognised as stale when popped (its time no longer
+// matches the key's deadline). Stale entries are counted, and the heap is
+// rebuilt from the databases when they outnumber the live ones.
+
+// expireSliceWork bounds the heap entries handled in one turn of active expiry.
+const expireSliceWork = 256
+
+type deadline struct {
+	at  int64 // Unix ms
+	db  int
+	key string
+}
+
+type deadlineIndex struct {
+	h     deadlineHeap
+	stale int
+}
+
+type deadlineHeap []deadline
+
+func (h deadlineHeap) Len() int           { return len(h) }
+func (h deadlineHeap) Less(i, j int) bool { return h[i].at < h[j].at }
+func (h deadlineHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *deadlineHeap) Push(x any)        { *h = append(*h, x.(deadline)) }
+func (h *deadlineHeap) Pop() any {
+	old := *h
+	n := len(old) - 1
+	x := old[n]
+	old[n] = deadline{}
+	*h = old[:n]
+	return x
+}
+
+func (d *deadlineIndex) push(x deadline) { heap.Push(&d.h, x) }
+
+// peek returns the earliest deadline, stale or not.
+func (d *deadlineIndex) peek() (int64, bool) {
+	if len(d.h) == 0 {
+		return 0, false
+	}
+	return d.h[0].at, true
+}
+
+// rebuild drops stale entries by refilling the heap from the databases.
+func (e *engine) rebuildDeadlines() {
+	h := make(deadlineHeap, 0, len(e.deadlines.h)-e.deadlines.stale)
+	for i, db := range e.dbs {
+		for k, at := range db.expires {
+			h = append(h, deadline{at: at, db: i, key: k})
+		}
+	}
+	heap.Init(&h)
+	e.deadlines = deadlineIndex{h: h}
+}
+
+// noteStale records that one heap entry no longer matches its key's deadline.
+func (e *engine) noteStale() {
+	e.deadlines.stale++
+	if s := e.deadlines.stale; s > 1024 && s > len(e.deadlines.h)/2 {
+		e.rebuildDeadlines()
+	}
+}
+
+// schedule makes sure the expiry timer fires by the time deadline at has
+// passed. Called by the owner.
+func (e *engine) schedule(at int64) {
+	if e.closed || (e.wakeAt != 0 && e.wakeAt <= at) {
+		return
+	}
+	if e.timer != nil {
+		e.timer.Stop()
+	}
+	e.wakeAt = at
+	// A key expires once the time is past its deadline: wake one ms after it.
+	d := time.UnixMilli(at + 1).Sub(e.clock.Now())
+	e.timer = e.clock.AfterFunc(d, e.activeExpire)
+}
+
+// activeExpire removes due keys in bounded slices, then sets the timer for the
+// next deadline. It runs on the clock's timer goroutine (or inside
+// ManualClock.Advance) and takes the owner role for each slice.
+func (e *engine) activeExpire() {
+	for {
+		e.mu.Lock()
+		if e.closed {
+			e.mu.Unlock()
+			return
+		}
+		e.timer = nil
+		e.wakeAt = 0
+		tx := &e.tx
+		tx.start(0)
+		more := e.expireSlice(tx)
+		if !more {
+			if at, ok := e.deadlines.peek(); ok {
+				tx.scheduleAt = at
+			}
+		}
+		e.finish(tx)
+		if !more {
+			return
+		}
+		runtime.Gosched()
+	}
+}
+
+// expireSlice pops up to expireSliceWork due entries, deleting the keys whose
+// deadline they still are. It reports whether due entries remain.
+func (e *engine) expireSlice(tx *Tx) bool {
+	now := tx.nowMs()
+	for work := 0; work < expireSliceWork; work++ {
+		if len(e.deadlines.h) == 0 || e.deadlines.h[0].at >= now {
+			return false
+		}
+		d := heap.Pop(&e.deadlines.h).(deadline)
+		db := e.dbs[d.db]
+		if at, ok := db.expires[d.key]; !ok || at != d.at {
+			if e.deadlines.stale > 0 {
+				e.deadlines.stale--
+			}
+			continue
+		}
+		if d.db != tx.dbIndex {
+			tx.db, tx.dbIndex = db, d.db
+		}
+		tx.removeExpired(d.key)
+	}
+	return len(e.deadlines.h) > 0 && e.deadlines.h[0].at < now
+}

@@ -1,0 +1,426 @@
+package number
+
+// Differential test against a real redis-server: the replies (or error
+// texts) of INCR, INCRBY, DECRBY, INCRBYFLOAT, HINCRBYFLOAT, ZADD+ZSCORE,
+// ZINCRBY and ZCOUNT for thousands of random inputs must match, byte for byte, what this
+// package predicts.
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// respConn is a minimal RESP2 client that pipelines a batch of commands.
+type respConn struct {
+	conn net.Conn
+	r    *bufio.Reader
+}
+
+// startRedis runs a private redis-server on a Unix socket for the duration
+// of the test.
+func startRedis(t *testing.T) *respConn {
+	t.Helper()
+	path, err := exec.LookPath("redis-server")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("redis-server is not on PATH, and CI=true requires the differential test to run: %v", err)
+		}
+		t.Skip("redis-server is not on PATH; skipping the differential test against Redis (install redis-server 7.0 to run it)")
+	}
+	// Unix socket paths are limited to about 100 bytes, so avoid the long
+	// t.TempDir() names.
+	dir, err := os.MkdirTemp("", "embedis-number-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	sock := filepath.Join(dir, "r.sock")
+	var logs bytes.Buffer
+	cmd := exec.Command(path, "--port", "0", "--unixsocket", sock, "--save", "", "--appendonly", "no")
+	cmd.Stdout = &logs
+	cmd.Stderr = &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting redis-server: %v", err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		conn, err := net.Dial("unix", sock)
+		if err == nil {
+			t.Cleanup(func() { conn.Close() })
+			c := &respConn{conn: conn, r: bufio.NewReader(conn)}
+			if got := c.do(t, [][]string{{"PING"}}); got[0] != "+PONG" {
+				t.Fatalf("PING = %q", got[0])
+			}
+			if got := c.do(t, [][]string{{"INFO", "server"}}); !bytes.Contains([]byte(got[0]), []byte("redis_version:7.0.")) {
+				t.Logf("warning: the expectations were established with Redis 7.0; this server says:\n%.200s", got[0])
+			}
+			return c
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("redis-server did not come up on %s: %v\n%s", sock, err, logs.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// do sends all commands at once and returns one reply per command, each
+// rendered as its RESP type byte followed by its payload: "+OK",
+// "-ERR ...", ":42", "$text" (or "$nil"); arrays are rendered as "*n" and
+// followed by their elements' renderings joined with '|'.
+func (c *respConn) do(t *testing.T, cmds [][]string) []string {
+	t.Helper()
+	c.conn.SetDeadline(time.Now().Add(30 * time.Second))
+	werr := make(chan error, 1)
+	go func() {
+		w := bufio.NewWriterSize(c.conn, 1<<16)
+		for _, args := range cmds {
+			fmt.Fprintf(w, "*%d\r\n", len(args))
+			for _, a := range args {
+				fmt.Fprintf(w, "$%d\r\n%s\r\n", len(a), a)
+			}
+		}
+		werr <- w.Flush()
+	}()
+	replies := make([]string, len(cmds))
+	for i := range cmds {
+		rep, err := c.read()
+		if err != nil {
+			t.Fatalf("reading reply %d (%q): %v", i, cmds[i], err)
+		}
+		replies[i] = rep
+	}
+	if err := <-werr; err != nil {
+		t.Fatalf("writing commands: %v", err)
+	}
+	return replies
+}
+
+func (c *respConn) read() (string, error) {
+	line, err := c.r.ReadString('\n')
+	if err != nil {
+		return "", err
+	}
+	if len(line) < 3 || line[len(line)-2] != '\r' {
+		return "", fmt.Errorf("bad reply line %q", line)
+	}
+	line = line[:len(line)-2]
+	switch line[0] {
+	case '+', '-', ':':
+		return line, nil
+	case '$':
+		n, err := strconv.Atoi(line[1:])
+		if err != nil {
+			return "", err
+		}
+		if n < 0 {
+			return "$nil", nil
+		}
+		buf := make([]byte, n+2)
+		if _, err := io.ReadFull(c.r, buf); err != nil {
+			return "", err
+		}
+		return "$" + string(buf[:n]), nil
+	case '*':
+		n, err := strconv.Atoi(line[1:])
+		if err != nil {
+			return "", err
+		}
+		out := line
+		for i := 0; i < n; i++ {
+			el, err := c.read()
+			if err != nil {
+				return "", err
+			}
+			out += "|" + el
+		}
+		return out, nil
+	}
+	return "", fmt.Errorf("unexpected reply %q", line)
+}
+
+// check runs cmds and compares every reply with want ("" means don't care).
+func (c *respConn) check(t *testing.T, cmds [][]string, want []string) {
+	t.Helper()
+	got := c.do(t, cmds)
+	bad := 0
+	for i := range cmds {
+		if want[i] != "" && got[i] != want[i] {
+			bad++
+			if bad <= 20 {
+				t.Errorf("%.200q:\n redis: %.300q\n   ours: %.300q", cmds[i], got[i], want[i])
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d of %d replies differ", bad, len(cmds))
+	}
+}
+
+func testRand(t *testing.T) *rand.Rand {
+	seed := time.Now().UnixNano()
+	if s := os.Getenv("NUMBER_SEED"); s != "" {
+		seed, _ = strconv.ParseInt(s, 10, 64)
+	}
+	t.Logf("random seed %d (set NUMBER_SEED to repeat)", seed)
+	return rand.New(rand.NewSource(seed))
+}
+
+const (
+	errNotInt       = "-ERR value is not an integer or out of range"
+	errIncrOverflow = "-ERR increment or decrement would overflow"
+	errDecrOverflow = "-ERR decrement would overflow"
+	errNotFloat     = "-ERR value is not a valid float"
+	errRange        = "-ERR min or max is not a float"
+)
+
+func TestRedisDifferential(t *testing.T) {
+	c := startRedis(t)
+	r := testRand(t)
+	const n = 3000
+
+	t.Run("INCR/INCRBY/DECRBY", func(t *testing.T) {
+		var cmds [][]string
+		var want []string
+		add := func(cmd []string, w string) { cmds = append(cmds, cmd); want = append(want, w) }
+		incr := func(cur string, delta int64) string {
+			v, ok := ParseInt(cur)
+			if !ok {
+				return errNotInt
+			}
+			sum, ok := AddInt64(v, delta)
+			if !ok {
+				return errIncrOverflow
+			}
+			return ":" + FormatInt(sum)
+		}
+		for i := 0; i < n; i++ {
+			cur, arg := randIntString(r), randIntString(r)
+			if r.Intn(4) == 0 {
+				// Put the sum near the int64 limits.
+				if v, ok := ParseInt(cur); ok {
+					arg = FormatInt(math.MaxInt64 - v + int64(r.Intn(3)-1))
+				}
+			}
+			add([]string{"SET", "i", cur}, "+OK")
+			add([]string{"INCR", "i"}, incr(cur, 1))
+			add([]string{"SET", "i", cur}, "+OK")
+			delta, ok := ParseInt(arg)
+			w := errNotInt
+			if ok {
+				w = incr(cur, delta)
+			}
+			add([]string{"INCRBY", "i", arg}, w)
+			add([]string{"SET", "i", cur}, "+OK")
+			switch {
+			case !ok:
+				w = errNotInt
+			case delta == math.MinInt64:
+				w = errDecrOverflow
+			default:
+				w = incr(cur, -delta)
+			}
+			add([]string{"DECRBY", "i", arg}, w)
+		}
+		c.check(t, cmds, want)
+	})
+
+	t.Run("INCRBYFLOAT", func(t *testing.T) {
+		var cmds [][]string
+		var want []string
+		add := func(cmd []string, w string) { cmds = append(cmds, cmd); want = append(want, w) }
+		for i := 0; i < n; i++ {
+			cur, incr := randFloatString(r), randFloatString(r)
+			if r.Intn(4) == 0 {
+				add([]string{"DEL", "f"}, "")
+				cur = "0" // a missing key counts as 0
+			} else {
+				add([]string{"SET", "f", cur}, "+OK")
+			}
+			res, err := IncrByFloat(cur, incr)
+			switch {
+			case errors.Is(err, ErrNotFloat):
+				add([]string{"INCRBYFLOAT", "f", incr}, errNotFloat)
+			case errors.Is(err, ErrNaNOrInf):
+				add([]string{"INCRBYFLOAT", "f", incr}, "-ERR increment would produce NaN or Infinity")
+			case err != nil:
+				t.Fatalf("IncrByFloat(%q, %q): unexpected error %v", cur, incr, err)
+			default:
+				add([]string{"INCRBYFLOAT", "f", incr}, "$"+res)
+				add([]string{"GET", "f"}, "$"+res)
+			}
+		}
+		c.check(t, cmds, want)
+	})
+
+	t.Run("INCRBYFLOAT sequences", func(t *testing.T) {
+		var cmds [][]string
+		var want []string
+		for s := 0; s < 100; s++ {
+			key := "seq" + strconv.Itoa(s)
+			cmds = append(cmds, []string{"DEL", key})
+			want = append(want, "")
+			cur := "0"
+			for step := 0; step < 30; step++ {
+				var incr string
+				switch r.Intn(4) {
+				case 0:
+					incr = randFloatString(r)
+				case 1:
+					incr = "0.1"
+				default:
+					incr = strconv.FormatFloat(r.NormFloat64()*math.Pow(10, float64(r.Intn(9)-4)), 'g', 1+r.Intn(10), 64)
+				}
+				cmds = append(cmds, []string{"INCRBYFLOAT", key, incr})
+				res, err := IncrByFloat(cur, incr)
+				switch {
+				case errors.Is(err, ErrNotFloat):
+					want = append(want, errNotFloat)
+				case errors.Is(err, ErrNaNOrInf):
+					want = append(want, "-ERR increment would produce NaN or Infinity")
+				default:
+					want = append(want, "$"+res)
+					cur = res
+				}
+			}
+			cmds = append(cmds, []string{"GET", key})
+			if cur == "0" {
+				want = append(want, "") // may be missing or "0"
+			} else {
+				want = append(want, "$"+cur)
+			}
+		}
+		c.check(t, cmds, want)
+	})
+
+	t.Run("HINCRBYFLOAT", func(t *testing.T) {
+		// The order of checks documented on IncrByFloat.
+		hincr := func(cur string, missing bool, incr string) string {
+			b, ok := ParseLongDouble(incr)
+			if !ok {
+				return errNotFloat
+			}
+			if b.IsInf() {
+				return "-ERR value is NaN or Infinity"
+			}
+			var a LongDouble
+			if !missing {
+				if a, ok = ParseLongDouble(cur); !ok {
+					return "-ERR hash value is not a float"
+				}
+			}
+			sum, ok := a.Add(b)
+			if !ok {
+				return "-ERR increment would produce NaN or Infinity"
+			}
+			return "$" + sum.FormatHuman()
+		}
+		var cmds [][]string
+		var want []string
+		for i := 0; i < n/3; i++ {
+			cur, incr := randFloatString(r), randFloatString(r)
+			missing := r.Intn(4) == 0
+			if missing {
+				cmds = append(cmds, []string{"HDEL", "h", "f"})
+			} else {
+				cmds = append(cmds, []string{"HSET", "h", "f", cur})
+			}
+			want = append(want, "")
+			cmds = append(cmds, []string{"HINCRBYFLOAT", "h", "f", incr})
+			want = append(want, hincr(cur, missing, incr))
+		}
+		c.check(t, cmds, want)
+	})
+
+	t.Run("ZADD/ZSCORE/ZINCRBY", func(t *testing.T) {
+		var cmds [][]string
+		var want []string
+		add := func(cmd []string, w string) { cmds = append(cmds, cmd); want = append(want, w) }
+		add([]string{"DEL", "zi"}, "")
+		for i := 0; i < n; i++ {
+			s := randFloatString(r)
+			add([]string{"DEL", "z"}, "")
+			f, ok := ParseDouble(s)
+			if !ok {
+				add([]string{"ZADD", "z", s, "m"}, errNotFloat)
+				add([]string{"ZINCRBY", "zi", s, "m" + strconv.Itoa(i)}, errNotFloat)
+				continue
+			}
+			add([]string{"ZADD", "z", s, "m"}, ":1")
+			// A small sorted set is a listpack, which stores the score
+			// as text and writes -0 as "0".
+			add([]string{"ZSCORE", "z", "m"}, "$"+FormatDouble(f+0))
+			// A new member's ZINCRBY reply is the increment itself.
+			add([]string{"ZINCRBY", "zi", s, "m" + strconv.Itoa(i)}, "$"+FormatDouble(f))
+		}
+		c.check(t, cmds, want)
+	})
+
+	t.Run("ZCOUNT bounds", func(t *testing.T) {
+		scores := []string{"-inf", "-1e300", "-2.5", "-1", "-0.5", "0", "1e-300", "0.5", "1", "1.5", "2", "10", "1e20", "1e300", "inf"}
+		setup := [][]string{{"DEL", "zc"}}
+		for i, s := range scores {
+			setup = append(setup, []string{"ZADD", "zc", s, "m" + strconv.Itoa(i)})
+		}
+		c.do(t, setup)
+		count := func(min, max string) string {
+			lo, loEx, ok1 := ParseScoreBound(min)
+			hi, hiEx, ok2 := ParseScoreBound(max)
+			if !ok1 || !ok2 {
+				return errRange
+			}
+			k := 0
+			for _, s := range scores {
+				v, _ := ParseDouble(s)
+				if (v > lo || !loEx && v == lo) && (v < hi || !hiEx && v == hi) {
+					k++
+				}
+			}
+			return ":" + strconv.Itoa(k)
+		}
+		bound := func() string {
+			s := randFloatString(r)
+			switch r.Intn(8) {
+			case 0:
+				s = "(" + s
+			case 1:
+				s = " " + s
+			case 2:
+				s = scores[r.Intn(len(scores))]
+				if r.Intn(2) == 0 {
+					s = "(" + s
+				}
+			}
+			return s
+		}
+		var cmds [][]string
+		var want []string
+		for i := 0; i < n/3; i++ {
+			min, max := bound(), "+inf"
+			if r.Intn(2) == 0 {
+				min, max = "-inf", bound()
+			}
+			if r.Intn(3) == 0 {
+				min, max = bound(), bound()
+			}
+			cmds = append(cmds, []string{"ZCOUNT", "zc", min, max})
+			want = append(want, count(min, max))
+		}
+		c.check(t, cmds, want)
+	})
+}

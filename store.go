@@ -1,0 +1,199 @@
+package embedis
+
+import (
+	"context"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/embedis/embedis/internal/dict"
+)
+
+//go:generate go run ./internal/gen/wrappers
+
+// Options configure a Store. The zero value gives a working in-memory store
+// with 16 databases on the wall clock.
+type Options struct {
+	// Clock is where the store gets its time. Nil means the wall clock.
+	Clock Clock
+
+	// Databases is the number of logical databases (Redis's "databases"
+	// directive). Zero means 16.
+	Databases int
+
+	// OnEffects, if set, receives the write-effect stream: for every atomic unit
+	// that changed data (one command, one Atomic closure, one Pipeline), the
+	// effects of the unit as commands in deterministic form. Relative expiries
+	// are absolute (PEXPIREAT, SET ... PXAT), INCRBYFLOAT is a SET, expired keys
+	// are DELs, and a SELECT precedes commands whenever the database differs
+	// from the stream's previous one. Replaying the stream with Apply into a
+	// fresh store gives the same data.
+	//
+	// It is called in unit order while the owner role is held: it must be
+	// quick, must not call the Store, and may keep the slice it is given.
+	OnEffects func(unit [][]string)
+}
+
+// Store is an in-process Redis: Redis's data types and commands, called as Go
+// methods. It is safe for concurrent use; every call is atomic.
+//
+// A Store value is a handle on one logical database of the engine; DB returns
+// handles on the others. All handles share the data, and Close on any of them
+// closes the engine.
+type Store struct {
+	e  *engine
+	db int // -1: out of range, every call fails with ErrDBIndex
+}
+
+// engine holds all data. Exactly one goroutine at a time acts as its owner,
+// under mu: a caller takes the lock, runs its command through tx, and releases
+// it (see ../shared/DESIGN.md for why a lock and not a goroutine).
+type engine struct {
+	mu     sync.Mutex
+	closed bool
+	clock  Clock
+	dbs    []*db
+	tx     Tx // the owner's Tx, reused for every unit
+
+	deadlines deadlineIndex
+	wakeAt    int64 // deadline the expiry timer is set for; 0 when none
+	timer     Timer
+
+	onEffects func(unit [][]string)
+	streamDB  int // database the effect stream last selected; -1 before any
+	rnd       *rand.Rand
+
+	stats stats
+}
+
+// stats are counters kept by the owner, read by INFO later.
+type stats struct {
+	expiredKeys int64
+	hits        int64
+	misses      int64
+}
+
+// db is one logical database: the keyspace and the deadlines of its volatile keys.
+type db struct {
+	keys    *dict.Dict[value]
+	expires map[string]int64 // absolute deadline in Unix milliseconds
+}
+
+func newDB() *db {
+	return &db{keys: dict.New[value](), expires: make(map[string]int64)}
+}
+
+// Open returns a new Store configured by opts. The zero Options give an
+// in-memory store with 16 databases on the wall clock.
+func Open(opts Options) (*Store, error) {
+	n := opts.Databases
+	if n == 0 {
+		n = 16
+	}
+	if n < 0 {
+		return nil, ErrDBIndex
+	}
+	clock := opts.Clock
+	if clock == nil {
+		clock = wallClock{}
+	}
+	e := &engine{
+		clock:     clock,
+		dbs:       make([]*db, n),
+		onEffects: opts.OnEffects,
+		streamDB:  -1,
+		rnd:       rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
+	}
+	for i := range e.dbs {
+		e.dbs[i] = newDB()
+	}
+	e.tx.e = e
+	return &Store{e: e}, nil
+}
+
+// DB returns a handle on database n of the same engine (SELECT n). Every call
+// on a handle for an n outside 0..Databases-1 returns ErrDBIndex.
+func (s *Store) DB(n int) *Store {
+	if n < 0 || n >= len(s.e.dbs) {
+		return &Store{e: s.e, db: -1}
+	}
+	return &Store{e: s.e, db: n}
+}
+
+// Close releases the store. It is idempotent; every call after it, on any
+// handle, returns ErrClosed.
+func (s *Store) Close() error {
+	e := s.e
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return nil
+	}
+	e.closed = true
+	if e.timer != nil {
+		e.timer.Stop()
+		e.timer = nil
+	}
+	e.dbs = nil
+	e.deadlines = deadlineIndex{}
+	return nil
+}
+
+// begin takes the owner role for one unit on the handle's database.
+func (s *Store) begin(ctx context.Context) (*Tx, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	e := s.e
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return nil, ErrClosed
+	}
+	if s.db < 0 {
+		e.mu.Unlock()
+		return nil, ErrDBIndex
+	}
+	tx := &e.tx
+	tx.start(s.db)
+	return tx, nil
+}
+
+// end finishes the unit: it hands the unit's effects to the stream and
+// releases the owner role.
+func (s *Store) end(tx *Tx) { s.e.finish(tx) }
+
+func (e *engine) finish(tx *Tx) {
+	if len(tx.effects) > 0 {
+		unit := tx.effects
+		tx.effects = nil
+		e.onEffects(unit)
+	}
+	if tx.scheduleAt != 0 {
+		e.schedule(tx.scheduleAt)
+		tx.scheduleAt = 0
+	}
+	tx.db = nil
+	e.mu.Unlock()
+}
+
+// Atomic runs fn as the owner: no other command runs on the store until fn
+// returns, so everything fn does through tx is isolated, as in a Redis MULTI
+// or script. There is no rollback: what fn wrote before returning an error
+// stays written. Atomic returns fn's error.
+//
+// fn must use tx, never the Store (a Store call inside fn waits for the owner
+// role that fn holds, forever), must not keep tx after it returns, and should
+// be short: every other caller waits while it runs.
+func (s *Store) Atomic(ctx context.Context, fn func(tx *Tx) error) error {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.end(tx)
+	return fn(tx)
+}
+
+// Now returns the store's clock reading, truncated to the millisecond as the
+// store sees it.
+func (s *Store) Now() time.Time { return time.UnixMilli(s.e.clock.Now().UnixMilli()) }

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every check of the project, as CI does: go vet, the whole test suite
+# under the race detector (differential tests against a real redis-server
+# included), and one pass over each benchmark so they cannot rot.
+#
+# It does its own set-up: when redis-server is missing it installs Debian's
+# package (as root, or through sudo).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "test.sh: installing redis-server (Debian package) for the differential tests"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server redis-tools >/dev/null
+fi
+redis-server --version
+
+echo "== gofmt"
+unformatted=$(gofmt -l . | grep -v '/testdata/' || true)
+if [ -n "$unformatted" ]; then
+  echo "gofmt would change:"; echo "$unformatted"; exit 1
+fi
+
+echo "== go vet"
+go vet ./...
+
+echo "== go test -race"
+go test -race -count=1 -timeout 15m ./...
+
+if [ -d bench ]; then
+  echo "== benchmarks (one iteration each, to keep them working)"
+  (cd bench && go vet ./... && go test -count=1 -run '^$' -bench . -benchtime 1x ./...)
+fi
