@@ -2,356 +2,544 @@
 
 package embedis
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
-var _ time.Duration
+var (
+	_ time.Duration
+	_ = math.Float64bits
+)
+
+func pipeAppend(tx *Tx, c *pipeCmd) {
+	v, err := tx.Append(c.s0, c.s1)
+	c.rn, c.err = v, err
+}
 
 // Append queues Tx.Append; see Store.Append.
-func (p *Pipeline) Append(key string, value string) *Result[int64] {
-	r := new(Result[int64])
-	p.add(func(tx *Tx) { r.set(tx.Append(key, value)) })
-	return r
+func (p *Pipeline) Append(key string, value string) Result[int64] {
+	b, i := p.add(pipeCmd{run: pipeAppend, s0: key, s1: value})
+	return Result[int64]{b, i}
+}
+
+func pipeCopy(tx *Tx, c *pipeCmd) {
+	v, err := tx.Copy(c.s0, c.s1, int(c.n0), c.n1 != 0)
+	c.rn, c.err = boolInt(v), err
 }
 
 // Copy queues Tx.Copy; see Store.Copy.
-func (p *Pipeline) Copy(src string, dst string, db int, replace bool) *Result[bool] {
-	r := new(Result[bool])
-	p.add(func(tx *Tx) { r.set(tx.Copy(src, dst, db, replace)) })
-	return r
+func (p *Pipeline) Copy(src string, dst string, db int, replace bool) Result[bool] {
+	b, i := p.add(pipeCmd{run: pipeCopy, s0: src, s1: dst, n0: int64(db), n1: boolInt(replace)})
+	return Result[bool]{b, i}
+}
+
+func pipeDBSize(tx *Tx, c *pipeCmd) {
+	v, err := tx.DBSize()
+	c.rn, c.err = v, err
 }
 
 // DBSize queues Tx.DBSize; see Store.DBSize.
-func (p *Pipeline) DBSize() *Result[int64] {
-	r := new(Result[int64])
-	p.add(func(tx *Tx) { r.set(tx.DBSize()) })
-	return r
+func (p *Pipeline) DBSize() Result[int64] {
+	b, i := p.add(pipeCmd{run: pipeDBSize})
+	return Result[int64]{b, i}
+}
+
+func pipeDecr(tx *Tx, c *pipeCmd) {
+	v, err := tx.Decr(c.s0)
+	c.rn, c.err = v, err
 }
 
 // Decr queues Tx.Decr; see Store.Decr.
-func (p *Pipeline) Decr(key string) *Result[int64] {
-	r := new(Result[int64])
-	p.add(func(tx *Tx) { r.set(tx.Decr(key)) })
-	return r
+func (p *Pipeline) Decr(key string) Result[int64] {
+	b, i := p.add(pipeCmd{run: pipeDecr, s0: key})
+	return Result[int64]{b, i}
+}
+
+func pipeDecrBy(tx *Tx, c *pipeCmd) {
+	v, err := tx.DecrBy(c.s0, c.n0)
+	c.rn, c.err = v, err
 }
 
 // DecrBy queues Tx.DecrBy; see Store.DecrBy.
-func (p *Pipeline) DecrBy(key string, delta int64) *Result[int64] {
-	r := new(Result[int64])
-	p.add(func(tx *Tx) { r.set(tx.DecrBy(key, delta)) })
-	return r
+func (p *Pipeline) DecrBy(key string, delta int64) Result[int64] {
+	b, i := p.add(pipeCmd{run: pipeDecrBy, s0: key, n0: delta})
+	return Result[int64]{b, i}
+}
+
+func pipeDel(tx *Tx, c *pipeCmd) {
+	v, err := tx.Del(c.ss...)
+	c.rn, c.err = v, err
 }
 
 // Del queues Tx.Del; see Store.Del.
-func (p *Pipeline) Del(keys ...string) *Result[int64] {
-	r := new(Result[int64])
-	p.add(func(tx *Tx) { r.set(tx.Del(keys...)) })
-	return r
+func (p *Pipeline) Del(keys ...string) Result[int64] {
+	b, i := p.add(pipeCmd{run: pipeDel, ss: keys})
+	return Result[int64]{b, i}
+}
+
+func pipeExists(tx *Tx, c *pipeCmd) {
+	v, err := tx.Exists(c.ss...)
+	c.rn, c.err = v, err
 }
 
 // Exists queues Tx.Exists; see Store.Exists.
-func (p *Pipeline) Exists(keys ...string) *Result[int64] {
-	r := new(Result[int64])
-	p.add(func(tx *Tx) { r.set(tx.Exists(keys...)) })
-	return r
+func (p *Pipeline) Exists(keys ...string) Result[int64] {
+	b, i := p.add(pipeCmd{run: pipeExists, ss: keys})
+	return Result[int64]{b, i}
+}
+
+func pipeExpire(tx *Tx, c *pipeCmd) {
+	v, err := tx.Expire(c.s0, time.Duration(c.n0))
+	c.rn, c.err = boolInt(v), err
 }
 
 // Expire queues Tx.Expire; see Store.Expire.
-func (p *Pipeline) Expire(key string, d time.Duration) *Result[bool] {
-	r := new(Result[bool])
-	p.add(func(tx *Tx) { r.set(tx.Expire(key, d)) })
-	return r
+func (p *Pipeline) Expire(key string, d time.Duration) Result[bool] {
+	b, i := p.add(pipeCmd{run: pipeExpire, s0: key, n0: int64(d)})
+	return Result[bool]{b, i}
+}
+
+func pipeExpireAt(tx *Tx, c *pipeCmd) {
+	v, err := tx.ExpireAt(c.s0, c.x.(time.Time))
+	c.rn, c.err = boolInt(v), err
 }
 
 // ExpireAt queues Tx.ExpireAt; see Store.ExpireAt.
-func (p *Pipeline) ExpireAt(key string, t time.Time) *Result[bool] {
-	r := new(Result[bool])
-	p.add(func(tx *Tx) { r.set(tx.ExpireAt(key, t)) })
-	return r
+func (p *Pipeline) ExpireAt(key string, t time.Time) Result[bool] {
+	b, i := p.add(pipeCmd{run: pipeExpireAt, s0: key, x: t})
+	return Result[bool]{b, i}
+}
+
+func pipeExpireGT(tx *Tx, c *pipeCmd) {
+	v, err := tx.ExpireGT(c.s0, time.Duration(c.n0))
+	c.rn, c.err = boolInt(v), err
 }
 
 // ExpireGT queues Tx.ExpireGT; see Store.ExpireGT.
-func (p *Pipeline) ExpireGT(key string, d time.Duration) *Result[bool] {
-	r := new(Result[bool])
-	p.add(func(tx *Tx) { r.set(tx.ExpireGT(key, d)) })
-	return r
+func (p *Pipeline) ExpireGT(key string, d time.Duration) Result[bool] {
+	b, i := p.add(pipeCmd{run: pipeExpireGT, s0: key, n0: int64(d)})
+	return Result[bool]{b, i}
+}
+
+func pipeExpireLT(tx *Tx, c *pipeCmd) {
+	v, err := tx.ExpireLT(c.s0, time.Duration(c.n0))
+	c.rn, c.err = boolInt(v), err
 }
 
 // ExpireLT queues Tx.ExpireLT; see Store.ExpireLT.
-func (p *Pipeline) ExpireLT(key string, d time.Duration) *Result[bool] {
-	r := new(Result[bool])
-	p.add(func(tx *Tx) { r.set(tx.ExpireLT(key, d)) })
-	return r
+func (p *Pipeline) ExpireLT(key string, d time.Duration) Result[bool] {
+	b, i := p.add(pipeCmd{run: pipeExpireLT, s0: key, n0: int64(d)})
+	return Result[bool]{b, i}
+}
+
+func pipeExpireNX(tx *Tx, c *pipeCmd) {
+	v, err := tx.ExpireNX(c.s0, time.Duration(c.n0))
+	c.rn, c.err = boolInt(v), err
 }
 
 // ExpireNX queues Tx.ExpireNX; see Store.ExpireNX.
-func (p *Pipeline) ExpireNX(key string, d time.Duration) *Result[bool] {
-	r := new(Result[bool])
-	p.add(func(tx *Tx) { r.set(tx.ExpireNX(key, d)) })
-	return r
+func (p *Pipeline) ExpireNX(key string, d time.Duration) Result[bool] {
+	b, i := p.add(pipeCmd{run: pipeExpireNX, s0: key, n0: int64(d)})
+	return Result[bool]{b, i}
+}
+
+func pipeExpireTime(tx *Tx, c *pipeCmd) {
+	v, err := tx.ExpireTime(c.s0)
+	c.rn, c.err = v, err
 }
 
 // ExpireTime queues Tx.ExpireTime; see Store.ExpireTime.
-func (p *Pipeline) ExpireTime(key string) *Result[int64] {
-	r := new(Result[int64])
-	p.add(func(tx *Tx) { r.set(tx.ExpireTime(key)) })
-	return r
+func (p *Pipeline) ExpireTime(key string) Result[int64] {
+	b, i := p.add(pipeCmd{run: pipeExpireTime, s0: key})
+	return Result[int64]{b, i}
+}
+
+func pipeExpireXX(tx *Tx, c *pipeCmd) {
+	v, err := tx.ExpireXX(c.s0, time.Duration(c.n0))
+	c.rn, c.err = boolInt(v), err
 }
 
 // ExpireXX queues Tx.ExpireXX; see Store.ExpireXX.
-func (p *Pipeline) ExpireXX(key string, d time.Duration) *Result[bool] {
-	r := new(Result[bool])
-	p.add(func(tx *Tx) { r.set(tx.ExpireXX(key, d)) })
-	return r
+func (p *Pipeline) ExpireXX(key string, d time.Duration) Result[bool] {
+	b, i := p.add(pipeCmd{run: pipeExpireXX, s0: key, n0: int64(d)})
+	return Result[bool]{b, i}
+}
+
+func pipeFlushAll(tx *Tx, c *pipeCmd) {
+	c.err = tx.FlushAll()
 }
 
 // FlushAll queues Tx.FlushAll; see Store.FlushAll.
-func (p *Pipeline) FlushAll() *Result[struct{}] {
-	r := new(Result[struct{}])
-	p.add(func(tx *Tx) { r.set(struct{}{}, tx.FlushAll()) })
-	return r
+func (p *Pipeline) FlushAll() Result[struct{}] {
+	b, i := p.add(pipeCmd{run: pipeFlushAll})
+	return Result[struct{}]{b, i}
+}
+
+func pipeFlushDB(tx *Tx, c *pipeCmd) {
+	c.err = tx.FlushDB()
 }
 
 // FlushDB queues Tx.FlushDB; see Store.FlushDB.
-func (p *Pipeline) FlushDB() *Result[struct{}] {
-	r := new(Result[struct{}])
-	p.add(func(tx *Tx) { r.set(struct{}{}, tx.FlushDB()) })
-	return r
+func (p *Pipeline) FlushDB() Result[struct{}] {
+	b, i := p.add(pipeCmd{run: pipeFlushDB})
+	return Result[struct{}]{b, i}
+}
+
+func pipeGet(tx *Tx, c *pipeCmd) {
+	c.rs, c.err = tx.Get(c.s0)
 }
 
 // Get queues Tx.Get; see Store.Get.
-func (p *Pipeline) Get(key string) *Result[string] {
-	r := new(Result[string])
-	p.add(func(tx *Tx) { r.set(tx.Get(key)) })
-	return r
+func (p *Pipeline) Get(key string) Result[string] {
+	b, i := p.add(pipeCmd{run: pipeGet, s0: key})
+	return Result[string]{b, i}
+}
+
+func pipeGetDel(tx *Tx, c *pipeCmd) {
+	c.rs, c.err = tx.GetDel(c.s0)
 }
 
 // GetDel queues Tx.GetDel; see Store.GetDel.
-func (p *Pipeline) GetDel(key string) *Result[string] {
-	r := new(Result[string])
-	p.add(func(tx *Tx) { r.set(tx.GetDel(key)) })
-	return r
+func (p *Pipeline) GetDel(key string) Result[string] {
+	b, i := p.add(pipeCmd{run: pipeGetDel, s0: key})
+	return Result[string]{b, i}
+}
+
+func pipeGetEx(tx *Tx, c *pipeCmd) {
+	c.rs, c.err = tx.GetEx(c.s0, time.Duration(c.n0))
 }
 
 // GetEx queues Tx.GetEx; see Store.GetEx.
-func (p *Pipeline) GetEx(key string, expiration time.Duration) *Result[string] {
-	r := new(Result[string])
-	p.add(func(tx *Tx) { r.set(tx.GetEx(key, expiration)) })
-	return r
+func (p *Pipeline) GetEx(key string, expiration time.Duration) Result[string] {
+	b, i := p.add(pipeCmd{run: pipeGetEx, s0: key, n0: int64(expiration)})
+	return Result[string]{b, i}
+}
+
+func pipeGetRange(tx *Tx, c *pipeCmd) {
+	c.rs, c.err = tx.GetRange(c.s0, c.n0, c.n1)
 }
 
 // GetRange queues Tx.GetRange; see Store.GetRange.
-func (p *Pipeline) GetRange(key string, start int64, end int64) *Result[string] {
-	r := new(Result[string])
-	p.add(func(tx *Tx) { r.set(tx.GetRange(key, start, end)) })
-	return r
+func (p *Pipeline) GetRange(key string, start int64, end int64) Result[string] {
+	b, i := p.add(pipeCmd{run: pipeGetRange, s0: key, n0: start, n1: end})
+	return Result[string]{b, i}
+}
+
+func pipeGetSet(tx *Tx, c *pipeCmd) {
+	c.rs, c.err = tx.GetSet(c.s0, c.s1)
 }
 
 // GetSet queues Tx.GetSet; see Store.GetSet.
-func (p *Pipeline) GetSet(key string, value string) *Result[string] {
-	r := new(Result[string])
-	p.add(func(tx *Tx) { r.set(tx.GetSet(key, value)) })
-	return r
+func (p *Pipeline) GetSet(key string, value string) Result[string] {
+	b, i := p.add(pipeCmd{run: pipeGetSet, s0: key, s1: value})
+	return Result[string]{b, i}
+}
+
+func pipeIncr(tx *Tx, c *pipeCmd) {
+	v, err := tx.Incr(c.s0)
+	c.rn, c.err = v, err
 }
 
 // Incr queues Tx.Incr; see Store.Incr.
-func (p *Pipeline) Incr(key string) *Result[int64] {
-	r := new(Result[int64])
-	p.add(func(tx *Tx) { r.set(tx.Incr(key)) })
-	return r
+func (p *Pipeline) Incr(key string) Result[int64] {
+	b, i := p.add(pipeCmd{run: pipeIncr, s0: key})
+	return Result[int64]{b, i}
+}
+
+func pipeIncrBy(tx *Tx, c *pipeCmd) {
+	v, err := tx.IncrBy(c.s0, c.n0)
+	c.rn, c.err = v, err
 }
 
 // IncrBy queues Tx.IncrBy; see Store.IncrBy.
-func (p *Pipeline) IncrBy(key string, delta int64) *Result[int64] {
-	r := new(Result[int64])
-	p.add(func(tx *Tx) { r.set(tx.IncrBy(key, delta)) })
-	return r
+func (p *Pipeline) IncrBy(key string, delta int64) Result[int64] {
+	b, i := p.add(pipeCmd{run: pipeIncrBy, s0: key, n0: delta})
+	return Result[int64]{b, i}
+}
+
+func pipeIncrByFloat(tx *Tx, c *pipeCmd) {
+	v, err := tx.IncrByFloat(c.s0, math.Float64frombits(uint64(c.n0)))
+	c.rn, c.err = int64(math.Float64bits(v)), err
 }
 
 // IncrByFloat queues Tx.IncrByFloat; see Store.IncrByFloat.
-func (p *Pipeline) IncrByFloat(key string, incr float64) *Result[float64] {
-	r := new(Result[float64])
-	p.add(func(tx *Tx) { r.set(tx.IncrByFloat(key, incr)) })
-	return r
+func (p *Pipeline) IncrByFloat(key string, incr float64) Result[float64] {
+	b, i := p.add(pipeCmd{run: pipeIncrByFloat, s0: key, n0: int64(math.Float64bits(incr))})
+	return Result[float64]{b, i}
+}
+
+func pipeKeys(tx *Tx, c *pipeCmd) {
+	c.rx, c.err = tx.Keys(c.s0)
 }
 
 // Keys queues Tx.Keys; see Store.Keys.
-func (p *Pipeline) Keys(pattern string) *Result[[]string] {
-	r := new(Result[[]string])
-	p.add(func(tx *Tx) { r.set(tx.Keys(pattern)) })
-	return r
+func (p *Pipeline) Keys(pattern string) Result[[]string] {
+	b, i := p.add(pipeCmd{run: pipeKeys, s0: pattern})
+	return Result[[]string]{b, i}
+}
+
+func pipeLCS(tx *Tx, c *pipeCmd) {
+	c.rs, c.err = tx.LCS(c.s0, c.s1)
 }
 
 // LCS queues Tx.LCS; see Store.LCS.
-func (p *Pipeline) LCS(key1 string, key2 string) *Result[string] {
-	r := new(Result[string])
-	p.add(func(tx *Tx) { r.set(tx.LCS(key1, key2)) })
-	return r
+func (p *Pipeline) LCS(key1 string, key2 string) Result[string] {
+	b, i := p.add(pipeCmd{run: pipeLCS, s0: key1, s1: key2})
+	return Result[string]{b, i}
+}
+
+func pipeLCSIdx(tx *Tx, c *pipeCmd) {
+	c.rx, c.err = tx.LCSIdx(c.s0, c.s1, c.n0)
 }
 
 // LCSIdx queues Tx.LCSIdx; see Store.LCSIdx.
-func (p *Pipeline) LCSIdx(key1 string, key2 string, minMatchLen int64) *Result[LCSIndex] {
-	r := new(Result[LCSIndex])
-	p.add(func(tx *Tx) { r.set(tx.LCSIdx(key1, key2, minMatchLen)) })
-	return r
+func (p *Pipeline) LCSIdx(key1 string, key2 string, minMatchLen int64) Result[LCSIndex] {
+	b, i := p.add(pipeCmd{run: pipeLCSIdx, s0: key1, s1: key2, n0: minMatchLen})
+	return Result[LCSIndex]{b, i}
+}
+
+func pipeLCSLen(tx *Tx, c *pipeCmd) {
+	v, err := tx.LCSLen(c.s0, c.s1)
+	c.rn, c.err = v, err
 }
 
 // LCSLen queues Tx.LCSLen; see Store.LCSLen.
-func (p *Pipeline) LCSLen(key1 string, key2 string) *Result[int64] {
-	r := new(Result[int64])
-	p.add(func(tx *Tx) { r.set(tx.LCSLen(key1, key2)) })
-	return r
+func (p *Pipeline) LCSLen(key1 string, key2 string) Result[int64] {
+	b, i := p.add(pipeCmd{run: pipeLCSLen, s0: key1, s1: key2})
+	return Result[int64]{b, i}
+}
+
+func pipeMGet(tx *Tx, c *pipeCmd) {
+	c.rx, c.err = tx.MGet(c.ss...)
 }
 
 // MGet queues Tx.MGet; see Store.MGet.
-func (p *Pipeline) MGet(keys ...string) *Result[[]*string] {
-	r := new(Result[[]*string])
-	p.add(func(tx *Tx) { r.set(tx.MGet(keys...)) })
-	return r
+func (p *Pipeline) MGet(keys ...string) Result[[]*string] {
+	b, i := p.add(pipeCmd{run: pipeMGet, ss: keys})
+	return Result[[]*string]{b, i}
+}
+
+func pipeMSet(tx *Tx, c *pipeCmd) {
+	c.err = tx.MSet(c.ss...)
 }
 
 // MSet queues Tx.MSet; see Store.MSet.
-func (p *Pipeline) MSet(pairs ...string) *Result[struct{}] {
-	r := new(Result[struct{}])
-	p.add(func(tx *Tx) { r.set(struct{}{}, tx.MSet(pairs...)) })
-	return r
+func (p *Pipeline) MSet(pairs ...string) Result[struct{}] {
+	b, i := p.add(pipeCmd{run: pipeMSet, ss: pairs})
+	return Result[struct{}]{b, i}
+}
+
+func pipeMSetNX(tx *Tx, c *pipeCmd) {
+	v, err := tx.MSetNX(c.ss...)
+	c.rn, c.err = boolInt(v), err
 }
 
 // MSetNX queues Tx.MSetNX; see Store.MSetNX.
-func (p *Pipeline) MSetNX(pairs ...string) *Result[bool] {
-	r := new(Result[bool])
-	p.add(func(tx *Tx) { r.set(tx.MSetNX(pairs...)) })
-	return r
+func (p *Pipeline) MSetNX(pairs ...string) Result[bool] {
+	b, i := p.add(pipeCmd{run: pipeMSetNX, ss: pairs})
+	return Result[bool]{b, i}
+}
+
+func pipePExpire(tx *Tx, c *pipeCmd) {
+	v, err := tx.PExpire(c.s0, time.Duration(c.n0))
+	c.rn, c.err = boolInt(v), err
 }
 
 // PExpire queues Tx.PExpire; see Store.PExpire.
-func (p *Pipeline) PExpire(key string, d time.Duration) *Result[bool] {
-	r := new(Result[bool])
-	p.add(func(tx *Tx) { r.set(tx.PExpire(key, d)) })
-	return r
+func (p *Pipeline) PExpire(key string, d time.Duration) Result[bool] {
+	b, i := p.add(pipeCmd{run: pipePExpire, s0: key, n0: int64(d)})
+	return Result[bool]{b, i}
+}
+
+func pipePExpireAt(tx *Tx, c *pipeCmd) {
+	v, err := tx.PExpireAt(c.s0, c.x.(time.Time))
+	c.rn, c.err = boolInt(v), err
 }
 
 // PExpireAt queues Tx.PExpireAt; see Store.PExpireAt.
-func (p *Pipeline) PExpireAt(key string, t time.Time) *Result[bool] {
-	r := new(Result[bool])
-	p.add(func(tx *Tx) { r.set(tx.PExpireAt(key, t)) })
-	return r
+func (p *Pipeline) PExpireAt(key string, t time.Time) Result[bool] {
+	b, i := p.add(pipeCmd{run: pipePExpireAt, s0: key, x: t})
+	return Result[bool]{b, i}
+}
+
+func pipePExpireTime(tx *Tx, c *pipeCmd) {
+	v, err := tx.PExpireTime(c.s0)
+	c.rn, c.err = v, err
 }
 
 // PExpireTime queues Tx.PExpireTime; see Store.PExpireTime.
-func (p *Pipeline) PExpireTime(key string) *Result[int64] {
-	r := new(Result[int64])
-	p.add(func(tx *Tx) { r.set(tx.PExpireTime(key)) })
-	return r
+func (p *Pipeline) PExpireTime(key string) Result[int64] {
+	b, i := p.add(pipeCmd{run: pipePExpireTime, s0: key})
+	return Result[int64]{b, i}
+}
+
+func pipePTTL(tx *Tx, c *pipeCmd) {
+	v, err := tx.PTTL(c.s0)
+	c.rn, c.err = int64(v), err
 }
 
 // PTTL queues Tx.PTTL; see Store.PTTL.
-func (p *Pipeline) PTTL(key string) *Result[time.Duration] {
-	r := new(Result[time.Duration])
-	p.add(func(tx *Tx) { r.set(tx.PTTL(key)) })
-	return r
+func (p *Pipeline) PTTL(key string) Result[time.Duration] {
+	b, i := p.add(pipeCmd{run: pipePTTL, s0: key})
+	return Result[time.Duration]{b, i}
+}
+
+func pipePersist(tx *Tx, c *pipeCmd) {
+	v, err := tx.Persist(c.s0)
+	c.rn, c.err = boolInt(v), err
 }
 
 // Persist queues Tx.Persist; see Store.Persist.
-func (p *Pipeline) Persist(key string) *Result[bool] {
-	r := new(Result[bool])
-	p.add(func(tx *Tx) { r.set(tx.Persist(key)) })
-	return r
+func (p *Pipeline) Persist(key string) Result[bool] {
+	b, i := p.add(pipeCmd{run: pipePersist, s0: key})
+	return Result[bool]{b, i}
+}
+
+func pipeRandomKey(tx *Tx, c *pipeCmd) {
+	c.rs, c.err = tx.RandomKey()
 }
 
 // RandomKey queues Tx.RandomKey; see Store.RandomKey.
-func (p *Pipeline) RandomKey() *Result[string] {
-	r := new(Result[string])
-	p.add(func(tx *Tx) { r.set(tx.RandomKey()) })
-	return r
+func (p *Pipeline) RandomKey() Result[string] {
+	b, i := p.add(pipeCmd{run: pipeRandomKey})
+	return Result[string]{b, i}
+}
+
+func pipeRename(tx *Tx, c *pipeCmd) {
+	c.err = tx.Rename(c.s0, c.s1)
 }
 
 // Rename queues Tx.Rename; see Store.Rename.
-func (p *Pipeline) Rename(key string, newkey string) *Result[struct{}] {
-	r := new(Result[struct{}])
-	p.add(func(tx *Tx) { r.set(struct{}{}, tx.Rename(key, newkey)) })
-	return r
+func (p *Pipeline) Rename(key string, newkey string) Result[struct{}] {
+	b, i := p.add(pipeCmd{run: pipeRename, s0: key, s1: newkey})
+	return Result[struct{}]{b, i}
+}
+
+func pipeRenameNX(tx *Tx, c *pipeCmd) {
+	v, err := tx.RenameNX(c.s0, c.s1)
+	c.rn, c.err = boolInt(v), err
 }
 
 // RenameNX queues Tx.RenameNX; see Store.RenameNX.
-func (p *Pipeline) RenameNX(key string, newkey string) *Result[bool] {
-	r := new(Result[bool])
-	p.add(func(tx *Tx) { r.set(tx.RenameNX(key, newkey)) })
-	return r
+func (p *Pipeline) RenameNX(key string, newkey string) Result[bool] {
+	b, i := p.add(pipeCmd{run: pipeRenameNX, s0: key, s1: newkey})
+	return Result[bool]{b, i}
+}
+
+func pipeSet(tx *Tx, c *pipeCmd) {
+	c.err = tx.Set(c.s0, c.s1, time.Duration(c.n0))
 }
 
 // Set queues Tx.Set; see Store.Set.
-func (p *Pipeline) Set(key string, value string, expiration time.Duration) *Result[struct{}] {
-	r := new(Result[struct{}])
-	p.add(func(tx *Tx) { r.set(struct{}{}, tx.Set(key, value, expiration)) })
-	return r
+func (p *Pipeline) Set(key string, value string, expiration time.Duration) Result[struct{}] {
+	b, i := p.add(pipeCmd{run: pipeSet, s0: key, s1: value, n0: int64(expiration)})
+	return Result[struct{}]{b, i}
+}
+
+func pipeSetArgs(tx *Tx, c *pipeCmd) {
+	c.rx, c.err = tx.SetArgs(c.s0, c.s1, c.x.(SetArgs))
 }
 
 // SetArgs queues Tx.SetArgs; see Store.SetArgs.
-func (p *Pipeline) SetArgs(key string, value string, a SetArgs) *Result[SetResult] {
-	r := new(Result[SetResult])
-	p.add(func(tx *Tx) { r.set(tx.SetArgs(key, value, a)) })
-	return r
+func (p *Pipeline) SetArgs(key string, value string, a SetArgs) Result[SetResult] {
+	b, i := p.add(pipeCmd{run: pipeSetArgs, s0: key, s1: value, x: a})
+	return Result[SetResult]{b, i}
+}
+
+func pipeSetEx(tx *Tx, c *pipeCmd) {
+	c.err = tx.SetEx(c.s0, c.s1, time.Duration(c.n0))
 }
 
 // SetEx queues Tx.SetEx; see Store.SetEx.
-func (p *Pipeline) SetEx(key string, value string, expiration time.Duration) *Result[struct{}] {
-	r := new(Result[struct{}])
-	p.add(func(tx *Tx) { r.set(struct{}{}, tx.SetEx(key, value, expiration)) })
-	return r
+func (p *Pipeline) SetEx(key string, value string, expiration time.Duration) Result[struct{}] {
+	b, i := p.add(pipeCmd{run: pipeSetEx, s0: key, s1: value, n0: int64(expiration)})
+	return Result[struct{}]{b, i}
+}
+
+func pipeSetNX(tx *Tx, c *pipeCmd) {
+	v, err := tx.SetNX(c.s0, c.s1, time.Duration(c.n0))
+	c.rn, c.err = boolInt(v), err
 }
 
 // SetNX queues Tx.SetNX; see Store.SetNX.
-func (p *Pipeline) SetNX(key string, value string, expiration time.Duration) *Result[bool] {
-	r := new(Result[bool])
-	p.add(func(tx *Tx) { r.set(tx.SetNX(key, value, expiration)) })
-	return r
+func (p *Pipeline) SetNX(key string, value string, expiration time.Duration) Result[bool] {
+	b, i := p.add(pipeCmd{run: pipeSetNX, s0: key, s1: value, n0: int64(expiration)})
+	return Result[bool]{b, i}
+}
+
+func pipeSetRange(tx *Tx, c *pipeCmd) {
+	v, err := tx.SetRange(c.s0, c.n0, c.s1)
+	c.rn, c.err = v, err
 }
 
 // SetRange queues Tx.SetRange; see Store.SetRange.
-func (p *Pipeline) SetRange(key string, offset int64, value string) *Result[int64] {
-	r := new(Result[int64])
-	p.add(func(tx *Tx) { r.set(tx.SetRange(key, offset, value)) })
-	return r
+func (p *Pipeline) SetRange(key string, offset int64, value string) Result[int64] {
+	b, i := p.add(pipeCmd{run: pipeSetRange, s0: key, n0: offset, s1: value})
+	return Result[int64]{b, i}
+}
+
+func pipeSetXX(tx *Tx, c *pipeCmd) {
+	v, err := tx.SetXX(c.s0, c.s1, time.Duration(c.n0))
+	c.rn, c.err = boolInt(v), err
 }
 
 // SetXX queues Tx.SetXX; see Store.SetXX.
-func (p *Pipeline) SetXX(key string, value string, expiration time.Duration) *Result[bool] {
-	r := new(Result[bool])
-	p.add(func(tx *Tx) { r.set(tx.SetXX(key, value, expiration)) })
-	return r
+func (p *Pipeline) SetXX(key string, value string, expiration time.Duration) Result[bool] {
+	b, i := p.add(pipeCmd{run: pipeSetXX, s0: key, s1: value, n0: int64(expiration)})
+	return Result[bool]{b, i}
+}
+
+func pipeStrLen(tx *Tx, c *pipeCmd) {
+	v, err := tx.StrLen(c.s0)
+	c.rn, c.err = v, err
 }
 
 // StrLen queues Tx.StrLen; see Store.StrLen.
-func (p *Pipeline) StrLen(key string) *Result[int64] {
-	r := new(Result[int64])
-	p.add(func(tx *Tx) { r.set(tx.StrLen(key)) })
-	return r
+func (p *Pipeline) StrLen(key string) Result[int64] {
+	b, i := p.add(pipeCmd{run: pipeStrLen, s0: key})
+	return Result[int64]{b, i}
+}
+
+func pipeTTL(tx *Tx, c *pipeCmd) {
+	v, err := tx.TTL(c.s0)
+	c.rn, c.err = int64(v), err
 }
 
 // TTL queues Tx.TTL; see Store.TTL.
-func (p *Pipeline) TTL(key string) *Result[time.Duration] {
-	r := new(Result[time.Duration])
-	p.add(func(tx *Tx) { r.set(tx.TTL(key)) })
-	return r
+func (p *Pipeline) TTL(key string) Result[time.Duration] {
+	b, i := p.add(pipeCmd{run: pipeTTL, s0: key})
+	return Result[time.Duration]{b, i}
+}
+
+func pipeTouch(tx *Tx, c *pipeCmd) {
+	v, err := tx.Touch(c.ss...)
+	c.rn, c.err = v, err
 }
 
 // Touch queues Tx.Touch; see Store.Touch.
-func (p *Pipeline) Touch(keys ...string) *Result[int64] {
-	r := new(Result[int64])
-	p.add(func(tx *Tx) { r.set(tx.Touch(keys...)) })
-	return r
+func (p *Pipeline) Touch(keys ...string) Result[int64] {
+	b, i := p.add(pipeCmd{run: pipeTouch, ss: keys})
+	return Result[int64]{b, i}
+}
+
+func pipeType(tx *Tx, c *pipeCmd) {
+	c.rs, c.err = tx.Type(c.s0)
 }
 
 // Type queues Tx.Type; see Store.Type.
-func (p *Pipeline) Type(key string) *Result[string] {
-	r := new(Result[string])
-	p.add(func(tx *Tx) { r.set(tx.Type(key)) })
-	return r
+func (p *Pipeline) Type(key string) Result[string] {
+	b, i := p.add(pipeCmd{run: pipeType, s0: key})
+	return Result[string]{b, i}
+}
+
+func pipeUnlink(tx *Tx, c *pipeCmd) {
+	v, err := tx.Unlink(c.ss...)
+	c.rn, c.err = v, err
 }
 
 // Unlink queues Tx.Unlink; see Store.Unlink.
-func (p *Pipeline) Unlink(keys ...string) *Result[int64] {
-	r := new(Result[int64])
-	p.add(func(tx *Tx) { r.set(tx.Unlink(keys...)) })
-	return r
+func (p *Pipeline) Unlink(keys ...string) Result[int64] {
+	b, i := p.add(pipeCmd{run: pipeUnlink, ss: keys})
+	return Result[int64]{b, i}
 }

@@ -293,8 +293,9 @@ func (s *Store) Keys(ctx context.Context, pattern string) (r0 []string, err erro
 }
 
 // LCS returns the longest common subsequence of the strings at key1 and key2
-// (a missing key counts as ""). It returns ErrWrongType-like
-// errLCSNotString if either key holds another type.
+// (a missing key counts as ""). It returns ErrLCSNotString if either key
+// holds another type and ErrLCSTooLarge if the strings are too long to
+// compare (Redis's limit: 512 MB of transient table).
 func (s *Store) LCS(ctx context.Context, key1 string, key2 string) (r0 string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {

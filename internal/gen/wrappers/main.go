@@ -198,10 +198,19 @@ func storeFile(ms []method) []byte {
 	return src
 }
 
+// numeric kinds travel in an int64 field of pipeCmd: how to store and load each.
+var numeric = map[string][2]string{
+	"int64":         {"%s", "%s"},
+	"int":           {"int64(%s)", "int(%s)"},
+	"bool":          {"boolInt(%s)", "%s != 0"},
+	"time.Duration": {"int64(%s)", "time.Duration(%s)"},
+	"float64":       {"int64(math.Float64bits(%s))", "math.Float64frombits(uint64(%s))"},
+}
+
 func pipelineFile(ms []method) []byte {
 	var b bytes.Buffer
 	b.WriteString(header)
-	b.WriteString("import \"time\"\n\nvar _ time.Duration\n\n")
+	b.WriteString("import (\n\t\"math\"\n\t\"time\"\n)\n\nvar (\n\t_ time.Duration\n\t_ = math.Float64bits\n)\n\n")
 	for _, m := range ms {
 		if len(m.results) > 2 {
 			continue // multi-valued commands (Scan) are not pipelined
@@ -210,15 +219,59 @@ func pipelineFile(ms []method) []byte {
 		if len(m.results) == 2 {
 			typ = m.results[0]
 		}
-		fmt.Fprintf(&b, "// %s queues Tx.%s; see Store.%s.\n", m.name, m.name, m.name)
-		fmt.Fprintf(&b, "func (p *Pipeline) %s(%s) *Result[%s] {\n", m.name, m.paramList(), typ)
-		fmt.Fprintf(&b, "\tr := new(Result[%s])\n", typ)
-		if len(m.results) == 2 {
-			fmt.Fprintf(&b, "\tp.add(func(tx *Tx) { r.set(tx.%s(%s)) })\n", m.name, m.argList())
-		} else {
-			fmt.Fprintf(&b, "\tp.add(func(tx *Tx) { r.set(struct{}{}, tx.%s(%s)) })\n", m.name, m.argList())
+		// Place each parameter in a field of pipeCmd by its kind.
+		var store, load []string
+		strs, nums, other := 0, 0, 0
+		for _, p := range m.params {
+			switch {
+			case p.variadic && p.typ == "string":
+				store = append(store, "ss: "+p.name)
+				load = append(load, "c.ss...")
+			case p.typ == "string":
+				if strs == 2 {
+					log.Fatalf("Tx.%s: more than two string parameters; extend pipeCmd", m.name)
+				}
+				f := fmt.Sprintf("s%d", strs)
+				strs++
+				store = append(store, f+": "+p.name)
+				load = append(load, "c."+f)
+			case numeric[p.typ] != [2]string{}:
+				if nums == 2 {
+					log.Fatalf("Tx.%s: more than two numeric parameters; extend pipeCmd", m.name)
+				}
+				f := fmt.Sprintf("n%d", nums)
+				nums++
+				conv := numeric[p.typ]
+				store = append(store, f+": "+fmt.Sprintf(conv[0], p.name))
+				load = append(load, fmt.Sprintf(conv[1], "c."+f))
+			default:
+				if other == 1 {
+					log.Fatalf("Tx.%s: more than one parameter of another kind; extend pipeCmd", m.name)
+				}
+				other++
+				store = append(store, "x: "+p.name)
+				load = append(load, "c.x.("+p.typ+")")
+			}
 		}
-		b.WriteString("\treturn r\n}\n\n")
+		fn := "pipe" + m.name
+		fmt.Fprintf(&b, "func %s(tx *Tx, c *pipeCmd) {\n", fn)
+		call := fmt.Sprintf("tx.%s(%s)", m.name, strings.Join(load, ", "))
+		switch {
+		case len(m.results) == 1:
+			fmt.Fprintf(&b, "\tc.err = %s\n", call)
+		case typ == "string":
+			fmt.Fprintf(&b, "\tc.rs, c.err = %s\n", call)
+		case numeric[typ] != [2]string{}:
+			fmt.Fprintf(&b, "\tv, err := %s\n\tc.rn, c.err = %s, err\n", call, fmt.Sprintf(numeric[typ][0], "v"))
+		default:
+			fmt.Fprintf(&b, "\tc.rx, c.err = %s\n", call)
+		}
+		b.WriteString("}\n\n")
+		fmt.Fprintf(&b, "// %s queues Tx.%s; see Store.%s.\n", m.name, m.name, m.name)
+		fmt.Fprintf(&b, "func (p *Pipeline) %s(%s) Result[%s] {\n", m.name, m.paramList(), typ)
+		fields := append([]string{"run: " + fn}, store...)
+		fmt.Fprintf(&b, "\tb, i := p.add(pipeCmd{%s})\n", strings.Join(fields, ", "))
+		fmt.Fprintf(&b, "\treturn Result[%s]{b, i}\n}\n\n", typ)
 	}
 	src, err := format.Source(b.Bytes())
 	if err != nil {
