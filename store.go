@@ -52,7 +52,8 @@ type engine struct {
 	mu     sync.Mutex
 	closed bool
 	clock  Clock
-	dbs    []*db
+	dbs    []*db // nil after Close
+	ndb    int   // number of databases; never changes
 	tx     Tx // the owner's Tx, reused for every unit
 
 	deadlines deadlineIndex
@@ -100,6 +101,7 @@ func Open(opts Options) (*Store, error) {
 	e := &engine{
 		clock:     clock,
 		dbs:       make([]*db, n),
+		ndb:       n,
 		onEffects: opts.OnEffects,
 		streamDB:  -1,
 		rnd:       rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
@@ -114,7 +116,7 @@ func Open(opts Options) (*Store, error) {
 // DB returns a handle on database n of the same engine (SELECT n). Every call
 // on a handle for an n outside 0..Databases-1 returns ErrDBIndex.
 func (s *Store) DB(n int) *Store {
-	if n < 0 || n >= len(s.e.dbs) {
+	if n < 0 || n >= s.e.ndb {
 		return &Store{e: s.e, db: -1}
 	}
 	return &Store{e: s.e, db: n}

@@ -235,3 +235,36 @@ func TestAtomicHasNoRollbackAndReturnsError(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestCloseWhileInUse closes the store under concurrent callers: every call
+// returns a result or ErrClosed, none panics or hangs.
+func TestCloseWhileInUse(t *testing.T) {
+	s, clock := openTest(t)
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; i < 2000; i++ {
+				_, err := s.DB(g%3).Incr(ctx, "n")
+				if err != nil && !errors.Is(err, ErrClosed) {
+					t.Error(err)
+					return
+				}
+				if err := s.Set(ctx, "t", "v", time.Millisecond); err != nil && !errors.Is(err, ErrClosed) {
+					t.Error(err)
+					return
+				}
+				if i%100 == 0 {
+					clock.Advance(2 * time.Millisecond)
+				}
+			}
+		}(g)
+	}
+	time.Sleep(time.Millisecond)
+	s.Close()
+	wg.Wait()
+	if _, err := s.Incr(ctx, "n"); !errors.Is(err, ErrClosed) {
+		t.Fatalf("after Close: %v", err)
+	}
+}

@@ -1,0 +1,51 @@
+package embedis
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// FuzzDo feeds arbitrary commands through the command table: no input may
+// panic, every reply is a value or an *Error with Redis's "ERR"/"WRONGTYPE"
+// prefix, and the keyspace stays consistent (DBSIZE equals the keys KEYS *
+// lists once no key has a deadline in the past).
+func FuzzDo(f *testing.F) {
+	for _, seed := range []string{
+		"SET k v EX 10", "SET k v PX 0", "INCRBYFLOAT k 1e400", "GETRANGE k -1 -9223372036854775808",
+		"SETRANGE k 536870911 x", "LCS k k IDX MINMATCHLEN 1 WITHMATCHLEN", "SCAN 18446744073709551615 COUNT 1",
+		"EXPIRE k 9223372036854775807", "COPY k k DB 15", "KEYS [", "MSET a", "GETEX k PXAT 1",
+		"RENAME k k", "DECRBY k -9223372036854775808", "INCR k", "APPEND k \x00",
+	} {
+		f.Add(seed)
+	}
+	clock := NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	s, err := Open(Options{Clock: clock})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		args := strings.Fields(line)
+		if len(args) == 0 {
+			return
+		}
+		s.Set(ctx, "k", "value", 0)
+		s.Set(ctx, "n", "41", time.Hour)
+		s.Atomic(ctx, func(tx *Tx) error { tx.setValue("other", &fakeValue{}, false); return nil })
+		_, err := s.Do(ctx, args...)
+		if err != nil {
+			e, ok := err.(*Error)
+			if !ok {
+				t.Fatalf("%q: error %T %v is not an *Error", args, err, err)
+			}
+			if msg := e.Error(); !strings.HasPrefix(msg, "ERR ") && !strings.HasPrefix(msg, "WRONGTYPE ") {
+				t.Fatalf("%q: error text %q has no Redis prefix", args, msg)
+			}
+		}
+		n, _ := s.DBSize(ctx)
+		keys, _ := s.Keys(ctx, "*")
+		if int64(len(keys)) > n {
+			t.Fatalf("KEYS lists %d keys but DBSIZE is %d", len(keys), n)
+		}
+	})
+}
