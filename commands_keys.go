@@ -35,6 +35,7 @@ func init() {
 		&Command{Name: "dbsize", Arity: 1, Flags: []string{ro, fast}, run: cmdDBSize},
 		&Command{Name: "flushdb", Arity: -1, Flags: []string{w}, run: cmdFlush},
 		&Command{Name: "flushall", Arity: -1, Flags: []string{w}, run: cmdFlush},
+		&Command{Name: "swapdb", Arity: 3, Flags: []string{w, fast}, run: cmdSwapDB},
 		&Command{Name: "select", Arity: 2, Flags: []string{"loading", "stale", fast}, run: cmdSelect},
 	)
 }
@@ -297,3 +298,26 @@ func parseCursor(s string) (uint64, bool) {
 	}
 	return n, true
 }
+
+func cmdSwapDB(tx *Tx, args []string, w ReplyWriter) {
+	a, err := parseIntArg(args[1])
+	if err != nil {
+		w.WriteError(errSwapDBFirst)
+		return
+	}
+	b, err := parseIntArg(args[2])
+	if err != nil {
+		w.WriteError(errSwapDBSecond)
+		return
+	}
+	if a < 0 || a >= int64(len(tx.e.dbs)) || b < 0 || b >= int64(len(tx.e.dbs)) {
+		w.WriteError(ErrDBIndex)
+		return
+	}
+	writeOKOrError(w, tx.SwapDB(int(a), int(b)))
+}
+
+var (
+	errSwapDBFirst  = ErrNotInteger.forCommand("ERR invalid first DB index")
+	errSwapDBSecond = ErrNotInteger.forCommand("ERR invalid second DB index")
+)

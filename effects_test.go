@@ -151,8 +151,11 @@ func (w *workload) stringCommand() []string {
 	case 26:
 		return []string{"UNLINK", k}
 	case 27:
-		if w.r.IntN(20) == 0 {
+		switch w.r.IntN(40) {
+		case 0:
 			return []string{"FLUSHDB"}
+		case 1:
+			return []string{"SWAPDB", strconv.Itoa(w.r.IntN(3)), strconv.Itoa(w.r.IntN(3))}
 		}
 		return []string{"GET", k}
 	case 28:

@@ -146,3 +146,15 @@ func (e *engine) expireSlice(tx *Tx) bool {
 	}
 	return len(e.deadlines.h) > 0 && e.deadlines.h[0].at < now
 }
+
+// swapDeadlines moves the heap entries of databases a and b with their data.
+func (e *engine) swapDeadlines(a, b int) {
+	for i := range e.deadlines.h {
+		switch e.deadlines.h[i].db {
+		case a:
+			e.deadlines.h[i].db = b
+		case b:
+			e.deadlines.h[i].db = a
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/embedis/embedis/internal/dict"
 	"github.com/embedis/embedis/internal/glob"
 )
 
@@ -394,10 +395,7 @@ func (tx *Tx) DBSize() (int64, error) { return int64(tx.db.keys.Len()), nil }
 
 // FlushDB removes every key of the current database.
 func (tx *Tx) FlushDB() error {
-	for range tx.db.expires {
-		tx.e.deadlines.stale++
-	}
-	*tx.db = *newDB()
+	tx.db.flush(tx.e)
 	if tx.rec {
 		tx.emit("FLUSHDB")
 	}
@@ -406,12 +404,52 @@ func (tx *Tx) FlushDB() error {
 
 // FlushAll removes every key of every database.
 func (tx *Tx) FlushAll() error {
-	for i := range tx.e.dbs {
-		*tx.e.dbs[i] = *newDB()
+	for _, db := range tx.e.dbs {
+		db.flush(tx.e)
 	}
 	tx.e.deadlines = deadlineIndex{}
 	if tx.rec {
 		tx.emit("FLUSHALL")
+	}
+	return nil
+}
+
+// flush empties the database, invalidating the WATCHes of keys it held.
+func (db *db) flush(e *engine) {
+	for k := range db.watched {
+		if _, ok := db.keys.Get(k); ok {
+			db.touchWatch(k)
+		}
+	}
+	e.deadlines.stale += len(db.expires)
+	db.keys = dict.New[value]()
+	db.expires = make(map[string]int64)
+}
+
+// SwapDB swaps the contents of databases a and b, as Redis's SWAPDB: every
+// handle on a now sees b's keys. WATCHes on keys present in either are
+// invalidated.
+func (tx *Tx) SwapDB(a, b int) error {
+	if a < 0 || a >= len(tx.e.dbs) || b < 0 || b >= len(tx.e.dbs) {
+		return ErrDBIndex
+	}
+	x, y := tx.e.dbs[a], tx.e.dbs[b]
+	for _, pair := range [2][2]*db{{x, y}, {y, x}} {
+		for k := range pair[0].watched {
+			_, in0 := pair[0].keys.Get(k)
+			_, in1 := pair[1].keys.Get(k)
+			if in0 || in1 {
+				pair[0].touchWatch(k)
+			}
+		}
+	}
+	// Swap the data, not the db values: WATCH registrations stay with the
+	// database number, as in Redis.
+	x.keys, y.keys = y.keys, x.keys
+	x.expires, y.expires = y.expires, x.expires
+	tx.e.swapDeadlines(a, b)
+	if tx.rec {
+		tx.emit("SWAPDB", strconv.Itoa(a), strconv.Itoa(b))
 	}
 	return nil
 }

@@ -19,8 +19,8 @@ func pipeAppend(tx *Tx, c *pipeCmd) {
 
 // Append queues Tx.Append; see Store.Append.
 func (p *Pipeline) Append(key string, value string) Result[int64] {
-	b, i := p.add(pipeCmd{run: pipeAppend, s0: key, s1: value})
-	return Result[int64]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeAppend, s0: key, s1: value})
+	return Result[int64]{batch_, i_}
 }
 
 func pipeCopy(tx *Tx, c *pipeCmd) {
@@ -30,8 +30,8 @@ func pipeCopy(tx *Tx, c *pipeCmd) {
 
 // Copy queues Tx.Copy; see Store.Copy.
 func (p *Pipeline) Copy(src string, dst string, db int, replace bool) Result[bool] {
-	b, i := p.add(pipeCmd{run: pipeCopy, s0: src, s1: dst, n0: int64(db), n1: boolInt(replace)})
-	return Result[bool]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeCopy, s0: src, s1: dst, n0: int64(db), n1: boolInt(replace)})
+	return Result[bool]{batch_, i_}
 }
 
 func pipeDBSize(tx *Tx, c *pipeCmd) {
@@ -41,8 +41,8 @@ func pipeDBSize(tx *Tx, c *pipeCmd) {
 
 // DBSize queues Tx.DBSize; see Store.DBSize.
 func (p *Pipeline) DBSize() Result[int64] {
-	b, i := p.add(pipeCmd{run: pipeDBSize})
-	return Result[int64]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeDBSize})
+	return Result[int64]{batch_, i_}
 }
 
 func pipeDecr(tx *Tx, c *pipeCmd) {
@@ -52,8 +52,8 @@ func pipeDecr(tx *Tx, c *pipeCmd) {
 
 // Decr queues Tx.Decr; see Store.Decr.
 func (p *Pipeline) Decr(key string) Result[int64] {
-	b, i := p.add(pipeCmd{run: pipeDecr, s0: key})
-	return Result[int64]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeDecr, s0: key})
+	return Result[int64]{batch_, i_}
 }
 
 func pipeDecrBy(tx *Tx, c *pipeCmd) {
@@ -63,8 +63,8 @@ func pipeDecrBy(tx *Tx, c *pipeCmd) {
 
 // DecrBy queues Tx.DecrBy; see Store.DecrBy.
 func (p *Pipeline) DecrBy(key string, delta int64) Result[int64] {
-	b, i := p.add(pipeCmd{run: pipeDecrBy, s0: key, n0: delta})
-	return Result[int64]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeDecrBy, s0: key, n0: delta})
+	return Result[int64]{batch_, i_}
 }
 
 func pipeDel(tx *Tx, c *pipeCmd) {
@@ -74,8 +74,8 @@ func pipeDel(tx *Tx, c *pipeCmd) {
 
 // Del queues Tx.Del; see Store.Del.
 func (p *Pipeline) Del(keys ...string) Result[int64] {
-	b, i := p.add(pipeCmd{run: pipeDel, ss: keys})
-	return Result[int64]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeDel, ss: keys})
+	return Result[int64]{batch_, i_}
 }
 
 func pipeExists(tx *Tx, c *pipeCmd) {
@@ -85,8 +85,8 @@ func pipeExists(tx *Tx, c *pipeCmd) {
 
 // Exists queues Tx.Exists; see Store.Exists.
 func (p *Pipeline) Exists(keys ...string) Result[int64] {
-	b, i := p.add(pipeCmd{run: pipeExists, ss: keys})
-	return Result[int64]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeExists, ss: keys})
+	return Result[int64]{batch_, i_}
 }
 
 func pipeExpire(tx *Tx, c *pipeCmd) {
@@ -96,8 +96,8 @@ func pipeExpire(tx *Tx, c *pipeCmd) {
 
 // Expire queues Tx.Expire; see Store.Expire.
 func (p *Pipeline) Expire(key string, d time.Duration) Result[bool] {
-	b, i := p.add(pipeCmd{run: pipeExpire, s0: key, n0: int64(d)})
-	return Result[bool]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeExpire, s0: key, n0: int64(d)})
+	return Result[bool]{batch_, i_}
 }
 
 func pipeExpireAt(tx *Tx, c *pipeCmd) {
@@ -107,8 +107,8 @@ func pipeExpireAt(tx *Tx, c *pipeCmd) {
 
 // ExpireAt queues Tx.ExpireAt; see Store.ExpireAt.
 func (p *Pipeline) ExpireAt(key string, t time.Time) Result[bool] {
-	b, i := p.add(pipeCmd{run: pipeExpireAt, s0: key, x: t})
-	return Result[bool]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeExpireAt, s0: key, x: t})
+	return Result[bool]{batch_, i_}
 }
 
 func pipeExpireGT(tx *Tx, c *pipeCmd) {
@@ -118,8 +118,8 @@ func pipeExpireGT(tx *Tx, c *pipeCmd) {
 
 // ExpireGT queues Tx.ExpireGT; see Store.ExpireGT.
 func (p *Pipeline) ExpireGT(key string, d time.Duration) Result[bool] {
-	b, i := p.add(pipeCmd{run: pipeExpireGT, s0: key, n0: int64(d)})
-	return Result[bool]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeExpireGT, s0: key, n0: int64(d)})
+	return Result[bool]{batch_, i_}
 }
 
 func pipeExpireLT(tx *Tx, c *pipeCmd) {
@@ -129,8 +129,8 @@ func pipeExpireLT(tx *Tx, c *pipeCmd) {
 
 // ExpireLT queues Tx.ExpireLT; see Store.ExpireLT.
 func (p *Pipeline) ExpireLT(key string, d time.Duration) Result[bool] {
-	b, i := p.add(pipeCmd{run: pipeExpireLT, s0: key, n0: int64(d)})
-	return Result[bool]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeExpireLT, s0: key, n0: int64(d)})
+	return Result[bool]{batch_, i_}
 }
 
 func pipeExpireNX(tx *Tx, c *pipeCmd) {
@@ -140,8 +140,8 @@ func pipeExpireNX(tx *Tx, c *pipeCmd) {
 
 // ExpireNX queues Tx.ExpireNX; see Store.ExpireNX.
 func (p *Pipeline) ExpireNX(key string, d time.Duration) Result[bool] {
-	b, i := p.add(pipeCmd{run: pipeExpireNX, s0: key, n0: int64(d)})
-	return Result[bool]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeExpireNX, s0: key, n0: int64(d)})
+	return Result[bool]{batch_, i_}
 }
 
 func pipeExpireTime(tx *Tx, c *pipeCmd) {
@@ -151,8 +151,8 @@ func pipeExpireTime(tx *Tx, c *pipeCmd) {
 
 // ExpireTime queues Tx.ExpireTime; see Store.ExpireTime.
 func (p *Pipeline) ExpireTime(key string) Result[int64] {
-	b, i := p.add(pipeCmd{run: pipeExpireTime, s0: key})
-	return Result[int64]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeExpireTime, s0: key})
+	return Result[int64]{batch_, i_}
 }
 
 func pipeExpireXX(tx *Tx, c *pipeCmd) {
@@ -162,8 +162,8 @@ func pipeExpireXX(tx *Tx, c *pipeCmd) {
 
 // ExpireXX queues Tx.ExpireXX; see Store.ExpireXX.
 func (p *Pipeline) ExpireXX(key string, d time.Duration) Result[bool] {
-	b, i := p.add(pipeCmd{run: pipeExpireXX, s0: key, n0: int64(d)})
-	return Result[bool]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeExpireXX, s0: key, n0: int64(d)})
+	return Result[bool]{batch_, i_}
 }
 
 func pipeFlushAll(tx *Tx, c *pipeCmd) {
@@ -172,8 +172,8 @@ func pipeFlushAll(tx *Tx, c *pipeCmd) {
 
 // FlushAll queues Tx.FlushAll; see Store.FlushAll.
 func (p *Pipeline) FlushAll() Result[struct{}] {
-	b, i := p.add(pipeCmd{run: pipeFlushAll})
-	return Result[struct{}]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeFlushAll})
+	return Result[struct{}]{batch_, i_}
 }
 
 func pipeFlushDB(tx *Tx, c *pipeCmd) {
@@ -182,8 +182,8 @@ func pipeFlushDB(tx *Tx, c *pipeCmd) {
 
 // FlushDB queues Tx.FlushDB; see Store.FlushDB.
 func (p *Pipeline) FlushDB() Result[struct{}] {
-	b, i := p.add(pipeCmd{run: pipeFlushDB})
-	return Result[struct{}]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeFlushDB})
+	return Result[struct{}]{batch_, i_}
 }
 
 func pipeGet(tx *Tx, c *pipeCmd) {
@@ -192,8 +192,8 @@ func pipeGet(tx *Tx, c *pipeCmd) {
 
 // Get queues Tx.Get; see Store.Get.
 func (p *Pipeline) Get(key string) Result[string] {
-	b, i := p.add(pipeCmd{run: pipeGet, s0: key})
-	return Result[string]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeGet, s0: key})
+	return Result[string]{batch_, i_}
 }
 
 func pipeGetDel(tx *Tx, c *pipeCmd) {
@@ -202,8 +202,8 @@ func pipeGetDel(tx *Tx, c *pipeCmd) {
 
 // GetDel queues Tx.GetDel; see Store.GetDel.
 func (p *Pipeline) GetDel(key string) Result[string] {
-	b, i := p.add(pipeCmd{run: pipeGetDel, s0: key})
-	return Result[string]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeGetDel, s0: key})
+	return Result[string]{batch_, i_}
 }
 
 func pipeGetEx(tx *Tx, c *pipeCmd) {
@@ -212,8 +212,8 @@ func pipeGetEx(tx *Tx, c *pipeCmd) {
 
 // GetEx queues Tx.GetEx; see Store.GetEx.
 func (p *Pipeline) GetEx(key string, expiration time.Duration) Result[string] {
-	b, i := p.add(pipeCmd{run: pipeGetEx, s0: key, n0: int64(expiration)})
-	return Result[string]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeGetEx, s0: key, n0: int64(expiration)})
+	return Result[string]{batch_, i_}
 }
 
 func pipeGetRange(tx *Tx, c *pipeCmd) {
@@ -222,8 +222,8 @@ func pipeGetRange(tx *Tx, c *pipeCmd) {
 
 // GetRange queues Tx.GetRange; see Store.GetRange.
 func (p *Pipeline) GetRange(key string, start int64, end int64) Result[string] {
-	b, i := p.add(pipeCmd{run: pipeGetRange, s0: key, n0: start, n1: end})
-	return Result[string]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeGetRange, s0: key, n0: start, n1: end})
+	return Result[string]{batch_, i_}
 }
 
 func pipeGetSet(tx *Tx, c *pipeCmd) {
@@ -232,8 +232,8 @@ func pipeGetSet(tx *Tx, c *pipeCmd) {
 
 // GetSet queues Tx.GetSet; see Store.GetSet.
 func (p *Pipeline) GetSet(key string, value string) Result[string] {
-	b, i := p.add(pipeCmd{run: pipeGetSet, s0: key, s1: value})
-	return Result[string]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeGetSet, s0: key, s1: value})
+	return Result[string]{batch_, i_}
 }
 
 func pipeIncr(tx *Tx, c *pipeCmd) {
@@ -243,8 +243,8 @@ func pipeIncr(tx *Tx, c *pipeCmd) {
 
 // Incr queues Tx.Incr; see Store.Incr.
 func (p *Pipeline) Incr(key string) Result[int64] {
-	b, i := p.add(pipeCmd{run: pipeIncr, s0: key})
-	return Result[int64]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeIncr, s0: key})
+	return Result[int64]{batch_, i_}
 }
 
 func pipeIncrBy(tx *Tx, c *pipeCmd) {
@@ -254,8 +254,8 @@ func pipeIncrBy(tx *Tx, c *pipeCmd) {
 
 // IncrBy queues Tx.IncrBy; see Store.IncrBy.
 func (p *Pipeline) IncrBy(key string, delta int64) Result[int64] {
-	b, i := p.add(pipeCmd{run: pipeIncrBy, s0: key, n0: delta})
-	return Result[int64]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeIncrBy, s0: key, n0: delta})
+	return Result[int64]{batch_, i_}
 }
 
 func pipeIncrByFloat(tx *Tx, c *pipeCmd) {
@@ -265,8 +265,8 @@ func pipeIncrByFloat(tx *Tx, c *pipeCmd) {
 
 // IncrByFloat queues Tx.IncrByFloat; see Store.IncrByFloat.
 func (p *Pipeline) IncrByFloat(key string, incr float64) Result[float64] {
-	b, i := p.add(pipeCmd{run: pipeIncrByFloat, s0: key, n0: int64(math.Float64bits(incr))})
-	return Result[float64]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeIncrByFloat, s0: key, n0: int64(math.Float64bits(incr))})
+	return Result[float64]{batch_, i_}
 }
 
 func pipeKeys(tx *Tx, c *pipeCmd) {
@@ -275,8 +275,8 @@ func pipeKeys(tx *Tx, c *pipeCmd) {
 
 // Keys queues Tx.Keys; see Store.Keys.
 func (p *Pipeline) Keys(pattern string) Result[[]string] {
-	b, i := p.add(pipeCmd{run: pipeKeys, s0: pattern})
-	return Result[[]string]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeKeys, s0: pattern})
+	return Result[[]string]{batch_, i_}
 }
 
 func pipeLCS(tx *Tx, c *pipeCmd) {
@@ -285,8 +285,8 @@ func pipeLCS(tx *Tx, c *pipeCmd) {
 
 // LCS queues Tx.LCS; see Store.LCS.
 func (p *Pipeline) LCS(key1 string, key2 string) Result[string] {
-	b, i := p.add(pipeCmd{run: pipeLCS, s0: key1, s1: key2})
-	return Result[string]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeLCS, s0: key1, s1: key2})
+	return Result[string]{batch_, i_}
 }
 
 func pipeLCSIdx(tx *Tx, c *pipeCmd) {
@@ -295,8 +295,8 @@ func pipeLCSIdx(tx *Tx, c *pipeCmd) {
 
 // LCSIdx queues Tx.LCSIdx; see Store.LCSIdx.
 func (p *Pipeline) LCSIdx(key1 string, key2 string, minMatchLen int64) Result[LCSIndex] {
-	b, i := p.add(pipeCmd{run: pipeLCSIdx, s0: key1, s1: key2, n0: minMatchLen})
-	return Result[LCSIndex]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeLCSIdx, s0: key1, s1: key2, n0: minMatchLen})
+	return Result[LCSIndex]{batch_, i_}
 }
 
 func pipeLCSLen(tx *Tx, c *pipeCmd) {
@@ -306,8 +306,8 @@ func pipeLCSLen(tx *Tx, c *pipeCmd) {
 
 // LCSLen queues Tx.LCSLen; see Store.LCSLen.
 func (p *Pipeline) LCSLen(key1 string, key2 string) Result[int64] {
-	b, i := p.add(pipeCmd{run: pipeLCSLen, s0: key1, s1: key2})
-	return Result[int64]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeLCSLen, s0: key1, s1: key2})
+	return Result[int64]{batch_, i_}
 }
 
 func pipeMGet(tx *Tx, c *pipeCmd) {
@@ -316,8 +316,8 @@ func pipeMGet(tx *Tx, c *pipeCmd) {
 
 // MGet queues Tx.MGet; see Store.MGet.
 func (p *Pipeline) MGet(keys ...string) Result[[]*string] {
-	b, i := p.add(pipeCmd{run: pipeMGet, ss: keys})
-	return Result[[]*string]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeMGet, ss: keys})
+	return Result[[]*string]{batch_, i_}
 }
 
 func pipeMSet(tx *Tx, c *pipeCmd) {
@@ -326,8 +326,8 @@ func pipeMSet(tx *Tx, c *pipeCmd) {
 
 // MSet queues Tx.MSet; see Store.MSet.
 func (p *Pipeline) MSet(pairs ...string) Result[struct{}] {
-	b, i := p.add(pipeCmd{run: pipeMSet, ss: pairs})
-	return Result[struct{}]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeMSet, ss: pairs})
+	return Result[struct{}]{batch_, i_}
 }
 
 func pipeMSetNX(tx *Tx, c *pipeCmd) {
@@ -337,8 +337,8 @@ func pipeMSetNX(tx *Tx, c *pipeCmd) {
 
 // MSetNX queues Tx.MSetNX; see Store.MSetNX.
 func (p *Pipeline) MSetNX(pairs ...string) Result[bool] {
-	b, i := p.add(pipeCmd{run: pipeMSetNX, ss: pairs})
-	return Result[bool]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeMSetNX, ss: pairs})
+	return Result[bool]{batch_, i_}
 }
 
 func pipePExpire(tx *Tx, c *pipeCmd) {
@@ -348,8 +348,8 @@ func pipePExpire(tx *Tx, c *pipeCmd) {
 
 // PExpire queues Tx.PExpire; see Store.PExpire.
 func (p *Pipeline) PExpire(key string, d time.Duration) Result[bool] {
-	b, i := p.add(pipeCmd{run: pipePExpire, s0: key, n0: int64(d)})
-	return Result[bool]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipePExpire, s0: key, n0: int64(d)})
+	return Result[bool]{batch_, i_}
 }
 
 func pipePExpireAt(tx *Tx, c *pipeCmd) {
@@ -359,8 +359,8 @@ func pipePExpireAt(tx *Tx, c *pipeCmd) {
 
 // PExpireAt queues Tx.PExpireAt; see Store.PExpireAt.
 func (p *Pipeline) PExpireAt(key string, t time.Time) Result[bool] {
-	b, i := p.add(pipeCmd{run: pipePExpireAt, s0: key, x: t})
-	return Result[bool]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipePExpireAt, s0: key, x: t})
+	return Result[bool]{batch_, i_}
 }
 
 func pipePExpireTime(tx *Tx, c *pipeCmd) {
@@ -370,8 +370,8 @@ func pipePExpireTime(tx *Tx, c *pipeCmd) {
 
 // PExpireTime queues Tx.PExpireTime; see Store.PExpireTime.
 func (p *Pipeline) PExpireTime(key string) Result[int64] {
-	b, i := p.add(pipeCmd{run: pipePExpireTime, s0: key})
-	return Result[int64]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipePExpireTime, s0: key})
+	return Result[int64]{batch_, i_}
 }
 
 func pipePTTL(tx *Tx, c *pipeCmd) {
@@ -381,8 +381,8 @@ func pipePTTL(tx *Tx, c *pipeCmd) {
 
 // PTTL queues Tx.PTTL; see Store.PTTL.
 func (p *Pipeline) PTTL(key string) Result[time.Duration] {
-	b, i := p.add(pipeCmd{run: pipePTTL, s0: key})
-	return Result[time.Duration]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipePTTL, s0: key})
+	return Result[time.Duration]{batch_, i_}
 }
 
 func pipePersist(tx *Tx, c *pipeCmd) {
@@ -392,8 +392,8 @@ func pipePersist(tx *Tx, c *pipeCmd) {
 
 // Persist queues Tx.Persist; see Store.Persist.
 func (p *Pipeline) Persist(key string) Result[bool] {
-	b, i := p.add(pipeCmd{run: pipePersist, s0: key})
-	return Result[bool]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipePersist, s0: key})
+	return Result[bool]{batch_, i_}
 }
 
 func pipeRandomKey(tx *Tx, c *pipeCmd) {
@@ -402,8 +402,8 @@ func pipeRandomKey(tx *Tx, c *pipeCmd) {
 
 // RandomKey queues Tx.RandomKey; see Store.RandomKey.
 func (p *Pipeline) RandomKey() Result[string] {
-	b, i := p.add(pipeCmd{run: pipeRandomKey})
-	return Result[string]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeRandomKey})
+	return Result[string]{batch_, i_}
 }
 
 func pipeRename(tx *Tx, c *pipeCmd) {
@@ -412,8 +412,8 @@ func pipeRename(tx *Tx, c *pipeCmd) {
 
 // Rename queues Tx.Rename; see Store.Rename.
 func (p *Pipeline) Rename(key string, newkey string) Result[struct{}] {
-	b, i := p.add(pipeCmd{run: pipeRename, s0: key, s1: newkey})
-	return Result[struct{}]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeRename, s0: key, s1: newkey})
+	return Result[struct{}]{batch_, i_}
 }
 
 func pipeRenameNX(tx *Tx, c *pipeCmd) {
@@ -423,8 +423,8 @@ func pipeRenameNX(tx *Tx, c *pipeCmd) {
 
 // RenameNX queues Tx.RenameNX; see Store.RenameNX.
 func (p *Pipeline) RenameNX(key string, newkey string) Result[bool] {
-	b, i := p.add(pipeCmd{run: pipeRenameNX, s0: key, s1: newkey})
-	return Result[bool]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeRenameNX, s0: key, s1: newkey})
+	return Result[bool]{batch_, i_}
 }
 
 func pipeSet(tx *Tx, c *pipeCmd) {
@@ -433,8 +433,8 @@ func pipeSet(tx *Tx, c *pipeCmd) {
 
 // Set queues Tx.Set; see Store.Set.
 func (p *Pipeline) Set(key string, value string, expiration time.Duration) Result[struct{}] {
-	b, i := p.add(pipeCmd{run: pipeSet, s0: key, s1: value, n0: int64(expiration)})
-	return Result[struct{}]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeSet, s0: key, s1: value, n0: int64(expiration)})
+	return Result[struct{}]{batch_, i_}
 }
 
 func pipeSetArgs(tx *Tx, c *pipeCmd) {
@@ -443,8 +443,8 @@ func pipeSetArgs(tx *Tx, c *pipeCmd) {
 
 // SetArgs queues Tx.SetArgs; see Store.SetArgs.
 func (p *Pipeline) SetArgs(key string, value string, a SetArgs) Result[SetResult] {
-	b, i := p.add(pipeCmd{run: pipeSetArgs, s0: key, s1: value, x: a})
-	return Result[SetResult]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeSetArgs, s0: key, s1: value, x: a})
+	return Result[SetResult]{batch_, i_}
 }
 
 func pipeSetEx(tx *Tx, c *pipeCmd) {
@@ -453,8 +453,8 @@ func pipeSetEx(tx *Tx, c *pipeCmd) {
 
 // SetEx queues Tx.SetEx; see Store.SetEx.
 func (p *Pipeline) SetEx(key string, value string, expiration time.Duration) Result[struct{}] {
-	b, i := p.add(pipeCmd{run: pipeSetEx, s0: key, s1: value, n0: int64(expiration)})
-	return Result[struct{}]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeSetEx, s0: key, s1: value, n0: int64(expiration)})
+	return Result[struct{}]{batch_, i_}
 }
 
 func pipeSetNX(tx *Tx, c *pipeCmd) {
@@ -464,8 +464,8 @@ func pipeSetNX(tx *Tx, c *pipeCmd) {
 
 // SetNX queues Tx.SetNX; see Store.SetNX.
 func (p *Pipeline) SetNX(key string, value string, expiration time.Duration) Result[bool] {
-	b, i := p.add(pipeCmd{run: pipeSetNX, s0: key, s1: value, n0: int64(expiration)})
-	return Result[bool]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeSetNX, s0: key, s1: value, n0: int64(expiration)})
+	return Result[bool]{batch_, i_}
 }
 
 func pipeSetRange(tx *Tx, c *pipeCmd) {
@@ -475,8 +475,8 @@ func pipeSetRange(tx *Tx, c *pipeCmd) {
 
 // SetRange queues Tx.SetRange; see Store.SetRange.
 func (p *Pipeline) SetRange(key string, offset int64, value string) Result[int64] {
-	b, i := p.add(pipeCmd{run: pipeSetRange, s0: key, n0: offset, s1: value})
-	return Result[int64]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeSetRange, s0: key, n0: offset, s1: value})
+	return Result[int64]{batch_, i_}
 }
 
 func pipeSetXX(tx *Tx, c *pipeCmd) {
@@ -486,8 +486,8 @@ func pipeSetXX(tx *Tx, c *pipeCmd) {
 
 // SetXX queues Tx.SetXX; see Store.SetXX.
 func (p *Pipeline) SetXX(key string, value string, expiration time.Duration) Result[bool] {
-	b, i := p.add(pipeCmd{run: pipeSetXX, s0: key, s1: value, n0: int64(expiration)})
-	return Result[bool]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeSetXX, s0: key, s1: value, n0: int64(expiration)})
+	return Result[bool]{batch_, i_}
 }
 
 func pipeStrLen(tx *Tx, c *pipeCmd) {
@@ -497,8 +497,18 @@ func pipeStrLen(tx *Tx, c *pipeCmd) {
 
 // StrLen queues Tx.StrLen; see Store.StrLen.
 func (p *Pipeline) StrLen(key string) Result[int64] {
-	b, i := p.add(pipeCmd{run: pipeStrLen, s0: key})
-	return Result[int64]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeStrLen, s0: key})
+	return Result[int64]{batch_, i_}
+}
+
+func pipeSwapDB(tx *Tx, c *pipeCmd) {
+	c.err = tx.SwapDB(int(c.n0), int(c.n1))
+}
+
+// SwapDB queues Tx.SwapDB; see Store.SwapDB.
+func (p *Pipeline) SwapDB(a int, b int) Result[struct{}] {
+	batch_, i_ := p.add(pipeCmd{run: pipeSwapDB, n0: int64(a), n1: int64(b)})
+	return Result[struct{}]{batch_, i_}
 }
 
 func pipeTTL(tx *Tx, c *pipeCmd) {
@@ -508,8 +518,8 @@ func pipeTTL(tx *Tx, c *pipeCmd) {
 
 // TTL queues Tx.TTL; see Store.TTL.
 func (p *Pipeline) TTL(key string) Result[time.Duration] {
-	b, i := p.add(pipeCmd{run: pipeTTL, s0: key})
-	return Result[time.Duration]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeTTL, s0: key})
+	return Result[time.Duration]{batch_, i_}
 }
 
 func pipeTouch(tx *Tx, c *pipeCmd) {
@@ -519,8 +529,8 @@ func pipeTouch(tx *Tx, c *pipeCmd) {
 
 // Touch queues Tx.Touch; see Store.Touch.
 func (p *Pipeline) Touch(keys ...string) Result[int64] {
-	b, i := p.add(pipeCmd{run: pipeTouch, ss: keys})
-	return Result[int64]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeTouch, ss: keys})
+	return Result[int64]{batch_, i_}
 }
 
 func pipeType(tx *Tx, c *pipeCmd) {
@@ -529,8 +539,8 @@ func pipeType(tx *Tx, c *pipeCmd) {
 
 // Type queues Tx.Type; see Store.Type.
 func (p *Pipeline) Type(key string) Result[string] {
-	b, i := p.add(pipeCmd{run: pipeType, s0: key})
-	return Result[string]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeType, s0: key})
+	return Result[string]{batch_, i_}
 }
 
 func pipeUnlink(tx *Tx, c *pipeCmd) {
@@ -540,6 +550,6 @@ func pipeUnlink(tx *Tx, c *pipeCmd) {
 
 // Unlink queues Tx.Unlink; see Store.Unlink.
 func (p *Pipeline) Unlink(keys ...string) Result[int64] {
-	b, i := p.add(pipeCmd{run: pipeUnlink, ss: keys})
-	return Result[int64]{b, i}
+	batch_, i_ := p.add(pipeCmd{run: pipeUnlink, ss: keys})
+	return Result[int64]{batch_, i_}
 }

@@ -225,7 +225,9 @@ func TestRedisDiffKeys(t *testing.T) {
 		{"DBSIZE"}, {"SELECT", "1"}, {"DBSIZE"}, {"SET", "only1", "x"}, {"SELECT", "0"}, {"EXISTS", "only1"},
 		{"SELECT", "16"}, {"SELECT", "-1"}, {"SELECT", "x"},
 		{"FLUSHDB", "FOO"}, {"FLUSHDB", "ASYNC", "SYNC"}, {"FLUSHDB", "SYNC"}, {"DBSIZE"}, {"RANDOMKEY"},
-		{"SELECT", "2"}, {"SET", "solo", "1"}, {"RANDOMKEY"}, {"FLUSHALL", "ASYNC"}, {"RANDOMKEY"}, {"DBSIZE"}, {"NOSUCHCOMMAND", "a", "b"},
+		{"SELECT", "2"}, {"SET", "solo", "1"}, {"RANDOMKEY"},
+		{"SWAPDB", "0", "2"}, {"RANDOMKEY"}, {"SELECT", "0"}, {"GET", "solo"}, {"SWAPDB", "x", "1"}, {"SWAPDB", "1", "x"},
+		{"SWAPDB", "0", "16"}, {"SWAPDB", "-1", "0"}, {"SWAPDB", "1", "1"}, {"SELECT", "2"}, {"FLUSHALL", "ASYNC"}, {"RANDOMKEY"}, {"DBSIZE"}, {"NOSUCHCOMMAND", "a", "b"},
 	}
 	for i, c := range cases {
 		d.do(c...)

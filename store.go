@@ -54,7 +54,7 @@ type engine struct {
 	clock  Clock
 	dbs    []*db // nil after Close
 	ndb    int   // number of databases; never changes
-	tx     Tx // the owner's Tx, reused for every unit
+	tx     Tx    // the owner's Tx, reused for every unit
 
 	deadlines deadlineIndex
 	wakeAt    int64 // deadline the expiry timer is set for; 0 when none
@@ -77,7 +77,8 @@ type stats struct {
 // db is one logical database: the keyspace and the deadlines of its volatile keys.
 type db struct {
 	keys    *dict.Dict[value]
-	expires map[string]int64 // absolute deadline in Unix milliseconds
+	expires map[string]int64         // absolute deadline in Unix milliseconds
+	watched map[string][]*watchEntry // WATCHes on keys of this database; nil when none
 }
 
 func newDB() *db {

@@ -553,6 +553,18 @@ func (s *Store) StrLen(ctx context.Context, key string) (r0 int64, err error) {
 	return tx.StrLen(key)
 }
 
+// SwapDB swaps the contents of databases a and b, as Redis's SWAPDB: every
+// handle on a now sees b's keys. WATCHes on keys present in either are
+// invalidated.
+func (s *Store) SwapDB(ctx context.Context, a int, b int) (err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.SwapDB(a, b)
+}
+
 // TTL returns the remaining time to live of key rounded to the second, as
 // Redis's TTL; TTLMissing if the key does not exist and TTLPersistent if it
 // has no time to live.

@@ -74,6 +74,7 @@ func (tx *Tx) set(key, val string, sp setSpec) (SetResult, error) {
 		if !sp.keepTTL && len(tx.db.expires) > 0 {
 			tx.clearDeadline(key)
 		}
+		tx.modified(key)
 	} else {
 		tx.setValue(key, &stringValue{s: val}, sp.keepTTL)
 	}
@@ -360,6 +361,7 @@ func (tx *Tx) Append(key, value string) (int64, error) {
 			return 0, ErrStringTooLong
 		}
 		sv.s += value
+		tx.modified(key)
 	}
 	if tx.rec {
 		tx.emit("APPEND", key, value)
@@ -445,6 +447,7 @@ func (tx *Tx) SetRange(key string, offset int64, value string) (int64, error) {
 		tx.setValue(key, &stringValue{s: string(b)}, true)
 	} else {
 		sv.s = string(b)
+		tx.modified(key)
 	}
 	if tx.rec {
 		tx.emit("SETRANGE", key, strconv.FormatInt(offset, 10), value)
@@ -497,6 +500,7 @@ func (tx *Tx) incrBy(key string, delta int64) (int64, error) {
 		tx.setValue(key, &stringValue{s: s}, true)
 	} else {
 		sv.s = s
+		tx.modified(key)
 	}
 	if tx.rec {
 		tx.emit("INCRBY", key, strconv.FormatInt(delta, 10))
@@ -545,6 +549,7 @@ func (tx *Tx) incrByFloat(key, incr string) (string, error) {
 		tx.setValue(key, &stringValue{s: res}, true)
 	} else {
 		sv.s = res
+		tx.modified(key)
 	}
 	if tx.rec {
 		tx.emit("SET", key, res, "KEEPTTL")

@@ -26,6 +26,10 @@ fi
 echo "== go vet"
 go vet ./...
 
+echo "== build with the oldest Go that go.mod promises"
+min_go=$(awk '/^go /{print $2}' go.mod)
+GOTOOLCHAIN="go${min_go}.0" go build ./... && GOTOOLCHAIN="go${min_go}.0" go vet ./...
+
 echo "== go test -race"
 go test -race -count=1 -timeout 15m ./...
 

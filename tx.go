@@ -107,6 +107,7 @@ func (tx *Tx) expireIfDue(key string) bool {
 func (tx *Tx) removeExpired(key string) {
 	tx.db.keys.Delete(key)
 	delete(tx.db.expires, key)
+	tx.modified(key)
 	tx.e.stats.expiredKeys++
 	if tx.rec {
 		tx.emit("DEL", key)
@@ -130,6 +131,14 @@ func (tx *Tx) lookupString(key string) (*stringValue, error) {
 // exists reports whether key is live.
 func (tx *Tx) exists(key string) bool { return tx.lookup(key) != nil }
 
+// modified records that key of the unit's database changed: it invalidates
+// the WATCHes on it. Every write calls it.
+func (tx *Tx) modified(key string) {
+	if tx.db.watched != nil {
+		tx.db.touchWatch(key)
+	}
+}
+
 // setValue stores v at key and clears any deadline (as Redis's SET does),
 // unless keepTTL.
 func (tx *Tx) setValue(key string, v value, keepTTL bool) {
@@ -137,6 +146,7 @@ func (tx *Tx) setValue(key string, v value, keepTTL bool) {
 	if !keepTTL && len(tx.db.expires) > 0 {
 		tx.clearDeadline(key)
 	}
+	tx.modified(key)
 }
 
 // deleteKey removes key; it reports whether the key was live.
@@ -148,6 +158,7 @@ func (tx *Tx) deleteKey(key string) bool {
 	if len(tx.db.expires) > 0 {
 		tx.clearDeadline(key)
 	}
+	tx.modified(key)
 	return true
 }
 
@@ -157,6 +168,7 @@ func (tx *Tx) setDeadline(key string, at int64) {
 		tx.e.noteStale()
 	}
 	tx.db.expires[key] = at
+	tx.modified(key)
 	tx.e.deadlines.push(deadline{at: at, db: tx.dbIndex, key: key})
 	if tx.scheduleAt == 0 || at < tx.scheduleAt {
 		tx.scheduleAt = at
@@ -173,5 +185,6 @@ func (tx *Tx) clearDeadline(key string) bool {
 	}
 	delete(tx.db.expires, key)
 	tx.e.noteStale()
+	tx.modified(key)
 	return true
 }

@@ -35,6 +35,10 @@ var skip = map[string]bool{
 	"Select":  true, // a Store handle picks its database with DB
 	"DBIndex": true,
 	"Do":      true, // Store.Do returns Go values; see commands.go
+	// WATCH state belongs to a connection of the server, used inside one unit.
+	"Watch":       true,
+	"Unwatch":     true,
+	"WatchBroken": true,
 }
 
 type method struct {
@@ -270,8 +274,8 @@ func pipelineFile(ms []method) []byte {
 		fmt.Fprintf(&b, "// %s queues Tx.%s; see Store.%s.\n", m.name, m.name, m.name)
 		fmt.Fprintf(&b, "func (p *Pipeline) %s(%s) Result[%s] {\n", m.name, m.paramList(), typ)
 		fields := append([]string{"run: " + fn}, store...)
-		fmt.Fprintf(&b, "\tb, i := p.add(pipeCmd{%s})\n", strings.Join(fields, ", "))
-		fmt.Fprintf(&b, "\treturn Result[%s]{b, i}\n}\n\n", typ)
+		fmt.Fprintf(&b, "\tbatch_, i_ := p.add(pipeCmd{%s})\n", strings.Join(fields, ", "))
+		fmt.Fprintf(&b, "\treturn Result[%s]{batch_, i_}\n}\n\n", typ)
 	}
 	src, err := format.Source(b.Bytes())
 	if err != nil {
