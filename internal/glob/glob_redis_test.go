@@ -5,189 +5,15 @@ package glob
 // (case-insensitive matching), and the documented corner cases are re-checked.
 
 import (
-	"bufio"
-	"errors"
 	"fmt"
-	"io"
 	"math/rand"
-	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/embedis/embedis/internal/redistest"
 )
-
-// respConn is a minimal RESP2 client: commands are arrays of bulk strings,
-// replies are decoded into string (simple and bulk), int64, respError, nil
-// (null bulk or array) and []any (arrays).
-type respConn struct {
-	c net.Conn
-	r *bufio.Reader
-	w *bufio.Writer
-}
-
-type respError string
-
-func (e respError) Error() string { return string(e) }
-
-func (rc *respConn) send(args ...string) {
-	fmt.Fprintf(rc.w, "*%d\r\n", len(args))
-	for _, a := range args {
-		fmt.Fprintf(rc.w, "$%d\r\n%s\r\n", len(a), a)
-	}
-}
-
-func (rc *respConn) flush() error { return rc.w.Flush() }
-
-func (rc *respConn) line() (string, error) {
-	l, err := rc.r.ReadString('\n')
-	if err != nil {
-		return "", err
-	}
-	if !strings.HasSuffix(l, "\r\n") {
-		return "", fmt.Errorf("resp: line without CRLF: %q", l)
-	}
-	return l[:len(l)-2], nil
-}
-
-func (rc *respConn) read() (any, error) {
-	l, err := rc.line()
-	if err != nil {
-		return nil, err
-	}
-	if l == "" {
-		return nil, errors.New("resp: empty line")
-	}
-	body := l[1:]
-	switch l[0] {
-	case '+':
-		return body, nil
-	case '-':
-		return respError(body), nil
-	case ':':
-		return strconv.ParseInt(body, 10, 64)
-	case '$':
-		n, err := strconv.Atoi(body)
-		if err != nil {
-			return nil, err
-		}
-		if n < 0 {
-			return nil, nil
-		}
-		buf := make([]byte, n+2)
-		if _, err := io.ReadFull(rc.r, buf); err != nil {
-			return nil, err
-		}
-		return string(buf[:n]), nil
-	case '*':
-		n, err := strconv.Atoi(body)
-		if err != nil {
-			return nil, err
-		}
-		if n < 0 {
-			return nil, nil
-		}
-		arr := make([]any, n)
-		for i := range arr {
-			if arr[i], err = rc.read(); err != nil {
-				return nil, err
-			}
-		}
-		return arr, nil
-	}
-	return nil, fmt.Errorf("resp: unexpected reply %q", l)
-}
-
-// do sends one command and returns its reply; a Redis error reply is
-// returned as a respError value, not as err.
-func (rc *respConn) do(args ...string) (any, error) {
-	rc.send(args...)
-	if err := rc.flush(); err != nil {
-		return nil, err
-	}
-	return rc.read()
-}
-
-// mustDo is do for commands that must succeed.
-func (rc *respConn) mustDo(t *testing.T, args ...string) any {
-	t.Helper()
-	v, err := rc.do(args...)
-	if err != nil {
-		t.Fatalf("%q: %v", args, err)
-	}
-	if e, ok := v.(respError); ok {
-		t.Fatalf("%q: redis error %s", args, e)
-	}
-	return v
-}
-
-// startRedis starts a private redis-server on a Unix socket and returns a
-// connection to it. It skips the test when redis-server is not installed,
-// unless CI=true, where it fails.
-func startRedis(t *testing.T) *respConn {
-	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("redis-server not found on PATH (required when CI=true): %v", err)
-		}
-		t.Skip("redis-server not found on PATH; skipping the differential test against Redis")
-	}
-	dir := t.TempDir()
-	sock := filepath.Join(dir, "r.sock")
-	cmd := exec.Command(bin, "--port", "0", "--unixsocket", sock, "--save", "", "--appendonly", "no", "--dir", dir)
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting %s: %v", bin, err)
-	}
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		<-exited
-	})
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		c, err := net.Dial("unix", sock)
-		if err == nil {
-			rc := &respConn{c: c, r: bufio.NewReader(c), w: bufio.NewWriter(c)}
-			t.Cleanup(func() { c.Close() })
-			if v := rc.mustDo(t, "PING"); v != "PONG" {
-				t.Fatalf("PING replied %v", v)
-			}
-			return rc
-		}
-		select {
-		case <-exited:
-			t.Fatalf("redis-server exited early: %s", out.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("redis-server did not open %s: %v\n%s", sock, err, out.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-// testSeed returns the seed for a randomized test, from GLOB_TEST_SEED if
-// set, and logs it so that a failure can be replayed.
-func testSeed(t *testing.T) int64 {
-	seed := time.Now().UnixNano()
-	if s := os.Getenv("GLOB_TEST_SEED"); s != "" {
-		v, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			t.Fatalf("bad GLOB_TEST_SEED: %v", err)
-		}
-		seed = v
-	}
-	t.Logf("seed %d (set GLOB_TEST_SEED to replay)", seed)
-	return seed
-}
 
 func toStrings(t *testing.T, v any) []string {
 	t.Helper()
@@ -214,33 +40,23 @@ func keysMatch(pattern, key string) bool {
 
 // checkKeys stores keys, sends KEYS for every pattern in one pipeline and
 // compares each reply with Match. It returns the number of matching pairs.
-func checkKeys(t *testing.T, rc *respConn, keys, patterns []string) int {
+func checkKeys(t *testing.T, rc *redistest.Client, keys, patterns []string) int {
 	t.Helper()
-	rc.send("FLUSHALL")
+	rc.Send("FLUSHALL")
 	for _, k := range keys {
-		rc.send("SET", k, "1")
+		rc.Send("SET", k, "1")
 	}
 	for _, p := range patterns {
-		rc.send("KEYS", p)
-	}
-	if err := rc.flush(); err != nil {
-		t.Fatal(err)
+		rc.Send("KEYS", p)
 	}
 	for i := 0; i < 1+len(keys); i++ {
-		v, err := rc.read()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if e, ok := v.(respError); ok {
+		if e, ok := rc.Receive(t).(redistest.ReplyError); ok {
 			t.Fatalf("setup command failed: %s", e)
 		}
 	}
 	matched := 0
 	for _, p := range patterns {
-		v, err := rc.read()
-		if err != nil {
-			t.Fatal(err)
-		}
+		v := rc.Receive(t)
 		got := map[string]bool{}
 		for _, k := range toStrings(t, v) {
 			got[k] = true
@@ -259,8 +75,8 @@ func checkKeys(t *testing.T, rc *respConn, keys, patterns []string) int {
 }
 
 func TestRedisKeysDifferential(t *testing.T) {
-	rc := startRedis(t)
-	r := rand.New(rand.NewSource(testSeed(t)))
+	rc := redistest.Start(t).Dial(t)
+	r := rand.New(rand.NewSource(redistest.Seed(t, "GLOB_TEST_SEED")))
 	const rounds, nKeys, nPatterns = 1500, 50, 50
 	matched, total := 0, 0
 	start := time.Now()
@@ -294,7 +110,7 @@ func TestRedisKeysDifferential(t *testing.T) {
 // TestRedisCornerCases re-checks the hand-written table and the nesting limit
 // against Redis.
 func TestRedisCornerCases(t *testing.T) {
-	rc := startRedis(t)
+	rc := redistest.Start(t).Dial(t)
 	for _, c := range append(append([]matchCase{}, matchCases...), nestingCases()...) {
 		if c.fold {
 			continue // checked through CONFIG GET below
@@ -302,38 +118,29 @@ func TestRedisCornerCases(t *testing.T) {
 		if c.s == "" && c.pattern == "*" {
 			continue // KEYS special-cases "*"; checked separately
 		}
-		rc.send("FLUSHALL")
-		rc.send("SET", c.s, "1")
-		rc.send("EXISTS", c.s)
-		rc.send("KEYS", c.pattern)
-		if err := rc.flush(); err != nil {
-			t.Fatal(err)
-		}
+		rc.Send("FLUSHALL")
+		rc.Send("SET", c.s, "1")
+		rc.Send("EXISTS", c.s)
+		rc.Send("KEYS", c.pattern)
 		for i := 0; i < 2; i++ {
-			if _, err := rc.read(); err != nil {
-				t.Fatal(err)
-			}
+			rc.Receive(t)
 		}
-		if v, err := rc.read(); err != nil || v != int64(1) {
-			t.Fatalf("EXISTS %q = %v, %v", c.s, v, err)
+		if v := rc.Receive(t); v != int64(1) {
+			t.Fatalf("EXISTS %q = %v", c.s, v)
 		}
-		v, err := rc.read()
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := len(toStrings(t, v)) == 1
+		got := len(toStrings(t, rc.Receive(t))) == 1
 		if got != c.want {
 			t.Errorf("redis: KEYS %.40q with key %.40q: %v, table says %v", c.pattern, c.s, got, c.want)
 		}
 	}
 
 	// The empty key: KEYS "*" lists it (special case), "**" does not.
-	rc.mustDo(t, "FLUSHALL")
-	rc.mustDo(t, "SET", "", "1")
-	if got := toStrings(t, rc.mustDo(t, "KEYS", "*")); len(got) != 1 {
+	rc.MustDo(t, "FLUSHALL")
+	rc.MustDo(t, "SET", "", "1")
+	if got := toStrings(t, rc.MustDo(t, "KEYS", "*")); len(got) != 1 {
 		t.Errorf("KEYS * with the empty key: %q", got)
 	}
-	if got := toStrings(t, rc.mustDo(t, "KEYS", "**")); len(got) != 0 {
+	if got := toStrings(t, rc.MustDo(t, "KEYS", "**")); len(got) != 0 {
 		t.Errorf("KEYS ** with the empty key: %q", got)
 	}
 	if Match("**", "") || Match("*", "") {
@@ -355,7 +162,7 @@ func TestRedisCornerCases(t *testing.T) {
 }
 
 // configNames returns every config parameter name (and alias) the server has.
-func configNames(t *testing.T, rc *respConn) map[string]bool {
+func configNames(t *testing.T, rc *redistest.Client) map[string]bool {
 	t.Helper()
 	names := configGet(t, rc, "*")
 	if len(names) < 50 || !names["maxmemory"] {
@@ -365,9 +172,9 @@ func configNames(t *testing.T, rc *respConn) map[string]bool {
 }
 
 // configGet returns the set of names listed by CONFIG GET pattern.
-func configGet(t *testing.T, rc *respConn, pattern string) map[string]bool {
+func configGet(t *testing.T, rc *redistest.Client, pattern string) map[string]bool {
 	t.Helper()
-	return namesFromConfigReply(t, rc.mustDo(t, "CONFIG", "GET", pattern))
+	return namesFromConfigReply(t, rc.MustDo(t, "CONFIG", "GET", pattern))
 }
 
 func namesFromConfigReply(t *testing.T, v any) map[string]bool {
@@ -441,31 +248,24 @@ func maybeFlip(r *rand.Rand, c byte) byte {
 }
 
 func TestRedisConfigGetFoldDifferential(t *testing.T) {
-	rc := startRedis(t)
+	rc := redistest.Start(t).Dial(t)
 	names := configNames(t, rc)
 	sorted := make([]string, 0, len(names))
 	for n := range names {
 		sorted = append(sorted, n)
 	}
 	sort.Strings(sorted)
-	r := rand.New(rand.NewSource(testSeed(t)))
+	r := rand.New(rand.NewSource(redistest.Seed(t, "GLOB_TEST_SEED")))
 	const batches, perBatch = 100, 100
 	matched := 0
 	for batch := 0; batch < batches && !t.Failed(); batch++ {
 		patterns := make([]string, perBatch)
 		for i := range patterns {
 			patterns[i] = randomFoldPattern(r, sorted[r.Intn(len(sorted))])
-			rc.send("CONFIG", "GET", patterns[i])
-		}
-		if err := rc.flush(); err != nil {
-			t.Fatal(err)
+			rc.Send("CONFIG", "GET", patterns[i])
 		}
 		for _, p := range patterns {
-			v, err := rc.read()
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := namesFromConfigReply(t, v)
+			got := namesFromConfigReply(t, rc.Receive(t))
 			for _, n := range sorted {
 				want := MatchFold(p, n)
 				if got[n] != want {

@@ -5,144 +5,15 @@ package lcs
 // with Compute.
 
 import (
-	"bufio"
-	"errors"
 	"fmt"
-	"io"
 	"math/rand"
-	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/embedis/embedis/internal/redistest"
 )
-
-// respConn is a minimal RESP2 client: commands are arrays of bulk strings,
-// replies are decoded into string (simple and bulk), int64, respError, nil
-// (null bulk or array) and []any (arrays).
-type respConn struct {
-	c net.Conn
-	r *bufio.Reader
-	w *bufio.Writer
-}
-
-type respError string
-
-func (e respError) Error() string { return string(e) }
-
-func (rc *respConn) send(args ...string) {
-	fmt.Fprintf(rc.w, "*%d\r\n", len(args))
-	for _, a := range args {
-		fmt.Fprintf(rc.w, "$%d\r\n%s\r\n", len(a), a)
-	}
-}
-
-func (rc *respConn) flush() error { return rc.w.Flush() }
-
-func (rc *respConn) read() (any, error) {
-	l, err := rc.r.ReadString('\n')
-	if err != nil {
-		return nil, err
-	}
-	if len(l) < 3 || !strings.HasSuffix(l, "\r\n") {
-		return nil, fmt.Errorf("resp: bad line %q", l)
-	}
-	body := l[1 : len(l)-2]
-	switch l[0] {
-	case '+':
-		return body, nil
-	case '-':
-		return respError(body), nil
-	case ':':
-		return strconv.ParseInt(body, 10, 64)
-	case '$':
-		n, err := strconv.Atoi(body)
-		if err != nil || n < 0 {
-			return nil, err
-		}
-		buf := make([]byte, n+2)
-		if _, err := io.ReadFull(rc.r, buf); err != nil {
-			return nil, err
-		}
-		return string(buf[:n]), nil
-	case '*':
-		n, err := strconv.Atoi(body)
-		if err != nil || n < 0 {
-			return nil, err
-		}
-		arr := make([]any, n)
-		for i := range arr {
-			if arr[i], err = rc.read(); err != nil {
-				return nil, err
-			}
-		}
-		return arr, nil
-	}
-	return nil, errors.New("resp: unexpected reply " + strconv.Quote(l))
-}
-
-// do sends one command and returns its reply; a Redis error reply is
-// returned as a respError value, not as err.
-func (rc *respConn) do(args ...string) (any, error) {
-	rc.send(args...)
-	if err := rc.flush(); err != nil {
-		return nil, err
-	}
-	return rc.read()
-}
-
-// startRedis starts a private redis-server on a Unix socket and returns a
-// connection to it. It skips the test when redis-server is not installed,
-// unless CI=true, where it fails.
-func startRedis(t *testing.T) *respConn {
-	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("redis-server not found on PATH (required when CI=true): %v", err)
-		}
-		t.Skip("redis-server not found on PATH; skipping the differential test against Redis")
-	}
-	dir := t.TempDir()
-	sock := filepath.Join(dir, "r.sock")
-	cmd := exec.Command(bin, "--port", "0", "--unixsocket", sock, "--save", "", "--appendonly", "no", "--dir", dir)
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting %s: %v", bin, err)
-	}
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		<-exited
-	})
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		c, err := net.Dial("unix", sock)
-		if err == nil {
-			rc := &respConn{c: c, r: bufio.NewReader(c), w: bufio.NewWriter(c)}
-			t.Cleanup(func() { c.Close() })
-			if v, err := rc.do("PING"); err != nil || v != "PONG" {
-				t.Fatalf("PING: %v, %v", v, err)
-			}
-			return rc
-		}
-		select {
-		case <-exited:
-			t.Fatalf("redis-server exited early: %s", out.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("redis-server did not open %s: %v\n%s", sock, err, out.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
 
 // decodeIdx turns the RESP2 reply of LCS ... IDX into matches and the total
 // length.
@@ -217,27 +88,21 @@ type lcsCase struct {
 
 // checkBatch sends the four LCS forms for every case in one pipeline and
 // compares the replies with Compute.
-func checkBatch(t *testing.T, rc *respConn, cases []lcsCase) {
+func checkBatch(t *testing.T, rc *redistest.Client, cases []lcsCase) {
 	t.Helper()
 	for _, c := range cases {
-		rc.send("SET", "a", c.a)
-		rc.send("SET", "b", c.b)
-		rc.send("LCS", "a", "b")
-		rc.send("LCS", "a", "b", "LEN")
-		rc.send("LCS", "a", "b", "IDX", "WITHMATCHLEN")
-		rc.send("LCS", "a", "b", "IDX", "MINMATCHLEN", strconv.Itoa(c.minLen))
-	}
-	if err := rc.flush(); err != nil {
-		t.Fatal(err)
+		rc.Send("SET", "a", c.a)
+		rc.Send("SET", "b", c.b)
+		rc.Send("LCS", "a", "b")
+		rc.Send("LCS", "a", "b", "LEN")
+		rc.Send("LCS", "a", "b", "IDX", "WITHMATCHLEN")
+		rc.Send("LCS", "a", "b", "IDX", "MINMATCHLEN", strconv.Itoa(c.minLen))
 	}
 	for _, c := range cases {
 		var replies [6]any
 		for i := range replies {
-			v, err := rc.read()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if e, ok := v.(respError); ok {
+			v := rc.Receive(t)
+			if e, ok := v.(redistest.ReplyError); ok {
 				t.Fatalf("(%q, %q): redis error %s", c.a, c.b, e)
 			}
 			replies[i] = v
@@ -267,17 +132,8 @@ func checkBatch(t *testing.T, rc *respConn, cases []lcsCase) {
 }
 
 func TestRedisDifferential(t *testing.T) {
-	rc := startRedis(t)
-	seed := time.Now().UnixNano()
-	if s := os.Getenv("LCS_TEST_SEED"); s != "" {
-		v, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			t.Fatalf("bad LCS_TEST_SEED: %v", err)
-		}
-		seed = v
-	}
-	t.Logf("seed %d (set LCS_TEST_SEED to replay)", seed)
-	r := rand.New(rand.NewSource(seed))
+	rc := redistest.Start(t).Dial(t)
+	r := rand.New(rand.NewSource(redistest.Seed(t, "LCS_TEST_SEED")))
 
 	// Fixed cases first: the documentation example and the corner cases.
 	fixed := []lcsCase{
@@ -323,26 +179,20 @@ func TestRedisDifferential(t *testing.T) {
 // TestRedisTableLimit checks that Redis refuses exactly when TableBytes
 // exceeds proto-max-bulk-len.
 func TestRedisTableLimit(t *testing.T) {
-	rc := startRedis(t)
+	rc := redistest.Start(t).Dial(t)
 	const limit = 1 << 20
-	if v, err := rc.do("CONFIG", "SET", "proto-max-bulk-len", strconv.Itoa(limit)); err != nil || v != "OK" {
-		t.Fatalf("CONFIG SET: %v %v", v, err)
+	if v := rc.Do(t, "CONFIG", "SET", "proto-max-bulk-len", strconv.Itoa(limit)); v != "OK" {
+		t.Fatalf("CONFIG SET: %v", v)
 	}
 	for _, sz := range [][2]int{{511, 511}, {512, 511}, {1000, 200}, {1000, 300}} {
-		rc.send("SET", "a", strings.Repeat("x", sz[0]))
-		rc.send("SET", "b", strings.Repeat("y", sz[1]))
-		rc.send("LCS", "a", "b", "LEN")
-		if err := rc.flush(); err != nil {
-			t.Fatal(err)
-		}
+		rc.Send("SET", "a", strings.Repeat("x", sz[0]))
+		rc.Send("SET", "b", strings.Repeat("y", sz[1]))
+		rc.Send("LCS", "a", "b", "LEN")
 		var v any
 		for i := 0; i < 3; i++ {
-			var err error
-			if v, err = rc.read(); err != nil {
-				t.Fatal(err)
-			}
+			v = rc.Receive(t)
 		}
-		_, refused := v.(respError)
+		_, refused := v.(redistest.ReplyError)
 		if want := TableBytes(sz[0], sz[1]) > limit; refused != want {
 			t.Errorf("lengths %v: redis refused=%v (%v), TableBytes=%d > %d is %v",
 				sz, refused, v, TableBytes(sz[0], sz[1]), limit, want)

@@ -6,158 +6,34 @@ package number
 // package predicts.
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
-	"fmt"
-	"io"
 	"math"
 	"math/rand"
-	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
-	"time"
+
+	"github.com/embedis/embedis/internal/redistest"
 )
 
-// respConn is a minimal RESP2 client that pipelines a batch of commands.
-type respConn struct {
-	conn net.Conn
-	r    *bufio.Reader
-}
-
-// startRedis runs a private redis-server on a Unix socket for the duration
-// of the test.
-func startRedis(t *testing.T) *respConn {
+// startRedis runs a private redis-server for the duration of the test and
+// returns a connection to it.
+func startRedis(t *testing.T) *redistest.Client {
 	t.Helper()
-	path, err := exec.LookPath("redis-server")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("redis-server is not on PATH, and CI=true requires the differential test to run: %v", err)
-		}
-		t.Skip("redis-server is not on PATH; skipping the differential test against Redis (install redis-server 7.0 to run it)")
+	c := redistest.Start(t).Dial(t)
+	c.Send("INFO", "server")
+	if info := c.ReceiveText(t); !strings.Contains(info, "redis_version:7.0.") {
+		t.Logf("warning: the expectations were established with Redis 7.0; this server says:\n%.200s", info)
 	}
-	// Unix socket paths are limited to about 100 bytes, so avoid the long
-	// t.TempDir() names.
-	dir, err := os.MkdirTemp("", "embedis-number-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	sock := filepath.Join(dir, "r.sock")
-	var logs bytes.Buffer
-	cmd := exec.Command(path, "--port", "0", "--unixsocket", sock, "--save", "", "--appendonly", "no")
-	cmd.Stdout = &logs
-	cmd.Stderr = &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting redis-server: %v", err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		conn, err := net.Dial("unix", sock)
-		if err == nil {
-			t.Cleanup(func() { conn.Close() })
-			c := &respConn{conn: conn, r: bufio.NewReader(conn)}
-			if got := c.do(t, [][]string{{"PING"}}); got[0] != "+PONG" {
-				t.Fatalf("PING = %q", got[0])
-			}
-			if got := c.do(t, [][]string{{"INFO", "server"}}); !bytes.Contains([]byte(got[0]), []byte("redis_version:7.0.")) {
-				t.Logf("warning: the expectations were established with Redis 7.0; this server says:\n%.200s", got[0])
-			}
-			return c
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("redis-server did not come up on %s: %v\n%s", sock, err, logs.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	return c
 }
 
-// do sends all commands at once and returns one reply per command, each
-// rendered as its RESP type byte followed by its payload: "+OK",
-// "-ERR ...", ":42", "$text" (or "$nil"); arrays are rendered as "*n" and
-// followed by their elements' renderings joined with '|'.
-func (c *respConn) do(t *testing.T, cmds [][]string) []string {
+// check sends cmds in one pipeline and compares every reply, rendered by
+// PipelineText ("+OK", "-ERR ...", ":42", "$text", "$nil", ...), with want
+// ("" means don't care).
+func check(t *testing.T, c *redistest.Client, cmds [][]string, want []string) {
 	t.Helper()
-	c.conn.SetDeadline(time.Now().Add(30 * time.Second))
-	werr := make(chan error, 1)
-	go func() {
-		w := bufio.NewWriterSize(c.conn, 1<<16)
-		for _, args := range cmds {
-			fmt.Fprintf(w, "*%d\r\n", len(args))
-			for _, a := range args {
-				fmt.Fprintf(w, "$%d\r\n%s\r\n", len(a), a)
-			}
-		}
-		werr <- w.Flush()
-	}()
-	replies := make([]string, len(cmds))
-	for i := range cmds {
-		rep, err := c.read()
-		if err != nil {
-			t.Fatalf("reading reply %d (%q): %v", i, cmds[i], err)
-		}
-		replies[i] = rep
-	}
-	if err := <-werr; err != nil {
-		t.Fatalf("writing commands: %v", err)
-	}
-	return replies
-}
-
-func (c *respConn) read() (string, error) {
-	line, err := c.r.ReadString('\n')
-	if err != nil {
-		return "", err
-	}
-	if len(line) < 3 || line[len(line)-2] != '\r' {
-		return "", fmt.Errorf("bad reply line %q", line)
-	}
-	line = line[:len(line)-2]
-	switch line[0] {
-	case '+', '-', ':':
-		return line, nil
-	case '$':
-		n, err := strconv.Atoi(line[1:])
-		if err != nil {
-			return "", err
-		}
-		if n < 0 {
-			return "$nil", nil
-		}
-		buf := make([]byte, n+2)
-		if _, err := io.ReadFull(c.r, buf); err != nil {
-			return "", err
-		}
-		return "$" + string(buf[:n]), nil
-	case '*':
-		n, err := strconv.Atoi(line[1:])
-		if err != nil {
-			return "", err
-		}
-		out := line
-		for i := 0; i < n; i++ {
-			el, err := c.read()
-			if err != nil {
-				return "", err
-			}
-			out += "|" + el
-		}
-		return out, nil
-	}
-	return "", fmt.Errorf("unexpected reply %q", line)
-}
-
-// check runs cmds and compares every reply with want ("" means don't care).
-func (c *respConn) check(t *testing.T, cmds [][]string, want []string) {
-	t.Helper()
-	got := c.do(t, cmds)
+	got := c.PipelineText(t, cmds)
 	bad := 0
 	for i := range cmds {
 		if want[i] != "" && got[i] != want[i] {
@@ -172,15 +48,6 @@ func (c *respConn) check(t *testing.T, cmds [][]string, want []string) {
 	}
 }
 
-func testRand(t *testing.T) *rand.Rand {
-	seed := time.Now().UnixNano()
-	if s := os.Getenv("NUMBER_SEED"); s != "" {
-		seed, _ = strconv.ParseInt(s, 10, 64)
-	}
-	t.Logf("random seed %d (set NUMBER_SEED to repeat)", seed)
-	return rand.New(rand.NewSource(seed))
-}
-
 const (
 	errNotInt       = "-ERR value is not an integer or out of range"
 	errIncrOverflow = "-ERR increment or decrement would overflow"
@@ -191,7 +58,7 @@ const (
 
 func TestRedisDifferential(t *testing.T) {
 	c := startRedis(t)
-	r := testRand(t)
+	r := rand.New(rand.NewSource(redistest.Seed(t, "NUMBER_SEED")))
 	const n = 3000
 
 	t.Run("INCR/INCRBY/DECRBY", func(t *testing.T) {
@@ -237,7 +104,7 @@ func TestRedisDifferential(t *testing.T) {
 			}
 			add([]string{"DECRBY", "i", arg}, w)
 		}
-		c.check(t, cmds, want)
+		check(t, c, cmds, want)
 	})
 
 	t.Run("INCRBYFLOAT", func(t *testing.T) {
@@ -265,7 +132,7 @@ func TestRedisDifferential(t *testing.T) {
 				add([]string{"GET", "f"}, "$"+res)
 			}
 		}
-		c.check(t, cmds, want)
+		check(t, c, cmds, want)
 	})
 
 	t.Run("INCRBYFLOAT sequences", func(t *testing.T) {
@@ -305,7 +172,7 @@ func TestRedisDifferential(t *testing.T) {
 				want = append(want, "$"+cur)
 			}
 		}
-		c.check(t, cmds, want)
+		check(t, c, cmds, want)
 	})
 
 	t.Run("HINCRBYFLOAT", func(t *testing.T) {
@@ -344,7 +211,7 @@ func TestRedisDifferential(t *testing.T) {
 			cmds = append(cmds, []string{"HINCRBYFLOAT", "h", "f", incr})
 			want = append(want, hincr(cur, missing, incr))
 		}
-		c.check(t, cmds, want)
+		check(t, c, cmds, want)
 	})
 
 	t.Run("ZADD/ZSCORE/ZINCRBY", func(t *testing.T) {
@@ -368,7 +235,7 @@ func TestRedisDifferential(t *testing.T) {
 			// A new member's ZINCRBY reply is the increment itself.
 			add([]string{"ZINCRBY", "zi", s, "m" + strconv.Itoa(i)}, "$"+FormatDouble(f))
 		}
-		c.check(t, cmds, want)
+		check(t, c, cmds, want)
 	})
 
 	t.Run("ZCOUNT bounds", func(t *testing.T) {
@@ -377,7 +244,7 @@ func TestRedisDifferential(t *testing.T) {
 		for i, s := range scores {
 			setup = append(setup, []string{"ZADD", "zc", s, "m" + strconv.Itoa(i)})
 		}
-		c.do(t, setup)
+		c.PipelineText(t, setup)
 		count := func(min, max string) string {
 			lo, loEx, ok1 := ParseScoreBound(min)
 			hi, hiEx, ok2 := ParseScoreBound(max)
@@ -421,6 +288,6 @@ func TestRedisDifferential(t *testing.T) {
 			cmds = append(cmds, []string{"ZCOUNT", "zc", min, max})
 			want = append(want, count(min, max))
 		}
-		c.check(t, cmds, want)
+		check(t, c, cmds, want)
 	})
 }

@@ -2,7 +2,8 @@
 // talks to it with a minimal RESP2 client. Replies come back as the same Go
 // values embedis's Store.Do returns: string for bulk and status replies,
 // int64 for integers, []any for arrays, nil for null replies, and a
-// ReplyError for error replies.
+// ReplyError for error replies. Tests that must tell a status reply from a
+// bulk string read replies as text instead (ReceiveText, PipelineText).
 //
 // When redis-server is not on PATH, Start skips the test with a message;
 // under CI=true it fails it instead, because CI must run the differential
@@ -11,6 +12,7 @@ package redistest
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +21,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -35,7 +38,11 @@ type Server struct {
 }
 
 // Start runs a redis-server with no persistence on a Unix socket in a
-// temporary directory and stops it when the test ends.
+// temporary directory and stops it when the test ends. The directory is
+// made directly under the system's temporary directory, because Unix
+// socket paths are limited to about 100 bytes. Start returns once the
+// server answers PING; if the server exits or does not answer within 10
+// seconds, the test fails with the server's log.
 func Start(t testing.TB) *Server {
 	t.Helper()
 	path, err := exec.LookPath("redis-server")
@@ -45,35 +52,87 @@ func Start(t testing.TB) *Server {
 		}
 		t.Skip("redis-server is not on PATH: skipping the differential test against real Redis (./test.sh installs it)")
 	}
-	dir := t.TempDir()
+	dir, err := os.MkdirTemp("", "redistest-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
 	sock := filepath.Join(dir, "redis.sock")
 	cmd := exec.Command(path, "--port", "0", "--unixsocket", sock, "--save", "", "--appendonly", "no",
 		"--dir", dir, "--daemonize", "no", "--loglevel", "warning")
-	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	var logs bytes.Buffer // read only once the server has exited
+	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start redis-server: %v", err)
 	}
-	t.Cleanup(func() {
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	stop := func() {
 		cmd.Process.Kill()
-		cmd.Wait()
-	})
+		<-exited
+	}
+	t.Cleanup(stop)
 	deadline := time.Now().Add(10 * time.Second)
 	for {
+		select {
+		case <-exited:
+			t.Fatalf("redis-server exited early: %s", logs.String())
+		default:
+		}
 		c, err := net.Dial("unix", sock)
 		if err == nil {
+			pong, err := ping(c)
 			c.Close()
+			if err != nil || pong != "PONG" {
+				stop()
+				t.Fatalf("redis-server: PING = %#v, %v\n%s", pong, err, logs.String())
+			}
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("redis-server did not listen on %s: %v", sock, err)
+			stop()
+			t.Fatalf("redis-server did not listen on %s: %v\n%s", sock, err, logs.String())
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
 	return &Server{Socket: sock, cmd: cmd}
 }
 
+// Seed returns the seed for a randomized test: the integer in the
+// environment variable env if it is set (a value that is not an integer
+// fails the test), else one taken from the clock. It logs the seed and env
+// so that a failure can be replayed.
+func Seed(t testing.TB, env string) int64 {
+	t.Helper()
+	seed := time.Now().UnixNano()
+	if s := os.Getenv(env); s != "" {
+		v, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			t.Fatalf("bad %s: %v", env, err)
+		}
+		seed = v
+	}
+	t.Logf("seed %d (set %s to replay)", seed, env)
+	return seed
+}
+
+// ping sends PING on a fresh connection and returns the reply.
+func ping(conn net.Conn) (any, error) {
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(conn, "*1\r\n$4\r\nPING\r\n"); err != nil {
+		return nil, err
+	}
+	return readReply(bufio.NewReader(conn), false)
+}
+
 // Client is a connection to the server.
 type Client struct {
+	// Timeout bounds each Do, Receive and Pipeline call (a whole pipeline
+	// counts as one call): past it the call fails the test instead of
+	// hanging on a stuck server. Dial sets it to 30 seconds; 0 means no
+	// limit.
+	Timeout time.Duration
+
 	conn net.Conn
 	r    *bufio.Reader
 	w    *bufio.Writer
@@ -87,15 +146,26 @@ func (s *Server) Dial(t testing.TB) *Client {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	return &Client{conn: c, r: bufio.NewReader(c), w: bufio.NewWriter(c)}
+	return &Client{Timeout: 30 * time.Second, conn: c, r: bufio.NewReader(c), w: bufio.NewWriterSize(c, 1<<16)}
 }
 
 // Do sends one command and returns its reply; a transport failure fails the
-// test.
+// test, an error reply is returned as a ReplyError.
 func (c *Client) Do(t testing.TB, args ...string) any {
 	t.Helper()
 	c.Send(args...)
 	return c.Receive(t)
+}
+
+// MustDo is Do for commands that must succeed: an error reply fails the
+// test too.
+func (c *Client) MustDo(t testing.TB, args ...string) any {
+	t.Helper()
+	v := c.Do(t, args...)
+	if e, ok := v.(ReplyError); ok {
+		t.Fatalf("%q: redis error %s", args, e)
+	}
+	return v
 }
 
 // Send queues a command; Receive reads replies in order (pipelining).
@@ -109,14 +179,81 @@ func (c *Client) Send(args ...string) {
 // Receive flushes queued commands and reads the next reply.
 func (c *Client) Receive(t testing.TB) any {
 	t.Helper()
+	return receive(t, c, false)
+}
+
+// ReceiveText is Receive with the reply rendered as text that keeps every
+// RESP2 type apart: its type byte followed by its payload, so "+OK"
+// (status), "-ERR ..." (error), ":42" (integer), "$text" (bulk string) or
+// "$nil" (null bulk string); an array is "*n" followed by "|" and the
+// rendering of each element, and a null array is "*-1".
+func (c *Client) ReceiveText(t testing.TB) string {
+	t.Helper()
+	return receive(t, c, true).(string)
+}
+
+func receive(t testing.TB, c *Client, text bool) any {
+	t.Helper()
+	c.setDeadline()
 	if err := c.w.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	v, err := readReply(c.r)
+	v, err := readReply(c.r, text)
 	if err != nil {
 		t.Fatalf("read reply: %v", err)
 	}
 	return v
+}
+
+// Pipeline sends cmds in one batch and returns their replies, as Receive
+// decodes them, in order. The commands are written from another goroutine
+// while the replies are read, so a batch of any size cannot stall on full
+// socket buffers. There must be no replies pending from earlier Sends.
+func (c *Client) Pipeline(t testing.TB, cmds [][]string) []any {
+	t.Helper()
+	return pipeline(t, c, cmds, func() (any, error) { return readReply(c.r, false) })
+}
+
+// PipelineText is Pipeline with the replies rendered as ReceiveText does.
+func (c *Client) PipelineText(t testing.TB, cmds [][]string) []string {
+	t.Helper()
+	return pipeline(t, c, cmds, func() (string, error) {
+		v, err := readReply(c.r, true)
+		s, _ := v.(string)
+		return s, err
+	})
+}
+
+func pipeline[T any](t testing.TB, c *Client, cmds [][]string, read func() (T, error)) []T {
+	t.Helper()
+	c.setDeadline()
+	werr := make(chan error, 1)
+	go func() {
+		for _, args := range cmds {
+			c.Send(args...)
+		}
+		werr <- c.w.Flush()
+	}()
+	replies := make([]T, len(cmds))
+	for i := range cmds {
+		v, err := read()
+		if err != nil {
+			t.Fatalf("reading reply %d (%q): %v", i, cmds[i], err)
+		}
+		replies[i] = v
+	}
+	if err := <-werr; err != nil {
+		t.Fatalf("writing commands: %v", err)
+	}
+	return replies
+}
+
+func (c *Client) setDeadline() {
+	var d time.Time
+	if c.Timeout > 0 {
+		d = time.Now().Add(c.Timeout)
+	}
+	c.conn.SetDeadline(d)
 }
 
 func readLine(r *bufio.Reader) (string, error) {
@@ -124,13 +261,15 @@ func readLine(r *bufio.Reader) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if len(line) < 2 || line[len(line)-2] != '\r' {
-		return "", errors.New("line without CRLF")
+	if !strings.HasSuffix(line, "\r\n") {
+		return "", fmt.Errorf("line without CRLF: %q", line)
 	}
 	return line[:len(line)-2], nil
 }
 
-func readReply(r *bufio.Reader) (any, error) {
+// readReply reads one reply: decoded as Receive documents, or with text set
+// rendered as a string as ReceiveText documents.
+func readReply(r *bufio.Reader, text bool) (any, error) {
 	line, err := readLine(r)
 	if err != nil {
 		return nil, err
@@ -140,40 +279,64 @@ func readReply(r *bufio.Reader) (any, error) {
 	}
 	body := line[1:]
 	switch line[0] {
-	case '+':
-		return body, nil
-	case '-':
-		return ReplyError(body), nil
-	case ':':
+	case '+', '-', ':':
+		switch {
+		case text:
+			return line, nil
+		case line[0] == '+':
+			return body, nil
+		case line[0] == '-':
+			return ReplyError(body), nil
+		}
 		return strconv.ParseInt(body, 10, 64)
-	case '$':
+	case '$', '*':
 		n, err := strconv.Atoi(body)
 		if err != nil {
 			return nil, err
 		}
-		if n < 0 {
+		switch {
+		case n < 0 && !text:
 			return nil, nil
+		case n < 0 && line[0] == '$':
+			return "$nil", nil
+		case n < 0:
+			return line, nil
+		case line[0] == '$':
+			return readBulk(r, n, text)
 		}
-		buf := make([]byte, n+2)
-		if _, err := io.ReadFull(r, buf); err != nil {
-			return nil, err
-		}
-		return string(buf[:n]), nil
-	case '*':
-		n, err := strconv.Atoi(body)
-		if err != nil {
-			return nil, err
-		}
-		if n < 0 {
-			return nil, nil
-		}
-		arr := make([]any, n)
-		for i := range arr {
-			if arr[i], err = readReply(r); err != nil {
-				return nil, err
-			}
-		}
-		return arr, nil
+		return readArray(r, line, n, text)
 	}
 	return nil, fmt.Errorf("unknown reply type %q", line[0])
+}
+
+// readBulk reads the n bytes of a bulk string and their CRLF.
+func readBulk(r *bufio.Reader, n int, text bool) (any, error) {
+	buf := make([]byte, n+2)
+	if _, err := io.ReadFull(r, buf); err != nil {
+		return nil, err
+	}
+	if text {
+		return "$" + string(buf[:n]), nil
+	}
+	return string(buf[:n]), nil
+}
+
+// readArray reads the n elements of the array whose header is line.
+func readArray(r *bufio.Reader, line string, n int, text bool) (any, error) {
+	arr := make([]any, n)
+	for i := range arr {
+		var err error
+		if arr[i], err = readReply(r, text); err != nil {
+			return nil, err
+		}
+	}
+	if !text {
+		return arr, nil
+	}
+	var b strings.Builder
+	b.WriteString(line)
+	for _, el := range arr {
+		b.WriteString("|" + el.(string))
+	}
+	return b.String(), nil
 }

@@ -1,0 +1,117 @@
+package redistest
+
+import (
+	"bufio"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// wire holds one reply of every RESP2 type, with its decoded and text forms.
+var wire = []struct {
+	resp    string
+	decoded any
+	text    string
+}{
+	{"+OK\r\n", "OK", "+OK"},
+	{"-ERR bad\r\n", ReplyError("ERR bad"), "-ERR bad"},
+	{":-42\r\n", int64(-42), ":-42"},
+	{"$5\r\na\r\nb\n\r\n", "a\r\nb\n", "$a\r\nb\n"},
+	{"$0\r\n\r\n", "", "$"},
+	{"$-1\r\n", nil, "$nil"},
+	{"*-1\r\n", nil, "*-1"},
+	{"*0\r\n", []any{}, "*0"},
+	{"*3\r\n:1\r\n*2\r\n+x\r\n$-1\r\n$1\r\ny\r\n", []any{int64(1), []any{"x", nil}, "y"}, "*3|:1|*2|+x|$nil|$y"},
+}
+
+func TestReadReply(t *testing.T) {
+	for _, w := range wire {
+		for _, text := range []bool{false, true} {
+			r := bufio.NewReader(strings.NewReader(w.resp + ":7\r\n"))
+			v, err := readReply(r, text)
+			want := w.decoded
+			if text {
+				want = w.text
+			}
+			if err != nil || !reflect.DeepEqual(v, want) {
+				t.Errorf("readReply(%q, text=%v) = %#v, %v; want %#v", w.resp, text, v, err, want)
+			}
+			if next, err := readReply(r, false); next != int64(7) {
+				t.Errorf("after %q: next reply %#v, %v", w.resp, next, err)
+			}
+		}
+	}
+	for _, bad := range []string{"", "+OK\n", "\r\n", "?x\r\n", ":x\r\n", "$x\r\n", "$3\r\nab", "*2\r\n:1\r\n"} {
+		if v, err := readReply(bufio.NewReader(strings.NewReader(bad)), false); err == nil {
+			t.Errorf("readReply(%q) = %#v, want an error", bad, v)
+		}
+	}
+}
+
+func TestClient(t *testing.T) {
+	c := Start(t).Dial(t)
+	if v := c.Do(t, "PING"); v != "PONG" {
+		t.Fatalf("PING = %#v", v)
+	}
+	c.MustDo(t, "SET", "k", "v\r\n")
+	if v := c.Do(t, "GET", "k"); v != "v\r\n" {
+		t.Errorf("GET = %#v", v)
+	}
+	if v := c.Do(t, "GET", "missing"); v != nil {
+		t.Errorf("GET missing = %#v", v)
+	}
+	if v, ok := c.Do(t, "INCR", "k").(ReplyError); !ok || !strings.HasPrefix(string(v), "ERR ") {
+		t.Errorf("INCR on text = %#v", v)
+	}
+
+	c.Send("SET", "n", "1")
+	c.Send("INCR", "n")
+	c.Send("GET", "n")
+	c.Send("GET", "missing")
+	c.Send("BLPOP", "missing", "0.01")
+	c.Send("INCR", "k")
+	c.Send("MGET", "n", "missing")
+	for _, want := range []string{"+OK", ":2", "$2", "$nil", "*-1", "-ERR value is not an integer or out of range", "*2|$2|$nil"} {
+		if got := c.ReceiveText(t); got != want {
+			t.Errorf("ReceiveText = %q, want %q", got, want)
+		}
+	}
+}
+
+func TestPipeline(t *testing.T) {
+	c := Start(t).Dial(t)
+	// Enough commands, with long enough arguments, to fill the socket
+	// buffers both ways before the first reply is read.
+	const n = 20000
+	long := strings.Repeat("x", 200)
+	var cmds [][]string
+	for i := 0; i < n; i++ {
+		cmds = append(cmds, []string{"SET", "k" + strconv.Itoa(i), long}, []string{"INCR", "c"})
+	}
+	got := c.Pipeline(t, cmds)
+	for i := 0; i < n; i++ {
+		if got[2*i] != "OK" || got[2*i+1] != int64(i+1) {
+			t.Fatalf("replies %d: %#v, %#v", i, got[2*i], got[2*i+1])
+		}
+	}
+	text := c.PipelineText(t, [][]string{{"GET", "c"}, {"GET", "k0"}, {"INCR", "k0"}})
+	if want := []string{"$" + strconv.Itoa(n), "$" + long, "-ERR value is not an integer or out of range"}; !reflect.DeepEqual(text, want) {
+		t.Errorf("PipelineText = %q, want %q", text, want)
+	}
+	// The connection stays usable after a pipeline.
+	if v := c.Do(t, "GET", "c"); v != strconv.Itoa(n) {
+		t.Errorf("GET c = %#v", v)
+	}
+}
+
+func TestSeed(t *testing.T) {
+	t.Setenv("REDISTEST_TEST_SEED", "-12345")
+	if s := Seed(t, "REDISTEST_TEST_SEED"); s != -12345 {
+		t.Errorf("Seed = %d, want the environment's -12345", s)
+	}
+	t.Setenv("REDISTEST_TEST_SEED", "")
+	if a, b := Seed(t, "REDISTEST_TEST_SEED"), Seed(t, "REDISTEST_TEST_SEED"); a == b {
+		t.Errorf("two clock seeds are both %d", a)
+	}
+}
