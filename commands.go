@@ -27,6 +27,13 @@ type ReplyWriter interface {
 	// WriteNullArray writes the null array (RESP2 *-1, RESP3 _).
 	WriteNullArray()
 	WriteArrayLen(n int)
+	// WriteMapLen starts a map of n pairs (RESP3 %; RESP2 an array of 2n).
+	WriteMapLen(n int)
+	// WriteSetLen starts a set of n elements (RESP3 ~; RESP2 an array).
+	WriteSetLen(n int)
+	// WriteDouble writes a double (RESP3 ,; RESP2 a bulk string), formatted
+	// as Redis formats doubles (%.17g).
+	WriteDouble(f float64)
 }
 
 // Command describes one command of the table. Arity follows Redis: positive
@@ -41,6 +48,20 @@ type Command struct {
 	KeyStep  int
 
 	run func(tx *Tx, args []string, w ReplyWriter)
+	// serverOnly commands act on a client connection (AUTH, MULTI, CLIENT,
+	// …): the table knows them so that arity checks and COMMAND cover them,
+	// and the server runs them.
+	serverOnly bool
+}
+
+// ServerOnly reports whether the command acts on a client connection and
+// is run by the server rather than by Tx.Do.
+func (c *Command) ServerOnly() bool { return c.serverOnly }
+
+// ArityOK reports whether n arguments (the command name included) suit the
+// command.
+func (c *Command) ArityOK(n int) bool {
+	return (c.Arity > 0 && n == c.Arity) || (c.Arity < 0 && n >= -c.Arity)
 }
 
 // IsWrite reports whether the command may change data.
@@ -100,6 +121,9 @@ func UnknownCommandError(args []string) error {
 	return ErrUnknownCommand.forCommand(b.String())
 }
 
+// ErrServerOnly: a connection command (AUTH, MULTI, CLIENT, …) run on a Store.
+var ErrServerOnly = newError("ERR server-only command")
+
 // ErrUnknownCommand: a command embedis does not implement.
 var ErrUnknownCommand = newError("ERR unknown command")
 
@@ -125,8 +149,12 @@ func (tx *Tx) Do(w ReplyWriter, args ...string) {
 		w.WriteError(UnknownCommandError(args))
 		return
 	}
-	if (c.Arity > 0 && len(args) != c.Arity) || (c.Arity < 0 && len(args) < -c.Arity) {
-		w.WriteError(arityError(c.Name))
+	if !c.ArityOK(len(args)) {
+		w.WriteError(ArityError(c.Name))
+		return
+	}
+	if c.serverOnly {
+		w.WriteError(ErrServerOnly.forCommand("ERR '" + c.Name + "' is a command of the server, not of an embedded Store"))
 		return
 	}
 	c.run(tx, args, w)
@@ -209,10 +237,13 @@ func (r *valueReply) WriteError(err error) {
 	}
 	r.put(err)
 }
-func (r *valueReply) WriteInt(n int64)   { r.put(n) }
-func (r *valueReply) WriteBulk(s string) { r.put(s) }
-func (r *valueReply) WriteNull()         { r.put(nil) }
-func (r *valueReply) WriteNullArray()    { r.put(nil) }
+func (r *valueReply) WriteInt(n int64)      { r.put(n) }
+func (r *valueReply) WriteBulk(s string)    { r.put(s) }
+func (r *valueReply) WriteNull()            { r.put(nil) }
+func (r *valueReply) WriteNullArray()       { r.put(nil) }
+func (r *valueReply) WriteMapLen(n int)     { r.WriteArrayLen(2 * n) }
+func (r *valueReply) WriteSetLen(n int)     { r.WriteArrayLen(n) }
+func (r *valueReply) WriteDouble(f float64) { r.put(number.FormatDouble(f)) }
 func (r *valueReply) WriteArrayLen(n int) {
 	if n == 0 {
 		r.put([]any{})

@@ -207,7 +207,7 @@ func cmdMGet(tx *Tx, args []string, w ReplyWriter) {
 
 func cmdMSet(tx *Tx, args []string, w ReplyWriter) {
 	if len(args)%2 == 0 {
-		w.WriteError(arityError(strings.ToLower(args[0])))
+		w.WriteError(ArityError(strings.ToLower(args[0])))
 		return
 	}
 	writeOKOrError(w, tx.MSet(args[1:]...))
@@ -215,7 +215,7 @@ func cmdMSet(tx *Tx, args []string, w ReplyWriter) {
 
 func cmdMSetNX(tx *Tx, args []string, w ReplyWriter) {
 	if len(args)%2 == 0 {
-		w.WriteError(arityError(strings.ToLower(args[0])))
+		w.WriteError(ArityError(strings.ToLower(args[0])))
 		return
 	}
 	ok, err := tx.MSetNX(args[1:]...)
@@ -331,7 +331,7 @@ func cmdLCS(tx *Tx, args []string, w ReplyWriter) {
 			w.WriteError(err)
 			return
 		}
-		w.WriteArrayLen(4) // RESP2 form of Redis's map reply
+		w.WriteMapLen(2)
 		w.WriteBulk("matches")
 		w.WriteArrayLen(len(r.Matches))
 		for _, m := range r.Matches {

@@ -76,7 +76,10 @@ var (
 // the command, e.g. "ERR wrong number of arguments for 'mset' command".
 var ErrArity = newError("ERR wrong number of arguments")
 
-func arityError(cmd string) error {
+// ArityError returns Redis's error for a command given the wrong number of
+// arguments; cmd is the command's name as Redis prints it (e.g. "get" or
+// "client|setname").
+func ArityError(cmd string) error {
 	return ErrArity.forCommand("ERR wrong number of arguments for '" + cmd + "' command")
 }
 

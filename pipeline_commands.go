@@ -490,6 +490,16 @@ func (p *Pipeline) SetXX(key string, value string, expiration time.Duration) Res
 	return Result[bool]{batch_, i_}
 }
 
+func pipeStats(tx *Tx, c *pipeCmd) {
+	c.rx, c.err = tx.Stats()
+}
+
+// Stats queues Tx.Stats; see Store.Stats.
+func (p *Pipeline) Stats() Result[Stats] {
+	batch_, i_ := p.add(pipeCmd{run: pipeStats})
+	return Result[Stats]{batch_, i_}
+}
+
 func pipeStrLen(tx *Tx, c *pipeCmd) {
 	v, err := tx.StrLen(c.s0)
 	c.rn, c.err = v, err

@@ -543,6 +543,17 @@ func (s *Store) SetXX(ctx context.Context, key string, value string, expiration 
 	return tx.SetXX(key, value, expiration)
 }
 
+// Stats returns the engine's counters and the size of every database. It
+// never fails.
+func (s *Store) Stats(ctx context.Context) (r0 Stats, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.Stats()
+}
+
 // StrLen returns the length of the string at key, 0 if the key does not exist.
 func (s *Store) StrLen(ctx context.Context, key string) (r0 int64, err error) {
 	tx, err := s.begin(ctx)

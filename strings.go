@@ -312,7 +312,7 @@ func (tx *Tx) MGet(keys ...string) ([]*string, error) {
 // arguments stores nothing and returns an arity error.
 func (tx *Tx) MSet(pairs ...string) error {
 	if len(pairs) == 0 || len(pairs)%2 != 0 {
-		return arityError("mset")
+		return ArityError("mset")
 	}
 	for i := 0; i < len(pairs); i += 2 {
 		if len(pairs[i+1]) > MaxStringLength {
@@ -332,7 +332,7 @@ func (tx *Tx) MSet(pairs ...string) error {
 // it reports whether it stored them.
 func (tx *Tx) MSetNX(pairs ...string) (bool, error) {
 	if len(pairs) == 0 || len(pairs)%2 != 0 {
-		return false, arityError("msetnx")
+		return false, ArityError("msetnx")
 	}
 	for i := 0; i < len(pairs); i += 2 {
 		if tx.exists(pairs[i]) {

@@ -1,0 +1,98 @@
+package embedis
+
+import "strconv"
+
+// Commands of the connection and the server. PING, ECHO and TIME need no
+// connection and run anywhere (TIME reads the store's clock, so a test on a
+// ManualClock sees its own time). The others act on a client connection:
+// the table lists them so that arity errors and COMMAND cover them, and the
+// server package runs them.
+
+func init() {
+	fast, stale, loading, noscript := "fast", "stale", "loading", "noscript"
+	serverOnly := func(name string, arity int, flags ...string) *Command {
+		return &Command{Name: name, Arity: arity, Flags: flags, serverOnly: true}
+	}
+	register(
+		&Command{Name: "ping", Arity: -1, Flags: []string{fast}, run: cmdPing},
+		&Command{Name: "echo", Arity: 2, Flags: []string{fast}, run: cmdEcho},
+		&Command{Name: "time", Arity: 1, Flags: []string{loading, stale, fast}, run: cmdTime},
+		serverOnly("auth", -2, noscript, loading, stale, fast, "no_auth", "allow_busy"),
+		serverOnly("hello", -1, noscript, loading, stale, fast, "no_auth", "allow_busy"),
+		serverOnly("quit", -1, noscript, loading, stale, fast, "no_auth", "allow_busy"),
+		serverOnly("reset", 1, noscript, loading, stale, fast, "no_auth", "allow_busy"),
+		serverOnly("client", -2),
+		serverOnly("command", -1, loading, stale),
+		serverOnly("info", -1, loading, stale),
+		serverOnly("config", -2),
+		serverOnly("multi", 1, noscript, loading, stale, fast, "allow_busy"),
+		serverOnly("exec", 1, noscript, loading, stale, "skip_slowlog"),
+		serverOnly("discard", 1, noscript, loading, stale, fast, "allow_busy"),
+		serverOnly("watch", -2, noscript, loading, stale, fast, "allow_busy"),
+		serverOnly("unwatch", 1, noscript, loading, stale, fast, "allow_busy"),
+		serverOnly("shutdown", -1, "admin", noscript, loading, stale, "no_multi", "allow_busy"),
+	)
+}
+
+func cmdPing(tx *Tx, args []string, w ReplyWriter) {
+	switch len(args) {
+	case 1:
+		w.WriteStatus("PONG")
+	case 2:
+		w.WriteBulk(args[1])
+	default:
+		w.WriteError(ArityError("ping"))
+	}
+}
+
+func cmdEcho(tx *Tx, args []string, w ReplyWriter) { w.WriteBulk(args[1]) }
+
+func cmdTime(tx *Tx, args []string, w ReplyWriter) {
+	now := tx.e.clock.Now()
+	w.WriteArrayLen(2)
+	w.WriteBulk(strconv.FormatInt(now.Unix(), 10))
+	w.WriteBulk(strconv.FormatInt(int64(now.Nanosecond()/1000), 10))
+}
+
+// Stats are the engine's counters and per-database sizes, for INFO.
+type Stats struct {
+	ExpiredKeys   int64
+	KeyspaceHits  int64
+	KeyspaceMiss  int64
+	Databases     []DBStats // one per database
+	VolatileTotal int64     // keys with a deadline, all databases
+}
+
+// DBStats describe one database.
+type DBStats struct {
+	Keys    int64
+	Expires int64
+	AvgTTL  int64 // average remaining time to live of volatile keys, ms
+}
+
+// Stats returns the engine's counters and the size of every database. It
+// never fails.
+func (tx *Tx) Stats() (Stats, error) {
+	st := Stats{
+		ExpiredKeys:  tx.e.stats.expiredKeys,
+		KeyspaceHits: tx.e.stats.hits,
+		KeyspaceMiss: tx.e.stats.misses,
+		Databases:    make([]DBStats, len(tx.e.dbs)),
+	}
+	now := tx.nowMs()
+	for i, db := range tx.e.dbs {
+		d := DBStats{Keys: int64(db.keys.Len()), Expires: int64(len(db.expires))}
+		if d.Expires > 0 && d.Expires <= 10000 {
+			var sum int64
+			for _, at := range db.expires {
+				if at > now {
+					sum += at - now
+				}
+			}
+			d.AvgTTL = sum / d.Expires
+		}
+		st.Databases[i] = d
+		st.VolatileTotal += d.Expires
+	}
+	return st, nil
+}
