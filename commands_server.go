@@ -15,7 +15,7 @@ func init() {
 	}
 	register(
 		&Command{Name: "ping", Arity: -1, Flags: []string{fast}, run: cmdPing},
-		&Command{Name: "echo", Arity: 2, Flags: []string{fast}, run: cmdEcho},
+		&Command{Name: "echo", Arity: 2, Flags: []string{loading, stale, fast}, run: cmdEcho},
 		&Command{Name: "time", Arity: 1, Flags: []string{loading, stale, fast}, run: cmdTime},
 		serverOnly("auth", -2, noscript, loading, stale, fast, "no_auth", "allow_busy"),
 		serverOnly("hello", -1, noscript, loading, stale, fast, "no_auth", "allow_busy"),
@@ -28,7 +28,7 @@ func init() {
 		serverOnly("multi", 1, noscript, loading, stale, fast, "allow_busy"),
 		serverOnly("exec", 1, noscript, loading, stale, "skip_slowlog"),
 		serverOnly("discard", 1, noscript, loading, stale, fast, "allow_busy"),
-		serverOnly("watch", -2, noscript, loading, stale, fast, "allow_busy"),
+		&Command{Name: "watch", Arity: -2, Flags: []string{noscript, loading, stale, fast, "allow_busy"}, FirstKey: 1, LastKey: -1, KeyStep: 1, serverOnly: true},
 		serverOnly("unwatch", 1, noscript, loading, stale, fast, "allow_busy"),
 		serverOnly("shutdown", -1, "admin", noscript, loading, stale, "no_multi", "allow_busy"),
 	)
@@ -53,6 +53,9 @@ func cmdTime(tx *Tx, args []string, w ReplyWriter) {
 	w.WriteBulk(strconv.FormatInt(now.Unix(), 10))
 	w.WriteBulk(strconv.FormatInt(int64(now.Nanosecond()/1000), 10))
 }
+
+// Databases returns the number of logical databases.
+func (tx *Tx) Databases() int { return len(tx.e.dbs) }
 
 // Stats are the engine's counters and per-database sizes, for INFO.
 type Stats struct {

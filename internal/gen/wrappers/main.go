@@ -32,9 +32,10 @@ import (
 
 // skip lists Tx methods that make no sense outside a unit.
 var skip = map[string]bool{
-	"Select":  true, // a Store handle picks its database with DB
-	"DBIndex": true,
-	"Do":      true, // Store.Do returns Go values; see commands.go
+	"Select":    true, // a Store handle picks its database with DB
+	"DBIndex":   true,
+	"Do":        true, // Store.Do returns Go values; see commands.go
+	"Databases": true, // a count, not a command
 	// WATCH state belongs to a connection of the server, used inside one unit.
 	"Watch":       true,
 	"Unwatch":     true,

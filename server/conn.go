@@ -1,0 +1,504 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/embedis/embedis"
+	"github.com/embedis/embedis/internal/resp"
+)
+
+// maxBatch bounds the commands handed to the owner in one turn, so that one
+// client's deep pipeline cannot hold the owner role for long.
+const maxBatch = 1024
+
+// conn is one client connection. Its fields are used by its own goroutine,
+// and by the owner while that goroutine runs a batch; the atomics are read
+// by CLIENT LIST and CLIENT KILL from other connections.
+type conn struct {
+	srv *Server
+	nc  net.Conn
+	r   *resp.Reader
+	w   *replies
+	id  int64
+
+	name   atomic.Value // string
+	db     int
+	authed bool
+	proto  int
+
+	multi      bool
+	multiDirty bool // a command failed to queue: EXEC aborts
+	queue      [][]string
+	watch      embedis.Watch
+
+	batch   [][]string
+	closing bool // reply, flush, then close (QUIT, protocol error, kill)
+
+	created time.Time
+	lastCmd atomic.Value // string
+	lastAt  atomic.Int64 // Unix ms of the last command
+	killed  atomic.Bool
+	noEvict bool
+	libName string
+	libVer  string
+}
+
+// replies adapts the RESP writer to embedis.ReplyWriter and counts errors.
+type replies struct {
+	*resp.Writer
+	srv    *Server
+	errors int
+}
+
+func (r *replies) WriteError(err error) { r.writeErrorText(err.Error()) }
+
+func (r *replies) writeErrorText(msg string) {
+	r.errors++
+	r.srv.countError(msg)
+	r.Writer.WriteError(msg)
+}
+
+func newConn(s *Server, nc net.Conn) *conn {
+	c := &conn{
+		srv:     s,
+		nc:      nc,
+		r:       resp.NewReader(countingReader{nc, &s.stats.netInput}, s.limits()),
+		id:      s.nextID.Add(1),
+		authed:  s.cfg.requirePass() == "",
+		proto:   2,
+		created: time.Now(),
+	}
+	c.w = &replies{Writer: resp.NewWriter(nc), srv: s}
+	c.name.Store("")
+	c.lastCmd.Store("NULL")
+	return c
+}
+
+// serve reads requests until the client goes away, handing every request
+// already received to the owner in one turn.
+func (c *conn) serve() {
+	defer func() {
+		c.nc.Close()
+		c.dropState()
+		c.srv.unregister(c)
+	}()
+	for {
+		args, err := c.r.ReadCommand()
+		if err != nil {
+			c.readFailed(err)
+			return
+		}
+		c.batch = append(c.batch[:0], args)
+		var pending error
+		for len(c.batch) < maxBatch && c.r.Buffered() {
+			args, err := c.r.ReadCommand()
+			if err != nil {
+				pending = err
+				break
+			}
+			c.batch = append(c.batch, args)
+		}
+		c.runBatch()
+		if pending != nil {
+			c.readFailed(pending)
+			return
+		}
+		if c.w.Buffered() > c.srv.outputBufferLimit() {
+			c.srv.log.Warn("client output buffer over limit, disconnecting", "id", c.id, "bytes", c.w.Buffered())
+			return
+		}
+		n := c.w.Buffered()
+		if err := c.w.Flush(); err != nil {
+			return
+		}
+		c.srv.stats.netOutput.Add(int64(n))
+		if c.closing || c.killed.Load() {
+			return
+		}
+	}
+}
+
+// readFailed answers a protocol error as Redis does (an error reply, then
+// the connection is closed); other read errors just end the connection.
+func (c *conn) readFailed(err error) {
+	var pe *resp.ProtocolError
+	if errors.As(err, &pe) {
+		c.w.writeErrorText("ERR " + pe.Error())
+		c.w.Flush()
+		return
+	}
+	if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
+		c.srv.log.Debug("client read", "id", c.id, "err", err)
+	}
+}
+
+// dropState releases what the connection holds in the engine (its WATCHes).
+func (c *conn) dropState() {
+	c.srv.store.Atomic(context.Background(), func(tx *embedis.Tx) error {
+		tx.Unwatch(&c.watch)
+		return nil
+	})
+}
+
+// runBatch runs the batch in one turn of the owner role.
+func (c *conn) runBatch() {
+	err := c.srv.store.Atomic(context.Background(), func(tx *embedis.Tx) error {
+		if err := tx.Select(c.db); err != nil {
+			return err
+		}
+		for _, args := range c.batch {
+			c.dispatch(tx, args)
+			if c.closing {
+				break
+			}
+		}
+		c.db = tx.DBIndex()
+		return nil
+	})
+	if err != nil {
+		// The store was closed under the server: tell the client once.
+		c.w.writeErrorText("ERR server is shutting down")
+		c.closing = true
+	}
+	clear(c.batch)
+}
+
+// commands a client may run before AUTH.
+func noAuthNeeded(name string) bool {
+	switch name {
+	case "auth", "hello", "quit", "reset":
+		return true
+	}
+	return false
+}
+
+// run immediately even inside MULTI.
+func notQueued(name string) bool {
+	switch name {
+	case "exec", "discard", "multi", "watch", "quit", "reset":
+		return true
+	}
+	return false
+}
+
+// dispatch runs one command as the owner.
+func (c *conn) dispatch(tx *embedis.Tx, args []string) {
+	c.srv.stats.commandsProcessed.Add(1)
+	cmd := embedis.LookupCommand(args[0])
+	if cmd == nil {
+		c.reject(embedis.UnknownCommandError(args).Error())
+		return
+	}
+	if !cmd.ArityOK(len(args)) {
+		c.srv.cmdStat(cmd.Name).rejected.Add(1)
+		c.reject(embedis.ArityError(cmd.Name).Error())
+		return
+	}
+	// Subcommands (CLIENT LIST, CONFIG SET) are checked and counted under
+	// their full name, before authentication, as Redis does.
+	full, subErr := checkSubcommand(cmd.Name, args)
+	st := c.srv.cmdStat(full)
+	if subErr != "" {
+		st.rejected.Add(1)
+		c.reject(subErr)
+		return
+	}
+	if !c.authed && !noAuthNeeded(cmd.Name) {
+		st.rejected.Add(1)
+		c.reject("NOAUTH Authentication required.")
+		return
+	}
+	if c.multi && !notQueued(cmd.Name) {
+		if hasFlag(cmd, "no_multi") {
+			st.rejected.Add(1)
+			c.reject("ERR Command not allowed inside a transaction")
+			return
+		}
+		c.queue = append(c.queue, args)
+		c.lastCmd.Store(full)
+		c.w.WriteStatus("QUEUED")
+		return
+	}
+	c.execute(tx, cmd, full, args)
+}
+
+// reject answers a command that cannot run; inside MULTI it also dooms the
+// transaction, as Redis does.
+func (c *conn) reject(msg string) {
+	if c.multi {
+		c.multiDirty = true
+	}
+	c.w.writeErrorText(msg)
+}
+
+// execute runs a command that passed the checks and keeps its statistics
+// under full, its name with the subcommand ("client|list").
+func (c *conn) execute(tx *embedis.Tx, cmd *embedis.Command, full string, args []string) {
+	start := time.Now()
+	errs := c.w.errors
+	if cmd.ServerOnly() {
+		h := serverCommands[cmd.Name]
+		h(c, tx, args)
+	} else {
+		tx.Do(c.w, args...)
+	}
+	st := c.srv.cmdStat(full)
+	st.calls.Add(1)
+	st.usec.Add(int64(time.Since(start) / time.Microsecond))
+	if c.w.errors != errs {
+		st.failed.Add(1)
+	}
+	c.lastCmd.Store(full)
+	c.lastAt.Store(time.Now().UnixMilli())
+}
+
+func hasFlag(cmd *embedis.Command, flag string) bool {
+	for _, f := range cmd.Flags {
+		if f == flag {
+			return true
+		}
+	}
+	return false
+}
+
+// serverCommands are the handlers of the table's server-only commands.
+var serverCommands map[string]func(c *conn, tx *embedis.Tx, args []string)
+
+func init() {
+	serverCommands = map[string]func(c *conn, tx *embedis.Tx, args []string){
+		"auth":     cmdAuth,
+		"hello":    cmdHello,
+		"quit":     cmdQuit,
+		"reset":    cmdReset,
+		"multi":    cmdMulti,
+		"exec":     cmdExec,
+		"discard":  cmdDiscard,
+		"watch":    cmdWatch,
+		"unwatch":  cmdUnwatch,
+		"client":   cmdClient,
+		"command":  cmdCommand,
+		"info":     cmdInfo,
+		"config":   cmdConfig,
+		"shutdown": cmdShutdown,
+	}
+}
+
+func cmdQuit(c *conn, tx *embedis.Tx, args []string) {
+	c.w.WriteStatus("OK")
+	c.closing = true
+}
+
+func cmdMulti(c *conn, tx *embedis.Tx, args []string) {
+	if c.multi {
+		c.w.writeErrorText("ERR MULTI calls can not be nested")
+		return
+	}
+	c.multi = true
+	c.w.WriteStatus("OK")
+}
+
+func (c *conn) endMulti(tx *embedis.Tx) {
+	c.multi, c.multiDirty = false, false
+	clear(c.queue)
+	c.queue = c.queue[:0]
+	tx.Unwatch(&c.watch)
+}
+
+func cmdExec(c *conn, tx *embedis.Tx, args []string) {
+	if !c.multi {
+		c.w.writeErrorText("ERR EXEC without MULTI")
+		return
+	}
+	if c.multiDirty {
+		c.endMulti(tx)
+		c.w.writeErrorText("EXECABORT Transaction discarded because of previous errors.")
+		return
+	}
+	if tx.WatchBroken(&c.watch) {
+		c.endMulti(tx)
+		c.w.WriteNullArray()
+		return
+	}
+	queue := c.queue
+	c.queue = nil
+	c.multi = false
+	tx.Unwatch(&c.watch)
+	c.w.WriteArrayLen(len(queue))
+	for _, args := range queue {
+		full, _ := checkSubcommand(embedis.LookupCommand(args[0]).Name, args)
+		c.execute(tx, embedis.LookupCommand(args[0]), full, args)
+	}
+	c.multiDirty = false
+}
+
+func cmdDiscard(c *conn, tx *embedis.Tx, args []string) {
+	if !c.multi {
+		c.w.writeErrorText("ERR DISCARD without MULTI")
+		return
+	}
+	c.endMulti(tx)
+	c.w.WriteStatus("OK")
+}
+
+func cmdWatch(c *conn, tx *embedis.Tx, args []string) {
+	if c.multi {
+		c.w.writeErrorText("ERR WATCH inside MULTI is not allowed")
+		return
+	}
+	tx.Watch(&c.watch, args[1:]...)
+	c.w.WriteStatus("OK")
+}
+
+func cmdUnwatch(c *conn, tx *embedis.Tx, args []string) {
+	tx.Unwatch(&c.watch)
+	c.w.WriteStatus("OK")
+}
+
+func cmdAuth(c *conn, tx *embedis.Tx, args []string) {
+	if len(args) > 3 {
+		c.w.WriteError(embedis.ErrSyntax)
+		return
+	}
+	pass := c.srv.cfg.requirePass()
+	if len(args) == 2 && pass == "" {
+		c.w.writeErrorText("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")
+		return
+	}
+	user, given := "default", args[1]
+	if len(args) == 3 {
+		user, given = args[1], args[2]
+	}
+	// Without requirepass the default user takes any password (Redis's nopass).
+	if user != "default" || (pass != "" && given != pass) {
+		c.w.writeErrorText("WRONGPASS invalid username-password pair or user is disabled.")
+		return
+	}
+	c.authed = true
+	c.w.WriteStatus("OK")
+}
+
+func cmdHello(c *conn, tx *embedis.Tx, args []string) {
+	proto := c.proto
+	if len(args) >= 2 {
+		v, err := parseInt(args[1])
+		if err != nil {
+			c.w.writeErrorText("ERR Protocol version is not an integer or out of range")
+			return
+		}
+		if v < 2 || v > 3 {
+			c.w.writeErrorText("NOPROTO unsupported protocol version")
+			return
+		}
+		proto = int(v)
+	}
+	var setName *string
+	authed := c.authed
+	for i := 2; i < len(args); i++ {
+		switch strings.ToUpper(args[i]) {
+		case "AUTH":
+			if i+2 >= len(args) {
+				c.w.writeErrorText("ERR Syntax error in HELLO option '" + args[i] + "'")
+				return
+			}
+			user, pass := args[i+1], args[i+2]
+			i += 2
+			// Without requirepass the default user takes any password.
+			if want := c.srv.cfg.requirePass(); user != "default" || (want != "" && pass != want) {
+				c.w.writeErrorText("WRONGPASS invalid username-password pair or user is disabled.")
+				return
+			}
+			authed = true
+		case "SETNAME":
+			if i+1 >= len(args) {
+				c.w.writeErrorText("ERR Syntax error in HELLO option '" + args[i] + "'")
+				return
+			}
+			i++
+			name := args[i]
+			if !validClientName(name) {
+				c.w.writeErrorText("ERR Client names cannot contain spaces, newlines or special characters.")
+				return
+			}
+			setName = &name
+		default:
+			c.w.writeErrorText("ERR Syntax error in HELLO option '" + args[i] + "'")
+			return
+		}
+	}
+	if !authed {
+		c.w.writeErrorText("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
+		return
+	}
+	c.authed = true
+	if setName != nil {
+		c.name.Store(*setName)
+	}
+	c.proto = proto
+	c.w.SetProtocol(proto)
+	c.w.WriteMapLen(7)
+	c.w.WriteBulk("server")
+	c.w.WriteBulk("redis")
+	c.w.WriteBulk("version")
+	c.w.WriteBulk(redisVersion)
+	c.w.WriteBulk("proto")
+	c.w.WriteInt(int64(proto))
+	c.w.WriteBulk("id")
+	c.w.WriteInt(c.id)
+	c.w.WriteBulk("mode")
+	c.w.WriteBulk("standalone")
+	c.w.WriteBulk("role")
+	c.w.WriteBulk("master")
+	c.w.WriteBulk("modules")
+	c.w.WriteArrayLen(0)
+}
+
+func cmdReset(c *conn, tx *embedis.Tx, args []string) {
+	if c.multi {
+		c.endMulti(tx)
+	}
+	tx.Unwatch(&c.watch)
+	tx.Select(0)
+	c.proto = 2
+	c.w.SetProtocol(2)
+	c.name.Store("")
+	c.noEvict = false
+	c.authed = c.srv.cfg.requirePass() == ""
+	c.w.WriteStatus("RESET")
+}
+
+func cmdShutdown(c *conn, tx *embedis.Tx, args []string) {
+	for _, a := range args[1:] {
+		switch strings.ToUpper(a) {
+		case "NOSAVE", "SAVE", "NOW", "FORCE", "ABORT":
+		default:
+			c.w.WriteError(embedis.ErrSyntax)
+			return
+		}
+	}
+	c.srv.log.Info("SHUTDOWN requested", "client", c.id)
+	c.closing = true
+	c.srv.shutdown()
+}
+
+// redisVersion is the Redis version whose behaviour embedis implements, as
+// HELLO and INFO report it to clients that adapt to the server's version.
+const redisVersion = "7.0.15"
+
+// countingReader counts the bytes read from a connection for INFO's
+// total_net_input_bytes.
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (r countingReader) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	r.n.Add(int64(n))
+	return n, err
+}

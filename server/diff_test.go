@@ -1,0 +1,259 @@
+package server_test
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+	"os"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/embedis/embedis/embedistest"
+	"github.com/embedis/embedis/internal/redistest"
+	"github.com/embedis/embedis/internal/resp"
+)
+
+// The differential suite sends the same commands over the wire to a real
+// redis-server 7.0 and to an embedis server and compares the replies as
+// RESP values, exactly: types, texts, error messages. Where Redis leaves the
+// order unspecified (KEYS) the elements are sorted; replies that carry
+// identities (CLIENT ID, HELLO's id) are compared by shape.
+
+// compared counts the replies compared by every test of the package; TestMain
+// prints it.
+var compared atomic.Int64
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if n := compared.Load(); n > 0 {
+		fmt.Printf("differential suite: %d replies compared with redis-server\n", n)
+	}
+	os.Exit(code)
+}
+
+// wire is a raw RESP connection.
+type wire struct {
+	c net.Conn
+	r *bufio.Reader
+}
+
+func dialWire(t testing.TB, network, addr string) *wire {
+	t.Helper()
+	c, err := net.Dial(network, addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return &wire{c: c, r: bufio.NewReader(c)}
+}
+
+func (w *wire) send(args ...string) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "*%d\r\n", len(args))
+	for _, a := range args {
+		fmt.Fprintf(&b, "$%d\r\n%s\r\n", len(a), a)
+	}
+	w.c.Write([]byte(b.String()))
+}
+
+func (w *wire) sendRaw(s string) { w.c.Write([]byte(s)) }
+
+func (w *wire) read(t testing.TB) resp.Reply {
+	t.Helper()
+	w.c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	r, err := resp.ReadReply(w.r)
+	if err != nil {
+		t.Fatalf("read reply: %v", err)
+	}
+	return r
+}
+
+// pair is one connection to each server.
+type pair struct {
+	t      *testing.T
+	redis  *wire
+	embed  *wire
+	sorted map[string]bool // commands whose array replies are compared sorted
+}
+
+// servers starts both servers once per test.
+type servers struct {
+	redisSock string
+	embedAddr string
+	embed     *embedistest.Server
+}
+
+func startBoth(t *testing.T) *servers {
+	t.Helper()
+	rs := redistest.Start(t)
+	es := embedistest.Run(t)
+	return &servers{redisSock: rs.Socket, embedAddr: es.Addr, embed: es}
+}
+
+func (s *servers) pair(t *testing.T) *pair {
+	p := &pair{t: t, redis: dialWire(t, "unix", s.redisSock), embed: dialWire(t, "tcp", s.embedAddr)}
+	p.sorted = map[string]bool{"KEYS": true}
+	return p
+}
+
+func normalizeReply(cmd string, r resp.Reply, sorted bool) string {
+	if sorted && (r.Kind == '*' || r.Kind == '~') && !r.Null {
+		elems := make([]string, len(r.Elems))
+		for i, e := range r.Elems {
+			elems[i] = e.String()
+		}
+		sort.Strings(elems)
+		return fmt.Sprintf("%c%d[%s]", r.Kind, len(elems), strings.Join(elems, ", "))
+	}
+	return r.String()
+}
+
+// do sends one command to both and fails the test if the replies differ.
+func (p *pair) do(args ...string) resp.Reply {
+	p.t.Helper()
+	p.redis.send(args...)
+	p.embed.send(args...)
+	want, got := p.redis.read(p.t), p.embed.read(p.t)
+	cmd := strings.ToUpper(args[0])
+	compared.Add(1)
+	if w, g := normalizeReply(cmd, want, p.sorted[cmd]), normalizeReply(cmd, got, p.sorted[cmd]); w != g {
+		p.t.Fatalf("%q:\n redis:   %s\n embedis: %s", args, w, g)
+	}
+	return want
+}
+
+// raw sends the same bytes to both and compares the next reply.
+func (p *pair) raw(data string) { p.t.Helper(); p.rawN(data, 1) }
+
+// rawN sends the same bytes to both and compares the next n replies.
+func (p *pair) rawN(data string, n int) {
+	p.t.Helper()
+	p.redis.sendRaw(data)
+	p.embed.sendRaw(data)
+	for i := 0; i < n; i++ {
+		want, got := p.redis.read(p.t), p.embed.read(p.t)
+		compared.Add(1)
+		if want.String() != got.String() {
+			p.t.Fatalf("raw %q, reply %d:\n redis:   %s\n embedis: %s", data, i, want, got)
+		}
+	}
+}
+
+// closedAfter checks that both servers closed the connection.
+func (p *pair) closedAfter() {
+	p.t.Helper()
+	for name, w := range map[string]*wire{"redis": p.redis, "embedis": p.embed} {
+		w.c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		if _, err := w.r.ReadByte(); err == nil {
+			p.t.Fatalf("%s kept the connection open", name)
+		}
+	}
+}
+
+func TestDiffConnectionCommands(t *testing.T) {
+	s := startBoth(t)
+	p := s.pair(t)
+	for _, c := range [][]string{
+		{"PING"}, {"PING", "hello"}, {"PING", "a", "b"}, {"ECHO", "x"}, {"ECHO"},
+		{"SELECT", "1"}, {"SET", "k", "in1"}, {"SELECT", "0"}, {"GET", "k"}, {"SELECT", "1"}, {"GET", "k"},
+		{"SELECT", "99"}, {"SELECT", "x"}, {"DBSIZE"}, {"FLUSHALL"},
+		{"AUTH", "pw"}, {"AUTH", "user", "pw"}, {"AUTH", "a", "b", "c"},
+		{"HELLO", "4"}, {"HELLO", "x"}, {"HELLO", "2", "FOO"}, {"HELLO", "2", "AUTH", "default"},
+		{"NOSUCHCMD"}, {"nosuchcmd", "a", "b"}, {"GET"}, {"get", "a", "b"},
+		{"MULTI"}, {"MULTI"}, {"SET", "a", "1"}, {"INCR", "a"}, {"GET", "a"}, {"EXEC"},
+		{"EXEC"}, {"DISCARD"},
+		{"MULTI"}, {"SET", "a", "1"}, {"NOSUCHCMD"}, {"GET"}, {"EXEC"}, {"GET", "a"},
+		{"MULTI"}, {"SET", "a", "2"}, {"DISCARD"}, {"GET", "a"},
+		{"MULTI"}, {"WATCH", "a"}, {"INCR", "a"}, {"SETRANGE", "a", "-1", "x"}, {"EXEC"},
+		{"MULTI"}, {"SET", "s", "x"}, {"INCR", "s"}, {"GET", "s"}, {"EXEC"},
+		{"WATCH", "w"}, {"UNWATCH"}, {"WATCH"},
+		{"MULTI"}, {"SELECT", "2"}, {"SET", "in2", "v"}, {"EXEC"}, {"GET", "in2"}, {"SELECT", "0"},
+		{"RESET"}, {"GET", "in2"},
+	} {
+		p.do(c...)
+	}
+	p.do("QUIT")
+	p.closedAfter()
+}
+
+func TestDiffWatch(t *testing.T) {
+	s := startBoth(t)
+	p, q := s.pair(t), s.pair(t) // two clients on each server
+	p.do("SET", "k", "1")
+	p.do("WATCH", "k")
+	q.do("SET", "k", "2") // another client writes: the transaction must fail
+	p.do("MULTI")
+	p.do("SET", "k", "3")
+	p.do("EXEC")
+	p.do("GET", "k")
+	// A watch on a key that is not written lets EXEC run.
+	p.do("WATCH", "k")
+	q.do("SET", "other", "x")
+	q.do("GET", "k")
+	p.do("MULTI")
+	p.do("INCR", "k")
+	p.do("EXEC")
+	// Expiry breaks a WATCH.
+	p.do("SET", "e", "1", "PX", "30")
+	p.do("WATCH", "e")
+	time.Sleep(60 * time.Millisecond)
+	s.embed.Clock.Advance(60 * time.Millisecond)
+	p.do("MULTI")
+	p.do("SET", "e", "2")
+	p.do("EXEC")
+	// DEL of a missing key is no write; FLUSHALL of a missing key neither.
+	p.do("WATCH", "missing")
+	q.do("DEL", "missing")
+	p.do("MULTI")
+	p.do("PING")
+	p.do("EXEC")
+}
+
+func TestDiffProtocol(t *testing.T) {
+	s := startBoth(t)
+	p := s.pair(t)
+	p.raw("PING\r\n")
+	p.raw("ECHO \"hello world\"\r\n")
+	p.raw("SET 'k 1' \"a\\x41\\n\"\r\n")
+	p.raw("GET 'k 1'\r\n")
+	p.raw("\r\n\r\nPING\n")
+	p.raw("*0\r\n*-1\r\nPING\r\n")
+	p.raw("*2\r\n$4\r\nECHO\r\n$3\r\nabc\r\n")
+	for _, bad := range []string{
+		"*2\r\n$4\r\nECHO\r\n?3\r\nabc\r\n",
+		"*abc\r\n",
+		"*1\r\n$-1\r\n",
+		"*1\r\n$536870913\r\n",
+		"ECHO \"unbalanced\r\n",
+		"ECHO \"a\"b\r\n",
+	} {
+		q := s.pair(t)
+		q.raw(bad)
+		q.closedAfter()
+	}
+	// Pipelined commands in one write.
+	p.rawN("SET a 1\r\nINCR a\r\nINCR a\r\n", 3)
+	p.do("GET", "a")
+}
+
+func TestDiffRESP3(t *testing.T) {
+	s := startBoth(t)
+	p := s.pair(t)
+	p.redis.send("HELLO", "3")
+	p.embed.send("HELLO", "3")
+	want, got := p.redis.read(t), p.embed.read(t)
+	if want.Kind != '%' || got.Kind != '%' || len(want.Elems) != len(got.Elems) {
+		t.Fatalf("HELLO 3:\n redis:   %s\n embedis: %s", want, got)
+	}
+	for _, c := range [][]string{
+		{"SET", "k", "v"}, {"GET", "k"}, {"GET", "missing"}, {"MGET", "k", "missing"}, {"INCR", "n"},
+		{"INCRBYFLOAT", "f", "1.5"}, {"SET", "k", "v", "GET"}, {"MULTI"}, {"GET", "missing"}, {"EXEC"},
+		{"SET", "key1", "ohmytext"}, {"SET", "key2", "mynewtext"}, {"LCS", "key1", "key2", "IDX", "WITHMATCHLEN"},
+		{"NOSUCHCMD"}, {"TTL", "k"}, {"WATCH", "k"}, {"MULTI"}, {"EXEC"},
+	} {
+		p.do(c...)
+	}
+}

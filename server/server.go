@@ -1,0 +1,280 @@
+// Package server serves an embedis Store over the Redis protocol (RESP2 and
+// RESP3, inline commands and pipelining included), so that any Redis client
+// can use it.
+//
+//	store, _ := embedis.Open(embedis.Options{})
+//	srv := server.New(store, server.Options{})
+//	l, _ := net.Listen("tcp", "127.0.0.1:6379")
+//	go srv.Serve(l)
+//	defer srv.Close()
+//
+// Each connection has its own goroutine that reads requests, and every
+// request already received is handed to the store's owner in one turn: a
+// pipeline of N commands costs one hand-off, not N. Replies are encoded
+// into the connection's buffer during the turn and written to the socket
+// after it, so a slow reader never holds up the owner; a reader that falls
+// further behind than the output-buffer limit is disconnected.
+//
+// Data commands come from embedis's one command table and run through
+// Tx.Do, the same code the Go API runs; this package adds the commands of
+// the connection (AUTH, HELLO, SELECT's memory, MULTI/EXEC/WATCH, CLIENT,
+// CONFIG, INFO, COMMAND, RESET, QUIT, SHUTDOWN).
+package server
+
+import (
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/embedis/embedis"
+	"github.com/embedis/embedis/internal/resp"
+)
+
+// Options configure a Server. The zero value serves without a password, with
+// Redis's protocol limits, up to 10,000 clients.
+type Options struct {
+	// RequirePass, if set, makes clients AUTH before any other command
+	// (redis.conf's requirepass).
+	RequirePass string
+	// MaxClients caps simultaneous connections (maxclients); 0 means 10,000.
+	MaxClients int
+	// OutputBufferLimit is the most reply bytes a connection may have waiting
+	// before it is disconnected (client-output-buffer-limit's hard limit);
+	// 0 means 256 MB.
+	OutputBufferLimit int
+	// ProtoMaxBulkLen caps one argument's length (proto-max-bulk-len); 0
+	// means 512 MB.
+	ProtoMaxBulkLen int64
+	// Logger receives the server's log lines; nil discards them.
+	Logger *slog.Logger
+}
+
+// Server serves one Store to network clients.
+type Server struct {
+	store *embedis.Store
+	opts  Options
+	log   *slog.Logger
+	cfg   *config
+
+	mu        sync.Mutex // guards the fields below; never held while taking the store's owner role
+	listeners map[net.Listener]struct{}
+	clients   map[int64]*conn
+	closed    bool
+	wg        sync.WaitGroup
+
+	done     chan struct{} // closed by Close (and SHUTDOWN)
+	doneOnce sync.Once
+
+	nextID  atomic.Int64
+	started time.Time
+	stats   serverStats
+}
+
+// serverStats are the counters INFO reports; all updated atomically.
+type serverStats struct {
+	connectionsReceived atomic.Int64
+	rejectedConnections atomic.Int64
+	commandsProcessed   atomic.Int64
+	errorReplies        atomic.Int64
+	netInput            atomic.Int64
+	netOutput           atomic.Int64
+	cmd                 sync.Map // command name -> *cmdStat
+	errMu               sync.Mutex
+	errors              map[string]int64 // error prefix ("ERR", "WRONGTYPE") -> count
+}
+
+type cmdStat struct {
+	calls, usec, rejected, failed atomic.Int64
+}
+
+// New returns a Server for store. It does not listen until Serve.
+func New(store *embedis.Store, opts Options) *Server {
+	if opts.MaxClients <= 0 {
+		opts.MaxClients = 10000
+	}
+	if opts.OutputBufferLimit <= 0 {
+		opts.OutputBufferLimit = 256 << 20
+	}
+	if opts.ProtoMaxBulkLen <= 0 {
+		opts.ProtoMaxBulkLen = 512 << 20
+	}
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	s := &Server{
+		store:     store,
+		opts:      opts,
+		log:       logger,
+		listeners: make(map[net.Listener]struct{}),
+		clients:   make(map[int64]*conn),
+		done:      make(chan struct{}),
+		started:   time.Now(),
+	}
+	s.stats.errors = make(map[string]int64)
+	s.cfg = newConfig(s)
+	return s
+}
+
+// ErrServerClosed is returned by Serve after Close.
+var ErrServerClosed = errors.New("server: closed")
+
+// Serve accepts connections on l until Close and serves each in its own
+// goroutine. It returns ErrServerClosed after Close, or the listener's error.
+func (s *Server) Serve(l net.Listener) error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		l.Close()
+		return ErrServerClosed
+	}
+	s.listeners[l] = struct{}{}
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.listeners, l)
+		s.mu.Unlock()
+	}()
+	var backoff time.Duration
+	for {
+		nc, err := l.Accept()
+		if err != nil {
+			select {
+			case <-s.done:
+				return ErrServerClosed
+			default:
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+				time.Sleep(backoff)
+				continue
+			}
+			return err
+		}
+		backoff = 0
+		if !s.startConn(nc) {
+			continue
+		}
+	}
+}
+
+// ServeConn serves one already-connected client (for example one end of a
+// net.Pipe) until it disconnects. It returns at once if the server is closed.
+func (s *Server) ServeConn(nc net.Conn) {
+	c := s.register(nc)
+	if c == nil {
+		return
+	}
+	c.serve()
+}
+
+func (s *Server) startConn(nc net.Conn) bool {
+	c := s.register(nc)
+	if c == nil {
+		return false
+	}
+	go c.serve()
+	return true
+}
+
+// register admits a connection, or refuses it when closed or full.
+func (s *Server) register(nc net.Conn) *conn {
+	s.stats.connectionsReceived.Add(1)
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		nc.Close()
+		return nil
+	}
+	if len(s.clients) >= s.opts.MaxClients {
+		s.mu.Unlock()
+		s.stats.rejectedConnections.Add(1)
+		nc.Write([]byte("-ERR max number of clients reached\r\n"))
+		nc.Close()
+		return nil
+	}
+	c := newConn(s, nc)
+	s.clients[c.id] = c
+	s.wg.Add(1)
+	s.mu.Unlock()
+	return c
+}
+
+func (s *Server) unregister(c *conn) {
+	s.mu.Lock()
+	delete(s.clients, c.id)
+	s.mu.Unlock()
+	s.wg.Done()
+}
+
+// Close stops every listener, disconnects every client and waits for their
+// goroutines to end. It does not close the Store. It is idempotent.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		s.wg.Wait()
+		return nil
+	}
+	s.closed = true
+	for l := range s.listeners {
+		l.Close()
+	}
+	for _, c := range s.clients {
+		c.nc.Close()
+	}
+	s.mu.Unlock()
+	s.doneOnce.Do(func() { close(s.done) })
+	s.wg.Wait()
+	return nil
+}
+
+// Done is closed when the server is closed, by Close or by a client's
+// SHUTDOWN.
+func (s *Server) Done() <-chan struct{} { return s.done }
+
+// shutdown is SHUTDOWN: close the server from a connection goroutine,
+// without waiting for that connection itself.
+func (s *Server) shutdown() {
+	go s.Close()
+}
+
+// clientCount returns the number of connected clients.
+func (s *Server) clientCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.clients)
+}
+
+// countError records an error reply by its prefix (the text up to the first
+// space, as Redis's errorstats).
+func (s *Server) countError(msg string) {
+	s.stats.errorReplies.Add(1)
+	prefix := msg
+	for i := 0; i < len(msg); i++ {
+		if msg[i] == ' ' {
+			prefix = msg[:i]
+			break
+		}
+	}
+	s.stats.errMu.Lock()
+	s.stats.errors[prefix]++
+	s.stats.errMu.Unlock()
+}
+
+func (s *Server) cmdStat(name string) *cmdStat {
+	if v, ok := s.stats.cmd.Load(name); ok {
+		return v.(*cmdStat)
+	}
+	v, _ := s.stats.cmd.LoadOrStore(name, new(cmdStat))
+	return v.(*cmdStat)
+}
+
+func (s *Server) limits() resp.Limits {
+	return resp.Limits{MaxBulkLen: s.opts.ProtoMaxBulkLen}
+}
