@@ -74,11 +74,19 @@ func (c *Command) IsWrite() bool {
 	return false
 }
 
-var commandTable = map[string]*Command{}
+// commandTable maps lower- and upper-case names to commands, so that the
+// usual spellings are found without case folding; commandList holds each
+// command once.
+var (
+	commandTable = map[string]*Command{}
+	commandList  []*Command
+)
 
 func register(cmds ...*Command) {
 	for _, c := range cmds {
 		commandTable[c.Name] = c
+		commandTable[strings.ToUpper(c.Name)] = c
+		commandList = append(commandList, c)
 	}
 }
 
@@ -93,11 +101,7 @@ func LookupCommand(name string) *Command {
 
 // Commands returns every command of the table.
 func Commands() []*Command {
-	out := make([]*Command, 0, len(commandTable))
-	for _, c := range commandTable {
-		out = append(out, c)
-	}
-	return out
+	return append([]*Command(nil), commandList...)
 }
 
 // UnknownCommandError returns Redis's error for an unknown command.

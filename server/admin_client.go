@@ -253,7 +253,7 @@ func (c *conn) clientLine(b *strings.Builder, o *conn, tx *embedis.Tx, cmd strin
 	if o == c {
 		db = tx.DBIndex()
 	} else {
-		cmd = o.lastCmd.Load().(string)
+		cmd = *o.lastCmd.Load()
 	}
 	age := int64(now.Sub(o.created) / time.Second)
 	idle := age

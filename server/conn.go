@@ -41,8 +41,10 @@ type conn struct {
 	closing bool // reply, flush, then close (QUIT, protocol error, kill)
 
 	created time.Time
-	lastCmd atomic.Value // string
-	lastAt  atomic.Int64 // Unix ms of the last command
+	lastCmd atomic.Pointer[string]        // name of the last command, for CLIENT LIST
+	lastAt  atomic.Int64                  // Unix ms of the last command
+	stats   map[*embedis.Command]*cmdStat // this connection's cache of the server's counters
+	clock   time.Time                     // end of the previous command, for cmdstat's usec
 	killed  atomic.Bool
 	noEvict bool
 	libName string
@@ -76,7 +78,9 @@ func newConn(s *Server, nc net.Conn) *conn {
 	}
 	c.w = &replies{Writer: resp.NewWriter(nc), srv: s}
 	c.name.Store("")
-	c.lastCmd.Store("NULL")
+	null := "NULL"
+	c.lastCmd.Store(&null)
+	c.stats = make(map[*embedis.Command]*cmdStat)
 	return c
 }
 
@@ -152,6 +156,8 @@ func (c *conn) runBatch() {
 		if err := tx.Select(c.db); err != nil {
 			return err
 		}
+		c.clock = time.Now()
+		c.lastAt.Store(c.clock.UnixMilli())
 		for _, args := range c.batch {
 			c.dispatch(tx, args)
 			if c.closing {
@@ -203,7 +209,7 @@ func (c *conn) dispatch(tx *embedis.Tx, args []string) {
 	// Subcommands (CLIENT LIST, CONFIG SET) are checked and counted under
 	// their full name, before authentication, as Redis does.
 	full, subErr := checkSubcommand(cmd.Name, args)
-	st := c.srv.cmdStat(full)
+	st := c.statOf(cmd, full)
 	if subErr != "" {
 		st.rejected.Add(1)
 		c.reject(subErr)
@@ -221,7 +227,7 @@ func (c *conn) dispatch(tx *embedis.Tx, args []string) {
 			return
 		}
 		c.queue = append(c.queue, args)
-		c.lastCmd.Store(full)
+		c.lastCmd.Store(&st.name)
 		c.w.WriteStatus("QUEUED")
 		return
 	}
@@ -240,7 +246,6 @@ func (c *conn) reject(msg string) {
 // execute runs a command that passed the checks and keeps its statistics
 // under full, its name with the subcommand ("client|list").
 func (c *conn) execute(tx *embedis.Tx, cmd *embedis.Command, full string, args []string) {
-	start := time.Now()
 	errs := c.w.errors
 	if cmd.ServerOnly() {
 		h := serverCommands[cmd.Name]
@@ -248,14 +253,31 @@ func (c *conn) execute(tx *embedis.Tx, cmd *embedis.Command, full string, args [
 	} else {
 		tx.Do(c.w, args...)
 	}
-	st := c.srv.cmdStat(full)
+	// One clock reading per command: its time runs from the end of the
+	// previous one (or the start of the batch).
+	now := time.Now()
+	st := c.statOf(cmd, full)
 	st.calls.Add(1)
-	st.usec.Add(int64(time.Since(start) / time.Microsecond))
+	st.usec.Add(int64(now.Sub(c.clock) / time.Microsecond))
+	c.clock = now
 	if c.w.errors != errs {
 		st.failed.Add(1)
 	}
-	c.lastCmd.Store(full)
-	c.lastAt.Store(time.Now().UnixMilli())
+	c.lastCmd.Store(&st.name)
+}
+
+// statOf returns the counters of a command, from the connection's cache when
+// it has no subcommand.
+func (c *conn) statOf(cmd *embedis.Command, full string) *cmdStat {
+	if full != cmd.Name {
+		return c.srv.cmdStat(full)
+	}
+	st, ok := c.stats[cmd]
+	if !ok {
+		st = c.srv.cmdStat(full)
+		c.stats[cmd] = st
+	}
+	return st
 }
 
 func hasFlag(cmd *embedis.Command, flag string) bool {

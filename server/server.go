@@ -88,6 +88,7 @@ type serverStats struct {
 }
 
 type cmdStat struct {
+	name                          string // "get", "client|list"
 	calls, usec, rejected, failed atomic.Int64
 }
 
@@ -271,7 +272,7 @@ func (s *Server) cmdStat(name string) *cmdStat {
 	if v, ok := s.stats.cmd.Load(name); ok {
 		return v.(*cmdStat)
 	}
-	v, _ := s.stats.cmd.LoadOrStore(name, new(cmdStat))
+	v, _ := s.stats.cmd.LoadOrStore(name, &cmdStat{name: name})
 	return v.(*cmdStat)
 }
 
