@@ -9,7 +9,7 @@ import (
 // Writer buffer sizes.
 const (
 	// writeBufSize is the capacity a Writer's buffer starts with.
-	writeBufSize = 16 * 1024
+	writeBufSize = 1024
 	// writeBufKeep is the largest buffer a Writer keeps after a Flush; a
 	// bigger one, grown for a long reply, is given back.
 	writeBufKeep = 1 << 20
