@@ -2,7 +2,6 @@ package embedis
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"reflect"
 	"sort"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/embedis/embedis/internal/redistest"
+	"github.com/embedis/embedis/internal/workload"
 )
 
 // The differential tests send the same commands to a real redis-server and
@@ -250,10 +250,10 @@ func TestRedisDiffRandom(t *testing.T) {
 		seed, _ = strconv.ParseUint(s, 10, 64)
 	}
 	t.Logf("seed %d (rerun with EMBEDIS_SEED=%d)", seed, seed)
-	w := &workload{r: rand.New(rand.NewPCG(seed, 2)), keys: []string{"a", "b", "c", "d", "e"}, minTTL: 100_000}
+	w := workload.New(seed, 2, []string{"a", "b", "c", "d", "e"}, 100_000)
 	const steps = 5000
 	for i := 0; i < steps; i++ {
-		args := w.stringCommand()
+		args := w.StringCommand()
 		d.do(args...)
 		if i%1000 == 999 {
 			d.compareKeyspace(3)
@@ -261,5 +261,4 @@ func TestRedisDiffRandom(t *testing.T) {
 	}
 	d.compareKeyspace(3)
 	t.Logf("%d random commands, %d comparisons in all", steps, d.cmds)
-	_ = fmt.Sprint()
 }
