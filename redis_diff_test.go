@@ -1,7 +1,6 @@
 package embedis
 
 import (
-	"fmt"
 	"os"
 	"reflect"
 	"sort"
