@@ -2,6 +2,7 @@ package embedis
 
 import (
 	"context"
+	"errors"
 	"math"
 	"time"
 )
@@ -11,34 +12,35 @@ import (
 // Each queued command returns a Result that holds its value and error once
 // Exec has run. Commands do not stop at an error: each has its own.
 //
-// Queuing allocates nothing per command: commands and their results live in
-// one slice per batch. A Pipeline is not safe for concurrent use; after Exec
-// it is empty and can be reused, and the Results of earlier batches stay
-// valid.
+// A Pipeline reuses its memory: queuing allocates nothing per command once
+// the pipeline has run a batch of the same size. The price is that the
+// Results of a batch are valid until the next command is queued on the same
+// pipeline; after that they report ErrStaleResult. Use a new Pipeline to
+// keep results across batches. A Pipeline is not safe for concurrent use.
 type Pipeline struct {
 	s     *Store
-	batch *pipeBatch
+	batch pipeBatch
 }
 
-// pipeBatch is the commands of one Exec with their results.
+// pipeBatch is the commands of one Exec with their results. gen counts the
+// batches run on its memory, so that Results of an earlier one know it.
 type pipeBatch struct {
 	cmds []pipeCmd
 	ran  bool
+	gen  uint64
 }
 
-// pipeCmd is one queued command: the generated function that runs it, its
-// arguments by kind, and its result by kind (see internal/gen/wrappers).
+// pipeCmd is one queued command: the generated function that runs it and
+// its arguments by kind (see internal/gen/wrappers). Running it replaces the
+// first argument field of the result's kind with the result: a string result
+// in s0, a number in n0, anything else in x.
 type pipeCmd struct {
 	run    func(tx *Tx, c *pipeCmd)
 	s0, s1 string
 	n0, n1 int64
 	ss     []string
 	x      any
-
-	rs  string
-	rn  int64
-	rx  any
-	err error
+	err    error
 }
 
 // Pipeline returns an empty pipeline on the handle's database.
@@ -46,33 +48,40 @@ func (s *Store) Pipeline() *Pipeline { return &Pipeline{s: s} }
 
 // Len returns the number of queued commands.
 func (p *Pipeline) Len() int {
-	if p.batch == nil {
+	if p.batch.ran {
 		return 0
 	}
 	return len(p.batch.cmds)
 }
 
-// add queues c and returns its index in the batch.
-func (p *Pipeline) add(c pipeCmd) (*pipeBatch, int) {
-	if p.batch == nil {
-		p.batch = &pipeBatch{cmds: make([]pipeCmd, 0, 16)}
+// add queues c and returns where its result will be.
+func (p *Pipeline) add(c pipeCmd) resultRef {
+	b := &p.batch
+	if b.ran { // the first command after an Exec starts the next batch
+		clear(b.cmds)
+		b.cmds = b.cmds[:0]
+		b.ran = false
+		b.gen++
 	}
-	p.batch.cmds = append(p.batch.cmds, c)
-	return p.batch, len(p.batch.cmds) - 1
+	b.cmds = append(b.cmds, c)
+	return resultRef{b: b, i: len(b.cmds) - 1, gen: b.gen}
 }
 
 // Exec runs the queued commands in one turn and empties the pipeline. It
 // returns an error (ErrClosed, ErrDBIndex, the context's error) only when the
 // commands could not run at all; each command's own error is in its Result.
 func (p *Pipeline) Exec(ctx context.Context) error {
-	b := p.batch
-	p.batch = nil
-	if b == nil {
+	b := &p.batch
+	if b.ran || len(b.cmds) == 0 {
 		return nil
 	}
 	tx, err := p.s.begin(ctx)
 	if err != nil {
-		return err // the Results report ErrNotExecuted
+		// The batch is dropped; its Results report ErrNotExecuted.
+		clear(b.cmds)
+		b.cmds = b.cmds[:0]
+		b.gen++
+		return err
 	}
 	defer p.s.end(tx)
 	for i := range b.cmds {
@@ -85,9 +94,13 @@ func (p *Pipeline) Exec(ctx context.Context) error {
 
 // Result is the outcome of one pipelined command, filled in by Exec. It is a
 // small value: copy it freely.
-type Result[T any] struct {
-	b *pipeBatch
-	i int
+type Result[T any] struct{ ref resultRef }
+
+// resultRef locates a command's result: its batch, index and generation.
+type resultRef struct {
+	b   *pipeBatch
+	i   int
+	gen uint64
 }
 
 // Val returns the command's value (the zero value if it failed or has not run).
@@ -105,25 +118,34 @@ func (r Result[T]) Err() error {
 // Result returns the value and the error.
 func (r Result[T]) Result() (T, error) {
 	var v T
-	if r.b == nil || !r.b.ran {
+	b := r.ref.b
+	switch {
+	case b == nil:
+		return v, ErrNotExecuted
+	case b.gen != r.ref.gen:
+		if b.gen == r.ref.gen+1 && !b.ran && len(b.cmds) == 0 {
+			return v, ErrNotExecuted // its Exec failed
+		}
+		return v, ErrStaleResult
+	case !b.ran:
 		return v, ErrNotExecuted
 	}
-	c := &r.b.cmds[r.i]
+	c := &b.cmds[r.ref.i]
 	switch p := any(&v).(type) {
 	case *string:
-		*p = c.rs
+		*p = c.s0
 	case *int64:
-		*p = c.rn
+		*p = c.n0
 	case *bool:
-		*p = c.rn != 0
+		*p = c.n0 != 0
 	case *time.Duration:
-		*p = time.Duration(c.rn)
+		*p = time.Duration(c.n0)
 	case *float64:
-		*p = math.Float64frombits(uint64(c.rn))
+		*p = math.Float64frombits(uint64(c.n0))
 	case *struct{}:
 	default:
-		if c.rx != nil {
-			v = c.rx.(T)
+		if c.x != nil {
+			v = c.x.(T)
 		}
 	}
 	return v, c.err
@@ -131,11 +153,11 @@ func (r Result[T]) Result() (T, error) {
 
 // ErrNotExecuted is the error of a pipelined command whose Exec has not run
 // (or could not run) it.
-var ErrNotExecuted = errNotExecuted{}
+var ErrNotExecuted = errors.New("embedis: pipelined command not executed")
 
-type errNotExecuted struct{}
-
-func (errNotExecuted) Error() string { return "embedis: pipelined command not executed" }
+// ErrStaleResult is the error of a Result read after its pipeline went on
+// to queue the next batch, which reuses the memory the result was in.
+var ErrStaleResult = errors.New("embedis: result of an earlier batch of a reused pipeline")
 
 func boolInt(b bool) int64 {
 	if b {

@@ -14,156 +14,142 @@ var (
 
 func pipeAppend(tx *Tx, c *pipeCmd) {
 	v, err := tx.Append(c.s0, c.s1)
-	c.rn, c.err = v, err
+	c.n0, c.err = v, err
 }
 
 // Append queues Tx.Append; see Store.Append.
 func (p *Pipeline) Append(key string, value string) Result[int64] {
-	batch_, i_ := p.add(pipeCmd{run: pipeAppend, s0: key, s1: value})
-	return Result[int64]{batch_, i_}
+	return Result[int64]{p.add(pipeCmd{run: pipeAppend, s0: key, s1: value})}
 }
 
 func pipeCopy(tx *Tx, c *pipeCmd) {
 	v, err := tx.Copy(c.s0, c.s1, int(c.n0), c.n1 != 0)
-	c.rn, c.err = boolInt(v), err
+	c.n0, c.err = boolInt(v), err
 }
 
 // Copy queues Tx.Copy; see Store.Copy.
 func (p *Pipeline) Copy(src string, dst string, db int, replace bool) Result[bool] {
-	batch_, i_ := p.add(pipeCmd{run: pipeCopy, s0: src, s1: dst, n0: int64(db), n1: boolInt(replace)})
-	return Result[bool]{batch_, i_}
+	return Result[bool]{p.add(pipeCmd{run: pipeCopy, s0: src, s1: dst, n0: int64(db), n1: boolInt(replace)})}
 }
 
 func pipeDBSize(tx *Tx, c *pipeCmd) {
 	v, err := tx.DBSize()
-	c.rn, c.err = v, err
+	c.n0, c.err = v, err
 }
 
 // DBSize queues Tx.DBSize; see Store.DBSize.
 func (p *Pipeline) DBSize() Result[int64] {
-	batch_, i_ := p.add(pipeCmd{run: pipeDBSize})
-	return Result[int64]{batch_, i_}
+	return Result[int64]{p.add(pipeCmd{run: pipeDBSize})}
 }
 
 func pipeDecr(tx *Tx, c *pipeCmd) {
 	v, err := tx.Decr(c.s0)
-	c.rn, c.err = v, err
+	c.n0, c.err = v, err
 }
 
 // Decr queues Tx.Decr; see Store.Decr.
 func (p *Pipeline) Decr(key string) Result[int64] {
-	batch_, i_ := p.add(pipeCmd{run: pipeDecr, s0: key})
-	return Result[int64]{batch_, i_}
+	return Result[int64]{p.add(pipeCmd{run: pipeDecr, s0: key})}
 }
 
 func pipeDecrBy(tx *Tx, c *pipeCmd) {
 	v, err := tx.DecrBy(c.s0, c.n0)
-	c.rn, c.err = v, err
+	c.n0, c.err = v, err
 }
 
 // DecrBy queues Tx.DecrBy; see Store.DecrBy.
 func (p *Pipeline) DecrBy(key string, delta int64) Result[int64] {
-	batch_, i_ := p.add(pipeCmd{run: pipeDecrBy, s0: key, n0: delta})
-	return Result[int64]{batch_, i_}
+	return Result[int64]{p.add(pipeCmd{run: pipeDecrBy, s0: key, n0: delta})}
 }
 
 func pipeDel(tx *Tx, c *pipeCmd) {
 	v, err := tx.Del(c.ss...)
-	c.rn, c.err = v, err
+	c.n0, c.err = v, err
 }
 
 // Del queues Tx.Del; see Store.Del.
 func (p *Pipeline) Del(keys ...string) Result[int64] {
-	batch_, i_ := p.add(pipeCmd{run: pipeDel, ss: keys})
-	return Result[int64]{batch_, i_}
+	return Result[int64]{p.add(pipeCmd{run: pipeDel, ss: keys})}
 }
 
 func pipeExists(tx *Tx, c *pipeCmd) {
 	v, err := tx.Exists(c.ss...)
-	c.rn, c.err = v, err
+	c.n0, c.err = v, err
 }
 
 // Exists queues Tx.Exists; see Store.Exists.
 func (p *Pipeline) Exists(keys ...string) Result[int64] {
-	batch_, i_ := p.add(pipeCmd{run: pipeExists, ss: keys})
-	return Result[int64]{batch_, i_}
+	return Result[int64]{p.add(pipeCmd{run: pipeExists, ss: keys})}
 }
 
 func pipeExpire(tx *Tx, c *pipeCmd) {
 	v, err := tx.Expire(c.s0, time.Duration(c.n0))
-	c.rn, c.err = boolInt(v), err
+	c.n0, c.err = boolInt(v), err
 }
 
 // Expire queues Tx.Expire; see Store.Expire.
 func (p *Pipeline) Expire(key string, d time.Duration) Result[bool] {
-	batch_, i_ := p.add(pipeCmd{run: pipeExpire, s0: key, n0: int64(d)})
-	return Result[bool]{batch_, i_}
+	return Result[bool]{p.add(pipeCmd{run: pipeExpire, s0: key, n0: int64(d)})}
 }
 
 func pipeExpireAt(tx *Tx, c *pipeCmd) {
 	v, err := tx.ExpireAt(c.s0, c.x.(time.Time))
-	c.rn, c.err = boolInt(v), err
+	c.n0, c.err = boolInt(v), err
 }
 
 // ExpireAt queues Tx.ExpireAt; see Store.ExpireAt.
 func (p *Pipeline) ExpireAt(key string, t time.Time) Result[bool] {
-	batch_, i_ := p.add(pipeCmd{run: pipeExpireAt, s0: key, x: t})
-	return Result[bool]{batch_, i_}
+	return Result[bool]{p.add(pipeCmd{run: pipeExpireAt, s0: key, x: t})}
 }
 
 func pipeExpireGT(tx *Tx, c *pipeCmd) {
 	v, err := tx.ExpireGT(c.s0, time.Duration(c.n0))
-	c.rn, c.err = boolInt(v), err
+	c.n0, c.err = boolInt(v), err
 }
 
 // ExpireGT queues Tx.ExpireGT; see Store.ExpireGT.
 func (p *Pipeline) ExpireGT(key string, d time.Duration) Result[bool] {
-	batch_, i_ := p.add(pipeCmd{run: pipeExpireGT, s0: key, n0: int64(d)})
-	return Result[bool]{batch_, i_}
+	return Result[bool]{p.add(pipeCmd{run: pipeExpireGT, s0: key, n0: int64(d)})}
 }
 
 func pipeExpireLT(tx *Tx, c *pipeCmd) {
 	v, err := tx.ExpireLT(c.s0, time.Duration(c.n0))
-	c.rn, c.err = boolInt(v), err
+	c.n0, c.err = boolInt(v), err
 }
 
 // ExpireLT queues Tx.ExpireLT; see Store.ExpireLT.
 func (p *Pipeline) ExpireLT(key string, d time.Duration) Result[bool] {
-	batch_, i_ := p.add(pipeCmd{run: pipeExpireLT, s0: key, n0: int64(d)})
-	return Result[bool]{batch_, i_}
+	return Result[bool]{p.add(pipeCmd{run: pipeExpireLT, s0: key, n0: int64(d)})}
 }
 
 func pipeExpireNX(tx *Tx, c *pipeCmd) {
 	v, err := tx.ExpireNX(c.s0, time.Duration(c.n0))
-	c.rn, c.err = boolInt(v), err
+	c.n0, c.err = boolInt(v), err
 }
 
 // ExpireNX queues Tx.ExpireNX; see Store.ExpireNX.
 func (p *Pipeline) ExpireNX(key string, d time.Duration) Result[bool] {
-	batch_, i_ := p.add(pipeCmd{run: pipeExpireNX, s0: key, n0: int64(d)})
-	return Result[bool]{batch_, i_}
+	return Result[bool]{p.add(pipeCmd{run: pipeExpireNX, s0: key, n0: int64(d)})}
 }
 
 func pipeExpireTime(tx *Tx, c *pipeCmd) {
 	v, err := tx.ExpireTime(c.s0)
-	c.rn, c.err = v, err
+	c.n0, c.err = v, err
 }
 
 // ExpireTime queues Tx.ExpireTime; see Store.ExpireTime.
 func (p *Pipeline) ExpireTime(key string) Result[int64] {
-	batch_, i_ := p.add(pipeCmd{run: pipeExpireTime, s0: key})
-	return Result[int64]{batch_, i_}
+	return Result[int64]{p.add(pipeCmd{run: pipeExpireTime, s0: key})}
 }
 
 func pipeExpireXX(tx *Tx, c *pipeCmd) {
 	v, err := tx.ExpireXX(c.s0, time.Duration(c.n0))
-	c.rn, c.err = boolInt(v), err
+	c.n0, c.err = boolInt(v), err
 }
 
 // ExpireXX queues Tx.ExpireXX; see Store.ExpireXX.
 func (p *Pipeline) ExpireXX(key string, d time.Duration) Result[bool] {
-	batch_, i_ := p.add(pipeCmd{run: pipeExpireXX, s0: key, n0: int64(d)})
-	return Result[bool]{batch_, i_}
+	return Result[bool]{p.add(pipeCmd{run: pipeExpireXX, s0: key, n0: int64(d)})}
 }
 
 func pipeFlushAll(tx *Tx, c *pipeCmd) {
@@ -172,8 +158,7 @@ func pipeFlushAll(tx *Tx, c *pipeCmd) {
 
 // FlushAll queues Tx.FlushAll; see Store.FlushAll.
 func (p *Pipeline) FlushAll() Result[struct{}] {
-	batch_, i_ := p.add(pipeCmd{run: pipeFlushAll})
-	return Result[struct{}]{batch_, i_}
+	return Result[struct{}]{p.add(pipeCmd{run: pipeFlushAll})}
 }
 
 func pipeFlushDB(tx *Tx, c *pipeCmd) {
@@ -182,142 +167,131 @@ func pipeFlushDB(tx *Tx, c *pipeCmd) {
 
 // FlushDB queues Tx.FlushDB; see Store.FlushDB.
 func (p *Pipeline) FlushDB() Result[struct{}] {
-	batch_, i_ := p.add(pipeCmd{run: pipeFlushDB})
-	return Result[struct{}]{batch_, i_}
+	return Result[struct{}]{p.add(pipeCmd{run: pipeFlushDB})}
 }
 
 func pipeGet(tx *Tx, c *pipeCmd) {
-	c.rs, c.err = tx.Get(c.s0)
+	c.s0, c.err = tx.Get(c.s0)
 }
 
 // Get queues Tx.Get; see Store.Get.
 func (p *Pipeline) Get(key string) Result[string] {
-	batch_, i_ := p.add(pipeCmd{run: pipeGet, s0: key})
-	return Result[string]{batch_, i_}
+	return Result[string]{p.add(pipeCmd{run: pipeGet, s0: key})}
 }
 
 func pipeGetDel(tx *Tx, c *pipeCmd) {
-	c.rs, c.err = tx.GetDel(c.s0)
+	c.s0, c.err = tx.GetDel(c.s0)
 }
 
 // GetDel queues Tx.GetDel; see Store.GetDel.
 func (p *Pipeline) GetDel(key string) Result[string] {
-	batch_, i_ := p.add(pipeCmd{run: pipeGetDel, s0: key})
-	return Result[string]{batch_, i_}
+	return Result[string]{p.add(pipeCmd{run: pipeGetDel, s0: key})}
 }
 
 func pipeGetEx(tx *Tx, c *pipeCmd) {
-	c.rs, c.err = tx.GetEx(c.s0, time.Duration(c.n0))
+	c.s0, c.err = tx.GetEx(c.s0, time.Duration(c.n0))
 }
 
 // GetEx queues Tx.GetEx; see Store.GetEx.
 func (p *Pipeline) GetEx(key string, expiration time.Duration) Result[string] {
-	batch_, i_ := p.add(pipeCmd{run: pipeGetEx, s0: key, n0: int64(expiration)})
-	return Result[string]{batch_, i_}
+	return Result[string]{p.add(pipeCmd{run: pipeGetEx, s0: key, n0: int64(expiration)})}
 }
 
 func pipeGetRange(tx *Tx, c *pipeCmd) {
-	c.rs, c.err = tx.GetRange(c.s0, c.n0, c.n1)
+	c.s0, c.err = tx.GetRange(c.s0, c.n0, c.n1)
 }
 
 // GetRange queues Tx.GetRange; see Store.GetRange.
 func (p *Pipeline) GetRange(key string, start int64, end int64) Result[string] {
-	batch_, i_ := p.add(pipeCmd{run: pipeGetRange, s0: key, n0: start, n1: end})
-	return Result[string]{batch_, i_}
+	return Result[string]{p.add(pipeCmd{run: pipeGetRange, s0: key, n0: start, n1: end})}
 }
 
 func pipeGetSet(tx *Tx, c *pipeCmd) {
-	c.rs, c.err = tx.GetSet(c.s0, c.s1)
+	c.s0, c.err = tx.GetSet(c.s0, c.s1)
 }
 
 // GetSet queues Tx.GetSet; see Store.GetSet.
 func (p *Pipeline) GetSet(key string, value string) Result[string] {
-	batch_, i_ := p.add(pipeCmd{run: pipeGetSet, s0: key, s1: value})
-	return Result[string]{batch_, i_}
+	return Result[string]{p.add(pipeCmd{run: pipeGetSet, s0: key, s1: value})}
 }
 
 func pipeIncr(tx *Tx, c *pipeCmd) {
 	v, err := tx.Incr(c.s0)
-	c.rn, c.err = v, err
+	c.n0, c.err = v, err
 }
 
 // Incr queues Tx.Incr; see Store.Incr.
 func (p *Pipeline) Incr(key string) Result[int64] {
-	batch_, i_ := p.add(pipeCmd{run: pipeIncr, s0: key})
-	return Result[int64]{batch_, i_}
+	return Result[int64]{p.add(pipeCmd{run: pipeIncr, s0: key})}
 }
 
 func pipeIncrBy(tx *Tx, c *pipeCmd) {
 	v, err := tx.IncrBy(c.s0, c.n0)
-	c.rn, c.err = v, err
+	c.n0, c.err = v, err
 }
 
 // IncrBy queues Tx.IncrBy; see Store.IncrBy.
 func (p *Pipeline) IncrBy(key string, delta int64) Result[int64] {
-	batch_, i_ := p.add(pipeCmd{run: pipeIncrBy, s0: key, n0: delta})
-	return Result[int64]{batch_, i_}
+	return Result[int64]{p.add(pipeCmd{run: pipeIncrBy, s0: key, n0: delta})}
 }
 
 func pipeIncrByFloat(tx *Tx, c *pipeCmd) {
 	v, err := tx.IncrByFloat(c.s0, math.Float64frombits(uint64(c.n0)))
-	c.rn, c.err = int64(math.Float64bits(v)), err
+	c.n0, c.err = int64(math.Float64bits(v)), err
 }
 
 // IncrByFloat queues Tx.IncrByFloat; see Store.IncrByFloat.
 func (p *Pipeline) IncrByFloat(key string, incr float64) Result[float64] {
-	batch_, i_ := p.add(pipeCmd{run: pipeIncrByFloat, s0: key, n0: int64(math.Float64bits(incr))})
-	return Result[float64]{batch_, i_}
+	return Result[float64]{p.add(pipeCmd{run: pipeIncrByFloat, s0: key, n0: int64(math.Float64bits(incr))})}
 }
 
 func pipeKeys(tx *Tx, c *pipeCmd) {
-	c.rx, c.err = tx.Keys(c.s0)
+	v, err := tx.Keys(c.s0)
+	c.x, c.err = v, err
 }
 
 // Keys queues Tx.Keys; see Store.Keys.
 func (p *Pipeline) Keys(pattern string) Result[[]string] {
-	batch_, i_ := p.add(pipeCmd{run: pipeKeys, s0: pattern})
-	return Result[[]string]{batch_, i_}
+	return Result[[]string]{p.add(pipeCmd{run: pipeKeys, s0: pattern})}
 }
 
 func pipeLCS(tx *Tx, c *pipeCmd) {
-	c.rs, c.err = tx.LCS(c.s0, c.s1)
+	c.s0, c.err = tx.LCS(c.s0, c.s1)
 }
 
 // LCS queues Tx.LCS; see Store.LCS.
 func (p *Pipeline) LCS(key1 string, key2 string) Result[string] {
-	batch_, i_ := p.add(pipeCmd{run: pipeLCS, s0: key1, s1: key2})
-	return Result[string]{batch_, i_}
+	return Result[string]{p.add(pipeCmd{run: pipeLCS, s0: key1, s1: key2})}
 }
 
 func pipeLCSIdx(tx *Tx, c *pipeCmd) {
-	c.rx, c.err = tx.LCSIdx(c.s0, c.s1, c.n0)
+	v, err := tx.LCSIdx(c.s0, c.s1, c.n0)
+	c.x, c.err = v, err
 }
 
 // LCSIdx queues Tx.LCSIdx; see Store.LCSIdx.
 func (p *Pipeline) LCSIdx(key1 string, key2 string, minMatchLen int64) Result[LCSIndex] {
-	batch_, i_ := p.add(pipeCmd{run: pipeLCSIdx, s0: key1, s1: key2, n0: minMatchLen})
-	return Result[LCSIndex]{batch_, i_}
+	return Result[LCSIndex]{p.add(pipeCmd{run: pipeLCSIdx, s0: key1, s1: key2, n0: minMatchLen})}
 }
 
 func pipeLCSLen(tx *Tx, c *pipeCmd) {
 	v, err := tx.LCSLen(c.s0, c.s1)
-	c.rn, c.err = v, err
+	c.n0, c.err = v, err
 }
 
 // LCSLen queues Tx.LCSLen; see Store.LCSLen.
 func (p *Pipeline) LCSLen(key1 string, key2 string) Result[int64] {
-	batch_, i_ := p.add(pipeCmd{run: pipeLCSLen, s0: key1, s1: key2})
-	return Result[int64]{batch_, i_}
+	return Result[int64]{p.add(pipeCmd{run: pipeLCSLen, s0: key1, s1: key2})}
 }
 
 func pipeMGet(tx *Tx, c *pipeCmd) {
-	c.rx, c.err = tx.MGet(c.ss...)
+	v, err := tx.MGet(c.ss...)
+	c.x, c.err = v, err
 }
 
 // MGet queues Tx.MGet; see Store.MGet.
 func (p *Pipeline) MGet(keys ...string) Result[[]*string] {
-	batch_, i_ := p.add(pipeCmd{run: pipeMGet, ss: keys})
-	return Result[[]*string]{batch_, i_}
+	return Result[[]*string]{p.add(pipeCmd{run: pipeMGet, ss: keys})}
 }
 
 func pipeMSet(tx *Tx, c *pipeCmd) {
@@ -326,84 +300,76 @@ func pipeMSet(tx *Tx, c *pipeCmd) {
 
 // MSet queues Tx.MSet; see Store.MSet.
 func (p *Pipeline) MSet(pairs ...string) Result[struct{}] {
-	batch_, i_ := p.add(pipeCmd{run: pipeMSet, ss: pairs})
-	return Result[struct{}]{batch_, i_}
+	return Result[struct{}]{p.add(pipeCmd{run: pipeMSet, ss: pairs})}
 }
 
 func pipeMSetNX(tx *Tx, c *pipeCmd) {
 	v, err := tx.MSetNX(c.ss...)
-	c.rn, c.err = boolInt(v), err
+	c.n0, c.err = boolInt(v), err
 }
 
 // MSetNX queues Tx.MSetNX; see Store.MSetNX.
 func (p *Pipeline) MSetNX(pairs ...string) Result[bool] {
-	batch_, i_ := p.add(pipeCmd{run: pipeMSetNX, ss: pairs})
-	return Result[bool]{batch_, i_}
+	return Result[bool]{p.add(pipeCmd{run: pipeMSetNX, ss: pairs})}
 }
 
 func pipePExpire(tx *Tx, c *pipeCmd) {
 	v, err := tx.PExpire(c.s0, time.Duration(c.n0))
-	c.rn, c.err = boolInt(v), err
+	c.n0, c.err = boolInt(v), err
 }
 
 // PExpire queues Tx.PExpire; see Store.PExpire.
 func (p *Pipeline) PExpire(key string, d time.Duration) Result[bool] {
-	batch_, i_ := p.add(pipeCmd{run: pipePExpire, s0: key, n0: int64(d)})
-	return Result[bool]{batch_, i_}
+	return Result[bool]{p.add(pipeCmd{run: pipePExpire, s0: key, n0: int64(d)})}
 }
 
 func pipePExpireAt(tx *Tx, c *pipeCmd) {
 	v, err := tx.PExpireAt(c.s0, c.x.(time.Time))
-	c.rn, c.err = boolInt(v), err
+	c.n0, c.err = boolInt(v), err
 }
 
 // PExpireAt queues Tx.PExpireAt; see Store.PExpireAt.
 func (p *Pipeline) PExpireAt(key string, t time.Time) Result[bool] {
-	batch_, i_ := p.add(pipeCmd{run: pipePExpireAt, s0: key, x: t})
-	return Result[bool]{batch_, i_}
+	return Result[bool]{p.add(pipeCmd{run: pipePExpireAt, s0: key, x: t})}
 }
 
 func pipePExpireTime(tx *Tx, c *pipeCmd) {
 	v, err := tx.PExpireTime(c.s0)
-	c.rn, c.err = v, err
+	c.n0, c.err = v, err
 }
 
 // PExpireTime queues Tx.PExpireTime; see Store.PExpireTime.
 func (p *Pipeline) PExpireTime(key string) Result[int64] {
-	batch_, i_ := p.add(pipeCmd{run: pipePExpireTime, s0: key})
-	return Result[int64]{batch_, i_}
+	return Result[int64]{p.add(pipeCmd{run: pipePExpireTime, s0: key})}
 }
 
 func pipePTTL(tx *Tx, c *pipeCmd) {
 	v, err := tx.PTTL(c.s0)
-	c.rn, c.err = int64(v), err
+	c.n0, c.err = int64(v), err
 }
 
 // PTTL queues Tx.PTTL; see Store.PTTL.
 func (p *Pipeline) PTTL(key string) Result[time.Duration] {
-	batch_, i_ := p.add(pipeCmd{run: pipePTTL, s0: key})
-	return Result[time.Duration]{batch_, i_}
+	return Result[time.Duration]{p.add(pipeCmd{run: pipePTTL, s0: key})}
 }
 
 func pipePersist(tx *Tx, c *pipeCmd) {
 	v, err := tx.Persist(c.s0)
-	c.rn, c.err = boolInt(v), err
+	c.n0, c.err = boolInt(v), err
 }
 
 // Persist queues Tx.Persist; see Store.Persist.
 func (p *Pipeline) Persist(key string) Result[bool] {
-	batch_, i_ := p.add(pipeCmd{run: pipePersist, s0: key})
-	return Result[bool]{batch_, i_}
+	return Result[bool]{p.add(pipeCmd{run: pipePersist, s0: key})}
 }
 
 func pipeRandomKey(tx *Tx, c *pipeCmd) {
-	c.rs, c.err = tx.RandomKey()
+	c.s0, c.err = tx.RandomKey()
 }
 
 // RandomKey queues Tx.RandomKey; see Store.RandomKey.
 func (p *Pipeline) RandomKey() Result[string] {
-	batch_, i_ := p.add(pipeCmd{run: pipeRandomKey})
-	return Result[string]{batch_, i_}
+	return Result[string]{p.add(pipeCmd{run: pipeRandomKey})}
 }
 
 func pipeRename(tx *Tx, c *pipeCmd) {
@@ -412,19 +378,17 @@ func pipeRename(tx *Tx, c *pipeCmd) {
 
 // Rename queues Tx.Rename; see Store.Rename.
 func (p *Pipeline) Rename(key string, newkey string) Result[struct{}] {
-	batch_, i_ := p.add(pipeCmd{run: pipeRename, s0: key, s1: newkey})
-	return Result[struct{}]{batch_, i_}
+	return Result[struct{}]{p.add(pipeCmd{run: pipeRename, s0: key, s1: newkey})}
 }
 
 func pipeRenameNX(tx *Tx, c *pipeCmd) {
 	v, err := tx.RenameNX(c.s0, c.s1)
-	c.rn, c.err = boolInt(v), err
+	c.n0, c.err = boolInt(v), err
 }
 
 // RenameNX queues Tx.RenameNX; see Store.RenameNX.
 func (p *Pipeline) RenameNX(key string, newkey string) Result[bool] {
-	batch_, i_ := p.add(pipeCmd{run: pipeRenameNX, s0: key, s1: newkey})
-	return Result[bool]{batch_, i_}
+	return Result[bool]{p.add(pipeCmd{run: pipeRenameNX, s0: key, s1: newkey})}
 }
 
 func pipeSet(tx *Tx, c *pipeCmd) {
@@ -433,18 +397,17 @@ func pipeSet(tx *Tx, c *pipeCmd) {
 
 // Set queues Tx.Set; see Store.Set.
 func (p *Pipeline) Set(key string, value string, expiration time.Duration) Result[struct{}] {
-	batch_, i_ := p.add(pipeCmd{run: pipeSet, s0: key, s1: value, n0: int64(expiration)})
-	return Result[struct{}]{batch_, i_}
+	return Result[struct{}]{p.add(pipeCmd{run: pipeSet, s0: key, s1: value, n0: int64(expiration)})}
 }
 
 func pipeSetArgs(tx *Tx, c *pipeCmd) {
-	c.rx, c.err = tx.SetArgs(c.s0, c.s1, c.x.(SetArgs))
+	v, err := tx.SetArgs(c.s0, c.s1, c.x.(SetArgs))
+	c.x, c.err = v, err
 }
 
 // SetArgs queues Tx.SetArgs; see Store.SetArgs.
 func (p *Pipeline) SetArgs(key string, value string, a SetArgs) Result[SetResult] {
-	batch_, i_ := p.add(pipeCmd{run: pipeSetArgs, s0: key, s1: value, x: a})
-	return Result[SetResult]{batch_, i_}
+	return Result[SetResult]{p.add(pipeCmd{run: pipeSetArgs, s0: key, s1: value, x: a})}
 }
 
 func pipeSetEx(tx *Tx, c *pipeCmd) {
@@ -453,62 +416,57 @@ func pipeSetEx(tx *Tx, c *pipeCmd) {
 
 // SetEx queues Tx.SetEx; see Store.SetEx.
 func (p *Pipeline) SetEx(key string, value string, expiration time.Duration) Result[struct{}] {
-	batch_, i_ := p.add(pipeCmd{run: pipeSetEx, s0: key, s1: value, n0: int64(expiration)})
-	return Result[struct{}]{batch_, i_}
+	return Result[struct{}]{p.add(pipeCmd{run: pipeSetEx, s0: key, s1: value, n0: int64(expiration)})}
 }
 
 func pipeSetNX(tx *Tx, c *pipeCmd) {
 	v, err := tx.SetNX(c.s0, c.s1, time.Duration(c.n0))
-	c.rn, c.err = boolInt(v), err
+	c.n0, c.err = boolInt(v), err
 }
 
 // SetNX queues Tx.SetNX; see Store.SetNX.
 func (p *Pipeline) SetNX(key string, value string, expiration time.Duration) Result[bool] {
-	batch_, i_ := p.add(pipeCmd{run: pipeSetNX, s0: key, s1: value, n0: int64(expiration)})
-	return Result[bool]{batch_, i_}
+	return Result[bool]{p.add(pipeCmd{run: pipeSetNX, s0: key, s1: value, n0: int64(expiration)})}
 }
 
 func pipeSetRange(tx *Tx, c *pipeCmd) {
 	v, err := tx.SetRange(c.s0, c.n0, c.s1)
-	c.rn, c.err = v, err
+	c.n0, c.err = v, err
 }
 
 // SetRange queues Tx.SetRange; see Store.SetRange.
 func (p *Pipeline) SetRange(key string, offset int64, value string) Result[int64] {
-	batch_, i_ := p.add(pipeCmd{run: pipeSetRange, s0: key, n0: offset, s1: value})
-	return Result[int64]{batch_, i_}
+	return Result[int64]{p.add(pipeCmd{run: pipeSetRange, s0: key, n0: offset, s1: value})}
 }
 
 func pipeSetXX(tx *Tx, c *pipeCmd) {
 	v, err := tx.SetXX(c.s0, c.s1, time.Duration(c.n0))
-	c.rn, c.err = boolInt(v), err
+	c.n0, c.err = boolInt(v), err
 }
 
 // SetXX queues Tx.SetXX; see Store.SetXX.
 func (p *Pipeline) SetXX(key string, value string, expiration time.Duration) Result[bool] {
-	batch_, i_ := p.add(pipeCmd{run: pipeSetXX, s0: key, s1: value, n0: int64(expiration)})
-	return Result[bool]{batch_, i_}
+	return Result[bool]{p.add(pipeCmd{run: pipeSetXX, s0: key, s1: value, n0: int64(expiration)})}
 }
 
 func pipeStats(tx *Tx, c *pipeCmd) {
-	c.rx, c.err = tx.Stats()
+	v, err := tx.Stats()
+	c.x, c.err = v, err
 }
 
 // Stats queues Tx.Stats; see Store.Stats.
 func (p *Pipeline) Stats() Result[Stats] {
-	batch_, i_ := p.add(pipeCmd{run: pipeStats})
-	return Result[Stats]{batch_, i_}
+	return Result[Stats]{p.add(pipeCmd{run: pipeStats})}
 }
 
 func pipeStrLen(tx *Tx, c *pipeCmd) {
 	v, err := tx.StrLen(c.s0)
-	c.rn, c.err = v, err
+	c.n0, c.err = v, err
 }
 
 // StrLen queues Tx.StrLen; see Store.StrLen.
 func (p *Pipeline) StrLen(key string) Result[int64] {
-	batch_, i_ := p.add(pipeCmd{run: pipeStrLen, s0: key})
-	return Result[int64]{batch_, i_}
+	return Result[int64]{p.add(pipeCmd{run: pipeStrLen, s0: key})}
 }
 
 func pipeSwapDB(tx *Tx, c *pipeCmd) {
@@ -517,49 +475,44 @@ func pipeSwapDB(tx *Tx, c *pipeCmd) {
 
 // SwapDB queues Tx.SwapDB; see Store.SwapDB.
 func (p *Pipeline) SwapDB(a int, b int) Result[struct{}] {
-	batch_, i_ := p.add(pipeCmd{run: pipeSwapDB, n0: int64(a), n1: int64(b)})
-	return Result[struct{}]{batch_, i_}
+	return Result[struct{}]{p.add(pipeCmd{run: pipeSwapDB, n0: int64(a), n1: int64(b)})}
 }
 
 func pipeTTL(tx *Tx, c *pipeCmd) {
 	v, err := tx.TTL(c.s0)
-	c.rn, c.err = int64(v), err
+	c.n0, c.err = int64(v), err
 }
 
 // TTL queues Tx.TTL; see Store.TTL.
 func (p *Pipeline) TTL(key string) Result[time.Duration] {
-	batch_, i_ := p.add(pipeCmd{run: pipeTTL, s0: key})
-	return Result[time.Duration]{batch_, i_}
+	return Result[time.Duration]{p.add(pipeCmd{run: pipeTTL, s0: key})}
 }
 
 func pipeTouch(tx *Tx, c *pipeCmd) {
 	v, err := tx.Touch(c.ss...)
-	c.rn, c.err = v, err
+	c.n0, c.err = v, err
 }
 
 // Touch queues Tx.Touch; see Store.Touch.
 func (p *Pipeline) Touch(keys ...string) Result[int64] {
-	batch_, i_ := p.add(pipeCmd{run: pipeTouch, ss: keys})
-	return Result[int64]{batch_, i_}
+	return Result[int64]{p.add(pipeCmd{run: pipeTouch, ss: keys})}
 }
 
 func pipeType(tx *Tx, c *pipeCmd) {
-	c.rs, c.err = tx.Type(c.s0)
+	c.s0, c.err = tx.Type(c.s0)
 }
 
 // Type queues Tx.Type; see Store.Type.
 func (p *Pipeline) Type(key string) Result[string] {
-	batch_, i_ := p.add(pipeCmd{run: pipeType, s0: key})
-	return Result[string]{batch_, i_}
+	return Result[string]{p.add(pipeCmd{run: pipeType, s0: key})}
 }
 
 func pipeUnlink(tx *Tx, c *pipeCmd) {
 	v, err := tx.Unlink(c.ss...)
-	c.rn, c.err = v, err
+	c.n0, c.err = v, err
 }
 
 // Unlink queues Tx.Unlink; see Store.Unlink.
 func (p *Pipeline) Unlink(keys ...string) Result[int64] {
-	batch_, i_ := p.add(pipeCmd{run: pipeUnlink, ss: keys})
-	return Result[int64]{batch_, i_}
+	return Result[int64]{p.add(pipeCmd{run: pipeUnlink, ss: keys})}
 }

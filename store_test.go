@@ -268,3 +268,44 @@ func TestCloseWhileInUse(t *testing.T) {
 		t.Fatalf("after Close: %v", err)
 	}
 }
+
+func TestPipelineReuseAndStaleResults(t *testing.T) {
+	s, _ := openTest(t)
+	p := s.Pipeline()
+	first := p.Incr("n")
+	if err := p.Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if first.Val() != 1 {
+		t.Fatalf("first = %d", first.Val())
+	}
+	if err := p.Exec(ctx); err != nil { // nothing queued: a no-op
+		t.Fatal(err)
+	}
+	if first.Val() != 1 {
+		t.Fatal("an empty Exec changed the previous results")
+	}
+	second := p.Incr("n") // the next batch reuses the memory
+	if !errors.Is(first.Err(), ErrStaleResult) {
+		t.Fatalf("result of the previous batch: %v, want ErrStaleResult", first.Err())
+	}
+	if !errors.Is(second.Err(), ErrNotExecuted) {
+		t.Fatalf("queued result: %v", second.Err())
+	}
+	if err := p.Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if second.Val() != 2 {
+		t.Fatalf("second = %d", second.Val())
+	}
+	// Queuing allocates nothing once the pipeline has run a batch of the size.
+	allocs := testing.AllocsPerRun(100, func() {
+		for i := 0; i < 100; i++ {
+			p.Get("n")
+		}
+		p.Exec(ctx)
+	})
+	if allocs > 0 {
+		t.Fatalf("%v allocations per reused 100-command batch", allocs)
+	}
+}

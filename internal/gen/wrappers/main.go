@@ -265,18 +265,17 @@ func pipelineFile(ms []method) []byte {
 		case len(m.results) == 1:
 			fmt.Fprintf(&b, "\tc.err = %s\n", call)
 		case typ == "string":
-			fmt.Fprintf(&b, "\tc.rs, c.err = %s\n", call)
+			fmt.Fprintf(&b, "\tc.s0, c.err = %s\n", call)
 		case numeric[typ] != [2]string{}:
-			fmt.Fprintf(&b, "\tv, err := %s\n\tc.rn, c.err = %s, err\n", call, fmt.Sprintf(numeric[typ][0], "v"))
+			fmt.Fprintf(&b, "\tv, err := %s\n\tc.n0, c.err = %s, err\n", call, fmt.Sprintf(numeric[typ][0], "v"))
 		default:
-			fmt.Fprintf(&b, "\tc.rx, c.err = %s\n", call)
+			fmt.Fprintf(&b, "\tv, err := %s\n\tc.x, c.err = v, err\n", call)
 		}
 		b.WriteString("}\n\n")
 		fmt.Fprintf(&b, "// %s queues Tx.%s; see Store.%s.\n", m.name, m.name, m.name)
 		fmt.Fprintf(&b, "func (p *Pipeline) %s(%s) Result[%s] {\n", m.name, m.paramList(), typ)
 		fields := append([]string{"run: " + fn}, store...)
-		fmt.Fprintf(&b, "\tbatch_, i_ := p.add(pipeCmd{%s})\n", strings.Join(fields, ", "))
-		fmt.Fprintf(&b, "\treturn Result[%s]{batch_, i_}\n}\n\n", typ)
+		fmt.Fprintf(&b, "\treturn Result[%s]{p.add(pipeCmd{%s})}\n}\n\n", typ, strings.Join(fields, ", "))
 	}
 	src, err := format.Source(b.Bytes())
 	if err != nil {
