@@ -33,6 +33,9 @@ GOTOOLCHAIN="go${min_go}.0" go build ./... && GOTOOLCHAIN="go${min_go}.0" go vet
 echo "== go test -race"
 go test -race -count=1 -timeout 15m ./...
 
+echo "== real clients (compat module: go-redis against embedis-server)"
+(cd compat && go vet ./... && go test -race -count=1 ./...)
+
 if [ -d bench ]; then
   echo "== benchmarks (one iteration each, to keep them working)"
   (cd bench && go vet ./... && go test -count=1 -run '^$' -bench . -benchtime 1x ./...)
