@@ -93,6 +93,7 @@ func (c *conn) serve() {
 		c.srv.unregister(c)
 	}()
 	for {
+		c.r.RecycleArgs() // the previous batch's argument slices are done with
 		args, err := c.r.ReadCommand()
 		if err != nil {
 			c.readFailed(err)
@@ -226,7 +227,7 @@ func (c *conn) dispatch(tx *embedis.Tx, args []string) {
 			c.reject("ERR Command not allowed inside a transaction")
 			return
 		}
-		c.queue = append(c.queue, args)
+		c.queue = append(c.queue, append([]string(nil), args...)) // args' memory is recycled after the batch
 		c.lastCmd.Store(&st.name)
 		c.w.WriteStatus("QUEUED")
 		return

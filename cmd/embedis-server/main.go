@@ -15,6 +15,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime"
 	"strconv"
 	"syscall"
 
@@ -39,9 +40,17 @@ func run(argv []string) error {
 	maxClients := fs.Int("maxclients", 10000, "maximum simultaneous clients")
 	maxBulk := fs.Int64("proto-max-bulk-len", 512<<20, "longest argument accepted, in bytes")
 	logLevel := fs.String("loglevel", "notice", "debug, verbose, notice or warning")
+	ioThreads := fs.Int("io-threads", 1, "OS threads running Go code (GOMAXPROCS); 1, as Redis's default, serves best where clients share the machine")
 	if err := fs.Parse(argv); err != nil {
 		return err
 	}
+	// Every command runs as the store's single owner, so more threads only
+	// parallelise socket reads and writes; on a small machine they mostly
+	// add scheduling between threads (measured in BENCHMARKS.md).
+	if *ioThreads < 1 {
+		return fmt.Errorf("--io-threads must be at least 1")
+	}
+	runtime.GOMAXPROCS(*ioThreads)
 	level := slog.LevelInfo
 	switch *logLevel {
 	case "debug", "verbose":

@@ -102,6 +102,35 @@ type Reader struct {
 	spans []int  // fast path: offset and length of each argument
 	tmp   []byte // inline requests: the decoded arguments
 	ends  []int  // inline requests: where each argument ends in tmp
+
+	// arena holds the argument slices of the fast path once the caller has
+	// called RecycleArgs: they are carved from it instead of allocated.
+	arena    []string
+	useArena bool
+}
+
+// RecycleArgs tells the reader that the caller no longer uses the argument
+// slices ReadCommand returned so far (the strings in them stay valid and may
+// be kept): their memory is reused for the next requests. A server calls it
+// before reading each batch, and copies the slices it keeps (MULTI's queue).
+func (r *Reader) RecycleArgs() {
+	clear(r.arena)
+	r.arena = r.arena[:0]
+	r.useArena = true
+}
+
+// argSlice returns a slice for n arguments: from the arena if the caller
+// recycles them, else newly allocated.
+func (r *Reader) argSlice(n int) []string {
+	if !r.useArena {
+		return make([]string, n)
+	}
+	if len(r.arena)+n > cap(r.arena) {
+		r.arena = make([]string, 0, max(256, 2*cap(r.arena), n))
+	}
+	i := len(r.arena)
+	r.arena = r.arena[:i+n]
+	return r.arena[i : i+n : i+n]
 }
 
 // NewReader returns a Reader of requests from rd within lim; zero fields
@@ -307,7 +336,7 @@ func (r *Reader) fast() []string {
 	}
 	r.spans = spans
 
-	args := make([]string, n)
+	args := r.argSlice(n)
 	first := 0
 	if l := spans[1]; l <= nameCacheLen && string(b[spans[0]:spans[0]+l]) == r.name {
 		args[0] = r.name

@@ -385,3 +385,36 @@ func TestArgsIndependent(t *testing.T) {
 		t.Fatalf("got %q", all)
 	}
 }
+
+// TestRecycleArgs: after RecycleArgs the argument slices come from reused
+// memory (no allocation but the strings'), and strings handed out earlier
+// keep their values.
+func TestRecycleArgs(t *testing.T) {
+	in := strings.Repeat(mb("SET", "key:000000000001", "xxx"), 2000)
+	r := NewReader(&loopReader{data: []byte(in)}, Limits{})
+	r.RecycleArgs()
+	first, err := r.ReadCommand()
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := first[1]
+	allocs := testing.AllocsPerRun(500, func() {
+		r.RecycleArgs()
+		if _, err := r.ReadCommand(); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs > 1 {
+		t.Fatalf("%v allocations per command with recycled argument slices, want 1 (the strings)", allocs)
+	}
+	if kept != "key:000000000001" {
+		t.Fatalf("a kept argument changed to %q", kept)
+	}
+	// Without RecycleArgs each command gets its own slice.
+	r2 := NewReader(strings.NewReader(mb("GET", "a")+mb("GET", "b")), Limits{})
+	a, _ := r2.ReadCommand()
+	b, _ := r2.ReadCommand()
+	if a[1] != "a" || b[1] != "b" {
+		t.Fatalf("slices share memory without RecycleArgs: %q %q", a, b)
+	}
+}
