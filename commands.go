@@ -271,6 +271,10 @@ func parseIntArg(s string) (int64, error) {
 	return n, nil
 }
 
+// commandName returns the table's (lower-case) name of the command a
+// handler runs, without allocating for the usual spellings.
+func commandName(args []string) string { return LookupCommand(args[0]).Name }
+
 func writeOK(w ReplyWriter) { w.WriteStatus("OK") }
 
 func writeBool(w ReplyWriter, b bool) {

@@ -102,7 +102,7 @@ func cmdCopy(tx *Tx, args []string, w ReplyWriter) {
 var errDBIndexNotInteger = ErrNotInteger.forCommand("ERR value is not an integer or out of range")
 
 func cmdExpire(tx *Tx, args []string, w ReplyWriter) {
-	name := strings.ToLower(args[0])
+	name := commandName(args)
 	var cond expireCond
 	for _, o := range args[3:] {
 		switch strings.ToUpper(o) {
@@ -154,7 +154,7 @@ func cmdExpire(tx *Tx, args []string, w ReplyWriter) {
 }
 
 func cmdTTL(tx *Tx, args []string, w ReplyWriter) {
-	switch strings.ToLower(args[0]) {
+	switch commandName(args) {
 	case "ttl":
 		ms := tx.ttlMs(args[1])
 		if ms >= 0 {

@@ -132,7 +132,7 @@ func cmdSetNX(tx *Tx, args []string, w ReplyWriter) {
 }
 
 func cmdSetEx(tx *Tx, args []string, w ReplyWriter) {
-	name := strings.ToLower(args[0])
+	name := commandName(args)
 	unit := int64(1000)
 	if name == "psetex" {
 		unit = 1
@@ -259,7 +259,7 @@ func cmdSetRange(tx *Tx, args []string, w ReplyWriter) {
 
 func cmdIncr(tx *Tx, args []string, w ReplyWriter) {
 	var delta int64 = 1
-	name := strings.ToLower(args[0])
+	name := commandName(args)
 	if name == "incrby" || name == "decrby" {
 		var err error
 		if delta, err = parseIntArg(args[2]); err != nil {

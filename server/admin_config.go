@@ -835,7 +835,7 @@ func cmdConfigResetStat(c *conn, tx *embedis.Tx, args []string) {
 	st.cmd.Range(func(_, v any) bool {
 		cs := v.(*cmdStat)
 		cs.calls.Store(0)
-		cs.usec.Store(0)
+		cs.nsec.Store(0)
 		cs.rejected.Store(0)
 		cs.failed.Store(0)
 		return true

@@ -271,14 +271,15 @@ func (s *Server) infoCommandStats(w *infoWriter) {
 	})
 	sort.Slice(list, func(i, j int) bool { return list[i].name < list[j].name })
 	for _, e := range list {
-		calls, usec := e.st.calls.Load(), e.st.usec.Load()
+		calls, nsec := e.st.calls.Load(), e.st.nsec.Load()
+		usec := nsec / 1000
 		rejected, failed := e.st.rejected.Load(), e.st.failed.Load()
 		if calls == 0 && rejected == 0 && failed == 0 {
 			continue
 		}
 		perCall := 0.0
 		if calls > 0 {
-			perCall = float64(usec) / float64(calls)
+			perCall = float64(nsec) / 1000 / float64(calls)
 		}
 		w.str("cmdstat_"+e.name, "calls="+strconv.FormatInt(calls, 10)+
 			",usec="+strconv.FormatInt(usec, 10)+

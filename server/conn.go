@@ -44,7 +44,7 @@ type conn struct {
 	lastCmd atomic.Pointer[string]        // name of the last command, for CLIENT LIST
 	lastAt  atomic.Int64                  // Unix ms of the last command
 	stats   map[*embedis.Command]*cmdStat // this connection's cache of the server's counters
-	clock   time.Time                     // end of the previous command, for cmdstat's usec
+	ran     []*cmdStat                    // the commands of the current batch, for cmdstat's usec
 	killed  atomic.Bool
 	noEvict bool
 	libName string
@@ -157,8 +157,9 @@ func (c *conn) runBatch() {
 		if err := tx.Select(c.db); err != nil {
 			return err
 		}
-		c.clock = time.Now()
-		c.lastAt.Store(c.clock.UnixMilli())
+		start := time.Now()
+		c.lastAt.Store(start.UnixMilli())
+		c.ran = c.ran[:0]
 		for _, args := range c.batch {
 			c.dispatch(tx, args)
 			if c.closing {
@@ -166,6 +167,14 @@ func (c *conn) runBatch() {
 			}
 		}
 		c.db = tx.DBIndex()
+		// One clock reading per batch: its time is shared among the
+		// commands it ran, for cmdstat's usec.
+		if n := len(c.ran); n > 0 {
+			per := int64(time.Since(start)) / int64(n)
+			for _, st := range c.ran {
+				st.nsec.Add(per)
+			}
+		}
 		return nil
 	})
 	if err != nil {
@@ -254,13 +263,9 @@ func (c *conn) execute(tx *embedis.Tx, cmd *embedis.Command, full string, args [
 	} else {
 		tx.Do(c.w, args...)
 	}
-	// One clock reading per command: its time runs from the end of the
-	// previous one (or the start of the batch).
-	now := time.Now()
 	st := c.statOf(cmd, full)
 	st.calls.Add(1)
-	st.usec.Add(int64(now.Sub(c.clock) / time.Microsecond))
-	c.clock = now
+	c.ran = append(c.ran, st)
 	if c.w.errors != errs {
 		st.failed.Add(1)
 	}

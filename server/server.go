@@ -88,8 +88,9 @@ type serverStats struct {
 }
 
 type cmdStat struct {
-	name                          string // "get", "client|list"
-	calls, usec, rejected, failed atomic.Int64
+	name                    string // "get", "client|list"
+	calls, rejected, failed atomic.Int64
+	nsec                    atomic.Int64 // time spent, reported in µs by INFO
 }
 
 // New returns a Server for store. It does not listen until Serve.
