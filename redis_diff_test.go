@@ -194,5 +194,5 @@ func TestRedisDiffRandom(t *testing.T) {
 		}
 	}
 	d.compareKeyspace(3)
-	t.Logf("%d random commands, %d comparisons in all", steps, d.cmds)
+	t.Logf("%d random commands compared (%d comparisons in all)", steps, d.cmds)
 }
