@@ -23,7 +23,7 @@ func snapshot(t testing.TB, s *Store) map[string]string {
 				if has && now > at {
 					return true // past its deadline: not live
 				}
-				out[fmt.Sprintf("%d/%q", i, k)] = fmt.Sprintf("%s %s @%d", v.typeName(), describe(v), at)
+				out[fmt.Sprintf("%d/%q", i, k)] = fmt.Sprintf("%s %s @%d", v.typeName(), v.dump(), at)
 				return true
 			})
 		}
@@ -33,16 +33,6 @@ func snapshot(t testing.TB, s *Store) map[string]string {
 		t.Fatal(err)
 	}
 	return out
-}
-
-// describe renders a value for comparison. Each data type adds its case.
-func describe(v value) string {
-	switch v := v.(type) {
-	case *stringValue:
-		return strconv.Quote(v.s)
-	default:
-		return fmt.Sprintf("%T", v)
-	}
 }
 
 func compareSnapshots(t *testing.T, want, got map[string]string) {
@@ -86,12 +76,12 @@ func TestEffectStreamReplay(t *testing.T) {
 			orig.Atomic(ctx, func(tx *Tx) error {
 				tx.Select(w.IntN(3))
 				for j := 0; j < 3; j++ {
-					tx.Do(&valueReply{}, w.StringCommand()...)
+					tx.Do(&valueReply{}, w.Command()...)
 				}
 				return nil
 			})
 		default:
-			orig.DB(w.IntN(3)).Do(ctx, w.StringCommand()...)
+			orig.DB(w.IntN(3)).Do(ctx, w.Command()...)
 		}
 	}
 	want := snapshot(t, orig)

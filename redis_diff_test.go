@@ -150,29 +150,25 @@ func (d *differ) compareKeyspace(n int) {
 	d.do("SELECT", strconv.Itoa(back))
 }
 
-func TestRedisDiffStrings(t *testing.T) {
-	d := newDiffer(t)
-	cases := workload.StringCases()
-	for _, c := range cases {
-		d.do(c...)
-	}
-	d.compareKeyspace(1)
-	t.Logf("%d commands compared", d.cmds)
-}
-
-func TestRedisDiffKeys(t *testing.T) {
-	d := newDiffer(t)
-	cases := workload.KeyCases()
-	for i, c := range cases {
-		d.do(c...)
-		if c[0] == "SCAN" && cases[i+1][0] != "SCAN" {
-			for _, opts := range [][]string{{}, {"MATCH", "user:*"}, {"COUNT", "1"}, {"TYPE", "string"}, {"TYPE", "list"}, {"MATCH", "*1*", "COUNT", "3", "TYPE", "STRING"}} {
-				d.scanAll(opts...)
+// TestRedisDiffCases runs every data type's hand-written cases (registered
+// in internal/workload) against both, then compares the keyspace; after each
+// run of SCAN cases it compares whole SCAN iterations with several options.
+func TestRedisDiffCases(t *testing.T) {
+	for name, cases := range workload.Cases() {
+		t.Run(name, func(t *testing.T) {
+			d := newDiffer(t)
+			for i, c := range cases {
+				d.do(c...)
+				if strings.EqualFold(c[0], "SCAN") && (i+1 == len(cases) || !strings.EqualFold(cases[i+1][0], "SCAN")) {
+					for _, opts := range [][]string{{}, {"MATCH", "user:*"}, {"COUNT", "1"}, {"TYPE", "string"}, {"TYPE", "list"}, {"MATCH", "*1*", "COUNT", "3", "TYPE", "STRING"}} {
+						d.scanAll(opts...)
+					}
+				}
 			}
-		}
+			d.compareKeyspace(3)
+			t.Logf("%s: %d commands compared", name, d.cmds)
+		})
 	}
-	d.compareKeyspace(3)
-	t.Logf("%d commands compared", d.cmds)
 }
 
 // TestRedisDiffRandom runs a seeded random sequence of string and keyspace
@@ -187,7 +183,7 @@ func TestRedisDiffRandom(t *testing.T) {
 	w := workload.New(seed, 2, []string{"a", "b", "c", "d", "e"}, 100_000)
 	const steps = 5000
 	for i := 0; i < steps; i++ {
-		args := w.StringCommand()
+		args := w.Command()
 		d.do(args...)
 		if i%1000 == 999 {
 			d.compareKeyspace(3)

@@ -115,6 +115,7 @@ type fakeValue struct{}
 
 func (*fakeValue) typeName() string { return "fake" }
 func (*fakeValue) clone() value     { return &fakeValue{} }
+func (*fakeValue) dump() string     { return "fake" }
 
 func TestIncrByFloatRedisFormatting(t *testing.T) {
 	s, _ := openTest(t)

@@ -29,6 +29,9 @@ type value interface {
 	typeName() string
 	// clone returns a deep copy, for COPY.
 	clone() value
+	// dump renders the value's contents deterministically (elements in a
+	// canonical order), for tests that compare two stores.
+	dump() string
 }
 
 // stringValue is a Redis string. s is never shared with callers mutably:
@@ -37,6 +40,7 @@ type stringValue struct{ s string }
 
 func (*stringValue) typeName() string { return "string" }
 func (v *stringValue) clone() value   { return &stringValue{s: v.s} }
+func (v *stringValue) dump() string   { return strconv.Quote(v.s) }
 
 func (tx *Tx) start(dbIndex int) {
 	tx.db = tx.e.dbs[dbIndex]

@@ -285,12 +285,12 @@ func TestDiffRandom(t *testing.T) {
 		if w.IntN(50) == 0 {
 			p.do("MULTI")
 			for j := 0; j < 3; j++ {
-				p.do(w.StringCommand()...)
+				p.do(w.Command()...)
 			}
 			p.do("EXEC")
 			continue
 		}
-		p.do(w.StringCommand()...)
+		p.do(w.Command()...)
 	}
 	for db := 0; db < 3; db++ {
 		p.do("SELECT", fmt.Sprint(db))
@@ -307,10 +307,7 @@ func TestDiffRandom(t *testing.T) {
 // TestDiffCases runs the hand-written cases of every data type over the wire.
 func TestDiffCases(t *testing.T) {
 	s := startBoth(t)
-	for name, cases := range map[string][][]string{
-		"strings": workload.StringCases(),
-		"keys":    workload.KeyCases(),
-	} {
+	for name, cases := range workload.Cases() {
 		for _, proto := range []string{"2", "3"} {
 			t.Run(name+"/RESP"+proto, func(t *testing.T) {
 				p := s.pair(t)

@@ -5,6 +5,24 @@ package workload
 // the Store and over the wire) and compared reply by reply. Each data type
 // adds its list.
 
+var cases = map[string]func() [][]string{
+	"strings": StringCases,
+	"keys":    KeyCases,
+}
+
+// RegisterCases adds the hand-written cases of a data type.
+func RegisterCases(name string, c func() [][]string) { cases[name] = c }
+
+// Cases returns every registered list of cases by name. Each list starts
+// from an empty server.
+func Cases() map[string][][]string {
+	out := make(map[string][][]string, len(cases))
+	for name, c := range cases {
+		out[name] = c()
+	}
+	return out
+}
+
 // StringCases returns the cases of the string commands.
 func StringCases() [][]string {
 	return [][]string{

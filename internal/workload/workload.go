@@ -123,5 +123,38 @@ func New(seed, stream uint64, keys []string, minTTL int) *Gen {
 	return &Gen{r: rand.New(rand.NewPCG(seed, stream)), keys: keys, minTTL: minTTL}
 }
 
+// Key returns one of the generator's keys at random.
+func (w *Gen) Key() string { return w.key() }
+
+// Str returns a short random string from a small alphabet.
+func (w *Gen) Str() string { return w.str() }
+
+// Num returns a random integer argument: small, huge or not a number.
+func (w *Gen) Num() string { return w.num() }
+
+// MS returns a relative TTL of n milliseconds plus the generator's minimum.
+func (w *Gen) MS(n int) string { return w.ms(n) }
+
+// A family is the random command generator of one data type. Each data type
+// registers its family in an init function of its file here.
+type family struct {
+	name string
+	gen  func(w *Gen) []string
+}
+
+var families = []family{{"strings", (*Gen).StringCommand}}
+
+// Register adds the random command generator of a data type; Command picks
+// among all registered families.
+func Register(name string, gen func(w *Gen) []string) {
+	families = append(families, family{name, gen})
+}
+
+// Command returns a random command of a random registered data type (the
+// keyspace commands come with every family, through the strings family).
+func (w *Gen) Command() []string {
+	return families[w.r.IntN(len(families))].gen(w)
+}
+
 // IntN returns a random int in [0, n).
 func (w *Gen) IntN(n int) int { return w.r.IntN(n) }

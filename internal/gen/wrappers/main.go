@@ -233,8 +233,8 @@ func pipelineFile(ms []method) []byte {
 				store = append(store, "ss: "+p.name)
 				load = append(load, "c.ss...")
 			case p.typ == "string":
-				if strs == 2 {
-					log.Fatalf("Tx.%s: more than two string parameters; extend pipeCmd", m.name)
+				if strs == 3 {
+					log.Fatalf("Tx.%s: more than three string parameters; extend pipeCmd", m.name)
 				}
 				f := fmt.Sprintf("s%d", strs)
 				strs++
