@@ -1,6 +1,7 @@
 package embedis
 
 import (
+	"fmt"
 	"os"
 	"reflect"
 	"sort"
@@ -50,16 +51,30 @@ func normalize(args []string, v any, err error) any {
 		return "ERROR " + string(e)
 	}
 	name := strings.ToUpper(args[0])
-	switch name {
-	case "KEYS":
-		if arr, ok := v.([]any); ok {
+	if arr, ok := v.([]any); ok {
+		switch workload.OrderOf(name) {
+		case workload.Unordered:
 			ss := make([]string, len(arr))
 			for i, x := range arr {
-				ss[i] = x.(string)
+				ss[i] = fmt.Sprintf("%#v", x)
 			}
 			sort.Strings(ss)
 			return ss
+		case workload.UnorderedPairs:
+			ss := make([]string, 0, len(arr)/2)
+			for i := 0; i+1 < len(arr); i += 2 {
+				ss = append(ss, fmt.Sprintf("%#v=%#v", arr[i], arr[i+1]))
+			}
+			sort.Strings(ss)
+			return ss
+		case workload.Random:
+			return fmt.Sprintf("%d random elements", len(arr))
 		}
+	}
+	if s, ok := v.(string); ok && workload.OrderOf(name) == workload.Random && s != "" {
+		return "a random element"
+	}
+	switch name {
 	case "SCAN":
 		// Which keys one call returns depends on the hash table; whole
 		// iterations are compared by scanAll.

@@ -114,6 +114,25 @@ func normalizeReply(cmd string, r resp.Reply, sorted bool) string {
 			return ":positive"
 		}
 	}
+	if !r.Null && (r.Kind == '*' || r.Kind == '~' || r.Kind == '%') {
+		switch workload.OrderOf(cmd) {
+		case workload.Unordered:
+			sorted = true
+		case workload.UnorderedPairs:
+			// A RESP3 map holds its keys and values in turn, as a RESP2 array.
+			var pairs []string
+			for i := 0; i+1 < len(r.Elems); i += 2 {
+				pairs = append(pairs, r.Elems[i].String()+"="+r.Elems[i+1].String())
+			}
+			sort.Strings(pairs)
+			return fmt.Sprintf("pairs[%s]", strings.Join(pairs, ", "))
+		case workload.Random:
+			return fmt.Sprintf("%c with %d random elements", r.Kind, len(r.Elems))
+		}
+	}
+	if r.Kind == '$' && !r.Null && workload.OrderOf(cmd) == workload.Random {
+		return "a random bulk"
+	}
 	if sorted && (r.Kind == '*' || r.Kind == '~') && !r.Null {
 		elems := make([]string, len(r.Elems))
 		for i, e := range r.Elems {
