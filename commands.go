@@ -17,15 +17,19 @@ import (
 // ReplyWriter receives a command's reply as RESP values. The server writes
 // them as RESP2 or RESP3; Store.Do turns them into Go values.
 type ReplyWriter interface {
+	// WriteStatus writes a simple string (+OK).
 	WriteStatus(s string)
 	// WriteError writes err's text; an *Error's text is Redis's own.
 	WriteError(err error)
+	// WriteInt writes an integer.
 	WriteInt(n int64)
+	// WriteBulk writes a bulk string.
 	WriteBulk(s string)
 	// WriteNull writes the null bulk string (RESP2 $-1, RESP3 _).
 	WriteNull()
 	// WriteNullArray writes the null array (RESP2 *-1, RESP3 _).
 	WriteNullArray()
+	// WriteArrayLen starts an array of n elements, written next.
 	WriteArrayLen(n int)
 	// WriteMapLen starts a map of n pairs (RESP3 %; RESP2 an array of 2n).
 	WriteMapLen(n int)
