@@ -64,6 +64,7 @@ type Stats struct {
 	KeyspaceMiss  int64
 	Databases     []DBStats // one per database
 	VolatileTotal int64     // keys with a deadline, all databases
+	Blocked       int64     // callers waiting in blocking commands
 }
 
 // DBStats describe one database.
@@ -81,6 +82,7 @@ func (tx *Tx) Stats() (Stats, error) {
 		KeyspaceHits: tx.e.stats.hits,
 		KeyspaceMiss: tx.e.stats.misses,
 		Databases:    make([]DBStats, len(tx.e.dbs)),
+		Blocked:      int64(tx.e.blocked),
 	}
 	now := tx.nowMs()
 	for i, db := range tx.e.dbs {

@@ -448,6 +448,15 @@ func (tx *Tx) SwapDB(a, b int) error {
 	x.keys, y.keys = y.keys, x.keys
 	x.expires, y.expires = y.expires, x.expires
 	tx.e.swapDeadlines(a, b)
+	// Callers blocked on keys of a or b stay with their database number, as
+	// in Redis: keys that hold data there now are ready for them.
+	for _, d := range [2]*db{x, y} {
+		for k := range d.waiters {
+			if _, ok := d.keys.Get(k); ok {
+				tx.ready = append(tx.ready, readyKey{db: d, key: k})
+			}
+		}
+	}
 	if tx.rec {
 		tx.emit("SWAPDB", strconv.Itoa(a), strconv.Itoa(b))
 	}

@@ -37,7 +37,7 @@ type pipeBatch struct {
 type pipeCmd struct {
 	run    func(tx *Tx, c *pipeCmd)
 	s0, s1 string
-	s2     string
+	s2, s3 string
 	n0, n1 int64
 	ss     []string
 	x      any

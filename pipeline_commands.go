@@ -215,6 +215,165 @@ func (p *Pipeline) GetSet(key string, value string) Result[string] {
 	return Result[string]{p.add(pipeCmd{run: pipeGetSet, s0: key, s1: value})}
 }
 
+func pipeHDel(tx *Tx, c *pipeCmd) {
+	v, err := tx.HDel(c.s0, c.ss...)
+	c.n0, c.err = v, err
+}
+
+// HDel queues Tx.HDel; see Store.HDel.
+func (p *Pipeline) HDel(key string, fields ...string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeHDel, s0: key, ss: fields})}
+}
+
+func pipeHExists(tx *Tx, c *pipeCmd) {
+	v, err := tx.HExists(c.s0, c.s1)
+	c.n0, c.err = boolInt(v), err
+}
+
+// HExists queues Tx.HExists; see Store.HExists.
+func (p *Pipeline) HExists(key string, field string) Result[bool] {
+	return Result[bool]{p.add(pipeCmd{run: pipeHExists, s0: key, s1: field})}
+}
+
+func pipeHGet(tx *Tx, c *pipeCmd) {
+	c.s0, c.err = tx.HGet(c.s0, c.s1)
+}
+
+// HGet queues Tx.HGet; see Store.HGet.
+func (p *Pipeline) HGet(key string, field string) Result[string] {
+	return Result[string]{p.add(pipeCmd{run: pipeHGet, s0: key, s1: field})}
+}
+
+func pipeHGetAll(tx *Tx, c *pipeCmd) {
+	v, err := tx.HGetAll(c.s0)
+	c.x, c.err = v, err
+}
+
+// HGetAll queues Tx.HGetAll; see Store.HGetAll.
+func (p *Pipeline) HGetAll(key string) Result[map[string]string] {
+	return Result[map[string]string]{p.add(pipeCmd{run: pipeHGetAll, s0: key})}
+}
+
+func pipeHIncrBy(tx *Tx, c *pipeCmd) {
+	v, err := tx.HIncrBy(c.s0, c.s1, c.n0)
+	c.n0, c.err = v, err
+}
+
+// HIncrBy queues Tx.HIncrBy; see Store.HIncrBy.
+func (p *Pipeline) HIncrBy(key string, field string, incr int64) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeHIncrBy, s0: key, s1: field, n0: incr})}
+}
+
+func pipeHIncrByFloat(tx *Tx, c *pipeCmd) {
+	v, err := tx.HIncrByFloat(c.s0, c.s1, math.Float64frombits(uint64(c.n0)))
+	c.n0, c.err = int64(math.Float64bits(v)), err
+}
+
+// HIncrByFloat queues Tx.HIncrByFloat; see Store.HIncrByFloat.
+func (p *Pipeline) HIncrByFloat(key string, field string, incr float64) Result[float64] {
+	return Result[float64]{p.add(pipeCmd{run: pipeHIncrByFloat, s0: key, s1: field, n0: int64(math.Float64bits(incr))})}
+}
+
+func pipeHKeys(tx *Tx, c *pipeCmd) {
+	v, err := tx.HKeys(c.s0)
+	c.x, c.err = v, err
+}
+
+// HKeys queues Tx.HKeys; see Store.HKeys.
+func (p *Pipeline) HKeys(key string) Result[[]string] {
+	return Result[[]string]{p.add(pipeCmd{run: pipeHKeys, s0: key})}
+}
+
+func pipeHLen(tx *Tx, c *pipeCmd) {
+	v, err := tx.HLen(c.s0)
+	c.n0, c.err = v, err
+}
+
+// HLen queues Tx.HLen; see Store.HLen.
+func (p *Pipeline) HLen(key string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeHLen, s0: key})}
+}
+
+func pipeHMGet(tx *Tx, c *pipeCmd) {
+	v, err := tx.HMGet(c.s0, c.ss...)
+	c.x, c.err = v, err
+}
+
+// HMGet queues Tx.HMGet; see Store.HMGet.
+func (p *Pipeline) HMGet(key string, fields ...string) Result[[]*string] {
+	return Result[[]*string]{p.add(pipeCmd{run: pipeHMGet, s0: key, ss: fields})}
+}
+
+func pipeHMSet(tx *Tx, c *pipeCmd) {
+	v, err := tx.HMSet(c.s0, c.ss...)
+	c.n0, c.err = boolInt(v), err
+}
+
+// HMSet queues Tx.HMSet; see Store.HMSet.
+func (p *Pipeline) HMSet(key string, fieldsAndValues ...string) Result[bool] {
+	return Result[bool]{p.add(pipeCmd{run: pipeHMSet, s0: key, ss: fieldsAndValues})}
+}
+
+func pipeHRandField(tx *Tx, c *pipeCmd) {
+	v, err := tx.HRandField(c.s0, int(c.n0))
+	c.x, c.err = v, err
+}
+
+// HRandField queues Tx.HRandField; see Store.HRandField.
+func (p *Pipeline) HRandField(key string, count int) Result[[]string] {
+	return Result[[]string]{p.add(pipeCmd{run: pipeHRandField, s0: key, n0: int64(count)})}
+}
+
+func pipeHRandFieldWithValues(tx *Tx, c *pipeCmd) {
+	v, err := tx.HRandFieldWithValues(c.s0, int(c.n0))
+	c.x, c.err = v, err
+}
+
+// HRandFieldWithValues queues Tx.HRandFieldWithValues; see Store.HRandFieldWithValues.
+func (p *Pipeline) HRandFieldWithValues(key string, count int) Result[[]KeyValue] {
+	return Result[[]KeyValue]{p.add(pipeCmd{run: pipeHRandFieldWithValues, s0: key, n0: int64(count)})}
+}
+
+func pipeHSet(tx *Tx, c *pipeCmd) {
+	v, err := tx.HSet(c.s0, c.ss...)
+	c.n0, c.err = v, err
+}
+
+// HSet queues Tx.HSet; see Store.HSet.
+func (p *Pipeline) HSet(key string, fieldsAndValues ...string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeHSet, s0: key, ss: fieldsAndValues})}
+}
+
+func pipeHSetNX(tx *Tx, c *pipeCmd) {
+	v, err := tx.HSetNX(c.s0, c.s1, c.s2)
+	c.n0, c.err = boolInt(v), err
+}
+
+// HSetNX queues Tx.HSetNX; see Store.HSetNX.
+func (p *Pipeline) HSetNX(key string, field string, value string) Result[bool] {
+	return Result[bool]{p.add(pipeCmd{run: pipeHSetNX, s0: key, s1: field, s2: value})}
+}
+
+func pipeHStrLen(tx *Tx, c *pipeCmd) {
+	v, err := tx.HStrLen(c.s0, c.s1)
+	c.n0, c.err = v, err
+}
+
+// HStrLen queues Tx.HStrLen; see Store.HStrLen.
+func (p *Pipeline) HStrLen(key string, field string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeHStrLen, s0: key, s1: field})}
+}
+
+func pipeHVals(tx *Tx, c *pipeCmd) {
+	v, err := tx.HVals(c.s0)
+	c.x, c.err = v, err
+}
+
+// HVals queues Tx.HVals; see Store.HVals.
+func (p *Pipeline) HVals(key string) Result[[]string] {
+	return Result[[]string]{p.add(pipeCmd{run: pipeHVals, s0: key})}
+}
+
 func pipeIncr(tx *Tx, c *pipeCmd) {
 	v, err := tx.Incr(c.s0)
 	c.n0, c.err = v, err
@@ -282,6 +441,141 @@ func pipeLCSLen(tx *Tx, c *pipeCmd) {
 // LCSLen queues Tx.LCSLen; see Store.LCSLen.
 func (p *Pipeline) LCSLen(key1 string, key2 string) Result[int64] {
 	return Result[int64]{p.add(pipeCmd{run: pipeLCSLen, s0: key1, s1: key2})}
+}
+
+func pipeLIndex(tx *Tx, c *pipeCmd) {
+	c.s0, c.err = tx.LIndex(c.s0, c.n0)
+}
+
+// LIndex queues Tx.LIndex; see Store.LIndex.
+func (p *Pipeline) LIndex(key string, index int64) Result[string] {
+	return Result[string]{p.add(pipeCmd{run: pipeLIndex, s0: key, n0: index})}
+}
+
+func pipeLInsert(tx *Tx, c *pipeCmd) {
+	v, err := tx.LInsert(c.s0, c.s1, c.s2, c.s3)
+	c.n0, c.err = v, err
+}
+
+// LInsert queues Tx.LInsert; see Store.LInsert.
+func (p *Pipeline) LInsert(key string, op string, pivot string, value string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeLInsert, s0: key, s1: op, s2: pivot, s3: value})}
+}
+
+func pipeLLen(tx *Tx, c *pipeCmd) {
+	v, err := tx.LLen(c.s0)
+	c.n0, c.err = v, err
+}
+
+// LLen queues Tx.LLen; see Store.LLen.
+func (p *Pipeline) LLen(key string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeLLen, s0: key})}
+}
+
+func pipeLMove(tx *Tx, c *pipeCmd) {
+	c.s0, c.err = tx.LMove(c.s0, c.s1, c.s2, c.s3)
+}
+
+// LMove queues Tx.LMove; see Store.LMove.
+func (p *Pipeline) LMove(source string, destination string, srcpos string, destpos string) Result[string] {
+	return Result[string]{p.add(pipeCmd{run: pipeLMove, s0: source, s1: destination, s2: srcpos, s3: destpos})}
+}
+
+func pipeLPop(tx *Tx, c *pipeCmd) {
+	c.s0, c.err = tx.LPop(c.s0)
+}
+
+// LPop queues Tx.LPop; see Store.LPop.
+func (p *Pipeline) LPop(key string) Result[string] {
+	return Result[string]{p.add(pipeCmd{run: pipeLPop, s0: key})}
+}
+
+func pipeLPopCount(tx *Tx, c *pipeCmd) {
+	v, err := tx.LPopCount(c.s0, int(c.n0))
+	c.x, c.err = v, err
+}
+
+// LPopCount queues Tx.LPopCount; see Store.LPopCount.
+func (p *Pipeline) LPopCount(key string, count int) Result[[]string] {
+	return Result[[]string]{p.add(pipeCmd{run: pipeLPopCount, s0: key, n0: int64(count)})}
+}
+
+func pipeLPos(tx *Tx, c *pipeCmd) {
+	v, err := tx.LPos(c.s0, c.s1, c.x.(LPosArgs))
+	c.n0, c.err = v, err
+}
+
+// LPos queues Tx.LPos; see Store.LPos.
+func (p *Pipeline) LPos(key string, value string, a LPosArgs) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeLPos, s0: key, s1: value, x: a})}
+}
+
+func pipeLPosCount(tx *Tx, c *pipeCmd) {
+	v, err := tx.LPosCount(c.s0, c.s1, c.n0, c.x.(LPosArgs))
+	c.x, c.err = v, err
+}
+
+// LPosCount queues Tx.LPosCount; see Store.LPosCount.
+func (p *Pipeline) LPosCount(key string, value string, count int64, a LPosArgs) Result[[]int64] {
+	return Result[[]int64]{p.add(pipeCmd{run: pipeLPosCount, s0: key, s1: value, n0: count, x: a})}
+}
+
+func pipeLPush(tx *Tx, c *pipeCmd) {
+	v, err := tx.LPush(c.s0, c.ss...)
+	c.n0, c.err = v, err
+}
+
+// LPush queues Tx.LPush; see Store.LPush.
+func (p *Pipeline) LPush(key string, values ...string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeLPush, s0: key, ss: values})}
+}
+
+func pipeLPushX(tx *Tx, c *pipeCmd) {
+	v, err := tx.LPushX(c.s0, c.ss...)
+	c.n0, c.err = v, err
+}
+
+// LPushX queues Tx.LPushX; see Store.LPushX.
+func (p *Pipeline) LPushX(key string, values ...string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeLPushX, s0: key, ss: values})}
+}
+
+func pipeLRange(tx *Tx, c *pipeCmd) {
+	v, err := tx.LRange(c.s0, c.n0, c.n1)
+	c.x, c.err = v, err
+}
+
+// LRange queues Tx.LRange; see Store.LRange.
+func (p *Pipeline) LRange(key string, start int64, stop int64) Result[[]string] {
+	return Result[[]string]{p.add(pipeCmd{run: pipeLRange, s0: key, n0: start, n1: stop})}
+}
+
+func pipeLRem(tx *Tx, c *pipeCmd) {
+	v, err := tx.LRem(c.s0, c.n0, c.s1)
+	c.n0, c.err = v, err
+}
+
+// LRem queues Tx.LRem; see Store.LRem.
+func (p *Pipeline) LRem(key string, count int64, value string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeLRem, s0: key, n0: count, s1: value})}
+}
+
+func pipeLSet(tx *Tx, c *pipeCmd) {
+	c.err = tx.LSet(c.s0, c.n0, c.s1)
+}
+
+// LSet queues Tx.LSet; see Store.LSet.
+func (p *Pipeline) LSet(key string, index int64, value string) Result[struct{}] {
+	return Result[struct{}]{p.add(pipeCmd{run: pipeLSet, s0: key, n0: index, s1: value})}
+}
+
+func pipeLTrim(tx *Tx, c *pipeCmd) {
+	c.err = tx.LTrim(c.s0, c.n0, c.n1)
+}
+
+// LTrim queues Tx.LTrim; see Store.LTrim.
+func (p *Pipeline) LTrim(key string, start int64, stop int64) Result[struct{}] {
+	return Result[struct{}]{p.add(pipeCmd{run: pipeLTrim, s0: key, n0: start, n1: stop})}
 }
 
 func pipeMGet(tx *Tx, c *pipeCmd) {
@@ -363,6 +657,54 @@ func (p *Pipeline) Persist(key string) Result[bool] {
 	return Result[bool]{p.add(pipeCmd{run: pipePersist, s0: key})}
 }
 
+func pipeRPop(tx *Tx, c *pipeCmd) {
+	c.s0, c.err = tx.RPop(c.s0)
+}
+
+// RPop queues Tx.RPop; see Store.RPop.
+func (p *Pipeline) RPop(key string) Result[string] {
+	return Result[string]{p.add(pipeCmd{run: pipeRPop, s0: key})}
+}
+
+func pipeRPopCount(tx *Tx, c *pipeCmd) {
+	v, err := tx.RPopCount(c.s0, int(c.n0))
+	c.x, c.err = v, err
+}
+
+// RPopCount queues Tx.RPopCount; see Store.RPopCount.
+func (p *Pipeline) RPopCount(key string, count int) Result[[]string] {
+	return Result[[]string]{p.add(pipeCmd{run: pipeRPopCount, s0: key, n0: int64(count)})}
+}
+
+func pipeRPopLPush(tx *Tx, c *pipeCmd) {
+	c.s0, c.err = tx.RPopLPush(c.s0, c.s1)
+}
+
+// RPopLPush queues Tx.RPopLPush; see Store.RPopLPush.
+func (p *Pipeline) RPopLPush(source string, destination string) Result[string] {
+	return Result[string]{p.add(pipeCmd{run: pipeRPopLPush, s0: source, s1: destination})}
+}
+
+func pipeRPush(tx *Tx, c *pipeCmd) {
+	v, err := tx.RPush(c.s0, c.ss...)
+	c.n0, c.err = v, err
+}
+
+// RPush queues Tx.RPush; see Store.RPush.
+func (p *Pipeline) RPush(key string, values ...string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeRPush, s0: key, ss: values})}
+}
+
+func pipeRPushX(tx *Tx, c *pipeCmd) {
+	v, err := tx.RPushX(c.s0, c.ss...)
+	c.n0, c.err = v, err
+}
+
+// RPushX queues Tx.RPushX; see Store.RPushX.
+func (p *Pipeline) RPushX(key string, values ...string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeRPushX, s0: key, ss: values})}
+}
+
 func pipeRandomKey(tx *Tx, c *pipeCmd) {
 	c.s0, c.err = tx.RandomKey()
 }
@@ -389,6 +731,184 @@ func pipeRenameNX(tx *Tx, c *pipeCmd) {
 // RenameNX queues Tx.RenameNX; see Store.RenameNX.
 func (p *Pipeline) RenameNX(key string, newkey string) Result[bool] {
 	return Result[bool]{p.add(pipeCmd{run: pipeRenameNX, s0: key, s1: newkey})}
+}
+
+func pipeSAdd(tx *Tx, c *pipeCmd) {
+	v, err := tx.SAdd(c.s0, c.ss...)
+	c.n0, c.err = v, err
+}
+
+// SAdd queues Tx.SAdd; see Store.SAdd.
+func (p *Pipeline) SAdd(key string, members ...string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeSAdd, s0: key, ss: members})}
+}
+
+func pipeSCard(tx *Tx, c *pipeCmd) {
+	v, err := tx.SCard(c.s0)
+	c.n0, c.err = v, err
+}
+
+// SCard queues Tx.SCard; see Store.SCard.
+func (p *Pipeline) SCard(key string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeSCard, s0: key})}
+}
+
+func pipeSDiff(tx *Tx, c *pipeCmd) {
+	v, err := tx.SDiff(c.ss...)
+	c.x, c.err = v, err
+}
+
+// SDiff queues Tx.SDiff; see Store.SDiff.
+func (p *Pipeline) SDiff(keys ...string) Result[[]string] {
+	return Result[[]string]{p.add(pipeCmd{run: pipeSDiff, ss: keys})}
+}
+
+func pipeSDiffStore(tx *Tx, c *pipeCmd) {
+	v, err := tx.SDiffStore(c.s0, c.ss...)
+	c.n0, c.err = v, err
+}
+
+// SDiffStore queues Tx.SDiffStore; see Store.SDiffStore.
+func (p *Pipeline) SDiffStore(destination string, keys ...string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeSDiffStore, s0: destination, ss: keys})}
+}
+
+func pipeSInter(tx *Tx, c *pipeCmd) {
+	v, err := tx.SInter(c.ss...)
+	c.x, c.err = v, err
+}
+
+// SInter queues Tx.SInter; see Store.SInter.
+func (p *Pipeline) SInter(keys ...string) Result[[]string] {
+	return Result[[]string]{p.add(pipeCmd{run: pipeSInter, ss: keys})}
+}
+
+func pipeSInterCard(tx *Tx, c *pipeCmd) {
+	v, err := tx.SInterCard(c.n0, c.ss...)
+	c.n0, c.err = v, err
+}
+
+// SInterCard queues Tx.SInterCard; see Store.SInterCard.
+func (p *Pipeline) SInterCard(limit int64, keys ...string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeSInterCard, n0: limit, ss: keys})}
+}
+
+func pipeSInterStore(tx *Tx, c *pipeCmd) {
+	v, err := tx.SInterStore(c.s0, c.ss...)
+	c.n0, c.err = v, err
+}
+
+// SInterStore queues Tx.SInterStore; see Store.SInterStore.
+func (p *Pipeline) SInterStore(destination string, keys ...string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeSInterStore, s0: destination, ss: keys})}
+}
+
+func pipeSIsMember(tx *Tx, c *pipeCmd) {
+	v, err := tx.SIsMember(c.s0, c.s1)
+	c.n0, c.err = boolInt(v), err
+}
+
+// SIsMember queues Tx.SIsMember; see Store.SIsMember.
+func (p *Pipeline) SIsMember(key string, member string) Result[bool] {
+	return Result[bool]{p.add(pipeCmd{run: pipeSIsMember, s0: key, s1: member})}
+}
+
+func pipeSMIsMember(tx *Tx, c *pipeCmd) {
+	v, err := tx.SMIsMember(c.s0, c.ss...)
+	c.x, c.err = v, err
+}
+
+// SMIsMember queues Tx.SMIsMember; see Store.SMIsMember.
+func (p *Pipeline) SMIsMember(key string, members ...string) Result[[]bool] {
+	return Result[[]bool]{p.add(pipeCmd{run: pipeSMIsMember, s0: key, ss: members})}
+}
+
+func pipeSMembers(tx *Tx, c *pipeCmd) {
+	v, err := tx.SMembers(c.s0)
+	c.x, c.err = v, err
+}
+
+// SMembers queues Tx.SMembers; see Store.SMembers.
+func (p *Pipeline) SMembers(key string) Result[[]string] {
+	return Result[[]string]{p.add(pipeCmd{run: pipeSMembers, s0: key})}
+}
+
+func pipeSMove(tx *Tx, c *pipeCmd) {
+	v, err := tx.SMove(c.s0, c.s1, c.s2)
+	c.n0, c.err = boolInt(v), err
+}
+
+// SMove queues Tx.SMove; see Store.SMove.
+func (p *Pipeline) SMove(source string, destination string, member string) Result[bool] {
+	return Result[bool]{p.add(pipeCmd{run: pipeSMove, s0: source, s1: destination, s2: member})}
+}
+
+func pipeSPop(tx *Tx, c *pipeCmd) {
+	c.s0, c.err = tx.SPop(c.s0)
+}
+
+// SPop queues Tx.SPop; see Store.SPop.
+func (p *Pipeline) SPop(key string) Result[string] {
+	return Result[string]{p.add(pipeCmd{run: pipeSPop, s0: key})}
+}
+
+func pipeSPopN(tx *Tx, c *pipeCmd) {
+	v, err := tx.SPopN(c.s0, c.n0)
+	c.x, c.err = v, err
+}
+
+// SPopN queues Tx.SPopN; see Store.SPopN.
+func (p *Pipeline) SPopN(key string, count int64) Result[[]string] {
+	return Result[[]string]{p.add(pipeCmd{run: pipeSPopN, s0: key, n0: count})}
+}
+
+func pipeSRandMember(tx *Tx, c *pipeCmd) {
+	c.s0, c.err = tx.SRandMember(c.s0)
+}
+
+// SRandMember queues Tx.SRandMember; see Store.SRandMember.
+func (p *Pipeline) SRandMember(key string) Result[string] {
+	return Result[string]{p.add(pipeCmd{run: pipeSRandMember, s0: key})}
+}
+
+func pipeSRandMemberN(tx *Tx, c *pipeCmd) {
+	v, err := tx.SRandMemberN(c.s0, c.n0)
+	c.x, c.err = v, err
+}
+
+// SRandMemberN queues Tx.SRandMemberN; see Store.SRandMemberN.
+func (p *Pipeline) SRandMemberN(key string, count int64) Result[[]string] {
+	return Result[[]string]{p.add(pipeCmd{run: pipeSRandMemberN, s0: key, n0: count})}
+}
+
+func pipeSRem(tx *Tx, c *pipeCmd) {
+	v, err := tx.SRem(c.s0, c.ss...)
+	c.n0, c.err = v, err
+}
+
+// SRem queues Tx.SRem; see Store.SRem.
+func (p *Pipeline) SRem(key string, members ...string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeSRem, s0: key, ss: members})}
+}
+
+func pipeSUnion(tx *Tx, c *pipeCmd) {
+	v, err := tx.SUnion(c.ss...)
+	c.x, c.err = v, err
+}
+
+// SUnion queues Tx.SUnion; see Store.SUnion.
+func (p *Pipeline) SUnion(keys ...string) Result[[]string] {
+	return Result[[]string]{p.add(pipeCmd{run: pipeSUnion, ss: keys})}
+}
+
+func pipeSUnionStore(tx *Tx, c *pipeCmd) {
+	v, err := tx.SUnionStore(c.s0, c.ss...)
+	c.n0, c.err = v, err
+}
+
+// SUnionStore queues Tx.SUnionStore; see Store.SUnionStore.
+func (p *Pipeline) SUnionStore(destination string, keys ...string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeSUnionStore, s0: destination, ss: keys})}
 }
 
 func pipeSet(tx *Tx, c *pipeCmd) {

@@ -62,7 +62,9 @@ type engine struct {
 
 	onEffects func(unit [][]string)
 	streamDB  int // database the effect stream last selected; -1 before any
-	rnd       *rand.Rand
+
+	blocked int // callers waiting in blocking commands
+	rnd     *rand.Rand
 
 	stats stats
 }
@@ -79,6 +81,7 @@ type db struct {
 	keys    *dict.Dict[value]
 	expires map[string]int64         // absolute deadline in Unix milliseconds
 	watched map[string][]*watchEntry // WATCHes on keys of this database; nil when none
+	waiters map[string][]*waiter     // callers blocked on keys of this database, in arrival order
 }
 
 func newDB() *db {
@@ -133,6 +136,7 @@ func (s *Store) Close() error {
 		return nil
 	}
 	e.closed = true
+	e.wakeAllClosed()
 	if e.timer != nil {
 		e.timer.Stop()
 		e.timer = nil
@@ -167,6 +171,9 @@ func (s *Store) begin(ctx context.Context) (*Tx, error) {
 func (s *Store) end(tx *Tx) { s.e.finish(tx) }
 
 func (e *engine) finish(tx *Tx) {
+	if len(tx.ready) > 0 {
+		e.serveReady(tx)
+	}
 	if len(tx.effects) > 0 {
 		unit := tx.effects
 		tx.effects = nil

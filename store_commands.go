@@ -244,6 +244,215 @@ func (s *Store) GetSet(ctx context.Context, key string, value string) (r0 string
 	return tx.GetSet(key, value)
 }
 
+// HDel removes fields from the hash at key and returns how many existed. A
+// hash left empty is deleted; a missing key gives 0.
+func (s *Store) HDel(ctx context.Context, key string, fields ...string) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.HDel(key, fields...)
+}
+
+// HExists reports whether field exists in the hash at key (false if the key
+// does not exist).
+func (s *Store) HExists(ctx context.Context, key string, field string) (r0 bool, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.HExists(key, field)
+}
+
+// HGet returns the value of field in the hash at key. It returns ErrNotFound
+// if the key or the field does not exist and ErrWrongType if the key holds
+// another type.
+func (s *Store) HGet(ctx context.Context, key string, field string) (r0 string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.HGet(key, field)
+}
+
+// HGetAll returns the fields and values of the hash at key (an empty map if
+// the key does not exist).
+func (s *Store) HGetAll(ctx context.Context, key string) (r0 map[string]string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.HGetAll(key)
+}
+
+// HIncrBy adds incr to the integer value of field in the hash at key (0 if
+// the key or field does not exist, which creates it) and returns the result.
+// It returns ErrHashNotInteger if the value is not a base-10 int64,
+// ErrOverflow if the result would overflow, and ErrWrongType for another
+// type; nothing changes on error.
+func (s *Store) HIncrBy(ctx context.Context, key string, field string, incr int64) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.HIncrBy(key, field, incr)
+}
+
+// HIncrByFloat adds incr to the numeric value of field in the hash at key (0
+// if the key or field does not exist, which creates it) with Redis's long
+// double arithmetic and formatting, stores the result as a string and
+// returns it as a float64. It returns ErrHashNaNOrInfinity for an infinite or
+// NaN incr, ErrHashNotFloat if the value is not a number, ErrNaNOrInfinity
+// if the result would be infinite, and ErrWrongType for another type;
+// nothing changes on error.
+func (s *Store) HIncrByFloat(ctx context.Context, key string, field string, incr float64) (r0 float64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.HIncrByFloat(key, field, incr)
+}
+
+// HKeys returns the fields of the hash at key (empty if the key does not
+// exist). A small hash gives them in insertion order, as Redis does; a large
+// one in no particular order.
+func (s *Store) HKeys(ctx context.Context, key string) (r0 []string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.HKeys(key)
+}
+
+// HLen returns the number of fields of the hash at key, 0 if the key does
+// not exist.
+func (s *Store) HLen(ctx context.Context, key string) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.HLen(key)
+}
+
+// HMGet returns the values of fields in the hash at key, in order; an entry
+// is nil where the field does not exist (every entry, if the key does not).
+// A key of another type is ErrWrongType.
+func (s *Store) HMGet(ctx context.Context, key string, fields ...string) (r0 []*string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.HMGet(key, fields...)
+}
+
+// HMSet is HSet replying as Redis's HMSET: true once the fields are set.
+func (s *Store) HMSet(ctx context.Context, key string, fieldsAndValues ...string) (r0 bool, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.HMSet(key, fieldsAndValues...)
+}
+
+// HRandField returns random fields of the hash at key, as Redis's HRANDFIELD
+// with a count: for a positive count, min(count, HLen) distinct fields (the
+// whole hash, in its order, when count is at least its size); for a negative
+// count, -count fields that may repeat (a count below -2^31 is ErrNotInteger,
+// "value is out of range"). A missing key or a count of 0 gives an empty
+// slice; a key of another type is ErrWrongType.
+func (s *Store) HRandField(ctx context.Context, key string, count int) (r0 []string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.HRandField(key, count)
+}
+
+// HRandFieldWithValues is HRandField returning each field with its value
+// (HRANDFIELD ... WITHVALUES).
+func (s *Store) HRandFieldWithValues(ctx context.Context, key string, count int) (r0 []KeyValue, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.HRandFieldWithValues(key, count)
+}
+
+// HScan iterates the hash at key as Redis's HSCAN: it returns some fields
+// matching the glob pattern match ("" matches all), each followed by its
+// value, and the cursor to pass next; a returned cursor of 0 ends the
+// iteration. count (10 if 0 or less) is a hint of the work per call. A small
+// hash returns all its fields in one call with cursor 0, whatever the cursor
+// given. Every field present for the whole iteration is returned at least
+// once, even as the hash grows or shrinks; a field may be returned more than
+// once. A missing key gives no fields and cursor 0.
+func (s *Store) HScan(ctx context.Context, key string, cursor uint64, match string, count int64) (r0 []string, r1 uint64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.HScan(key, cursor, match, count)
+}
+
+// HSet sets each field to its value in the hash at key (pairs field, value,
+// field, value, …), creating the hash if needed, and returns the number of
+// fields that were new. An empty or odd list of pairs stores nothing and
+// returns an arity error; a key of another type is ErrWrongType.
+func (s *Store) HSet(ctx context.Context, key string, fieldsAndValues ...string) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.HSet(key, fieldsAndValues...)
+}
+
+// HSetNX sets field to value in the hash at key only if the field does not
+// exist (creating the hash if needed) and reports whether it did.
+func (s *Store) HSetNX(ctx context.Context, key string, field string, value string) (r0 bool, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.HSetNX(key, field, value)
+}
+
+// HStrLen returns the length of the value of field in the hash at key, 0 if
+// the key or the field does not exist.
+func (s *Store) HStrLen(ctx context.Context, key string, field string) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.HStrLen(key, field)
+}
+
+// HVals returns the values of the hash at key, in the order of HKeys (empty
+// if the key does not exist).
+func (s *Store) HVals(ctx context.Context, key string) (r0 []string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.HVals(key)
+}
+
 // Incr adds one to the integer at key (0 if missing) and returns the result.
 // It returns ErrNotInteger if the value is not a base-10 int64, ErrOverflow
 // if the result would overflow, and ErrWrongType for another type; the value
@@ -325,6 +534,194 @@ func (s *Store) LCSLen(ctx context.Context, key1 string, key2 string) (r0 int64,
 	}
 	defer s.end(tx)
 	return tx.LCSLen(key1, key2)
+}
+
+// LIndex returns the element at index in the list at key (negative counts
+// from the end). ErrNotFound if the key does not exist or the index is out
+// of range, ErrWrongType if the key holds another type.
+func (s *Store) LIndex(ctx context.Context, key string, index int64) (r0 string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.LIndex(key, index)
+}
+
+func (s *Store) LInsert(ctx context.Context, key string, op string, pivot string, value string) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.LInsert(key, op, pivot, value)
+}
+
+// LLen returns the length of the list at key: 0 if the key does not exist,
+// ErrWrongType if it holds another type.
+func (s *Store) LLen(ctx context.Context, key string) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.LLen(key)
+}
+
+// LMPop pops up to count elements from the first non-empty list among keys,
+// from its head (direction "LEFT") or tail ("RIGHT", any case), and returns
+// that list's key and the elements. ErrNotFound if none of the keys exists;
+// ErrWrongType if a key before the first existing list holds another type;
+// ErrSyntax for another direction; ErrCountNotPositive for count < 1;
+// ErrNumKeys for no keys.
+func (s *Store) LMPop(ctx context.Context, direction string, count int64, keys ...string) (r0 string, r1 []string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.LMPop(direction, count, keys...)
+}
+
+// LMove pops an element from the srcpos end ("LEFT" or "RIGHT", any case) of
+// the list at source, pushes it at the destpos end of the list at
+// destination (creating it) and returns it. With source == destination it
+// rotates the list. ErrNotFound if source does not exist; ErrSyntax for
+// another position; ErrWrongType (moving nothing) if source or destination
+// holds another type. Source is deleted if it empties.
+func (s *Store) LMove(ctx context.Context, source string, destination string, srcpos string, destpos string) (r0 string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.LMove(source, destination, srcpos, destpos)
+}
+
+// LPop removes and returns the first element of the list at key, deleting
+// the key if it was the last. ErrNotFound if the key does not exist,
+// ErrWrongType if it holds another type.
+func (s *Store) LPop(ctx context.Context, key string) (r0 string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.LPop(key)
+}
+
+// LPopCount removes and returns up to count elements from the head of the
+// list at key, first element first. Count 0 returns an empty slice and
+// changes nothing. ErrNotFound if the key does not exist (checked after
+// count), ErrNotPositive for a negative count, ErrWrongType if the key holds
+// another type.
+func (s *Store) LPopCount(ctx context.Context, key string, count int) (r0 []string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.LPopCount(key, count)
+}
+
+// LPos returns the index of the first element equal to value in the list at
+// key, or of the a.Rank-th match (see LPosArgs), comparing at most a.MaxLen
+// elements. ErrNotFound if there is no such match or no such key,
+// ErrWrongType if the key holds another type.
+func (s *Store) LPos(ctx context.Context, key string, value string, a LPosArgs) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.LPos(key, value, a)
+}
+
+// LPosCount is LPOS ... COUNT count: the indexes of up to count matches (0:
+// all of them), in the order found (from the tail with a negative rank). A
+// missing key or no match gives an empty slice. ErrNegativeCount for a
+// negative count, ErrWrongType if the key holds another type.
+func (s *Store) LPosCount(ctx context.Context, key string, value string, count int64, a LPosArgs) (r0 []int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.LPosCount(key, value, count, a)
+}
+
+// LPush inserts values at the head of the list at key, one after the other
+// (so the last value ends up first), creating the list if the key does not
+// exist, and returns the new length. ErrWrongType if the key holds another
+// type; no values is an arity error.
+func (s *Store) LPush(ctx context.Context, key string, values ...string) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.LPush(key, values...)
+}
+
+// LPushX is LPush only if the list exists: on a missing key it returns 0
+// and creates nothing.
+func (s *Store) LPushX(ctx context.Context, key string, values ...string) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.LPushX(key, values...)
+}
+
+// LRange returns the elements start..stop (inclusive) of the list at key; a
+// negative index counts from the end (-1 is the last element). Out-of-range
+// indexes are clamped; an empty range or a missing key gives an empty
+// slice. ErrWrongType if the key holds another type.
+func (s *Store) LRange(ctx context.Context, key string, start int64, stop int64) (r0 []string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.LRange(key, start, stop)
+}
+
+// LRem removes elements equal to value from the list at key and returns how
+// many it removed: the first count of them with count > 0, the last -count
+// with count < 0, all with count 0. A missing key removes nothing (0); the
+// key is deleted if the list empties. ErrWrongType if it holds another type.
+func (s *Store) LRem(ctx context.Context, key string, count int64, value string) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.LRem(key, count, value)
+}
+
+// LSet replaces the element at index in the list at key (negative counts
+// from the end). ErrNoSuchKey if the key does not exist, ErrIndexOutOfRange
+// if the list has no such index, ErrWrongType if the key holds another type.
+func (s *Store) LSet(ctx context.Context, key string, index int64, value string) (err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.LSet(key, index, value)
+}
+
+// LTrim keeps only the elements start..stop (inclusive; negative counts from
+// the end) of the list at key, deleting the key if nothing remains. A missing
+// key is not an error. ErrWrongType if the key holds another type.
+func (s *Store) LTrim(ctx context.Context, key string, start int64, stop int64) (err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.LTrim(key, start, stop)
 }
 
 // MGet returns the values of keys in order; an entry is nil where the key
@@ -414,6 +811,64 @@ func (s *Store) Persist(ctx context.Context, key string) (r0 bool, err error) {
 	return tx.Persist(key)
 }
 
+// RPop removes and returns the last element of the list at key, deleting
+// the key if it was the last. ErrNotFound if the key does not exist,
+// ErrWrongType if it holds another type.
+func (s *Store) RPop(ctx context.Context, key string) (r0 string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.RPop(key)
+}
+
+// RPopCount removes and returns up to count elements from the tail of the
+// list at key, last element first. Corner cases as LPopCount.
+func (s *Store) RPopCount(ctx context.Context, key string, count int) (r0 []string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.RPopCount(key, count)
+}
+
+// RPopLPush pops the last element of the list at source, pushes it at the
+// head of the list at destination and returns it (LMove with "RIGHT",
+// "LEFT"). Corner cases as LMove.
+func (s *Store) RPopLPush(ctx context.Context, source string, destination string) (r0 string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.RPopLPush(source, destination)
+}
+
+// RPush appends values at the tail of the list at key, creating the list if
+// the key does not exist, and returns the new length. ErrWrongType if the key
+// holds another type; no values is an arity error.
+func (s *Store) RPush(ctx context.Context, key string, values ...string) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.RPush(key, values...)
+}
+
+// RPushX is RPush only if the list exists: on a missing key it returns 0
+// and creates nothing.
+func (s *Store) RPushX(ctx context.Context, key string, values ...string) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.RPushX(key, values...)
+}
+
 // RandomKey returns a random existing key, or ErrNotFound if the database is
 // empty. Keys found past their deadline on the way are removed.
 func (s *Store) RandomKey(ctx context.Context) (r0 string, err error) {
@@ -445,6 +900,249 @@ func (s *Store) RenameNX(ctx context.Context, key string, newkey string) (r0 boo
 	}
 	defer s.end(tx)
 	return tx.RenameNX(key, newkey)
+}
+
+// SAdd adds the members to the set at key, creating it if needed, and returns
+// how many were not already there. It returns ErrWrongType (adding nothing)
+// if the key holds another type; with no members it returns 0 and creates
+// nothing.
+func (s *Store) SAdd(ctx context.Context, key string, members ...string) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.SAdd(key, members...)
+}
+
+// SCard returns the number of members of the set at key; 0 for a missing
+// key, ErrWrongType for another type.
+func (s *Store) SCard(ctx context.Context, key string) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.SCard(key)
+}
+
+// SDiff returns the members of the set at the first key that are in none of
+// the sets at the other keys, in no particular order (ascending when they
+// are at most 512 integers). Missing keys count as empty sets; any key of
+// another type is ErrWrongType.
+func (s *Store) SDiff(ctx context.Context, keys ...string) (r0 []string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.SDiff(keys...)
+}
+
+// SDiffStore stores the difference of the sets at keys (as SDiff) at
+// destination, as SInterStore.
+func (s *Store) SDiffStore(ctx context.Context, destination string, keys ...string) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.SDiffStore(destination, keys...)
+}
+
+// SInter returns the members common to the sets at keys, in no particular
+// order. A missing key counts as an empty set (so the result is empty); any
+// key of another type is ErrWrongType.
+func (s *Store) SInter(ctx context.Context, keys ...string) (r0 []string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.SInter(keys...)
+}
+
+// SInterCard returns the number of members common to the sets at keys, as
+// SInter, counting no further than limit when limit is positive (0 means no
+// limit). A negative limit is an error ("LIMIT can't be negative"), and so is
+// an empty keys ("numkeys should be greater than 0").
+func (s *Store) SInterCard(ctx context.Context, limit int64, keys ...string) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.SInterCard(limit, keys...)
+}
+
+// SInterStore stores the intersection of the sets at keys (as SInter) at
+// destination, replacing whatever it held and its time to live, and returns
+// its size. An empty intersection deletes destination. ErrWrongType for a
+// source of another type leaves destination untouched.
+func (s *Store) SInterStore(ctx context.Context, destination string, keys ...string) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.SInterStore(destination, keys...)
+}
+
+// SIsMember reports whether member is in the set at key; false for a missing
+// key, ErrWrongType for another type.
+func (s *Store) SIsMember(ctx context.Context, key string, member string) (r0 bool, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.SIsMember(key, member)
+}
+
+// SMIsMember reports, for each of members, whether it is in the set at key;
+// all false for a missing key, ErrWrongType for another type.
+func (s *Store) SMIsMember(ctx context.Context, key string, members ...string) (r0 []bool, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.SMIsMember(key, members...)
+}
+
+// SMembers returns every member of the set at key, in no particular order
+// (ascending for a set of at most 512 integers, as Redis). A missing key
+// gives an empty slice; another type ErrWrongType.
+func (s *Store) SMembers(ctx context.Context, key string) (r0 []string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.SMembers(key)
+}
+
+// SMove moves member from the set at source to the set at destination
+// (created if needed) and reports whether it did. It returns false if source
+// does not exist or does not hold member, ErrWrongType if source, or an
+// existing destination, holds another type (unless source is missing: then
+// false). Moving to the same key changes nothing and reports membership. A
+// source left empty is deleted.
+func (s *Store) SMove(ctx context.Context, source string, destination string, member string) (r0 bool, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.SMove(source, destination, member)
+}
+
+// SPop removes and returns a random member of the set at key, deleting the
+// set if it is left empty. It returns ErrNotFound if the key does not exist
+// and ErrWrongType if it holds another type. The write-effect stream records
+// an SREM of the member popped.
+func (s *Store) SPop(ctx context.Context, key string) (r0 string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.SPop(key)
+}
+
+// SPopN removes and returns count distinct random members of the set at key
+// (all of them, deleting the key, if count is at least its size), in no
+// particular order. A count of 0 or a missing key gives an empty slice; a
+// negative count is an error ("value is out of range, must be positive")
+// and another type ErrWrongType. The write-effect stream records an SREM of
+// the members popped.
+func (s *Store) SPopN(ctx context.Context, key string, count int64) (r0 []string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.SPopN(key, count)
+}
+
+// SRandMember returns a random member of the set at key without removing
+// it. It returns ErrNotFound if the key does not exist and ErrWrongType if
+// it holds another type.
+func (s *Store) SRandMember(ctx context.Context, key string) (r0 string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.SRandMember(key)
+}
+
+// SRandMemberN returns random members of the set at key without removing
+// them, as Redis: with a positive count, min(count, size) distinct members;
+// with a negative count, exactly -count members that may repeat. A count of 0
+// or a missing key gives an empty slice; math.MinInt64 is an out-of-range
+// error and another type ErrWrongType. Beware that a huge negative count asks
+// for that many members (Redis runs out of memory on it too).
+func (s *Store) SRandMemberN(ctx context.Context, key string, count int64) (r0 []string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.SRandMemberN(key, count)
+}
+
+// SRem removes the members from the set at key and returns how many were
+// there. A set left empty is deleted. A missing key gives 0; another type
+// ErrWrongType.
+func (s *Store) SRem(ctx context.Context, key string, members ...string) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.SRem(key, members...)
+}
+
+// SScan iterates the members of the set at key: it returns some members
+// matching the glob pattern match ("" matches all) and the cursor to pass
+// next; a returned cursor of 0 ends the iteration. count (10 if 0 or less)
+// is a hint of the work per call. Every member present for the whole
+// iteration is returned at least once, even as the set grows or shrinks; a
+// member may be returned more than once. A small set (at most 512 integers,
+// or 32 short strings) is returned whole in one call with cursor 0, as
+// Redis does. A missing key gives no members and cursor 0; another type
+// ErrWrongType.
+func (s *Store) SScan(ctx context.Context, key string, cursor uint64, match string, count int64) (r0 []string, r1 uint64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.SScan(key, cursor, match, count)
+}
+
+// SUnion returns the members of any of the sets at keys, in no particular
+// order (ascending when they are at most 512 integers). Missing keys count
+// as empty sets; any key of another type is ErrWrongType.
+func (s *Store) SUnion(ctx context.Context, keys ...string) (r0 []string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.SUnion(keys...)
+}
+
+// SUnionStore stores the union of the sets at keys at destination, as
+// SInterStore.
+func (s *Store) SUnionStore(ctx context.Context, destination string, keys ...string) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.SUnionStore(destination, keys...)
 }
 
 // Scan iterates the keyspace: it returns some keys matching the glob pattern

@@ -21,6 +21,9 @@ type Tx struct {
 	rec        bool       // effects are being recorded
 	effects    [][]string // this unit's effects
 	scheduleAt int64      // earliest new deadline set in this unit; 0 if none
+	ready      []readyKey // keys given data in this unit while callers wait on them
+	canBlock   bool       // Do may leave a blocking command waiting (AllowBlocking)
+	pending    *Blocked   // the blocking command Do just left waiting
 }
 
 // value is what a key holds. Each data type has its own implementation.
@@ -47,6 +50,7 @@ func (tx *Tx) start(dbIndex int) {
 	tx.dbIndex = dbIndex
 	tx.now = 0
 	tx.loading = false
+	tx.canBlock = false
 	tx.rec = tx.e.onEffects != nil
 }
 

@@ -417,8 +417,7 @@ func cmdClientKill(c *conn, tx *embedis.Tx, args []string) {
 		if o == c {
 			killSelf = true
 		} else {
-			o.killed.Store(true)
-			o.nc.Close()
+			o.kill()
 		}
 		killed++
 	}

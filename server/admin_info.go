@@ -138,8 +138,13 @@ func (s *Server) infoText(tx *embedis.Tx, want map[string]bool) string {
 		w.int("connected_clients", int64(clients))
 		w.str("cluster_connections", "0")
 		w.int("maxclients", int64(maxClients))
-		w.zeros("client_recent_max_input_buffer", "client_recent_max_output_buffer", "blocked_clients",
-			"tracking_clients", "clients_in_timeout_table")
+		w.zeros("client_recent_max_input_buffer", "client_recent_max_output_buffer")
+		var blocked int64
+		if st, err := tx.Stats(); err == nil {
+			blocked = st.Blocked
+		}
+		w.int("blocked_clients", blocked)
+		w.zeros("tracking_clients", "clients_in_timeout_table")
 	}
 	if want["memory"] {
 		s.infoMemory(w)

@@ -40,6 +40,13 @@ type conn struct {
 	batch   [][]string
 	closing bool // reply, flush, then close (QUIT, protocol error, kill)
 
+	// A blocking command (BLPOP & co.) waiting for data, and the commands
+	// of its batch that come after it.
+	blocked *embedis.Blocked
+	rest    [][]string
+	ctx     context.Context // ends when the connection is killed or closed
+	cancel  context.CancelFunc
+
 	created time.Time
 	lastCmd atomic.Pointer[string]        // name of the last command, for CLIENT LIST
 	lastAt  atomic.Int64                  // Unix ms of the last command
@@ -77,6 +84,7 @@ func newConn(s *Server, nc net.Conn) *conn {
 		created: time.Now(),
 	}
 	c.w = &replies{Writer: resp.NewWriter(nc), srv: s}
+	c.ctx, c.cancel = context.WithCancel(context.Background())
 	c.name.Store("")
 	null := "NULL"
 	c.lastCmd.Store(&null)
@@ -88,6 +96,7 @@ func newConn(s *Server, nc net.Conn) *conn {
 // already received to the owner in one turn.
 func (c *conn) serve() {
 	defer func() {
+		c.cancel()
 		c.nc.Close()
 		c.dropState()
 		c.srv.unregister(c)
@@ -110,6 +119,21 @@ func (c *conn) serve() {
 			c.batch = append(c.batch, args)
 		}
 		c.runBatch()
+		for c.blocked != nil && !c.closing {
+			// Send what the batch answered so far, then wait without the
+			// owner role.
+			if err := c.w.Flush(); err != nil {
+				return
+			}
+			err := c.blocked.Wait(c.ctx)
+			if err != nil {
+				return // killed, closed, or the store closed
+			}
+			c.blocked.WriteReply(c.w)
+			c.blocked = nil
+			c.batch, c.rest = c.rest, nil
+			c.runBatch()
+		}
 		if pending != nil {
 			c.readFailed(pending)
 			return
@@ -160,8 +184,13 @@ func (c *conn) runBatch() {
 		start := time.Now()
 		c.lastAt.Store(start.UnixMilli())
 		c.ran = c.ran[:0]
-		for _, args := range c.batch {
+		for i, args := range c.batch {
+			tx.AllowBlocking(!c.multi)
 			c.dispatch(tx, args)
+			if b := tx.TakeBlocked(); b != nil {
+				c.blocked, c.rest = b, c.batch[i+1:]
+				break
+			}
 			if c.closing {
 				break
 			}
@@ -182,7 +211,16 @@ func (c *conn) runBatch() {
 		c.w.writeErrorText("ERR server is shutting down")
 		c.closing = true
 	}
-	clear(c.batch)
+	if c.blocked == nil {
+		clear(c.batch)
+	}
+}
+
+// kill ends the connection from another goroutine: CLIENT KILL, Close.
+func (c *conn) kill() {
+	c.killed.Store(true)
+	c.cancel()
+	c.nc.Close()
 }
 
 // commands a client may run before AUTH.
@@ -357,6 +395,7 @@ func cmdExec(c *conn, tx *embedis.Tx, args []string) {
 	c.queue = nil
 	c.multi = false
 	tx.Unwatch(&c.watch)
+	tx.AllowBlocking(false) // blocking commands in a transaction answer at once
 	c.w.WriteArrayLen(len(queue))
 	for _, args := range queue {
 		full, _ := checkSubcommand(embedis.LookupCommand(args[0]).Name, args)

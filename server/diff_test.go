@@ -78,6 +78,9 @@ type pair struct {
 	redis  *wire
 	embed  *wire
 	sorted map[string]bool // commands whose array replies are compared sorted
+
+	inMulti bool
+	queued  []string // commands queued since MULTI, to normalize EXEC's replies
 }
 
 // servers starts both servers once per test.
@@ -152,7 +155,25 @@ func (p *pair) do(args ...string) resp.Reply {
 	want, got := p.redis.read(p.t), p.embed.read(p.t)
 	cmd := strings.ToUpper(args[0])
 	compared.Add(1)
-	if w, g := normalizeReply(cmd, want, p.sorted[cmd]), normalizeReply(cmd, got, p.sorted[cmd]); w != g {
+	w, g := normalizeReply(cmd, want, p.sorted[cmd]), normalizeReply(cmd, got, p.sorted[cmd])
+	if cmd == "EXEC" && want.Kind == '*' && got.Kind == '*' && len(want.Elems) == len(p.queued) && len(got.Elems) == len(p.queued) {
+		// Each reply of a transaction is compared as its command's.
+		var ws, gs []string
+		for i, q := range p.queued {
+			ws = append(ws, normalizeReply(q, want.Elems[i], p.sorted[q]))
+			gs = append(gs, normalizeReply(q, got.Elems[i], p.sorted[q]))
+		}
+		w, g = strings.Join(ws, " | "), strings.Join(gs, " | ")
+	}
+	switch {
+	case cmd == "MULTI":
+		p.inMulti, p.queued = true, nil
+	case cmd == "EXEC" || cmd == "DISCARD":
+		p.inMulti, p.queued = false, nil
+	case p.inMulti && cmd != "WATCH" && cmd != "RESET" && cmd != "QUIT":
+		p.queued = append(p.queued, cmd)
+	}
+	if w != g {
 		p.t.Fatalf("%q:\n redis:   %s\n embedis: %s", args, w, g)
 	}
 	return want
@@ -341,4 +362,57 @@ func TestDiffCases(t *testing.T) {
 			})
 		}
 	}
+}
+
+// both sends a command on p to both servers without reading the reply.
+func (p *pair) sendBoth(args ...string) {
+	p.redis.send(args...)
+	p.embed.send(args...)
+}
+
+// compareNext reads the next reply from both and compares them.
+func (p *pair) compareNext(what string) {
+	p.t.Helper()
+	want, got := p.redis.read(p.t), p.embed.read(p.t)
+	compared.Add(1)
+	if want.String() != got.String() {
+		p.t.Fatalf("%s:\n redis:   %s\n embedis: %s", what, want, got)
+	}
+}
+
+func TestDiffBlocking(t *testing.T) {
+	s := startBoth(t)
+	p, q := s.pair(t), s.pair(t)
+	for _, c := range [][]string{
+		{"BLPOP", "bl", "-1"}, {"BLPOP", "bl", "abc"}, {"BLPOP", "bl", "nan"}, {"BRPOP", "bl"},
+		{"BLMOVE", "bl", "x", "UP", "LEFT", "0"}, {"BLMPOP", "0", "0", "bl", "LEFT"}, {"BLMPOP", "0", "2", "bl", "LEFT"},
+		{"BLMPOP", "0", "1", "bl", "MIDDLE"}, {"BLMPOP", "0", "1", "bl", "LEFT", "COUNT", "0"},
+		{"SET", "str", "x"}, {"BLPOP", "str", "0"}, {"BLMOVE", "str", "x", "LEFT", "LEFT", "0"},
+		{"RPUSH", "bl", "a", "b", "c"}, {"BLPOP", "none", "bl", "0"}, {"BRPOP", "bl", "0"},
+		{"BLMOVE", "bl", "dst", "LEFT", "RIGHT", "0"}, {"BRPOPLPUSH", "dst", "bl", "0"},
+		{"BLMPOP", "0", "2", "none", "bl", "RIGHT", "COUNT", "5"}, {"EXISTS", "bl"},
+		// In a transaction a blocking command with no data answers at once.
+		{"MULTI"}, {"BLPOP", "bl", "0"}, {"BLMOVE", "bl", "x", "LEFT", "RIGHT", "0"},
+		{"BRPOPLPUSH", "bl", "x", "0"}, {"BLMPOP", "0", "1", "bl", "LEFT"}, {"EXEC"},
+	} {
+		p.do(c...)
+	}
+	// A timeout passes (real time for Redis, the manual clock for embedis).
+	p.sendBoth("BLPOP", "bl", "0.05")
+	time.Sleep(100 * time.Millisecond)
+	s.embed.Clock.Advance(100 * time.Millisecond)
+	p.compareNext("BLPOP after its timeout")
+	p.sendBoth("BLMOVE", "bl", "x", "LEFT", "RIGHT", "0.05")
+	time.Sleep(100 * time.Millisecond)
+	s.embed.Clock.Advance(100 * time.Millisecond)
+	p.compareNext("BLMOVE after its timeout")
+	// Another client's push serves the blocked one; commands pipelined after
+	// the blocking one run once it is served.
+	p.redis.sendRaw("BLPOP bl 0\r\nGET str\r\n")
+	p.embed.sendRaw("BLPOP bl 0\r\nGET str\r\n")
+	time.Sleep(50 * time.Millisecond)
+	q.do("RPUSH", "bl", "served", "left")
+	p.compareNext("BLPOP served by another client")
+	p.compareNext("the command pipelined after BLPOP")
+	q.do("LRANGE", "bl", "0", "-1")
 }

@@ -228,7 +228,7 @@ func (s *Server) Close() error {
 		l.Close()
 	}
 	for _, c := range s.clients {
-		c.nc.Close()
+		c.kill()
 	}
 	s.mu.Unlock()
 	s.doneOnce.Do(func() { close(s.done) })

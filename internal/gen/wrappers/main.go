@@ -36,6 +36,9 @@ var skip = map[string]bool{
 	"DBIndex":   true,
 	"Do":        true, // Store.Do returns Go values; see commands.go
 	"Databases": true, // a count, not a command
+	// Hooks of the server for blocking commands.
+	"AllowBlocking": true,
+	"TakeBlocked":   true,
 	// WATCH state belongs to a connection of the server, used inside one unit.
 	"Watch":       true,
 	"Unwatch":     true,
@@ -233,8 +236,8 @@ func pipelineFile(ms []method) []byte {
 				store = append(store, "ss: "+p.name)
 				load = append(load, "c.ss...")
 			case p.typ == "string":
-				if strs == 3 {
-					log.Fatalf("Tx.%s: more than three string parameters; extend pipeCmd", m.name)
+				if strs == 4 {
+					log.Fatalf("Tx.%s: more than four string parameters; extend pipeCmd", m.name)
 				}
 				f := fmt.Sprintf("s%d", strs)
 				strs++

@@ -1,0 +1,666 @@
+package embedis
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/embedis/embedis/internal/deque"
+)
+
+// Lists: Redis's LIST type, a sequence of strings with fast pushes and pops
+// at both ends (internal/deque). As in Redis, a list never exists empty: a
+// pop, LREM, LTRIM or LMOVE that takes its last element deletes the key, and
+// the push commands create the key.
+
+// listValue is a Redis list.
+type listValue struct{ d deque.Deque }
+
+func (*listValue) typeName() string { return "list" }
+func (v *listValue) clone() value   { return &listValue{d: *v.d.Clone()} }
+func (v *listValue) dump() string {
+	var b strings.Builder
+	b.WriteByte('[')
+	v.d.Range(0, false, func(i int, s string) bool {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(strconv.Quote(s))
+		return true
+	})
+	b.WriteByte(']')
+	return b.String()
+}
+
+// Errors of the list commands, with Redis 7.0's texts.
+var (
+	// ErrIndexOutOfRange: LSET at an index the list does not have.
+	ErrIndexOutOfRange = newError("ERR index out of range")
+	// ErrRankZero: LPOS with RANK 0.
+	ErrRankZero = newError("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list")
+	// ErrNegativeCount: LPOS with a negative COUNT.
+	ErrNegativeCount = newError("ERR COUNT can't be negative")
+	// ErrNegativeMaxLen: LPOS with a negative MAXLEN.
+	ErrNegativeMaxLen = newError("ERR MAXLEN can't be negative")
+	// ErrNotPositive: a count that must not be negative (LPOP key count).
+	ErrNotPositive = newError("ERR value is out of range, must be positive")
+	// ErrNumKeys: LMPOP with a number of keys below 1.
+	ErrNumKeys = newError("ERR numkeys should be greater than 0")
+	// ErrCountNotPositive: LMPOP with a COUNT below 1.
+	ErrCountNotPositive = newError("ERR count should be greater than 0")
+)
+
+// lookupList returns the list at key; nil if the key does not exist,
+// ErrWrongType if it holds another type.
+func (tx *Tx) lookupList(key string) (*listValue, error) {
+	v := tx.lookup(key)
+	if v == nil {
+		return nil, nil
+	}
+	lv, ok := v.(*listValue)
+	if !ok {
+		return nil, ErrWrongType
+	}
+	return lv, nil
+}
+
+// listPushed is called by every command that adds elements to the list at
+// key (the pushes, LINSERT, LMOVE's and RPOPLPUSH's destination), after
+// adding them and recording their effect. It is the one place where blocked
+// BLPOP/BRPOP/BLMOVE/BLMPOP callers learn of new data: it marks the key
+// ready, and the end of the unit serves its waiters in FIFO order
+// (blocking.go).
+func (tx *Tx) listPushed(key string) { tx.keyReady(key) }
+
+// listShrunk finishes a command that removed elements from the list at key:
+// it deletes the key if the list is now empty, or marks it modified.
+func (tx *Tx) listShrunk(key string, lv *listValue) {
+	if lv.d.Len() == 0 {
+		tx.deleteKey(key)
+		return
+	}
+	tx.modified(key)
+}
+
+// push is LPUSH, RPUSH, LPUSHX and RPUSHX: xx pushes only onto an existing
+// list.
+func (tx *Tx) push(name, key string, left, xx bool, values []string) (int64, error) {
+	if len(values) == 0 {
+		return 0, ArityError(name)
+	}
+	lv, err := tx.lookupList(key)
+	if err != nil {
+		return 0, err
+	}
+	if lv == nil {
+		if xx {
+			return 0, nil
+		}
+		lv = &listValue{}
+		tx.setValue(key, lv, false)
+	} else {
+		tx.modified(key)
+	}
+	for _, v := range values {
+		if left {
+			lv.d.PushFront(v)
+		} else {
+			lv.d.PushBack(v)
+		}
+	}
+	n := int64(lv.d.Len())
+	if tx.rec {
+		tx.emit(append([]string{strings.ToUpper(name), key}, values...)...)
+	}
+	tx.listPushed(key)
+	return n, nil
+}
+
+// LPush inserts values at the head of the list at key, one after the other
+// (so the last value ends up first), creating the list if the key does not
+// exist, and returns the new length. ErrWrongType if the key holds another
+// type; no values is an arity error.
+func (tx *Tx) LPush(key string, values ...string) (int64, error) {
+	return tx.push("lpush", key, true, false, values)
+}
+
+// RPush appends values at the tail of the list at key, creating the list if
+// the key does not exist, and returns the new length. ErrWrongType if the key
+// holds another type; no values is an arity error.
+func (tx *Tx) RPush(key string, values ...string) (int64, error) {
+	return tx.push("rpush", key, false, false, values)
+}
+
+// LPushX is LPush only if the list exists: on a missing key it returns 0
+// and creates nothing.
+func (tx *Tx) LPushX(key string, values ...string) (int64, error) {
+	return tx.push("lpushx", key, true, true, values)
+}
+
+// RPushX is RPush only if the list exists: on a missing key it returns 0
+// and creates nothing.
+func (tx *Tx) RPushX(key string, values ...string) (int64, error) {
+	return tx.push("rpushx", key, false, true, values)
+}
+
+// pop removes up to count elements from one end of the list at key; a nil
+// result with no error means the key does not exist.
+func (tx *Tx) pop(key string, left bool, count int) ([]string, error) {
+	lv, err := tx.lookupList(key)
+	if err != nil || lv == nil {
+		return nil, err
+	}
+	return tx.popFrom(key, lv, left, count), nil
+}
+
+// popFrom pops up to count elements from lv at key, records the pop and
+// deletes the key if it empties.
+func (tx *Tx) popFrom(key string, lv *listValue, left bool, count int) []string {
+	count = min(count, lv.d.Len())
+	out := make([]string, count)
+	for i := range out {
+		if left {
+			out[i], _ = lv.d.PopFront()
+		} else {
+			out[i], _ = lv.d.PopBack()
+		}
+	}
+	if count > 0 {
+		if tx.rec {
+			name := "RPOP"
+			if left {
+				name = "LPOP"
+			}
+			tx.emit(name, key, strconv.Itoa(count))
+		}
+		tx.listShrunk(key, lv)
+	}
+	return out
+}
+
+// LPop removes and returns the first element of the list at key, deleting
+// the key if it was the last. ErrNotFound if the key does not exist,
+// ErrWrongType if it holds another type.
+func (tx *Tx) LPop(key string) (string, error) { return tx.popOne(key, true) }
+
+// RPop removes and returns the last element of the list at key, deleting
+// the key if it was the last. ErrNotFound if the key does not exist,
+// ErrWrongType if it holds another type.
+func (tx *Tx) RPop(key string) (string, error) { return tx.popOne(key, false) }
+
+// popOne is LPOP and RPOP without a count: no slice to allocate.
+func (tx *Tx) popOne(key string, left bool) (string, error) {
+	lv, err := tx.lookupList(key)
+	if err != nil {
+		return "", err
+	}
+	if lv == nil {
+		return "", ErrNotFound
+	}
+	var v string
+	if left {
+		v, _ = lv.d.PopFront()
+	} else {
+		v, _ = lv.d.PopBack()
+	}
+	if tx.rec {
+		name := "RPOP"
+		if left {
+			name = "LPOP"
+		}
+		tx.emit(name, key, "1")
+	}
+	tx.listShrunk(key, lv)
+	return v, nil
+}
+
+// LPopCount removes and returns up to count elements from the head of the
+// list at key, first element first. Count 0 returns an empty slice and
+// changes nothing. ErrNotFound if the key does not exist (checked after
+// count), ErrNotPositive for a negative count, ErrWrongType if the key holds
+// another type.
+func (tx *Tx) LPopCount(key string, count int) ([]string, error) {
+	return tx.popCount(key, true, count)
+}
+
+// RPopCount removes and returns up to count elements from the tail of the
+// list at key, last element first. Corner cases as LPopCount.
+func (tx *Tx) RPopCount(key string, count int) ([]string, error) {
+	return tx.popCount(key, false, count)
+}
+
+func (tx *Tx) popCount(key string, left bool, count int) ([]string, error) {
+	if count < 0 {
+		return nil, ErrNotPositive
+	}
+	vs, err := tx.pop(key, left, count)
+	if err != nil {
+		return nil, err
+	}
+	if vs == nil {
+		return nil, ErrNotFound
+	}
+	return vs, nil
+}
+
+// LLen returns the length of the list at key: 0 if the key does not exist,
+// ErrWrongType if it holds another type.
+func (tx *Tx) LLen(key string) (int64, error) {
+	lv, err := tx.lookupList(key)
+	if err != nil || lv == nil {
+		return 0, err
+	}
+	return int64(lv.d.Len()), nil
+}
+
+// listRange clamps Redis's inclusive start..stop (negative counts from the
+// end) to a list of n elements; ok is false if the range is empty.
+func listRange(start, stop int64, n int) (int, int, bool) {
+	ln := int64(n)
+	if start < 0 {
+		start += ln
+	}
+	if stop < 0 {
+		stop += ln
+	}
+	start = max(start, 0)
+	if start > stop || start >= ln {
+		return 0, 0, false
+	}
+	stop = min(stop, ln-1)
+	return int(start), int(stop), true
+}
+
+// LRange returns the elements start..stop (inclusive) of the list at key; a
+// negative index counts from the end (-1 is the last element). Out-of-range
+// indexes are clamped; an empty range or a missing key gives an empty
+// slice. ErrWrongType if the key holds another type.
+func (tx *Tx) LRange(key string, start, stop int64) ([]string, error) {
+	lv, err := tx.lookupList(key)
+	if err != nil {
+		return nil, err
+	}
+	if lv == nil {
+		return []string{}, nil
+	}
+	i, j, ok := listRange(start, stop, lv.d.Len())
+	if !ok {
+		return []string{}, nil
+	}
+	out := make([]string, 0, j-i+1)
+	lv.d.Range(i, false, func(k int, s string) bool {
+		out = append(out, s)
+		return k < j
+	})
+	return out, nil
+}
+
+// listIndex turns a Redis index (negative counts from the end) into a
+// position in a list of n elements; ok is false if it is out of range.
+func listIndex(index int64, n int) (int, bool) {
+	if index < 0 {
+		index += int64(n)
+	}
+	if index < 0 || index >= int64(n) {
+		return 0, false
+	}
+	return int(index), true
+}
+
+// LIndex returns the element at index in the list at key (negative counts
+// from the end). ErrNotFound if the key does not exist or the index is out
+// of range, ErrWrongType if the key holds another type.
+func (tx *Tx) LIndex(key string, index int64) (string, error) {
+	lv, err := tx.lookupList(key)
+	if err != nil {
+		return "", err
+	}
+	if lv == nil {
+		return "", ErrNotFound
+	}
+	i, ok := listIndex(index, lv.d.Len())
+	if !ok {
+		return "", ErrNotFound
+	}
+	return lv.d.At(i), nil
+}
+
+// LSet replaces the element at index in the list at key (negative counts
+// from the end). ErrNoSuchKey if the key does not exist, ErrIndexOutOfRange
+// if the list has no such index, ErrWrongType if the key holds another type.
+func (tx *Tx) LSet(key string, index int64, value string) error {
+	lv, err := tx.lookupList(key)
+	if err != nil {
+		return err
+	}
+	if lv == nil {
+		return ErrNoSuchKey
+	}
+	i, ok := listIndex(index, lv.d.Len())
+	if !ok {
+		return ErrIndexOutOfRange
+	}
+	lv.d.Set(i, value)
+	tx.modified(key)
+	if tx.rec {
+		tx.emit("LSET", key, strconv.Itoa(i), value)
+	}
+	return nil
+}
+
+// LInsert inserts value before (op "BEFORE") or after (op "AFTER", any case)
+// the first element equal to pivot in the list at key, and returns the new
+// length: -1 if pivot is not in the list, 0 if the key does not exist.
+// ErrSyntax for another op (checked first), ErrWrongType if the key holds
+// another type.
+
+func (tx *Tx) LInsert(key, op, pivot, value string) (int64, error) {
+	var after bool
+	switch {
+	case strings.EqualFold(op, "AFTER"):
+		after = true
+	case strings.EqualFold(op, "BEFORE"):
+	default:
+		return 0, ErrSyntax
+	}
+	lv, err := tx.lookupList(key)
+	if err != nil || lv == nil {
+		return 0, err
+	}
+	at := -1
+	lv.d.Range(0, false, func(i int, s string) bool {
+		if s == pivot {
+			at = i
+			return false
+		}
+		return true
+	})
+	if at < 0 {
+		return -1, nil
+	}
+	if after {
+		at++
+	}
+	lv.d.Insert(at, value)
+	t := (*Tx)(tx)
+	t.modified(key)
+	if t.rec {
+		where := "BEFORE"
+		if after {
+			where = "AFTER"
+		}
+		t.emit("LINSERT", key, where, pivot, value)
+	}
+	t.listPushed(key)
+	return int64(lv.d.Len()), nil
+}
+
+// LRem removes elements equal to value from the list at key and returns how
+// many it removed: the first count of them with count > 0, the last -count
+// with count < 0, all with count 0. A missing key removes nothing (0); the
+// key is deleted if the list empties. ErrWrongType if it holds another type.
+func (tx *Tx) LRem(key string, count int64, value string) (int64, error) {
+	lv, err := tx.lookupList(key)
+	if err != nil || lv == nil {
+		return 0, err
+	}
+	limit := count
+	if limit < 0 {
+		limit = -limit
+	}
+	if limit < 0 || limit > int64(lv.d.Len()) { // -MinInt64 stays negative
+		limit = 0
+	}
+	n := lv.d.RemoveIf(func(s string) bool { return s == value }, int(limit), count < 0)
+	if n > 0 {
+		if tx.rec {
+			tx.emit("LREM", key, strconv.FormatInt(count, 10), value)
+		}
+		tx.listShrunk(key, lv)
+	}
+	return int64(n), nil
+}
+
+// LTrim keeps only the elements start..stop (inclusive; negative counts from
+// the end) of the list at key, deleting the key if nothing remains. A missing
+// key is not an error. ErrWrongType if the key holds another type.
+func (tx *Tx) LTrim(key string, start, stop int64) error {
+	lv, err := tx.lookupList(key)
+	if err != nil || lv == nil {
+		return err
+	}
+	n := lv.d.Len()
+	i, j, ok := listRange(start, stop, n)
+	if ok && i == 0 && j == n-1 {
+		tx.modified(key) // keeps everything; Redis still signals the key
+		return nil
+	}
+	if ok {
+		lv.d.Trim(i, j)
+	} else {
+		lv.d.Trim(1, 0)
+	}
+	if tx.rec {
+		if ok {
+			tx.emit("LTRIM", key, strconv.Itoa(i), strconv.Itoa(j))
+		} else {
+			tx.emit("DEL", key)
+		}
+	}
+	tx.listShrunk(key, lv)
+	return nil
+}
+
+// LPosArgs are LPOS's options, as go-redis names them.
+type LPosArgs struct {
+	// Rank picks the rank-th match (1 the first); negative counts matches
+	// from the tail (-1 the last) and searches from there. 0 means 1.
+	Rank int64
+	// MaxLen bounds the number of elements compared; 0 compares all.
+	// Negative is ErrNegativeMaxLen.
+	MaxLen int64
+}
+
+// lpos finds up to count (0: all) positions of value in lv.
+func lpos(lv *listValue, value string, rank, count, maxLen int64) []int64 {
+	var out []int64
+	reverse := rank < 0
+	skip := rank
+	if reverse {
+		skip = -rank
+	}
+	skip-- // matches to pass over
+	start := 0
+	if reverse {
+		start = lv.d.Len() - 1
+	}
+	seen := int64(0)
+	lv.d.Range(start, reverse, func(i int, s string) bool {
+		if maxLen > 0 && seen == maxLen {
+			return false
+		}
+		seen++
+		if s != value {
+			return true
+		}
+		if skip > 0 {
+			skip--
+			return true
+		}
+		out = append(out, int64(i))
+		return count == 0 || int64(len(out)) < count
+	})
+	return out
+}
+
+func checkLPosArgs(a LPosArgs) (LPosArgs, error) {
+	if a.Rank == 0 {
+		a.Rank = 1
+	}
+	if a.Rank == math.MinInt64 {
+		a.Rank = -1 // Redis 7.0 negates it, overflows, and takes the first match from the tail
+	}
+	if a.MaxLen < 0 {
+		return a, ErrNegativeMaxLen
+	}
+	return a, nil
+}
+
+// LPos returns the index of the first element equal to value in the list at
+// key, or of the a.Rank-th match (see LPosArgs), comparing at most a.MaxLen
+// elements. ErrNotFound if there is no such match or no such key,
+// ErrWrongType if the key holds another type.
+func (tx *Tx) LPos(key, value string, a LPosArgs) (int64, error) {
+	a, err := checkLPosArgs(a)
+	if err != nil {
+		return 0, err
+	}
+	lv, err := tx.lookupList(key)
+	if err != nil {
+		return 0, err
+	}
+	if lv == nil {
+		return 0, ErrNotFound
+	}
+	pos := lpos(lv, value, a.Rank, 1, a.MaxLen)
+	if len(pos) == 0 {
+		return 0, ErrNotFound
+	}
+	return pos[0], nil
+}
+
+// LPosCount is LPOS ... COUNT count: the indexes of up to count matches (0:
+// all of them), in the order found (from the tail with a negative rank). A
+// missing key or no match gives an empty slice. ErrNegativeCount for a
+// negative count, ErrWrongType if the key holds another type.
+func (tx *Tx) LPosCount(key, value string, count int64, a LPosArgs) ([]int64, error) {
+	a, err := checkLPosArgs(a)
+	if err != nil {
+		return nil, err
+	}
+	if count < 0 {
+		return nil, ErrNegativeCount
+	}
+	lv, err := tx.lookupList(key)
+	if err != nil {
+		return nil, err
+	}
+	out := []int64{}
+	if lv != nil {
+		if pos := lpos(lv, value, a.Rank, count, a.MaxLen); pos != nil {
+			out = pos
+		}
+	}
+	return out, nil
+}
+
+// listEnd parses LEFT or RIGHT (any case).
+func listEnd(s string) (left bool, err error) {
+	switch {
+	case strings.EqualFold(s, "LEFT"):
+		return true, nil
+	case strings.EqualFold(s, "RIGHT"):
+		return false, nil
+	}
+	return false, ErrSyntax
+}
+
+// LMove pops an element from the srcpos end ("LEFT" or "RIGHT", any case) of
+// the list at source, pushes it at the destpos end of the list at
+// destination (creating it) and returns it. With source == destination it
+// rotates the list. ErrNotFound if source does not exist; ErrSyntax for
+// another position; ErrWrongType (moving nothing) if source or destination
+// holds another type. Source is deleted if it empties.
+func (tx *Tx) LMove(source, destination, srcpos, destpos string) (string, error) {
+	from, err := listEnd(srcpos)
+	if err != nil {
+		return "", err
+	}
+	to, err := listEnd(destpos)
+	if err != nil {
+		return "", err
+	}
+	return tx.lmove(source, destination, from, to)
+}
+
+func (tx *Tx) lmove(source, destination string, from, to bool) (string, error) {
+	src, err := tx.lookupList(source)
+	if err != nil {
+		return "", err
+	}
+	if src == nil {
+		return "", ErrNotFound
+	}
+	dst, err := tx.lookupList(destination)
+	if err != nil {
+		return "", err
+	}
+	var v string
+	if from {
+		v, _ = src.d.PopFront()
+	} else {
+		v, _ = src.d.PopBack()
+	}
+	// Push before deleting an emptied source, so that rotating a list onto
+	// itself keeps the key (and its deadline).
+	if dst == nil {
+		dst = &listValue{}
+		tx.setValue(destination, dst, false)
+	} else {
+		tx.modified(destination)
+	}
+	if to {
+		dst.d.PushFront(v)
+	} else {
+		dst.d.PushBack(v)
+	}
+	tx.listShrunk(source, src)
+	if tx.rec {
+		tx.emit("LMOVE", source, destination, sideName(from), sideName(to))
+	}
+	tx.listPushed(destination)
+	return v, nil
+}
+
+func sideName(left bool) string {
+	if left {
+		return "LEFT"
+	}
+	return "RIGHT"
+}
+
+// RPopLPush pops the last element of the list at source, pushes it at the
+// head of the list at destination and returns it (LMove with "RIGHT",
+// "LEFT"). Corner cases as LMove.
+func (tx *Tx) RPopLPush(source, destination string) (string, error) {
+	return tx.lmove(source, destination, false, true)
+}
+
+// LMPop pops up to count elements from the first non-empty list among keys,
+// from its head (direction "LEFT") or tail ("RIGHT", any case), and returns
+// that list's key and the elements. ErrNotFound if none of the keys exists;
+// ErrWrongType if a key before the first existing list holds another type;
+// ErrSyntax for another direction; ErrCountNotPositive for count < 1;
+// ErrNumKeys for no keys.
+func (tx *Tx) LMPop(direction string, count int64, keys ...string) (string, []string, error) {
+	if len(keys) == 0 {
+		return "", nil, ErrNumKeys
+	}
+	left, err := listEnd(direction)
+	if err != nil {
+		return "", nil, err
+	}
+	if count < 1 {
+		return "", nil, ErrCountNotPositive
+	}
+	for _, k := range keys {
+		lv, err := tx.lookupList(k)
+		if err != nil {
+			return "", nil, err
+		}
+		if lv != nil {
+			return k, tx.popFrom(k, lv, left, int(min(count, int64(lv.d.Len())))), nil
+		}
+	}
+	return "", nil, ErrNotFound
+}
