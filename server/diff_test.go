@@ -415,4 +415,28 @@ func TestDiffBlocking(t *testing.T) {
 	p.compareNext("BLPOP served by another client")
 	p.compareNext("the command pipelined after BLPOP")
 	q.do("LRANGE", "bl", "0", "-1")
+
+	// Several waiters are served in the order they blocked.
+	r := s.pair(t)
+	q.do("DEL", "fifo")
+	p.sendBoth("BRPOP", "fifo", "0")
+	time.Sleep(30 * time.Millisecond)
+	r.sendBoth("BLPOP", "other", "fifo", "0")
+	time.Sleep(30 * time.Millisecond)
+	q.do("RPUSH", "fifo", "1", "2", "3")
+	p.compareNext("first waiter")
+	r.compareNext("second waiter")
+	q.do("LRANGE", "fifo", "0", "-1")
+
+	// A push and a pop in one transaction give the waiter nothing; it is
+	// served by the next push.
+	p.sendBoth("BLPOP", "tx", "0")
+	time.Sleep(30 * time.Millisecond)
+	q.do("MULTI")
+	q.do("LPUSH", "tx", "taken")
+	q.do("LPOP", "tx")
+	q.do("EXEC")
+	q.do("RPUSH", "tx", "given")
+	p.compareNext("BLPOP after a push popped in the same transaction")
+	q.do("EXISTS", "tx")
 }
