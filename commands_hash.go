@@ -243,33 +243,10 @@ func cmdHScan(tx *Tx, args []string, w ReplyWriter) {
 		}
 		return
 	}
-	var match string
-	count := int64(10)
-	for i := 3; i < len(args); i++ {
-		o := strings.ToUpper(args[i])
-		if i+1 >= len(args) {
-			w.WriteError(ErrSyntax)
-			return
-		}
-		i++
-		switch o {
-		case "MATCH":
-			match = args[i]
-		case "COUNT":
-			n, err := parseIntArg(args[i])
-			if err != nil {
-				w.WriteError(err)
-				return
-			}
-			if n < 1 {
-				w.WriteError(ErrSyntax)
-				return
-			}
-			count = n
-		default:
-			w.WriteError(ErrSyntax)
-			return
-		}
+	match, count, _, err := parseScanOptions(args[3:], false)
+	if err != nil {
+		w.WriteError(err)
+		return
 	}
 	ss, next, err := tx.HScan(args[1], cursor, match, count)
 	if err != nil {

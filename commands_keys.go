@@ -183,35 +183,10 @@ func cmdScan(tx *Tx, args []string, w ReplyWriter) {
 		w.WriteError(ErrInvalidCursor)
 		return
 	}
-	var match, typ string
-	count := int64(10)
-	for i := 2; i < len(args); i++ {
-		o := strings.ToUpper(args[i])
-		if i+1 >= len(args) {
-			w.WriteError(ErrSyntax)
-			return
-		}
-		i++
-		switch o {
-		case "MATCH":
-			match = args[i]
-		case "COUNT":
-			n, err := parseIntArg(args[i])
-			if err != nil {
-				w.WriteError(err)
-				return
-			}
-			if n < 1 {
-				w.WriteError(ErrSyntax)
-				return
-			}
-			count = n
-		case "TYPE":
-			typ = strings.ToLower(args[i])
-		default:
-			w.WriteError(ErrSyntax)
-			return
-		}
+	match, count, typ, err := parseScanOptions(args[2:], true)
+	if err != nil {
+		w.WriteError(err)
+		return
 	}
 	keys, next, _ := tx.scan(cursor, match, count, typ)
 	w.WriteArrayLen(2)
@@ -321,3 +296,36 @@ var (
 	errSwapDBFirst  = ErrNotInteger.forCommand("ERR invalid first DB index")
 	errSwapDBSecond = ErrNotInteger.forCommand("ERR invalid second DB index")
 )
+
+// parseScanOptions reads the MATCH, COUNT and (for SCAN) TYPE options of
+// the SCAN family, as Redis does: each takes a value, COUNT must be a
+// positive integer, anything else is a syntax error.
+func parseScanOptions(opts []string, allowType bool) (match string, count int64, typ string, err error) {
+	count = 10
+	for i := 0; i < len(opts); i += 2 {
+		if i+1 >= len(opts) {
+			return "", 0, "", ErrSyntax
+		}
+		switch v := opts[i+1]; strings.ToUpper(opts[i]) {
+		case "MATCH":
+			match = v
+		case "COUNT":
+			n, err := parseIntArg(v)
+			if err != nil {
+				return "", 0, "", err
+			}
+			if n < 1 {
+				return "", 0, "", ErrSyntax
+			}
+			count = n
+		case "TYPE":
+			if !allowType {
+				return "", 0, "", ErrSyntax
+			}
+			typ = strings.ToLower(v)
+		default:
+			return "", 0, "", ErrSyntax
+		}
+	}
+	return match, count, typ, nil
+}

@@ -206,33 +206,10 @@ func cmdSScan(tx *Tx, args []string, w ReplyWriter) {
 		w.WriteArrayLen(0)
 		return
 	}
-	var match string
-	count := int64(10)
-	for i := 3; i < len(args); i++ {
-		o := strings.ToUpper(args[i])
-		if i+1 >= len(args) {
-			w.WriteError(ErrSyntax)
-			return
-		}
-		i++
-		switch o {
-		case "MATCH":
-			match = args[i]
-		case "COUNT":
-			n, err := parseIntArg(args[i])
-			if err != nil {
-				w.WriteError(err)
-				return
-			}
-			if n < 1 {
-				w.WriteError(ErrSyntax)
-				return
-			}
-			count = n
-		default:
-			w.WriteError(ErrSyntax)
-			return
-		}
+	match, count, _, err := parseScanOptions(args[3:], false)
+	if err != nil {
+		w.WriteError(err)
+		return
 	}
 	ms, next, err := tx.SScan(args[1], cursor, match, count)
 	if err != nil {
