@@ -42,10 +42,11 @@ type conn struct {
 
 	// A blocking command (BLPOP & co.) waiting for data, and the commands
 	// of its batch that come after it.
-	blocked *embedis.Blocked
-	rest    [][]string
-	ctx     context.Context // ends when the connection is killed or closed
-	cancel  context.CancelFunc
+	blocked  *embedis.Blocked
+	rest     [][]string
+	ctx      context.Context // ends when the connection is killed or closed
+	cancel   context.CancelFunc
+	inflight chan readResult // the next request, read while a blocking command waits
 
 	created time.Time
 	lastCmd atomic.Pointer[string]        // name of the last command, for CLIENT LIST
@@ -102,8 +103,18 @@ func (c *conn) serve() {
 		c.srv.unregister(c)
 	}()
 	for {
-		c.r.RecycleArgs() // the previous batch's argument slices are done with
-		args, err := c.r.ReadCommand()
+		var args []string
+		var err error
+		if c.inflight != nil {
+			// A read started while a blocking command waited: its result is
+			// the next request.
+			r := <-c.inflight
+			c.inflight = nil
+			args, err = r.args, r.err
+		} else {
+			c.r.RecycleArgs() // the previous batch's argument slices are done with
+			args, err = c.r.ReadCommand()
+		}
 		if err != nil {
 			c.readFailed(err)
 			return
@@ -125,9 +136,11 @@ func (c *conn) serve() {
 			if err := c.w.Flush(); err != nil {
 				return
 			}
-			err := c.blocked.Wait(c.ctx)
+			ctx, stop := c.watchDisconnect()
+			err := c.blocked.Wait(ctx)
+			stop()
 			if err != nil {
-				return // killed, closed, or the store closed
+				return // disconnected, killed, closed, or the store closed
 			}
 			c.blocked.WriteReply(c.w)
 			c.blocked = nil
@@ -568,4 +581,31 @@ func (r countingReader) Read(p []byte) (int, error) {
 	n, err := r.r.Read(p)
 	r.n.Add(int64(n))
 	return n, err
+}
+
+type readResult struct {
+	args []string
+	err  error
+}
+
+// watchDisconnect returns a context for a blocking command's wait that also
+// ends when the client goes away, as Redis notices a blocked client's
+// disconnection: the next request is read meanwhile (at most one read is in
+// flight; a request that arrives is kept for after the wait, as Redis keeps
+// a blocked client's input), and a read error ends the wait, so that no
+// element is popped for a client that is gone.
+func (c *conn) watchDisconnect() (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(c.ctx)
+	if c.inflight == nil {
+		ch := make(chan readResult, 1)
+		c.inflight = ch
+		go func() {
+			args, err := c.r.ReadCommand()
+			ch <- readResult{args, err}
+			if err != nil {
+				cancel()
+			}
+		}()
+	}
+	return ctx, cancel
 }

@@ -127,3 +127,75 @@ func TestOutputBufferLimit(t *testing.T) {
 		t.Fatalf("other client after the disconnect: %q, %v", line, err)
 	}
 }
+
+// TestBlockedClientDisconnects: a client that goes away while blocked in
+// BLPOP is not served: the element pushed afterwards stays in the list.
+func TestBlockedClientDisconnects(t *testing.T) {
+	srv := embedistest.Run(t)
+	c, err := net.Dial("tcp", srv.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Write([]byte("BLPOP jobs 0\r\n"))
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		st, _ := srv.Store.Stats(context.Background())
+		if st.Blocked == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the client never blocked")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	c.Close()
+	for {
+		st, _ := srv.Store.Stats(context.Background())
+		if st.Blocked == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the disconnected client is still blocked")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	srv.Store.RPush(context.Background(), "jobs", "job-1")
+	if n, _ := srv.Store.LLen(context.Background(), "jobs"); n != 1 {
+		t.Fatal("the element was popped for a client that had gone")
+	}
+}
+
+// TestBlockedClientKeepsItsPipelinedInput: a request sent while blocked
+// runs after the blocking command is served.
+func TestBlockedClientKeepsItsPipelinedInput(t *testing.T) {
+	srv := embedistest.Run(t)
+	c, err := net.Dial("tcp", srv.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	r := bufio.NewReader(c)
+	c.Write([]byte("BLPOP q 0\r\n"))
+	time.Sleep(20 * time.Millisecond)
+	c.Write([]byte("ECHO after\r\n")) // arrives while blocked
+	time.Sleep(20 * time.Millisecond)
+	srv.Store.RPush(context.Background(), "q", "v")
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	var got []string
+	for len(got) < 6 {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatalf("after %q: %v", got, err)
+		}
+		got = append(got, strings.TrimSpace(line))
+	}
+	want := []string{"*2", "$1", "q", "$1", "v", "$5"}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("replies %q, want %q", got, want)
+		}
+	}
+	if line, _ := r.ReadString('\n'); strings.TrimSpace(line) != "after" {
+		t.Fatalf("the request sent while blocked answered %q", line)
+	}
+}
