@@ -31,13 +31,13 @@ type pipeBatch struct {
 }
 
 // pipeCmd is one queued command: the generated function that runs it and
-// its arguments by kind (see internal/gen/wrappers). Running it replaces the
+// its arguments by kind (see internal/gen/wrappers; a third and fourth string
+// go in ss). Running it replaces the
 // first argument field of the result's kind with the result: a string result
 // in s0, a number in n0, anything else in x.
 type pipeCmd struct {
 	run    func(tx *Tx, c *pipeCmd)
 	s0, s1 string
-	s2, s3 string
 	n0, n1 int64
 	ss     []string
 	x      any

@@ -345,13 +345,13 @@ func (p *Pipeline) HSet(key string, fieldsAndValues ...string) Result[int64] {
 }
 
 func pipeHSetNX(tx *Tx, c *pipeCmd) {
-	v, err := tx.HSetNX(c.s0, c.s1, c.s2)
+	v, err := tx.HSetNX(c.s0, c.s1, c.ss[0])
 	c.n0, c.err = boolInt(v), err
 }
 
 // HSetNX queues Tx.HSetNX; see Store.HSetNX.
 func (p *Pipeline) HSetNX(key string, field string, value string) Result[bool] {
-	return Result[bool]{p.add(pipeCmd{run: pipeHSetNX, s0: key, s1: field, s2: value})}
+	return Result[bool]{p.add(pipeCmd{run: pipeHSetNX, s0: key, s1: field, ss: []string{value}})}
 }
 
 func pipeHStrLen(tx *Tx, c *pipeCmd) {
@@ -453,13 +453,13 @@ func (p *Pipeline) LIndex(key string, index int64) Result[string] {
 }
 
 func pipeLInsert(tx *Tx, c *pipeCmd) {
-	v, err := tx.LInsert(c.s0, c.s1, c.s2, c.s3)
+	v, err := tx.LInsert(c.s0, c.s1, c.ss[0], c.ss[1])
 	c.n0, c.err = v, err
 }
 
 // LInsert queues Tx.LInsert; see Store.LInsert.
 func (p *Pipeline) LInsert(key string, op string, pivot string, value string) Result[int64] {
-	return Result[int64]{p.add(pipeCmd{run: pipeLInsert, s0: key, s1: op, s2: pivot, s3: value})}
+	return Result[int64]{p.add(pipeCmd{run: pipeLInsert, s0: key, s1: op, ss: []string{pivot, value}})}
 }
 
 func pipeLLen(tx *Tx, c *pipeCmd) {
@@ -473,12 +473,12 @@ func (p *Pipeline) LLen(key string) Result[int64] {
 }
 
 func pipeLMove(tx *Tx, c *pipeCmd) {
-	c.s0, c.err = tx.LMove(c.s0, c.s1, c.s2, c.s3)
+	c.s0, c.err = tx.LMove(c.s0, c.s1, c.ss[0], c.ss[1])
 }
 
 // LMove queues Tx.LMove; see Store.LMove.
 func (p *Pipeline) LMove(source string, destination string, srcpos string, destpos string) Result[string] {
-	return Result[string]{p.add(pipeCmd{run: pipeLMove, s0: source, s1: destination, s2: srcpos, s3: destpos})}
+	return Result[string]{p.add(pipeCmd{run: pipeLMove, s0: source, s1: destination, ss: []string{srcpos, destpos}})}
 }
 
 func pipeLPop(tx *Tx, c *pipeCmd) {
@@ -834,13 +834,13 @@ func (p *Pipeline) SMembers(key string) Result[[]string] {
 }
 
 func pipeSMove(tx *Tx, c *pipeCmd) {
-	v, err := tx.SMove(c.s0, c.s1, c.s2)
+	v, err := tx.SMove(c.s0, c.s1, c.ss[0])
 	c.n0, c.err = boolInt(v), err
 }
 
 // SMove queues Tx.SMove; see Store.SMove.
 func (p *Pipeline) SMove(source string, destination string, member string) Result[bool] {
-	return Result[bool]{p.add(pipeCmd{run: pipeSMove, s0: source, s1: destination, s2: member})}
+	return Result[bool]{p.add(pipeCmd{run: pipeSMove, s0: source, s1: destination, ss: []string{member}})}
 }
 
 func pipeSPop(tx *Tx, c *pipeCmd) {

@@ -309,3 +309,25 @@ func TestPipelineReuseAndStaleResults(t *testing.T) {
 		t.Fatalf("%v allocations per reused 100-command batch", allocs)
 	}
 }
+
+// TestPipelineCommandsWithManyStrings covers the pipelined commands whose
+// third and fourth strings travel in pipeCmd.ss.
+func TestPipelineCommandsWithManyStrings(t *testing.T) {
+	s, _ := openTest(t)
+	s.RPush(ctx, "src", "a", "b")
+	p := s.Pipeline()
+	moved := p.LMove("src", "dst", "LEFT", "RIGHT")
+	inserted := p.LInsert("src", "BEFORE", "b", "x")
+	if err := p.Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := moved.Result(); v != "a" || err != nil {
+		t.Fatalf("pipelined LMove = %q, %v", v, err)
+	}
+	if n, err := inserted.Result(); n != 2 || err != nil {
+		t.Fatalf("pipelined LInsert = %d, %v", n, err)
+	}
+	if got, _ := s.LRange(ctx, "src", 0, -1); len(got) != 2 || got[0] != "x" || got[1] != "b" {
+		t.Fatalf("src = %q", got)
+	}
+}

@@ -230,19 +230,25 @@ func pipelineFile(ms []method) []byte {
 		// Place each parameter in a field of pipeCmd by its kind.
 		var store, load []string
 		strs, nums, other := 0, 0, 0
+		var extra []string // strings past the second, stored in ss
 		for _, p := range m.params {
 			switch {
 			case p.variadic && p.typ == "string":
 				store = append(store, "ss: "+p.name)
 				load = append(load, "c.ss...")
-			case p.typ == "string":
-				if strs == 4 {
-					log.Fatalf("Tx.%s: more than four string parameters; extend pipeCmd", m.name)
-				}
+			case p.typ == "string" && strs < 2:
 				f := fmt.Sprintf("s%d", strs)
 				strs++
 				store = append(store, f+": "+p.name)
 				load = append(load, "c."+f)
+			case p.typ == "string":
+				// A third and fourth string (LInsert, LMove, SMove) ride in
+				// ss, which keeps pipeCmd small for the common commands.
+				if hasVariadic(m) {
+					log.Fatalf("Tx.%s: more than two strings and a variadic parameter; extend pipeCmd", m.name)
+				}
+				extra = append(extra, p.name)
+				load = append(load, fmt.Sprintf("c.ss[%d]", len(extra)-1))
 			case numeric[p.typ] != [2]string{}:
 				if nums == 2 {
 					log.Fatalf("Tx.%s: more than two numeric parameters; extend pipeCmd", m.name)
@@ -260,6 +266,9 @@ func pipelineFile(ms []method) []byte {
 				store = append(store, "x: "+p.name)
 				load = append(load, "c.x.("+p.typ+")")
 			}
+		}
+		if len(extra) > 0 {
+			store = append(store, "ss: []string{"+strings.Join(extra, ", ")+"}")
 		}
 		fn := "pipe" + m.name
 		fmt.Fprintf(&b, "func %s(tx *Tx, c *pipeCmd) {\n", fn)
@@ -285,6 +294,15 @@ func pipelineFile(ms []method) []byte {
 		log.Fatalf("format pipeline file: %v\n%s", err, b.Bytes())
 	}
 	return src
+}
+
+func hasVariadic(m method) bool {
+	for _, p := range m.params {
+		if p.variadic {
+			return true
+		}
+	}
+	return false
 }
 
 func write(path string, data []byte) {
