@@ -2,7 +2,6 @@ package embedis
 
 import (
 	"math"
-	"strconv"
 	"strings"
 
 	"github.com/embedis/embedis/internal/number"
@@ -226,34 +225,8 @@ func writeFieldValuePairs(w ReplyWriter, kvs []KeyValue) {
 }
 
 func cmdHScan(tx *Tx, args []string, w ReplyWriter) {
-	cursor, ok := parseCursor(args[2])
-	if !ok {
-		w.WriteError(ErrInvalidCursor)
-		return
-	}
-	// Redis looks the key up before it parses the options: a missing key
-	// replies an empty page even to bad options.
-	if h, err := tx.lookupHash(args[1]); err != nil || h == nil {
-		if err != nil {
-			w.WriteError(err)
-		} else {
-			w.WriteArrayLen(2)
-			w.WriteBulk("0")
-			w.WriteArrayLen(0)
-		}
-		return
-	}
-	match, count, _, err := parseScanOptions(args[3:], false)
-	if err != nil {
-		w.WriteError(err)
-		return
-	}
-	ss, next, err := tx.HScan(args[1], cursor, match, count)
-	if err != nil {
-		w.WriteError(err)
-		return
-	}
-	w.WriteArrayLen(2)
-	w.WriteBulk(strconv.FormatUint(next, 10))
-	writeStrings(w, ss)
+	scanValue(tx, args, w, func(key string) (bool, error) {
+		h, err := tx.lookupHash(key)
+		return h != nil, err
+	}, tx.HScan)
 }

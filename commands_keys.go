@@ -329,3 +329,39 @@ func parseScanOptions(opts []string, allowType bool) (match string, count int64,
 	}
 	return match, count, typ, nil
 }
+
+// scanValue is HSCAN and SSCAN (key cursor [MATCH p] [COUNT n]): Redis
+// parses the cursor, then looks the key up (a missing key replies an empty
+// page even to bad options), then reads the options.
+func scanValue(tx *Tx, args []string, w ReplyWriter, exists func(key string) (bool, error),
+	scan func(key string, cursor uint64, match string, count int64) ([]string, uint64, error)) {
+	cursor, ok := parseCursor(args[2])
+	if !ok {
+		w.WriteError(ErrInvalidCursor)
+		return
+	}
+	found, err := exists(args[1])
+	if err != nil {
+		w.WriteError(err)
+		return
+	}
+	if !found {
+		w.WriteArrayLen(2)
+		w.WriteBulk("0")
+		w.WriteArrayLen(0)
+		return
+	}
+	match, count, _, err := parseScanOptions(args[3:], false)
+	if err != nil {
+		w.WriteError(err)
+		return
+	}
+	items, next, err := scan(args[1], cursor, match, count)
+	if err != nil {
+		w.WriteError(err)
+		return
+	}
+	w.WriteArrayLen(2)
+	w.WriteBulk(strconv.FormatUint(next, 10))
+	writeStrings(w, items)
+}

@@ -1,7 +1,6 @@
 package embedis
 
 import (
-	"strconv"
 	"strings"
 )
 
@@ -190,33 +189,8 @@ func cmdSDiffStore(tx *Tx, args []string, w ReplyWriter) {
 // (a missing key replies an empty page before the options are looked at),
 // then the options.
 func cmdSScan(tx *Tx, args []string, w ReplyWriter) {
-	cursor, ok := parseCursor(args[2])
-	if !ok {
-		w.WriteError(ErrInvalidCursor)
-		return
-	}
-	sv, err := tx.lookupSet(args[1])
-	if err != nil {
-		w.WriteError(err)
-		return
-	}
-	if sv == nil {
-		w.WriteArrayLen(2)
-		w.WriteBulk("0")
-		w.WriteArrayLen(0)
-		return
-	}
-	match, count, _, err := parseScanOptions(args[3:], false)
-	if err != nil {
-		w.WriteError(err)
-		return
-	}
-	ms, next, err := tx.SScan(args[1], cursor, match, count)
-	if err != nil {
-		w.WriteError(err)
-		return
-	}
-	w.WriteArrayLen(2)
-	w.WriteBulk(strconv.FormatUint(next, 10))
-	writeStrings(w, ms)
+	scanValue(tx, args, w, func(key string) (bool, error) {
+		sv, err := tx.lookupSet(key)
+		return sv != nil, err
+	}, tx.SScan)
 }
