@@ -39,6 +39,13 @@
 // once, as a method of Tx; the Store and Pipeline methods are generated
 // wrappers around it, and Store.Do runs it from Redis arguments.
 //
+// # Blocking commands
+//
+// BLPop, BRPop, BLMove, BRPopLPush and BLMPop wait until a list has data,
+// taking a context instead of Redis's timeout; they never hold the owner
+// role while they wait. Waiters are served in the order they blocked, when
+// the unit that pushed (a command, an Atomic closure, a MULTI) ends.
+//
 // # Time
 //
 // Time comes from Options.Clock. Keys expire at absolute millisecond
