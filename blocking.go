@@ -2,6 +2,7 @@ package embedis
 
 import (
 	"context"
+	"sync"
 	"time"
 )
 
@@ -180,9 +181,9 @@ func (s *Store) blockingCall(ctx context.Context, keys []string, try func(tx *Tx
 // Tx.TakeBlocked once Do returns, ends the unit (releasing the owner role),
 // waits with Wait, and writes the reply with WriteReply.
 type Blocked struct {
-	e       *engine
-	w       *waiter
-	timeout float64 // seconds; 0 waits for ever
+	e        *engine
+	w        *waiter
+	deadline time.Time // on the store's clock; zero waits for ever
 	// reply writes the served command's reply; timedOut the reply on timeout.
 	reply    func(ReplyWriter)
 	timedOut func(ReplyWriter)
@@ -205,7 +206,12 @@ func (tx *Tx) TakeBlocked() *Blocked {
 // a ready key and returns the reply to write, or nil if the key cannot
 // serve it.
 func (tx *Tx) blockForReply(keys []string, timeout float64, serve func(tx *Tx, key string) func(ReplyWriter), timedOut func(ReplyWriter)) {
-	b := &Blocked{e: tx.e, timeout: timeout, timedOut: timedOut}
+	b := &Blocked{e: tx.e, timedOut: timedOut}
+	if timeout > 0 {
+		// The deadline is fixed now, as the command blocks: a clock that
+		// moves before Wait starts still times it out.
+		b.deadline = tx.e.clock.Now().Add(time.Duration(timeout * float64(time.Second)))
+	}
 	w := &waiter{db: tx.db, keys: keys, done: make(chan struct{})}
 	w.serve = func(tx *Tx, key string) bool {
 		if r := serve(tx, key); r != nil {
@@ -225,10 +231,20 @@ func (tx *Tx) blockForReply(keys []string, timeout float64, serve func(tx *Tx, k
 // ctx's error, or ErrClosed.
 func (b *Blocked) Wait(ctx context.Context) error {
 	var expired chan struct{}
-	if b.timeout > 0 {
+	if !b.deadline.IsZero() {
 		expired = make(chan struct{})
-		t := b.e.clock.AfterFunc(time.Duration(b.timeout*float64(time.Second)), func() { close(expired) })
-		defer t.Stop()
+		var once sync.Once
+		expire := func() { once.Do(func() { close(expired) }) }
+		if d := b.deadline.Sub(b.e.clock.Now()); d > 0 {
+			t := b.e.clock.AfterFunc(d, expire)
+			defer t.Stop()
+		}
+		// Checked again after the timer is set: a clock that moved past the
+		// deadline meanwhile (a ManualClock advanced by another goroutine)
+		// would otherwise never fire it.
+		if !b.e.clock.Now().Before(b.deadline) {
+			expire()
+		}
 	}
 	select {
 	case <-b.w.done:

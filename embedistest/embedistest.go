@@ -9,6 +9,9 @@
 //		srv.Clock.Advance(time.Hour) // keys with a TTL under an hour are gone now
 //	}
 //
+// The timeouts of blocking commands (BLPOP key 5) run on the same clock: a
+// test decides when they pass by advancing it.
+//
 // For a client with no socket at all, use the in-memory dialer:
 //
 //	rdb := redis.NewClient(&redis.Options{Dialer: srv.Dialer()})

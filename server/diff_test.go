@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"net"
 	"os"
@@ -380,6 +381,27 @@ func (p *pair) compareNext(what string) {
 	}
 }
 
+// waitBlocked waits until n clients are blocked on each server.
+func (s *servers) waitBlocked(t *testing.T, watcher *pair, n int64) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		watcher.redis.send("INFO", "clients")
+		info := watcher.redis.read(t).Str
+		st, err := s.embed.Store.Stats(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(info, fmt.Sprintf("blocked_clients:%d\r\n", n)) && st.Blocked == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waiting for %d blocked clients: embedis has %d, redis says %q", n, st.Blocked, info)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
 func TestDiffBlocking(t *testing.T) {
 	s := startBoth(t)
 	p, q := s.pair(t), s.pair(t)
@@ -399,18 +421,18 @@ func TestDiffBlocking(t *testing.T) {
 	}
 	// A timeout passes (real time for Redis, the manual clock for embedis).
 	p.sendBoth("BLPOP", "bl", "0.05")
-	time.Sleep(100 * time.Millisecond)
+	s.waitBlocked(t, q, 1)
 	s.embed.Clock.Advance(100 * time.Millisecond)
 	p.compareNext("BLPOP after its timeout")
 	p.sendBoth("BLMOVE", "bl", "x", "LEFT", "RIGHT", "0.05")
-	time.Sleep(100 * time.Millisecond)
+	s.waitBlocked(t, q, 1)
 	s.embed.Clock.Advance(100 * time.Millisecond)
 	p.compareNext("BLMOVE after its timeout")
 	// Another client's push serves the blocked one; commands pipelined after
 	// the blocking one run once it is served.
 	p.redis.sendRaw("BLPOP bl 0\r\nGET str\r\n")
 	p.embed.sendRaw("BLPOP bl 0\r\nGET str\r\n")
-	time.Sleep(50 * time.Millisecond)
+	s.waitBlocked(t, q, 1)
 	q.do("RPUSH", "bl", "served", "left")
 	p.compareNext("BLPOP served by another client")
 	p.compareNext("the command pipelined after BLPOP")
@@ -420,9 +442,9 @@ func TestDiffBlocking(t *testing.T) {
 	r := s.pair(t)
 	q.do("DEL", "fifo")
 	p.sendBoth("BRPOP", "fifo", "0")
-	time.Sleep(30 * time.Millisecond)
+	s.waitBlocked(t, q, 1)
 	r.sendBoth("BLPOP", "other", "fifo", "0")
-	time.Sleep(30 * time.Millisecond)
+	s.waitBlocked(t, q, 2)
 	q.do("RPUSH", "fifo", "1", "2", "3")
 	p.compareNext("first waiter")
 	r.compareNext("second waiter")
@@ -431,7 +453,7 @@ func TestDiffBlocking(t *testing.T) {
 	// A push and a pop in one transaction give the waiter nothing; it is
 	// served by the next push.
 	p.sendBoth("BLPOP", "tx", "0")
-	time.Sleep(30 * time.Millisecond)
+	s.waitBlocked(t, q, 1)
 	q.do("MULTI")
 	q.do("LPUSH", "tx", "taken")
 	q.do("LPOP", "tx")
