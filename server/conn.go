@@ -113,6 +113,7 @@ func (c *conn) serve() {
 			args, err = r.args, r.err
 		} else {
 			c.r.RecycleArgs() // the previous batch's argument slices are done with
+			c.r.SetUnauthenticated(!c.authed)
 			args, err = c.r.ReadCommand()
 		}
 		if err != nil {
@@ -121,7 +122,9 @@ func (c *conn) serve() {
 		}
 		c.batch = append(c.batch[:0], args)
 		var pending error
-		for len(c.batch) < maxBatch && c.r.Buffered() {
+		// Before AUTH, one request at a time: Redis's limits for an
+		// unauthenticated client apply to the requests after AUTH no more.
+		for c.authed && len(c.batch) < maxBatch && c.r.Buffered() {
 			args, err := c.r.ReadCommand()
 			if err != nil {
 				pending = err

@@ -462,3 +462,26 @@ func TestDiffBlocking(t *testing.T) {
 	p.compareNext("BLPOP after a push popped in the same transaction")
 	q.do("EXISTS", "tx")
 }
+
+// TestDiffUnauthenticated: with requirepass set, a client that has not
+// authenticated gets Redis's tighter protocol limits and NOAUTH errors.
+func TestDiffUnauthenticated(t *testing.T) {
+	s := startBoth(t)
+	admin := s.pair(t)
+	admin.do("CONFIG", "SET", "requirepass", "pw")
+	for _, bad := range []string{
+		"*11\r\n",
+		"*2\r\n$16385\r\n",
+	} {
+		q := s.pair(t)
+		q.raw(bad)
+		q.closedAfter()
+	}
+	q := s.pair(t)
+	q.raw("*1\r\n$16384\r\n" + strings.Repeat("x", 16384) + "\r\n") // at the limit: an unknown command
+	q.do("GET", "k")
+	q.do("AUTH", "wrong")
+	q.do("AUTH", "pw")
+	q.do("ECHO", strings.Repeat("y", 20000)) // authenticated: no limit
+	q.rawN("*11\r\n$4\r\nECHO\r\n"+strings.Repeat("$1\r\na\r\n", 10), 1)
+}

@@ -107,7 +107,25 @@ type Reader struct {
 	// called RecycleArgs: they are carved from it instead of allocated.
 	arena    []string
 	useArena bool
+
+	// unauth applies Redis's limits for clients that have not yet
+	// authenticated: at most 10 arguments, each at most 16 KB.
+	unauth bool
 }
+
+// Limits for a client that must still authenticate, as Redis 7.0 applies
+// them when requirepass is set.
+const (
+	unauthMaxMultibulk = 10
+	unauthMaxBulkLen   = 16384
+)
+
+// SetUnauthenticated turns on (or off) Redis's protocol limits for a client
+// that has not authenticated yet: a request of more than 10 arguments is
+// "Protocol error: unauthenticated multibulk length", an argument over 16 KB
+// "Protocol error: unauthenticated bulk length". The server sets it while
+// AUTH is required.
+func (r *Reader) SetUnauthenticated(on bool) { r.unauth = on }
 
 // RecycleArgs tells the reader that the caller no longer uses the argument
 // slices ReadCommand returned so far (the strings in them stay valid and may
@@ -304,7 +322,7 @@ func (r *Reader) fast() []string {
 		}
 		n = n*10 + int(c-'0')
 	}
-	if p >= len(b) || b[p] != '\r' || n > fastMaxArgs || n > r.lim.MaxMultibulk {
+	if p >= len(b) || b[p] != '\r' || n > fastMaxArgs || n > r.lim.MaxMultibulk || (r.unauth && n > unauthMaxMultibulk) {
 		return nil
 	}
 	p += 2
@@ -323,7 +341,7 @@ func (r *Reader) fast() []string {
 			}
 			l = l*10 + int(c-'0')
 		}
-		if q == p || q >= len(b) || b[q] != '\r' || (b[p] == '0' && q > p+1) || int64(l) > r.lim.MaxBulkLen {
+		if q == p || q >= len(b) || b[q] != '\r' || (b[p] == '0' && q > p+1) || int64(l) > r.lim.MaxBulkLen || (r.unauth && l > unauthMaxBulkLen) {
 			return nil
 		}
 		p = q + 2
@@ -400,6 +418,9 @@ func (r *Reader) parse() (args []string, skip bool, err error) {
 		if !ok || n > int64(r.lim.MaxMultibulk) {
 			return nil, false, protocolError("invalid multibulk length")
 		}
+		if r.unauth && n > unauthMaxMultibulk {
+			return nil, false, protocolError("unauthenticated multibulk length")
+		}
 		r.consume(i + 2)
 		if n <= 0 {
 			return nil, true, nil
@@ -429,6 +450,9 @@ func (r *Reader) parse() (args []string, skip bool, err error) {
 			n, ok := parseInt(r.buf[r.r+1 : r.r+i])
 			if !ok || n < 0 || n > r.lim.MaxBulkLen {
 				return nil, false, protocolError("invalid bulk length")
+			}
+			if r.unauth && n > unauthMaxBulkLen {
+				return nil, false, protocolError("unauthenticated bulk length")
 			}
 			r.consume(i + 2)
 			r.bulk = int(n)

@@ -418,3 +418,41 @@ func TestRecycleArgs(t *testing.T) {
 		t.Fatalf("slices share memory without RecycleArgs: %q %q", a, b)
 	}
 }
+
+func TestUnauthenticatedLimits(t *testing.T) {
+	big := strings.Repeat("x", unauthMaxBulkLen)
+	for _, tc := range []struct {
+		in, err string
+	}{
+		{"*11\r\n", "Protocol error: unauthenticated multibulk length"},
+		{"*2\r\n$16385\r\n", "Protocol error: unauthenticated bulk length"},
+		{mb(big), ""},
+		{mb("A", "B", "C", "D", "E", "F", "G", "H", "I", "J"), ""},
+	} {
+		for _, oneByte := range []bool{false, true} {
+			var src io.Reader = strings.NewReader(tc.in)
+			if oneByte {
+				src = iotest.OneByteReader(src)
+			}
+			r := NewReader(src, Limits{})
+			r.SetUnauthenticated(true)
+			_, err := r.ReadCommand()
+			if tc.err == "" {
+				if err != nil {
+					t.Errorf("%.20q (one byte at a time: %v): %v", tc.in, oneByte, err)
+				}
+				continue
+			}
+			var pe *ProtocolError
+			if !errors.As(err, &pe) || pe.Error() != tc.err {
+				t.Errorf("%.20q (one byte at a time: %v): %v, want %q", tc.in, oneByte, err, tc.err)
+			}
+		}
+	}
+	// Off again (after AUTH), the usual limits apply.
+	r := NewReader(strings.NewReader("*11\r\n"+strings.Repeat("$1\r\na\r\n", 11)), Limits{})
+	r.SetUnauthenticated(false)
+	if args, err := r.ReadCommand(); err != nil || len(args) != 11 {
+		t.Fatalf("authenticated 11 arguments: %d, %v", len(args), err)
+	}
+}
