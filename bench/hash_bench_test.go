@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/alicebob/miniredis/v2"
@@ -199,23 +198,7 @@ func TestMemoryPerHashField(t *testing.T) {
 		if err := c.FlushAll(ctx).Err(); err != nil {
 			t.Fatal(err)
 		}
-		usedMemory := func() float64 {
-			info, err := c.Info(ctx, "memory").Result()
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, line := range strings.Split(info, "\r\n") {
-				if v, ok := strings.CutPrefix(line, "used_memory:"); ok {
-					n, err := strconv.ParseFloat(v, 64)
-					if err != nil {
-						t.Fatal(err)
-					}
-					return n
-				}
-			}
-			t.Fatal("no used_memory in INFO memory")
-			return 0
-		}
+		usedMemory := func() float64 { return redisUsedMemory(t, ctx, c) }
 		before := usedMemory()
 		for start := 0; start < memHashField; start += 1000 {
 			args := make([]any, 0, 2000)

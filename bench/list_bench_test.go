@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/alicebob/miniredis/v2"
@@ -204,17 +203,7 @@ func TestMemoryPerListElement(t *testing.T) {
 	rows = append(rows, redisListRow(t, ctx))
 
 	t.Logf("bytes per element, one list of %d distinct 16-byte elements:", memKeys)
-	t.Logf("%-20s %10s %12s  %s", "store", "bytes/elem", "total MiB", "measured as")
-	for _, r := range rows {
-		if r.bytes < 0 {
-			t.Logf("%-20s %10s %12s  %s", r.name, "-", "-", r.note)
-			continue
-		}
-		t.Logf("%-20s %10.2f %12.2f  %s", r.name, r.bytes, r.bytes*memKeys/(1<<20), r.note)
-	}
-	if e, r := rows[0].bytes, rows[3].bytes; r > 0 {
-		t.Logf("embedis / redis-server = %.2fx", e/r)
-	}
+	logMemTable(t, "bytes/elem", rows)
 }
 
 // redisListRow measures used_memory growth on the local redis-server for the
@@ -226,20 +215,7 @@ func redisListRow(t *testing.T, ctx context.Context) memRow {
 		defer c.Close()
 		const key = "embedis:bench:list"
 		c.Del(ctx, key)
-		used := func() float64 {
-			info, err := c.Info(ctx, "memory").Result()
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, line := range strings.Split(info, "\r\n") {
-				if v, ok := strings.CutPrefix(line, "used_memory:"); ok {
-					n, _ := strconv.ParseFloat(v, 64)
-					return n
-				}
-			}
-			t.Fatal("no used_memory in INFO memory")
-			return 0
-		}
+		used := func() float64 { return redisUsedMemory(t, ctx, c) }
 		before := used()
 		for start := 0; start < memKeys; start += 1000 {
 			vs := make([]any, 1000)

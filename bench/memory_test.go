@@ -11,6 +11,7 @@ import (
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/embedis/embedis"
+	"github.com/redis/go-redis/v9"
 )
 
 const memKeys = 1_000_000
@@ -96,17 +97,7 @@ func TestMemoryPerKey(t *testing.T) {
 	rows = append(rows, redisRow(t, ctx))
 
 	t.Logf("bytes per key, %d keys \"key:N\" with 16-byte values:", memKeys)
-	t.Logf("%-20s %10s %12s  %s", "store", "bytes/key", "total MiB", "measured as")
-	for _, r := range rows {
-		if r.bytes < 0 {
-			t.Logf("%-20s %10s %12s  %s", r.name, "-", "-", r.note)
-			continue
-		}
-		t.Logf("%-20s %10.2f %12.2f  %s", r.name, r.bytes, r.bytes*memKeys/(1<<20), r.note)
-	}
-	if e, r := rows[0].bytes, rows[3].bytes; r > 0 {
-		t.Logf("embedis / redis-server = %.2fx", e/r)
-	}
+	logMemTable(t, "bytes/key", rows)
 }
 
 // memRow is one line of the table: bytes < 0 means not measured.
@@ -126,23 +117,7 @@ func redisRow(t *testing.T, ctx context.Context) memRow {
 		if err := c.FlushAll(ctx).Err(); err != nil {
 			t.Fatal(err)
 		}
-		usedMemory := func() float64 {
-			info, err := c.Info(ctx, "memory").Result()
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, line := range strings.Split(info, "\r\n") {
-				if v, ok := strings.CutPrefix(line, "used_memory:"); ok {
-					n, err := strconv.ParseFloat(v, 64)
-					if err != nil {
-						t.Fatal(err)
-					}
-					return n
-				}
-			}
-			t.Fatal("no used_memory in INFO memory")
-			return 0
-		}
+		usedMemory := func() float64 { return redisUsedMemory(t, ctx, c) }
 		before := usedMemory()
 		for start := 0; start < memKeys; start += 1000 {
 			p := c.Pipeline()
@@ -164,4 +139,40 @@ func redisRow(t *testing.T, ctx context.Context) memRow {
 		}
 	})
 	return r
+}
+
+// redisUsedMemory returns used_memory from the server's INFO memory.
+func redisUsedMemory(t *testing.T, ctx context.Context, c *redis.Client) float64 {
+	t.Helper()
+	info, err := c.Info(ctx, "memory").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(info, "\r\n") {
+		if v, ok := strings.CutPrefix(line, "used_memory:"); ok {
+			n, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+	}
+	t.Fatal("no used_memory in INFO memory")
+	return 0
+}
+
+// logMemTable logs the rows (embedis first, redis-server fourth) with their
+// unit, and the ratio of embedis to redis-server when both were measured.
+func logMemTable(t *testing.T, unit string, rows []memRow) {
+	t.Logf("%-20s %10s %12s  %s", "store", unit, "total MiB", "measured as")
+	for _, r := range rows {
+		if r.bytes < 0 {
+			t.Logf("%-20s %10s %12s  %s", r.name, "-", "-", r.note)
+			continue
+		}
+		t.Logf("%-20s %10.2f %12.2f  %s", r.name, r.bytes, r.bytes*memKeys/(1<<20), r.note)
+	}
+	if e, r := rows[0].bytes, rows[3].bytes; r > 0 {
+		t.Logf("embedis / redis-server = %.2fx", e/r)
+	}
 }

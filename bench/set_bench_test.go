@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/alicebob/miniredis/v2"
@@ -194,17 +193,7 @@ func TestMemoryPerSetMember(t *testing.T) {
 	rows = append(rows, redisSetRow(t, ctx))
 
 	t.Logf("bytes per member, one set of %d members \"member:N\":", memKeys)
-	t.Logf("%-20s %10s %12s  %s", "store", "bytes/mem", "total MiB", "measured as")
-	for _, r := range rows {
-		if r.bytes < 0 {
-			t.Logf("%-20s %10s %12s  %s", r.name, "-", "-", r.note)
-			continue
-		}
-		t.Logf("%-20s %10.2f %12.2f  %s", r.name, r.bytes, r.bytes*memKeys/(1<<20), r.note)
-	}
-	if e, r := rows[0].bytes, rows[3].bytes; r > 0 {
-		t.Logf("embedis / redis-server = %.2fx", e/r)
-	}
+	logMemTable(t, "bytes/mem", rows)
 }
 
 // redisSetRow measures used_memory growth on the local redis-server for the
@@ -217,23 +206,7 @@ func redisSetRow(t *testing.T, ctx context.Context) memRow {
 		if err := c.Del(ctx, setKey).Err(); err != nil {
 			t.Fatal(err)
 		}
-		usedMemory := func() float64 {
-			info, err := c.Info(ctx, "memory").Result()
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, line := range strings.Split(info, "\r\n") {
-				if v, ok := strings.CutPrefix(line, "used_memory:"); ok {
-					n, err := strconv.ParseFloat(v, 64)
-					if err != nil {
-						t.Fatal(err)
-					}
-					return n
-				}
-			}
-			t.Fatal("no used_memory in INFO memory")
-			return 0
-		}
+		usedMemory := func() float64 { return redisUsedMemory(t, ctx, c) }
 		before := usedMemory()
 		for start := 0; start < memKeys; start += 1000 {
 			args := make([]any, 0, 1000)
