@@ -1,0 +1,363 @@
+package zset
+
+import (
+	"flag"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"testing"
+)
+
+var modelOps = flag.Int("zset.ops", 2_000_000, "random operations in TestModel")
+
+// model is a slice kept sorted by (score, member), with an index of scores.
+type model struct {
+	s      []mentry
+	scores map[string]float64
+}
+
+type mentry struct {
+	member string
+	score  float64
+}
+
+func cmpEntry(a, b mentry) int {
+	switch {
+	case a.score < b.score:
+		return -1
+	case a.score > b.score:
+		return 1
+	case a.member < b.member:
+		return -1
+	case a.member > b.member:
+		return 1
+	}
+	return 0
+}
+
+func (m *model) find(member string) int {
+	sc, ok := m.scores[member]
+	if !ok {
+		return -1
+	}
+	i, found := slices.BinarySearchFunc(m.s, mentry{member, sc}, cmpEntry)
+	if !found {
+		panic("model index broken")
+	}
+	return i
+}
+
+func (m *model) add(member string, score float64) bool {
+	i := m.find(member)
+	added := i < 0
+	if !added {
+		m.s = slices.Delete(m.s, i, i+1)
+	}
+	e := mentry{member, score}
+	j, _ := slices.BinarySearchFunc(m.s, e, cmpEntry)
+	m.s = slices.Insert(m.s, j, e)
+	m.scores[member] = score
+	return added
+}
+
+func (m *model) remove(member string) bool {
+	i := m.find(member)
+	if i < 0 {
+		return false
+	}
+	m.s = slices.Delete(m.s, i, i+1)
+	delete(m.scores, member)
+	return true
+}
+
+// firstScore and lastScore answer the range questions by scanning.
+func (m *model) firstScore(r ScoreRange) int {
+	for i, e := range m.s {
+		if r.Contains(e.score) {
+			return i
+		}
+	}
+	return -1
+}
+
+func (m *model) lastScore(r ScoreRange) int {
+	for i := len(m.s) - 1; i >= 0; i-- {
+		if r.Contains(m.s[i].score) {
+			return i
+		}
+	}
+	return -1
+}
+
+func (m *model) firstLex(r LexRange) int {
+	for i, e := range m.s {
+		if r.Contains(e.member) {
+			return i
+		}
+	}
+	return -1
+}
+
+func (m *model) lastLex(r LexRange) int {
+	for i := len(m.s) - 1; i >= 0; i-- {
+		if r.Contains(m.s[i].member) {
+			return i
+		}
+	}
+	return -1
+}
+
+// check verifies every structural invariant of s against m: order, length,
+// leaf links, counts, lower bounds, fill, and the dict.
+func check(t *testing.T, s *Set, mm *model) {
+	m := mm.s
+	t.Helper()
+	if s.Len() != len(m) || s.members.Len() != len(m) {
+		t.Fatalf("Len %d, dict %d, model %d", s.Len(), s.members.Len(), len(m))
+	}
+	i := 0
+	var prev *node
+	for n := s.first; n != nil; n = n.next {
+		if n.prev != prev {
+			t.Fatalf("leaf prev link wrong")
+		}
+		for _, e := range n.entries {
+			if i >= len(m) || e.member != m[i].member || e.score != m[i].score {
+				t.Fatalf("position %d: %q %v, model %v", i, e.member, e.score, m[i:min(i+1, len(m))])
+			}
+			if sc, ok := s.members.Get(e.member); !ok || sc != e.score {
+				t.Fatalf("%q: dict has %v %v", e.member, sc, ok)
+			}
+			i++
+		}
+		prev = n
+	}
+	if i != len(m) || s.last != prev {
+		t.Fatalf("walked %d of %d, last ok %v", i, len(m), s.last == prev)
+	}
+	var walk func(n *node, lo, hi *entry, root bool) int
+	walk = func(n *node, lo, hi *entry, root bool) int {
+		if n.isLeaf() {
+			// Only the last leaf may be short: appending at the end splits
+			// a leaf unevenly.
+			short := len(n.entries) < minEntries-1 && n != s.last
+			if !root && (short || len(n.entries) == 0) || len(n.entries) > maxEntries {
+				t.Fatalf("leaf with %d entries", len(n.entries))
+			}
+			for j := range n.entries {
+				e := &n.entries[j]
+				if lo != nil && e.less(lo) || hi != nil && !e.less(hi) {
+					t.Fatalf("entry %v outside its bounds", *e)
+				}
+			}
+			return len(n.entries)
+		}
+		if len(n.children) != len(n.lower) || len(n.children) != len(n.counts) || len(n.children) > maxChildren ||
+			!root && len(n.children) < minChildren-1 || root && len(n.children) < 2 {
+			t.Fatalf("inner node with %d children, %d bounds, %d counts", len(n.children), len(n.lower), len(n.counts))
+		}
+		total := 0
+		for j, c := range n.children {
+			clo, chi := lo, hi
+			if j > 0 {
+				clo = &n.lower[j]
+			}
+			if j+1 < len(n.children) {
+				chi = &n.lower[j+1]
+			}
+			if got := walk(c, clo, chi, false); got != n.counts[j] {
+				t.Fatalf("count %d, child holds %d", n.counts[j], got)
+			}
+			total += n.counts[j]
+		}
+		return total
+	}
+	if got := walk(s.root, nil, nil, true); got != len(m) {
+		t.Fatalf("tree holds %d, model %d", got, len(m))
+	}
+}
+
+var scorePool = []float64{math.Inf(-1), -2.5, -1, 0, 0, 1, 1, 1, 2, 3.25, 10, math.Inf(1)}
+
+func randomScore(r *rand.Rand) float64 {
+	if r.IntN(4) == 0 {
+		return float64(r.IntN(1000)) / 8
+	}
+	return scorePool[r.IntN(len(scorePool))]
+}
+
+func randomScoreRange(r *rand.Rand) ScoreRange {
+	return ScoreRange{Min: randomScore(r), Max: randomScore(r), MinEx: r.IntN(3) == 0, MaxEx: r.IntN(3) == 0}
+}
+
+func randomMember(r *rand.Rand, n int) string {
+	return "m" + strconv.Itoa(r.IntN(n))
+}
+
+func randomLexBound(r *rand.Rand, n int) LexBound {
+	switch r.IntN(10) {
+	case 0:
+		return LexBound{Inf: -1}
+	case 1:
+		return LexBound{Inf: 1}
+	}
+	return LexBound{Value: randomMember(r, n), Exclusive: r.IntN(2) == 0}
+}
+
+// TestModel runs random operations on two sets — one with mixed scores, one
+// where every score is 0 so that lex ranges are meaningful — and compares
+// every answer with a sorted slice, checking the whole structure every so
+// often. Its size is -zset.ops (2 million by default; test.sh runs it
+// without the race detector).
+func TestModel(t *testing.T) {
+	ops := *modelOps
+	if testing.Short() {
+		ops /= 20
+	}
+	if raceEnabled {
+		ops /= 10
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, lex := range []bool{false, true} {
+		s, mm := New(), &model{scores: map[string]float64{}}
+		universe := 64
+		for op := 0; op < ops/2; op++ {
+			if op%100_000 == 0 {
+				// Vary the size: small sets, then sets of a few thousand.
+				universe = []int{8, 64, 400, 3000}[(op/100_000)%4]
+			}
+			score := randomScore(r)
+			if lex {
+				score = 0
+			}
+			member := randomMember(r, universe)
+			switch r.IntN(10) {
+			case 0, 1, 2:
+				if got, want := s.Add(member, score), mm.add(member, score); got != want {
+					t.Fatalf("op %d: Add(%q, %v) = %v, model %v", op, member, score, got, want)
+				}
+			case 3:
+				if got, want := s.Remove(member), mm.remove(member); got != want {
+					t.Fatalf("op %d: Remove(%q) = %v, model %v", op, member, got, want)
+				}
+			case 4:
+				got, ok := s.Rank(member)
+				want := mm.find(member)
+				if ok != (want >= 0) || ok && got != want {
+					t.Fatalf("op %d: Rank(%q) = %d %v, model %d", op, member, got, ok, want)
+				}
+				if sc, ok := s.Score(member); ok && sc != mm.s[want].score {
+					t.Fatalf("op %d: Score(%q) = %v, model %v", op, member, sc, mm.s[want].score)
+				}
+			case 5:
+				i := r.IntN(len(mm.s)+2) - 1
+				it := s.At(i)
+				if it.Valid() != (i >= 0 && i < len(mm.s)) || it.Valid() && it.Member() != mm.s[i].member {
+					t.Fatalf("op %d: At(%d) wrong", op, i)
+				}
+				if it.Valid() && r.IntN(2) == 0 {
+					// Walk a few steps both ways.
+					for j := i; j < min(i+70, len(mm.s)); j++ {
+						if !it.Valid() || it.Member() != mm.s[j].member {
+							t.Fatalf("op %d: Next from %d wrong at %d", op, i, j)
+						}
+						it.Next()
+					}
+					it = s.At(i)
+					for j := i; j >= max(i-70, 0); j-- {
+						if !it.Valid() || it.Member() != mm.s[j].member {
+							t.Fatalf("op %d: Prev from %d wrong at %d", op, i, j)
+						}
+						it.Prev()
+					}
+				}
+			case 6, 7:
+				sr := randomScoreRange(r)
+				if rank, want := s.FirstInScoreRange(sr), mm.firstScore(sr); rank != want {
+					t.Fatalf("op %d: FirstInScoreRange(%+v) = %d, model %d", op, sr, rank, want)
+				}
+				if rank, want := s.LastInScoreRange(sr), mm.lastScore(sr); rank != want {
+					t.Fatalf("op %d: LastInScoreRange(%+v) = %d, model %d", op, sr, rank, want)
+				}
+			case 8:
+				if !lex {
+					continue
+				}
+				lr := LexRange{Min: randomLexBound(r, universe), Max: randomLexBound(r, universe)}
+				for _, f := range []struct {
+					name string
+					fn   func(LexRange) int
+					want int
+				}{
+					{"FirstInLexRange", s.FirstInLexRange, mm.firstLex(lr)},
+					{"FirstInLexRangeLinear", s.FirstInLexRangeLinear, mm.firstLex(lr)},
+					{"LastInLexRange", s.LastInLexRange, mm.lastLex(lr)},
+					{"LastInLexRangeLinear", s.LastInLexRangeLinear, mm.lastLex(lr)},
+				} {
+					if rank := f.fn(lr); rank != f.want {
+						t.Fatalf("op %d: %s(%+v) = %d, model %d", op, f.name, lr, rank, f.want)
+					}
+				}
+			case 9:
+				// Move a member by a small step: often an in-place update.
+				if len(mm.s) > 0 && !lex {
+					e := mm.s[r.IntN(len(mm.s))]
+					ns := e.score + float64(r.IntN(3)-1)/16
+					if math.IsNaN(ns) {
+						ns = 0
+					}
+					s.Add(e.member, ns)
+					mm.add(e.member, ns)
+				}
+			}
+			if op%5000 == 0 || len(mm.s) < 16 && op%7 == 0 {
+				check(t, s, mm)
+			}
+		}
+		check(t, s, mm)
+		c := s.Clone()
+		check(t, c, mm)
+	}
+}
+
+func TestEmptyRanges(t *testing.T) {
+	s := New()
+	if r := s.FirstInScoreRange(ScoreRange{Min: math.Inf(-1), Max: math.Inf(1)}); r != -1 {
+		t.Fatal("empty set has a first node")
+	}
+	s.Add("a", 1)
+	for _, sr := range []ScoreRange{{Min: 2, Max: 1}, {Min: 1, Max: 1, MinEx: true}, {Min: 1, Max: 1, MaxEx: true}} {
+		if s.FirstInScoreRange(sr) != -1 {
+			t.Fatalf("%+v should be empty", sr)
+		}
+	}
+	if r := s.FirstInScoreRange(ScoreRange{Min: 1, Max: 1}); r != 0 {
+		t.Fatal("[1,1] should hold a")
+	}
+	for _, lr := range []LexRange{
+		{Min: LexBound{Inf: 1}, Max: LexBound{Inf: -1}},
+		{Min: LexBound{Value: "b"}, Max: LexBound{Value: "a"}},
+		{Min: LexBound{Value: "a", Exclusive: true}, Max: LexBound{Value: "a"}},
+	} {
+		if !lr.Empty() {
+			t.Fatalf("%+v should be empty", lr)
+		}
+	}
+	// "+" to "+" is not empty as a range (as in Redis), but holds nothing.
+	if s.FirstInLexRange(LexRange{Min: LexBound{Inf: 1}, Max: LexBound{Inf: 1}}) != -1 {
+		t.Fatal("[+,+] holds a member")
+	}
+	if (&LexRange{Min: LexBound{Inf: -1}, Max: LexBound{Inf: 1}}).Empty() {
+		t.Fatal("[-,+] is not empty")
+	}
+}
+
+func TestNaNScorePanics(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Fatal("a NaN score was accepted")
+		}
+	}()
+	New().Add("a", math.NaN())
+}
