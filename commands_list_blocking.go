@@ -29,8 +29,12 @@ var (
 )
 
 // parseTimeout reads a blocking command's timeout in seconds as Redis does
-// (a long double, rounded up to the millisecond); 0 waits for ever.
-func parseTimeout(s string) (float64, error) {
+// (a long double, rounded up to the millisecond); 0 waits for ever. Redis
+// converts the milliseconds to a C long long: values from 2^63 ms up (and
+// infinity) wrap to a negative number, so they are "negative"; values that
+// fit but overflow once added to the current time (nowMs) are "out of
+// range".
+func parseTimeout(s string, nowMs int64) (float64, error) {
 	if s == "" || s[0] == ' ' || s[0] == '\t' || strings.ContainsAny(s, "nN") && strings.Contains(strings.ToLower(s), "nan") {
 		return 0, errTimeoutNotFloat
 	}
@@ -39,18 +43,18 @@ func parseTimeout(s string) (float64, error) {
 		return 0, errTimeoutNotFloat
 	}
 	ms := math.Ceil(f * 1000)
-	if ms > math.MaxInt64 {
-		return 0, errTimeoutOutOfRange
-	}
-	if ms < 0 {
+	if ms < 0 || ms >= 1<<63 {
 		return 0, errTimeoutNegative
+	}
+	if int64(ms) > math.MaxInt64-nowMs {
+		return 0, errTimeoutOutOfRange
 	}
 	return ms / 1000, nil
 }
 
 func cmdBPop(tx *Tx, args []string, w ReplyWriter) {
 	left := commandName(args) == "blpop"
-	timeout, err := parseTimeout(args[len(args)-1])
+	timeout, err := parseTimeout(args[len(args)-1], tx.nowMs())
 	if err != nil {
 		w.WriteError(err)
 		return
@@ -83,7 +87,7 @@ func cmdBMove(tx *Tx, args []string, w ReplyWriter) {
 			return
 		}
 	}
-	timeout, err := parseTimeout(args[len(args)-1])
+	timeout, err := parseTimeout(args[len(args)-1], tx.nowMs())
 	if err != nil {
 		w.WriteError(err)
 		return
@@ -103,7 +107,7 @@ func cmdBMove(tx *Tx, args []string, w ReplyWriter) {
 }
 
 func cmdBLMPop(tx *Tx, args []string, w ReplyWriter) {
-	timeout, err := parseTimeout(args[1])
+	timeout, err := parseTimeout(args[1], tx.nowMs())
 	if err != nil {
 		w.WriteError(err)
 		return

@@ -1036,3 +1036,423 @@ func pipeUnlink(tx *Tx, c *pipeCmd) {
 func (p *Pipeline) Unlink(keys ...string) Result[int64] {
 	return Result[int64]{p.add(pipeCmd{run: pipeUnlink, ss: keys})}
 }
+
+func pipeZAdd(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZAdd(c.s0, c.x.(Z))
+	c.n0, c.err = v, err
+}
+
+// ZAdd queues Tx.ZAdd; see Store.ZAdd.
+func (p *Pipeline) ZAdd(key string, members ...Z) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeZAdd, s0: key, x: members})}
+}
+
+func pipeZAddArgs(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZAddArgs(c.s0, c.x.(ZAddArgs))
+	c.n0, c.err = v, err
+}
+
+// ZAddArgs queues Tx.ZAddArgs; see Store.ZAddArgs.
+func (p *Pipeline) ZAddArgs(key string, args ZAddArgs) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeZAddArgs, s0: key, x: args})}
+}
+
+func pipeZAddArgsIncr(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZAddArgsIncr(c.s0, c.x.(ZAddArgs))
+	c.n0, c.err = int64(math.Float64bits(v)), err
+}
+
+// ZAddArgsIncr queues Tx.ZAddArgsIncr; see Store.ZAddArgsIncr.
+func (p *Pipeline) ZAddArgsIncr(key string, args ZAddArgs) Result[float64] {
+	return Result[float64]{p.add(pipeCmd{run: pipeZAddArgsIncr, s0: key, x: args})}
+}
+
+func pipeZCard(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZCard(c.s0)
+	c.n0, c.err = v, err
+}
+
+// ZCard queues Tx.ZCard; see Store.ZCard.
+func (p *Pipeline) ZCard(key string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeZCard, s0: key})}
+}
+
+func pipeZCount(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZCount(c.s0, c.s1, c.ss[0])
+	c.n0, c.err = v, err
+}
+
+// ZCount queues Tx.ZCount; see Store.ZCount.
+func (p *Pipeline) ZCount(key string, min string, max string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeZCount, s0: key, s1: min, ss: []string{max}})}
+}
+
+func pipeZDiff(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZDiff(c.ss...)
+	c.x, c.err = v, err
+}
+
+// ZDiff queues Tx.ZDiff; see Store.ZDiff.
+func (p *Pipeline) ZDiff(keys ...string) Result[[]string] {
+	return Result[[]string]{p.add(pipeCmd{run: pipeZDiff, ss: keys})}
+}
+
+func pipeZDiffStore(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZDiffStore(c.s0, c.ss...)
+	c.n0, c.err = v, err
+}
+
+// ZDiffStore queues Tx.ZDiffStore; see Store.ZDiffStore.
+func (p *Pipeline) ZDiffStore(destination string, keys ...string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeZDiffStore, s0: destination, ss: keys})}
+}
+
+func pipeZDiffWithScores(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZDiffWithScores(c.ss...)
+	c.x, c.err = v, err
+}
+
+// ZDiffWithScores queues Tx.ZDiffWithScores; see Store.ZDiffWithScores.
+func (p *Pipeline) ZDiffWithScores(keys ...string) Result[[]Z] {
+	return Result[[]Z]{p.add(pipeCmd{run: pipeZDiffWithScores, ss: keys})}
+}
+
+func pipeZIncrBy(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZIncrBy(c.s0, math.Float64frombits(uint64(c.n0)), c.s1)
+	c.n0, c.err = int64(math.Float64bits(v)), err
+}
+
+// ZIncrBy queues Tx.ZIncrBy; see Store.ZIncrBy.
+func (p *Pipeline) ZIncrBy(key string, increment float64, member string) Result[float64] {
+	return Result[float64]{p.add(pipeCmd{run: pipeZIncrBy, s0: key, n0: int64(math.Float64bits(increment)), s1: member})}
+}
+
+func pipeZInter(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZInter(c.x.(ZStore))
+	c.x, c.err = v, err
+}
+
+// ZInter queues Tx.ZInter; see Store.ZInter.
+func (p *Pipeline) ZInter(store ZStore) Result[[]string] {
+	return Result[[]string]{p.add(pipeCmd{run: pipeZInter, x: store})}
+}
+
+func pipeZInterCard(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZInterCard(c.n0, c.ss...)
+	c.n0, c.err = v, err
+}
+
+// ZInterCard queues Tx.ZInterCard; see Store.ZInterCard.
+func (p *Pipeline) ZInterCard(limit int64, keys ...string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeZInterCard, n0: limit, ss: keys})}
+}
+
+func pipeZInterStore(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZInterStore(c.s0, c.x.(ZStore))
+	c.n0, c.err = v, err
+}
+
+// ZInterStore queues Tx.ZInterStore; see Store.ZInterStore.
+func (p *Pipeline) ZInterStore(destination string, store ZStore) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeZInterStore, s0: destination, x: store})}
+}
+
+func pipeZInterWithScores(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZInterWithScores(c.x.(ZStore))
+	c.x, c.err = v, err
+}
+
+// ZInterWithScores queues Tx.ZInterWithScores; see Store.ZInterWithScores.
+func (p *Pipeline) ZInterWithScores(store ZStore) Result[[]Z] {
+	return Result[[]Z]{p.add(pipeCmd{run: pipeZInterWithScores, x: store})}
+}
+
+func pipeZLexCount(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZLexCount(c.s0, c.s1, c.ss[0])
+	c.n0, c.err = v, err
+}
+
+// ZLexCount queues Tx.ZLexCount; see Store.ZLexCount.
+func (p *Pipeline) ZLexCount(key string, min string, max string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeZLexCount, s0: key, s1: min, ss: []string{max}})}
+}
+
+func pipeZMScore(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZMScore(c.s0, c.ss...)
+	c.x, c.err = v, err
+}
+
+// ZMScore queues Tx.ZMScore; see Store.ZMScore.
+func (p *Pipeline) ZMScore(key string, members ...string) Result[[]*float64] {
+	return Result[[]*float64]{p.add(pipeCmd{run: pipeZMScore, s0: key, ss: members})}
+}
+
+func pipeZPopMax(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZPopMax(c.s0, c.n0)
+	c.x, c.err = v, err
+}
+
+// ZPopMax queues Tx.ZPopMax; see Store.ZPopMax.
+func (p *Pipeline) ZPopMax(key string, count int64) Result[[]Z] {
+	return Result[[]Z]{p.add(pipeCmd{run: pipeZPopMax, s0: key, n0: count})}
+}
+
+func pipeZPopMin(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZPopMin(c.s0, c.n0)
+	c.x, c.err = v, err
+}
+
+// ZPopMin queues Tx.ZPopMin; see Store.ZPopMin.
+func (p *Pipeline) ZPopMin(key string, count int64) Result[[]Z] {
+	return Result[[]Z]{p.add(pipeCmd{run: pipeZPopMin, s0: key, n0: count})}
+}
+
+func pipeZRandMember(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZRandMember(c.s0, c.n0)
+	c.x, c.err = v, err
+}
+
+// ZRandMember queues Tx.ZRandMember; see Store.ZRandMember.
+func (p *Pipeline) ZRandMember(key string, count int64) Result[[]string] {
+	return Result[[]string]{p.add(pipeCmd{run: pipeZRandMember, s0: key, n0: count})}
+}
+
+func pipeZRandMemberWithScores(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZRandMemberWithScores(c.s0, c.n0)
+	c.x, c.err = v, err
+}
+
+// ZRandMemberWithScores queues Tx.ZRandMemberWithScores; see Store.ZRandMemberWithScores.
+func (p *Pipeline) ZRandMemberWithScores(key string, count int64) Result[[]Z] {
+	return Result[[]Z]{p.add(pipeCmd{run: pipeZRandMemberWithScores, s0: key, n0: count})}
+}
+
+func pipeZRange(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZRange(c.s0, c.n0, c.n1)
+	c.x, c.err = v, err
+}
+
+// ZRange queues Tx.ZRange; see Store.ZRange.
+func (p *Pipeline) ZRange(key string, start int64, stop int64) Result[[]string] {
+	return Result[[]string]{p.add(pipeCmd{run: pipeZRange, s0: key, n0: start, n1: stop})}
+}
+
+func pipeZRangeArgs(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZRangeArgs(c.x.(ZRangeArgs))
+	c.x, c.err = v, err
+}
+
+// ZRangeArgs queues Tx.ZRangeArgs; see Store.ZRangeArgs.
+func (p *Pipeline) ZRangeArgs(args ZRangeArgs) Result[[]string] {
+	return Result[[]string]{p.add(pipeCmd{run: pipeZRangeArgs, x: args})}
+}
+
+func pipeZRangeArgsWithScores(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZRangeArgsWithScores(c.x.(ZRangeArgs))
+	c.x, c.err = v, err
+}
+
+// ZRangeArgsWithScores queues Tx.ZRangeArgsWithScores; see Store.ZRangeArgsWithScores.
+func (p *Pipeline) ZRangeArgsWithScores(args ZRangeArgs) Result[[]Z] {
+	return Result[[]Z]{p.add(pipeCmd{run: pipeZRangeArgsWithScores, x: args})}
+}
+
+func pipeZRangeByLex(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZRangeByLex(c.s0, c.x.(ZRangeBy))
+	c.x, c.err = v, err
+}
+
+// ZRangeByLex queues Tx.ZRangeByLex; see Store.ZRangeByLex.
+func (p *Pipeline) ZRangeByLex(key string, by ZRangeBy) Result[[]string] {
+	return Result[[]string]{p.add(pipeCmd{run: pipeZRangeByLex, s0: key, x: by})}
+}
+
+func pipeZRangeByScore(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZRangeByScore(c.s0, c.x.(ZRangeBy))
+	c.x, c.err = v, err
+}
+
+// ZRangeByScore queues Tx.ZRangeByScore; see Store.ZRangeByScore.
+func (p *Pipeline) ZRangeByScore(key string, by ZRangeBy) Result[[]string] {
+	return Result[[]string]{p.add(pipeCmd{run: pipeZRangeByScore, s0: key, x: by})}
+}
+
+func pipeZRangeByScoreWithScores(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZRangeByScoreWithScores(c.s0, c.x.(ZRangeBy))
+	c.x, c.err = v, err
+}
+
+// ZRangeByScoreWithScores queues Tx.ZRangeByScoreWithScores; see Store.ZRangeByScoreWithScores.
+func (p *Pipeline) ZRangeByScoreWithScores(key string, by ZRangeBy) Result[[]Z] {
+	return Result[[]Z]{p.add(pipeCmd{run: pipeZRangeByScoreWithScores, s0: key, x: by})}
+}
+
+func pipeZRangeStore(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZRangeStore(c.s0, c.x.(ZRangeArgs))
+	c.n0, c.err = v, err
+}
+
+// ZRangeStore queues Tx.ZRangeStore; see Store.ZRangeStore.
+func (p *Pipeline) ZRangeStore(dst string, args ZRangeArgs) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeZRangeStore, s0: dst, x: args})}
+}
+
+func pipeZRangeWithScores(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZRangeWithScores(c.s0, c.n0, c.n1)
+	c.x, c.err = v, err
+}
+
+// ZRangeWithScores queues Tx.ZRangeWithScores; see Store.ZRangeWithScores.
+func (p *Pipeline) ZRangeWithScores(key string, start int64, stop int64) Result[[]Z] {
+	return Result[[]Z]{p.add(pipeCmd{run: pipeZRangeWithScores, s0: key, n0: start, n1: stop})}
+}
+
+func pipeZRank(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZRank(c.s0, c.s1)
+	c.n0, c.err = v, err
+}
+
+// ZRank queues Tx.ZRank; see Store.ZRank.
+func (p *Pipeline) ZRank(key string, member string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeZRank, s0: key, s1: member})}
+}
+
+func pipeZRem(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZRem(c.s0, c.ss...)
+	c.n0, c.err = v, err
+}
+
+// ZRem queues Tx.ZRem; see Store.ZRem.
+func (p *Pipeline) ZRem(key string, members ...string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeZRem, s0: key, ss: members})}
+}
+
+func pipeZRemRangeByLex(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZRemRangeByLex(c.s0, c.s1, c.ss[0])
+	c.n0, c.err = v, err
+}
+
+// ZRemRangeByLex queues Tx.ZRemRangeByLex; see Store.ZRemRangeByLex.
+func (p *Pipeline) ZRemRangeByLex(key string, min string, max string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeZRemRangeByLex, s0: key, s1: min, ss: []string{max}})}
+}
+
+func pipeZRemRangeByRank(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZRemRangeByRank(c.s0, c.n0, c.n1)
+	c.n0, c.err = v, err
+}
+
+// ZRemRangeByRank queues Tx.ZRemRangeByRank; see Store.ZRemRangeByRank.
+func (p *Pipeline) ZRemRangeByRank(key string, start int64, stop int64) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeZRemRangeByRank, s0: key, n0: start, n1: stop})}
+}
+
+func pipeZRemRangeByScore(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZRemRangeByScore(c.s0, c.s1, c.ss[0])
+	c.n0, c.err = v, err
+}
+
+// ZRemRangeByScore queues Tx.ZRemRangeByScore; see Store.ZRemRangeByScore.
+func (p *Pipeline) ZRemRangeByScore(key string, min string, max string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeZRemRangeByScore, s0: key, s1: min, ss: []string{max}})}
+}
+
+func pipeZRevRange(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZRevRange(c.s0, c.n0, c.n1)
+	c.x, c.err = v, err
+}
+
+// ZRevRange queues Tx.ZRevRange; see Store.ZRevRange.
+func (p *Pipeline) ZRevRange(key string, start int64, stop int64) Result[[]string] {
+	return Result[[]string]{p.add(pipeCmd{run: pipeZRevRange, s0: key, n0: start, n1: stop})}
+}
+
+func pipeZRevRangeByLex(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZRevRangeByLex(c.s0, c.x.(ZRangeBy))
+	c.x, c.err = v, err
+}
+
+// ZRevRangeByLex queues Tx.ZRevRangeByLex; see Store.ZRevRangeByLex.
+func (p *Pipeline) ZRevRangeByLex(key string, by ZRangeBy) Result[[]string] {
+	return Result[[]string]{p.add(pipeCmd{run: pipeZRevRangeByLex, s0: key, x: by})}
+}
+
+func pipeZRevRangeByScore(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZRevRangeByScore(c.s0, c.x.(ZRangeBy))
+	c.x, c.err = v, err
+}
+
+// ZRevRangeByScore queues Tx.ZRevRangeByScore; see Store.ZRevRangeByScore.
+func (p *Pipeline) ZRevRangeByScore(key string, by ZRangeBy) Result[[]string] {
+	return Result[[]string]{p.add(pipeCmd{run: pipeZRevRangeByScore, s0: key, x: by})}
+}
+
+func pipeZRevRangeByScoreWithScores(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZRevRangeByScoreWithScores(c.s0, c.x.(ZRangeBy))
+	c.x, c.err = v, err
+}
+
+// ZRevRangeByScoreWithScores queues Tx.ZRevRangeByScoreWithScores; see Store.ZRevRangeByScoreWithScores.
+func (p *Pipeline) ZRevRangeByScoreWithScores(key string, by ZRangeBy) Result[[]Z] {
+	return Result[[]Z]{p.add(pipeCmd{run: pipeZRevRangeByScoreWithScores, s0: key, x: by})}
+}
+
+func pipeZRevRangeWithScores(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZRevRangeWithScores(c.s0, c.n0, c.n1)
+	c.x, c.err = v, err
+}
+
+// ZRevRangeWithScores queues Tx.ZRevRangeWithScores; see Store.ZRevRangeWithScores.
+func (p *Pipeline) ZRevRangeWithScores(key string, start int64, stop int64) Result[[]Z] {
+	return Result[[]Z]{p.add(pipeCmd{run: pipeZRevRangeWithScores, s0: key, n0: start, n1: stop})}
+}
+
+func pipeZRevRank(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZRevRank(c.s0, c.s1)
+	c.n0, c.err = v, err
+}
+
+// ZRevRank queues Tx.ZRevRank; see Store.ZRevRank.
+func (p *Pipeline) ZRevRank(key string, member string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeZRevRank, s0: key, s1: member})}
+}
+
+func pipeZScore(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZScore(c.s0, c.s1)
+	c.n0, c.err = int64(math.Float64bits(v)), err
+}
+
+// ZScore queues Tx.ZScore; see Store.ZScore.
+func (p *Pipeline) ZScore(key string, member string) Result[float64] {
+	return Result[float64]{p.add(pipeCmd{run: pipeZScore, s0: key, s1: member})}
+}
+
+func pipeZUnion(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZUnion(c.x.(ZStore))
+	c.x, c.err = v, err
+}
+
+// ZUnion queues Tx.ZUnion; see Store.ZUnion.
+func (p *Pipeline) ZUnion(store ZStore) Result[[]string] {
+	return Result[[]string]{p.add(pipeCmd{run: pipeZUnion, x: store})}
+}
+
+func pipeZUnionStore(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZUnionStore(c.s0, c.x.(ZStore))
+	c.n0, c.err = v, err
+}
+
+// ZUnionStore queues Tx.ZUnionStore; see Store.ZUnionStore.
+func (p *Pipeline) ZUnionStore(destination string, store ZStore) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeZUnionStore, s0: destination, x: store})}
+}
+
+func pipeZUnionWithScores(tx *Tx, c *pipeCmd) {
+	v, err := tx.ZUnionWithScores(c.x.(ZStore))
+	c.x, c.err = v, err
+}
+
+// ZUnionWithScores queues Tx.ZUnionWithScores; see Store.ZUnionWithScores.
+func (p *Pipeline) ZUnionWithScores(store ZStore) Result[[]Z] {
+	return Result[[]Z]{p.add(pipeCmd{run: pipeZUnionWithScores, x: store})}
+}

@@ -1318,3 +1318,501 @@ func (s *Store) Unlink(ctx context.Context, keys ...string) (r0 int64, err error
 	defer s.end(tx)
 	return tx.Unlink(keys...)
 }
+
+// ZAdd adds members with their scores to the sorted set at key, creating it
+// if needed, and updates the scores of members already there. It returns
+// the number of members added. ErrWrongType if the key holds another type;
+// ErrNotFloat for a NaN score.
+func (s *Store) ZAdd(ctx context.Context, key string, members ...Z) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZAdd(key, members...)
+}
+
+// ZAddArgs is ZADD with options (see ZAddArgs): it returns the number of
+// members added, or with Ch added plus updated. Incompatible options (NX
+// with XX, GT or LT; GT with LT) are errors with Redis's texts; with XX a
+// missing key stays missing.
+func (s *Store) ZAddArgs(ctx context.Context, key string, args ZAddArgs) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZAddArgs(key, args)
+}
+
+// ZAddArgsIncr is ZADD ... INCR: it adds the one member's score to its
+// current score (0 for a new member) and returns the new score. It returns
+// ErrNotFound when the options prevent the update (NX on an existing member,
+// XX on a missing one, GT or LT not met), ErrScoreNaN if the sum is NaN.
+func (s *Store) ZAddArgsIncr(ctx context.Context, key string, args ZAddArgs) (r0 float64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZAddArgsIncr(key, args)
+}
+
+// ZCard returns the number of members of the sorted set at key; 0 for a
+// missing key, ErrWrongType for another type.
+func (s *Store) ZCard(ctx context.Context, key string) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZCard(key)
+}
+
+// ZCount returns the number of members of the sorted set at key whose
+// scores are between min and max ("-inf", "(1", "+inf"); 0 for a missing
+// key, ErrWrongType for another type, an error for a bound that is not a
+// float.
+func (s *Store) ZCount(ctx context.Context, key string, min string, max string) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZCount(key, min, max)
+}
+
+// ZDiff returns the members of the first input that are in none of the
+// others, with their scores from the first, in score order.
+func (s *Store) ZDiff(ctx context.Context, keys ...string) (r0 []string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZDiff(keys...)
+}
+
+// ZDiffStore stores the difference at destination (deleting it when empty)
+// and returns its size.
+func (s *Store) ZDiffStore(ctx context.Context, destination string, keys ...string) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZDiffStore(destination, keys...)
+}
+
+// ZDiffWithScores is ZDiff with the scores.
+func (s *Store) ZDiffWithScores(ctx context.Context, keys ...string) (r0 []Z, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZDiffWithScores(keys...)
+}
+
+// ZIncrBy adds increment to member's score in the sorted set at key (0 for
+// a new member, creating the key if needed) and returns the new score;
+// ErrScoreNaN if the sum is NaN, ErrWrongType for another type.
+func (s *Store) ZIncrBy(ctx context.Context, key string, increment float64, member string) (r0 float64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZIncrBy(key, increment, member)
+}
+
+// ZInter returns the members present in every input, with aggregated
+// scores, in score order; a missing key makes it empty.
+func (s *Store) ZInter(ctx context.Context, store ZStore) (r0 []string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZInter(store)
+}
+
+// ZInterCard returns the size of the intersection of the inputs, counting
+// no further than limit when limit > 0.
+func (s *Store) ZInterCard(ctx context.Context, limit int64, keys ...string) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZInterCard(limit, keys...)
+}
+
+// ZInterStore stores the intersection at destination (deleting it when
+// empty) and returns its size.
+func (s *Store) ZInterStore(ctx context.Context, destination string, store ZStore) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZInterStore(destination, store)
+}
+
+// ZInterWithScores is ZInter with the aggregated scores.
+func (s *Store) ZInterWithScores(ctx context.Context, store ZStore) (r0 []Z, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZInterWithScores(store)
+}
+
+// ZLexCount returns the number of members of the sorted set at key between
+// the lex bounds min and max ("-", "[a", "(b", "+"); meaningful when all
+// scores are equal. 0 for a missing key.
+func (s *Store) ZLexCount(ctx context.Context, key string, min string, max string) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZLexCount(key, min, max)
+}
+
+// ZMPop pops up to count members from the first non-empty sorted set among
+// keys, from the "MIN" or "MAX" end, and returns its key and the members.
+// ErrNotFound when every key is missing; ErrWrongType when a key checked
+// holds another type.
+func (s *Store) ZMPop(ctx context.Context, order string, count int64, keys ...string) (r0 string, r1 []Z, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZMPop(order, count, keys...)
+}
+
+// ZMScore returns the score of each of members in the sorted set at key,
+// nil where a member (or the key) does not exist; ErrWrongType for another
+// type.
+func (s *Store) ZMScore(ctx context.Context, key string, members ...string) (r0 []*float64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZMScore(key, members...)
+}
+
+// ZPopMax is ZPopMin from the highest score down.
+func (s *Store) ZPopMax(ctx context.Context, key string, count int64) (r0 []Z, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZPopMax(key, count)
+}
+
+// ZPopMin removes and returns the count members with the lowest scores of
+// the sorted set at key (fewer if the set is smaller), lowest first; a set
+// left empty is deleted. A missing key or a count of 0 gives an empty
+// slice, a negative count an error.
+func (s *Store) ZPopMin(ctx context.Context, key string, count int64) (r0 []Z, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZPopMin(key, count)
+}
+
+// ZRandMember returns count random members of the sorted set at key
+// without removing them, as Redis: with a positive count, min(count, size)
+// distinct members; with a negative count, exactly -count members that may
+// repeat. A missing key or a count of 0 gives an empty slice.
+func (s *Store) ZRandMember(ctx context.Context, key string, count int64) (r0 []string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZRandMember(key, count)
+}
+
+// ZRandMemberWithScores is ZRandMember with the scores.
+func (s *Store) ZRandMemberWithScores(ctx context.Context, key string, count int64) (r0 []Z, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZRandMemberWithScores(key, count)
+}
+
+// ZRange returns the members of the sorted set at key with ranks start to
+// stop inclusive (negative ranks count from the end), lowest score first.
+func (s *Store) ZRange(ctx context.Context, key string, start int64, stop int64) (r0 []string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZRange(key, start, stop)
+}
+
+// ZRangeArgs returns the members ZRANGE selects (see ZRangeArgs): by rank,
+// score or lex range, in either direction, with LIMIT. A missing key gives
+// an empty slice; ErrWrongType for another type; Redis's errors for bad
+// ranges and option combinations.
+func (s *Store) ZRangeArgs(ctx context.Context, args ZRangeArgs) (r0 []string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZRangeArgs(args)
+}
+
+// ZRangeArgsWithScores is ZRangeArgs with the scores.
+func (s *Store) ZRangeArgsWithScores(ctx context.Context, args ZRangeArgs) (r0 []Z, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZRangeArgsWithScores(args)
+}
+
+// ZRangeByLex returns the members of the sorted set at key between the lex
+// bounds by.Min and by.Max, with by's LIMIT (for sets whose scores are all
+// equal).
+func (s *Store) ZRangeByLex(ctx context.Context, key string, by ZRangeBy) (r0 []string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZRangeByLex(key, by)
+}
+
+// ZRangeByScore returns the members of the sorted set at key with scores
+// between by.Min and by.Max, lowest first, with by's LIMIT.
+func (s *Store) ZRangeByScore(ctx context.Context, key string, by ZRangeBy) (r0 []string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZRangeByScore(key, by)
+}
+
+// ZRangeByScoreWithScores is ZRangeByScore with the scores.
+func (s *Store) ZRangeByScoreWithScores(ctx context.Context, key string, by ZRangeBy) (r0 []Z, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZRangeByScoreWithScores(key, by)
+}
+
+// ZRangeStore stores the members ZRANGE selects from args.Key at dst,
+// replacing it, and returns their number; an empty selection deletes dst.
+func (s *Store) ZRangeStore(ctx context.Context, dst string, args ZRangeArgs) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZRangeStore(dst, args)
+}
+
+// ZRangeWithScores is ZRange with the scores.
+func (s *Store) ZRangeWithScores(ctx context.Context, key string, start int64, stop int64) (r0 []Z, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZRangeWithScores(key, start, stop)
+}
+
+// ZRank returns member's 0-based rank in the sorted set at key, lowest
+// score first (ties in member byte order); ErrNotFound if the key or the
+// member does not exist, ErrWrongType for another type.
+func (s *Store) ZRank(ctx context.Context, key string, member string) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZRank(key, member)
+}
+
+// ZRem removes members from the sorted set at key and returns how many were
+// there; a set left empty is deleted. 0 for a missing key, ErrWrongType for
+// another type.
+func (s *Store) ZRem(ctx context.Context, key string, members ...string) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZRem(key, members...)
+}
+
+// ZRemRangeByLex removes the members between the lex bounds min and max
+// and returns how many.
+func (s *Store) ZRemRangeByLex(ctx context.Context, key string, min string, max string) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZRemRangeByLex(key, min, max)
+}
+
+// ZRemRangeByRank removes the members with ranks start to stop (negative
+// from the end) and returns how many; a set left empty is deleted.
+func (s *Store) ZRemRangeByRank(ctx context.Context, key string, start int64, stop int64) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZRemRangeByRank(key, start, stop)
+}
+
+// ZRemRangeByScore removes the members with scores between min and max and
+// returns how many.
+func (s *Store) ZRemRangeByScore(ctx context.Context, key string, min string, max string) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZRemRangeByScore(key, min, max)
+}
+
+// ZRevRange is ZRange from the highest score down.
+func (s *Store) ZRevRange(ctx context.Context, key string, start int64, stop int64) (r0 []string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZRevRange(key, start, stop)
+}
+
+// ZRevRangeByLex is ZRangeByLex in reverse order.
+func (s *Store) ZRevRangeByLex(ctx context.Context, key string, by ZRangeBy) (r0 []string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZRevRangeByLex(key, by)
+}
+
+// ZRevRangeByScore is ZRangeByScore from the highest score down.
+func (s *Store) ZRevRangeByScore(ctx context.Context, key string, by ZRangeBy) (r0 []string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZRevRangeByScore(key, by)
+}
+
+// ZRevRangeByScoreWithScores is ZRevRangeByScore with the scores.
+func (s *Store) ZRevRangeByScoreWithScores(ctx context.Context, key string, by ZRangeBy) (r0 []Z, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZRevRangeByScoreWithScores(key, by)
+}
+
+// ZRevRangeWithScores is ZRevRange with the scores.
+func (s *Store) ZRevRangeWithScores(ctx context.Context, key string, start int64, stop int64) (r0 []Z, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZRevRangeWithScores(key, start, stop)
+}
+
+// ZRevRank is ZRank counting from the highest score.
+func (s *Store) ZRevRank(ctx context.Context, key string, member string) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZRevRank(key, member)
+}
+
+// ZScan iterates the sorted set at key as Redis's ZSCAN: it returns some
+// members matching the glob pattern match ("" matches all), each followed by
+// its score (formatted as Redis formats it), and the cursor to pass next; 0
+// ends the iteration. A small set (one Redis keeps as a listpack) returns
+// everything at once, in order, with cursor 0. Every member present for the
+// whole iteration is returned at least once. A missing key gives nothing
+// and cursor 0.
+func (s *Store) ZScan(ctx context.Context, key string, cursor uint64, match string, count int64) (r0 []string, r1 uint64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZScan(key, cursor, match, count)
+}
+
+// ZScore returns member's score in the sorted set at key; ErrNotFound if
+// the key or the member does not exist, ErrWrongType for another type.
+func (s *Store) ZScore(ctx context.Context, key string, member string) (r0 float64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZScore(key, member)
+}
+
+// ZUnion returns the union of the inputs (see ZStore) in score order.
+// Missing keys are empty; a key of another type than sorted set or set is
+// ErrWrongType.
+func (s *Store) ZUnion(ctx context.Context, store ZStore) (r0 []string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZUnion(store)
+}
+
+// ZUnionStore stores the union at destination (deleting it when empty) and
+// returns its size.
+func (s *Store) ZUnionStore(ctx context.Context, destination string, store ZStore) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZUnionStore(destination, store)
+}
+
+// ZUnionWithScores is ZUnion with the aggregated scores.
+func (s *Store) ZUnionWithScores(ctx context.Context, store ZStore) (r0 []Z, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.ZUnionWithScores(store)
+}

@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/embedis/embedis"
 	"github.com/embedis/embedis/embedistest"
 	"github.com/embedis/embedis/internal/redistest"
 	"github.com/embedis/embedis/internal/resp"
@@ -82,6 +84,8 @@ type pair struct {
 
 	inMulti bool
 	queued  []string // commands queued since MULTI, to normalize EXEC's replies
+
+	clock *embedis.ManualClock // embedis's clock, advanced while a blocking command waits
 }
 
 // servers starts both servers once per test.
@@ -99,7 +103,7 @@ func startBoth(t *testing.T) *servers {
 }
 
 func (s *servers) pair(t *testing.T) *pair {
-	p := &pair{t: t, redis: dialWire(t, "unix", s.redisSock), embed: dialWire(t, "tcp", s.embedAddr)}
+	p := &pair{t: t, redis: dialWire(t, "unix", s.redisSock), embed: dialWire(t, "tcp", s.embedAddr), clock: s.embed.Clock}
 	p.sorted = map[string]bool{"KEYS": true}
 	return p
 }
@@ -153,7 +157,13 @@ func (p *pair) do(args ...string) resp.Reply {
 	p.t.Helper()
 	p.redis.send(args...)
 	p.embed.send(args...)
-	want, got := p.redis.read(p.t), p.embed.read(p.t)
+	want := p.redis.read(p.t)
+	var got resp.Reply
+	if c := embedis.LookupCommand(args[0]); c != nil && slices.Contains(c.Flags, "blocking") && !p.inMulti {
+		got = p.readBlocked()
+	} else {
+		got = p.embed.read(p.t)
+	}
 	cmd := strings.ToUpper(args[0])
 	compared.Add(1)
 	w, g := normalizeReply(cmd, want, p.sorted[cmd]), normalizeReply(cmd, got, p.sorted[cmd])
@@ -178,6 +188,23 @@ func (p *pair) do(args ...string) resp.Reply {
 		p.t.Fatalf("%q:\n redis:   %s\n embedis: %s", args, w, g)
 	}
 	return want
+}
+
+// readBlocked reads the reply of a blocking command from embedis. Its clock
+// is manual, so a timeout passes only when the test advances it: while no
+// reply has arrived, advance it 10 ms at a time (redis-server has already
+// waited out the same timeout in real time).
+func (p *pair) readBlocked() resp.Reply {
+	p.t.Helper()
+	for i := 0; i < 10_000; i++ {
+		p.embed.c.SetReadDeadline(time.Now().Add(20 * time.Millisecond))
+		if _, err := p.embed.r.Peek(1); err == nil {
+			return p.embed.read(p.t)
+		}
+		p.clock.Advance(10 * time.Millisecond)
+	}
+	p.t.Fatalf("no reply to a blocking command after 100 s of embedis time")
+	return resp.Reply{}
 }
 
 // raw sends the same bytes to both and compares the next reply.

@@ -26,7 +26,7 @@ func OrderOf(cmd string) Order {
 		return Unordered
 	case "HGETALL":
 		return UnorderedPairs
-	case "SPOP", "SRANDMEMBER", "HRANDFIELD", "RANDOMKEY":
+	case "SPOP", "SRANDMEMBER", "HRANDFIELD", "ZRANDMEMBER", "RANDOMKEY":
 		return Random
 	}
 	return Exact
