@@ -601,6 +601,10 @@ func cmdZInterCard(tx *Tx, args []string, w ReplyWriter) {
 		return
 	}
 	keys := args[2 : 2+n]
+	if _, err := tx.zsetOpSources(keys, nil); err != nil {
+		w.WriteError(err)
+		return
+	}
 	limit := int64(0)
 	rest := args[2+n:]
 	for j := 0; j < len(rest); j++ {

@@ -157,12 +157,32 @@ func (d *differ) compareKeyspace(n int) {
 		d.do("SELECT", strconv.Itoa(db))
 		keys := d.do("KEYS", "*").([]string)
 		for _, k := range keys {
-			d.do("TYPE", k)
-			d.do("GET", k)
+			typ := d.do("TYPE", k)
 			d.do("TTL", k)
+			for _, c := range contentCommands(typ, k) {
+				d.do(c...)
+			}
 		}
 	}
 	d.do("SELECT", strconv.Itoa(back))
+}
+
+// contentCommands returns the commands that read the whole value of key,
+// of type typ, in a comparable form.
+func contentCommands(typ any, k string) [][]string {
+	switch typ {
+	case "string":
+		return [][]string{{"GET", k}}
+	case "hash":
+		return [][]string{{"HGETALL", k}}
+	case "list":
+		return [][]string{{"LRANGE", k, "0", "-1"}}
+	case "set":
+		return [][]string{{"SMEMBERS", k}}
+	case "zset":
+		return [][]string{{"ZRANGE", k, "0", "-1", "WITHSCORES"}}
+	}
+	return [][]string{{"GET", k}}
 }
 
 // TestRedisDiffCases runs every data type's hand-written cases (registered
@@ -206,4 +226,29 @@ func TestRedisDiffRandom(t *testing.T) {
 	}
 	d.compareKeyspace(3)
 	t.Logf("%d random commands compared (%d comparisons in all)", steps, d.cmds)
+}
+
+// TestRedisDiffRandomFamilies runs a seeded random sequence of each data
+// type on its own (with some keyspace commands), so that a family's
+// commands meet values of their own type rather than mostly WRONGTYPE.
+func TestRedisDiffRandomFamilies(t *testing.T) {
+	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv("EMBEDIS_SEED"); s != "" {
+		seed, _ = strconv.ParseUint(s, 10, 64)
+	}
+	t.Logf("seed %d (rerun with EMBEDIS_SEED=%d)", seed, seed)
+	for _, fam := range workload.Families() {
+		t.Run(fam, func(t *testing.T) {
+			d := newDiffer(t)
+			w := workload.New(seed, 3, []string{"a", "b", "c", "d", "e"}, 100_000)
+			const steps = 3000
+			for i := 0; i < steps; i++ {
+				d.do(w.FamilyCommand(fam)...)
+				if i%1000 == 999 {
+					d.compareKeyspace(3)
+				}
+			}
+			d.compareKeyspace(3)
+		})
+	}
 }

@@ -364,9 +364,20 @@ func TestDiffRandom(t *testing.T) {
 		p.do("SELECT", fmt.Sprint(db))
 		keys := p.do("KEYS", "*")
 		for _, k := range keys.Elems {
-			p.do("TYPE", k.Str)
-			p.do("GET", k.Str)
+			typ := p.do("TYPE", k.Str)
 			p.do("TTL", k.Str)
+			switch typ.Str {
+			case "hash":
+				p.do("HGETALL", k.Str)
+			case "list":
+				p.do("LRANGE", k.Str, "0", "-1")
+			case "set":
+				p.do("SMEMBERS", k.Str)
+			case "zset":
+				p.do("ZRANGE", k.Str, "0", "-1", "WITHSCORES")
+			default:
+				p.do("GET", k.Str)
+			}
 		}
 	}
 	t.Logf("%d random commands compared over the wire", steps)

@@ -156,5 +156,30 @@ func (w *Gen) Command() []string {
 	return families[w.r.IntN(len(families))].gen(w)
 }
 
+// Families returns the names of the registered families, in registration
+// order.
+func Families() []string {
+	out := make([]string, len(families))
+	for i, f := range families {
+		out[i] = f.name
+	}
+	return out
+}
+
+// FamilyCommand returns a random command of the named family, or of the
+// strings family (with the keyspace commands) one time in eight, so that a
+// run of one family still meets expiries, deletions and other types.
+func (w *Gen) FamilyCommand(name string) []string {
+	if w.r.IntN(8) == 0 {
+		return families[0].gen(w)
+	}
+	for _, f := range families {
+		if f.name == name {
+			return f.gen(w)
+		}
+	}
+	panic("workload: no family " + name)
+}
+
 // IntN returns a random int in [0, n).
 func (w *Gen) IntN(n int) int { return w.r.IntN(n) }
