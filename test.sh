@@ -33,6 +33,9 @@ GOTOOLCHAIN="go${min_go}.0" go build ./... && GOTOOLCHAIN="go${min_go}.0" go vet
 echo "== go test -race"
 go test -race -count=1 -timeout 15m ./...
 
+echo "== sorted-set model test at full size (2 million operations; -race runs a tenth)"
+go test -count=1 -run 'TestModel' ./internal/zset
+
 echo "== differential suites against redis-server (summary)"
 go test -count=1 -run 'RedisDiff|^TestDiff' -v . ./server | grep -E 'differential suite:|compared' || true
 
