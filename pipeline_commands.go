@@ -170,6 +170,126 @@ func (p *Pipeline) FlushDB() Result[struct{}] {
 	return Result[struct{}]{p.add(pipeCmd{run: pipeFlushDB})}
 }
 
+func pipeGeoAdd(tx *Tx, c *pipeCmd) {
+	v, err := tx.GeoAdd(c.s0, c.x.(GeoLocation))
+	c.n0, c.err = v, err
+}
+
+// GeoAdd queues Tx.GeoAdd; see Store.GeoAdd.
+func (p *Pipeline) GeoAdd(key string, locations ...GeoLocation) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeGeoAdd, s0: key, x: locations})}
+}
+
+func pipeGeoAddArgs(tx *Tx, c *pipeCmd) {
+	v, err := tx.GeoAddArgs(c.s0, c.x.(GeoAddArgs))
+	c.n0, c.err = v, err
+}
+
+// GeoAddArgs queues Tx.GeoAddArgs; see Store.GeoAddArgs.
+func (p *Pipeline) GeoAddArgs(key string, args GeoAddArgs) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeGeoAddArgs, s0: key, x: args})}
+}
+
+func pipeGeoDist(tx *Tx, c *pipeCmd) {
+	v, err := tx.GeoDist(c.s0, c.s1, c.ss[0], c.ss[1])
+	c.n0, c.err = int64(math.Float64bits(v)), err
+}
+
+// GeoDist queues Tx.GeoDist; see Store.GeoDist.
+func (p *Pipeline) GeoDist(key string, member1 string, member2 string, unit string) Result[float64] {
+	return Result[float64]{p.add(pipeCmd{run: pipeGeoDist, s0: key, s1: member1, ss: []string{member2, unit}})}
+}
+
+func pipeGeoHash(tx *Tx, c *pipeCmd) {
+	v, err := tx.GeoHash(c.s0, c.ss...)
+	c.x, c.err = v, err
+}
+
+// GeoHash queues Tx.GeoHash; see Store.GeoHash.
+func (p *Pipeline) GeoHash(key string, members ...string) Result[[]string] {
+	return Result[[]string]{p.add(pipeCmd{run: pipeGeoHash, s0: key, ss: members})}
+}
+
+func pipeGeoPos(tx *Tx, c *pipeCmd) {
+	v, err := tx.GeoPos(c.s0, c.ss...)
+	c.x, c.err = v, err
+}
+
+// GeoPos queues Tx.GeoPos; see Store.GeoPos.
+func (p *Pipeline) GeoPos(key string, members ...string) Result[[]*GeoPos] {
+	return Result[[]*GeoPos]{p.add(pipeCmd{run: pipeGeoPos, s0: key, ss: members})}
+}
+
+func pipeGeoRadius(tx *Tx, c *pipeCmd) {
+	v, err := tx.GeoRadius(c.s0, math.Float64frombits(uint64(c.n0)), math.Float64frombits(uint64(c.n1)), c.x.(GeoRadiusQuery))
+	c.x, c.err = v, err
+}
+
+// GeoRadius queues Tx.GeoRadius; see Store.GeoRadius.
+func (p *Pipeline) GeoRadius(key string, longitude float64, latitude float64, q GeoRadiusQuery) Result[[]GeoLocation] {
+	return Result[[]GeoLocation]{p.add(pipeCmd{run: pipeGeoRadius, s0: key, n0: int64(math.Float64bits(longitude)), n1: int64(math.Float64bits(latitude)), x: q})}
+}
+
+func pipeGeoRadiusByMember(tx *Tx, c *pipeCmd) {
+	v, err := tx.GeoRadiusByMember(c.s0, c.s1, c.x.(GeoRadiusQuery))
+	c.x, c.err = v, err
+}
+
+// GeoRadiusByMember queues Tx.GeoRadiusByMember; see Store.GeoRadiusByMember.
+func (p *Pipeline) GeoRadiusByMember(key string, member string, q GeoRadiusQuery) Result[[]GeoLocation] {
+	return Result[[]GeoLocation]{p.add(pipeCmd{run: pipeGeoRadiusByMember, s0: key, s1: member, x: q})}
+}
+
+func pipeGeoRadiusByMemberStore(tx *Tx, c *pipeCmd) {
+	v, err := tx.GeoRadiusByMemberStore(c.s0, c.s1, c.x.(GeoRadiusQuery))
+	c.n0, c.err = v, err
+}
+
+// GeoRadiusByMemberStore queues Tx.GeoRadiusByMemberStore; see Store.GeoRadiusByMemberStore.
+func (p *Pipeline) GeoRadiusByMemberStore(key string, member string, q GeoRadiusQuery) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeGeoRadiusByMemberStore, s0: key, s1: member, x: q})}
+}
+
+func pipeGeoRadiusStore(tx *Tx, c *pipeCmd) {
+	v, err := tx.GeoRadiusStore(c.s0, math.Float64frombits(uint64(c.n0)), math.Float64frombits(uint64(c.n1)), c.x.(GeoRadiusQuery))
+	c.n0, c.err = v, err
+}
+
+// GeoRadiusStore queues Tx.GeoRadiusStore; see Store.GeoRadiusStore.
+func (p *Pipeline) GeoRadiusStore(key string, longitude float64, latitude float64, q GeoRadiusQuery) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeGeoRadiusStore, s0: key, n0: int64(math.Float64bits(longitude)), n1: int64(math.Float64bits(latitude)), x: q})}
+}
+
+func pipeGeoSearch(tx *Tx, c *pipeCmd) {
+	v, err := tx.GeoSearch(c.s0, c.x.(GeoSearchQuery))
+	c.x, c.err = v, err
+}
+
+// GeoSearch queues Tx.GeoSearch; see Store.GeoSearch.
+func (p *Pipeline) GeoSearch(key string, q GeoSearchQuery) Result[[]string] {
+	return Result[[]string]{p.add(pipeCmd{run: pipeGeoSearch, s0: key, x: q})}
+}
+
+func pipeGeoSearchLocation(tx *Tx, c *pipeCmd) {
+	v, err := tx.GeoSearchLocation(c.s0, c.x.(GeoSearchQuery))
+	c.x, c.err = v, err
+}
+
+// GeoSearchLocation queues Tx.GeoSearchLocation; see Store.GeoSearchLocation.
+func (p *Pipeline) GeoSearchLocation(key string, q GeoSearchQuery) Result[[]GeoLocation] {
+	return Result[[]GeoLocation]{p.add(pipeCmd{run: pipeGeoSearchLocation, s0: key, x: q})}
+}
+
+func pipeGeoSearchStore(tx *Tx, c *pipeCmd) {
+	v, err := tx.GeoSearchStore(c.s0, c.s1, c.x.(GeoSearchQuery), c.n0 != 0)
+	c.n0, c.err = v, err
+}
+
+// GeoSearchStore queues Tx.GeoSearchStore; see Store.GeoSearchStore.
+func (p *Pipeline) GeoSearchStore(destination string, key string, q GeoSearchQuery, storeDist bool) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeGeoSearchStore, s0: destination, s1: key, x: q, n0: boolInt(storeDist)})}
+}
+
 func pipeGet(tx *Tx, c *pipeCmd) {
 	c.s0, c.err = tx.Get(c.s0)
 }

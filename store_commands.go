@@ -184,6 +184,141 @@ func (s *Store) FlushDB(ctx context.Context) (err error) {
 	return tx.FlushDB()
 }
 
+// GeoAdd adds the named positions to the geo set at key (a sorted set),
+// moving members already there, and returns the number added. Coordinates
+// outside longitude ±180 and latitude ±85.05112878 are an error, and then
+// nothing is added.
+func (s *Store) GeoAdd(ctx context.Context, key string, locations ...GeoLocation) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.GeoAdd(key, locations...)
+}
+
+// GeoAddArgs is GeoAdd with GEOADD's options (see GeoAddArgs).
+func (s *Store) GeoAddArgs(ctx context.Context, key string, args GeoAddArgs) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.GeoAddArgs(key, args)
+}
+
+// GeoDist returns the distance between two members of the geo set at key in
+// unit ("m", "km", "ft", "mi"; "" for metres), rounded to 4 decimals as
+// Redis replies it. ErrNotFound if the key or either member is missing.
+func (s *Store) GeoDist(ctx context.Context, key string, member1 string, member2 string, unit string) (r0 float64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.GeoDist(key, member1, member2, unit)
+}
+
+// GeoHash returns the 11-character geohash string of each of members in the
+// geo set at key, "" where a member (or the key) does not exist.
+func (s *Store) GeoHash(ctx context.Context, key string, members ...string) (r0 []string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.GeoHash(key, members...)
+}
+
+// GeoPos returns the position of each of members in the geo set at key,
+// nil where a member (or the key) does not exist.
+func (s *Store) GeoPos(ctx context.Context, key string, members ...string) (r0 []*GeoPos, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.GeoPos(key, members...)
+}
+
+// GeoRadius returns the members of the geo set at key within q.Radius of
+// (longitude, latitude), with their distance, position and geohash (all
+// filled whatever q.With* say). It ignores q.Store: see GeoRadiusStore.
+func (s *Store) GeoRadius(ctx context.Context, key string, longitude float64, latitude float64, q GeoRadiusQuery) (r0 []GeoLocation, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.GeoRadius(key, longitude, latitude, q)
+}
+
+// GeoRadiusByMember is GeoRadius centred on member's position.
+func (s *Store) GeoRadiusByMember(ctx context.Context, key string, member string, q GeoRadiusQuery) (r0 []GeoLocation, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.GeoRadiusByMember(key, member, q)
+}
+
+// GeoRadiusByMemberStore is GeoRadiusStore centred on member's position.
+func (s *Store) GeoRadiusByMemberStore(ctx context.Context, key string, member string, q GeoRadiusQuery) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.GeoRadiusByMemberStore(key, member, q)
+}
+
+// GeoRadiusStore stores what GeoRadius finds at q.Store (scored by
+// distance with q.StoreDist) and returns the number stored.
+func (s *Store) GeoRadiusStore(ctx context.Context, key string, longitude float64, latitude float64, q GeoRadiusQuery) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.GeoRadiusStore(key, longitude, latitude, q)
+}
+
+// GeoSearch returns the names of the members of the geo set at key inside
+// the query's circle or box (see GeoSearchQuery). A missing key gives an
+// empty slice; ErrGeoMember when the centre member is not in the set.
+func (s *Store) GeoSearch(ctx context.Context, key string, q GeoSearchQuery) (r0 []string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.GeoSearch(key, q)
+}
+
+// GeoSearchLocation is GeoSearch returning every member's position,
+// distance from the centre (in the query's unit) and geohash score.
+func (s *Store) GeoSearchLocation(ctx context.Context, key string, q GeoSearchQuery) (r0 []GeoLocation, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.GeoSearchLocation(key, q)
+}
+
+// GeoSearchStore stores the members GeoSearch finds at destination, scored
+// by geohash (by distance with storeDist), replacing it (deleting it when
+// nothing is found), and returns their number.
+func (s *Store) GeoSearchStore(ctx context.Context, destination string, key string, q GeoSearchQuery, storeDist bool) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.GeoSearchStore(destination, key, q, storeDist)
+}
+
 // Get returns the string value of key. It returns ErrNotFound if the key does
 // not exist and ErrWrongType if it holds another type.
 func (s *Store) Get(ctx context.Context, key string) (r0 string, err error) {

@@ -489,33 +489,29 @@ func (zv *zsetValue) scoreSpan(r zset.ScoreRange) (int, int) {
 	return first, zv.s.LastInScoreRange(r)
 }
 
-// lexSpan returns the ranks [first, last] of the members of zv in the lex
-// range r (first > last when none), as Redis finds them: in a listpack, from
-// the first member in range walking on while members stay at or below max.
-func (zv *zsetValue) lexSpan(r zset.LexRange, rev bool) (int, int) {
-	if !zv.listpack {
-		first := zv.s.FirstInLexRange(r)
-		if first < 0 {
-			return 0, -1
-		}
-		last := zv.s.LastInLexRange(r)
-		if last < first {
-			return 0, -1
-		}
-		return first, last
+// lexFirst and lexLast find where a lex range starts (from the low or the
+// high end) as Redis does: by a linear scan in a listpack, by the tree
+// otherwise. -1 when nothing is in range.
+func (zv *zsetValue) lexFirst(r zset.LexRange) int {
+	if zv.listpack {
+		return zv.s.FirstInLexRangeLinear(r)
 	}
-	if rev {
-		last := zv.s.LastInLexRangeLinear(r)
-		if last < 0 {
-			return 0, -1
-		}
-		first := last
-		for it := zv.s.At(last - 1); it.Valid() && r.GteMin(it.Member()); it.Prev() {
-			first--
-		}
-		return first, last
+	return zv.s.FirstInLexRange(r)
+}
+
+func (zv *zsetValue) lexLast(r zset.LexRange) int {
+	if zv.listpack {
+		return zv.s.LastInLexRangeLinear(r)
 	}
-	first := zv.s.FirstInLexRangeLinear(r)
+	return zv.s.LastInLexRange(r)
+}
+
+// lexWalk returns the ranks [first, last] that ZREMRANGEBYLEX (and
+// ZLEXCOUNT on a listpack) cover: from the start of the range, walking on
+// while members stay at or below max. When members are in lex order (all
+// scores equal) that is exactly the members in range.
+func (zv *zsetValue) lexWalk(r zset.LexRange) (int, int) {
+	first := zv.lexFirst(r)
 	if first < 0 {
 		return 0, -1
 	}
@@ -524,6 +520,24 @@ func (zv *zsetValue) lexSpan(r zset.LexRange, rev bool) (int, int) {
 		last++
 	}
 	return first, last
+}
+
+// lexCount is ZLEXCOUNT: on a listpack the walk, otherwise the ranks of both
+// ends of the range, as Redis counts.
+func (zv *zsetValue) lexCount(r zset.LexRange) int {
+	if zv.listpack {
+		first, last := zv.lexWalk(r)
+		return last - first + 1
+	}
+	first := zv.s.FirstInLexRange(r)
+	if first < 0 {
+		return 0
+	}
+	last := zv.s.LastInLexRange(r)
+	if last < 0 {
+		return zv.s.Len() - first
+	}
+	return last - first + 1
 }
 
 // ZCount returns the number of members of the sorted set at key whose
@@ -555,8 +569,7 @@ func (tx *Tx) ZLexCount(key, min, max string) (int64, error) {
 	if err != nil || zv == nil {
 		return 0, err
 	}
-	first, last := zv.lexSpan(r, false)
-	return int64(last - first + 1), nil
+	return int64(zv.lexCount(r)), nil
 }
 
 // rankSpan turns ZRANGE's start and stop ranks (negative from the end) into
@@ -649,7 +662,7 @@ func (q *zrangeQuery) run(zv *zsetValue) []Z {
 	case 's':
 		first, last = zv.scoreSpan(q.score)
 	default:
-		first, last = zv.lexSpan(q.lex, q.rev)
+		return q.runLex(zv)
 	}
 	if first > last {
 		return []Z{}
@@ -678,6 +691,35 @@ func (q *zrangeQuery) run(zv *zsetValue) []Z {
 		for it := zv.s.At(first); it.Valid() && int64(len(out)) < count; it.Next() {
 			out = append(out, Z{it.Score(), it.Member()})
 		}
+	}
+	return out
+}
+
+// runLex walks a lex range as Redis does: from the first member in range
+// (the last with rev), skipping offset members whatever they are, then
+// taking members while they stay within the far bound. With members in lex
+// order that is the range with its LIMIT; otherwise it is what Redis
+// answers for a listpack.
+func (q *zrangeQuery) runLex(zv *zsetValue) []Z {
+	out := []Z{}
+	var it zset.Iter
+	if q.rev {
+		it = zv.s.At(zv.lexLast(q.lex))
+	} else {
+		it = zv.s.At(zv.lexFirst(q.lex))
+	}
+	if q.offset < 0 {
+		return out
+	}
+	for i := int64(0); i < q.offset && it.Valid(); i++ {
+		it = step(it, q.rev)
+	}
+	for ; it.Valid() && (q.limit < 0 || int64(len(out)) < q.limit); it = step(it, q.rev) {
+		m := it.Member()
+		if q.rev && !q.lex.GteMin(m) || !q.rev && !q.lex.LteMax(m) {
+			break
+		}
+		out = append(out, Z{it.Score(), m})
 	}
 	return out
 }
@@ -885,7 +927,7 @@ func (tx *Tx) ZRemRangeByLex(key, min, max string) (int64, error) {
 	if err != nil || zv == nil {
 		return 0, err
 	}
-	first, last := zv.lexSpan(r, false)
+	first, last := zv.lexWalk(r)
 	return tx.zremRange(key, zv, first, last), nil
 }
 

@@ -215,6 +215,19 @@ func (w *Writer) WriteDouble(f float64) {
 	w.WriteBulkBytes(s)
 }
 
+// WriteDoubleText writes a double reply whose text the caller formatted:
+// ",s" in RESP3, a bulk string in RESP2 (Redis's GEOPOS coordinates are
+// doubles printed in a format of their own).
+func (w *Writer) WriteDoubleText(s string) {
+	if w.proto == 3 {
+		w.buf = append(w.buf, ',')
+		w.buf = append(w.buf, s...)
+		w.buf = append(w.buf, '\r', '\n')
+		return
+	}
+	w.WriteBulk(s)
+}
+
 // WriteBool writes a boolean reply: "#t" or "#f" in RESP3, the integer 1 or
 // 0 in RESP2.
 func (w *Writer) WriteBool(v bool) {
