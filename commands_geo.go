@@ -364,4 +364,3 @@ func cmdGeoSearch(tx *Tx, args []string, w ReplyWriter) {
 		}
 	}
 }
-

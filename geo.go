@@ -69,14 +69,14 @@ type GeoSearchQuery struct {
 // store the results at (with their geohash scores, or with StoreDist their
 // distances).
 type GeoRadiusQuery struct {
-	Radius                          float64
-	Unit                            string
+	Radius                           float64
+	Unit                             string
 	WithCoord, WithDist, WithGeoHash bool
-	Count                           int64
-	CountAny                        bool
-	Sort                            string
-	Store                           string
-	StoreDist                       bool
+	Count                            int64
+	CountAny                         bool
+	Sort                             string
+	Store                            string
+	StoreDist                        bool
 }
 
 var (
