@@ -122,7 +122,8 @@ func check(t *testing.T, s *Set, mm *model) {
 		if n.prev != prev {
 			t.Fatalf("leaf prev link wrong")
 		}
-		for _, e := range n.entries {
+		for j := range n.entries.members {
+			e := n.entries.at(j)
 			if i >= len(m) || e.member != m[i].member || e.score != m[i].score {
 				t.Fatalf("position %d: %q %v, model %v", i, e.member, e.score, m[i:min(i+1, len(m))])
 			}
@@ -141,30 +142,33 @@ func check(t *testing.T, s *Set, mm *model) {
 		if n.isLeaf() {
 			// Only the last leaf may be short: appending at the end splits
 			// a leaf unevenly.
-			short := len(n.entries) < minEntries-1 && n != s.last
-			if !root && (short || len(n.entries) == 0) || len(n.entries) > maxEntries {
-				t.Fatalf("leaf with %d entries", len(n.entries))
+			size := n.entries.len()
+			short := size < minEntries-1 && n != s.last
+			if !root && (short || size == 0) || size > maxEntries || len(n.entries.members) != size {
+				t.Fatalf("leaf with %d entries", size)
 			}
-			for j := range n.entries {
-				e := &n.entries[j]
+			for j := 0; j < size; j++ {
+				e := n.entries.at(j)
 				if lo != nil && e.less(lo) || hi != nil && !e.less(hi) {
-					t.Fatalf("entry %v outside its bounds", *e)
+					t.Fatalf("entry %v outside its bounds", e)
 				}
 			}
-			return len(n.entries)
+			return size
 		}
-		if len(n.children) != len(n.lower) || len(n.children) != len(n.counts) || len(n.children) > maxChildren ||
+		if len(n.children) != n.lower.len() || len(n.lower.members) != n.lower.len() || len(n.children) != len(n.counts) || len(n.children) > maxChildren ||
 			!root && len(n.children) < minChildren-1 || root && len(n.children) < 2 {
-			t.Fatalf("inner node with %d children, %d bounds, %d counts", len(n.children), len(n.lower), len(n.counts))
+			t.Fatalf("inner node with %d children, %d bounds, %d counts", len(n.children), n.lower.len(), len(n.counts))
 		}
 		total := 0
 		for j, c := range n.children {
 			clo, chi := lo, hi
 			if j > 0 {
-				clo = &n.lower[j]
+				e := n.lower.at(j)
+				clo = &e
 			}
 			if j+1 < len(n.children) {
-				chi = &n.lower[j+1]
+				e := n.lower.at(j + 1)
+				chi = &e
 			}
 			if got := walk(c, clo, chi, false); got != n.counts[j] {
 				t.Fatalf("count %d, child holds %d", n.counts[j], got)
