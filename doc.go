@@ -42,9 +42,18 @@
 // # Blocking commands
 //
 // BLPop, BRPop, BLMove, BRPopLPush and BLMPop wait until a list has data,
-// taking a context instead of Redis's timeout; they never hold the owner
+// and BZPopMin, BZPopMax and BZMPop until a sorted set has members, taking a
+// context instead of Redis's timeout; they never hold the owner
 // role while they wait. Waiters are served in the order they blocked, when
 // the unit that pushed (a command, an Atomic closure, a MULTI) ends.
+//
+// # Sorted sets and geo
+//
+// Sorted sets (ZAdd, ZRank, ZRangeArgs, …) answer rank and range questions
+// in O(log n) from a counted B+tree (internal/zset). Geo sets are sorted
+// sets whose scores are Redis's 52-bit geohashes, so their scores, GeoHash
+// strings, positions and distances are identical to Redis's. Leaderboard
+// (NewLeaderboard) is the leaderboard pattern on top of them.
 //
 // # Time
 //
