@@ -33,3 +33,15 @@ func BenchmarkAreas(b *testing.B) {
 		Areas(s)
 	}
 }
+
+// BenchmarkContainsOutside: a member of a scanned cell outside the circle,
+// rejected by the fast filter.
+func BenchmarkContainsOutside(b *testing.B) {
+	s := Shape{Lon: 15, Lat: 37, Radius: 1, Unit: 1000}
+	bits, _ := Encode(15.05, 37.02)
+	for i := 0; i < b.N; i++ {
+		if _, ok := s.Contains(bits); ok {
+			b.Fatal("inside")
+		}
+	}
+}
