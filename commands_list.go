@@ -229,39 +229,40 @@ func cmdLMove(tx *Tx, args []string, w ReplyWriter) {
 	writeStringOrNull(w, v, err)
 }
 
-func cmdLMPop(tx *Tx, args []string, w ReplyWriter) {
-	numkeys, err := parseIntArg(args[1])
+// parseMPop reads what LMPOP, BLMPOP, ZMPOP and BZMPOP share, starting at
+// numkeys in args[first]: the keys, the end word that end parses (LEFT or
+// RIGHT, MIN or MAX) and COUNT (1 when absent).
+func parseMPop(args []string, first int, end func(string) (bool, error)) (keys []string, word string, which bool, count int64, err error) {
+	numkeys, err := parseIntArg(args[first])
 	if err != nil || numkeys < 1 {
-		w.WriteError(ErrNumKeys)
-		return
+		return nil, "", false, 0, ErrNumKeys
 	}
-	if numkeys > int64(len(args)-3) {
-		w.WriteError(ErrSyntax)
-		return
+	if numkeys > int64(len(args)-first-2) {
+		return nil, "", false, 0, ErrSyntax
 	}
-	keys := args[2 : 2+numkeys]
-	dir := args[2+numkeys]
-	if _, err := listEnd(dir); err != nil {
+	keys = args[first+1 : first+1+int(numkeys)]
+	rest := args[first+1+int(numkeys):]
+	if which, err = end(rest[0]); err != nil {
+		return nil, "", false, 0, ErrSyntax
+	}
+	count = 1
+	switch {
+	case len(rest) == 1:
+	case len(rest) == 3 && strings.EqualFold(rest[1], "COUNT"):
+		if count, err = parseIntArg(rest[2]); err != nil || count <= 0 {
+			return nil, "", false, 0, ErrCountNotPositive
+		}
+	default:
+		return nil, "", false, 0, ErrSyntax
+	}
+	return keys, rest[0], which, count, nil
+}
+
+func cmdLMPop(tx *Tx, args []string, w ReplyWriter) {
+	keys, dir, _, count, err := parseMPop(args, 1, listEnd)
+	if err != nil {
 		w.WriteError(err)
 		return
-	}
-	count := int64(-1)
-	for i := 3 + int(numkeys); i < len(args); i++ {
-		if count == -1 && strings.EqualFold(args[i], "COUNT") && i+1 < len(args) {
-			i++
-			n, err := parseIntArg(args[i])
-			if err != nil || n < 1 {
-				w.WriteError(ErrCountNotPositive)
-				return
-			}
-			count = n
-			continue
-		}
-		w.WriteError(ErrSyntax)
-		return
-	}
-	if count == -1 {
-		count = 1
 	}
 	k, vs, err := tx.LMPop(dir, count, keys...)
 	switch {

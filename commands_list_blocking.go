@@ -112,32 +112,9 @@ func cmdBLMPop(tx *Tx, args []string, w ReplyWriter) {
 		w.WriteError(err)
 		return
 	}
-	n, err := parseIntArg(args[2])
-	if err != nil || n <= 0 {
-		w.WriteError(ErrNumKeys)
-		return
-	}
-	if n > int64(len(args)-4) {
-		w.WriteError(ErrSyntax)
-		return
-	}
-	keys := args[3 : 3+n]
-	rest := args[3+n:]
-	left, err := listEnd(rest[0])
+	keys, _, left, count, err := parseMPop(args, 2, listEnd)
 	if err != nil {
-		w.WriteError(ErrSyntax)
-		return
-	}
-	count := int64(1)
-	switch {
-	case len(rest) == 1:
-	case len(rest) == 3 && strings.EqualFold(rest[1], "COUNT"):
-		if count, err = parseIntArg(rest[2]); err != nil || count <= 0 {
-			w.WriteError(ErrCountNotPositive)
-			return
-		}
-	default:
-		w.WriteError(ErrSyntax)
+		w.WriteError(err)
 		return
 	}
 	serve := func(tx *Tx, key string) (func(ReplyWriter), error) {

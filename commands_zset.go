@@ -391,32 +391,9 @@ func cmdZMPop(tx *Tx, args []string, w ReplyWriter) {
 		}
 		first = 2
 	}
-	n, err := parseIntArg(args[first])
-	if err != nil || n <= 0 {
-		w.WriteError(ErrNumKeys)
-		return
-	}
-	if n > int64(len(args)-first-2) {
-		w.WriteError(ErrSyntax)
-		return
-	}
-	keys := args[first+1 : first+1+int(n)]
-	rest := args[first+1+int(n):]
-	max, err := zsetEnd(rest[0])
+	keys, _, max, count, err := parseMPop(args, first, zsetEnd)
 	if err != nil {
-		w.WriteError(ErrSyntax)
-		return
-	}
-	count := int64(1)
-	switch {
-	case len(rest) == 1:
-	case len(rest) == 3 && strings.EqualFold(rest[1], "COUNT"):
-		if count, err = parseIntArg(rest[2]); err != nil || count <= 0 {
-			w.WriteError(ErrCountNotPositive)
-			return
-		}
-	default:
-		w.WriteError(ErrSyntax)
+		w.WriteError(err)
 		return
 	}
 	serve := func(tx *Tx, key string) (func(ReplyWriter), error) {
