@@ -12,13 +12,13 @@ import (
 // answers at once as on timeout, as Redis does inside a transaction.
 
 func init() {
-	w, bl := "write", "blocking"
+	w, bl, ns := "write", "blocking", "noscript"
 	register(
-		&Command{Name: "blpop", Arity: -3, Flags: []string{w, bl}, FirstKey: 1, LastKey: -2, KeyStep: 1, run: cmdBPop},
-		&Command{Name: "brpop", Arity: -3, Flags: []string{w, bl}, FirstKey: 1, LastKey: -2, KeyStep: 1, run: cmdBPop},
-		&Command{Name: "brpoplpush", Arity: 4, Flags: []string{w, "denyoom", bl}, FirstKey: 1, LastKey: 2, KeyStep: 1, run: cmdBMove},
-		&Command{Name: "blmove", Arity: 6, Flags: []string{w, "denyoom", bl}, FirstKey: 1, LastKey: 2, KeyStep: 1, run: cmdBMove},
-		&Command{Name: "blmpop", Arity: -5, Flags: []string{w, bl}, run: cmdBLMPop},
+		&Command{Name: "blpop", Arity: -3, Flags: []string{w, bl, ns}, FirstKey: 1, LastKey: -2, KeyStep: 1, run: cmdBPop},
+		&Command{Name: "brpop", Arity: -3, Flags: []string{w, bl, ns}, FirstKey: 1, LastKey: -2, KeyStep: 1, run: cmdBPop},
+		&Command{Name: "brpoplpush", Arity: 4, Flags: []string{w, "denyoom", bl, ns}, FirstKey: 1, LastKey: 2, KeyStep: 1, run: cmdBMove},
+		&Command{Name: "blmove", Arity: 6, Flags: []string{w, "denyoom", bl, ns}, FirstKey: 1, LastKey: 2, KeyStep: 1, run: cmdBMove},
+		&Command{Name: "blmpop", Arity: -5, Flags: []string{w, bl, "movablekeys"}, run: cmdBLMPop},
 	)
 }
 
