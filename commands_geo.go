@@ -322,19 +322,19 @@ func cmdGeoSearch(tx *Tx, args []string, w ReplyWriter) {
 	}
 	if zv == nil {
 		if hasStore {
-			w.WriteInt(tx.geoStore(store, nil, false))
+			w.WriteInt(tx.geoStore(store, nil, false, 1))
 		} else {
 			w.WriteArrayLen(0)
 		}
 		return
 	}
-	pts, err := q.run(zv)
+	pts, err := q.run(zv, withDist || storeDist)
 	if err != nil {
 		w.WriteError(err)
 		return
 	}
 	if hasStore {
-		w.WriteInt(tx.geoStore(store, pts, storeDist))
+		w.WriteInt(tx.geoStore(store, pts, storeDist, q.unit()))
 		return
 	}
 	extra := 0
@@ -343,7 +343,7 @@ func cmdGeoSearch(tx *Tx, args []string, w ReplyWriter) {
 			extra++
 		}
 	}
-	unit := q.shape.Unit
+	unit := q.unit()
 	w.WriteArrayLen(len(pts))
 	for _, p := range pts {
 		if extra > 0 {
@@ -351,7 +351,7 @@ func cmdGeoSearch(tx *Tx, args []string, w ReplyWriter) {
 		}
 		w.WriteBulk(p.member)
 		if withDist {
-			w.WriteBulk(geo.FormatDistance(p.dist*unit, unit))
+			w.WriteBulk(geo.FormatDistance(p.dist, unit))
 		}
 		if withHash {
 			w.WriteInt(int64(p.score))

@@ -243,12 +243,16 @@ type geoQuery struct {
 type geoPoint struct {
 	member string
 	score  float64
-	dist   float64 // in the query's unit
+	dist   float64 // from the centre, in metres: exact when exact
+	exact  bool
+	seq    int // order found, which ties keep
 }
 
-// geoSearch runs q on the geo set zv (not nil), resolving a member centre
-// first.
-func (q *geoQuery) run(zv *zsetValue) ([]geoPoint, error) {
+// run runs q on the geo set zv (not nil), resolving a member centre first.
+// The distances of the points it returns are exact when needDist;
+// otherwise they may be approximate (see geo.Shape.Test), which does not
+// change which points are returned or their order.
+func (q *geoQuery) run(zv *zsetValue, needDist bool) ([]geoPoint, error) {
 	if q.fromMember {
 		sc, ok := zv.s.Score(q.member)
 		if !ok {
@@ -265,10 +269,6 @@ func (q *geoQuery) run(zv *zsetValue) ([]geoPoint, error) {
 		limit = q.count
 	}
 	var pts []geoPoint
-	unit := q.shape.Unit
-	if unit == 0 {
-		unit = 1
-	}
 areas:
 	for _, r := range geo.Areas(q.shape) {
 		// Redis compares float64 scores with [float64(Min), float64(Max)).
@@ -279,24 +279,64 @@ areas:
 		}
 		for it := zv.s.At(first); it.Valid() && sr.LteMax(it.Score()); it.Next() {
 			sc := it.Score()
-			if d, ok := q.shape.Contains(uint64(sc)); ok {
-				pts = append(pts, geoPoint{member: it.Member(), score: sc, dist: d / unit})
+			if d, exact, ok := q.shape.Test(uint64(sc)); ok {
+				pts = append(pts, geoPoint{member: it.Member(), score: sc, dist: d, exact: exact, seq: len(pts)})
 				if limit > 0 && int64(len(pts)) >= limit {
 					break areas
 				}
 			}
 		}
 	}
-	switch sort {
-	case 1:
-		slices.SortStableFunc(pts, func(a, b geoPoint) int { return cmpFloat(a.dist, b.dist) })
-	case -1:
-		slices.SortStableFunc(pts, func(a, b geoPoint) int { return cmpFloat(b.dist, a.dist) })
+	if sort != 0 {
+		q.sortPoints(pts, sort < 0)
 	}
 	if q.count > 0 && int64(len(pts)) > q.count {
 		pts = pts[:q.count]
 	}
+	if needDist {
+		for i := range pts {
+			q.makeExact(&pts[i])
+		}
+	}
 	return pts, nil
+}
+
+func (q *geoQuery) makeExact(p *geoPoint) {
+	if !p.exact {
+		p.dist, p.exact = q.shape.DistanceTo(uint64(p.score)), true
+	}
+}
+
+// sortPoints sorts points by distance, nearest first (farthest with desc),
+// equal distances in the order found, as Redis's stable sort leaves them.
+// It sorts by the approximate distances first; only points whose
+// approximate distances are too close to order for sure get their exact
+// distances and are ordered again among themselves.
+func (q *geoQuery) sortPoints(pts []geoPoint, desc bool) {
+	byDist := func(a, b geoPoint) int {
+		c := cmpFloat(a.dist, b.dist)
+		if desc {
+			c = -c
+		}
+		if c == 0 {
+			c = a.seq - b.seq
+		}
+		return c
+	}
+	slices.SortFunc(pts, byDist)
+	for i := 0; i < len(pts); {
+		j := i + 1
+		for j < len(pts) && geo.Close(pts[j-1].dist, pts[j].dist) {
+			j++
+		}
+		if j-i > 1 {
+			for k := i; k < j; k++ {
+				q.makeExact(&pts[k])
+			}
+			slices.SortFunc(pts[i:j], byDist)
+		}
+		i = j
+	}
 }
 
 func cmpFloat(a, b float64) int {
@@ -311,22 +351,22 @@ func cmpFloat(a, b float64) int {
 
 // geoSearchRun runs q on the geo set at key: nil points (no error) when the
 // key does not exist.
-func (tx *Tx) geoSearchRun(key string, q *geoQuery) ([]geoPoint, error) {
+func (tx *Tx) geoSearchRun(key string, q *geoQuery, needDist bool) ([]geoPoint, error) {
 	zv, err := tx.lookupZSet(key)
 	if err != nil || zv == nil {
 		return nil, err
 	}
-	return q.run(zv)
+	return q.run(zv, needDist)
 }
 
 // geoStore stores search results at dst (deleting it when there are none),
 // scored by geohash or, with storeDist, by distance; it returns their number.
-func (tx *Tx) geoStore(dst string, pts []geoPoint, storeDist bool) int64 {
+func (tx *Tx) geoStore(dst string, pts []geoPoint, storeDist bool, unit float64) int64 {
 	s := zset.New()
 	for _, p := range pts {
 		sc := p.score
 		if storeDist {
-			sc = p.dist
+			sc = p.dist / unit
 		}
 		s.Add(p.member, sc)
 	}
@@ -385,29 +425,41 @@ func (q GeoSearchQuery) parse() (*geoQuery, error) {
 }
 
 func (tx *Tx) geoSearchLocations(key string, q *geoQuery) ([]GeoLocation, error) {
-	pts, err := tx.geoSearchRun(key, q)
+	pts, err := tx.geoSearchRun(key, q, true)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]GeoLocation, len(pts))
 	for i, p := range pts {
 		lon, lat := geoDecode(p.score)
-		out[i] = GeoLocation{Name: p.member, Longitude: lon, Latitude: lat, Dist: p.dist, GeoHash: int64(p.score)}
+		out[i] = GeoLocation{Name: p.member, Longitude: lon, Latitude: lat, Dist: p.dist / q.unit(), GeoHash: int64(p.score)}
 	}
 	return out, nil
+}
+
+// unit returns the metres per unit of the query's lengths.
+func (q *geoQuery) unit() float64 {
+	if q.shape.Unit == 0 {
+		return 1
+	}
+	return q.shape.Unit
 }
 
 // GeoSearch returns the names of the members of the geo set at key inside
 // the query's circle or box (see GeoSearchQuery). A missing key gives an
 // empty slice; ErrGeoMember when the centre member is not in the set.
 func (tx *Tx) GeoSearch(key string, q GeoSearchQuery) ([]string, error) {
-	locs, err := tx.GeoSearchLocation(key, q)
+	g, err := q.parse()
 	if err != nil {
 		return nil, err
 	}
-	out := make([]string, len(locs))
-	for i, l := range locs {
-		out[i] = l.Name
+	pts, err := tx.geoSearchRun(key, g, false)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(pts))
+	for i, p := range pts {
+		out[i] = p.member
 	}
 	return out, nil
 }
@@ -430,11 +482,11 @@ func (tx *Tx) GeoSearchStore(destination, key string, q GeoSearchQuery, storeDis
 	if err != nil {
 		return 0, err
 	}
-	pts, err := tx.geoSearchRun(key, g)
+	pts, err := tx.geoSearchRun(key, g, storeDist)
 	if err != nil {
 		return 0, err
 	}
-	return tx.geoStore(destination, pts, storeDist), nil
+	return tx.geoStore(destination, pts, storeDist, g.unit()), nil
 }
 
 func (q GeoRadiusQuery) search() GeoSearchQuery {

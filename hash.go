@@ -679,7 +679,7 @@ func (tx *Tx) HScan(key string, cursor uint64, match string, count int64) ([]str
 	}
 	// As in Redis, count is compared with the number of replies gathered
 	// before MATCH filters them, a field and its value counting as two.
-	maxSteps := count * 10
+	maxSteps := scanSteps(count)
 	seen := int64(0)
 	for {
 		cursor = h.d.Scan(cursor, func(f, v string) {

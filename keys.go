@@ -329,7 +329,7 @@ func (tx *Tx) scan(cursor uint64, match string, count int64, keyType string) ([]
 		count = 10
 	}
 	var keys []string
-	maxSteps := count * 10
+	maxSteps := scanSteps(count)
 	for {
 		cursor = tx.db.keys.Scan(cursor, func(k string, _ value) { keys = append(keys, k) })
 		maxSteps--
@@ -461,4 +461,14 @@ func (tx *Tx) SwapDB(a, b int) error {
 		tx.emit("SWAPDB", strconv.Itoa(a), strconv.Itoa(b))
 	}
 	return nil
+}
+
+// scanSteps is how many buckets a SCAN-family call visits at most: ten per
+// COUNT. Redis computes count*10 in a C long, which wraps for a huge COUNT
+// and then never stops the loop early: such a COUNT means no limit here.
+func scanSteps(count int64) int64 {
+	if count > math.MaxInt64/10 {
+		return math.MaxInt64
+	}
+	return count * 10
 }

@@ -171,7 +171,7 @@ func (p *Pipeline) FlushDB() Result[struct{}] {
 }
 
 func pipeGeoAdd(tx *Tx, c *pipeCmd) {
-	v, err := tx.GeoAdd(c.s0, c.x.(GeoLocation))
+	v, err := tx.GeoAdd(c.s0, c.x.([]GeoLocation)...)
 	c.n0, c.err = v, err
 }
 
@@ -1158,7 +1158,7 @@ func (p *Pipeline) Unlink(keys ...string) Result[int64] {
 }
 
 func pipeZAdd(tx *Tx, c *pipeCmd) {
-	v, err := tx.ZAdd(c.s0, c.x.(Z))
+	v, err := tx.ZAdd(c.s0, c.x.([]Z)...)
 	c.n0, c.err = v, err
 }
 

@@ -2,6 +2,7 @@ package embedis
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"reflect"
 	"sort"
@@ -251,4 +252,74 @@ func TestRedisDiffRandomFamilies(t *testing.T) {
 			d.compareKeyspace(3)
 		})
 	}
+}
+
+// TestRedisDiffGeoLarge compares searches on a geo set of 20,000 members
+// with redis-server: sorted and cut to a count, unsorted, with distances
+// and coordinates, by radius and by box, stored with distances. The
+// hand-written and random geo cases use small sets; this one makes the
+// search scan many cells with hundreds of candidates each.
+func TestRedisDiffGeoLarge(t *testing.T) {
+	d := newDiffer(t)
+	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 9))
+	const n = 20_000
+	args := []string{"GEOADD", "g"}
+	for i := 0; i < n; i++ {
+		// A 40 km square around Lisbon.
+		lon := -9.14 + (r.Float64()-0.5)*0.45
+		lat := 38.72 + (r.Float64()-0.5)*0.36
+		args = append(args, strconv.FormatFloat(lon, 'f', 6, 64), strconv.FormatFloat(lat, 'f', 6, 64), "p"+strconv.Itoa(i))
+		if len(args) > 3000 || i == n-1 {
+			d.do(args...)
+			args = []string{"GEOADD", "g"}
+		}
+	}
+	units := []string{"m", "km", "mi", "ft"}
+	for i := 0; i < 400; i++ {
+		from := []string{"FROMLONLAT", strconv.FormatFloat(-9.14+(r.Float64()-0.5)*0.5, 'f', 5, 64), strconv.FormatFloat(38.72+(r.Float64()-0.5)*0.4, 'f', 5, 64)}
+		if r.IntN(3) == 0 {
+			from = []string{"FROMMEMBER", "p" + strconv.Itoa(r.IntN(n))}
+		}
+		unit := units[r.IntN(len(units))]
+		size := func() string {
+			km := []float64{0.05, 0.3, 1, 3}[r.IntN(4)] * (0.5 + r.Float64())
+			m := km * 1000
+			switch unit {
+			case "km":
+				m = km
+			case "mi":
+				m = km / 1.60934
+			case "ft":
+				m = km * 1000 / 0.3048
+			}
+			return strconv.FormatFloat(m, 'f', 3, 64)
+		}
+		by := []string{"BYRADIUS", size(), unit}
+		if r.IntN(2) == 0 {
+			by = []string{"BYBOX", size(), size(), unit}
+		}
+		var opts []string
+		switch r.IntN(4) {
+		case 0:
+			opts = append(opts, "ASC")
+		case 1:
+			opts = append(opts, "DESC")
+		case 2:
+			opts = append(opts, "COUNT", strconv.Itoa(1+r.IntN(20)))
+		}
+		if r.IntN(2) == 0 {
+			opts = append(opts, "WITHDIST")
+		}
+		if r.IntN(4) == 0 {
+			opts = append(opts, "WITHCOORD", "WITHHASH")
+		}
+		cmd := append(append(append([]string{"GEOSEARCH", "g"}, from...), by...), opts...)
+		d.do(cmd...)
+		if i%10 == 0 {
+			store := append(append(append([]string{"GEOSEARCHSTORE", "dst", "g"}, from...), by...), "ASC", "COUNT", "50", "STOREDIST")
+			d.do(store...)
+			d.do("ZRANGE", "dst", "0", "-1", "WITHSCORES")
+		}
+	}
+	t.Logf("%d commands compared", d.cmds)
 }

@@ -795,7 +795,7 @@ func (tx *Tx) SScan(key string, cursor uint64, match string, count int64) ([]str
 	if sv.enc != setDict {
 		ms = sv.members()
 	} else {
-		maxSteps := count * 10
+		maxSteps := scanSteps(count)
 		next = cursor
 		for {
 			next = sv.d.Scan(next, func(k string, _ struct{}) { ms = append(ms, k) })

@@ -847,6 +847,13 @@ func (tx *Tx) ZRangeStore(dst string, args ZRangeArgs) (int64, error) {
 // storeZSet writes the result of a *STORE command to dst: an empty result
 // deletes dst, anything else replaces dst (of any type) and its time to
 // live. The write-effect stream records DEL dst and a ZADD of the result.
+//
+// One detail needs more: a ZADD replayed into a new key starts a small set
+// (a listpack in Redis), where a score of -0 becomes 0, while a large
+// result holds -0 as it is. When a result Redis would not keep as a
+// listpack has a -0 score, the stream first adds a member too long for a
+// listpack (and removes it after), so that the replayed set is large from
+// its first ZADD, as the original is.
 func (tx *Tx) storeZSet(dst string, s *zset.Set) int64 {
 	n := s.Len()
 	if n == 0 {
@@ -861,12 +868,24 @@ func (tx *Tx) storeZSet(dst string, s *zset.Set) int64 {
 	if tx.rec {
 		args := make([]string, 0, 2+2*n)
 		args = append(args, "ZADD", dst)
+		negZero := false
 		s.Range(func(m string, sc float64) bool {
+			negZero = negZero || sc == 0 && math.Signbit(sc)
 			args = append(args, number.FormatDouble(sc), m)
 			return true
 		})
 		tx.emit("DEL", dst)
-		tx.emit(args...)
+		if negZero && !zv.listpack {
+			long := strings.Repeat("\x00", zsetMaxListpackValue+1)
+			for _, ok := s.Score(long); ok; _, ok = s.Score(long) {
+				long += "\x00"
+			}
+			tx.emit("ZADD", dst, "0", long)
+			tx.emit(args...)
+			tx.emit("ZREM", dst, long)
+		} else {
+			tx.emit(args...)
+		}
 	}
 	return int64(n)
 }
@@ -1383,7 +1402,7 @@ func (tx *Tx) ZScan(key string, cursor uint64, match string, count int64) ([]str
 		})
 		return out, 0, nil
 	}
-	maxSteps := count * 10
+	maxSteps := scanSteps(count)
 	seen := int64(0)
 	for {
 		cursor = zv.s.Scan(cursor, func(m string, sc float64) {

@@ -264,7 +264,11 @@ func pipelineFile(ms []method) []byte {
 				}
 				other++
 				store = append(store, "x: "+p.name)
-				load = append(load, "c.x.("+p.typ+")")
+				if p.variadic {
+					load = append(load, "c.x.([]"+p.typ+")...")
+				} else {
+					load = append(load, "c.x.("+p.typ+")")
+				}
 			}
 		}
 		if len(extra) > 0 {
