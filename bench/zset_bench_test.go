@@ -79,11 +79,22 @@ type zpicks struct {
 	idx   []int
 	score []float64
 	incr  []float64
+	calls int // ZADD scores handed out, see addScore
+}
+
+// addScore returns the score ZADD sets for pick i. The picks are cycled, so
+// returning p.score[i] every time would make every ZADD after the first
+// nKeys a no-op (the member already has that score): each cycle takes its
+// scores from other picks instead.
+func (p *zpicks) addScore(i int) float64 {
+	round := p.calls / nKeys
+	p.calls++
+	return p.score[(i+round*7919)%nKeys]
 }
 
 func newZPicks(n int) zpicks {
 	r := rand.New(rand.NewPCG(2, uint64(n)))
-	p := zpicks{make([]int, nKeys), make([]float64, nKeys), make([]float64, nKeys)}
+	p := zpicks{idx: make([]int, nKeys), score: make([]float64, nKeys), incr: make([]float64, nKeys)}
 	for i := range p.idx {
 		p.idx[i] = r.IntN(n)
 		p.score[i] = r.Float64() * float64(n)
@@ -200,7 +211,7 @@ func (f *zfixtures) embedisCmd(b *testing.B, o zop, n int) cmd {
 	switch o {
 	case zopAdd:
 		return func(i int) error {
-			_, err := s.ZAdd(ctx, key, embedis.Z{Score: p.score[i], Member: members[p.idx[i]]})
+			_, err := s.ZAdd(ctx, key, embedis.Z{Score: p.addScore(i), Member: members[p.idx[i]]})
 			return err
 		}
 	case zopIncrBy:
@@ -247,7 +258,7 @@ func (f *zfixtures) miniredisCmd(b *testing.B, o zop, n int) cmd {
 	var c cmd
 	switch o {
 	case zopAdd:
-		return func(i int) error { _, err := m.ZAdd(key, p.score[i], members[p.idx[i]]); return err }
+		return func(i int) error { _, err := m.ZAdd(key, p.addScore(i), members[p.idx[i]]); return err }
 	case zopIncrBy:
 		return func(i int) error {
 			m0 := members[p.idx[i]]
@@ -347,7 +358,7 @@ func (f *zfixtures) goredisCmd(b *testing.B, o zop, n int) (cmd, pipe) {
 	queue := func(pl redis.Cmdable, i int) redis.Cmder {
 		switch o {
 		case zopAdd:
-			return pl.ZAdd(ctx, key, redis.Z{Score: p.score[i], Member: members[p.idx[i]]})
+			return pl.ZAdd(ctx, key, redis.Z{Score: p.addScore(i), Member: members[p.idx[i]]})
 		case zopIncrBy:
 			return pl.ZIncrBy(ctx, key, p.incr[i], members[p.idx[i]])
 		case zopRank:

@@ -206,13 +206,48 @@ func (s *Set) Add(member string, score float64) (added bool) {
 		if old == score {
 			return false
 		}
-		s.remove(entry{old, member})
 		s.members.Set(member, score)
-		s.insert(entry{score, member})
+		if !s.moveWithinLeaf(entry{old, member}, entry{score, member}) {
+			s.remove(entry{old, member})
+			s.insert(entry{score, member})
+		}
 		return false
 	}
 	s.members.Set(member, score)
 	s.insert(entry{score, member})
+	return true
+}
+
+// moveWithinLeaf changes old (which is in the tree) to new when new falls
+// strictly between two other entries of old's leaf: then it belongs to the
+// same leaf, and no count or bound above it changes, so a score update
+// that moves a member a little (a leaderboard's increments) costs one
+// descent and a short shift. It reports whether it could.
+func (s *Set) moveWithinLeaf(old, new entry) bool {
+	n := s.root
+	for !n.isLeaf() {
+		n = n.children[n.childFor(&old)]
+	}
+	k := &n.entries
+	size := k.len()
+	pos := sort.Search(size, func(j int) bool { return !k.keyLess(j, &old) })
+	// q: where new goes among the entries other than old.
+	q := sort.Search(size, func(j int) bool { return k.less(&new, j) })
+	if pos < q {
+		q--
+	}
+	if q <= 0 || q >= size-1 {
+		return false
+	}
+	switch {
+	case q > pos:
+		copy(k.scores[pos:q], k.scores[pos+1:q+1])
+		copy(k.members[pos:q], k.members[pos+1:q+1])
+	case q < pos:
+		copy(k.scores[q+1:pos+1], k.scores[q:pos])
+		copy(k.members[q+1:pos+1], k.members[q:pos])
+	}
+	k.set(q, new)
 	return true
 }
 

@@ -365,3 +365,41 @@ func TestNaNScorePanics(t *testing.T) {
 	}()
 	New().Add("a", math.NaN())
 }
+
+// TestSmallMoves: score updates that keep a member within its leaf (the
+// shortcut of moveWithinLeaf) and ones that leave it, on a set of distinct
+// scores, against the model.
+func TestSmallMoves(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	s, m := New(), &model{scores: map[string]float64{}}
+	const n = 5000
+	for i := 0; i < n; i++ {
+		mem := "m" + strconv.Itoa(i)
+		s.Add(mem, float64(i))
+		m.add(mem, float64(i))
+	}
+	within := 0
+	for op := 0; op < 200_000; op++ {
+		mem := "m" + strconv.Itoa(r.IntN(n))
+		old, _ := s.Score(mem)
+		sc := old + float64(r.IntN(41)-20) // mostly within the leaf
+		if r.IntN(10) == 0 {
+			sc = float64(r.IntN(n)) // anywhere
+		}
+		if old != sc && s.moveWithinLeaf(entry{old, mem}, entry{sc, mem}) {
+			// Done by hand here to count; keep the dict in step.
+			s.members.Set(mem, sc)
+			within++
+		} else {
+			s.Add(mem, sc)
+		}
+		m.add(mem, sc)
+		if op%20_000 == 0 {
+			check(t, s, m)
+		}
+	}
+	check(t, s, m)
+	if within < 50_000 {
+		t.Fatalf("only %d of 200000 moves stayed within a leaf", within)
+	}
+}
