@@ -176,6 +176,14 @@ func (v *zsetValue) add(m string, score float64) bool {
 	return v.s.Add(m, score)
 }
 
+// update changes the score of m, in the set with score old, to score.
+func (v *zsetValue) update(m string, old, score float64) {
+	if v.listpack && score == 0 {
+		score = 0 // see add
+	}
+	v.s.Update(m, old, score)
+}
+
 // listpackScore formats a score as a listpack holds it: integers (up to
 // 2^62 in magnitude) as integers, anything else as %.17g.
 func listpackScore(sc float64) string {
@@ -314,7 +322,7 @@ func (tx *Tx) zadd(key string, a ZAddArgs, incr bool) (int64, float64, bool, err
 			}
 			processed, score = true, next
 			if next != cur {
-				zv.add(z.Member, next)
+				zv.update(z.Member, cur, next)
 				updated++
 				changed = append(changed, z.Member)
 			}

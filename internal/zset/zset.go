@@ -203,19 +203,32 @@ func (s *Set) Add(member string, score float64) (added bool) {
 	}
 	old, ok := s.members.Get(member)
 	if ok {
-		if old == score {
-			return false
-		}
-		s.members.Set(member, score)
-		if !s.moveWithinLeaf(entry{old, member}, entry{score, member}) {
-			s.remove(entry{old, member})
-			s.insert(entry{score, member})
-		}
+		s.update(member, old, score)
 		return false
 	}
 	s.members.Set(member, score)
 	s.insert(entry{score, member})
 	return true
+}
+
+// Update changes the score of member, which is in the set with score old
+// (as Score returned it), to score: Add without its lookup.
+func (s *Set) Update(member string, old, score float64) {
+	if math.IsNaN(score) {
+		panic("zset: NaN score")
+	}
+	s.update(member, old, score)
+}
+
+func (s *Set) update(member string, old, score float64) {
+	if old == score {
+		return
+	}
+	s.members.Set(member, score)
+	if !s.moveWithinLeaf(entry{old, member}, entry{score, member}) {
+		s.remove(entry{old, member})
+		s.insert(entry{score, member})
+	}
 }
 
 // moveWithinLeaf changes old (which is in the tree) to new when new falls
