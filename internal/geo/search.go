@@ -315,6 +315,11 @@ func (s Shape) Test(bits uint64) (dist float64, exact, ok bool) {
 		return fastDistance(s.Lon, s.Lat, lon, lat), false, true
 	}
 	limit := s.Radius * conv
+	// A great circle is never shorter than the difference of latitudes
+	// along a meridian: that rejects many members without trigonometry.
+	if clearlyBeyond(latDistance(lat, s.Lat), limit) {
+		return 0, false, false
+	}
 	d := fastDistance(s.Lon, s.Lat, lon, lat)
 	switch {
 	case clearlyBeyond(d, limit):
