@@ -349,17 +349,51 @@ func TestDiffRandom(t *testing.T) {
 	seed := redistest.Seed(t, "EMBEDIS_SEED")
 	w := workload.New(uint64(seed), 3, []string{"a", "b", "c", "d", "e"}, 100_000)
 	const steps = 5000
+	p.random(w, steps, w.Command)
+	p.compareKeyspace()
+	t.Logf("%d random commands compared over the wire", steps)
+}
+
+// TestDiffRandomFamilies runs each data type's random commands on their own
+// over RESP3, where several reply shapes differ from RESP2 (maps, sets,
+// doubles, nested score pairs).
+func TestDiffRandomFamilies(t *testing.T) {
+	s := startBoth(t)
+	seed := redistest.Seed(t, "EMBEDIS_SEED")
+	for _, fam := range workload.Families() {
+		t.Run(fam, func(t *testing.T) {
+			p := s.pair(t)
+			p.redis.send("HELLO", "3")
+			p.embed.send("HELLO", "3")
+			p.redis.read(t)
+			p.embed.read(t)
+			p.do("FLUSHALL")
+			w := workload.New(uint64(seed), 4, []string{"a", "b", "c", "d", "e"}, 100_000)
+			p.random(w, 1500, func() []string { return w.FamilyCommand(fam) })
+			p.compareKeyspace()
+		})
+	}
+}
+
+// random sends steps commands from gen to both, some of them inside
+// MULTI/EXEC.
+func (p *pair) random(w *workload.Gen, steps int, gen func() []string) {
 	for i := 0; i < steps; i++ {
 		if w.IntN(50) == 0 {
 			p.do("MULTI")
 			for j := 0; j < 3; j++ {
-				p.do(w.Command()...)
+				p.do(gen()...)
 			}
 			p.do("EXEC")
 			continue
 		}
-		p.do(w.Command()...)
+		p.do(gen()...)
 	}
+}
+
+// compareKeyspace compares every key of the first three databases: type,
+// time to live and whole value.
+func (p *pair) compareKeyspace() {
 	for db := 0; db < 3; db++ {
 		p.do("SELECT", fmt.Sprint(db))
 		keys := p.do("KEYS", "*")
@@ -380,7 +414,6 @@ func TestDiffRandom(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d random commands compared over the wire", steps)
 }
 
 // TestDiffCases runs the hand-written cases of every data type over the wire.
