@@ -86,6 +86,25 @@ type pair struct {
 	queued  []string // commands queued since MULTI, to normalize EXEC's replies
 
 	clock *embedis.ManualClock // embedis's clock, advanced while a blocking command waits
+	// realTime keeps embedis's clock in step with the wall clock that
+	// redis-server runs on, advancing it by the real time elapsed before
+	// each command: random runs set it, so that relative expiries compared
+	// with GT or LT a few milliseconds apart come out the same on both.
+	realTime bool
+	last     time.Time
+}
+
+// sync advances embedis's clock by the real time elapsed since the last
+// call, when the pair runs in real time.
+func (p *pair) sync() {
+	if !p.realTime {
+		return
+	}
+	now := time.Now()
+	if !p.last.IsZero() {
+		p.clock.Advance(now.Sub(p.last))
+	}
+	p.last = now
 }
 
 // servers starts both servers once per test.
@@ -155,6 +174,7 @@ func normalizeReply(cmd string, r resp.Reply, sorted bool) string {
 // do sends one command to both and fails the test if the replies differ.
 func (p *pair) do(args ...string) resp.Reply {
 	p.t.Helper()
+	p.sync()
 	p.redis.send(args...)
 	p.embed.send(args...)
 	want := p.redis.read(p.t)
@@ -197,11 +217,15 @@ func (p *pair) do(args ...string) resp.Reply {
 func (p *pair) readBlocked() resp.Reply {
 	p.t.Helper()
 	for i := 0; i < 10_000; i++ {
-		p.embed.c.SetReadDeadline(time.Now().Add(20 * time.Millisecond))
+		p.embed.c.SetReadDeadline(time.Now().Add(5 * time.Millisecond))
 		if _, err := p.embed.r.Peek(1); err == nil {
 			return p.embed.read(p.t)
 		}
-		p.clock.Advance(10 * time.Millisecond)
+		if p.realTime {
+			p.sync()
+		} else {
+			p.clock.Advance(10 * time.Millisecond)
+		}
 	}
 	p.t.Fatalf("no reply to a blocking command after 100 s of embedis time")
 	return resp.Reply{}
@@ -349,6 +373,7 @@ func TestDiffRandom(t *testing.T) {
 	seed := redistest.Seed(t, "EMBEDIS_SEED")
 	w := workload.New(uint64(seed), 3, []string{"a", "b", "c", "d", "e"}, 100_000)
 	const steps = 5000
+	p.realTime = true
 	p.random(w, steps, w.Command)
 	p.compareKeyspace()
 	t.Logf("%d random commands compared over the wire", steps)
@@ -368,6 +393,7 @@ func TestDiffRandomFamilies(t *testing.T) {
 			p.redis.read(t)
 			p.embed.read(t)
 			p.do("FLUSHALL")
+			p.realTime = true
 			w := workload.New(uint64(seed), 4, []string{"a", "b", "c", "d", "e"}, 100_000)
 			p.random(w, 1500, func() []string { return w.FamilyCommand(fam) })
 			p.compareKeyspace()
