@@ -148,13 +148,15 @@ func (tx *Tx) modified(key string) {
 }
 
 // setValue stores v at key and clears any deadline (as Redis's SET does),
-// unless keepTTL.
+// unless keepTTL. A value arriving whole (RENAME, COPY, a *STORE) is ready
+// for the callers blocked on key, as Redis signals every key it adds.
 func (tx *Tx) setValue(key string, v value, keepTTL bool) {
 	tx.db.keys.Set(key, v)
 	if !keepTTL && len(tx.db.expires) > 0 {
 		tx.clearDeadline(key)
 	}
 	tx.modified(key)
+	tx.keyReady(key)
 }
 
 // deleteKey removes key; it reports whether the key was live.

@@ -558,6 +558,36 @@ func TestDiffBlocking(t *testing.T) {
 	q.do("RPUSH", "tx", "given")
 	p.compareNext("BLPOP after a push popped in the same transaction")
 	q.do("EXISTS", "tx")
+
+	// A value that arrives whole (RENAME, a *STORE) serves waiters as a
+	// push does.
+	q.do("RPUSH", "src", "moved")
+	p.sendBoth("BLPOP", "renamed", "0")
+	s.waitBlocked(t, q, 1)
+	q.do("RENAME", "src", "renamed")
+	p.compareNext("BLPOP served by RENAME")
+	q.do("ZADD", "z1", "1", "a", "2", "b")
+	p.sendBoth("BZPOPMIN", "zdst", "0")
+	s.waitBlocked(t, q, 1)
+	q.do("ZUNIONSTORE", "zdst", "1", "z1")
+	p.compareNext("BZPOPMIN served by ZUNIONSTORE")
+	// A value of another type leaves the waiter blocked; a sorted set
+	// arriving later serves it.
+	p.sendBoth("BZPOPMAX", "zw", "0")
+	s.waitBlocked(t, q, 1)
+	q.do("RPUSH", "l2", "x")
+	q.do("RENAME", "l2", "zw")
+	q.do("DEL", "zw")
+	s.waitBlocked(t, q, 1)
+	q.do("ZADD", "zw", "5", "m", "7", "n")
+	p.compareNext("BZPOPMAX served after a list came and went")
+	q.do("ZRANGE", "zw", "0", "-1", "WITHSCORES")
+	// BZMPOP and a GEOSEARCHSTORE destination.
+	q.do("GEOADD", "geo", "13.361389", "38.115556", "Palermo", "15.087269", "37.502669", "Catania")
+	p.sendBoth("BZMPOP", "0", "2", "none", "near", "MIN", "COUNT", "5")
+	s.waitBlocked(t, q, 1)
+	q.do("GEOSEARCHSTORE", "near", "geo", "FROMLONLAT", "15", "37", "BYRADIUS", "200", "km", "ASC", "STOREDIST")
+	p.compareNext("BZMPOP served by GEOSEARCHSTORE")
 }
 
 // TestDiffUnauthenticated: with requirepass set, a client that has not

@@ -83,8 +83,37 @@ type keys struct {
 	members []string
 }
 
-func makeKeys(n, c int) keys {
-	return keys{make([]float64, n, c), make([]string, n, c)}
+// leafBlock and innerBlock allocate a node together with its arrays at
+// their full capacity: one allocation instead of three to five, and the
+// scores a search reads sit next to the node header, so a lookup in a
+// leaf of a large set touches fewer pages.
+type leafBlock struct {
+	n       node
+	scores  [maxEntries + 1]float64
+	members [maxEntries + 1]string
+}
+
+type innerBlock struct {
+	n        node
+	scores   [maxChildren + 1]float64
+	members  [maxChildren + 1]string
+	children [maxChildren + 1]*node
+	counts   [maxChildren + 1]int
+}
+
+// newLeaf returns an empty leaf with room for a split's overflow.
+func newLeaf() *node {
+	b := &leafBlock{}
+	b.n.entries = keys{b.scores[:0], b.members[:0]}
+	return &b.n
+}
+
+// newInner returns an empty inner node with room for a split's overflow.
+func newInner() *node {
+	b := &innerBlock{}
+	b.n.lower = keys{b.scores[:0], b.members[:0]}
+	b.n.children, b.n.counts = b.children[:0], b.counts[:0]
+	return &b.n
 }
 
 func (k *keys) len() int { return len(k.scores) }
@@ -305,7 +334,7 @@ func (s *Set) insert(e entry) {
 	if n == s.last && pos == size-1 {
 		at = size - 1
 	}
-	right := &node{entries: makeKeys(0, maxEntries+1)}
+	right := newLeaf()
 	right.entries.appendFrom(&n.entries, at)
 	n.entries.truncate(at)
 	right.prev, right.next = n, n.next
@@ -329,11 +358,9 @@ func (s *Set) insert(e entry) {
 			return
 		}
 		at := len(p.children) / 2
-		r := &node{
-			children: append(make([]*node, 0, maxChildren+1), p.children[at:]...),
-			lower:    makeKeys(0, maxChildren+1),
-			counts:   append(make([]int, 0, maxChildren+1), p.counts[at:]...),
-		}
+		r := newInner()
+		r.children = append(r.children, p.children[at:]...)
+		r.counts = append(r.counts, p.counts[at:]...)
 		r.lower.appendFrom(&p.lower, at)
 		clear(p.children[at:])
 		p.lower.truncate(at)
@@ -342,11 +369,9 @@ func (s *Set) insert(e entry) {
 		n = p
 	}
 	// The root split: grow the tree by one level.
-	root := &node{
-		children: append(make([]*node, 0, maxChildren+1), s.root, newChild),
-		lower:    makeKeys(0, maxChildren+1),
-		counts:   append(make([]int, 0, maxChildren+1), leftSize, rightSize),
-	}
+	root := newInner()
+	root.children = append(root.children, s.root, newChild)
+	root.counts = append(root.counts, leftSize, rightSize)
 	root.lower.push(entry{})
 	root.lower.push(sep)
 	s.root = root
