@@ -31,12 +31,12 @@
 // each: ZRANK took 3.7–5.5 µs and the member at a rank 2.9–3.3 µs (2-core
 // AMD EPYC), against a target of 2 µs through the whole Store. A skiplist
 // without spans (github.com/huandu/skiplist) must count members one by one
-// for a rank: O(n), about 90 ms on a million members
+// for a rank: O(n), 80–100 ms on a million members
 // (bench/skiplist_test.go). The B+tree keeps 64 neighbours in contiguous
 // arrays and its inner nodes (about 500 for a million members) stay in
 // cache, so a rank costs the member's hash lookup plus a few cache misses
-// in one leaf: 1.2–1.4 µs, and the member at a rank 80 ns
-// (BenchmarkRank, BenchmarkAt). It also needs no per-member node: 24 bytes
+// in one leaf: 1.2–1.8 µs on this machine, and the member at a rank
+// 80–130 ns (BenchmarkRank, BenchmarkAt). It also needs no per-member node: 24 bytes
 // an entry in a leaf against a 64-to-128-byte skiplist node.
 //
 // Lex ranges (ZRANGEBYLEX and friends) assume, as Redis does, that every
