@@ -565,6 +565,22 @@ func listEnd(s string) (left bool, err error) {
 	return false, ErrSyntax
 }
 
+// mpopArgs checks the arguments LMPop, BLMPop, ZMPop and BZMPop share: the
+// end word (parsed by end), a count of at least 1 and at least one key.
+func mpopArgs(end func(string) (bool, error), which string, count int64, keys []string) (bool, error) {
+	if len(keys) == 0 {
+		return false, ErrNumKeys
+	}
+	w, err := end(which)
+	if err != nil {
+		return false, err
+	}
+	if count < 1 {
+		return false, ErrCountNotPositive
+	}
+	return w, nil
+}
+
 // LMove pops an element from the srcpos end ("LEFT" or "RIGHT", any case) of
 // the list at source, pushes it at the destpos end of the list at
 // destination (creating it) and returns it. With source == destination it
@@ -643,15 +659,9 @@ func (tx *Tx) RPopLPush(source, destination string) (string, error) {
 // ErrSyntax for another direction; ErrCountNotPositive for count < 1;
 // ErrNumKeys for no keys.
 func (tx *Tx) LMPop(direction string, count int64, keys ...string) (string, []string, error) {
-	if len(keys) == 0 {
-		return "", nil, ErrNumKeys
-	}
-	left, err := listEnd(direction)
+	left, err := mpopArgs(listEnd, direction, count, keys)
 	if err != nil {
 		return "", nil, err
-	}
-	if count < 1 {
-		return "", nil, ErrCountNotPositive
 	}
 	for _, k := range keys {
 		lv, err := tx.lookupList(k)

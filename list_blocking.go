@@ -61,15 +61,9 @@ func (s *Store) BRPopLPush(ctx context.Context, source, destination string) (str
 // BLMPop is LMPop waiting until one of the lists has elements; it returns
 // the key popped from and up to count elements.
 func (s *Store) BLMPop(ctx context.Context, direction string, count int64, keys ...string) (string, []string, error) {
-	left, err := listEnd(direction)
+	left, err := mpopArgs(listEnd, direction, count, keys)
 	if err != nil {
 		return "", nil, err
-	}
-	if count < 1 {
-		return "", nil, ErrCountNotPositive
-	}
-	if len(keys) == 0 {
-		return "", nil, ErrNumKeys
 	}
 	var key string
 	var vals []string

@@ -1031,15 +1031,9 @@ func zsetEnd(s string) (bool, error) {
 // ErrNotFound when every key is missing; ErrWrongType when a key checked
 // holds another type.
 func (tx *Tx) ZMPop(order string, count int64, keys ...string) (string, []Z, error) {
-	max, err := zsetEnd(order)
+	max, err := mpopArgs(zsetEnd, order, count, keys)
 	if err != nil {
 		return "", nil, err
-	}
-	if count < 1 {
-		return "", nil, ErrCountNotPositive
-	}
-	if len(keys) == 0 {
-		return "", nil, ErrNumKeys
 	}
 	for _, k := range keys {
 		zv, err := tx.lookupZSet(k)
@@ -1288,6 +1282,24 @@ func setToZs(s *zset.Set) []Z {
 	return out
 }
 
+// zsetOpZs returns the result of zsetOp in score order.
+func (tx *Tx) zsetOpZs(op byte, st ZStore) ([]Z, error) {
+	s, err := tx.zsetOp(op, st)
+	if err != nil {
+		return nil, err
+	}
+	return setToZs(s), nil
+}
+
+// zsetOpStore stores the result of zsetOp at dst and returns its size.
+func (tx *Tx) zsetOpStore(op byte, dst string, st ZStore) (int64, error) {
+	s, err := tx.zsetOp(op, st)
+	if err != nil {
+		return 0, err
+	}
+	return tx.storeZSet(dst, s), nil
+}
+
 // ZUnion returns the union of the inputs (see ZStore) in score order.
 // Missing keys are empty; a key of another type than sorted set or set is
 // ErrWrongType.
@@ -1298,21 +1310,13 @@ func (tx *Tx) ZUnion(store ZStore) ([]string, error) {
 
 // ZUnionWithScores is ZUnion with the aggregated scores.
 func (tx *Tx) ZUnionWithScores(store ZStore) ([]Z, error) {
-	s, err := tx.zsetOp('u', store)
-	if err != nil {
-		return nil, err
-	}
-	return setToZs(s), nil
+	return tx.zsetOpZs('u', store)
 }
 
 // ZUnionStore stores the union at destination (deleting it when empty) and
 // returns its size.
 func (tx *Tx) ZUnionStore(destination string, store ZStore) (int64, error) {
-	s, err := tx.zsetOp('u', store)
-	if err != nil {
-		return 0, err
-	}
-	return tx.storeZSet(destination, s), nil
+	return tx.zsetOpStore('u', destination, store)
 }
 
 // ZInter returns the members present in every input, with aggregated
@@ -1324,21 +1328,13 @@ func (tx *Tx) ZInter(store ZStore) ([]string, error) {
 
 // ZInterWithScores is ZInter with the aggregated scores.
 func (tx *Tx) ZInterWithScores(store ZStore) ([]Z, error) {
-	s, err := tx.zsetOp('i', store)
-	if err != nil {
-		return nil, err
-	}
-	return setToZs(s), nil
+	return tx.zsetOpZs('i', store)
 }
 
 // ZInterStore stores the intersection at destination (deleting it when
 // empty) and returns its size.
 func (tx *Tx) ZInterStore(destination string, store ZStore) (int64, error) {
-	s, err := tx.zsetOp('i', store)
-	if err != nil {
-		return 0, err
-	}
-	return tx.storeZSet(destination, s), nil
+	return tx.zsetOpStore('i', destination, store)
 }
 
 // ZInterCard returns the size of the intersection of the inputs, counting
@@ -1367,21 +1363,13 @@ func (tx *Tx) ZDiff(keys ...string) ([]string, error) {
 
 // ZDiffWithScores is ZDiff with the scores.
 func (tx *Tx) ZDiffWithScores(keys ...string) ([]Z, error) {
-	s, err := tx.zsetOp('d', ZStore{Keys: keys})
-	if err != nil {
-		return nil, err
-	}
-	return setToZs(s), nil
+	return tx.zsetOpZs('d', ZStore{Keys: keys})
 }
 
 // ZDiffStore stores the difference at destination (deleting it when empty)
 // and returns its size.
 func (tx *Tx) ZDiffStore(destination string, keys ...string) (int64, error) {
-	s, err := tx.zsetOp('d', ZStore{Keys: keys})
-	if err != nil {
-		return 0, err
-	}
-	return tx.storeZSet(destination, s), nil
+	return tx.zsetOpStore('d', destination, ZStore{Keys: keys})
 }
 
 // ZScan iterates the sorted set at key as Redis's ZSCAN: it returns some

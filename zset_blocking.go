@@ -39,15 +39,9 @@ func (s *Store) bzpop(ctx context.Context, max bool, keys []string) (ZWithKey, e
 // returns the key popped from and up to count members from the "MIN" or
 // "MAX" end.
 func (s *Store) BZMPop(ctx context.Context, order string, count int64, keys ...string) (string, []Z, error) {
-	max, err := zsetEnd(order)
+	max, err := mpopArgs(zsetEnd, order, count, keys)
 	if err != nil {
 		return "", nil, err
-	}
-	if count < 1 {
-		return "", nil, ErrCountNotPositive
-	}
-	if len(keys) == 0 {
-		return "", nil, ErrNumKeys
 	}
 	var key string
 	var zs []Z
