@@ -2,6 +2,7 @@ package embedis
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"reflect"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/embedis/embedis/internal/geo"
 	"github.com/embedis/embedis/internal/redistest"
 	"github.com/embedis/embedis/internal/workload"
 )
@@ -264,17 +266,31 @@ func TestRedisDiffGeoLarge(t *testing.T) {
 	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 9))
 	const n = 20_000
 	args := []string{"GEOADD", "g"}
+	cells := make(map[uint64]bool, n)
 	for i := 0; i < n; i++ {
-		// A 40 km square around Lisbon.
-		lon := -9.14 + (r.Float64()-0.5)*0.45
-		lat := 38.72 + (r.Float64()-0.5)*0.36
-		args = append(args, strconv.FormatFloat(lon, 'f', 6, 64), strconv.FormatFloat(lat, 'f', 6, 64), "p"+strconv.Itoa(i))
+		// A 40 km square around Lisbon, one member per geohash cell: two
+		// members in one cell are at exactly the same distance from any
+		// centre, and where COUNT cuts between such a tie Redis's partial
+		// quicksort picks one of them in an order of its own.
+		var lon, lat string
+		for {
+			lon = strconv.FormatFloat(-9.14+(r.Float64()-0.5)*0.45, 'f', 6, 64)
+			lat = strconv.FormatFloat(38.72+(r.Float64()-0.5)*0.36, 'f', 6, 64)
+			x, _ := strconv.ParseFloat(lon, 64)
+			y, _ := strconv.ParseFloat(lat, 64)
+			if bits, _ := geo.Encode(x, y); !cells[bits] {
+				cells[bits] = true
+				break
+			}
+		}
+		args = append(args, lon, lat, "p"+strconv.Itoa(i))
 		if len(args) > 3000 || i == n-1 {
 			d.do(args...)
 			args = []string{"GEOADD", "g"}
 		}
 	}
 	units := []string{"m", "km", "mi", "ft"}
+	lastDigit := 0
 	for i := 0; i < 400; i++ {
 		from := []string{"FROMLONLAT", strconv.FormatFloat(-9.14+(r.Float64()-0.5)*0.5, 'f', 5, 64), strconv.FormatFloat(38.72+(r.Float64()-0.5)*0.4, 'f', 5, 64)}
 		if r.IntN(3) == 0 {
@@ -314,12 +330,87 @@ func TestRedisDiffGeoLarge(t *testing.T) {
 			opts = append(opts, "WITHCOORD", "WITHHASH")
 		}
 		cmd := append(append(append([]string{"GEOSEARCH", "g"}, from...), by...), opts...)
-		d.do(cmd...)
+		lastDigit += d.doGeo(cmd...)
 		if i%10 == 0 {
 			store := append(append(append([]string{"GEOSEARCHSTORE", "dst", "g"}, from...), by...), "ASC", "COUNT", "50", "STOREDIST")
 			d.do(store...)
-			d.do("ZRANGE", "dst", "0", "-1", "WITHSCORES")
+			lastDigit += d.doGeo("ZRANGE", "dst", "0", "-1", "WITHSCORES")
 		}
 	}
-	t.Logf("%d commands compared", d.cmds)
+	// See doGeo: a handful at most.
+	if lastDigit > 10 {
+		t.Errorf("%d distances differ from Redis's in the last digit", lastDigit)
+	}
+	t.Logf("%d commands compared, %d distances off by one in the last digit", d.cmds, lastDigit)
+}
+
+// doGeo is do for replies that hold distances, which may differ from
+// Redis's in the last digits, and only there: internal/geo computes sine,
+// cosine and arcsine correctly rounded, while glibc, which Redis calls, is
+// off by one unit in the last place for about 0.03% of arguments, which
+// leaves about 0.15% of full-precision distances (GEOSEARCHSTORE
+// STOREDIST) an ulp or two apart, and one 4-decimal WITHDIST in millions
+// with a different last digit. Everything else must be equal; it returns how many
+// numbers differed by one in their last digit.
+func (d *differ) doGeo(args ...string) int {
+	d.t.Helper()
+	d.cmds++
+	want := normalize(args, d.redis.Do(d.t, args...), nil)
+	v, err := d.store.DB(d.db).Do(ctx, args...)
+	got := normalize(args, v, err)
+	n := 0
+	if !sameUpToLastDigit(want, got, &n) {
+		d.t.Fatalf("%q:\n redis:   %#v\n embedis: %#v", args, want, got)
+	}
+	return n
+}
+
+// sameUpToLastDigit compares two replies, allowing numbers printed the same
+// way to differ by one unit of their last printed digit (counted in n).
+func sameUpToLastDigit(a, b any, n *int) bool {
+	switch x := a.(type) {
+	case []any:
+		y, ok := b.([]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !sameUpToLastDigit(x[i], y[i], n) {
+				return false
+			}
+		}
+		return true
+	case string:
+		y, ok := b.(string)
+		if !ok {
+			return false
+		}
+		if x == y {
+			return true
+		}
+		if lastDigitApart(x, y) {
+			*n++
+			return true
+		}
+		return false
+	}
+	return reflect.DeepEqual(a, b)
+}
+
+// lastDigitApart reports whether two printed numbers are a rounding apart:
+// full-precision doubles (STOREDIST scores) within four ulps (a distance
+// goes through three trigonometric functions), or short decimals (WITHDIST's
+// four places) one unit of their last digit apart.
+func lastDigitApart(x, y string) bool {
+	fx, err1 := strconv.ParseFloat(x, 64)
+	fy, err2 := strconv.ParseFloat(y, 64)
+	if err1 != nil || err2 != nil || !strings.Contains(x, ".") || !strings.Contains(y, ".") {
+		return false
+	}
+	ulp := math.Nextafter(math.Abs(fx), math.Inf(1)) - math.Abs(fx)
+	if math.Abs(fx-fy) <= 4*ulp {
+		return true
+	}
+	dx, dy := len(x)-strings.IndexByte(x, '.')-1, len(y)-strings.IndexByte(y, '.')-1
+	return dx == dy && dx <= 4 && math.Abs(fx-fy) <= math.Pow(10, -float64(dx))*1.000001
 }
