@@ -29,7 +29,9 @@ import (
 // GEOSEARCHSTORE ... STOREDIST stores) are therefore an ulp or two from
 // Redis's; printed to Redis's four decimals (WITHDIST, GEODIST) that shows
 // about once in ten million distances. Which members a search finds, and
-// their order, are the same.
+// their order, are the same, except between members at exactly the same
+// distance where COUNT cuts: Redis picks among them with an unstable partial
+// quicksort, we keep the order they were found in.
 
 // GeoLocation is a named position, and in search results its distance from
 // the search centre (in the search's unit) and its geohash score.
