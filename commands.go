@@ -308,6 +308,30 @@ func writeStringOrNull(w ReplyWriter, s string, err error) {
 	}
 }
 
+// writeDoubleOrNull writes f, a null for ErrNotFound, or the error.
+func writeDoubleOrNull(w ReplyWriter, f float64, err error) {
+	switch {
+	case err == nil:
+		w.WriteDouble(f)
+	case err == ErrNotFound:
+		w.WriteNull()
+	default:
+		w.WriteError(err)
+	}
+}
+
+// writeIntOrNull writes n, a null for ErrNotFound, or the error.
+func writeIntOrNull(w ReplyWriter, n int64, err error) {
+	switch {
+	case err == nil:
+		w.WriteInt(n)
+	case err == ErrNotFound:
+		w.WriteNull()
+	default:
+		w.WriteError(err)
+	}
+}
+
 func writeIntOrError(w ReplyWriter, n int64, err error) {
 	if err != nil {
 		w.WriteError(err)

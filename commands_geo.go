@@ -121,14 +121,7 @@ func cmdGeoDist(tx *Tx, args []string, w ReplyWriter) {
 		return
 	}
 	d, err := tx.geoDist(args[1], args[2], args[3], unit)
-	switch err {
-	case nil:
-		w.WriteBulk(d)
-	case ErrNotFound:
-		w.WriteNull()
-	default:
-		w.WriteError(err)
-	}
+	writeStringOrNull(w, d, err)
 }
 
 func cmdGeoHash(tx *Tx, args []string, w ReplyWriter) {

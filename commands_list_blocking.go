@@ -132,21 +132,31 @@ func cmdBLMPop(tx *Tx, args []string, w ReplyWriter) {
 	tx.blockingReply(w, keys, timeout, serve, ReplyWriter.WriteNullArray, ReplyWriter.WriteNullArray)
 }
 
+// serveFirst tries serve on each key in order and writes the reply (or the
+// error) of the first key with data; it reports whether it wrote anything.
+// The MPOP commands and the blocking commands' first try share it.
+func serveFirst(tx *Tx, w ReplyWriter, keys []string, serve func(tx *Tx, key string) (func(ReplyWriter), error)) bool {
+	for _, k := range keys {
+		reply, err := serve(tx, k)
+		if err != nil {
+			w.WriteError(err)
+			return true
+		}
+		if reply != nil {
+			reply(w)
+			return true
+		}
+	}
+	return false
+}
+
 // blockingReply tries serve on each key in order; the first key with data
 // answers. With no data it either leaves a Blocked for the server (when the
 // unit allows blocking, to answer timedOut if its timeout passes) or
 // answers with immediate at once.
 func (tx *Tx) blockingReply(w ReplyWriter, keys []string, timeout float64, serve func(tx *Tx, key string) (func(ReplyWriter), error), immediate, timedOut func(ReplyWriter)) {
-	for _, k := range keys {
-		reply, err := serve(tx, k)
-		if err != nil {
-			w.WriteError(err)
-			return
-		}
-		if reply != nil {
-			reply(w)
-			return
-		}
+	if serveFirst(tx, w, keys, serve) {
+		return
 	}
 	if !tx.canBlock {
 		immediate(w)

@@ -152,14 +152,7 @@ options:
 	}
 	if incr {
 		sc, err := tx.ZAddArgsIncr(args[1], a)
-		switch err {
-		case nil:
-			w.WriteDouble(sc)
-		case ErrNotFound:
-			w.WriteNull()
-		default:
-			w.WriteError(err)
-		}
+		writeDoubleOrNull(w, sc, err)
 		return
 	}
 	n, err := tx.ZAddArgs(args[1], a)
@@ -202,14 +195,7 @@ func cmdZLexCount(tx *Tx, args []string, w ReplyWriter) {
 
 func cmdZScore(tx *Tx, args []string, w ReplyWriter) {
 	sc, err := tx.ZScore(args[1], args[2])
-	switch err {
-	case nil:
-		w.WriteDouble(sc)
-	case ErrNotFound:
-		w.WriteNull()
-	default:
-		w.WriteError(err)
-	}
+	writeDoubleOrNull(w, sc, err)
 }
 
 func cmdZMScore(tx *Tx, args []string, w ReplyWriter) {
@@ -236,14 +222,7 @@ func cmdZRank(tx *Tx, args []string, w ReplyWriter) {
 	} else {
 		r, err = tx.ZRevRank(args[1], args[2])
 	}
-	switch err {
-	case nil:
-		w.WriteInt(r)
-	case ErrNotFound:
-		w.WriteNull()
-	default:
-		w.WriteError(err)
-	}
+	writeIntOrNull(w, r, err)
 }
 
 // cmdZRange serves ZRANGE, ZRANGESTORE and the older ZRANGEBYSCORE,
@@ -409,18 +388,9 @@ func cmdZMPop(tx *Tx, args []string, w ReplyWriter) {
 		}, nil
 	}
 	if !blocking {
-		for _, k := range keys {
-			reply, err := serve(tx, k)
-			if err != nil {
-				w.WriteError(err)
-				return
-			}
-			if reply != nil {
-				reply(w)
-				return
-			}
+		if !serveFirst(tx, w, keys, serve) {
+			w.WriteNullArray()
 		}
-		w.WriteNullArray()
 		return
 	}
 	tx.blockingReply(w, keys, timeout, serve, ReplyWriter.WriteNullArray, ReplyWriter.WriteNullArray)

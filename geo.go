@@ -512,14 +512,24 @@ func (tx *Tx) GeoRadius(key string, longitude, latitude float64, q GeoRadiusQuer
 	return tx.GeoSearchLocation(key, s)
 }
 
-// GeoRadiusByMember is GeoRadius centred on member's position.
+// GeoRadiusByMember is GeoRadius centred on member's position (any member
+// name, "" included).
 func (tx *Tx) GeoRadiusByMember(key, member string, q GeoRadiusQuery) ([]GeoLocation, error) {
-	s := q.search()
-	s.Member = member
-	if member == "" {
-		return nil, ErrGeoMember
+	g, err := q.byMember(member)
+	if err != nil {
+		return nil, err
 	}
-	return tx.GeoSearchLocation(key, s)
+	return tx.geoSearchLocations(key, g)
+}
+
+// byMember parses q as a search centred on member.
+func (q GeoRadiusQuery) byMember(member string) (*geoQuery, error) {
+	g, err := q.search().parse() // centred on (0, 0), a valid position
+	if err != nil {
+		return nil, err
+	}
+	g.fromMember, g.member = true, member
+	return g, nil
 }
 
 // GeoRadiusStore stores what GeoRadius finds at q.Store (scored by
@@ -538,10 +548,13 @@ func (tx *Tx) GeoRadiusByMemberStore(key, member string, q GeoRadiusQuery) (int6
 	if q.Store == "" {
 		return 0, ErrSyntax
 	}
-	s := q.search()
-	s.Member = member
-	if member == "" {
-		return 0, ErrGeoMember
+	g, err := q.byMember(member)
+	if err != nil {
+		return 0, err
 	}
-	return tx.GeoSearchStore(q.Store, key, s, q.StoreDist)
+	pts, err := tx.geoSearchRun(key, g, q.StoreDist)
+	if err != nil {
+		return 0, err
+	}
+	return tx.geoStore(q.Store, pts, q.StoreDist, g.unit()), nil
 }

@@ -409,6 +409,21 @@ func TestGeoRadius(t *testing.T) {
 	if _, err := s.GeoRadiusByMember(ctx, "Sicily", "nobody", embedis.GeoRadiusQuery{Radius: 1}); !errors.Is(err, embedis.ErrGeoMember) {
 		t.Errorf("GeoRadiusByMember(nobody) error = %v; want ErrGeoMember", err)
 	}
+	// "" is a member name like any other, and a missing key is an empty
+	// result whatever the member, as in Redis.
+	if _, err := s.GeoAdd(ctx, "named", embedis.GeoLocation{Name: "", Longitude: 15, Latitude: 37}, embedis.GeoLocation{Name: "x", Longitude: 15.01, Latitude: 37}); err != nil {
+		t.Fatal(err)
+	}
+	locs, err = s.GeoRadiusByMember(ctx, "named", "", embedis.GeoRadiusQuery{Radius: 5, Unit: "km", Sort: "ASC"})
+	if err != nil || len(locs) != 2 || locs[0].Name != "" || locs[1].Name != "x" {
+		t.Errorf(`GeoRadiusByMember(named, "") = %+v, %v; want "" then x`, locs, err)
+	}
+	if locs, err := s.GeoRadiusByMember(ctx, "no-such-key", "", embedis.GeoRadiusQuery{Radius: 5}); err != nil || len(locs) != 0 {
+		t.Errorf(`GeoRadiusByMember(no-such-key, "") = %+v, %v; want nothing`, locs, err)
+	}
+	if n, err := s.GeoRadiusByMemberStore(ctx, "named", "", embedis.GeoRadiusQuery{Radius: 5, Unit: "km", Store: "fromempty", StoreDist: true}); err != nil || n != 2 {
+		t.Errorf(`GeoRadiusByMemberStore(named, "") = %d, %v; want 2`, n, err)
+	}
 
 	n, err := s.GeoRadiusStore(ctx, "Sicily", 15, 37, embedis.GeoRadiusQuery{Radius: 200, Unit: "km", Store: "r"})
 	if err != nil || n != 2 {

@@ -253,7 +253,8 @@ func (s *Store) GeoRadius(ctx context.Context, key string, longitude float64, la
 	return tx.GeoRadius(key, longitude, latitude, q)
 }
 
-// GeoRadiusByMember is GeoRadius centred on member's position.
+// GeoRadiusByMember is GeoRadius centred on member's position (any member
+// name, "" included).
 func (s *Store) GeoRadiusByMember(ctx context.Context, key string, member string, q GeoRadiusQuery) (r0 []GeoLocation, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {

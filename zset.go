@@ -343,12 +343,10 @@ func (tx *Tx) zadd(key string, a ZAddArgs, incr bool) (int64, float64, bool, err
 	return added, score, processed, nil
 }
 
-// zaddDone finishes a ZADD: an empty set just created is dropped again.
+// zaddDone records what a ZADD changed. (A set it creates is never left
+// empty: every member of a new set is new, and only XX, which returns
+// before creating the key, refuses new members.)
 func (tx *Tx) zaddDone(key string, zv *zsetValue, changed bool, members []string) {
-	if zv.s.Len() == 0 {
-		tx.db.keys.Delete(key)
-		return
-	}
 	if changed {
 		tx.modified(key)
 		tx.keyReady(key)
