@@ -207,7 +207,6 @@ type Set struct {
 	root    *node
 	first   *node // leftmost leaf
 	last    *node // rightmost leaf
-	length  int
 }
 
 // New returns an empty Set.
@@ -217,7 +216,7 @@ func New() *Set {
 }
 
 // Len returns the number of members.
-func (s *Set) Len() int { return s.length }
+func (s *Set) Len() int { return s.members.Len() }
 
 // Score returns the score of member and whether it is in the set.
 func (s *Set) Score(member string) (float64, bool) {
@@ -322,7 +321,6 @@ func (s *Set) insert(e entry) {
 	}
 	pos := sort.Search(n.entries.len(), func(j int) bool { return n.entries.less(&e, j) })
 	n.entries.insert(pos, e)
-	s.length++
 	size := n.entries.len()
 	if size <= maxEntries {
 		return
@@ -409,7 +407,6 @@ func (s *Set) remove(e entry) {
 		panic("zset: removing an entry that is not there")
 	}
 	n.entries.remove(pos)
-	s.length--
 
 	// Rebalance upwards while nodes are under-full.
 	for depth > 0 {
@@ -598,7 +595,7 @@ func (it *Iter) Prev() {
 
 // At returns an iterator at 0-based rank r (not Valid if r is out of range).
 func (s *Set) At(r int) Iter {
-	if r < 0 || r >= s.length {
+	if r < 0 || r >= s.Len() {
 		return Iter{}
 	}
 	n := s.root
@@ -682,7 +679,7 @@ func (s *Set) FirstInScoreRange(r ScoreRange) int {
 		return -1
 	}
 	i := s.seek(func(e *entry) bool { return !r.GteMin(e.score) })
-	if i == s.length || !r.LteMax(s.At(i).Score()) {
+	if i == s.Len() || !r.LteMax(s.At(i).Score()) {
 		return -1
 	}
 	return i
@@ -770,7 +767,7 @@ func (s *Set) FirstInLexRange(r LexRange) int {
 		return -1
 	}
 	i := s.seek(func(e *entry) bool { return !r.GteMin(e.member) })
-	if i == s.length || !r.LteMax(s.At(i).Member()) {
+	if i == s.Len() || !r.LteMax(s.At(i).Member()) {
 		return -1
 	}
 	return i
@@ -792,7 +789,7 @@ func (s *Set) LastInLexRange(r LexRange) int {
 // range is not empty, the last member is at or above min and the first at or
 // below max.
 func (s *Set) mayIntersectLex(r *LexRange) bool {
-	if r.Empty() || s.length == 0 {
+	if r.Empty() || s.Len() == 0 {
 		return false
 	}
 	return r.GteMin(s.last.entries.members[s.last.entries.len()-1]) && r.LteMax(s.first.entries.members[0])
@@ -825,7 +822,7 @@ func (s *Set) LastInLexRangeLinear(r LexRange) int {
 	if !s.mayIntersectLex(&r) {
 		return -1
 	}
-	rank := s.length - 1
+	rank := s.Len() - 1
 	for it := s.At(rank); it.Valid(); it.Prev() {
 		if m := it.Member(); r.LteMax(m) {
 			if r.GteMin(m) {
