@@ -8,8 +8,8 @@ import (
 	"testing"
 )
 
-// TestGeneratedWrappersUpToDate fails when store_commands.go or
-// pipeline_commands.go differ from what internal/gen/wrappers writes from the
+// TestGeneratedWrappersUpToDate fails when store_gen.go or
+// pipeline_gen.go differ from what internal/gen/wrappers writes from the
 // Tx methods: run `go generate` after changing a Tx method.
 func TestGeneratedWrappersUpToDate(t *testing.T) {
 	if testing.Short() {
@@ -20,7 +20,7 @@ func TestGeneratedWrappersUpToDate(t *testing.T) {
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("generator: %v\n%s", err, b)
 	}
-	for _, name := range []string{"store_commands.go", "pipeline_commands.go"} {
+	for _, name := range []string{"store_gen.go", "pipeline_gen.go"} {
 		want, err := os.ReadFile(filepath.Join(out, name))
 		if err != nil {
 			t.Fatal(err)

@@ -1,4 +1,6 @@
-// Code generated from redis-server 7.0.15 by CONFIG GET and CONFIG SET probes. DO NOT EDIT.
+// The rows below were copied from redis-server 7.0.15 through CONFIG GET and CONFIG SET probes (no
+// generator: they are data kept by hand, and TestConfigGetAllMatchesRedis checks them against a live
+// server).
 
 // The rows come from CONFIG GET * on a server started with no configuration
 // file (and CONFIG GET of the hidden parameters by name); each parameter's

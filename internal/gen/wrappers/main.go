@@ -2,11 +2,11 @@
 // from its Tx methods, so that every command is implemented once (on Tx) and
 // the other ways of calling it cannot drift from that one implementation.
 //
-// For each exported method of *Tx it writes into store_commands.go
+// For each exported method of *Tx it writes into store_gen.go
 //
 //	func (s *Store) M(ctx context.Context, params) (results) // takes the owner role, calls tx.M
 //
-// and into pipeline_commands.go
+// and into pipeline_gen.go
 //
 //	func (p *Pipeline) M(params) *Result[T] // queues tx.M
 //
@@ -68,7 +68,7 @@ func main() {
 	fset := token.NewFileSet()
 	pkgs, err := parser.ParseDir(fset, *dir, func(fi os.FileInfo) bool {
 		n := fi.Name()
-		return !strings.HasSuffix(n, "_test.go") && n != "store_commands.go" && n != "pipeline_commands.go"
+		return !strings.HasSuffix(n, "_test.go") && n != "store_gen.go" && n != "pipeline_gen.go"
 	}, parser.ParseComments)
 	if err != nil {
 		log.Fatal(err)
@@ -95,8 +95,8 @@ func main() {
 		}
 	}
 	sort.Slice(methods, func(i, j int) bool { return methods[i].name < methods[j].name })
-	write(filepath.Join(*out, "store_commands.go"), storeFile(methods))
-	write(filepath.Join(*out, "pipeline_commands.go"), pipelineFile(methods))
+	write(filepath.Join(*out, "store_gen.go"), storeFile(methods))
+	write(filepath.Join(*out, "pipeline_gen.go"), pipelineFile(methods))
 }
 
 func typeString(fset *token.FileSet, e ast.Expr) string {
