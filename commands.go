@@ -110,23 +110,24 @@ func Commands() []*Command {
 
 // UnknownCommandError returns Redis's error for an unknown command.
 func UnknownCommandError(args []string) error {
-	var b strings.Builder
 	name := ""
 	if len(args) > 0 {
 		name = args[0]
 	}
-	b.WriteString("ERR unknown command '")
-	b.WriteString(truncate(name, 128))
-	b.WriteString("', with args beginning with: ")
+	// As Redis formats it: each argument printed with C's "%.*s" (cut at
+	// a NUL byte), the list of arguments cut once it reaches 128 bytes,
+	// line breaks made spaces.
+	var list strings.Builder
 	for _, a := range args[min(1, len(args)):] {
-		if b.Len() >= 128 {
+		if list.Len() >= 128 {
 			break
 		}
-		b.WriteString("'")
-		b.WriteString(truncate(a, 128-b.Len()))
-		b.WriteString("' ")
+		list.WriteString("'")
+		list.WriteString(truncate(cString(a), 128-list.Len()+1))
+		list.WriteString("' ")
 	}
-	return ErrUnknownCommand.forCommand(b.String())
+	msg := "ERR unknown command '" + truncate(cString(name), 128) + "', with args beginning with: " + list.String()
+	return ErrUnknownCommand.forCommand(strings.NewReplacer("\r", " ", "\n", " ").Replace(msg))
 }
 
 // ErrServerOnly: a connection command (AUTH, MULTI, CLIENT, …) run on a Store.

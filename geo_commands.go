@@ -112,7 +112,7 @@ func cmdGeoDist(tx *Tx, args []string, w ReplyWriter) {
 	switch {
 	case len(args) == 5:
 		unit = args[4]
-		if _, err := geoUnit(unit); err != nil {
+		if _, err := geoUnitArg(unit); err != nil {
 			w.WriteError(err)
 			return
 		}
@@ -149,8 +149,17 @@ func parseDistance(v, unit, notNumeric string, negative error) (float64, float64
 	if d < 0 {
 		return 0, 0, negative
 	}
-	u, err := geoUnit(unit)
+	u, err := geoUnitArg(unit)
 	return d, u, err
+}
+
+// geoUnitArg reads a unit argument: unlike the Go API, where "" means
+// metres, a command's unit is always spelled out.
+func geoUnitArg(unit string) (float64, error) {
+	if unit == "" {
+		return 0, errUnsupportedUnit
+	}
+	return geoUnit(unit)
 }
 
 // cmdGeoSearch serves GEOSEARCH, GEOSEARCHSTORE, GEORADIUS,
@@ -279,7 +288,7 @@ func cmdGeoSearch(tx *Tx, args []string, w ReplyWriter) {
 			case width < 0 || height < 0:
 				err = errBoxNegative
 			default:
-				q.shape.Unit, err = geoUnit(opts[i+3])
+				q.shape.Unit, err = geoUnitArg(opts[i+3])
 			}
 			if err != nil {
 				w.WriteError(err)

@@ -80,9 +80,9 @@ func cmdCopy(tx *Tx, args []string, w ReplyWriter) {
 				return
 			}
 			i++
-			n, err := parseIntArg(args[i])
+			n, err := parseDBArg(args[i])
 			if err != nil {
-				w.WriteError(errDBIndexNotInteger)
+				w.WriteError(err)
 				return
 			}
 			if n < 0 || n >= int64(len(tx.e.dbs)) {
@@ -99,7 +99,23 @@ func cmdCopy(tx *Tx, args []string, w ReplyWriter) {
 	writeBoolOrError(w, ok, err)
 }
 
-var errDBIndexNotInteger = ErrNotInteger.forCommand("ERR value is not an integer or out of range")
+// parseDBArg reads a database number as Redis reads a C int: not an
+// integer, or outside the int32 range, are two errors.
+func parseDBArg(s string) (int64, error) {
+	n, err := parseIntArg(s)
+	if err != nil {
+		return 0, errDBIndexNotInteger
+	}
+	if n < math.MinInt32 || n > math.MaxInt32 {
+		return 0, errNotInt32
+	}
+	return n, nil
+}
+
+var (
+	errDBIndexNotInteger = ErrNotInteger.forCommand("ERR value is not an integer or out of range")
+	errNotInt32          = ErrNotInteger.forCommand("ERR value is out of range, value must between -2147483648 and 2147483647")
+)
 
 func cmdExpire(tx *Tx, args []string, w ReplyWriter) {
 	name := commandName(args)
@@ -115,7 +131,7 @@ func cmdExpire(tx *Tx, args []string, w ReplyWriter) {
 		case "LT":
 			cond |= expireLT
 		default:
-			w.WriteError(ErrSyntax.forCommand("ERR Unsupported option " + o))
+			w.WriteError(ErrSyntax.forCommand("ERR Unsupported option " + cString(o)))
 			return
 		}
 	}
@@ -189,6 +205,9 @@ func cmdScan(tx *Tx, args []string, w ReplyWriter) {
 		return
 	}
 	keys, next, _ := tx.scan(cursor, match, count, typ)
+	if emptyMatch(args[2:]) {
+		keys = onlyEmpty(keys, 1)
+	}
 	w.WriteArrayLen(2)
 	w.WriteBulk(strconv.FormatUint(next, 10))
 	writeStrings(w, keys)
@@ -229,9 +248,9 @@ func cmdFlush(tx *Tx, args []string, w ReplyWriter) {
 }
 
 func cmdSelect(tx *Tx, args []string, w ReplyWriter) {
-	n, err := parseIntArg(args[1])
+	n, err := parseDBArg(args[1])
 	if err != nil {
-		w.WriteError(errSelectNotInteger)
+		w.WriteError(err)
 		return
 	}
 	if n < 0 || n >= int64(len(tx.e.dbs)) {
@@ -241,8 +260,6 @@ func cmdSelect(tx *Tx, args []string, w ReplyWriter) {
 	tx.Select(int(n))
 	writeOK(w)
 }
-
-var errSelectNotInteger = ErrNotInteger.forCommand("ERR value is not an integer or out of range")
 
 // parseCursor reads a SCAN cursor as Redis does, with C's strtoul: no leading
 // space, an optional sign (a negative value wraps around, so "-1" is the
@@ -275,12 +292,12 @@ func parseCursor(s string) (uint64, bool) {
 }
 
 func cmdSwapDB(tx *Tx, args []string, w ReplyWriter) {
-	a, err := parseIntArg(args[1])
+	a, err := parseDBArg(args[1])
 	if err != nil {
 		w.WriteError(errSwapDBFirst)
 		return
 	}
-	b, err := parseIntArg(args[2])
+	b, err := parseDBArg(args[2])
 	if err != nil {
 		w.WriteError(errSwapDBSecond)
 		return
@@ -330,6 +347,41 @@ func parseScanOptions(opts []string, allowType bool) (match string, count int64,
 	return match, count, typ, nil
 }
 
+// emptyMatch reports whether the last MATCH of SCAN-family options (already
+// checked) is "": for Redis that pattern matches the empty string only,
+// while the Go API's "" matches everything, so the handlers keep only the
+// empty string of the page the scan returns.
+func emptyMatch(opts []string) bool {
+	empty := false
+	for i := 0; i+1 < len(opts); i += 2 {
+		if strings.EqualFold(opts[i], "MATCH") {
+			empty = opts[i+1] == ""
+		}
+	}
+	return empty
+}
+
+// onlyEmpty keeps the entries of a page (of step items each) whose first
+// item is "".
+func onlyEmpty(items []string, step int) []string {
+	out := items[:0]
+	for i := 0; i+step <= len(items); i += step {
+		if items[i] == "" {
+			out = append(out, items[i:i+step]...)
+		}
+	}
+	return out
+}
+
+// cString returns s as C's "%s" prints it into an error reply: cut at the
+// first NUL byte, with the line breaks that would end the reply made spaces.
+func cString(s string) string {
+	if i := strings.IndexByte(s, 0); i >= 0 {
+		s = s[:i]
+	}
+	return strings.NewReplacer("\r", " ", "\n", " ").Replace(s)
+}
+
 // scanValue is HSCAN and SSCAN (key cursor [MATCH p] [COUNT n]): Redis
 // parses the cursor, then looks the key up (a missing key replies an empty
 // page even to bad options), then reads the options.
@@ -360,6 +412,13 @@ func scanValue(tx *Tx, args []string, w ReplyWriter, exists func(key string) (bo
 	if err != nil {
 		w.WriteError(err)
 		return
+	}
+	if emptyMatch(args[3:]) {
+		step := 2 // HSCAN and ZSCAN pages hold pairs
+		if commandName(args) == "sscan" {
+			step = 1
+		}
+		items = onlyEmpty(items, step)
 	}
 	w.WriteArrayLen(2)
 	w.WriteBulk(strconv.FormatUint(next, 10))

@@ -107,12 +107,13 @@ func cmdBMove(tx *Tx, args []string, w ReplyWriter) {
 }
 
 func cmdBLMPop(tx *Tx, args []string, w ReplyWriter) {
-	timeout, err := parseTimeout(args[1], tx.nowMs())
+	// Redis reads the timeout after the other arguments.
+	keys, _, left, count, err := parseMPop(args, 2, listEnd)
 	if err != nil {
 		w.WriteError(err)
 		return
 	}
-	keys, _, left, count, err := parseMPop(args, 2, listEnd)
+	timeout, err := parseTimeout(args[1], tx.nowMs())
 	if err != nil {
 		w.WriteError(err)
 		return

@@ -431,7 +431,8 @@ func (tx *Tx) SetRange(key string, offset int64, value string) (int64, error) {
 	if value == "" {
 		return int64(len(cur)), nil
 	}
-	if offset+int64(len(value)) > MaxStringLength {
+	// Compared without the sum, which a huge offset would overflow.
+	if offset > MaxStringLength-int64(len(value)) {
 		return 0, ErrStringTooLong
 	}
 	end := int(offset) + len(value)

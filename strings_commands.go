@@ -61,10 +61,55 @@ func (tx *Tx) expireArg(s string, unitMs int64, relative bool, cmd string) (int6
 	return n, nil
 }
 
+// expiryOption collects the expiry option of SET (KEEPTTL, EX, PX, EXAT,
+// PXAT) or GETEX (PERSIST and the same four) as Redis parses it: one option
+// may repeat, and the last value given wins; two different ones are a
+// syntax error. Only the value that wins is checked, after every option has
+// been read, so a syntax error anywhere comes first.
+type expiryOption struct {
+	kind string // "" (none), "KEEPTTL", "PERSIST", "EX", "PX", "EXAT" or "PXAT"
+	arg  string
+}
+
+// take reads option o (upper case) at opts[i], if it is one of keep (the
+// command's value-less option) or the four timed ones; it returns how many
+// arguments it consumed (0 if o is no expiry option) or a syntax error.
+func (e *expiryOption) take(o, keep string, opts []string, i int) (int, error) {
+	switch o {
+	case keep:
+		if e.kind != "" && e.kind != o {
+			return 0, ErrSyntax
+		}
+		e.kind = o
+		return 1, nil
+	case "EX", "PX", "EXAT", "PXAT":
+		if (e.kind != "" && e.kind != o) || i+1 >= len(opts) {
+			return 0, ErrSyntax
+		}
+		e.kind, e.arg = o, opts[i+1]
+		return 2, nil
+	}
+	return 0, nil
+}
+
+// deadline returns the absolute deadline of a timed option, in Unix ms.
+func (e *expiryOption) deadline(tx *Tx, cmd string) (int64, error) {
+	unit := int64(1000)
+	if e.kind == "PX" || e.kind == "PXAT" {
+		unit = 1
+	}
+	return tx.expireArg(e.arg, unit, e.kind == "EX" || e.kind == "PX", cmd)
+}
+
+// timed reports whether the option sets a deadline.
+func (e *expiryOption) timed() bool {
+	return e.kind != "" && e.kind != "KEEPTTL" && e.kind != "PERSIST"
+}
+
 // parseSetOptions parses SET's options (args after key and value).
 func (tx *Tx) parseSetOptions(opts []string) (setSpec, error) {
 	var sp setSpec
-	expSeen := false
+	var exp expiryOption
 	for i := 0; i < len(opts); i++ {
 		o := strings.ToUpper(opts[i])
 		switch o {
@@ -80,29 +125,24 @@ func (tx *Tx) parseSetOptions(opts []string) (setSpec, error) {
 			sp.xx = true
 		case "GET":
 			sp.get = true
-		case "KEEPTTL":
-			if expSeen {
-				return sp, ErrSyntax
-			}
-			sp.keepTTL, expSeen = true, true
-		case "EX", "PX", "EXAT", "PXAT":
-			if expSeen || i+1 >= len(opts) {
-				return sp, ErrSyntax
-			}
-			expSeen = true
-			i++
-			unit := int64(1000)
-			if o == "PX" || o == "PXAT" {
-				unit = 1
-			}
-			at, err := tx.expireArg(opts[i], unit, o == "EX" || o == "PX", "set")
+		default:
+			n, err := exp.take(o, "KEEPTTL", opts, i)
 			if err != nil {
 				return sp, err
 			}
-			sp.at = at
-		default:
-			return sp, ErrSyntax
+			if n == 0 {
+				return sp, ErrSyntax
+			}
+			i += n - 1
 		}
+	}
+	sp.keepTTL = exp.kind == "KEEPTTL"
+	if exp.timed() {
+		at, err := exp.deadline(tx, "set")
+		if err != nil {
+			return sp, err
+		}
+		sp.at = at
 	}
 	return sp, nil
 }
@@ -157,37 +197,35 @@ func cmdGetDel(tx *Tx, args []string, w ReplyWriter) {
 }
 
 func cmdGetEx(tx *Tx, args []string, w ReplyWriter) {
-	mode, at := getExKeep, int64(0)
+	var exp expiryOption
 	opts := args[2:]
 	for i := 0; i < len(opts); i++ {
-		o := strings.ToUpper(opts[i])
-		switch o {
-		case "PERSIST":
-			if mode != getExKeep {
-				w.WriteError(ErrSyntax)
-				return
-			}
-			mode = getExPersist
-		case "EX", "PX", "EXAT", "PXAT":
-			if mode != getExKeep || i+1 >= len(opts) {
-				w.WriteError(ErrSyntax)
-				return
-			}
-			i++
-			unit := int64(1000)
-			if o == "PX" || o == "PXAT" {
-				unit = 1
-			}
-			var err error
-			if at, err = tx.expireArg(opts[i], unit, o == "EX" || o == "PX", "getex"); err != nil {
-				w.WriteError(err)
-				return
-			}
-			mode = getExSet
-		default:
-			w.WriteError(ErrSyntax)
+		n, err := exp.take(strings.ToUpper(opts[i]), "PERSIST", opts, i)
+		if err == nil && n == 0 {
+			err = ErrSyntax
+		}
+		if err != nil {
+			w.WriteError(err)
 			return
 		}
+		i += n - 1
+	}
+	mode, at := getExKeep, int64(0)
+	switch {
+	case exp.kind == "PERSIST":
+		mode = getExPersist
+	case exp.timed():
+		var err error
+		if at, err = exp.deadline(tx, "getex"); err != nil {
+			// Redis looks the key up first: a missing key or another
+			// type answers before a bad time does.
+			if _, lerr := tx.getEx(args[1], getExKeep, 0, "getex"); lerr != nil {
+				err = lerr
+			}
+			writeStringOrNull(w, "", err)
+			return
+		}
+		mode = getExSet
 	}
 	v, err := tx.getEx(args[1], mode, at, "getex")
 	writeStringOrNull(w, v, err)

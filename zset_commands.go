@@ -361,19 +361,21 @@ func cmdZPop(tx *Tx, args []string, w ReplyWriter) {
 func cmdZMPop(tx *Tx, args []string, w ReplyWriter) {
 	blocking := commandName(args) == "bzmpop"
 	first := 1
-	var timeout float64
 	if blocking {
-		var err error
-		if timeout, err = parseTimeout(args[1], tx.nowMs()); err != nil {
-			w.WriteError(err)
-			return
-		}
 		first = 2
 	}
 	keys, _, max, count, err := parseMPop(args, first, zsetEnd)
 	if err != nil {
 		w.WriteError(err)
 		return
+	}
+	// Redis reads the timeout after the other arguments.
+	var timeout float64
+	if blocking {
+		if timeout, err = parseTimeout(args[1], tx.nowMs()); err != nil {
+			w.WriteError(err)
+			return
+		}
 	}
 	serve := func(tx *Tx, key string) (func(ReplyWriter), error) {
 		zv, err := tx.lookupZSet(key)
@@ -508,7 +510,8 @@ func cmdZSetOp(tx *Tx, args []string, w ReplyWriter) {
 			}
 			j += int(n)
 		case op != 'd' && opt == "AGGREGATE" && left >= 1:
-			if _, err := parseAggregate(args[j+1]); err != nil {
+			// The Go API's "" (SUM) is no spelling of the command's.
+			if _, err := parseAggregate(args[j+1]); err != nil || args[j+1] == "" {
 				w.WriteError(ErrSyntax)
 				return
 			}

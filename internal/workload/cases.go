@@ -1,5 +1,7 @@
 package workload
 
+import "strings"
+
 // Hand-written cases for the differential tests: command sequences with
 // their error paths, run in order against redis-server and embedis (through
 // the Store and over the wire) and compared reply by reply. Each data type
@@ -61,6 +63,21 @@ func StringCases() [][]string {
 		{"LCS", "key1", "key2", "IDX"}, {"LCS", "key1", "key2", "IDX", "MINMATCHLEN", "4", "WITHMATCHLEN"},
 		{"LCS", "key1", "key2", "LEN", "IDX"}, {"LCS", "key1", "key2", "FOO"}, {"LCS", "key1", "nope"},
 		{"LCS", "key1", "key2", "MINMATCHLEN"}, {"LCS", "key1", "key2", "IDX", "MINMATCHLEN", "-1"},
+		// Offsets whose sum with the value's length overflows int64, or
+		// passes 512 MB by a few bytes (found by the hostile-argument test).
+		{"SETRANGE", "s", "9223372036854775807", "A"}, {"SETRANGE", "s", "9223372036854775807", ""},
+		{"SETRANGE", "s", "9223372036854775806", "AB"}, {"SETRANGE", "fresh2", "536870912", "A"},
+		{"SETRANGE", "fresh2", "536870908", "Redis"}, {"EXISTS", "fresh2"}, {"SETRANGE", "s", "-9223372036854775808", "A"},
+		// An expiry option may repeat (the last value wins, and only it is
+		// checked); two different ones may not. GETEX looks the key up
+		// before it checks the time.
+		{"SET", "k", "v", "KEEPTTL", "KEEPTTL"}, {"SET", "k", "v", "EX", "abc", "EX", "100"}, {"TTL", "k"},
+		{"SET", "k", "v", "EX", "100", "EX", "0"}, {"SET", "k", "v", "EX", "0", "KEEPTTL"}, {"SET", "k", "v", "KEEPTTL", "PX", "10"},
+		{"SET", "k", "v", "EX", "abc", "FOO"}, {"SET", "k", "v", "PX", "100000", "PX", "200000", "GET"}, {"TTL", "k"},
+		{"GETEX", "k", "PERSIST", "PERSIST"}, {"TTL", "k"}, {"GETEX", "k", "EX", "abc", "EX", "100"}, {"TTL", "k"},
+		{"GETEX", "k", "EX", "100", "PERSIST"}, {"GETEX", "k", "PERSIST", "EX", "abc"}, {"GETEX", "k", "EX", "abc"},
+		{"GETEX", "nope", "EX", "abc"}, {"GETEX", "nope", "PX", "0"}, {"GETEX", "k", "KEEPTTL"},
+		{"HSET", "hk", "f", "v"}, {"GETEX", "hk", "EX", "abc"}, {"GETEX", "hk", "EX", "abc", "FOO"},
 	}
 }
 
@@ -95,6 +112,16 @@ func KeyCases() [][]string {
 		{"FLUSHDB", "FOO"}, {"FLUSHDB", "ASYNC", "SYNC"}, {"FLUSHDB", "SYNC"}, {"DBSIZE"}, {"RANDOMKEY"},
 		{"SELECT", "2"}, {"SET", "solo", "1"}, {"RANDOMKEY"},
 		{"SWAPDB", "0", "2"}, {"RANDOMKEY"}, {"SELECT", "0"}, {"GET", "solo"}, {"SWAPDB", "x", "1"}, {"SWAPDB", "1", "x"},
-		{"SWAPDB", "0", "16"}, {"SWAPDB", "-1", "0"}, {"SWAPDB", "1", "1"}, {"SELECT", "2"}, {"FLUSHALL", "ASYNC"}, {"RANDOMKEY"}, {"DBSIZE"}, {"NOSUCHCOMMAND", "a", "b"},
+		{"SWAPDB", "0", "16"}, {"SWAPDB", "-1", "0"}, {"SWAPDB", "1", "1"},
+		// Database numbers are C ints: past the int32 range is another error.
+		{"SELECT", "2147483648"}, {"SELECT", "-2147483649"}, {"SELECT", "2147483647"}, {"SELECT", "9223372036854775808"},
+		{"SWAPDB", "4294967296", "0"}, {"SWAPDB", "0", "-9223372036854775808"}, {"SET", "cp", "1"},
+		{"COPY", "cp", "cp2", "DB", "2147483648"}, {"COPY", "cp", "cp2", "DB", "-9223372036854775808"}, {"COPY", "cp", "cp2", "DB", "2147483647"},
+		{"PING", "hello"}, {"ECHO", "x"}, {"ECHO", ""},
+		// An option echoed in an error is printed as C prints it: cut at a
+		// NUL byte, line breaks made spaces. MATCH "" matches "" only.
+		{"EXPIRE", "cp", "10", "a\x00b"}, {"EXPIRE", "cp", "10", "NX", "x\r\ny"}, {"NOSUCH\x00CMD", "a\x00b", "c\nd"},
+		{"NOSUCH", strings.Repeat("a", 200)}, {"NOSUCH", strings.Repeat("b", 100), strings.Repeat("c", 100), "d"},
+		{"SET", "", "empty"}, {"SCAN", "0", "MATCH", ""}, {"SCAN", "0", "MATCH", "", "MATCH", "*", "COUNT", "100"}, {"DEL", ""}, {"SELECT", "2"}, {"FLUSHALL", "ASYNC"}, {"RANDOMKEY"}, {"DBSIZE"}, {"NOSUCHCOMMAND", "a", "b"},
 	}
 }

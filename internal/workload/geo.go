@@ -478,5 +478,14 @@ func GeoCases() [][]string {
 		[]string{"ZRANGE", "gridd", "0", "-1", "WITHSCORES"}, []string{"GEOPOS", "grid", "g0", "g149"}, []string{"GEOHASH", "grid", "g0", "g149"},
 		[]string{"GEODIST", "grid", "g0", "g149", "km"}, []string{"GEOSEARCHSTORE", "gs", "grid", "FROMLONLAT", "13", "37", "BYRADIUS", "500", "km"},
 		[]string{"ZCARD", "gs"}, []string{"ZRANGE", "gs", "0", "9"}, []string{"FLUSHALL"})
+	// A unit given as "" is no unit (found by the hostile-argument test).
+	cs = append(cs, [][]string{
+		{"GEOADD", "units", "13.361389", "38.115556", "Palermo", "15.087269", "37.502669", "Catania"},
+		{"GEODIST", "units", "Palermo", "Catania", ""}, {"GEOSEARCH", "units", "FROMLONLAT", "15", "37", "BYRADIUS", "200", ""},
+		{"GEOSEARCH", "units", "FROMMEMBER", "Palermo", "BYBOX", "100", "100", "", "ASC"},
+		{"GEOSEARCHSTORE", "ud", "units", "FROMLONLAT", "15", "37", "BYRADIUS", "200", ""},
+		{"GEORADIUS", "units", "15", "37", "200", "", "WITHDIST"}, {"GEORADIUSBYMEMBER_RO", "units", "Palermo", "300", ""},
+		{"GEORADIUS", "units", "15", "37", "200", "KM", "ASC"},
+	}...)
 	return cs
 }

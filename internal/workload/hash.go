@@ -120,6 +120,7 @@ func HashCases() [][]string {
 		{"HRANDFIELD", "nokey", "x", "WITHVALUES"}, {"HRANDFIELD", "nokey", "1", "FOO"}, {"HRANDFIELD"},
 		// HSCAN on a small hash: everything at once, cursor 0.
 		{"HSCAN", "n", "0"}, {"HSCAN", "n", "17"}, {"HSCAN", "n", "0", "MATCH", "*i*"}, {"HSCAN", "n", "0", "COUNT", "1"},
+		{"HSCAN", "n", "0", "MATCH", ""}, {"HSET", "n", "", "e"}, {"HSCAN", "n", "0", "MATCH", ""}, {"HDEL", "n", ""},
 		{"HSCAN", "n", "0", "COUNT", "0"}, {"HSCAN", "n", "0", "COUNT", "x"}, {"HSCAN", "n", "0", "MATCH"}, {"HSCAN", "n", "0", "TYPE", "string"},
 		{"HSCAN", "n", "0", "FOO", "1"}, {"HSCAN", "n", "x"}, {"HSCAN", "n", "-1"}, {"HSCAN", "n", "18446744073709551616"},
 		{"HSCAN", "nokey", "0"}, {"HSCAN", "nokey", "0", "FOO"}, {"HSCAN", "nokey", "x"}, {"HSCAN", "n"},

@@ -161,6 +161,13 @@ func ListCases() [][]string {
 		{"LMPOP", "1", "x2", "LEFT", "COUNT", "x"}, {"LMPOP", "1", "x2", "LEFT", "COUNT"}, {"LMPOP", "1", "x2", "LEFT", "COUNT", "1", "COUNT", "1"},
 		{"LMPOP", "1", "x2", "LEFT", "FOO"}, {"LMPOP", "3", "x2", "LEFT"}, {"LMPOP", "2", "x2", "LEFT"}, {"LMPOP", "1", "x2"},
 		{"LMPOP", "1", "x2", "RIGHT", "count", "9223372036854775807"}, {"EXISTS", "x2"}, {"LMPOP", "0", "LEFT", "x"},
+		// The blocking pops, at once when there is something to pop; BLMPOP
+		// reads its timeout after the other arguments.
+		{"RPUSH", "bl", "a", "b", "c", "d", "e"}, {"BLPOP", "nope", "bl", "0.01"}, {"BRPOP", "bl", "0"},
+		{"BRPOPLPUSH", "bl", "bl2", "0"}, {"BLMOVE", "bl", "bl2", "LEFT", "RIGHT", "0"},
+		{"BLMPOP", "0.01", "2", "nope", "bl", "RIGHT", "COUNT", "2"}, {"BLMPOP", "-1", "1", "bl", "MIDDLE"},
+		{"BLMPOP", "x", "0", "bl", "LEFT"}, {"BLMPOP", "inf", "1", "bl", "LEFT", "COUNT", "0"}, {"BLMPOP", "-1", "1", "bl", "LEFT"},
+		{"BLMPOP", "nan", "2", "bl"}, {"LRANGE", "bl2", "0", "-1"},
 		// arity
 		{"LPUSH"}, {"LINSERT", "l", "BEFORE"}, {"LINDEX", "l"}, {"LSET", "l", "0"}, {"LREM", "l", "0"}, {"LTRIM", "l", "0"},
 		{"LMOVE", "l", "m", "LEFT"}, {"RPOPLPUSH", "l"}, {"LMPOP", "1", "l"}, {"LPOS"},

@@ -129,6 +129,7 @@ func SetCases() [][]string {
 		// SSCAN of an intset: everything, ascending, cursor 0, whatever the cursor.
 		{"SSCAN", "s", "0"}, {"SSCAN", "s", "123"}, {"SSCAN", "s", "0", "MATCH", "[12]"}, {"SSCAN", "s", "0", "COUNT", "1"},
 		{"SSCAN", "s", "0", "MATCH", "*", "COUNT", "100"}, {"SSCAN", "s", "x"}, {"SSCAN", "s", "-1"},
+		{"SSCAN", "s", "0", "MATCH", ""}, {"SADD", "s", ""}, {"SSCAN", "s", "0", "MATCH", ""}, {"SREM", "s", ""},
 		{"SSCAN", "s", "18446744073709551616"}, {"SSCAN", "nokey", "0"}, {"SSCAN", "nokey", "0", "FOO"},
 		{"SSCAN", "nokey", "x"}, {"SSCAN", "s", "0", "TYPE", "string"}, {"SSCAN", "s", "0", "COUNT", "0"},
 		{"SSCAN", "s", "0", "COUNT"}, {"SSCAN", "s", "0", "COUNT", "x"}, {"SSCAN", "s", "0", "MATCH"},

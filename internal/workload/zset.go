@@ -570,6 +570,9 @@ func ZSetCases() [][]string {
 		{"BZPOPMIN", "nokey", "0.01"}, {"BZPOPMIN", "b1", "-1"}, {"BZPOPMIN", "b1", "x"}, {"BZPOPMIN", "b1", "inf"},
 		{"BZPOPMIN", "b1"}, {"BZPOPMAX"}, {"ZADD", "b1", "1", "a", "2", "b", "3", "c"},
 		{"BZMPOP", "0.01", "2", "nokey", "b1", "MIN", "COUNT", "2"}, {"BZMPOP", "0", "1", "b1", "MAX"}, {"BZMPOP", "0.01", "1", "b1", "MAX"},
+		// BZMPOP reads its timeout after the other arguments.
+		{"BZMPOP", "-1", "1", "b1", "MIDDLE"}, {"BZMPOP", "x", "0", "b1", "MIN"}, {"BZMPOP", "inf", "1", "b1", "MIN", "COUNT", "0"},
+		{"BZMPOP", "-1", "1", "b1", "MIN"},
 		{"BZMPOP", "-1", "1", "b1", "MAX"}, {"BZMPOP", "x", "1", "b1", "MAX"}, {"BZMPOP", "0.01", "0", "b1", "MAX"},
 		{"BZMPOP", "0.01", "1", "b1", "MAX", "COUNT", "0"}, {"BZMPOP", "0.01", "2", "b1", "MAX"}, {"BZMPOP", "0.01", "1", "b1"},
 		{"BZMPOP", "0.01"},
@@ -668,6 +671,13 @@ func ZSetCases() [][]string {
 		{"ZRANGE", "edge", "125", "-1", "WITHSCORES"}, {"ZREM", "edge", "e0"}, {"ZRANGE", "edge", "0", "1"},
 		{"ZRANDMEMBER", "big", "5"}, {"ZRANDMEMBER", "big", "-300", "WITHSCORES"}, {"ZRANDMEMBER", "big", "1000"}, {"ZRANDMEMBER", "big", "0"},
 		{"FLUSHALL"},
+	}...)
+	// AGGREGATE "" is no spelling of SUM (found by the hostile-argument test).
+	cs = append(cs, [][]string{
+		{"ZADD", "ag1", "1", "a"}, {"ZADD", "ag2", "2", "a"}, {"ZUNIONSTORE", "ag3", "2", "ag1", "ag2", "AGGREGATE", ""},
+		{"ZINTER", "2", "ag1", "ag2", "AGGREGATE", "", "WITHSCORES"}, {"ZUNION", "2", "ag1", "ag2", "AGGREGATE", "sum", "WITHSCORES"},
+		// MATCH "" matches the empty member only.
+		{"ZADD", "ag1", "2", ""}, {"ZSCAN", "ag1", "0", "MATCH", ""}, {"ZSCAN", "ag2", "0", "MATCH", ""},
 	}...)
 	return cs
 }
