@@ -1,9 +1,15 @@
 package embedis
 
 import (
+	"context"
+	"errors"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/embedis/embedis/internal/workload"
 )
 
 // FuzzDo feeds arbitrary commands through the command table: no input may
@@ -31,6 +37,15 @@ func FuzzDo(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
+	// Every command of the table with an example invocation, and with a
+	// boundary integer in its last position.
+	for _, c := range Commands() {
+		base := workload.HostileBases(hostileSpec(c))[0]
+		f.Add(strings.Join(base, " "))
+		if len(base) > 1 {
+			f.Add(strings.Join(append(base[:len(base)-1:len(base)-1], "-9223372036854775808"), " "))
+		}
+	}
 	clock := NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	s, err := Open(Options{Clock: clock})
 	if err != nil {
@@ -44,7 +59,19 @@ func FuzzDo(f *testing.F) {
 		s.Set(ctx, "k", "value", 0)
 		s.Set(ctx, "n", "41", time.Hour)
 		s.Atomic(ctx, func(tx *Tx) error { tx.setValue("other", &fakeValue{}, false); return nil })
-		_, err := s.Do(ctx, args...)
+		if fuzzHuge(args) {
+			return
+		}
+		// A blocking command may wait for ever (on the manual clock): its
+		// context ends the wait.
+		cctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+		defer cancel()
+		_, err := s.Do(cctx, args...)
+		if err != nil && errors.Is(err, context.DeadlineExceeded) {
+			if c := LookupCommand(args[0]); c != nil && slices.Contains(c.Flags, "blocking") {
+				err = nil
+			}
+		}
 		if err != nil {
 			e, ok := err.(*Error)
 			if !ok {
@@ -60,4 +87,24 @@ func FuzzDo(f *testing.F) {
 			t.Fatalf("KEYS lists %d keys but DBSIZE is %d", len(keys), n)
 		}
 	})
+}
+
+// fuzzHuge reports the inputs that ask, as they would ask Redis, for a
+// value or reply of hundreds of MB or more: a SETRANGE offset past 1 MB, or
+// a negative random-member count below -2²⁰ (see workload.HostileSkip).
+func fuzzHuge(args []string) bool {
+	if len(args) < 3 {
+		return false
+	}
+	n, err := strconv.ParseInt(args[2], 10, 64)
+	if err != nil {
+		return false
+	}
+	switch strings.ToUpper(args[0]) {
+	case "SETRANGE":
+		return n >= 1<<20 && n <= 512<<20
+	case "SRANDMEMBER", "ZRANDMEMBER", "HRANDFIELD":
+		return n < -1<<20
+	}
+	return false
 }

@@ -80,6 +80,12 @@ func TestRedisDiffHostileArguments(t *testing.T) {
 		return nil, nil
 	}
 
+	var last []string // the vector running, named if Redis fails to answer it
+	defer func() {
+		if t.Failed() && last != nil {
+			t.Logf("last vector: %s", hostileShow(last))
+		}
+	}()
 	var ncmds, nvecs, ncompared, nlisted, nmismatch int
 	listed := map[string]int{}
 	for _, c := range Commands() {
@@ -105,7 +111,7 @@ func TestRedisDiffHostileArguments(t *testing.T) {
 		for _, args := range vectors {
 			args = workload.ShortTimeout(spec, args)
 			nvecs++
-			if reason := hostileAccepted(args); reason != "" {
+			if reason := workload.HostileSkip(args); reason != "" {
 				nlisted++
 				listed[reason]++
 				continue
@@ -114,6 +120,7 @@ func TestRedisDiffHostileArguments(t *testing.T) {
 				reset()
 			}
 			dirty = c.IsWrite() || c.Name == "select"
+			last = args
 			done := start(args)
 			want := normalize(args, rc.Do(t, args...), nil)
 			v, err := wait(args, done)
@@ -124,7 +131,11 @@ func TestRedisDiffHostileArguments(t *testing.T) {
 			if c.Name == "time" {
 				want, got = hostileShape(want), hostileShape(got)
 			}
-			if reason := hostileLayout(args, want); reason != "" {
+			failed := false
+			if w, ok := want.(string); ok && strings.HasPrefix(w, "ERROR ") {
+				failed = true
+			}
+			if reason := workload.HostileLayout(args, failed); reason != "" {
 				nlisted++
 				listed[reason]++
 				continue
@@ -178,73 +189,6 @@ func hostileShow(args []string) string {
 		out[i] = strconv.Quote(a)
 	}
 	return "[" + strings.Join(out, " ") + "]"
-}
-
-// hostileAccepted returns why a vector is not compared with Redis, or "".
-// Each reason is Redis's: the vector makes redis-server attempt an
-// allocation that the test machine cannot afford (and that embedis then
-// attempts as well), so neither side runs it.
-func hostileAccepted(args []string) string {
-	name := strings.ToUpper(args[0])
-	intArg := func(i int) (int64, bool) {
-		if i >= len(args) {
-			return 0, false
-		}
-		n, err := strconv.ParseInt(args[i], 10, 64)
-		return n, err == nil
-	}
-	switch name {
-	case "SETRANGE":
-		// Redis grows the string to offset+len(value) bytes, up to 512 MB.
-		if off, ok := intArg(2); ok && len(args) == 4 && args[3] != "" && off >= 1<<20 && off <= 512<<20-int64(len(args[3])) {
-			return "SETRANGE with an offset past 1 MB: Redis allocates the string (up to 512 MB)"
-		}
-	case "SRANDMEMBER", "ZRANDMEMBER", "HRANDFIELD":
-		// A negative count asks for -count members, repeats allowed, and
-		// Redis builds the whole reply: minutes and many GB for 2³¹.
-		withPairs := len(args) > 3 && name != "SRANDMEMBER"
-		if n, ok := intArg(2); ok && n < -1<<20 && (!withPairs || n >= -(1<<62)) && holdsType(name, args[1]) {
-			return name + " with a count below -2²⁰ on an existing key: Redis builds a reply of -count elements"
-		}
-	}
-	return ""
-}
-
-// holdsType reports whether fixture key k holds the type the random
-// command name draws from.
-func holdsType(name, k string) bool {
-	switch name {
-	case "SRANDMEMBER":
-		return k == "set" || k == "set2"
-	case "HRANDFIELD":
-		return k == "hash" || k == "hash2"
-	}
-	return k == "zset" || k == "zset2" || k == "geo" || k == "geo2"
-}
-
-// hostileLayout returns why a vector's reply, want being Redis's, is not
-// compared, or "": where Redis's reply depends on its memory layout.
-func hostileLayout(args []string, want any) string {
-	if _, isErr := want.(string); isErr && strings.HasPrefix(want.(string), "ERROR ") {
-		return ""
-	}
-	if strings.EqualFold(args[0], "SSCAN") && (args[1] == "set" || args[1] == "set2") {
-		// The fixture's sets are hash tables in Redis 7.0 (their members
-		// are not all integers).
-		if args[2] != "0" {
-			return "SSCAN of a hash-table set from a cursor other than 0: which buckets the cursor skips depends on Redis's hash seed"
-		}
-		count := int64(10)
-		for i := 3; i+1 < len(args); i += 2 {
-			if strings.EqualFold(args[i], "COUNT") {
-				count, _ = strconv.ParseInt(args[i+1], 10, 64)
-			}
-		}
-		if count < 6 {
-			return "SSCAN of a hash-table set with a COUNT below its size: where the page ends depends on Redis's hash seed"
-		}
-	}
-	return ""
 }
 
 // sortedScanPage sorts the elements of a SCAN-family page: a page of a

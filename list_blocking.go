@@ -72,7 +72,7 @@ func (s *Store) BLMPop(ctx context.Context, direction string, count int64, keys 
 		if err != nil || lv == nil {
 			return false, err
 		}
-		key, vals = k, tx.popFrom(k, lv, left, int(count))
+		key, vals = k, tx.popFrom(k, lv, left, int(min(count, int64(lv.d.Len()))))
 		return true, nil
 	})
 	return key, vals, err

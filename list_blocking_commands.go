@@ -123,7 +123,7 @@ func cmdBLMPop(tx *Tx, args []string, w ReplyWriter) {
 		if err != nil || lv == nil {
 			return nil, err
 		}
-		vals := tx.popFrom(key, lv, left, int(count))
+		vals := tx.popFrom(key, lv, left, int(min(count, int64(lv.d.Len())))) // int may be 32 bits
 		return func(w ReplyWriter) {
 			w.WriteArrayLen(2)
 			w.WriteBulk(key)

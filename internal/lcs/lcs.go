@@ -136,7 +136,7 @@ func Compute(a, b string) Result {
 	if n == 0 || m == 0 {
 		return Result{}
 	}
-	if TableBytes(n, m) > math.MaxInt/2 || n >= math.MaxUint32 || m >= math.MaxUint32 {
+	if TableBytes(n, m) > math.MaxInt/2 || uint64(n) >= math.MaxUint32 || uint64(m) >= math.MaxUint32 {
 		panic("lcs: input too large")
 	}
 	w := m + 1 // row width
