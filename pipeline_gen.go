@@ -727,6 +727,16 @@ func (p *Pipeline) MSetNX(pairs ...string) Result[bool] {
 	return Result[bool]{p.add(pipeCmd{run: pipeMSetNX, ss: pairs})}
 }
 
+func pipeMove(tx *Tx, c *pipeCmd) {
+	v, err := tx.Move(c.s0, int(c.n0))
+	c.n0, c.err = boolInt(v), err
+}
+
+// Move queues Tx.Move; see Store.Move.
+func (p *Pipeline) Move(key string, db int) Result[bool] {
+	return Result[bool]{p.add(pipeCmd{run: pipeMove, s0: key, n0: int64(db)})}
+}
+
 func pipePExpire(tx *Tx, c *pipeCmd) {
 	v, err := tx.PExpire(c.s0, time.Duration(c.n0))
 	c.n0, c.err = boolInt(v), err

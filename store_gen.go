@@ -894,6 +894,22 @@ func (s *Store) MSetNX(ctx context.Context, pairs ...string) (r0 bool, err error
 	return tx.MSetNX(pairs...)
 }
 
+// Move moves key, with its value and time to live, from the current database
+// to database db, and reports whether it did: false if key does not exist,
+// or if db already holds a key of that name (neither key changes then). It
+// returns ErrDBIndex for a db outside the databases and ErrSameObject when
+// db is the current database, even if key does not exist. WATCHes on key
+// in both databases are invalidated; callers blocked on key in db are
+// served.
+func (s *Store) Move(ctx context.Context, key string, db int) (r0 bool, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.Move(key, db)
+}
+
 // PExpire gives key a time to live of d in milliseconds (PEXPIRE; a positive
 // d under a millisecond counts as one). A d of zero or less deletes the key.
 // It reports false if the key does not exist.
