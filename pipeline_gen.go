@@ -1099,6 +1099,26 @@ func (p *Pipeline) SetXX(key string, value string, expiration time.Duration) Res
 	return Result[bool]{p.add(pipeCmd{run: pipeSetXX, s0: key, s1: value, n0: int64(expiration)})}
 }
 
+func pipeSort(tx *Tx, c *pipeCmd) {
+	v, err := tx.Sort(c.s0, c.x.(SortArgs))
+	c.x, c.err = v, err
+}
+
+// Sort queues Tx.Sort; see Store.Sort.
+func (p *Pipeline) Sort(key string, a SortArgs) Result[[]string] {
+	return Result[[]string]{p.add(pipeCmd{run: pipeSort, s0: key, x: a})}
+}
+
+func pipeSortStore(tx *Tx, c *pipeCmd) {
+	v, err := tx.SortStore(c.s0, c.s1, c.x.(SortArgs))
+	c.n0, c.err = v, err
+}
+
+// SortStore queues Tx.SortStore; see Store.SortStore.
+func (p *Pipeline) SortStore(key string, destination string, a SortArgs) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeSortStore, s0: key, s1: destination, x: a})}
+}
+
 func pipeStats(tx *Tx, c *pipeCmd) {
 	v, err := tx.Stats()
 	c.x, c.err = v, err

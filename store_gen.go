@@ -1393,6 +1393,34 @@ func (s *Store) SetXX(ctx context.Context, key string, value string, expiration 
 	return tx.SetXX(key, value, expiration)
 }
 
+// Sort returns the elements of the list, set or sorted set at key, sorted
+// as a says (see SortArgs), or with Get the values
+// the patterns name for each of them in that order, "" for a value that does
+// not exist (SORT replies nil there: use Do to tell them apart). A missing
+// key gives an empty result. It returns ErrWrongType for a key of another
+// type and ErrSortScore when sorting numerically meets a weight that is not
+// a number. Sort writes nothing: it is SORT without STORE, and SORT_RO.
+func (s *Store) Sort(ctx context.Context, key string, a SortArgs) (r0 []string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.Sort(key, a)
+}
+
+// SortStore sorts as Sort and stores the result at destination as a list,
+// replacing any value (and time to live) it had, and returns the list's
+// length. An empty result deletes destination.
+func (s *Store) SortStore(ctx context.Context, key string, destination string, a SortArgs) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx)
+	return tx.SortStore(key, destination, a)
+}
+
 // Stats returns the engine's counters and the size of every database. It
 // never fails.
 func (s *Store) Stats(ctx context.Context) (r0 Stats, err error) {
