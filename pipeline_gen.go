@@ -737,6 +737,45 @@ func (p *Pipeline) Move(key string, db int) Result[bool] {
 	return Result[bool]{p.add(pipeCmd{run: pipeMove, s0: key, n0: int64(db)})}
 }
 
+func pipeObjectEncoding(tx *Tx, c *pipeCmd) {
+	c.s0, c.err = tx.ObjectEncoding(c.s0)
+}
+
+// ObjectEncoding queues Tx.ObjectEncoding; see Store.ObjectEncoding.
+func (p *Pipeline) ObjectEncoding(key string) Result[string] {
+	return Result[string]{p.add(pipeCmd{run: pipeObjectEncoding, s0: key})}
+}
+
+func pipeObjectFreq(tx *Tx, c *pipeCmd) {
+	v, err := tx.ObjectFreq(c.s0)
+	c.n0, c.err = v, err
+}
+
+// ObjectFreq queues Tx.ObjectFreq; see Store.ObjectFreq.
+func (p *Pipeline) ObjectFreq(key string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeObjectFreq, s0: key})}
+}
+
+func pipeObjectIdleTime(tx *Tx, c *pipeCmd) {
+	v, err := tx.ObjectIdleTime(c.s0)
+	c.n0, c.err = v, err
+}
+
+// ObjectIdleTime queues Tx.ObjectIdleTime; see Store.ObjectIdleTime.
+func (p *Pipeline) ObjectIdleTime(key string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeObjectIdleTime, s0: key})}
+}
+
+func pipeObjectRefCount(tx *Tx, c *pipeCmd) {
+	v, err := tx.ObjectRefCount(c.s0)
+	c.n0, c.err = v, err
+}
+
+// ObjectRefCount queues Tx.ObjectRefCount; see Store.ObjectRefCount.
+func (p *Pipeline) ObjectRefCount(key string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeObjectRefCount, s0: key})}
+}
+
 func pipePExpire(tx *Tx, c *pipeCmd) {
 	v, err := tx.PExpire(c.s0, time.Duration(c.n0))
 	c.n0, c.err = boolInt(v), err

@@ -910,6 +910,56 @@ func (s *Store) Move(ctx context.Context, key string, db int) (r0 bool, err erro
 	return tx.Move(key, db)
 }
 
+// ObjectEncoding returns the name of the encoding Redis 7.0 would use for
+// the value at key (see the list in object.go's overview: "int", "embstr",
+// "raw", "quicklist", "intset", "hashtable", "listpack" or "skiplist"), or
+// ErrNotFound if the key does not exist. It is a read: it changes nothing.
+func (s *Store) ObjectEncoding(ctx context.Context, key string) (r0 string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.ObjectEncoding(key)
+}
+
+// ObjectFreq is OBJECT FREQ: ErrNotFound if the key does not exist,
+// otherwise ErrNoLFU, as Redis answers when its maxmemory policy is not an
+// LFU one (embedis has no eviction policies).
+func (s *Store) ObjectFreq(ctx context.Context, key string) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.ObjectFreq(key)
+}
+
+// ObjectIdleTime is OBJECT IDLETIME: ErrNotFound if the key does not exist,
+// otherwise ErrIdleTimeNotTracked. Redis answers the seconds since the key
+// was last read or written; embedis does not record access times yet.
+func (s *Store) ObjectIdleTime(ctx context.Context, key string) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.ObjectIdleTime(key)
+}
+
+// ObjectRefCount returns the reference count Redis 7.0 would report for the
+// value at key: 2147483647 for a string it would hold as one of its shared
+// integers (0 to 9999, not made by COPY), 1 for every other value; or
+// ErrNotFound if the key does not exist.
+func (s *Store) ObjectRefCount(ctx context.Context, key string) (r0 int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.ObjectRefCount(key)
+}
+
 // PExpire gives key a time to live of d in milliseconds (PEXPIRE; a positive
 // d under a millisecond counts as one). A d of zero or less deletes the key.
 // It reports false if the key does not exist.
