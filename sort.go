@@ -38,6 +38,13 @@ import (
 // Redis exactly; a partial sort, and a set or sorted set held in a hash
 // table, may order ties differently.
 //
+// One known difference: Redis tests strtod's errno for ERANGE without
+// clearing it first, so once any strtod in redis-server has overflowed or
+// underflowed (a ZADD score of 1e400 will do), its numeric SORTs of weights
+// held as text (set members, non-integer list elements and values) fail with
+// ErrSortScore until it next accepts a connection. embedis sorts them, as
+// Redis does on a fresh connection.
+//
 // A By pattern without '*' (conventionally "nosort") skips the sorting:
 // lists and sorted sets come in their own order (Desc reversing it, the
 // LIMIT taken as a range), sets in their iteration order, except that a set
