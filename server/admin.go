@@ -33,9 +33,8 @@ const defaultOutputBufferLimit = 256 << 20
 type config struct {
 	srv *Server
 
-	mu      sync.Mutex
-	values  map[string]string // canonical name -> value as CONFIG GET shows it
-	portSet bool              // CONFIG SET port was used: show it, not the listener's
+	mu     sync.Mutex
+	values map[string]string // canonical name -> value as CONFIG GET shows it
 
 	// outputLimit is the output-buffer limit in effect, in bytes.
 	outputLimit atomic.Int64
@@ -66,6 +65,9 @@ func newConfig(s *Server) *config {
 		if p.aliasOf == "" {
 			c.values[p.name] = p.def
 		}
+	}
+	for name, v := range configInEffect {
+		c.values[name] = v
 	}
 	c.values["requirepass"] = s.opts.RequirePass
 	c.values["maxclients"] = strconv.Itoa(s.opts.MaxClients)

@@ -16,7 +16,15 @@ import (
 // machine, the process or the options redistest starts redis-server with.
 var configMachineDependent = map[string]bool{
 	"dir": true, "unixsocket": true, "port": true, "bind": true, "pidfile": true, "logfile": true,
-	"save": true, "loglevel": true, "daemonize": true, "appendonly": true, "unixsocketperm": true,
+	"loglevel": true, "daemonize": true, "appendonly": true, "unixsocketperm": true,
+}
+
+// configDiffersOnPurpose reports whether embedis shows another value than
+// Redis's default for the parameter because the default is not in effect
+// (configInEffect; save matches, as redistest starts Redis with --save "").
+func configDiffersOnPurpose(name string) bool {
+	_, ok := configInEffect[name]
+	return ok && name != "save"
 }
 
 func TestConfigGetAllMatchesRedis(t *testing.T) {
@@ -37,7 +45,7 @@ func TestConfigGetAllMatchesRedis(t *testing.T) {
 		switch {
 		case !ok:
 			t.Errorf("CONFIG GET * lacks %q (Redis: %q)", name, w)
-		case g != w && !configMachineDependent[name]:
+		case g != w && !configMachineDependent[name] && !configDiffersOnPurpose(name):
 			t.Errorf("CONFIG GET %s = %q, Redis %q", name, g, w)
 		}
 	}
@@ -64,16 +72,17 @@ func TestConfigSetCasesMatchRedis(t *testing.T) {
 	rs := redistest.Start(t)
 	red := admDial(t, "unix", rs.Socket)
 	for _, tc := range configSetCases {
+		want, _ := splitRedisVsOurs(tc.want)
 		if tc.args == nil {
-			name, value, _ := strings.Cut(tc.want[1:], " ")
+			name, value, _ := strings.Cut(want[1:], " ")
 			if got := red.do("CONFIG", "GET", name); len(got.Elems) != 2 || got.Elems[1].Str != value {
 				t.Errorf("Redis: CONFIG GET %s = %s, the case says %q", name, got, value)
 			}
 			continue
 		}
 		r := red.do(append([]string{"CONFIG", "SET"}, tc.args...)...)
-		if got := renderConfigReply(r.Kind, r.Str); got != tc.want {
-			t.Errorf("Redis: CONFIG SET %q:\n got %s\n the case says %s", tc.args, got, tc.want)
+		if got := renderConfigReply(r.Kind, r.Str); got != want {
+			t.Errorf("Redis: CONFIG SET %q:\n got %s\n the case says %s", tc.args, got, want)
 		}
 	}
 }
