@@ -555,14 +555,52 @@ func cmdReset(c *conn, tx *embedis.Tx, args []string) {
 	c.w.WriteStatus("RESET")
 }
 
+// cmdShutdown is SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT], parsed as
+// Redis parses it. embedis keeps no data on disk, so SHUTDOWN and SHUTDOWN
+// NOSAVE shut down at once with nothing to save (CONFIG GET save shows no
+// save points, as the plain form saves only with some). SHUTDOWN SAVE asks
+// for a snapshot embedis cannot write: shutting down anyway would lose the
+// data the client asked to keep, and it would never know; so the server
+// answers as Redis does when its final save fails, "ERR Errors trying to
+// SHUTDOWN. Check logs.", logs why, and keeps serving: the data is still
+// there for the client to copy elsewhere. SHUTDOWN SAVE FORCE shuts down,
+// as Redis's FORCE exits after a failed save, and logs that nothing was
+// saved: the client asked to ignore the error. No shutdown is ever in
+// progress (embedis waits for no replicas), so ABORT has none to abort.
 func cmdShutdown(c *conn, tx *embedis.Tx, args []string) {
+	var save, nosave, force, abort, now bool
 	for _, a := range args[1:] {
 		switch strings.ToUpper(a) {
-		case "NOSAVE", "SAVE", "NOW", "FORCE", "ABORT":
+		case "NOSAVE":
+			nosave = true
+		case "SAVE":
+			save = true
+		case "NOW":
+			now = true
+		case "FORCE":
+			force = true
+		case "ABORT":
+			abort = true
 		default:
 			c.w.WriteError(embedis.ErrSyntax)
 			return
 		}
+	}
+	if (abort && (save || nosave || now || force)) || (save && nosave) {
+		c.w.WriteError(embedis.ErrSyntax)
+		return
+	}
+	if abort {
+		c.w.writeErrorText("ERR No shutdown in progress.")
+		return
+	}
+	if save {
+		if !force {
+			c.srv.log.Error("SHUTDOWN SAVE refused: embedis does not implement persistence yet, so it cannot save the data; still serving", "client", c.id)
+			c.w.writeErrorText("ERR Errors trying to SHUTDOWN. Check logs.")
+			return
+		}
+		c.srv.log.Warn("SHUTDOWN SAVE FORCE: embedis does not implement persistence yet; shutting down WITHOUT saving the data", "client", c.id)
 	}
 	c.srv.log.Info("SHUTDOWN requested", "client", c.id)
 	c.closing = true
