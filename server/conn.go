@@ -312,8 +312,13 @@ func (c *conn) reject(msg string) {
 func (c *conn) execute(tx *embedis.Tx, cmd *embedis.Command, full string, args []string) {
 	errs := c.w.errors
 	if cmd.ServerOnly() {
-		h := serverCommands[cmd.Name]
-		h(c, tx, args)
+		// TestEveryServerOnlyCommandHasAHandler keeps this from happening;
+		// should a command slip through, it fails rather than crash.
+		if h := c.srv.handlers[cmd.Name]; h != nil {
+			h(c, tx, args)
+		} else {
+			c.w.writeErrorText("ERR the server has no handler for '" + cmd.Name + "'")
+		}
 	} else {
 		tx.Do(c.w, args...)
 	}
@@ -349,11 +354,16 @@ func hasFlag(cmd *embedis.Command, flag string) bool {
 	return false
 }
 
-// serverCommands are the handlers of the table's server-only commands.
-var serverCommands map[string]func(c *conn, tx *embedis.Tx, args []string)
+// serverHandler runs a server-only command on its connection.
+type serverHandler func(c *conn, tx *embedis.Tx, args []string)
+
+// serverCommands are the handlers of the table's server-only commands (see
+// TestEveryServerOnlyCommandHasAHandler); a Server reads them through its
+// handlers field.
+var serverCommands map[string]serverHandler
 
 func init() {
-	serverCommands = map[string]func(c *conn, tx *embedis.Tx, args []string){
+	serverCommands = map[string]serverHandler{
 		"auth":     cmdAuth,
 		"hello":    cmdHello,
 		"quit":     cmdQuit,

@@ -60,6 +60,8 @@ type Server struct {
 	log   *slog.Logger
 	cfg   *config
 
+	handlers map[string]serverHandler // serverCommands; read-only
+
 	mu        sync.Mutex // guards the fields below; never held while taking the store's owner role
 	listeners map[net.Listener]struct{}
 	clients   map[int64]*conn
@@ -110,6 +112,7 @@ func New(store *embedis.Store, opts Options) *Server {
 	}
 	s := &Server{
 		store:     store,
+		handlers:  serverCommands,
 		opts:      opts,
 		log:       logger,
 		listeners: make(map[net.Listener]struct{}),
