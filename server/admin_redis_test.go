@@ -226,3 +226,33 @@ func TestClientListMatchesRedis(t *testing.T) {
 		t.Errorf("CLIENT INFO fields:\n got %s\nwant %s", g, w)
 	}
 }
+
+// TestConfigRefusalsMatchRedisOnDefaults checks every refused parameter
+// against redis-server: the value in effect, which embedis accepts, Redis
+// accepts too (so a client that sets the defaults works on both), and the
+// other value embedis refuses is one Redis accepts (so the refusal is about
+// embedis's missing behaviour, not the value).
+func TestConfigRefusalsMatchRedisOnDefaults(t *testing.T) {
+	rs := redistest.Start(t)
+	red := admDial(t, "unix", rs.Socket)
+	emb := admStart(t, Options{}).dial(t)
+	for i := range configTable {
+		p := &configTable[i]
+		// port would move Redis's listener; tls-port would open one.
+		if !p.class.refused() || p.canonical() == "port" || p.canonical() == "tls-port" {
+			continue
+		}
+		cur := emb.do("CONFIG", "GET", p.name).Elems[1].Str
+		w, g := red.do("CONFIG", "SET", p.name, cur).String(), emb.do("CONFIG", "SET", p.name, cur).String()
+		if w != `+"OK"` || g != w {
+			t.Errorf("CONFIG SET %s %q: embedis %s, Redis %s", p.name, cur, g, w)
+		}
+		redisCur := red.do("CONFIG", "GET", p.name).Elems[1].Str
+		other := otherConfigValue(t, p, cur)
+		if r := red.do("CONFIG", "SET", p.name, other).String(); r != `+"OK"` {
+			t.Errorf("Redis refuses CONFIG SET %s %q: %s", p.name, other, r)
+		}
+		red.expect(`+"OK"`, "CONFIG", "SET", p.name, redisCur)
+		emb.expect(`-"`+configSetFailed(p.name, configRefusals[p.class])+`"`, "CONFIG", "SET", p.name, other)
+	}
+}
