@@ -6,6 +6,8 @@ import (
 	"net"
 	"os"
 	"runtime/debug"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -194,6 +196,32 @@ func writeHelp(c *conn, container string, lines []string) {
 	}
 	c.w.WriteStatus("HELP")
 	c.w.WriteStatus("    Prints this help.")
+}
+
+// bindAddrs returns the addresses of the server's TCP listeners as redis.conf's
+// bind spells them, sorted: "*" for every IPv4 address, "::*" for every IPv6
+// one (a Go listener on ":port" takes both, which Redis spells "* -::*"), or
+// the address. It returns "" when the server has no TCP listener.
+func (s *Server) bindAddrs() string {
+	s.mu.Lock()
+	var addrs []string
+	for l := range s.listeners {
+		a, ok := l.Addr().(*net.TCPAddr)
+		if !ok {
+			continue
+		}
+		switch {
+		case a.IP.Equal(net.IPv4zero):
+			addrs = append(addrs, "*")
+		case a.IP.Equal(net.IPv6unspecified):
+			addrs = append(addrs, "*", "-::*")
+		default:
+			addrs = append(addrs, a.IP.String())
+		}
+	}
+	s.mu.Unlock()
+	sort.Strings(addrs)
+	return strings.Join(slices.Compact(addrs), " ")
 }
 
 // listenerInfo returns the TCP port and the Unix socket path the server

@@ -314,6 +314,11 @@ func (cf *config) value(tx *embedis.Tx, p *configParam) string {
 	case "port":
 		port, _ := cf.srv.listenerInfo()
 		return strconv.Itoa(port)
+	case "bind":
+		if addrs := cf.srv.bindAddrs(); addrs != "" {
+			return addrs
+		}
+		return p.def // no TCP listener: bind binds nothing
 	case "unixsocket":
 		_, path := cf.srv.listenerInfo()
 		return path

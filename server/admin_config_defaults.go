@@ -26,7 +26,7 @@ import "math"
 // oom-score-adj-values, bind, latency-tracking-info-percentiles,
 // replicaof; and dir, notify-keyspace-events, proc-title-template,
 // cluster-announce-hostname) have their own parsers in admin_config.go.
-// dir, port and unixsocket depend on the process and are filled in at run
+// dir, port, bind and unixsocket depend on the process and are filled in at run
 // time.
 var configTable = [...]configParam{
 	{"acl-pubsub-default", "resetchannels", "", cfgEnum, 0, 0, 0, cfgHarmless},

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/embedis/embedis"
 )
 
 // configSetCases are CONFIG SET commands and redis-server 7.0.15's replies
@@ -389,7 +391,7 @@ func TestConfigEveryParameterClassified(t *testing.T) {
 func otherConfigValue(t *testing.T, p *configParam, cur string) string {
 	t.Helper()
 	special := map[string]string{
-		"save": "900 1", "notify-keyspace-events": "KEA", "bind": "127.0.0.1",
+		"save": "900 1", "notify-keyspace-events": "KEA", "bind": "192.0.2.1",
 		"shutdown-on-sigint": "save", "shutdown-on-sigterm": "save",
 	}
 	if v, ok := special[p.canonical()]; ok {
@@ -442,8 +444,11 @@ func TestConfigRefusedParameters(t *testing.T) {
 		if v, ok := configInEffect[p.canonical()]; ok {
 			want = v
 		}
-		if p.name == "port" {
+		switch p.name {
+		case "port":
 			_, want, _ = net.SplitHostPort(s.addr)
+		case "bind":
+			want, _, _ = net.SplitHostPort(s.addr)
 		}
 		if cur != want {
 			t.Errorf("CONFIG GET %s = %q, want %q", p.name, cur, want)
@@ -467,4 +472,40 @@ func TestConfigRefusedParameters(t *testing.T) {
 		"CONFIG", "SET", "shutdown-on-sigint", "force save")
 	// Values equal to the one in effect in another spelling are accepted.
 	c.expect(`+"OK"`, "CONFIG", "SET", "maxmemory", "0mb", "appendonly", "NO", "maxmemory-policy", "NoEviction")
+}
+
+// TestConfigBindInEffect: CONFIG GET bind shows where the server listens.
+func TestConfigBindInEffect(t *testing.T) {
+	for _, tc := range []struct {
+		network, addr, want string
+	}{
+		{"tcp", ":0", "* -::*"},
+		{"tcp4", "0.0.0.0:0", "*"},
+		{"tcp", "127.0.0.1:0", "127.0.0.1"},
+		{"unix", "", "* -::*"}, // no TCP listener: bind binds nothing, and shows Redis's default
+	} {
+		store, err := embedis.Open(embedis.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := New(store, Options{})
+		addr := tc.addr
+		if tc.network == "unix" {
+			addr = t.TempDir() + "/s.sock"
+		}
+		l, err := net.Listen(tc.network, addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		go srv.Serve(l)
+		network := "tcp"
+		if tc.network == "unix" {
+			network = "unix"
+		}
+		c := admDial(t, network, l.Addr().String())
+		c.expect(`*[$"bind", $"`+tc.want+`"]`, "CONFIG", "GET", "bind")
+		c.expect(`+"OK"`, "CONFIG", "SET", "bind", tc.want)
+		srv.Close()
+		store.Close()
+	}
 }
