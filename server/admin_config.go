@@ -3,6 +3,7 @@ package server
 import (
 	"math"
 	"os"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -324,6 +325,10 @@ func (cf *config) value(tx *embedis.Tx, p *configParam) string {
 		return path
 	case "databases":
 		return strconv.Itoa(databaseCount(tx))
+	case "io-threads":
+		// The OS threads that run Go code, connections' reads and writes
+		// included (embedis-server's --io-threads sets it).
+		return strconv.Itoa(runtime.GOMAXPROCS(0))
 	default:
 		return cf.get(name)
 	}

@@ -26,8 +26,8 @@ import "math"
 // oom-score-adj-values, bind, latency-tracking-info-percentiles,
 // replicaof; and dir, notify-keyspace-events, proc-title-template,
 // cluster-announce-hostname) have their own parsers in admin_config.go.
-// dir, port, bind and unixsocket depend on the process and are filled in at run
-// time.
+// dir, port, bind, unixsocket and io-threads (GOMAXPROCS) depend on the
+// process and are filled in at run time.
 var configTable = [...]configParam{
 	{"acl-pubsub-default", "resetchannels", "", cfgEnum, 0, 0, 0, cfgHarmless},
 	{"aclfile", "", "", cfgString, cfgImmutable, 0, 0, cfgHarmless},

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -230,6 +231,7 @@ func TestConfigGet(t *testing.T) {
 	c.expect(`*[]`, "CONFIG", "GET", "key-load-*")
 	c.expect(`*[]`, "CONFIG", "GET", "nosuch")
 	c.expect(`*[$"databases", $"16"]`, "CONFIG", "GET", "databases")
+	c.expect(`*[$"io-threads", $"`+strconv.Itoa(runtime.GOMAXPROCS(0))+`"]`, "CONFIG", "GET", "io-threads")
 	c.expect(`*[$"save", $""]`, "CONFIG", "GET", "save") // no snapshots: configInEffect
 	c.expect(`*[$"protected-mode", $"no"]`, "CONFIG", "GET", "protected-mode")
 	c.expect(`*[$"client-output-buffer-limit", $"normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"]`,

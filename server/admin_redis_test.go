@@ -16,7 +16,7 @@ import (
 // machine, the process or the options redistest starts redis-server with.
 var configMachineDependent = map[string]bool{
 	"dir": true, "unixsocket": true, "port": true, "bind": true, "pidfile": true, "logfile": true,
-	"loglevel": true, "daemonize": true, "appendonly": true, "unixsocketperm": true,
+	"loglevel": true, "io-threads": true, "daemonize": true, "appendonly": true, "unixsocketperm": true,
 }
 
 // configDiffersOnPurpose reports whether embedis shows another value than
