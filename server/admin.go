@@ -85,6 +85,12 @@ func newConfig(s *Server) *config {
 	return c
 }
 
+// keepAlive returns tcp-keepalive in seconds (0: no keepalive probes).
+func (c *config) keepAlive() int {
+	n, _ := strconv.Atoi(c.get("tcp-keepalive"))
+	return n
+}
+
 // requirePass returns the password clients must AUTH with ("" for none).
 func (c *config) requirePass() string {
 	c.mu.Lock()

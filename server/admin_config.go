@@ -18,7 +18,8 @@ import (
 // embedis honours a change. CONFIG SET checks values as Redis does for the
 // parameter's type and keeps them, all or none. Each parameter has a class
 // (configClass): the honoured ones take effect (requirepass, maxclients,
-// proto-max-bulk-len, the normal class of client-output-buffer-limit); the
+// proto-max-bulk-len, the normal class of client-output-buffer-limit,
+// tcp-keepalive for the connections accepted after it); the
 // harmless ones are accepted and shown, and change nothing a client can
 // observe; the refused ones ask for behaviour embedis does not have yet, and
 // CONFIG SET answers them with an error naming the parameter unless the
@@ -72,7 +73,6 @@ const (
 	cfgFixedListeners     // port and bind move Redis's listeners
 	cfgNoProtectedMode    // protected-mode
 	cfgNoIdleTimeout      // timeout
-	cfgNoKeepalive        // tcp-keepalive
 	cfgNoQueryBufferLimit // client-query-buffer-limit
 	cfgNoReplicaGuard     // min-replicas-*: Redis refuses writes without replicas
 	// cfgFixedEncodings: the encoding thresholds decide what OBJECT
@@ -103,7 +103,6 @@ var configRefusals = map[configClass]string{
 	cfgFixedListeners:     "embedis does not change its listeners at run time",
 	cfgNoProtectedMode:    "embedis does not implement protected mode yet",
 	cfgNoIdleTimeout:      "embedis does not implement idle client timeouts yet",
-	cfgNoKeepalive:        "embedis does not set TCP keepalive from the configuration yet",
 	cfgNoQueryBufferLimit: "embedis does not implement client-query-buffer-limit yet",
 	cfgNoReplicaGuard:     "embedis does not implement replication yet",
 	cfgFixedEncodings:     "embedis keeps Redis's default encoding thresholds",

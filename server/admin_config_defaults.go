@@ -195,7 +195,7 @@ var configTable = [...]configParam{
 	{"syslog-facility", "local0", "", cfgString, cfgImmutable, 0, 0, cfgHarmless},
 	{"syslog-ident", "redis", "", cfgString, cfgImmutable, 0, 0, cfgHarmless},
 	{"tcp-backlog", "511", "", cfgString, cfgImmutable, 0, 0, cfgHarmless},
-	{"tcp-keepalive", "300", "", cfgInt, 0, 0, math.MaxInt32, cfgNoKeepalive},
+	{"tcp-keepalive", "300", "", cfgInt, 0, 0, math.MaxInt32, cfgHonoured},
 	{"timeout", "0", "", cfgInt, 0, 0, math.MaxInt32, cfgNoIdleTimeout},
 	{"tls-auth-clients", "yes", "", cfgEnum, 0, 0, 0, cfgHarmless},
 	{"tls-ca-cert-dir", "", "", cfgString, 0, 0, 0, cfgHarmless},

@@ -130,6 +130,8 @@ var ErrServerClosed = errors.New("server: closed")
 
 // Serve accepts connections on l until Close and serves each in its own
 // goroutine. It returns ErrServerClosed after Close, or the listener's error.
+// TCP connections get keepalive probes as CONFIG's tcp-keepalive says
+// (300 seconds unless set), whatever the listener set.
 func (s *Server) Serve(l net.Listener) error {
 	s.mu.Lock()
 	if s.closed {
@@ -162,6 +164,12 @@ func (s *Server) Serve(l net.Listener) error {
 			return err
 		}
 		backoff = 0
+		if tc, ok := nc.(*net.TCPConn); ok {
+			// As Redis, whatever keepalive the listener set.
+			if err := setKeepAlive(tc, s.cfg.keepAlive()); err != nil {
+				s.log.Warn("setting TCP keepalive", "err", err)
+			}
+		}
 		if !s.startConn(nc) {
 			continue
 		}
