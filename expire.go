@@ -107,7 +107,20 @@ func (e *engine) activeExpire() {
 // expireTurn runs one slice of active expiry as the owner and reports
 // whether due keys remain. A panic stops the store, as in a command.
 func (e *engine) expireTurn() (more bool) {
-	e.mu.Lock()
+	if !e.mu.state.CompareAndSwap(0, 1) {
+		if e.heldByCaller() {
+			// A ManualClock advanced inside an Atomic closure: the keys
+			// expire once the closure's unit ends, at the clock's next
+			// Advance (lazy expiry hides them meanwhile).
+			e.timer = nil
+			e.wakeAt = 0
+			if at, ok := e.deadlines.peek(); ok && (e.tx.scheduleAt == 0 || at < e.tx.scheduleAt) {
+				e.tx.scheduleAt = at
+			}
+			return false
+		}
+		e.mu.Lock()
+	}
 	if e.closed {
 		e.mu.Unlock()
 		return false

@@ -205,3 +205,36 @@ func TestOwnerLockStress(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// A ManualClock advanced inside an Atomic closure does not wait for the role
+// the closure holds; the keys that came due expire once the unit has ended.
+func TestAdvanceInsideAtomic(t *testing.T) {
+	s, clock := openTest(t)
+	if err := s.Set(ctx, "k", "v", 10*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	err := s.Atomic(ctx, func(tx *Tx) error {
+		if _, err := tx.Get("k"); err != nil {
+			return err // the unit's time is read here, before the Advance
+		}
+		clock.Advance(time.Second)
+		_, err := tx.Get("k") // same unit, same time: still there
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Stats reads no key (no lazy expiry): only the active expiry, which
+	// the next Advance runs, removes k.
+	if st, _ := s.Stats(ctx); st.Databases[0].Keys != 1 {
+		t.Fatalf("keys = %d before the next Advance", st.Databases[0].Keys)
+	}
+	clock.Advance(0)
+	st, err := s.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Databases[0].Keys != 0 || st.ExpiredKeys != 1 {
+		t.Fatalf("after the next Advance: %d keys, %d expired", st.Databases[0].Keys, st.ExpiredKeys)
+	}
+}
