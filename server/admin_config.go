@@ -19,7 +19,7 @@ import (
 // parameter's type and keeps them, all or none. Each parameter has a class
 // (configClass): the honoured ones take effect (requirepass, maxclients,
 // proto-max-bulk-len, the normal class of client-output-buffer-limit,
-// tcp-keepalive for the connections accepted after it); the
+// tcp-keepalive for the connections accepted after it, timeout); the
 // harmless ones are accepted and shown, and change nothing a client can
 // observe; the refused ones ask for behaviour embedis does not have yet, and
 // CONFIG SET answers them with an error naming the parameter unless the
@@ -72,7 +72,6 @@ const (
 	cfgNoTLS              // tls-port would open a TLS listener
 	cfgFixedListeners     // port and bind move Redis's listeners
 	cfgNoProtectedMode    // protected-mode
-	cfgNoIdleTimeout      // timeout
 	cfgNoQueryBufferLimit // client-query-buffer-limit
 	cfgNoReplicaGuard     // min-replicas-*: Redis refuses writes without replicas
 	// cfgFixedEncodings: the encoding thresholds decide what OBJECT
@@ -102,7 +101,6 @@ var configRefusals = map[configClass]string{
 	cfgNoTLS:              "embedis does not implement TLS yet",
 	cfgFixedListeners:     "embedis does not change its listeners at run time",
 	cfgNoProtectedMode:    "embedis does not implement protected mode yet",
-	cfgNoIdleTimeout:      "embedis does not implement idle client timeouts yet",
 	cfgNoQueryBufferLimit: "embedis does not implement client-query-buffer-limit yet",
 	cfgNoReplicaGuard:     "embedis does not implement replication yet",
 	cfgFixedEncodings:     "embedis keeps Redis's default encoding thresholds",
@@ -936,6 +934,10 @@ func (cf *config) apply(params []*configParam, values []string) {
 			s.mu.Lock()
 			s.opts.MaxClients = n
 			s.mu.Unlock()
+		case "timeout":
+			if v != "0" {
+				s.startIdleCheck()
+			}
 		case "proto-max-bulk-len":
 			n, _ := strconv.ParseInt(v, 10, 64)
 			s.mu.Lock()

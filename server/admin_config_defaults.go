@@ -196,7 +196,7 @@ var configTable = [...]configParam{
 	{"syslog-ident", "redis", "", cfgString, cfgImmutable, 0, 0, cfgHarmless},
 	{"tcp-backlog", "511", "", cfgString, cfgImmutable, 0, 0, cfgHarmless},
 	{"tcp-keepalive", "300", "", cfgInt, 0, 0, math.MaxInt32, cfgHonoured},
-	{"timeout", "0", "", cfgInt, 0, 0, math.MaxInt32, cfgNoIdleTimeout},
+	{"timeout", "0", "", cfgInt, 0, 0, math.MaxInt32, cfgHonoured},
 	{"tls-auth-clients", "yes", "", cfgEnum, 0, 0, 0, cfgHarmless},
 	{"tls-ca-cert-dir", "", "", cfgString, 0, 0, 0, cfgHarmless},
 	{"tls-ca-cert-file", "", "", cfgString, 0, 0, 0, cfgHarmless},

@@ -50,14 +50,18 @@ type conn struct {
 	inflight chan readResult // the next request, read while a blocking command waits
 
 	created time.Time
-	lastCmd atomic.Pointer[string]        // name of the last command, for CLIENT LIST
-	lastAt  atomic.Int64                  // Unix ms of the last command
-	stats   map[*embedis.Command]*cmdStat // this connection's cache of the server's counters
-	ran     []*cmdStat                    // the commands of the current batch, for cmdstat's usec
-	killed  atomic.Bool
-	noEvict bool
-	libName string
-	libVer  string
+	lastCmd atomic.Pointer[string] // name of the last command, for CLIENT LIST
+	lastAt  atomic.Int64           // Unix ms of the last command
+	// lastRead is the Unix ms of the last bytes received and waiting says
+	// a blocking command is waiting: the idle check (timeout) reads them.
+	lastRead atomic.Int64
+	waiting  atomic.Bool
+	stats    map[*embedis.Command]*cmdStat // this connection's cache of the server's counters
+	ran      []*cmdStat                    // the commands of the current batch, for cmdstat's usec
+	killed   atomic.Bool
+	noEvict  bool
+	libName  string
+	libVer   string
 }
 
 // replies adapts the RESP writer to embedis.ReplyWriter and counts errors.
@@ -79,12 +83,12 @@ func newConn(s *Server, nc net.Conn) *conn {
 	c := &conn{
 		srv:     s,
 		nc:      nc,
-		r:       resp.NewReader(countingReader{nc, &s.stats.netInput}, s.limits()),
 		id:      s.nextID.Add(1),
 		authed:  s.cfg.requirePass() == "",
 		proto:   2,
 		created: time.Now(),
 	}
+	c.r = resp.NewReader(countingReader{nc, &s.stats.netInput, &c.lastRead}, s.limits())
 	c.w = &replies{Writer: resp.NewWriter(nc), srv: s}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	c.name.Store("")
@@ -141,7 +145,9 @@ func (c *conn) serve() {
 				return
 			}
 			ctx, stop := c.watchDisconnect()
+			c.waiting.Store(true)
 			err := c.blocked.Wait(ctx)
+			c.waiting.Store(false)
 			stop()
 			if err != nil {
 				return // disconnected, killed, closed, or the store closed
@@ -630,15 +636,19 @@ func cmdShutdown(c *conn, tx *embedis.Tx, args []string) {
 const redisVersion = "7.0.15"
 
 // countingReader counts the bytes read from a connection for INFO's
-// total_net_input_bytes.
+// total_net_input_bytes, and notes when the last arrived (timeout).
 type countingReader struct {
-	r io.Reader
-	n *atomic.Int64
+	r    io.Reader
+	n    *atomic.Int64
+	last *atomic.Int64 // Unix ms
 }
 
 func (r countingReader) Read(p []byte) (int, error) {
 	n, err := r.r.Read(p)
-	r.n.Add(int64(n))
+	if n > 0 {
+		r.n.Add(int64(n))
+		r.last.Store(time.Now().UnixMilli())
+	}
 	return n, err
 }
 

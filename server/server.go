@@ -70,6 +70,7 @@ type Server struct {
 
 	done     chan struct{} // closed by Close (and SHUTDOWN)
 	doneOnce sync.Once
+	idleOnce sync.Once // starts the idle check (timeout)
 
 	nextID  atomic.Int64
 	started time.Time
