@@ -62,7 +62,7 @@ const (
 
 	// The refused classes, each with its reason in configRefusals: CONFIG
 	// SET accepts only the value in effect (see configAccepts).
-	cfgNoPersistence      // save, appendfsync and the aof-*/rdb-* knobs; shutdown-on-* with save
+	cfgNoPersistence      // appendonly, save, appendfsync, the aof-*/rdb-* knobs; shutdown-on-* with save
 	cfgNoMemoryLimit      // maxmemory and the knobs that matter only with a limit
 	cfgNoNotifications    // notify-keyspace-events
 	cfgNoTracking         // client-side caching's table
