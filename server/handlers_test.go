@@ -32,6 +32,20 @@ func TestEveryServerOnlyCommandHasAHandler(t *testing.T) {
 	}
 }
 
+// TestEverySubcommandHasAHandler: the subcommands of CLIENT, CONFIG and
+// COMMAND each have a function to run.
+func TestEverySubcommandHasAHandler(t *testing.T) {
+	for container, subs := range map[string]map[string]*subcommand{
+		"client": clientSubcommands, "config": configSubcommands, "command": commandSubcommands,
+	} {
+		for name, sub := range subs {
+			if sub.run == nil {
+				t.Errorf("%s %s has no handler", container, name)
+			}
+		}
+	}
+}
+
 // TestMissingHandlerFailsCleanly: a server-only command without a handler
 // gets an error reply, and the connection and the server go on.
 func TestMissingHandlerFailsCleanly(t *testing.T) {
