@@ -12,10 +12,10 @@ var _ time.Duration
 // Append appends value to the string at key, creating it if needed, and
 // returns the new length. It returns ErrWrongType if the key holds another
 // type and ErrStringTooLong if the result would pass MaxStringLength.
-func (s *Store) Append(ctx context.Context, key string, value string) (r0 int64, err error) {
+func (s *Store) Append(ctx context.Context, key string, value string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.Append(key, value)
@@ -26,10 +26,10 @@ func (s *Store) Append(ctx context.Context, key string, value string) (r0 int64,
 // without it, Copy does nothing and returns false when dst exists. It
 // returns false if src does not exist, ErrDBIndex for a bad db and
 // ErrSameObject when src and dst are the same key of the same database.
-func (s *Store) Copy(ctx context.Context, src string, dst string, db int, replace bool) (r0 bool, err error) {
+func (s *Store) Copy(ctx context.Context, src string, dst string, db int, replace bool) (bool, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return false, err
 	}
 	defer s.end(tx)
 	return tx.Copy(src, dst, db, replace)
@@ -37,20 +37,20 @@ func (s *Store) Copy(ctx context.Context, src string, dst string, db int, replac
 
 // DBSize returns the number of keys in the database, including keys past
 // their deadline that have not been removed yet, as Redis counts.
-func (s *Store) DBSize(ctx context.Context) (r0 int64, err error) {
+func (s *Store) DBSize(ctx context.Context) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.DBSize()
 }
 
 // Decr subtracts one from the integer at key, as Incr.
-func (s *Store) Decr(ctx context.Context, key string) (r0 int64, err error) {
+func (s *Store) Decr(ctx context.Context, key string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.Decr(key)
@@ -58,30 +58,30 @@ func (s *Store) Decr(ctx context.Context, key string) (r0 int64, err error) {
 
 // DecrBy subtracts delta from the integer at key, as Incr. A delta of
 // math.MinInt64 is ErrOverflow.
-func (s *Store) DecrBy(ctx context.Context, key string, delta int64) (r0 int64, err error) {
+func (s *Store) DecrBy(ctx context.Context, key string, delta int64) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.DecrBy(key, delta)
 }
 
 // Del removes the keys and returns how many existed.
-func (s *Store) Del(ctx context.Context, keys ...string) (r0 int64, err error) {
+func (s *Store) Del(ctx context.Context, keys ...string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.Del(keys...)
 }
 
 // Exists returns how many of keys exist; a key named twice counts twice.
-func (s *Store) Exists(ctx context.Context, keys ...string) (r0 int64, err error) {
+func (s *Store) Exists(ctx context.Context, keys ...string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.Exists(keys...)
@@ -90,10 +90,10 @@ func (s *Store) Exists(ctx context.Context, keys ...string) (r0 int64, err error
 // Expire gives key a time to live of d in whole seconds (EXPIRE; a positive d
 // under a second counts as one second). A d of zero or less deletes the key.
 // It reports false if the key does not exist.
-func (s *Store) Expire(ctx context.Context, key string, d time.Duration) (r0 bool, err error) {
+func (s *Store) Expire(ctx context.Context, key string, d time.Duration) (bool, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return false, err
 	}
 	defer s.end(tx)
 	return tx.Expire(key, d)
@@ -102,10 +102,10 @@ func (s *Store) Expire(ctx context.Context, key string, d time.Duration) (r0 boo
 // ExpireAt gives key the deadline t, truncated to the second (EXPIREAT). A
 // deadline not in the future deletes the key. It reports false if the key
 // does not exist.
-func (s *Store) ExpireAt(ctx context.Context, key string, t time.Time) (r0 bool, err error) {
+func (s *Store) ExpireAt(ctx context.Context, key string, t time.Time) (bool, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return false, err
 	}
 	defer s.end(tx)
 	return tx.ExpireAt(key, t)
@@ -113,10 +113,10 @@ func (s *Store) ExpireAt(ctx context.Context, key string, t time.Time) (r0 bool,
 
 // ExpireGT is Expire only if the new deadline is later than the current one;
 // a key without a time to live counts as never expiring, so it is unchanged.
-func (s *Store) ExpireGT(ctx context.Context, key string, d time.Duration) (r0 bool, err error) {
+func (s *Store) ExpireGT(ctx context.Context, key string, d time.Duration) (bool, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return false, err
 	}
 	defer s.end(tx)
 	return tx.ExpireGT(key, d)
@@ -124,20 +124,20 @@ func (s *Store) ExpireGT(ctx context.Context, key string, d time.Duration) (r0 b
 
 // ExpireLT is Expire only if the new deadline is earlier than the current
 // one; a key without a time to live counts as never expiring, so it gets one.
-func (s *Store) ExpireLT(ctx context.Context, key string, d time.Duration) (r0 bool, err error) {
+func (s *Store) ExpireLT(ctx context.Context, key string, d time.Duration) (bool, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return false, err
 	}
 	defer s.end(tx)
 	return tx.ExpireLT(key, d)
 }
 
 // ExpireNX is Expire only if the key has no time to live.
-func (s *Store) ExpireNX(ctx context.Context, key string, d time.Duration) (r0 bool, err error) {
+func (s *Store) ExpireNX(ctx context.Context, key string, d time.Duration) (bool, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return false, err
 	}
 	defer s.end(tx)
 	return tx.ExpireNX(key, d)
@@ -145,40 +145,40 @@ func (s *Store) ExpireNX(ctx context.Context, key string, d time.Duration) (r0 b
 
 // ExpireTime returns the deadline of key as Unix seconds; -2 if the key does
 // not exist and -1 if it has no time to live.
-func (s *Store) ExpireTime(ctx context.Context, key string) (r0 int64, err error) {
+func (s *Store) ExpireTime(ctx context.Context, key string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.ExpireTime(key)
 }
 
 // ExpireXX is Expire only if the key has a time to live.
-func (s *Store) ExpireXX(ctx context.Context, key string, d time.Duration) (r0 bool, err error) {
+func (s *Store) ExpireXX(ctx context.Context, key string, d time.Duration) (bool, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return false, err
 	}
 	defer s.end(tx)
 	return tx.ExpireXX(key, d)
 }
 
 // FlushAll removes every key of every database.
-func (s *Store) FlushAll(ctx context.Context) (err error) {
+func (s *Store) FlushAll(ctx context.Context) error {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return err
 	}
 	defer s.end(tx)
 	return tx.FlushAll()
 }
 
 // FlushDB removes every key of the current database.
-func (s *Store) FlushDB(ctx context.Context) (err error) {
+func (s *Store) FlushDB(ctx context.Context) error {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return err
 	}
 	defer s.end(tx)
 	return tx.FlushDB()
@@ -188,20 +188,20 @@ func (s *Store) FlushDB(ctx context.Context) (err error) {
 // moving members already there, and returns the number added. Coordinates
 // outside longitude ±180 and latitude ±85.05112878 are an error, and then
 // nothing is added.
-func (s *Store) GeoAdd(ctx context.Context, key string, locations ...GeoLocation) (r0 int64, err error) {
+func (s *Store) GeoAdd(ctx context.Context, key string, locations ...GeoLocation) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.GeoAdd(key, locations...)
 }
 
 // GeoAddArgs is GeoAdd with GEOADD's options (see GeoAddArgs).
-func (s *Store) GeoAddArgs(ctx context.Context, key string, args GeoAddArgs) (r0 int64, err error) {
+func (s *Store) GeoAddArgs(ctx context.Context, key string, args GeoAddArgs) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.GeoAddArgs(key, args)
@@ -210,10 +210,10 @@ func (s *Store) GeoAddArgs(ctx context.Context, key string, args GeoAddArgs) (r0
 // GeoDist returns the distance between two members of the geo set at key in
 // unit ("m", "km", "ft", "mi"; "" for metres), rounded to 4 decimals as
 // Redis replies it. ErrNotFound if the key or either member is missing.
-func (s *Store) GeoDist(ctx context.Context, key string, member1 string, member2 string, unit string) (r0 float64, err error) {
+func (s *Store) GeoDist(ctx context.Context, key string, member1 string, member2 string, unit string) (float64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.GeoDist(key, member1, member2, unit)
@@ -221,10 +221,10 @@ func (s *Store) GeoDist(ctx context.Context, key string, member1 string, member2
 
 // GeoHash returns the 11-character geohash string of each of members in the
 // geo set at key, "" where a member (or the key) does not exist.
-func (s *Store) GeoHash(ctx context.Context, key string, members ...string) (r0 []string, err error) {
+func (s *Store) GeoHash(ctx context.Context, key string, members ...string) ([]string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.GeoHash(key, members...)
@@ -232,10 +232,10 @@ func (s *Store) GeoHash(ctx context.Context, key string, members ...string) (r0 
 
 // GeoPos returns the position of each of members in the geo set at key,
 // nil where a member (or the key) does not exist.
-func (s *Store) GeoPos(ctx context.Context, key string, members ...string) (r0 []*GeoPos, err error) {
+func (s *Store) GeoPos(ctx context.Context, key string, members ...string) ([]*GeoPos, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.GeoPos(key, members...)
@@ -244,10 +244,10 @@ func (s *Store) GeoPos(ctx context.Context, key string, members ...string) (r0 [
 // GeoRadius returns the members of the geo set at key within q.Radius of
 // (longitude, latitude), with their distance, position and geohash (all
 // filled whatever q.With* say). It ignores q.Store: see GeoRadiusStore.
-func (s *Store) GeoRadius(ctx context.Context, key string, longitude float64, latitude float64, q GeoRadiusQuery) (r0 []GeoLocation, err error) {
+func (s *Store) GeoRadius(ctx context.Context, key string, longitude float64, latitude float64, q GeoRadiusQuery) ([]GeoLocation, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.GeoRadius(key, longitude, latitude, q)
@@ -255,20 +255,20 @@ func (s *Store) GeoRadius(ctx context.Context, key string, longitude float64, la
 
 // GeoRadiusByMember is GeoRadius centred on member's position (any member
 // name, "" included).
-func (s *Store) GeoRadiusByMember(ctx context.Context, key string, member string, q GeoRadiusQuery) (r0 []GeoLocation, err error) {
+func (s *Store) GeoRadiusByMember(ctx context.Context, key string, member string, q GeoRadiusQuery) ([]GeoLocation, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.GeoRadiusByMember(key, member, q)
 }
 
 // GeoRadiusByMemberStore is GeoRadiusStore centred on member's position.
-func (s *Store) GeoRadiusByMemberStore(ctx context.Context, key string, member string, q GeoRadiusQuery) (r0 int64, err error) {
+func (s *Store) GeoRadiusByMemberStore(ctx context.Context, key string, member string, q GeoRadiusQuery) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.GeoRadiusByMemberStore(key, member, q)
@@ -276,10 +276,10 @@ func (s *Store) GeoRadiusByMemberStore(ctx context.Context, key string, member s
 
 // GeoRadiusStore stores what GeoRadius finds at q.Store (scored by
 // distance with q.StoreDist) and returns the number stored.
-func (s *Store) GeoRadiusStore(ctx context.Context, key string, longitude float64, latitude float64, q GeoRadiusQuery) (r0 int64, err error) {
+func (s *Store) GeoRadiusStore(ctx context.Context, key string, longitude float64, latitude float64, q GeoRadiusQuery) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.GeoRadiusStore(key, longitude, latitude, q)
@@ -288,10 +288,10 @@ func (s *Store) GeoRadiusStore(ctx context.Context, key string, longitude float6
 // GeoSearch returns the names of the members of the geo set at key inside
 // the query's circle or box (see GeoSearchQuery). A missing key gives an
 // empty slice; ErrGeoMember when the centre member is not in the set.
-func (s *Store) GeoSearch(ctx context.Context, key string, q GeoSearchQuery) (r0 []string, err error) {
+func (s *Store) GeoSearch(ctx context.Context, key string, q GeoSearchQuery) ([]string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.GeoSearch(key, q)
@@ -299,10 +299,10 @@ func (s *Store) GeoSearch(ctx context.Context, key string, q GeoSearchQuery) (r0
 
 // GeoSearchLocation is GeoSearch returning every member's position,
 // distance from the centre (in the query's unit) and geohash score.
-func (s *Store) GeoSearchLocation(ctx context.Context, key string, q GeoSearchQuery) (r0 []GeoLocation, err error) {
+func (s *Store) GeoSearchLocation(ctx context.Context, key string, q GeoSearchQuery) ([]GeoLocation, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.GeoSearchLocation(key, q)
@@ -311,10 +311,10 @@ func (s *Store) GeoSearchLocation(ctx context.Context, key string, q GeoSearchQu
 // GeoSearchStore stores the members GeoSearch finds at destination, scored
 // by geohash (by distance with storeDist), replacing it (deleting it when
 // nothing is found), and returns their number.
-func (s *Store) GeoSearchStore(ctx context.Context, destination string, key string, q GeoSearchQuery, storeDist bool) (r0 int64, err error) {
+func (s *Store) GeoSearchStore(ctx context.Context, destination string, key string, q GeoSearchQuery, storeDist bool) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.GeoSearchStore(destination, key, q, storeDist)
@@ -322,10 +322,10 @@ func (s *Store) GeoSearchStore(ctx context.Context, destination string, key stri
 
 // Get returns the string value of key. It returns ErrNotFound if the key does
 // not exist and ErrWrongType if it holds another type.
-func (s *Store) Get(ctx context.Context, key string) (r0 string, err error) {
+func (s *Store) Get(ctx context.Context, key string) (string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return "", err
 	}
 	defer s.end(tx)
 	return tx.Get(key)
@@ -334,10 +334,10 @@ func (s *Store) Get(ctx context.Context, key string) (r0 string, err error) {
 // GetDel returns the value of key and deletes the key. It returns ErrNotFound
 // if the key does not exist and ErrWrongType (deleting nothing) if it holds
 // another type.
-func (s *Store) GetDel(ctx context.Context, key string) (r0 string, err error) {
+func (s *Store) GetDel(ctx context.Context, key string) (string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return "", err
 	}
 	defer s.end(tx)
 	return tx.GetDel(key)
@@ -347,10 +347,10 @@ func (s *Store) GetDel(ctx context.Context, key string) (r0 string, err error) {
 // GetEx: a positive expiration sets it, zero removes it (PERSIST), a negative
 // one leaves it alone. It returns ErrNotFound if the key does not exist and
 // ErrWrongType if it holds another type.
-func (s *Store) GetEx(ctx context.Context, key string, expiration time.Duration) (r0 string, err error) {
+func (s *Store) GetEx(ctx context.Context, key string, expiration time.Duration) (string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return "", err
 	}
 	defer s.end(tx)
 	return tx.GetEx(key, expiration)
@@ -359,10 +359,10 @@ func (s *Store) GetEx(ctx context.Context, key string, expiration time.Duration)
 // GetRange returns the substring of the string at key from start to end,
 // both inclusive; negative offsets count from the end. Out-of-range offsets
 // are clamped as Redis clamps them; a missing key gives "".
-func (s *Store) GetRange(ctx context.Context, key string, start int64, end int64) (r0 string, err error) {
+func (s *Store) GetRange(ctx context.Context, key string, start int64, end int64) (string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return "", err
 	}
 	defer s.end(tx)
 	return tx.GetRange(key, start, end)
@@ -371,10 +371,10 @@ func (s *Store) GetRange(ctx context.Context, key string, start int64, end int64
 // GetSet stores value at key, clearing its time to live, and returns the old
 // value. It returns ErrNotFound (having stored the value) if the key did not
 // exist, and ErrWrongType (storing nothing) if it holds another type.
-func (s *Store) GetSet(ctx context.Context, key string, value string) (r0 string, err error) {
+func (s *Store) GetSet(ctx context.Context, key string, value string) (string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return "", err
 	}
 	defer s.end(tx)
 	return tx.GetSet(key, value)
@@ -382,10 +382,10 @@ func (s *Store) GetSet(ctx context.Context, key string, value string) (r0 string
 
 // HDel removes fields from the hash at key and returns how many existed. A
 // hash left empty is deleted; a missing key gives 0.
-func (s *Store) HDel(ctx context.Context, key string, fields ...string) (r0 int64, err error) {
+func (s *Store) HDel(ctx context.Context, key string, fields ...string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.HDel(key, fields...)
@@ -393,10 +393,10 @@ func (s *Store) HDel(ctx context.Context, key string, fields ...string) (r0 int6
 
 // HExists reports whether field exists in the hash at key (false if the key
 // does not exist).
-func (s *Store) HExists(ctx context.Context, key string, field string) (r0 bool, err error) {
+func (s *Store) HExists(ctx context.Context, key string, field string) (bool, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return false, err
 	}
 	defer s.end(tx)
 	return tx.HExists(key, field)
@@ -405,10 +405,10 @@ func (s *Store) HExists(ctx context.Context, key string, field string) (r0 bool,
 // HGet returns the value of field in the hash at key. It returns ErrNotFound
 // if the key or the field does not exist and ErrWrongType if the key holds
 // another type.
-func (s *Store) HGet(ctx context.Context, key string, field string) (r0 string, err error) {
+func (s *Store) HGet(ctx context.Context, key string, field string) (string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return "", err
 	}
 	defer s.end(tx)
 	return tx.HGet(key, field)
@@ -416,10 +416,10 @@ func (s *Store) HGet(ctx context.Context, key string, field string) (r0 string, 
 
 // HGetAll returns the fields and values of the hash at key (an empty map if
 // the key does not exist).
-func (s *Store) HGetAll(ctx context.Context, key string) (r0 map[string]string, err error) {
+func (s *Store) HGetAll(ctx context.Context, key string) (map[string]string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.HGetAll(key)
@@ -430,10 +430,10 @@ func (s *Store) HGetAll(ctx context.Context, key string) (r0 map[string]string, 
 // It returns ErrHashNotInteger if the value is not a base-10 int64,
 // ErrOverflow if the result would overflow, and ErrWrongType for another
 // type; nothing changes on error.
-func (s *Store) HIncrBy(ctx context.Context, key string, field string, incr int64) (r0 int64, err error) {
+func (s *Store) HIncrBy(ctx context.Context, key string, field string, incr int64) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.HIncrBy(key, field, incr)
@@ -446,10 +446,10 @@ func (s *Store) HIncrBy(ctx context.Context, key string, field string, incr int6
 // NaN incr, ErrHashNotFloat if the value is not a number, ErrNaNOrInfinity
 // if the result would be infinite, and ErrWrongType for another type;
 // nothing changes on error.
-func (s *Store) HIncrByFloat(ctx context.Context, key string, field string, incr float64) (r0 float64, err error) {
+func (s *Store) HIncrByFloat(ctx context.Context, key string, field string, incr float64) (float64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.HIncrByFloat(key, field, incr)
@@ -458,10 +458,10 @@ func (s *Store) HIncrByFloat(ctx context.Context, key string, field string, incr
 // HKeys returns the fields of the hash at key (empty if the key does not
 // exist). A small hash gives them in insertion order, as Redis does; a large
 // one in no particular order.
-func (s *Store) HKeys(ctx context.Context, key string) (r0 []string, err error) {
+func (s *Store) HKeys(ctx context.Context, key string) ([]string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.HKeys(key)
@@ -469,10 +469,10 @@ func (s *Store) HKeys(ctx context.Context, key string) (r0 []string, err error) 
 
 // HLen returns the number of fields of the hash at key, 0 if the key does
 // not exist.
-func (s *Store) HLen(ctx context.Context, key string) (r0 int64, err error) {
+func (s *Store) HLen(ctx context.Context, key string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.HLen(key)
@@ -481,20 +481,20 @@ func (s *Store) HLen(ctx context.Context, key string) (r0 int64, err error) {
 // HMGet returns the values of fields in the hash at key, in order; an entry
 // is nil where the field does not exist (every entry, if the key does not).
 // A key of another type is ErrWrongType.
-func (s *Store) HMGet(ctx context.Context, key string, fields ...string) (r0 []*string, err error) {
+func (s *Store) HMGet(ctx context.Context, key string, fields ...string) ([]*string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.HMGet(key, fields...)
 }
 
 // HMSet is HSet replying as Redis's HMSET: true once the fields are set.
-func (s *Store) HMSet(ctx context.Context, key string, fieldsAndValues ...string) (r0 bool, err error) {
+func (s *Store) HMSet(ctx context.Context, key string, fieldsAndValues ...string) (bool, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return false, err
 	}
 	defer s.end(tx)
 	return tx.HMSet(key, fieldsAndValues...)
@@ -506,10 +506,10 @@ func (s *Store) HMSet(ctx context.Context, key string, fieldsAndValues ...string
 // count, -count fields that may repeat (a count below -2^31 is ErrNotInteger,
 // "value is out of range"). A missing key or a count of 0 gives an empty
 // slice; a key of another type is ErrWrongType.
-func (s *Store) HRandField(ctx context.Context, key string, count int) (r0 []string, err error) {
+func (s *Store) HRandField(ctx context.Context, key string, count int) ([]string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.HRandField(key, count)
@@ -517,10 +517,10 @@ func (s *Store) HRandField(ctx context.Context, key string, count int) (r0 []str
 
 // HRandFieldWithValues is HRandField returning each field with its value
 // (HRANDFIELD ... WITHVALUES).
-func (s *Store) HRandFieldWithValues(ctx context.Context, key string, count int) (r0 []KeyValue, err error) {
+func (s *Store) HRandFieldWithValues(ctx context.Context, key string, count int) ([]KeyValue, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.HRandFieldWithValues(key, count)
@@ -534,7 +534,7 @@ func (s *Store) HRandFieldWithValues(ctx context.Context, key string, count int)
 // given. Every field present for the whole iteration is returned at least
 // once, even as the hash grows or shrinks; a field may be returned more than
 // once. A missing key gives no fields and cursor 0.
-func (s *Store) HScan(ctx context.Context, key string, cursor uint64, match string, count int64) (r0 []string, r1 uint64, err error) {
+func (s *Store) HScan(ctx context.Context, key string, cursor uint64, match string, count int64) (fieldsValues []string, nextCursor uint64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return
@@ -547,10 +547,10 @@ func (s *Store) HScan(ctx context.Context, key string, cursor uint64, match stri
 // field, value, …), creating the hash if needed, and returns the number of
 // fields that were new. An empty or odd list of pairs stores nothing and
 // returns an arity error; a key of another type is ErrWrongType.
-func (s *Store) HSet(ctx context.Context, key string, fieldsAndValues ...string) (r0 int64, err error) {
+func (s *Store) HSet(ctx context.Context, key string, fieldsAndValues ...string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.HSet(key, fieldsAndValues...)
@@ -558,10 +558,10 @@ func (s *Store) HSet(ctx context.Context, key string, fieldsAndValues ...string)
 
 // HSetNX sets field to value in the hash at key only if the field does not
 // exist (creating the hash if needed) and reports whether it did.
-func (s *Store) HSetNX(ctx context.Context, key string, field string, value string) (r0 bool, err error) {
+func (s *Store) HSetNX(ctx context.Context, key string, field string, value string) (bool, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return false, err
 	}
 	defer s.end(tx)
 	return tx.HSetNX(key, field, value)
@@ -569,10 +569,10 @@ func (s *Store) HSetNX(ctx context.Context, key string, field string, value stri
 
 // HStrLen returns the length of the value of field in the hash at key, 0 if
 // the key or the field does not exist.
-func (s *Store) HStrLen(ctx context.Context, key string, field string) (r0 int64, err error) {
+func (s *Store) HStrLen(ctx context.Context, key string, field string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.HStrLen(key, field)
@@ -580,10 +580,10 @@ func (s *Store) HStrLen(ctx context.Context, key string, field string) (r0 int64
 
 // HVals returns the values of the hash at key, in the order of HKeys (empty
 // if the key does not exist).
-func (s *Store) HVals(ctx context.Context, key string) (r0 []string, err error) {
+func (s *Store) HVals(ctx context.Context, key string) ([]string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.HVals(key)
@@ -593,20 +593,20 @@ func (s *Store) HVals(ctx context.Context, key string) (r0 []string, err error) 
 // It returns ErrNotInteger if the value is not a base-10 int64, ErrOverflow
 // if the result would overflow, and ErrWrongType for another type; the value
 // is unchanged on error.
-func (s *Store) Incr(ctx context.Context, key string) (r0 int64, err error) {
+func (s *Store) Incr(ctx context.Context, key string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.Incr(key)
 }
 
 // IncrBy adds delta to the integer at key, as Incr.
-func (s *Store) IncrBy(ctx context.Context, key string, delta int64) (r0 int64, err error) {
+func (s *Store) IncrBy(ctx context.Context, key string, delta int64) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.IncrBy(key, delta)
@@ -617,10 +617,10 @@ func (s *Store) IncrBy(ctx context.Context, key string, delta int64) (r0 int64, 
 // returns it as a float64. It returns ErrNotFloat if the value is not a
 // number, ErrNaNOrInfinity if the result would be one, and ErrWrongType for
 // another type.
-func (s *Store) IncrByFloat(ctx context.Context, key string, incr float64) (r0 float64, err error) {
+func (s *Store) IncrByFloat(ctx context.Context, key string, incr float64) (float64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.IncrByFloat(key, incr)
@@ -628,10 +628,10 @@ func (s *Store) IncrByFloat(ctx context.Context, key string, incr float64) (r0 f
 
 // Keys returns every key matching the glob pattern, in no particular order.
 // It visits the whole keyspace: prefer Scan on large databases.
-func (s *Store) Keys(ctx context.Context, pattern string) (r0 []string, err error) {
+func (s *Store) Keys(ctx context.Context, pattern string) ([]string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.Keys(pattern)
@@ -641,10 +641,10 @@ func (s *Store) Keys(ctx context.Context, pattern string) (r0 []string, err erro
 // (a missing key counts as ""). It returns ErrLCSNotString if either key
 // holds another type and ErrLCSTooLarge if the strings are too long to
 // compare (Redis's limit: 512 MB of transient table).
-func (s *Store) LCS(ctx context.Context, key1 string, key2 string) (r0 string, err error) {
+func (s *Store) LCS(ctx context.Context, key1 string, key2 string) (string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return "", err
 	}
 	defer s.end(tx)
 	return tx.LCS(key1, key2)
@@ -652,10 +652,10 @@ func (s *Store) LCS(ctx context.Context, key1 string, key2 string) (r0 string, e
 
 // LCSIdx returns the matching ranges of the longest common subsequence of the
 // strings at key1 and key2, omitting matches shorter than minMatchLen, as LCS.
-func (s *Store) LCSIdx(ctx context.Context, key1 string, key2 string, minMatchLen int64) (r0 LCSIndex, err error) {
+func (s *Store) LCSIdx(ctx context.Context, key1 string, key2 string, minMatchLen int64) (LCSIndex, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return LCSIndex{}, err
 	}
 	defer s.end(tx)
 	return tx.LCSIdx(key1, key2, minMatchLen)
@@ -663,10 +663,10 @@ func (s *Store) LCSIdx(ctx context.Context, key1 string, key2 string, minMatchLe
 
 // LCSLen returns the length of the longest common subsequence of the strings
 // at key1 and key2, as LCS.
-func (s *Store) LCSLen(ctx context.Context, key1 string, key2 string) (r0 int64, err error) {
+func (s *Store) LCSLen(ctx context.Context, key1 string, key2 string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.LCSLen(key1, key2)
@@ -675,19 +675,19 @@ func (s *Store) LCSLen(ctx context.Context, key1 string, key2 string) (r0 int64,
 // LIndex returns the element at index in the list at key (negative counts
 // from the end). ErrNotFound if the key does not exist or the index is out
 // of range, ErrWrongType if the key holds another type.
-func (s *Store) LIndex(ctx context.Context, key string, index int64) (r0 string, err error) {
+func (s *Store) LIndex(ctx context.Context, key string, index int64) (string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return "", err
 	}
 	defer s.end(tx)
 	return tx.LIndex(key, index)
 }
 
-func (s *Store) LInsert(ctx context.Context, key string, op string, pivot string, value string) (r0 int64, err error) {
+func (s *Store) LInsert(ctx context.Context, key string, op string, pivot string, value string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.LInsert(key, op, pivot, value)
@@ -695,10 +695,10 @@ func (s *Store) LInsert(ctx context.Context, key string, op string, pivot string
 
 // LLen returns the length of the list at key: 0 if the key does not exist,
 // ErrWrongType if it holds another type.
-func (s *Store) LLen(ctx context.Context, key string) (r0 int64, err error) {
+func (s *Store) LLen(ctx context.Context, key string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.LLen(key)
@@ -710,7 +710,7 @@ func (s *Store) LLen(ctx context.Context, key string) (r0 int64, err error) {
 // ErrWrongType if a key before the first existing list holds another type;
 // ErrSyntax for another direction; ErrCountNotPositive for count < 1;
 // ErrNumKeys for no keys.
-func (s *Store) LMPop(ctx context.Context, direction string, count int64, keys ...string) (r0 string, r1 []string, err error) {
+func (s *Store) LMPop(ctx context.Context, direction string, count int64, keys ...string) (key string, elements []string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return
@@ -725,10 +725,10 @@ func (s *Store) LMPop(ctx context.Context, direction string, count int64, keys .
 // rotates the list. ErrNotFound if source does not exist; ErrSyntax for
 // another position; ErrWrongType (moving nothing) if source or destination
 // holds another type. Source is deleted if it empties.
-func (s *Store) LMove(ctx context.Context, source string, destination string, srcpos string, destpos string) (r0 string, err error) {
+func (s *Store) LMove(ctx context.Context, source string, destination string, srcpos string, destpos string) (string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return "", err
 	}
 	defer s.end(tx)
 	return tx.LMove(source, destination, srcpos, destpos)
@@ -737,10 +737,10 @@ func (s *Store) LMove(ctx context.Context, source string, destination string, sr
 // LPop removes and returns the first element of the list at key, deleting
 // the key if it was the last. ErrNotFound if the key does not exist,
 // ErrWrongType if it holds another type.
-func (s *Store) LPop(ctx context.Context, key string) (r0 string, err error) {
+func (s *Store) LPop(ctx context.Context, key string) (string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return "", err
 	}
 	defer s.end(tx)
 	return tx.LPop(key)
@@ -751,10 +751,10 @@ func (s *Store) LPop(ctx context.Context, key string) (r0 string, err error) {
 // changes nothing. ErrNotFound if the key does not exist (checked after
 // count), ErrNotPositive for a negative count, ErrWrongType if the key holds
 // another type.
-func (s *Store) LPopCount(ctx context.Context, key string, count int) (r0 []string, err error) {
+func (s *Store) LPopCount(ctx context.Context, key string, count int) ([]string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.LPopCount(key, count)
@@ -764,10 +764,10 @@ func (s *Store) LPopCount(ctx context.Context, key string, count int) (r0 []stri
 // key, or of the a.Rank-th match (see LPosArgs), comparing at most a.MaxLen
 // elements. ErrNotFound if there is no such match or no such key,
 // ErrWrongType if the key holds another type.
-func (s *Store) LPos(ctx context.Context, key string, value string, a LPosArgs) (r0 int64, err error) {
+func (s *Store) LPos(ctx context.Context, key string, value string, a LPosArgs) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.LPos(key, value, a)
@@ -777,10 +777,10 @@ func (s *Store) LPos(ctx context.Context, key string, value string, a LPosArgs) 
 // all of them), in the order found (from the tail with a negative rank). A
 // missing key or no match gives an empty slice. ErrNegativeCount for a
 // negative count, ErrWrongType if the key holds another type.
-func (s *Store) LPosCount(ctx context.Context, key string, value string, count int64, a LPosArgs) (r0 []int64, err error) {
+func (s *Store) LPosCount(ctx context.Context, key string, value string, count int64, a LPosArgs) ([]int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.LPosCount(key, value, count, a)
@@ -790,10 +790,10 @@ func (s *Store) LPosCount(ctx context.Context, key string, value string, count i
 // (so the last value ends up first), creating the list if the key does not
 // exist, and returns the new length. ErrWrongType if the key holds another
 // type; no values is an arity error.
-func (s *Store) LPush(ctx context.Context, key string, values ...string) (r0 int64, err error) {
+func (s *Store) LPush(ctx context.Context, key string, values ...string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.LPush(key, values...)
@@ -801,10 +801,10 @@ func (s *Store) LPush(ctx context.Context, key string, values ...string) (r0 int
 
 // LPushX is LPush only if the list exists: on a missing key it returns 0
 // and creates nothing.
-func (s *Store) LPushX(ctx context.Context, key string, values ...string) (r0 int64, err error) {
+func (s *Store) LPushX(ctx context.Context, key string, values ...string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.LPushX(key, values...)
@@ -814,10 +814,10 @@ func (s *Store) LPushX(ctx context.Context, key string, values ...string) (r0 in
 // negative index counts from the end (-1 is the last element). Out-of-range
 // indexes are clamped; an empty range or a missing key gives an empty
 // slice. ErrWrongType if the key holds another type.
-func (s *Store) LRange(ctx context.Context, key string, start int64, stop int64) (r0 []string, err error) {
+func (s *Store) LRange(ctx context.Context, key string, start int64, stop int64) ([]string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.LRange(key, start, stop)
@@ -827,10 +827,10 @@ func (s *Store) LRange(ctx context.Context, key string, start int64, stop int64)
 // many it removed: the first count of them with count > 0, the last -count
 // with count < 0, all with count 0. A missing key removes nothing (0); the
 // key is deleted if the list empties. ErrWrongType if it holds another type.
-func (s *Store) LRem(ctx context.Context, key string, count int64, value string) (r0 int64, err error) {
+func (s *Store) LRem(ctx context.Context, key string, count int64, value string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.LRem(key, count, value)
@@ -839,10 +839,10 @@ func (s *Store) LRem(ctx context.Context, key string, count int64, value string)
 // LSet replaces the element at index in the list at key (negative counts
 // from the end). ErrNoSuchKey if the key does not exist, ErrIndexOutOfRange
 // if the list has no such index, ErrWrongType if the key holds another type.
-func (s *Store) LSet(ctx context.Context, key string, index int64, value string) (err error) {
+func (s *Store) LSet(ctx context.Context, key string, index int64, value string) error {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return err
 	}
 	defer s.end(tx)
 	return tx.LSet(key, index, value)
@@ -851,10 +851,10 @@ func (s *Store) LSet(ctx context.Context, key string, index int64, value string)
 // LTrim keeps only the elements start..stop (inclusive; negative counts from
 // the end) of the list at key, deleting the key if nothing remains. A missing
 // key is not an error. ErrWrongType if the key holds another type.
-func (s *Store) LTrim(ctx context.Context, key string, start int64, stop int64) (err error) {
+func (s *Store) LTrim(ctx context.Context, key string, start int64, stop int64) error {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return err
 	}
 	defer s.end(tx)
 	return tx.LTrim(key, start, stop)
@@ -862,10 +862,10 @@ func (s *Store) LTrim(ctx context.Context, key string, start int64, stop int64) 
 
 // MGet returns the values of keys in order; an entry is nil where the key
 // does not exist or does not hold a string.
-func (s *Store) MGet(ctx context.Context, keys ...string) (r0 []*string, err error) {
+func (s *Store) MGet(ctx context.Context, keys ...string) ([]*string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.MGet(keys...)
@@ -874,10 +874,10 @@ func (s *Store) MGet(ctx context.Context, keys ...string) (r0 []*string, err err
 // MSet stores each key-value pair of pairs (key, value, key, value, …),
 // replacing values of any type and clearing times to live. An odd number of
 // arguments stores nothing and returns an arity error.
-func (s *Store) MSet(ctx context.Context, pairs ...string) (err error) {
+func (s *Store) MSet(ctx context.Context, pairs ...string) error {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return err
 	}
 	defer s.end(tx)
 	return tx.MSet(pairs...)
@@ -885,10 +885,10 @@ func (s *Store) MSet(ctx context.Context, pairs ...string) (err error) {
 
 // MSetNX stores the pairs as MSet does, but only if none of the keys exists;
 // it reports whether it stored them.
-func (s *Store) MSetNX(ctx context.Context, pairs ...string) (r0 bool, err error) {
+func (s *Store) MSetNX(ctx context.Context, pairs ...string) (bool, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return false, err
 	}
 	defer s.end(tx)
 	return tx.MSetNX(pairs...)
@@ -897,10 +897,10 @@ func (s *Store) MSetNX(ctx context.Context, pairs ...string) (r0 bool, err error
 // PExpire gives key a time to live of d in milliseconds (PEXPIRE; a positive
 // d under a millisecond counts as one). A d of zero or less deletes the key.
 // It reports false if the key does not exist.
-func (s *Store) PExpire(ctx context.Context, key string, d time.Duration) (r0 bool, err error) {
+func (s *Store) PExpire(ctx context.Context, key string, d time.Duration) (bool, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return false, err
 	}
 	defer s.end(tx)
 	return tx.PExpire(key, d)
@@ -908,40 +908,40 @@ func (s *Store) PExpire(ctx context.Context, key string, d time.Duration) (r0 bo
 
 // PExpireAt gives key the deadline t, truncated to the millisecond
 // (PEXPIREAT), as ExpireAt.
-func (s *Store) PExpireAt(ctx context.Context, key string, t time.Time) (r0 bool, err error) {
+func (s *Store) PExpireAt(ctx context.Context, key string, t time.Time) (bool, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return false, err
 	}
 	defer s.end(tx)
 	return tx.PExpireAt(key, t)
 }
 
 // PExpireTime returns the deadline of key as Unix milliseconds, as ExpireTime.
-func (s *Store) PExpireTime(ctx context.Context, key string) (r0 int64, err error) {
+func (s *Store) PExpireTime(ctx context.Context, key string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.PExpireTime(key)
 }
 
 // PTTL returns the remaining time to live of key in milliseconds, as TTL.
-func (s *Store) PTTL(ctx context.Context, key string) (r0 time.Duration, err error) {
+func (s *Store) PTTL(ctx context.Context, key string) (time.Duration, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.PTTL(key)
 }
 
 // Persist removes the time to live of key and reports whether it had one.
-func (s *Store) Persist(ctx context.Context, key string) (r0 bool, err error) {
+func (s *Store) Persist(ctx context.Context, key string) (bool, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return false, err
 	}
 	defer s.end(tx)
 	return tx.Persist(key)
@@ -950,10 +950,10 @@ func (s *Store) Persist(ctx context.Context, key string) (r0 bool, err error) {
 // RPop removes and returns the last element of the list at key, deleting
 // the key if it was the last. ErrNotFound if the key does not exist,
 // ErrWrongType if it holds another type.
-func (s *Store) RPop(ctx context.Context, key string) (r0 string, err error) {
+func (s *Store) RPop(ctx context.Context, key string) (string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return "", err
 	}
 	defer s.end(tx)
 	return tx.RPop(key)
@@ -961,10 +961,10 @@ func (s *Store) RPop(ctx context.Context, key string) (r0 string, err error) {
 
 // RPopCount removes and returns up to count elements from the tail of the
 // list at key, last element first. Corner cases as LPopCount.
-func (s *Store) RPopCount(ctx context.Context, key string, count int) (r0 []string, err error) {
+func (s *Store) RPopCount(ctx context.Context, key string, count int) ([]string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.RPopCount(key, count)
@@ -973,10 +973,10 @@ func (s *Store) RPopCount(ctx context.Context, key string, count int) (r0 []stri
 // RPopLPush pops the last element of the list at source, pushes it at the
 // head of the list at destination and returns it (LMove with "RIGHT",
 // "LEFT"). Corner cases as LMove.
-func (s *Store) RPopLPush(ctx context.Context, source string, destination string) (r0 string, err error) {
+func (s *Store) RPopLPush(ctx context.Context, source string, destination string) (string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return "", err
 	}
 	defer s.end(tx)
 	return tx.RPopLPush(source, destination)
@@ -985,10 +985,10 @@ func (s *Store) RPopLPush(ctx context.Context, source string, destination string
 // RPush appends values at the tail of the list at key, creating the list if
 // the key does not exist, and returns the new length. ErrWrongType if the key
 // holds another type; no values is an arity error.
-func (s *Store) RPush(ctx context.Context, key string, values ...string) (r0 int64, err error) {
+func (s *Store) RPush(ctx context.Context, key string, values ...string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.RPush(key, values...)
@@ -996,10 +996,10 @@ func (s *Store) RPush(ctx context.Context, key string, values ...string) (r0 int
 
 // RPushX is RPush only if the list exists: on a missing key it returns 0
 // and creates nothing.
-func (s *Store) RPushX(ctx context.Context, key string, values ...string) (r0 int64, err error) {
+func (s *Store) RPushX(ctx context.Context, key string, values ...string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.RPushX(key, values...)
@@ -1007,10 +1007,10 @@ func (s *Store) RPushX(ctx context.Context, key string, values ...string) (r0 in
 
 // RandomKey returns a random existing key, or ErrNotFound if the database is
 // empty. Keys found past their deadline on the way are removed.
-func (s *Store) RandomKey(ctx context.Context) (r0 string, err error) {
+func (s *Store) RandomKey(ctx context.Context) (string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return "", err
 	}
 	defer s.end(tx)
 	return tx.RandomKey()
@@ -1018,10 +1018,10 @@ func (s *Store) RandomKey(ctx context.Context) (r0 string, err error) {
 
 // Rename moves the value and time to live of key to newkey, replacing
 // whatever newkey held. It returns ErrNoSuchKey if key does not exist.
-func (s *Store) Rename(ctx context.Context, key string, newkey string) (err error) {
+func (s *Store) Rename(ctx context.Context, key string, newkey string) error {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return err
 	}
 	defer s.end(tx)
 	return tx.Rename(key, newkey)
@@ -1029,10 +1029,10 @@ func (s *Store) Rename(ctx context.Context, key string, newkey string) (err erro
 
 // RenameNX renames key to newkey only if newkey does not exist, and reports
 // whether it did. It returns ErrNoSuchKey if key does not exist.
-func (s *Store) RenameNX(ctx context.Context, key string, newkey string) (r0 bool, err error) {
+func (s *Store) RenameNX(ctx context.Context, key string, newkey string) (bool, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return false, err
 	}
 	defer s.end(tx)
 	return tx.RenameNX(key, newkey)
@@ -1042,10 +1042,10 @@ func (s *Store) RenameNX(ctx context.Context, key string, newkey string) (r0 boo
 // how many were not already there. It returns ErrWrongType (adding nothing)
 // if the key holds another type; with no members it returns 0 and creates
 // nothing.
-func (s *Store) SAdd(ctx context.Context, key string, members ...string) (r0 int64, err error) {
+func (s *Store) SAdd(ctx context.Context, key string, members ...string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.SAdd(key, members...)
@@ -1053,10 +1053,10 @@ func (s *Store) SAdd(ctx context.Context, key string, members ...string) (r0 int
 
 // SCard returns the number of members of the set at key; 0 for a missing
 // key, ErrWrongType for another type.
-func (s *Store) SCard(ctx context.Context, key string) (r0 int64, err error) {
+func (s *Store) SCard(ctx context.Context, key string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.SCard(key)
@@ -1066,10 +1066,10 @@ func (s *Store) SCard(ctx context.Context, key string) (r0 int64, err error) {
 // the sets at the other keys, in no particular order (ascending when they
 // are at most 512 integers). Missing keys count as empty sets; any key of
 // another type is ErrWrongType.
-func (s *Store) SDiff(ctx context.Context, keys ...string) (r0 []string, err error) {
+func (s *Store) SDiff(ctx context.Context, keys ...string) ([]string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.SDiff(keys...)
@@ -1077,10 +1077,10 @@ func (s *Store) SDiff(ctx context.Context, keys ...string) (r0 []string, err err
 
 // SDiffStore stores the difference of the sets at keys (as SDiff) at
 // destination, as SInterStore.
-func (s *Store) SDiffStore(ctx context.Context, destination string, keys ...string) (r0 int64, err error) {
+func (s *Store) SDiffStore(ctx context.Context, destination string, keys ...string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.SDiffStore(destination, keys...)
@@ -1089,10 +1089,10 @@ func (s *Store) SDiffStore(ctx context.Context, destination string, keys ...stri
 // SInter returns the members common to the sets at keys, in no particular
 // order. A missing key counts as an empty set (so the result is empty); any
 // key of another type is ErrWrongType.
-func (s *Store) SInter(ctx context.Context, keys ...string) (r0 []string, err error) {
+func (s *Store) SInter(ctx context.Context, keys ...string) ([]string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.SInter(keys...)
@@ -1102,10 +1102,10 @@ func (s *Store) SInter(ctx context.Context, keys ...string) (r0 []string, err er
 // SInter, counting no further than limit when limit is positive (0 means no
 // limit). A negative limit is an error ("LIMIT can't be negative"), and so is
 // an empty keys ("numkeys should be greater than 0").
-func (s *Store) SInterCard(ctx context.Context, limit int64, keys ...string) (r0 int64, err error) {
+func (s *Store) SInterCard(ctx context.Context, limit int64, keys ...string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.SInterCard(limit, keys...)
@@ -1115,10 +1115,10 @@ func (s *Store) SInterCard(ctx context.Context, limit int64, keys ...string) (r0
 // destination, replacing whatever it held and its time to live, and returns
 // its size. An empty intersection deletes destination. ErrWrongType for a
 // source of another type leaves destination untouched.
-func (s *Store) SInterStore(ctx context.Context, destination string, keys ...string) (r0 int64, err error) {
+func (s *Store) SInterStore(ctx context.Context, destination string, keys ...string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.SInterStore(destination, keys...)
@@ -1126,10 +1126,10 @@ func (s *Store) SInterStore(ctx context.Context, destination string, keys ...str
 
 // SIsMember reports whether member is in the set at key; false for a missing
 // key, ErrWrongType for another type.
-func (s *Store) SIsMember(ctx context.Context, key string, member string) (r0 bool, err error) {
+func (s *Store) SIsMember(ctx context.Context, key string, member string) (bool, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return false, err
 	}
 	defer s.end(tx)
 	return tx.SIsMember(key, member)
@@ -1137,10 +1137,10 @@ func (s *Store) SIsMember(ctx context.Context, key string, member string) (r0 bo
 
 // SMIsMember reports, for each of members, whether it is in the set at key;
 // all false for a missing key, ErrWrongType for another type.
-func (s *Store) SMIsMember(ctx context.Context, key string, members ...string) (r0 []bool, err error) {
+func (s *Store) SMIsMember(ctx context.Context, key string, members ...string) ([]bool, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.SMIsMember(key, members...)
@@ -1149,10 +1149,10 @@ func (s *Store) SMIsMember(ctx context.Context, key string, members ...string) (
 // SMembers returns every member of the set at key, in no particular order
 // (ascending for a set of at most 512 integers, as Redis). A missing key
 // gives an empty slice; another type ErrWrongType.
-func (s *Store) SMembers(ctx context.Context, key string) (r0 []string, err error) {
+func (s *Store) SMembers(ctx context.Context, key string) ([]string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.SMembers(key)
@@ -1164,10 +1164,10 @@ func (s *Store) SMembers(ctx context.Context, key string) (r0 []string, err erro
 // existing destination, holds another type (unless source is missing: then
 // false). Moving to the same key changes nothing and reports membership. A
 // source left empty is deleted.
-func (s *Store) SMove(ctx context.Context, source string, destination string, member string) (r0 bool, err error) {
+func (s *Store) SMove(ctx context.Context, source string, destination string, member string) (bool, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return false, err
 	}
 	defer s.end(tx)
 	return tx.SMove(source, destination, member)
@@ -1177,10 +1177,10 @@ func (s *Store) SMove(ctx context.Context, source string, destination string, me
 // set if it is left empty. It returns ErrNotFound if the key does not exist
 // and ErrWrongType if it holds another type. The write-effect stream records
 // an SREM of the member popped.
-func (s *Store) SPop(ctx context.Context, key string) (r0 string, err error) {
+func (s *Store) SPop(ctx context.Context, key string) (string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return "", err
 	}
 	defer s.end(tx)
 	return tx.SPop(key)
@@ -1192,10 +1192,10 @@ func (s *Store) SPop(ctx context.Context, key string) (r0 string, err error) {
 // negative count is an error ("value is out of range, must be positive")
 // and another type ErrWrongType. The write-effect stream records an SREM of
 // the members popped.
-func (s *Store) SPopN(ctx context.Context, key string, count int64) (r0 []string, err error) {
+func (s *Store) SPopN(ctx context.Context, key string, count int64) ([]string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.SPopN(key, count)
@@ -1204,10 +1204,10 @@ func (s *Store) SPopN(ctx context.Context, key string, count int64) (r0 []string
 // SRandMember returns a random member of the set at key without removing
 // it. It returns ErrNotFound if the key does not exist and ErrWrongType if
 // it holds another type.
-func (s *Store) SRandMember(ctx context.Context, key string) (r0 string, err error) {
+func (s *Store) SRandMember(ctx context.Context, key string) (string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return "", err
 	}
 	defer s.end(tx)
 	return tx.SRandMember(key)
@@ -1219,10 +1219,10 @@ func (s *Store) SRandMember(ctx context.Context, key string) (r0 string, err err
 // or a missing key gives an empty slice; math.MinInt64 is an out-of-range
 // error and another type ErrWrongType. Beware that a huge negative count asks
 // for that many members (Redis runs out of memory on it too).
-func (s *Store) SRandMemberN(ctx context.Context, key string, count int64) (r0 []string, err error) {
+func (s *Store) SRandMemberN(ctx context.Context, key string, count int64) ([]string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.SRandMemberN(key, count)
@@ -1231,10 +1231,10 @@ func (s *Store) SRandMemberN(ctx context.Context, key string, count int64) (r0 [
 // SRem removes the members from the set at key and returns how many were
 // there. A set left empty is deleted. A missing key gives 0; another type
 // ErrWrongType.
-func (s *Store) SRem(ctx context.Context, key string, members ...string) (r0 int64, err error) {
+func (s *Store) SRem(ctx context.Context, key string, members ...string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.SRem(key, members...)
@@ -1249,7 +1249,7 @@ func (s *Store) SRem(ctx context.Context, key string, members ...string) (r0 int
 // or 32 short strings) is returned whole in one call with cursor 0, as
 // Redis does. A missing key gives no members and cursor 0; another type
 // ErrWrongType.
-func (s *Store) SScan(ctx context.Context, key string, cursor uint64, match string, count int64) (r0 []string, r1 uint64, err error) {
+func (s *Store) SScan(ctx context.Context, key string, cursor uint64, match string, count int64) (members []string, nextCursor uint64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return
@@ -1261,10 +1261,10 @@ func (s *Store) SScan(ctx context.Context, key string, cursor uint64, match stri
 // SUnion returns the members of any of the sets at keys, in no particular
 // order (ascending when they are at most 512 integers). Missing keys count
 // as empty sets; any key of another type is ErrWrongType.
-func (s *Store) SUnion(ctx context.Context, keys ...string) (r0 []string, err error) {
+func (s *Store) SUnion(ctx context.Context, keys ...string) ([]string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.SUnion(keys...)
@@ -1272,10 +1272,10 @@ func (s *Store) SUnion(ctx context.Context, keys ...string) (r0 []string, err er
 
 // SUnionStore stores the union of the sets at keys at destination, as
 // SInterStore.
-func (s *Store) SUnionStore(ctx context.Context, destination string, keys ...string) (r0 int64, err error) {
+func (s *Store) SUnionStore(ctx context.Context, destination string, keys ...string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.SUnionStore(destination, keys...)
@@ -1286,7 +1286,7 @@ func (s *Store) SUnionStore(ctx context.Context, destination string, keys ...str
 // ends the iteration. count (10 if 0 or less) is a hint of the work per call.
 // Every key present for the whole iteration is returned at least once, even
 // as the keyspace grows or shrinks; a key may be returned more than once.
-func (s *Store) Scan(ctx context.Context, cursor uint64, match string, count int64) (r0 []string, r1 uint64, err error) {
+func (s *Store) Scan(ctx context.Context, cursor uint64, match string, count int64) (keys []string, nextCursor uint64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return
@@ -1296,7 +1296,7 @@ func (s *Store) Scan(ctx context.Context, cursor uint64, match string, count int
 }
 
 // ScanType is Scan returning only keys whose TYPE is keyType.
-func (s *Store) ScanType(ctx context.Context, cursor uint64, match string, count int64, keyType string) (r0 []string, r1 uint64, err error) {
+func (s *Store) ScanType(ctx context.Context, cursor uint64, match string, count int64, keyType string) (keys []string, nextCursor uint64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return
@@ -1309,10 +1309,10 @@ func (s *Store) ScanType(ctx context.Context, cursor uint64, match string, count
 // above zero sets a time to live (millisecond resolution); zero clears any time
 // to live; KeepTTL keeps the current one. Any other negative expiration is
 // ErrInvalidExpire.
-func (s *Store) Set(ctx context.Context, key string, value string, expiration time.Duration) (err error) {
+func (s *Store) Set(ctx context.Context, key string, value string, expiration time.Duration) error {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return err
 	}
 	defer s.end(tx)
 	return tx.Set(key, value, expiration)
@@ -1321,10 +1321,10 @@ func (s *Store) Set(ctx context.Context, key string, value string, expiration ti
 // SetArgs is SET with all its options. With Mode "NX" or "XX" not met it
 // stores nothing and returns Written false; with Get it also returns the old
 // value, and ErrWrongType (storing nothing) if the key holds another type.
-func (s *Store) SetArgs(ctx context.Context, key string, value string, a SetArgs) (r0 SetResult, err error) {
+func (s *Store) SetArgs(ctx context.Context, key string, value string, a SetArgs) (SetResult, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return SetResult{}, err
 	}
 	defer s.end(tx)
 	return tx.SetArgs(key, value, a)
@@ -1332,10 +1332,10 @@ func (s *Store) SetArgs(ctx context.Context, key string, value string, a SetArgs
 
 // SetEx stores value at key with a time to live (SETEX, PSETEX). The
 // expiration must be positive, else ErrInvalidExpire.
-func (s *Store) SetEx(ctx context.Context, key string, value string, expiration time.Duration) (err error) {
+func (s *Store) SetEx(ctx context.Context, key string, value string, expiration time.Duration) error {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return err
 	}
 	defer s.end(tx)
 	return tx.SetEx(key, value, expiration)
@@ -1343,10 +1343,10 @@ func (s *Store) SetEx(ctx context.Context, key string, value string, expiration 
 
 // SetNX stores value at key only if the key does not exist, with an optional
 // time to live as in Set, and reports whether it did.
-func (s *Store) SetNX(ctx context.Context, key string, value string, expiration time.Duration) (r0 bool, err error) {
+func (s *Store) SetNX(ctx context.Context, key string, value string, expiration time.Duration) (bool, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return false, err
 	}
 	defer s.end(tx)
 	return tx.SetNX(key, value, expiration)
@@ -1357,10 +1357,10 @@ func (s *Store) SetNX(ctx context.Context, key string, value string, expiration 
 // missing key is created unless value is empty. It returns
 // ErrOffsetOutOfRange for a negative offset and ErrStringTooLong if the
 // result would pass MaxStringLength.
-func (s *Store) SetRange(ctx context.Context, key string, offset int64, value string) (r0 int64, err error) {
+func (s *Store) SetRange(ctx context.Context, key string, offset int64, value string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.SetRange(key, offset, value)
@@ -1368,10 +1368,10 @@ func (s *Store) SetRange(ctx context.Context, key string, offset int64, value st
 
 // SetXX stores value at key only if the key exists, with an optional time to
 // live as in Set, and reports whether it did.
-func (s *Store) SetXX(ctx context.Context, key string, value string, expiration time.Duration) (r0 bool, err error) {
+func (s *Store) SetXX(ctx context.Context, key string, value string, expiration time.Duration) (bool, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return false, err
 	}
 	defer s.end(tx)
 	return tx.SetXX(key, value, expiration)
@@ -1379,20 +1379,20 @@ func (s *Store) SetXX(ctx context.Context, key string, value string, expiration 
 
 // Stats returns the engine's counters and the size of every database. It
 // never fails.
-func (s *Store) Stats(ctx context.Context) (r0 Stats, err error) {
+func (s *Store) Stats(ctx context.Context) (Stats, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return Stats{}, err
 	}
 	defer s.end(tx)
 	return tx.Stats()
 }
 
 // StrLen returns the length of the string at key, 0 if the key does not exist.
-func (s *Store) StrLen(ctx context.Context, key string) (r0 int64, err error) {
+func (s *Store) StrLen(ctx context.Context, key string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.StrLen(key)
@@ -1401,10 +1401,10 @@ func (s *Store) StrLen(ctx context.Context, key string) (r0 int64, err error) {
 // SwapDB swaps the contents of databases a and b, as Redis's SWAPDB: every
 // handle on a now sees b's keys. WATCHes on keys present in either are
 // invalidated.
-func (s *Store) SwapDB(ctx context.Context, a int, b int) (err error) {
+func (s *Store) SwapDB(ctx context.Context, a int, b int) error {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return err
 	}
 	defer s.end(tx)
 	return tx.SwapDB(a, b)
@@ -1413,10 +1413,10 @@ func (s *Store) SwapDB(ctx context.Context, a int, b int) (err error) {
 // TTL returns the remaining time to live of key rounded to the second, as
 // Redis's TTL; TTLMissing if the key does not exist and TTLPersistent if it
 // has no time to live.
-func (s *Store) TTL(ctx context.Context, key string) (r0 time.Duration, err error) {
+func (s *Store) TTL(ctx context.Context, key string) (time.Duration, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.TTL(key)
@@ -1424,10 +1424,10 @@ func (s *Store) TTL(ctx context.Context, key string) (r0 time.Duration, err erro
 
 // Touch returns how many of keys exist. (Redis also updates their access
 // time for eviction.)
-func (s *Store) Touch(ctx context.Context, keys ...string) (r0 int64, err error) {
+func (s *Store) Touch(ctx context.Context, keys ...string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.Touch(keys...)
@@ -1435,10 +1435,10 @@ func (s *Store) Touch(ctx context.Context, keys ...string) (r0 int64, err error)
 
 // Type returns the type of the value at key: "string", "list", "set", "zset",
 // "hash" or "stream", and "none" if the key does not exist.
-func (s *Store) Type(ctx context.Context, key string) (r0 string, err error) {
+func (s *Store) Type(ctx context.Context, key string) (string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return "", err
 	}
 	defer s.end(tx)
 	return tx.Type(key)
@@ -1446,10 +1446,10 @@ func (s *Store) Type(ctx context.Context, key string) (r0 string, err error) {
 
 // Unlink removes the keys and returns how many existed. Memory is reclaimed
 // by Go's collector either way, so Unlink is Del under Redis's other name.
-func (s *Store) Unlink(ctx context.Context, keys ...string) (r0 int64, err error) {
+func (s *Store) Unlink(ctx context.Context, keys ...string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.Unlink(keys...)
@@ -1459,10 +1459,10 @@ func (s *Store) Unlink(ctx context.Context, keys ...string) (r0 int64, err error
 // if needed, and updates the scores of members already there. It returns
 // the number of members added. ErrWrongType if the key holds another type;
 // ErrNotFloat for a NaN score.
-func (s *Store) ZAdd(ctx context.Context, key string, members ...Z) (r0 int64, err error) {
+func (s *Store) ZAdd(ctx context.Context, key string, members ...Z) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.ZAdd(key, members...)
@@ -1472,10 +1472,10 @@ func (s *Store) ZAdd(ctx context.Context, key string, members ...Z) (r0 int64, e
 // members added, or with Ch added plus updated. Incompatible options (NX
 // with XX, GT or LT; GT with LT) are errors with Redis's texts; with XX a
 // missing key stays missing.
-func (s *Store) ZAddArgs(ctx context.Context, key string, args ZAddArgs) (r0 int64, err error) {
+func (s *Store) ZAddArgs(ctx context.Context, key string, args ZAddArgs) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.ZAddArgs(key, args)
@@ -1485,10 +1485,10 @@ func (s *Store) ZAddArgs(ctx context.Context, key string, args ZAddArgs) (r0 int
 // current score (0 for a new member) and returns the new score. It returns
 // ErrNotFound when the options prevent the update (NX on an existing member,
 // XX on a missing one, GT or LT not met), ErrScoreNaN if the sum is NaN.
-func (s *Store) ZAddArgsIncr(ctx context.Context, key string, args ZAddArgs) (r0 float64, err error) {
+func (s *Store) ZAddArgsIncr(ctx context.Context, key string, args ZAddArgs) (float64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.ZAddArgsIncr(key, args)
@@ -1496,10 +1496,10 @@ func (s *Store) ZAddArgsIncr(ctx context.Context, key string, args ZAddArgs) (r0
 
 // ZCard returns the number of members of the sorted set at key; 0 for a
 // missing key, ErrWrongType for another type.
-func (s *Store) ZCard(ctx context.Context, key string) (r0 int64, err error) {
+func (s *Store) ZCard(ctx context.Context, key string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.ZCard(key)
@@ -1509,10 +1509,10 @@ func (s *Store) ZCard(ctx context.Context, key string) (r0 int64, err error) {
 // scores are between min and max ("-inf", "(1", "+inf"); 0 for a missing
 // key, ErrWrongType for another type, an error for a bound that is not a
 // float.
-func (s *Store) ZCount(ctx context.Context, key string, min string, max string) (r0 int64, err error) {
+func (s *Store) ZCount(ctx context.Context, key string, min string, max string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.ZCount(key, min, max)
@@ -1520,10 +1520,10 @@ func (s *Store) ZCount(ctx context.Context, key string, min string, max string) 
 
 // ZDiff returns the members of the first input that are in none of the
 // others, with their scores from the first, in score order.
-func (s *Store) ZDiff(ctx context.Context, keys ...string) (r0 []string, err error) {
+func (s *Store) ZDiff(ctx context.Context, keys ...string) ([]string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.ZDiff(keys...)
@@ -1531,20 +1531,20 @@ func (s *Store) ZDiff(ctx context.Context, keys ...string) (r0 []string, err err
 
 // ZDiffStore stores the difference at destination (deleting it when empty)
 // and returns its size.
-func (s *Store) ZDiffStore(ctx context.Context, destination string, keys ...string) (r0 int64, err error) {
+func (s *Store) ZDiffStore(ctx context.Context, destination string, keys ...string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.ZDiffStore(destination, keys...)
 }
 
 // ZDiffWithScores is ZDiff with the scores.
-func (s *Store) ZDiffWithScores(ctx context.Context, keys ...string) (r0 []Z, err error) {
+func (s *Store) ZDiffWithScores(ctx context.Context, keys ...string) ([]Z, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.ZDiffWithScores(keys...)
@@ -1553,10 +1553,10 @@ func (s *Store) ZDiffWithScores(ctx context.Context, keys ...string) (r0 []Z, er
 // ZIncrBy adds increment to member's score in the sorted set at key (0 for
 // a new member, creating the key if needed) and returns the new score;
 // ErrScoreNaN if the sum is NaN, ErrWrongType for another type.
-func (s *Store) ZIncrBy(ctx context.Context, key string, increment float64, member string) (r0 float64, err error) {
+func (s *Store) ZIncrBy(ctx context.Context, key string, increment float64, member string) (float64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.ZIncrBy(key, increment, member)
@@ -1564,10 +1564,10 @@ func (s *Store) ZIncrBy(ctx context.Context, key string, increment float64, memb
 
 // ZInter returns the members present in every input, with aggregated
 // scores, in score order; a missing key makes it empty.
-func (s *Store) ZInter(ctx context.Context, store ZStore) (r0 []string, err error) {
+func (s *Store) ZInter(ctx context.Context, store ZStore) ([]string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.ZInter(store)
@@ -1575,10 +1575,10 @@ func (s *Store) ZInter(ctx context.Context, store ZStore) (r0 []string, err erro
 
 // ZInterCard returns the size of the intersection of the inputs, counting
 // no further than limit when limit > 0.
-func (s *Store) ZInterCard(ctx context.Context, limit int64, keys ...string) (r0 int64, err error) {
+func (s *Store) ZInterCard(ctx context.Context, limit int64, keys ...string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.ZInterCard(limit, keys...)
@@ -1586,20 +1586,20 @@ func (s *Store) ZInterCard(ctx context.Context, limit int64, keys ...string) (r0
 
 // ZInterStore stores the intersection at destination (deleting it when
 // empty) and returns its size.
-func (s *Store) ZInterStore(ctx context.Context, destination string, store ZStore) (r0 int64, err error) {
+func (s *Store) ZInterStore(ctx context.Context, destination string, store ZStore) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.ZInterStore(destination, store)
 }
 
 // ZInterWithScores is ZInter with the aggregated scores.
-func (s *Store) ZInterWithScores(ctx context.Context, store ZStore) (r0 []Z, err error) {
+func (s *Store) ZInterWithScores(ctx context.Context, store ZStore) ([]Z, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.ZInterWithScores(store)
@@ -1608,10 +1608,10 @@ func (s *Store) ZInterWithScores(ctx context.Context, store ZStore) (r0 []Z, err
 // ZLexCount returns the number of members of the sorted set at key between
 // the lex bounds min and max ("-", "[a", "(b", "+"); meaningful when all
 // scores are equal. 0 for a missing key.
-func (s *Store) ZLexCount(ctx context.Context, key string, min string, max string) (r0 int64, err error) {
+func (s *Store) ZLexCount(ctx context.Context, key string, min string, max string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.ZLexCount(key, min, max)
@@ -1621,7 +1621,7 @@ func (s *Store) ZLexCount(ctx context.Context, key string, min string, max strin
 // keys, from the "MIN" or "MAX" end, and returns its key and the members.
 // ErrNotFound when every key is missing; ErrWrongType when a key checked
 // holds another type.
-func (s *Store) ZMPop(ctx context.Context, order string, count int64, keys ...string) (r0 string, r1 []Z, err error) {
+func (s *Store) ZMPop(ctx context.Context, order string, count int64, keys ...string) (key string, members []Z, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return
@@ -1633,20 +1633,20 @@ func (s *Store) ZMPop(ctx context.Context, order string, count int64, keys ...st
 // ZMScore returns the score of each of members in the sorted set at key,
 // nil where a member (or the key) does not exist; ErrWrongType for another
 // type.
-func (s *Store) ZMScore(ctx context.Context, key string, members ...string) (r0 []*float64, err error) {
+func (s *Store) ZMScore(ctx context.Context, key string, members ...string) ([]*float64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.ZMScore(key, members...)
 }
 
 // ZPopMax is ZPopMin from the highest score down.
-func (s *Store) ZPopMax(ctx context.Context, key string, count int64) (r0 []Z, err error) {
+func (s *Store) ZPopMax(ctx context.Context, key string, count int64) ([]Z, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.ZPopMax(key, count)
@@ -1656,10 +1656,10 @@ func (s *Store) ZPopMax(ctx context.Context, key string, count int64) (r0 []Z, e
 // the sorted set at key (fewer if the set is smaller), lowest first; a set
 // left empty is deleted. A missing key or a count of 0 gives an empty
 // slice, a negative count an error.
-func (s *Store) ZPopMin(ctx context.Context, key string, count int64) (r0 []Z, err error) {
+func (s *Store) ZPopMin(ctx context.Context, key string, count int64) ([]Z, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.ZPopMin(key, count)
@@ -1669,20 +1669,20 @@ func (s *Store) ZPopMin(ctx context.Context, key string, count int64) (r0 []Z, e
 // without removing them, as Redis: with a positive count, min(count, size)
 // distinct members; with a negative count, exactly -count members that may
 // repeat. A missing key or a count of 0 gives an empty slice.
-func (s *Store) ZRandMember(ctx context.Context, key string, count int64) (r0 []string, err error) {
+func (s *Store) ZRandMember(ctx context.Context, key string, count int64) ([]string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.ZRandMember(key, count)
 }
 
 // ZRandMemberWithScores is ZRandMember with the scores.
-func (s *Store) ZRandMemberWithScores(ctx context.Context, key string, count int64) (r0 []Z, err error) {
+func (s *Store) ZRandMemberWithScores(ctx context.Context, key string, count int64) ([]Z, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.ZRandMemberWithScores(key, count)
@@ -1690,10 +1690,10 @@ func (s *Store) ZRandMemberWithScores(ctx context.Context, key string, count int
 
 // ZRange returns the members of the sorted set at key with ranks start to
 // stop inclusive (negative ranks count from the end), lowest score first.
-func (s *Store) ZRange(ctx context.Context, key string, start int64, stop int64) (r0 []string, err error) {
+func (s *Store) ZRange(ctx context.Context, key string, start int64, stop int64) ([]string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.ZRange(key, start, stop)
@@ -1703,20 +1703,20 @@ func (s *Store) ZRange(ctx context.Context, key string, start int64, stop int64)
 // score or lex range, in either direction, with LIMIT. A missing key gives
 // an empty slice; ErrWrongType for another type; Redis's errors for bad
 // ranges and option combinations.
-func (s *Store) ZRangeArgs(ctx context.Context, args ZRangeArgs) (r0 []string, err error) {
+func (s *Store) ZRangeArgs(ctx context.Context, args ZRangeArgs) ([]string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.ZRangeArgs(args)
 }
 
 // ZRangeArgsWithScores is ZRangeArgs with the scores.
-func (s *Store) ZRangeArgsWithScores(ctx context.Context, args ZRangeArgs) (r0 []Z, err error) {
+func (s *Store) ZRangeArgsWithScores(ctx context.Context, args ZRangeArgs) ([]Z, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.ZRangeArgsWithScores(args)
@@ -1725,10 +1725,10 @@ func (s *Store) ZRangeArgsWithScores(ctx context.Context, args ZRangeArgs) (r0 [
 // ZRangeByLex returns the members of the sorted set at key between the lex
 // bounds by.Min and by.Max, with by's LIMIT (for sets whose scores are all
 // equal).
-func (s *Store) ZRangeByLex(ctx context.Context, key string, by ZRangeBy) (r0 []string, err error) {
+func (s *Store) ZRangeByLex(ctx context.Context, key string, by ZRangeBy) ([]string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.ZRangeByLex(key, by)
@@ -1736,20 +1736,20 @@ func (s *Store) ZRangeByLex(ctx context.Context, key string, by ZRangeBy) (r0 []
 
 // ZRangeByScore returns the members of the sorted set at key with scores
 // between by.Min and by.Max, lowest first, with by's LIMIT.
-func (s *Store) ZRangeByScore(ctx context.Context, key string, by ZRangeBy) (r0 []string, err error) {
+func (s *Store) ZRangeByScore(ctx context.Context, key string, by ZRangeBy) ([]string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.ZRangeByScore(key, by)
 }
 
 // ZRangeByScoreWithScores is ZRangeByScore with the scores.
-func (s *Store) ZRangeByScoreWithScores(ctx context.Context, key string, by ZRangeBy) (r0 []Z, err error) {
+func (s *Store) ZRangeByScoreWithScores(ctx context.Context, key string, by ZRangeBy) ([]Z, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.ZRangeByScoreWithScores(key, by)
@@ -1757,20 +1757,20 @@ func (s *Store) ZRangeByScoreWithScores(ctx context.Context, key string, by ZRan
 
 // ZRangeStore stores the members ZRANGE selects from args.Key at dst,
 // replacing it, and returns their number; an empty selection deletes dst.
-func (s *Store) ZRangeStore(ctx context.Context, dst string, args ZRangeArgs) (r0 int64, err error) {
+func (s *Store) ZRangeStore(ctx context.Context, dst string, args ZRangeArgs) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.ZRangeStore(dst, args)
 }
 
 // ZRangeWithScores is ZRange with the scores.
-func (s *Store) ZRangeWithScores(ctx context.Context, key string, start int64, stop int64) (r0 []Z, err error) {
+func (s *Store) ZRangeWithScores(ctx context.Context, key string, start int64, stop int64) ([]Z, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.ZRangeWithScores(key, start, stop)
@@ -1779,10 +1779,10 @@ func (s *Store) ZRangeWithScores(ctx context.Context, key string, start int64, s
 // ZRank returns member's 0-based rank in the sorted set at key, lowest
 // score first (ties in member byte order); ErrNotFound if the key or the
 // member does not exist, ErrWrongType for another type.
-func (s *Store) ZRank(ctx context.Context, key string, member string) (r0 int64, err error) {
+func (s *Store) ZRank(ctx context.Context, key string, member string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.ZRank(key, member)
@@ -1791,10 +1791,10 @@ func (s *Store) ZRank(ctx context.Context, key string, member string) (r0 int64,
 // ZRem removes members from the sorted set at key and returns how many were
 // there; a set left empty is deleted. 0 for a missing key, ErrWrongType for
 // another type.
-func (s *Store) ZRem(ctx context.Context, key string, members ...string) (r0 int64, err error) {
+func (s *Store) ZRem(ctx context.Context, key string, members ...string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.ZRem(key, members...)
@@ -1802,10 +1802,10 @@ func (s *Store) ZRem(ctx context.Context, key string, members ...string) (r0 int
 
 // ZRemRangeByLex removes the members between the lex bounds min and max
 // and returns how many.
-func (s *Store) ZRemRangeByLex(ctx context.Context, key string, min string, max string) (r0 int64, err error) {
+func (s *Store) ZRemRangeByLex(ctx context.Context, key string, min string, max string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.ZRemRangeByLex(key, min, max)
@@ -1813,10 +1813,10 @@ func (s *Store) ZRemRangeByLex(ctx context.Context, key string, min string, max 
 
 // ZRemRangeByRank removes the members with ranks start to stop (negative
 // from the end) and returns how many; a set left empty is deleted.
-func (s *Store) ZRemRangeByRank(ctx context.Context, key string, start int64, stop int64) (r0 int64, err error) {
+func (s *Store) ZRemRangeByRank(ctx context.Context, key string, start int64, stop int64) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.ZRemRangeByRank(key, start, stop)
@@ -1824,70 +1824,70 @@ func (s *Store) ZRemRangeByRank(ctx context.Context, key string, start int64, st
 
 // ZRemRangeByScore removes the members with scores between min and max and
 // returns how many.
-func (s *Store) ZRemRangeByScore(ctx context.Context, key string, min string, max string) (r0 int64, err error) {
+func (s *Store) ZRemRangeByScore(ctx context.Context, key string, min string, max string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.ZRemRangeByScore(key, min, max)
 }
 
 // ZRevRange is ZRange from the highest score down.
-func (s *Store) ZRevRange(ctx context.Context, key string, start int64, stop int64) (r0 []string, err error) {
+func (s *Store) ZRevRange(ctx context.Context, key string, start int64, stop int64) ([]string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.ZRevRange(key, start, stop)
 }
 
 // ZRevRangeByLex is ZRangeByLex in reverse order.
-func (s *Store) ZRevRangeByLex(ctx context.Context, key string, by ZRangeBy) (r0 []string, err error) {
+func (s *Store) ZRevRangeByLex(ctx context.Context, key string, by ZRangeBy) ([]string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.ZRevRangeByLex(key, by)
 }
 
 // ZRevRangeByScore is ZRangeByScore from the highest score down.
-func (s *Store) ZRevRangeByScore(ctx context.Context, key string, by ZRangeBy) (r0 []string, err error) {
+func (s *Store) ZRevRangeByScore(ctx context.Context, key string, by ZRangeBy) ([]string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.ZRevRangeByScore(key, by)
 }
 
 // ZRevRangeByScoreWithScores is ZRevRangeByScore with the scores.
-func (s *Store) ZRevRangeByScoreWithScores(ctx context.Context, key string, by ZRangeBy) (r0 []Z, err error) {
+func (s *Store) ZRevRangeByScoreWithScores(ctx context.Context, key string, by ZRangeBy) ([]Z, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.ZRevRangeByScoreWithScores(key, by)
 }
 
 // ZRevRangeWithScores is ZRevRange with the scores.
-func (s *Store) ZRevRangeWithScores(ctx context.Context, key string, start int64, stop int64) (r0 []Z, err error) {
+func (s *Store) ZRevRangeWithScores(ctx context.Context, key string, start int64, stop int64) ([]Z, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.ZRevRangeWithScores(key, start, stop)
 }
 
 // ZRevRank is ZRank counting from the highest score.
-func (s *Store) ZRevRank(ctx context.Context, key string, member string) (r0 int64, err error) {
+func (s *Store) ZRevRank(ctx context.Context, key string, member string) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.ZRevRank(key, member)
@@ -1900,7 +1900,7 @@ func (s *Store) ZRevRank(ctx context.Context, key string, member string) (r0 int
 // everything at once, in order, with cursor 0. Every member present for the
 // whole iteration is returned at least once. A missing key gives nothing
 // and cursor 0.
-func (s *Store) ZScan(ctx context.Context, key string, cursor uint64, match string, count int64) (r0 []string, r1 uint64, err error) {
+func (s *Store) ZScan(ctx context.Context, key string, cursor uint64, match string, count int64) (membersScores []string, nextCursor uint64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return
@@ -1911,10 +1911,10 @@ func (s *Store) ZScan(ctx context.Context, key string, cursor uint64, match stri
 
 // ZScore returns member's score in the sorted set at key; ErrNotFound if
 // the key or the member does not exist, ErrWrongType for another type.
-func (s *Store) ZScore(ctx context.Context, key string, member string) (r0 float64, err error) {
+func (s *Store) ZScore(ctx context.Context, key string, member string) (float64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.ZScore(key, member)
@@ -1923,10 +1923,10 @@ func (s *Store) ZScore(ctx context.Context, key string, member string) (r0 float
 // ZUnion returns the union of the inputs (see ZStore) in score order.
 // Missing keys are empty; a key of another type than sorted set or set is
 // ErrWrongType.
-func (s *Store) ZUnion(ctx context.Context, store ZStore) (r0 []string, err error) {
+func (s *Store) ZUnion(ctx context.Context, store ZStore) ([]string, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.ZUnion(store)
@@ -1934,20 +1934,20 @@ func (s *Store) ZUnion(ctx context.Context, store ZStore) (r0 []string, err erro
 
 // ZUnionStore stores the union at destination (deleting it when empty) and
 // returns its size.
-func (s *Store) ZUnionStore(ctx context.Context, destination string, store ZStore) (r0 int64, err error) {
+func (s *Store) ZUnionStore(ctx context.Context, destination string, store ZStore) (int64, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return 0, err
 	}
 	defer s.end(tx)
 	return tx.ZUnionStore(destination, store)
 }
 
 // ZUnionWithScores is ZUnion with the aggregated scores.
-func (s *Store) ZUnionWithScores(ctx context.Context, store ZStore) (r0 []Z, err error) {
+func (s *Store) ZUnionWithScores(ctx context.Context, store ZStore) ([]Z, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer s.end(tx)
 	return tx.ZUnionWithScores(store)
