@@ -3,7 +3,10 @@ package embedis
 import (
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/embedis/embedis/internal/workload"
 )
 
 // Guard tests: each checks a rule that a new command or method could
@@ -76,4 +79,60 @@ func TestEveryStoreMethodIsPipelined(t *testing.T) {
 		t.Fatalf("only %d Store methods checked: the test has lost sight of them", checked)
 	}
 	t.Logf("%d Store methods have their Pipeline counterpart; %d are Store-only", checked, len(storeOnly))
+}
+
+// TestEveryWriteCommandIsReplayed checks that the random workload generator
+// produces every write command of the table (a command whose flags contain
+// "write"), counting the names it emits over a run as long as the one
+// TestEffectStreamReplay makes: a write command it never produces is never
+// checked by the replay of the write-effect stream. Each must come a few
+// times, so that the replay test, which runs a new seed each time, meets it
+// in nearly every run.
+func TestEveryWriteCommandIsReplayed(t *testing.T) {
+	produced := map[string]int{}
+	w := workload.New(1, 1, replayKeys, 0)
+	for i := 0; i < replaySteps; i++ {
+		produced[strings.ToLower(w.Command()[0])]++
+	}
+	const minProduced = 4
+	writes, rarest := 0, ""
+	for _, c := range Commands() {
+		if !slices.Contains(c.Flags, "write") {
+			continue
+		}
+		writes++
+		switch n := produced[c.Name]; {
+		case n == 0:
+			t.Errorf("%s is a write command that the random workload (internal/workload) never produces in %d steps: add it to its family's generator", c.Name, replaySteps)
+		case n < minProduced:
+			t.Errorf("%s is produced only %d times in %d steps: a replay with another seed may miss it; make it more frequent", c.Name, n, replaySteps)
+		}
+		if rarest == "" || produced[c.Name] < produced[rarest] {
+			rarest = c.Name
+		}
+	}
+	if writes < 50 {
+		t.Fatalf("only %d write commands in the table: the test has lost sight of them", writes)
+	}
+	t.Logf("%d write commands, each produced by the random workload; the rarest, %s, %d times in %d steps", writes, rarest, produced[rarest], replaySteps)
+}
+
+// TestEveryCommandHasDifferentialCases checks that every command of the
+// table is the first argument of at least one hand-written differential
+// case (internal/workload's cases, run against redis-server by
+// TestRedisDiffCases and server's TestDiffCases).
+func TestEveryCommandHasDifferentialCases(t *testing.T) {
+	named := map[string]bool{}
+	for _, list := range workload.Cases() {
+		for _, args := range list {
+			if len(args) > 0 {
+				named[strings.ToLower(args[0])] = true
+			}
+		}
+	}
+	for _, c := range Commands() {
+		if !named[c.Name] {
+			t.Errorf("%s has no hand-written differential case: add some (with its error paths) to its family's list in internal/workload", c.Name)
+		}
+	}
 }

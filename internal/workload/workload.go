@@ -72,8 +72,10 @@ func (w *Gen) StringCommand() []string {
 		return []string{"APPEND", k, w.str()}
 	case 12:
 		return []string{"SETRANGE", k, strconv.Itoa(w.r.IntN(8)), w.str()}
-	case 13, 14:
+	case 13:
 		return []string{"INCR", k}
+	case 14:
+		return []string{[]string{"INCR", "DECR"}[w.r.IntN(2)], k}
 	case 15:
 		return []string{"DECRBY", k, w.num()}
 	case 16:
@@ -102,15 +104,21 @@ func (w *Gen) StringCommand() []string {
 	case 26:
 		return []string{"UNLINK", k}
 	case 27:
-		switch w.r.IntN(40) {
+		switch w.r.IntN(8) {
 		case 0:
 			return []string{"FLUSHDB"}
 		case 1:
 			return []string{"SWAPDB", strconv.Itoa(w.r.IntN(3)), strconv.Itoa(w.r.IntN(3))}
+		case 2:
+			return []string{"FLUSHALL"}
 		}
 		return []string{"GET", k}
 	case 28:
-		return []string{"EXPIREAT", k, strconv.Itoa(w.r.IntN(2))} // in the past: deletes
+		// In the past: deletes.
+		if w.r.IntN(2) == 0 {
+			return []string{"PEXPIREAT", k, strconv.Itoa(w.r.IntN(2000))}
+		}
+		return []string{"EXPIREAT", k, strconv.Itoa(w.r.IntN(2))}
 	default:
 		return []string{"TTL", k}
 	}
