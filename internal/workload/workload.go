@@ -131,18 +131,6 @@ func New(seed, stream uint64, keys []string, minTTL int) *Gen {
 	return &Gen{r: rand.New(rand.NewPCG(seed, stream)), keys: keys, minTTL: minTTL}
 }
 
-// Key returns one of the generator's keys at random.
-func (w *Gen) Key() string { return w.key() }
-
-// Str returns a short random string from a small alphabet.
-func (w *Gen) Str() string { return w.str() }
-
-// Num returns a random integer argument: small, huge or not a number.
-func (w *Gen) Num() string { return w.num() }
-
-// MS returns a relative TTL of n milliseconds plus the generator's minimum.
-func (w *Gen) MS(n int) string { return w.ms(n) }
-
 // A family is the random command generator of one data type. Each data type
 // registers its family in an init function of its file here.
 type family struct {
