@@ -12,7 +12,9 @@
 //
 // copying the method's doc comment. The Store method keeps the Tx method's
 // result names (a method with more than one value before the error must name
-// them, so that go doc says which is which). A Pipeline result holds one
+// them, so that go doc says which is which); Store.end turns a panic into
+// the error result, which with unnamed results means running the call in a
+// closure (it does not escape: no allocation). A Pipeline result holds one
 // value: a method with several values fills the struct listed for their
 // types in shapes. Methods listed in skip are Tx-only.
 // Run it with `go generate` in the repository root; a test checks that the
@@ -177,21 +179,6 @@ func (m method) resultList() string {
 	return "(" + strings.Join(parts, ", ") + ")"
 }
 
-// zero is the zero value of a result type, as Go source.
-func zero(typ string) string {
-	switch {
-	case typ == "string":
-		return `""`
-	case typ == "bool":
-		return "false"
-	case numeric[typ] != [2]string{}:
-		return "0"
-	case typ == "error" || typ == "any" || strings.HasPrefix(typ, "[]") || strings.HasPrefix(typ, "*") || strings.HasPrefix(typ, "map["):
-		return "nil"
-	}
-	return typ + "{}"
-}
-
 func (m method) paramList() string {
 	var parts []string
 	for _, p := range m.params {
@@ -246,16 +233,24 @@ func storeFile(ms []method) []byte {
 			}
 		}
 		fmt.Fprintf(&b, "func (s *Store) %s(%s) %s {\n", m.name, ps, m.resultList())
-		ret := "return"
-		if m.names[0] == "" {
-			var zs []string
-			for _, r := range m.results[:len(m.results)-1] {
-				zs = append(zs, zero(r))
-			}
-			ret = "return " + strings.Join(append(zs, "err"), ", ")
+		call := fmt.Sprintf("tx.%s(%s)", m.name, m.argList())
+		if m.names[0] != "" {
+			// Named results: end's recovery from a panic sets err.
+			b.WriteString("\ttx, err := s.begin(ctx)\n\tif err != nil {\n\t\treturn\n\t}\n\tdefer s.end(tx, &err)\n")
+			fmt.Fprintf(&b, "\treturn %s\n}\n\n", call)
+			continue
 		}
-		fmt.Fprintf(&b, "\ttx, err := s.begin(ctx)\n\tif err != nil {\n\t\t%s\n\t}\n\tdefer s.end(tx)\n", ret)
-		fmt.Fprintf(&b, "\treturn tx.%s(%s)\n}\n\n", m.name, m.argList())
+		// Unnamed results (go doc shows no made-up names): the call runs
+		// in a closure whose deferred end can set err after a panic.
+		var vs []string
+		for i, r := range m.results[:len(m.results)-1] {
+			vs = append(vs, fmt.Sprintf("v%d", i))
+			fmt.Fprintf(&b, "\tvar v%d %s\n", i, r)
+		}
+		rets := strings.Join(append(vs, "err"), ", ")
+		fmt.Fprintf(&b, "\ttx, err := s.begin(ctx)\n\tif err != nil {\n\t\treturn %s\n\t}\n", rets)
+		fmt.Fprintf(&b, "\tfunc() {\n\t\tdefer s.end(tx, &err)\n\t\t%s = %s\n\t}()\n", rets, call)
+		fmt.Fprintf(&b, "\treturn %s\n}\n\n", rets)
 	}
 	src, err := format.Source(b.Bytes())
 	if err != nil {
