@@ -258,13 +258,6 @@ func (s *Server) shutdown() {
 	go s.Close()
 }
 
-// clientCount returns the number of connected clients.
-func (s *Server) clientCount() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.clients)
-}
-
 // countError records an error reply by its prefix (the text up to the first
 // space, as Redis's errorstats).
 func (s *Server) countError(msg string) {
