@@ -1188,63 +1188,83 @@ func (s *Store) MSetNX(ctx context.Context, pairs ...string) (bool, error) {
 // db is the current database, even if key does not exist. WATCHes on key
 // in both databases are invalidated; callers blocked on key in db are
 // served.
-func (s *Store) Move(ctx context.Context, key string, db int) (r0 bool, err error) {
+func (s *Store) Move(ctx context.Context, key string, db int) (bool, error) {
+	var v0 bool
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return v0, err
 	}
-	defer s.end(tx, &err)
-	return tx.Move(key, db)
+	func() {
+		defer s.end(tx, &err)
+		v0, err = tx.Move(key, db)
+	}()
+	return v0, err
 }
 
 // ObjectEncoding returns the name of the encoding Redis 7.0 would use for
 // the value at key (see the list in object.go's overview: "int", "embstr",
 // "raw", "quicklist", "intset", "hashtable", "listpack" or "skiplist"), or
 // ErrNotFound if the key does not exist. It is a read: it changes nothing.
-func (s *Store) ObjectEncoding(ctx context.Context, key string) (r0 string, err error) {
+func (s *Store) ObjectEncoding(ctx context.Context, key string) (string, error) {
+	var v0 string
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return v0, err
 	}
-	defer s.end(tx, &err)
-	return tx.ObjectEncoding(key)
+	func() {
+		defer s.end(tx, &err)
+		v0, err = tx.ObjectEncoding(key)
+	}()
+	return v0, err
 }
 
 // ObjectFreq is OBJECT FREQ: ErrNotFound if the key does not exist,
 // otherwise ErrNoLFU, as Redis answers when its maxmemory policy is not an
 // LFU one (embedis has no eviction policies).
-func (s *Store) ObjectFreq(ctx context.Context, key string) (r0 int64, err error) {
+func (s *Store) ObjectFreq(ctx context.Context, key string) (int64, error) {
+	var v0 int64
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return v0, err
 	}
-	defer s.end(tx, &err)
-	return tx.ObjectFreq(key)
+	func() {
+		defer s.end(tx, &err)
+		v0, err = tx.ObjectFreq(key)
+	}()
+	return v0, err
 }
 
 // ObjectIdleTime is OBJECT IDLETIME: ErrNotFound if the key does not exist,
 // otherwise ErrIdleTimeNotTracked. Redis answers the seconds since the key
 // was last read or written; embedis does not record access times yet.
-func (s *Store) ObjectIdleTime(ctx context.Context, key string) (r0 int64, err error) {
+func (s *Store) ObjectIdleTime(ctx context.Context, key string) (int64, error) {
+	var v0 int64
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return v0, err
 	}
-	defer s.end(tx, &err)
-	return tx.ObjectIdleTime(key)
+	func() {
+		defer s.end(tx, &err)
+		v0, err = tx.ObjectIdleTime(key)
+	}()
+	return v0, err
 }
 
 // ObjectRefCount returns the reference count Redis 7.0 would report for the
 // value at key: 2147483647 for a string it would hold as one of its shared
 // integers (0 to 9999, not made by COPY), 1 for every other value; or
 // ErrNotFound if the key does not exist.
-func (s *Store) ObjectRefCount(ctx context.Context, key string) (r0 int64, err error) {
+func (s *Store) ObjectRefCount(ctx context.Context, key string) (int64, error) {
+	var v0 int64
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return v0, err
 	}
-	defer s.end(tx, &err)
-	return tx.ObjectRefCount(key)
+	func() {
+		defer s.end(tx, &err)
+		v0, err = tx.ObjectRefCount(key)
+	}()
+	return v0, err
 }
 
 // PExpire gives key a time to live of d in milliseconds (PEXPIRE; a positive
@@ -1882,25 +1902,33 @@ func (s *Store) SetXX(ctx context.Context, key string, value string, expiration 
 // key gives an empty result. It returns ErrWrongType for a key of another
 // type and ErrSortScore when sorting numerically meets a weight that is not
 // a number. Sort writes nothing: it is SORT without STORE, and SORT_RO.
-func (s *Store) Sort(ctx context.Context, key string, a SortArgs) (r0 []string, err error) {
+func (s *Store) Sort(ctx context.Context, key string, a SortArgs) ([]string, error) {
+	var v0 []string
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return v0, err
 	}
-	defer s.end(tx, &err)
-	return tx.Sort(key, a)
+	func() {
+		defer s.end(tx, &err)
+		v0, err = tx.Sort(key, a)
+	}()
+	return v0, err
 }
 
 // SortStore sorts as Sort and stores the result at destination as a list,
 // replacing any value (and time to live) it had, and returns the list's
 // length. An empty result deletes destination.
-func (s *Store) SortStore(ctx context.Context, key string, destination string, a SortArgs) (r0 int64, err error) {
+func (s *Store) SortStore(ctx context.Context, key string, destination string, a SortArgs) (int64, error) {
+	var v0 int64
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return
+		return v0, err
 	}
-	defer s.end(tx, &err)
-	return tx.SortStore(key, destination, a)
+	func() {
+		defer s.end(tx, &err)
+		v0, err = tx.SortStore(key, destination, a)
+	}()
+	return v0, err
 }
 
 // Stats returns the engine's counters and the size of every database. It
