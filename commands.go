@@ -68,16 +68,6 @@ func (c *Command) ArityOK(n int) bool {
 	return (c.Arity > 0 && n == c.Arity) || (c.Arity < 0 && n >= -c.Arity)
 }
 
-// IsWrite reports whether the command may change data.
-func (c *Command) IsWrite() bool {
-	for _, f := range c.Flags {
-		if f == "write" {
-			return true
-		}
-	}
-	return false
-}
-
 // commandTable maps lower- and upper-case names to commands, so that the
 // usual spellings are found without case folding; commandList holds each
 // command once.

@@ -678,7 +678,7 @@ func (tx *Tx) hrandOne(key string) (string, error) {
 // given. Every field present for the whole iteration is returned at least
 // once, even as the hash grows or shrinks; a field may be returned more than
 // once. A missing key gives no fields and cursor 0.
-func (tx *Tx) HScan(key string, cursor uint64, match string, count int64) ([]string, uint64, error) {
+func (tx *Tx) HScan(key string, cursor uint64, match string, count int64) (fieldsValues []string, nextCursor uint64, err error) {
 	h, err := tx.readHash(key)
 	if err != nil || h == nil {
 		return []string{}, 0, err

@@ -315,12 +315,12 @@ func (tx *Tx) Persist(key string) (bool, error) {
 // ends the iteration. count (10 if 0 or less) is a hint of the work per call.
 // Every key present for the whole iteration is returned at least once, even
 // as the keyspace grows or shrinks; a key may be returned more than once.
-func (tx *Tx) Scan(cursor uint64, match string, count int64) ([]string, uint64, error) {
+func (tx *Tx) Scan(cursor uint64, match string, count int64) (keys []string, nextCursor uint64, err error) {
 	return tx.scan(cursor, match, count, "")
 }
 
 // ScanType is Scan returning only keys whose TYPE is keyType.
-func (tx *Tx) ScanType(cursor uint64, match string, count int64, keyType string) ([]string, uint64, error) {
+func (tx *Tx) ScanType(cursor uint64, match string, count int64, keyType string) (keys []string, nextCursor uint64, err error) {
 	return tx.scan(cursor, match, count, keyType)
 }
 

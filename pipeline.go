@@ -152,6 +152,29 @@ func (r Result[T]) Result() (T, error) {
 	return v, c.err
 }
 
+// ScanPage is the result of a pipelined SCAN-like command (Scan, ScanType,
+// HScan, SScan, ZScan): the items the call returned (keys; fields each
+// followed by its value; members; members each followed by its score) and
+// the cursor to pass next, 0 when the iteration is over.
+type ScanPage struct {
+	Items  []string
+	Cursor uint64
+}
+
+// ListPop is the result of a pipelined LMPop: the key of the list popped
+// from and the elements popped.
+type ListPop struct {
+	Key      string
+	Elements []string
+}
+
+// ZSetPop is the result of a pipelined ZMPop: the key of the sorted set
+// popped from and the members popped with their scores.
+type ZSetPop struct {
+	Key     string
+	Members []Z
+}
+
 // ErrNotExecuted is the error of a pipelined command whose Exec has not run
 // (or could not run) it.
 var ErrNotExecuted = errors.New("embedis: pipelined command not executed")

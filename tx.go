@@ -146,6 +146,7 @@ func (tx *Tx) exists(key string) bool { return tx.lookup(key) != nil }
 // modified records that key of the unit's database changed: it invalidates
 // the WATCHes on it. Every write calls it.
 func (tx *Tx) modified(key string) {
+	tx.e.stats.changes++
 	if tx.db.watched != nil {
 		tx.db.touchWatch(key)
 	}
