@@ -34,7 +34,10 @@ import "github.com/embedis/embedis/internal/number"
 // answers it, embedis does not track access times yet.
 
 // stringEnc tells how Redis would hold a string value (see OBJECT above).
-// The zero value is the common case.
+// The zero value is the common case: a value stored whole from an argument
+// or a computed integer. A command that edits a string in place must set
+// strRaw, as Redis unshares such a value into a raw one first (APPEND and
+// SETRANGE do; SETBIT, BITFIELD and PFADD will).
 type stringEnc uint8
 
 const (
