@@ -152,6 +152,8 @@ func SortCases() [][]string {
 		{"RPUSH", "nuls", "b\x00z", "b\x00a", "b", "a", "B", "ab", ""},
 		{"SORT", "nuls", "ALPHA"}, {"SORT", "nuls", "ALPHA", "DESC"}, {"SORT", "nuls", "ALPHA", "STORE", "nd"}, {"LRANGE", "nd", "0", "-1"},
 		{"SORT", "nuls", "ALPHA", "DESC", "STORE", "nd"}, {"LRANGE", "nd", "0", "-1"},
+		{"RPUSH", "high", "\xff", "\xc3\xa9", "z", "\xe2\x82\xac", "e", "\x80a", "E", "\xc3", "\x01"},
+		{"SORT", "high", "ALPHA"}, {"SORT", "high", "ALPHA", "DESC", "LIMIT", "2", "4"},
 		// BY and GET patterns.
 		{"DEL", "l"}, {"RPUSH", "l", "3", "1", "2", "4"},
 		{"HSET", "h_1", "f", "30", "g", "x"}, {"HSET", "h_2", "f", "20"}, {"HSET", "h_4", "g", "y"},
