@@ -26,11 +26,14 @@ func (e *Error) Is(target error) bool {
 
 func newError(msg string) *Error { return &Error{msg: msg} }
 
-// withCommand returns the form of sentinel e whose text names the command, as
-// Redis does: the sentinel's text must contain "%s" exactly once.
+// forCommand returns a form of sentinel e with another text: Redis's wording
+// of the error for one command or case (as "ERR invalid expire time in 'set'
+// command"). It matches e with errors.Is.
 func (e *Error) forCommand(text string) *Error { return &Error{msg: text, kind: e} }
 
-// Sentinel errors. Each carries Redis 7.0's exact error text.
+// Sentinel errors. Each *Error carries Redis 7.0's exact error text;
+// ErrNotFound, ErrClosed and ErrReentrant are embedis's own (Redis replies
+// nil where a Store returns ErrNotFound).
 var (
 	// ErrNotFound is returned by commands that reply with a single value when
 	// there is no value: the key (or field) does not exist. Redis replies nil.
@@ -66,9 +69,10 @@ var (
 	// ErrInvalidExpire: an expire time that is not positive or overflows.
 	// The text names the command, e.g. "ERR invalid expire time in 'set' command".
 	ErrInvalidExpire = newError("ERR invalid expire time in command")
-	// ErrDBIndex: a database number outside 0..15.
+	// ErrDBIndex: a database number outside 0..Options.Databases-1 (0..15
+	// by default).
 	ErrDBIndex = newError("ERR DB index is out of range")
-	// ErrSameObject: reserved for commands where source and destination must differ.
+	// ErrSameObject: COPY of a key onto itself in the same database.
 	ErrSameObject = newError("ERR source and destination objects are the same")
 	// ErrExpireOptions: NX together with XX, GT or LT on an EXPIRE command.
 	ErrExpireOptions = newError("ERR NX and XX, GT or LT options at the same time are not compatible")
