@@ -96,3 +96,13 @@ func ArityError(cmd string) error {
 func invalidExpire(cmd string) error {
 	return ErrInvalidExpire.forCommand("ERR invalid expire time in '" + cmd + "' command")
 }
+
+// Errors of OBJECT.
+var (
+	// ErrNoLFU: OBJECT FREQ, which Redis answers only under an LFU
+	// maxmemory policy; embedis has none, as Redis by default.
+	ErrNoLFU = newError("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
+	// ErrIdleTimeNotTracked: OBJECT IDLETIME, which Redis answers and
+	// embedis cannot yet (a known difference from Redis).
+	ErrIdleTimeNotTracked = newError("ERR embedis does not track idle time yet")
+)

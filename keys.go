@@ -473,3 +473,40 @@ func scanSteps(count int64) int64 {
 	}
 	return count * 10
 }
+
+// Move moves key, with its value and time to live, from the current database
+// to database db, and reports whether it did: false if key does not exist,
+// or if db already holds a key of that name (neither key changes then). It
+// returns ErrDBIndex for a db outside the databases and ErrSameObject when
+// db is the current database, even if key does not exist. WATCHes on key
+// in both databases are invalidated; callers blocked on key in db are
+// served.
+func (tx *Tx) Move(key string, db int) (bool, error) {
+	if db < 0 || db >= len(tx.e.dbs) {
+		return false, ErrDBIndex
+	}
+	if db == tx.dbIndex {
+		return false, ErrSameObject
+	}
+	v := tx.lookup(key)
+	if v == nil {
+		return false, nil
+	}
+	at := tx.deadlineOf(key)
+	from, fromIndex := tx.db, tx.dbIndex
+	tx.db, tx.dbIndex = tx.e.dbs[db], db
+	if tx.exists(key) {
+		tx.db, tx.dbIndex = from, fromIndex
+		return false, nil
+	}
+	tx.setValue(key, v, true)
+	if at != 0 {
+		tx.setDeadline(key, at)
+	}
+	tx.db, tx.dbIndex = from, fromIndex
+	tx.deleteKey(key)
+	if tx.rec {
+		tx.emit("MOVE", key, strconv.Itoa(db))
+	}
+	return true, nil
+}

@@ -747,6 +747,55 @@ func (p *Pipeline) MSetNX(pairs ...string) Result[bool] {
 	return Result[bool]{p.add(pipeCmd{run: pipeMSetNX, ss: pairs})}
 }
 
+func pipeMove(tx *Tx, c *pipeCmd) {
+	v, err := tx.Move(c.s0, int(c.n0))
+	c.n0, c.err = boolInt(v), err
+}
+
+// Move queues Tx.Move; see Store.Move.
+func (p *Pipeline) Move(key string, db int) Result[bool] {
+	return Result[bool]{p.add(pipeCmd{run: pipeMove, s0: key, n0: int64(db)})}
+}
+
+func pipeObjectEncoding(tx *Tx, c *pipeCmd) {
+	c.s0, c.err = tx.ObjectEncoding(c.s0)
+}
+
+// ObjectEncoding queues Tx.ObjectEncoding; see Store.ObjectEncoding.
+func (p *Pipeline) ObjectEncoding(key string) Result[string] {
+	return Result[string]{p.add(pipeCmd{run: pipeObjectEncoding, s0: key})}
+}
+
+func pipeObjectFreq(tx *Tx, c *pipeCmd) {
+	v, err := tx.ObjectFreq(c.s0)
+	c.n0, c.err = v, err
+}
+
+// ObjectFreq queues Tx.ObjectFreq; see Store.ObjectFreq.
+func (p *Pipeline) ObjectFreq(key string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeObjectFreq, s0: key})}
+}
+
+func pipeObjectIdleTime(tx *Tx, c *pipeCmd) {
+	v, err := tx.ObjectIdleTime(c.s0)
+	c.n0, c.err = v, err
+}
+
+// ObjectIdleTime queues Tx.ObjectIdleTime; see Store.ObjectIdleTime.
+func (p *Pipeline) ObjectIdleTime(key string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeObjectIdleTime, s0: key})}
+}
+
+func pipeObjectRefCount(tx *Tx, c *pipeCmd) {
+	v, err := tx.ObjectRefCount(c.s0)
+	c.n0, c.err = v, err
+}
+
+// ObjectRefCount queues Tx.ObjectRefCount; see Store.ObjectRefCount.
+func (p *Pipeline) ObjectRefCount(key string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeObjectRefCount, s0: key})}
+}
+
 func pipePExpire(tx *Tx, c *pipeCmd) {
 	v, err := tx.PExpire(c.s0, time.Duration(c.n0))
 	c.n0, c.err = boolInt(v), err
@@ -1137,6 +1186,26 @@ func pipeSetXX(tx *Tx, c *pipeCmd) {
 // SetXX queues Tx.SetXX; see Store.SetXX.
 func (p *Pipeline) SetXX(key string, value string, expiration time.Duration) Result[bool] {
 	return Result[bool]{p.add(pipeCmd{run: pipeSetXX, s0: key, s1: value, n0: int64(expiration)})}
+}
+
+func pipeSort(tx *Tx, c *pipeCmd) {
+	v, err := tx.Sort(c.s0, c.x.(SortArgs))
+	c.x, c.err = v, err
+}
+
+// Sort queues Tx.Sort; see Store.Sort.
+func (p *Pipeline) Sort(key string, a SortArgs) Result[[]string] {
+	return Result[[]string]{p.add(pipeCmd{run: pipeSort, s0: key, x: a})}
+}
+
+func pipeSortStore(tx *Tx, c *pipeCmd) {
+	v, err := tx.SortStore(c.s0, c.s1, c.x.(SortArgs))
+	c.n0, c.err = v, err
+}
+
+// SortStore queues Tx.SortStore; see Store.SortStore.
+func (p *Pipeline) SortStore(key string, destination string, a SortArgs) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeSortStore, s0: key, s1: destination, x: a})}
 }
 
 func pipeStats(tx *Tx, c *pipeCmd) {

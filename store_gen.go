@@ -1182,6 +1182,92 @@ func (s *Store) MSetNX(ctx context.Context, pairs ...string) (bool, error) {
 	return v0, err
 }
 
+// Move moves key, with its value and time to live, from the current database
+// to database db, and reports whether it did: false if key does not exist,
+// or if db already holds a key of that name (neither key changes then). It
+// returns ErrDBIndex for a db outside the databases and ErrSameObject when
+// db is the current database, even if key does not exist. WATCHes on key
+// in both databases are invalidated; callers blocked on key in db are
+// served.
+func (s *Store) Move(ctx context.Context, key string, db int) (bool, error) {
+	var v0 bool
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return v0, err
+	}
+	func() {
+		defer s.end(tx, &err)
+		v0, err = tx.Move(key, db)
+	}()
+	return v0, err
+}
+
+// ObjectEncoding returns the name of the encoding Redis 7.0 would use for
+// the value at key (see the list in object.go's overview: "int", "embstr",
+// "raw", "quicklist", "intset", "hashtable", "listpack" or "skiplist"), or
+// ErrNotFound if the key does not exist. It is a read: it changes nothing.
+func (s *Store) ObjectEncoding(ctx context.Context, key string) (string, error) {
+	var v0 string
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return v0, err
+	}
+	func() {
+		defer s.end(tx, &err)
+		v0, err = tx.ObjectEncoding(key)
+	}()
+	return v0, err
+}
+
+// ObjectFreq is OBJECT FREQ: ErrNotFound if the key does not exist,
+// otherwise ErrNoLFU, as Redis answers when its maxmemory policy is not an
+// LFU one (embedis has no eviction policies).
+func (s *Store) ObjectFreq(ctx context.Context, key string) (int64, error) {
+	var v0 int64
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return v0, err
+	}
+	func() {
+		defer s.end(tx, &err)
+		v0, err = tx.ObjectFreq(key)
+	}()
+	return v0, err
+}
+
+// ObjectIdleTime is OBJECT IDLETIME: ErrNotFound if the key does not exist,
+// otherwise ErrIdleTimeNotTracked. Redis answers the seconds since the key
+// was last read or written; embedis does not record access times yet.
+func (s *Store) ObjectIdleTime(ctx context.Context, key string) (int64, error) {
+	var v0 int64
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return v0, err
+	}
+	func() {
+		defer s.end(tx, &err)
+		v0, err = tx.ObjectIdleTime(key)
+	}()
+	return v0, err
+}
+
+// ObjectRefCount returns the reference count Redis 7.0 would report for the
+// value at key: 2147483647 for a string it would hold as one of its shared
+// integers (0 to 9999, not made by COPY), 1 for every other value; or
+// ErrNotFound if the key does not exist.
+func (s *Store) ObjectRefCount(ctx context.Context, key string) (int64, error) {
+	var v0 int64
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return v0, err
+	}
+	func() {
+		defer s.end(tx, &err)
+		v0, err = tx.ObjectRefCount(key)
+	}()
+	return v0, err
+}
+
 // PExpire gives key a time to live of d in milliseconds (PEXPIRE; a positive
 // d under a millisecond counts as one). A d of zero or less deletes the key.
 // It reports false if the key does not exist.
@@ -1806,6 +1892,42 @@ func (s *Store) SetXX(ctx context.Context, key string, value string, expiration 
 	func() {
 		defer s.end(tx, &err)
 		v0, err = tx.SetXX(key, value, expiration)
+	}()
+	return v0, err
+}
+
+// Sort returns the elements of the list, set or sorted set at key, sorted
+// as a says (see SortArgs), or with Get the values
+// the patterns name for each of them in that order, "" for a value that does
+// not exist (SORT replies nil there: use Do to tell them apart). A missing
+// key gives an empty result. It returns ErrWrongType for a key of another
+// type and ErrSortScore when sorting numerically meets a weight that is not
+// a number. Sort writes nothing: it is SORT without STORE, and SORT_RO.
+func (s *Store) Sort(ctx context.Context, key string, a SortArgs) ([]string, error) {
+	var v0 []string
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return v0, err
+	}
+	func() {
+		defer s.end(tx, &err)
+		v0, err = tx.Sort(key, a)
+	}()
+	return v0, err
+}
+
+// SortStore sorts as Sort and stores the result at destination as a list,
+// replacing any value (and time to live) it had, and returns the list's
+// length. An empty result deletes destination.
+func (s *Store) SortStore(ctx context.Context, key string, destination string, a SortArgs) (int64, error) {
+	var v0 int64
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return v0, err
+	}
+	func() {
+		defer s.end(tx, &err)
+		v0, err = tx.SortStore(key, destination, a)
 	}()
 	return v0, err
 }
