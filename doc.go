@@ -27,7 +27,10 @@
 //   - Keys and expiry: Del, Unlink, Exists, Touch, Type, Rename, RenameNX,
 //     Copy, Keys, Scan, ScanType, RandomKey, DBSize, FlushDB, FlushAll,
 //     SwapDB, Expire, ExpireNX, ExpireXX, ExpireGT, ExpireLT, ExpireAt,
-//     PExpire, PExpireAt, Persist, TTL, PTTL, ExpireTime, PExpireTime.
+//     PExpire, PExpireAt, Persist, TTL, PTTL, ExpireTime, PExpireTime, Move,
+//     ObjectEncoding, ObjectRefCount, ObjectFreq, ObjectIdleTime.
+//   - Sorting: Sort (SORT and SORT_RO), SortStore (SORT … STORE), over
+//     lists, sets and sorted sets.
 //   - Hashes: HSet, HSetNX, HMSet, HGet, HMGet, HGetAll, HKeys, HVals, HLen,
 //     HExists, HStrLen, HDel, HIncrBy, HIncrByFloat, HRandField,
 //     HRandFieldWithValues, HScan.
