@@ -1,7 +1,6 @@
 package embedis
 
 import (
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -87,32 +86,6 @@ type GeoRadiusQuery struct {
 	Sort                             string
 	Store                            string
 	StoreDist                        bool
-}
-
-var (
-	errUnsupportedUnit = ErrSyntax.forCommand("ERR unsupported unit provided. please use M, KM, FT, MI")
-	// ErrGeoMember: a search or GEORADIUSBYMEMBER from a member that is not
-	// in the set.
-	ErrGeoMember      = newError("ERR could not decode requested zset member")
-	errRadiusNegative = ErrSyntax.forCommand("ERR radius cannot be negative")
-	errBoxNegative    = ErrSyntax.forCommand("ERR height or width cannot be negative")
-	errGeoCount       = ErrSyntax.forCommand("ERR COUNT must be > 0")
-	errGeoAny         = ErrSyntax.forCommand("ERR the ANY argument requires COUNT argument")
-)
-
-// errInvalidLonLat is GEOADD's error for coordinates outside the limits,
-// which prints them as C's "%f" does.
-func errInvalidLonLat(lon, lat float64) error {
-	f := func(x float64) string {
-		switch {
-		case math.IsInf(x, 1):
-			return "inf"
-		case math.IsInf(x, -1):
-			return "-inf"
-		}
-		return strconv.FormatFloat(x, 'f', 6, 64)
-	}
-	return ErrSyntax.forCommand("ERR invalid longitude,latitude pair " + f(lon) + "," + f(lat))
 }
 
 func geoUnit(name string) (float64, error) {

@@ -207,16 +207,6 @@ func (h *hashValue) random(rnd func() uint64) (string, string) {
 	return h.pairs[i], h.pairs[i+1]
 }
 
-// Errors of the hash commands, with Redis's texts.
-var (
-	// ErrHashNotInteger: HINCRBY on a field whose value is not a base-10 int64.
-	ErrHashNotInteger = newError("ERR hash value is not an integer")
-	// ErrHashNotFloat: HINCRBYFLOAT on a field whose value is not a number.
-	ErrHashNotFloat = newError("ERR hash value is not a float")
-	// ErrHashNaNOrInfinity: HINCRBYFLOAT with an infinite (or NaN) increment.
-	ErrHashNaNOrInfinity = newError("ERR value is NaN or Infinity")
-)
-
 // lookupHash returns the hash at key; nil if the key does not exist,
 // ErrWrongType if it holds another type.
 func (tx *Tx) lookupHash(key string) (*hashValue, error) {
@@ -592,7 +582,7 @@ func (tx *Tx) hrandField(key string, count int64) ([]KeyValue, error) {
 		n := count
 		if n < 0 {
 			if n < -maxRandFieldRepeats {
-				return nil, errRandFieldTooMany
+				return nil, ErrValueOutOfRange
 			}
 			n = -n
 		}
@@ -634,8 +624,6 @@ func (tx *Tx) hrandField(key string, count int64) ([]KeyValue, error) {
 // one that could not fit in memory rather than fail while it holds the
 // owner role.
 const maxRandFieldRepeats = 1 << 31
-
-var errRandFieldTooMany = ErrNotInteger.forCommand("ERR value is out of range")
 
 // hrandOne returns one random field and its value (HRANDFIELD without a
 // count): ErrNotFound if the key does not exist.

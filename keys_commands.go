@@ -82,7 +82,7 @@ func cmdCopy(tx *Tx, args []string, w ReplyWriter) {
 			i++
 			n, err := parseIntArg(args[i])
 			if err != nil {
-				w.WriteError(errDBIndexNotInteger)
+				w.WriteError(ErrNotInteger)
 				return
 			}
 			if n < 0 || n >= int64(len(tx.e.dbs)) {
@@ -99,8 +99,6 @@ func cmdCopy(tx *Tx, args []string, w ReplyWriter) {
 	writeBoolOrError(w, ok, err)
 }
 
-var errDBIndexNotInteger = ErrNotInteger.forCommand("ERR value is not an integer or out of range")
-
 func cmdExpire(tx *Tx, args []string, w ReplyWriter) {
 	name := commandName(args)
 	var cond expireCond
@@ -115,7 +113,7 @@ func cmdExpire(tx *Tx, args []string, w ReplyWriter) {
 		case "LT":
 			cond |= expireLT
 		default:
-			w.WriteError(ErrSyntax.forCommand("ERR Unsupported option " + o))
+			w.WriteError(unsupportedOption(o))
 			return
 		}
 	}
@@ -231,7 +229,7 @@ func cmdFlush(tx *Tx, args []string, w ReplyWriter) {
 func cmdSelect(tx *Tx, args []string, w ReplyWriter) {
 	n, err := parseIntArg(args[1])
 	if err != nil {
-		w.WriteError(errSelectNotInteger)
+		w.WriteError(ErrNotInteger)
 		return
 	}
 	if n < 0 || n >= int64(len(tx.e.dbs)) {
@@ -241,8 +239,6 @@ func cmdSelect(tx *Tx, args []string, w ReplyWriter) {
 	tx.Select(int(n))
 	writeOK(w)
 }
-
-var errSelectNotInteger = ErrNotInteger.forCommand("ERR value is not an integer or out of range")
 
 // parseCursor reads a SCAN cursor as Redis does, with C's strtoul: no leading
 // space, an optional sign (a negative value wraps around, so "-1" is the
@@ -291,11 +287,6 @@ func cmdSwapDB(tx *Tx, args []string, w ReplyWriter) {
 	}
 	writeOKOrError(w, tx.SwapDB(int(a), int(b)))
 }
-
-var (
-	errSwapDBFirst  = ErrNotInteger.forCommand("ERR invalid first DB index")
-	errSwapDBSecond = ErrNotInteger.forCommand("ERR invalid second DB index")
-)
 
 // parseScanOptions reads the MATCH, COUNT and (for SCAN) TYPE options of
 // the SCAN family, as Redis does: each takes a value, COUNT must be a

@@ -32,24 +32,6 @@ func (v *listValue) dump() string {
 	return b.String()
 }
 
-// Errors of the list commands, with Redis 7.0's texts.
-var (
-	// ErrIndexOutOfRange: LSET at an index the list does not have.
-	ErrIndexOutOfRange = newError("ERR index out of range")
-	// ErrRankZero: LPOS with RANK 0.
-	ErrRankZero = newError("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list")
-	// ErrNegativeCount: LPOS with a negative COUNT.
-	ErrNegativeCount = newError("ERR COUNT can't be negative")
-	// ErrNegativeMaxLen: LPOS with a negative MAXLEN.
-	ErrNegativeMaxLen = newError("ERR MAXLEN can't be negative")
-	// ErrNotPositive: a count that must not be negative (LPOP key count).
-	ErrNotPositive = newError("ERR value is out of range, must be positive")
-	// ErrNumKeys: LMPOP with a number of keys below 1.
-	ErrNumKeys = newError("ERR numkeys should be greater than 0")
-	// ErrCountNotPositive: LMPOP with a COUNT below 1.
-	ErrCountNotPositive = newError("ERR count should be greater than 0")
-)
-
 // lookupList returns the list at key; nil if the key does not exist,
 // ErrWrongType if it holds another type.
 func (tx *Tx) lookupList(key string) (*listValue, error) {

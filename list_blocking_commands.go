@@ -22,12 +22,6 @@ func init() {
 	)
 }
 
-var (
-	errTimeoutNotFloat   = ErrNotFloat.forCommand("ERR timeout is not a float or out of range")
-	errTimeoutOutOfRange = ErrNotFloat.forCommand("ERR timeout is out of range")
-	errTimeoutNegative   = ErrNotFloat.forCommand("ERR timeout is negative")
-)
-
 // parseTimeout reads a blocking command's timeout in seconds as Redis does
 // (a long double, rounded up to the millisecond); 0 waits for ever. Redis
 // converts the milliseconds to a C long long: values from 2^63 ms up (and

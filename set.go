@@ -408,9 +408,6 @@ func (tx *Tx) SCard(key string) (int64, error) {
 	return int64(sv.card()), nil
 }
 
-// errPopCount: SPOP with a negative (or non-numeric) count.
-var errPopCount = ErrNotInteger.forCommand("ERR value is out of range, must be positive")
-
 // SPop removes and returns a random member of the set at key, deleting the
 // set if it is left empty. It returns ErrNotFound if the key does not exist
 // and ErrWrongType if it holds another type. The write-effect stream records
@@ -441,7 +438,7 @@ func (tx *Tx) SPop(key string) (string, error) {
 // the members popped.
 func (tx *Tx) SPopN(key string, count int64) ([]string, error) {
 	if count < 0 {
-		return nil, errPopCount
+		return nil, ErrNotPositive
 	}
 	sv, err := tx.lookupSet(key)
 	if err != nil {
@@ -483,9 +480,6 @@ func (tx *Tx) SRandMember(key string) (string, error) {
 	return sv.random(tx.e.rnd.Uint64), nil
 }
 
-// errRandCount: SRANDMEMBER with a count whose magnitude overflows.
-var errRandCount = ErrNotInteger.forCommand("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807")
-
 // SRandMemberN returns random members of the set at key without removing
 // them, as Redis: with a positive count, min(count, size) distinct members;
 // with a negative count, exactly -count members that may repeat. A count of 0
@@ -494,7 +488,7 @@ var errRandCount = ErrNotInteger.forCommand("ERR value is out of range, value mu
 // for that many members (Redis runs out of memory on it too).
 func (tx *Tx) SRandMemberN(key string, count int64) ([]string, error) {
 	if count == math.MinInt64 {
-		return nil, errRandCount
+		return nil, ErrRandCountRange
 	}
 	sv, err := tx.lookupSet(key)
 	if err != nil {
@@ -676,22 +670,16 @@ func (tx *Tx) SInter(keys ...string) ([]string, error) {
 	return res.members(), nil
 }
 
-// errNumKeys and errLimit are SINTERCARD's argument errors.
-var (
-	errNumKeys = ErrSyntax.forCommand("ERR numkeys should be greater than 0")
-	errLimit   = ErrSyntax.forCommand("ERR LIMIT can't be negative")
-)
-
 // SInterCard returns the number of members common to the sets at keys, as
 // SInter, counting no further than limit when limit is positive (0 means no
 // limit). A negative limit is an error ("LIMIT can't be negative"), and so is
 // an empty keys ("numkeys should be greater than 0").
 func (tx *Tx) SInterCard(limit int64, keys ...string) (int64, error) {
 	if len(keys) == 0 {
-		return 0, errNumKeys
+		return 0, ErrNumKeys
 	}
 	if limit < 0 {
-		return 0, errLimit
+		return 0, ErrLimitNegative
 	}
 	if limit > math.MaxInt32 {
 		limit = 0 // no set can hold that many members anyway

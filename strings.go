@@ -476,8 +476,6 @@ func (tx *Tx) DecrBy(key string, delta int64) (int64, error) {
 	return tx.incrBy(key, -delta)
 }
 
-var errDecrementOverflow = ErrOverflow.forCommand("ERR decrement would overflow")
-
 // incrBy is the one implementation of INCR, DECR, INCRBY and DECRBY.
 func (tx *Tx) incrBy(key string, delta int64) (int64, error) {
 	sv, err := tx.lookupString(key)
@@ -615,13 +613,6 @@ func (tx *Tx) LCSIdx(key1, key2 string, minMatchLen int64) (LCSIndex, error) {
 	}
 	return out, nil
 }
-
-// ErrLCSNotString: LCS on a key that holds something other than a string.
-var ErrLCSNotString = newError("ERR The specified keys must contain string values")
-
-// ErrLCSTooLarge: the LCS table of the two strings (4 bytes per pair of
-// positions) would pass MaxStringLength, Redis's limit on its transient memory.
-var ErrLCSTooLarge = newError("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len")
 
 func (tx *Tx) lcsInputs(key1, key2 string) (string, string, error) {
 	var out [2]string

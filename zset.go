@@ -90,20 +90,6 @@ type ZStore struct {
 	Aggregate string
 }
 
-var (
-	errZAddXXNX     = ErrSyntax.forCommand("ERR XX and NX options at the same time are not compatible")
-	errZAddGTLTNX   = ErrSyntax.forCommand("ERR GT, LT, and/or NX options at the same time are not compatible")
-	errZAddIncrPair = ErrSyntax.forCommand("ERR INCR option supports a single increment-element pair")
-	// ErrScoreNaN: an increment would make a score NaN (+inf plus -inf).
-	ErrScoreNaN          = newError("ERR resulting score is not a number (NaN)")
-	errMinMaxNotFloat    = ErrNotFloat.forCommand("ERR min or max is not a float")
-	errLexRange          = ErrSyntax.forCommand("ERR min or max not valid string range item")
-	errLimitOnlyByScore  = ErrSyntax.forCommand("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX")
-	errWithScoresByLex   = ErrSyntax.forCommand("ERR syntax error, WITHSCORES not supported in combination with BYLEX")
-	errWeightNotFloat    = ErrNotFloat.forCommand("ERR weight value is not a float")
-	errIntercardLimitNeg = ErrSyntax.forCommand("ERR LIMIT can't be negative")
-)
-
 // zsetValue is a Redis sorted set.
 type zsetValue struct {
 	s *zset.Set
@@ -1004,7 +990,7 @@ func (tx *Tx) ZPopMax(key string, count int64) ([]Z, error) {
 
 func (tx *Tx) zpopCmd(key string, max bool, c int64) ([]Z, error) {
 	if c < 0 {
-		return nil, errPopCount
+		return nil, ErrNotPositive
 	}
 	zv, err := tx.lookupZSet(key)
 	if err != nil || zv == nil || c == 0 {
@@ -1048,7 +1034,7 @@ func (tx *Tx) ZMPop(order string, count int64, keys ...string) (string, []Z, err
 // zrandCount is ZRANDMEMBER's count check.
 func (tx *Tx) zrandmember(key string, count int64) ([]Z, error) {
 	if count == math.MinInt64 {
-		return nil, errRandCount
+		return nil, ErrRandCountRange
 	}
 	zv, err := tx.lookupZSet(key)
 	if err != nil {
@@ -1339,7 +1325,7 @@ func (tx *Tx) ZInterStore(destination string, store ZStore) (int64, error) {
 // no further than limit when limit > 0.
 func (tx *Tx) ZInterCard(limit int64, keys ...string) (int64, error) {
 	if limit < 0 {
-		return 0, errIntercardLimitNeg
+		return 0, ErrLimitNegative
 	}
 	s, err := tx.zsetOp('i', ZStore{Keys: keys})
 	if err != nil {

@@ -337,7 +337,7 @@ func cmdZPop(tx *Tx, args []string, w ReplyWriter) {
 	if len(args) == 3 {
 		var err error
 		if count, err = parseIntArg(args[2]); err != nil || count < 0 {
-			w.WriteError(errPopCount)
+			w.WriteError(ErrNotPositive)
 			return
 		}
 	}
@@ -438,7 +438,7 @@ func cmdZRandMember(tx *Tx, args []string, w ReplyWriter) {
 		return
 	}
 	if count == math.MinInt64 {
-		w.WriteError(errRandCount)
+		w.WriteError(ErrRandCountRange)
 		return
 	}
 	withScores := false
@@ -447,7 +447,7 @@ func cmdZRandMember(tx *Tx, args []string, w ReplyWriter) {
 		withScores = true
 		// Redis refuses what would overflow a reply of pairs.
 		if count < -math.MaxInt64/2 || count > math.MaxInt64/2 {
-			w.WriteError(ErrNotInteger.forCommand("ERR value is out of range"))
+			w.WriteError(ErrValueOutOfRange)
 			return
 		}
 	case len(args) > 3:
@@ -477,7 +477,7 @@ func cmdZSetOp(tx *Tx, args []string, w ReplyWriter) {
 		return
 	}
 	if n < 1 {
-		w.WriteError(ErrSyntax.forCommand("ERR at least 1 input key is needed for '" + name + "' command"))
+		w.WriteError(needInputKey(name))
 		return
 	}
 	if n > int64(len(args)-at-1) {
@@ -540,7 +540,7 @@ func cmdZInterCard(tx *Tx, args []string, w ReplyWriter) {
 		return
 	}
 	if n < 1 {
-		w.WriteError(ErrSyntax.forCommand("ERR at least 1 input key is needed for 'zintercard' command"))
+		w.WriteError(needInputKey("zintercard"))
 		return
 	}
 	if n > int64(len(args)-2) {
@@ -558,7 +558,7 @@ func cmdZInterCard(tx *Tx, args []string, w ReplyWriter) {
 		if strings.EqualFold(rest[j], "LIMIT") && j+1 < len(rest) {
 			l, err := parseIntArg(rest[j+1])
 			if err != nil || l < 0 {
-				w.WriteError(errIntercardLimitNeg)
+				w.WriteError(ErrLimitNegative)
 				return
 			}
 			limit = l
