@@ -145,7 +145,7 @@ func (tx *Tx) GeoAddArgs(key string, args GeoAddArgs) (int64, error) {
 // GeoPos returns the position of each of members in the geo set at key,
 // nil where a member (or the key) does not exist.
 func (tx *Tx) GeoPos(key string, members ...string) ([]*GeoPos, error) {
-	zv, err := tx.lookupZSet(key)
+	zv, err := tx.readZSet(key)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +177,7 @@ func (tx *Tx) geoDist(key, member1, member2, unit string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	zv, err := tx.lookupZSet(key)
+	zv, err := tx.readZSet(key)
 	if err != nil {
 		return "", err
 	}
@@ -197,7 +197,7 @@ func (tx *Tx) geoDist(key, member1, member2, unit string) (string, error) {
 // GeoHash returns the 11-character geohash string of each of members in the
 // geo set at key, "" where a member (or the key) does not exist.
 func (tx *Tx) GeoHash(key string, members ...string) ([]string, error) {
-	zv, err := tx.lookupZSet(key)
+	zv, err := tx.readZSet(key)
 	if err != nil {
 		return nil, err
 	}
@@ -335,7 +335,7 @@ func cmpFloat(a, b float64) int {
 // geoSearchRun runs q on the geo set at key: nil points (no error) when the
 // key does not exist.
 func (tx *Tx) geoSearchRun(key string, q *geoQuery, needDist bool) ([]geoPoint, error) {
-	zv, err := tx.lookupZSet(key)
+	zv, err := tx.readZSet(key)
 	if err != nil || zv == nil {
 		return nil, err
 	}
@@ -344,7 +344,7 @@ func (tx *Tx) geoSearchRun(key string, q *geoQuery, needDist bool) ([]geoPoint, 
 
 // geoStore stores search results at dst (deleting it when there are none),
 // scored by geohash or, with storeDist, by distance; it returns their number.
-func (tx *Tx) geoStore(dst string, pts []geoPoint, storeDist bool, unit float64) int64 {
+func (tx *Tx) geoStore(dst string, pts []geoPoint, storeDist bool, unit float64, ev keyEvent) int64 {
 	s := zset.New()
 	for _, p := range pts {
 		sc := p.score
@@ -353,7 +353,7 @@ func (tx *Tx) geoStore(dst string, pts []geoPoint, storeDist bool, unit float64)
 		}
 		s.Add(p.member, sc)
 	}
-	return tx.storeZSet(dst, s)
+	return tx.storeZSet(dst, s, ev)
 }
 
 func parseGeoSort(s string) (int, error) {
@@ -461,6 +461,11 @@ func (tx *Tx) GeoSearchLocation(key string, q GeoSearchQuery) ([]GeoLocation, er
 // by geohash (by distance with storeDist), replacing it (deleting it when
 // nothing is found), and returns their number.
 func (tx *Tx) GeoSearchStore(destination, key string, q GeoSearchQuery, storeDist bool) (int64, error) {
+	return tx.geoSearchStore(destination, key, q, storeDist, evGeoSrchSt)
+}
+
+// geoSearchStore is GEOSEARCHSTORE and GEORADIUS ... STORE, announced as ev.
+func (tx *Tx) geoSearchStore(destination, key string, q GeoSearchQuery, storeDist bool, ev keyEvent) (int64, error) {
 	g, err := q.parse()
 	if err != nil {
 		return 0, err
@@ -469,7 +474,7 @@ func (tx *Tx) GeoSearchStore(destination, key string, q GeoSearchQuery, storeDis
 	if err != nil {
 		return 0, err
 	}
-	return tx.geoStore(destination, pts, storeDist, g.unit()), nil
+	return tx.geoStore(destination, pts, storeDist, g.unit(), ev), nil
 }
 
 func (q GeoRadiusQuery) search() GeoSearchQuery {
@@ -513,7 +518,7 @@ func (tx *Tx) GeoRadiusStore(key string, longitude, latitude float64, q GeoRadiu
 	}
 	s := q.search()
 	s.Longitude, s.Latitude = longitude, latitude
-	return tx.GeoSearchStore(q.Store, key, s, q.StoreDist)
+	return tx.geoSearchStore(q.Store, key, s, q.StoreDist, evGeoRadSt)
 }
 
 // GeoRadiusByMemberStore is GeoRadiusStore centred on member's position.
@@ -529,5 +534,5 @@ func (tx *Tx) GeoRadiusByMemberStore(key, member string, q GeoRadiusQuery) (int6
 	if err != nil {
 		return 0, err
 	}
-	return tx.geoStore(q.Store, pts, q.StoreDist, g.unit()), nil
+	return tx.geoStore(q.Store, pts, q.StoreDist, g.unit(), evGeoRadSt), nil
 }

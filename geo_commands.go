@@ -167,7 +167,11 @@ func cmdGeoSearch(tx *Tx, args []string, w ReplyWriter) {
 	if searchStore {
 		src = 2
 	}
-	zv, err := tx.lookupZSet(args[src])
+	storeEv := evGeoRadSt
+	if searchStore {
+		storeEv = evGeoSrchSt
+	}
+	zv, err := tx.readZSet(args[src])
 	if err != nil {
 		w.WriteError(err)
 		return
@@ -315,7 +319,7 @@ func cmdGeoSearch(tx *Tx, args []string, w ReplyWriter) {
 	}
 	if zv == nil {
 		if hasStore {
-			w.WriteInt(tx.geoStore(store, nil, false, 1))
+			w.WriteInt(tx.geoStore(store, nil, false, 1, storeEv))
 		} else {
 			w.WriteArrayLen(0)
 		}
@@ -327,7 +331,7 @@ func cmdGeoSearch(tx *Tx, args []string, w ReplyWriter) {
 		return
 	}
 	if hasStore {
-		w.WriteInt(tx.geoStore(store, pts, storeDist, q.unit()))
+		w.WriteInt(tx.geoStore(store, pts, storeDist, q.unit(), storeEv))
 		return
 	}
 	extra := 0

@@ -219,7 +219,7 @@ func writeFieldValuePairs(w ReplyWriter, kvs []KeyValue) {
 
 func cmdHScan(tx *Tx, args []string, w ReplyWriter) {
 	scanValue(tx, args, w, func(key string) (bool, error) {
-		h, err := tx.lookupHash(key)
+		h, err := keyAs[*hashValue](tx.live(key))
 		return h != nil, err
 	}, tx.HScan)
 }

@@ -331,7 +331,12 @@ func scanValue(tx *Tx, args []string, w ReplyWriter, exists func(key string) (bo
 		w.WriteError(ErrInvalidCursor)
 		return
 	}
+	// exists looks without counting; the scan counts the hit, as Redis's one
+	// lookupKeyRead does, and a miss or wrong type is counted here.
 	found, err := exists(args[1])
+	if !found {
+		tx.lookupRead(args[1])
+	}
 	if err != nil {
 		w.WriteError(err)
 		return

@@ -55,7 +55,7 @@ func cmdBPop(tx *Tx, args []string, w ReplyWriter) {
 	}
 	keys := args[1 : len(args)-1]
 	serve := func(tx *Tx, key string) (func(ReplyWriter), error) {
-		lv, err := tx.lookupList(key)
+		lv, err := tx.writeList(key)
 		if err != nil || lv == nil {
 			return nil, err
 		}
@@ -112,7 +112,7 @@ func cmdBLMPop(tx *Tx, args []string, w ReplyWriter) {
 		return
 	}
 	serve := func(tx *Tx, key string) (func(ReplyWriter), error) {
-		lv, err := tx.lookupList(key)
+		lv, err := tx.writeList(key)
 		if err != nil || lv == nil {
 			return nil, err
 		}

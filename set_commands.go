@@ -188,7 +188,7 @@ func cmdSDiffStore(tx *Tx, args []string, w ReplyWriter) {
 // then the options.
 func cmdSScan(tx *Tx, args []string, w ReplyWriter) {
 	scanValue(tx, args, w, func(key string) (bool, error) {
-		sv, err := tx.lookupSet(key)
+		sv, err := keyAs[*setValue](tx.live(key))
 		return sv != nil, err
 	}, tx.SScan)
 }

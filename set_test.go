@@ -20,7 +20,7 @@ func setState(t *testing.T, s *Store, key string) string {
 	t.Helper()
 	var out string
 	s.Atomic(ctx, func(tx *Tx) error {
-		switch v := tx.lookup(key).(type) {
+		switch v := tx.live(key).(type) {
 		case nil:
 			out = "none"
 		case *setValue:

@@ -1422,8 +1422,8 @@ func (s *Store) TTL(ctx context.Context, key string) (r0 time.Duration, err erro
 	return tx.TTL(key)
 }
 
-// Touch returns how many of keys exist. (Redis also updates their access
-// time for eviction.)
+// Touch returns how many of keys exist, updating their access time as a
+// read does (for eviction, once it exists).
 func (s *Store) Touch(ctx context.Context, keys ...string) (r0 int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {

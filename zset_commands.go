@@ -300,7 +300,7 @@ func cmdZRange(tx *Tx, args []string, w ReplyWriter) {
 		for _, z := range zs {
 			s.Add(z.Member, z.Score)
 		}
-		w.WriteInt(tx.storeZSet(args[1], s))
+		w.WriteInt(tx.storeZSet(args[1], s, evZRangeSt))
 		return
 	}
 	zs, err := tx.zrangeRun(args[1], &q)
@@ -376,7 +376,7 @@ func cmdZMPop(tx *Tx, args []string, w ReplyWriter) {
 		return
 	}
 	serve := func(tx *Tx, key string) (func(ReplyWriter), error) {
-		zv, err := tx.lookupZSet(key)
+		zv, err := tx.writeZSet(key)
 		if err != nil || zv == nil {
 			return nil, err
 		}
@@ -404,7 +404,7 @@ func cmdBZPop(tx *Tx, args []string, w ReplyWriter) {
 		return
 	}
 	serve := func(tx *Tx, key string) (func(ReplyWriter), error) {
-		zv, err := tx.lookupZSet(key)
+		zv, err := tx.writeZSet(key)
 		if err != nil || zv == nil {
 			return nil, err
 		}
@@ -527,7 +527,7 @@ func cmdZSetOp(tx *Tx, args []string, w ReplyWriter) {
 		return
 	}
 	if store {
-		w.WriteInt(tx.storeZSet(args[1], res))
+		w.WriteInt(tx.storeZSet(args[1], res, zsetStoreEvent(op)))
 		return
 	}
 	writeZs(w, setToZs(res), withScores)
@@ -574,7 +574,7 @@ func cmdZInterCard(tx *Tx, args []string, w ReplyWriter) {
 
 func cmdZScan(tx *Tx, args []string, w ReplyWriter) {
 	scanValue(tx, args, w, func(key string) (bool, error) {
-		zv, err := tx.lookupZSet(key)
+		zv, err := keyAs[*zsetValue](tx.live(key))
 		return zv != nil, err
 	}, tx.ZScan)
 }
