@@ -349,6 +349,7 @@ func scanValue(tx *Tx, args []string, w ReplyWriter, exists func(key string) (bo
 	}
 	match, count, _, err := parseScanOptions(args[3:], false)
 	if err != nil {
+		tx.lookupRead(args[1]) // Redis found the key (a hit) before the options
 		w.WriteError(err)
 		return
 	}

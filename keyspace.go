@@ -275,10 +275,14 @@ func (tx *Tx) removeExpired(key string) {
 }
 
 // setValue stores v at key and clears any deadline (as Redis's SET does),
-// unless keepTTL. A key that did not exist raises "new" and is ready for the
-// callers blocked on it, as Redis's dbAdd. The command announces the write
-// with wrote.
+// unless keepTTL. A key found past its deadline is expired first, as Redis's
+// setKey looks the key up for writing; a key that did not exist raises "new"
+// and is ready for the callers blocked on it, as Redis's dbAdd. The command
+// announces the write with wrote.
 func (tx *Tx) setValue(key string, v value, keepTTL bool) {
+	if len(tx.db.expires) > 0 && !tx.loading {
+		tx.expireIfDue(key)
+	}
 	if tx.db.keys.Set(key, v) {
 		tx.notify(evNew, key)
 	}

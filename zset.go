@@ -1197,6 +1197,11 @@ func (tx *Tx) zsetOp(op byte, st ZStore) (*zset.Set, error) {
 	if err != nil {
 		return nil, err
 	}
+	return zsetOpOn(op, agg, srcs), nil
+}
+
+// zsetOpOn computes zsetOp on inputs already looked up.
+func zsetOpOn(op byte, agg byte, srcs []zsetOpSource) *zset.Set {
 	res := zset.New()
 	switch op {
 	case 'd':
@@ -1209,13 +1214,13 @@ func (tx *Tx) zsetOp(op byte, st ZStore) (*zset.Set, error) {
 			}
 			res.Add(m, sc)
 		})
-		return res, nil
+		return res
 	case 'i':
 		// Redis walks the smallest input and adds scores in order of
 		// increasing size; equal sizes keep their order here.
 		slices.SortStableFunc(srcs, func(a, b zsetOpSource) int { return a.card() - b.card() })
 		if srcs[0].card() == 0 {
-			return res, nil
+			return res
 		}
 		srcs[0].each(func(m string, sc float64) {
 			acc := weighted(sc, srcs[0].weight)
@@ -1228,7 +1233,7 @@ func (tx *Tx) zsetOp(op byte, st ZStore) (*zset.Set, error) {
 			}
 			res.Add(m, acc)
 		})
-		return res, nil
+		return res
 	}
 	slices.SortStableFunc(srcs, func(a, b zsetOpSource) int { return a.card() - b.card() })
 	acc := make(map[string]float64)
@@ -1247,7 +1252,7 @@ func (tx *Tx) zsetOp(op byte, st ZStore) (*zset.Set, error) {
 	for _, m := range order {
 		res.Add(m, acc[m])
 	}
-	return res, nil
+	return res
 }
 
 func setToZs(s *zset.Set) []Z {
@@ -1329,15 +1334,23 @@ func (tx *Tx) ZInterCard(limit int64, keys ...string) (int64, error) {
 	if limit < 0 {
 		return 0, ErrLimitNegative
 	}
-	s, err := tx.zsetOp('i', ZStore{Keys: keys})
+	if len(keys) == 0 {
+		return 0, ErrNumKeys
+	}
+	srcs, err := tx.zsetOpSources(keys, nil)
 	if err != nil {
 		return 0, err
 	}
-	n := int64(s.Len())
+	return zinterCard(srcs, limit), nil
+}
+
+// zinterCard is ZINTERCARD on inputs already looked up.
+func zinterCard(srcs []zsetOpSource, limit int64) int64 {
+	n := int64(zsetOpOn('i', 's', srcs).Len())
 	if limit > 0 && n > limit {
 		n = limit
 	}
-	return n, nil
+	return n
 }
 
 // ZDiff returns the members of the first input that are in none of the

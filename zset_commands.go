@@ -485,8 +485,10 @@ func cmdZSetOp(tx *Tx, args []string, w ReplyWriter) {
 		return
 	}
 	keys := args[at+1 : at+1+int(n)]
-	// Redis checks the inputs' types before the options.
-	if _, err := tx.zsetOpSources(keys, nil); err != nil {
+	// Redis looks the inputs up (and checks their types) before it parses
+	// the options, and only once.
+	srcs, err := tx.zsetOpSources(keys, nil)
+	if err != nil {
 		w.WriteError(err)
 		return
 	}
@@ -521,11 +523,13 @@ func cmdZSetOp(tx *Tx, args []string, w ReplyWriter) {
 			return
 		}
 	}
-	res, err := tx.zsetOp(op, st)
-	if err != nil {
-		w.WriteError(err)
-		return
+	for i := range srcs {
+		if st.Weights != nil {
+			srcs[i].weight = st.Weights[i]
+		}
 	}
+	agg, _ := parseAggregate(st.Aggregate) // checked above
+	res := zsetOpOn(op, agg, srcs)
 	if store {
 		w.WriteInt(tx.storeZSet(args[1], res, zsetStoreEvent(op)))
 		return
@@ -548,7 +552,8 @@ func cmdZInterCard(tx *Tx, args []string, w ReplyWriter) {
 		return
 	}
 	keys := args[2 : 2+n]
-	if _, err := tx.zsetOpSources(keys, nil); err != nil {
+	srcs, err := tx.zsetOpSources(keys, nil) // once, before the options
+	if err != nil {
 		w.WriteError(err)
 		return
 	}
@@ -568,8 +573,7 @@ func cmdZInterCard(tx *Tx, args []string, w ReplyWriter) {
 		w.WriteError(ErrSyntax)
 		return
 	}
-	c, err := tx.ZInterCard(limit, keys...)
-	writeIntOrError(w, c, err)
+	w.WriteInt(zinterCard(srcs, limit))
 }
 
 func cmdZScan(tx *Tx, args []string, w ReplyWriter) {
