@@ -147,7 +147,7 @@ func (s *Store) blockingCall(ctx context.Context, keys []string, try func(tx *Tx
 	for _, k := range keys {
 		ok, err := try(tx, k)
 		if err != nil || ok {
-			s.end(tx)
+			s.e.finish(tx)
 			return err
 		}
 	}
@@ -157,7 +157,7 @@ func (s *Store) blockingCall(ctx context.Context, keys []string, try func(tx *Tx
 		return ok && err == nil
 	}
 	tx.block(w)
-	s.end(tx)
+	s.e.finish(tx)
 
 	select {
 	case <-w.done:
@@ -170,7 +170,7 @@ func (s *Store) blockingCall(ctx context.Context, keys []string, try func(tx *Tx
 	case w.served:
 		return nil
 	case w.closed || e.closed:
-		return ErrClosed
+		return e.closedErr()
 	}
 	e.unblock(w)
 	return ctx.Err()
@@ -258,7 +258,7 @@ func (b *Blocked) Wait(ctx context.Context) error {
 	case b.w.served:
 		return nil
 	case b.w.closed || e.closed:
-		return ErrClosed
+		return e.closedErr()
 	}
 	e.unblock(b.w)
 	if err := ctx.Err(); err != nil {

@@ -68,7 +68,8 @@ var (
 	// there is no value: the key (or field) does not exist. Redis replies nil.
 	ErrNotFound = errors.New("embedis: not found")
 
-	// ErrClosed is returned by every call on a Store after Close.
+	// ErrClosed is returned by every call on a Store after Close. After a
+	// command panicked, calls return a *PanicError, which matches ErrClosed.
 	ErrClosed = errors.New("embedis: store is closed")
 
 	// ErrNotExecuted is the error of a pipelined command whose Exec has not run
@@ -87,6 +88,11 @@ var (
 	// period whose key has already expired (its period plus Keep periods are
 	// over): the write would vanish at once.
 	ErrLeaderboardExpired = errors.New("embedis: leaderboard period has expired")
+
+	// ErrReentrant is returned by a call on a Store made from inside one of
+	// that store's own Atomic closures, which holds the owner role the call
+	// would wait for: the closure must use its Tx instead.
+	ErrReentrant = errors.New("embedis: Store called from inside its own Atomic closure; use the closure's Tx")
 )
 
 // Sentinel errors of every family. Each carries Redis 7.0's exact error text.
@@ -258,6 +264,12 @@ func UnknownCommandError(args []string) error {
 	return ErrUnknownCommand.forCommand(b.String())
 }
 
+// unknownSubcommand is the error of a container command (OBJECT) given a
+// subcommand it does not have; cmd is the container's name in capitals.
+func unknownSubcommand(sub, cmd string) error {
+	return ErrUnknownCommand.forCommand("ERR unknown subcommand '" + truncate(sub, 128) + "'. Try " + cmd + " HELP.")
+}
+
 // serverOnlyError is ErrServerOnly naming the command.
 func serverOnlyError(name string) error {
 	return ErrServerOnly.forCommand("ERR '" + name + "' is a command of the server, not of an embedded Store")
@@ -310,3 +322,24 @@ func errInvalidLonLat(lon, lat float64) error {
 	}
 	return ErrSyntax.forCommand("ERR invalid longitude,latitude pair " + f(lon) + "," + f(lat))
 }
+
+// Errors of SORT.
+var (
+	// ErrSortScore: SORT without ALPHA met a weight that is not a number.
+	ErrSortScore = newError("ERR One or more scores can't be converted into double")
+)
+
+// Errors of MOVE.
+var (
+	errMoveDBRange = newForm(ErrNotInteger, "ERR value is out of range, value must between -2147483648 and 2147483647")
+)
+
+// Errors of OBJECT.
+var (
+	// ErrNoLFU: OBJECT FREQ, which Redis answers only under an LFU
+	// maxmemory policy; embedis has none, as Redis by default.
+	ErrNoLFU = newError("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
+	// ErrIdleTimeNotTracked: OBJECT IDLETIME, which Redis answers and
+	// embedis cannot yet (a known difference from Redis).
+	ErrIdleTimeNotTracked = newError("ERR embedis does not track idle time yet")
+)

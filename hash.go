@@ -31,7 +31,9 @@ import (
 //
 // A hash becomes a dict when it passes hashMaxListpackEntries fields or
 // receives a field or value longer than hashMaxListpackValue bytes (Redis's
-// hash-max-listpack-entries and hash-max-listpack-value defaults). Unlike
+// hash-max-listpack-value default; Redis 7.0's built-in
+// hash-max-listpack-entries is redisHashMaxListpackEntries, 512, and the
+// 128 of its sample redis.conf is ours). Unlike
 // Redis, a dict that shrinks to hashShrinkEntries fields, all short, goes
 // back to the compact form: the gap between the two sizes keeps a hash that
 // hovers around one size from converting back and forth. An HSCAN that meets
@@ -41,23 +43,32 @@ const (
 	hashMaxListpackEntries = 128
 	hashMaxListpackValue   = 64
 	hashShrinkEntries      = 32
+
+	// redisHashMaxListpackEntries is Redis 7.0's built-in
+	// hash-max-listpack-entries: past it Redis holds a hash as a hashtable.
+	redisHashMaxListpackEntries = 512
 )
 
 // hashValue is a Redis hash: exactly one of pairs (compact) and d is in use.
 type hashValue struct {
 	pairs []string
 	d     *dict.Dict[string]
+	// hashtable: Redis would hold this hash as a hashtable (OBJECT
+	// ENCODING): it once had more than redisHashMaxListpackEntries fields
+	// or a field or value longer than hashMaxListpackValue, and Redis never
+	// converts back.
+	hashtable bool
 }
 
 func (*hashValue) typeName() string { return "hash" }
 
 func (h *hashValue) clone() value {
 	if h.d == nil {
-		return &hashValue{pairs: append([]string(nil), h.pairs...)}
+		return &hashValue{pairs: append([]string(nil), h.pairs...), hashtable: h.hashtable}
 	}
 	d := dict.New[string]()
 	h.d.Range(func(f, v string) bool { d.Set(f, v); return true })
-	return &hashValue{d: d}
+	return &hashValue{d: d, hashtable: h.hashtable}
 }
 
 func (h *hashValue) dump() string {
@@ -120,11 +131,19 @@ func (h *hashValue) get(field string) (string, bool) {
 
 // set stores field's value and reports whether the field is new.
 func (h *hashValue) set(field, val string) bool {
-	if h.d == nil && (len(field) > hashMaxListpackValue || len(val) > hashMaxListpackValue) {
+	long := len(field) > hashMaxListpackValue || len(val) > hashMaxListpackValue
+	if long {
+		h.hashtable = true
+	}
+	if h.d == nil && long {
 		h.toDict()
 	}
 	if h.d != nil {
-		return h.d.Set(field, val)
+		added := h.d.Set(field, val)
+		if h.d.Len() > redisHashMaxListpackEntries {
+			h.hashtable = true
+		}
+		return added
 	}
 	if i := h.index(field); i >= 0 {
 		h.pairs[i+1] = val
@@ -613,7 +632,7 @@ func (tx *Tx) hrandOne(key string) (string, error) {
 // given. Every field present for the whole iteration is returned at least
 // once, even as the hash grows or shrinks; a field may be returned more than
 // once. A missing key gives no fields and cursor 0.
-func (tx *Tx) HScan(key string, cursor uint64, match string, count int64) ([]string, uint64, error) {
+func (tx *Tx) HScan(key string, cursor uint64, match string, count int64) (fieldsValues []string, nextCursor uint64, err error) {
 	h, err := tx.readHash(key)
 	if err != nil || h == nil {
 		return []string{}, 0, err

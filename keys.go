@@ -324,12 +324,12 @@ func (tx *Tx) Persist(key string) (bool, error) {
 // ends the iteration. count (10 if 0 or less) is a hint of the work per call.
 // Every key present for the whole iteration is returned at least once, even
 // as the keyspace grows or shrinks; a key may be returned more than once.
-func (tx *Tx) Scan(cursor uint64, match string, count int64) ([]string, uint64, error) {
+func (tx *Tx) Scan(cursor uint64, match string, count int64) (keys []string, nextCursor uint64, err error) {
 	return tx.scan(cursor, match, count, "")
 }
 
 // ScanType is Scan returning only keys whose TYPE is keyType.
-func (tx *Tx) ScanType(cursor uint64, match string, count int64, keyType string) ([]string, uint64, error) {
+func (tx *Tx) ScanType(cursor uint64, match string, count int64, keyType string) (keys []string, nextCursor uint64, err error) {
 	return tx.scan(cursor, match, count, keyType)
 }
 
@@ -480,4 +480,45 @@ func scanSteps(count int64) int64 {
 		return math.MaxInt64
 	}
 	return count * 10
+}
+
+// Move moves key, with its value and time to live, from the current database
+// to database db, and reports whether it did: false if key does not exist,
+// or if db already holds a key of that name (neither key changes then). It
+// returns ErrDBIndex for a db outside the databases and ErrSameObject when
+// db is the current database, even if key does not exist. WATCHes on key
+// in both databases are invalidated; callers blocked on key in db are
+// served.
+func (tx *Tx) Move(key string, db int) (bool, error) {
+	if db < 0 || db >= len(tx.e.dbs) {
+		return false, ErrDBIndex
+	}
+	if db == tx.dbIndex {
+		return false, ErrSameObject
+	}
+	v := tx.lookupWrite(key)
+	if v == nil {
+		return false, nil
+	}
+	at := tx.deadlineOf(key)
+	from, fromIndex := tx.db, tx.dbIndex
+	tx.db, tx.dbIndex = tx.e.dbs[db], db
+	if tx.lookupWrite(key) != nil {
+		tx.db, tx.dbIndex = from, fromIndex
+		return false, nil
+	}
+	tx.setValue(key, v, true)
+	if at != 0 {
+		tx.setDeadline(key, at)
+	}
+	tx.db, tx.dbIndex = from, fromIndex
+	tx.deleteKey(key)
+	rec := tx.wrote(key, evMoveFrom)
+	tx.db, tx.dbIndex = tx.e.dbs[db], db
+	tx.wrote(key, evMoveTo)
+	tx.db, tx.dbIndex = from, fromIndex
+	if rec {
+		tx.emit("MOVE", key, strconv.Itoa(db))
+	}
+	return true, nil
 }

@@ -36,6 +36,7 @@ func init() {
 		&Command{Name: "flushdb", Arity: -1, Flags: []string{w}, run: cmdFlush},
 		&Command{Name: "flushall", Arity: -1, Flags: []string{w}, run: cmdFlush},
 		&Command{Name: "swapdb", Arity: 3, Flags: []string{w, fast}, run: cmdSwapDB},
+		&Command{Name: "move", Arity: 3, Flags: []string{w, fast}, FirstKey: 1, LastKey: 1, KeyStep: 1, run: cmdMove},
 		&Command{Name: "select", Arity: 2, Flags: []string{"loading", "stale", fast}, run: cmdSelect},
 	)
 }
@@ -361,4 +362,22 @@ func scanValue(tx *Tx, args []string, w ReplyWriter, exists func(key string) (bo
 	w.WriteArrayLen(2)
 	w.WriteBulk(strconv.FormatUint(next, 10))
 	writeStrings(w, items)
+}
+
+func cmdMove(tx *Tx, args []string, w ReplyWriter) {
+	n, err := parseIntArg(args[2])
+	switch {
+	case err != nil:
+		w.WriteError(err)
+		return
+	case n < math.MinInt32 || n > math.MaxInt32:
+		// Redis reads the index as a C int.
+		w.WriteError(errMoveDBRange)
+		return
+	case n < 0 || n >= int64(len(tx.e.dbs)):
+		w.WriteError(ErrDBIndex)
+		return
+	}
+	ok, err := tx.Move(args[1], int(n))
+	writeBoolOrError(w, ok, err)
 }

@@ -75,6 +75,8 @@ var (
 	evRenameFr  = keyEvent{class: classGeneric, name: "rename_from"}
 	evRenameTo  = keyEvent{class: classGeneric, name: "rename_to"}
 	evCopyTo    = keyEvent{class: classGeneric, name: "copy_to"}
+	evMoveFrom  = keyEvent{class: classGeneric, name: "move_from"}
+	evMoveTo    = keyEvent{class: classGeneric, name: "move_to"}
 	evSet       = keyEvent{class: classString, name: "set"}
 	evSetRange  = keyEvent{class: classString, name: "setrange"}
 	evIncrBy    = keyEvent{class: classString, name: "incrby"}
@@ -88,6 +90,7 @@ var (
 	evLSet      = keyEvent{class: classList, name: "lset"}
 	evLRem      = keyEvent{class: classList, name: "lrem"}
 	evLTrim     = keyEvent{class: classList, name: "ltrim"}
+	evSortStore = keyEvent{class: classList, name: "sortstore"}
 	evHSet      = keyEvent{class: classHash, name: "hset"}
 	evHDel      = keyEvent{class: classHash, name: "hdel"}
 	evHIncrBy   = keyEvent{class: classHash, name: "hincrby"}
@@ -145,50 +148,56 @@ func (tx *Tx) emptied(key string) {
 // the WATCHes on it. Only wrote, removeExpired and the whole-database
 // commands call it.
 func (tx *Tx) modified(key string) {
+	tx.e.stats.changes++
 	if tx.db.watched != nil {
 		tx.db.touchWatch(key)
 	}
 }
 
-// lookupRead returns the live value of key, or nil, for a command that reads
-// it (Redis's lookupKeyRead): a key past its deadline is expired on the
-// spot, and the lookup counts as a keyspace hit or miss.
-func (tx *Tx) lookupRead(key string) value {
+// lookupFlags adjust lookupKey, as Redis's LOOKUP_* flags.
+type lookupFlags uint8
+
+const (
+	lookupForWrite lookupFlags = 1 << iota // the command writes the key: no hit/miss count, no keymiss
+	lookupNoTouch                          // leave the access metadata alone
+	lookupNoNotify                         // no keymiss event
+)
+
+// lookupKey is the read path: it returns the live value of key, or nil. A
+// key past its deadline is expired on the spot. A read (no lookupForWrite)
+// counts a keyspace hit or miss and raises "keymiss" on a miss; a key found
+// has its access metadata updated (touch) unless lookupNoTouch.
+func (tx *Tx) lookupKey(key string, flags lookupFlags) value {
 	v := tx.live(key)
 	if v == nil {
-		tx.e.stats.misses++
-		tx.notify(evKeyMiss, key)
+		if flags&lookupForWrite == 0 {
+			tx.e.stats.misses++
+			if flags&lookupNoNotify == 0 {
+				tx.notify(evKeyMiss, key)
+			}
+		}
 		return nil
 	}
-	tx.e.stats.hits++
-	tx.touch(v)
-	return v
-}
-
-// lookupWrite returns the live value of key, or nil, for a command that
-// may write it (Redis's lookupKeyWrite): as lookupRead, without the hit or
-// miss count.
-func (tx *Tx) lookupWrite(key string) value {
-	v := tx.live(key)
-	if v != nil {
+	if flags&lookupForWrite == 0 {
+		tx.e.stats.hits++
+	}
+	if flags&lookupNoTouch == 0 {
 		tx.touch(v)
 	}
 	return v
 }
 
+// lookupRead is lookupKey for a command that reads key (Redis's
+// lookupKeyRead).
+func (tx *Tx) lookupRead(key string) value { return tx.lookupKey(key, 0) }
+
+// lookupWrite is lookupKey for a command that may write key (Redis's
+// lookupKeyWrite): no hit or miss is counted.
+func (tx *Tx) lookupWrite(key string) value { return tx.lookupKey(key, lookupForWrite) }
+
 // lookupReadNoTouch is lookupRead for commands that look at a key without
-// using its value (EXISTS, TYPE, TTL and its relatives): counted, but the
-// access metadata is left alone, as Redis's LOOKUP_NOTOUCH.
-func (tx *Tx) lookupReadNoTouch(key string) value {
-	v := tx.live(key)
-	if v == nil {
-		tx.e.stats.misses++
-		tx.notify(evKeyMiss, key)
-		return nil
-	}
-	tx.e.stats.hits++
-	return v
-}
+// using its value (EXISTS, TYPE, TTL and its relatives).
+func (tx *Tx) lookupReadNoTouch(key string) value { return tx.lookupKey(key, lookupNoTouch) }
 
 // touch is where a key's access metadata is updated when a command finds it:
 // the LRU clock or LFU counter that OBJECT IDLETIME/FREQ report and eviction

@@ -45,6 +45,11 @@ var eventScript = [][]string{
 	{"PERSIST", "e"}, {"PERSIST", "e"}, {"PERSIST", "nosuch"},
 	{"TTL", "e"}, {"PTTL", "nosuch"}, {"EXPIRETIME", "e"}, {"PEXPIRETIME", "nosuch"}, {"TOUCH", "e", "nosuch"},
 	{"SELECT", "1"}, {"SET", "x", "1"}, {"INCR", "x"}, {"DEL", "x", "d4"}, {"SELECT", "0"},
+	{"SET", "mv", "1"}, {"MOVE", "mv", "1"}, {"SET", "mv", "2"}, {"MOVE", "mv", "1"}, {"MOVE", "nosuch", "1"},
+	{"OBJECT", "ENCODING", "mv"}, {"OBJECT", "ENCODING", "nosuch"}, {"OBJECT", "REFCOUNT", "mv"},
+	{"RPUSH", "so", "3", "1", "2"}, {"SORT", "so", "STORE", "sod"}, {"SORT", "so", "BY", "w_*", "GET", "#", "GET", "g_*"},
+	{"SET", "w_1", "9"}, {"SORT", "so", "BY", "w_*", "STORE", "sod"}, {"SORT", "nosuch", "STORE", "sod"},
+	{"SORT", "nosuch", "STORE", "sod"}, {"SORT_RO", "so"},
 	{"SWAPDB", "0", "1"}, {"SWAPDB", "0", "1"}, {"FLUSHDB"},
 
 	// hashes

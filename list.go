@@ -617,7 +617,7 @@ func (tx *Tx) RPopLPush(source, destination string) (string, error) {
 // ErrWrongType if a key before the first existing list holds another type;
 // ErrSyntax for another direction; ErrCountNotPositive for count < 1;
 // ErrNumKeys for no keys.
-func (tx *Tx) LMPop(direction string, count int64, keys ...string) (string, []string, error) {
+func (tx *Tx) LMPop(direction string, count int64, keys ...string) (key string, elements []string, err error) {
 	left, err := mpopArgs(listEnd, direction, count, keys)
 	if err != nil {
 		return "", nil, err

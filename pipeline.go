@@ -70,7 +70,7 @@ func (p *Pipeline) add(c pipeCmd) resultRef {
 // Exec runs the queued commands in one turn and empties the pipeline. It
 // returns an error (ErrClosed, ErrDBIndex, the context's error) only when the
 // commands could not run at all; each command's own error is in its Result.
-func (p *Pipeline) Exec(ctx context.Context) error {
+func (p *Pipeline) Exec(ctx context.Context) (err error) {
 	b := &p.batch
 	if b.ran || len(b.cmds) == 0 {
 		return nil
@@ -83,7 +83,7 @@ func (p *Pipeline) Exec(ctx context.Context) error {
 		b.gen++
 		return err
 	}
-	defer p.s.end(tx)
+	defer p.s.end(tx, &err)
 	for i := range b.cmds {
 		c := &b.cmds[i]
 		c.run(tx, c)
@@ -149,6 +149,29 @@ func (r Result[T]) Result() (T, error) {
 		}
 	}
 	return v, c.err
+}
+
+// ScanPage is the result of a pipelined SCAN-like command (Scan, ScanType,
+// HScan, SScan, ZScan): the items the call returned (keys; fields each
+// followed by its value; members; members each followed by its score) and
+// the cursor to pass next, 0 when the iteration is over.
+type ScanPage struct {
+	Items  []string
+	Cursor uint64
+}
+
+// ListPop is the result of a pipelined LMPop: the key of the list popped
+// from and the elements popped.
+type ListPop struct {
+	Key      string
+	Elements []string
+}
+
+// ZSetPop is the result of a pipelined ZMPop: the key of the sorted set
+// popped from and the members popped with their scores.
+type ZSetPop struct {
+	Key     string
+	Members []Z
 }
 
 func boolInt(b bool) int64 {

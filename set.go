@@ -759,7 +759,7 @@ func (tx *Tx) SDiffStore(destination string, keys ...string) (int64, error) {
 // or 32 short strings) is returned whole in one call with cursor 0, as
 // Redis does. A missing key gives no members and cursor 0; another type
 // ErrWrongType.
-func (tx *Tx) SScan(key string, cursor uint64, match string, count int64) ([]string, uint64, error) {
+func (tx *Tx) SScan(key string, cursor uint64, match string, count int64) (members []string, nextCursor uint64, err error) {
 	sv, err := tx.readSet(key)
 	if err != nil || sv == nil {
 		return []string{}, 0, err

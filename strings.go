@@ -75,7 +75,7 @@ func (tx *Tx) set(key, val string, sp setSpec) (SetResult, error) {
 		return res, nil
 	}
 	if sv, ok := cur.(*stringValue); ok {
-		sv.s = val // in place: the key and its dict node stay
+		sv.s, sv.enc = val, strAuto // in place: the key and its dict node stay
 		if !sp.keepTTL && len(tx.db.expires) > 0 {
 			tx.clearDeadline(key)
 		}
@@ -367,6 +367,7 @@ func (tx *Tx) Append(key, value string) (int64, error) {
 			return 0, ErrStringTooLong
 		}
 		sv.s += value
+		sv.enc = strRaw
 	}
 	if tx.wrote(key, evAppend) {
 		tx.emit("APPEND", key, value)
@@ -449,9 +450,9 @@ func (tx *Tx) SetRange(key string, offset int64, value string) (int64, error) {
 	copy(b, cur)
 	copy(b[offset:], value)
 	if sv == nil {
-		tx.setValue(key, &stringValue{s: string(b)}, true)
+		tx.setValue(key, &stringValue{s: string(b), enc: strRaw}, true)
 	} else {
-		sv.s = string(b)
+		sv.s, sv.enc = string(b), strRaw
 	}
 	if tx.wrote(key, evSetRange) {
 		tx.emit("SETRANGE", key, strconv.FormatInt(offset, 10), value)
@@ -501,7 +502,7 @@ func (tx *Tx) incrBy(key string, delta int64) (int64, error) {
 	if sv == nil {
 		tx.setValue(key, &stringValue{s: s}, true)
 	} else {
-		sv.s = s
+		sv.s, sv.enc = s, strAuto
 	}
 	if tx.wrote(key, evIncrBy) {
 		tx.emit("INCRBY", key, strconv.FormatInt(delta, 10))
@@ -547,9 +548,9 @@ func (tx *Tx) incrByFloat(key, incr string) (string, error) {
 		return "", err
 	}
 	if sv == nil {
-		tx.setValue(key, &stringValue{s: res}, true)
+		tx.setValue(key, &stringValue{s: res, enc: strFromFloat}, true)
 	} else {
-		sv.s = res
+		sv.s, sv.enc = res, strFromFloat
 	}
 	if tx.wrote(key, evIncrFloat) {
 		tx.emit("SET", key, res, "KEEPTTL")

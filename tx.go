@@ -38,11 +38,15 @@ type value interface {
 }
 
 // stringValue is a Redis string. s is never shared with callers mutably:
-// Go strings are immutable, so handing s out needs no copy.
-type stringValue struct{ s string }
+// Go strings are immutable, so handing s out needs no copy. enc is how
+// Redis would hold s (OBJECT ENCODING, object.go).
+type stringValue struct {
+	s   string
+	enc stringEnc
+}
 
 func (*stringValue) typeName() string { return "string" }
-func (v *stringValue) clone() value   { return &stringValue{s: v.s} }
+func (v *stringValue) clone() value   { return &stringValue{s: v.s, enc: v.enc.copied()} }
 func (v *stringValue) dump() string   { return strconv.Quote(v.s) }
 
 func (tx *Tx) start(dbIndex int) {

@@ -1004,7 +1004,7 @@ func zsetEnd(s string) (bool, error) {
 // keys, from the "MIN" or "MAX" end, and returns its key and the members.
 // ErrNotFound when every key is missing; ErrWrongType when a key checked
 // holds another type.
-func (tx *Tx) ZMPop(order string, count int64, keys ...string) (string, []Z, error) {
+func (tx *Tx) ZMPop(order string, count int64, keys ...string) (key string, members []Z, err error) {
 	max, err := mpopArgs(zsetEnd, order, count, keys)
 	if err != nil {
 		return "", nil, err
@@ -1378,7 +1378,7 @@ func (tx *Tx) ZDiffStore(destination string, keys ...string) (int64, error) {
 // everything at once, in order, with cursor 0. Every member present for the
 // whole iteration is returned at least once. A missing key gives nothing
 // and cursor 0.
-func (tx *Tx) ZScan(key string, cursor uint64, match string, count int64) ([]string, uint64, error) {
+func (tx *Tx) ZScan(key string, cursor uint64, match string, count int64) (membersScores []string, nextCursor uint64, err error) {
 	zv, err := tx.readZSet(key)
 	if err != nil || zv == nil {
 		return []string{}, 0, err

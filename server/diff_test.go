@@ -287,6 +287,26 @@ func TestDiffConnectionCommands(t *testing.T) {
 	p.closedAfter()
 }
 
+// TestDiffConfigDefaults: the settings embedis refuses (persistence, a
+// memory limit, notifications) answer OK on both servers when set to the
+// value in effect, as a client's start-up configuration sets them; a
+// malformed value gets Redis's error before embedis's refusal.
+func TestDiffConfigDefaults(t *testing.T) {
+	s := startBoth(t)
+	p := s.pair(t)
+	for _, c := range [][]string{
+		{"CONFIG", "SET", "appendonly", "no"}, {"CONFIG", "SET", "save", ""}, {"CONFIG", "SET", "appendfsync", "everysec"},
+		{"CONFIG", "SET", "maxmemory", "0"}, {"CONFIG", "SET", "maxmemory", "0gb"}, {"CONFIG", "SET", "maxmemory-policy", "noeviction"},
+		{"CONFIG", "SET", "notify-keyspace-events", ""}, {"CONFIG", "SET", "slowlog-max-len", "128"},
+		{"CONFIG", "SET", "appendonly", "no", "maxmemory", "0", "save", "", "hz", "10"},
+		{"CONFIG", "SET", "appendonly", "maybe"}, {"CONFIG", "SET", "maxmemory", "1mb", "hz", "x"},
+		{"CONFIG", "GET", "appendonly"}, {"CONFIG", "GET", "save"}, {"CONFIG", "GET", "maxmemory"}, {"CONFIG", "GET", "maxmemory-policy"},
+		{"CONFIG", "GET", "notify-keyspace-events"}, {"SHUTDOWN", "ABORT"},
+	} {
+		p.do(c...)
+	}
+}
+
 func TestDiffWatch(t *testing.T) {
 	s := startBoth(t)
 	p, q := s.pair(t), s.pair(t) // two clients on each server
