@@ -223,3 +223,28 @@ func runEventScript(t *testing.T, cmd, sub *redistest.Client, classes string) {
 	}
 	t.Logf("%d commands, %d events compared", len(eventScript), events)
 }
+
+// TestKeyspacePathAllocations: with no event hook and no effect stream, the
+// read and write paths allocate nothing for a read, an in-place write or a
+// failed type check.
+func TestKeyspacePathAllocations(t *testing.T) {
+	s, err := Open(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.Set(ctx, "k", "v", 0)
+	s.HSet(ctx, "h", "f", "v")
+	for name, fn := range map[string]func(){
+		"GET":       func() { s.Get(ctx, "k") },
+		"GET miss":  func() { s.Get(ctx, "nosuch") },
+		"SET":       func() { s.Set(ctx, "k", "v", 0) },
+		"HSET":      func() { s.HSet(ctx, "h", "f", "w") },
+		"EXISTS":    func() { s.Exists(ctx, "k") },
+		"WRONGTYPE": func() { s.Get(ctx, "h") },
+	} {
+		if n := testing.AllocsPerRun(100, fn); n != 0 {
+			t.Errorf("%s: %v allocations per call", name, n)
+		}
+	}
+}
