@@ -101,33 +101,6 @@ func Commands() []*Command {
 	return append([]*Command(nil), commandList...)
 }
 
-// UnknownCommandError returns Redis's error for an unknown command.
-func UnknownCommandError(args []string) error {
-	var b strings.Builder
-	name := ""
-	if len(args) > 0 {
-		name = args[0]
-	}
-	b.WriteString("ERR unknown command '")
-	b.WriteString(truncate(name, 128))
-	b.WriteString("', with args beginning with: ")
-	for _, a := range args[min(1, len(args)):] {
-		if b.Len() >= 128 {
-			break
-		}
-		b.WriteString("'")
-		b.WriteString(truncate(a, 128-b.Len()))
-		b.WriteString("' ")
-	}
-	return ErrUnknownCommand.forCommand(b.String())
-}
-
-// ErrServerOnly: a connection command (AUTH, MULTI, CLIENT, …) run on a Store.
-var ErrServerOnly = newError("ERR server-only command")
-
-// ErrUnknownCommand: a command embedis does not implement.
-var ErrUnknownCommand = newError("ERR unknown command")
-
 func truncate(s string, n int) string {
 	if n < 0 {
 		n = 0
@@ -155,7 +128,7 @@ func (tx *Tx) Do(w ReplyWriter, args ...string) {
 		return
 	}
 	if c.serverOnly {
-		w.WriteError(ErrServerOnly.forCommand("ERR '" + c.Name + "' is a command of the server, not of an embedded Store"))
+		w.WriteError(serverOnlyError(c.Name))
 		return
 	}
 	c.run(tx, args, w)

@@ -21,7 +21,7 @@ func setState(t *testing.T, s *Store, key string) string {
 	t.Helper()
 	var out string
 	s.Atomic(ctx, func(tx *Tx) error {
-		switch v := tx.lookup(key).(type) {
+		switch v := tx.live(key).(type) {
 		case nil:
 			out = "none"
 		case *setValue:
@@ -88,9 +88,9 @@ func TestSetBadInputLeavesDataUnchanged(t *testing.T) {
 	_, err = s.SDiffStore(ctx, "dst", "nokey", "str")
 	add("SDiffStore with a string source", err, ErrWrongType)
 	_, err = s.SInterCard(ctx, -1, "s")
-	add("SInterCard negative limit", err, errLimit)
+	add("SInterCard negative limit", err, ErrLimitNegative)
 	_, err = s.SInterCard(ctx, 0)
-	add("SInterCard no keys", err, errNumKeys)
+	add("SInterCard no keys", err, ErrNumKeys)
 	_, err = s.SInterStore(ctx, "dst")
 	add("SInterStore no keys", err, ErrArity)
 	for _, c := range checks {

@@ -66,6 +66,11 @@ type engine struct {
 	onEffects func(unit [][]string)
 	streamDB  int // database the effect stream last selected; -1 before any
 
+	// onKeyEvent, if set, receives every keyspace event (see keyspace.go):
+	// the database, Redis's class letter, the event's name and the key. It is
+	// called by the owner; tests set it. Pub/sub delivery will hang here.
+	onKeyEvent func(db int, class eventClass, event, key string)
+
 	blocked int // callers waiting in blocking commands
 	rnd     *rand.Rand
 

@@ -1992,8 +1992,8 @@ func (s *Store) TTL(ctx context.Context, key string) (time.Duration, error) {
 	return v0, err
 }
 
-// Touch returns how many of keys exist. (Redis also updates their access
-// time for eviction.)
+// Touch returns how many of keys exist, updating their access time as a
+// read does (for eviction, once it exists).
 func (s *Store) Touch(ctx context.Context, keys ...string) (int64, error) {
 	var v0 int64
 	tx, err := s.begin(ctx)
