@@ -440,7 +440,7 @@ func (p *pair) random(w *workload.Gen, steps int, gen func() []string) {
 }
 
 // compareKeyspace compares every key of the first three databases: type,
-// time to live and whole value.
+// time to live, OBJECT encoding and whole value.
 func (p *pair) compareKeyspace() {
 	for db := 0; db < 3; db++ {
 		p.do("SELECT", fmt.Sprint(db))
@@ -448,6 +448,7 @@ func (p *pair) compareKeyspace() {
 		for _, k := range keys.Elems {
 			typ := p.do("TYPE", k.Str)
 			p.do("TTL", k.Str)
+			p.do("OBJECT", "ENCODING", k.Str)
 			switch typ.Str {
 			case "hash":
 				p.do("HGETALL", k.Str)
