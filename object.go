@@ -118,7 +118,7 @@ func encodingName(v value) string {
 // "raw", "quicklist", "intset", "hashtable", "listpack" or "skiplist"), or
 // ErrNotFound if the key does not exist. It is a read: it changes nothing.
 func (tx *Tx) ObjectEncoding(key string) (string, error) {
-	v := tx.lookup(key)
+	v := tx.lookupKey(key, lookupNoTouch|lookupNoNotify)
 	if v == nil {
 		return "", ErrNotFound
 	}
@@ -130,7 +130,7 @@ func (tx *Tx) ObjectEncoding(key string) (string, error) {
 // integers (0 to 9999, not made by COPY), 1 for every other value; or
 // ErrNotFound if the key does not exist.
 func (tx *Tx) ObjectRefCount(key string) (int64, error) {
-	v := tx.lookup(key)
+	v := tx.lookupKey(key, lookupNoTouch|lookupNoNotify)
 	if v == nil {
 		return 0, ErrNotFound
 	}
@@ -146,7 +146,7 @@ func (tx *Tx) ObjectRefCount(key string) (int64, error) {
 // otherwise ErrNoLFU, as Redis answers when its maxmemory policy is not an
 // LFU one (embedis has no eviction policies).
 func (tx *Tx) ObjectFreq(key string) (int64, error) {
-	if tx.lookup(key) == nil {
+	if tx.lookupKey(key, lookupNoTouch|lookupNoNotify) == nil {
 		return 0, ErrNotFound
 	}
 	return 0, ErrNoLFU
@@ -156,7 +156,7 @@ func (tx *Tx) ObjectFreq(key string) (int64, error) {
 // otherwise ErrIdleTimeNotTracked. Redis answers the seconds since the key
 // was last read or written; embedis does not record access times yet.
 func (tx *Tx) ObjectIdleTime(key string) (int64, error) {
-	if tx.lookup(key) == nil {
+	if tx.lookupKey(key, lookupNoTouch|lookupNoNotify) == nil {
 		return 0, ErrNotFound
 	}
 	return 0, ErrIdleTimeNotTracked

@@ -35,7 +35,7 @@ func cmdObject(tx *Tx, args []string, w ReplyWriter) {
 		arity = 2
 	case "encoding", "refcount", "freq", "idletime":
 	default:
-		w.WriteError(ErrUnknownCommand.forCommand("ERR unknown subcommand '" + truncate(args[1], 128) + "'. Try OBJECT HELP."))
+		w.WriteError(unknownSubcommand(args[1], "OBJECT"))
 		return
 	}
 	if len(args) != arity {

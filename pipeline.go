@@ -2,7 +2,6 @@ package embedis
 
 import (
 	"context"
-	"errors"
 	"math"
 	"time"
 )
@@ -174,14 +173,6 @@ type ZSetPop struct {
 	Key     string
 	Members []Z
 }
-
-// ErrNotExecuted is the error of a pipelined command whose Exec has not run
-// (or could not run) it.
-var ErrNotExecuted = errors.New("embedis: pipelined command not executed")
-
-// ErrStaleResult is the error of a Result read after its pipeline went on
-// to queue the next batch, which reuses the memory the result was in.
-var ErrStaleResult = errors.New("embedis: result of an earlier batch of a reused pipeline")
 
 func boolInt(b bool) int64 {
 	if b {

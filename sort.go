@@ -76,9 +76,6 @@ type SortArgs struct {
 	Alpha bool
 }
 
-// ErrSortScore: SORT without ALPHA met a weight that is not a number.
-var ErrSortScore = newError("ERR One or more scores can't be converted into double")
-
 // sortQuery is a SORT command as the wire gives it: SortArgs where LIMIT and
 // the BY that skips sorting are explicit, and the STORE destination.
 type sortQuery struct {
@@ -140,7 +137,7 @@ type sortItem struct {
 // sortElements runs q up to the LIMIT window: it returns the elements in
 // their final order.
 func (tx *Tx) sortElements(key string, q sortQuery) ([]sortItem, error) {
-	v := tx.lookup(key)
+	v := tx.lookupRead(key)
 	switch v.(type) {
 	case nil, *listValue, *setValue, *zsetValue:
 	default:
@@ -367,7 +364,7 @@ func (tx *Tx) sortLookup(pattern, elem string) (string, bool) {
 		}
 	}
 	key := pattern[:star] + elem + pattern[star+1:len(pattern)-fieldLen]
-	switch v := tx.lookup(key).(type) {
+	switch v := tx.lookupRead(key).(type) {
 	case *stringValue:
 		if fieldLen == 0 {
 			return v.s, true
@@ -428,7 +425,7 @@ func (tx *Tx) sortStore(key string, q sortQuery) (int64, error) {
 // records the change as DEL and RPUSH.
 func (tx *Tx) storeList(key string, elems []string) {
 	if len(elems) == 0 {
-		if tx.deleteKey(key) && tx.rec {
+		if tx.deleteKey(key) && tx.wrote(key, evDel) {
 			tx.emit("DEL", key)
 		}
 		return
@@ -438,7 +435,7 @@ func (tx *Tx) storeList(key string, elems []string) {
 		l.d.PushBack(e)
 	}
 	tx.setValue(key, l, false)
-	if tx.rec {
+	if tx.wrote(key, evSortStore) {
 		tx.emit("DEL", key)
 		tx.emit(append([]string{"RPUSH", key}, elems...)...)
 	}

@@ -115,7 +115,7 @@ func TestSortMakesSortedSetSkiplist(t *testing.T) {
 	s.ZAdd(ctx, "z", Z{Score: 1, Member: "a"})
 	listpack := func() (lp bool) {
 		s.Atomic(ctx, func(tx *Tx) error {
-			v, _ := tx.lookupZSet("z")
+			v, _ := tx.writeZSet("z")
 			lp = v.listpack
 			return nil
 		})

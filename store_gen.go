@@ -25,8 +25,9 @@ func (s *Store) Append(ctx context.Context, key string, value string) (int64, er
 	return v0, err
 }
 
-// Copy copies the value and time to live of src to dst in database db (use
-// DBIndex for the current one). With replace, an existing dst is overwritten;
+// Copy copies the value and time to live of src to dst in database db (the
+// index a Store handle was opened on with DB, 0 by default; Tx.DBIndex inside
+// a unit). With replace, an existing dst is overwritten;
 // without it, Copy does nothing and returns false when dst exists. It
 // returns false if src does not exist, ErrDBIndex for a bad db and
 // ErrSameObject when src and dst are the same key of the same database.
@@ -1991,8 +1992,8 @@ func (s *Store) TTL(ctx context.Context, key string) (time.Duration, error) {
 	return v0, err
 }
 
-// Touch returns how many of keys exist. (Redis also updates their access
-// time for eviction.)
+// Touch returns how many of keys exist, updating their access time as a
+// read does (for eviction, once it exists).
 func (s *Store) Touch(ctx context.Context, keys ...string) (int64, error) {
 	var v0 int64
 	tx, err := s.begin(ctx)

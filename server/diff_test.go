@@ -92,6 +92,8 @@ type pair struct {
 	// with GT or LT a few milliseconds apart come out the same on both.
 	realTime bool
 	last     time.Time
+
+	statsAfter []string // the command TestDiffKeyspaceStats compared the counters after
 }
 
 // sync advances embedis's clock by the real time elapsed since the last
