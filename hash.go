@@ -23,22 +23,27 @@ import (
 //
 // Measured (BenchmarkHashEncoding, structure only, strings shared): 36-38
 // bytes per field compact against 58-70 in a dict, for 8 to 128 fields. The
-// price is the linear search: a lookup in 128 fields takes about 90 ns
+// price is the linear search: a lookup in 128 fields takes about 90 ns (in
+// 512, about four times that)
 // against 12 ns in a dict, and HSET on hashes of 100 fields about 120 ns
 // against 75 ns (bench/hash_bench_test.go). Like Redis with its listpack,
 // embedis takes the memory: most hashes are small records, read and written
 // a field at a time.
 //
 // A hash becomes a dict when it passes hashMaxListpackEntries fields or
-// receives a field or value longer than hashMaxListpackValue bytes (Redis's
-// hash-max-listpack-entries and hash-max-listpack-value defaults). Unlike
+// receives a field or value longer than hashMaxListpackValue bytes: Redis
+// 7.0's built-in hash-max-listpack-entries (512; its sample redis.conf says
+// 128, but a server started without it holds 512) and
+// hash-max-listpack-value. Up to 512 fields the compact form keeps Redis's
+// listpack order, which HGETALL, HSCAN (everything at once) and HRANDFIELD
+// show. Unlike
 // Redis, a dict that shrinks to hashShrinkEntries fields, all short, goes
 // back to the compact form: the gap between the two sizes keeps a hash that
 // hovers around one size from converting back and forth. An HSCAN that meets
 // the conversion is still complete: a compact hash returns every field at
 // once with cursor 0.
 const (
-	hashMaxListpackEntries = 128
+	hashMaxListpackEntries = 512
 	hashMaxListpackValue   = 64
 	hashShrinkEntries      = 32
 )
@@ -47,17 +52,22 @@ const (
 type hashValue struct {
 	pairs []string
 	d     *dict.Dict[string]
+	// hashtable: Redis would hold this hash as a hashtable (OBJECT
+	// ENCODING): it once had more than hashMaxListpackEntries fields
+	// or a field or value longer than hashMaxListpackValue, and Redis never
+	// converts back.
+	hashtable bool
 }
 
 func (*hashValue) typeName() string { return "hash" }
 
 func (h *hashValue) clone() value {
 	if h.d == nil {
-		return &hashValue{pairs: append([]string(nil), h.pairs...)}
+		return &hashValue{pairs: append([]string(nil), h.pairs...), hashtable: h.hashtable}
 	}
 	d := dict.New[string]()
 	h.d.Range(func(f, v string) bool { d.Set(f, v); return true })
-	return &hashValue{d: d}
+	return &hashValue{d: d, hashtable: h.hashtable}
 }
 
 func (h *hashValue) dump() string {
@@ -120,11 +130,19 @@ func (h *hashValue) get(field string) (string, bool) {
 
 // set stores field's value and reports whether the field is new.
 func (h *hashValue) set(field, val string) bool {
-	if h.d == nil && (len(field) > hashMaxListpackValue || len(val) > hashMaxListpackValue) {
+	long := len(field) > hashMaxListpackValue || len(val) > hashMaxListpackValue
+	if long {
+		h.hashtable = true
+	}
+	if h.d == nil && long {
 		h.toDict()
 	}
 	if h.d != nil {
-		return h.d.Set(field, val)
+		added := h.d.Set(field, val)
+		if h.d.Len() > hashMaxListpackEntries {
+			h.hashtable = true
+		}
+		return added
 	}
 	if i := h.index(field); i >= 0 {
 		h.pairs[i+1] = val
@@ -132,6 +150,7 @@ func (h *hashValue) set(field, val string) bool {
 	}
 	h.pairs = append(h.pairs, field, val)
 	if len(h.pairs)/2 > hashMaxListpackEntries {
+		h.hashtable = true
 		h.toDict()
 	}
 	return true
@@ -207,67 +226,28 @@ func (h *hashValue) random(rnd func() uint64) (string, string) {
 	return h.pairs[i], h.pairs[i+1]
 }
 
-// Errors of the hash commands, with Redis's texts.
-var (
-	// ErrHashNotInteger: HINCRBY on a field whose value is not a base-10 int64.
-	ErrHashNotInteger = newError("ERR hash value is not an integer")
-	// ErrHashNotFloat: HINCRBYFLOAT on a field whose value is not a number.
-	ErrHashNotFloat = newError("ERR hash value is not a float")
-	// ErrHashNaNOrInfinity: HINCRBYFLOAT with an infinite (or NaN) increment.
-	ErrHashNaNOrInfinity = newError("ERR value is NaN or Infinity")
-)
-
-// lookupHash returns the hash at key; nil if the key does not exist,
-// ErrWrongType if it holds another type.
-func (tx *Tx) lookupHash(key string) (*hashValue, error) {
-	v := tx.lookup(key)
-	if v == nil {
-		return nil, nil
-	}
-	h, ok := v.(*hashValue)
-	if !ok {
-		return nil, ErrWrongType
-	}
-	return h, nil
-}
-
-// readHash is lookupHash for read commands: it counts keyspace hits and
-// misses as Redis's lookupKeyRead does.
-func (tx *Tx) readHash(key string) (*hashValue, error) {
-	h, err := tx.lookupHash(key)
-	if err == nil {
-		if h == nil {
-			tx.e.stats.misses++
-		} else {
-			tx.e.stats.hits++
-		}
-	}
-	return h, err
-}
-
-// writeHash returns the hash at key for a write, creating an empty one (not
-// yet stored) if the key does not exist; created reports that case.
-func (tx *Tx) writeHash(key string) (h *hashValue, created bool, err error) {
-	h, err = tx.lookupHash(key)
+// hashForWrite returns the hash at key for a write, creating an empty one
+// (not yet stored) if the key does not exist; created reports that case.
+func (tx *Tx) hashForWrite(key string) (h *hashValue, created bool, err error) {
+	h, err = tx.writeHash(key)
 	if err != nil || h != nil {
 		return h, false, err
 	}
 	return &hashValue{}, true, nil
 }
 
-// storeHash finishes a write to h: it stores a new hash, deletes an emptied
-// one, or records the in-place change.
-func (tx *Tx) storeHash(key string, h *hashValue, created bool) {
-	switch {
-	case created:
-		if h.len() > 0 {
-			tx.setValue(key, h, true)
-		}
-	case h.len() == 0:
-		tx.deleteKey(key)
-	default:
-		tx.modified(key)
+// storeHash finishes a write to h: it stores a new hash, announces the
+// write as ev, and deletes the hash if the write emptied it. It reports
+// whether the write effect is to be recorded.
+func (tx *Tx) storeHash(key string, h *hashValue, created bool, ev keyEvent) bool {
+	if created {
+		tx.setValue(key, h, true)
 	}
+	rec := tx.wrote(key, ev)
+	if h.len() == 0 {
+		tx.emptied(key)
+	}
+	return rec
 }
 
 // HSet sets each field to its value in the hash at key (pairs field, value,
@@ -288,7 +268,7 @@ func (tx *Tx) hset(key string, fv []string, cmd string) (int64, error) {
 	if len(fv) == 0 || len(fv)%2 != 0 {
 		return 0, ArityError(cmd)
 	}
-	h, created, err := tx.writeHash(key)
+	h, created, err := tx.hashForWrite(key)
 	if err != nil {
 		return 0, err
 	}
@@ -298,8 +278,7 @@ func (tx *Tx) hset(key string, fv []string, cmd string) (int64, error) {
 			added++
 		}
 	}
-	tx.storeHash(key, h, created)
-	if tx.rec {
+	if tx.storeHash(key, h, created, evHSet) {
 		tx.emit(append([]string{"HSET", key}, fv...)...)
 	}
 	return added, nil
@@ -308,7 +287,7 @@ func (tx *Tx) hset(key string, fv []string, cmd string) (int64, error) {
 // HSetNX sets field to value in the hash at key only if the field does not
 // exist (creating the hash if needed) and reports whether it did.
 func (tx *Tx) HSetNX(key, field, value string) (bool, error) {
-	h, created, err := tx.writeHash(key)
+	h, created, err := tx.hashForWrite(key)
 	if err != nil {
 		return false, err
 	}
@@ -316,8 +295,7 @@ func (tx *Tx) HSetNX(key, field, value string) (bool, error) {
 		return false, nil
 	}
 	h.set(field, value)
-	tx.storeHash(key, h, created)
-	if tx.rec {
+	if tx.storeHash(key, h, created, evHSet) {
 		tx.emit("HSET", key, field, value)
 	}
 	return true, nil
@@ -364,7 +342,7 @@ func (tx *Tx) HMGet(key string, fields ...string) ([]*string, error) {
 // HDel removes fields from the hash at key and returns how many existed. A
 // hash left empty is deleted; a missing key gives 0.
 func (tx *Tx) HDel(key string, fields ...string) (int64, error) {
-	h, err := tx.lookupHash(key)
+	h, err := tx.writeHash(key)
 	if err != nil || h == nil {
 		return 0, err
 	}
@@ -381,8 +359,7 @@ func (tx *Tx) HDel(key string, fields ...string) (int64, error) {
 	if n == 0 {
 		return 0, nil
 	}
-	tx.storeHash(key, h, false)
-	if tx.rec {
+	if tx.storeHash(key, h, false, evHDel) {
 		tx.emit(append([]string{"HDEL", key}, gone...)...)
 	}
 	return n, nil
@@ -475,7 +452,7 @@ func (tx *Tx) hgetAll(key string) ([]string, error) {
 // ErrOverflow if the result would overflow, and ErrWrongType for another
 // type; nothing changes on error.
 func (tx *Tx) HIncrBy(key, field string, incr int64) (int64, error) {
-	h, created, err := tx.writeHash(key)
+	h, created, err := tx.hashForWrite(key)
 	if err != nil {
 		return 0, err
 	}
@@ -491,8 +468,7 @@ func (tx *Tx) HIncrBy(key, field string, incr int64) (int64, error) {
 	cur += incr
 	s := strconv.FormatInt(cur, 10)
 	h.set(field, s)
-	tx.storeHash(key, h, created)
-	if tx.rec {
+	if tx.storeHash(key, h, created, evHIncrBy) {
 		tx.emit("HSET", key, field, s)
 	}
 	return cur, nil
@@ -524,7 +500,7 @@ func (tx *Tx) HIncrByFloat(key, field string, incr float64) (float64, error) {
 // increment is parsed and checked to be finite. It returns the new value as
 // Redis formats it.
 func (tx *Tx) hincrByFloat(key, field string, incr number.LongDouble) (string, error) {
-	h, created, err := tx.writeHash(key)
+	h, created, err := tx.hashForWrite(key)
 	if err != nil {
 		return "", err
 	}
@@ -540,8 +516,7 @@ func (tx *Tx) hincrByFloat(key, field string, incr number.LongDouble) (string, e
 	}
 	res := sum.FormatHuman()
 	h.set(field, res)
-	tx.storeHash(key, h, created)
-	if tx.rec {
+	if tx.storeHash(key, h, created, evHIncrFlt) {
 		tx.emit("HSET", key, field, res)
 	}
 	return res, nil
@@ -592,7 +567,7 @@ func (tx *Tx) hrandField(key string, count int64) ([]KeyValue, error) {
 		n := count
 		if n < 0 {
 			if n < -maxRandFieldRepeats {
-				return nil, errRandFieldTooMany
+				return nil, ErrValueOutOfRange
 			}
 			n = -n
 		}
@@ -635,8 +610,6 @@ func (tx *Tx) hrandField(key string, count int64) ([]KeyValue, error) {
 // owner role.
 const maxRandFieldRepeats = 1 << 31
 
-var errRandFieldTooMany = ErrNotInteger.forCommand("ERR value is out of range")
-
 // hrandOne returns one random field and its value (HRANDFIELD without a
 // count): ErrNotFound if the key does not exist.
 func (tx *Tx) hrandOne(key string) (string, error) {
@@ -659,7 +632,7 @@ func (tx *Tx) hrandOne(key string) (string, error) {
 // given. Every field present for the whole iteration is returned at least
 // once, even as the hash grows or shrinks; a field may be returned more than
 // once. A missing key gives no fields and cursor 0.
-func (tx *Tx) HScan(key string, cursor uint64, match string, count int64) ([]string, uint64, error) {
+func (tx *Tx) HScan(key string, cursor uint64, match string, count int64) (fieldsValues []string, nextCursor uint64, err error) {
 	h, err := tx.readHash(key)
 	if err != nil || h == nil {
 		return []string{}, 0, err

@@ -119,7 +119,7 @@ func TestRedisDiffHostileArguments(t *testing.T) {
 			if dirty {
 				reset()
 			}
-			dirty = c.IsWrite() || c.Name == "select"
+			dirty = slices.Contains(c.Flags, "write") || c.Name == "select"
 			last = args
 			done := start(args)
 			want := normalize(args, rc.Do(t, args...), nil)
@@ -166,7 +166,7 @@ func TestRedisDiffHostileArguments(t *testing.T) {
 func hostileSpec(c *Command) workload.CommandSpec {
 	return workload.CommandSpec{
 		Name: c.Name, Arity: c.Arity, FirstKey: c.FirstKey, LastKey: c.LastKey, KeyStep: c.KeyStep,
-		Write: c.IsWrite(), Blocking: slices.Contains(c.Flags, "blocking"),
+		Write: slices.Contains(c.Flags, "write"), Blocking: slices.Contains(c.Flags, "blocking"),
 	}
 }
 

@@ -36,6 +36,7 @@ func init() {
 		&Command{Name: "flushdb", Arity: -1, Flags: []string{w}, run: cmdFlush},
 		&Command{Name: "flushall", Arity: -1, Flags: []string{w}, run: cmdFlush},
 		&Command{Name: "swapdb", Arity: 3, Flags: []string{w, fast}, run: cmdSwapDB},
+		&Command{Name: "move", Arity: 3, Flags: []string{w, fast}, FirstKey: 1, LastKey: 1, KeyStep: 1, run: cmdMove},
 		&Command{Name: "select", Arity: 2, Flags: []string{"loading", "stale", fast}, run: cmdSelect},
 	)
 }
@@ -104,18 +105,13 @@ func cmdCopy(tx *Tx, args []string, w ReplyWriter) {
 func parseDBArg(s string) (int64, error) {
 	n, err := parseIntArg(s)
 	if err != nil {
-		return 0, errDBIndexNotInteger
+		return 0, ErrNotInteger
 	}
 	if n < math.MinInt32 || n > math.MaxInt32 {
-		return 0, errNotInt32
+		return 0, errIntRange
 	}
 	return n, nil
 }
-
-var (
-	errDBIndexNotInteger = ErrNotInteger.forCommand("ERR value is not an integer or out of range")
-	errNotInt32          = ErrNotInteger.forCommand("ERR value is out of range, value must between -2147483648 and 2147483647")
-)
 
 func cmdExpire(tx *Tx, args []string, w ReplyWriter) {
 	name := commandName(args)
@@ -131,7 +127,7 @@ func cmdExpire(tx *Tx, args []string, w ReplyWriter) {
 		case "LT":
 			cond |= expireLT
 		default:
-			w.WriteError(ErrSyntax.forCommand("ERR Unsupported option " + cString(o)))
+			w.WriteError(unsupportedOption(o))
 			return
 		}
 	}
@@ -309,11 +305,6 @@ func cmdSwapDB(tx *Tx, args []string, w ReplyWriter) {
 	writeOKOrError(w, tx.SwapDB(int(a), int(b)))
 }
 
-var (
-	errSwapDBFirst  = ErrNotInteger.forCommand("ERR invalid first DB index")
-	errSwapDBSecond = ErrNotInteger.forCommand("ERR invalid second DB index")
-)
-
 // parseScanOptions reads the MATCH, COUNT and (for SCAN) TYPE options of
 // the SCAN family, as Redis does: each takes a value, COUNT must be a
 // positive integer, anything else is a syntax error.
@@ -373,15 +364,6 @@ func onlyEmpty(items []string, step int) []string {
 	return out
 }
 
-// cString returns s as C's "%s" prints it into an error reply: cut at the
-// first NUL byte, with the line breaks that would end the reply made spaces.
-func cString(s string) string {
-	if i := strings.IndexByte(s, 0); i >= 0 {
-		s = s[:i]
-	}
-	return strings.NewReplacer("\r", " ", "\n", " ").Replace(s)
-}
-
 // scanValue is HSCAN and SSCAN (key cursor [MATCH p] [COUNT n]): Redis
 // parses the cursor, then looks the key up (a missing key replies an empty
 // page even to bad options), then reads the options.
@@ -392,7 +374,12 @@ func scanValue(tx *Tx, args []string, w ReplyWriter, exists func(key string) (bo
 		w.WriteError(ErrInvalidCursor)
 		return
 	}
+	// exists looks without counting; the scan counts the hit, as Redis's one
+	// lookupKeyRead does, and a miss or wrong type is counted here.
 	found, err := exists(args[1])
+	if !found {
+		tx.lookupRead(args[1])
+	}
 	if err != nil {
 		w.WriteError(err)
 		return
@@ -405,6 +392,7 @@ func scanValue(tx *Tx, args []string, w ReplyWriter, exists func(key string) (bo
 	}
 	match, count, _, err := parseScanOptions(args[3:], false)
 	if err != nil {
+		tx.lookupRead(args[1]) // Redis found the key (a hit) before the options
 		w.WriteError(err)
 		return
 	}
@@ -423,4 +411,18 @@ func scanValue(tx *Tx, args []string, w ReplyWriter, exists func(key string) (bo
 	w.WriteArrayLen(2)
 	w.WriteBulk(strconv.FormatUint(next, 10))
 	writeStrings(w, items)
+}
+
+func cmdMove(tx *Tx, args []string, w ReplyWriter) {
+	n, err := parseDBArg(args[2])
+	switch {
+	case err != nil:
+		w.WriteError(err)
+		return
+	case n < 0 || n >= int64(len(tx.e.dbs)):
+		w.WriteError(ErrDBIndex)
+		return
+	}
+	ok, err := tx.Move(args[1], int(n))
+	writeBoolOrError(w, ok, err)
 }

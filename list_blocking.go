@@ -21,7 +21,7 @@ func (s *Store) BRPop(ctx context.Context, keys ...string) (key, value string, e
 
 func (s *Store) blockingPop(ctx context.Context, left bool, keys []string) (key, value string, err error) {
 	err = s.blockingCall(ctx, keys, func(tx *Tx, k string) (bool, error) {
-		lv, err := tx.lookupList(k)
+		lv, err := tx.writeList(k)
 		if err != nil || lv == nil {
 			return false, err
 		}
@@ -68,7 +68,7 @@ func (s *Store) BLMPop(ctx context.Context, direction string, count int64, keys 
 	var key string
 	var vals []string
 	err = s.blockingCall(ctx, keys, func(tx *Tx, k string) (bool, error) {
-		lv, err := tx.lookupList(k)
+		lv, err := tx.writeList(k)
 		if err != nil || lv == nil {
 			return false, err
 		}

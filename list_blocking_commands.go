@@ -22,12 +22,6 @@ func init() {
 	)
 }
 
-var (
-	errTimeoutNotFloat   = ErrNotFloat.forCommand("ERR timeout is not a float or out of range")
-	errTimeoutOutOfRange = ErrNotFloat.forCommand("ERR timeout is out of range")
-	errTimeoutNegative   = ErrNotFloat.forCommand("ERR timeout is negative")
-)
-
 // parseTimeout reads a blocking command's timeout in seconds as Redis does
 // (a long double, rounded up to the millisecond); 0 waits for ever. Redis
 // converts the milliseconds to a C long long: values from 2^63 ms up (and
@@ -61,7 +55,7 @@ func cmdBPop(tx *Tx, args []string, w ReplyWriter) {
 	}
 	keys := args[1 : len(args)-1]
 	serve := func(tx *Tx, key string) (func(ReplyWriter), error) {
-		lv, err := tx.lookupList(key)
+		lv, err := tx.writeList(key)
 		if err != nil || lv == nil {
 			return nil, err
 		}
@@ -119,7 +113,7 @@ func cmdBLMPop(tx *Tx, args []string, w ReplyWriter) {
 		return
 	}
 	serve := func(tx *Tx, key string) (func(ReplyWriter), error) {
-		lv, err := tx.lookupList(key)
+		lv, err := tx.writeList(key)
 		if err != nil || lv == nil {
 			return nil, err
 		}

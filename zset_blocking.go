@@ -25,7 +25,7 @@ func (s *Store) BZPopMax(ctx context.Context, keys ...string) (ZWithKey, error) 
 func (s *Store) bzpop(ctx context.Context, max bool, keys []string) (ZWithKey, error) {
 	var out ZWithKey
 	err := s.blockingCall(ctx, keys, func(tx *Tx, k string) (bool, error) {
-		zv, err := tx.lookupZSet(k)
+		zv, err := tx.writeZSet(k)
 		if err != nil || zv == nil {
 			return false, err
 		}
@@ -46,7 +46,7 @@ func (s *Store) BZMPop(ctx context.Context, order string, count int64, keys ...s
 	var key string
 	var zs []Z
 	err = s.blockingCall(ctx, keys, func(tx *Tx, k string) (bool, error) {
-		zv, err := tx.lookupZSet(k)
+		zv, err := tx.writeZSet(k)
 		if err != nil || zv == nil {
 			return false, err
 		}

@@ -109,7 +109,7 @@ func hostileWire(t *testing.T, proto string, full bool) {
 		ncmds++
 		spec := workload.CommandSpec{
 			Name: c.Name, Arity: c.Arity, FirstKey: c.FirstKey, LastKey: c.LastKey, KeyStep: c.KeyStep,
-			Write: c.IsWrite(), Blocking: slices.Contains(c.Flags, "blocking"),
+			Write: slices.Contains(c.Flags, "write"), Blocking: slices.Contains(c.Flags, "blocking"),
 		}
 		bases := workload.ChooseBases(spec, full, func(args []string) bool {
 			reset()
@@ -131,7 +131,7 @@ func hostileWire(t *testing.T, proto string, full bool) {
 			if dirty {
 				reset()
 			}
-			dirty = c.IsWrite() || c.Name == "select" || c.Name == "watch" || c.Name == "auth"
+			dirty = slices.Contains(c.Flags, "write") || c.Name == "select" || c.Name == "watch" || c.Name == "auth"
 			want, got := both(args...)
 			if got.Kind == '-' && strings.Contains(got.Str, "store stopped after a command panicked") {
 				panics++
