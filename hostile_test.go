@@ -135,7 +135,7 @@ func TestRedisDiffHostileArguments(t *testing.T) {
 			if w, ok := want.(string); ok && strings.HasPrefix(w, "ERROR ") {
 				failed = true
 			}
-			if reason := workload.HostileLayout(args, failed); reason != "" {
+			if reason := workload.HostileUncompared(args, failed); reason != "" {
 				nlisted++
 				listed[reason]++
 				continue
