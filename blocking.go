@@ -258,7 +258,7 @@ func (e *engine) wait(ctx context.Context, w *waiter) error {
 	case w.served:
 		return nil
 	case w.closed || e.closed:
-		return ErrClosed
+		return e.closedErr()
 	}
 	e.unblock(w)
 	if err := ctx.Err(); err != nil {
@@ -271,24 +271,37 @@ func (e *engine) wait(ctx context.Context, w *waiter) error {
 // key in order as the owner; if no key serves it, the caller waits until a
 // write lets try answer on a key holding a value of type wants (its result
 // or its error is returned), ctx ends (its error) or the store closes
-// (ErrClosed).
-func blockingCall[T any](ctx context.Context, s *Store, keys []string, wants string, try attempt[T]) (key string, res T, err error) {
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return "", res, err
+// (ErrClosed, or the *PanicError that stopped it).
+func blockingCall[T any](ctx context.Context, s *Store, keys []string, wants string, try attempt[T]) (string, T, error) {
+	var out struct {
+		key string
+		res T
+		err error
 	}
-	key, res, ok, err := firstServed(tx, keys, try)
-	if ok || err != nil {
-		s.end(tx)
+	w, key, res, err := serveOrPark(ctx, s, keys, wants, try, func(k string, r T, err error) { out.key, out.res, out.err = k, r, err })
+	if w == nil {
 		return key, res, err
 	}
-	w := parkAttempt(tx, keys, wants, time.Time{}, try, func(k string, r T, e error) { key, res, err = k, r, e })
-	s.end(tx)
-	if werr := s.e.wait(ctx, w); werr != nil {
+	if err := s.e.wait(ctx, w); err != nil {
 		var zero T
-		return "", zero, werr
+		return "", zero, err
 	}
-	return key, res, err
+	return out.key, out.res, out.err
+}
+
+// serveOrPark is blockingCall's turn as the owner: the first key that
+// serves the command answers it, or else a waiter is parked on keys (w).
+func serveOrPark[T any](ctx context.Context, s *Store, keys []string, wants string, try attempt[T], answer func(key string, res T, err error)) (w *waiter, key string, res T, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return nil, "", res, err
+	}
+	defer s.end(tx, &err)
+	key, res, ok, err := firstServed(tx, keys, try)
+	if ok || err != nil {
+		return nil, key, res, err
+	}
+	return parkAttempt(tx, keys, wants, time.Time{}, try, answer), "", res, nil
 }
 
 // Blocked is a blocking command (BLPOP & co.) that a server ran through

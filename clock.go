@@ -36,8 +36,10 @@ func (wallClock) AfterFunc(d time.Duration, f func()) Timer { return time.AfterF
 // on a ManualClock has removed every key that expired by the new time when
 // Advance returns, with no further call.
 //
-// Advance must not be called from inside an Atomic closure of a Store that uses
-// the clock (the expiry callback waits for the owner role the closure holds).
+// Advance may be called from inside an Atomic closure of a Store that uses the
+// clock: the closure's unit keeps the time it first read (every command of a
+// unit sees one time), and the keys that came due are removed once the
+// closure has returned, at the clock's next Advance.
 // The zero value is not usable; create one with NewManualClock.
 type ManualClock struct {
 	mu     sync.Mutex

@@ -173,12 +173,12 @@ func (tx *Tx) Do(w ReplyWriter, args ...string) {
 // for integers, []any for arrays, nil for null replies; a Redis error reply
 // is returned as the error (an *Error). ErrNotFound is never returned: a null
 // reply is a nil value.
-func (s *Store) Do(ctx context.Context, args ...string) (any, error) {
+func (s *Store) Do(ctx context.Context, args ...string) (reply any, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	var r valueReply
 	tx.Do(&r, args...)
 	return r.result()
@@ -191,12 +191,12 @@ func (s *Store) Do(ctx context.Context, args ...string) (any, error) {
 // so each unit has the effect it had when it was recorded; keys whose
 // deadline has passed since are removed after it returns. It stops at the
 // first command that fails and returns its error, naming the command.
-func (s *Store) Apply(ctx context.Context, units ...[][]string) error {
+func (s *Store) Apply(ctx context.Context, units ...[][]string) (err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return err
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	tx.loading = true
 	for _, unit := range units {
 		for _, args := range unit {

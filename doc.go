@@ -39,6 +39,30 @@
 // once, as a method of Tx; the Store and Pipeline methods are generated
 // wrappers around it, and Store.Do runs it from Redis arguments.
 //
+// # Waiting for the owner role
+//
+// A call whose context ends while it waits for its turn returns the
+// context's error and does not run. A call on a store from inside one of
+// its own Atomic closures would wait for the role the closure holds; it
+// fails at once with ErrReentrant (the closure must use its Tx).
+//
+// # When a command panics
+//
+// No argument, and no byte on the wire, makes a command panic: arguments
+// are checked before arithmetic that could overflow and before allocations
+// sized from them. If a panic is ever left — a bug of embedis, with the data
+// it was changing possibly half changed — Redis would print a bug report
+// and exit. A library must not take its caller's process down, and must not
+// go on serving data that may be damaged. So the panic is caught at the edge
+// of the store: the call returns a *PanicError (with the panic's value and
+// stack), and the store stops: every later call on any of its handles
+// returns the same error, which matches ErrClosed; blocked callers are woken
+// with it; the failed unit's effects never reach OnEffects, so a log of the
+// stream holds whole units and rebuilds the data as it was before the
+// failure. The server answers the error and goes on running. A panic in the
+// caller's own Atomic closure is the caller's: the role is released and the
+// panic continues in the caller.
+//
 // # Blocking commands
 //
 // BLPop, BRPop, BLMove, BRPopLPush and BLMPop wait until a list has data,

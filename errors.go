@@ -36,8 +36,14 @@ var (
 	// there is no value: the key (or field) does not exist. Redis replies nil.
 	ErrNotFound = errors.New("embedis: not found")
 
-	// ErrClosed is returned by every call on a Store after Close.
+	// ErrClosed is returned by every call on a Store after Close. After a
+	// command panicked, calls return a *PanicError, which matches ErrClosed.
 	ErrClosed = errors.New("embedis: store is closed")
+
+	// ErrReentrant is returned by a call on a Store made from inside one of
+	// that store's own Atomic closures, which holds the owner role the call
+	// would wait for: the closure must use its Tx instead.
+	ErrReentrant = errors.New("embedis: Store called from inside its own Atomic closure; use the closure's Tx")
 
 	// ErrWrongType: the key holds a value of another type than the command needs.
 	ErrWrongType = newError("WRONGTYPE Operation against a key holding the wrong kind of value")

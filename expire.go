@@ -99,28 +99,51 @@ func (e *engine) schedule(at int64) {
 // next deadline. It runs on the clock's timer goroutine (or inside
 // ManualClock.Advance) and takes the owner role for each slice.
 func (e *engine) activeExpire() {
-	for {
-		e.mu.Lock()
-		if e.closed {
-			e.mu.Unlock()
-			return
-		}
-		e.timer = nil
-		e.wakeAt = 0
-		tx := &e.tx
-		tx.start(0)
-		more := e.expireSlice(tx)
-		if !more {
-			if at, ok := e.deadlines.peek(); ok {
-				tx.scheduleAt = at
-			}
-		}
-		e.finish(tx)
-		if !more {
-			return
-		}
+	for e.expireTurn() {
 		runtime.Gosched()
 	}
+}
+
+// expireTurn runs one slice of active expiry as the owner and reports
+// whether due keys remain. A panic stops the store, as in a command.
+func (e *engine) expireTurn() (more bool) {
+	if !e.mu.state.CompareAndSwap(0, 1) {
+		if e.heldByCaller() {
+			// A ManualClock advanced inside an Atomic closure: the keys
+			// expire once the closure's unit ends, at the clock's next
+			// Advance (lazy expiry hides them meanwhile).
+			e.timer = nil
+			e.wakeAt = 0
+			if at, ok := e.deadlines.peek(); ok && (e.tx.scheduleAt == 0 || at < e.tx.scheduleAt) {
+				e.tx.scheduleAt = at
+			}
+			return false
+		}
+		e.mu.Lock()
+	}
+	if e.closed {
+		e.mu.Unlock()
+		return false
+	}
+	e.timer = nil
+	e.wakeAt = 0
+	tx := &e.tx
+	tx.start(0)
+	defer func() {
+		if r := recover(); r != nil {
+			e.stop(tx, r)
+			more = false
+			return
+		}
+		e.finish(tx)
+	}()
+	more = e.expireSlice(tx)
+	if !more {
+		if at, ok := e.deadlines.peek(); ok {
+			tx.scheduleAt = at
+		}
+	}
+	return more
 }
 
 // expireSlice pops up to expireSliceWork due entries, deleting the keys whose

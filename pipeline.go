@@ -71,7 +71,7 @@ func (p *Pipeline) add(c pipeCmd) resultRef {
 // Exec runs the queued commands in one turn and empties the pipeline. It
 // returns an error (ErrClosed, ErrDBIndex, the context's error) only when the
 // commands could not run at all; each command's own error is in its Result.
-func (p *Pipeline) Exec(ctx context.Context) error {
+func (p *Pipeline) Exec(ctx context.Context) (err error) {
 	b := &p.batch
 	if b.ran || len(b.cmds) == 0 {
 		return nil
@@ -84,7 +84,7 @@ func (p *Pipeline) Exec(ctx context.Context) error {
 		b.gen++
 		return err
 	}
-	defer p.s.end(tx)
+	defer p.s.end(tx, &err)
 	for i := range b.cmds {
 		c := &b.cmds[i]
 		c.run(tx, c)

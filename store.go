@@ -3,7 +3,7 @@ package embedis
 import (
 	"context"
 	"math/rand/v2"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/embedis/embedis/internal/dict"
@@ -49,8 +49,9 @@ type Store struct {
 // under mu: a caller takes the lock, runs its command through tx, and releases
 // it (see ../shared/DESIGN.md for why a lock and not a goroutine).
 type engine struct {
-	mu     sync.Mutex
+	mu     ownerLock
 	closed bool
+	broken *PanicError // why the store stopped, if a command panicked (closed is then true)
 	clock  Clock
 	dbs    []*db // nil after Close
 	ndb    int   // number of databases; never changes
@@ -67,6 +68,9 @@ type engine struct {
 	rnd     *rand.Rand
 
 	stats stats
+
+	atomicTurns uint64        // Atomic closures started; numbers each one
+	atomicTurn  atomic.Uint64 // the running Atomic closure's number; 0 when none (see heldByCaller)
 }
 
 // stats are counters kept by the owner, read by INFO later.
@@ -135,6 +139,13 @@ func (s *Store) Close() error {
 	if e.closed {
 		return nil
 	}
+	e.shutdown()
+	return nil
+}
+
+// shutdown closes the engine: waiters are woken, the timer stopped and the
+// data dropped. The owner role is held.
+func (e *engine) shutdown() {
 	e.closed = true
 	e.wakeAllClosed()
 	if e.timer != nil {
@@ -143,19 +154,37 @@ func (s *Store) Close() error {
 	}
 	e.dbs = nil
 	e.deadlines = deadlineIndex{}
-	return nil
 }
 
-// begin takes the owner role for one unit on the handle's database.
+// closedErr is what a call on the closed engine returns: ErrClosed, or the
+// *PanicError that stopped it.
+func (e *engine) closedErr() error {
+	if e.broken != nil {
+		return e.broken
+	}
+	return ErrClosed
+}
+
+// begin takes the owner role for one unit on the handle's database. A
+// caller whose context ends while it waits for the role returns the
+// context's error without running; a caller that already holds the role
+// (a Store call inside an Atomic closure) gets ErrReentrant.
 func (s *Store) begin(ctx context.Context) (*Tx, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	e := s.e
-	e.mu.Lock()
+	if !e.mu.state.CompareAndSwap(0, 1) {
+		if e.heldByCaller() {
+			return nil, ErrReentrant
+		}
+		if err := e.mu.lockContext(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if e.closed {
 		e.mu.Unlock()
-		return nil, ErrClosed
+		return nil, e.closedErr()
 	}
 	if s.db < 0 {
 		e.mu.Unlock()
@@ -167,8 +196,16 @@ func (s *Store) begin(ctx context.Context) (*Tx, error) {
 }
 
 // end finishes the unit: it hands the unit's effects to the stream and
-// releases the owner role.
-func (s *Store) end(tx *Tx) { s.e.finish(tx) }
+// releases the owner role. Deferred by every Store call, it also catches a
+// command's panic: the store stops (see stop) and *errp is set to the
+// *PanicError.
+func (s *Store) end(tx *Tx, errp *error) {
+	if r := recover(); r != nil {
+		*errp = s.e.stop(tx, r)
+		return
+	}
+	s.e.finish(tx)
+}
 
 func (e *engine) finish(tx *Tx) {
 	if len(tx.ready) > 0 {
@@ -192,16 +229,42 @@ func (e *engine) finish(tx *Tx) {
 // or script. There is no rollback: what fn wrote before returning an error
 // stays written. Atomic returns fn's error.
 //
-// fn must use tx, never the Store (a Store call inside fn waits for the owner
-// role that fn holds, forever), must not keep tx after it returns, and should
-// be short: every other caller waits while it runs.
-func (s *Store) Atomic(ctx context.Context, fn func(tx *Tx) error) error {
+// fn must use tx, never the Store: a call on the same store from inside fn
+// (a Store method, Do, a Pipeline's Exec, another Atomic) would wait for the
+// role fn holds, so it fails at once with ErrReentrant. fn must not keep tx
+// after it returns, and should be short: every other caller waits while it
+// runs.
+//
+// If fn panics in its own code, the role is released, what fn wrote stays,
+// and the panic goes on in the caller. If a command panics inside fn (a bug
+// of embedis), the store stops as described in the package documentation
+// and Atomic returns the *PanicError.
+func (s *Store) Atomic(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return err
 	}
-	defer s.end(tx)
+	e := s.e
+	e.atomicTurns++
+	atomicsRunning.Add(1)
+	e.atomicTurn.Store(e.atomicTurns)
+	defer s.endAtomic(tx, &err)
 	return fn(tx)
+}
+
+func (s *Store) endAtomic(tx *Tx, errp *error) {
+	e := s.e
+	e.atomicTurn.Store(0)
+	atomicsRunning.Add(-1)
+	if r := recover(); r != nil {
+		if !panickedInEmbedis() {
+			e.finish(tx)
+			panic(r)
+		}
+		*errp = e.stop(tx, r)
+		return
+	}
+	e.finish(tx)
 }
 
 // Now returns the store's clock reading, truncated to the millisecond as the

@@ -17,7 +17,7 @@ func (s *Store) Append(ctx context.Context, key string, value string) (r0 int64,
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.Append(key, value)
 }
 
@@ -31,7 +31,7 @@ func (s *Store) Copy(ctx context.Context, src string, dst string, db int, replac
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.Copy(src, dst, db, replace)
 }
 
@@ -42,7 +42,7 @@ func (s *Store) DBSize(ctx context.Context) (r0 int64, err error) {
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.DBSize()
 }
 
@@ -52,7 +52,7 @@ func (s *Store) Decr(ctx context.Context, key string) (r0 int64, err error) {
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.Decr(key)
 }
 
@@ -63,7 +63,7 @@ func (s *Store) DecrBy(ctx context.Context, key string, delta int64) (r0 int64, 
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.DecrBy(key, delta)
 }
 
@@ -73,7 +73,7 @@ func (s *Store) Del(ctx context.Context, keys ...string) (r0 int64, err error) {
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.Del(keys...)
 }
 
@@ -83,7 +83,7 @@ func (s *Store) Exists(ctx context.Context, keys ...string) (r0 int64, err error
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.Exists(keys...)
 }
 
@@ -95,7 +95,7 @@ func (s *Store) Expire(ctx context.Context, key string, d time.Duration) (r0 boo
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.Expire(key, d)
 }
 
@@ -107,7 +107,7 @@ func (s *Store) ExpireAt(ctx context.Context, key string, t time.Time) (r0 bool,
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ExpireAt(key, t)
 }
 
@@ -118,7 +118,7 @@ func (s *Store) ExpireGT(ctx context.Context, key string, d time.Duration) (r0 b
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ExpireGT(key, d)
 }
 
@@ -129,7 +129,7 @@ func (s *Store) ExpireLT(ctx context.Context, key string, d time.Duration) (r0 b
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ExpireLT(key, d)
 }
 
@@ -139,7 +139,7 @@ func (s *Store) ExpireNX(ctx context.Context, key string, d time.Duration) (r0 b
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ExpireNX(key, d)
 }
 
@@ -150,7 +150,7 @@ func (s *Store) ExpireTime(ctx context.Context, key string) (r0 int64, err error
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ExpireTime(key)
 }
 
@@ -160,7 +160,7 @@ func (s *Store) ExpireXX(ctx context.Context, key string, d time.Duration) (r0 b
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ExpireXX(key, d)
 }
 
@@ -170,7 +170,7 @@ func (s *Store) FlushAll(ctx context.Context) (err error) {
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.FlushAll()
 }
 
@@ -180,7 +180,7 @@ func (s *Store) FlushDB(ctx context.Context) (err error) {
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.FlushDB()
 }
 
@@ -193,7 +193,7 @@ func (s *Store) GeoAdd(ctx context.Context, key string, locations ...GeoLocation
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.GeoAdd(key, locations...)
 }
 
@@ -203,7 +203,7 @@ func (s *Store) GeoAddArgs(ctx context.Context, key string, args GeoAddArgs) (r0
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.GeoAddArgs(key, args)
 }
 
@@ -215,7 +215,7 @@ func (s *Store) GeoDist(ctx context.Context, key string, member1 string, member2
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.GeoDist(key, member1, member2, unit)
 }
 
@@ -226,7 +226,7 @@ func (s *Store) GeoHash(ctx context.Context, key string, members ...string) (r0 
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.GeoHash(key, members...)
 }
 
@@ -237,7 +237,7 @@ func (s *Store) GeoPos(ctx context.Context, key string, members ...string) (r0 [
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.GeoPos(key, members...)
 }
 
@@ -249,7 +249,7 @@ func (s *Store) GeoRadius(ctx context.Context, key string, longitude float64, la
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.GeoRadius(key, longitude, latitude, q)
 }
 
@@ -260,7 +260,7 @@ func (s *Store) GeoRadiusByMember(ctx context.Context, key string, member string
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.GeoRadiusByMember(key, member, q)
 }
 
@@ -270,7 +270,7 @@ func (s *Store) GeoRadiusByMemberStore(ctx context.Context, key string, member s
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.GeoRadiusByMemberStore(key, member, q)
 }
 
@@ -281,7 +281,7 @@ func (s *Store) GeoRadiusStore(ctx context.Context, key string, longitude float6
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.GeoRadiusStore(key, longitude, latitude, q)
 }
 
@@ -293,7 +293,7 @@ func (s *Store) GeoSearch(ctx context.Context, key string, q GeoSearchQuery) (r0
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.GeoSearch(key, q)
 }
 
@@ -304,7 +304,7 @@ func (s *Store) GeoSearchLocation(ctx context.Context, key string, q GeoSearchQu
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.GeoSearchLocation(key, q)
 }
 
@@ -316,7 +316,7 @@ func (s *Store) GeoSearchStore(ctx context.Context, destination string, key stri
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.GeoSearchStore(destination, key, q, storeDist)
 }
 
@@ -327,7 +327,7 @@ func (s *Store) Get(ctx context.Context, key string) (r0 string, err error) {
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.Get(key)
 }
 
@@ -339,7 +339,7 @@ func (s *Store) GetDel(ctx context.Context, key string) (r0 string, err error) {
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.GetDel(key)
 }
 
@@ -352,7 +352,7 @@ func (s *Store) GetEx(ctx context.Context, key string, expiration time.Duration)
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.GetEx(key, expiration)
 }
 
@@ -364,7 +364,7 @@ func (s *Store) GetRange(ctx context.Context, key string, start int64, end int64
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.GetRange(key, start, end)
 }
 
@@ -376,7 +376,7 @@ func (s *Store) GetSet(ctx context.Context, key string, value string) (r0 string
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.GetSet(key, value)
 }
 
@@ -387,7 +387,7 @@ func (s *Store) HDel(ctx context.Context, key string, fields ...string) (r0 int6
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.HDel(key, fields...)
 }
 
@@ -398,7 +398,7 @@ func (s *Store) HExists(ctx context.Context, key string, field string) (r0 bool,
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.HExists(key, field)
 }
 
@@ -410,7 +410,7 @@ func (s *Store) HGet(ctx context.Context, key string, field string) (r0 string, 
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.HGet(key, field)
 }
 
@@ -421,7 +421,7 @@ func (s *Store) HGetAll(ctx context.Context, key string) (r0 map[string]string, 
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.HGetAll(key)
 }
 
@@ -435,7 +435,7 @@ func (s *Store) HIncrBy(ctx context.Context, key string, field string, incr int6
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.HIncrBy(key, field, incr)
 }
 
@@ -451,7 +451,7 @@ func (s *Store) HIncrByFloat(ctx context.Context, key string, field string, incr
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.HIncrByFloat(key, field, incr)
 }
 
@@ -463,7 +463,7 @@ func (s *Store) HKeys(ctx context.Context, key string) (r0 []string, err error) 
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.HKeys(key)
 }
 
@@ -474,7 +474,7 @@ func (s *Store) HLen(ctx context.Context, key string) (r0 int64, err error) {
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.HLen(key)
 }
 
@@ -486,7 +486,7 @@ func (s *Store) HMGet(ctx context.Context, key string, fields ...string) (r0 []*
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.HMGet(key, fields...)
 }
 
@@ -496,7 +496,7 @@ func (s *Store) HMSet(ctx context.Context, key string, fieldsAndValues ...string
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.HMSet(key, fieldsAndValues...)
 }
 
@@ -511,7 +511,7 @@ func (s *Store) HRandField(ctx context.Context, key string, count int) (r0 []str
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.HRandField(key, count)
 }
 
@@ -522,7 +522,7 @@ func (s *Store) HRandFieldWithValues(ctx context.Context, key string, count int)
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.HRandFieldWithValues(key, count)
 }
 
@@ -539,7 +539,7 @@ func (s *Store) HScan(ctx context.Context, key string, cursor uint64, match stri
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.HScan(key, cursor, match, count)
 }
 
@@ -552,7 +552,7 @@ func (s *Store) HSet(ctx context.Context, key string, fieldsAndValues ...string)
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.HSet(key, fieldsAndValues...)
 }
 
@@ -563,7 +563,7 @@ func (s *Store) HSetNX(ctx context.Context, key string, field string, value stri
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.HSetNX(key, field, value)
 }
 
@@ -574,7 +574,7 @@ func (s *Store) HStrLen(ctx context.Context, key string, field string) (r0 int64
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.HStrLen(key, field)
 }
 
@@ -585,7 +585,7 @@ func (s *Store) HVals(ctx context.Context, key string) (r0 []string, err error) 
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.HVals(key)
 }
 
@@ -598,7 +598,7 @@ func (s *Store) Incr(ctx context.Context, key string) (r0 int64, err error) {
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.Incr(key)
 }
 
@@ -608,7 +608,7 @@ func (s *Store) IncrBy(ctx context.Context, key string, delta int64) (r0 int64, 
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.IncrBy(key, delta)
 }
 
@@ -622,7 +622,7 @@ func (s *Store) IncrByFloat(ctx context.Context, key string, incr float64) (r0 f
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.IncrByFloat(key, incr)
 }
 
@@ -633,7 +633,7 @@ func (s *Store) Keys(ctx context.Context, pattern string) (r0 []string, err erro
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.Keys(pattern)
 }
 
@@ -646,7 +646,7 @@ func (s *Store) LCS(ctx context.Context, key1 string, key2 string) (r0 string, e
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.LCS(key1, key2)
 }
 
@@ -657,7 +657,7 @@ func (s *Store) LCSIdx(ctx context.Context, key1 string, key2 string, minMatchLe
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.LCSIdx(key1, key2, minMatchLen)
 }
 
@@ -668,7 +668,7 @@ func (s *Store) LCSLen(ctx context.Context, key1 string, key2 string) (r0 int64,
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.LCSLen(key1, key2)
 }
 
@@ -680,7 +680,7 @@ func (s *Store) LIndex(ctx context.Context, key string, index int64) (r0 string,
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.LIndex(key, index)
 }
 
@@ -689,7 +689,7 @@ func (s *Store) LInsert(ctx context.Context, key string, op string, pivot string
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.LInsert(key, op, pivot, value)
 }
 
@@ -700,7 +700,7 @@ func (s *Store) LLen(ctx context.Context, key string) (r0 int64, err error) {
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.LLen(key)
 }
 
@@ -715,7 +715,7 @@ func (s *Store) LMPop(ctx context.Context, direction string, count int64, keys .
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.LMPop(direction, count, keys...)
 }
 
@@ -730,7 +730,7 @@ func (s *Store) LMove(ctx context.Context, source string, destination string, sr
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.LMove(source, destination, srcpos, destpos)
 }
 
@@ -742,7 +742,7 @@ func (s *Store) LPop(ctx context.Context, key string) (r0 string, err error) {
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.LPop(key)
 }
 
@@ -756,7 +756,7 @@ func (s *Store) LPopCount(ctx context.Context, key string, count int) (r0 []stri
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.LPopCount(key, count)
 }
 
@@ -769,7 +769,7 @@ func (s *Store) LPos(ctx context.Context, key string, value string, a LPosArgs) 
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.LPos(key, value, a)
 }
 
@@ -782,7 +782,7 @@ func (s *Store) LPosCount(ctx context.Context, key string, value string, count i
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.LPosCount(key, value, count, a)
 }
 
@@ -795,7 +795,7 @@ func (s *Store) LPush(ctx context.Context, key string, values ...string) (r0 int
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.LPush(key, values...)
 }
 
@@ -806,7 +806,7 @@ func (s *Store) LPushX(ctx context.Context, key string, values ...string) (r0 in
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.LPushX(key, values...)
 }
 
@@ -819,7 +819,7 @@ func (s *Store) LRange(ctx context.Context, key string, start int64, stop int64)
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.LRange(key, start, stop)
 }
 
@@ -832,7 +832,7 @@ func (s *Store) LRem(ctx context.Context, key string, count int64, value string)
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.LRem(key, count, value)
 }
 
@@ -844,7 +844,7 @@ func (s *Store) LSet(ctx context.Context, key string, index int64, value string)
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.LSet(key, index, value)
 }
 
@@ -856,7 +856,7 @@ func (s *Store) LTrim(ctx context.Context, key string, start int64, stop int64) 
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.LTrim(key, start, stop)
 }
 
@@ -867,7 +867,7 @@ func (s *Store) MGet(ctx context.Context, keys ...string) (r0 []*string, err err
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.MGet(keys...)
 }
 
@@ -879,7 +879,7 @@ func (s *Store) MSet(ctx context.Context, pairs ...string) (err error) {
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.MSet(pairs...)
 }
 
@@ -890,7 +890,7 @@ func (s *Store) MSetNX(ctx context.Context, pairs ...string) (r0 bool, err error
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.MSetNX(pairs...)
 }
 
@@ -902,7 +902,7 @@ func (s *Store) PExpire(ctx context.Context, key string, d time.Duration) (r0 bo
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.PExpire(key, d)
 }
 
@@ -913,7 +913,7 @@ func (s *Store) PExpireAt(ctx context.Context, key string, t time.Time) (r0 bool
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.PExpireAt(key, t)
 }
 
@@ -923,7 +923,7 @@ func (s *Store) PExpireTime(ctx context.Context, key string) (r0 int64, err erro
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.PExpireTime(key)
 }
 
@@ -933,7 +933,7 @@ func (s *Store) PTTL(ctx context.Context, key string) (r0 time.Duration, err err
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.PTTL(key)
 }
 
@@ -943,7 +943,7 @@ func (s *Store) Persist(ctx context.Context, key string) (r0 bool, err error) {
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.Persist(key)
 }
 
@@ -955,7 +955,7 @@ func (s *Store) RPop(ctx context.Context, key string) (r0 string, err error) {
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.RPop(key)
 }
 
@@ -966,7 +966,7 @@ func (s *Store) RPopCount(ctx context.Context, key string, count int) (r0 []stri
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.RPopCount(key, count)
 }
 
@@ -978,7 +978,7 @@ func (s *Store) RPopLPush(ctx context.Context, source string, destination string
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.RPopLPush(source, destination)
 }
 
@@ -990,7 +990,7 @@ func (s *Store) RPush(ctx context.Context, key string, values ...string) (r0 int
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.RPush(key, values...)
 }
 
@@ -1001,7 +1001,7 @@ func (s *Store) RPushX(ctx context.Context, key string, values ...string) (r0 in
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.RPushX(key, values...)
 }
 
@@ -1012,7 +1012,7 @@ func (s *Store) RandomKey(ctx context.Context) (r0 string, err error) {
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.RandomKey()
 }
 
@@ -1023,7 +1023,7 @@ func (s *Store) Rename(ctx context.Context, key string, newkey string) (err erro
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.Rename(key, newkey)
 }
 
@@ -1034,7 +1034,7 @@ func (s *Store) RenameNX(ctx context.Context, key string, newkey string) (r0 boo
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.RenameNX(key, newkey)
 }
 
@@ -1047,7 +1047,7 @@ func (s *Store) SAdd(ctx context.Context, key string, members ...string) (r0 int
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.SAdd(key, members...)
 }
 
@@ -1058,7 +1058,7 @@ func (s *Store) SCard(ctx context.Context, key string) (r0 int64, err error) {
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.SCard(key)
 }
 
@@ -1071,7 +1071,7 @@ func (s *Store) SDiff(ctx context.Context, keys ...string) (r0 []string, err err
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.SDiff(keys...)
 }
 
@@ -1082,7 +1082,7 @@ func (s *Store) SDiffStore(ctx context.Context, destination string, keys ...stri
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.SDiffStore(destination, keys...)
 }
 
@@ -1094,7 +1094,7 @@ func (s *Store) SInter(ctx context.Context, keys ...string) (r0 []string, err er
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.SInter(keys...)
 }
 
@@ -1107,7 +1107,7 @@ func (s *Store) SInterCard(ctx context.Context, limit int64, keys ...string) (r0
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.SInterCard(limit, keys...)
 }
 
@@ -1120,7 +1120,7 @@ func (s *Store) SInterStore(ctx context.Context, destination string, keys ...str
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.SInterStore(destination, keys...)
 }
 
@@ -1131,7 +1131,7 @@ func (s *Store) SIsMember(ctx context.Context, key string, member string) (r0 bo
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.SIsMember(key, member)
 }
 
@@ -1142,7 +1142,7 @@ func (s *Store) SMIsMember(ctx context.Context, key string, members ...string) (
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.SMIsMember(key, members...)
 }
 
@@ -1154,7 +1154,7 @@ func (s *Store) SMembers(ctx context.Context, key string) (r0 []string, err erro
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.SMembers(key)
 }
 
@@ -1169,7 +1169,7 @@ func (s *Store) SMove(ctx context.Context, source string, destination string, me
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.SMove(source, destination, member)
 }
 
@@ -1182,7 +1182,7 @@ func (s *Store) SPop(ctx context.Context, key string) (r0 string, err error) {
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.SPop(key)
 }
 
@@ -1197,7 +1197,7 @@ func (s *Store) SPopN(ctx context.Context, key string, count int64) (r0 []string
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.SPopN(key, count)
 }
 
@@ -1209,7 +1209,7 @@ func (s *Store) SRandMember(ctx context.Context, key string) (r0 string, err err
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.SRandMember(key)
 }
 
@@ -1224,7 +1224,7 @@ func (s *Store) SRandMemberN(ctx context.Context, key string, count int64) (r0 [
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.SRandMemberN(key, count)
 }
 
@@ -1236,7 +1236,7 @@ func (s *Store) SRem(ctx context.Context, key string, members ...string) (r0 int
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.SRem(key, members...)
 }
 
@@ -1254,7 +1254,7 @@ func (s *Store) SScan(ctx context.Context, key string, cursor uint64, match stri
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.SScan(key, cursor, match, count)
 }
 
@@ -1266,7 +1266,7 @@ func (s *Store) SUnion(ctx context.Context, keys ...string) (r0 []string, err er
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.SUnion(keys...)
 }
 
@@ -1277,7 +1277,7 @@ func (s *Store) SUnionStore(ctx context.Context, destination string, keys ...str
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.SUnionStore(destination, keys...)
 }
 
@@ -1291,7 +1291,7 @@ func (s *Store) Scan(ctx context.Context, cursor uint64, match string, count int
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.Scan(cursor, match, count)
 }
 
@@ -1301,7 +1301,7 @@ func (s *Store) ScanType(ctx context.Context, cursor uint64, match string, count
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ScanType(cursor, match, count, keyType)
 }
 
@@ -1314,7 +1314,7 @@ func (s *Store) Set(ctx context.Context, key string, value string, expiration ti
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.Set(key, value, expiration)
 }
 
@@ -1326,7 +1326,7 @@ func (s *Store) SetArgs(ctx context.Context, key string, value string, a SetArgs
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.SetArgs(key, value, a)
 }
 
@@ -1337,7 +1337,7 @@ func (s *Store) SetEx(ctx context.Context, key string, value string, expiration 
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.SetEx(key, value, expiration)
 }
 
@@ -1348,7 +1348,7 @@ func (s *Store) SetNX(ctx context.Context, key string, value string, expiration 
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.SetNX(key, value, expiration)
 }
 
@@ -1362,7 +1362,7 @@ func (s *Store) SetRange(ctx context.Context, key string, offset int64, value st
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.SetRange(key, offset, value)
 }
 
@@ -1373,7 +1373,7 @@ func (s *Store) SetXX(ctx context.Context, key string, value string, expiration 
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.SetXX(key, value, expiration)
 }
 
@@ -1384,7 +1384,7 @@ func (s *Store) Stats(ctx context.Context) (r0 Stats, err error) {
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.Stats()
 }
 
@@ -1394,7 +1394,7 @@ func (s *Store) StrLen(ctx context.Context, key string) (r0 int64, err error) {
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.StrLen(key)
 }
 
@@ -1406,7 +1406,7 @@ func (s *Store) SwapDB(ctx context.Context, a int, b int) (err error) {
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.SwapDB(a, b)
 }
 
@@ -1418,7 +1418,7 @@ func (s *Store) TTL(ctx context.Context, key string) (r0 time.Duration, err erro
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.TTL(key)
 }
 
@@ -1429,7 +1429,7 @@ func (s *Store) Touch(ctx context.Context, keys ...string) (r0 int64, err error)
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.Touch(keys...)
 }
 
@@ -1440,7 +1440,7 @@ func (s *Store) Type(ctx context.Context, key string) (r0 string, err error) {
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.Type(key)
 }
 
@@ -1451,7 +1451,7 @@ func (s *Store) Unlink(ctx context.Context, keys ...string) (r0 int64, err error
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.Unlink(keys...)
 }
 
@@ -1464,7 +1464,7 @@ func (s *Store) ZAdd(ctx context.Context, key string, members ...Z) (r0 int64, e
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZAdd(key, members...)
 }
 
@@ -1477,7 +1477,7 @@ func (s *Store) ZAddArgs(ctx context.Context, key string, args ZAddArgs) (r0 int
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZAddArgs(key, args)
 }
 
@@ -1490,7 +1490,7 @@ func (s *Store) ZAddArgsIncr(ctx context.Context, key string, args ZAddArgs) (r0
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZAddArgsIncr(key, args)
 }
 
@@ -1501,7 +1501,7 @@ func (s *Store) ZCard(ctx context.Context, key string) (r0 int64, err error) {
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZCard(key)
 }
 
@@ -1514,7 +1514,7 @@ func (s *Store) ZCount(ctx context.Context, key string, min string, max string) 
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZCount(key, min, max)
 }
 
@@ -1525,7 +1525,7 @@ func (s *Store) ZDiff(ctx context.Context, keys ...string) (r0 []string, err err
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZDiff(keys...)
 }
 
@@ -1536,7 +1536,7 @@ func (s *Store) ZDiffStore(ctx context.Context, destination string, keys ...stri
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZDiffStore(destination, keys...)
 }
 
@@ -1546,7 +1546,7 @@ func (s *Store) ZDiffWithScores(ctx context.Context, keys ...string) (r0 []Z, er
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZDiffWithScores(keys...)
 }
 
@@ -1558,7 +1558,7 @@ func (s *Store) ZIncrBy(ctx context.Context, key string, increment float64, memb
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZIncrBy(key, increment, member)
 }
 
@@ -1569,7 +1569,7 @@ func (s *Store) ZInter(ctx context.Context, store ZStore) (r0 []string, err erro
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZInter(store)
 }
 
@@ -1580,7 +1580,7 @@ func (s *Store) ZInterCard(ctx context.Context, limit int64, keys ...string) (r0
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZInterCard(limit, keys...)
 }
 
@@ -1591,7 +1591,7 @@ func (s *Store) ZInterStore(ctx context.Context, destination string, store ZStor
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZInterStore(destination, store)
 }
 
@@ -1601,7 +1601,7 @@ func (s *Store) ZInterWithScores(ctx context.Context, store ZStore) (r0 []Z, err
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZInterWithScores(store)
 }
 
@@ -1613,7 +1613,7 @@ func (s *Store) ZLexCount(ctx context.Context, key string, min string, max strin
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZLexCount(key, min, max)
 }
 
@@ -1626,7 +1626,7 @@ func (s *Store) ZMPop(ctx context.Context, order string, count int64, keys ...st
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZMPop(order, count, keys...)
 }
 
@@ -1638,7 +1638,7 @@ func (s *Store) ZMScore(ctx context.Context, key string, members ...string) (r0 
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZMScore(key, members...)
 }
 
@@ -1648,7 +1648,7 @@ func (s *Store) ZPopMax(ctx context.Context, key string, count int64) (r0 []Z, e
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZPopMax(key, count)
 }
 
@@ -1661,7 +1661,7 @@ func (s *Store) ZPopMin(ctx context.Context, key string, count int64) (r0 []Z, e
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZPopMin(key, count)
 }
 
@@ -1674,7 +1674,7 @@ func (s *Store) ZRandMember(ctx context.Context, key string, count int64) (r0 []
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZRandMember(key, count)
 }
 
@@ -1684,7 +1684,7 @@ func (s *Store) ZRandMemberWithScores(ctx context.Context, key string, count int
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZRandMemberWithScores(key, count)
 }
 
@@ -1695,7 +1695,7 @@ func (s *Store) ZRange(ctx context.Context, key string, start int64, stop int64)
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZRange(key, start, stop)
 }
 
@@ -1708,7 +1708,7 @@ func (s *Store) ZRangeArgs(ctx context.Context, args ZRangeArgs) (r0 []string, e
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZRangeArgs(args)
 }
 
@@ -1718,7 +1718,7 @@ func (s *Store) ZRangeArgsWithScores(ctx context.Context, args ZRangeArgs) (r0 [
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZRangeArgsWithScores(args)
 }
 
@@ -1730,7 +1730,7 @@ func (s *Store) ZRangeByLex(ctx context.Context, key string, by ZRangeBy) (r0 []
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZRangeByLex(key, by)
 }
 
@@ -1741,7 +1741,7 @@ func (s *Store) ZRangeByScore(ctx context.Context, key string, by ZRangeBy) (r0 
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZRangeByScore(key, by)
 }
 
@@ -1751,7 +1751,7 @@ func (s *Store) ZRangeByScoreWithScores(ctx context.Context, key string, by ZRan
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZRangeByScoreWithScores(key, by)
 }
 
@@ -1762,7 +1762,7 @@ func (s *Store) ZRangeStore(ctx context.Context, dst string, args ZRangeArgs) (r
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZRangeStore(dst, args)
 }
 
@@ -1772,7 +1772,7 @@ func (s *Store) ZRangeWithScores(ctx context.Context, key string, start int64, s
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZRangeWithScores(key, start, stop)
 }
 
@@ -1784,7 +1784,7 @@ func (s *Store) ZRank(ctx context.Context, key string, member string) (r0 int64,
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZRank(key, member)
 }
 
@@ -1796,7 +1796,7 @@ func (s *Store) ZRem(ctx context.Context, key string, members ...string) (r0 int
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZRem(key, members...)
 }
 
@@ -1807,7 +1807,7 @@ func (s *Store) ZRemRangeByLex(ctx context.Context, key string, min string, max 
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZRemRangeByLex(key, min, max)
 }
 
@@ -1818,7 +1818,7 @@ func (s *Store) ZRemRangeByRank(ctx context.Context, key string, start int64, st
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZRemRangeByRank(key, start, stop)
 }
 
@@ -1829,7 +1829,7 @@ func (s *Store) ZRemRangeByScore(ctx context.Context, key string, min string, ma
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZRemRangeByScore(key, min, max)
 }
 
@@ -1839,7 +1839,7 @@ func (s *Store) ZRevRange(ctx context.Context, key string, start int64, stop int
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZRevRange(key, start, stop)
 }
 
@@ -1849,7 +1849,7 @@ func (s *Store) ZRevRangeByLex(ctx context.Context, key string, by ZRangeBy) (r0
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZRevRangeByLex(key, by)
 }
 
@@ -1859,7 +1859,7 @@ func (s *Store) ZRevRangeByScore(ctx context.Context, key string, by ZRangeBy) (
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZRevRangeByScore(key, by)
 }
 
@@ -1869,7 +1869,7 @@ func (s *Store) ZRevRangeByScoreWithScores(ctx context.Context, key string, by Z
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZRevRangeByScoreWithScores(key, by)
 }
 
@@ -1879,7 +1879,7 @@ func (s *Store) ZRevRangeWithScores(ctx context.Context, key string, start int64
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZRevRangeWithScores(key, start, stop)
 }
 
@@ -1889,7 +1889,7 @@ func (s *Store) ZRevRank(ctx context.Context, key string, member string) (r0 int
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZRevRank(key, member)
 }
 
@@ -1905,7 +1905,7 @@ func (s *Store) ZScan(ctx context.Context, key string, cursor uint64, match stri
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZScan(key, cursor, match, count)
 }
 
@@ -1916,7 +1916,7 @@ func (s *Store) ZScore(ctx context.Context, key string, member string) (r0 float
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZScore(key, member)
 }
 
@@ -1928,7 +1928,7 @@ func (s *Store) ZUnion(ctx context.Context, store ZStore) (r0 []string, err erro
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZUnion(store)
 }
 
@@ -1939,7 +1939,7 @@ func (s *Store) ZUnionStore(ctx context.Context, destination string, store ZStor
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZUnionStore(destination, store)
 }
 
@@ -1949,6 +1949,6 @@ func (s *Store) ZUnionWithScores(ctx context.Context, store ZStore) (r0 []Z, err
 	if err != nil {
 		return
 	}
-	defer s.end(tx)
+	defer s.end(tx, &err)
 	return tx.ZUnionWithScores(store)
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"strings"
@@ -223,8 +224,15 @@ func (c *conn) runBatch() {
 		return nil
 	})
 	if err != nil {
-		// The store was closed under the server: tell the client once.
-		c.w.writeErrorText("ERR server is shutting down")
+		// The store was closed under the server, or stopped because a
+		// command panicked: tell the client once and end the connection.
+		var pe *embedis.PanicError
+		if errors.As(err, &pe) {
+			c.srv.log.Error("store stopped: a command panicked", "id", c.id, "panic", fmt.Sprint(pe.Value), "stack", string(pe.Stack))
+			c.w.writeErrorText("ERR " + strings.NewReplacer("\r", " ", "\n", " ").Replace(pe.Error()))
+		} else {
+			c.w.writeErrorText("ERR server is shutting down")
+		}
 		c.closing = true
 	}
 	if c.blocked == nil {

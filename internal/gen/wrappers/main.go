@@ -196,7 +196,7 @@ func storeFile(ms []method) []byte {
 			ps += ", " + pl
 		}
 		fmt.Fprintf(&b, "func (s *Store) %s(%s) (%s) {\n", m.name, ps, strings.Join(named, ", "))
-		b.WriteString("\ttx, err := s.begin(ctx)\n\tif err != nil {\n\t\treturn\n\t}\n\tdefer s.end(tx)\n")
+		b.WriteString("\ttx, err := s.begin(ctx)\n\tif err != nil {\n\t\treturn\n\t}\n\tdefer s.end(tx, &err)\n")
 		fmt.Fprintf(&b, "\treturn tx.%s(%s)\n}\n\n", m.name, m.argList())
 	}
 	src, err := format.Source(b.Bytes())

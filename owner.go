@@ -1,0 +1,185 @@
+package embedis
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// The owner role (see ../shared/DESIGN.md) is held under ownerLock, a lock
+// that a caller can stop waiting for when its context ends.
+//
+// sync.Mutex cannot be abandoned: a Get with a 200 ms deadline queued
+// behind a 2 s Atomic closure would wait the 2 s and then run. ownerLock
+// keeps the mutex's uncontended cost (one compare-and-swap to take it; a
+// store and a load to release it) and, when the role is busy, queues the
+// caller on a channel that it selects on together with its context.
+//
+// Fairness: a releasing owner hands the role directly to the first queued
+// caller, so a caller that queued is not overtaken by a stream of later
+// ones for longer than the few instructions between a release and the
+// hand-off (where a newcomer's compare-and-swap may win once, as with
+// sync.Mutex); queued callers are served in arrival order.
+type ownerLock struct {
+	state   atomic.Int32 // 1 while the role is held
+	waiting atomic.Int32 // callers queued or about to queue
+
+	qmu   sync.Mutex // guards queue and each queued waiter's granted
+	queue []*ownerWaiter
+}
+
+// ownerWaiter is one queued caller. ch receives one token when the role is
+// handed to it; granted (under qmu) says that the hand-off happened.
+type ownerWaiter struct {
+	ch      chan struct{}
+	granted bool
+}
+
+var ownerWaiters = sync.Pool{New: func() any { return &ownerWaiter{ch: make(chan struct{}, 1)} }}
+
+// Lock takes the role, waiting as long as it takes.
+func (l *ownerLock) Lock() {
+	if !l.state.CompareAndSwap(0, 1) {
+		l.lockSlow(nil)
+	}
+}
+
+// lockContext takes the role, or returns ctx's error if ctx ends first.
+// A context that is already done never takes the role.
+func (l *ownerLock) lockContext(ctx context.Context) error {
+	if l.state.CompareAndSwap(0, 1) {
+		return nil
+	}
+	if !l.lockSlow(ctx.Done()) {
+		return ctx.Err()
+	}
+	return nil
+}
+
+// lockSlow queues the caller until the role is handed to it (true) or done
+// is closed (false).
+func (l *ownerLock) lockSlow(done <-chan struct{}) bool {
+	// A turn is usually tens of nanoseconds: give the owner a moment
+	// before queueing, which costs two goroutine switches.
+	for i := 0; i < 3; i++ {
+		runtime.Gosched()
+		if l.state.Load() == 0 && l.state.CompareAndSwap(0, 1) {
+			return true
+		}
+	}
+	w := ownerWaiters.Get().(*ownerWaiter)
+	l.qmu.Lock()
+	l.waiting.Add(1)
+	// Unlock stores 0 before it reads waiting: either this sees the role
+	// free, or Unlock sees this caller counted and hands the role over
+	// under qmu once the caller is queued.
+	if l.state.CompareAndSwap(0, 1) {
+		l.waiting.Add(-1)
+		l.qmu.Unlock()
+		ownerWaiters.Put(w)
+		return true
+	}
+	l.queue = append(l.queue, w)
+	l.qmu.Unlock()
+
+	select {
+	case <-w.ch:
+		w.granted = false
+		ownerWaiters.Put(w)
+		return true
+	case <-done:
+	}
+	l.qmu.Lock()
+	if w.granted {
+		// Handed over while done was closing: pass the role on.
+		l.qmu.Unlock()
+		<-w.ch
+		w.granted = false
+		ownerWaiters.Put(w)
+		l.Unlock()
+		return false
+	}
+	for i, x := range l.queue {
+		if x == w {
+			l.queue = append(l.queue[:i], l.queue[i+1:]...)
+			break
+		}
+	}
+	l.waiting.Add(-1)
+	l.qmu.Unlock()
+	ownerWaiters.Put(w)
+	return false
+}
+
+// Unlock releases the role, handing it to the first queued caller if any.
+func (l *ownerLock) Unlock() {
+	l.state.Store(0)
+	if l.waiting.Load() == 0 {
+		return
+	}
+	l.qmu.Lock()
+	// If a newcomer took the role since the store, its own Unlock hands
+	// it over instead.
+	if len(l.queue) > 0 && l.state.CompareAndSwap(0, 1) {
+		w := l.queue[0]
+		copy(l.queue, l.queue[1:])
+		l.queue[len(l.queue)-1] = nil
+		l.queue = l.queue[:len(l.queue)-1]
+		l.waiting.Add(-1)
+		w.granted = true
+		w.ch <- struct{}{}
+	}
+	l.qmu.Unlock()
+}
+
+// Calling the Store from inside one of its own Atomic closures would wait
+// for the role the closure holds, for ever. It is detected, without a cost
+// on the uncontended path, when the caller finds the role busy:
+//
+//   - atomicsRunning counts the Atomic closures running in the process, of
+//     every store; engine.atomicTurn is nonzero while one of this engine's
+//     runs (a number unique to that closure).
+//   - Every Atomic closure running on this goroutine has a frame of
+//     (*Store).Atomic on its stack (the Atomic frame now calling begin has
+//     no running closure yet and is not counted). If the goroutine's stack holds as many
+//     such frames as there are closures running in the whole process, every
+//     running closure is on this goroutine, the one holding this engine's
+//     role included: the call can only deadlock. atomicTurn is read before
+//     and after the count, so the holder was running (and counted) while
+//     the count was taken.
+var atomicsRunning atomic.Int64
+
+const (
+	atomicFrame = "github.com/embedis/embedis.(*Store).Atomic"
+	beginFrame  = "github.com/embedis/embedis.(*Store).begin"
+)
+
+// heldByCaller reports whether the goroutine calling it holds e's role
+// inside an Atomic closure.
+func (e *engine) heldByCaller() bool {
+	turn := e.atomicTurn.Load()
+	if turn == 0 {
+		return false
+	}
+	var pcs [256]uintptr
+	n := runtime.Callers(2, pcs[:])
+	frames := runtime.CallersFrames(pcs[:n])
+	mine := int64(0)
+	afterBegin := false
+	for {
+		f, more := frames.Next()
+		// An Atomic frame that is calling begin has not started its
+		// closure: it is not one of the running ones.
+		if f.Function == atomicFrame && !afterBegin {
+			mine++
+		}
+		afterBegin = f.Function == beginFrame
+		if !more {
+			break
+		}
+	}
+	// A stack deeper than pcs may hide frames: mine is then too small and
+	// the answer false, never wrongly true.
+	return mine > 0 && mine == atomicsRunning.Load() && e.atomicTurn.Load() == turn
+}
