@@ -2,6 +2,7 @@ package embedis
 
 import (
 	"math"
+	"math/rand/v2"
 	"sort"
 	"strconv"
 	"strings"
@@ -197,13 +198,15 @@ func (h *hashValue) each(fn func(f, v string) bool) {
 	}
 }
 
-// random returns a random field and its value; the hash must not be empty.
-func (h *hashValue) random(rnd func() uint64) (string, string) {
+// random returns a field drawn uniformly with r, and its value; the hash
+// must not be empty. (IntN has no modulo bias; see dict.RandomKey for the
+// dict.)
+func (h *hashValue) random(r *rand.Rand) (string, string) {
 	if h.d != nil {
-		f, v, _ := h.d.RandomKey(rnd)
+		f, v, _ := h.d.RandomKey(r.Uint64)
 		return f, v
 	}
-	i := 2 * int(rnd()%uint64(len(h.pairs)/2))
+	i := 2 * r.IntN(len(h.pairs)/2)
 	return h.pairs[i], h.pairs[i+1]
 }
 
@@ -586,7 +589,7 @@ func (tx *Tx) hrandField(key string, count int64) ([]KeyValue, error) {
 	if err != nil || h == nil || count == 0 {
 		return []KeyValue{}, err
 	}
-	rnd := tx.e.rnd.Uint64
+	rnd := tx.e.rnd
 	size := int64(h.len())
 	if count < 0 || count == 1 {
 		n := count
@@ -611,7 +614,7 @@ func (tx *Tx) hrandField(key string, count int64) ([]KeyValue, error) {
 		// A partial Fisher-Yates shuffle: the first count entries are a
 		// uniformly random subset.
 		for i := int64(0); i < count; i++ {
-			j := i + int64(rnd()%uint64(size-i))
+			j := i + rnd.Int64N(size-i)
 			all[i], all[j] = all[j], all[i]
 		}
 		return all[:count], nil
@@ -647,7 +650,7 @@ func (tx *Tx) hrandOne(key string) (string, error) {
 	if h == nil {
 		return "", ErrNotFound
 	}
-	f, _ := h.random(tx.e.rnd.Uint64)
+	f, _ := h.random(tx.e.rnd)
 	return f, nil
 }
 

@@ -1667,8 +1667,11 @@ func (s *Store) ZPopMin(ctx context.Context, key string, count int64) (r0 []Z, e
 
 // ZRandMember returns count random members of the sorted set at key
 // without removing them, as Redis: with a positive count, min(count, size)
-// distinct members; with a negative count, exactly -count members that may
-// repeat. A missing key or a count of 0 gives an empty slice.
+// distinct members, every subset of that size equally likely (a count at
+// least the size gives the whole set, highest score first, as Redis
+// replies); with a negative count, exactly -count members drawn
+// independently, so they may repeat. A missing key or a count of 0 gives an
+// empty slice.
 func (s *Store) ZRandMember(ctx context.Context, key string, count int64) (r0 []string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {

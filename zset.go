@@ -1057,10 +1057,11 @@ func (tx *Tx) zrandmember(key string, count int64) ([]Z, error) {
 	if zv == nil || count == 0 {
 		return []Z{}, nil
 	}
-	rnd := tx.e.rnd.Uint64
+	// A member drawn by rank: the tree counts its leaves, so this is
+	// uniform and O(log n), with no hash table in the way.
 	draw := func() Z {
-		m, sc, _ := zv.s.Random(rnd)
-		return Z{sc, m}
+		it := zv.s.At(tx.e.rnd.IntN(zv.s.Len()))
+		return Z{it.Score(), it.Member()}
 	}
 	if count < 0 {
 		out := make([]Z, 0, min(-count, 1<<16))
@@ -1071,8 +1072,11 @@ func (tx *Tx) zrandmember(key string, count int64) ([]Z, error) {
 	}
 	size := int64(zv.s.Len())
 	if count >= size {
+		// The whole set, highest score first, as Redis 7.0 replies.
 		out := make([]Z, 0, size)
-		zv.s.Range(func(m string, sc float64) bool { out = append(out, Z{sc, m}); return true })
+		for it := zv.s.At(int(size) - 1); it.Valid(); it.Prev() {
+			out = append(out, Z{it.Score(), it.Member()})
+		}
 		return out, nil
 	}
 	seen := make(map[string]struct{}, count)
@@ -1090,8 +1094,11 @@ func (tx *Tx) zrandmember(key string, count int64) ([]Z, error) {
 
 // ZRandMember returns count random members of the sorted set at key
 // without removing them, as Redis: with a positive count, min(count, size)
-// distinct members; with a negative count, exactly -count members that may
-// repeat. A missing key or a count of 0 gives an empty slice.
+// distinct members, every subset of that size equally likely (a count at
+// least the size gives the whole set, highest score first, as Redis
+// replies); with a negative count, exactly -count members drawn
+// independently, so they may repeat. A missing key or a count of 0 gives an
+// empty slice.
 func (tx *Tx) ZRandMember(key string, count int64) ([]string, error) {
 	return membersOrError(tx.zrandmember(key, count))
 }
