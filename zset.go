@@ -1079,8 +1079,24 @@ func (tx *Tx) zrandmember(key string, count int64) ([]Z, error) {
 		}
 		return out, nil
 	}
-	seen := make(map[string]struct{}, count)
 	out := make([]Z, 0, count)
+	if count*3 > size {
+		// Close to the whole set: the first count ranks of a partial
+		// Fisher–Yates shuffle, rather than drawing until count distinct
+		// members come up (Redis's third case copies and removes instead).
+		ranks := make([]int, size)
+		for i := range ranks {
+			ranks[i] = i
+		}
+		for i := range int(count) {
+			j := i + tx.e.rnd.IntN(int(size)-i)
+			ranks[i], ranks[j] = ranks[j], ranks[i]
+			it := zv.s.At(ranks[i])
+			out = append(out, Z{it.Score(), it.Member()})
+		}
+		return out, nil
+	}
+	seen := make(map[string]struct{}, count)
 	for int64(len(out)) < count {
 		z := draw()
 		if _, dup := seen[z.Member]; dup {
