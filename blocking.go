@@ -2,7 +2,6 @@ package embedis
 
 import (
 	"context"
-	"errors"
 	"math"
 	"strconv"
 	"strings"
@@ -20,7 +19,8 @@ import (
 // as ErrWrongType), or the key has nothing for it yet. A blocking command
 // first tries its keys in order (firstServed); if none has anything it
 // parks a waiter on them (Tx.park) and releases the role. A write that may
-// make data available marks the key ready (Tx.keyReady); when the unit
+// make data available marks the key ready (Tx.keyReady, called by the write
+// path Tx.wrote for every event that adds data); when the unit
 // that wrote ends — one command, one Atomic closure, one MULTI — the owner
 // offers each ready key to its waiters in the order they blocked
 // (engine.offer). A waiter is offered a key only if the key holds the type
@@ -47,9 +47,11 @@ import (
 //     the next consumer of the same group finds nothing and stays blocked;
 //     an attempt may answer with an error (a group destroyed meanwhile).
 //   - a lock waiter, woken by a deletion rather than by added data: wants ""
-//     (offered the key whatever it holds, absent included); the deletion
-//     path calls keyReady too, and the attempt answers when the key is
-//     gone (taking the lock) and reports nothing while it is still held.
+//     (offered the key whatever it holds, absent included); the events
+//     that delete a key (DEL, expiry, eviction: Tx.wrote, Tx.removeExpired)
+//     must then mark it ready as the events that add data do, and the
+//     attempt answers when the key is gone (taking the lock) and reports
+//     nothing while it is still held.
 // An attempt that reports nothing must not change any data.
 
 // attempt runs a blocking command's non-blocking form on key as the owner.
@@ -224,13 +226,11 @@ func (e *engine) wakeAllClosed() {
 	e.blocked = 0
 }
 
-// errWaitTimedOut is engine.wait's report that the waiter's deadline passed.
-var errWaitTimedOut = errors.New("embedis: blocking command timed out")
-
-// wait waits, without the owner role, until w is served (nil), its deadline
-// passes on the store's clock (errWaitTimedOut), ctx ends (ctx's error) or
-// the store closes (ErrClosed). A waiter that was not served is removed.
-func (e *engine) wait(ctx context.Context, w *waiter) error {
+// wait waits, without the owner role, until w is served (nil, false), its
+// deadline passes on the store's clock (nil, true), ctx ends (ctx's error)
+// or the store closes (ErrClosed, or the *PanicError that stopped it). A
+// waiter that was not served is removed.
+func (e *engine) wait(ctx context.Context, w *waiter) (timedOut bool, err error) {
 	var expired chan struct{}
 	if !w.deadline.IsZero() {
 		expired = make(chan struct{})
@@ -256,15 +256,15 @@ func (e *engine) wait(ctx context.Context, w *waiter) error {
 	defer e.mu.Unlock()
 	switch {
 	case w.served:
-		return nil
+		return false, nil
 	case w.closed || e.closed:
-		return e.closedErr()
+		return false, e.closedErr()
 	}
 	e.unblock(w)
 	if err := ctx.Err(); err != nil {
-		return err
+		return false, err
 	}
-	return errWaitTimedOut
+	return true, nil
 }
 
 // blockingCall runs a blocking command for the Go API: try runs on each
@@ -282,7 +282,7 @@ func blockingCall[T any](ctx context.Context, s *Store, keys []string, wants str
 	if w == nil {
 		return key, res, err
 	}
-	if err := s.e.wait(ctx, w); err != nil {
+	if _, err := s.e.wait(ctx, w); err != nil { // no deadline: never times out
 		var zero T
 		return "", zero, err
 	}
@@ -335,10 +335,9 @@ func (tx *Tx) TakeBlocked() *Blocked {
 // returns nil when the command has a reply to write (served, with a result
 // or an error, or timed out), ctx's error, or ErrClosed.
 func (b *Blocked) Wait(ctx context.Context) error {
-	err := b.e.wait(ctx, b.w)
-	if err == errWaitTimedOut {
+	timedOut, err := b.e.wait(ctx, b.w)
+	if timedOut {
 		b.reply = b.timedOut
-		return nil
 	}
 	return err
 }
@@ -385,12 +384,6 @@ func blockingReply[T any](tx *Tx, w ReplyWriter, keys []string, wants string, ti
 	})
 	tx.pending = b
 }
-
-var (
-	errTimeoutNotFloat   = ErrNotFloat.forCommand("ERR timeout is not a float or out of range")
-	errTimeoutOutOfRange = ErrNotFloat.forCommand("ERR timeout is out of range")
-	errTimeoutNegative   = ErrNotFloat.forCommand("ERR timeout is negative")
-)
 
 // parseTimeout reads a blocking command's timeout in seconds as Redis does
 // (a long double, rounded up to the millisecond); 0 waits for ever. Redis

@@ -11,8 +11,11 @@ import (
 // The command table is the one registry of Redis commands: name, arity,
 // flags and key positions, and the handler that parses the arguments, calls
 // the command's Tx method and writes its reply. The server, Store.Do and the
-// replay of the write-effect stream all go through it; arity errors and
-// (later) MULTI queueing and COMMAND INFO are derived from it.
+// replay of the write-effect stream all go through it; arity errors, the
+// server's MULTI queueing and COMMAND INFO are derived from it, and so are
+// the guard tests (guard_test.go) that every write command is in the random
+// workload and the replay test, and every command has differential cases.
+// How to add a command: CONTRIBUTING.md.
 
 // ReplyWriter receives a command's reply as RESP values. The server writes
 // them as RESP2 or RESP3; Store.Do turns them into Go values.
@@ -68,16 +71,6 @@ func (c *Command) ArityOK(n int) bool {
 	return (c.Arity > 0 && n == c.Arity) || (c.Arity < 0 && n >= -c.Arity)
 }
 
-// IsWrite reports whether the command may change data.
-func (c *Command) IsWrite() bool {
-	for _, f := range c.Flags {
-		if f == "write" {
-			return true
-		}
-	}
-	return false
-}
-
 // commandTable maps lower- and upper-case names to commands, so that the
 // usual spellings are found without case folding; commandList holds each
 // command once.
@@ -108,33 +101,6 @@ func Commands() []*Command {
 	return append([]*Command(nil), commandList...)
 }
 
-// UnknownCommandError returns Redis's error for an unknown command.
-func UnknownCommandError(args []string) error {
-	var b strings.Builder
-	name := ""
-	if len(args) > 0 {
-		name = args[0]
-	}
-	b.WriteString("ERR unknown command '")
-	b.WriteString(truncate(name, 128))
-	b.WriteString("', with args beginning with: ")
-	for _, a := range args[min(1, len(args)):] {
-		if b.Len() >= 128 {
-			break
-		}
-		b.WriteString("'")
-		b.WriteString(truncate(a, 128-b.Len()))
-		b.WriteString("' ")
-	}
-	return ErrUnknownCommand.forCommand(b.String())
-}
-
-// ErrServerOnly: a connection command (AUTH, MULTI, CLIENT, …) run on a Store.
-var ErrServerOnly = newError("ERR server-only command")
-
-// ErrUnknownCommand: a command embedis does not implement.
-var ErrUnknownCommand = newError("ERR unknown command")
-
 func truncate(s string, n int) string {
 	if n < 0 {
 		n = 0
@@ -162,7 +128,7 @@ func (tx *Tx) Do(w ReplyWriter, args ...string) {
 		return
 	}
 	if c.serverOnly {
-		w.WriteError(ErrServerOnly.forCommand("ERR '" + c.Name + "' is a command of the server, not of an embedded Store"))
+		w.WriteError(serverOnlyError(c.Name))
 		return
 	}
 	c.run(tx, args, w)

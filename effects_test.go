@@ -49,6 +49,12 @@ func compareSnapshots(t *testing.T, want, got map[string]string) {
 	}
 }
 
+// replayKeys and replaySteps shape the random workload of
+// TestEffectStreamReplay; TestEveryWriteCommandIsReplayed runs the same.
+var replayKeys = []string{"a", "b", "c", "d", "e", "f", "g", "h"}
+
+const replaySteps = 20000
+
 // TestEffectStreamReplay runs a long random workload on a store that records
 // its write-effect stream, replays the stream into a fresh store, and checks
 // the two hold the same keys, values and deadlines.
@@ -65,8 +71,8 @@ func TestEffectStreamReplay(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer orig.Close()
-	w := workload.New(seed, 1, []string{"a", "b", "c", "d", "e", "f", "g", "h"}, 0)
-	const steps = 20000
+	w := workload.New(seed, 1, replayKeys, 0)
+	const steps = replaySteps
 	for i := 0; i < steps; i++ {
 		switch w.IntN(10) {
 		case 0:

@@ -1,6 +1,22 @@
 package embedis
 
-import "errors"
+import (
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// This file is the catalogue of the errors the engine replies with: each
+// Redis error text appears here once, as one value (TestErrorCatalogue fails
+// when two values share a text or an error value is made elsewhere).
+//
+// A sentinel (newError) is one kind of error; errors.Is matches it. A form
+// (newForm) is a variant of a kind with its own Redis text, for example
+// "ERR min or max is not a float" is a form of ErrNotFloat: errors.Is(err,
+// ErrNotFloat) holds for it, and errors.Is tells two forms apart. Texts that
+// depend on an argument (the command's name, a value) are built by the
+// functions at the end of the file, as forms of their kind.
 
 // Error is an error that Redis itself would reply with. Its text is Redis's own,
 // word for word (including the "ERR " or "WRONGTYPE " prefix), so a server can put
@@ -24,13 +40,30 @@ func (e *Error) Is(target error) bool {
 	return e == t || (e.kind != nil && e.kind == t)
 }
 
-func newError(msg string) *Error { return &Error{msg: msg} }
+// catalogue lists every sentinel and package-level form, for the test that
+// checks that no two share a text.
+var catalogue []*Error
 
-// withCommand returns the form of sentinel e whose text names the command, as
-// Redis does: the sentinel's text must contain "%s" exactly once.
+// newError makes a sentinel: one kind of error with Redis's text.
+func newError(msg string) *Error {
+	e := &Error{msg: msg}
+	catalogue = append(catalogue, e)
+	return e
+}
+
+// newForm makes a package-level form of kind with its own Redis text.
+func newForm(kind *Error, msg string) *Error {
+	e := kind.forCommand(msg)
+	catalogue = append(catalogue, e)
+	return e
+}
+
+// forCommand returns a form of sentinel e with the given text, for texts
+// built at run time (they name a command or an argument).
 func (e *Error) forCommand(text string) *Error { return &Error{msg: text, kind: e} }
 
-// Sentinel errors. Each carries Redis 7.0's exact error text.
+// Errors that are not Redis replies: ErrNotFound (Redis replies nil where a
+// Store returns it), ErrClosed, ErrReentrant and the others are embedis's own.
 var (
 	// ErrNotFound is returned by commands that reply with a single value when
 	// there is no value: the key (or field) does not exist. Redis replies nil.
@@ -40,11 +73,31 @@ var (
 	// command panicked, calls return a *PanicError, which matches ErrClosed.
 	ErrClosed = errors.New("embedis: store is closed")
 
+	// ErrNotExecuted is the error of a pipelined command whose Exec has not run
+	// (or could not run) it.
+	ErrNotExecuted = errors.New("embedis: pipelined command not executed")
+
+	// ErrStaleResult is the error of a Result read after its pipeline went on
+	// to queue the next batch, which reuses the memory the result was in.
+	ErrStaleResult = errors.New("embedis: result of an earlier batch of a reused pipeline")
+
+	// ErrLeaderboardArg is returned (wrapped, with the offending value) for a
+	// negative count or a page or page size below 1.
+	ErrLeaderboardArg = errors.New("embedis: invalid leaderboard argument")
+
+	// ErrLeaderboardExpired is returned by Submit on a board pinned by At to a
+	// period whose key has already expired (its period plus Keep periods are
+	// over): the write would vanish at once.
+	ErrLeaderboardExpired = errors.New("embedis: leaderboard period has expired")
+
 	// ErrReentrant is returned by a call on a Store made from inside one of
 	// that store's own Atomic closures, which holds the owner role the call
 	// would wait for: the closure must use its Tx instead.
 	ErrReentrant = errors.New("embedis: Store called from inside its own Atomic closure; use the closure's Tx")
+)
 
+// Sentinel errors of every family. Each carries Redis 7.0's exact error text.
+var (
 	// ErrWrongType: the key holds a value of another type than the command needs.
 	ErrWrongType = newError("WRONGTYPE Operation against a key holding the wrong kind of value")
 	// ErrNotInteger: a value or argument is not a base-10 int64.
@@ -66,9 +119,10 @@ var (
 	// ErrInvalidExpire: an expire time that is not positive or overflows.
 	// The text names the command, e.g. "ERR invalid expire time in 'set' command".
 	ErrInvalidExpire = newError("ERR invalid expire time in command")
-	// ErrDBIndex: a database number outside 0..15.
+	// ErrDBIndex: a database number outside 0..Options.Databases-1 (0..15
+	// by default).
 	ErrDBIndex = newError("ERR DB index is out of range")
-	// ErrSameObject: reserved for commands where source and destination must differ.
+	// ErrSameObject: COPY of a key onto itself in the same database.
 	ErrSameObject = newError("ERR source and destination objects are the same")
 	// ErrExpireOptions: NX together with XX, GT or LT on an EXPIRE command.
 	ErrExpireOptions = newError("ERR NX and XX, GT or LT options at the same time are not compatible")
@@ -76,11 +130,109 @@ var (
 	ErrGTAndLT = newError("ERR GT and LT options at the same time are not compatible")
 	// ErrInvalidCursor: a SCAN cursor that is not an unsigned integer.
 	ErrInvalidCursor = newError("ERR invalid cursor")
+	// ErrArity: a command given the wrong number of arguments. The text names
+	// the command, e.g. "ERR wrong number of arguments for 'mset' command".
+	ErrArity = newError("ERR wrong number of arguments")
+	// ErrServerOnly: a connection command (AUTH, MULTI, CLIENT, …) run on a Store.
+	ErrServerOnly = newError("ERR server-only command")
+	// ErrUnknownCommand: a command embedis does not implement.
+	ErrUnknownCommand = newError("ERR unknown command")
+	// ErrValueOutOfRange: a count whose derived size overflows (HRANDFIELD
+	// WITHVALUES, ZRANDMEMBER WITHSCORES with a huge negative count). It is a
+	// form of ErrNotInteger, as are ErrNotPositive and ErrRandCountRange.
+	ErrValueOutOfRange = newForm(ErrNotInteger, "ERR value is out of range")
+	// ErrNotPositive: a count that must not be negative (LPOP, SPOP, ZPOPMIN
+	// key count).
+	ErrNotPositive = newForm(ErrNotInteger, "ERR value is out of range, must be positive")
+	// ErrRandCountRange: SRANDMEMBER, HRANDFIELD or ZRANDMEMBER with a count
+	// whose magnitude does not fit (math.MinInt64).
+	ErrRandCountRange = newForm(ErrNotInteger, "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807")
+	// ErrNumKeys: LMPOP, ZMPOP, SINTERCARD or ZINTER with a number of keys below 1.
+	ErrNumKeys = newError("ERR numkeys should be greater than 0")
+	// ErrNumKeysArgs: a numkeys larger than the arguments that follow it.
+	ErrNumKeysArgs = newForm(ErrSyntax, "ERR Number of keys can't be greater than number of args")
+	// ErrLimitNegative: SINTERCARD or ZINTERCARD with a negative LIMIT. It is
+	// a form of ErrSyntax, as is ErrNumKeysArgs.
+	ErrLimitNegative = newForm(ErrSyntax, "ERR LIMIT can't be negative")
+	// ErrCountNotPositive: LMPOP or ZMPOP with a COUNT below 1.
+	ErrCountNotPositive = newError("ERR count should be greater than 0")
 )
 
-// ErrArity: a command given the wrong number of arguments. The text names
-// the command, e.g. "ERR wrong number of arguments for 'mset' command".
-var ErrArity = newError("ERR wrong number of arguments")
+// Errors of the string commands.
+var (
+	// ErrLCSNotString: LCS on a key that holds something other than a string.
+	ErrLCSNotString = newError("ERR The specified keys must contain string values")
+	// ErrLCSTooLarge: the LCS table of the two strings (4 bytes per pair of
+	// positions) would pass MaxStringLength, Redis's limit on its transient memory.
+	ErrLCSTooLarge = newError("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len")
+
+	errDecrementOverflow = newForm(ErrOverflow, "ERR decrement would overflow")
+	errLCSLenAndIdx      = newForm(ErrSyntax, "ERR If you want both the length and indexes, please just use IDX.")
+)
+
+// Errors of the keyspace commands.
+var (
+	errSwapDBFirst  = newForm(ErrNotInteger, "ERR invalid first DB index")
+	errSwapDBSecond = newForm(ErrNotInteger, "ERR invalid second DB index")
+)
+
+// Errors of the list commands.
+var (
+	// ErrIndexOutOfRange: LSET at an index the list does not have.
+	ErrIndexOutOfRange = newError("ERR index out of range")
+	// ErrRankZero: LPOS with RANK 0.
+	ErrRankZero = newError("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list")
+	// ErrNegativeCount: LPOS with a negative COUNT.
+	ErrNegativeCount = newError("ERR COUNT can't be negative")
+	// ErrNegativeMaxLen: LPOS with a negative MAXLEN.
+	ErrNegativeMaxLen = newError("ERR MAXLEN can't be negative")
+
+	errTimeoutNotFloat   = newForm(ErrNotFloat, "ERR timeout is not a float or out of range")
+	errTimeoutOutOfRange = newForm(ErrNotFloat, "ERR timeout is out of range")
+	errTimeoutNegative   = newForm(ErrNotFloat, "ERR timeout is negative")
+)
+
+// Errors of the hash commands.
+var (
+	// ErrHashNotInteger: HINCRBY on a field whose value is not a base-10 int64.
+	ErrHashNotInteger = newError("ERR hash value is not an integer")
+	// ErrHashNotFloat: HINCRBYFLOAT on a field whose value is not a number.
+	ErrHashNotFloat = newError("ERR hash value is not a float")
+	// ErrHashNaNOrInfinity: HINCRBYFLOAT with an infinite (or NaN) increment.
+	ErrHashNaNOrInfinity = newError("ERR value is NaN or Infinity")
+)
+
+// Errors of the sorted-set commands.
+var (
+	// ErrScoreNaN: an increment would make a score NaN (+inf plus -inf).
+	ErrScoreNaN = newError("ERR resulting score is not a number (NaN)")
+
+	errZAddXXNX         = newForm(ErrSyntax, "ERR XX and NX options at the same time are not compatible")
+	errZAddGTLTNX       = newForm(ErrSyntax, "ERR GT, LT, and/or NX options at the same time are not compatible")
+	errZAddIncrPair     = newForm(ErrSyntax, "ERR INCR option supports a single increment-element pair")
+	errMinMaxNotFloat   = newForm(ErrNotFloat, "ERR min or max is not a float")
+	errLexRange         = newForm(ErrSyntax, "ERR min or max not valid string range item")
+	errLimitOnlyByScore = newForm(ErrSyntax, "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX")
+	errWithScoresByLex  = newForm(ErrSyntax, "ERR syntax error, WITHSCORES not supported in combination with BYLEX")
+	errWeightNotFloat   = newForm(ErrNotFloat, "ERR weight value is not a float")
+)
+
+// Errors of the geo commands.
+var (
+	// ErrGeoMember: a search or GEORADIUSBYMEMBER from a member that is not
+	// in the set.
+	ErrGeoMember = newError("ERR could not decode requested zset member")
+
+	errUnsupportedUnit = newForm(ErrSyntax, "ERR unsupported unit provided. please use M, KM, FT, MI")
+	errRadiusNegative  = newForm(ErrSyntax, "ERR radius cannot be negative")
+	errBoxNegative     = newForm(ErrSyntax, "ERR height or width cannot be negative")
+	errGeoCount        = newForm(ErrSyntax, "ERR COUNT must be > 0")
+	errGeoAny          = newForm(ErrSyntax, "ERR the ANY argument requires COUNT argument")
+	errGeoNeedWidth    = newForm(ErrNotFloat, "ERR need numeric width")
+	errGeoNeedHeight   = newForm(ErrNotFloat, "ERR need numeric height")
+)
+
+// Errors whose text depends on an argument.
 
 // ArityError returns Redis's error for a command given the wrong number of
 // arguments; cmd is the command's name as Redis prints it (e.g. "get" or
@@ -92,3 +244,104 @@ func ArityError(cmd string) error {
 func invalidExpire(cmd string) error {
 	return ErrInvalidExpire.forCommand("ERR invalid expire time in '" + cmd + "' command")
 }
+
+// UnknownCommandError returns Redis's error for an unknown command.
+func UnknownCommandError(args []string) error {
+	var b strings.Builder
+	name := ""
+	if len(args) > 0 {
+		name = args[0]
+	}
+	b.WriteString("ERR unknown command '")
+	b.WriteString(truncate(name, 128))
+	b.WriteString("', with args beginning with: ")
+	for _, a := range args[min(1, len(args)):] {
+		if b.Len() >= 128 {
+			break
+		}
+		b.WriteString("'")
+		b.WriteString(truncate(a, 128-b.Len()))
+		b.WriteString("' ")
+	}
+	return ErrUnknownCommand.forCommand(b.String())
+}
+
+// unknownSubcommand is the error of a container command (OBJECT) given a
+// subcommand it does not have; cmd is the container's name in capitals.
+func unknownSubcommand(sub, cmd string) error {
+	return ErrUnknownCommand.forCommand("ERR unknown subcommand '" + truncate(sub, 128) + "'. Try " + cmd + " HELP.")
+}
+
+// serverOnlyError is ErrServerOnly naming the command.
+func serverOnlyError(name string) error {
+	return ErrServerOnly.forCommand("ERR '" + name + "' is a command of the server, not of an embedded Store")
+}
+
+// unsupportedOption is SCAN's error for an option it does not know.
+func unsupportedOption(o string) error {
+	return ErrSyntax.forCommand("ERR Unsupported option " + o)
+}
+
+// needInputKey is the error of ZUNION/ZINTER/ZDIFF/ZINTERCARD (and their
+// STORE forms) given numkeys 0.
+func needInputKey(name string) error {
+	return ErrSyntax.forCommand("ERR at least 1 input key is needed for '" + name + "' command")
+}
+
+// geoNeedNumeric is the error for a GEO distance or coordinate argument that
+// is not a number; what names it ("radius", "longitude", …).
+func geoNeedNumeric(what string) error {
+	return ErrNotFloat.forCommand("ERR need numeric " + what)
+}
+
+// geoStoreIncompatible is GEORADIUS's error for STORE or STOREDIST (what)
+// combined with the WITH* options.
+func geoStoreIncompatible(what string) error {
+	return ErrSyntax.forCommand("ERR " + what + " is not compatible with WITHDIST, WITHHASH and WITHCOORD options")
+}
+
+// geoOneOfFrom and geoOneOfBy are GEOSEARCH's errors for a missing or doubled
+// origin or shape; cmd is the command as given.
+func geoOneOfFrom(cmd string) error {
+	return ErrSyntax.forCommand("ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for " + cmd)
+}
+
+func geoOneOfBy(cmd string) error {
+	return ErrSyntax.forCommand("ERR exactly one of BYRADIUS and BYBOX can be specified for " + cmd)
+}
+
+// errInvalidLonLat is GEOADD's error for coordinates outside the limits,
+// which prints them as C's "%f" does.
+func errInvalidLonLat(lon, lat float64) error {
+	f := func(x float64) string {
+		switch {
+		case math.IsInf(x, 1):
+			return "inf"
+		case math.IsInf(x, -1):
+			return "-inf"
+		}
+		return strconv.FormatFloat(x, 'f', 6, 64)
+	}
+	return ErrSyntax.forCommand("ERR invalid longitude,latitude pair " + f(lon) + "," + f(lat))
+}
+
+// Errors of SORT.
+var (
+	// ErrSortScore: SORT without ALPHA met a weight that is not a number.
+	ErrSortScore = newError("ERR One or more scores can't be converted into double")
+)
+
+// Errors of MOVE.
+var (
+	errMoveDBRange = newForm(ErrNotInteger, "ERR value is out of range, value must between -2147483648 and 2147483647")
+)
+
+// Errors of OBJECT.
+var (
+	// ErrNoLFU: OBJECT FREQ, which Redis answers only under an LFU
+	// maxmemory policy; embedis has none, as Redis by default.
+	ErrNoLFU = newError("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
+	// ErrIdleTimeNotTracked: OBJECT IDLETIME, which Redis answers and
+	// embedis cannot yet (a known difference from Redis).
+	ErrIdleTimeNotTracked = newError("ERR embedis does not track idle time yet")
+)

@@ -1,7 +1,6 @@
 package embedis
 
 import (
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -89,32 +88,6 @@ type GeoRadiusQuery struct {
 	StoreDist                        bool
 }
 
-var (
-	errUnsupportedUnit = ErrSyntax.forCommand("ERR unsupported unit provided. please use M, KM, FT, MI")
-	// ErrGeoMember: a search or GEORADIUSBYMEMBER from a member that is not
-	// in the set.
-	ErrGeoMember      = newError("ERR could not decode requested zset member")
-	errRadiusNegative = ErrSyntax.forCommand("ERR radius cannot be negative")
-	errBoxNegative    = ErrSyntax.forCommand("ERR height or width cannot be negative")
-	errGeoCount       = ErrSyntax.forCommand("ERR COUNT must be > 0")
-	errGeoAny         = ErrSyntax.forCommand("ERR the ANY argument requires COUNT argument")
-)
-
-// errInvalidLonLat is GEOADD's error for coordinates outside the limits,
-// which prints them as C's "%f" does.
-func errInvalidLonLat(lon, lat float64) error {
-	f := func(x float64) string {
-		switch {
-		case math.IsInf(x, 1):
-			return "inf"
-		case math.IsInf(x, -1):
-			return "-inf"
-		}
-		return strconv.FormatFloat(x, 'f', 6, 64)
-	}
-	return ErrSyntax.forCommand("ERR invalid longitude,latitude pair " + f(lon) + "," + f(lat))
-}
-
 func geoUnit(name string) (float64, error) {
 	if name == "" {
 		return 1, nil
@@ -172,7 +145,7 @@ func (tx *Tx) GeoAddArgs(key string, args GeoAddArgs) (int64, error) {
 // GeoPos returns the position of each of members in the geo set at key,
 // nil where a member (or the key) does not exist.
 func (tx *Tx) GeoPos(key string, members ...string) ([]*GeoPos, error) {
-	zv, err := tx.lookupZSet(key)
+	zv, err := tx.readZSet(key)
 	if err != nil {
 		return nil, err
 	}
@@ -204,7 +177,7 @@ func (tx *Tx) geoDist(key, member1, member2, unit string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	zv, err := tx.lookupZSet(key)
+	zv, err := tx.readZSet(key)
 	if err != nil {
 		return "", err
 	}
@@ -224,7 +197,7 @@ func (tx *Tx) geoDist(key, member1, member2, unit string) (string, error) {
 // GeoHash returns the 11-character geohash string of each of members in the
 // geo set at key, "" where a member (or the key) does not exist.
 func (tx *Tx) GeoHash(key string, members ...string) ([]string, error) {
-	zv, err := tx.lookupZSet(key)
+	zv, err := tx.readZSet(key)
 	if err != nil {
 		return nil, err
 	}
@@ -362,7 +335,7 @@ func cmpFloat(a, b float64) int {
 // geoSearchRun runs q on the geo set at key: nil points (no error) when the
 // key does not exist.
 func (tx *Tx) geoSearchRun(key string, q *geoQuery, needDist bool) ([]geoPoint, error) {
-	zv, err := tx.lookupZSet(key)
+	zv, err := tx.readZSet(key)
 	if err != nil || zv == nil {
 		return nil, err
 	}
@@ -371,7 +344,7 @@ func (tx *Tx) geoSearchRun(key string, q *geoQuery, needDist bool) ([]geoPoint, 
 
 // geoStore stores search results at dst (deleting it when there are none),
 // scored by geohash or, with storeDist, by distance; it returns their number.
-func (tx *Tx) geoStore(dst string, pts []geoPoint, storeDist bool, unit float64) int64 {
+func (tx *Tx) geoStore(dst string, pts []geoPoint, storeDist bool, unit float64, ev keyEvent) int64 {
 	s := zset.New()
 	for _, p := range pts {
 		sc := p.score
@@ -380,7 +353,7 @@ func (tx *Tx) geoStore(dst string, pts []geoPoint, storeDist bool, unit float64)
 		}
 		s.Add(p.member, sc)
 	}
-	return tx.storeZSet(dst, s)
+	return tx.storeZSet(dst, s, ev)
 }
 
 func parseGeoSort(s string) (int, error) {
@@ -488,6 +461,11 @@ func (tx *Tx) GeoSearchLocation(key string, q GeoSearchQuery) ([]GeoLocation, er
 // by geohash (by distance with storeDist), replacing it (deleting it when
 // nothing is found), and returns their number.
 func (tx *Tx) GeoSearchStore(destination, key string, q GeoSearchQuery, storeDist bool) (int64, error) {
+	return tx.geoSearchStore(destination, key, q, storeDist, evGeoSrchSt)
+}
+
+// geoSearchStore is GEOSEARCHSTORE and GEORADIUS ... STORE, announced as ev.
+func (tx *Tx) geoSearchStore(destination, key string, q GeoSearchQuery, storeDist bool, ev keyEvent) (int64, error) {
 	g, err := q.parse()
 	if err != nil {
 		return 0, err
@@ -496,7 +474,7 @@ func (tx *Tx) GeoSearchStore(destination, key string, q GeoSearchQuery, storeDis
 	if err != nil {
 		return 0, err
 	}
-	return tx.geoStore(destination, pts, storeDist, g.unit()), nil
+	return tx.geoStore(destination, pts, storeDist, g.unit(), ev), nil
 }
 
 func (q GeoRadiusQuery) search() GeoSearchQuery {
@@ -540,7 +518,7 @@ func (tx *Tx) GeoRadiusStore(key string, longitude, latitude float64, q GeoRadiu
 	}
 	s := q.search()
 	s.Longitude, s.Latitude = longitude, latitude
-	return tx.GeoSearchStore(q.Store, key, s, q.StoreDist)
+	return tx.geoSearchStore(q.Store, key, s, q.StoreDist, evGeoRadSt)
 }
 
 // GeoRadiusByMemberStore is GeoRadiusStore centred on member's position.
@@ -556,5 +534,5 @@ func (tx *Tx) GeoRadiusByMemberStore(key, member string, q GeoRadiusQuery) (int6
 	if err != nil {
 		return 0, err
 	}
-	return tx.geoStore(q.Store, pts, q.StoreDist, g.unit()), nil
+	return tx.geoStore(q.Store, pts, q.StoreDist, g.unit(), evGeoRadSt), nil
 }

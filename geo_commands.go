@@ -144,7 +144,7 @@ func cmdGeoHash(tx *Tx, args []string, w ReplyWriter) {
 func parseDistance(v, unit, notNumeric string, negative error) (float64, float64, error) {
 	d, ok := number.ParseDouble(v)
 	if !ok {
-		return 0, 0, ErrNotFloat.forCommand("ERR need numeric " + notNumeric)
+		return 0, 0, geoNeedNumeric(notNumeric)
 	}
 	if d < 0 {
 		return 0, 0, negative
@@ -167,7 +167,11 @@ func cmdGeoSearch(tx *Tx, args []string, w ReplyWriter) {
 	if searchStore {
 		src = 2
 	}
-	zv, err := tx.lookupZSet(args[src])
+	storeEv := evGeoRadSt
+	if searchStore {
+		storeEv = evGeoSrchSt
+	}
+	zv, err := tx.readZSet(args[src])
 	if err != nil {
 		w.WriteError(err)
 		return
@@ -273,9 +277,9 @@ func cmdGeoSearch(tx *Tx, args []string, w ReplyWriter) {
 			height, ok2 := number.ParseDouble(opts[i+2])
 			switch {
 			case !ok1:
-				err = ErrNotFloat.forCommand("ERR need numeric width")
+				err = errGeoNeedWidth
 			case !ok2:
-				err = ErrNotFloat.forCommand("ERR need numeric height")
+				err = errGeoNeedHeight
 			case width < 0 || height < 0:
 				err = errBoxNegative
 			default:
@@ -298,15 +302,15 @@ func cmdGeoSearch(tx *Tx, args []string, w ReplyWriter) {
 		if searchStore {
 			what = "GEOSEARCHSTORE"
 		}
-		w.WriteError(ErrSyntax.forCommand("ERR " + what + " is not compatible with WITHDIST, WITHHASH and WITHCOORD options"))
+		w.WriteError(geoStoreIncompatible(what))
 		return
 	}
 	if search && !fromMember && !fromLoc {
-		w.WriteError(ErrSyntax.forCommand("ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for " + args[0]))
+		w.WriteError(geoOneOfFrom(args[0]))
 		return
 	}
 	if search && !byRadius && !byBox {
-		w.WriteError(ErrSyntax.forCommand("ERR exactly one of BYRADIUS and BYBOX can be specified for " + args[0]))
+		w.WriteError(geoOneOfBy(args[0]))
 		return
 	}
 	if q.any && q.count == 0 {
@@ -315,7 +319,7 @@ func cmdGeoSearch(tx *Tx, args []string, w ReplyWriter) {
 	}
 	if zv == nil {
 		if hasStore {
-			w.WriteInt(tx.geoStore(store, nil, false, 1))
+			w.WriteInt(tx.geoStore(store, nil, false, 1, storeEv))
 		} else {
 			w.WriteArrayLen(0)
 		}
@@ -327,7 +331,7 @@ func cmdGeoSearch(tx *Tx, args []string, w ReplyWriter) {
 		return
 	}
 	if hasStore {
-		w.WriteInt(tx.geoStore(store, pts, storeDist, q.unit()))
+		w.WriteInt(tx.geoStore(store, pts, storeDist, q.unit(), storeEv))
 		return
 	}
 	extra := 0

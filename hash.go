@@ -32,7 +32,9 @@ import (
 //
 // A hash becomes a dict when it passes hashMaxListpackEntries fields or
 // receives a field or value longer than hashMaxListpackValue bytes (Redis's
-// hash-max-listpack-entries and hash-max-listpack-value defaults). Unlike
+// hash-max-listpack-value default; Redis 7.0's built-in
+// hash-max-listpack-entries is redisHashMaxListpackEntries, 512, and the
+// 128 of its sample redis.conf is ours). Unlike
 // Redis, a dict that shrinks to hashShrinkEntries fields, all short, goes
 // back to the compact form: the gap between the two sizes keeps a hash that
 // hovers around one size from converting back and forth. An HSCAN that meets
@@ -42,23 +44,32 @@ const (
 	hashMaxListpackEntries = 128
 	hashMaxListpackValue   = 64
 	hashShrinkEntries      = 32
+
+	// redisHashMaxListpackEntries is Redis 7.0's built-in
+	// hash-max-listpack-entries: past it Redis holds a hash as a hashtable.
+	redisHashMaxListpackEntries = 512
 )
 
 // hashValue is a Redis hash: exactly one of pairs (compact) and d is in use.
 type hashValue struct {
 	pairs []string
 	d     *dict.Dict[string]
+	// hashtable: Redis would hold this hash as a hashtable (OBJECT
+	// ENCODING): it once had more than redisHashMaxListpackEntries fields
+	// or a field or value longer than hashMaxListpackValue, and Redis never
+	// converts back.
+	hashtable bool
 }
 
 func (*hashValue) typeName() string { return "hash" }
 
 func (h *hashValue) clone() value {
 	if h.d == nil {
-		return &hashValue{pairs: append([]string(nil), h.pairs...)}
+		return &hashValue{pairs: append([]string(nil), h.pairs...), hashtable: h.hashtable}
 	}
 	d := dict.New[string]()
 	h.d.Range(func(f, v string) bool { d.Set(f, v); return true })
-	return &hashValue{d: d}
+	return &hashValue{d: d, hashtable: h.hashtable}
 }
 
 func (h *hashValue) dump() string {
@@ -121,11 +132,19 @@ func (h *hashValue) get(field string) (string, bool) {
 
 // set stores field's value and reports whether the field is new.
 func (h *hashValue) set(field, val string) bool {
-	if h.d == nil && (len(field) > hashMaxListpackValue || len(val) > hashMaxListpackValue) {
+	long := len(field) > hashMaxListpackValue || len(val) > hashMaxListpackValue
+	if long {
+		h.hashtable = true
+	}
+	if h.d == nil && long {
 		h.toDict()
 	}
 	if h.d != nil {
-		return h.d.Set(field, val)
+		added := h.d.Set(field, val)
+		if h.d.Len() > redisHashMaxListpackEntries {
+			h.hashtable = true
+		}
+		return added
 	}
 	if i := h.index(field); i >= 0 {
 		h.pairs[i+1] = val
@@ -210,67 +229,28 @@ func (h *hashValue) random(r *rand.Rand) (string, string) {
 	return h.pairs[i], h.pairs[i+1]
 }
 
-// Errors of the hash commands, with Redis's texts.
-var (
-	// ErrHashNotInteger: HINCRBY on a field whose value is not a base-10 int64.
-	ErrHashNotInteger = newError("ERR hash value is not an integer")
-	// ErrHashNotFloat: HINCRBYFLOAT on a field whose value is not a number.
-	ErrHashNotFloat = newError("ERR hash value is not a float")
-	// ErrHashNaNOrInfinity: HINCRBYFLOAT with an infinite (or NaN) increment.
-	ErrHashNaNOrInfinity = newError("ERR value is NaN or Infinity")
-)
-
-// lookupHash returns the hash at key; nil if the key does not exist,
-// ErrWrongType if it holds another type.
-func (tx *Tx) lookupHash(key string) (*hashValue, error) {
-	v := tx.lookup(key)
-	if v == nil {
-		return nil, nil
-	}
-	h, ok := v.(*hashValue)
-	if !ok {
-		return nil, ErrWrongType
-	}
-	return h, nil
-}
-
-// readHash is lookupHash for read commands: it counts keyspace hits and
-// misses as Redis's lookupKeyRead does.
-func (tx *Tx) readHash(key string) (*hashValue, error) {
-	h, err := tx.lookupHash(key)
-	if err == nil {
-		if h == nil {
-			tx.e.stats.misses++
-		} else {
-			tx.e.stats.hits++
-		}
-	}
-	return h, err
-}
-
-// writeHash returns the hash at key for a write, creating an empty one (not
-// yet stored) if the key does not exist; created reports that case.
-func (tx *Tx) writeHash(key string) (h *hashValue, created bool, err error) {
-	h, err = tx.lookupHash(key)
+// hashForWrite returns the hash at key for a write, creating an empty one
+// (not yet stored) if the key does not exist; created reports that case.
+func (tx *Tx) hashForWrite(key string) (h *hashValue, created bool, err error) {
+	h, err = tx.writeHash(key)
 	if err != nil || h != nil {
 		return h, false, err
 	}
 	return &hashValue{}, true, nil
 }
 
-// storeHash finishes a write to h: it stores a new hash, deletes an emptied
-// one, or records the in-place change.
-func (tx *Tx) storeHash(key string, h *hashValue, created bool) {
-	switch {
-	case created:
-		if h.len() > 0 {
-			tx.setValue(key, h, true)
-		}
-	case h.len() == 0:
-		tx.deleteKey(key)
-	default:
-		tx.modified(key)
+// storeHash finishes a write to h: it stores a new hash, announces the
+// write as ev, and deletes the hash if the write emptied it. It reports
+// whether the write effect is to be recorded.
+func (tx *Tx) storeHash(key string, h *hashValue, created bool, ev keyEvent) bool {
+	if created {
+		tx.setValue(key, h, true)
 	}
+	rec := tx.wrote(key, ev)
+	if h.len() == 0 {
+		tx.emptied(key)
+	}
+	return rec
 }
 
 // HSet sets each field to its value in the hash at key (pairs field, value,
@@ -291,7 +271,7 @@ func (tx *Tx) hset(key string, fv []string, cmd string) (int64, error) {
 	if len(fv) == 0 || len(fv)%2 != 0 {
 		return 0, ArityError(cmd)
 	}
-	h, created, err := tx.writeHash(key)
+	h, created, err := tx.hashForWrite(key)
 	if err != nil {
 		return 0, err
 	}
@@ -301,8 +281,7 @@ func (tx *Tx) hset(key string, fv []string, cmd string) (int64, error) {
 			added++
 		}
 	}
-	tx.storeHash(key, h, created)
-	if tx.rec {
+	if tx.storeHash(key, h, created, evHSet) {
 		tx.emit(append([]string{"HSET", key}, fv...)...)
 	}
 	return added, nil
@@ -311,7 +290,7 @@ func (tx *Tx) hset(key string, fv []string, cmd string) (int64, error) {
 // HSetNX sets field to value in the hash at key only if the field does not
 // exist (creating the hash if needed) and reports whether it did.
 func (tx *Tx) HSetNX(key, field, value string) (bool, error) {
-	h, created, err := tx.writeHash(key)
+	h, created, err := tx.hashForWrite(key)
 	if err != nil {
 		return false, err
 	}
@@ -319,8 +298,7 @@ func (tx *Tx) HSetNX(key, field, value string) (bool, error) {
 		return false, nil
 	}
 	h.set(field, value)
-	tx.storeHash(key, h, created)
-	if tx.rec {
+	if tx.storeHash(key, h, created, evHSet) {
 		tx.emit("HSET", key, field, value)
 	}
 	return true, nil
@@ -367,7 +345,7 @@ func (tx *Tx) HMGet(key string, fields ...string) ([]*string, error) {
 // HDel removes fields from the hash at key and returns how many existed. A
 // hash left empty is deleted; a missing key gives 0.
 func (tx *Tx) HDel(key string, fields ...string) (int64, error) {
-	h, err := tx.lookupHash(key)
+	h, err := tx.writeHash(key)
 	if err != nil || h == nil {
 		return 0, err
 	}
@@ -384,8 +362,7 @@ func (tx *Tx) HDel(key string, fields ...string) (int64, error) {
 	if n == 0 {
 		return 0, nil
 	}
-	tx.storeHash(key, h, false)
-	if tx.rec {
+	if tx.storeHash(key, h, false, evHDel) {
 		tx.emit(append([]string{"HDEL", key}, gone...)...)
 	}
 	return n, nil
@@ -478,7 +455,7 @@ func (tx *Tx) hgetAll(key string) ([]string, error) {
 // ErrOverflow if the result would overflow, and ErrWrongType for another
 // type; nothing changes on error.
 func (tx *Tx) HIncrBy(key, field string, incr int64) (int64, error) {
-	h, created, err := tx.writeHash(key)
+	h, created, err := tx.hashForWrite(key)
 	if err != nil {
 		return 0, err
 	}
@@ -494,8 +471,7 @@ func (tx *Tx) HIncrBy(key, field string, incr int64) (int64, error) {
 	cur += incr
 	s := strconv.FormatInt(cur, 10)
 	h.set(field, s)
-	tx.storeHash(key, h, created)
-	if tx.rec {
+	if tx.storeHash(key, h, created, evHIncrBy) {
 		tx.emit("HSET", key, field, s)
 	}
 	return cur, nil
@@ -527,7 +503,7 @@ func (tx *Tx) HIncrByFloat(key, field string, incr float64) (float64, error) {
 // increment is parsed and checked to be finite. It returns the new value as
 // Redis formats it.
 func (tx *Tx) hincrByFloat(key, field string, incr number.LongDouble) (string, error) {
-	h, created, err := tx.writeHash(key)
+	h, created, err := tx.hashForWrite(key)
 	if err != nil {
 		return "", err
 	}
@@ -543,8 +519,7 @@ func (tx *Tx) hincrByFloat(key, field string, incr number.LongDouble) (string, e
 	}
 	res := sum.FormatHuman()
 	h.set(field, res)
-	tx.storeHash(key, h, created)
-	if tx.rec {
+	if tx.storeHash(key, h, created, evHIncrFlt) {
 		tx.emit("HSET", key, field, res)
 	}
 	return res, nil
@@ -595,7 +570,7 @@ func (tx *Tx) hrandField(key string, count int64) ([]KeyValue, error) {
 		n := count
 		if n < 0 {
 			if n < -maxRandFieldRepeats {
-				return nil, errRandFieldTooMany
+				return nil, ErrValueOutOfRange
 			}
 			n = -n
 		}
@@ -638,8 +613,6 @@ func (tx *Tx) hrandField(key string, count int64) ([]KeyValue, error) {
 // owner role.
 const maxRandFieldRepeats = 1 << 31
 
-var errRandFieldTooMany = ErrNotInteger.forCommand("ERR value is out of range")
-
 // hrandOne returns one random field and its value (HRANDFIELD without a
 // count): ErrNotFound if the key does not exist.
 func (tx *Tx) hrandOne(key string) (string, error) {
@@ -662,7 +635,7 @@ func (tx *Tx) hrandOne(key string) (string, error) {
 // given. Every field present for the whole iteration is returned at least
 // once, even as the hash grows or shrinks; a field may be returned more than
 // once. A missing key gives no fields and cursor 0.
-func (tx *Tx) HScan(key string, cursor uint64, match string, count int64) ([]string, uint64, error) {
+func (tx *Tx) HScan(key string, cursor uint64, match string, count int64) (fieldsValues []string, nextCursor uint64, err error) {
 	h, err := tx.readHash(key)
 	if err != nil || h == nil {
 		return []string{}, 0, err

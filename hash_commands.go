@@ -152,13 +152,6 @@ func cmdHIncrByFloat(tx *Tx, args []string, w ReplyWriter) {
 	w.WriteBulk(s)
 }
 
-// errHRandFieldRange is Redis's error for a count outside ±LONG_MAX.
-var errHRandFieldRange = ErrNotInteger.forCommand("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807")
-
-// errValueOutOfRange: HRANDFIELD ... WITHVALUES with a count whose double
-// would overflow.
-var errValueOutOfRange = ErrNotInteger.forCommand("ERR value is out of range")
-
 func cmdHRandField(tx *Tx, args []string, w ReplyWriter) {
 	if len(args) == 2 {
 		f, err := tx.hrandOne(args[1])
@@ -171,7 +164,7 @@ func cmdHRandField(tx *Tx, args []string, w ReplyWriter) {
 		return
 	}
 	if count == math.MinInt64 {
-		w.WriteError(errHRandFieldRange)
+		w.WriteError(ErrRandCountRange)
 		return
 	}
 	withValues := false
@@ -181,7 +174,7 @@ func cmdHRandField(tx *Tx, args []string, w ReplyWriter) {
 	} else if len(args) == 4 {
 		withValues = true
 		if count < -math.MaxInt64/2 || count > math.MaxInt64/2 {
-			w.WriteError(errValueOutOfRange)
+			w.WriteError(ErrValueOutOfRange)
 			return
 		}
 	}
@@ -226,7 +219,7 @@ func writeFieldValuePairs(w ReplyWriter, kvs []KeyValue) {
 
 func cmdHScan(tx *Tx, args []string, w ReplyWriter) {
 	scanValue(tx, args, w, func(key string) (bool, error) {
-		h, err := tx.lookupHash(key)
+		h, err := keyAs[*hashValue](tx.live(key))
 		return h != nil, err
 	}, tx.HScan)
 }

@@ -35,7 +35,7 @@ func hashOf(t *testing.T, s *Store, key string) *hashValue {
 	var h *hashValue
 	s.Atomic(ctx, func(tx *Tx) error {
 		var err error
-		h, err = tx.lookupHash(key)
+		h, err = tx.writeHash(key)
 		return err
 	})
 	if h == nil {

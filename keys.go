@@ -15,7 +15,7 @@ func (tx *Tx) Del(keys ...string) (int64, error) {
 	for _, k := range keys {
 		if tx.deleteKey(k) {
 			n++
-			if tx.rec {
+			if tx.wrote(k, evDel) {
 				tx.emit("DEL", k)
 			}
 		}
@@ -31,7 +31,7 @@ func (tx *Tx) Unlink(keys ...string) (int64, error) { return tx.Del(keys...) }
 func (tx *Tx) Exists(keys ...string) (int64, error) {
 	var n int64
 	for _, k := range keys {
-		if tx.exists(k) {
+		if tx.lookupReadNoTouch(k) != nil {
 			n++
 		}
 	}
@@ -41,7 +41,7 @@ func (tx *Tx) Exists(keys ...string) (int64, error) {
 // Type returns the type of the value at key: "string", "list", "set", "zset",
 // "hash" or "stream", and "none" if the key does not exist.
 func (tx *Tx) Type(key string) (string, error) {
-	v := tx.lookup(key)
+	v := tx.lookupReadNoTouch(key)
 	if v == nil {
 		return "none", nil
 	}
@@ -62,14 +62,14 @@ func (tx *Tx) RenameNX(key, newkey string) (bool, error) {
 }
 
 func (tx *Tx) rename(key, newkey string, nx bool) (bool, error) {
-	v := tx.lookup(key)
+	v := tx.lookupWrite(key)
 	if v == nil {
 		return false, ErrNoSuchKey
 	}
 	if key == newkey {
 		return !nx, nil
 	}
-	if nx && tx.exists(newkey) {
+	if nx && tx.lookupWrite(newkey) != nil {
 		return false, nil
 	}
 	at := tx.deadlineOf(key)
@@ -79,14 +79,16 @@ func (tx *Tx) rename(key, newkey string, nx bool) (bool, error) {
 	if at != 0 {
 		tx.setDeadline(newkey, at)
 	}
-	if tx.rec {
+	tx.wrote(key, evRenameFr)
+	if tx.wrote(newkey, evRenameTo) {
 		tx.emit("RENAME", key, newkey)
 	}
 	return true, nil
 }
 
-// Copy copies the value and time to live of src to dst in database db (use
-// DBIndex for the current one). With replace, an existing dst is overwritten;
+// Copy copies the value and time to live of src to dst in database db (the
+// index a Store handle was opened on with DB, 0 by default; Tx.DBIndex inside
+// a unit). With replace, an existing dst is overwritten;
 // without it, Copy does nothing and returns false when dst exists. It
 // returns false if src does not exist, ErrDBIndex for a bad db and
 // ErrSameObject when src and dst are the same key of the same database.
@@ -97,7 +99,7 @@ func (tx *Tx) Copy(src, dst string, db int, replace bool) (bool, error) {
 	if src == dst && db == tx.dbIndex {
 		return false, ErrSameObject
 	}
-	v := tx.lookup(src)
+	v := tx.lookupRead(src)
 	if v == nil {
 		return false, nil
 	}
@@ -105,7 +107,7 @@ func (tx *Tx) Copy(src, dst string, db int, replace bool) (bool, error) {
 	from, fromIndex := tx.db, tx.dbIndex
 	tx.db, tx.dbIndex = tx.e.dbs[db], db
 	defer func() { tx.db, tx.dbIndex = from, fromIndex }()
-	if tx.exists(dst) {
+	if tx.lookupWrite(dst) != nil {
 		if !replace {
 			return false, nil
 		}
@@ -115,16 +117,24 @@ func (tx *Tx) Copy(src, dst string, db int, replace bool) (bool, error) {
 	if at != 0 {
 		tx.setDeadline(dst, at)
 	}
-	if tx.rec {
+	if tx.wrote(dst, evCopyTo) {
 		tx.db, tx.dbIndex = from, fromIndex
 		tx.emit("COPY", src, dst, "DB", strconv.Itoa(db), "REPLACE")
 	}
 	return true, nil
 }
 
-// Touch returns how many of keys exist. (Redis also updates their access
-// time for eviction.)
-func (tx *Tx) Touch(keys ...string) (int64, error) { return tx.Exists(keys...) }
+// Touch returns how many of keys exist, updating their access time as a
+// read does (for eviction, once it exists).
+func (tx *Tx) Touch(keys ...string) (int64, error) {
+	var n int64
+	for _, k := range keys {
+		if tx.lookupRead(k) != nil {
+			n++
+		}
+	}
+	return n, nil
+}
 
 // expireCond holds the NX/XX/GT/LT options of the EXPIRE family, which
 // combine as in Redis (XX with GT or LT; NX alone).
@@ -143,7 +153,7 @@ const (
 // absolute deadline at (Unix ms) if cond allows, deleting the key at once if
 // the deadline is not in the future, and reports whether it acted.
 func (tx *Tx) expireAt(key string, at int64, cond expireCond) (bool, error) {
-	if tx.lookup(key) == nil {
+	if tx.lookupWrite(key) == nil {
 		return false, nil
 	}
 	cur, has := tx.db.expires[key]
@@ -156,13 +166,13 @@ func (tx *Tx) expireAt(key string, at int64, cond expireCond) (bool, error) {
 	}
 	if at <= tx.nowMs() && !tx.loading {
 		tx.deleteKey(key)
-		if tx.rec {
+		if tx.wrote(key, evDel) {
 			tx.emit("DEL", key)
 		}
 		return true, nil
 	}
 	tx.setDeadline(key, at)
-	if tx.rec {
+	if tx.wrote(key, evExpire) {
 		tx.emit("PEXPIREAT", key, strconv.FormatInt(at, 10))
 	}
 	return true, nil
@@ -244,7 +254,7 @@ const (
 // ttlMs returns key's remaining time to live in ms, or -2 (missing) or -1
 // (no deadline).
 func (tx *Tx) ttlMs(key string) int64 {
-	if tx.lookup(key) == nil {
+	if tx.lookupReadNoTouch(key) == nil {
 		return -2
 	}
 	at, ok := tx.db.expires[key]
@@ -290,7 +300,7 @@ func (tx *Tx) ExpireTime(key string) (int64, error) {
 
 // PExpireTime returns the deadline of key as Unix milliseconds, as ExpireTime.
 func (tx *Tx) PExpireTime(key string) (int64, error) {
-	if tx.lookup(key) == nil {
+	if tx.lookupReadNoTouch(key) == nil {
 		return -2, nil
 	}
 	if at, ok := tx.db.expires[key]; ok {
@@ -301,10 +311,10 @@ func (tx *Tx) PExpireTime(key string) (int64, error) {
 
 // Persist removes the time to live of key and reports whether it had one.
 func (tx *Tx) Persist(key string) (bool, error) {
-	if tx.lookup(key) == nil || !tx.clearDeadline(key) {
+	if tx.lookupWrite(key) == nil || !tx.clearDeadline(key) {
 		return false, nil
 	}
-	if tx.rec {
+	if tx.wrote(key, evPersist) {
 		tx.emit("PERSIST", key)
 	}
 	return true, nil
@@ -315,12 +325,12 @@ func (tx *Tx) Persist(key string) (bool, error) {
 // ends the iteration. count (10 if 0 or less) is a hint of the work per call.
 // Every key present for the whole iteration is returned at least once, even
 // as the keyspace grows or shrinks; a key may be returned more than once.
-func (tx *Tx) Scan(cursor uint64, match string, count int64) ([]string, uint64, error) {
+func (tx *Tx) Scan(cursor uint64, match string, count int64) (keys []string, nextCursor uint64, err error) {
 	return tx.scan(cursor, match, count, "")
 }
 
 // ScanType is Scan returning only keys whose TYPE is keyType.
-func (tx *Tx) ScanType(cursor uint64, match string, count int64, keyType string) ([]string, uint64, error) {
+func (tx *Tx) ScanType(cursor uint64, match string, count int64, keyType string) (keys []string, nextCursor uint64, err error) {
 	return tx.scan(cursor, match, count, keyType)
 }
 
@@ -342,7 +352,7 @@ func (tx *Tx) scan(cursor uint64, match string, count int64, keyType string) ([]
 		if match != "" && match != "*" && !glob.Match(match, k) {
 			continue
 		}
-		v := tx.lookup(k)
+		v := tx.live(k)
 		if v == nil || (keyType != "" && v.typeName() != keyType) {
 			continue
 		}
@@ -383,7 +393,7 @@ func (tx *Tx) RandomKey() (string, error) {
 		if !ok {
 			return "", ErrNotFound
 		}
-		if tx.exists(k) {
+		if tx.live(k) != nil {
 			return k, nil
 		}
 	}
@@ -471,4 +481,45 @@ func scanSteps(count int64) int64 {
 		return math.MaxInt64
 	}
 	return count * 10
+}
+
+// Move moves key, with its value and time to live, from the current database
+// to database db, and reports whether it did: false if key does not exist,
+// or if db already holds a key of that name (neither key changes then). It
+// returns ErrDBIndex for a db outside the databases and ErrSameObject when
+// db is the current database, even if key does not exist. WATCHes on key
+// in both databases are invalidated; callers blocked on key in db are
+// served.
+func (tx *Tx) Move(key string, db int) (bool, error) {
+	if db < 0 || db >= len(tx.e.dbs) {
+		return false, ErrDBIndex
+	}
+	if db == tx.dbIndex {
+		return false, ErrSameObject
+	}
+	v := tx.lookupWrite(key)
+	if v == nil {
+		return false, nil
+	}
+	at := tx.deadlineOf(key)
+	from, fromIndex := tx.db, tx.dbIndex
+	tx.db, tx.dbIndex = tx.e.dbs[db], db
+	if tx.lookupWrite(key) != nil {
+		tx.db, tx.dbIndex = from, fromIndex
+		return false, nil
+	}
+	tx.setValue(key, v, true)
+	if at != 0 {
+		tx.setDeadline(key, at)
+	}
+	tx.db, tx.dbIndex = from, fromIndex
+	tx.deleteKey(key)
+	rec := tx.wrote(key, evMoveFrom)
+	tx.db, tx.dbIndex = tx.e.dbs[db], db
+	tx.wrote(key, evMoveTo)
+	tx.db, tx.dbIndex = from, fromIndex
+	if rec {
+		tx.emit("MOVE", key, strconv.Itoa(db))
+	}
+	return true, nil
 }

@@ -36,6 +36,7 @@ func init() {
 		&Command{Name: "flushdb", Arity: -1, Flags: []string{w}, run: cmdFlush},
 		&Command{Name: "flushall", Arity: -1, Flags: []string{w}, run: cmdFlush},
 		&Command{Name: "swapdb", Arity: 3, Flags: []string{w, fast}, run: cmdSwapDB},
+		&Command{Name: "move", Arity: 3, Flags: []string{w, fast}, FirstKey: 1, LastKey: 1, KeyStep: 1, run: cmdMove},
 		&Command{Name: "select", Arity: 2, Flags: []string{"loading", "stale", fast}, run: cmdSelect},
 	)
 }
@@ -82,7 +83,7 @@ func cmdCopy(tx *Tx, args []string, w ReplyWriter) {
 			i++
 			n, err := parseIntArg(args[i])
 			if err != nil {
-				w.WriteError(errDBIndexNotInteger)
+				w.WriteError(ErrNotInteger)
 				return
 			}
 			if n < 0 || n >= int64(len(tx.e.dbs)) {
@@ -99,8 +100,6 @@ func cmdCopy(tx *Tx, args []string, w ReplyWriter) {
 	writeBoolOrError(w, ok, err)
 }
 
-var errDBIndexNotInteger = ErrNotInteger.forCommand("ERR value is not an integer or out of range")
-
 func cmdExpire(tx *Tx, args []string, w ReplyWriter) {
 	name := commandName(args)
 	var cond expireCond
@@ -115,7 +114,7 @@ func cmdExpire(tx *Tx, args []string, w ReplyWriter) {
 		case "LT":
 			cond |= expireLT
 		default:
-			w.WriteError(ErrSyntax.forCommand("ERR Unsupported option " + o))
+			w.WriteError(unsupportedOption(o))
 			return
 		}
 	}
@@ -231,7 +230,7 @@ func cmdFlush(tx *Tx, args []string, w ReplyWriter) {
 func cmdSelect(tx *Tx, args []string, w ReplyWriter) {
 	n, err := parseIntArg(args[1])
 	if err != nil {
-		w.WriteError(errSelectNotInteger)
+		w.WriteError(ErrNotInteger)
 		return
 	}
 	if n < 0 || n >= int64(len(tx.e.dbs)) {
@@ -241,8 +240,6 @@ func cmdSelect(tx *Tx, args []string, w ReplyWriter) {
 	tx.Select(int(n))
 	writeOK(w)
 }
-
-var errSelectNotInteger = ErrNotInteger.forCommand("ERR value is not an integer or out of range")
 
 // parseCursor reads a SCAN cursor as Redis does, with C's strtoul: no leading
 // space, an optional sign (a negative value wraps around, so "-1" is the
@@ -292,11 +289,6 @@ func cmdSwapDB(tx *Tx, args []string, w ReplyWriter) {
 	writeOKOrError(w, tx.SwapDB(int(a), int(b)))
 }
 
-var (
-	errSwapDBFirst  = ErrNotInteger.forCommand("ERR invalid first DB index")
-	errSwapDBSecond = ErrNotInteger.forCommand("ERR invalid second DB index")
-)
-
 // parseScanOptions reads the MATCH, COUNT and (for SCAN) TYPE options of
 // the SCAN family, as Redis does: each takes a value, COUNT must be a
 // positive integer, anything else is a syntax error.
@@ -340,7 +332,12 @@ func scanValue(tx *Tx, args []string, w ReplyWriter, exists func(key string) (bo
 		w.WriteError(ErrInvalidCursor)
 		return
 	}
+	// exists looks without counting; the scan counts the hit, as Redis's one
+	// lookupKeyRead does, and a miss or wrong type is counted here.
 	found, err := exists(args[1])
+	if !found {
+		tx.lookupRead(args[1])
+	}
 	if err != nil {
 		w.WriteError(err)
 		return
@@ -353,6 +350,7 @@ func scanValue(tx *Tx, args []string, w ReplyWriter, exists func(key string) (bo
 	}
 	match, count, _, err := parseScanOptions(args[3:], false)
 	if err != nil {
+		tx.lookupRead(args[1]) // Redis found the key (a hit) before the options
 		w.WriteError(err)
 		return
 	}
@@ -364,4 +362,22 @@ func scanValue(tx *Tx, args []string, w ReplyWriter, exists func(key string) (bo
 	w.WriteArrayLen(2)
 	w.WriteBulk(strconv.FormatUint(next, 10))
 	writeStrings(w, items)
+}
+
+func cmdMove(tx *Tx, args []string, w ReplyWriter) {
+	n, err := parseIntArg(args[2])
+	switch {
+	case err != nil:
+		w.WriteError(err)
+		return
+	case n < math.MinInt32 || n > math.MaxInt32:
+		// Redis reads the index as a C int.
+		w.WriteError(errMoveDBRange)
+		return
+	case n < 0 || n >= int64(len(tx.e.dbs)):
+		w.WriteError(ErrDBIndex)
+		return
+	}
+	ok, err := tx.Move(args[1], int(n))
+	writeBoolOrError(w, ok, err)
 }

@@ -2,7 +2,6 @@ package embedis
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -127,15 +126,6 @@ type Leaderboard struct {
 	pinned   bool      // At fixed the period: at is in it
 	at       time.Time // meaningful only when pinned
 }
-
-// ErrLeaderboardArg is returned (wrapped, with the offending value) for a
-// negative count or a page or page size below 1.
-var ErrLeaderboardArg = errors.New("embedis: invalid leaderboard argument")
-
-// ErrLeaderboardExpired is returned by Submit on a board pinned by At to a
-// period whose key has already expired (its period plus Keep periods are
-// over): the write would vanish at once.
-var ErrLeaderboardExpired = errors.New("embedis: leaderboard period has expired")
 
 // NewLeaderboard returns the leaderboard called name in s (the key prefix of
 // its periods; see Leaderboard). Several Leaderboard values with the same

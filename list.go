@@ -32,54 +32,30 @@ func (v *listValue) dump() string {
 	return b.String()
 }
 
-// Errors of the list commands, with Redis 7.0's texts.
-var (
-	// ErrIndexOutOfRange: LSET at an index the list does not have.
-	ErrIndexOutOfRange = newError("ERR index out of range")
-	// ErrRankZero: LPOS with RANK 0.
-	ErrRankZero = newError("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list")
-	// ErrNegativeCount: LPOS with a negative COUNT.
-	ErrNegativeCount = newError("ERR COUNT can't be negative")
-	// ErrNegativeMaxLen: LPOS with a negative MAXLEN.
-	ErrNegativeMaxLen = newError("ERR MAXLEN can't be negative")
-	// ErrNotPositive: a count that must not be negative (LPOP key count).
-	ErrNotPositive = newError("ERR value is out of range, must be positive")
-	// ErrNumKeys: LMPOP with a number of keys below 1.
-	ErrNumKeys = newError("ERR numkeys should be greater than 0")
-	// ErrCountNotPositive: LMPOP with a COUNT below 1.
-	ErrCountNotPositive = newError("ERR count should be greater than 0")
-)
-
-// lookupList returns the list at key; nil if the key does not exist,
-// ErrWrongType if it holds another type.
-func (tx *Tx) lookupList(key string) (*listValue, error) {
-	v := tx.lookup(key)
-	if v == nil {
-		return nil, nil
+// listChanged announces a write to the list at key as ev and deletes the
+// key if the write emptied the list; it reports whether the write effect is
+// to be recorded.
+func (tx *Tx) listChanged(key string, lv *listValue, ev keyEvent) bool {
+	rec := tx.wrote(key, ev)
+	if lv.d.Len() == 0 {
+		tx.emptied(key)
 	}
-	lv, ok := v.(*listValue)
-	if !ok {
-		return nil, ErrWrongType
-	}
-	return lv, nil
+	return rec
 }
 
-// listPushed is called by every command that adds elements to the list at
-// key (the pushes, LINSERT, LMOVE's and RPOPLPUSH's destination), after
-// adding them and recording their effect. It is the one place where blocked
-// BLPOP/BRPOP/BLMOVE/BLMPOP callers learn of new data: it marks the key
-// ready, and the end of the unit serves its waiters in FIFO order
-// (blocking.go).
-func (tx *Tx) listPushed(key string) { tx.keyReady(key) }
-
-// listShrunk finishes a command that removed elements from the list at key:
-// it deletes the key if the list is now empty, or marks it modified.
-func (tx *Tx) listShrunk(key string, lv *listValue) {
-	if lv.d.Len() == 0 {
-		tx.deleteKey(key)
-		return
+// pushEvent and popEvent are the events of a push or pop at an end.
+func pushEvent(left bool) keyEvent {
+	if left {
+		return evLPush
 	}
-	tx.modified(key)
+	return evRPush
+}
+
+func popEvent(left bool) keyEvent {
+	if left {
+		return evLPop
+	}
+	return evRPop
 }
 
 // push is LPUSH, RPUSH, LPUSHX and RPUSHX: xx pushes only onto an existing
@@ -88,7 +64,7 @@ func (tx *Tx) push(name, key string, left, xx bool, values []string) (int64, err
 	if len(values) == 0 {
 		return 0, ArityError(name)
 	}
-	lv, err := tx.lookupList(key)
+	lv, err := tx.writeList(key)
 	if err != nil {
 		return 0, err
 	}
@@ -98,8 +74,6 @@ func (tx *Tx) push(name, key string, left, xx bool, values []string) (int64, err
 		}
 		lv = &listValue{}
 		tx.setValue(key, lv, false)
-	} else {
-		tx.modified(key)
 	}
 	for _, v := range values {
 		if left {
@@ -109,10 +83,9 @@ func (tx *Tx) push(name, key string, left, xx bool, values []string) (int64, err
 		}
 	}
 	n := int64(lv.d.Len())
-	if tx.rec {
+	if tx.wrote(key, pushEvent(left)) {
 		tx.emit(append([]string{strings.ToUpper(name), key}, values...)...)
 	}
-	tx.listPushed(key)
 	return n, nil
 }
 
@@ -146,7 +119,7 @@ func (tx *Tx) RPushX(key string, values ...string) (int64, error) {
 // pop removes up to count elements from one end of the list at key; a nil
 // result with no error means the key does not exist.
 func (tx *Tx) pop(key string, left bool, count int) ([]string, error) {
-	lv, err := tx.lookupList(key)
+	lv, err := tx.writeList(key)
 	if err != nil || lv == nil {
 		return nil, err
 	}
@@ -165,15 +138,12 @@ func (tx *Tx) popFrom(key string, lv *listValue, left bool, count int) []string 
 			out[i], _ = lv.d.PopBack()
 		}
 	}
-	if count > 0 {
-		if tx.rec {
-			name := "RPOP"
-			if left {
-				name = "LPOP"
-			}
-			tx.emit(name, key, strconv.Itoa(count))
+	if count > 0 && tx.listChanged(key, lv, popEvent(left)) {
+		name := "RPOP"
+		if left {
+			name = "LPOP"
 		}
-		tx.listShrunk(key, lv)
+		tx.emit(name, key, strconv.Itoa(count))
 	}
 	return out
 }
@@ -190,7 +160,7 @@ func (tx *Tx) RPop(key string) (string, error) { return tx.popOne(key, false) }
 
 // popOne is LPOP and RPOP without a count: no slice to allocate.
 func (tx *Tx) popOne(key string, left bool) (string, error) {
-	lv, err := tx.lookupList(key)
+	lv, err := tx.writeList(key)
 	if err != nil {
 		return "", err
 	}
@@ -203,14 +173,13 @@ func (tx *Tx) popOne(key string, left bool) (string, error) {
 	} else {
 		v, _ = lv.d.PopBack()
 	}
-	if tx.rec {
+	if tx.listChanged(key, lv, popEvent(left)) {
 		name := "RPOP"
 		if left {
 			name = "LPOP"
 		}
 		tx.emit(name, key, "1")
 	}
-	tx.listShrunk(key, lv)
 	return v, nil
 }
 
@@ -246,7 +215,7 @@ func (tx *Tx) popCount(key string, left bool, count int) ([]string, error) {
 // LLen returns the length of the list at key: 0 if the key does not exist,
 // ErrWrongType if it holds another type.
 func (tx *Tx) LLen(key string) (int64, error) {
-	lv, err := tx.lookupList(key)
+	lv, err := tx.readList(key)
 	if err != nil || lv == nil {
 		return 0, err
 	}
@@ -276,7 +245,7 @@ func listRange(start, stop int64, n int) (int, int, bool) {
 // indexes are clamped; an empty range or a missing key gives an empty
 // slice. ErrWrongType if the key holds another type.
 func (tx *Tx) LRange(key string, start, stop int64) ([]string, error) {
-	lv, err := tx.lookupList(key)
+	lv, err := tx.readList(key)
 	if err != nil {
 		return nil, err
 	}
@@ -311,7 +280,7 @@ func listIndex(index int64, n int) (int, bool) {
 // from the end). ErrNotFound if the key does not exist or the index is out
 // of range, ErrWrongType if the key holds another type.
 func (tx *Tx) LIndex(key string, index int64) (string, error) {
-	lv, err := tx.lookupList(key)
+	lv, err := tx.readList(key)
 	if err != nil {
 		return "", err
 	}
@@ -329,7 +298,7 @@ func (tx *Tx) LIndex(key string, index int64) (string, error) {
 // from the end). ErrNoSuchKey if the key does not exist, ErrIndexOutOfRange
 // if the list has no such index, ErrWrongType if the key holds another type.
 func (tx *Tx) LSet(key string, index int64, value string) error {
-	lv, err := tx.lookupList(key)
+	lv, err := tx.writeList(key)
 	if err != nil {
 		return err
 	}
@@ -341,8 +310,7 @@ func (tx *Tx) LSet(key string, index int64, value string) error {
 		return ErrIndexOutOfRange
 	}
 	lv.d.Set(i, value)
-	tx.modified(key)
-	if tx.rec {
+	if tx.wrote(key, evLSet) {
 		tx.emit("LSET", key, strconv.Itoa(i), value)
 	}
 	return nil
@@ -363,7 +331,7 @@ func (tx *Tx) LInsert(key, op, pivot, value string) (int64, error) {
 	default:
 		return 0, ErrSyntax
 	}
-	lv, err := tx.lookupList(key)
+	lv, err := tx.writeList(key)
 	if err != nil || lv == nil {
 		return 0, err
 	}
@@ -382,16 +350,13 @@ func (tx *Tx) LInsert(key, op, pivot, value string) (int64, error) {
 		at++
 	}
 	lv.d.Insert(at, value)
-	t := (*Tx)(tx)
-	t.modified(key)
-	if t.rec {
+	if tx.wrote(key, evLInsert) {
 		where := "BEFORE"
 		if after {
 			where = "AFTER"
 		}
-		t.emit("LINSERT", key, where, pivot, value)
+		tx.emit("LINSERT", key, where, pivot, value)
 	}
-	t.listPushed(key)
 	return int64(lv.d.Len()), nil
 }
 
@@ -400,7 +365,7 @@ func (tx *Tx) LInsert(key, op, pivot, value string) (int64, error) {
 // with count < 0, all with count 0. A missing key removes nothing (0); the
 // key is deleted if the list empties. ErrWrongType if it holds another type.
 func (tx *Tx) LRem(key string, count int64, value string) (int64, error) {
-	lv, err := tx.lookupList(key)
+	lv, err := tx.writeList(key)
 	if err != nil || lv == nil {
 		return 0, err
 	}
@@ -412,11 +377,8 @@ func (tx *Tx) LRem(key string, count int64, value string) (int64, error) {
 		limit = 0
 	}
 	n := lv.d.RemoveIf(func(s string) bool { return s == value }, int(limit), count < 0)
-	if n > 0 {
-		if tx.rec {
-			tx.emit("LREM", key, strconv.FormatInt(count, 10), value)
-		}
-		tx.listShrunk(key, lv)
+	if n > 0 && tx.listChanged(key, lv, evLRem) {
+		tx.emit("LREM", key, strconv.FormatInt(count, 10), value)
 	}
 	return int64(n), nil
 }
@@ -425,14 +387,14 @@ func (tx *Tx) LRem(key string, count int64, value string) (int64, error) {
 // the end) of the list at key, deleting the key if nothing remains. A missing
 // key is not an error. ErrWrongType if the key holds another type.
 func (tx *Tx) LTrim(key string, start, stop int64) error {
-	lv, err := tx.lookupList(key)
+	lv, err := tx.writeList(key)
 	if err != nil || lv == nil {
 		return err
 	}
 	n := lv.d.Len()
 	i, j, ok := listRange(start, stop, n)
 	if ok && i == 0 && j == n-1 {
-		tx.modified(key) // keeps everything; Redis still signals the key
+		tx.wrote(key, evLTrim) // keeps everything; Redis still signals the key
 		return nil
 	}
 	if ok {
@@ -440,14 +402,13 @@ func (tx *Tx) LTrim(key string, start, stop int64) error {
 	} else {
 		lv.d.Trim(1, 0)
 	}
-	if tx.rec {
+	if tx.listChanged(key, lv, evLTrim) {
 		if ok {
 			tx.emit("LTRIM", key, strconv.Itoa(i), strconv.Itoa(j))
 		} else {
 			tx.emit("DEL", key)
 		}
 	}
-	tx.listShrunk(key, lv)
 	return nil
 }
 
@@ -515,7 +476,7 @@ func (tx *Tx) LPos(key, value string, a LPosArgs) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	lv, err := tx.lookupList(key)
+	lv, err := tx.readList(key)
 	if err != nil {
 		return 0, err
 	}
@@ -541,7 +502,7 @@ func (tx *Tx) LPosCount(key, value string, count int64, a LPosArgs) ([]int64, er
 	if count < 0 {
 		return nil, ErrNegativeCount
 	}
-	lv, err := tx.lookupList(key)
+	lv, err := tx.readList(key)
 	if err != nil {
 		return nil, err
 	}
@@ -600,14 +561,14 @@ func (tx *Tx) LMove(source, destination, srcpos, destpos string) (string, error)
 }
 
 func (tx *Tx) lmove(source, destination string, from, to bool) (string, error) {
-	src, err := tx.lookupList(source)
+	src, err := tx.writeList(source)
 	if err != nil {
 		return "", err
 	}
 	if src == nil {
 		return "", ErrNotFound
 	}
-	dst, err := tx.lookupList(destination)
+	dst, err := tx.writeList(destination)
 	if err != nil {
 		return "", err
 	}
@@ -622,19 +583,17 @@ func (tx *Tx) lmove(source, destination string, from, to bool) (string, error) {
 	if dst == nil {
 		dst = &listValue{}
 		tx.setValue(destination, dst, false)
-	} else {
-		tx.modified(destination)
 	}
 	if to {
 		dst.d.PushFront(v)
 	} else {
 		dst.d.PushBack(v)
 	}
-	tx.listShrunk(source, src)
-	if tx.rec {
+	// Redis announces the push, then the pop (and the source's deletion).
+	tx.wrote(destination, pushEvent(to))
+	if tx.listChanged(source, src, popEvent(from)) {
 		tx.emit("LMOVE", source, destination, sideName(from), sideName(to))
 	}
-	tx.listPushed(destination)
 	return v, nil
 }
 
@@ -658,13 +617,13 @@ func (tx *Tx) RPopLPush(source, destination string) (string, error) {
 // ErrWrongType if a key before the first existing list holds another type;
 // ErrSyntax for another direction; ErrCountNotPositive for count < 1;
 // ErrNumKeys for no keys.
-func (tx *Tx) LMPop(direction string, count int64, keys ...string) (string, []string, error) {
+func (tx *Tx) LMPop(direction string, count int64, keys ...string) (key string, elements []string, err error) {
 	left, err := mpopArgs(listEnd, direction, count, keys)
 	if err != nil {
 		return "", nil, err
 	}
 	for _, k := range keys {
-		lv, err := tx.lookupList(k)
+		lv, err := tx.writeList(k)
 		if err != nil {
 			return "", nil, err
 		}

@@ -12,7 +12,7 @@ import "context"
 // from the left or right end of the list at key.
 func listPop(left bool, count int) attempt[[]string] {
 	return func(tx *Tx, key string) ([]string, bool, error) {
-		lv, err := tx.lookupList(key)
+		lv, err := tx.writeList(key)
 		if err != nil || lv == nil {
 			return nil, false, err
 		}

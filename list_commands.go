@@ -91,8 +91,8 @@ func cmdLLen(tx *Tx, args []string, w ReplyWriter) {
 
 // keyFirst writes the reply Redis gives when it looks key up before parsing
 // a bad argument: WRONGTYPE, the missing-key reply, or argErr.
-func keyFirst(tx *Tx, key string, w ReplyWriter, missing func(), argErr error) {
-	lv, err := tx.lookupList(key)
+func keyFirst(key string, lookup func(string) (*listValue, error), w ReplyWriter, missing func(), argErr error) {
+	lv, err := lookup(key)
 	switch {
 	case err != nil:
 		w.WriteError(err)
@@ -106,7 +106,7 @@ func keyFirst(tx *Tx, key string, w ReplyWriter, missing func(), argErr error) {
 func cmdLIndex(tx *Tx, args []string, w ReplyWriter) {
 	i, err := parseIntArg(args[2])
 	if err != nil {
-		keyFirst(tx, args[1], w, w.WriteNull, err)
+		keyFirst(args[1], tx.readList, w, w.WriteNull, err)
 		return
 	}
 	v, err := tx.LIndex(args[1], i)
@@ -116,7 +116,7 @@ func cmdLIndex(tx *Tx, args []string, w ReplyWriter) {
 func cmdLSet(tx *Tx, args []string, w ReplyWriter) {
 	i, err := parseIntArg(args[2])
 	if err != nil {
-		keyFirst(tx, args[1], w, func() { w.WriteError(ErrNoSuchKey) }, err)
+		keyFirst(args[1], tx.writeList, w, func() { w.WriteError(ErrNoSuchKey) }, err)
 		return
 	}
 	writeOKOrError(w, tx.LSet(args[1], i, args[3]))

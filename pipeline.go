@@ -2,7 +2,6 @@ package embedis
 
 import (
 	"context"
-	"errors"
 	"math"
 	"time"
 )
@@ -152,13 +151,28 @@ func (r Result[T]) Result() (T, error) {
 	return v, c.err
 }
 
-// ErrNotExecuted is the error of a pipelined command whose Exec has not run
-// (or could not run) it.
-var ErrNotExecuted = errors.New("embedis: pipelined command not executed")
+// ScanPage is the result of a pipelined SCAN-like command (Scan, ScanType,
+// HScan, SScan, ZScan): the items the call returned (keys; fields each
+// followed by its value; members; members each followed by its score) and
+// the cursor to pass next, 0 when the iteration is over.
+type ScanPage struct {
+	Items  []string
+	Cursor uint64
+}
 
-// ErrStaleResult is the error of a Result read after its pipeline went on
-// to queue the next batch, which reuses the memory the result was in.
-var ErrStaleResult = errors.New("embedis: result of an earlier batch of a reused pipeline")
+// ListPop is the result of a pipelined LMPop: the key of the list popped
+// from and the elements popped.
+type ListPop struct {
+	Key      string
+	Elements []string
+}
+
+// ZSetPop is the result of a pipelined ZMPop: the key of the sorted set
+// popped from and the members popped with their scores.
+type ZSetPop struct {
+	Key     string
+	Members []Z
+}
 
 func boolInt(b bool) int64 {
 	if b {

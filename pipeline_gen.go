@@ -454,6 +454,16 @@ func (p *Pipeline) HRandFieldWithValues(key string, count int) Result[[]KeyValue
 	return Result[[]KeyValue]{p.add(pipeCmd{run: pipeHRandFieldWithValues, s0: key, n0: int64(count)})}
 }
 
+func pipeHScan(tx *Tx, c *pipeCmd) {
+	fieldsValues, nextCursor, err := tx.HScan(c.s0, uint64(c.n0), c.s1, c.n1)
+	c.x, c.err = ScanPage{Items: fieldsValues, Cursor: nextCursor}, err
+}
+
+// HScan queues Tx.HScan; see Store.HScan. In its ScanPage, Items is fieldsValues, Cursor is nextCursor.
+func (p *Pipeline) HScan(key string, cursor uint64, match string, count int64) Result[ScanPage] {
+	return Result[ScanPage]{p.add(pipeCmd{run: pipeHScan, s0: key, n0: int64(cursor), s1: match, n1: count})}
+}
+
 func pipeHSet(tx *Tx, c *pipeCmd) {
 	v, err := tx.HSet(c.s0, c.ss...)
 	c.n0, c.err = v, err
@@ -592,6 +602,16 @@ func (p *Pipeline) LLen(key string) Result[int64] {
 	return Result[int64]{p.add(pipeCmd{run: pipeLLen, s0: key})}
 }
 
+func pipeLMPop(tx *Tx, c *pipeCmd) {
+	key, elements, err := tx.LMPop(c.s0, c.n0, c.ss...)
+	c.x, c.err = ListPop{Key: key, Elements: elements}, err
+}
+
+// LMPop queues Tx.LMPop; see Store.LMPop. In its ListPop, Key is key, Elements is elements.
+func (p *Pipeline) LMPop(direction string, count int64, keys ...string) Result[ListPop] {
+	return Result[ListPop]{p.add(pipeCmd{run: pipeLMPop, s0: direction, n0: count, ss: keys})}
+}
+
 func pipeLMove(tx *Tx, c *pipeCmd) {
 	c.s0, c.err = tx.LMove(c.s0, c.s1, c.ss[0], c.ss[1])
 }
@@ -725,6 +745,55 @@ func pipeMSetNX(tx *Tx, c *pipeCmd) {
 // MSetNX queues Tx.MSetNX; see Store.MSetNX.
 func (p *Pipeline) MSetNX(pairs ...string) Result[bool] {
 	return Result[bool]{p.add(pipeCmd{run: pipeMSetNX, ss: pairs})}
+}
+
+func pipeMove(tx *Tx, c *pipeCmd) {
+	v, err := tx.Move(c.s0, int(c.n0))
+	c.n0, c.err = boolInt(v), err
+}
+
+// Move queues Tx.Move; see Store.Move.
+func (p *Pipeline) Move(key string, db int) Result[bool] {
+	return Result[bool]{p.add(pipeCmd{run: pipeMove, s0: key, n0: int64(db)})}
+}
+
+func pipeObjectEncoding(tx *Tx, c *pipeCmd) {
+	c.s0, c.err = tx.ObjectEncoding(c.s0)
+}
+
+// ObjectEncoding queues Tx.ObjectEncoding; see Store.ObjectEncoding.
+func (p *Pipeline) ObjectEncoding(key string) Result[string] {
+	return Result[string]{p.add(pipeCmd{run: pipeObjectEncoding, s0: key})}
+}
+
+func pipeObjectFreq(tx *Tx, c *pipeCmd) {
+	v, err := tx.ObjectFreq(c.s0)
+	c.n0, c.err = v, err
+}
+
+// ObjectFreq queues Tx.ObjectFreq; see Store.ObjectFreq.
+func (p *Pipeline) ObjectFreq(key string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeObjectFreq, s0: key})}
+}
+
+func pipeObjectIdleTime(tx *Tx, c *pipeCmd) {
+	v, err := tx.ObjectIdleTime(c.s0)
+	c.n0, c.err = v, err
+}
+
+// ObjectIdleTime queues Tx.ObjectIdleTime; see Store.ObjectIdleTime.
+func (p *Pipeline) ObjectIdleTime(key string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeObjectIdleTime, s0: key})}
+}
+
+func pipeObjectRefCount(tx *Tx, c *pipeCmd) {
+	v, err := tx.ObjectRefCount(c.s0)
+	c.n0, c.err = v, err
+}
+
+// ObjectRefCount queues Tx.ObjectRefCount; see Store.ObjectRefCount.
+func (p *Pipeline) ObjectRefCount(key string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeObjectRefCount, s0: key})}
 }
 
 func pipePExpire(tx *Tx, c *pipeCmd) {
@@ -1011,6 +1080,16 @@ func (p *Pipeline) SRem(key string, members ...string) Result[int64] {
 	return Result[int64]{p.add(pipeCmd{run: pipeSRem, s0: key, ss: members})}
 }
 
+func pipeSScan(tx *Tx, c *pipeCmd) {
+	members, nextCursor, err := tx.SScan(c.s0, uint64(c.n0), c.s1, c.n1)
+	c.x, c.err = ScanPage{Items: members, Cursor: nextCursor}, err
+}
+
+// SScan queues Tx.SScan; see Store.SScan. In its ScanPage, Items is members, Cursor is nextCursor.
+func (p *Pipeline) SScan(key string, cursor uint64, match string, count int64) Result[ScanPage] {
+	return Result[ScanPage]{p.add(pipeCmd{run: pipeSScan, s0: key, n0: int64(cursor), s1: match, n1: count})}
+}
+
 func pipeSUnion(tx *Tx, c *pipeCmd) {
 	v, err := tx.SUnion(c.ss...)
 	c.x, c.err = v, err
@@ -1029,6 +1108,26 @@ func pipeSUnionStore(tx *Tx, c *pipeCmd) {
 // SUnionStore queues Tx.SUnionStore; see Store.SUnionStore.
 func (p *Pipeline) SUnionStore(destination string, keys ...string) Result[int64] {
 	return Result[int64]{p.add(pipeCmd{run: pipeSUnionStore, s0: destination, ss: keys})}
+}
+
+func pipeScan(tx *Tx, c *pipeCmd) {
+	keys, nextCursor, err := tx.Scan(uint64(c.n0), c.s0, c.n1)
+	c.x, c.err = ScanPage{Items: keys, Cursor: nextCursor}, err
+}
+
+// Scan queues Tx.Scan; see Store.Scan. In its ScanPage, Items is keys, Cursor is nextCursor.
+func (p *Pipeline) Scan(cursor uint64, match string, count int64) Result[ScanPage] {
+	return Result[ScanPage]{p.add(pipeCmd{run: pipeScan, n0: int64(cursor), s0: match, n1: count})}
+}
+
+func pipeScanType(tx *Tx, c *pipeCmd) {
+	keys, nextCursor, err := tx.ScanType(uint64(c.n0), c.s0, c.n1, c.s1)
+	c.x, c.err = ScanPage{Items: keys, Cursor: nextCursor}, err
+}
+
+// ScanType queues Tx.ScanType; see Store.ScanType. In its ScanPage, Items is keys, Cursor is nextCursor.
+func (p *Pipeline) ScanType(cursor uint64, match string, count int64, keyType string) Result[ScanPage] {
+	return Result[ScanPage]{p.add(pipeCmd{run: pipeScanType, n0: int64(cursor), s0: match, n1: count, s1: keyType})}
 }
 
 func pipeSet(tx *Tx, c *pipeCmd) {
@@ -1087,6 +1186,26 @@ func pipeSetXX(tx *Tx, c *pipeCmd) {
 // SetXX queues Tx.SetXX; see Store.SetXX.
 func (p *Pipeline) SetXX(key string, value string, expiration time.Duration) Result[bool] {
 	return Result[bool]{p.add(pipeCmd{run: pipeSetXX, s0: key, s1: value, n0: int64(expiration)})}
+}
+
+func pipeSort(tx *Tx, c *pipeCmd) {
+	v, err := tx.Sort(c.s0, c.x.(SortArgs))
+	c.x, c.err = v, err
+}
+
+// Sort queues Tx.Sort; see Store.Sort.
+func (p *Pipeline) Sort(key string, a SortArgs) Result[[]string] {
+	return Result[[]string]{p.add(pipeCmd{run: pipeSort, s0: key, x: a})}
+}
+
+func pipeSortStore(tx *Tx, c *pipeCmd) {
+	v, err := tx.SortStore(c.s0, c.s1, c.x.(SortArgs))
+	c.n0, c.err = v, err
+}
+
+// SortStore queues Tx.SortStore; see Store.SortStore.
+func (p *Pipeline) SortStore(key string, destination string, a SortArgs) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeSortStore, s0: key, s1: destination, x: a})}
 }
 
 func pipeStats(tx *Tx, c *pipeCmd) {
@@ -1295,6 +1414,16 @@ func pipeZLexCount(tx *Tx, c *pipeCmd) {
 // ZLexCount queues Tx.ZLexCount; see Store.ZLexCount.
 func (p *Pipeline) ZLexCount(key string, min string, max string) Result[int64] {
 	return Result[int64]{p.add(pipeCmd{run: pipeZLexCount, s0: key, s1: min, ss: []string{max}})}
+}
+
+func pipeZMPop(tx *Tx, c *pipeCmd) {
+	key, members, err := tx.ZMPop(c.s0, c.n0, c.ss...)
+	c.x, c.err = ZSetPop{Key: key, Members: members}, err
+}
+
+// ZMPop queues Tx.ZMPop; see Store.ZMPop. In its ZSetPop, Key is key, Members is members.
+func (p *Pipeline) ZMPop(order string, count int64, keys ...string) Result[ZSetPop] {
+	return Result[ZSetPop]{p.add(pipeCmd{run: pipeZMPop, s0: order, n0: count, ss: keys})}
 }
 
 func pipeZMScore(tx *Tx, c *pipeCmd) {
@@ -1535,6 +1664,16 @@ func pipeZRevRank(tx *Tx, c *pipeCmd) {
 // ZRevRank queues Tx.ZRevRank; see Store.ZRevRank.
 func (p *Pipeline) ZRevRank(key string, member string) Result[int64] {
 	return Result[int64]{p.add(pipeCmd{run: pipeZRevRank, s0: key, s1: member})}
+}
+
+func pipeZScan(tx *Tx, c *pipeCmd) {
+	membersScores, nextCursor, err := tx.ZScan(c.s0, uint64(c.n0), c.s1, c.n1)
+	c.x, c.err = ScanPage{Items: membersScores, Cursor: nextCursor}, err
+}
+
+// ZScan queues Tx.ZScan; see Store.ZScan. In its ScanPage, Items is membersScores, Cursor is nextCursor.
+func (p *Pipeline) ZScan(key string, cursor uint64, match string, count int64) Result[ScanPage] {
+	return Result[ScanPage]{p.add(pipeCmd{run: pipeZScan, s0: key, n0: int64(cursor), s1: match, n1: count})}
 }
 
 func pipeZScore(tx *Tx, c *pipeCmd) {

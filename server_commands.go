@@ -65,6 +65,10 @@ type Stats struct {
 	Databases     []DBStats // one per database
 	VolatileTotal int64     // keys with a deadline, all databases
 	Blocked       int64     // callers waiting in blocking commands
+	// Changes counts the changes to keys since the store opened (a write
+	// to one key may count more than once). It is 0 only if nothing was
+	// ever written; nothing resets it, as nothing is ever saved.
+	Changes int64
 }
 
 // DBStats describe one database.
@@ -83,6 +87,7 @@ func (tx *Tx) Stats() (Stats, error) {
 		KeyspaceMiss: tx.e.stats.misses,
 		Databases:    make([]DBStats, len(tx.e.dbs)),
 		Blocked:      int64(tx.e.blocked),
+		Changes:      tx.e.stats.changes,
 	}
 	now := tx.nowMs()
 	for i, db := range tx.e.dbs {

@@ -274,26 +274,12 @@ func (v *setValue) random(r *rand.Rand) string {
 	}
 }
 
-// lookupSet returns the set at key; nil if the key does not exist,
-// ErrWrongType if it holds another type.
-func (tx *Tx) lookupSet(key string) (*setValue, error) {
-	v := tx.lookup(key)
-	if v == nil {
-		return nil, nil
-	}
-	sv, ok := v.(*setValue)
-	if !ok {
-		return nil, ErrWrongType
-	}
-	return sv, nil
-}
-
 // lookupSets returns the sets at keys, nil where a key does not exist, or
 // ErrWrongType if any key holds another type.
 func (tx *Tx) lookupSets(keys []string) ([]*setValue, error) {
 	out := make([]*setValue, len(keys))
 	for i, k := range keys {
-		sv, err := tx.lookupSet(k)
+		sv, err := tx.readSet(k)
 		if err != nil {
 			return nil, err
 		}
@@ -302,11 +288,15 @@ func (tx *Tx) lookupSets(keys []string) ([]*setValue, error) {
 	return out, nil
 }
 
-// removeIfEmpty deletes key if the set it holds has no members left.
-func (tx *Tx) removeIfEmpty(key string, sv *setValue) {
+// setChanged announces a write to the set at key as ev and deletes the key
+// if the write emptied the set; it reports whether the write effect is to
+// be recorded.
+func (tx *Tx) setChanged(key string, sv *setValue, ev keyEvent) bool {
+	rec := tx.wrote(key, ev)
 	if sv.card() == 0 {
-		tx.deleteKey(key)
+		tx.emptied(key)
 	}
+	return rec
 }
 
 // SAdd adds the members to the set at key, creating it if needed, and returns
@@ -314,7 +304,7 @@ func (tx *Tx) removeIfEmpty(key string, sv *setValue) {
 // if the key holds another type; with no members it returns 0 and creates
 // nothing.
 func (tx *Tx) SAdd(key string, members ...string) (int64, error) {
-	sv, err := tx.lookupSet(key)
+	sv, err := tx.writeSet(key)
 	if err != nil || len(members) == 0 {
 		return 0, err
 	}
@@ -330,10 +320,8 @@ func (tx *Tx) SAdd(key string, members ...string) (int64, error) {
 	}
 	if created {
 		tx.setValue(key, sv, true)
-	} else if n > 0 {
-		tx.modified(key)
 	}
-	if n > 0 && tx.rec {
+	if n > 0 && tx.wrote(key, evSAdd) {
 		tx.emit(append([]string{"SADD", key}, members...)...)
 	}
 	return n, nil
@@ -343,7 +331,7 @@ func (tx *Tx) SAdd(key string, members ...string) (int64, error) {
 // there. A set left empty is deleted. A missing key gives 0; another type
 // ErrWrongType.
 func (tx *Tx) SRem(key string, members ...string) (int64, error) {
-	sv, err := tx.lookupSet(key)
+	sv, err := tx.writeSet(key)
 	if err != nil || sv == nil {
 		return 0, err
 	}
@@ -353,12 +341,8 @@ func (tx *Tx) SRem(key string, members ...string) (int64, error) {
 			n++
 		}
 	}
-	if n > 0 {
-		tx.modified(key)
-		tx.removeIfEmpty(key, sv)
-		if tx.rec {
-			tx.emit(append([]string{"SREM", key}, members...)...)
-		}
+	if n > 0 && tx.setChanged(key, sv, evSRem) {
+		tx.emit(append([]string{"SREM", key}, members...)...)
 	}
 	return n, nil
 }
@@ -367,7 +351,7 @@ func (tx *Tx) SRem(key string, members ...string) (int64, error) {
 // (ascending for a set of at most 512 integers, as Redis). A missing key
 // gives an empty slice; another type ErrWrongType.
 func (tx *Tx) SMembers(key string) ([]string, error) {
-	sv, err := tx.lookupSet(key)
+	sv, err := tx.readSet(key)
 	if err != nil || sv == nil {
 		return []string{}, err
 	}
@@ -377,7 +361,7 @@ func (tx *Tx) SMembers(key string) ([]string, error) {
 // SIsMember reports whether member is in the set at key; false for a missing
 // key, ErrWrongType for another type.
 func (tx *Tx) SIsMember(key, member string) (bool, error) {
-	sv, err := tx.lookupSet(key)
+	sv, err := tx.readSet(key)
 	if err != nil || sv == nil {
 		return false, err
 	}
@@ -387,7 +371,7 @@ func (tx *Tx) SIsMember(key, member string) (bool, error) {
 // SMIsMember reports, for each of members, whether it is in the set at key;
 // all false for a missing key, ErrWrongType for another type.
 func (tx *Tx) SMIsMember(key string, members ...string) ([]bool, error) {
-	sv, err := tx.lookupSet(key)
+	sv, err := tx.readSet(key)
 	if err != nil {
 		return nil, err
 	}
@@ -403,22 +387,19 @@ func (tx *Tx) SMIsMember(key string, members ...string) ([]bool, error) {
 // SCard returns the number of members of the set at key; 0 for a missing
 // key, ErrWrongType for another type.
 func (tx *Tx) SCard(key string) (int64, error) {
-	sv, err := tx.lookupSet(key)
+	sv, err := tx.readSet(key)
 	if err != nil || sv == nil {
 		return 0, err
 	}
 	return int64(sv.card()), nil
 }
 
-// errPopCount: SPOP with a negative (or non-numeric) count.
-var errPopCount = ErrNotInteger.forCommand("ERR value is out of range, must be positive")
-
 // SPop removes and returns a random member of the set at key, deleting the
 // set if it is left empty. It returns ErrNotFound if the key does not exist
 // and ErrWrongType if it holds another type. The write-effect stream records
 // an SREM of the member popped.
 func (tx *Tx) SPop(key string) (string, error) {
-	sv, err := tx.lookupSet(key)
+	sv, err := tx.writeSet(key)
 	if err != nil {
 		return "", err
 	}
@@ -427,9 +408,7 @@ func (tx *Tx) SPop(key string) (string, error) {
 	}
 	m := sv.random(tx.e.rnd)
 	sv.remove(m)
-	tx.modified(key)
-	tx.removeIfEmpty(key, sv)
-	if tx.rec {
+	if tx.setChanged(key, sv, evSPop) {
 		tx.emit("SREM", key, m)
 	}
 	return m, nil
@@ -443,9 +422,9 @@ func (tx *Tx) SPop(key string) (string, error) {
 // the members popped.
 func (tx *Tx) SPopN(key string, count int64) ([]string, error) {
 	if count < 0 {
-		return nil, errPopCount
+		return nil, ErrNotPositive
 	}
-	sv, err := tx.lookupSet(key)
+	sv, err := tx.writeSet(key)
 	if err != nil {
 		return nil, err
 	}
@@ -453,9 +432,13 @@ func (tx *Tx) SPopN(key string, count int64) ([]string, error) {
 		return []string{}, nil
 	}
 	var out []string
+	var rec bool
 	if count >= int64(sv.card()) {
+		// Redis reads the whole set as SMEMBERS does, counting a keyspace hit.
+		tx.lookupRead(key)
 		out = sv.members()
-		tx.deleteKey(key)
+		rec = tx.wrote(key, evSPop)
+		tx.emptied(key)
 	} else {
 		out = make([]string, 0, count)
 		for int64(len(out)) < count {
@@ -463,9 +446,9 @@ func (tx *Tx) SPopN(key string, count int64) ([]string, error) {
 			sv.remove(m)
 			out = append(out, m)
 		}
-		tx.modified(key)
+		rec = tx.setChanged(key, sv, evSPop)
 	}
-	if tx.rec {
+	if rec {
 		tx.emit(append([]string{"SREM", key}, out...)...)
 	}
 	return out, nil
@@ -475,7 +458,7 @@ func (tx *Tx) SPopN(key string, count int64) ([]string, error) {
 // it. It returns ErrNotFound if the key does not exist and ErrWrongType if
 // it holds another type.
 func (tx *Tx) SRandMember(key string) (string, error) {
-	sv, err := tx.lookupSet(key)
+	sv, err := tx.readSet(key)
 	if err != nil {
 		return "", err
 	}
@@ -485,9 +468,6 @@ func (tx *Tx) SRandMember(key string) (string, error) {
 	return sv.random(tx.e.rnd), nil
 }
 
-// errRandCount: SRANDMEMBER with a count whose magnitude overflows.
-var errRandCount = ErrNotInteger.forCommand("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807")
-
 // SRandMemberN returns random members of the set at key without removing
 // them, as Redis: with a positive count, min(count, size) distinct members;
 // with a negative count, exactly -count members that may repeat. A count of 0
@@ -496,9 +476,9 @@ var errRandCount = ErrNotInteger.forCommand("ERR value is out of range, value mu
 // for that many members (Redis runs out of memory on it too).
 func (tx *Tx) SRandMemberN(key string, count int64) ([]string, error) {
 	if count == math.MinInt64 {
-		return nil, errRandCount
+		return nil, ErrRandCountRange
 	}
-	sv, err := tx.lookupSet(key)
+	sv, err := tx.readSet(key)
 	if err != nil {
 		return nil, err
 	}
@@ -550,8 +530,8 @@ func (tx *Tx) SRandMemberN(key string, count int64) ([]string, error) {
 func (tx *Tx) SMove(source, destination, member string) (bool, error) {
 	// Both keys are looked up first, as Redis does (so both expire lazily),
 	// but a missing source wins over a destination of the wrong type.
-	src, err := tx.lookupSet(source)
-	dst, dstErr := tx.lookupSet(destination)
+	src, err := tx.writeSet(source)
+	dst, dstErr := tx.writeSet(destination)
 	if err != nil {
 		return false, err
 	}
@@ -567,16 +547,19 @@ func (tx *Tx) SMove(source, destination, member string) (bool, error) {
 	if !src.remove(member) {
 		return false, nil
 	}
-	tx.modified(source)
-	tx.removeIfEmpty(source, src)
+	rec := tx.setChanged(source, src, evSRem)
+	added := true
 	if dst == nil {
 		dst = newSetFor(member)
 		dst.add(member)
 		tx.setValue(destination, dst, true)
-	} else if dst.add(member) {
-		tx.modified(destination)
+	} else {
+		added = dst.add(member)
 	}
-	if tx.rec {
+	if added {
+		tx.wrote(destination, evSAdd)
+	}
+	if rec {
 		tx.emit("SMOVE", source, destination, member)
 	}
 	return true, nil
@@ -646,16 +629,16 @@ func (tx *Tx) sunionDiff(keys []string, diff bool) (*setValue, error) {
 // deletes dst, anything else replaces dst (of any type) and its time to
 // live. The write-effect stream records DEL dst and an SADD of the members
 // in sorted order.
-func (tx *Tx) storeSet(dst string, res *setValue) int64 {
+func (tx *Tx) storeSet(dst string, res *setValue, ev keyEvent) int64 {
 	n := res.card()
 	if n == 0 {
-		if tx.deleteKey(dst) && tx.rec {
+		if tx.deleteKey(dst) && tx.wrote(dst, evDel) {
 			tx.emit("DEL", dst)
 		}
 		return 0
 	}
 	tx.setValue(dst, res, false)
-	if tx.rec {
+	if tx.wrote(dst, ev) {
 		ms := res.members()
 		sort.Strings(ms)
 		tx.emit("DEL", dst)
@@ -678,22 +661,16 @@ func (tx *Tx) SInter(keys ...string) ([]string, error) {
 	return res.members(), nil
 }
 
-// errNumKeys and errLimit are SINTERCARD's argument errors.
-var (
-	errNumKeys = ErrSyntax.forCommand("ERR numkeys should be greater than 0")
-	errLimit   = ErrSyntax.forCommand("ERR LIMIT can't be negative")
-)
-
 // SInterCard returns the number of members common to the sets at keys, as
 // SInter, counting no further than limit when limit is positive (0 means no
 // limit). A negative limit is an error ("LIMIT can't be negative"), and so is
 // an empty keys ("numkeys should be greater than 0").
 func (tx *Tx) SInterCard(limit int64, keys ...string) (int64, error) {
 	if len(keys) == 0 {
-		return 0, errNumKeys
+		return 0, ErrNumKeys
 	}
 	if limit < 0 {
-		return 0, errLimit
+		return 0, ErrLimitNegative
 	}
 	if limit > math.MaxInt32 {
 		limit = 0 // no set can hold that many members anyway
@@ -717,7 +694,7 @@ func (tx *Tx) SInterStore(destination string, keys ...string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return tx.storeSet(destination, res), nil
+	return tx.storeSet(destination, res, evSInterSt), nil
 }
 
 // SUnion returns the members of any of the sets at keys, in no particular
@@ -744,7 +721,7 @@ func (tx *Tx) SUnionStore(destination string, keys ...string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return tx.storeSet(destination, res), nil
+	return tx.storeSet(destination, res, evSUnionSt), nil
 }
 
 // SDiff returns the members of the set at the first key that are in none of
@@ -772,7 +749,7 @@ func (tx *Tx) SDiffStore(destination string, keys ...string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return tx.storeSet(destination, res), nil
+	return tx.storeSet(destination, res, evSDiffSt), nil
 }
 
 // SScan iterates the members of the set at key: it returns some members
@@ -784,8 +761,8 @@ func (tx *Tx) SDiffStore(destination string, keys ...string) (int64, error) {
 // or 32 short strings) is returned whole in one call with cursor 0, as
 // Redis does. A missing key gives no members and cursor 0; another type
 // ErrWrongType.
-func (tx *Tx) SScan(key string, cursor uint64, match string, count int64) ([]string, uint64, error) {
-	sv, err := tx.lookupSet(key)
+func (tx *Tx) SScan(key string, cursor uint64, match string, count int64) (members []string, nextCursor uint64, err error) {
+	sv, err := tx.readSet(key)
 	if err != nil || sv == nil {
 		return []string{}, 0, err
 	}

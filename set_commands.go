@@ -87,7 +87,7 @@ func cmdSPop(tx *Tx, args []string, w ReplyWriter) {
 	case 3:
 		n, err := parseIntArg(args[2])
 		if err != nil || n < 0 {
-			w.WriteError(errPopCount)
+			w.WriteError(ErrNotPositive)
 			return
 		}
 		ms, err := tx.SPopN(args[1], n)
@@ -129,16 +129,14 @@ func cmdSInter(tx *Tx, args []string, w ReplyWriter) {
 	writeSet(w, ms, err)
 }
 
-var errNumKeysArgs = ErrSyntax.forCommand("ERR Number of keys can't be greater than number of args")
-
 func cmdSInterCard(tx *Tx, args []string, w ReplyWriter) {
 	numKeys, err := parseIntArg(args[1])
 	if err != nil || numKeys < 1 {
-		w.WriteError(errNumKeys)
+		w.WriteError(ErrNumKeys)
 		return
 	}
 	if numKeys > int64(len(args)-2) {
-		w.WriteError(errNumKeysArgs)
+		w.WriteError(ErrNumKeysArgs)
 		return
 	}
 	var limit int64
@@ -147,7 +145,7 @@ func cmdSInterCard(tx *Tx, args []string, w ReplyWriter) {
 			i++
 			n, err := parseIntArg(args[i])
 			if err != nil || n < 0 {
-				w.WriteError(errLimit)
+				w.WriteError(ErrLimitNegative)
 				return
 			}
 			limit = n
@@ -190,7 +188,7 @@ func cmdSDiffStore(tx *Tx, args []string, w ReplyWriter) {
 // then the options.
 func cmdSScan(tx *Tx, args []string, w ReplyWriter) {
 	scanValue(tx, args, w, func(key string) (bool, error) {
-		sv, err := tx.lookupSet(key)
+		sv, err := keyAs[*setValue](tx.live(key))
 		return sv != nil, err
 	}, tx.SScan)
 }

@@ -47,7 +47,9 @@ type Store struct {
 
 // engine holds all data. Exactly one goroutine at a time acts as its owner,
 // under mu: a caller takes the lock, runs its command through tx, and releases
-// it (see ../shared/DESIGN.md for why a lock and not a goroutine).
+// it. A lock and not an owner goroutine fed by a channel, because the
+// hand-off measured about 45 ns under a lock and 12 times that through a
+// channel, for the same serialisation.
 type engine struct {
 	mu     ownerLock
 	closed bool
@@ -64,6 +66,11 @@ type engine struct {
 	onEffects func(unit [][]string)
 	streamDB  int // database the effect stream last selected; -1 before any
 
+	// onKeyEvent, if set, receives every keyspace event (see keyspace.go):
+	// the database, Redis's class letter, the event's name and the key. It is
+	// called by the owner; tests set it. Pub/sub delivery will hang here.
+	onKeyEvent func(db int, class eventClass, event, key string)
+
 	blocked int // callers waiting in blocking commands
 	rnd     *rand.Rand
 
@@ -73,11 +80,12 @@ type engine struct {
 	atomicTurn  atomic.Uint64 // the running Atomic closure's number; 0 when none (see heldByCaller)
 }
 
-// stats are counters kept by the owner, read by INFO later.
+// stats are counters kept by the owner, read by INFO through Tx.Stats.
 type stats struct {
 	expiredKeys int64
 	hits        int64
 	misses      int64
+	changes     int64 // key changes since the store opened (modified calls)
 }
 
 // db is one logical database: the keyspace and the deadlines of its volatile keys.

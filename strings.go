@@ -58,7 +58,12 @@ func (tx *Tx) set(key, val string, sp setSpec) (SetResult, error) {
 		return SetResult{}, ErrStringTooLong
 	}
 	var res SetResult
-	cur := tx.lookup(key)
+	var cur value
+	if sp.get {
+		cur = tx.lookupRead(key) // SET ... GET reads as GET does
+	} else {
+		cur = tx.lookupWrite(key)
+	}
 	if sp.get && cur != nil {
 		sv, ok := cur.(*stringValue)
 		if !ok {
@@ -70,19 +75,20 @@ func (tx *Tx) set(key, val string, sp setSpec) (SetResult, error) {
 		return res, nil
 	}
 	if sv, ok := cur.(*stringValue); ok {
-		sv.s = val // in place: the key and its dict node stay
+		sv.s, sv.enc = val, strAuto // in place: the key and its dict node stay
 		if !sp.keepTTL && len(tx.db.expires) > 0 {
 			tx.clearDeadline(key)
 		}
-		tx.modified(key)
 	} else {
 		tx.setValue(key, &stringValue{s: val}, sp.keepTTL)
 	}
+	rec := tx.wrote(key, evSet)
 	if sp.at != 0 {
 		tx.setDeadline(key, sp.at)
+		tx.wrote(key, evExpire)
 	}
 	res.Written = true
-	if tx.rec {
+	if rec {
 		switch {
 		case sp.at != 0:
 			tx.emit("SET", key, val, "PXAT", strconv.FormatInt(sp.at, 10))
@@ -108,15 +114,13 @@ func (tx *Tx) deadlineAfter(d time.Duration) int64 {
 // Get returns the string value of key. It returns ErrNotFound if the key does
 // not exist and ErrWrongType if it holds another type.
 func (tx *Tx) Get(key string) (string, error) {
-	sv, err := tx.lookupString(key)
+	sv, err := tx.readString(key)
 	if err != nil {
 		return "", err
 	}
 	if sv == nil {
-		tx.e.stats.misses++
 		return "", ErrNotFound
 	}
-	tx.e.stats.hits++
 	return sv.s, nil
 }
 
@@ -227,7 +231,7 @@ func (tx *Tx) GetSet(key, value string) (string, error) {
 // if the key does not exist and ErrWrongType (deleting nothing) if it holds
 // another type.
 func (tx *Tx) GetDel(key string) (string, error) {
-	sv, err := tx.lookupString(key)
+	sv, err := tx.readString(key)
 	if err != nil {
 		return "", err
 	}
@@ -235,7 +239,7 @@ func (tx *Tx) GetDel(key string) (string, error) {
 		return "", ErrNotFound
 	}
 	tx.deleteKey(key)
-	if tx.rec {
+	if tx.wrote(key, evDel) {
 		tx.emit("DEL", key)
 	}
 	return sv.s, nil
@@ -266,7 +270,7 @@ const (
 
 // getEx is the one implementation of GETEX.
 func (tx *Tx) getEx(key string, mode getExMode, at int64, cmd string) (string, error) {
-	sv, err := tx.lookupString(key)
+	sv, err := tx.readString(key)
 	if err != nil {
 		return "", err
 	}
@@ -277,17 +281,17 @@ func (tx *Tx) getEx(key string, mode getExMode, at int64, cmd string) (string, e
 	case getExSet:
 		if at <= tx.nowMs() && !tx.loading {
 			tx.deleteKey(key)
-			if tx.rec {
+			if tx.wrote(key, evDel) {
 				tx.emit("DEL", key)
 			}
 			break
 		}
 		tx.setDeadline(key, at)
-		if tx.rec {
+		if tx.wrote(key, evExpire) {
 			tx.emit("PEXPIREAT", key, strconv.FormatInt(at, 10))
 		}
 	case getExPersist:
-		if tx.clearDeadline(key) && tx.rec {
+		if tx.clearDeadline(key) && tx.wrote(key, evPersist) {
 			tx.emit("PERSIST", key)
 		}
 	}
@@ -299,7 +303,7 @@ func (tx *Tx) getEx(key string, mode getExMode, at int64, cmd string) (string, e
 func (tx *Tx) MGet(keys ...string) ([]*string, error) {
 	out := make([]*string, len(keys))
 	for i, k := range keys {
-		if sv, ok := tx.lookup(k).(*stringValue); ok {
+		if sv, ok := tx.lookupRead(k).(*stringValue); ok {
 			s := sv.s
 			out[i] = &s
 		}
@@ -319,10 +323,12 @@ func (tx *Tx) MSet(pairs ...string) error {
 			return ErrStringTooLong
 		}
 	}
+	rec := false
 	for i := 0; i < len(pairs); i += 2 {
 		tx.setValue(pairs[i], &stringValue{s: pairs[i+1]}, false)
+		rec = tx.wrote(pairs[i], evSet)
 	}
-	if tx.rec {
+	if rec {
 		tx.emit(append([]string{"MSET"}, pairs...)...)
 	}
 	return nil
@@ -335,7 +341,7 @@ func (tx *Tx) MSetNX(pairs ...string) (bool, error) {
 		return false, ArityError("msetnx")
 	}
 	for i := 0; i < len(pairs); i += 2 {
-		if tx.exists(pairs[i]) {
+		if tx.lookupWrite(pairs[i]) != nil {
 			return false, nil
 		}
 	}
@@ -346,7 +352,7 @@ func (tx *Tx) MSetNX(pairs ...string) (bool, error) {
 // returns the new length. It returns ErrWrongType if the key holds another
 // type and ErrStringTooLong if the result would pass MaxStringLength.
 func (tx *Tx) Append(key, value string) (int64, error) {
-	sv, err := tx.lookupString(key)
+	sv, err := tx.writeString(key)
 	if err != nil {
 		return 0, err
 	}
@@ -361,9 +367,9 @@ func (tx *Tx) Append(key, value string) (int64, error) {
 			return 0, ErrStringTooLong
 		}
 		sv.s += value
-		tx.modified(key)
+		sv.enc = strRaw
 	}
-	if tx.rec {
+	if tx.wrote(key, evAppend) {
 		tx.emit("APPEND", key, value)
 	}
 	return int64(len(sv.s)), nil
@@ -371,7 +377,7 @@ func (tx *Tx) Append(key, value string) (int64, error) {
 
 // StrLen returns the length of the string at key, 0 if the key does not exist.
 func (tx *Tx) StrLen(key string) (int64, error) {
-	sv, err := tx.lookupString(key)
+	sv, err := tx.readString(key)
 	if err != nil || sv == nil {
 		return 0, err
 	}
@@ -382,7 +388,7 @@ func (tx *Tx) StrLen(key string) (int64, error) {
 // both inclusive; negative offsets count from the end. Out-of-range offsets
 // are clamped as Redis clamps them; a missing key gives "".
 func (tx *Tx) GetRange(key string, start, end int64) (string, error) {
-	sv, err := tx.lookupString(key)
+	sv, err := tx.readString(key)
 	if err != nil || sv == nil {
 		return "", err
 	}
@@ -420,7 +426,7 @@ func (tx *Tx) SetRange(key string, offset int64, value string) (int64, error) {
 	if offset < 0 {
 		return 0, ErrOffsetOutOfRange
 	}
-	sv, err := tx.lookupString(key)
+	sv, err := tx.writeString(key)
 	if err != nil {
 		return 0, err
 	}
@@ -444,12 +450,11 @@ func (tx *Tx) SetRange(key string, offset int64, value string) (int64, error) {
 	copy(b, cur)
 	copy(b[offset:], value)
 	if sv == nil {
-		tx.setValue(key, &stringValue{s: string(b)}, true)
+		tx.setValue(key, &stringValue{s: string(b), enc: strRaw}, true)
 	} else {
-		sv.s = string(b)
-		tx.modified(key)
+		sv.s, sv.enc = string(b), strRaw
 	}
-	if tx.rec {
+	if tx.wrote(key, evSetRange) {
 		tx.emit("SETRANGE", key, strconv.FormatInt(offset, 10), value)
 	}
 	return int64(len(b)), nil
@@ -476,11 +481,9 @@ func (tx *Tx) DecrBy(key string, delta int64) (int64, error) {
 	return tx.incrBy(key, -delta)
 }
 
-var errDecrementOverflow = ErrOverflow.forCommand("ERR decrement would overflow")
-
 // incrBy is the one implementation of INCR, DECR, INCRBY and DECRBY.
 func (tx *Tx) incrBy(key string, delta int64) (int64, error) {
-	sv, err := tx.lookupString(key)
+	sv, err := tx.writeString(key)
 	if err != nil {
 		return 0, err
 	}
@@ -499,10 +502,9 @@ func (tx *Tx) incrBy(key string, delta int64) (int64, error) {
 	if sv == nil {
 		tx.setValue(key, &stringValue{s: s}, true)
 	} else {
-		sv.s = s
-		tx.modified(key)
+		sv.s, sv.enc = s, strAuto
 	}
-	if tx.rec {
+	if tx.wrote(key, evIncrBy) {
 		tx.emit("INCRBY", key, strconv.FormatInt(delta, 10))
 	}
 	return cur, nil
@@ -527,7 +529,7 @@ func (tx *Tx) IncrByFloat(key string, incr float64) (float64, error) {
 // incrByFloat is the one implementation of INCRBYFLOAT; incr is the
 // increment's text, parsed as Redis parses it.
 func (tx *Tx) incrByFloat(key, incr string) (string, error) {
-	sv, err := tx.lookupString(key)
+	sv, err := tx.writeString(key)
 	if err != nil {
 		return "", err
 	}
@@ -546,12 +548,11 @@ func (tx *Tx) incrByFloat(key, incr string) (string, error) {
 		return "", err
 	}
 	if sv == nil {
-		tx.setValue(key, &stringValue{s: res}, true)
+		tx.setValue(key, &stringValue{s: res, enc: strFromFloat}, true)
 	} else {
-		sv.s = res
-		tx.modified(key)
+		sv.s, sv.enc = res, strFromFloat
 	}
-	if tx.rec {
+	if tx.wrote(key, evIncrFloat) {
 		tx.emit("SET", key, res, "KEEPTTL")
 	}
 	return res, nil
@@ -616,17 +617,10 @@ func (tx *Tx) LCSIdx(key1, key2 string, minMatchLen int64) (LCSIndex, error) {
 	return out, nil
 }
 
-// ErrLCSNotString: LCS on a key that holds something other than a string.
-var ErrLCSNotString = newError("ERR The specified keys must contain string values")
-
-// ErrLCSTooLarge: the LCS table of the two strings (4 bytes per pair of
-// positions) would pass MaxStringLength, Redis's limit on its transient memory.
-var ErrLCSTooLarge = newError("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len")
-
 func (tx *Tx) lcsInputs(key1, key2 string) (string, string, error) {
 	var out [2]string
 	for i, k := range [2]string{key1, key2} {
-		v := tx.lookup(k)
+		v := tx.lookupRead(k)
 		if v == nil {
 			continue
 		}

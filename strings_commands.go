@@ -364,5 +364,3 @@ func cmdLCS(tx *Tx, args []string, w ReplyWriter) {
 		w.WriteBulk(s)
 	}
 }
-
-var errLCSLenAndIdx = ErrSyntax.forCommand("ERR If you want both the length and indexes, please just use IDX.")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every check of the project, as CI does: go vet, the whole test suite
-# under the race detector (differential tests against a real redis-server
-# included), and one pass over each benchmark so they cannot rot.
+# Runs every check of the project, as CI does: go vet, staticcheck, the whole
+# test suite under the race detector (differential tests against a real
+# redis-server included), and one pass over each benchmark so they cannot rot.
 #
 # It does its own set-up: when redis-server is missing it installs Debian's
 # package (as root, or through sudo).
@@ -25,6 +25,13 @@ fi
 
 echo "== go vet"
 go vet ./...
+
+echo "== staticcheck (unused code included) on the root module, compat/ and bench/"
+# A pinned version run through the module proxy, so nothing needs installing.
+staticcheck() { go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...; }
+staticcheck
+(cd compat && staticcheck)
+if [ -d bench ]; then (cd bench && staticcheck); fi
 
 echo "== build with the oldest Go that go.mod promises"
 min_go=$(awk '/^go /{print $2}' go.mod)

@@ -90,20 +90,6 @@ type ZStore struct {
 	Aggregate string
 }
 
-var (
-	errZAddXXNX     = ErrSyntax.forCommand("ERR XX and NX options at the same time are not compatible")
-	errZAddGTLTNX   = ErrSyntax.forCommand("ERR GT, LT, and/or NX options at the same time are not compatible")
-	errZAddIncrPair = ErrSyntax.forCommand("ERR INCR option supports a single increment-element pair")
-	// ErrScoreNaN: an increment would make a score NaN (+inf plus -inf).
-	ErrScoreNaN          = newError("ERR resulting score is not a number (NaN)")
-	errMinMaxNotFloat    = ErrNotFloat.forCommand("ERR min or max is not a float")
-	errLexRange          = ErrSyntax.forCommand("ERR min or max not valid string range item")
-	errLimitOnlyByScore  = ErrSyntax.forCommand("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX")
-	errWithScoresByLex   = ErrSyntax.forCommand("ERR syntax error, WITHSCORES not supported in combination with BYLEX")
-	errWeightNotFloat    = ErrNotFloat.forCommand("ERR weight value is not a float")
-	errIntercardLimitNeg = ErrSyntax.forCommand("ERR LIMIT can't be negative")
-)
-
 // zsetValue is a Redis sorted set.
 type zsetValue struct {
 	s *zset.Set
@@ -193,32 +179,20 @@ func listpackScore(sc float64) string {
 	return number.FormatDouble(sc)
 }
 
-// lookupZSet returns the sorted set at key; nil if the key does not exist,
-// ErrWrongType if it holds another type.
-func (tx *Tx) lookupZSet(key string) (*zsetValue, error) {
-	v := tx.lookup(key)
-	if v == nil {
-		return nil, nil
-	}
-	zv, ok := v.(*zsetValue)
-	if !ok {
-		return nil, ErrWrongType
-	}
-	return zv, nil
-}
-
-// zsetShrunk records that members were removed from the sorted set at key,
-// deleting the key if it is empty.
-func (tx *Tx) zsetShrunk(key string, zv *zsetValue) {
-	tx.modified(key)
+// zsetShrunk announces that members were removed from the sorted set at key
+// as ev, deleting the key if it is empty; it reports whether the write
+// effect is to be recorded.
+func (tx *Tx) zsetShrunk(key string, zv *zsetValue, ev keyEvent) bool {
+	rec := tx.wrote(key, ev)
 	if zv.s.Len() == 0 {
-		tx.deleteKey(key)
+		tx.emptied(key)
 	}
+	return rec
 }
 
 // emitZAdd records the final scores of members of the set at key.
 func (tx *Tx) emitZAdd(key string, zv *zsetValue, members []string) {
-	if !tx.rec || len(members) == 0 {
+	if len(members) == 0 {
 		return
 	}
 	args := make([]string, 0, 2+2*len(members))
@@ -288,7 +262,7 @@ func (tx *Tx) zadd(key string, a ZAddArgs, incr bool) (int64, float64, bool, err
 			return 0, 0, false, ErrNotFloat
 		}
 	}
-	zv, err := tx.lookupZSet(key)
+	zv, err := tx.writeZSet(key)
 	if err != nil || len(a.Members) == 0 {
 		return 0, 0, false, err
 	}
@@ -313,7 +287,7 @@ func (tx *Tx) zadd(key string, a ZAddArgs, incr bool) (int64, float64, bool, err
 			if incr {
 				next = cur + z.Score
 				if math.IsNaN(next) {
-					tx.zaddDone(key, zv, added+updated > 0, changed)
+					tx.zaddDone(key, zv, incr, added+updated > 0, changed)
 					return 0, 0, false, ErrScoreNaN
 				}
 			}
@@ -336,7 +310,7 @@ func (tx *Tx) zadd(key string, a ZAddArgs, incr bool) (int64, float64, bool, err
 		added++
 		changed = append(changed, z.Member)
 	}
-	tx.zaddDone(key, zv, added+updated > 0, changed)
+	tx.zaddDone(key, zv, incr, added+updated > 0, changed)
 	if a.Ch {
 		return added + updated, score, processed, nil
 	}
@@ -346,10 +320,15 @@ func (tx *Tx) zadd(key string, a ZAddArgs, incr bool) (int64, float64, bool, err
 // zaddDone records what a ZADD changed. (A set it creates is never left
 // empty: every member of a new set is new, and only XX, which returns
 // before creating the key, refuses new members.)
-func (tx *Tx) zaddDone(key string, zv *zsetValue, changed bool, members []string) {
-	if changed {
-		tx.modified(key)
-		tx.keyReady(key)
+func (tx *Tx) zaddDone(key string, zv *zsetValue, incr, changed bool, members []string) {
+	if !changed {
+		return
+	}
+	ev := evZAdd
+	if incr {
+		ev = evZIncr
+	}
+	if tx.wrote(key, ev) {
 		tx.emitZAdd(key, zv, members)
 	}
 }
@@ -358,7 +337,7 @@ func (tx *Tx) zaddDone(key string, zv *zsetValue, changed bool, members []string
 // there; a set left empty is deleted. 0 for a missing key, ErrWrongType for
 // another type.
 func (tx *Tx) ZRem(key string, members ...string) (int64, error) {
-	zv, err := tx.lookupZSet(key)
+	zv, err := tx.writeZSet(key)
 	if err != nil || zv == nil {
 		return 0, err
 	}
@@ -368,11 +347,8 @@ func (tx *Tx) ZRem(key string, members ...string) (int64, error) {
 			n++
 		}
 	}
-	if n > 0 {
-		tx.zsetShrunk(key, zv)
-		if tx.rec {
-			tx.emit(append([]string{"ZREM", key}, members...)...)
-		}
+	if n > 0 && tx.zsetShrunk(key, zv, evZRem) {
+		tx.emit(append([]string{"ZREM", key}, members...)...)
 	}
 	return n, nil
 }
@@ -380,7 +356,7 @@ func (tx *Tx) ZRem(key string, members ...string) (int64, error) {
 // ZCard returns the number of members of the sorted set at key; 0 for a
 // missing key, ErrWrongType for another type.
 func (tx *Tx) ZCard(key string) (int64, error) {
-	zv, err := tx.lookupZSet(key)
+	zv, err := tx.readZSet(key)
 	if err != nil || zv == nil {
 		return 0, err
 	}
@@ -390,7 +366,7 @@ func (tx *Tx) ZCard(key string) (int64, error) {
 // ZScore returns member's score in the sorted set at key; ErrNotFound if
 // the key or the member does not exist, ErrWrongType for another type.
 func (tx *Tx) ZScore(key, member string) (float64, error) {
-	zv, err := tx.lookupZSet(key)
+	zv, err := tx.readZSet(key)
 	if err != nil {
 		return 0, err
 	}
@@ -406,7 +382,7 @@ func (tx *Tx) ZScore(key, member string) (float64, error) {
 // nil where a member (or the key) does not exist; ErrWrongType for another
 // type.
 func (tx *Tx) ZMScore(key string, members ...string) ([]*float64, error) {
-	zv, err := tx.lookupZSet(key)
+	zv, err := tx.readZSet(key)
 	if err != nil {
 		return nil, err
 	}
@@ -434,7 +410,7 @@ func (tx *Tx) ZRevRank(key, member string) (int64, error) {
 }
 
 func (tx *Tx) zrank(key, member string, rev bool) (int64, error) {
-	zv, err := tx.lookupZSet(key)
+	zv, err := tx.readZSet(key)
 	if err != nil {
 		return 0, err
 	}
@@ -555,7 +531,7 @@ func (tx *Tx) ZCount(key, min, max string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	zv, err := tx.lookupZSet(key)
+	zv, err := tx.readZSet(key)
 	if err != nil || zv == nil {
 		return 0, err
 	}
@@ -571,7 +547,7 @@ func (tx *Tx) ZLexCount(key, min, max string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	zv, err := tx.lookupZSet(key)
+	zv, err := tx.readZSet(key)
 	if err != nil || zv == nil {
 		return 0, err
 	}
@@ -739,7 +715,7 @@ func (tx *Tx) zrange(a ZRangeArgs) ([]Z, error) {
 }
 
 func (tx *Tx) zrangeRun(key string, q *zrangeQuery) ([]Z, error) {
-	zv, err := tx.lookupZSet(key)
+	zv, err := tx.readZSet(key)
 	if err != nil {
 		return nil, err
 	}
@@ -847,7 +823,7 @@ func (tx *Tx) ZRangeStore(dst string, args ZRangeArgs) (int64, error) {
 	for _, z := range zs {
 		s.Add(z.Member, z.Score)
 	}
-	return tx.storeZSet(dst, s), nil
+	return tx.storeZSet(dst, s, evZRangeSt), nil
 }
 
 // storeZSet writes the result of a *STORE command to dst: an empty result
@@ -860,18 +836,17 @@ func (tx *Tx) ZRangeStore(dst string, args ZRangeArgs) (int64, error) {
 // listpack has a -0 score, the stream first adds a member too long for a
 // listpack (and removes it after), so that the replayed set is large from
 // its first ZADD, as the original is.
-func (tx *Tx) storeZSet(dst string, s *zset.Set) int64 {
+func (tx *Tx) storeZSet(dst string, s *zset.Set, ev keyEvent) int64 {
 	n := s.Len()
 	if n == 0 {
-		if tx.deleteKey(dst) && tx.rec {
+		if tx.deleteKey(dst) && tx.wrote(dst, evDel) {
 			tx.emit("DEL", dst)
 		}
 		return 0
 	}
 	zv := newZSetFor(s)
 	tx.setValue(dst, zv, false)
-	tx.keyReady(dst)
-	if tx.rec {
+	if tx.wrote(dst, ev) {
 		args := make([]string, 0, 2+2*n)
 		args = append(args, "ZADD", dst)
 		negZero := false
@@ -896,8 +871,9 @@ func (tx *Tx) storeZSet(dst string, s *zset.Set) int64 {
 	return int64(n)
 }
 
-// zremRange removes the members with ranks [first, last] and records them.
-func (tx *Tx) zremRange(key string, zv *zsetValue, first, last int) int64 {
+// zremRange removes the members with ranks [first, last] and records them;
+// ev is the command's event.
+func (tx *Tx) zremRange(key string, zv *zsetValue, first, last int, ev keyEvent) int64 {
 	if first > last {
 		return 0
 	}
@@ -908,8 +884,7 @@ func (tx *Tx) zremRange(key string, zv *zsetValue, first, last int) int64 {
 	for _, m := range removed {
 		zv.s.Remove(m)
 	}
-	tx.zsetShrunk(key, zv)
-	if tx.rec {
+	if tx.zsetShrunk(key, zv, ev) {
 		tx.emit(append([]string{"ZREM", key}, removed...)...)
 	}
 	return int64(len(removed))
@@ -918,12 +893,12 @@ func (tx *Tx) zremRange(key string, zv *zsetValue, first, last int) int64 {
 // ZRemRangeByRank removes the members with ranks start to stop (negative
 // from the end) and returns how many; a set left empty is deleted.
 func (tx *Tx) ZRemRangeByRank(key string, start, stop int64) (int64, error) {
-	zv, err := tx.lookupZSet(key)
+	zv, err := tx.writeZSet(key)
 	if err != nil || zv == nil {
 		return 0, err
 	}
 	first, last := rankSpan(start, stop, zv.s.Len())
-	return tx.zremRange(key, zv, first, last), nil
+	return tx.zremRange(key, zv, first, last, evZRemRank), nil
 }
 
 // ZRemRangeByScore removes the members with scores between min and max and
@@ -933,12 +908,12 @@ func (tx *Tx) ZRemRangeByScore(key, min, max string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	zv, err := tx.lookupZSet(key)
+	zv, err := tx.writeZSet(key)
 	if err != nil || zv == nil {
 		return 0, err
 	}
 	first, last := zv.scoreSpan(r)
-	return tx.zremRange(key, zv, first, last), nil
+	return tx.zremRange(key, zv, first, last, evZRemScore), nil
 }
 
 // ZRemRangeByLex removes the members between the lex bounds min and max
@@ -948,12 +923,12 @@ func (tx *Tx) ZRemRangeByLex(key, min, max string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	zv, err := tx.lookupZSet(key)
+	zv, err := tx.writeZSet(key)
 	if err != nil || zv == nil {
 		return 0, err
 	}
 	first, last := zv.lexWalk(r)
-	return tx.zremRange(key, zv, first, last), nil
+	return tx.zremRange(key, zv, first, last, evZRemLex), nil
 }
 
 // zpop removes up to count members from the low (max false) or high end of
@@ -971,11 +946,12 @@ func (tx *Tx) zpop(key string, zv *zsetValue, max bool, count int) []Z {
 	for _, z := range out {
 		zv.s.Remove(z.Member)
 	}
-	if len(out) > 0 {
-		tx.zsetShrunk(key, zv)
-		if tx.rec {
-			tx.emit(append([]string{"ZREM", key}, members(out)...)...)
-		}
+	ev := evZPopMin
+	if max {
+		ev = evZPopMax
+	}
+	if len(out) > 0 && tx.zsetShrunk(key, zv, ev) {
+		tx.emit(append([]string{"ZREM", key}, members(out)...)...)
 	}
 	return out
 }
@@ -1004,9 +980,9 @@ func (tx *Tx) ZPopMax(key string, count int64) ([]Z, error) {
 
 func (tx *Tx) zpopCmd(key string, max bool, c int64) ([]Z, error) {
 	if c < 0 {
-		return nil, errPopCount
+		return nil, ErrNotPositive
 	}
-	zv, err := tx.lookupZSet(key)
+	zv, err := tx.writeZSet(key)
 	if err != nil || zv == nil || c == 0 {
 		return []Z{}, err
 	}
@@ -1028,13 +1004,13 @@ func zsetEnd(s string) (bool, error) {
 // keys, from the "MIN" or "MAX" end, and returns its key and the members.
 // ErrNotFound when every key is missing; ErrWrongType when a key checked
 // holds another type.
-func (tx *Tx) ZMPop(order string, count int64, keys ...string) (string, []Z, error) {
+func (tx *Tx) ZMPop(order string, count int64, keys ...string) (key string, members []Z, err error) {
 	max, err := mpopArgs(zsetEnd, order, count, keys)
 	if err != nil {
 		return "", nil, err
 	}
 	for _, k := range keys {
-		zv, err := tx.lookupZSet(k)
+		zv, err := tx.writeZSet(k)
 		if err != nil {
 			return "", nil, err
 		}
@@ -1048,9 +1024,9 @@ func (tx *Tx) ZMPop(order string, count int64, keys ...string) (string, []Z, err
 // zrandCount is ZRANDMEMBER's count check.
 func (tx *Tx) zrandmember(key string, count int64) ([]Z, error) {
 	if count == math.MinInt64 {
-		return nil, errRandCount
+		return nil, ErrRandCountRange
 	}
-	zv, err := tx.lookupZSet(key)
+	zv, err := tx.readZSet(key)
 	if err != nil {
 		return nil, err
 	}
@@ -1172,7 +1148,7 @@ func (tx *Tx) zsetOpSources(keys []string, weights []float64) ([]zsetOpSource, e
 		if weights != nil {
 			out[i].weight = weights[i]
 		}
-		switch v := tx.lookup(k).(type) {
+		switch v := tx.lookupRead(k).(type) {
 		case nil:
 		case *zsetValue:
 			out[i].z = v
@@ -1244,6 +1220,11 @@ func (tx *Tx) zsetOp(op byte, st ZStore) (*zset.Set, error) {
 	if err != nil {
 		return nil, err
 	}
+	return zsetOpOn(op, agg, srcs), nil
+}
+
+// zsetOpOn computes zsetOp on inputs already looked up.
+func zsetOpOn(op byte, agg byte, srcs []zsetOpSource) *zset.Set {
 	res := zset.New()
 	switch op {
 	case 'd':
@@ -1256,13 +1237,13 @@ func (tx *Tx) zsetOp(op byte, st ZStore) (*zset.Set, error) {
 			}
 			res.Add(m, sc)
 		})
-		return res, nil
+		return res
 	case 'i':
 		// Redis walks the smallest input and adds scores in order of
 		// increasing size; equal sizes keep their order here.
 		slices.SortStableFunc(srcs, func(a, b zsetOpSource) int { return a.card() - b.card() })
 		if srcs[0].card() == 0 {
-			return res, nil
+			return res
 		}
 		srcs[0].each(func(m string, sc float64) {
 			acc := weighted(sc, srcs[0].weight)
@@ -1275,7 +1256,7 @@ func (tx *Tx) zsetOp(op byte, st ZStore) (*zset.Set, error) {
 			}
 			res.Add(m, acc)
 		})
-		return res, nil
+		return res
 	}
 	slices.SortStableFunc(srcs, func(a, b zsetOpSource) int { return a.card() - b.card() })
 	acc := make(map[string]float64)
@@ -1294,7 +1275,7 @@ func (tx *Tx) zsetOp(op byte, st ZStore) (*zset.Set, error) {
 	for _, m := range order {
 		res.Add(m, acc[m])
 	}
-	return res, nil
+	return res
 }
 
 func setToZs(s *zset.Set) []Z {
@@ -1318,7 +1299,19 @@ func (tx *Tx) zsetOpStore(op byte, dst string, st ZStore) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return tx.storeZSet(dst, s), nil
+	return tx.storeZSet(dst, s, zsetStoreEvent(op)), nil
+}
+
+// zsetStoreEvent is the event of ZUNIONSTORE ('u'), ZINTERSTORE ('i') or
+// ZDIFFSTORE ('d').
+func zsetStoreEvent(op byte) keyEvent {
+	switch op {
+	case 'i':
+		return evZInterSt
+	case 'd':
+		return evZDiffSt
+	}
+	return evZUnionSt
 }
 
 // ZUnion returns the union of the inputs (see ZStore) in score order.
@@ -1362,17 +1355,25 @@ func (tx *Tx) ZInterStore(destination string, store ZStore) (int64, error) {
 // no further than limit when limit > 0.
 func (tx *Tx) ZInterCard(limit int64, keys ...string) (int64, error) {
 	if limit < 0 {
-		return 0, errIntercardLimitNeg
+		return 0, ErrLimitNegative
 	}
-	s, err := tx.zsetOp('i', ZStore{Keys: keys})
+	if len(keys) == 0 {
+		return 0, ErrNumKeys
+	}
+	srcs, err := tx.zsetOpSources(keys, nil)
 	if err != nil {
 		return 0, err
 	}
-	n := int64(s.Len())
+	return zinterCard(srcs, limit), nil
+}
+
+// zinterCard is ZINTERCARD on inputs already looked up.
+func zinterCard(srcs []zsetOpSource, limit int64) int64 {
+	n := int64(zsetOpOn('i', 's', srcs).Len())
 	if limit > 0 && n > limit {
 		n = limit
 	}
-	return n, nil
+	return n
 }
 
 // ZDiff returns the members of the first input that are in none of the
@@ -1400,8 +1401,8 @@ func (tx *Tx) ZDiffStore(destination string, keys ...string) (int64, error) {
 // everything at once, in order, with cursor 0. Every member present for the
 // whole iteration is returned at least once. A missing key gives nothing
 // and cursor 0.
-func (tx *Tx) ZScan(key string, cursor uint64, match string, count int64) ([]string, uint64, error) {
-	zv, err := tx.lookupZSet(key)
+func (tx *Tx) ZScan(key string, cursor uint64, match string, count int64) (membersScores []string, nextCursor uint64, err error) {
+	zv, err := tx.readZSet(key)
 	if err != nil || zv == nil {
 		return []string{}, 0, err
 	}

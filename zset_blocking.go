@@ -17,7 +17,7 @@ import (
 // key.
 func zsetPop(max bool, count int64) attempt[[]Z] {
 	return func(tx *Tx, key string) ([]Z, bool, error) {
-		zv, err := tx.lookupZSet(key)
+		zv, err := tx.writeZSet(key)
 		if err != nil || zv == nil {
 			return nil, false, err
 		}

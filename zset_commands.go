@@ -300,7 +300,7 @@ func cmdZRange(tx *Tx, args []string, w ReplyWriter) {
 		for _, z := range zs {
 			s.Add(z.Member, z.Score)
 		}
-		w.WriteInt(tx.storeZSet(args[1], s))
+		w.WriteInt(tx.storeZSet(args[1], s, evZRangeSt))
 		return
 	}
 	zs, err := tx.zrangeRun(args[1], &q)
@@ -337,7 +337,7 @@ func cmdZPop(tx *Tx, args []string, w ReplyWriter) {
 	if len(args) == 3 {
 		var err error
 		if count, err = parseIntArg(args[2]); err != nil || count < 0 {
-			w.WriteError(errPopCount)
+			w.WriteError(ErrNotPositive)
 			return
 		}
 	}
@@ -430,7 +430,7 @@ func cmdZRandMember(tx *Tx, args []string, w ReplyWriter) {
 		return
 	}
 	if count == math.MinInt64 {
-		w.WriteError(errRandCount)
+		w.WriteError(ErrRandCountRange)
 		return
 	}
 	withScores := false
@@ -439,7 +439,7 @@ func cmdZRandMember(tx *Tx, args []string, w ReplyWriter) {
 		withScores = true
 		// Redis refuses what would overflow a reply of pairs.
 		if count < -math.MaxInt64/2 || count > math.MaxInt64/2 {
-			w.WriteError(ErrNotInteger.forCommand("ERR value is out of range"))
+			w.WriteError(ErrValueOutOfRange)
 			return
 		}
 	case len(args) > 3:
@@ -469,7 +469,7 @@ func cmdZSetOp(tx *Tx, args []string, w ReplyWriter) {
 		return
 	}
 	if n < 1 {
-		w.WriteError(ErrSyntax.forCommand("ERR at least 1 input key is needed for '" + name + "' command"))
+		w.WriteError(needInputKey(name))
 		return
 	}
 	if n > int64(len(args)-at-1) {
@@ -477,8 +477,10 @@ func cmdZSetOp(tx *Tx, args []string, w ReplyWriter) {
 		return
 	}
 	keys := args[at+1 : at+1+int(n)]
-	// Redis checks the inputs' types before the options.
-	if _, err := tx.zsetOpSources(keys, nil); err != nil {
+	// Redis looks the inputs up (and checks their types) before it parses
+	// the options, and only once.
+	srcs, err := tx.zsetOpSources(keys, nil)
+	if err != nil {
 		w.WriteError(err)
 		return
 	}
@@ -513,13 +515,15 @@ func cmdZSetOp(tx *Tx, args []string, w ReplyWriter) {
 			return
 		}
 	}
-	res, err := tx.zsetOp(op, st)
-	if err != nil {
-		w.WriteError(err)
-		return
+	for i := range srcs {
+		if st.Weights != nil {
+			srcs[i].weight = st.Weights[i]
+		}
 	}
+	agg, _ := parseAggregate(st.Aggregate) // checked above
+	res := zsetOpOn(op, agg, srcs)
 	if store {
-		w.WriteInt(tx.storeZSet(args[1], res))
+		w.WriteInt(tx.storeZSet(args[1], res, zsetStoreEvent(op)))
 		return
 	}
 	writeZs(w, setToZs(res), withScores)
@@ -532,7 +536,7 @@ func cmdZInterCard(tx *Tx, args []string, w ReplyWriter) {
 		return
 	}
 	if n < 1 {
-		w.WriteError(ErrSyntax.forCommand("ERR at least 1 input key is needed for 'zintercard' command"))
+		w.WriteError(needInputKey("zintercard"))
 		return
 	}
 	if n > int64(len(args)-2) {
@@ -540,7 +544,8 @@ func cmdZInterCard(tx *Tx, args []string, w ReplyWriter) {
 		return
 	}
 	keys := args[2 : 2+n]
-	if _, err := tx.zsetOpSources(keys, nil); err != nil {
+	srcs, err := tx.zsetOpSources(keys, nil) // once, before the options
+	if err != nil {
 		w.WriteError(err)
 		return
 	}
@@ -550,7 +555,7 @@ func cmdZInterCard(tx *Tx, args []string, w ReplyWriter) {
 		if strings.EqualFold(rest[j], "LIMIT") && j+1 < len(rest) {
 			l, err := parseIntArg(rest[j+1])
 			if err != nil || l < 0 {
-				w.WriteError(errIntercardLimitNeg)
+				w.WriteError(ErrLimitNegative)
 				return
 			}
 			limit = l
@@ -560,13 +565,12 @@ func cmdZInterCard(tx *Tx, args []string, w ReplyWriter) {
 		w.WriteError(ErrSyntax)
 		return
 	}
-	c, err := tx.ZInterCard(limit, keys...)
-	writeIntOrError(w, c, err)
+	w.WriteInt(zinterCard(srcs, limit))
 }
 
 func cmdZScan(tx *Tx, args []string, w ReplyWriter) {
 	scanValue(tx, args, w, func(key string) (bool, error) {
-		zv, err := tx.lookupZSet(key)
+		zv, err := keyAs[*zsetValue](tx.live(key))
 		return zv != nil, err
 	}, tx.ZScan)
 }

@@ -46,6 +46,7 @@ func TestGoRedisSortedSetsAndGeoLikeRedis(t *testing.T) {
 				}},
 				{"ZRangeByLex", func(c *redis.Client) any {
 					c.ZAdd(ctx, "lex", redis.Z{Member: "apple"}, redis.Z{Member: "banana"}, redis.Z{Member: "cherry"})
+					//lint:ignore SA1019 ZRANGEBYLEX is deprecated but still a Redis 7.0 command that clients send
 					return c.ZRangeByLex(ctx, "lex", &redis.ZRangeBy{Min: "[b", Max: "+"}).Val()
 				}},
 				{"ZRank", func(c *redis.Client) any { return fmt.Sprint(c.ZRank(ctx, "z", "b").Result()) }},
@@ -123,9 +124,11 @@ func TestGoRedisSortedSetsAndGeoLikeRedis(t *testing.T) {
 				}},
 				{"near", func(c *redis.Client) any { return c.ZRangeWithScores(ctx, "near", 0, -1).Val() }},
 				{"GeoRadius", func(c *redis.Client) any {
+					//lint:ignore SA1019 GEORADIUS is deprecated but still a Redis 7.0 command that clients send
 					return c.GeoRadius(ctx, "sicily", 15, 37, &redis.GeoRadiusQuery{Radius: 100, Unit: "mi", WithDist: true, WithCoord: true, Sort: "DESC"}).Val()
 				}},
 				{"GeoRadiusByMember", func(c *redis.Client) any {
+					//lint:ignore SA1019 GEORADIUSBYMEMBER is deprecated but still a Redis 7.0 command that clients send
 					return c.GeoRadiusByMember(ctx, "sicily", "Catania", &redis.GeoRadiusQuery{Radius: 1000, Unit: "km", WithGeoHash: true, Count: 1}).Val()
 				}},
 			}

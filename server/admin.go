@@ -6,6 +6,8 @@ import (
 	"net"
 	"os"
 	"runtime/debug"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,9 +35,8 @@ const defaultOutputBufferLimit = 256 << 20
 type config struct {
 	srv *Server
 
-	mu      sync.Mutex
-	values  map[string]string // canonical name -> value as CONFIG GET shows it
-	portSet bool              // CONFIG SET port was used: show it, not the listener's
+	mu     sync.Mutex
+	values map[string]string // canonical name -> value as CONFIG GET shows it
 
 	// outputLimit is the output-buffer limit in effect, in bytes.
 	outputLimit atomic.Int64
@@ -67,6 +68,9 @@ func newConfig(s *Server) *config {
 			c.values[p.name] = p.def
 		}
 	}
+	for name, v := range configInEffect {
+		c.values[name] = v
+	}
 	c.values["requirepass"] = s.opts.RequirePass
 	c.values["maxclients"] = strconv.Itoa(s.opts.MaxClients)
 	c.values["proto-max-bulk-len"] = strconv.FormatInt(s.opts.ProtoMaxBulkLen, 10)
@@ -79,6 +83,12 @@ func newConfig(s *Server) *config {
 	c.values["client-output-buffer-limit"] = limits.String()
 	c.outputLimit.Store(int64(s.opts.OutputBufferLimit))
 	return c
+}
+
+// keepAlive returns tcp-keepalive in seconds (0: no keepalive probes).
+func (c *config) keepAlive() int {
+	n, _ := strconv.Atoi(c.get("tcp-keepalive"))
+	return n
 }
 
 // requirePass returns the password clients must AUTH with ("" for none).
@@ -192,6 +202,32 @@ func writeHelp(c *conn, container string, lines []string) {
 	}
 	c.w.WriteStatus("HELP")
 	c.w.WriteStatus("    Prints this help.")
+}
+
+// bindAddrs returns the addresses of the server's TCP listeners as redis.conf's
+// bind spells them, sorted: "*" for every IPv4 address, "::*" for every IPv6
+// one (a Go listener on ":port" takes both, which Redis spells "* -::*"), or
+// the address. It returns "" when the server has no TCP listener.
+func (s *Server) bindAddrs() string {
+	s.mu.Lock()
+	var addrs []string
+	for l := range s.listeners {
+		a, ok := l.Addr().(*net.TCPAddr)
+		if !ok {
+			continue
+		}
+		switch {
+		case a.IP.Equal(net.IPv4zero):
+			addrs = append(addrs, "*")
+		case a.IP.Equal(net.IPv6unspecified):
+			addrs = append(addrs, "*", "-::*")
+		default:
+			addrs = append(addrs, a.IP.String())
+		}
+	}
+	s.mu.Unlock()
+	sort.Strings(addrs)
+	return strings.Join(slices.Compact(addrs), " ")
 }
 
 // listenerInfo returns the TCP port and the Unix socket path the server

@@ -3,6 +3,7 @@ package server
 import (
 	"math"
 	"os"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,10 +14,18 @@ import (
 )
 
 // CONFIG: every parameter of Redis 7.0.15 is known (admin_config_defaults.go)
-// and shows Redis's default; CONFIG SET checks values as Redis does for the
-// parameter's type and keeps them, all or none. The parameters embedis
-// honours are requirepass, maxclients, proto-max-bulk-len and the normal
-// class of client-output-buffer-limit; the others are accepted and echoed.
+// and CONFIG GET shows the value in effect, which is Redis's default unless
+// embedis honours a change. CONFIG SET checks values as Redis does for the
+// parameter's type and keeps them, all or none. Each parameter has a class
+// (configClass): the honoured ones take effect (requirepass, maxclients,
+// proto-max-bulk-len, the normal class of client-output-buffer-limit,
+// tcp-keepalive for the connections accepted after it, timeout); the
+// harmless ones are accepted and shown, and change nothing a client can
+// observe; the refused ones ask for behaviour embedis does not have yet, and
+// CONFIG SET answers them with an error naming the parameter unless the
+// value is the one in effect. No setting may say OK to a promise embedis does
+// not keep: a user who set appendonly or maxmemory and was told OK would
+// believe the data safe or the memory bounded.
 
 // configParam is one row of configTable.
 type configParam struct {
@@ -27,6 +36,105 @@ type configParam struct {
 	flags   configFlags
 	min     int64 // bounds of cfgInt and cfgMemory values
 	max     int64
+	class   configClass
+}
+
+// configClass says what embedis does with a parameter's value. The zero
+// value is no class: TestConfigEveryParameterClassified fails on it.
+type configClass uint8
+
+const (
+	cfgUnclassified configClass = iota
+	// cfgHonoured: embedis does what the value says (or, for an immutable
+	// parameter, what it shows is true of embedis).
+	cfgHonoured
+	// cfgHarmless: tuning of an internal of Redis's with no contract a
+	// client can observe in embedis (defragmentation, rehashing, hz, lazy
+	// freeing, logging, the process title, OOM score), or a knob of a
+	// subsystem that is inert in Redis too in embedis's state: cluster-*
+	// (cluster-enabled is no and immutable), replication's repl-* and
+	// replica-* (a master with no way to get replicas: no REPLICAOF, SYNC or
+	// PSYNC), tls-* other than tls-port (no TLS listener), ACL (no ACL
+	// users), sanitize-dump-payload (no RESTORE), latency-tracking (INFO
+	// latencystats stays empty: a report, not a contract). Accepted and
+	// shown.
+	cfgHarmless
+
+	// The refused classes, each with its reason in configRefusals: CONFIG
+	// SET accepts only the value in effect (see configAccepts).
+	cfgNoPersistence      // appendonly, save, appendfsync, the aof-*/rdb-* knobs; shutdown-on-* with save
+	cfgNoMemoryLimit      // maxmemory and the knobs that matter only with a limit
+	cfgNoNotifications    // notify-keyspace-events
+	cfgNoTracking         // client-side caching's table
+	cfgNoScripting        // busy-reply-threshold (lua-time-limit)
+	cfgNoLatencyMonitor   // latency-monitor-threshold
+	cfgNoSlowlog          // slowlog-*
+	cfgNoTLS              // tls-port would open a TLS listener
+	cfgFixedListeners     // port and bind move Redis's listeners
+	cfgNoProtectedMode    // protected-mode
+	cfgNoQueryBufferLimit // client-query-buffer-limit
+	cfgNoReplicaGuard     // min-replicas-*: Redis refuses writes without replicas
+	// cfgFixedEncodings: the encoding thresholds decide what OBJECT
+	// ENCODING reports and, for some types, the order of replies (a set of
+	// at most set-max-intset-entries integers is listed in ascending
+	// order); embedis keeps Redis's defaults, so another value would make
+	// its replies differ from Redis's.
+	cfgFixedEncodings
+)
+
+// refused reports whether CONFIG SET refuses values other than the one in
+// effect.
+func (c configClass) refused() bool { return c >= cfgNoPersistence }
+
+// configRefusals are the reasons CONFIG SET gives for the refused classes,
+// in Redis's error shape "ERR CONFIG SET failed (possibly related to
+// argument 'X') - <reason>". The reason texts are embedis's own: Redis has
+// no such errors.
+var configRefusals = map[configClass]string{
+	cfgNoPersistence:      "embedis does not implement persistence yet",
+	cfgNoMemoryLimit:      "embedis does not implement a memory limit or eviction yet",
+	cfgNoNotifications:    "embedis does not implement keyspace notifications yet",
+	cfgNoTracking:         "embedis does not implement client-side caching (tracking) yet",
+	cfgNoScripting:        "embedis does not implement scripting yet",
+	cfgNoLatencyMonitor:   "embedis does not implement the latency monitor yet",
+	cfgNoSlowlog:          "embedis does not implement the slow log yet",
+	cfgNoTLS:              "embedis does not implement TLS yet",
+	cfgFixedListeners:     "embedis does not change its listeners at run time",
+	cfgNoProtectedMode:    "embedis does not implement protected mode yet",
+	cfgNoQueryBufferLimit: "embedis does not implement client-query-buffer-limit yet",
+	cfgNoReplicaGuard:     "embedis does not implement replication yet",
+	cfgFixedEncodings:     "embedis keeps Redis's default encoding thresholds",
+}
+
+// configInEffect are the parameters whose value in effect differs from
+// Redis's default (configParam.def): CONFIG GET shows embedis's, and CONFIG
+// SET of a refused one accepts it. save: Redis's built-in save points
+// ("3600 1 300 100 60 10000") would claim snapshots embedis never takes, so
+// it shows none, as redis-server --save "" does. protected-mode: embedis
+// does not refuse unauthenticated clients from other hosts, so it shows no.
+var configInEffect = map[string]string{
+	"save":           "",
+	"protected-mode": "no",
+}
+
+// configAccepts are the refused parameters that accept values other than the
+// one in effect: shutdown-on-sigint and shutdown-on-sigterm are refused only
+// when they ask for a save (default, nosave, now and force are what embedis
+// does on a signal anyway).
+var configAccepts = map[string]func(v string) bool{
+	"shutdown-on-sigint":  noShutdownSave,
+	"shutdown-on-sigterm": noShutdownSave,
+}
+
+// noShutdownSave reports whether a shutdown-on-* value (as parseEnum
+// returns it) leaves out save.
+func noShutdownSave(v string) bool {
+	for _, w := range strings.Fields(v) {
+		if w == "save" {
+			return false
+		}
+	}
+	return true
 }
 
 type configKind uint8
@@ -202,19 +310,22 @@ func (cf *config) value(tx *embedis.Tx, p *configParam) string {
 		}
 		return wd
 	case "port":
-		cf.mu.Lock()
-		set, v := cf.portSet, cf.values["port"]
-		cf.mu.Unlock()
-		if set {
-			return v
-		}
 		port, _ := cf.srv.listenerInfo()
 		return strconv.Itoa(port)
+	case "bind":
+		if addrs := cf.srv.bindAddrs(); addrs != "" {
+			return addrs
+		}
+		return p.def // no TCP listener: bind binds nothing
 	case "unixsocket":
 		_, path := cf.srv.listenerInfo()
 		return path
 	case "databases":
 		return strconv.Itoa(databaseCount(tx))
+	case "io-threads":
+		// The OS threads that run Go code, connections' reads and writes
+		// included (embedis-server's --io-threads sets it).
+		return strconv.Itoa(runtime.GOMAXPROCS(0))
 	default:
 		return cf.get(name)
 	}
@@ -267,8 +378,29 @@ func cmdConfigSet(c *conn, tx *embedis.Tx, args []string) {
 		}
 		values[i] = v
 	}
+	// The refusals last, once every value parsed: a malformed value gets
+	// Redis's error, as it would from Redis.
+	for i, p := range params {
+		if msg := cf.refusal(tx, p, values[i]); msg != "" {
+			c.w.writeErrorText(configSetFailed(p.name, msg))
+			return
+		}
+	}
 	cf.apply(params, values)
 	c.w.WriteStatus("OK")
+}
+
+// refusal returns the reason CONFIG SET refuses the parsed value v for p, or
+// "" if it may be kept: a refused parameter takes only the value in effect
+// (configAccepts aside).
+func (cf *config) refusal(tx *embedis.Tx, p *configParam, v string) string {
+	if !p.class.refused() || v == cf.value(tx, p) {
+		return ""
+	}
+	if accepts := configAccepts[p.canonical()]; accepts != nil && accepts(v) {
+		return ""
+	}
+	return configRefusals[p.class]
 }
 
 func configSetFailed(name, msg string) string {
@@ -791,9 +923,6 @@ func (cf *config) apply(params []*configParam, values []string) {
 	for i, p := range params {
 		name := p.canonical()
 		cf.values[name] = values[i]
-		if name == "port" {
-			cf.portSet = true
-		}
 	}
 	cf.mu.Unlock()
 	s := cf.srv
@@ -805,6 +934,10 @@ func (cf *config) apply(params []*configParam, values []string) {
 			s.mu.Lock()
 			s.opts.MaxClients = n
 			s.mu.Unlock()
+		case "timeout":
+			if v != "0" {
+				s.startIdleCheck()
+			}
 		case "proto-max-bulk-len":
 			n, _ := strconv.ParseInt(v, 10, 64)
 			s.mu.Lock()

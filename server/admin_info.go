@@ -89,7 +89,7 @@ func (s *Server) infoText(tx *embedis.Tx, want map[string]bool) string {
 	cf := s.cfg
 	now := time.Now()
 	var es embedis.Stats
-	if want["stats"] || want["keyspace"] {
+	if want["stats"] || want["keyspace"] || want["persistence"] {
 		es, _ = tx.Stats()
 		cf.mu.Lock()
 		es.ExpiredKeys -= cf.base.expired
@@ -153,8 +153,12 @@ func (s *Server) infoText(tx *embedis.Tx, want map[string]bool) string {
 		w.section("Persistence")
 		w.zeros("loading", "async_loading", "current_cow_peak", "current_cow_size", "current_cow_size_age")
 		w.str("current_fork_perc", "0.00")
-		w.zeros("current_save_keys_processed", "current_save_keys_total", "rdb_changes_since_last_save",
-			"rdb_bgsave_in_progress")
+		// Nothing is ever saved: every change since the store opened is
+		// unsaved, and the "last save" is the server's start, as Redis
+		// reports before its first save.
+		w.zeros("current_save_keys_processed", "current_save_keys_total")
+		w.int("rdb_changes_since_last_save", es.Changes)
+		w.zeros("rdb_bgsave_in_progress")
 		w.int("rdb_last_save_time", s.started.Unix())
 		w.str("rdb_last_bgsave_status", "ok")
 		w.str("rdb_last_bgsave_time_sec", "-1")

@@ -84,7 +84,7 @@ func TestInfoFields(t *testing.T) {
 		"redis_version": "7.0.15", "redis_mode": "standalone", "uptime_in_days": "0", "tcp_port": s.addr[strings.LastIndexByte(s.addr, ':')+1:],
 		"connected_clients": "1", "blocked_clients": "0", "maxclients": "77",
 		"maxmemory": "0", "maxmemory_human": "0B", "maxmemory_policy": "noeviction", "mem_allocator": "go",
-		"loading": "0", "aof_enabled": "0", "rdb_changes_since_last_save": "0",
+		"loading": "0", "aof_enabled": "0", "rdb_bgsave_in_progress": "0",
 		"total_connections_received": "1", "rejected_connections": "0", "expired_keys": "0", "evicted_keys": "0",
 		"keyspace_hits": "1", "keyspace_misses": "1", "total_error_replies": "2",
 		"role": "master", "connected_slaves": "0", "repl_backlog_size": "1048576",
@@ -101,11 +101,12 @@ func TestInfoFields(t *testing.T) {
 		"used_memory_peak": `^[1-9]\d*$`, "used_cpu_sys": `^\d+\.\d{6}$`, "used_cpu_user": `^\d+\.\d{6}$`,
 		"total_commands_processed": `^\d+$`, "instantaneous_ops_per_sec": `^0$`, "embedis_version": `.`,
 		"master_replid": `^[0-9a-f]{40}$`, "total_net_output_bytes": `^\d+$`, "total_net_input_bytes": `^\d+$`,
-		"cmdstat_set":           `^calls=4,usec=\d+,usec_per_call=\d+\.\d\d,rejected_calls=0,failed_calls=1$`,
-		"cmdstat_get":           `^calls=2,usec=\d+,usec_per_call=\d+\.\d\d,rejected_calls=0,failed_calls=0$`,
-		"db0":                   `^keys=2,expires=1,avg_ttl=\d+$`,
-		"db2":                   `^keys=1,expires=0,avg_ttl=0$`,
-		"used_cpu_sys_children": `^0\.000000$`,
+		"cmdstat_set":                 `^calls=4,usec=\d+,usec_per_call=\d+\.\d\d,rejected_calls=0,failed_calls=1$`,
+		"cmdstat_get":                 `^calls=2,usec=\d+,usec_per_call=\d+\.\d\d,rejected_calls=0,failed_calls=0$`,
+		"db0":                         `^keys=2,expires=1,avg_ttl=\d+$`,
+		"db2":                         `^keys=1,expires=0,avg_ttl=0$`,
+		"used_cpu_sys_children":       `^0\.000000$`,
+		"rdb_changes_since_last_save": `^[1-9]\d*$`, // nothing was saved
 	}
 	for name, pat := range patterns {
 		if got, ok := f[name]; !ok || !regexp.MustCompile(pat).MatchString(got) {
@@ -114,6 +115,35 @@ func TestInfoFields(t *testing.T) {
 	}
 	if _, ok := f["db1"]; ok {
 		t.Error("INFO lists the empty db1")
+	}
+}
+
+// TestInfoPersistence checks that INFO persistence reports what is true:
+// no log, no snapshot, and every change since the start unsaved.
+func TestInfoPersistence(t *testing.T) {
+	s := admStart(t, Options{})
+	c := s.dial(t)
+	changes := func() string {
+		_, f := infoSectionsOf(t, c.text("INFO", "persistence"))
+		for _, name := range []string{"aof_enabled", "rdb_bgsave_in_progress", "aof_rewrite_in_progress", "rdb_saves"} {
+			if f[name] != "0" {
+				t.Errorf("INFO %s = %q, want 0", name, f[name])
+			}
+		}
+		return f["rdb_changes_since_last_save"]
+	}
+	if got := changes(); got != "0" {
+		t.Errorf("rdb_changes_since_last_save = %q on a new store", got)
+	}
+	c.expect(`+"OK"`, "SET", "k", "v")
+	c.expect(`$"v"`, "GET", "k")
+	c.expect(`:0`, "DEL", "nokey")
+	if got := changes(); got != "1" { // as Redis: one SET, reads and no-op deletes count nothing
+		t.Errorf("rdb_changes_since_last_save = %q after one SET", got)
+	}
+	c.expect(`+"OK"`, "CONFIG", "RESETSTAT") // counts changes, not statistics
+	if got := changes(); got != "1" {
+		t.Errorf("rdb_changes_since_last_save = %q after CONFIG RESETSTAT", got)
 	}
 }
 

@@ -50,14 +50,18 @@ type conn struct {
 	inflight chan readResult // the next request, read while a blocking command waits
 
 	created time.Time
-	lastCmd atomic.Pointer[string]        // name of the last command, for CLIENT LIST
-	lastAt  atomic.Int64                  // Unix ms of the last command
-	stats   map[*embedis.Command]*cmdStat // this connection's cache of the server's counters
-	ran     []*cmdStat                    // the commands of the current batch, for cmdstat's usec
-	killed  atomic.Bool
-	noEvict bool
-	libName string
-	libVer  string
+	lastCmd atomic.Pointer[string] // name of the last command, for CLIENT LIST
+	lastAt  atomic.Int64           // Unix ms of the last command
+	// lastRead is the Unix ms of the last bytes received and waiting says
+	// a blocking command is waiting: the idle check (timeout) reads them.
+	lastRead atomic.Int64
+	waiting  atomic.Bool
+	stats    map[*embedis.Command]*cmdStat // this connection's cache of the server's counters
+	ran      []*cmdStat                    // the commands of the current batch, for cmdstat's usec
+	killed   atomic.Bool
+	noEvict  bool
+	libName  string
+	libVer   string
 }
 
 // replies adapts the RESP writer to embedis.ReplyWriter and counts errors.
@@ -79,12 +83,12 @@ func newConn(s *Server, nc net.Conn) *conn {
 	c := &conn{
 		srv:     s,
 		nc:      nc,
-		r:       resp.NewReader(countingReader{nc, &s.stats.netInput}, s.limits()),
 		id:      s.nextID.Add(1),
 		authed:  s.cfg.requirePass() == "",
 		proto:   2,
 		created: time.Now(),
 	}
+	c.r = resp.NewReader(countingReader{nc, &s.stats.netInput, &c.lastRead}, s.limits())
 	c.w = &replies{Writer: resp.NewWriter(nc), srv: s}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	c.name.Store("")
@@ -141,7 +145,9 @@ func (c *conn) serve() {
 				return
 			}
 			ctx, stop := c.watchDisconnect()
+			c.waiting.Store(true)
 			err := c.blocked.Wait(ctx)
+			c.waiting.Store(false)
 			stop()
 			if err != nil {
 				return // disconnected, killed, closed, or the store closed
@@ -320,8 +326,13 @@ func (c *conn) reject(msg string) {
 func (c *conn) execute(tx *embedis.Tx, cmd *embedis.Command, full string, args []string) {
 	errs := c.w.errors
 	if cmd.ServerOnly() {
-		h := serverCommands[cmd.Name]
-		h(c, tx, args)
+		// TestEveryServerOnlyCommandHasAHandler keeps this from happening;
+		// should a command slip through, it fails rather than crash.
+		if h := c.srv.handlers[cmd.Name]; h != nil {
+			h(c, tx, args)
+		} else {
+			c.w.writeErrorText("ERR the server has no handler for '" + cmd.Name + "'")
+		}
 	} else {
 		tx.Do(c.w, args...)
 	}
@@ -357,11 +368,16 @@ func hasFlag(cmd *embedis.Command, flag string) bool {
 	return false
 }
 
-// serverCommands are the handlers of the table's server-only commands.
-var serverCommands map[string]func(c *conn, tx *embedis.Tx, args []string)
+// serverHandler runs a server-only command on its connection.
+type serverHandler func(c *conn, tx *embedis.Tx, args []string)
+
+// serverCommands are the handlers of the table's server-only commands (see
+// TestEveryServerOnlyCommandHasAHandler); a Server reads them through its
+// handlers field.
+var serverCommands map[string]serverHandler
 
 func init() {
-	serverCommands = map[string]func(c *conn, tx *embedis.Tx, args []string){
+	serverCommands = map[string]serverHandler{
 		"auth":     cmdAuth,
 		"hello":    cmdHello,
 		"quit":     cmdQuit,
@@ -563,14 +579,52 @@ func cmdReset(c *conn, tx *embedis.Tx, args []string) {
 	c.w.WriteStatus("RESET")
 }
 
+// cmdShutdown is SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT], parsed as
+// Redis parses it. embedis keeps no data on disk, so SHUTDOWN and SHUTDOWN
+// NOSAVE shut down at once with nothing to save (CONFIG GET save shows no
+// save points, as the plain form saves only with some). SHUTDOWN SAVE asks
+// for a snapshot embedis cannot write: shutting down anyway would lose the
+// data the client asked to keep, and it would never know; so the server
+// answers as Redis does when its final save fails, "ERR Errors trying to
+// SHUTDOWN. Check logs.", logs why, and keeps serving: the data is still
+// there for the client to copy elsewhere. SHUTDOWN SAVE FORCE shuts down,
+// as Redis's FORCE exits after a failed save, and logs that nothing was
+// saved: the client asked to ignore the error. No shutdown is ever in
+// progress (embedis waits for no replicas), so ABORT has none to abort.
 func cmdShutdown(c *conn, tx *embedis.Tx, args []string) {
+	var save, nosave, force, abort, now bool
 	for _, a := range args[1:] {
 		switch strings.ToUpper(a) {
-		case "NOSAVE", "SAVE", "NOW", "FORCE", "ABORT":
+		case "NOSAVE":
+			nosave = true
+		case "SAVE":
+			save = true
+		case "NOW":
+			now = true
+		case "FORCE":
+			force = true
+		case "ABORT":
+			abort = true
 		default:
 			c.w.WriteError(embedis.ErrSyntax)
 			return
 		}
+	}
+	if (abort && (save || nosave || now || force)) || (save && nosave) {
+		c.w.WriteError(embedis.ErrSyntax)
+		return
+	}
+	if abort {
+		c.w.writeErrorText("ERR No shutdown in progress.")
+		return
+	}
+	if save {
+		if !force {
+			c.srv.log.Error("SHUTDOWN SAVE refused: embedis does not implement persistence yet, so it cannot save the data; still serving", "client", c.id)
+			c.w.writeErrorText("ERR Errors trying to SHUTDOWN. Check logs.")
+			return
+		}
+		c.srv.log.Warn("SHUTDOWN SAVE FORCE: embedis does not implement persistence yet; shutting down WITHOUT saving the data", "client", c.id)
 	}
 	c.srv.log.Info("SHUTDOWN requested", "client", c.id)
 	c.closing = true
@@ -582,15 +636,19 @@ func cmdShutdown(c *conn, tx *embedis.Tx, args []string) {
 const redisVersion = "7.0.15"
 
 // countingReader counts the bytes read from a connection for INFO's
-// total_net_input_bytes.
+// total_net_input_bytes, and notes when the last arrived (timeout).
 type countingReader struct {
-	r io.Reader
-	n *atomic.Int64
+	r    io.Reader
+	n    *atomic.Int64
+	last *atomic.Int64 // Unix ms
 }
 
 func (r countingReader) Read(p []byte) (int, error) {
 	n, err := r.r.Read(p)
-	r.n.Add(int64(n))
+	if n > 0 {
+		r.n.Add(int64(n))
+		r.last.Store(time.Now().UnixMilli())
+	}
 	return n, err
 }
 

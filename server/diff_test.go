@@ -92,6 +92,8 @@ type pair struct {
 	// with GT or LT a few milliseconds apart come out the same on both.
 	realTime bool
 	last     time.Time
+
+	statsAfter []string // the command TestDiffKeyspaceStats compared the counters after
 }
 
 // sync advances embedis's clock by the real time elapsed since the last
@@ -285,6 +287,26 @@ func TestDiffConnectionCommands(t *testing.T) {
 	p.closedAfter()
 }
 
+// TestDiffConfigDefaults: the settings embedis refuses (persistence, a
+// memory limit, notifications) answer OK on both servers when set to the
+// value in effect, as a client's start-up configuration sets them; a
+// malformed value gets Redis's error before embedis's refusal.
+func TestDiffConfigDefaults(t *testing.T) {
+	s := startBoth(t)
+	p := s.pair(t)
+	for _, c := range [][]string{
+		{"CONFIG", "SET", "appendonly", "no"}, {"CONFIG", "SET", "save", ""}, {"CONFIG", "SET", "appendfsync", "everysec"},
+		{"CONFIG", "SET", "maxmemory", "0"}, {"CONFIG", "SET", "maxmemory", "0gb"}, {"CONFIG", "SET", "maxmemory-policy", "noeviction"},
+		{"CONFIG", "SET", "notify-keyspace-events", ""}, {"CONFIG", "SET", "slowlog-max-len", "128"},
+		{"CONFIG", "SET", "appendonly", "no", "maxmemory", "0", "save", "", "hz", "10"},
+		{"CONFIG", "SET", "appendonly", "maybe"}, {"CONFIG", "SET", "maxmemory", "1mb", "hz", "x"},
+		{"CONFIG", "GET", "appendonly"}, {"CONFIG", "GET", "save"}, {"CONFIG", "GET", "maxmemory"}, {"CONFIG", "GET", "maxmemory-policy"},
+		{"CONFIG", "GET", "notify-keyspace-events"}, {"SHUTDOWN", "ABORT"},
+	} {
+		p.do(c...)
+	}
+}
+
 func TestDiffWatch(t *testing.T) {
 	s := startBoth(t)
 	p, q := s.pair(t), s.pair(t) // two clients on each server
@@ -418,7 +440,7 @@ func (p *pair) random(w *workload.Gen, steps int, gen func() []string) {
 }
 
 // compareKeyspace compares every key of the first three databases: type,
-// time to live and whole value.
+// time to live, OBJECT encoding and whole value.
 func (p *pair) compareKeyspace() {
 	for db := 0; db < 3; db++ {
 		p.do("SELECT", fmt.Sprint(db))
@@ -426,6 +448,7 @@ func (p *pair) compareKeyspace() {
 		for _, k := range keys.Elems {
 			typ := p.do("TYPE", k.Str)
 			p.do("TTL", k.Str)
+			p.do("OBJECT", "ENCODING", k.Str)
 			switch typ.Str {
 			case "hash":
 				p.do("HGETALL", k.Str)

@@ -60,6 +60,8 @@ type Server struct {
 	log   *slog.Logger
 	cfg   *config
 
+	handlers map[string]serverHandler // serverCommands; read-only
+
 	mu        sync.Mutex // guards the fields below; never held while taking the store's owner role
 	listeners map[net.Listener]struct{}
 	clients   map[int64]*conn
@@ -68,6 +70,7 @@ type Server struct {
 
 	done     chan struct{} // closed by Close (and SHUTDOWN)
 	doneOnce sync.Once
+	idleOnce sync.Once // starts the idle check (timeout)
 
 	nextID  atomic.Int64
 	started time.Time
@@ -110,6 +113,7 @@ func New(store *embedis.Store, opts Options) *Server {
 	}
 	s := &Server{
 		store:     store,
+		handlers:  serverCommands,
 		opts:      opts,
 		log:       logger,
 		listeners: make(map[net.Listener]struct{}),
@@ -127,6 +131,8 @@ var ErrServerClosed = errors.New("server: closed")
 
 // Serve accepts connections on l until Close and serves each in its own
 // goroutine. It returns ErrServerClosed after Close, or the listener's error.
+// TCP connections get keepalive probes as CONFIG's tcp-keepalive says
+// (300 seconds unless set), whatever the listener set.
 func (s *Server) Serve(l net.Listener) error {
 	s.mu.Lock()
 	if s.closed {
@@ -159,6 +165,12 @@ func (s *Server) Serve(l net.Listener) error {
 			return err
 		}
 		backoff = 0
+		if tc, ok := nc.(*net.TCPConn); ok {
+			// As Redis, whatever keepalive the listener set.
+			if err := setKeepAlive(tc, s.cfg.keepAlive()); err != nil {
+				s.log.Warn("setting TCP keepalive", "err", err)
+			}
+		}
 		if !s.startConn(nc) {
 			continue
 		}
@@ -244,13 +256,6 @@ func (s *Server) Done() <-chan struct{} { return s.done }
 // without waiting for that connection itself.
 func (s *Server) shutdown() {
 	go s.Close()
-}
-
-// clientCount returns the number of connected clients.
-func (s *Server) clientCount() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.clients)
 }
 
 // countError records an error reply by its prefix (the text up to the first

@@ -4,13 +4,18 @@
 //	go run ./cmd/embedis-server --port 6379
 //	redis-cli -p 6379 set greeting hello
 //
-// Flags are named after redis.conf's directives. The server stops cleanly on
-// SIGINT, SIGTERM or a client's SHUTDOWN.
+// Flags are named after redis.conf's directives; --help lists them. Only
+// directives embedis honours are flags: the others (appendonly, maxmemory,
+// ...) fail at start, as CONFIG SET refuses them. The server stops cleanly on
+// SIGINT, SIGTERM or a client's SHUTDOWN; the data is in memory only.
 package main
 
 import (
+	"bytes"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -23,15 +28,45 @@ import (
 	"github.com/embedis/embedis/server"
 )
 
-func main() {
-	if err := run(os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "embedis-server:", err)
-		os.Exit(1)
+func main() { os.Exit(exitCode(os.Args[1:], os.Stdout, os.Stderr)) }
+
+// exitCode runs the server and returns the process's exit status: 0 after a
+// clean stop or --help (-h), 2 for flags it does not take (with the usage on
+// stderr), 1 for any other failure.
+func exitCode(argv []string, stdout, stderr io.Writer) int {
+	err := run(argv, stdout)
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, new(*usageError)):
+		fmt.Fprint(stderr, err)
+		return 2
+	default:
+		fmt.Fprintln(stderr, "embedis-server:", err)
+		return 1
 	}
 }
 
-func run(argv []string) error {
+// usageError is a flag the server does not take: the flag package's message
+// and the usage.
+type usageError struct{ text string }
+
+func (e *usageError) Error() string { return e.text }
+
+// run parses the flags and serves until a signal or SHUTDOWN. Every flag is
+// one embedis honours: a redis.conf directive for something embedis does
+// not do (appendonly, maxmemory, ...) is not a flag, so it fails at start.
+// --help prints the usage on stdout and returns flag.ErrHelp.
+func run(argv []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("embedis-server", flag.ContinueOnError)
+	var usage bytes.Buffer
+	fs.SetOutput(&usage)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: embedis-server [flags]\n\n"+
+			"Serves an in-memory embedis store over the Redis protocol. Data is not\n"+
+			"persisted: it is lost when the server stops.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
 	port := fs.Int("port", 6379, "TCP port to listen on (0 disables TCP)")
 	bind := fs.String("bind", "127.0.0.1", "address to listen on")
 	unixSocket := fs.String("unixsocket", "", "also listen on this Unix socket path")
@@ -42,7 +77,14 @@ func run(argv []string) error {
 	logLevel := fs.String("loglevel", "notice", "debug, verbose, notice or warning")
 	ioThreads := fs.Int("io-threads", 1, "OS threads running Go code (GOMAXPROCS); 1, as Redis's default, serves best where clients share the machine")
 	if err := fs.Parse(argv); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			stdout.Write(usage.Bytes())
+			return err
+		}
+		return &usageError{usage.String()}
+	}
+	if fs.NArg() > 0 {
+		return &usageError{fmt.Sprintf("unexpected argument %q\n", fs.Arg(0))}
 	}
 	// Every command runs as the store's single owner, so more threads only
 	// parallelise socket reads and writes; on a small machine they mostly
@@ -55,8 +97,11 @@ func run(argv []string) error {
 	switch *logLevel {
 	case "debug", "verbose":
 		level = slog.LevelDebug
+	case "notice":
 	case "warning":
 		level = slog.LevelWarn
+	default:
+		return fmt.Errorf("--loglevel %q: want debug, verbose, notice or warning", *logLevel)
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 

@@ -27,8 +27,8 @@ func main() {
 		log.Fatal(err)
 	}
 	greeting, _ := s.Get(ctx, "greeting")
-	visits, _ := s.Incr(ctx, "visits")
-	visits, _ = s.IncrBy(ctx, "visits", 41)
+	s.Incr(ctx, "visits")
+	visits, _ := s.IncrBy(ctx, "visits", 41)
 	fmt.Println(greeting, "visit number", visits)
 
 	// A missing key is ErrNotFound, where Redis replies nil.

@@ -17,7 +17,7 @@ func FuzzGeo(f *testing.F) {
 	f.Add(180.0, 85.05112878, 50000.0, 3.0, 1e7)
 	f.Add(179.99999, -40.0, 0.5, 0.0, 0.5)
 	f.Add(0.0, 84.9, 3e6, 4e7, 4e7)
-	f.Add(-0.0, -0.0, 1e-300, 5e-324, 1e300)
+	f.Add(math.Copysign(0, -1), math.Copysign(0, -1), 1e-300, 5e-324, 1e300)
 	f.Add(math.NaN(), 91.0, -1.0, math.Inf(1), math.NaN())
 	f.Fuzz(func(t *testing.T, lon, lat, radius, width, height float64) {
 		bits, ok := Encode(lon, lat)

@@ -1,10 +1,10 @@
 package glob
 
-// Pattern is a pre-parsed glob pattern. It matches exactly like Match (or
-// MatchFold, for a pattern made by CompileFold) but does not re-read bracket
-// expressions for every byte, so it is the better choice when one pattern is
-// tested against many strings (KEYS, SCAN, pattern subscriptions). A Pattern
-// is immutable and safe for concurrent use.
+// Pattern is a pre-parsed glob pattern. It matches exactly like Match (with
+// ASCII letters folded, for a pattern made by CompileFold) but does not
+// re-read bracket expressions for every byte, so it is the better choice when
+// one pattern is tested against many strings (KEYS, SCAN, pattern
+// subscriptions). A Pattern is immutable and safe for concurrent use.
 type Pattern struct {
 	src    string
 	fold   bool
@@ -49,8 +49,8 @@ func Compile(pattern string) *Pattern {
 	return compile(pattern, false)
 }
 
-// CompileFold parses pattern for ASCII case-insensitive matching, like
-// MatchFold.
+// CompileFold parses pattern for ASCII case-insensitive matching, as Redis's
+// nocase flag does (see the package documentation for its quirks).
 func CompileFold(pattern string) *Pattern {
 	return compile(pattern, true)
 }
@@ -130,7 +130,8 @@ func compileClass(p string, i int, fold bool) (*byteSet, int) {
 }
 
 // Match reports whether s matches the pattern. It gives the same answer as
-// Match(p.String(), s), or MatchFold for a pattern made by CompileFold.
+// Match(p.String(), s), with ASCII letters folded for a pattern made by
+// CompileFold.
 func (p *Pattern) Match(s string) bool {
 	if len(s) == 0 {
 		return len(p.src) == 0

@@ -62,7 +62,7 @@
 //     match) past 1000 levels. Hence a pattern with more than MaxStarGroups
 //     star groups followed by some other token matches nothing; a final group
 //     of stars does not count.
-//   - Case folding (MatchFold, Redis's nocase flag, used by CONFIG GET) folds
+//   - Case folding (CompileFold, Redis's nocase flag, used by CONFIG GET) folds
 //     ASCII letters only, and it is not the same as lowering both inputs:
 //     an escaped byte inside brackets is still compared case-sensitively
 //     ('[\M]' does not match "m"), and a range is ordered first and only then
@@ -81,8 +81,9 @@
 // earlier star can help, since it would only leave less of the subject for
 // that same tail. The cost is O(len(pattern) * len(s)) in the worst case and
 // there is no recursion, so patterns like "a*a*a*a*a*a*b" cannot blow up.
-// Match and MatchFold interpret the pattern as they go and allocate nothing;
-// Compile pre-parses it, turning bracket expressions into 256-bit sets, which
+// Match interprets the pattern as it goes and allocates nothing (its folding
+// twin is the reference the tests check CompileFold against); Compile
+// pre-parses it, turning bracket expressions into 256-bit sets, which
 // pays off when one pattern is matched against many strings.
 package glob
 
@@ -99,14 +100,6 @@ func Match(pattern, s string) bool {
 	return match(pattern, s, false)
 }
 
-// MatchFold is like Match but folds ASCII letters, as Redis's nocase flag
-// does (CONFIG GET, COMMAND LIST FILTERBY PATTERN). Escaped bytes inside a
-// bracket expression still compare case-sensitively, and range bounds are
-// lowered after being ordered; see the package documentation.
-func MatchFold(pattern, s string) bool {
-	return match(pattern, s, true)
-}
-
 // IsLiteral reports whether pattern contains none of the bytes that have a
 // meaning to the matcher ('*', '?', '[' and '\'), so that Match(pattern, s)
 // holds exactly when s == pattern. A SCAN MATCH or KEYS with such a pattern
@@ -119,58 +112,6 @@ func IsLiteral(pattern string) bool {
 		}
 	}
 	return true
-}
-
-// Literal returns the only string that pattern matches under Match, and
-// true, when the pattern consists of literal bytes and backslash escapes
-// only: Literal(`a\*b`) is ("a*b", true). Otherwise it returns ("", false);
-// a false result is conservative, since a pattern such as "[a]" also
-// matches a single string.
-func Literal(pattern string) (string, bool) {
-	if IsLiteral(pattern) {
-		return pattern, true
-	}
-	buf := make([]byte, 0, len(pattern))
-	for i := 0; i < len(pattern); i++ {
-		switch c := pattern[i]; c {
-		case '*', '?', '[':
-			return "", false
-		case '\\':
-			if i+1 < len(pattern) {
-				i++
-			}
-			buf = append(buf, pattern[i])
-		default:
-			buf = append(buf, c)
-		}
-	}
-	return string(buf), true
-}
-
-// Escape returns a pattern that matches exactly s, by putting a backslash
-// before every byte that is special to the matcher.
-func Escape(s string) string {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if isSpecial(s[i]) {
-			n++
-		}
-	}
-	if n == 0 {
-		return s
-	}
-	buf := make([]byte, 0, len(s)+n)
-	for i := 0; i < len(s); i++ {
-		if isSpecial(s[i]) {
-			buf = append(buf, '\\')
-		}
-		buf = append(buf, s[i])
-	}
-	return string(buf)
-}
-
-func isSpecial(c byte) bool {
-	return c == '*' || c == '?' || c == '[' || c == '\\'
 }
 
 // lower folds an ASCII upper-case letter to lower case, as C's tolower does

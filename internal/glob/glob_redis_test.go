@@ -267,9 +267,9 @@ func TestRedisConfigGetFoldDifferential(t *testing.T) {
 		for _, p := range patterns {
 			got := namesFromConfigReply(t, rc.Receive(t))
 			for _, n := range sorted {
-				want := MatchFold(p, n)
+				want := matchFold(p, n)
 				if got[n] != want {
-					t.Errorf("CONFIG GET %q: redis lists %q: %v, MatchFold says %v", p, n, got[n], want)
+					t.Errorf("CONFIG GET %q: redis lists %q: %v, matchFold says %v", p, n, got[n], want)
 				}
 				if want {
 					matched++

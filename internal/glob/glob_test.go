@@ -205,7 +205,7 @@ func TestMatchTable(t *testing.T) {
 	for _, c := range matchCases {
 		var got, gotCompiled bool
 		if c.fold {
-			got, gotCompiled = MatchFold(c.pattern, c.s), CompileFold(c.pattern).Match(c.s)
+			got, gotCompiled = matchFold(c.pattern, c.s), CompileFold(c.pattern).Match(c.s)
 		} else {
 			got, gotCompiled = Match(c.pattern, c.s), Compile(c.pattern).Match(c.s)
 		}
@@ -248,7 +248,7 @@ func TestNestingLimit(t *testing.T) {
 	for _, c := range nestingCases() {
 		m := Match
 		if c.fold {
-			m = MatchFold
+			m = matchFold
 		}
 		if got := m(c.pattern, c.s); got != c.want {
 			t.Errorf("match(%.20q..., len(s)=%d, fold=%v) = %v, want %v", c.pattern, len(c.s), c.fold, got, c.want)
@@ -310,49 +310,6 @@ func TestIsLiteral(t *testing.T) {
 		if got := IsLiteral(c.p); got != c.want {
 			t.Errorf("IsLiteral(%q) = %v, want %v", c.p, got, c.want)
 		}
-	}
-}
-
-func TestLiteralAndEscape(t *testing.T) {
-	cases := []struct {
-		p    string
-		want string
-		ok   bool
-	}{
-		{"", "", true},
-		{"abc", "abc", true},
-		{"a\\*b", "a*b", true},
-		{"\\[\\]\\?\\\\", "[]?\\", true},
-		{"a\\", "a\\", true},
-		{"\\", "\\", true},
-		{"a*", "", false},
-		{"a?", "", false},
-		{"[a]", "", false},
-		{"\\**", "", false},
-	}
-	for _, c := range cases {
-		got, ok := Literal(c.p)
-		if got != c.want || ok != c.ok {
-			t.Errorf("Literal(%q) = %q, %v; want %q, %v", c.p, got, ok, c.want, c.ok)
-		}
-		if ok && !Match(c.p, got) {
-			t.Errorf("Match(%q, Literal(%q)) = false", c.p, c.p)
-		}
-	}
-	for _, s := range []string{"", "plain", "a*b?c[d]e\\f", "\\", "***", "[", "\x00\xff"} {
-		e := Escape(s)
-		if !Match(e, s) {
-			t.Errorf("Match(Escape(%q)=%q, %q) = false", s, e, s)
-		}
-		if lit, ok := Literal(e); !ok || lit != s {
-			t.Errorf("Literal(Escape(%q)) = %q, %v", s, lit, ok)
-		}
-		if Match(e, s+"x") || (s != "" && Match(e, s[1:])) {
-			t.Errorf("Escape(%q)=%q matches a different string", s, e)
-		}
-	}
-	if got := Escape("a*b"); got != "a\\*b" {
-		t.Errorf("Escape(a*b) = %q", got)
 	}
 }
 
@@ -446,7 +403,7 @@ func TestAgainstReference(t *testing.T) {
 			want := refMatch(p, s, fold)
 			var got, gotCompiled bool
 			if fold {
-				got, gotCompiled = MatchFold(p, s), CompileFold(p).Match(s)
+				got, gotCompiled = matchFold(p, s), CompileFold(p).Match(s)
 			} else {
 				got, gotCompiled = Match(p, s), Compile(p).Match(s)
 			}
@@ -587,7 +544,7 @@ func FuzzMatch(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, p, s string) {
 		got := Match(p, s)
-		gotFold := MatchFold(p, s)
+		gotFold := matchFold(p, s)
 		if c := Compile(p).Match(s); c != got {
 			t.Fatalf("Compile(%q).Match(%q) = %v, Match = %v", p, s, c, got)
 		}
@@ -607,9 +564,6 @@ func FuzzMatch(f *testing.F) {
 		if IsLiteral(p) && got != (p == s) {
 			t.Fatalf("literal pattern %q: Match(%q) = %v", p, s, got)
 		}
-		if lit, ok := Literal(p); ok && got != (lit == s) {
-			t.Fatalf("Literal(%q) = %q, but Match(%q) = %v", p, lit, s, got)
-		}
 		// Without bracket expressions, folding is the same as lowering
 		// both sides. (Inside brackets Redis's quirks make it differ.)
 		if !strings.Contains(p, "[") {
@@ -617,12 +571,12 @@ func FuzzMatch(f *testing.F) {
 				t.Fatalf("MatchFold(%q, %q) = %v, Match on lowered inputs = %v", p, s, gotFold, want)
 			}
 		}
-		e := Escape(s)
+		e := escape(s)
 		if !Match(e, s) {
-			t.Fatalf("Match(Escape(%q) = %q, %q) = false", s, e, s)
+			t.Fatalf("Match(escape(%q) = %q, %q) = false", s, e, s)
 		}
 		if m := Match(e, p); m != (p == s) {
-			t.Fatalf("Match(Escape(%q), %q) = %v", s, p, m)
+			t.Fatalf("Match(escape(%q), %q) = %v", s, p, m)
 		}
 	})
 }
@@ -652,4 +606,25 @@ func BenchmarkMatch(b *testing.B) {
 			}
 		})
 	}
+}
+
+// matchFold is Match folding ASCII letters as Redis's nocase flag does: the
+// interpreted reference that CompileFold (which the server uses) is checked
+// against.
+func matchFold(pattern, s string) bool {
+	return match(pattern, s, true)
+}
+
+// escape returns a pattern that matches exactly s, by putting a backslash
+// before every byte that is special to the matcher.
+func escape(s string) string {
+	var buf []byte
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '*', '?', '[', '\\':
+			buf = append(buf, '\\')
+		}
+		buf = append(buf, s[i])
+	}
+	return string(buf)
 }

@@ -29,7 +29,7 @@
 // when the walk steps over a non-matching byte or reaches the start of
 // either string. MINMATCHLEN n drops the matches shorter than n from the
 // reply (n <= 0 drops none) but does not change the reported total length,
-// which is always that of the whole LCS; see Result.Filter.
+// which is always that of the whole LCS (Tx.LCSIdx applies it).
 //
 // # Cost
 //
@@ -71,20 +71,6 @@ type Result struct {
 	// Matches are all the matches in the order IDX reports them: from the
 	// end of the strings towards the start. Their lengths add up to Len.
 	Matches []Match
-}
-
-// Filter returns the matches that IDX reports with MINMATCHLEN minLen: those
-// whose Len is at least minLen, in the same order. A minLen of 0 or less (as
-// Redis accepts) keeps them all. The result is a new slice; r.Len, the total
-// that IDX reports, is not affected by the filter.
-func (r Result) Filter(minLen int) []Match {
-	out := make([]Match, 0, len(r.Matches))
-	for _, m := range r.Matches {
-		if m.Len >= minLen {
-			out = append(out, m)
-		}
-	}
-	return out
 }
 
 // TableBytes returns the number of bytes of the table that Compute (and

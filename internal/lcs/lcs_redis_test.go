@@ -125,7 +125,7 @@ func checkBatch(t *testing.T, rc *redistest.Client, cases []lcsCase) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := withoutLen(r.Filter(c.minLen)); total != r.Len || !reflect.DeepEqual(ms, want) {
+		if want := withoutLen(atLeast(r.Matches, c.minLen)); total != r.Len || !reflect.DeepEqual(ms, want) {
 			t.Errorf("LCS %q %q IDX MINMATCHLEN %d: redis %v len %d, Compute %v len %d", c.a, c.b, c.minLen, ms, total, want, r.Len)
 		}
 	}
@@ -198,4 +198,16 @@ func TestRedisTableLimit(t *testing.T) {
 				sz, refused, v, TableBytes(sz[0], sz[1]), limit, want)
 		}
 	}
+}
+
+// atLeast returns the matches that IDX reports with MINMATCHLEN minLen:
+// those whose Len is at least minLen, in the same order.
+func atLeast(ms []Match, minLen int) []Match {
+	out := []Match{}
+	for _, m := range ms {
+		if m.Len >= minLen {
+			out = append(out, m)
+		}
+	}
+	return out
 }

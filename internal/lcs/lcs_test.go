@@ -21,18 +21,6 @@ func TestDocExample(t *testing.T) {
 	if !reflect.DeepEqual(r.Matches, want) {
 		t.Fatalf("matches = %v, want %v", r.Matches, want)
 	}
-	// LCS key1 key2 IDX MINMATCHLEN 4 WITHMATCHLEN
-	if got := r.Filter(4); !reflect.DeepEqual(got, want[:1]) {
-		t.Errorf("Filter(4) = %v, want %v", got, want[:1])
-	}
-	for _, n := range []int{-3, 0, 1, 2} {
-		if got := r.Filter(n); !reflect.DeepEqual(got, want) {
-			t.Errorf("Filter(%d) = %v, want all", n, got)
-		}
-	}
-	if got := r.Filter(5); len(got) != 0 {
-		t.Errorf("Filter(5) = %v, want none", got)
-	}
 	if Length("ohmytext", "mynewtext") != 6 {
 		t.Errorf("Length = %d", Length("ohmytext", "mynewtext"))
 	}
@@ -167,21 +155,6 @@ func checkResult(t *testing.T, a, b string, r Result) {
 	}
 	if spelled != r.LCS {
 		t.Fatalf("(%q, %q): matches spell %q, LCS is %q", a, b, spelled, r.LCS)
-	}
-	for _, minLen := range []int{0, 2, 3} {
-		f := r.Filter(minLen)
-		kept := 0
-		for _, m := range r.Matches {
-			if m.Len >= minLen {
-				if kept >= len(f) || f[kept] != m {
-					t.Fatalf("(%q, %q): Filter(%d) = %v from %v", a, b, minLen, f, r.Matches)
-				}
-				kept++
-			}
-		}
-		if kept != len(f) {
-			t.Fatalf("(%q, %q): Filter(%d) = %v from %v", a, b, minLen, f, r.Matches)
-		}
 	}
 }
 

@@ -4,7 +4,7 @@
 //
 // It covers three families of conversions:
 //
-//   - 64-bit integers (ParseInt, FormatInt, AddInt64): the strict
+//   - 64-bit integers (ParseInt; strconv.FormatInt is its inverse): the strict
 //     string2ll rules used by INCR, INCRBY, EXPIRE, SETRANGE offsets and
 //     most other integer arguments.
 //   - C long double arithmetic (LongDouble, IncrByFloat): INCRBYFLOAT and

@@ -2,6 +2,7 @@ package number
 
 import (
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 )
@@ -181,4 +182,70 @@ func FormatDouble(f float64) string {
 	out = append(out, digits[:x+1]...)
 	out = append(out, '.')
 	return string(append(out, digits[x+1:nd]...))
+}
+
+// ParseSortScore parses s the way Redis 7.0's SORT reads a weight (an
+// element, or the value a BY pattern names) when it sorts numerically: with
+// strtod, checking only that the end pointer is at the string's end and that
+// errno is not ERANGE. So the string ends at its first NUL byte, leading
+// white space is skipped, the empty string is 0, and trailing bytes
+// (trailing white space included) and NaN are rejected; so are a literal that
+// overflows ("1e400"), one that underflows to zero ("1e-400") and one whose
+// value is subnormal and not exactly representable ("1e-310"), the cases
+// where glibc's strtod sets ERANGE. An exact subnormal ("0x1p-1074") is
+// accepted.
+func ParseSortScore(s string) (float64, bool) {
+	if i := strings.IndexByte(s, 0); i >= 0 {
+		s = s[:i]
+	}
+	if s == "" {
+		return 0, true
+	}
+	i := 0
+	for i < len(s) && isCSpace(s[i]) {
+		i++
+	}
+	lit, n := scanFloat(s[i:])
+	if n == 0 || i+n != len(s) {
+		return 0, false
+	}
+	f, res, ok := lit.float64(s[i:])
+	if !ok || res != roundOK {
+		return 0, false
+	}
+	if f != 0 && math.Abs(f) < 0x1p-1022 && !lit.exactly(f) {
+		return 0, false // glibc reports an inexact subnormal as ERANGE
+	}
+	return f, true
+}
+
+// exactly reports whether the finite literal lit denotes exactly f, a
+// subnormal. Every subnormal is a multiple of 2^-1074, which needs at most
+// 1074 decimal places (1074 binary ones): a literal with a digit beyond
+// that cannot be one, and the check stops there, so the arithmetic below
+// stays small however long the literal is.
+func (lit *floatLit) exactly(f float64) bool {
+	base, scale := 10, int64(10)
+	if lit.hex {
+		base, scale = 16, 2
+	}
+	if lit.exp < -1074-3 || (!lit.hex && lit.exp < -1074) {
+		return false
+	}
+	num, ok := new(big.Int).SetString(lit.digits, base)
+	if !ok {
+		return false
+	}
+	v := new(big.Rat).SetInt(num)
+	e := lit.exp
+	if e < 0 {
+		e = -e
+	}
+	p := new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(scale), big.NewInt(e), nil))
+	if lit.exp < 0 {
+		v.Quo(v, p)
+	} else {
+		v.Mul(v, p)
+	}
+	return v.Cmp(new(big.Rat).SetFloat64(math.Abs(f))) == 0
 }

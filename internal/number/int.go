@@ -1,9 +1,6 @@
 package number
 
-import (
-	"math"
-	"strconv"
-)
+import "math"
 
 // ParseInt parses s the way Redis 7.0's string2ll does, which is the rule
 // behind "value is not an integer or out of range" (INCR, INCRBY, DECRBY,
@@ -13,7 +10,7 @@ import (
 // '-' followed by digits, with no '+', no white space anywhere, no leading
 // zeros (the string "0" itself is fine, "-0" and "007" are not) and a value
 // within [math.MinInt64, math.MaxInt64]. In other words ParseInt(s) succeeds
-// exactly when s == FormatInt(n) for some int64 n.
+// exactly when s == strconv.FormatInt(n, 10) for some int64 n.
 func ParseInt(s string) (int64, bool) {
 	if len(s) == 0 || len(s) > 20 {
 		return 0, false
@@ -56,23 +53,4 @@ func ParseInt(s string) (int64, bool) {
 		return 0, false
 	}
 	return int64(v), true
-}
-
-// FormatInt returns the decimal representation Redis uses for an integer,
-// which is the one ParseInt accepts.
-func FormatInt(n int64) string {
-	return strconv.FormatInt(n, 10)
-}
-
-// AddInt64 returns a+b and whether the sum fits in an int64. Redis answers
-// "increment or decrement would overflow" when it does not (INCR, INCRBY,
-// DECR, DECRBY, HINCRBY).
-func AddInt64(a, b int64) (int64, bool) {
-	sum := a + b
-	// Overflow happened iff both operands have the same sign and the sum's
-	// sign differs from it.
-	if (a >= 0) == (b >= 0) && (sum >= 0) != (a >= 0) {
-		return 0, false
-	}
-	return sum, true
 }

@@ -45,6 +45,13 @@ type Server struct {
 // seconds, the test fails with the server's log.
 func Start(t testing.TB) *Server {
 	t.Helper()
+	return StartArgs(t)
+}
+
+// StartArgs is Start with extra redis-server arguments (for example
+// "--enable-debug-command", "yes").
+func StartArgs(t testing.TB, extra ...string) *Server {
+	t.Helper()
 	path, err := exec.LookPath("redis-server")
 	if err != nil {
 		if os.Getenv("CI") == "true" {
@@ -60,6 +67,7 @@ func Start(t testing.TB) *Server {
 	sock := filepath.Join(dir, "redis.sock")
 	cmd := exec.Command(path, "--port", "0", "--unixsocket", sock, "--save", "", "--appendonly", "no",
 		"--dir", dir, "--daemonize", "no", "--loglevel", "warning")
+	cmd.Args = append(cmd.Args, extra...)
 	var logs bytes.Buffer // read only once the server has exited
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {

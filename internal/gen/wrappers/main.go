@@ -8,9 +8,16 @@
 //
 // and into pipeline_gen.go
 //
-//	func (p *Pipeline) M(params) *Result[T] // queues tx.M
+//	func (p *Pipeline) M(params) Result[T] // queues tx.M
 //
-// copying the method's doc comment. Methods listed in skip are Tx-only.
+// the Store method with the Tx method's doc comment, the Pipeline method
+// pointing to it. The Store method keeps the Tx method's result names (a
+// method with more than one value before the error must name them, so that
+// go doc says which is which); Store.end turns a panic into the error
+// result, which with unnamed results means running the call in a closure (it
+// does not escape: no allocation). A Pipeline result holds one value: a
+// method with several values fills the struct that shapes lists for their
+// types. Methods listed in skip are Tx-only.
 // Run it with `go generate` in the repository root; a test checks that the
 // committed files are what it writes.
 package main
@@ -45,11 +52,26 @@ var skip = map[string]bool{
 	"WatchBroken": true,
 }
 
+// shapes names the Pipeline result type of each list of value types of a
+// method returning more than one value before its error (the types are in
+// pipeline.go): the struct's name and its fields, in the results' order.
+var shapes = map[string]shape{
+	"[]string, uint64": {"ScanPage", []string{"Items", "Cursor"}},
+	"string, []string": {"ListPop", []string{"Key", "Elements"}},
+	"string, []Z":      {"ZSetPop", []string{"Key", "Members"}},
+}
+
+type shape struct {
+	typ    string
+	fields []string
+}
+
 type method struct {
 	name    string
 	doc     string
 	params  []param
 	results []string // result types, the last is error
+	names   []string // result names, all empty when the Tx method names none
 	pos     token.Pos
 }
 
@@ -124,19 +146,38 @@ func parseMethod(fset *token.FileSet, fd *ast.FuncDecl) method {
 	}
 	if fd.Type.Results != nil {
 		for _, f := range fd.Type.Results.List {
-			n := len(f.Names)
-			if n == 0 {
-				n = 1
-			}
-			for i := 0; i < n; i++ {
+			if len(f.Names) == 0 {
 				m.results = append(m.results, typeString(fset, f.Type))
+				m.names = append(m.names, "")
+			}
+			for _, n := range f.Names {
+				m.results = append(m.results, typeString(fset, f.Type))
+				m.names = append(m.names, n.Name)
 			}
 		}
 	}
 	if len(m.results) == 0 || m.results[len(m.results)-1] != "error" {
 		log.Fatalf("Tx.%s must return an error last", m.name)
 	}
+	if len(m.results) > 2 && m.names[0] == "" {
+		log.Fatalf("Tx.%s returns several values: name its results, so that go doc says which is which", m.name)
+	}
 	return m
+}
+
+// resultList is the method's results as its signature writes them.
+func (m method) resultList() string {
+	if m.names[0] == "" {
+		if len(m.results) == 1 {
+			return "error"
+		}
+		return "(" + strings.Join(m.results, ", ") + ")"
+	}
+	parts := make([]string, len(m.results))
+	for i, r := range m.results {
+		parts[i] = m.names[i] + " " + r
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
 }
 
 func (m method) paramList() string {
@@ -183,21 +224,34 @@ func storeFile(ms []method) []byte {
 	b.WriteString("import (\n\t\"context\"\n\t\"time\"\n)\n\nvar _ time.Duration\n\n")
 	for _, m := range ms {
 		b.WriteString(comment(m.doc))
-		var named []string
-		for i, r := range m.results {
-			if i == len(m.results)-1 {
-				named = append(named, "err error")
-			} else {
-				named = append(named, fmt.Sprintf("r%d %s", i, r))
-			}
-		}
 		ps := "ctx context.Context"
 		if pl := m.paramList(); pl != "" {
 			ps += ", " + pl
 		}
-		fmt.Fprintf(&b, "func (s *Store) %s(%s) (%s) {\n", m.name, ps, strings.Join(named, ", "))
-		b.WriteString("\ttx, err := s.begin(ctx)\n\tif err != nil {\n\t\treturn\n\t}\n\tdefer s.end(tx, &err)\n")
-		fmt.Fprintf(&b, "\treturn tx.%s(%s)\n}\n\n", m.name, m.argList())
+		for _, n := range m.names {
+			if n == "ctx" || n == "s" || n == "tx" {
+				log.Fatalf("Tx.%s: the result name %s is taken in the Store method", m.name, n)
+			}
+		}
+		fmt.Fprintf(&b, "func (s *Store) %s(%s) %s {\n", m.name, ps, m.resultList())
+		call := fmt.Sprintf("tx.%s(%s)", m.name, m.argList())
+		if m.names[0] != "" {
+			// Named results: end's recovery from a panic sets err.
+			b.WriteString("\ttx, err := s.begin(ctx)\n\tif err != nil {\n\t\treturn\n\t}\n\tdefer s.end(tx, &err)\n")
+			fmt.Fprintf(&b, "\treturn %s\n}\n\n", call)
+			continue
+		}
+		// Unnamed results (go doc shows no made-up names): the call runs
+		// in a closure whose deferred end can set err after a panic.
+		var vs []string
+		for i, r := range m.results[:len(m.results)-1] {
+			vs = append(vs, fmt.Sprintf("v%d", i))
+			fmt.Fprintf(&b, "\tvar v%d %s\n", i, r)
+		}
+		rets := strings.Join(append(vs, "err"), ", ")
+		fmt.Fprintf(&b, "\ttx, err := s.begin(ctx)\n\tif err != nil {\n\t\treturn %s\n\t}\n", rets)
+		fmt.Fprintf(&b, "\tfunc() {\n\t\tdefer s.end(tx, &err)\n\t\t%s = %s\n\t}()\n", rets, call)
+		fmt.Fprintf(&b, "\treturn %s\n}\n\n", rets)
 	}
 	src, err := format.Source(b.Bytes())
 	if err != nil {
@@ -213,6 +267,7 @@ var numeric = map[string][2]string{
 	"bool":          {"boolInt(%s)", "%s != 0"},
 	"time.Duration": {"int64(%s)", "time.Duration(%s)"},
 	"float64":       {"int64(math.Float64bits(%s))", "math.Float64frombits(uint64(%s))"},
+	"uint64":        {"int64(%s)", "uint64(%s)"},
 }
 
 func pipelineFile(ms []method) []byte {
@@ -220,12 +275,18 @@ func pipelineFile(ms []method) []byte {
 	b.WriteString(header)
 	b.WriteString("import (\n\t\"math\"\n\t\"time\"\n)\n\nvar (\n\t_ time.Duration\n\t_ = math.Float64bits\n)\n\n")
 	for _, m := range ms {
-		if len(m.results) > 2 {
-			continue // multi-valued commands (Scan) are not pipelined
-		}
 		typ := "struct{}"
-		if len(m.results) == 2 {
+		var sh shape
+		switch n := len(m.results); {
+		case n == 2:
 			typ = m.results[0]
+		case n > 2:
+			key := strings.Join(m.results[:n-1], ", ")
+			var ok bool
+			if sh, ok = shapes[key]; !ok {
+				log.Fatalf("Tx.%s returns (%s): add a Pipeline result type for it to shapes", m.name, key)
+			}
+			typ = sh.typ
 		}
 		// Place each parameter in a field of pipeCmd by its kind.
 		var store, load []string
@@ -278,6 +339,13 @@ func pipelineFile(ms []method) []byte {
 		fmt.Fprintf(&b, "func %s(tx *Tx, c *pipeCmd) {\n", fn)
 		call := fmt.Sprintf("tx.%s(%s)", m.name, strings.Join(load, ", "))
 		switch {
+		case sh.typ != "":
+			vals := m.names[:len(m.names)-1]
+			fields := make([]string, len(vals))
+			for i, v := range vals {
+				fields[i] = sh.fields[i] + ": " + v
+			}
+			fmt.Fprintf(&b, "\t%s, err := %s\n\tc.x, c.err = %s{%s}, err\n", strings.Join(vals, ", "), call, sh.typ, strings.Join(fields, ", "))
 		case len(m.results) == 1:
 			fmt.Fprintf(&b, "\tc.err = %s\n", call)
 		case typ == "string":
@@ -288,7 +356,15 @@ func pipelineFile(ms []method) []byte {
 			fmt.Fprintf(&b, "\tv, err := %s\n\tc.x, c.err = v, err\n", call)
 		}
 		b.WriteString("}\n\n")
-		fmt.Fprintf(&b, "// %s queues Tx.%s; see Store.%s.\n", m.name, m.name, m.name)
+		fmt.Fprintf(&b, "// %s queues Tx.%s; see Store.%s.", m.name, m.name, m.name)
+		if sh.typ != "" {
+			var pairs []string
+			for i, f := range sh.fields {
+				pairs = append(pairs, fmt.Sprintf("%s is %s", f, m.names[i]))
+			}
+			fmt.Fprintf(&b, " In its %s, %s.", sh.typ, strings.Join(pairs, ", "))
+		}
+		b.WriteString("\n")
 		fmt.Fprintf(&b, "func (p *Pipeline) %s(%s) Result[%s] {\n", m.name, m.paramList(), typ)
 		fields := append([]string{"run: " + fn}, store...)
 		fmt.Fprintf(&b, "\treturn Result[%s]{p.add(pipeCmd{%s})}\n}\n\n", typ, strings.Join(fields, ", "))

@@ -1,0 +1,340 @@
+package embedis
+
+// The one path into the keyspace, as Redis's db.c and notify.c. Every
+// command reaches a key through it, so the side effects of reading and
+// writing live here and nowhere else:
+//
+//   - reading: lookupRead (Redis's lookupKeyRead: read commands) and
+//     lookupWrite (lookupKeyWrite: commands that go on to write the key), or
+//     their typed forms readString, writeList, …. Both expire a key found past
+//     its deadline (the "expired" event, the DEL effect, expired_keys); a
+//     read also counts the keyspace hit or miss and raises "keymiss". The
+//     typed forms add the type check (ErrWrongType). Access metadata (the
+//     LRU clock, the LFU counter) is updated in touch, the one place a live
+//     key is found.
+//
+//   - writing: the storage primitives (setValue, deleteKey, setDeadline,
+//     clearDeadline) change data only, raising no more than Redis's dbAdd
+//     does ("new", readiness for blocked callers); a command then announces
+//     each change once with wrote(key, event), which invalidates the WATCHes
+//     on the key (client-side-caching invalidation goes there too), wakes
+//     callers blocked on it when the event adds data, raises the keyspace
+//     event, and returns whether the write effect is to be recorded, so the
+//     effect is built only when someone listens:
+//
+//	if tx.wrote(key, evIncrBy) {
+//		tx.emit("INCRBY", key, strconv.FormatInt(delta, 10))
+//	}
+//
+//     The effect is the command's deterministic form (SPOP becomes SREM,
+//     INCRBYFLOAT a SET KEEPTTL, an expiry a DEL), so it is written next to
+//     the announcement rather than derived from the event: one effect can
+//     cover several announcements (MSET, RENAME) and one announcement several
+//     effects (a *STORE).
+//
+// Events are Redis 7.0's (see keyspace notifications in Redis's
+// documentation): the same names, on the same keys, in the same order, which
+// TestKeyspaceEvents checks against a real redis-server. They go to the
+// engine's onKeyEvent hook; with no hook an event costs one nil check.
+
+// eventClass is the class of a keyspace event, the letter
+// notify-keyspace-events selects it by.
+type eventClass byte
+
+// The classes of Redis 7.0.
+const (
+	classGeneric eventClass = 'g' // DEL, EXPIRE, RENAME, …
+	classString  eventClass = '$'
+	classList    eventClass = 'l'
+	classSet     eventClass = 's'
+	classHash    eventClass = 'h'
+	classZSet    eventClass = 'z'
+	classExpired eventClass = 'x' // a key removed because its deadline passed
+	classEvicted eventClass = 'e' // a key removed by maxmemory eviction
+	classStream  eventClass = 't'
+	classKeyMiss eventClass = 'm' // a read of a key that does not exist
+	classNew     eventClass = 'n' // a key added to the database
+)
+
+// keyEvent is one keyspace event: its class and Redis's name for it. adds
+// says that the write gave the key data a blocked caller may be waiting for.
+type keyEvent struct {
+	class eventClass
+	name  string
+	adds  bool
+}
+
+// The events, by class, with Redis 7.0's names.
+var (
+	evNew       = keyEvent{class: classNew, name: "new"}
+	evKeyMiss   = keyEvent{class: classKeyMiss, name: "keymiss"}
+	evExpired   = keyEvent{class: classExpired, name: "expired"}
+	evDel       = keyEvent{class: classGeneric, name: "del"}
+	evExpire    = keyEvent{class: classGeneric, name: "expire"}
+	evPersist   = keyEvent{class: classGeneric, name: "persist"}
+	evRenameFr  = keyEvent{class: classGeneric, name: "rename_from"}
+	evRenameTo  = keyEvent{class: classGeneric, name: "rename_to"}
+	evCopyTo    = keyEvent{class: classGeneric, name: "copy_to"}
+	evMoveFrom  = keyEvent{class: classGeneric, name: "move_from"}
+	evMoveTo    = keyEvent{class: classGeneric, name: "move_to"}
+	evSet       = keyEvent{class: classString, name: "set"}
+	evSetRange  = keyEvent{class: classString, name: "setrange"}
+	evIncrBy    = keyEvent{class: classString, name: "incrby"}
+	evIncrFloat = keyEvent{class: classString, name: "incrbyfloat"}
+	evAppend    = keyEvent{class: classString, name: "append"}
+	evLPush     = keyEvent{class: classList, name: "lpush", adds: true}
+	evRPush     = keyEvent{class: classList, name: "rpush", adds: true}
+	evLPop      = keyEvent{class: classList, name: "lpop"}
+	evRPop      = keyEvent{class: classList, name: "rpop"}
+	evLInsert   = keyEvent{class: classList, name: "linsert", adds: true}
+	evLSet      = keyEvent{class: classList, name: "lset"}
+	evLRem      = keyEvent{class: classList, name: "lrem"}
+	evLTrim     = keyEvent{class: classList, name: "ltrim"}
+	evSortStore = keyEvent{class: classList, name: "sortstore"}
+	evHSet      = keyEvent{class: classHash, name: "hset"}
+	evHDel      = keyEvent{class: classHash, name: "hdel"}
+	evHIncrBy   = keyEvent{class: classHash, name: "hincrby"}
+	evHIncrFlt  = keyEvent{class: classHash, name: "hincrbyfloat"}
+	evSAdd      = keyEvent{class: classSet, name: "sadd"}
+	evSRem      = keyEvent{class: classSet, name: "srem"}
+	evSPop      = keyEvent{class: classSet, name: "spop"}
+	evSInterSt  = keyEvent{class: classSet, name: "sinterstore"}
+	evSUnionSt  = keyEvent{class: classSet, name: "sunionstore"}
+	evSDiffSt   = keyEvent{class: classSet, name: "sdiffstore"}
+	evZAdd      = keyEvent{class: classZSet, name: "zadd", adds: true}
+	evZIncr     = keyEvent{class: classZSet, name: "zincr", adds: true}
+	evZRem      = keyEvent{class: classZSet, name: "zrem"}
+	evZRemRank  = keyEvent{class: classZSet, name: "zremrangebyrank"}
+	evZRemScore = keyEvent{class: classZSet, name: "zremrangebyscore"}
+	evZRemLex   = keyEvent{class: classZSet, name: "zremrangebylex"}
+	evZPopMin   = keyEvent{class: classZSet, name: "zpopmin"}
+	evZPopMax   = keyEvent{class: classZSet, name: "zpopmax"}
+	evZUnionSt  = keyEvent{class: classZSet, name: "zunionstore"}
+	evZInterSt  = keyEvent{class: classZSet, name: "zinterstore"}
+	evZDiffSt   = keyEvent{class: classZSet, name: "zdiffstore"}
+	evZRangeSt  = keyEvent{class: classZSet, name: "zrangestore"}
+	evGeoRadSt  = keyEvent{class: classZSet, name: "georadiusstore"}
+	evGeoSrchSt = keyEvent{class: classZSet, name: "geosearchstore"}
+)
+
+// notify hands ev on key of the unit's database to the engine's hook.
+func (tx *Tx) notify(ev keyEvent, key string) {
+	if h := tx.e.onKeyEvent; h != nil {
+		h(tx.dbIndex, ev.class, ev.name, key)
+	}
+}
+
+// wrote announces that the command changed key: the one write path. It
+// invalidates the WATCHes on key, wakes the callers blocked on key when ev
+// adds data, raises ev, and reports whether the unit records effects (the
+// caller then emits the write's deterministic effect).
+func (tx *Tx) wrote(key string, ev keyEvent) bool {
+	tx.modified(key)
+	if ev.adds {
+		tx.keyReady(key)
+	}
+	tx.notify(ev, key)
+	return tx.rec
+}
+
+// emptied deletes key after a command removed its last element, as Redis
+// does, announcing the deletion ("del") after the command's own event.
+func (tx *Tx) emptied(key string) {
+	tx.deleteKey(key)
+	tx.wrote(key, evDel)
+}
+
+// modified records that key of the unit's database changed: it invalidates
+// the WATCHes on it. Only wrote, removeExpired and the whole-database
+// commands call it.
+func (tx *Tx) modified(key string) {
+	tx.e.stats.changes++
+	if tx.db.watched != nil {
+		tx.db.touchWatch(key)
+	}
+}
+
+// lookupFlags adjust lookupKey, as Redis's LOOKUP_* flags.
+type lookupFlags uint8
+
+const (
+	lookupForWrite lookupFlags = 1 << iota // the command writes the key: no hit/miss count, no keymiss
+	lookupNoTouch                          // leave the access metadata alone
+	lookupNoNotify                         // no keymiss event
+)
+
+// lookupKey is the read path: it returns the live value of key, or nil. A
+// key past its deadline is expired on the spot. A read (no lookupForWrite)
+// counts a keyspace hit or miss and raises "keymiss" on a miss; a key found
+// has its access metadata updated (touch) unless lookupNoTouch.
+func (tx *Tx) lookupKey(key string, flags lookupFlags) value {
+	v := tx.live(key)
+	if v == nil {
+		if flags&lookupForWrite == 0 {
+			tx.e.stats.misses++
+			if flags&lookupNoNotify == 0 {
+				tx.notify(evKeyMiss, key)
+			}
+		}
+		return nil
+	}
+	if flags&lookupForWrite == 0 {
+		tx.e.stats.hits++
+	}
+	if flags&lookupNoTouch == 0 {
+		tx.touch(v)
+	}
+	return v
+}
+
+// lookupRead is lookupKey for a command that reads key (Redis's
+// lookupKeyRead).
+func (tx *Tx) lookupRead(key string) value { return tx.lookupKey(key, 0) }
+
+// lookupWrite is lookupKey for a command that may write key (Redis's
+// lookupKeyWrite): no hit or miss is counted.
+func (tx *Tx) lookupWrite(key string) value { return tx.lookupKey(key, lookupForWrite) }
+
+// lookupReadNoTouch is lookupRead for commands that look at a key without
+// using its value (EXISTS, TYPE, TTL and its relatives).
+func (tx *Tx) lookupReadNoTouch(key string) value { return tx.lookupKey(key, lookupNoTouch) }
+
+// touch is where a key's access metadata is updated when a command finds it:
+// the LRU clock or LFU counter that OBJECT IDLETIME/FREQ report and eviction
+// reads. None is kept yet; when it is, it is kept here and only here.
+func (tx *Tx) touch(value) {}
+
+// live returns the value of key if it is live, expiring it if it is past its
+// deadline; it counts nothing (DEL, KEYS, SCAN, RANDOMKEY use it directly).
+func (tx *Tx) live(key string) value {
+	v, ok := tx.db.keys.Get(key)
+	if !ok {
+		return nil
+	}
+	if len(tx.db.expires) > 0 && !tx.loading && tx.expireIfDue(key) {
+		return nil
+	}
+	return v
+}
+
+// keyAs returns v as a V: the zero V if v is nil, ErrWrongType if v holds
+// another type.
+func keyAs[V value](v value) (V, error) {
+	var zero V
+	if v == nil {
+		return zero, nil
+	}
+	x, ok := v.(V)
+	if !ok {
+		return zero, ErrWrongType
+	}
+	return x, nil
+}
+
+// The typed lookups: lookupRead or lookupWrite followed by the type check.
+// Each returns nil when the key does not exist and ErrWrongType when it
+// holds another type.
+
+func (tx *Tx) readString(key string) (*stringValue, error) {
+	return keyAs[*stringValue](tx.lookupRead(key))
+}
+func (tx *Tx) writeString(key string) (*stringValue, error) {
+	return keyAs[*stringValue](tx.lookupWrite(key))
+}
+func (tx *Tx) readHash(key string) (*hashValue, error) { return keyAs[*hashValue](tx.lookupRead(key)) }
+func (tx *Tx) writeHash(key string) (*hashValue, error) {
+	return keyAs[*hashValue](tx.lookupWrite(key))
+}
+func (tx *Tx) readList(key string) (*listValue, error) { return keyAs[*listValue](tx.lookupRead(key)) }
+func (tx *Tx) writeList(key string) (*listValue, error) {
+	return keyAs[*listValue](tx.lookupWrite(key))
+}
+func (tx *Tx) readSet(key string) (*setValue, error)  { return keyAs[*setValue](tx.lookupRead(key)) }
+func (tx *Tx) writeSet(key string) (*setValue, error) { return keyAs[*setValue](tx.lookupWrite(key)) }
+func (tx *Tx) readZSet(key string) (*zsetValue, error) {
+	return keyAs[*zsetValue](tx.lookupRead(key))
+}
+func (tx *Tx) writeZSet(key string) (*zsetValue, error) {
+	return keyAs[*zsetValue](tx.lookupWrite(key))
+}
+
+// expireIfDue deletes key if its deadline has passed and reports whether it did.
+func (tx *Tx) expireIfDue(key string) bool {
+	at, ok := tx.db.expires[key]
+	if !ok || at >= tx.nowMs() {
+		return false
+	}
+	tx.removeExpired(key)
+	tx.e.noteStale() // its heap entry is still queued
+	return true
+}
+
+// removeExpired deletes a key whose deadline has passed, lazily or actively:
+// it invalidates WATCHes, counts expired_keys, records a DEL and raises
+// "expired".
+func (tx *Tx) removeExpired(key string) {
+	tx.db.keys.Delete(key)
+	delete(tx.db.expires, key)
+	tx.modified(key)
+	tx.e.stats.expiredKeys++
+	if tx.rec {
+		tx.emit("DEL", key)
+	}
+	tx.notify(evExpired, key)
+}
+
+// setValue stores v at key and clears any deadline (as Redis's SET does),
+// unless keepTTL. A key found past its deadline is expired first, as Redis's
+// setKey looks the key up for writing; a key that did not exist raises "new"
+// and is ready for the callers blocked on it, as Redis's dbAdd. The command
+// announces the write with wrote.
+func (tx *Tx) setValue(key string, v value, keepTTL bool) {
+	if len(tx.db.expires) > 0 && !tx.loading {
+		tx.expireIfDue(key)
+	}
+	if tx.db.keys.Set(key, v) {
+		tx.notify(evNew, key)
+	}
+	if !keepTTL && len(tx.db.expires) > 0 {
+		tx.clearDeadline(key)
+	}
+	tx.keyReady(key)
+}
+
+// deleteKey removes key; it reports whether the key was live. The command
+// announces the deletion with wrote.
+func (tx *Tx) deleteKey(key string) bool {
+	if tx.live(key) == nil {
+		return false
+	}
+	tx.db.keys.Delete(key)
+	if len(tx.db.expires) > 0 {
+		tx.clearDeadline(key)
+	}
+	return true
+}
+
+// setDeadline gives the live key an absolute deadline in Unix ms.
+func (tx *Tx) setDeadline(key string, at int64) {
+	if _, had := tx.db.expires[key]; had {
+		tx.e.noteStale()
+	}
+	tx.db.expires[key] = at
+	tx.e.deadlines.push(deadline{at: at, db: tx.dbIndex, key: key})
+	if tx.scheduleAt == 0 || at < tx.scheduleAt {
+		tx.scheduleAt = at
+	}
+}
+
+// deadlineOf returns key's deadline, or 0 if it has none.
+func (tx *Tx) deadlineOf(key string) int64 { return tx.db.expires[key] }
+
+// clearDeadline removes key's deadline; it reports whether there was one.
+func (tx *Tx) clearDeadline(key string) bool {
+	if _, ok := tx.db.expires[key]; !ok {
+		return false
+	}
+	delete(tx.db.expires, key)
+	tx.e.noteStale()
+	return true
+}

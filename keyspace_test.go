@@ -1,0 +1,250 @@
+package embedis
+
+import (
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/embedis/embedis/internal/redistest"
+)
+
+// eventScript is the command sequence TestKeyspaceEvents runs on both
+// sides: at least one case of every write command of each family, the
+// cases where a command writes nothing, deletions of emptied containers,
+// reads of missing keys (keymiss), and lazily expired keys. "WAIT ms" lets
+// time pass on both sides.
+var eventScript = [][]string{
+	// strings
+	{"SET", "s1", "v"}, {"SET", "s1", "v2"}, {"SET", "s2", "v", "EX", "100"}, {"SET", "s2", "w", "KEEPTTL"},
+	{"SET", "s1", "x", "NX"}, {"SET", "s1", "y", "XX"}, {"SET", "s3", "v", "XX"}, {"SET", "s1", "z", "GET"},
+	{"SET", "s3", "v", "GET"}, {"SET", "s2", "v"},
+	{"SETNX", "s1", "x"}, {"SETNX", "s4", "x"}, {"SETEX", "s5", "100", "v"}, {"PSETEX", "s6", "100000", "v"},
+	{"GETSET", "s1", "v3"}, {"GETSET", "s7", "v"}, {"GETDEL", "s4"}, {"GETDEL", "nosuch"},
+	{"GETEX", "s1", "EX", "100"}, {"GETEX", "s1", "PERSIST"}, {"GETEX", "s1", "PERSIST"}, {"GETEX", "s1"},
+	{"GETEX", "s7", "PXAT", "1"}, {"GETEX", "nosuch", "EX", "10"},
+	{"MSET", "a", "1", "b", "2"}, {"MSETNX", "c", "1", "d", "2"}, {"MSETNX", "a", "1", "e", "2"},
+	{"APPEND", "a", "x"}, {"APPEND", "app", "x"}, {"SETRANGE", "a", "0", "z"}, {"SETRANGE", "sr", "2", "ab"},
+	{"SETRANGE", "sr2", "0", ""}, {"SETRANGE", "a", "0", ""},
+	{"INCR", "n"}, {"INCRBY", "n", "5"}, {"DECR", "n"}, {"DECRBY", "n", "2"}, {"INCR", "a"},
+	{"INCRBYFLOAT", "f", "1.5"}, {"INCRBYFLOAT", "f", "2"},
+	{"GET", "nosuch"}, {"GET", "n"}, {"MGET", "a", "nosuch", "n"}, {"STRLEN", "a"}, {"GETRANGE", "a", "0", "1"},
+	{"LCS", "a", "nosuch"}, {"SET", "past", "v", "PXAT", "1"}, {"GET", "past"},
+
+	// keys
+	{"DEL", "a", "b", "nosuch"}, {"UNLINK", "c"}, {"EXISTS", "d", "nosuch"}, {"TYPE", "d"}, {"TYPE", "nosuch"},
+	{"RENAME", "d", "d2"}, {"RENAME", "d2", "d2"}, {"SET", "e", "1"}, {"RENAMENX", "d2", "e"}, {"RENAMENX", "d2", "d"},
+	{"RENAME", "d", "e"}, {"RENAME", "nosuch", "x"},
+	{"COPY", "e", "d3"}, {"COPY", "e", "d3"}, {"COPY", "e", "d3", "REPLACE"}, {"COPY", "e", "d4", "DB", "1"},
+	{"COPY", "nosuch", "d5"},
+	{"EXPIRE", "e", "100"}, {"EXPIRE", "e", "100", "NX"}, {"EXPIRE", "e", "200", "GT"}, {"PEXPIRE", "e", "300000"},
+	{"EXPIREAT", "e", "4102444800"}, {"PEXPIREAT", "d3", "1"}, {"EXPIRE", "nosuch", "10"}, {"EXPIRE", "e2", "0"},
+	{"SET", "ex0", "v"}, {"EXPIRE", "ex0", "-1"},
+	{"PERSIST", "e"}, {"PERSIST", "e"}, {"PERSIST", "nosuch"},
+	{"TTL", "e"}, {"PTTL", "nosuch"}, {"EXPIRETIME", "e"}, {"PEXPIRETIME", "nosuch"}, {"TOUCH", "e", "nosuch"},
+	{"SELECT", "1"}, {"SET", "x", "1"}, {"INCR", "x"}, {"DEL", "x", "d4"}, {"SELECT", "0"},
+	{"SET", "mv", "1"}, {"MOVE", "mv", "1"}, {"SET", "mv", "2"}, {"MOVE", "mv", "1"}, {"MOVE", "nosuch", "1"},
+	{"OBJECT", "ENCODING", "mv"}, {"OBJECT", "ENCODING", "nosuch"}, {"OBJECT", "REFCOUNT", "mv"},
+	{"RPUSH", "so", "3", "1", "2"}, {"SORT", "so", "STORE", "sod"}, {"SORT", "so", "BY", "w_*", "GET", "#", "GET", "g_*"},
+	{"SET", "w_1", "9"}, {"SORT", "so", "BY", "w_*", "STORE", "sod"}, {"SORT", "nosuch", "STORE", "sod"},
+	{"SORT", "nosuch", "STORE", "sod"}, {"SORT_RO", "so"},
+	{"SWAPDB", "0", "1"}, {"SWAPDB", "0", "1"}, {"FLUSHDB"},
+
+	// hashes
+	{"HSET", "h", "f", "v", "g", "w"}, {"HSET", "h", "f", "v2"}, {"HSETNX", "h", "f", "x"}, {"HSETNX", "h", "n", "x"},
+	{"HSETNX", "h3", "n", "x"}, {"HMSET", "h", "a", "1"}, {"HINCRBY", "h", "c", "1"}, {"HINCRBY", "h", "f", "1"},
+	{"HINCRBYFLOAT", "h", "fl", "1.5"}, {"HINCRBY", "h2", "x", "1"}, {"HINCRBYFLOAT", "h4", "x", "1"},
+	{"HGET", "nosuch", "f"}, {"HGET", "h", "f"}, {"HGETALL", "h"}, {"HLEN", "h"}, {"HEXISTS", "h", "zz"},
+	{"HDEL", "h", "zz"}, {"HDEL", "nosuch", "f"}, {"HDEL", "h", "f", "g", "n", "a", "c", "fl"},
+
+	// lists
+	{"RPUSH", "l", "a", "b", "c"}, {"LPUSH", "l", "z"}, {"LPUSHX", "nol", "a"}, {"RPUSHX", "l", "d"},
+	{"LINSERT", "l", "BEFORE", "a", "q"}, {"LINSERT", "l", "BEFORE", "nope", "q"}, {"LINSERT", "nol", "BEFORE", "a", "q"},
+	{"LSET", "l", "0", "y"}, {"LREM", "l", "1", "q"}, {"LREM", "l", "1", "nope"}, {"LTRIM", "l", "0", "-1"},
+	{"LTRIM", "l", "0", "3"}, {"LPOP", "l"}, {"RPOP", "l", "1"}, {"LPOP", "l", "0"}, {"LPOP", "nol"},
+	{"LMOVE", "l", "l2", "LEFT", "RIGHT"}, {"RPOPLPUSH", "l2", "l"}, {"LMOVE", "l", "l", "LEFT", "RIGHT"},
+	{"LMPOP", "2", "nol", "l", "LEFT", "COUNT", "10"}, {"LMPOP", "1", "nol", "LEFT"},
+	{"RPUSH", "l3", "a", "b", "c", "d", "e"}, {"BLPOP", "l3", "1"}, {"BRPOP", "l3", "1"},
+	{"BLMOVE", "l3", "l4", "RIGHT", "LEFT", "1"}, {"BLMPOP", "1", "1", "l3", "RIGHT"}, {"BRPOPLPUSH", "l3", "l4", "1"},
+	{"LTRIM", "l4", "5", "10"}, {"RPUSH", "l5", "x"}, {"LREM", "l5", "0", "x"},
+	{"LRANGE", "nol", "0", "-1"}, {"LINDEX", "l3", "0"}, {"LLEN", "l3"}, {"LPOS", "nol", "a"},
+
+	// sets
+	{"SADD", "st", "a", "b", "c"}, {"SADD", "st", "a"}, {"SREM", "st", "a", "z"}, {"SREM", "st", "z"},
+	{"SREM", "st", "b", "c"}, {"SADD", "st", "a", "b", "c", "d"}, {"SPOP", "st"}, {"SPOP", "st", "1"},
+	{"SPOP", "st", "0"}, {"SPOP", "st", "10"}, {"SPOP", "nosuch"},
+	{"SADD", "st2", "a", "b"}, {"SMOVE", "st2", "st3", "a"}, {"SADD", "st3", "b"}, {"SMOVE", "st2", "st3", "b"},
+	{"SMOVE", "st3", "st3", "a"}, {"SMOVE", "st3", "st4", "nope"},
+	{"SADD", "s1", "1", "2", "3"}, {"SADD", "s2", "2", "3", "4"}, {"SINTERSTORE", "sd", "s1", "s2"},
+	{"SUNIONSTORE", "sd", "s1", "s2"}, {"SDIFFSTORE", "sd", "s1", "s2"}, {"SINTERSTORE", "sd", "s1", "nosuch"},
+	{"SINTERSTORE", "sd", "s1", "nosuch"}, {"SMEMBERS", "s1"}, {"SISMEMBER", "nosuch", "a"}, {"SCARD", "s1"},
+	{"SINTERCARD", "2", "s1", "s2"}, {"SUNION", "s1", "nosuch"}, {"SMISMEMBER", "s1", "1"},
+
+	// sorted sets
+	{"ZADD", "z", "1", "a", "2", "b"}, {"ZADD", "z", "3", "a"}, {"ZADD", "z", "3", "a"}, {"ZADD", "z", "NX", "5", "a"},
+	{"ZADD", "z", "XX", "1", "nope"}, {"ZADD", "nz", "XX", "1", "a"}, {"ZADD", "z", "INCR", "1", "a"},
+	{"ZADD", "z", "GT", "CH", "0", "a"}, {"ZINCRBY", "z", "1", "b"}, {"ZINCRBY", "nz2", "1", "b"},
+	{"ZADD", "zinf", "+inf", "a"}, {"ZINCRBY", "zinf", "-inf", "a"}, {"ZREM", "z", "nope"},
+	{"ZADD", "z", "4", "c", "5", "d", "6", "e"}, {"ZREMRANGEBYRANK", "z", "0", "0"}, {"ZREMRANGEBYRANK", "z", "9", "10"},
+	{"ZREMRANGEBYSCORE", "z", "5", "5"}, {"ZADD", "zl", "0", "a", "0", "b", "0", "c", "0", "d"},
+	{"ZREMRANGEBYLEX", "zl", "[a", "[b"}, {"ZPOPMIN", "z"}, {"ZPOPMAX", "z", "1"}, {"ZPOPMIN", "nosuch"},
+	{"ZMPOP", "1", "z", "MIN", "COUNT", "10"}, {"BZPOPMIN", "zl", "1"}, {"BZPOPMAX", "zl", "1"},
+	{"BZMPOP", "1", "1", "zinf", "MAX"},
+	{"ZADD", "z1", "1", "a", "2", "b"}, {"ZADD", "z2", "2", "b", "3", "c"}, {"ZUNIONSTORE", "zd", "2", "z1", "z2"},
+	{"ZINTERSTORE", "zd", "2", "z1", "z2"}, {"ZDIFFSTORE", "zd", "2", "z1", "z2"}, {"ZRANGESTORE", "zd", "z1", "0", "-1"},
+	{"ZRANGESTORE", "zd", "nosuch", "0", "-1"}, {"ZRANGESTORE", "zd", "nosuch", "0", "-1"},
+	{"ZINTERSTORE", "zd", "2", "z1", "nosuch"}, {"ZUNIONSTORE", "zd2", "1", "s1"},
+	{"ZSCORE", "z1", "a"}, {"ZRANGE", "nosuch", "0", "-1"}, {"ZINTERCARD", "2", "z1", "z2"}, {"ZCARD", "nosuch"},
+	{"ZREM", "z1", "a", "b"},
+
+	// geo
+	{"GEOADD", "g", "13.361389", "38.115556", "Palermo", "15.087269", "37.502669", "Catania"},
+	{"GEOADD", "g", "XX", "13", "38", "Palermo"}, {"GEOADD", "g", "NX", "13", "38", "Palermo"},
+	{"GEORADIUS", "g", "15", "37", "200", "km", "STORE", "gs"},
+	{"GEOSEARCHSTORE", "gs2", "g", "FROMLONLAT", "15", "37", "BYRADIUS", "200", "km"},
+	{"GEOSEARCHSTORE", "gs2", "g", "FROMLONLAT", "0", "0", "BYRADIUS", "1", "km"},
+	{"GEORADIUSBYMEMBER", "g", "Palermo", "100", "km", "STOREDIST", "gs3"},
+	{"GEORADIUS", "nosuch", "15", "37", "200", "km", "STORE", "gs"},
+	{"GEODIST", "g", "Palermo", "Catania"}, {"GEOPOS", "nosuch", "a"}, {"GEOHASH", "g", "Palermo"},
+
+	// expired keys, found by a read, a write, DEL, a type check and a scan
+	{"SET", "e1", "v", "PX", "5"}, {"SET", "e2", "v", "PX", "5"}, {"HSET", "eh", "f", "v"}, {"PEXPIRE", "eh", "5"},
+	{"SET", "e3", "v", "PX", "5"}, {"SET", "e4", "v", "PX", "5"}, {"SET", "e5", "v", "PX", "5"},
+	{"RPUSH", "el", "a"}, {"PEXPIRE", "el", "5"}, {"SADD", "es", "a"}, {"PEXPIRE", "es", "5"},
+	{"WAIT", "30"},
+	{"GET", "e1"}, {"EXISTS", "e2"}, {"HGET", "eh", "f"}, {"SET", "e3", "w"}, {"DEL", "e4"}, {"RPUSH", "e5", "a"},
+	{"LPOP", "el"}, {"SCARD", "es"},
+	{"SET", "e6", "v", "PX", "5"}, {"SET", "e7", "v", "PX", "5"}, {"SET", "e8", "v", "PX", "5"}, {"WAIT", "30"},
+	{"TTL", "e6"}, {"RENAME", "e7", "x"}, {"EXPIRE", "e8", "100"},
+	{"SET", "e9", "v", "PX", "5"}, {"SET", "e10", "v", "PX", "5"}, {"SADD", "es1", "a"}, {"SET", "e11", "v", "PX", "5"},
+	{"SET", "e12", "v", "PX", "5"}, {"SET", "e13", "v", "PX", "5"}, {"WAIT", "30"},
+	{"MSET", "e9", "1", "e10", "2"}, {"SUNIONSTORE", "e11", "es1"}, {"COPY", "es1", "e12"}, {"RENAME", "es1", "e13"},
+}
+
+// noTimerClock is a ManualClock whose timers never fire: the store expires
+// keys only when it finds them, as redis-server does with active expiry
+// turned off (DEBUG SET-ACTIVE-EXPIRE 0), so both sides expire the same keys
+// at the same commands.
+type noTimerClock struct{ *ManualClock }
+
+type noTimer struct{}
+
+func (noTimer) Stop() bool { return true }
+
+func (noTimerClock) AfterFunc(time.Duration, func()) Timer { return noTimer{} }
+
+// TestKeyspaceEvents runs eventScript on redis-server 7.0, which publishes
+// its keyspace events (notify-keyspace-events), and on a Store whose
+// onKeyEvent hook records them, and compares each command's events — name,
+// key and database, in order — and its reply. It runs once with every class
+// selected and once per class letter, so each event's class is checked too.
+func TestKeyspaceEvents(t *testing.T) {
+	srv := redistest.StartArgs(t, "--enable-debug-command", "yes")
+	cmd := srv.Dial(t)
+	sub := srv.Dial(t)
+	cmd.MustDo(t, "DEBUG", "SET-ACTIVE-EXPIRE", "0")
+	sub.Send("PSUBSCRIBE", "__keyevent@*__:*", "mark")
+	sub.Receive(t)
+	sub.Receive(t)
+	classes := []string{"KEA" + "nm", "Eg", "E$", "El", "Es", "Eh", "Ez", "Ex", "En", "Em"}
+	for _, cl := range classes {
+		t.Run(cl, func(t *testing.T) { runEventScript(t, cmd, sub, cl) })
+	}
+}
+
+func runEventScript(t *testing.T, cmd, sub *redistest.Client, classes string) {
+	cmd.MustDo(t, "FLUSHALL")
+	cmd.MustDo(t, "SELECT", "0")
+	cmd.MustDo(t, "CONFIG", "SET", "notify-keyspace-events", classes)
+	clock := noTimerClock{NewManualClock(time.Now())}
+	s, err := Open(Options{Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	selected := func(c eventClass) bool {
+		if strings.ContainsRune(classes, rune(c)) {
+			return true
+		}
+		return strings.Contains(classes, "A") && strings.ContainsRune("g$lshzxet", rune(c))
+	}
+	var got []string
+	s.e.onKeyEvent = func(db int, class eventClass, event, key string) {
+		if selected(class) {
+			got = append(got, fmt.Sprintf("%d %s %s", db, event, key))
+		}
+	}
+	db := 0
+	events := 0
+	for i, args := range eventScript {
+		if args[0] == "WAIT" {
+			ms, _ := strconv.Atoi(args[1])
+			time.Sleep(time.Duration(ms) * time.Millisecond)
+			clock.Advance(time.Duration(ms) * time.Millisecond)
+			continue
+		}
+		wantReply := normalize(args, cmd.Do(t, args...), nil)
+		cmd.MustDo(t, "PUBLISH", "mark", strconv.Itoa(i))
+		var want []string
+		for {
+			m, ok := sub.Receive(t).([]any)
+			if !ok || len(m) != 4 {
+				t.Fatalf("subscriber got %#v", m)
+			}
+			ch, _ := m[2].(string)
+			if ch == "mark" {
+				break
+			}
+			var evDB int
+			var name string
+			if _, err := fmt.Sscanf(ch, "__keyevent@%d__:%s", &evDB, &name); err != nil {
+				t.Fatalf("channel %q: %v", ch, err)
+			}
+			want = append(want, fmt.Sprintf("%d %s %v", evDB, name, m[3]))
+		}
+		got = got[:0]
+		v, err := s.DB(db).Do(ctx, args...)
+		gotReply := normalize(args, v, err)
+		if !reflect.DeepEqual(wantReply, gotReply) {
+			t.Errorf("%q: reply\n redis:   %#v\n embedis: %#v", args, wantReply, gotReply)
+		}
+		if !reflect.DeepEqual(want, got) && !(len(want) == 0 && len(got) == 0) {
+			t.Errorf("%q: events\n redis:   %q\n embedis: %q", args, want, got)
+		}
+		events += len(want)
+		if strings.EqualFold(args[0], "SELECT") && err == nil {
+			db, _ = strconv.Atoi(args[1])
+		}
+	}
+	if classes == "KEAnm" && events < 200 {
+		t.Errorf("only %d events compared: the script lost its coverage", events)
+	}
+	t.Logf("%d commands, %d events compared", len(eventScript), events)
+}
+
+// TestKeyspacePathAllocations: with no event hook and no effect stream, the
+// read and write paths allocate nothing for a read, an in-place write or a
+// failed type check.
+func TestKeyspacePathAllocations(t *testing.T) {
+	s, err := Open(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.Set(ctx, "k", "v", 0)
+	s.HSet(ctx, "h", "f", "v")
+	for name, fn := range map[string]func(){
+		"GET":       func() { s.Get(ctx, "k") },
+		"GET miss":  func() { s.Get(ctx, "nosuch") },
+		"SET":       func() { s.Set(ctx, "k", "v", 0) },
+		"HSET":      func() { s.HSet(ctx, "h", "f", "w") },
+		"EXISTS":    func() { s.Exists(ctx, "k") },
+		"WRONGTYPE": func() { s.Get(ctx, "h") },
+	} {
+		if n := testing.AllocsPerRun(100, fn); n != 0 {
+			t.Errorf("%s: %v allocations per call", name, n)
+		}
+	}
+}

@@ -1,0 +1,152 @@
+package server_test
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/embedis/embedis/internal/redistest"
+	"github.com/embedis/embedis/internal/workload"
+)
+
+// TestDiffKeyspaceStats compares INFO's keyspace_hits, keyspace_misses and
+// expired_keys with redis-server's after the same commands, from a CONFIG
+// RESETSTAT on both:
+//
+//   - the random workload of every family (replies compared as in
+//     TestDiffRandomFamilies), whose long TTLs never expire: it checks which
+//     lookups count as hits and misses, command by command;
+//   - an expiry phase: keys of every type with deadlines a few milliseconds
+//     away, some then found by reads and writes and the rest by a full SCAN
+//     of every database, so that each one is expired, lazily or actively, by
+//     the time INFO is read. Which of the two paths expires a key differs
+//     between the servers (their active expiry runs on their own timers),
+//     but each key is counted once either way, so the totals must agree.
+//
+// The hit and miss counts of the expiry phase's reads depend only on the
+// keys being gone, which both servers agree on.
+func TestDiffKeyspaceStats(t *testing.T) {
+	s := startBoth(t)
+	p := s.pair(t)
+	p.do("CONFIG", "RESETSTAT")
+	seed := redistest.Seed(t, "EMBEDIS_SEED")
+	p.realTime = true
+	for _, fam := range workload.Families() {
+		w := workload.New(uint64(seed), 5, []string{"a", "b", "c", "d", "e"}, 100_000)
+		for i := 0; i < 800; i++ {
+			var last []string
+			if w.IntN(50) == 0 {
+				p.do("MULTI")
+				for j := 0; j < 3; j++ {
+					p.do(w.FamilyCommand(fam)...)
+				}
+				last = []string{"EXEC"}
+			} else {
+				last = w.FamilyCommand(fam)
+			}
+			p.do(last...)
+			p.statsAfter = last
+			p.keyspaceStats() // after every command, to name the one that counts wrong
+		}
+	}
+	hits, misses, expired := p.keyspaceStats()
+	if hits == 0 || misses == 0 {
+		t.Fatalf("the workload counted %d hits and %d misses: it no longer reads", hits, misses)
+	}
+	t.Logf("random workload: %d hits, %d misses, %d expired keys on both", hits, misses, expired)
+
+	// The expiry phase.
+	p.do("FLUSHALL")
+	const n = 60
+	for i := 0; i < n; i++ {
+		k := "x" + strconv.Itoa(i)
+		p.do("SELECT", strconv.Itoa(i%3))
+		switch i % 4 {
+		case 0:
+			p.do("SET", k, "v", "PX", strconv.Itoa(1+i%5))
+		case 1:
+			p.do("HSET", k, "f", "v")
+			p.do("PEXPIRE", k, strconv.Itoa(1+i%5))
+		case 2:
+			p.do("RPUSH", k, "a", "b")
+			p.do("PEXPIRE", k, strconv.Itoa(1+i%5))
+		default:
+			p.do("ZADD", k, "1", "m")
+			p.do("PEXPIRE", k, strconv.Itoa(1+i%5))
+		}
+	}
+	time.Sleep(20 * time.Millisecond)
+	for i := 0; i < n; i += 2 {
+		k := "x" + strconv.Itoa(i)
+		p.do("SELECT", strconv.Itoa(i%3))
+		switch i % 8 {
+		case 0:
+			p.do("GET", k)
+		case 2:
+			p.do("LLEN", k)
+		case 4:
+			p.do("EXISTS", k)
+		default:
+			p.do("SET", k, "w") // a write finds it expired too (and stores a new key)
+		}
+	}
+	p.scanAll(p.redis)
+	p.scanAll(p.embed)
+	hits2, misses2, expired2 := p.keyspaceStats()
+	if expired2-expired != n {
+		t.Errorf("expired_keys grew by %d in the expiry phase, want %d", expired2-expired, n)
+	}
+	t.Logf("after the expiry phase: %d hits, %d misses, %d expired keys on both", hits2, misses2, expired2)
+}
+
+// keyspaceStats reads keyspace_hits, keyspace_misses and expired_keys from
+// both servers' INFO stats and fails the test if they differ.
+func (p *pair) keyspaceStats() (hits, misses, expired int64) {
+	p.t.Helper()
+	read := func(w *wire) map[string]int64 {
+		w.send("INFO", "stats")
+		r := w.read(p.t)
+		out := map[string]int64{}
+		for _, line := range strings.Split(r.Str, "\r\n") {
+			k, v, ok := strings.Cut(line, ":")
+			if ok && (k == "keyspace_hits" || k == "keyspace_misses" || k == "expired_keys") {
+				out[k], _ = strconv.ParseInt(v, 10, 64)
+			}
+		}
+		if len(out) != 3 {
+			p.t.Fatalf("INFO stats lacks the keyspace counters: %q", r.Str)
+		}
+		return out
+	}
+	want, got := read(p.redis), read(p.embed)
+	if fmt.Sprint(want) != fmt.Sprint(got) {
+		p.t.Fatalf("INFO stats after %q:\n redis:   %v\n embedis: %v", p.statsAfter, want, got)
+	}
+	return want["keyspace_hits"], want["keyspace_misses"], want["expired_keys"]
+}
+
+// scanAll runs a full SCAN of the first three databases on one server (the
+// cursors differ between the servers, so each runs its own), which expires
+// every key it finds past its deadline.
+func (p *pair) scanAll(w *wire) {
+	p.t.Helper()
+	p.sync()
+	for db := 0; db < 3; db++ {
+		w.send("SELECT", strconv.Itoa(db))
+		w.read(p.t)
+		cursor := "0"
+		for {
+			w.send("SCAN", cursor, "COUNT", "100")
+			r := w.read(p.t)
+			if len(r.Elems) != 2 {
+				p.t.Fatalf("SCAN reply %s", r.String())
+			}
+			cursor = r.Elems[0].Str
+			if cursor == "0" {
+				break
+			}
+		}
+	}
+}
