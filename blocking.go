@@ -192,12 +192,12 @@ func (e *engine) offer(tx *Tx, key string) {
 	}
 }
 
-// holds reports whether key's entry in the unit's database holds a value of
-// type typeName. It only peeks (no expiry, no statistics): the attempt that
-// follows looks the key up properly.
+// holds reports whether key of the unit's database holds a live value of
+// type typeName. It reads through Tx.live: no hit or miss is counted, and a
+// key past its deadline is expired, as Redis does when it serves a key.
 func (tx *Tx) holds(key, typeName string) bool {
-	v, ok := tx.db.keys.Get(key)
-	return ok && v.typeName() == typeName
+	v := tx.live(key)
+	return v != nil && v.typeName() == typeName
 }
 
 // indexOf returns the number of database d.
