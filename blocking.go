@@ -20,10 +20,9 @@ import (
 // first tries its keys in order (firstServed); if none has anything it
 // parks a waiter on them (Tx.park) and releases the role. A write that may
 // make data available marks the key ready (Tx.keyReady, called by the write
-// path Tx.wrote for every event that adds data); when the unit
-// that wrote ends — one command, one Atomic closure, one MULTI — the owner
-// offers each ready key to its waiters in the order they blocked
-// (engine.offer). A waiter is offered a key only if the key holds the type
+// path Tx.wrote for every event that adds data); when the unit that wrote
+// ends — one command, one Atomic closure, one MULTI — the owner offers each
+// ready key to its waiters in the order they blocked (engine.offer). A waiter is offered a key only if the key holds the type
 // it waits for (waiter.wants), as Redis serves a key by its type: a list
 // key never wakes a BZPOPMIN and a string never wakes anyone. The waiter's
 // attempt then runs as part of the unit (its effects join the unit's):
