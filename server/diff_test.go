@@ -723,6 +723,39 @@ func TestDiffBlockingUnusableData(t *testing.T) {
 	}
 }
 
+// TestDiffRandomWholeCollection: a random draw whose count covers the whole
+// collection has an order Redis fixes — an intset ascending, a compact hash
+// in insertion order, a sorted set highest score first — so these replies
+// are compared exactly, not just by shape as the random commands otherwise
+// are (random_test.go in the root package checks the draws' fairness).
+func TestDiffRandomWholeCollection(t *testing.T) {
+	s := startBoth(t)
+	for _, proto := range []string{"2", "3"} {
+		t.Run("RESP"+proto, func(t *testing.T) {
+			p := s.pair(t)
+			p.redis.send("HELLO", proto)
+			p.embed.send("HELLO", proto)
+			p.redis.read(t)
+			p.embed.read(t)
+			p.do("FLUSHALL")
+			p.do("SADD", "ints", "5", "3", "9", "1", "7")
+			p.do("HSET", "h", "z", "1", "a", "2", "m", "3")
+			p.do("ZADD", "z", "3", "c", "1", "a", "2", "b")
+			p.do("ZADD", "zbig", "1", strings.Repeat("x", 70), "2", "y", "0", "w")
+			for _, cmd := range [][]string{
+				{"SRANDMEMBER", "ints", "5"}, {"SRANDMEMBER", "ints", "100"},
+				{"HRANDFIELD", "h", "3"}, {"HRANDFIELD", "h", "10", "WITHVALUES"},
+				{"ZRANDMEMBER", "z", "3"}, {"ZRANDMEMBER", "z", "10", "WITHSCORES"},
+				{"ZRANDMEMBER", "zbig", "3", "WITHSCORES"},
+				{"SPOP", "ints", "5"}, {"EXISTS", "ints"},
+			} {
+				p.sendBoth(cmd...)
+				p.compareNext(fmt.Sprintf("%q", cmd))
+			}
+		})
+	}
+}
+
 // TestDiffUnauthenticated: with requirepass set, a client that has not
 // authenticated gets Redis's tighter protocol limits and NOAUTH errors.
 func TestDiffUnauthenticated(t *testing.T) {
