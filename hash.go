@@ -24,30 +24,29 @@ import (
 //
 // Measured (BenchmarkHashEncoding, structure only, strings shared): 36-38
 // bytes per field compact against 58-70 in a dict, for 8 to 128 fields. The
-// price is the linear search: a lookup in 128 fields takes about 90 ns
+// price is the linear search: a lookup in 128 fields takes about 90 ns (in
+// 512, about four times that)
 // against 12 ns in a dict, and HSET on hashes of 100 fields about 120 ns
 // against 75 ns (bench/hash_bench_test.go). Like Redis with its listpack,
 // embedis takes the memory: most hashes are small records, read and written
 // a field at a time.
 //
 // A hash becomes a dict when it passes hashMaxListpackEntries fields or
-// receives a field or value longer than hashMaxListpackValue bytes (Redis's
-// hash-max-listpack-value default; Redis 7.0's built-in
-// hash-max-listpack-entries is redisHashMaxListpackEntries, 512, and the
-// 128 of its sample redis.conf is ours). Unlike
+// receives a field or value longer than hashMaxListpackValue bytes: Redis
+// 7.0's built-in hash-max-listpack-entries (512; its sample redis.conf says
+// 128, but a server started without it holds 512) and
+// hash-max-listpack-value. Up to 512 fields the compact form keeps Redis's
+// listpack order, which HGETALL, HSCAN (everything at once) and HRANDFIELD
+// show. Unlike
 // Redis, a dict that shrinks to hashShrinkEntries fields, all short, goes
 // back to the compact form: the gap between the two sizes keeps a hash that
 // hovers around one size from converting back and forth. An HSCAN that meets
 // the conversion is still complete: a compact hash returns every field at
 // once with cursor 0.
 const (
-	hashMaxListpackEntries = 128
+	hashMaxListpackEntries = 512
 	hashMaxListpackValue   = 64
 	hashShrinkEntries      = 32
-
-	// redisHashMaxListpackEntries is Redis 7.0's built-in
-	// hash-max-listpack-entries: past it Redis holds a hash as a hashtable.
-	redisHashMaxListpackEntries = 512
 )
 
 // hashValue is a Redis hash: exactly one of pairs (compact) and d is in use.
@@ -55,7 +54,7 @@ type hashValue struct {
 	pairs []string
 	d     *dict.Dict[string]
 	// hashtable: Redis would hold this hash as a hashtable (OBJECT
-	// ENCODING): it once had more than redisHashMaxListpackEntries fields
+	// ENCODING): it once had more than hashMaxListpackEntries fields
 	// or a field or value longer than hashMaxListpackValue, and Redis never
 	// converts back.
 	hashtable bool
@@ -141,7 +140,7 @@ func (h *hashValue) set(field, val string) bool {
 	}
 	if h.d != nil {
 		added := h.d.Set(field, val)
-		if h.d.Len() > redisHashMaxListpackEntries {
+		if h.d.Len() > hashMaxListpackEntries {
 			h.hashtable = true
 		}
 		return added
@@ -152,6 +151,7 @@ func (h *hashValue) set(field, val string) bool {
 	}
 	h.pairs = append(h.pairs, field, val)
 	if len(h.pairs)/2 > hashMaxListpackEntries {
+		h.hashtable = true
 		h.toDict()
 	}
 	return true

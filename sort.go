@@ -100,12 +100,12 @@ func (a SortArgs) query() sortQuery {
 }
 
 // Sort returns the elements of the list, set or sorted set at key, sorted
-// as a says (see SortArgs), or with Get the values
-// the patterns name for each of them in that order, "" for a value that does
-// not exist (SORT replies nil there: use Do to tell them apart). A missing
-// key gives an empty result. It returns ErrWrongType for a key of another
-// type and ErrSortScore when sorting numerically meets a weight that is not
-// a number. Sort writes nothing: it is SORT without STORE, and SORT_RO.
+// as a says (see SortArgs), or with Get the values the patterns name for
+// each of them in that order, "" for a value that does not exist (SORT
+// replies nil there: use Do to tell them apart). A missing key gives an
+// empty result. It returns ErrWrongType for a key of another type and
+// ErrSortScore when sorting numerically meets a weight that is not a
+// number. Sort stores nothing: it is SORT without STORE, and SORT_RO.
 func (tx *Tx) Sort(key string, a SortArgs) ([]string, error) {
 	vals, err := tx.sort(key, a.query())
 	out := make([]string, len(vals))

@@ -1897,12 +1897,12 @@ func (s *Store) SetXX(ctx context.Context, key string, value string, expiration 
 }
 
 // Sort returns the elements of the list, set or sorted set at key, sorted
-// as a says (see SortArgs), or with Get the values
-// the patterns name for each of them in that order, "" for a value that does
-// not exist (SORT replies nil there: use Do to tell them apart). A missing
-// key gives an empty result. It returns ErrWrongType for a key of another
-// type and ErrSortScore when sorting numerically meets a weight that is not
-// a number. Sort writes nothing: it is SORT without STORE, and SORT_RO.
+// as a says (see SortArgs), or with Get the values the patterns name for
+// each of them in that order, "" for a value that does not exist (SORT
+// replies nil there: use Do to tell them apart). A missing key gives an
+// empty result. It returns ErrWrongType for a key of another type and
+// ErrSortScore when sorting numerically meets a weight that is not a
+// number. Sort stores nothing: it is SORT without STORE, and SORT_RO.
 func (s *Store) Sort(ctx context.Context, key string, a SortArgs) ([]string, error) {
 	var v0 []string
 	tx, err := s.begin(ctx)

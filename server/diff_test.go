@@ -611,6 +611,20 @@ func TestDiffBlocking(t *testing.T) {
 	s.waitBlocked(t, q, 1)
 	q.do("GEOSEARCHSTORE", "near", "geo", "FROMLONLAT", "15", "37", "BYRADIUS", "200", "km", "ASC", "STOREDIST")
 	p.compareNext("BZMPOP served by GEOSEARCHSTORE")
+	// SORT ... STORE and a MOVE into the waiter's database.
+	q.do("RPUSH", "unsorted", "3", "1", "2")
+	p.sendBoth("BLPOP", "sorted", "0")
+	s.waitBlocked(t, q, 1)
+	q.do("SORT", "unsorted", "STORE", "sorted")
+	p.compareNext("BLPOP served by SORT ... STORE")
+	q.do("LRANGE", "sorted", "0", "-1")
+	p.do("SELECT", "1")
+	p.sendBoth("BLPOP", "mv", "0")
+	s.waitBlocked(t, q, 1)
+	q.do("RPUSH", "mv", "moved")
+	q.do("MOVE", "mv", "1")
+	p.compareNext("BLPOP served by MOVE")
+	p.do("SELECT", "0")
 }
 
 // TestDiffBlockingUnusableData: what a blocked client gets when the data
