@@ -292,8 +292,9 @@ func setCases() []drawable {
 
 // hashCases are hashes compact and as dicts, including one that shrank (40
 // fields left in 256 buckets); the 6-field ones are for the distributions
-// over subsets. A field's value is "v:" and the field (the last one's ends
-// with long in the dicts of 10 and 6, which makes them dicts).
+// over subsets. A field's value is "v:" and the field; in the dicts the
+// last field's value ends with long, which makes them dicts (a hash of
+// short fields stays compact up to 512).
 func hashCases() []drawable {
 	set := func(fields []string, longValue bool) func(t *testing.T, tx *Tx) {
 		return func(t *testing.T, tx *Tx) {
@@ -330,9 +331,10 @@ func hashCases() []drawable {
 		{"compact/6", names("f", 6), set(names("f", 6), false), enc(false, 0)},
 		{"dict/10", names("f", 10), set(names("f", 10), true), enc(true, 16)},
 		{"dict/6", names("f", 6), set(names("f", 6), true), enc(true, 0)},
-		{"dict/200", names("f", 200), set(names("f", 200), false), enc(true, 0)},
+		{"compact/200", names("f", 200), set(names("f", 200), false), enc(false, 0)},
+		{"dict/200", names("f", 200), set(names("f", 200), true), enc(true, 0)},
 		{"dict/shrunk", shrunk[160:], func(t *testing.T, tx *Tx) {
-			set(shrunk, false)(t, tx)
+			set(shrunk, true)(t, tx)
 			tx.HDel("h", shrunk[:160]...)
 		}, enc(true, 256)},
 	}
