@@ -773,3 +773,48 @@ func TestRandomWholeCollection(t *testing.T) {
 		}
 	}
 }
+
+// TestRandomSPopMostOfAnIntset: SPOP taking most of an intset (what stays,
+// times 5, at most the count) replies in ascending order, as Redis 7.0
+// does; with fewer popped the order is the draws'.
+func TestRandomSPopMostOfAnIntset(t *testing.T) {
+	s, _ := openTest(t)
+	seedRandom(s, 5)
+	members := []string{"10", "20", "30", "40", "50", "60", "70", "80", "90", "100"}
+	ascending := func(r []string) bool {
+		return slices.IsSortedFunc(r, func(a, b string) int {
+			x, _ := strconv.Atoi(a)
+			y, _ := strconv.Atoi(b)
+			return x - y
+		})
+	}
+	unsorted := 0
+	for i := 0; i < 50; i++ {
+		runAtomic(t, s, func(tx *Tx) error {
+			tx.Del("s")
+			tx.SAdd("s", members...)
+			r, err := tx.SPopN("s", 9)
+			if err != nil {
+				return err
+			}
+			checkDistinct(t, "SPOP 9", r, 9)
+			if !ascending(r) {
+				t.Fatalf("SPOP s 9 on an intset of 10 = %q, not ascending", r)
+			}
+			tx.Del("s")
+			tx.SAdd("s", members...)
+			if r, err = tx.SPopN("s", 8); err != nil {
+				return err
+			}
+			if !ascending(r) {
+				unsorted++
+			}
+			return nil
+		})
+	}
+	// 8 of 10 is drawn one by one: 50 replies all ascending by chance has
+	// probability (1/8!)^50.
+	if unsorted == 0 {
+		t.Fatal("SPOP s 8 on an intset of 10 always ascending: not drawn one by one")
+	}
+}

@@ -1,6 +1,7 @@
 package embedis
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -440,11 +441,22 @@ func (tx *Tx) SPopN(key string, count int64) ([]string, error) {
 		rec = tx.wrote(key, evSPop)
 		tx.emptied(key)
 	} else {
+		// Redis pops most of a set (what stays, times 5, at most count) by
+		// moving the rest to a new set, and replies with the members popped
+		// in the set's own order: ascending for an intset.
+		sorted := sv.enc == setIntset && (int64(sv.card())-count)*5 <= count
 		out = make([]string, 0, count)
 		for int64(len(out)) < count {
 			m := sv.random(tx.e.rnd)
 			sv.remove(m)
 			out = append(out, m)
+		}
+		if sorted {
+			slices.SortFunc(out, func(a, b string) int {
+				x, _ := strconv.ParseInt(a, 10, 64)
+				y, _ := strconv.ParseInt(b, 10, 64)
+				return cmp.Compare(x, y)
+			})
 		}
 		rec = tx.setChanged(key, sv, evSPop)
 	}
