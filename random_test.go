@@ -818,3 +818,73 @@ func TestRandomSPopMostOfAnIntset(t *testing.T) {
 		t.Fatal("SPOP s 8 on an intset of 10 always ascending: not drawn one by one")
 	}
 }
+
+// TestRandomListpackSampleOrder: Redis samples a listpack (a compact hash, a
+// small sorted set) in its own order when the count is at most a third of
+// the size: a compact hash's fields come back in insertion order, a small
+// sorted set's members lowest score first. Above a third, and for a
+// skiplist, the order is the draws'.
+func TestRandomListpackSampleOrder(t *testing.T) {
+	s, _ := openTest(t)
+	seedRandom(s, 6)
+	fields := []string{"j", "c", "x", "a", "q", "m", "b", "z", "e", "k"} // inserted in this order
+	var kv []string
+	for _, f := range fields {
+		kv = append(kv, f, "v")
+	}
+	zs := make([]Z, 10)
+	for i := range zs {
+		zs[i] = Z{Score: float64(i), Member: fields[i]}
+	}
+	big := append(slices.Clone(zs), Z{Score: 10, Member: long})
+	runAtomic(t, s, func(tx *Tx) error {
+		tx.HSet("h", kv...)
+		tx.ZAdd("z", zs...)
+		tx.ZAdd("big", big...)
+		return nil
+	})
+	inOrder := func(r []string) bool {
+		last := -1
+		for _, m := range r {
+			i := slices.Index(fields, m)
+			if m == long {
+				i = 10
+			}
+			if i < last {
+				return false
+			}
+			last = i
+		}
+		return true
+	}
+	for _, c := range []struct {
+		what    string
+		draw    func(tx *Tx) ([]string, error)
+		ordered bool
+	}{
+		{"HRANDFIELD h 3", func(tx *Tx) ([]string, error) { return tx.HRandField("h", 3) }, true},
+		{"ZRANDMEMBER z 3", func(tx *Tx) ([]string, error) { return tx.ZRandMember("z", 3) }, true},
+		{"HRANDFIELD h 8", func(tx *Tx) ([]string, error) { return tx.HRandField("h", 8) }, false},
+		{"ZRANDMEMBER z 8", func(tx *Tx) ([]string, error) { return tx.ZRandMember("z", 8) }, false},
+		{"ZRANDMEMBER big 3 (a skiplist)", func(tx *Tx) ([]string, error) { return tx.ZRandMember("big", 3) }, false},
+	} {
+		unordered := 0
+		for i := 0; i < 50; i++ {
+			runAtomic(t, s, func(tx *Tx) error {
+				r, err := c.draw(tx)
+				if !inOrder(r) {
+					unordered++
+				}
+				return err
+			})
+		}
+		// Unordered replies are drawn in random order: 50 of them all in
+		// order by chance has probability at most (1/2)^50.
+		if c.ordered && unordered > 0 {
+			t.Errorf("%s: %d of 50 replies out of the collection's order", c.what, unordered)
+		}
+		if !c.ordered && unordered == 0 {
+			t.Errorf("%s: every reply in the collection's order", c.what)
+		}
+	}
+}

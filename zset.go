@@ -1056,10 +1056,11 @@ func (tx *Tx) zrandmember(key string, count int64) ([]Z, error) {
 		return out, nil
 	}
 	out := make([]Z, 0, count)
-	if count*3 > size {
-		// Close to the whole set: the first count ranks of a partial
-		// Fisher–Yates shuffle, rather than drawing until count distinct
-		// members come up (Redis's third case copies and removes instead).
+	if count*3 > size || zv.listpack {
+		// Close to the whole set, or small: the first count ranks of a
+		// partial Fisher–Yates shuffle, rather than drawing until count
+		// distinct members come up (Redis's third case copies and removes
+		// instead).
 		ranks := make([]int, size)
 		for i := range ranks {
 			ranks[i] = i
@@ -1067,7 +1068,15 @@ func (tx *Tx) zrandmember(key string, count int64) ([]Z, error) {
 		for i := range int(count) {
 			j := i + tx.e.rnd.IntN(int(size)-i)
 			ranks[i], ranks[j] = ranks[j], ranks[i]
-			it := zv.s.At(ranks[i])
+		}
+		chosen := ranks[:count]
+		if zv.listpack && count*3 <= size {
+			// Redis samples a listpack in its own order when the count is
+			// at most a third of the size: lowest score first.
+			slices.Sort(chosen)
+		}
+		for _, r := range chosen {
+			it := zv.s.At(r)
 			out = append(out, Z{it.Score(), it.Member()})
 		}
 		return out, nil
@@ -1087,8 +1096,10 @@ func (tx *Tx) zrandmember(key string, count int64) ([]Z, error) {
 // ZRandMember returns count random members of the sorted set at key
 // without removing them, as Redis: with a positive count, min(count, size)
 // distinct members, every subset of that size equally likely (a count at
-// least the size gives the whole set, highest score first, as Redis
-// replies); with a negative count, exactly -count members drawn
+// least the size gives the whole set, highest score first, and a set Redis
+// would keep as a listpack sampled with a count at most a third of its size
+// gives its members lowest score first, as Redis replies); with a negative
+// count, exactly -count members drawn
 // independently, so they may repeat. A missing key or a count of 0 gives an
 // empty slice.
 func (tx *Tx) ZRandMember(key string, count int64) ([]string, error) {
