@@ -19,11 +19,11 @@ import (
 // the chi-square distribution describes the statistic well). The bound a
 // statistic must stay under is the chi-square quantile for its degrees of
 // freedom at p = 10⁻⁶: a fair generator exceeds it with probability 10⁻⁶
-// per assertion (a run makes fewer than 200, so it fails spuriously with
-// probability below 2·10⁻⁴), while the biases these
-// tests were written for (a random bucket, then a random entry of its chain:
-// an entry alone in its bucket drawn twice as often as one sharing it) give
-// statistics in the thousands. The quantile comes from the Wilson–Hilferty
+// per assertion (a run makes about 140, so it fails spuriously with
+// probability below 2·10⁻⁴), while the biases these tests were written for
+// (a random bucket, then a random entry of its chain: an entry alone in its
+// bucket drawn twice as often as one sharing it) give statistics of 80 to
+// several hundred at 9 degrees of freedom, whose bound is 46. The quantile comes from the Wilson–Hilferty
 // approximation, χ²ₚ(k) ≈ k·(1 − 2/(9k) + z·√(2/(9k)))³ with z = Φ⁻¹(1 − p);
 // TestChiSquareBoundIsConservative checks against the exact distribution
 // (the regularised incomplete gamma function) that, for every number of
