@@ -11,8 +11,11 @@ import (
 // The command table is the one registry of Redis commands: name, arity,
 // flags and key positions, and the handler that parses the arguments, calls
 // the command's Tx method and writes its reply. The server, Store.Do and the
-// replay of the write-effect stream all go through it; arity errors and
-// (later) MULTI queueing and COMMAND INFO are derived from it.
+// replay of the write-effect stream all go through it; arity errors, the
+// server's MULTI queueing and COMMAND INFO are derived from it, and so are
+// the guard tests (guard_test.go) that every write command is in the random
+// workload and the replay test, and every command has differential cases.
+// How to add a command: CONTRIBUTING.md.
 
 // ReplyWriter receives a command's reply as RESP values. The server writes
 // them as RESP2 or RESP3; Store.Do turns them into Go values.

@@ -14,6 +14,55 @@
 // SetNX, GetEx, IncrBy, PExpireAt, …), and every method takes a
 // context.Context first and returns Go values and an error.
 //
+// # Commands by family
+//
+// The Store methods, each one Redis command (or one form of one) named as
+// go-redis names it; each family's methods are in its file (strings.go,
+// keys.go, hash.go, …) and each has a Pipeline counterpart unless it
+// blocks or is about the Store itself.
+//
+//   - Strings: Get, Set, SetArgs, SetNX, SetXX, SetEx, GetSet, GetDel, GetEx,
+//     MGet, MSet, MSetNX, Append, StrLen, GetRange, SetRange, Incr, IncrBy,
+//     Decr, DecrBy, IncrByFloat, LCS, LCSLen, LCSIdx.
+//   - Keys and expiry: Del, Unlink, Exists, Touch, Type, Rename, RenameNX,
+//     Copy, Keys, Scan, ScanType, RandomKey, DBSize, FlushDB, FlushAll,
+//     SwapDB, Expire, ExpireNX, ExpireXX, ExpireGT, ExpireLT, ExpireAt,
+//     PExpire, PExpireAt, Persist, TTL, PTTL, ExpireTime, PExpireTime, Move,
+//     ObjectEncoding, ObjectRefCount, ObjectFreq, ObjectIdleTime.
+//   - Sorting: Sort (SORT and SORT_RO), SortStore (SORT … STORE), over
+//     lists, sets and sorted sets.
+//   - Hashes: HSet, HSetNX, HMSet, HGet, HMGet, HGetAll, HKeys, HVals, HLen,
+//     HExists, HStrLen, HDel, HIncrBy, HIncrByFloat, HRandField,
+//     HRandFieldWithValues, HScan.
+//   - Lists: LPush, RPush, LPushX, RPushX, LPop, RPop, LPopCount, RPopCount,
+//     LLen, LIndex, LRange, LPos, LPosCount, LSet, LInsert, LRem, LTrim,
+//     LMove, RPopLPush, LMPop; blocking: BLPop, BRPop, BLMove, BRPopLPush,
+//     BLMPop.
+//   - Sets: SAdd, SRem, SCard, SIsMember, SMIsMember, SMembers, SRandMember,
+//     SRandMemberN, SPop, SPopN, SMove, SInter, SInterCard, SInterStore,
+//     SUnion, SUnionStore, SDiff, SDiffStore, SScan.
+//   - Sorted sets: ZAdd, ZAddArgs, ZAddArgsIncr, ZIncrBy, ZRem, ZCard,
+//     ZCount, ZLexCount, ZScore, ZMScore, ZRank, ZRevRank, ZRange,
+//     ZRangeWithScores, ZRevRange, ZRevRangeWithScores, ZRangeByScore,
+//     ZRangeByScoreWithScores, ZRevRangeByScore, ZRevRangeByScoreWithScores,
+//     ZRangeByLex, ZRevRangeByLex, ZRangeArgs, ZRangeArgsWithScores,
+//     ZRangeStore, ZRemRangeByRank, ZRemRangeByScore, ZRemRangeByLex,
+//     ZPopMin, ZPopMax, ZMPop, ZRandMember, ZRandMemberWithScores, ZUnion,
+//     ZUnionWithScores, ZUnionStore, ZInter, ZInterWithScores, ZInterCard,
+//     ZInterStore, ZDiff, ZDiffWithScores, ZDiffStore, ZScan; blocking:
+//     BZPopMin, BZPopMax, BZMPop.
+//   - Geo: GeoAdd, GeoAddArgs, GeoPos, GeoHash, GeoDist, GeoSearch,
+//     GeoSearchLocation, GeoSearchStore, GeoRadius, GeoRadiusStore,
+//     GeoRadiusByMember, GeoRadiusByMemberStore.
+//   - Server and connection: Open, DB (SELECT), Close, Now, Stats (INFO's
+//     counters), Do (any command from its Redis arguments).
+//   - Transactions and pipelines: Atomic (MULTI/EXEC and scripts in one
+//     closure), Pipeline, Apply (replays the write-effect stream).
+//
+// Not there yet, to come: streams, pub/sub and keyspace notifications,
+// HyperLogLog, bitmaps, scripting, persistence (RDB and the append-only
+// log), eviction.
+//
 // # Missing keys
 //
 // One convention throughout: a command returns ErrNotFound exactly where

@@ -62,7 +62,8 @@ func newForm(kind *Error, msg string) *Error {
 // built at run time (they name a command or an argument).
 func (e *Error) forCommand(text string) *Error { return &Error{msg: text, kind: e} }
 
-// Errors that are not Redis replies.
+// Errors that are not Redis replies: ErrNotFound (Redis replies nil where a
+// Store returns it), ErrClosed, ErrReentrant and the others are embedis's own.
 var (
 	// ErrNotFound is returned by commands that reply with a single value when
 	// there is no value: the key (or field) does not exist. Redis replies nil.
@@ -118,9 +119,10 @@ var (
 	// ErrInvalidExpire: an expire time that is not positive or overflows.
 	// The text names the command, e.g. "ERR invalid expire time in 'set' command".
 	ErrInvalidExpire = newError("ERR invalid expire time in command")
-	// ErrDBIndex: a database number outside 0..15.
+	// ErrDBIndex: a database number outside 0..Options.Databases-1 (0..15
+	// by default).
 	ErrDBIndex = newError("ERR DB index is out of range")
-	// ErrSameObject: reserved for commands where source and destination must differ.
+	// ErrSameObject: COPY of a key onto itself in the same database.
 	ErrSameObject = newError("ERR source and destination objects are the same")
 	// ErrExpireOptions: NX together with XX, GT or LT on an EXPIRE command.
 	ErrExpireOptions = newError("ERR NX and XX, GT or LT options at the same time are not compatible")

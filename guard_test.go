@@ -1,7 +1,9 @@
 package embedis
 
 import (
+	"os"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -133,6 +135,35 @@ func TestEveryCommandHasDifferentialCases(t *testing.T) {
 	for _, c := range Commands() {
 		if !named[c.Name] {
 			t.Errorf("%s has no hand-written differential case: add some (with its error paths) to its family's list in internal/workload", c.Name)
+		}
+	}
+}
+
+// TestPackageDocIndexesEveryStoreMethod checks that the index of the
+// package documentation (doc.go, "Commands by family") names every exported
+// Store method, so that a newcomer finds each command there.
+func TestPackageDocIndexesEveryStoreMethod(t *testing.T) {
+	src, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(src)
+	start := strings.Index(doc, "// # Commands by family")
+	if start < 0 {
+		t.Fatal(`doc.go has no "Commands by family" section`)
+	}
+	section := doc[start+len("// # "):]
+	if end := strings.Index(section, "// # "); end >= 0 {
+		section = section[:end]
+	}
+	named := map[string]bool{}
+	for _, w := range regexp.MustCompile(`[A-Z][A-Za-z]*`).FindAllString(section, -1) {
+		named[w] = true
+	}
+	st := reflect.TypeOf(&Store{})
+	for i := 0; i < st.NumMethod(); i++ {
+		if name := st.Method(i).Name; !named[name] {
+			t.Errorf("Store.%s is missing from the package doc's index (doc.go, Commands by family)", name)
 		}
 	}
 }

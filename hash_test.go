@@ -233,7 +233,7 @@ func TestHashErrorsLeaveDataUnchanged(t *testing.T) {
 }
 
 // TestHashEncodingConversion checks the thresholds: a hash is compact up to
-// 128 fields of at most 64 bytes, a dict beyond, and a dict that shrinks to
+// 512 fields of at most 64 bytes, a dict beyond, and a dict that shrinks to
 // 32 short fields is compact again; the contents never change.
 func TestHashEncodingConversion(t *testing.T) {
 	s, _ := openTest(t)
@@ -244,17 +244,18 @@ func TestHashEncodingConversion(t *testing.T) {
 		want[f] = "v"
 	}
 	if h := hashOf(t, s, "h"); h.d != nil {
-		t.Fatal("128 fields: want compact")
+		t.Fatalf("%d fields: want compact", hashMaxListpackEntries)
 	}
-	s.HSet(ctx, "h", "f128", "v")
-	want["f128"] = "v"
+	last := "f" + strconv.Itoa(hashMaxListpackEntries)
+	s.HSet(ctx, "h", last, "v")
+	want[last] = "v"
 	if h := hashOf(t, s, "h"); h.d == nil {
-		t.Fatal("129 fields: want dict")
+		t.Fatalf("%d fields: want dict", hashMaxListpackEntries+1)
 	}
 	if got := hashState(t, s, "h"); !reflect.DeepEqual(got, want) {
 		t.Fatal("contents changed by the conversion")
 	}
-	for i := 128; i >= hashShrinkEntries; i-- { // leaves f0..f31
+	for i := hashMaxListpackEntries; i >= hashShrinkEntries; i-- { // leaves f0..f31
 		f := "f" + strconv.Itoa(i)
 		s.HDel(ctx, "h", f)
 		delete(want, f)

@@ -86,8 +86,9 @@ func (tx *Tx) rename(key, newkey string, nx bool) (bool, error) {
 	return true, nil
 }
 
-// Copy copies the value and time to live of src to dst in database db (use
-// DBIndex for the current one). With replace, an existing dst is overwritten;
+// Copy copies the value and time to live of src to dst in database db (the
+// index a Store handle was opened on with DB, 0 by default; Tx.DBIndex inside
+// a unit). With replace, an existing dst is overwritten;
 // without it, Copy does nothing and returns false when dst exists. It
 // returns false if src does not exist, ErrDBIndex for a bad db and
 // ErrSameObject when src and dst are the same key of the same database.

@@ -84,3 +84,30 @@ func TestMoveBreaksWatchInBothDatabases(t *testing.T) {
 		t.Fatal("a refused move broke the WATCH")
 	}
 }
+
+// A list moved into a database serves the callers blocked on its name
+// there, as Redis signals every key it adds.
+func TestMoveServesBlockedCallers(t *testing.T) {
+	s, _ := openTest(t)
+	done := make(chan string, 1)
+	go func() {
+		_, v, err := s.DB(1).BLPop(ctx, "q")
+		if err != nil {
+			v = err.Error()
+		}
+		done <- v
+	}()
+	waitBlocked(t, s, 1)
+	s.RPush(ctx, "q", "job")
+	if ok, err := s.Move(ctx, "q", 1); !ok || err != nil {
+		t.Fatalf("Move = %v, %v", ok, err)
+	}
+	select {
+	case v := <-done:
+		if v != "job" {
+			t.Fatalf("BLPOP got %q", v)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the caller blocked in db 1 was not served")
+	}
+}

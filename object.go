@@ -25,12 +25,19 @@ import "github.com/embedis/embedis/internal/number"
 //
 // OBJECT REFCOUNT is 2147483647 for a string Redis would share (an integer
 // from 0 to 9999 held as "int", except a copy made by COPY) and 1 otherwise.
+// One known difference: inside a MULTI (or a script), Redis reports 2 for a
+// string value stored earlier in the same transaction from a command's
+// argument, which the queued command still holds until EXEC ends; embedis
+// reports 1.
 // OBJECT FREQ fails as in Redis under its default maxmemory policy (the only
 // one embedis has). OBJECT IDLETIME fails with ErrIdleTimeNotTracked: Redis
 // answers it, embedis does not track access times yet.
 
 // stringEnc tells how Redis would hold a string value (see OBJECT above).
-// The zero value is the common case.
+// The zero value is the common case: a value stored whole from an argument
+// or a computed integer. A command that edits a string in place must set
+// strRaw, as Redis unshares such a value into a raw one first (APPEND and
+// SETRANGE do; SETBIT, BITFIELD and PFADD will).
 type stringEnc uint8
 
 const (

@@ -459,7 +459,7 @@ func pipeHScan(tx *Tx, c *pipeCmd) {
 	c.x, c.err = ScanPage{Items: fieldsValues, Cursor: nextCursor}, err
 }
 
-// HScan queues Tx.HScan; see Store.HScan.
+// HScan queues Tx.HScan; see Store.HScan. In its ScanPage, Items is fieldsValues, Cursor is nextCursor.
 func (p *Pipeline) HScan(key string, cursor uint64, match string, count int64) Result[ScanPage] {
 	return Result[ScanPage]{p.add(pipeCmd{run: pipeHScan, s0: key, n0: int64(cursor), s1: match, n1: count})}
 }
@@ -607,7 +607,7 @@ func pipeLMPop(tx *Tx, c *pipeCmd) {
 	c.x, c.err = ListPop{Key: key, Elements: elements}, err
 }
 
-// LMPop queues Tx.LMPop; see Store.LMPop.
+// LMPop queues Tx.LMPop; see Store.LMPop. In its ListPop, Key is key, Elements is elements.
 func (p *Pipeline) LMPop(direction string, count int64, keys ...string) Result[ListPop] {
 	return Result[ListPop]{p.add(pipeCmd{run: pipeLMPop, s0: direction, n0: count, ss: keys})}
 }
@@ -1085,7 +1085,7 @@ func pipeSScan(tx *Tx, c *pipeCmd) {
 	c.x, c.err = ScanPage{Items: members, Cursor: nextCursor}, err
 }
 
-// SScan queues Tx.SScan; see Store.SScan.
+// SScan queues Tx.SScan; see Store.SScan. In its ScanPage, Items is members, Cursor is nextCursor.
 func (p *Pipeline) SScan(key string, cursor uint64, match string, count int64) Result[ScanPage] {
 	return Result[ScanPage]{p.add(pipeCmd{run: pipeSScan, s0: key, n0: int64(cursor), s1: match, n1: count})}
 }
@@ -1115,7 +1115,7 @@ func pipeScan(tx *Tx, c *pipeCmd) {
 	c.x, c.err = ScanPage{Items: keys, Cursor: nextCursor}, err
 }
 
-// Scan queues Tx.Scan; see Store.Scan.
+// Scan queues Tx.Scan; see Store.Scan. In its ScanPage, Items is keys, Cursor is nextCursor.
 func (p *Pipeline) Scan(cursor uint64, match string, count int64) Result[ScanPage] {
 	return Result[ScanPage]{p.add(pipeCmd{run: pipeScan, n0: int64(cursor), s0: match, n1: count})}
 }
@@ -1125,7 +1125,7 @@ func pipeScanType(tx *Tx, c *pipeCmd) {
 	c.x, c.err = ScanPage{Items: keys, Cursor: nextCursor}, err
 }
 
-// ScanType queues Tx.ScanType; see Store.ScanType.
+// ScanType queues Tx.ScanType; see Store.ScanType. In its ScanPage, Items is keys, Cursor is nextCursor.
 func (p *Pipeline) ScanType(cursor uint64, match string, count int64, keyType string) Result[ScanPage] {
 	return Result[ScanPage]{p.add(pipeCmd{run: pipeScanType, n0: int64(cursor), s0: match, n1: count, s1: keyType})}
 }
@@ -1421,7 +1421,7 @@ func pipeZMPop(tx *Tx, c *pipeCmd) {
 	c.x, c.err = ZSetPop{Key: key, Members: members}, err
 }
 
-// ZMPop queues Tx.ZMPop; see Store.ZMPop.
+// ZMPop queues Tx.ZMPop; see Store.ZMPop. In its ZSetPop, Key is key, Members is members.
 func (p *Pipeline) ZMPop(order string, count int64, keys ...string) Result[ZSetPop] {
 	return Result[ZSetPop]{p.add(pipeCmd{run: pipeZMPop, s0: order, n0: count, ss: keys})}
 }
@@ -1671,7 +1671,7 @@ func pipeZScan(tx *Tx, c *pipeCmd) {
 	c.x, c.err = ScanPage{Items: membersScores, Cursor: nextCursor}, err
 }
 
-// ZScan queues Tx.ZScan; see Store.ZScan.
+// ZScan queues Tx.ZScan; see Store.ZScan. In its ScanPage, Items is membersScores, Cursor is nextCursor.
 func (p *Pipeline) ZScan(key string, cursor uint64, match string, count int64) Result[ScanPage] {
 	return Result[ScanPage]{p.add(pipeCmd{run: pipeZScan, s0: key, n0: int64(cursor), s1: match, n1: count})}
 }

@@ -151,8 +151,8 @@ func (d *differ) scanAll(opts ...string) {
 	}
 }
 
-// compareKeyspace checks that both sides hold the same keys, values and
-// TTL signs in databases 0..n-1.
+// compareKeyspace checks that both sides hold the same keys, values, TTL
+// signs and OBJECT encodings in databases 0..n-1.
 func (d *differ) compareKeyspace(n int) {
 	d.t.Helper()
 	back := d.db
@@ -162,6 +162,7 @@ func (d *differ) compareKeyspace(n int) {
 		for _, k := range keys {
 			typ := d.do("TYPE", k)
 			d.do("TTL", k)
+			d.do("OBJECT", "ENCODING", k)
 			for _, c := range contentCommands(typ, k) {
 				d.do(c...)
 			}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/embedis/embedis/internal/dict"
 )
@@ -510,7 +511,8 @@ func TestSetEffects(t *testing.T) {
 // encodings, for the members alone (the member strings themselves, the same
 // in the small and dict encodings and absent from an intset, are built
 // before the first reading and not counted). It logs the figures behind the
-// thresholds of set.go.
+// thresholds of set.go and checks them against each encoding's design and
+// the order intset < small < dict that the thresholds rest on.
 func TestSetEncodingMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("measures memory")
@@ -557,6 +559,24 @@ func TestSetEncodingMemory(t *testing.T) {
 			return v
 		})
 		t.Logf("%8d %10.1f %10.1f %10.1f", n, in, sm, dc)
+		// The bounds of the design, besides the setValue itself: an intset
+		// is 8 bytes a member in a slice grown at most twofold; a small set
+		// 16 bytes (a string header) in a slice made to size up to
+		// setMaxSmallEntries, grown beyond; a dict at least a 24-byte node
+		// and an 8-byte bucket slot a member. 1 byte of slack for the
+		// measurement.
+		fixed := float64(unsafe.Sizeof(setValue{})) / float64(n)
+		smallBound := 16 + fixed
+		if n > setMaxSmallEntries {
+			smallBound = 32 + fixed
+		}
+		if in > 16+fixed+1 || sm > smallBound+1 || dc < 32-1 {
+			t.Errorf("%d members: intset %.1f (design at most %.1f), small %.1f (at most %.1f), dict %.1f (at least 32) bytes a member", n, in, 16+fixed, sm, smallBound, dc)
+		}
+		// The order the thresholds rest on.
+		if !(in < sm && sm < dc) {
+			t.Errorf("%d members: intset %.1f, small %.1f, dict %.1f bytes a member: not intset < small < dict", n, in, sm, dc)
+		}
 	}
 }
 

@@ -16,19 +16,18 @@ import (
 // SortArgs are the options of Sort and SortStore (SORT's BY, LIMIT, GET,
 // ASC/DESC and ALPHA).
 //
-// # Ordering
-//
-// Without Alpha each element gets a numeric weight: the element itself, or
-// with By the string (or hash field) the pattern names, read with C's strtod
-// as Redis does (leading white space and an empty string are accepted, a
-// weight whose key is missing counts as 0); one weight that does not convert
-// fails the whole command with ErrSortScore. Equal weights are ordered by the
-// elements' bytes, so numeric order is total. With Alpha the elements (or
-// the By values, an element whose By value is missing sorting first) are
-// compared as C strings: up to their first NUL byte, bytewise as strcoll in
-// the C and C.UTF-8 locales, which is what redis-server uses unless started
-// in another locale; with STORE Redis compares whole strings bytewise
-// instead, and so do we. Desc reverses the comparison, ties included.
+// Ordering. Without Alpha each element gets a numeric weight: the element
+// itself, or with By the string (or hash field) the pattern names, read with
+// C's strtod as Redis does (leading white space and an empty string are
+// accepted, a weight whose key is missing counts as 0); one weight that does
+// not convert fails the whole command with ErrSortScore. Equal weights are
+// ordered by the elements' bytes, so numeric order is total. With Alpha the
+// elements (or the By values, an element whose By value is missing sorting
+// first) are compared as C strings: up to their first NUL byte, bytewise as
+// strcoll in the C and C.UTF-8 locales, which is what redis-server uses
+// unless started in another locale; with STORE Redis compares whole strings
+// bytewise instead, and so do we. Desc reverses the comparison, ties
+// included.
 //
 // Where the comparison ties (Alpha with equal By values, or elements equal
 // up to a NUL byte), Redis's order is that of its sort algorithm: glibc's
@@ -52,10 +51,8 @@ import (
 // everywhere, as in Redis. Sorting a sorted set in any way makes Redis hold
 // it as a skiplist for good (OBJECT ENCODING, ZSCAN); so does embedis.
 //
-// # Patterns
-//
-// A By or Get pattern names a key by replacing its first '*' with the
-// element ("weight_*" → "weight_7"); "->field" after the '*' reads that
+// Patterns. A By or Get pattern names a key by replacing its first '*' with
+// the element ("weight_*" → "weight_7"); "->field" after the '*' reads that
 // field of a hash ("obj_*->price"); Get "#" is the element itself. A key that
 // is missing or of the wrong type (not a string, or not a hash for "->")
 // gives no value: nil in SORT's reply, "" in Sort's result and in a STORE. As
@@ -64,7 +61,7 @@ import (
 type SortArgs struct {
 	// By is the pattern whose values weigh the elements; "" sorts by the
 	// elements themselves; a pattern without '*' (such as "nosort") skips
-	// the sorting (see the section Ordering above).
+	// the sorting (see Ordering above).
 	By string
 	// Offset and Count are the LIMIT: the result skips Offset elements
 	// (a negative Offset counts as 0) and keeps at most Count (a negative
@@ -103,12 +100,12 @@ func (a SortArgs) query() sortQuery {
 }
 
 // Sort returns the elements of the list, set or sorted set at key, sorted
-// as a says (see SortArgs), or with Get the values
-// the patterns name for each of them in that order, "" for a value that does
-// not exist (SORT replies nil there: use Do to tell them apart). A missing
-// key gives an empty result. It returns ErrWrongType for a key of another
-// type and ErrSortScore when sorting numerically meets a weight that is not
-// a number. Sort writes nothing: it is SORT without STORE, and SORT_RO.
+// as a says (see SortArgs), or with Get the values the patterns name for
+// each of them in that order, "" for a value that does not exist (SORT
+// replies nil there: use Do to tell them apart). A missing key gives an
+// empty result. It returns ErrWrongType for a key of another type and
+// ErrSortScore when sorting numerically meets a weight that is not a
+// number. Sort stores nothing: it is SORT without STORE, and SORT_RO.
 func (tx *Tx) Sort(key string, a SortArgs) ([]string, error) {
 	vals, err := tx.sort(key, a.query())
 	out := make([]string, len(vals))
@@ -299,7 +296,7 @@ func (tx *Tx) weigh(items []sortItem, by string, alpha bool) error {
 	return nil
 }
 
-// sortCompare returns Redis's comparison of two items (see Ordering).
+// sortCompare returns Redis's comparison of two items (see SortArgs).
 func sortCompare(byPattern, alpha, storing, desc bool) func(a, b sortItem) int {
 	cmpStr := cStringCompare
 	if storing {
@@ -347,7 +344,7 @@ func cString(s string) string {
 // cStringCompare compares a and b as C's strcmp does.
 func cStringCompare(a, b string) int { return strings.Compare(cString(a), cString(b)) }
 
-// sortLookup returns the value pattern names for elem (see Patterns), and
+// sortLookup returns the value pattern names for elem (see SortArgs), and
 // whether there is one.
 func (tx *Tx) sortLookup(pattern, elem string) (string, bool) {
 	if pattern == "#" || strings.HasPrefix(pattern, "#\x00") {

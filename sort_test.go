@@ -177,3 +177,32 @@ func TestSortWindow(t *testing.T) {
 		}
 	}
 }
+
+// A list stored by SORT ... STORE serves the callers blocked on its key.
+func TestSortStoreServesBlockedCallers(t *testing.T) {
+	s, _ := openTest(t)
+	done := make(chan string, 1)
+	go func() {
+		_, v, err := s.BLPop(ctx, "dst")
+		if err != nil {
+			v = err.Error()
+		}
+		done <- v
+	}()
+	waitBlocked(t, s, 1)
+	s.RPush(ctx, "src", "3", "1", "2")
+	if n, err := s.SortStore(ctx, "src", "dst", SortArgs{}); n != 3 || err != nil {
+		t.Fatalf("SortStore = %d, %v", n, err)
+	}
+	select {
+	case v := <-done:
+		if v != "1" {
+			t.Fatalf("BLPOP got %q, want the smallest", v)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the caller blocked on the destination was not served")
+	}
+	if got, _ := s.LRange(ctx, "dst", 0, -1); !reflect.DeepEqual(got, []string{"2", "3"}) {
+		t.Fatalf("left %q", got)
+	}
+}

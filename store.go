@@ -47,7 +47,9 @@ type Store struct {
 
 // engine holds all data. Exactly one goroutine at a time acts as its owner,
 // under mu: a caller takes the lock, runs its command through tx, and releases
-// it (see ../shared/DESIGN.md for why a lock and not a goroutine).
+// it. A lock and not an owner goroutine fed by a channel, because the
+// hand-off measured about 45 ns under a lock and 12 times that through a
+// channel, for the same serialisation.
 type engine struct {
 	mu     ownerLock
 	closed bool
@@ -78,7 +80,7 @@ type engine struct {
 	atomicTurn  atomic.Uint64 // the running Atomic closure's number; 0 when none (see heldByCaller)
 }
 
-// stats are counters kept by the owner, read by INFO later.
+// stats are counters kept by the owner, read by INFO through Tx.Stats.
 type stats struct {
 	expiredKeys int64
 	hits        int64

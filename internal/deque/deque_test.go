@@ -2,7 +2,6 @@ package deque
 
 import (
 	"fmt"
-	"os"
 	"runtime"
 	"slices"
 	"strconv"
@@ -198,12 +197,17 @@ func TestLongListEnds(t *testing.T) {
 	}
 }
 
-// TestMemoryPerElement compares live heap per element of a Deque and of a
-// []string ring buffer (grown by doubling) for 1M short strings. Set
-// EMBEDIS_MEMORY=1 to run it.
+// TestMemoryPerElement measures the live heap per element of a Deque of 1M
+// short strings, besides the strings' own bytes, and checks it against the
+// design: a full chunk costs its array of chunkSize string headers (in the
+// 2048-byte size class), a 48-byte chunk struct and at most four 8-byte
+// slots of the chunk slice (which grows to 2*chunks+4, centred). It
+// also checks the package doc's claim that this is about half the peak of a
+// []string ring buffer grown by doubling (just past a power of two, where
+// it has just doubled).
 func TestMemoryPerElement(t *testing.T) {
-	if os.Getenv("EMBEDIS_MEMORY") != "1" {
-		t.Skip("set EMBEDIS_MEMORY=1")
+	if testing.Short() {
+		t.Skip("measures memory")
 	}
 	const n = 1_000_000
 	heap := func() uint64 {
@@ -213,50 +217,58 @@ func TestMemoryPerElement(t *testing.T) {
 		runtime.ReadMemStats(&ms)
 		return ms.HeapAlloc
 	}
-	measure := func(fill func() any) float64 {
+	measure := func(count int, fill func(count int) any) float64 {
 		before := heap()
-		x := fill()
+		x := fill(count)
 		after := heap()
 		runtime.KeepAlive(x)
-		return (float64(after) - float64(before)) / n
+		return (float64(after) - float64(before)) / float64(count)
 	}
-	elem := func(i int) string { return fmt.Sprintf("e%07d", i) } // 8 bytes
-	strBytes := measure(func() any {
-		ss := make([]string, n)
-		for i := range ss {
-			ss[i] = elem(i)
-		}
-		return ss
-	}) - 16
-	dq := measure(func() any {
+	// The strings exist before the measurements, which count only what the
+	// structures add to them.
+	elems := make([]string, 1<<20+1)
+	for i := range elems {
+		elems[i] = fmt.Sprintf("e%07d", i)
+	}
+	dq := measure(n, func(count int) any {
 		d := &Deque{}
-		for i := 0; i < n; i++ {
-			d.PushBack(elem(i))
+		for i := 0; i < count; i++ {
+			d.PushBack(elems[i])
 		}
 		return d
 	})
-	ringOf := func(count int) func() any {
-		return func() any {
-			var buf []string
-			head, size := 0, 0
-			for i := 0; i < count; i++ {
-				if size == len(buf) {
-					nb := make([]string, max(2*len(buf), 16))
-					for k := 0; k < size; k++ {
-						nb[k] = buf[(head+k)%len(buf)]
-					}
-					buf, head = nb, 0
+	ring := func(count int) any {
+		var buf []string
+		head, size := 0, 0
+		for i := 0; i < count; i++ {
+			if size == len(buf) {
+				nb := make([]string, max(2*len(buf), 16))
+				for k := 0; k < size; k++ {
+					nb[k] = buf[(head+k)%len(buf)]
 				}
-				buf[(head+size)%len(buf)] = elem(i)
-				size++
+				buf, head = nb, 0
 			}
-			return buf
+			buf[(head+size)%len(buf)] = elems[i]
+			size++
 		}
+		return buf
 	}
-	ring := measure(ringOf(n))
-	// Just past a power of two the ring has doubled: its worst case.
-	ringWorst := measure(ringOf(1<<20+1)) * n / (1<<20 + 1)
-	t.Logf("1M 8-byte strings: string data %.1f B/elem; Deque %.1f B/elem; []string ring %.1f B/elem at 1M (95%% full), %.1f just past 2^20", strBytes, dq, ring, ringWorst)
+	ringWorst := measure(1<<20+1, ring)
+	runtime.KeepAlive(elems)
+	t.Logf("1M 8-byte strings: besides the strings, Deque %.2f B/elem, []string ring %.1f B/elem just past 2^20", dq, ringWorst)
+	// A full chunk: its array of chunkSize 16-byte string headers plus the
+	// 8-byte header Go gives a pointerful object over 512 bytes, which must
+	// fit the 2048-byte size class; its 48-byte struct; at most 4 slots of
+	// the chunk slice.
+	if arr := chunkSize*16 + 8; arr > 2048 {
+		t.Errorf("a chunk's array takes %d bytes: past the 2048-byte size class", arr)
+	}
+	if bound := (2048 + 48 + 4*8.0) / chunkSize; dq > bound {
+		t.Errorf("Deque costs %.2f B/elem besides the strings; its design allows %.2f", dq, bound)
+	}
+	if dq > 0.6*ringWorst {
+		t.Errorf("Deque %.2f B/elem is not about half the ring's peak %.1f", dq, ringWorst)
+	}
 }
 
 func BenchmarkPushBackPopFront(b *testing.B) {

@@ -219,11 +219,18 @@ func ParseSortScore(s string) (float64, bool) {
 	return f, true
 }
 
-// exactly reports whether the finite literal lit denotes exactly f.
+// exactly reports whether the finite literal lit denotes exactly f, a
+// subnormal. Every subnormal is a multiple of 2^-1074, which needs at most
+// 1074 decimal places (1074 binary ones): a literal with a digit beyond
+// that cannot be one, and the check stops there, so the arithmetic below
+// stays small however long the literal is.
 func (lit *floatLit) exactly(f float64) bool {
 	base, scale := 10, int64(10)
 	if lit.hex {
 		base, scale = 16, 2
+	}
+	if lit.exp < -1074-3 || (!lit.hex && lit.exp < -1074) {
+		return false
 	}
 	num, ok := new(big.Int).SetString(lit.digits, base)
 	if !ok {

@@ -2,6 +2,7 @@ package number
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -23,5 +24,18 @@ func TestParseSortScore(t *testing.T) {
 		if f, good := ParseSortScore(s); good {
 			t.Errorf("ParseSortScore(%q) = %v, accepted", s, f)
 		}
+	}
+}
+
+// A long literal that rounds to a subnormal is refused without arithmetic
+// on its whole length.
+func TestParseSortScoreLongSubnormal(t *testing.T) {
+	long := "0." + strings.Repeat("0", 310) + strings.Repeat("7", 1<<20)
+	if _, ok := ParseSortScore(long); ok {
+		t.Fatal("an inexact subnormal was accepted")
+	}
+	exact := "0x" + strings.Repeat("0", 1<<20) + "1p-1074"
+	if f, ok := ParseSortScore(exact); !ok || f != 0x1p-1074 {
+		t.Fatalf("exact subnormal with leading zeros = %v, %v", f, ok)
 	}
 }

@@ -127,9 +127,10 @@ func HashCases() [][]string {
 		{"COPY", "n", "ncopy"}, {"HGETALL", "ncopy"}, {"RENAME", "ncopy", "n2"}, {"HGETALL", "n2"}, {"EXPIRE", "n2", "100"},
 		{"HSET", "n2", "new", "1"}, {"TTL", "n2"}, {"HDEL", "n2", "new"}, {"TTL", "n2"}, {"DEL", "n2"},
 	}
-	// The conversion to the large encoding: by number of fields (129 > 128)
-	// and by value length (65 > 64); the large hash's order differs from
-	// Redis's, so only order-free replies are compared on it.
+	// A hash of 128 fields, then 129 (still a listpack in Redis 7.0, which
+	// converts past 512 fields: see "mid" below), and the conversion by
+	// value length (65 > 64), whose large hash's order differs from Redis's,
+	// so only order-free replies are compared on it.
 	big := []string{"HSET", "big"}
 	for i := 0; i < 128; i++ {
 		big = append(big, "f"+strconv.Itoa(i), strconv.Itoa(i))
@@ -146,6 +147,19 @@ func HashCases() [][]string {
 		{"HRANDFIELD", "big", "1000", "WITHVALUES"}, {"HRANDFIELD", "n", "2"}, {"HRANDFIELD", "n", "-10", "WITHVALUES"},
 		{"HSET", "lv", "a", "1", "b", "2"}, {"HSET", "lv", "c", long}, {"HLEN", "lv"}, {"HSTRLEN", "lv", "c"}, {"HGET", "lv", "a"},
 		{"HSET", "lf", long, "1"}, {"HGET", "lf", long}, {"HEXISTS", "lf", long},
+	}...)
+	// Up to 512 fields Redis 7.0 (started without a configuration file)
+	// keeps a hash as a listpack: HSCAN answers every field at once, in
+	// insertion order, whatever COUNT, and so does HRANDFIELD with a count
+	// at least the size. The fields go in out of order (i*7 mod 300).
+	mid := []string{"HSET", "mid"}
+	for i := 0; i < 300; i++ {
+		mid = append(mid, "m"+strconv.Itoa(i*7%300), strconv.Itoa(i))
+	}
+	cs = append(cs, mid)
+	cs = append(cs, [][]string{
+		{"HSCAN", "mid", "0"}, {"HSCAN", "mid", "0", "COUNT", "5"}, {"HSCAN", "mid", "0", "MATCH", "m1*"},
+		{"HRANDFIELD", "mid", "300"}, {"HRANDFIELD", "mid", "1000", "WITHVALUES"}, {"OBJECT", "ENCODING", "mid"},
 	}...)
 	return cs
 }

@@ -82,6 +82,18 @@ func ObjectCases() [][]string {
 		[]string{"ZUNIONSTORE", "zu", "2", "z", "zl2"}, []string{"ZUNIONSTORE", "zu2", "1", "zlong"}, []string{"COPY", "zl2", "zl3"},
 		[]string{"GEOADD", "geo", "13.361389", "38.115556", "Palermo"}, []string{"ZADD", "zs", "1", "a"}, []string{"SORT_RO", "zs", "ALPHA"})
 	add(enc("z", "zlong", "z64", "bigz", "zl2", "zu", "zu2", "zl3", "geo", "zs")...)
+	add([]string{"ZRANGESTORE", "zr", "bigz", "0", "9"}, []string{"ZRANGESTORE", "zr2", "bigz", "0", "-1"},
+		[]string{"ZRANGESTORE", "zr3", "zlong", "0", "-1"}, []string{"ZINTERSTORE", "zi", "2", "bigz", "bigz"},
+		[]string{"ZDIFFSTORE", "zd", "2", "bigz", "z"}, []string{"ZUNIONSTORE", "zu3", "2", "bigz", "zlong"},
+		[]string{"ZREMRANGEBYRANK", "bigz", "0", "-10"}, []string{"ZPOPMIN", "zu2"}, []string{"ZADD", "zu2", "1", "a"},
+		[]string{"GEOSEARCHSTORE", "geo2", "geo", "FROMLONLAT", "13", "38", "BYRADIUS", "500", "km"},
+		[]string{"ZINCRBY", "zinc", "1", s65}, []string{"ZADD", "zinc2", "INCR", "1", "a"},
+		[]string{"SUNIONSTORE", "su", "bigints", "is"}, []string{"SINTERSTORE", "si", "bigints", "bigints"},
+		[]string{"SPOP", "is"}, []string{"SPOP", "bigints512", "600"}, []string{"SMOVE", "hs", "hsnew", "a"},
+		[]string{"SINTERSTORE", "si2", "mixed", "mixed"}, []string{"SDIFFSTORE", "sd2", "mixed", "nothing"},
+		[]string{"LMOVE", "list", "lnew", "LEFT", "RIGHT"}, []string{"RPOPLPUSH", "biglist", "lnew2"})
+	add(enc("zr", "zr2", "zr3", "zi", "zd", "zu3", "bigz", "zu2", "geo2", "zinc", "zinc2", "su", "si", "is", "bigints512",
+		"hsnew", "si2", "sd2", "lnew", "lnew2")...)
 
 	// Hashes.
 	fields := []string{"HSET", "bigh"} // 513 fields: past Redis's 512

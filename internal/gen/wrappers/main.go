@@ -10,13 +10,14 @@
 //
 //	func (p *Pipeline) M(params) Result[T] // queues tx.M
 //
-// copying the method's doc comment. The Store method keeps the Tx method's
-// result names (a method with more than one value before the error must name
-// them, so that go doc says which is which); Store.end turns a panic into
-// the error result, which with unnamed results means running the call in a
-// closure (it does not escape: no allocation). A Pipeline result holds one
-// value: a method with several values fills the struct listed for their
-// types in shapes. Methods listed in skip are Tx-only.
+// the Store method with the Tx method's doc comment, the Pipeline method
+// pointing to it. The Store method keeps the Tx method's result names (a
+// method with more than one value before the error must name them, so that
+// go doc says which is which); Store.end turns a panic into the error
+// result, which with unnamed results means running the call in a closure (it
+// does not escape: no allocation). A Pipeline result holds one value: a
+// method with several values fills the struct that shapes lists for their
+// types. Methods listed in skip are Tx-only.
 // Run it with `go generate` in the repository root; a test checks that the
 // committed files are what it writes.
 package main
@@ -355,7 +356,15 @@ func pipelineFile(ms []method) []byte {
 			fmt.Fprintf(&b, "\tv, err := %s\n\tc.x, c.err = v, err\n", call)
 		}
 		b.WriteString("}\n\n")
-		fmt.Fprintf(&b, "// %s queues Tx.%s; see Store.%s.\n", m.name, m.name, m.name)
+		fmt.Fprintf(&b, "// %s queues Tx.%s; see Store.%s.", m.name, m.name, m.name)
+		if sh.typ != "" {
+			var pairs []string
+			for i, f := range sh.fields {
+				pairs = append(pairs, fmt.Sprintf("%s is %s", f, m.names[i]))
+			}
+			fmt.Fprintf(&b, " In its %s, %s.", sh.typ, strings.Join(pairs, ", "))
+		}
+		b.WriteString("\n")
 		fmt.Fprintf(&b, "func (p *Pipeline) %s(%s) Result[%s] {\n", m.name, m.paramList(), typ)
 		fields := append([]string{"run: " + fn}, store...)
 		fmt.Fprintf(&b, "\treturn Result[%s]{p.add(pipeCmd{%s})}\n}\n\n", typ, strings.Join(fields, ", "))
