@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -125,6 +126,29 @@ var eventScript = [][]string{
 	{"SET", "e9", "v", "PX", "5"}, {"SET", "e10", "v", "PX", "5"}, {"SADD", "es1", "a"}, {"SET", "e11", "v", "PX", "5"},
 	{"SET", "e12", "v", "PX", "5"}, {"SET", "e13", "v", "PX", "5"}, {"WAIT", "30"},
 	{"MSET", "e9", "1", "e10", "2"}, {"SUNIONSTORE", "e11", "es1"}, {"COPY", "es1", "e12"}, {"RENAME", "es1", "e13"},
+	{"FLUSHALL"},
+}
+
+// TestEventScriptCoversWriteCommands: every write command of the command
+// table is in eventScript, so TestKeyspaceEvents compares its events with
+// Redis's.
+func TestEventScriptCoversWriteCommands(t *testing.T) {
+	in := map[string]bool{}
+	for _, a := range eventScript {
+		in[strings.ToLower(a[0])] = true
+	}
+	n := 0
+	for _, c := range Commands() {
+		if slices.Contains(c.Flags, "write") {
+			n++
+			if !in[c.Name] {
+				t.Errorf("write command %s is not in eventScript", c.Name)
+			}
+		}
+	}
+	if n < 50 {
+		t.Fatalf("only %d write commands in the table", n)
+	}
 }
 
 // noTimerClock is a ManualClock whose timers never fire: the store expires
