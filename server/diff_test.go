@@ -635,7 +635,6 @@ func TestDiffBlocking(t *testing.T) {
 // the end of the unit. Each case compares the waiters' replies in order,
 // checks who is still blocked, releases them, and compares every key.
 func TestDiffBlockingUnusableData(t *testing.T) {
-	type c = []string
 	cases := []struct {
 		name    string
 		setup   [][]string // before the waiters block
