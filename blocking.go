@@ -2,32 +2,85 @@ package embedis
 
 import (
 	"context"
+	"math"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
 
-// Blocking commands (BLPOP, BLMOVE, …) never hold the owner role while they
-// wait. A caller first tries its command as the owner; if every key is
-// empty it registers a waiter on its keys, releases the role and waits.
-// A write that adds data to a key a waiter waits on marks the key ready
-// (Tx.keyReady); when the unit that wrote ends — one command, one Atomic
-// closure, one MULTI — the owner offers each ready key to its waiters in the
-// order they blocked, each waiter completing its command as the owner (its
-// effects join the unit's), until the key runs out. So a push inside a unit
-// wakes waiters only after the unit, and a waiter whose key was filled and
-// emptied again within one unit gets nothing and stays blocked, as in
-// Redis. A waiter leaves when its context ends or the store closes.
+// Blocking commands (BLPOP, BLMOVE, BZPOPMIN, …) never hold the owner role
+// while they wait. This file is the one mechanism they share; each family
+// brings only its attempt, the command's non-blocking form on one key
+// (listPop and listMove in list_blocking.go, zsetPop in zset_blocking.go).
+//
+// An attempt (type attempt) runs as the owner and answers one of three ways:
+// the key served the command (a result), the command fails (an error such
+// as ErrWrongType), or the key has nothing for it yet. A blocking command
+// first tries its keys in order (firstServed); if none has anything it
+// parks a waiter on them (Tx.park) and releases the role. A write that may
+// make data available marks the key ready (Tx.keyReady, called by the write
+// path Tx.wrote for every event that adds data); when the unit that wrote
+// ends — one command, one Atomic closure, one MULTI — the owner offers each
+// ready key to its waiters in the order they blocked (engine.offer). A waiter is offered a key only if the key holds the type
+// it waits for (waiter.wants), as Redis serves a key by its type: a list
+// key never wakes a BZPOPMIN and a string never wakes anyone. The waiter's
+// attempt then runs as part of the unit (its effects join the unit's):
+//   - a result answers the waiter and the next waiter is offered the rest;
+//   - an error also answers the waiter, and leaves the data in place for
+//     the waiters behind it: a BLMOVE whose destination holds a string gets
+//     WRONGTYPE and the element stays in the source, as in Redis 7.0;
+//   - nothing leaves the waiter blocked and the next one is offered the key.
+//
+// So a push inside a unit wakes waiters only after the unit, and a waiter
+// whose key was filled and emptied (or replaced by another type) within one
+// unit gets nothing and stays blocked. A waiter leaves early when its
+// context ends, its timeout passes (on the store's clock) or the store
+// closes (engine.wait).
+//
+// The shape is meant for the blocking commands still to come:
+//   - XREAD BLOCK: wants "stream"; its attempt answers when the stream has
+//     entries past the waiter's ID and consumes nothing, so every waiter
+//     behind it is offered the same entries. XREADGROUP BLOCK's attempt
+//     delivers to its consumer (moving the group's last-delivered ID), so
+//     the next consumer of the same group finds nothing and stays blocked;
+//     an attempt may answer with an error (a group destroyed meanwhile).
+//   - a lock waiter, woken by a deletion rather than by added data: wants ""
+//     (offered the key whatever it holds, absent included); the events
+//     that delete a key (DEL, expiry, eviction: Tx.wrote, Tx.removeExpired)
+//     must then mark it ready as the events that add data do, and the
+//     attempt answers when the key is gone (taking the lock) and reports
+//     nothing while it is still held.
+// An attempt that reports nothing must not change any data.
+
+// attempt runs a blocking command's non-blocking form on key as the owner.
+// It returns ok with the command's result when the key served it, an error
+// that ends the command, or neither when the key has nothing for it.
+type attempt[T any] func(tx *Tx, key string) (res T, ok bool, err error)
+
+// firstServed runs try on each key in order and returns the first key that
+// served the command, with its result, or the first error.
+func firstServed[T any](tx *Tx, keys []string, try attempt[T]) (key string, res T, ok bool, err error) {
+	for _, k := range keys {
+		if res, ok, err = try(tx, k); ok || err != nil {
+			return k, res, ok, err
+		}
+	}
+	return "", res, false, nil
+}
 
 // waiter is one blocked caller.
 type waiter struct {
-	db   *db
-	keys []string
-	// serve completes the command on key as the owner and reports whether
-	// it could (the key held data of the right type).
-	serve  func(tx *Tx, key string) bool
-	done   chan struct{} // closed once served or the store closes
-	served bool
-	closed bool
+	db    *db
+	keys  []string
+	wants string // typeName of the value that can serve it; "" for any value or none
+	// serve runs the command's attempt on key as the owner and reports
+	// whether the waiter is answered (with a result or an error).
+	serve    func(tx *Tx, key string) bool
+	deadline time.Time     // on the store's clock; zero waits for ever
+	done     chan struct{} // closed once served or the store closes
+	served   bool
+	closed   bool
 }
 
 // readyKey is a key of a database that received data while waiters wait on it.
@@ -36,9 +89,10 @@ type readyKey struct {
 	key string
 }
 
-// keyReady records that key of the unit's database received data. Every
-// path that adds elements to a list calls it; it costs a nil check when no
-// caller is blocked.
+// keyReady records that key of the unit's database may have something for
+// its waiters. Every path that adds data to a key calls it; it costs a nil
+// check when no caller is blocked, and calling it for a key that turns out
+// to have nothing is harmless (its waiters' attempts find nothing).
 func (tx *Tx) keyReady(key string) {
 	if tx.db.waiters == nil || len(tx.db.waiters[key]) == 0 {
 		return
@@ -51,15 +105,31 @@ func (tx *Tx) keyReady(key string) {
 	tx.ready = append(tx.ready, readyKey{db: tx.db, key: key})
 }
 
-// block registers w on its keys.
-func (tx *Tx) block(w *waiter) {
+// park registers a waiter on keys of the unit's database, to be offered
+// keys holding a value of type wants and answered once serve reports true.
+func (tx *Tx) park(keys []string, wants string, deadline time.Time, serve func(tx *Tx, key string) bool) *waiter {
+	w := &waiter{db: tx.db, keys: keys, wants: wants, serve: serve, deadline: deadline, done: make(chan struct{})}
 	if w.db.waiters == nil {
 		w.db.waiters = make(map[string][]*waiter)
 	}
-	for _, k := range w.keys {
+	for _, k := range keys {
 		w.db.waiters[k] = append(w.db.waiters[k], w)
 	}
 	tx.e.blocked++
+	return w
+}
+
+// parkAttempt parks a waiter whose attempt is try; answer receives the
+// key, result and error of the attempt that served it.
+func parkAttempt[T any](tx *Tx, keys []string, wants string, deadline time.Time, try attempt[T], answer func(key string, res T, err error)) *waiter {
+	return tx.park(keys, wants, deadline, func(tx *Tx, key string) bool {
+		res, ok, err := try(tx, key)
+		if !ok && err == nil {
+			return false
+		}
+		answer(key, res, err)
+		return true
+	})
 }
 
 // unblock removes w from every key it waits on.
@@ -81,31 +151,52 @@ func (e *engine) unblock(w *waiter) {
 	e.blocked--
 }
 
-// serveReady offers every ready key to its waiters, first come first
-// served, as the end of the unit that made them ready. Serving may make
-// more keys ready (BLMOVE pushes): they are served too.
+// serveReady offers every ready key to its waiters, as the end of the unit
+// that made them ready, in the order the keys became ready. Serving may
+// make more keys ready (BLMOVE pushes): they are offered too.
 func (e *engine) serveReady(tx *Tx) {
 	db0, index0 := tx.db, tx.dbIndex
 	for len(tx.ready) > 0 {
 		r := tx.ready[0]
 		tx.ready = tx.ready[1:]
 		tx.db, tx.dbIndex = r.db, e.indexOf(r.db)
-		for {
-			list := r.db.waiters[r.key]
-			if len(list) == 0 {
-				break
-			}
-			w := list[0]
-			if !w.serve(tx, r.key) {
-				break
-			}
+		e.offer(tx, r.key)
+	}
+	tx.ready = tx.ready[:0]
+	tx.db, tx.dbIndex = db0, index0
+}
+
+// offer hands key of the unit's database to its waiters, first come first
+// served: each waiter whose type the key holds runs its attempt; a waiter
+// answered leaves, the others stay, and the next waiter is offered what is
+// left.
+func (e *engine) offer(tx *Tx, key string) {
+	queue := tx.db.waiters[key]
+	if len(queue) == 0 {
+		return
+	}
+	// Answered waiters leave the queue as it is walked: walk a copy.
+	for _, w := range append([]*waiter(nil), queue...) {
+		if w.served {
+			continue
+		}
+		if w.wants != "" && !tx.holds(key, w.wants) {
+			continue
+		}
+		if w.serve(tx, key) {
 			e.unblock(w)
 			w.served = true
 			close(w.done)
 		}
 	}
-	tx.ready = tx.ready[:0]
-	tx.db, tx.dbIndex = db0, index0
+}
+
+// holds reports whether key of the unit's database holds a live value of
+// type typeName. It reads through Tx.live: no hit or miss is counted, and a
+// key past its deadline is expired, as Redis does when it serves a key.
+func (tx *Tx) holds(key, typeName string) bool {
+	v := tx.live(key)
+	return v != nil && v.typeName() == typeName
 }
 
 // indexOf returns the number of database d.
@@ -134,46 +225,82 @@ func (e *engine) wakeAllClosed() {
 	e.blocked = 0
 }
 
-// blockingCall runs a blocking command for the Go API: try runs it on each
-// key in order as the owner (reporting whether it found data, or an error
-// such as ErrWrongType that ends the call); if no key has data the caller
-// waits until a write lets try succeed on a key, ctx ends (its error is
-// returned) or the store closes (ErrClosed).
-func (s *Store) blockingCall(ctx context.Context, keys []string, try func(tx *Tx, key string) (bool, error)) error {
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return err
-	}
-	for _, k := range keys {
-		ok, err := try(tx, k)
-		if err != nil || ok {
-			s.e.finish(tx)
-			return err
+// wait waits, without the owner role, until w is served (nil, false), its
+// deadline passes on the store's clock (nil, true), ctx ends (ctx's error)
+// or the store closes (ErrClosed, or the *PanicError that stopped it). A
+// waiter that was not served is removed.
+func (e *engine) wait(ctx context.Context, w *waiter) (timedOut bool, err error) {
+	var expired chan struct{}
+	if !w.deadline.IsZero() {
+		expired = make(chan struct{})
+		var once sync.Once
+		expire := func() { once.Do(func() { close(expired) }) }
+		if d := w.deadline.Sub(e.clock.Now()); d > 0 {
+			t := e.clock.AfterFunc(d, expire)
+			defer t.Stop()
+		}
+		// Checked again after the timer is set: a clock that moved past the
+		// deadline meanwhile (a ManualClock advanced by another goroutine)
+		// would otherwise never fire it.
+		if !e.clock.Now().Before(w.deadline) {
+			expire()
 		}
 	}
-	w := &waiter{db: tx.db, keys: keys, done: make(chan struct{})}
-	w.serve = func(tx *Tx, key string) bool {
-		ok, err := try(tx, key)
-		return ok && err == nil
-	}
-	tx.block(w)
-	s.e.finish(tx)
-
 	select {
 	case <-w.done:
 	case <-ctx.Done():
+	case <-expired:
 	}
-	e := s.e
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	switch {
 	case w.served:
-		return nil
+		return false, nil
 	case w.closed || e.closed:
-		return e.closedErr()
+		return false, e.closedErr()
 	}
 	e.unblock(w)
-	return ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// blockingCall runs a blocking command for the Go API: try runs on each
+// key in order as the owner; if no key serves it, the caller waits until a
+// write lets try answer on a key holding a value of type wants (its result
+// or its error is returned), ctx ends (its error) or the store closes
+// (ErrClosed, or the *PanicError that stopped it).
+func blockingCall[T any](ctx context.Context, s *Store, keys []string, wants string, try attempt[T]) (string, T, error) {
+	var out struct {
+		key string
+		res T
+		err error
+	}
+	w, key, res, err := serveOrPark(ctx, s, keys, wants, try, func(k string, r T, err error) { out.key, out.res, out.err = k, r, err })
+	if w == nil {
+		return key, res, err
+	}
+	if _, err := s.e.wait(ctx, w); err != nil { // no deadline: never times out
+		var zero T
+		return "", zero, err
+	}
+	return out.key, out.res, out.err
+}
+
+// serveOrPark is blockingCall's turn as the owner: the first key that
+// serves the command answers it, or else a waiter is parked on keys (w).
+func serveOrPark[T any](ctx context.Context, s *Store, keys []string, wants string, try attempt[T], answer func(key string, res T, err error)) (w *waiter, key string, res T, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return nil, "", res, err
+	}
+	defer s.end(tx, &err)
+	key, res, ok, err := firstServed(tx, keys, try)
+	if ok || err != nil {
+		return nil, key, res, err
+	}
+	return parkAttempt(tx, keys, wants, time.Time{}, try, answer), "", res, nil
 }
 
 // Blocked is a blocking command (BLPOP & co.) that a server ran through
@@ -181,10 +308,10 @@ func (s *Store) blockingCall(ctx context.Context, keys []string, try func(tx *Tx
 // Tx.TakeBlocked once Do returns, ends the unit (releasing the owner role),
 // waits with Wait, and writes the reply with WriteReply.
 type Blocked struct {
-	e        *engine
-	w        *waiter
-	deadline time.Time // on the store's clock; zero waits for ever
-	// reply writes the served command's reply; timedOut the reply on timeout.
+	e *engine
+	w *waiter
+	// reply writes the served command's reply (its result or its error);
+	// timedOut the reply on timeout.
 	reply    func(ReplyWriter)
 	timedOut func(ReplyWriter)
 }
@@ -202,70 +329,16 @@ func (tx *Tx) TakeBlocked() *Blocked {
 	return b
 }
 
-// blockForReply registers a blocked command of Tx.Do: serve completes it on
-// a ready key and returns the reply to write, or nil if the key cannot
-// serve it.
-func (tx *Tx) blockForReply(keys []string, timeout float64, serve func(tx *Tx, key string) func(ReplyWriter), timedOut func(ReplyWriter)) {
-	b := &Blocked{e: tx.e, timedOut: timedOut}
-	if timeout > 0 {
-		// The deadline is fixed now, as the command blocks: a clock that
-		// moves before Wait starts still times it out.
-		b.deadline = tx.e.clock.Now().Add(time.Duration(timeout * float64(time.Second)))
-	}
-	w := &waiter{db: tx.db, keys: keys, done: make(chan struct{})}
-	w.serve = func(tx *Tx, key string) bool {
-		if r := serve(tx, key); r != nil {
-			b.reply = r
-			return true
-		}
-		return false
-	}
-	b.w = w
-	tx.block(w)
-	tx.pending = b
-}
-
 // Wait waits, without the owner role, until the command is served, its
 // timeout (on the store's clock) passes, ctx ends or the store closes. It
-// returns nil when the command has a reply to write (served or timed out),
-// ctx's error, or ErrClosed.
+// returns nil when the command has a reply to write (served, with a result
+// or an error, or timed out), ctx's error, or ErrClosed.
 func (b *Blocked) Wait(ctx context.Context) error {
-	var expired chan struct{}
-	if !b.deadline.IsZero() {
-		expired = make(chan struct{})
-		var once sync.Once
-		expire := func() { once.Do(func() { close(expired) }) }
-		if d := b.deadline.Sub(b.e.clock.Now()); d > 0 {
-			t := b.e.clock.AfterFunc(d, expire)
-			defer t.Stop()
-		}
-		// Checked again after the timer is set: a clock that moved past the
-		// deadline meanwhile (a ManualClock advanced by another goroutine)
-		// would otherwise never fire it.
-		if !b.e.clock.Now().Before(b.deadline) {
-			expire()
-		}
+	timedOut, err := b.e.wait(ctx, b.w)
+	if timedOut {
+		b.reply = b.timedOut
 	}
-	select {
-	case <-b.w.done:
-	case <-ctx.Done():
-	case <-expired:
-	}
-	e := b.e
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	switch {
-	case b.w.served:
-		return nil
-	case b.w.closed || e.closed:
-		return e.closedErr()
-	}
-	e.unblock(b.w)
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	b.reply = b.timedOut
-	return nil
+	return err
 }
 
 // WriteReply writes the reply of a command Wait returned nil for.
@@ -273,4 +346,64 @@ func (b *Blocked) WriteReply(w ReplyWriter) {
 	if b.reply != nil {
 		b.reply(w)
 	}
+}
+
+// blockingReply runs a blocking command for Tx.Do: try runs on each key in
+// order and the first key that serves it answers through write (an error
+// is written as the reply). With no data it either leaves a Blocked for
+// the server (when the unit allows blocking: served later by a key holding
+// a value of type wants, or answered with timedOut once timeout seconds
+// pass; 0 waits for ever) or answers with immediate at once.
+func blockingReply[T any](tx *Tx, w ReplyWriter, keys []string, wants string, timeout float64, try attempt[T], write func(w ReplyWriter, key string, res T), immediate, timedOut func(ReplyWriter)) {
+	key, res, ok, err := firstServed(tx, keys, try)
+	switch {
+	case err != nil:
+		w.WriteError(err)
+		return
+	case ok:
+		write(w, key, res)
+		return
+	case !tx.canBlock:
+		immediate(w)
+		return
+	}
+	b := &Blocked{e: tx.e, timedOut: timedOut}
+	var deadline time.Time
+	if timeout > 0 {
+		// The deadline is fixed now, as the command blocks: a clock that
+		// moves before Wait starts still times it out.
+		deadline = tx.e.clock.Now().Add(time.Duration(timeout * float64(time.Second)))
+	}
+	b.w = parkAttempt(tx, append([]string(nil), keys...), wants, deadline, try, func(key string, res T, err error) {
+		if err != nil {
+			b.reply = func(w ReplyWriter) { w.WriteError(err) }
+			return
+		}
+		b.reply = func(w ReplyWriter) { write(w, key, res) }
+	})
+	tx.pending = b
+}
+
+// parseTimeout reads a blocking command's timeout in seconds as Redis does
+// (a long double, rounded up to the millisecond); 0 waits for ever. Redis
+// converts the milliseconds to a C long long: values from 2^63 ms up (and
+// infinity) wrap to a negative number, so they are "negative"; values that
+// fit but overflow once added to the current time (nowMs) are "out of
+// range".
+func parseTimeout(s string, nowMs int64) (float64, error) {
+	if s == "" || s[0] == ' ' || s[0] == '\t' || strings.ContainsAny(s, "nN") && strings.Contains(strings.ToLower(s), "nan") {
+		return 0, errTimeoutNotFloat
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil && !math.IsInf(f, 0) {
+		return 0, errTimeoutNotFloat
+	}
+	ms := math.Ceil(f * 1000)
+	if ms < 0 || ms >= 1<<63 {
+		return 0, errTimeoutNegative
+	}
+	if int64(ms) > math.MaxInt64-nowMs {
+		return 0, errTimeoutOutOfRange
+	}
+	return ms / 1000, nil
 }

@@ -225,3 +225,110 @@ func TestBlockingStress(t *testing.T) {
 		t.Fatalf("%d lists left with elements", n)
 	}
 }
+
+// TestBlockedMoveOntoWrongTypeFails: a BRPOPLPUSH blocked while its
+// destination holds a string gets ErrWrongType when an element arrives, and
+// the element stays in the source for the next waiter (Redis 7.0 answers the
+// blocked client with WRONGTYPE).
+func TestBlockedMoveOntoWrongTypeFails(t *testing.T) {
+	s, _ := openTest(t)
+	s.Set(ctx, "dst", "str", 0)
+	moved := make(chan error, 1)
+	go func() { _, err := s.BRPopLPush(ctx, "src", "dst"); moved <- err }()
+	waitBlocked(t, s, 1)
+	popped := make(chan string, 1)
+	go func() {
+		_, v, err := s.BLPop(ctx, "src")
+		if err != nil {
+			t.Error(err)
+		}
+		popped <- v
+	}()
+	waitBlocked(t, s, 2)
+	if err := s.Atomic(ctx, func(tx *Tx) error {
+		_, err := tx.RPush("src", "foo", "bar")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-moved; !errors.Is(err, ErrWrongType) {
+		t.Fatalf("blocked BRPopLPush onto a string = %v, want ErrWrongType", err)
+	}
+	if v := <-popped; v != "foo" {
+		t.Fatalf("the waiter behind it got %q, want foo", v)
+	}
+	if l, _ := s.LRange(ctx, "src", 0, -1); fmt.Sprint(l) != "[bar]" {
+		t.Fatalf("src = %q, want [bar]", l)
+	}
+	if v, _ := s.Get(ctx, "dst"); v != "str" {
+		t.Fatalf("dst = %q", v)
+	}
+	if n := blockedCount(t, s); n != 0 {
+		t.Fatalf("%d callers still blocked", n)
+	}
+}
+
+// TestBlockedWaiterOfferedOnlyItsType: a key is offered only to the waiters
+// of the type it holds, in the order they blocked; a key replaced by another
+// type, or gone again, within the unit that filled it serves nobody.
+func TestBlockedWaiterOfferedOnlyItsType(t *testing.T) {
+	s, _ := openTest(t)
+	zgot := make(chan ZWithKey, 1)
+	go func() {
+		z, err := s.BZPopMin(ctx, "k")
+		if err != nil {
+			t.Error(err)
+		}
+		zgot <- z
+	}()
+	waitBlocked(t, s, 1)
+	lgot := make(chan string, 1)
+	go func() {
+		_, v, err := s.BLPop(ctx, "k")
+		if err != nil {
+			t.Error(err)
+		}
+		lgot <- v
+	}()
+	waitBlocked(t, s, 2)
+	s.RPush(ctx, "k", "a") // skips the BZPopMin waiter, serves the BLPop one
+	if v := <-lgot; v != "a" {
+		t.Fatalf("BLPop behind a BZPopMin waiter got %q", v)
+	}
+	waitBlocked(t, s, 1)
+	for _, unit := range []func(tx *Tx) error{
+		func(tx *Tx) error { // added, then overwritten by a string
+			tx.ZAdd("k", Z{Score: 1, Member: "m"})
+			return tx.Set("k", "str", 0)
+		},
+		func(tx *Tx) error { // a list renamed onto the key
+			if _, err := tx.Del("k"); err != nil {
+				return err
+			}
+			tx.RPush("l", "x")
+			return tx.Rename("l", "k")
+		},
+		func(tx *Tx) error { // added, then deleted
+			if _, err := tx.Del("k"); err != nil {
+				return err
+			}
+			tx.ZAdd("k", Z{Score: 1, Member: "m"})
+			_, err := tx.Del("k")
+			return err
+		},
+	} {
+		if err := s.Atomic(ctx, unit); err != nil {
+			t.Fatal(err)
+		}
+		if n := blockedCount(t, s); n != 1 {
+			t.Fatalf("BZPopMin served by data unusable at the end of the unit (%d blocked)", n)
+		}
+	}
+	s.ZAdd(ctx, "k", Z{Score: 2, Member: "n"}, Z{Score: 3, Member: "o"})
+	if z := <-zgot; z.Key != "k" || z.Member != "n" || z.Score != 2 {
+		t.Fatalf("BZPopMin = %+v", z)
+	}
+	if zs, _ := s.ZRange(ctx, "k", 0, -1); fmt.Sprint(zs) != "[o]" {
+		t.Fatalf("k = %q", zs)
+	}
+}

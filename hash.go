@@ -2,6 +2,8 @@ package embedis
 
 import (
 	"math"
+	"math/rand/v2"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -216,13 +218,15 @@ func (h *hashValue) each(fn func(f, v string) bool) {
 	}
 }
 
-// random returns a random field and its value; the hash must not be empty.
-func (h *hashValue) random(rnd func() uint64) (string, string) {
+// random returns a field drawn uniformly with r, and its value; the hash
+// must not be empty. (IntN has no modulo bias; see dict.RandomKey for the
+// dict.)
+func (h *hashValue) random(r *rand.Rand) (string, string) {
 	if h.d != nil {
-		f, v, _ := h.d.RandomKey(rnd)
+		f, v, _ := h.d.RandomKey(r.Uint64)
 		return f, v
 	}
-	i := 2 * int(rnd()%uint64(len(h.pairs)/2))
+	i := 2 * r.IntN(len(h.pairs)/2)
 	return h.pairs[i], h.pairs[i+1]
 }
 
@@ -529,8 +533,11 @@ type KeyValue struct {
 }
 
 // HRandField returns random fields of the hash at key, as Redis's HRANDFIELD
-// with a count: for a positive count, min(count, HLen) distinct fields (the
-// whole hash, in its order, when count is at least its size); for a negative
+// with a count: for a positive count, min(count, HLen) distinct fields,
+// every subset of that size equally likely (the whole hash, in its order,
+// when count is at least its size; in insertion order too when the hash is
+// compact and count at most a third of its size, as Redis samples a
+// listpack); for a negative
 // count, -count fields that may repeat (a count below -2^31 is ErrNotInteger,
 // "value is out of range"). A missing key or a count of 0 gives an empty
 // slice; a key of another type is ErrWrongType.
@@ -561,7 +568,7 @@ func (tx *Tx) hrandField(key string, count int64) ([]KeyValue, error) {
 	if err != nil || h == nil || count == 0 {
 		return []KeyValue{}, err
 	}
-	rnd := tx.e.rnd.Uint64
+	rnd := tx.e.rnd
 	size := int64(h.len())
 	if count < 0 || count == 1 {
 		n := count
@@ -583,13 +590,28 @@ func (tx *Tx) hrandField(key string, count int64) ([]KeyValue, error) {
 		if count >= size {
 			return all, nil
 		}
-		// A partial Fisher-Yates shuffle: the first count entries are a
-		// uniformly random subset.
-		for i := int64(0); i < count; i++ {
-			j := i + int64(rnd()%uint64(size-i))
-			all[i], all[j] = all[j], all[i]
+		// A partial Fisher-Yates shuffle of the positions: the first count
+		// are a uniformly random subset.
+		pos := make([]int, size)
+		for i := range pos {
+			pos[i] = i
 		}
-		return all[:count], nil
+		for i := range int(count) {
+			j := i + rnd.IntN(int(size)-i)
+			pos[i], pos[j] = pos[j], pos[i]
+		}
+		chosen := pos[:count]
+		if h.d == nil && count*3 <= size {
+			// Redis samples a compact (listpack) hash in its own order when
+			// the count is at most a third of the size: the fields come
+			// back in insertion order.
+			slices.Sort(chosen)
+		}
+		out := make([]KeyValue, count)
+		for i, p := range chosen {
+			out[i] = all[p]
+		}
+		return out, nil
 	}
 	// A large dict and a small count: draw random fields until count are
 	// distinct, as Redis's fourth case does.
@@ -620,7 +642,7 @@ func (tx *Tx) hrandOne(key string) (string, error) {
 	if h == nil {
 		return "", ErrNotFound
 	}
-	f, _ := h.random(tx.e.rnd.Uint64)
+	f, _ := h.random(tx.e.rnd)
 	return f, nil
 }
 

@@ -15,12 +15,12 @@ package embedis
 //
 //   - writing: the storage primitives (setValue, deleteKey, setDeadline,
 //     clearDeadline) change data only, raising no more than Redis's dbAdd
-//     does ("new", readiness for blocked callers); a command then announces
-//     each change once with wrote(key, event), which invalidates the WATCHes
-//     on the key (client-side-caching invalidation goes there too), wakes
-//     callers blocked on it when the event adds data, raises the keyspace
-//     event, and returns whether the write effect is to be recorded, so the
-//     effect is built only when someone listens:
+//     does ("new", and waking the callers blocked on the key); a command
+//     then announces each change once with wrote(key, event), which
+//     invalidates the WATCHes on the key (client-side-caching invalidation
+//     goes there too), raises the keyspace event, and returns whether the
+//     write effect is to be recorded, so the effect is built only when
+//     someone listens:
 //
 //	if tx.wrote(key, evIncrBy) {
 //		tx.emit("INCRBY", key, strconv.FormatInt(delta, 10))
@@ -56,12 +56,10 @@ const (
 	classNew     eventClass = 'n' // a key added to the database
 )
 
-// keyEvent is one keyspace event: its class and Redis's name for it. adds
-// says that the write gave the key data a blocked caller may be waiting for.
+// keyEvent is one keyspace event: its class and Redis's name for it.
 type keyEvent struct {
 	class eventClass
 	name  string
-	adds  bool
 }
 
 // The events, by class, with Redis 7.0's names.
@@ -82,11 +80,11 @@ var (
 	evIncrBy    = keyEvent{class: classString, name: "incrby"}
 	evIncrFloat = keyEvent{class: classString, name: "incrbyfloat"}
 	evAppend    = keyEvent{class: classString, name: "append"}
-	evLPush     = keyEvent{class: classList, name: "lpush", adds: true}
-	evRPush     = keyEvent{class: classList, name: "rpush", adds: true}
+	evLPush     = keyEvent{class: classList, name: "lpush"}
+	evRPush     = keyEvent{class: classList, name: "rpush"}
 	evLPop      = keyEvent{class: classList, name: "lpop"}
 	evRPop      = keyEvent{class: classList, name: "rpop"}
-	evLInsert   = keyEvent{class: classList, name: "linsert", adds: true}
+	evLInsert   = keyEvent{class: classList, name: "linsert"}
 	evLSet      = keyEvent{class: classList, name: "lset"}
 	evLRem      = keyEvent{class: classList, name: "lrem"}
 	evLTrim     = keyEvent{class: classList, name: "ltrim"}
@@ -101,8 +99,8 @@ var (
 	evSInterSt  = keyEvent{class: classSet, name: "sinterstore"}
 	evSUnionSt  = keyEvent{class: classSet, name: "sunionstore"}
 	evSDiffSt   = keyEvent{class: classSet, name: "sdiffstore"}
-	evZAdd      = keyEvent{class: classZSet, name: "zadd", adds: true}
-	evZIncr     = keyEvent{class: classZSet, name: "zincr", adds: true}
+	evZAdd      = keyEvent{class: classZSet, name: "zadd"}
+	evZIncr     = keyEvent{class: classZSet, name: "zincr"}
 	evZRem      = keyEvent{class: classZSet, name: "zrem"}
 	evZRemRank  = keyEvent{class: classZSet, name: "zremrangebyrank"}
 	evZRemScore = keyEvent{class: classZSet, name: "zremrangebyscore"}
@@ -125,14 +123,14 @@ func (tx *Tx) notify(ev keyEvent, key string) {
 }
 
 // wrote announces that the command changed key: the one write path. It
-// invalidates the WATCHes on key, wakes the callers blocked on key when ev
-// adds data, raises ev, and reports whether the unit records effects (the
-// caller then emits the write's deterministic effect).
+// invalidates the WATCHes on key (client-side-caching invalidation will go
+// here too), raises ev, and reports whether the unit records effects (the
+// caller then emits the write's deterministic effect). Callers blocked on
+// key are woken by setValue: a caller blocks only on a key that holds no
+// data, so data reaches it only by the key being added, as in Redis, where
+// dbAdd signals the key ready.
 func (tx *Tx) wrote(key string, ev keyEvent) bool {
 	tx.modified(key)
-	if ev.adds {
-		tx.keyReady(key)
-	}
 	tx.notify(ev, key)
 	return tx.rec
 }

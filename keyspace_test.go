@@ -1,14 +1,19 @@
 package embedis
 
 import (
+	"bufio"
 	"fmt"
+	"net"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/embedis/embedis/internal/redistest"
+	"github.com/embedis/embedis/internal/resp"
 )
 
 // eventScript is the command sequence TestKeyspaceEvents runs on both
@@ -121,6 +126,29 @@ var eventScript = [][]string{
 	{"SET", "e9", "v", "PX", "5"}, {"SET", "e10", "v", "PX", "5"}, {"SADD", "es1", "a"}, {"SET", "e11", "v", "PX", "5"},
 	{"SET", "e12", "v", "PX", "5"}, {"SET", "e13", "v", "PX", "5"}, {"WAIT", "30"},
 	{"MSET", "e9", "1", "e10", "2"}, {"SUNIONSTORE", "e11", "es1"}, {"COPY", "es1", "e12"}, {"RENAME", "es1", "e13"},
+	{"FLUSHALL"},
+}
+
+// TestEventScriptCoversWriteCommands: every write command of the command
+// table is in eventScript, so TestKeyspaceEvents compares its events with
+// Redis's.
+func TestEventScriptCoversWriteCommands(t *testing.T) {
+	in := map[string]bool{}
+	for _, a := range eventScript {
+		in[strings.ToLower(a[0])] = true
+	}
+	n := 0
+	for _, c := range Commands() {
+		if slices.Contains(c.Flags, "write") {
+			n++
+			if !in[c.Name] {
+				t.Errorf("write command %s is not in eventScript", c.Name)
+			}
+		}
+	}
+	if n < 50 {
+		t.Fatalf("only %d write commands in the table", n)
+	}
 }
 
 // noTimerClock is a ManualClock whose timers never fire: the store expires
@@ -246,5 +274,119 @@ func TestKeyspacePathAllocations(t *testing.T) {
 		if n := testing.AllocsPerRun(100, fn); n != 0 {
 			t.Errorf("%s: %v allocations per call", name, n)
 		}
+	}
+}
+
+// TestKeyspaceEventsServedWaiters: a caller blocked in BLPOP, BLMOVE or
+// BZPOPMIN and served by a later write raises the same events, in the same
+// order, as a client Redis serves.
+func TestKeyspaceEventsServedWaiters(t *testing.T) {
+	srv := redistest.Start(t)
+	cmd := srv.Dial(t)
+	blocked, err := net.Dial("unix", srv.Socket) // raw: its blocking command is sent at once
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer blocked.Close()
+	blockedReplies := bufio.NewReader(blocked)
+	sub := srv.Dial(t)
+	cmd.MustDo(t, "CONFIG", "SET", "notify-keyspace-events", "KEAnm")
+	sub.Send("PSUBSCRIBE", "__keyevent@*__:*", "mark")
+	sub.Receive(t)
+	sub.Receive(t)
+
+	s, err := Open(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var mu sync.Mutex
+	var got []string
+	s.e.onKeyEvent = func(db int, class eventClass, event, key string) {
+		mu.Lock()
+		got = append(got, fmt.Sprintf("%d %s %s", db, event, key))
+		mu.Unlock()
+	}
+
+	cases := []struct {
+		block []string
+		wait  func() error
+		write []string
+	}{
+		{[]string{"BLPOP", "bl", "0"}, func() error { _, _, err := s.BLPop(ctx, "bl"); return err },
+			[]string{"RPUSH", "bl", "a"}},
+		{[]string{"BLPOP", "bl2", "0"}, func() error { _, _, err := s.BLPop(ctx, "bl2"); return err },
+			[]string{"RPUSH", "bl2", "a", "b"}},
+		{[]string{"BLMOVE", "bm", "bd", "LEFT", "RIGHT", "0"}, func() error {
+			_, err := s.BLMove(ctx, "bm", "bd", "LEFT", "RIGHT")
+			return err
+		}, []string{"LPUSH", "bm", "x"}},
+		{[]string{"BZPOPMIN", "bz", "0"}, func() error { _, err := s.BZPopMin(ctx, "bz"); return err },
+			[]string{"ZADD", "bz", "1", "m"}},
+	}
+	for i, c := range cases {
+		// Redis: one client blocks, another writes; the served pop's events
+		// follow the write's.
+		fmt.Fprintf(blocked, "*%d\r\n", len(c.block))
+		for _, a := range c.block {
+			fmt.Fprintf(blocked, "$%d\r\n%s\r\n", len(a), a)
+		}
+		waitFor(t, func() bool {
+			info, _ := cmd.Do(t, "INFO", "clients").(string)
+			return strings.Contains(info, "blocked_clients:1")
+		})
+		cmd.MustDo(t, c.write...)
+		if _, err := resp.ReadReply(blockedReplies); err != nil {
+			t.Fatal(err)
+		}
+		cmd.MustDo(t, "PUBLISH", "mark", strconv.Itoa(i))
+		var want []string
+		for {
+			m := sub.Receive(t).([]any)
+			if m[2] == "mark" {
+				break
+			}
+			var db int
+			var name string
+			fmt.Sscanf(m[2].(string), "__keyevent@%d__:%s", &db, &name)
+			want = append(want, fmt.Sprintf("%d %s %v", db, name, m[3]))
+		}
+
+		mu.Lock()
+		got = got[:0]
+		mu.Unlock()
+		done := make(chan error, 1)
+		go func() { done <- c.wait() }()
+		waitFor(t, func() bool {
+			var st Stats
+			s.Atomic(ctx, func(tx *Tx) error { st, _ = tx.Stats(); return nil })
+			return st.Blocked == 1
+		})
+		if _, err := s.Do(ctx, c.write...); err != nil {
+			t.Fatal(err)
+		}
+		if err := <-done; err != nil {
+			t.Fatalf("%q: %v", c.block, err)
+		}
+		if len(want) < 3 {
+			t.Fatalf("%q: redis published only %q", c.block, want)
+		}
+		mu.Lock()
+		if !reflect.DeepEqual(want, got) {
+			t.Errorf("%q served by %q: events\n redis:   %q\n embedis: %q", c.block, c.write, want, got)
+		}
+		mu.Unlock()
+	}
+}
+
+// waitFor polls cond until it holds, failing the test after ten seconds.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met in 10s")
+		}
+		time.Sleep(time.Millisecond)
 	}
 }

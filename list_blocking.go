@@ -2,14 +2,45 @@ package embedis
 
 import "context"
 
-// The blocking list pops of the Go API. They take a context instead of
+// The list family's blocking commands: the attempts that serve them (see
+// blocking.go) and their Go API. The Go API takes a context instead of
 // Redis's timeout: the call returns ctx's error when it ends first. Waiters
-// are served in the order they blocked (see blocking.go). Inside Atomic use
-// the non-blocking forms (LPop, LMove, LMPop).
+// are served in the order they blocked. Inside Atomic use the non-blocking
+// forms (LPop, LMove, LMPop). The handlers are in list_commands.go.
+
+// listPop is the attempt of BLPOP, BRPOP and BLMPOP: up to count elements
+// from the left or right end of the list at key.
+func listPop(left bool, count int64) attempt[[]string] {
+	return func(tx *Tx, key string) ([]string, bool, error) {
+		lv, err := tx.writeList(key)
+		if err != nil || lv == nil {
+			return nil, false, err
+		}
+		// Clamped before the conversion: int may be 32 bits.
+		return tx.popFrom(key, lv, left, int(min(count, int64(lv.d.Len())))), true, nil
+	}
+}
+
+// listMove is the attempt of BLMOVE and BRPOPLPUSH: the element moved from
+// the list at the waited key to destination. A destination of another type
+// fails the command with ErrWrongType and leaves the element where it is,
+// also when a waiter is served (Redis 7.0 answers the blocked client with
+// WRONGTYPE).
+func listMove(destination string, from, to bool) attempt[string] {
+	return func(tx *Tx, source string) (string, bool, error) {
+		v, err := tx.lmove(source, destination, from, to)
+		if err == ErrNotFound {
+			return "", false, nil
+		}
+		return v, err == nil, err
+	}
+}
 
 // BLPop pops the first element of the first non-empty list among keys,
 // waiting until one has an element. It returns the key and the element;
 // ErrWrongType if a key checked before data was found holds another type.
+// While it waits, only a list arriving at one of the keys serves it: a key
+// set to another type leaves it waiting.
 func (s *Store) BLPop(ctx context.Context, keys ...string) (key, value string, err error) {
 	return s.blockingPop(ctx, true, keys)
 }
@@ -19,19 +50,19 @@ func (s *Store) BRPop(ctx context.Context, keys ...string) (key, value string, e
 	return s.blockingPop(ctx, false, keys)
 }
 
-func (s *Store) blockingPop(ctx context.Context, left bool, keys []string) (key, value string, err error) {
-	err = s.blockingCall(ctx, keys, func(tx *Tx, k string) (bool, error) {
-		lv, err := tx.writeList(k)
-		if err != nil || lv == nil {
-			return false, err
-		}
-		key, value = k, tx.popFrom(k, lv, left, 1)[0]
-		return true, nil
-	})
-	return key, value, err
+func (s *Store) blockingPop(ctx context.Context, left bool, keys []string) (string, string, error) {
+	key, vals, err := blockingCall(ctx, s, keys, "list", listPop(left, 1))
+	if err != nil {
+		return "", "", err
+	}
+	return key, vals[0], nil
 }
 
 // BLMove is LMove waiting until the list at source has an element.
+// ErrWrongType if source holds another type when called, or if destination
+// does when an element is there to move — also after waiting: the call then
+// returns ErrWrongType and the element stays in source, as Redis answers a
+// blocked BLMOVE.
 func (s *Store) BLMove(ctx context.Context, source, destination, srcpos, destpos string) (string, error) {
 	from, err := listEnd(srcpos)
 	if err != nil {
@@ -41,15 +72,7 @@ func (s *Store) BLMove(ctx context.Context, source, destination, srcpos, destpos
 	if err != nil {
 		return "", err
 	}
-	var v string
-	err = s.blockingCall(ctx, []string{source}, func(tx *Tx, k string) (bool, error) {
-		var err error
-		v, err = tx.lmove(source, destination, from, to)
-		if err == ErrNotFound {
-			return false, nil
-		}
-		return err == nil, err
-	})
+	_, v, err := blockingCall(ctx, s, []string{source}, "list", listMove(destination, from, to))
 	return v, err
 }
 
@@ -65,15 +88,5 @@ func (s *Store) BLMPop(ctx context.Context, direction string, count int64, keys 
 	if err != nil {
 		return "", nil, err
 	}
-	var key string
-	var vals []string
-	err = s.blockingCall(ctx, keys, func(tx *Tx, k string) (bool, error) {
-		lv, err := tx.writeList(k)
-		if err != nil || lv == nil {
-			return false, err
-		}
-		key, vals = k, tx.popFrom(k, lv, left, int(min(count, int64(lv.d.Len()))))
-		return true, nil
-	})
-	return key, vals, err
+	return blockingCall(ctx, s, keys, "list", listPop(left, count))
 }

@@ -11,7 +11,7 @@ import (
 // command fails the same way.
 
 func init() {
-	w, r := "write", "readonly"
+	w, r, bl, ns := "write", "readonly", "blocking", "noscript"
 	register(
 		&Command{Name: "lpush", Arity: -3, Flags: []string{w, "denyoom", "fast"}, FirstKey: 1, LastKey: 1, KeyStep: 1, run: cmdPush},
 		&Command{Name: "rpush", Arity: -3, Flags: []string{w, "denyoom", "fast"}, FirstKey: 1, LastKey: 1, KeyStep: 1, run: cmdPush},
@@ -31,6 +31,12 @@ func init() {
 		&Command{Name: "lmove", Arity: 5, Flags: []string{w, "denyoom"}, FirstKey: 1, LastKey: 2, KeyStep: 1, run: cmdLMove},
 		// LMPOP's keys follow numkeys: Redis reports 0 0 0 and movablekeys.
 		&Command{Name: "lmpop", Arity: -4, Flags: []string{w, "movablekeys"}, run: cmdLMPop},
+		// The blocking commands (see blocking.go).
+		&Command{Name: "blpop", Arity: -3, Flags: []string{w, bl, ns}, FirstKey: 1, LastKey: -2, KeyStep: 1, run: cmdBPop},
+		&Command{Name: "brpop", Arity: -3, Flags: []string{w, bl, ns}, FirstKey: 1, LastKey: -2, KeyStep: 1, run: cmdBPop},
+		&Command{Name: "brpoplpush", Arity: 4, Flags: []string{w, "denyoom", bl, ns}, FirstKey: 1, LastKey: 2, KeyStep: 1, run: cmdBMove},
+		&Command{Name: "blmove", Arity: 6, Flags: []string{w, "denyoom", bl, ns}, FirstKey: 1, LastKey: 2, KeyStep: 1, run: cmdBMove},
+		&Command{Name: "blmpop", Arity: -5, Flags: []string{w, bl, "movablekeys"}, run: cmdBLMPop},
 	)
 }
 
@@ -275,4 +281,66 @@ func cmdLMPop(tx *Tx, args []string, w ReplyWriter) {
 		w.WriteBulk(k)
 		writeStrings(w, vs)
 	}
+}
+
+// Handlers of the blocking list commands. Run by a server connection that
+// allows blocking (Tx.AllowBlocking), a command with no data leaves a
+// Blocked for the server to wait on; anywhere else (MULTI, Store.Do) it
+// answers at once as on timeout, as Redis does inside a transaction.
+
+func cmdBPop(tx *Tx, args []string, w ReplyWriter) {
+	left := commandName(args) == "blpop"
+	timeout, err := parseTimeout(args[len(args)-1], tx.nowMs())
+	if err != nil {
+		w.WriteError(err)
+		return
+	}
+	write := func(w ReplyWriter, key string, vals []string) {
+		w.WriteArrayLen(2)
+		w.WriteBulk(key)
+		w.WriteBulk(vals[0])
+	}
+	blockingReply(tx, w, args[1:len(args)-1], "list", timeout, listPop(left, 1), write, ReplyWriter.WriteNullArray, ReplyWriter.WriteNullArray)
+}
+
+func cmdBMove(tx *Tx, args []string, w ReplyWriter) {
+	from, to := false, true // BRPOPLPUSH
+	src, dst := args[1], args[2]
+	if commandName(args) == "blmove" {
+		var err1, err2 error
+		from, err1 = listEnd(args[3])
+		to, err2 = listEnd(args[4])
+		if err1 != nil || err2 != nil {
+			w.WriteError(ErrSyntax)
+			return
+		}
+	}
+	timeout, err := parseTimeout(args[len(args)-1], tx.nowMs())
+	if err != nil {
+		w.WriteError(err)
+		return
+	}
+	write := func(w ReplyWriter, _ string, v string) { w.WriteBulk(v) }
+	// Redis answers a null bulk in a transaction, a null array on timeout.
+	blockingReply(tx, w, []string{src}, "list", timeout, listMove(dst, from, to), write, ReplyWriter.WriteNull, ReplyWriter.WriteNullArray)
+}
+
+func cmdBLMPop(tx *Tx, args []string, w ReplyWriter) {
+	// Redis reads the timeout after the other arguments.
+	keys, _, left, count, err := parseMPop(args, 2, listEnd)
+	if err != nil {
+		w.WriteError(err)
+		return
+	}
+	timeout, err := parseTimeout(args[1], tx.nowMs())
+	if err != nil {
+		w.WriteError(err)
+		return
+	}
+	write := func(w ReplyWriter, key string, vals []string) {
+		w.WriteArrayLen(2)
+		w.WriteBulk(key)
+		writeStrings(w, vals)
+	}
+	blockingReply(tx, w, keys, "list", timeout, listPop(left, count), write, ReplyWriter.WriteNullArray, ReplyWriter.WriteNullArray)
 }

@@ -1,7 +1,9 @@
 package embedis
 
 import (
+	"cmp"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"sort"
 	"strconv"
@@ -259,15 +261,16 @@ func (v *setValue) members() []string {
 	return out
 }
 
-// random returns a random member of the non-empty set.
-func (v *setValue) random(rnd func() uint64) string {
+// random returns a member of the non-empty set drawn uniformly with r, in
+// every encoding (IntN has no modulo bias; see dict.RandomKey for the dict).
+func (v *setValue) random(r *rand.Rand) string {
 	switch v.enc {
 	case setIntset:
-		return strconv.FormatInt(v.ints[rnd()%uint64(len(v.ints))], 10)
+		return strconv.FormatInt(v.ints[r.IntN(len(v.ints))], 10)
 	case setSmall:
-		return v.strs[rnd()%uint64(len(v.strs))]
+		return v.strs[r.IntN(len(v.strs))]
 	default:
-		k, _, _ := v.d.RandomKey(rnd)
+		k, _, _ := v.d.RandomKey(r.Uint64)
 		return k
 	}
 }
@@ -404,7 +407,7 @@ func (tx *Tx) SPop(key string) (string, error) {
 	if sv == nil {
 		return "", ErrNotFound
 	}
-	m := sv.random(tx.e.rnd.Uint64)
+	m := sv.random(tx.e.rnd)
 	sv.remove(m)
 	if tx.setChanged(key, sv, evSPop) {
 		tx.emit("SREM", key, m)
@@ -438,11 +441,22 @@ func (tx *Tx) SPopN(key string, count int64) ([]string, error) {
 		rec = tx.wrote(key, evSPop)
 		tx.emptied(key)
 	} else {
+		// Redis pops most of a set (what stays, times 5, at most count) by
+		// moving the rest to a new set, and replies with the members popped
+		// in the set's own order: ascending for an intset.
+		sorted := sv.enc == setIntset && (int64(sv.card())-count)*5 <= count
 		out = make([]string, 0, count)
 		for int64(len(out)) < count {
-			m := sv.random(tx.e.rnd.Uint64)
+			m := sv.random(tx.e.rnd)
 			sv.remove(m)
 			out = append(out, m)
+		}
+		if sorted {
+			slices.SortFunc(out, func(a, b string) int {
+				x, _ := strconv.ParseInt(a, 10, 64)
+				y, _ := strconv.ParseInt(b, 10, 64)
+				return cmp.Compare(x, y)
+			})
 		}
 		rec = tx.setChanged(key, sv, evSPop)
 	}
@@ -463,7 +477,7 @@ func (tx *Tx) SRandMember(key string) (string, error) {
 	if sv == nil {
 		return "", ErrNotFound
 	}
-	return sv.random(tx.e.rnd.Uint64), nil
+	return sv.random(tx.e.rnd), nil
 }
 
 // SRandMemberN returns random members of the set at key without removing
@@ -483,7 +497,7 @@ func (tx *Tx) SRandMemberN(key string, count int64) ([]string, error) {
 	if sv == nil || count == 0 {
 		return []string{}, nil
 	}
-	rnd := tx.e.rnd.Uint64
+	rnd := tx.e.rnd
 	if count < 0 {
 		out := make([]string, 0, min(-count, 1<<16))
 		for i := int64(0); i < -count; i++ {
@@ -500,7 +514,7 @@ func (tx *Tx) SRandMemberN(key string, count int64) ([]string, error) {
 		// case 3), rather than drawing until count distinct ones come up.
 		all := sv.members()
 		for int64(len(all)) > count {
-			i := rnd() % uint64(len(all))
+			i := rnd.IntN(len(all))
 			all[i] = all[len(all)-1]
 			all = all[:len(all)-1]
 		}

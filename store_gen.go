@@ -672,8 +672,11 @@ func (s *Store) HMSet(ctx context.Context, key string, fieldsAndValues ...string
 }
 
 // HRandField returns random fields of the hash at key, as Redis's HRANDFIELD
-// with a count: for a positive count, min(count, HLen) distinct fields (the
-// whole hash, in its order, when count is at least its size); for a negative
+// with a count: for a positive count, min(count, HLen) distinct fields,
+// every subset of that size equally likely (the whole hash, in its order,
+// when count is at least its size; in insertion order too when the hash is
+// compact and count at most a third of its size, as Redis samples a
+// listpack); for a negative
 // count, -count fields that may repeat (a count below -2^31 is ErrNotInteger,
 // "value is out of range"). A missing key or a count of 0 gives an empty
 // slice; a key of another type is ErrWrongType.
@@ -2317,8 +2320,13 @@ func (s *Store) ZPopMin(ctx context.Context, key string, count int64) ([]Z, erro
 
 // ZRandMember returns count random members of the sorted set at key
 // without removing them, as Redis: with a positive count, min(count, size)
-// distinct members; with a negative count, exactly -count members that may
-// repeat. A missing key or a count of 0 gives an empty slice.
+// distinct members, every subset of that size equally likely (a count at
+// least the size gives the whole set, highest score first, and a set Redis
+// would keep as a listpack sampled with a count at most a third of its size
+// gives its members lowest score first, as Redis replies); with a negative
+// count, exactly -count members drawn
+// independently, so they may repeat. A missing key or a count of 0 gives an
+// empty slice.
 func (s *Store) ZRandMember(ctx context.Context, key string, count int64) ([]string, error) {
 	var v0 []string
 	tx, err := s.begin(ctx)

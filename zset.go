@@ -1033,10 +1033,11 @@ func (tx *Tx) zrandmember(key string, count int64) ([]Z, error) {
 	if zv == nil || count == 0 {
 		return []Z{}, nil
 	}
-	rnd := tx.e.rnd.Uint64
+	// A member drawn by rank: the tree counts its leaves, so this is
+	// uniform and O(log n), with no hash table in the way.
 	draw := func() Z {
-		m, sc, _ := zv.s.Random(rnd)
-		return Z{sc, m}
+		it := zv.s.At(tx.e.rnd.IntN(zv.s.Len()))
+		return Z{it.Score(), it.Member()}
 	}
 	if count < 0 {
 		out := make([]Z, 0, min(-count, 1<<16))
@@ -1047,12 +1048,40 @@ func (tx *Tx) zrandmember(key string, count int64) ([]Z, error) {
 	}
 	size := int64(zv.s.Len())
 	if count >= size {
+		// The whole set, highest score first, as Redis 7.0 replies.
 		out := make([]Z, 0, size)
-		zv.s.Range(func(m string, sc float64) bool { out = append(out, Z{sc, m}); return true })
+		for it := zv.s.At(int(size) - 1); it.Valid(); it.Prev() {
+			out = append(out, Z{it.Score(), it.Member()})
+		}
+		return out, nil
+	}
+	out := make([]Z, 0, count)
+	if count*3 > size || zv.listpack {
+		// Close to the whole set, or small: the first count ranks of a
+		// partial Fisher–Yates shuffle, rather than drawing until count
+		// distinct members come up (Redis's third case copies and removes
+		// instead).
+		ranks := make([]int, size)
+		for i := range ranks {
+			ranks[i] = i
+		}
+		for i := range int(count) {
+			j := i + tx.e.rnd.IntN(int(size)-i)
+			ranks[i], ranks[j] = ranks[j], ranks[i]
+		}
+		chosen := ranks[:count]
+		if zv.listpack && count*3 <= size {
+			// Redis samples a listpack in its own order when the count is
+			// at most a third of the size: lowest score first.
+			slices.Sort(chosen)
+		}
+		for _, r := range chosen {
+			it := zv.s.At(r)
+			out = append(out, Z{it.Score(), it.Member()})
+		}
 		return out, nil
 	}
 	seen := make(map[string]struct{}, count)
-	out := make([]Z, 0, count)
 	for int64(len(out)) < count {
 		z := draw()
 		if _, dup := seen[z.Member]; dup {
@@ -1066,8 +1095,13 @@ func (tx *Tx) zrandmember(key string, count int64) ([]Z, error) {
 
 // ZRandMember returns count random members of the sorted set at key
 // without removing them, as Redis: with a positive count, min(count, size)
-// distinct members; with a negative count, exactly -count members that may
-// repeat. A missing key or a count of 0 gives an empty slice.
+// distinct members, every subset of that size equally likely (a count at
+// least the size gives the whole set, highest score first, and a set Redis
+// would keep as a listpack sampled with a count at most a third of its size
+// gives its members lowest score first, as Redis replies); with a negative
+// count, exactly -count members drawn
+// independently, so they may repeat. A missing key or a count of 0 gives an
+// empty slice.
 func (tx *Tx) ZRandMember(key string, count int64) ([]string, error) {
 	return membersOrError(tx.zrandmember(key, count))
 }

@@ -5,14 +5,31 @@ import (
 	"math"
 )
 
-// The blocking sorted-set pops of the Go API. Like the list ones
-// (list_blocking.go) they take a context instead of Redis's timeout and
-// return its error when it ends first; waiters are served in the order they
-// blocked. Inside Atomic use ZPopMin, ZPopMax and ZMPop.
+// The sorted-set family's blocking commands: the attempt that serves them
+// (see blocking.go) and their Go API. Like the list ones (list_blocking.go)
+// they take a context instead of Redis's timeout and return its error when
+// it ends first; waiters are served in the order they blocked. Inside
+// Atomic use ZPopMin, ZPopMax and ZMPop. The handlers are in
+// zset_commands.go.
+
+// zsetPop is the attempt of BZPOPMIN, BZPOPMAX, ZMPOP and BZMPOP: up to
+// count members from the low (max false) or high end of the sorted set at
+// key.
+func zsetPop(max bool, count int64) attempt[[]Z] {
+	return func(tx *Tx, key string) ([]Z, bool, error) {
+		zv, err := tx.writeZSet(key)
+		if err != nil || zv == nil {
+			return nil, false, err
+		}
+		return tx.zpop(key, zv, max, int(min(count, math.MaxInt32))), true, nil
+	}
+}
 
 // BZPopMin pops the lowest-scored member of the first non-empty sorted set
 // among keys, waiting until one has a member. ErrWrongType if a key checked
-// before data was found holds another type.
+// before data was found holds another type. While it waits, only a sorted
+// set arriving at one of the keys serves it: a key set to another type
+// leaves it waiting.
 func (s *Store) BZPopMin(ctx context.Context, keys ...string) (ZWithKey, error) {
 	return s.bzpop(ctx, false, keys)
 }
@@ -23,16 +40,11 @@ func (s *Store) BZPopMax(ctx context.Context, keys ...string) (ZWithKey, error) 
 }
 
 func (s *Store) bzpop(ctx context.Context, max bool, keys []string) (ZWithKey, error) {
-	var out ZWithKey
-	err := s.blockingCall(ctx, keys, func(tx *Tx, k string) (bool, error) {
-		zv, err := tx.writeZSet(k)
-		if err != nil || zv == nil {
-			return false, err
-		}
-		out = ZWithKey{Z: tx.zpop(k, zv, max, 1)[0], Key: k}
-		return true, nil
-	})
-	return out, err
+	key, zs, err := blockingCall(ctx, s, keys, "zset", zsetPop(max, 1))
+	if err != nil {
+		return ZWithKey{}, err
+	}
+	return ZWithKey{Z: zs[0], Key: key}, nil
 }
 
 // BZMPop is ZMPop waiting until one of the sorted sets has members: it
@@ -43,15 +55,5 @@ func (s *Store) BZMPop(ctx context.Context, order string, count int64, keys ...s
 	if err != nil {
 		return "", nil, err
 	}
-	var key string
-	var zs []Z
-	err = s.blockingCall(ctx, keys, func(tx *Tx, k string) (bool, error) {
-		zv, err := tx.writeZSet(k)
-		if err != nil || zv == nil {
-			return false, err
-		}
-		key, zs = k, tx.zpop(k, zv, max, int(min(count, math.MaxInt32)))
-		return true, nil
-	})
-	return key, zs, err
+	return blockingCall(ctx, s, keys, "zset", zsetPop(max, count))
 }

@@ -377,25 +377,24 @@ func cmdZMPop(tx *Tx, args []string, w ReplyWriter) {
 			return
 		}
 	}
-	serve := func(tx *Tx, key string) (func(ReplyWriter), error) {
-		zv, err := tx.writeZSet(key)
-		if err != nil || zv == nil {
-			return nil, err
-		}
-		zs := tx.zpop(key, zv, max, int(min(count, math.MaxInt32)))
-		return func(w ReplyWriter) {
-			w.WriteArrayLen(2)
-			w.WriteBulk(key)
-			writeZPairs(w, zs, true)
-		}, nil
+	write := func(w ReplyWriter, key string, zs []Z) {
+		w.WriteArrayLen(2)
+		w.WriteBulk(key)
+		writeZPairs(w, zs, true)
 	}
 	if !blocking {
-		if !serveFirst(tx, w, keys, serve) {
+		key, zs, ok, err := firstServed(tx, keys, zsetPop(max, count))
+		switch {
+		case err != nil:
+			w.WriteError(err)
+		case ok:
+			write(w, key, zs)
+		default:
 			w.WriteNullArray()
 		}
 		return
 	}
-	tx.blockingReply(w, keys, timeout, serve, ReplyWriter.WriteNullArray, ReplyWriter.WriteNullArray)
+	blockingReply(tx, w, keys, "zset", timeout, zsetPop(max, count), write, ReplyWriter.WriteNullArray, ReplyWriter.WriteNullArray)
 }
 
 func cmdBZPop(tx *Tx, args []string, w ReplyWriter) {
@@ -405,20 +404,13 @@ func cmdBZPop(tx *Tx, args []string, w ReplyWriter) {
 		w.WriteError(err)
 		return
 	}
-	serve := func(tx *Tx, key string) (func(ReplyWriter), error) {
-		zv, err := tx.writeZSet(key)
-		if err != nil || zv == nil {
-			return nil, err
-		}
-		z := tx.zpop(key, zv, max, 1)[0]
-		return func(w ReplyWriter) {
-			w.WriteArrayLen(3)
-			w.WriteBulk(key)
-			w.WriteBulk(z.Member)
-			w.WriteDouble(z.Score)
-		}, nil
+	write := func(w ReplyWriter, key string, zs []Z) {
+		w.WriteArrayLen(3)
+		w.WriteBulk(key)
+		w.WriteBulk(zs[0].Member)
+		w.WriteDouble(zs[0].Score)
 	}
-	tx.blockingReply(w, args[1:len(args)-1], timeout, serve, ReplyWriter.WriteNullArray, ReplyWriter.WriteNullArray)
+	blockingReply(tx, w, args[1:len(args)-1], "zset", timeout, zsetPop(max, 1), write, ReplyWriter.WriteNullArray, ReplyWriter.WriteNullArray)
 }
 
 func cmdZRandMember(tx *Tx, args []string, w ReplyWriter) {
@@ -512,8 +504,7 @@ func cmdZSetOp(tx *Tx, args []string, w ReplyWriter) {
 			}
 			j += int(n)
 		case op != 'd' && opt == "AGGREGATE" && left >= 1:
-			// The Go API's "" (SUM) is no spelling of the command's.
-			if _, err := parseAggregate(args[j+1]); err != nil || args[j+1] == "" {
+			if _, err := parseAggregate(args[j+1]); err != nil {
 				w.WriteError(ErrSyntax)
 				return
 			}

@@ -627,6 +627,148 @@ func TestDiffBlocking(t *testing.T) {
 	p.do("SELECT", "0")
 }
 
+// TestDiffBlockingUnusableData: what a blocked client gets when the data
+// that wakes it cannot be used — its destination holds another type (Redis
+// 7.0 answers WRONGTYPE and leaves the element in the source, then offers it
+// to the next waiter), its key holds another type (a waiter is only offered
+// a key holding its type: it stays blocked), or the data is gone again by
+// the end of the unit. Each case compares the waiters' replies in order,
+// checks who is still blocked, releases them, and compares every key.
+func TestDiffBlockingUnusableData(t *testing.T) {
+	cases := []struct {
+		name    string
+		setup   [][]string // before the waiters block
+		waiters [][]string // each blocks on its own connection, in this order
+		trigger [][]string // another client's unit(s)
+		blocked int        // how many waiters are still blocked after the trigger
+		release [][]string // then serves the others
+	}{
+		{"BRPOPLPUSH onto a string", [][]string{{"SET", "dst", "str"}},
+			[][]string{{"BRPOPLPUSH", "src", "dst", "0"}}, [][]string{{"RPUSH", "src", "foo"}}, 0, nil},
+		{"BLMOVE onto a sorted set", [][]string{{"ZADD", "dst", "1", "a"}},
+			[][]string{{"BLMOVE", "src", "dst", "LEFT", "RIGHT", "0"}}, [][]string{{"RPUSH", "src", "foo", "bar"}}, 0, nil},
+		{"BLMOVE, destination set in the same unit", nil,
+			[][]string{{"BLMOVE", "src", "dst", "RIGHT", "LEFT", "0"}},
+			[][]string{{"MULTI"}, {"RPUSH", "src", "a"}, {"SET", "dst", "str"}, {"EXEC"}}, 0, nil},
+		{"WRONGTYPE, then BLPOP gets the element", [][]string{{"SET", "dst", "str"}},
+			[][]string{{"BRPOPLPUSH", "src", "dst", "0"}, {"BLPOP", "src", "0"}}, [][]string{{"RPUSH", "src", "foo"}}, 0, nil},
+		{"WRONGTYPE, then BRPOPLPUSH moves it", [][]string{{"SET", "dst", "str"}},
+			[][]string{{"BLMOVE", "src", "dst", "LEFT", "LEFT", "0"}, {"BRPOPLPUSH", "src", "dst2", "0"}}, [][]string{{"RPUSH", "src", "foo"}}, 0, nil},
+		{"WRONGTYPE, then BLMPOP takes all", [][]string{{"SET", "dst", "str"}},
+			[][]string{{"BLMOVE", "src", "dst", "LEFT", "RIGHT", "0"}, {"BLMPOP", "0", "1", "src", "LEFT", "COUNT", "5"}}, [][]string{{"RPUSH", "src", "a", "b"}}, 0, nil},
+		{"a move serves the next waiter", nil,
+			[][]string{{"BRPOPLPUSH", "src", "mid", "0"}, {"BLPOP", "mid", "0"}}, [][]string{{"RPUSH", "src", "x", "y"}}, 0, nil},
+		{"a move onto its own source", nil,
+			[][]string{{"BLMOVE", "src", "src", "LEFT", "RIGHT", "0"}}, [][]string{{"RPUSH", "src", "a", "b"}}, 0, nil},
+		{"a list skips a BZPOPMIN waiter", nil,
+			[][]string{{"BZPOPMIN", "k", "0"}, {"BLPOP", "k", "0"}}, [][]string{{"RPUSH", "k", "a"}}, 1,
+			[][]string{{"ZADD", "k", "1", "m"}}},
+		{"a sorted set skips a BLPOP waiter", nil,
+			[][]string{{"BLPOP", "k", "0"}, {"BZPOPMIN", "k", "0"}}, [][]string{{"ZADD", "k", "1", "a"}}, 1,
+			[][]string{{"RPUSH", "k", "x"}}},
+		{"deleted and set to a string in one unit", nil,
+			[][]string{{"BLPOP", "k", "0"}}, [][]string{{"MULTI"}, {"DEL", "k"}, {"SET", "k", "str"}, {"EXEC"}}, 1,
+			[][]string{{"DEL", "k"}, {"RPUSH", "k", "x"}}},
+		{"a string renamed onto the key", [][]string{{"SET", "s", "str"}},
+			[][]string{{"BRPOP", "k", "0"}}, [][]string{{"RENAME", "s", "k"}}, 1,
+			[][]string{{"DEL", "k"}, {"RPUSH", "k", "x"}}},
+		{"pushed, then overwritten by SET", nil,
+			[][]string{{"BLPOP", "k", "0"}}, [][]string{{"MULTI"}, {"RPUSH", "k", "a"}, {"SET", "k", "str"}, {"EXEC"}}, 1,
+			[][]string{{"DEL", "k"}, {"LPUSH", "k", "x"}}},
+		{"pushed, then deleted", nil,
+			[][]string{{"BLPOP", "k", "0"}}, [][]string{{"MULTI"}, {"RPUSH", "k", "a"}, {"DEL", "k"}, {"EXEC"}}, 1,
+			[][]string{{"RPUSH", "k", "x"}}},
+		{"BLMPOP: pushed, then overwritten", nil,
+			[][]string{{"BLMPOP", "0", "2", "j", "k", "LEFT", "COUNT", "2"}}, [][]string{{"MULTI"}, {"RPUSH", "k", "a", "b", "c"}, {"SET", "k", "str"}, {"EXEC"}}, 1,
+			[][]string{{"RPUSH", "j", "x", "y", "z"}}},
+		{"BRPOPLPUSH: source overwritten by RENAME", [][]string{{"SET", "s", "str"}},
+			[][]string{{"BRPOPLPUSH", "src", "dst", "0"}}, [][]string{{"MULTI"}, {"RPUSH", "src", "a"}, {"RENAME", "s", "src"}, {"EXEC"}}, 1,
+			[][]string{{"DEL", "src"}, {"RPUSH", "src", "x"}}},
+		{"BZPOPMAX: added, then overwritten", nil,
+			[][]string{{"BZPOPMAX", "k", "0"}}, [][]string{{"MULTI"}, {"ZADD", "k", "1", "a"}, {"SET", "k", "str"}, {"EXEC"}}, 1,
+			[][]string{{"DEL", "k"}, {"ZADD", "k", "2", "b", "3", "c"}}},
+		{"BZMPOP: added, then deleted", nil,
+			[][]string{{"BZMPOP", "0", "1", "k", "MIN", "COUNT", "2"}}, [][]string{{"MULTI"}, {"ZADD", "k", "1", "a"}, {"DEL", "k"}, {"EXEC"}}, 1,
+			[][]string{{"ZADD", "k", "2", "b", "3", "c", "4", "d"}}},
+		{"BZPOPMIN: a list renamed onto the key", [][]string{{"RPUSH", "l", "x"}},
+			[][]string{{"BZPOPMIN", "k", "0"}}, [][]string{{"RENAME", "l", "k"}}, 1,
+			[][]string{{"DEL", "k"}, {"ZADD", "k", "1", "m"}}},
+	}
+	s := startBoth(t)
+	for _, proto := range []string{"2", "3"} {
+		for _, tc := range cases {
+			t.Run(tc.name+"/RESP"+proto, func(t *testing.T) {
+				hello := func(p *pair) *pair {
+					p.redis.send("HELLO", proto)
+					p.embed.send("HELLO", proto)
+					p.redis.read(t) // HELLO's reply differs by id: checked in TestDiffRESP3
+					p.embed.read(t)
+					return p
+				}
+				q := hello(s.pair(t))
+				q.do("FLUSHALL")
+				for _, cmd := range tc.setup {
+					q.do(cmd...)
+				}
+				var ws []*pair
+				for i, cmd := range tc.waiters {
+					w := hello(s.pair(t))
+					w.sendBoth(cmd...)
+					s.waitBlocked(t, q, int64(i+1))
+					ws = append(ws, w)
+				}
+				for _, cmd := range tc.trigger {
+					q.do(cmd...)
+				}
+				// Those not answered by the trigger are still blocked; they
+				// are answered, in order, by what release adds.
+				s.waitBlocked(t, q, int64(tc.blocked))
+				for _, cmd := range tc.release {
+					q.do(cmd...)
+				}
+				for i, w := range ws {
+					w.compareNext(fmt.Sprintf("waiter %d, %q", i, tc.waiters[i]))
+				}
+				s.waitBlocked(t, q, 0)
+				q.compareKeyspace()
+			})
+		}
+	}
+}
+
+// TestDiffRandomWholeCollection: a random draw whose count covers the whole
+// collection has an order Redis fixes — an intset ascending, a compact hash
+// in insertion order, a sorted set highest score first — so these replies
+// are compared exactly, not just by shape as the random commands otherwise
+// are (random_test.go in the root package checks the draws' fairness).
+func TestDiffRandomWholeCollection(t *testing.T) {
+	s := startBoth(t)
+	for _, proto := range []string{"2", "3"} {
+		t.Run("RESP"+proto, func(t *testing.T) {
+			p := s.pair(t)
+			p.redis.send("HELLO", proto)
+			p.embed.send("HELLO", proto)
+			p.redis.read(t)
+			p.embed.read(t)
+			p.do("FLUSHALL")
+			p.do("SADD", "ints", "5", "3", "9", "1", "7")
+			p.do("HSET", "h", "z", "1", "a", "2", "m", "3")
+			p.do("ZADD", "z", "3", "c", "1", "a", "2", "b")
+			p.do("ZADD", "zbig", "1", strings.Repeat("x", 70), "2", "y", "0", "w")
+			for _, cmd := range [][]string{
+				{"SRANDMEMBER", "ints", "5"}, {"SRANDMEMBER", "ints", "100"},
+				{"HRANDFIELD", "h", "3"}, {"HRANDFIELD", "h", "10", "WITHVALUES"},
+				{"ZRANDMEMBER", "z", "3"}, {"ZRANDMEMBER", "z", "10", "WITHSCORES"},
+				{"ZRANDMEMBER", "zbig", "3", "WITHSCORES"},
+				{"SPOP", "ints", "5"}, {"EXISTS", "ints"},
+			} {
+				p.sendBoth(cmd...)
+				p.compareNext(fmt.Sprintf("%q", cmd))
+			}
+		})
+	}
+}
+
 // TestDiffUnauthenticated: with requirepass set, a client that has not
 // authenticated gets Redis's tighter protocol limits and NOAUTH errors.
 func TestDiffUnauthenticated(t *testing.T) {
