@@ -504,7 +504,8 @@ func cmdZSetOp(tx *Tx, args []string, w ReplyWriter) {
 			}
 			j += int(n)
 		case op != 'd' && opt == "AGGREGATE" && left >= 1:
-			if _, err := parseAggregate(args[j+1]); err != nil {
+			// The Go API's "" (SUM) is no spelling of the command's.
+			if _, err := parseAggregate(args[j+1]); err != nil || args[j+1] == "" {
 				w.WriteError(ErrSyntax)
 				return
 			}

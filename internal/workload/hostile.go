@@ -1,6 +1,7 @@
 package workload
 
 import (
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -166,7 +167,11 @@ func ShortTimeout(c CommandSpec, args []string) []string {
 		return args
 	}
 	f, err := strconv.ParseFloat(args[i], 64)
-	if err != nil || f != f || f < 0 || f*1000 > 9e18 || (f > 0 && f <= 0.01) {
+	// Redis accepts a timeout up to LLONG_MAX ms minus the current time
+	// (about 1.8e12 ms): stay 1e13 ms clear of that edge, past which it
+	// answers "timeout is out of range" (or "is negative", where the
+	// conversion to a long long overflows).
+	if err != nil || f != f || f < 0 || f*1000 > math.MaxInt64-1e13 || (f > 0 && f <= 0.01) {
 		return args
 	}
 	out := append([]string(nil), args...)
