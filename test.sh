@@ -43,8 +43,11 @@ go test -race -count=1 -timeout 15m ./...
 echo "== sorted-set model test at full size (2 million operations; -race runs a tenth)"
 go test -count=1 -run 'TestModel' ./internal/zset
 
+echo "== memory of 10,000 idle connections (without -race, whose instrumentation enlarges stacks)"
+go test -count=1 -run 'TestIdleConnectionsMemory' ./server
+
 echo "== differential suites against redis-server (summary)"
-go test -count=1 -run 'RedisDiff|^TestDiff' -v . ./server | grep -E 'differential suite:|compared' || true
+go test -count=1 -run 'RedisDiff|^TestDiff' -v . ./server | grep -E 'differential suite:|hostile-argument suite:|compared' || true
 
 echo "== real clients (compat module: go-redis against embedis-server)"
 (cd compat && go vet ./... && go test -race -count=1 ./...)
