@@ -262,6 +262,19 @@ func writeStrings(w ReplyWriter, ss []string) {
 	}
 }
 
+// writeStringPtrs writes an array of bulk strings with a null for each nil
+// (MGET, HMGET, SORT ... GET).
+func writeStringPtrs(w ReplyWriter, vals []*string) {
+	w.WriteArrayLen(len(vals))
+	for _, v := range vals {
+		if v == nil {
+			w.WriteNull()
+		} else {
+			w.WriteBulk(*v)
+		}
+	}
+}
+
 // writeStringOrNull writes s, a null for ErrNotFound, or the error.
 func writeStringOrNull(w ReplyWriter, s string, err error) {
 	switch {

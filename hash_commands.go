@@ -64,14 +64,7 @@ func cmdHMGet(tx *Tx, args []string, w ReplyWriter) {
 		w.WriteError(err)
 		return
 	}
-	w.WriteArrayLen(len(vals))
-	for _, v := range vals {
-		if v == nil {
-			w.WriteNull()
-		} else {
-			w.WriteBulk(*v)
-		}
-	}
+	writeStringPtrs(w, vals)
 }
 
 func cmdHDel(tx *Tx, args []string, w ReplyWriter) {

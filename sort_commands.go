@@ -74,12 +74,5 @@ func cmdSort(tx *Tx, args []string, w ReplyWriter) {
 		w.WriteError(err)
 		return
 	}
-	w.WriteArrayLen(len(vals))
-	for _, v := range vals {
-		if v == nil {
-			w.WriteNull()
-		} else {
-			w.WriteBulk(*v)
-		}
-	}
+	writeStringPtrs(w, vals)
 }

@@ -233,14 +233,7 @@ func cmdGetEx(tx *Tx, args []string, w ReplyWriter) {
 
 func cmdMGet(tx *Tx, args []string, w ReplyWriter) {
 	vals, _ := tx.MGet(args[1:]...)
-	w.WriteArrayLen(len(vals))
-	for _, v := range vals {
-		if v == nil {
-			w.WriteNull()
-		} else {
-			w.WriteBulk(*v)
-		}
-	}
+	writeStringPtrs(w, vals)
 }
 
 func cmdMSet(tx *Tx, args []string, w ReplyWriter) {
