@@ -12,17 +12,13 @@ var _ time.Duration
 // Append appends value to the string at key, creating it if needed, and
 // returns the new length. It returns ErrWrongType if the key holds another
 // type and ErrStringTooLong if the result would pass MaxStringLength.
-func (s *Store) Append(ctx context.Context, key string, value string) (int64, error) {
-	var v0 int64
+func (s *Store) Append(ctx context.Context, key string, value string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.Append(key, value)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.Append(key, value)
 }
 
 // Copy copies the value and time to live of src to dst in database db (the
@@ -31,545 +27,403 @@ func (s *Store) Append(ctx context.Context, key string, value string) (int64, er
 // without it, Copy does nothing and returns false when dst exists. It
 // returns false if src does not exist, ErrDBIndex for a bad db and
 // ErrSameObject when src and dst are the same key of the same database.
-func (s *Store) Copy(ctx context.Context, src string, dst string, db int, replace bool) (bool, error) {
-	var v0 bool
+func (s *Store) Copy(ctx context.Context, src string, dst string, db int, replace bool) (ok bool, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.Copy(src, dst, db, replace)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.Copy(src, dst, db, replace)
 }
 
 // DBSize returns the number of keys in the database, including keys past
 // their deadline that have not been removed yet, as Redis counts.
-func (s *Store) DBSize(ctx context.Context) (int64, error) {
-	var v0 int64
+func (s *Store) DBSize(ctx context.Context) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.DBSize()
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.DBSize()
 }
 
 // Decr subtracts one from the integer at key, as Incr.
-func (s *Store) Decr(ctx context.Context, key string) (int64, error) {
-	var v0 int64
+func (s *Store) Decr(ctx context.Context, key string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.Decr(key)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.Decr(key)
 }
 
 // DecrBy subtracts delta from the integer at key, as Incr. A delta of
 // math.MinInt64 is ErrOverflow.
-func (s *Store) DecrBy(ctx context.Context, key string, delta int64) (int64, error) {
-	var v0 int64
+func (s *Store) DecrBy(ctx context.Context, key string, delta int64) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.DecrBy(key, delta)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.DecrBy(key, delta)
 }
 
 // Del removes the keys and returns how many existed.
-func (s *Store) Del(ctx context.Context, keys ...string) (int64, error) {
-	var v0 int64
+func (s *Store) Del(ctx context.Context, keys ...string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.Del(keys...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.Del(keys...)
 }
 
 // Exists returns how many of keys exist; a key named twice counts twice.
-func (s *Store) Exists(ctx context.Context, keys ...string) (int64, error) {
-	var v0 int64
+func (s *Store) Exists(ctx context.Context, keys ...string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.Exists(keys...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.Exists(keys...)
 }
 
 // Expire gives key a time to live of d in whole seconds (EXPIRE; a positive d
 // under a second counts as one second). A d of zero or less deletes the key.
 // It reports false if the key does not exist.
-func (s *Store) Expire(ctx context.Context, key string, d time.Duration) (bool, error) {
-	var v0 bool
+func (s *Store) Expire(ctx context.Context, key string, d time.Duration) (ok bool, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.Expire(key, d)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.Expire(key, d)
 }
 
 // ExpireAt gives key the deadline t, truncated to the second (EXPIREAT). A
 // deadline not in the future deletes the key. It reports false if the key
 // does not exist.
-func (s *Store) ExpireAt(ctx context.Context, key string, t time.Time) (bool, error) {
-	var v0 bool
+func (s *Store) ExpireAt(ctx context.Context, key string, t time.Time) (ok bool, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ExpireAt(key, t)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ExpireAt(key, t)
 }
 
 // ExpireGT is Expire only if the new deadline is later than the current one;
 // a key without a time to live counts as never expiring, so it is unchanged.
-func (s *Store) ExpireGT(ctx context.Context, key string, d time.Duration) (bool, error) {
-	var v0 bool
+func (s *Store) ExpireGT(ctx context.Context, key string, d time.Duration) (ok bool, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ExpireGT(key, d)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ExpireGT(key, d)
 }
 
 // ExpireLT is Expire only if the new deadline is earlier than the current
 // one; a key without a time to live counts as never expiring, so it gets one.
-func (s *Store) ExpireLT(ctx context.Context, key string, d time.Duration) (bool, error) {
-	var v0 bool
+func (s *Store) ExpireLT(ctx context.Context, key string, d time.Duration) (ok bool, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ExpireLT(key, d)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ExpireLT(key, d)
 }
 
 // ExpireNX is Expire only if the key has no time to live.
-func (s *Store) ExpireNX(ctx context.Context, key string, d time.Duration) (bool, error) {
-	var v0 bool
+func (s *Store) ExpireNX(ctx context.Context, key string, d time.Duration) (ok bool, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ExpireNX(key, d)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ExpireNX(key, d)
 }
 
 // ExpireTime returns the deadline of key as Unix seconds; -2 if the key does
 // not exist and -1 if it has no time to live.
-func (s *Store) ExpireTime(ctx context.Context, key string) (int64, error) {
-	var v0 int64
+func (s *Store) ExpireTime(ctx context.Context, key string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ExpireTime(key)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ExpireTime(key)
 }
 
 // ExpireXX is Expire only if the key has a time to live.
-func (s *Store) ExpireXX(ctx context.Context, key string, d time.Duration) (bool, error) {
-	var v0 bool
+func (s *Store) ExpireXX(ctx context.Context, key string, d time.Duration) (ok bool, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ExpireXX(key, d)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ExpireXX(key, d)
 }
 
 // FlushAll removes every key of every database.
-func (s *Store) FlushAll(ctx context.Context) error {
+func (s *Store) FlushAll(ctx context.Context) (err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		err = tx.FlushAll()
-	}()
-	return err
+	defer s.end(tx, &err)
+	return tx.FlushAll()
 }
 
 // FlushDB removes every key of the current database.
-func (s *Store) FlushDB(ctx context.Context) error {
+func (s *Store) FlushDB(ctx context.Context) (err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		err = tx.FlushDB()
-	}()
-	return err
+	defer s.end(tx, &err)
+	return tx.FlushDB()
 }
 
 // GeoAdd adds the named positions to the geo set at key (a sorted set),
 // moving members already there, and returns the number added. Coordinates
 // outside longitude ±180 and latitude ±85.05112878 are an error, and then
 // nothing is added.
-func (s *Store) GeoAdd(ctx context.Context, key string, locations ...GeoLocation) (int64, error) {
-	var v0 int64
+func (s *Store) GeoAdd(ctx context.Context, key string, locations ...GeoLocation) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.GeoAdd(key, locations...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.GeoAdd(key, locations...)
 }
 
 // GeoAddArgs is GeoAdd with GEOADD's options (see GeoAddArgs).
-func (s *Store) GeoAddArgs(ctx context.Context, key string, args GeoAddArgs) (int64, error) {
-	var v0 int64
+func (s *Store) GeoAddArgs(ctx context.Context, key string, args GeoAddArgs) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.GeoAddArgs(key, args)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.GeoAddArgs(key, args)
 }
 
 // GeoDist returns the distance between two members of the geo set at key in
 // unit ("m", "km", "ft", "mi"; "" for metres), rounded to 4 decimals as
 // Redis replies it. ErrNotFound if the key or either member is missing.
-func (s *Store) GeoDist(ctx context.Context, key string, member1 string, member2 string, unit string) (float64, error) {
-	var v0 float64
+func (s *Store) GeoDist(ctx context.Context, key string, member1 string, member2 string, unit string) (f float64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.GeoDist(key, member1, member2, unit)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.GeoDist(key, member1, member2, unit)
 }
 
 // GeoHash returns the 11-character geohash string of each of members in the
 // geo set at key, "" where a member (or the key) does not exist.
-func (s *Store) GeoHash(ctx context.Context, key string, members ...string) ([]string, error) {
-	var v0 []string
+func (s *Store) GeoHash(ctx context.Context, key string, members ...string) (vals []string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.GeoHash(key, members...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.GeoHash(key, members...)
 }
 
 // GeoPos returns the position of each of members in the geo set at key,
 // nil where a member (or the key) does not exist.
-func (s *Store) GeoPos(ctx context.Context, key string, members ...string) ([]*GeoPos, error) {
-	var v0 []*GeoPos
+func (s *Store) GeoPos(ctx context.Context, key string, members ...string) (v []*GeoPos, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.GeoPos(key, members...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.GeoPos(key, members...)
 }
 
 // GeoRadius returns the members of the geo set at key within q.Radius of
 // (longitude, latitude), with their distance, position and geohash (all
 // filled whatever q.With* say). It ignores q.Store: see GeoRadiusStore.
-func (s *Store) GeoRadius(ctx context.Context, key string, longitude float64, latitude float64, q GeoRadiusQuery) ([]GeoLocation, error) {
-	var v0 []GeoLocation
+func (s *Store) GeoRadius(ctx context.Context, key string, longitude float64, latitude float64, q GeoRadiusQuery) (v []GeoLocation, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.GeoRadius(key, longitude, latitude, q)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.GeoRadius(key, longitude, latitude, q)
 }
 
 // GeoRadiusByMember is GeoRadius centred on member's position (any member
 // name, "" included).
-func (s *Store) GeoRadiusByMember(ctx context.Context, key string, member string, q GeoRadiusQuery) ([]GeoLocation, error) {
-	var v0 []GeoLocation
+func (s *Store) GeoRadiusByMember(ctx context.Context, key string, member string, q GeoRadiusQuery) (v []GeoLocation, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.GeoRadiusByMember(key, member, q)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.GeoRadiusByMember(key, member, q)
 }
 
 // GeoRadiusByMemberStore is GeoRadiusStore centred on member's position.
-func (s *Store) GeoRadiusByMemberStore(ctx context.Context, key string, member string, q GeoRadiusQuery) (int64, error) {
-	var v0 int64
+func (s *Store) GeoRadiusByMemberStore(ctx context.Context, key string, member string, q GeoRadiusQuery) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.GeoRadiusByMemberStore(key, member, q)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.GeoRadiusByMemberStore(key, member, q)
 }
 
 // GeoRadiusStore stores what GeoRadius finds at q.Store (scored by
 // distance with q.StoreDist) and returns the number stored.
-func (s *Store) GeoRadiusStore(ctx context.Context, key string, longitude float64, latitude float64, q GeoRadiusQuery) (int64, error) {
-	var v0 int64
+func (s *Store) GeoRadiusStore(ctx context.Context, key string, longitude float64, latitude float64, q GeoRadiusQuery) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.GeoRadiusStore(key, longitude, latitude, q)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.GeoRadiusStore(key, longitude, latitude, q)
 }
 
 // GeoSearch returns the names of the members of the geo set at key inside
 // the query's circle or box (see GeoSearchQuery). A missing key gives an
 // empty slice; ErrGeoMember when the centre member is not in the set.
-func (s *Store) GeoSearch(ctx context.Context, key string, q GeoSearchQuery) ([]string, error) {
-	var v0 []string
+func (s *Store) GeoSearch(ctx context.Context, key string, q GeoSearchQuery) (vals []string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.GeoSearch(key, q)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.GeoSearch(key, q)
 }
 
 // GeoSearchLocation is GeoSearch returning every member's position,
 // distance from the centre (in the query's unit) and geohash score.
-func (s *Store) GeoSearchLocation(ctx context.Context, key string, q GeoSearchQuery) ([]GeoLocation, error) {
-	var v0 []GeoLocation
+func (s *Store) GeoSearchLocation(ctx context.Context, key string, q GeoSearchQuery) (v []GeoLocation, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.GeoSearchLocation(key, q)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.GeoSearchLocation(key, q)
 }
 
 // GeoSearchStore stores the members GeoSearch finds at destination, scored
 // by geohash (by distance with storeDist), replacing it (deleting it when
 // nothing is found), and returns their number.
-func (s *Store) GeoSearchStore(ctx context.Context, destination string, key string, q GeoSearchQuery, storeDist bool) (int64, error) {
-	var v0 int64
+func (s *Store) GeoSearchStore(ctx context.Context, destination string, key string, q GeoSearchQuery, storeDist bool) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.GeoSearchStore(destination, key, q, storeDist)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.GeoSearchStore(destination, key, q, storeDist)
 }
 
 // Get returns the string value of key. It returns ErrNotFound if the key does
 // not exist and ErrWrongType if it holds another type.
-func (s *Store) Get(ctx context.Context, key string) (string, error) {
-	var v0 string
+func (s *Store) Get(ctx context.Context, key string) (val string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.Get(key)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.Get(key)
 }
 
 // GetDel returns the value of key and deletes the key. It returns ErrNotFound
 // if the key does not exist and ErrWrongType (deleting nothing) if it holds
 // another type.
-func (s *Store) GetDel(ctx context.Context, key string) (string, error) {
-	var v0 string
+func (s *Store) GetDel(ctx context.Context, key string) (val string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.GetDel(key)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.GetDel(key)
 }
 
 // GetEx returns the value of key and changes its time to live, as go-redis's
 // GetEx: a positive expiration sets it, zero removes it (PERSIST), a negative
 // one leaves it alone. It returns ErrNotFound if the key does not exist and
 // ErrWrongType if it holds another type.
-func (s *Store) GetEx(ctx context.Context, key string, expiration time.Duration) (string, error) {
-	var v0 string
+func (s *Store) GetEx(ctx context.Context, key string, expiration time.Duration) (val string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.GetEx(key, expiration)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.GetEx(key, expiration)
 }
 
 // GetRange returns the substring of the string at key from start to end,
 // both inclusive; negative offsets count from the end. Out-of-range offsets
 // are clamped as Redis clamps them; a missing key gives "".
-func (s *Store) GetRange(ctx context.Context, key string, start int64, end int64) (string, error) {
-	var v0 string
+func (s *Store) GetRange(ctx context.Context, key string, start int64, end int64) (val string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.GetRange(key, start, end)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.GetRange(key, start, end)
 }
 
 // GetSet stores value at key, clearing its time to live, and returns the old
 // value. It returns ErrNotFound (having stored the value) if the key did not
 // exist, and ErrWrongType (storing nothing) if it holds another type.
-func (s *Store) GetSet(ctx context.Context, key string, value string) (string, error) {
-	var v0 string
+func (s *Store) GetSet(ctx context.Context, key string, value string) (val string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.GetSet(key, value)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.GetSet(key, value)
 }
 
 // HDel removes fields from the hash at key and returns how many existed. A
 // hash left empty is deleted; a missing key gives 0.
-func (s *Store) HDel(ctx context.Context, key string, fields ...string) (int64, error) {
-	var v0 int64
+func (s *Store) HDel(ctx context.Context, key string, fields ...string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.HDel(key, fields...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.HDel(key, fields...)
 }
 
 // HExists reports whether field exists in the hash at key (false if the key
 // does not exist).
-func (s *Store) HExists(ctx context.Context, key string, field string) (bool, error) {
-	var v0 bool
+func (s *Store) HExists(ctx context.Context, key string, field string) (ok bool, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.HExists(key, field)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.HExists(key, field)
 }
 
 // HGet returns the value of field in the hash at key. It returns ErrNotFound
 // if the key or the field does not exist and ErrWrongType if the key holds
 // another type.
-func (s *Store) HGet(ctx context.Context, key string, field string) (string, error) {
-	var v0 string
+func (s *Store) HGet(ctx context.Context, key string, field string) (val string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.HGet(key, field)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.HGet(key, field)
 }
 
 // HGetAll returns the fields and values of the hash at key (an empty map if
 // the key does not exist).
-func (s *Store) HGetAll(ctx context.Context, key string) (map[string]string, error) {
-	var v0 map[string]string
+func (s *Store) HGetAll(ctx context.Context, key string) (v map[string]string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.HGetAll(key)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.HGetAll(key)
 }
 
 // HIncrBy adds incr to the integer value of field in the hash at key (0 if
@@ -577,17 +431,13 @@ func (s *Store) HGetAll(ctx context.Context, key string) (map[string]string, err
 // It returns ErrHashNotInteger if the value is not a base-10 int64,
 // ErrOverflow if the result would overflow, and ErrWrongType for another
 // type; nothing changes on error.
-func (s *Store) HIncrBy(ctx context.Context, key string, field string, incr int64) (int64, error) {
-	var v0 int64
+func (s *Store) HIncrBy(ctx context.Context, key string, field string, incr int64) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.HIncrBy(key, field, incr)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.HIncrBy(key, field, incr)
 }
 
 // HIncrByFloat adds incr to the numeric value of field in the hash at key (0
@@ -597,78 +447,58 @@ func (s *Store) HIncrBy(ctx context.Context, key string, field string, incr int6
 // NaN incr, ErrHashNotFloat if the value is not a number, ErrNaNOrInfinity
 // if the result would be infinite, and ErrWrongType for another type;
 // nothing changes on error.
-func (s *Store) HIncrByFloat(ctx context.Context, key string, field string, incr float64) (float64, error) {
-	var v0 float64
+func (s *Store) HIncrByFloat(ctx context.Context, key string, field string, incr float64) (f float64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.HIncrByFloat(key, field, incr)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.HIncrByFloat(key, field, incr)
 }
 
 // HKeys returns the fields of the hash at key (empty if the key does not
 // exist). A small hash gives them in insertion order, as Redis does; a large
 // one in no particular order.
-func (s *Store) HKeys(ctx context.Context, key string) ([]string, error) {
-	var v0 []string
+func (s *Store) HKeys(ctx context.Context, key string) (vals []string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.HKeys(key)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.HKeys(key)
 }
 
 // HLen returns the number of fields of the hash at key, 0 if the key does
 // not exist.
-func (s *Store) HLen(ctx context.Context, key string) (int64, error) {
-	var v0 int64
+func (s *Store) HLen(ctx context.Context, key string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.HLen(key)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.HLen(key)
 }
 
 // HMGet returns the values of fields in the hash at key, in order; an entry
 // is nil where the field does not exist (every entry, if the key does not).
 // A key of another type is ErrWrongType.
-func (s *Store) HMGet(ctx context.Context, key string, fields ...string) ([]*string, error) {
-	var v0 []*string
+func (s *Store) HMGet(ctx context.Context, key string, fields ...string) (v []*string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.HMGet(key, fields...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.HMGet(key, fields...)
 }
 
 // HMSet is HSet replying as Redis's HMSET: true once the fields are set.
-func (s *Store) HMSet(ctx context.Context, key string, fieldsAndValues ...string) (bool, error) {
-	var v0 bool
+func (s *Store) HMSet(ctx context.Context, key string, fieldsAndValues ...string) (ok bool, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.HMSet(key, fieldsAndValues...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.HMSet(key, fieldsAndValues...)
 }
 
 // HRandField returns random fields of the hash at key, as Redis's HRANDFIELD
@@ -680,32 +510,24 @@ func (s *Store) HMSet(ctx context.Context, key string, fieldsAndValues ...string
 // count, -count fields that may repeat (a count below -2^31 is ErrNotInteger,
 // "value is out of range"). A missing key or a count of 0 gives an empty
 // slice; a key of another type is ErrWrongType.
-func (s *Store) HRandField(ctx context.Context, key string, count int) ([]string, error) {
-	var v0 []string
+func (s *Store) HRandField(ctx context.Context, key string, count int) (vals []string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.HRandField(key, count)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.HRandField(key, count)
 }
 
 // HRandFieldWithValues is HRandField returning each field with its value
 // (HRANDFIELD ... WITHVALUES).
-func (s *Store) HRandFieldWithValues(ctx context.Context, key string, count int) ([]KeyValue, error) {
-	var v0 []KeyValue
+func (s *Store) HRandFieldWithValues(ctx context.Context, key string, count int) (v []KeyValue, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.HRandFieldWithValues(key, count)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.HRandFieldWithValues(key, count)
 }
 
 // HScan iterates the hash at key as Redis's HSCAN: it returns some fields
@@ -729,93 +551,69 @@ func (s *Store) HScan(ctx context.Context, key string, cursor uint64, match stri
 // field, value, …), creating the hash if needed, and returns the number of
 // fields that were new. An empty or odd list of pairs stores nothing and
 // returns an arity error; a key of another type is ErrWrongType.
-func (s *Store) HSet(ctx context.Context, key string, fieldsAndValues ...string) (int64, error) {
-	var v0 int64
+func (s *Store) HSet(ctx context.Context, key string, fieldsAndValues ...string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.HSet(key, fieldsAndValues...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.HSet(key, fieldsAndValues...)
 }
 
 // HSetNX sets field to value in the hash at key only if the field does not
 // exist (creating the hash if needed) and reports whether it did.
-func (s *Store) HSetNX(ctx context.Context, key string, field string, value string) (bool, error) {
-	var v0 bool
+func (s *Store) HSetNX(ctx context.Context, key string, field string, value string) (ok bool, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.HSetNX(key, field, value)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.HSetNX(key, field, value)
 }
 
 // HStrLen returns the length of the value of field in the hash at key, 0 if
 // the key or the field does not exist.
-func (s *Store) HStrLen(ctx context.Context, key string, field string) (int64, error) {
-	var v0 int64
+func (s *Store) HStrLen(ctx context.Context, key string, field string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.HStrLen(key, field)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.HStrLen(key, field)
 }
 
 // HVals returns the values of the hash at key, in the order of HKeys (empty
 // if the key does not exist).
-func (s *Store) HVals(ctx context.Context, key string) ([]string, error) {
-	var v0 []string
+func (s *Store) HVals(ctx context.Context, key string) (vals []string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.HVals(key)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.HVals(key)
 }
 
 // Incr adds one to the integer at key (0 if missing) and returns the result.
 // It returns ErrNotInteger if the value is not a base-10 int64, ErrOverflow
 // if the result would overflow, and ErrWrongType for another type; the value
 // is unchanged on error.
-func (s *Store) Incr(ctx context.Context, key string) (int64, error) {
-	var v0 int64
+func (s *Store) Incr(ctx context.Context, key string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.Incr(key)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.Incr(key)
 }
 
 // IncrBy adds delta to the integer at key, as Incr.
-func (s *Store) IncrBy(ctx context.Context, key string, delta int64) (int64, error) {
-	var v0 int64
+func (s *Store) IncrBy(ctx context.Context, key string, delta int64) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.IncrBy(key, delta)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.IncrBy(key, delta)
 }
 
 // IncrByFloat adds incr to the number at key (0 if missing) with Redis's
@@ -823,123 +621,91 @@ func (s *Store) IncrBy(ctx context.Context, key string, delta int64) (int64, err
 // returns it as a float64. It returns ErrNotFloat if the value is not a
 // number, ErrNaNOrInfinity if the result would be one, and ErrWrongType for
 // another type.
-func (s *Store) IncrByFloat(ctx context.Context, key string, incr float64) (float64, error) {
-	var v0 float64
+func (s *Store) IncrByFloat(ctx context.Context, key string, incr float64) (f float64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.IncrByFloat(key, incr)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.IncrByFloat(key, incr)
 }
 
 // Keys returns every key matching the glob pattern, in no particular order.
 // It visits the whole keyspace: prefer Scan on large databases.
-func (s *Store) Keys(ctx context.Context, pattern string) ([]string, error) {
-	var v0 []string
+func (s *Store) Keys(ctx context.Context, pattern string) (vals []string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.Keys(pattern)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.Keys(pattern)
 }
 
 // LCS returns the longest common subsequence of the strings at key1 and key2
 // (a missing key counts as ""). It returns ErrLCSNotString if either key
 // holds another type and ErrLCSTooLarge if the strings are too long to
 // compare (Redis's limit: 512 MB of transient table).
-func (s *Store) LCS(ctx context.Context, key1 string, key2 string) (string, error) {
-	var v0 string
+func (s *Store) LCS(ctx context.Context, key1 string, key2 string) (val string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.LCS(key1, key2)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.LCS(key1, key2)
 }
 
 // LCSIdx returns the matching ranges of the longest common subsequence of the
 // strings at key1 and key2, omitting matches shorter than minMatchLen, as LCS.
-func (s *Store) LCSIdx(ctx context.Context, key1 string, key2 string, minMatchLen int64) (LCSIndex, error) {
-	var v0 LCSIndex
+func (s *Store) LCSIdx(ctx context.Context, key1 string, key2 string, minMatchLen int64) (v LCSIndex, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.LCSIdx(key1, key2, minMatchLen)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.LCSIdx(key1, key2, minMatchLen)
 }
 
 // LCSLen returns the length of the longest common subsequence of the strings
 // at key1 and key2, as LCS.
-func (s *Store) LCSLen(ctx context.Context, key1 string, key2 string) (int64, error) {
-	var v0 int64
+func (s *Store) LCSLen(ctx context.Context, key1 string, key2 string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.LCSLen(key1, key2)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.LCSLen(key1, key2)
 }
 
 // LIndex returns the element at index in the list at key (negative counts
 // from the end). ErrNotFound if the key does not exist or the index is out
 // of range, ErrWrongType if the key holds another type.
-func (s *Store) LIndex(ctx context.Context, key string, index int64) (string, error) {
-	var v0 string
+func (s *Store) LIndex(ctx context.Context, key string, index int64) (val string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.LIndex(key, index)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.LIndex(key, index)
 }
 
-func (s *Store) LInsert(ctx context.Context, key string, op string, pivot string, value string) (int64, error) {
-	var v0 int64
+func (s *Store) LInsert(ctx context.Context, key string, op string, pivot string, value string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.LInsert(key, op, pivot, value)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.LInsert(key, op, pivot, value)
 }
 
 // LLen returns the length of the list at key: 0 if the key does not exist,
 // ErrWrongType if it holds another type.
-func (s *Store) LLen(ctx context.Context, key string) (int64, error) {
-	var v0 int64
+func (s *Store) LLen(ctx context.Context, key string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.LLen(key)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.LLen(key)
 }
 
 // LMPop pops up to count elements from the first non-empty list among keys,
@@ -963,33 +729,25 @@ func (s *Store) LMPop(ctx context.Context, direction string, count int64, keys .
 // rotates the list. ErrNotFound if source does not exist; ErrSyntax for
 // another position; ErrWrongType (moving nothing) if source or destination
 // holds another type. Source is deleted if it empties.
-func (s *Store) LMove(ctx context.Context, source string, destination string, srcpos string, destpos string) (string, error) {
-	var v0 string
+func (s *Store) LMove(ctx context.Context, source string, destination string, srcpos string, destpos string) (val string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.LMove(source, destination, srcpos, destpos)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.LMove(source, destination, srcpos, destpos)
 }
 
 // LPop removes and returns the first element of the list at key, deleting
 // the key if it was the last. ErrNotFound if the key does not exist,
 // ErrWrongType if it holds another type.
-func (s *Store) LPop(ctx context.Context, key string) (string, error) {
-	var v0 string
+func (s *Store) LPop(ctx context.Context, key string) (val string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.LPop(key)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.LPop(key)
 }
 
 // LPopCount removes and returns up to count elements from the head of the
@@ -997,192 +755,147 @@ func (s *Store) LPop(ctx context.Context, key string) (string, error) {
 // changes nothing. ErrNotFound if the key does not exist (checked after
 // count), ErrNotPositive for a negative count, ErrWrongType if the key holds
 // another type.
-func (s *Store) LPopCount(ctx context.Context, key string, count int) ([]string, error) {
-	var v0 []string
+func (s *Store) LPopCount(ctx context.Context, key string, count int) (vals []string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.LPopCount(key, count)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.LPopCount(key, count)
 }
 
 // LPos returns the index of the first element equal to value in the list at
 // key, or of the a.Rank-th match (see LPosArgs), comparing at most a.MaxLen
 // elements. ErrNotFound if there is no such match or no such key,
 // ErrWrongType if the key holds another type.
-func (s *Store) LPos(ctx context.Context, key string, value string, a LPosArgs) (int64, error) {
-	var v0 int64
+func (s *Store) LPos(ctx context.Context, key string, value string, a LPosArgs) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.LPos(key, value, a)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.LPos(key, value, a)
 }
 
 // LPosCount is LPOS ... COUNT count: the indexes of up to count matches (0:
 // all of them), in the order found (from the tail with a negative rank). A
 // missing key or no match gives an empty slice. ErrNegativeCount for a
 // negative count, ErrWrongType if the key holds another type.
-func (s *Store) LPosCount(ctx context.Context, key string, value string, count int64, a LPosArgs) ([]int64, error) {
-	var v0 []int64
+func (s *Store) LPosCount(ctx context.Context, key string, value string, count int64, a LPosArgs) (v []int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.LPosCount(key, value, count, a)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.LPosCount(key, value, count, a)
 }
 
 // LPush inserts values at the head of the list at key, one after the other
 // (so the last value ends up first), creating the list if the key does not
 // exist, and returns the new length. ErrWrongType if the key holds another
 // type; no values is an arity error.
-func (s *Store) LPush(ctx context.Context, key string, values ...string) (int64, error) {
-	var v0 int64
+func (s *Store) LPush(ctx context.Context, key string, values ...string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.LPush(key, values...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.LPush(key, values...)
 }
 
 // LPushX is LPush only if the list exists: on a missing key it returns 0
 // and creates nothing.
-func (s *Store) LPushX(ctx context.Context, key string, values ...string) (int64, error) {
-	var v0 int64
+func (s *Store) LPushX(ctx context.Context, key string, values ...string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.LPushX(key, values...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.LPushX(key, values...)
 }
 
 // LRange returns the elements start..stop (inclusive) of the list at key; a
 // negative index counts from the end (-1 is the last element). Out-of-range
 // indexes are clamped; an empty range or a missing key gives an empty
 // slice. ErrWrongType if the key holds another type.
-func (s *Store) LRange(ctx context.Context, key string, start int64, stop int64) ([]string, error) {
-	var v0 []string
+func (s *Store) LRange(ctx context.Context, key string, start int64, stop int64) (vals []string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.LRange(key, start, stop)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.LRange(key, start, stop)
 }
 
 // LRem removes elements equal to value from the list at key and returns how
 // many it removed: the first count of them with count > 0, the last -count
 // with count < 0, all with count 0. A missing key removes nothing (0); the
 // key is deleted if the list empties. ErrWrongType if it holds another type.
-func (s *Store) LRem(ctx context.Context, key string, count int64, value string) (int64, error) {
-	var v0 int64
+func (s *Store) LRem(ctx context.Context, key string, count int64, value string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.LRem(key, count, value)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.LRem(key, count, value)
 }
 
 // LSet replaces the element at index in the list at key (negative counts
 // from the end). ErrNoSuchKey if the key does not exist, ErrIndexOutOfRange
 // if the list has no such index, ErrWrongType if the key holds another type.
-func (s *Store) LSet(ctx context.Context, key string, index int64, value string) error {
+func (s *Store) LSet(ctx context.Context, key string, index int64, value string) (err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		err = tx.LSet(key, index, value)
-	}()
-	return err
+	defer s.end(tx, &err)
+	return tx.LSet(key, index, value)
 }
 
 // LTrim keeps only the elements start..stop (inclusive; negative counts from
 // the end) of the list at key, deleting the key if nothing remains. A missing
 // key is not an error. ErrWrongType if the key holds another type.
-func (s *Store) LTrim(ctx context.Context, key string, start int64, stop int64) error {
+func (s *Store) LTrim(ctx context.Context, key string, start int64, stop int64) (err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		err = tx.LTrim(key, start, stop)
-	}()
-	return err
+	defer s.end(tx, &err)
+	return tx.LTrim(key, start, stop)
 }
 
 // MGet returns the values of keys in order; an entry is nil where the key
 // does not exist or does not hold a string.
-func (s *Store) MGet(ctx context.Context, keys ...string) ([]*string, error) {
-	var v0 []*string
+func (s *Store) MGet(ctx context.Context, keys ...string) (v []*string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.MGet(keys...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.MGet(keys...)
 }
 
 // MSet stores each key-value pair of pairs (key, value, key, value, …),
 // replacing values of any type and clearing times to live. An odd number of
 // arguments stores nothing and returns an arity error.
-func (s *Store) MSet(ctx context.Context, pairs ...string) error {
+func (s *Store) MSet(ctx context.Context, pairs ...string) (err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		err = tx.MSet(pairs...)
-	}()
-	return err
+	defer s.end(tx, &err)
+	return tx.MSet(pairs...)
 }
 
 // MSetNX stores the pairs as MSet does, but only if none of the keys exists;
 // it reports whether it stored them.
-func (s *Store) MSetNX(ctx context.Context, pairs ...string) (bool, error) {
-	var v0 bool
+func (s *Store) MSetNX(ctx context.Context, pairs ...string) (ok bool, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.MSetNX(pairs...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.MSetNX(pairs...)
 }
 
 // Move moves key, with its value and time to live, from the current database
@@ -1192,438 +905,327 @@ func (s *Store) MSetNX(ctx context.Context, pairs ...string) (bool, error) {
 // db is the current database, even if key does not exist. WATCHes on key
 // in both databases are invalidated; callers blocked on key in db are
 // served.
-func (s *Store) Move(ctx context.Context, key string, db int) (bool, error) {
-	var v0 bool
+func (s *Store) Move(ctx context.Context, key string, db int) (ok bool, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.Move(key, db)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.Move(key, db)
 }
 
 // ObjectEncoding returns the name of the encoding Redis 7.0 would use for
 // the value at key (see the list in object.go's overview: "int", "embstr",
 // "raw", "quicklist", "intset", "hashtable", "listpack" or "skiplist"), or
 // ErrNotFound if the key does not exist. It is a read: it changes nothing.
-func (s *Store) ObjectEncoding(ctx context.Context, key string) (string, error) {
-	var v0 string
+func (s *Store) ObjectEncoding(ctx context.Context, key string) (val string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ObjectEncoding(key)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ObjectEncoding(key)
 }
 
 // ObjectFreq is OBJECT FREQ: ErrNotFound if the key does not exist,
 // otherwise ErrNoLFU, as Redis answers when its maxmemory policy is not an
 // LFU one (embedis has no eviction policies).
-func (s *Store) ObjectFreq(ctx context.Context, key string) (int64, error) {
-	var v0 int64
+func (s *Store) ObjectFreq(ctx context.Context, key string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ObjectFreq(key)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ObjectFreq(key)
 }
 
 // ObjectIdleTime is OBJECT IDLETIME: ErrNotFound if the key does not exist,
 // otherwise ErrIdleTimeNotTracked. Redis answers the seconds since the key
 // was last read or written; embedis does not record access times yet.
-func (s *Store) ObjectIdleTime(ctx context.Context, key string) (int64, error) {
-	var v0 int64
+func (s *Store) ObjectIdleTime(ctx context.Context, key string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ObjectIdleTime(key)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ObjectIdleTime(key)
 }
 
 // ObjectRefCount returns the reference count Redis 7.0 would report for the
 // value at key: 2147483647 for a string it would hold as one of its shared
 // integers (0 to 9999, not made by COPY), 1 for every other value; or
 // ErrNotFound if the key does not exist.
-func (s *Store) ObjectRefCount(ctx context.Context, key string) (int64, error) {
-	var v0 int64
+func (s *Store) ObjectRefCount(ctx context.Context, key string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ObjectRefCount(key)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ObjectRefCount(key)
 }
 
 // PExpire gives key a time to live of d in milliseconds (PEXPIRE; a positive
 // d under a millisecond counts as one). A d of zero or less deletes the key.
 // It reports false if the key does not exist.
-func (s *Store) PExpire(ctx context.Context, key string, d time.Duration) (bool, error) {
-	var v0 bool
+func (s *Store) PExpire(ctx context.Context, key string, d time.Duration) (ok bool, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.PExpire(key, d)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.PExpire(key, d)
 }
 
 // PExpireAt gives key the deadline t, truncated to the millisecond
 // (PEXPIREAT), as ExpireAt.
-func (s *Store) PExpireAt(ctx context.Context, key string, t time.Time) (bool, error) {
-	var v0 bool
+func (s *Store) PExpireAt(ctx context.Context, key string, t time.Time) (ok bool, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.PExpireAt(key, t)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.PExpireAt(key, t)
 }
 
 // PExpireTime returns the deadline of key as Unix milliseconds, as ExpireTime.
-func (s *Store) PExpireTime(ctx context.Context, key string) (int64, error) {
-	var v0 int64
+func (s *Store) PExpireTime(ctx context.Context, key string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.PExpireTime(key)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.PExpireTime(key)
 }
 
 // PTTL returns the remaining time to live of key in milliseconds, as TTL.
-func (s *Store) PTTL(ctx context.Context, key string) (time.Duration, error) {
-	var v0 time.Duration
+func (s *Store) PTTL(ctx context.Context, key string) (d time.Duration, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.PTTL(key)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.PTTL(key)
 }
 
 // Persist removes the time to live of key and reports whether it had one.
-func (s *Store) Persist(ctx context.Context, key string) (bool, error) {
-	var v0 bool
+func (s *Store) Persist(ctx context.Context, key string) (ok bool, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.Persist(key)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.Persist(key)
 }
 
 // RPop removes and returns the last element of the list at key, deleting
 // the key if it was the last. ErrNotFound if the key does not exist,
 // ErrWrongType if it holds another type.
-func (s *Store) RPop(ctx context.Context, key string) (string, error) {
-	var v0 string
+func (s *Store) RPop(ctx context.Context, key string) (val string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.RPop(key)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.RPop(key)
 }
 
 // RPopCount removes and returns up to count elements from the tail of the
 // list at key, last element first. Corner cases as LPopCount.
-func (s *Store) RPopCount(ctx context.Context, key string, count int) ([]string, error) {
-	var v0 []string
+func (s *Store) RPopCount(ctx context.Context, key string, count int) (vals []string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.RPopCount(key, count)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.RPopCount(key, count)
 }
 
 // RPopLPush pops the last element of the list at source, pushes it at the
 // head of the list at destination and returns it (LMove with "RIGHT",
 // "LEFT"). Corner cases as LMove.
-func (s *Store) RPopLPush(ctx context.Context, source string, destination string) (string, error) {
-	var v0 string
+func (s *Store) RPopLPush(ctx context.Context, source string, destination string) (val string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.RPopLPush(source, destination)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.RPopLPush(source, destination)
 }
 
 // RPush appends values at the tail of the list at key, creating the list if
 // the key does not exist, and returns the new length. ErrWrongType if the key
 // holds another type; no values is an arity error.
-func (s *Store) RPush(ctx context.Context, key string, values ...string) (int64, error) {
-	var v0 int64
+func (s *Store) RPush(ctx context.Context, key string, values ...string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.RPush(key, values...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.RPush(key, values...)
 }
 
 // RPushX is RPush only if the list exists: on a missing key it returns 0
 // and creates nothing.
-func (s *Store) RPushX(ctx context.Context, key string, values ...string) (int64, error) {
-	var v0 int64
+func (s *Store) RPushX(ctx context.Context, key string, values ...string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.RPushX(key, values...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.RPushX(key, values...)
 }
 
 // RandomKey returns a random existing key, or ErrNotFound if the database is
 // empty. Keys found past their deadline on the way are removed.
-func (s *Store) RandomKey(ctx context.Context) (string, error) {
-	var v0 string
+func (s *Store) RandomKey(ctx context.Context) (val string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.RandomKey()
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.RandomKey()
 }
 
 // Rename moves the value and time to live of key to newkey, replacing
 // whatever newkey held. It returns ErrNoSuchKey if key does not exist.
-func (s *Store) Rename(ctx context.Context, key string, newkey string) error {
+func (s *Store) Rename(ctx context.Context, key string, newkey string) (err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		err = tx.Rename(key, newkey)
-	}()
-	return err
+	defer s.end(tx, &err)
+	return tx.Rename(key, newkey)
 }
 
 // RenameNX renames key to newkey only if newkey does not exist, and reports
 // whether it did. It returns ErrNoSuchKey if key does not exist.
-func (s *Store) RenameNX(ctx context.Context, key string, newkey string) (bool, error) {
-	var v0 bool
+func (s *Store) RenameNX(ctx context.Context, key string, newkey string) (ok bool, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.RenameNX(key, newkey)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.RenameNX(key, newkey)
 }
 
 // SAdd adds the members to the set at key, creating it if needed, and returns
 // how many were not already there. It returns ErrWrongType (adding nothing)
 // if the key holds another type; with no members it returns 0 and creates
 // nothing.
-func (s *Store) SAdd(ctx context.Context, key string, members ...string) (int64, error) {
-	var v0 int64
+func (s *Store) SAdd(ctx context.Context, key string, members ...string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.SAdd(key, members...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.SAdd(key, members...)
 }
 
 // SCard returns the number of members of the set at key; 0 for a missing
 // key, ErrWrongType for another type.
-func (s *Store) SCard(ctx context.Context, key string) (int64, error) {
-	var v0 int64
+func (s *Store) SCard(ctx context.Context, key string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.SCard(key)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.SCard(key)
 }
 
 // SDiff returns the members of the set at the first key that are in none of
 // the sets at the other keys, in no particular order (ascending when they
 // are at most 512 integers). Missing keys count as empty sets; any key of
 // another type is ErrWrongType.
-func (s *Store) SDiff(ctx context.Context, keys ...string) ([]string, error) {
-	var v0 []string
+func (s *Store) SDiff(ctx context.Context, keys ...string) (vals []string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.SDiff(keys...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.SDiff(keys...)
 }
 
 // SDiffStore stores the difference of the sets at keys (as SDiff) at
 // destination, as SInterStore.
-func (s *Store) SDiffStore(ctx context.Context, destination string, keys ...string) (int64, error) {
-	var v0 int64
+func (s *Store) SDiffStore(ctx context.Context, destination string, keys ...string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.SDiffStore(destination, keys...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.SDiffStore(destination, keys...)
 }
 
 // SInter returns the members common to the sets at keys, in no particular
 // order. A missing key counts as an empty set (so the result is empty); any
 // key of another type is ErrWrongType.
-func (s *Store) SInter(ctx context.Context, keys ...string) ([]string, error) {
-	var v0 []string
+func (s *Store) SInter(ctx context.Context, keys ...string) (vals []string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.SInter(keys...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.SInter(keys...)
 }
 
 // SInterCard returns the number of members common to the sets at keys, as
 // SInter, counting no further than limit when limit is positive (0 means no
 // limit). A negative limit is an error ("LIMIT can't be negative"), and so is
 // an empty keys ("numkeys should be greater than 0").
-func (s *Store) SInterCard(ctx context.Context, limit int64, keys ...string) (int64, error) {
-	var v0 int64
+func (s *Store) SInterCard(ctx context.Context, limit int64, keys ...string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.SInterCard(limit, keys...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.SInterCard(limit, keys...)
 }
 
 // SInterStore stores the intersection of the sets at keys (as SInter) at
 // destination, replacing whatever it held and its time to live, and returns
 // its size. An empty intersection deletes destination. ErrWrongType for a
 // source of another type leaves destination untouched.
-func (s *Store) SInterStore(ctx context.Context, destination string, keys ...string) (int64, error) {
-	var v0 int64
+func (s *Store) SInterStore(ctx context.Context, destination string, keys ...string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.SInterStore(destination, keys...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.SInterStore(destination, keys...)
 }
 
 // SIsMember reports whether member is in the set at key; false for a missing
 // key, ErrWrongType for another type.
-func (s *Store) SIsMember(ctx context.Context, key string, member string) (bool, error) {
-	var v0 bool
+func (s *Store) SIsMember(ctx context.Context, key string, member string) (ok bool, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.SIsMember(key, member)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.SIsMember(key, member)
 }
 
 // SMIsMember reports, for each of members, whether it is in the set at key;
 // all false for a missing key, ErrWrongType for another type.
-func (s *Store) SMIsMember(ctx context.Context, key string, members ...string) ([]bool, error) {
-	var v0 []bool
+func (s *Store) SMIsMember(ctx context.Context, key string, members ...string) (v []bool, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.SMIsMember(key, members...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.SMIsMember(key, members...)
 }
 
 // SMembers returns every member of the set at key, in no particular order
 // (ascending for a set of at most 512 integers, as Redis). A missing key
 // gives an empty slice; another type ErrWrongType.
-func (s *Store) SMembers(ctx context.Context, key string) ([]string, error) {
-	var v0 []string
+func (s *Store) SMembers(ctx context.Context, key string) (vals []string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.SMembers(key)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.SMembers(key)
 }
 
 // SMove moves member from the set at source to the set at destination
@@ -1632,34 +1234,26 @@ func (s *Store) SMembers(ctx context.Context, key string) ([]string, error) {
 // existing destination, holds another type (unless source is missing: then
 // false). Moving to the same key changes nothing and reports membership. A
 // source left empty is deleted.
-func (s *Store) SMove(ctx context.Context, source string, destination string, member string) (bool, error) {
-	var v0 bool
+func (s *Store) SMove(ctx context.Context, source string, destination string, member string) (ok bool, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.SMove(source, destination, member)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.SMove(source, destination, member)
 }
 
 // SPop removes and returns a random member of the set at key, deleting the
 // set if it is left empty. It returns ErrNotFound if the key does not exist
 // and ErrWrongType if it holds another type. The write-effect stream records
 // an SREM of the member popped.
-func (s *Store) SPop(ctx context.Context, key string) (string, error) {
-	var v0 string
+func (s *Store) SPop(ctx context.Context, key string) (val string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.SPop(key)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.SPop(key)
 }
 
 // SPopN removes and returns count distinct random members of the set at key
@@ -1668,33 +1262,25 @@ func (s *Store) SPop(ctx context.Context, key string) (string, error) {
 // negative count is an error ("value is out of range, must be positive")
 // and another type ErrWrongType. The write-effect stream records an SREM of
 // the members popped.
-func (s *Store) SPopN(ctx context.Context, key string, count int64) ([]string, error) {
-	var v0 []string
+func (s *Store) SPopN(ctx context.Context, key string, count int64) (vals []string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.SPopN(key, count)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.SPopN(key, count)
 }
 
 // SRandMember returns a random member of the set at key without removing
 // it. It returns ErrNotFound if the key does not exist and ErrWrongType if
 // it holds another type.
-func (s *Store) SRandMember(ctx context.Context, key string) (string, error) {
-	var v0 string
+func (s *Store) SRandMember(ctx context.Context, key string) (val string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.SRandMember(key)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.SRandMember(key)
 }
 
 // SRandMemberN returns random members of the set at key without removing
@@ -1703,33 +1289,25 @@ func (s *Store) SRandMember(ctx context.Context, key string) (string, error) {
 // or a missing key gives an empty slice; math.MinInt64 is an out-of-range
 // error and another type ErrWrongType. Beware that a huge negative count asks
 // for that many members (Redis runs out of memory on it too).
-func (s *Store) SRandMemberN(ctx context.Context, key string, count int64) ([]string, error) {
-	var v0 []string
+func (s *Store) SRandMemberN(ctx context.Context, key string, count int64) (vals []string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.SRandMemberN(key, count)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.SRandMemberN(key, count)
 }
 
 // SRem removes the members from the set at key and returns how many were
 // there. A set left empty is deleted. A missing key gives 0; another type
 // ErrWrongType.
-func (s *Store) SRem(ctx context.Context, key string, members ...string) (int64, error) {
-	var v0 int64
+func (s *Store) SRem(ctx context.Context, key string, members ...string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.SRem(key, members...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.SRem(key, members...)
 }
 
 // SScan iterates the members of the set at key: it returns some members
@@ -1753,32 +1331,24 @@ func (s *Store) SScan(ctx context.Context, key string, cursor uint64, match stri
 // SUnion returns the members of any of the sets at keys, in no particular
 // order (ascending when they are at most 512 integers). Missing keys count
 // as empty sets; any key of another type is ErrWrongType.
-func (s *Store) SUnion(ctx context.Context, keys ...string) ([]string, error) {
-	var v0 []string
+func (s *Store) SUnion(ctx context.Context, keys ...string) (vals []string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.SUnion(keys...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.SUnion(keys...)
 }
 
 // SUnionStore stores the union of the sets at keys at destination, as
 // SInterStore.
-func (s *Store) SUnionStore(ctx context.Context, destination string, keys ...string) (int64, error) {
-	var v0 int64
+func (s *Store) SUnionStore(ctx context.Context, destination string, keys ...string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.SUnionStore(destination, keys...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.SUnionStore(destination, keys...)
 }
 
 // Scan iterates the keyspace: it returns some keys matching the glob pattern
@@ -1809,61 +1379,47 @@ func (s *Store) ScanType(ctx context.Context, cursor uint64, match string, count
 // above zero sets a time to live (millisecond resolution); zero clears any time
 // to live; KeepTTL keeps the current one. Any other negative expiration is
 // ErrInvalidExpire.
-func (s *Store) Set(ctx context.Context, key string, value string, expiration time.Duration) error {
+func (s *Store) Set(ctx context.Context, key string, value string, expiration time.Duration) (err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		err = tx.Set(key, value, expiration)
-	}()
-	return err
+	defer s.end(tx, &err)
+	return tx.Set(key, value, expiration)
 }
 
 // SetArgs is SET with all its options. With Mode "NX" or "XX" not met it
 // stores nothing and returns Written false; with Get it also returns the old
 // value, and ErrWrongType (storing nothing) if the key holds another type.
-func (s *Store) SetArgs(ctx context.Context, key string, value string, a SetArgs) (SetResult, error) {
-	var v0 SetResult
+func (s *Store) SetArgs(ctx context.Context, key string, value string, a SetArgs) (v SetResult, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.SetArgs(key, value, a)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.SetArgs(key, value, a)
 }
 
 // SetEx stores value at key with a time to live (SETEX, PSETEX). The
 // expiration must be positive, else ErrInvalidExpire.
-func (s *Store) SetEx(ctx context.Context, key string, value string, expiration time.Duration) error {
+func (s *Store) SetEx(ctx context.Context, key string, value string, expiration time.Duration) (err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		err = tx.SetEx(key, value, expiration)
-	}()
-	return err
+	defer s.end(tx, &err)
+	return tx.SetEx(key, value, expiration)
 }
 
 // SetNX stores value at key only if the key does not exist, with an optional
 // time to live as in Set, and reports whether it did.
-func (s *Store) SetNX(ctx context.Context, key string, value string, expiration time.Duration) (bool, error) {
-	var v0 bool
+func (s *Store) SetNX(ctx context.Context, key string, value string, expiration time.Duration) (ok bool, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.SetNX(key, value, expiration)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.SetNX(key, value, expiration)
 }
 
 // SetRange overwrites the string at key from offset on with value, padding
@@ -1871,32 +1427,24 @@ func (s *Store) SetNX(ctx context.Context, key string, value string, expiration 
 // missing key is created unless value is empty. It returns
 // ErrOffsetOutOfRange for a negative offset and ErrStringTooLong if the
 // result would pass MaxStringLength.
-func (s *Store) SetRange(ctx context.Context, key string, offset int64, value string) (int64, error) {
-	var v0 int64
+func (s *Store) SetRange(ctx context.Context, key string, offset int64, value string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.SetRange(key, offset, value)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.SetRange(key, offset, value)
 }
 
 // SetXX stores value at key only if the key exists, with an optional time to
 // live as in Set, and reports whether it did.
-func (s *Store) SetXX(ctx context.Context, key string, value string, expiration time.Duration) (bool, error) {
-	var v0 bool
+func (s *Store) SetXX(ctx context.Context, key string, value string, expiration time.Duration) (ok bool, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.SetXX(key, value, expiration)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.SetXX(key, value, expiration)
 }
 
 // Sort returns the elements of the list, set or sorted set at key, sorted
@@ -1906,356 +1454,265 @@ func (s *Store) SetXX(ctx context.Context, key string, value string, expiration 
 // empty result. It returns ErrWrongType for a key of another type and
 // ErrSortScore when sorting numerically meets a weight that is not a
 // number. Sort stores nothing: it is SORT without STORE, and SORT_RO.
-func (s *Store) Sort(ctx context.Context, key string, a SortArgs) ([]string, error) {
-	var v0 []string
+func (s *Store) Sort(ctx context.Context, key string, a SortArgs) (vals []string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.Sort(key, a)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.Sort(key, a)
 }
 
 // SortStore sorts as Sort and stores the result at destination as a list,
 // replacing any value (and time to live) it had, and returns the list's
 // length. An empty result deletes destination.
-func (s *Store) SortStore(ctx context.Context, key string, destination string, a SortArgs) (int64, error) {
-	var v0 int64
+func (s *Store) SortStore(ctx context.Context, key string, destination string, a SortArgs) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.SortStore(key, destination, a)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.SortStore(key, destination, a)
 }
 
 // Stats returns the engine's counters and the size of every database. It
 // never fails.
-func (s *Store) Stats(ctx context.Context) (Stats, error) {
-	var v0 Stats
+func (s *Store) Stats(ctx context.Context) (v Stats, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.Stats()
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.Stats()
 }
 
 // StrLen returns the length of the string at key, 0 if the key does not exist.
-func (s *Store) StrLen(ctx context.Context, key string) (int64, error) {
-	var v0 int64
+func (s *Store) StrLen(ctx context.Context, key string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.StrLen(key)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.StrLen(key)
 }
 
 // SwapDB swaps the contents of databases a and b, as Redis's SWAPDB: every
 // handle on a now sees b's keys. WATCHes on keys present in either are
 // invalidated.
-func (s *Store) SwapDB(ctx context.Context, a int, b int) error {
+func (s *Store) SwapDB(ctx context.Context, a int, b int) (err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		err = tx.SwapDB(a, b)
-	}()
-	return err
+	defer s.end(tx, &err)
+	return tx.SwapDB(a, b)
 }
 
 // TTL returns the remaining time to live of key rounded to the second, as
 // Redis's TTL; TTLMissing if the key does not exist and TTLPersistent if it
 // has no time to live.
-func (s *Store) TTL(ctx context.Context, key string) (time.Duration, error) {
-	var v0 time.Duration
+func (s *Store) TTL(ctx context.Context, key string) (d time.Duration, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.TTL(key)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.TTL(key)
 }
 
 // Touch returns how many of keys exist, updating their access time as a
 // read does (for eviction, once it exists).
-func (s *Store) Touch(ctx context.Context, keys ...string) (int64, error) {
-	var v0 int64
+func (s *Store) Touch(ctx context.Context, keys ...string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.Touch(keys...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.Touch(keys...)
 }
 
 // Type returns the type of the value at key: "string", "list", "set", "zset",
 // "hash" or "stream", and "none" if the key does not exist.
-func (s *Store) Type(ctx context.Context, key string) (string, error) {
-	var v0 string
+func (s *Store) Type(ctx context.Context, key string) (val string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.Type(key)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.Type(key)
 }
 
 // Unlink removes the keys and returns how many existed. Memory is reclaimed
 // by Go's collector either way, so Unlink is Del under Redis's other name.
-func (s *Store) Unlink(ctx context.Context, keys ...string) (int64, error) {
-	var v0 int64
+func (s *Store) Unlink(ctx context.Context, keys ...string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.Unlink(keys...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.Unlink(keys...)
 }
 
 // ZAdd adds members with their scores to the sorted set at key, creating it
 // if needed, and updates the scores of members already there. It returns
 // the number of members added. ErrWrongType if the key holds another type;
 // ErrNotFloat for a NaN score.
-func (s *Store) ZAdd(ctx context.Context, key string, members ...Z) (int64, error) {
-	var v0 int64
+func (s *Store) ZAdd(ctx context.Context, key string, members ...Z) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZAdd(key, members...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZAdd(key, members...)
 }
 
 // ZAddArgs is ZADD with options (see ZAddArgs): it returns the number of
 // members added, or with Ch added plus updated. Incompatible options (NX
 // with XX, GT or LT; GT with LT) are errors with Redis's texts; with XX a
 // missing key stays missing.
-func (s *Store) ZAddArgs(ctx context.Context, key string, args ZAddArgs) (int64, error) {
-	var v0 int64
+func (s *Store) ZAddArgs(ctx context.Context, key string, args ZAddArgs) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZAddArgs(key, args)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZAddArgs(key, args)
 }
 
 // ZAddArgsIncr is ZADD ... INCR: it adds the one member's score to its
 // current score (0 for a new member) and returns the new score. It returns
 // ErrNotFound when the options prevent the update (NX on an existing member,
 // XX on a missing one, GT or LT not met), ErrScoreNaN if the sum is NaN.
-func (s *Store) ZAddArgsIncr(ctx context.Context, key string, args ZAddArgs) (float64, error) {
-	var v0 float64
+func (s *Store) ZAddArgsIncr(ctx context.Context, key string, args ZAddArgs) (f float64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZAddArgsIncr(key, args)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZAddArgsIncr(key, args)
 }
 
 // ZCard returns the number of members of the sorted set at key; 0 for a
 // missing key, ErrWrongType for another type.
-func (s *Store) ZCard(ctx context.Context, key string) (int64, error) {
-	var v0 int64
+func (s *Store) ZCard(ctx context.Context, key string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZCard(key)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZCard(key)
 }
 
 // ZCount returns the number of members of the sorted set at key whose
 // scores are between min and max ("-inf", "(1", "+inf"); 0 for a missing
 // key, ErrWrongType for another type, an error for a bound that is not a
 // float.
-func (s *Store) ZCount(ctx context.Context, key string, min string, max string) (int64, error) {
-	var v0 int64
+func (s *Store) ZCount(ctx context.Context, key string, min string, max string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZCount(key, min, max)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZCount(key, min, max)
 }
 
 // ZDiff returns the members of the first input that are in none of the
 // others, with their scores from the first, in score order.
-func (s *Store) ZDiff(ctx context.Context, keys ...string) ([]string, error) {
-	var v0 []string
+func (s *Store) ZDiff(ctx context.Context, keys ...string) (vals []string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZDiff(keys...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZDiff(keys...)
 }
 
 // ZDiffStore stores the difference at destination (deleting it when empty)
 // and returns its size.
-func (s *Store) ZDiffStore(ctx context.Context, destination string, keys ...string) (int64, error) {
-	var v0 int64
+func (s *Store) ZDiffStore(ctx context.Context, destination string, keys ...string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZDiffStore(destination, keys...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZDiffStore(destination, keys...)
 }
 
 // ZDiffWithScores is ZDiff with the scores.
-func (s *Store) ZDiffWithScores(ctx context.Context, keys ...string) ([]Z, error) {
-	var v0 []Z
+func (s *Store) ZDiffWithScores(ctx context.Context, keys ...string) (v []Z, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZDiffWithScores(keys...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZDiffWithScores(keys...)
 }
 
 // ZIncrBy adds increment to member's score in the sorted set at key (0 for
 // a new member, creating the key if needed) and returns the new score;
 // ErrScoreNaN if the sum is NaN, ErrWrongType for another type.
-func (s *Store) ZIncrBy(ctx context.Context, key string, increment float64, member string) (float64, error) {
-	var v0 float64
+func (s *Store) ZIncrBy(ctx context.Context, key string, increment float64, member string) (f float64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZIncrBy(key, increment, member)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZIncrBy(key, increment, member)
 }
 
 // ZInter returns the members present in every input, with aggregated
 // scores, in score order; a missing key makes it empty.
-func (s *Store) ZInter(ctx context.Context, store ZStore) ([]string, error) {
-	var v0 []string
+func (s *Store) ZInter(ctx context.Context, store ZStore) (vals []string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZInter(store)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZInter(store)
 }
 
 // ZInterCard returns the size of the intersection of the inputs, counting
 // no further than limit when limit > 0.
-func (s *Store) ZInterCard(ctx context.Context, limit int64, keys ...string) (int64, error) {
-	var v0 int64
+func (s *Store) ZInterCard(ctx context.Context, limit int64, keys ...string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZInterCard(limit, keys...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZInterCard(limit, keys...)
 }
 
 // ZInterStore stores the intersection at destination (deleting it when
 // empty) and returns its size.
-func (s *Store) ZInterStore(ctx context.Context, destination string, store ZStore) (int64, error) {
-	var v0 int64
+func (s *Store) ZInterStore(ctx context.Context, destination string, store ZStore) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZInterStore(destination, store)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZInterStore(destination, store)
 }
 
 // ZInterWithScores is ZInter with the aggregated scores.
-func (s *Store) ZInterWithScores(ctx context.Context, store ZStore) ([]Z, error) {
-	var v0 []Z
+func (s *Store) ZInterWithScores(ctx context.Context, store ZStore) (v []Z, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZInterWithScores(store)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZInterWithScores(store)
 }
 
 // ZLexCount returns the number of members of the sorted set at key between
 // the lex bounds min and max ("-", "[a", "(b", "+"); meaningful when all
 // scores are equal. 0 for a missing key.
-func (s *Store) ZLexCount(ctx context.Context, key string, min string, max string) (int64, error) {
-	var v0 int64
+func (s *Store) ZLexCount(ctx context.Context, key string, min string, max string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZLexCount(key, min, max)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZLexCount(key, min, max)
 }
 
 // ZMPop pops up to count members from the first non-empty sorted set among
@@ -2274,48 +1731,36 @@ func (s *Store) ZMPop(ctx context.Context, order string, count int64, keys ...st
 // ZMScore returns the score of each of members in the sorted set at key,
 // nil where a member (or the key) does not exist; ErrWrongType for another
 // type.
-func (s *Store) ZMScore(ctx context.Context, key string, members ...string) ([]*float64, error) {
-	var v0 []*float64
+func (s *Store) ZMScore(ctx context.Context, key string, members ...string) (v []*float64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZMScore(key, members...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZMScore(key, members...)
 }
 
 // ZPopMax is ZPopMin from the highest score down.
-func (s *Store) ZPopMax(ctx context.Context, key string, count int64) ([]Z, error) {
-	var v0 []Z
+func (s *Store) ZPopMax(ctx context.Context, key string, count int64) (v []Z, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZPopMax(key, count)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZPopMax(key, count)
 }
 
 // ZPopMin removes and returns the count members with the lowest scores of
 // the sorted set at key (fewer if the set is smaller), lowest first; a set
 // left empty is deleted. A missing key or a count of 0 gives an empty
 // slice, a negative count an error.
-func (s *Store) ZPopMin(ctx context.Context, key string, count int64) ([]Z, error) {
-	var v0 []Z
+func (s *Store) ZPopMin(ctx context.Context, key string, count int64) (v []Z, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZPopMin(key, count)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZPopMin(key, count)
 }
 
 // ZRandMember returns count random members of the sorted set at key
@@ -2327,312 +1772,228 @@ func (s *Store) ZPopMin(ctx context.Context, key string, count int64) ([]Z, erro
 // count, exactly -count members drawn
 // independently, so they may repeat. A missing key or a count of 0 gives an
 // empty slice.
-func (s *Store) ZRandMember(ctx context.Context, key string, count int64) ([]string, error) {
-	var v0 []string
+func (s *Store) ZRandMember(ctx context.Context, key string, count int64) (vals []string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZRandMember(key, count)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZRandMember(key, count)
 }
 
 // ZRandMemberWithScores is ZRandMember with the scores.
-func (s *Store) ZRandMemberWithScores(ctx context.Context, key string, count int64) ([]Z, error) {
-	var v0 []Z
+func (s *Store) ZRandMemberWithScores(ctx context.Context, key string, count int64) (v []Z, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZRandMemberWithScores(key, count)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZRandMemberWithScores(key, count)
 }
 
 // ZRange returns the members of the sorted set at key with ranks start to
 // stop inclusive (negative ranks count from the end), lowest score first.
-func (s *Store) ZRange(ctx context.Context, key string, start int64, stop int64) ([]string, error) {
-	var v0 []string
+func (s *Store) ZRange(ctx context.Context, key string, start int64, stop int64) (vals []string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZRange(key, start, stop)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZRange(key, start, stop)
 }
 
 // ZRangeArgs returns the members ZRANGE selects (see ZRangeArgs): by rank,
 // score or lex range, in either direction, with LIMIT. A missing key gives
 // an empty slice; ErrWrongType for another type; Redis's errors for bad
 // ranges and option combinations.
-func (s *Store) ZRangeArgs(ctx context.Context, args ZRangeArgs) ([]string, error) {
-	var v0 []string
+func (s *Store) ZRangeArgs(ctx context.Context, args ZRangeArgs) (vals []string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZRangeArgs(args)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZRangeArgs(args)
 }
 
 // ZRangeArgsWithScores is ZRangeArgs with the scores.
-func (s *Store) ZRangeArgsWithScores(ctx context.Context, args ZRangeArgs) ([]Z, error) {
-	var v0 []Z
+func (s *Store) ZRangeArgsWithScores(ctx context.Context, args ZRangeArgs) (v []Z, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZRangeArgsWithScores(args)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZRangeArgsWithScores(args)
 }
 
 // ZRangeByLex returns the members of the sorted set at key between the lex
 // bounds by.Min and by.Max, with by's LIMIT (for sets whose scores are all
 // equal).
-func (s *Store) ZRangeByLex(ctx context.Context, key string, by ZRangeBy) ([]string, error) {
-	var v0 []string
+func (s *Store) ZRangeByLex(ctx context.Context, key string, by ZRangeBy) (vals []string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZRangeByLex(key, by)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZRangeByLex(key, by)
 }
 
 // ZRangeByScore returns the members of the sorted set at key with scores
 // between by.Min and by.Max, lowest first, with by's LIMIT.
-func (s *Store) ZRangeByScore(ctx context.Context, key string, by ZRangeBy) ([]string, error) {
-	var v0 []string
+func (s *Store) ZRangeByScore(ctx context.Context, key string, by ZRangeBy) (vals []string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZRangeByScore(key, by)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZRangeByScore(key, by)
 }
 
 // ZRangeByScoreWithScores is ZRangeByScore with the scores.
-func (s *Store) ZRangeByScoreWithScores(ctx context.Context, key string, by ZRangeBy) ([]Z, error) {
-	var v0 []Z
+func (s *Store) ZRangeByScoreWithScores(ctx context.Context, key string, by ZRangeBy) (v []Z, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZRangeByScoreWithScores(key, by)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZRangeByScoreWithScores(key, by)
 }
 
 // ZRangeStore stores the members ZRANGE selects from args.Key at dst,
 // replacing it, and returns their number; an empty selection deletes dst.
-func (s *Store) ZRangeStore(ctx context.Context, dst string, args ZRangeArgs) (int64, error) {
-	var v0 int64
+func (s *Store) ZRangeStore(ctx context.Context, dst string, args ZRangeArgs) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZRangeStore(dst, args)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZRangeStore(dst, args)
 }
 
 // ZRangeWithScores is ZRange with the scores.
-func (s *Store) ZRangeWithScores(ctx context.Context, key string, start int64, stop int64) ([]Z, error) {
-	var v0 []Z
+func (s *Store) ZRangeWithScores(ctx context.Context, key string, start int64, stop int64) (v []Z, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZRangeWithScores(key, start, stop)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZRangeWithScores(key, start, stop)
 }
 
 // ZRank returns member's 0-based rank in the sorted set at key, lowest
 // score first (ties in member byte order); ErrNotFound if the key or the
 // member does not exist, ErrWrongType for another type.
-func (s *Store) ZRank(ctx context.Context, key string, member string) (int64, error) {
-	var v0 int64
+func (s *Store) ZRank(ctx context.Context, key string, member string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZRank(key, member)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZRank(key, member)
 }
 
 // ZRem removes members from the sorted set at key and returns how many were
 // there; a set left empty is deleted. 0 for a missing key, ErrWrongType for
 // another type.
-func (s *Store) ZRem(ctx context.Context, key string, members ...string) (int64, error) {
-	var v0 int64
+func (s *Store) ZRem(ctx context.Context, key string, members ...string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZRem(key, members...)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZRem(key, members...)
 }
 
 // ZRemRangeByLex removes the members between the lex bounds min and max
 // and returns how many.
-func (s *Store) ZRemRangeByLex(ctx context.Context, key string, min string, max string) (int64, error) {
-	var v0 int64
+func (s *Store) ZRemRangeByLex(ctx context.Context, key string, min string, max string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZRemRangeByLex(key, min, max)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZRemRangeByLex(key, min, max)
 }
 
 // ZRemRangeByRank removes the members with ranks start to stop (negative
 // from the end) and returns how many; a set left empty is deleted.
-func (s *Store) ZRemRangeByRank(ctx context.Context, key string, start int64, stop int64) (int64, error) {
-	var v0 int64
+func (s *Store) ZRemRangeByRank(ctx context.Context, key string, start int64, stop int64) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZRemRangeByRank(key, start, stop)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZRemRangeByRank(key, start, stop)
 }
 
 // ZRemRangeByScore removes the members with scores between min and max and
 // returns how many.
-func (s *Store) ZRemRangeByScore(ctx context.Context, key string, min string, max string) (int64, error) {
-	var v0 int64
+func (s *Store) ZRemRangeByScore(ctx context.Context, key string, min string, max string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZRemRangeByScore(key, min, max)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZRemRangeByScore(key, min, max)
 }
 
 // ZRevRange is ZRange from the highest score down.
-func (s *Store) ZRevRange(ctx context.Context, key string, start int64, stop int64) ([]string, error) {
-	var v0 []string
+func (s *Store) ZRevRange(ctx context.Context, key string, start int64, stop int64) (vals []string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZRevRange(key, start, stop)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZRevRange(key, start, stop)
 }
 
 // ZRevRangeByLex is ZRangeByLex in reverse order.
-func (s *Store) ZRevRangeByLex(ctx context.Context, key string, by ZRangeBy) ([]string, error) {
-	var v0 []string
+func (s *Store) ZRevRangeByLex(ctx context.Context, key string, by ZRangeBy) (vals []string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZRevRangeByLex(key, by)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZRevRangeByLex(key, by)
 }
 
 // ZRevRangeByScore is ZRangeByScore from the highest score down.
-func (s *Store) ZRevRangeByScore(ctx context.Context, key string, by ZRangeBy) ([]string, error) {
-	var v0 []string
+func (s *Store) ZRevRangeByScore(ctx context.Context, key string, by ZRangeBy) (vals []string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZRevRangeByScore(key, by)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZRevRangeByScore(key, by)
 }
 
 // ZRevRangeByScoreWithScores is ZRevRangeByScore with the scores.
-func (s *Store) ZRevRangeByScoreWithScores(ctx context.Context, key string, by ZRangeBy) ([]Z, error) {
-	var v0 []Z
+func (s *Store) ZRevRangeByScoreWithScores(ctx context.Context, key string, by ZRangeBy) (v []Z, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZRevRangeByScoreWithScores(key, by)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZRevRangeByScoreWithScores(key, by)
 }
 
 // ZRevRangeWithScores is ZRevRange with the scores.
-func (s *Store) ZRevRangeWithScores(ctx context.Context, key string, start int64, stop int64) ([]Z, error) {
-	var v0 []Z
+func (s *Store) ZRevRangeWithScores(ctx context.Context, key string, start int64, stop int64) (v []Z, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZRevRangeWithScores(key, start, stop)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZRevRangeWithScores(key, start, stop)
 }
 
 // ZRevRank is ZRank counting from the highest score.
-func (s *Store) ZRevRank(ctx context.Context, key string, member string) (int64, error) {
-	var v0 int64
+func (s *Store) ZRevRank(ctx context.Context, key string, member string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZRevRank(key, member)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZRevRank(key, member)
 }
 
 // ZScan iterates the sorted set at key as Redis's ZSCAN: it returns some
@@ -2653,60 +2014,44 @@ func (s *Store) ZScan(ctx context.Context, key string, cursor uint64, match stri
 
 // ZScore returns member's score in the sorted set at key; ErrNotFound if
 // the key or the member does not exist, ErrWrongType for another type.
-func (s *Store) ZScore(ctx context.Context, key string, member string) (float64, error) {
-	var v0 float64
+func (s *Store) ZScore(ctx context.Context, key string, member string) (f float64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZScore(key, member)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZScore(key, member)
 }
 
 // ZUnion returns the union of the inputs (see ZStore) in score order.
 // Missing keys are empty; a key of another type than sorted set or set is
 // ErrWrongType.
-func (s *Store) ZUnion(ctx context.Context, store ZStore) ([]string, error) {
-	var v0 []string
+func (s *Store) ZUnion(ctx context.Context, store ZStore) (vals []string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZUnion(store)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZUnion(store)
 }
 
 // ZUnionStore stores the union at destination (deleting it when empty) and
 // returns its size.
-func (s *Store) ZUnionStore(ctx context.Context, destination string, store ZStore) (int64, error) {
-	var v0 int64
+func (s *Store) ZUnionStore(ctx context.Context, destination string, store ZStore) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZUnionStore(destination, store)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZUnionStore(destination, store)
 }
 
 // ZUnionWithScores is ZUnion with the aggregated scores.
-func (s *Store) ZUnionWithScores(ctx context.Context, store ZStore) ([]Z, error) {
-	var v0 []Z
+func (s *Store) ZUnionWithScores(ctx context.Context, store ZStore) (v []Z, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
-		return v0, err
+		return
 	}
-	func() {
-		defer s.end(tx, &err)
-		v0, err = tx.ZUnionWithScores(store)
-	}()
-	return v0, err
+	defer s.end(tx, &err)
+	return tx.ZUnionWithScores(store)
 }

@@ -180,6 +180,35 @@ func (m method) resultList() string {
 	return "(" + strings.Join(parts, ", ") + ")"
 }
 
+// withResultNames names the results of a method whose Tx method names none,
+// by their type (n int64, ok bool, val string, …; err error), avoiding the
+// parameters' names.
+func (m method) withResultNames() method {
+	byType := map[string]string{
+		"int64": "n", "int": "n", "bool": "ok", "string": "val", "float64": "f",
+		"[]string": "vals", "time.Duration": "d", "time.Time": "t", "uint64": "n",
+	}
+	taken := map[string]bool{"ctx": true, "s": true, "tx": true, "err": true}
+	for _, p := range m.params {
+		taken[p.name] = true
+	}
+	names := make([]string, len(m.results))
+	names[len(names)-1] = "err"
+	for i, r := range m.results[:len(m.results)-1] {
+		n, ok := byType[r]
+		if !ok {
+			n = "v"
+		}
+		for base, k := n, 2; taken[n]; k++ {
+			n = fmt.Sprintf("%s%d", base, k)
+		}
+		taken[n] = true
+		names[i] = n
+	}
+	m.names = names
+	return m
+}
+
 func (m method) paramList() string {
 	var parts []string
 	for _, p := range m.params {
@@ -233,25 +262,16 @@ func storeFile(ms []method) []byte {
 				log.Fatalf("Tx.%s: the result name %s is taken in the Store method", m.name, n)
 			}
 		}
+		if m.names[0] == "" {
+			m = m.withResultNames()
+		}
+		// Named results: end's recovery from a panic sets err. (A closure
+		// around the call would spare the names but cost a call that the
+		// compiler cannot inline, about 5 ns on a 60 ns Set.)
 		fmt.Fprintf(&b, "func (s *Store) %s(%s) %s {\n", m.name, ps, m.resultList())
 		call := fmt.Sprintf("tx.%s(%s)", m.name, m.argList())
-		if m.names[0] != "" {
-			// Named results: end's recovery from a panic sets err.
-			b.WriteString("\ttx, err := s.begin(ctx)\n\tif err != nil {\n\t\treturn\n\t}\n\tdefer s.end(tx, &err)\n")
-			fmt.Fprintf(&b, "\treturn %s\n}\n\n", call)
-			continue
-		}
-		// Unnamed results (go doc shows no made-up names): the call runs
-		// in a closure whose deferred end can set err after a panic.
-		var vs []string
-		for i, r := range m.results[:len(m.results)-1] {
-			vs = append(vs, fmt.Sprintf("v%d", i))
-			fmt.Fprintf(&b, "\tvar v%d %s\n", i, r)
-		}
-		rets := strings.Join(append(vs, "err"), ", ")
-		fmt.Fprintf(&b, "\ttx, err := s.begin(ctx)\n\tif err != nil {\n\t\treturn %s\n\t}\n", rets)
-		fmt.Fprintf(&b, "\tfunc() {\n\t\tdefer s.end(tx, &err)\n\t\t%s = %s\n\t}()\n", rets, call)
-		fmt.Fprintf(&b, "\treturn %s\n}\n\n", rets)
+		b.WriteString("\ttx, err := s.begin(ctx)\n\tif err != nil {\n\t\treturn\n\t}\n\tdefer s.end(tx, &err)\n")
+		fmt.Fprintf(&b, "\treturn %s\n}\n\n", call)
 	}
 	src, err := format.Source(b.Bytes())
 	if err != nil {
