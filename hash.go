@@ -538,8 +538,8 @@ type KeyValue struct {
 // when count is at least its size; in insertion order too when the hash is
 // compact and count at most a third of its size, as Redis samples a
 // listpack); for a negative
-// count, -count fields that may repeat (a count below -2^31 is ErrNotInteger,
-// "value is out of range"). A missing key or a count of 0 gives an empty
+// count, -count fields that may repeat (a count below -maxRandRepeats,
+// -2^24, is ErrValueOutOfRange, where Redis would try to allocate the reply). A missing key or a count of 0 gives an empty
 // slice; a key of another type is ErrWrongType.
 func (tx *Tx) HRandField(key string, count int) ([]string, error) {
 	kvs, err := tx.hrandField(key, int64(count))
@@ -573,7 +573,7 @@ func (tx *Tx) hrandField(key string, count int64) ([]KeyValue, error) {
 	if count < 0 || count == 1 {
 		n := count
 		if n < 0 {
-			if n < -maxRandFieldRepeats {
+			if n < -maxRandRepeats {
 				return nil, ErrValueOutOfRange
 			}
 			n = -n
@@ -625,12 +625,6 @@ func (tx *Tx) hrandField(key string, count int64) ([]KeyValue, error) {
 	}
 	return all, nil
 }
-
-// maxRandFieldRepeats bounds a negative HRANDFIELD count: Redis would try
-// to build a reply of that many entries whatever its size; embedis refuses
-// one that could not fit in memory rather than fail while it holds the
-// owner role.
-const maxRandFieldRepeats = 1 << 31
 
 // hrandOne returns one random field and its value (HRANDFIELD without a
 // count): ErrNotFound if the key does not exist.

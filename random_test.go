@@ -1,6 +1,7 @@
 package embedis
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -886,5 +887,49 @@ func TestRandomListpackSampleOrder(t *testing.T) {
 		if !c.ordered && unordered == 0 {
 			t.Errorf("%s: every reply in the collection's order", c.what)
 		}
+	}
+}
+
+// A negative count asks for -count draws with repetition. Redis builds a
+// reply of any size and is killed when memory runs out; embedis refuses
+// counts below -maxRandRepeats (an allocation that fails would end the whole
+// process) and serves the bound itself.
+func TestRandomCountBound(t *testing.T) {
+	s, _ := openTest(t)
+	if _, err := s.SAdd(ctx, "s", "a", "b"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.HSet(ctx, "h", "f", "v"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ZAdd(ctx, "z", Z{Score: 1, Member: "m"}); err != nil {
+		t.Fatal(err)
+	}
+	huge := int64(-1 << 40)
+	for _, args := range [][]string{
+		{"SRANDMEMBER", "s", "-1099511627776"}, {"HRANDFIELD", "h", "-1099511627776"},
+		{"HRANDFIELD", "h", "-1099511627776", "WITHVALUES"}, {"ZRANDMEMBER", "z", "-1099511627776"},
+		{"ZRANDMEMBER", "z", "-1099511627776", "WITHSCORES"}, {"SRANDMEMBER", "s", "-16777217"},
+	} {
+		if _, err := s.Do(ctx, args...); !errors.Is(err, ErrValueOutOfRange) {
+			t.Errorf("%q = %v, want ErrValueOutOfRange", args, err)
+		}
+	}
+	if _, err := s.SRandMemberN(ctx, "s", huge); !errors.Is(err, ErrValueOutOfRange) {
+		t.Errorf("SRandMemberN = %v", err)
+	}
+	if _, err := s.ZRandMember(ctx, "z", huge); !errors.Is(err, ErrValueOutOfRange) {
+		t.Errorf("ZRandMember = %v", err)
+	}
+	if _, err := s.HRandField(ctx, "h", int(huge)); !errors.Is(err, ErrValueOutOfRange) {
+		t.Errorf("HRandField = %v", err)
+	}
+	// The bound itself is served, and a missing key answers empty whatever
+	// the count, as Redis does.
+	if got, err := s.SRandMemberN(ctx, "s", -maxRandRepeats); err != nil || len(got) != maxRandRepeats {
+		t.Errorf("SRandMemberN at the bound: %d members, %v", len(got), err)
+	}
+	if got, err := s.SRandMemberN(ctx, "missing", huge); err != nil || len(got) != 0 {
+		t.Errorf("SRandMemberN of a missing key: %q, %v", got, err)
 	}
 }

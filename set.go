@@ -480,12 +480,21 @@ func (tx *Tx) SRandMember(key string) (string, error) {
 	return sv.random(tx.e.rnd), nil
 }
 
+// maxRandRepeats bounds a negative count of SRANDMEMBER, ZRANDMEMBER and
+// HRANDFIELD, which asks for -count draws with repetition. Redis tries to
+// build a reply of any size and is killed when memory runs out (a count of
+// -2^40 does it); in Go an allocation that fails ends the whole process, so
+// embedis refuses counts below -maxRandRepeats with Redis's "value is out of
+// range" (16.7 million draws: a few hundred megabytes of reply).
+const maxRandRepeats = 1 << 24
+
 // SRandMemberN returns random members of the set at key without removing
 // them, as Redis: with a positive count, min(count, size) distinct members;
 // with a negative count, exactly -count members that may repeat. A count of 0
 // or a missing key gives an empty slice; math.MinInt64 is an out-of-range
-// error and another type ErrWrongType. Beware that a huge negative count asks
-// for that many members (Redis runs out of memory on it too).
+// error and another type ErrWrongType. A count below -maxRandRepeats on an
+// existing set is ErrValueOutOfRange, where Redis would try to allocate the
+// reply.
 func (tx *Tx) SRandMemberN(key string, count int64) ([]string, error) {
 	if count == math.MinInt64 {
 		return nil, ErrRandCountRange
@@ -498,6 +507,9 @@ func (tx *Tx) SRandMemberN(key string, count int64) ([]string, error) {
 		return []string{}, nil
 	}
 	rnd := tx.e.rnd
+	if count < -maxRandRepeats {
+		return nil, ErrValueOutOfRange
+	}
 	if count < 0 {
 		out := make([]string, 0, min(-count, 1<<16))
 		for i := int64(0); i < -count; i++ {

@@ -1039,6 +1039,9 @@ func (tx *Tx) zrandmember(key string, count int64) ([]Z, error) {
 		it := zv.s.At(tx.e.rnd.IntN(zv.s.Len()))
 		return Z{it.Score(), it.Member()}
 	}
+	if count < -maxRandRepeats {
+		return nil, ErrValueOutOfRange // see maxRandRepeats
+	}
 	if count < 0 {
 		out := make([]Z, 0, min(-count, 1<<16))
 		for i := int64(0); i < -count; i++ {
@@ -1100,8 +1103,9 @@ func (tx *Tx) zrandmember(key string, count int64) ([]Z, error) {
 // would keep as a listpack sampled with a count at most a third of its size
 // gives its members lowest score first, as Redis replies); with a negative
 // count, exactly -count members drawn
-// independently, so they may repeat. A missing key or a count of 0 gives an
-// empty slice.
+// independently, so they may repeat (a count below -maxRandRepeats, -2^24,
+// is ErrValueOutOfRange, where Redis would try to allocate the reply). A
+// missing key or a count of 0 gives an empty slice.
 func (tx *Tx) ZRandMember(key string, count int64) ([]string, error) {
 	return membersOrError(tx.zrandmember(key, count))
 }

@@ -428,9 +428,11 @@ func HostileSkip(args []string) string {
 		// A negative count asks for -count members, repeats allowed, and
 		// Redis builds the whole reply (minutes and many GB for -2³¹);
 		// WITHSCORES/WITHVALUES counts below -2⁶² are a range error.
+		// embedis refuses counts below -2²⁴ ("value is out of range", see
+		// maxRandRepeats), since a failed allocation would end its process.
 		types := map[string][]string{"SRANDMEMBER": {"set", "set2"}, "HRANDFIELD": {"hash", "hash2"}, "ZRANDMEMBER": {"zset", "zset2", "geo", "geo2"}}
 		if n < -1<<20 && (len(args) == 3 || name == "SRANDMEMBER" || n >= -(1<<62)) && contains(types[name], args[1]) {
-			return name + " with a count below -2²⁰ on an existing key: Redis builds a reply of -count elements"
+			return name + " with a count below -2²⁰ on an existing key: Redis builds a reply of -count elements (embedis refuses below -2²⁴)"
 		}
 	}
 	return ""
