@@ -507,8 +507,8 @@ func (s *Store) HMSet(ctx context.Context, key string, fieldsAndValues ...string
 // when count is at least its size; in insertion order too when the hash is
 // compact and count at most a third of its size, as Redis samples a
 // listpack); for a negative
-// count, -count fields that may repeat (a count below -2^31 is ErrNotInteger,
-// "value is out of range"). A missing key or a count of 0 gives an empty
+// count, -count fields that may repeat (a count below -maxRandRepeats,
+// -2^24, is ErrValueOutOfRange, where Redis would try to allocate the reply). A missing key or a count of 0 gives an empty
 // slice; a key of another type is ErrWrongType.
 func (s *Store) HRandField(ctx context.Context, key string, count int) (vals []string, err error) {
 	tx, err := s.begin(ctx)
@@ -1287,8 +1287,9 @@ func (s *Store) SRandMember(ctx context.Context, key string) (val string, err er
 // them, as Redis: with a positive count, min(count, size) distinct members;
 // with a negative count, exactly -count members that may repeat. A count of 0
 // or a missing key gives an empty slice; math.MinInt64 is an out-of-range
-// error and another type ErrWrongType. Beware that a huge negative count asks
-// for that many members (Redis runs out of memory on it too).
+// error and another type ErrWrongType. A count below -maxRandRepeats on an
+// existing set is ErrValueOutOfRange, where Redis would try to allocate the
+// reply.
 func (s *Store) SRandMemberN(ctx context.Context, key string, count int64) (vals []string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
@@ -1770,8 +1771,9 @@ func (s *Store) ZPopMin(ctx context.Context, key string, count int64) (v []Z, er
 // would keep as a listpack sampled with a count at most a third of its size
 // gives its members lowest score first, as Redis replies); with a negative
 // count, exactly -count members drawn
-// independently, so they may repeat. A missing key or a count of 0 gives an
-// empty slice.
+// independently, so they may repeat (a count below -maxRandRepeats, -2^24,
+// is ErrValueOutOfRange, where Redis would try to allocate the reply). A
+// missing key or a count of 0 gives an empty slice.
 func (s *Store) ZRandMember(ctx context.Context, key string, count int64) (vals []string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
