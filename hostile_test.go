@@ -7,7 +7,6 @@ import (
 	"reflect"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -66,7 +65,7 @@ func TestRedisDiffHostileArguments(t *testing.T) {
 			var pe *PanicError
 			if errors.As(r.err, &pe) {
 				panics++
-				t.Errorf("%s: panic: %v\n%s", hostileShow(args), pe.Value, pe.Stack)
+				t.Errorf("%s: panic: %v\n%s", workload.HostileShow(args), pe.Value, pe.Stack)
 				s.Close()
 				if s, err = Open(Options{}); err != nil {
 					t.Fatal(err)
@@ -75,7 +74,7 @@ func TestRedisDiffHostileArguments(t *testing.T) {
 			return r.v, r.err
 		case <-time.After(20 * time.Second):
 			hangs++
-			t.Fatalf("%s: no reply after 20 s", hostileShow(args))
+			t.Fatalf("%s: no reply after 20 s", workload.HostileShow(args))
 		}
 		return nil, nil
 	}
@@ -83,7 +82,7 @@ func TestRedisDiffHostileArguments(t *testing.T) {
 	var last []string // the vector running, named if Redis fails to answer it
 	defer func() {
 		if t.Failed() && last != nil {
-			t.Logf("last vector: %s", hostileShow(last))
+			t.Logf("last vector: %s", workload.HostileShow(last))
 		}
 	}()
 	var ncmds, nvecs, ncompared, nlisted, nmismatch int
@@ -147,7 +146,7 @@ func TestRedisDiffHostileArguments(t *testing.T) {
 			if !reflect.DeepEqual(want, got) {
 				nmismatch++
 				if nmismatch <= 2000 {
-					t.Errorf("%s:\n redis:   %.300s\n embedis: %.300s", hostileShow(args), fmt.Sprintf("%#v", want), fmt.Sprintf("%#v", got))
+					t.Errorf("%s:\n redis:   %.300s\n embedis: %.300s", workload.HostileShow(args), fmt.Sprintf("%#v", want), fmt.Sprintf("%#v", got))
 				}
 			}
 		}
@@ -177,18 +176,6 @@ func hostileShape(v any) any {
 		return fmt.Sprintf("array of %d", len(arr))
 	}
 	return v
-}
-
-// hostileShow prints args for a failure, with the huge string abbreviated.
-func hostileShow(args []string) string {
-	out := make([]string, len(args))
-	for i, a := range args {
-		if len(a) > 64 {
-			a = fmt.Sprintf("%.16s…(%d bytes)", a, len(a))
-		}
-		out[i] = strconv.Quote(a)
-	}
-	return "[" + strings.Join(out, " ") + "]"
 }
 
 // sortedScanPage sorts the elements of a SCAN-family page: a page of a

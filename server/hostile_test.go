@@ -5,7 +5,6 @@ import (
 	"net"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -72,7 +71,7 @@ func hostileWire(t *testing.T, proto string, full bool) {
 		w.c.SetReadDeadline(time.Now().Add(60 * time.Second))
 		r, err := resp.ReadReply(w.r)
 		if err != nil {
-			t.Fatalf("%s: no reply: %v", hostileShow(args), err)
+			t.Fatalf("%s: no reply: %v", workload.HostileShow(args), err)
 		}
 		return r
 	}
@@ -135,7 +134,7 @@ func hostileWire(t *testing.T, proto string, full bool) {
 			want, got := both(args...)
 			if got.Kind == '-' && strings.Contains(got.Str, "store stopped after a command panicked") {
 				panics++
-				t.Errorf("%s: panic: %s", hostileShow(args), got.Str)
+				t.Errorf("%s: panic: %s", workload.HostileShow(args), got.Str)
 				startEmbedis()
 				both("HELLO", proto)
 				dirty = true
@@ -157,7 +156,7 @@ func hostileWire(t *testing.T, proto string, full bool) {
 			compared.Add(1)
 			if w != g {
 				nmismatch++
-				t.Errorf("%s:\n redis:   %.300s\n embedis: %.300s", hostileShow(args), w, g)
+				t.Errorf("%s:\n redis:   %.300s\n embedis: %.300s", workload.HostileShow(args), w, g)
 			}
 		}
 	}
@@ -176,16 +175,4 @@ func sortedPage(r resp.Reply) string {
 		return r.String()
 	}
 	return r.Elems[0].String() + " " + normalizeReply("SMEMBERS", r.Elems[1], true)
-}
-
-// hostileShow prints args for a failure, with the huge string abbreviated.
-func hostileShow(args []string) string {
-	out := make([]string, len(args))
-	for i, a := range args {
-		if len(a) > 64 {
-			a = fmt.Sprintf("%.16s…(%d bytes)", a, len(a))
-		}
-		out[i] = strconv.Quote(a)
-	}
-	return "[" + strings.Join(out, " ") + "]"
 }

@@ -1,6 +1,7 @@
 package workload
 
 import (
+	"fmt"
 	"math"
 	"sort"
 	"strconv"
@@ -475,4 +476,17 @@ func HostileUncompared(args []string, failed bool) string {
 		return "SSCAN of a hash-table set with a COUNT below its size: where the page ends depends on Redis's hash seed"
 	}
 	return ""
+}
+
+// HostileShow prints args for a failure report, with a huge string
+// abbreviated.
+func HostileShow(args []string) string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		if len(a) > 64 {
+			a = fmt.Sprintf("%.16s…(%d bytes)", a, len(a))
+		}
+		out[i] = strconv.Quote(a)
+	}
+	return "[" + strings.Join(out, " ") + "]"
 }
