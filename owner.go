@@ -45,29 +45,36 @@ func (l *ownerLock) Lock() {
 	}
 }
 
-// lockContext takes the role, or returns ctx's error if ctx ends first.
-// A context that is already done never takes the role.
-func (l *ownerLock) lockContext(ctx context.Context) error {
-	if l.state.CompareAndSwap(0, 1) {
-		return nil
-	}
-	if !l.lockSlow(ctx.Done()) {
+// lockQueued queues a caller that has already spun until the role is
+// handed to it, or returns ctx's error if ctx ends first.
+func (l *ownerLock) lockQueued(ctx context.Context) error {
+	if !l.queue1(ctx.Done()) {
 		return ctx.Err()
 	}
 	return nil
 }
 
-// lockSlow queues the caller until the role is handed to it (true) or done
-// is closed (false).
+// lockSlow waits for the role: a short spin, then the queue.
 func (l *ownerLock) lockSlow(done <-chan struct{}) bool {
-	// A turn is usually tens of nanoseconds: give the owner a moment
-	// before queueing, which costs two goroutine switches.
+	return l.spin() || l.queue1(done)
+}
+
+// spin gives the owner a moment before the caller queues (which costs two
+// goroutine switches): a turn is usually tens of nanoseconds. It reports
+// whether it took the role.
+func (l *ownerLock) spin() bool {
 	for i := 0; i < 3; i++ {
 		runtime.Gosched()
 		if l.state.Load() == 0 && l.state.CompareAndSwap(0, 1) {
 			return true
 		}
 	}
+	return false
+}
+
+// queue1 queues the caller until the role is handed to it (true) or done is
+// closed (false).
+func (l *ownerLock) queue1(done <-chan struct{}) bool {
 	w := ownerWaiters.Get().(*ownerWaiter)
 	l.qmu.Lock()
 	l.waiting.Add(1)
@@ -135,7 +142,9 @@ func (l *ownerLock) Unlock() {
 
 // Calling the Store from inside one of its own Atomic closures would wait
 // for the role the closure holds, for ever. It is detected, without a cost
-// on the uncontended path, when the caller finds the role busy:
+// on the uncontended path, when the caller still finds the role busy after
+// a short spin (so that callers contending with a short closure rarely pay
+// for the stack walk):
 //
 //   - atomicsRunning counts the Atomic closures running in the process, of
 //     every store; engine.atomicTurn is nonzero while one of this engine's

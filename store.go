@@ -182,11 +182,11 @@ func (s *Store) begin(ctx context.Context) (*Tx, error) {
 		return nil, err
 	}
 	e := s.e
-	if !e.mu.state.CompareAndSwap(0, 1) {
+	if !e.mu.state.CompareAndSwap(0, 1) && !e.mu.spin() {
 		if e.heldByCaller() {
 			return nil, ErrReentrant
 		}
-		if err := e.mu.lockContext(ctx); err != nil {
+		if err := e.mu.lockQueued(ctx); err != nil {
 			return nil, err
 		}
 	}
