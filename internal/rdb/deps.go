@@ -8,6 +8,8 @@ import "github.com/embedis/embedis/internal/crc64"
 
 func crcUpdate(crc uint64, p []byte) uint64 { return crc64.Update(crc, p) }
 
+const lzfAvailable = false
+
 // lzfCompress compresses src into dst, returning 0 when it does not fit.
 func lzfCompress(dst, src []byte) int { return 0 }
 
