@@ -37,9 +37,6 @@ func startRedis(t *testing.T, compress bool) redisConn {
 func bothCompressions(t *testing.T, f func(t *testing.T, r redisConn, e *Encoder)) {
 	for _, c := range []bool{false, true} {
 		t.Run(fmt.Sprintf("compress=%v", c), func(t *testing.T) {
-			if c && !lzfAvailable {
-				t.Skip("internal/lzf has not landed yet")
-			}
 			f(t, startRedis(t, c), &Encoder{Compress: c})
 		})
 	}
