@@ -230,8 +230,8 @@ func (e *Encoder) AppendZSet2(dst []byte, ms []ZMember) []byte {
 }
 
 // AppendScore appends a score as Redis's d2string writes it into a
-// listpack: "inf", "-inf", "nan", "-0" for negative zero, an integer in
-// (-2^52, 2^52) in plain digits, anything else as C's "%.17g".
+// listpack: "inf", "-inf", "nan", "-0" for negative zero, an integral
+// value within ±2^62 in plain digits, anything else as C's "%.17g".
 func AppendScore(dst []byte, f float64) []byte {
 	switch {
 	case math.IsNaN(f):
@@ -245,7 +245,9 @@ func AppendScore(dst []byte, f float64) []byte {
 			return append(dst, "-0"...)
 		}
 		return append(dst, '0')
-	case f > -4503599627370495 && f < 4503599627370496 && f == float64(int64(f)):
+	case f >= -(1<<62) && f <= 1<<62 && f == float64(int64(f)):
+		// Redis's double2ll: integral values within ±(LLONG_MAX/2), which
+		// as a double is 2^62, print as integers.
 		return strconv.AppendInt(dst, int64(f), 10)
 	}
 	return strconv.AppendFloat(dst, f, 'g', 17, 64)
