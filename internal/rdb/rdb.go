@@ -139,6 +139,11 @@ type Value struct {
 	SetInts []int64   // KindSet read from an intset: its members, ascending
 	Hash    []string  // KindHash: field, value, field, value, … in file order
 	ZSet    []ZMember // KindZSet, in file order (ZSET_2: highest score first)
+
+	// IntsetWidth is the width in bytes (2, 4 or 8) of the intset SetInts
+	// was read from: Redis keeps an intset as it was written, so a DUMP
+	// after a RESTORE gives the same bytes.
+	IntsetWidth int
 }
 
 // Len is the number of elements of the value: 1 for a string, members,

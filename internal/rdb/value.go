@@ -55,6 +55,7 @@ func (in *input) readValue(typ byte, v *Value) error {
 			return newError(ErrCorrupt, start, "%s", reason)
 		}
 		v.SetInts = ints
+		v.IntsetWidth = int(binary.LittleEndian.Uint32(b))
 		return nil
 	case TypeHashZipmap, TypeListZiplist, TypeZSetZiplist, TypeHashZiplist, TypeHashListpack, TypeZSetListpack:
 		return in.readPacked(typ, v, start)
