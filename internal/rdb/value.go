@@ -126,7 +126,11 @@ func (in *input) readZSet(typ byte, v *Value, start int64) error {
 	if n == 0 {
 		return newError(ErrEmpty, at, "empty sorted set")
 	}
-	ms := make([]ZMember, 0, in.capHint(n, 2))
+	minSize := 2 // a member's length and a score's
+	if typ == TypeZSet2 {
+		minSize = 9
+	}
+	ms := make([]ZMember, 0, in.capHint(n, minSize))
 	for i := uint64(0); i < n; i++ {
 		m, err := in.readString("sorted set member")
 		if err != nil {
