@@ -202,4 +202,3 @@ func FuzzReader(f *testing.F) {
 		}
 	})
 }
-
