@@ -58,17 +58,19 @@ func (in *input) fill(n int) bool {
 		copy(nb, in.buf)
 		in.buf = nb
 	}
-	for len(in.buf)-in.pos < n {
+	for empty := 0; len(in.buf)-in.pos < n; {
 		m, err := in.src.Read(in.buf[len(in.buf):cap(in.buf)])
 		in.buf = in.buf[:len(in.buf)+m]
+		if m == 0 && err == nil {
+			// A reader that keeps returning nothing would spin: give up as
+			// bufio.Reader does.
+			if empty++; empty >= 100 {
+				err = io.ErrNoProgress
+			}
+		}
 		if err != nil {
 			in.err = err
 			return len(in.buf)-in.pos >= n
-		}
-		if m == 0 {
-			// A reader that returns nothing and no error, repeatedly, would
-			// spin; io.ReadFull treats it the same way.
-			continue
 		}
 	}
 	return true

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/embedis/embedis/internal/redistest"
 )
@@ -321,5 +322,59 @@ func TestEmptyKeysSkipped(t *testing.T) {
 	}
 	if err := rd.Next(&en); err != io.EOF {
 		t.Fatalf("%v", err)
+	}
+}
+
+type stuckReader struct{ r io.Reader }
+
+func (s *stuckReader) Read(p []byte) (int, error) {
+	if len(p) > 0 {
+		n, err := s.r.Read(p[:1])
+		if err == io.EOF {
+			return 0, nil // never progresses again, never says so
+		}
+		return n, err
+	}
+	return 0, nil
+}
+
+// TestReaderStuckSource: a source that stops delivering without an error
+// ends the Reader with ErrTruncated rather than a spin; one that delivers
+// a byte at a time reads fine.
+func TestReaderStuckSource(t *testing.T) {
+	data := readSmall(t)
+	rd, err := NewReader(&stuckReader{bytes.NewReader(data[:100])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e Entry
+	for err == nil {
+		err = rd.Next(&e)
+	}
+	if !errors.Is(err, ErrTruncated) || !strings.Contains(err.Error(), "multiple Read calls return no data or error") {
+		t.Fatalf("%v", err)
+	}
+	entries, err := tryReadAllFrom(iotest.OneByteReader(bytes.NewReader(data)))
+	if err != nil || len(entries) != 12 {
+		t.Fatalf("one byte at a time: %d entries, %v", len(entries), err)
+	}
+}
+
+func tryReadAllFrom(r io.Reader) ([]Entry, error) {
+	rd, err := NewReader(r)
+	if err != nil {
+		return nil, err
+	}
+	var out []Entry
+	for {
+		var e Entry
+		err := rd.Next(&e)
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+		out = append(out, e)
 	}
 }
