@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/embedis/embedis/internal/redistest"
 )
@@ -330,5 +332,37 @@ func tryReadAll(data []byte) ([]Entry, error) {
 			return out, err
 		}
 		out = append(out, e)
+	}
+}
+
+// TestReaderLargeValues: values longer than the Reader's buffer, read
+// whole and one byte at a time.
+func TestReaderLargeValues(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	random := make([]byte, 200_000)
+	rng.Read(random)
+	var items []string
+	for i := 0; i < 100; i++ {
+		items = append(items, strings.Repeat(string(rune('a'+i%26)), 3000)+strconv.Itoa(i))
+	}
+	var pairs []string
+	for i := 0; i < 100; i++ {
+		pairs = append(pairs, "f"+strconv.Itoa(i), string(random[i*1000:i*1000+700]))
+	}
+	want := []Entry{
+		{Key: "random", ExpireMs: -1, Idle: -1, Freq: -1, Value: Value{Kind: KindString, Type: TypeString, Str: string(random)}},
+		{Key: "repeat", ExpireMs: 7, Idle: -1, Freq: -1, Value: Value{Kind: KindString, Type: TypeString, Str: strings.Repeat("0123456789", 100_000)}},
+		{Key: "list", ExpireMs: -1, Idle: -1, Freq: -1, Value: Value{Kind: KindList, Type: TypeListQuicklist2, List: items}},
+		{Key: "hash", ExpireMs: -1, Idle: -1, Freq: -1, Value: Value{Kind: KindHash, Type: TypeHashListpack, Hash: pairs}},
+	}
+	data := writeFile(t, want)
+	for name, r := range map[string]io.Reader{"whole": bytes.NewReader(data), "one byte": iotest.OneByteReader(bytes.NewReader(data))} {
+		got, err := tryReadAllFrom(r)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: values differ", name)
+		}
 	}
 }
