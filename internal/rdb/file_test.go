@@ -104,6 +104,26 @@ func TestRedisDumpFile(t *testing.T) {
 	keys := populate(t, r)
 	data := saveDump(t, s, r)
 	entries, rd := readAll(t, data)
+	// The RESIZEDB hints: keys and keys with an expiry, per database.
+	hints := map[int][2]uint64{}
+	rd2, err := NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd2.OnResizeDB = func(db int, keys, expires uint64) { hints[db] = [2]uint64{keys, expires} }
+	for {
+		var e Entry
+		if err := rd2.Next(&e); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for db, ks := range keys {
+		if hints[db] != [2]uint64{uint64(len(ks)), 2} {
+			t.Errorf("db %d: RESIZEDB %v, want %d keys and 2 expires", db, hints[db], len(ks))
+		}
+	}
 	aux := rd.Aux()
 	if aux["redis-ver"] != "7.0.15" || aux["redis-bits"] != "64" || aux["aof-base"] != "0" || aux["ctime"] == "" || aux["used-mem"] == "" {
 		t.Errorf("aux %v", aux)
