@@ -230,8 +230,9 @@ func (e *Encoder) AppendZSet2(dst []byte, ms []ZMember) []byte {
 }
 
 // AppendScore appends a score as Redis's d2string writes it into a
-// listpack: "inf", "-inf", "nan", "-0" for negative zero, an integral
-// value within ±2^62 in plain digits, anything else as C's "%.17g".
+// listpack: "inf", "-inf", "nan", an integral value within ±2^62 in plain
+// digits (negative zero as "0", so it reads back as 0, as in Redis),
+// anything else as C's "%.17g".
 func AppendScore(dst []byte, f float64) []byte {
 	switch {
 	case math.IsNaN(f):
@@ -240,11 +241,6 @@ func AppendScore(dst []byte, f float64) []byte {
 		return append(dst, "inf"...)
 	case math.IsInf(f, -1):
 		return append(dst, "-inf"...)
-	case f == 0:
-		if math.Signbit(f) {
-			return append(dst, "-0"...)
-		}
-		return append(dst, '0')
 	case f >= -(1<<62) && f <= 1<<62 && f == float64(int64(f)):
 		// Redis's double2ll: integral values within ±(LLONG_MAX/2), which
 		// as a double is 2^62, print as integers.

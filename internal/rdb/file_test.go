@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/embedis/embedis/internal/redistest"
 )
@@ -102,6 +104,26 @@ func TestRedisDumpFile(t *testing.T) {
 	keys := populate(t, r)
 	data := saveDump(t, s, r)
 	entries, rd := readAll(t, data)
+	// The RESIZEDB hints: keys and keys with an expiry, per database.
+	hints := map[int][2]uint64{}
+	rd2, err := NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd2.OnResizeDB = func(db int, keys, expires uint64) { hints[db] = [2]uint64{keys, expires} }
+	for {
+		var e Entry
+		if err := rd2.Next(&e); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for db, ks := range keys {
+		if hints[db] != [2]uint64{uint64(len(ks)), 2} {
+			t.Errorf("db %d: RESIZEDB %v, want %d keys and 2 expires", db, hints[db], len(ks))
+		}
+	}
 	aux := rd.Aux()
 	if aux["redis-ver"] != "7.0.15" || aux["redis-bits"] != "64" || aux["aof-base"] != "0" || aux["ctime"] == "" || aux["used-mem"] == "" {
 		t.Errorf("aux %v", aux)
@@ -164,6 +186,10 @@ func TestRedisLRULFU(t *testing.T) {
 // writeFile writes entries as the engine would: AUX fields as Redis writes
 // them, then each database with SELECTDB and RESIZEDB.
 func writeFile(t *testing.T, entries []Entry) []byte {
+	return writeFileAux(t, entries, 1700000000, 1000000)
+}
+
+func writeFileAux(t *testing.T, entries []Entry, ctime, usedMem int64) []byte {
 	var buf bytes.Buffer
 	w := NewWriter(&buf)
 	must := func(err error) {
@@ -173,9 +199,7 @@ func writeFile(t *testing.T, entries []Entry) []byte {
 		}
 	}
 	must(w.Header())
-	for _, kv := range [][2]string{{"redis-ver", "7.0.15"}, {"redis-bits", "64"}, {"ctime", "1700000000"}, {"used-mem", "1000000"}, {"aof-base", "0"}} {
-		must(w.Aux(kv[0], kv[1]))
-	}
+	must(w.AuxRedis(ctime, usedMem))
 	byDB := map[int][]Entry{}
 	var dbs []int
 	for _, e := range entries {
@@ -229,15 +253,18 @@ func writeFile(t *testing.T, entries []Entry) []byte {
 }
 
 // TestRedisLoadsOurFile: a file the Writer wrote from redis-server's own
-// dump, read back by redis-server, answers as the original; and with
-// Redis's key order the file is byte-identical but for the AUX values.
+// dump, read back by redis-server, answers as the original (values,
+// expiry times, encodings); and with Redis's key order and AUX values the
+// file is byte-identical to redis-server's.
 func TestRedisLoadsOurFile(t *testing.T) {
 	s := redistest.Start(t)
 	r := redisConn{t, s.Dial(t)}
 	keys := populate(t, r)
 	orig := saveDump(t, s, r)
-	entries, _ := readAll(t, orig)
-	ours := writeFile(t, entries)
+	entries, rd := readAll(t, orig)
+	ctime, _ := strconv.ParseInt(rd.Aux()["ctime"], 10, 64)
+	usedMem, _ := strconv.ParseInt(rd.Aux()["used-mem"], 10, 64)
+	ours := writeFileAux(t, entries, ctime, usedMem)
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "ours.rdb"), ours, 0o644); err != nil {
 		t.Fatal(err)
@@ -265,14 +292,10 @@ func TestRedisLoadsOurFile(t *testing.T) {
 			}
 		}
 	}
-	// Past the AUX fields, our file is Redis's, byte for byte, when the
-	// keys come in Redis's order.
-	skipAux := func(b []byte) []byte {
-		i := bytes.IndexByte(b, opSelectDB)
-		return b[i : len(b)-8]
-	}
-	if !bytes.Equal(skipAux(ours), skipAux(orig)) {
-		t.Errorf("our file's body differs from redis-server's")
+	// With Redis's ctime and used-mem and its key order, our file is
+	// Redis's, byte for byte.
+	if !bytes.Equal(ours, orig) {
+		t.Errorf("our file differs from redis-server's:\n ours  %q\n redis %q", trim(ours), trim(orig))
 	}
 }
 
@@ -329,5 +352,37 @@ func tryReadAll(data []byte) ([]Entry, error) {
 			return out, err
 		}
 		out = append(out, e)
+	}
+}
+
+// TestReaderLargeValues: values longer than the Reader's buffer, read
+// whole and one byte at a time.
+func TestReaderLargeValues(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	random := make([]byte, 200_000)
+	rng.Read(random)
+	var items []string
+	for i := 0; i < 100; i++ {
+		items = append(items, strings.Repeat(string(rune('a'+i%26)), 3000)+strconv.Itoa(i))
+	}
+	var pairs []string
+	for i := 0; i < 100; i++ {
+		pairs = append(pairs, "f"+strconv.Itoa(i), string(random[i*1000:i*1000+700]))
+	}
+	want := []Entry{
+		{Key: "random", ExpireMs: -1, Idle: -1, Freq: -1, Value: Value{Kind: KindString, Type: TypeString, Str: string(random)}},
+		{Key: "repeat", ExpireMs: 7, Idle: -1, Freq: -1, Value: Value{Kind: KindString, Type: TypeString, Str: strings.Repeat("0123456789", 100_000)}},
+		{Key: "list", ExpireMs: -1, Idle: -1, Freq: -1, Value: Value{Kind: KindList, Type: TypeListQuicklist2, List: items}},
+		{Key: "hash", ExpireMs: -1, Idle: -1, Freq: -1, Value: Value{Kind: KindHash, Type: TypeHashListpack, Hash: pairs}},
+	}
+	data := writeFile(t, want)
+	for name, r := range map[string]io.Reader{"whole": bytes.NewReader(data), "one byte": iotest.OneByteReader(bytes.NewReader(data))} {
+		got, err := tryReadAllFrom(r)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: values differ", name)
+		}
 	}
 }

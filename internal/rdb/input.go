@@ -31,9 +31,6 @@ type input struct {
 
 const (
 	fileBuffer = 64 << 10
-	// bigRead: reads longer than this grow their destination as the bytes
-	// arrive, so a length field that lies costs at most what the file holds.
-	bigRead = 1 << 20
 )
 
 func (in *input) off() int64 { return in.base + int64(in.pos) }
@@ -61,17 +58,19 @@ func (in *input) fill(n int) bool {
 		copy(nb, in.buf)
 		in.buf = nb
 	}
-	for len(in.buf)-in.pos < n {
+	for empty := 0; len(in.buf)-in.pos < n; {
 		m, err := in.src.Read(in.buf[len(in.buf):cap(in.buf)])
 		in.buf = in.buf[:len(in.buf)+m]
+		if m == 0 && err == nil {
+			// A reader that keeps returning nothing would spin: give up as
+			// bufio.Reader does.
+			if empty++; empty >= 100 {
+				err = io.ErrNoProgress
+			}
+		}
 		if err != nil {
 			in.err = err
 			return len(in.buf)-in.pos >= n
-		}
-		if m == 0 {
-			// A reader that returns nothing and no error, repeatedly, would
-			// spin; io.ReadFull treats it the same way.
-			continue
 		}
 	}
 	return true
@@ -128,12 +127,13 @@ func (in *input) remaining() int64 {
 // capHint bounds a preallocation for count elements of at least minSize
 // bytes each by what the input can hold.
 func (in *input) capHint(count uint64, minSize int) int {
-	limit := uint64(4096)
-	if r := in.remaining(); r >= 0 {
-		limit = uint64(r) / uint64(minSize)
-	} else if b := uint64(len(in.buf)-in.pos) / uint64(minSize); b > limit {
-		limit = b
+	// In memory the rest of the input bounds it; from a file, what is
+	// buffered does (append grows the slice as more elements arrive).
+	r := in.remaining()
+	if r < 0 {
+		r = int64(len(in.buf) - in.pos)
 	}
+	limit := uint64(r) / uint64(minSize)
 	if count < limit {
 		return int(count)
 	}
@@ -252,9 +252,10 @@ func (in *input) readRaw(dst []byte, n uint64, what string) ([]byte, error) {
 		return dst, in.truncated(what)
 	}
 	want := len(dst) + int(n)
-	if n <= bigRead {
-		dst = grow(dst, int(n))
-	}
+	// Reserve what is buffered plus one refill at most: a length that lies
+	// then costs no more than the bytes that actually arrive (append
+	// doubles the rest).
+	dst = grow(dst, min(int(n), len(in.buf)-in.pos+fileBuffer))
 	for len(dst) < want {
 		if in.pos == len(in.buf) {
 			if !in.fill(1) {

@@ -206,7 +206,7 @@ func lpCheckHeader(b []byte) (lpIter, string) {
 	if len(b) < lpHeaderSize+1 {
 		return lpIter{}, "listpack shorter than its header"
 	}
-	if int(binary.LittleEndian.Uint32(b)) != len(b) {
+	if uint64(binary.LittleEndian.Uint32(b)) != uint64(len(b)) {
 		return lpIter{}, "listpack size in its header does not match its length"
 	}
 	if b[len(b)-1] != lpEOF {

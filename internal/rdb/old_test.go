@@ -347,3 +347,20 @@ func TestRedisRefusesLikeUs(t *testing.T) {
 		}
 	}
 }
+
+// TestPayloadTrailingBytes: bytes between the value and the trailer are
+// ignored by RESTORE, and by DecodePayload.
+func TestPayloadTrailingBytes(t *testing.T) {
+	r := startRedis(t, false)
+	p := AppendPayloadTrailer([]byte{TypeString, 1, 'x', 'j', 'u', 'n', 'k'})
+	if res := r.c.Do(t, "RESTORE", "k", "0", string(p)); res != "OK" {
+		t.Fatalf("RESTORE = %v", res)
+	}
+	if got := r.do("GET", "k"); got != "x" {
+		t.Fatalf("GET = %v", got)
+	}
+	v, err := DecodePayload(p)
+	if err != nil || v.Str != "x" {
+		t.Fatalf("%v %q", err, v.Str)
+	}
+}

@@ -209,6 +209,11 @@ func TestRedisZSetListpack(t *testing.T) {
 				t.Errorf("decode %s: %v\n got %v\nwant %v", key, err, v.ZSet, ms)
 			}
 		}
+		// Negative zero: Redis writes it as 0 (seen through a ZSET_2
+		// payload, which Redis turns into a listpack on RESTORE).
+		negZero := []ZMember{{"a", math.Copysign(0, -1)}}
+		r.do("RESTORE", "negzero", "0", string(AppendPayloadTrailer(e.AppendZSet2([]byte{TypeZSet2}, negZero))))
+		checkSame(t, "-0", AppendPayloadTrailer(e.AppendZSetListpack([]byte{TypeZSetListpack}, negZero)), r.dump("negzero"))
 		// Each score alone, so a difference names it.
 		for i, f := range scores[:40] {
 			ms := []ZMember{{"m", f}}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"strconv"
+	"unsafe"
 )
 
 // readValue decodes the body of a value of type typ into v.
@@ -127,7 +128,11 @@ func (in *input) readZSet(typ byte, v *Value, start int64) error {
 	if n == 0 {
 		return newError(ErrEmpty, at, "empty sorted set")
 	}
-	ms := make([]ZMember, 0, in.capHint(n, 2))
+	minSize := 2 // a member's length and a score's
+	if typ == TypeZSet2 {
+		minSize = 9
+	}
+	ms := make([]ZMember, 0, in.capHint(n, minSize))
 	for i := uint64(0); i < n; i++ {
 		m, err := in.readString("sorted set member")
 		if err != nil {
@@ -199,7 +204,11 @@ func checkZDups(ms []ZMember, at int64) error {
 // decimal or exponent number, or inf/-inf; out-of-range values become ±inf
 // as strtod makes them.
 func parseScore(p []byte) (float64, bool) {
-	f, err := strconv.ParseFloat(string(p), 64)
+	if len(p) == 0 {
+		return 0, false
+	}
+	// ParseFloat does not keep its argument (its errors hold a copy).
+	f, err := strconv.ParseFloat(unsafe.String(&p[0], len(p)), 64)
 	if err != nil {
 		var ne *strconv.NumError
 		if errors.As(err, &ne) && ne.Err == strconv.ErrRange {
@@ -267,6 +276,9 @@ func lpAppendStrings(dst []string, b []byte) ([]string, string) {
 	if reason != "" {
 		return dst, reason
 	}
+	if n := int(binary.LittleEndian.Uint16(b[4:])); n != lpCountUnknown && n <= len(b) && cap(dst)-len(dst) < n {
+		dst = append(make([]string, 0, len(dst)+n), dst...)
+	}
 	for {
 		s, done, reason := it.nextString()
 		if reason != "" {
@@ -286,6 +298,10 @@ func (in *input) readPacked(typ byte, v *Value, start int64) error {
 	b, err := in.readBlob(typeName(typ) + " blob")
 	if err != nil {
 		return err
+	}
+	if typ == TypeZSetListpack {
+		v.Kind = KindZSet
+		return readZSetListpack(v, b, at, start)
 	}
 	var items []string
 	var reason string
@@ -321,11 +337,55 @@ func (in *input) readPacked(typ byte, v *Value, start int64) error {
 	}
 	ms := make([]ZMember, len(items)/2)
 	for i := range ms {
-		f, ok := parseScore([]byte(items[2*i+1]))
+		f, ok := parseScore(unsafe.Slice(unsafe.StringData(items[2*i+1]), len(items[2*i+1])))
 		if !ok || math.IsNaN(f) {
 			return newError(ErrCorrupt, at, "sorted set score %q is not a number", items[2*i+1])
 		}
 		ms[i] = ZMember{Member: items[2*i], Score: f}
+	}
+	v.ZSet = ms
+	return checkZDups(ms, at)
+}
+
+// readZSetListpack decodes a sorted-set listpack (member, score, …)
+// without making strings of the scores.
+func readZSetListpack(v *Value, b []byte, at, start int64) error {
+	it, reason := lpCheckHeader(b)
+	if reason != "" {
+		return newError(ErrCorrupt, at, "%s", reason)
+	}
+	var ms []ZMember
+	if n := int(binary.LittleEndian.Uint16(b[4:])); n != lpCountUnknown && n <= len(b) {
+		ms = make([]ZMember, 0, n/2)
+	}
+	for {
+		m, done, reason := it.nextString()
+		if reason != "" {
+			return newError(ErrCorrupt, at, "%s", reason)
+		}
+		if done {
+			break
+		}
+		member := string(m)
+		s, iv, isInt, done, reason := it.next()
+		if reason != "" {
+			return newError(ErrCorrupt, at, "%s", reason)
+		}
+		if done {
+			return newError(ErrCorrupt, at, "sorted set with an odd number of elements")
+		}
+		score := float64(iv)
+		if !isInt {
+			f, ok := parseScore(s)
+			if !ok || math.IsNaN(f) {
+				return newError(ErrCorrupt, at, "sorted set score %q is not a number", s)
+			}
+			score = f
+		}
+		ms = append(ms, ZMember{Member: member, Score: score})
+	}
+	if len(ms) == 0 {
+		return newError(ErrEmpty, start, "empty sorted set listpack")
 	}
 	v.ZSet = ms
 	return checkZDups(ms, at)

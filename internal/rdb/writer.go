@@ -76,6 +76,31 @@ func (w *Writer) Aux(key, value string) error {
 	return w.maybeFlush()
 }
 
+// RedisVersion is the redis-ver AUX value AuxRedis writes: the Redis
+// whose format and behaviour embedis follows.
+const RedisVersion = "7.0.15"
+
+// AuxRedis writes the AUX fields redis-server 7.0 writes at the start of
+// its dump.rdb, in its order: redis-ver (RedisVersion), redis-bits (64),
+// ctime (the Unix time of the snapshot, in seconds), used-mem (bytes) and
+// aof-base (0: not an AOF preamble). A file written with the ctime and
+// used-mem of a redis-server's dump and the same keys in the same order is
+// that dump, byte for byte.
+func (w *Writer) AuxRedis(ctime, usedMem int64) error {
+	for _, kv := range [...][2]string{
+		{"redis-ver", RedisVersion},
+		{"redis-bits", "64"},
+		{"ctime", strconv.FormatInt(ctime, 10)},
+		{"used-mem", strconv.FormatInt(usedMem, 10)},
+		{"aof-base", "0"},
+	} {
+		if err := w.Aux(kv[0], kv[1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // SelectDB starts the entries of database n (n ≥ 0).
 func (w *Writer) SelectDB(n int) error {
 	w.buf = append(w.buf, opSelectDB)

@@ -2,6 +2,7 @@ package rdb
 
 import (
 	"encoding/binary"
+	"math"
 	"strconv"
 )
 
@@ -23,16 +24,16 @@ func zlAppendStrings(dst []string, b []byte) ([]string, string) {
 	if len(b) < zlHeaderSize+1 {
 		return dst, "ziplist shorter than its header"
 	}
-	if int(binary.LittleEndian.Uint32(b)) != len(b) {
+	if uint64(binary.LittleEndian.Uint32(b)) != uint64(len(b)) {
 		return dst, "ziplist size in its header does not match its length"
 	}
 	if b[len(b)-1] != 0xFF {
 		return dst, "ziplist does not end with its terminator"
 	}
-	tail := int(binary.LittleEndian.Uint32(b[4:]))
-	if tail > len(b)-1 {
+	if uint64(binary.LittleEndian.Uint32(b[4:])) > uint64(len(b)-1) {
 		return dst, "ziplist tail offset past its end"
 	}
+	tail := int(binary.LittleEndian.Uint32(b[4:]))
 	declared := int(binary.LittleEndian.Uint16(b[8:]))
 	end := len(b) - 1
 	p, prevSize, last, count := zlHeaderSize, 0, -1, 0
@@ -47,7 +48,7 @@ func zlAppendStrings(dst []string, b []byte) ([]string, string) {
 			if p+5 > end {
 				return dst, "ziplist entry runs past its end"
 			}
-			prev = int(binary.LittleEndian.Uint32(b[p+1:]))
+			prev = int(min(binary.LittleEndian.Uint32(b[p+1:]), math.MaxInt32)) // 32-bit platforms
 			p += 5
 		} else {
 			return dst, "ziplist entry with an invalid previous length"
@@ -75,7 +76,7 @@ func zlAppendStrings(dst []string, b []byte) ([]string, string) {
 				if p+5 > end {
 					return dst, "ziplist entry runs past its end"
 				}
-				n, hdr = int(binary.BigEndian.Uint32(b[p+1:])), 5
+				n, hdr = int(min(binary.BigEndian.Uint32(b[p+1:]), math.MaxInt32)), 5
 			}
 			if n > end-p-hdr {
 				return dst, "ziplist entry runs past its end"
@@ -161,7 +162,7 @@ func zmAppendStrings(dst []string, b []byte) ([]string, string) {
 			if p+5 > end {
 				return 0, 0, false
 			}
-			return int(binary.LittleEndian.Uint32(b[p+1:])), 5, true
+			return int(min(binary.LittleEndian.Uint32(b[p+1:]), math.MaxInt32)), 5, true
 		}
 		return 0, 0, false
 	}
