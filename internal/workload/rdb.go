@@ -216,10 +216,13 @@ func rdbShapes() []rdbShape {
 		{"str:empty", one("SET", "")},
 
 		// Lists: one listpack node (strings and integers of every width);
-		// many nodes past 8 KB; an element over 8 KB between small ones; a
-		// list of only integers.
+		// many nodes past 8 KB, pushed at the tail and at the head; an
+		// element over 8 KB between small ones; a list of only integers.
 		{"list:small", func(k string) [][]string { return pushAll("RPUSH", k, append([]string{"a", "b"}, listInts...)) }},
 		{"list:lpush", func(k string) [][]string { return pushAll("LPUSH", k, numbered("e", 50)) }},
+		// Built from the head: Redis fills the head node, so the nodes are
+		// cut elsewhere than in a list built from the tail.
+		{"list:lpush:nodes", func(k string) [][]string { return pushAll("LPUSH", k, numbered("element-pushed-at-the-head:", 3000)) }},
 		{"list:nodes", func(k string) [][]string { return pushAll("RPUSH", k, numbered("element-of-a-long-list:", 3000)) }},
 		{"list:ints:nodes", func(k string) [][]string { return pushAll("RPUSH", k, ints(-100000, 977, 4000)) }},
 		{"list:huge:element", func(k string) [][]string {
@@ -292,12 +295,12 @@ func rdbShapes() []rdbShape {
 	}
 }
 
-// RDBRandomDataset returns keys commands, in RDBDatabases, building random
-// values of random types and sizes from seed: sizes are drawn around each
-// encoding limit and far past it, elements are integers (of every width),
-// short and long strings and binary, a third of the keys get a deadline
-// (RDBFarExpiry plus a random offset). The connection is left on
-// database 0.
+// RDBRandomDataset returns commands building keys "rnd:N" (a list pushed
+// at the head is "rnd:N:lpush") in RDBDatabases, of random types and sizes
+// from seed: sizes are drawn around each encoding limit and far past it,
+// elements are integers (of every width), short and long strings and
+// binary, a third of the keys get a deadline (RDBFarExpiry plus a random
+// offset). The connection is left on database 0.
 func RDBRandomDataset(seed uint64, keys int) [][]string {
 	r := rand.New(rand.NewPCG(seed, 0x5eed))
 	elem := func() string {
@@ -347,7 +350,11 @@ func RDBRandomDataset(seed uint64, keys int) [][]string {
 			if r.IntN(10) == 0 {
 				items = append(items, strings.Repeat("L", listpackNodeBytes+r.IntN(100)))
 			}
-			cmds = append(cmds, pushAll([]string{"RPUSH", "LPUSH"}[r.IntN(2)], k, items)...)
+			push := "RPUSH"
+			if r.IntN(2) == 0 {
+				push, k = "LPUSH", k+":lpush" // the name says how the list was built
+			}
+			cmds = append(cmds, pushAll(push, k, items)...)
 		case 2:
 			ints := r.IntN(3) > 0
 			items := make([]string, size(setMaxIntsetEntries))
