@@ -127,3 +127,24 @@ func TestListpackUnknownCount(t *testing.T) {
 		t.Fatalf("%v %d", err, len(v.Hash))
 	}
 }
+
+// TestIntsetWidth: the width asked for is kept when it holds every member,
+// widened when it does not.
+func TestIntsetWidth(t *testing.T) {
+	for _, c := range []struct {
+		ints        []int64
+		width, want int
+	}{
+		{[]int64{1, 2}, 0, 2}, {[]int64{1, 2}, 4, 4}, {[]int64{1, 2}, 8, 8}, {[]int64{1, 1 << 20}, 2, 4},
+		{[]int64{1, 1 << 40}, 4, 8}, {[]int64{-1 << 40}, 0, 8}, {[]int64{1}, 3, 2},
+	} {
+		b := appendIntsetBlob(nil, c.ints, c.width)
+		if w := int(binary.LittleEndian.Uint32(b)); w != c.want {
+			t.Errorf("%v width %d: %d, want %d", c.ints, c.width, w, c.want)
+		}
+		got, reason := intsetDecode(b)
+		if reason != "" || len(got) != len(c.ints) || got[len(got)-1] != c.ints[len(c.ints)-1] {
+			t.Errorf("%v width %d: read back %v %s", c.ints, c.width, got, reason)
+		}
+	}
+}
