@@ -45,7 +45,8 @@ func appendIntsetBlob(dst []byte, ints []int64, width int) []byte {
 	return dst
 }
 
-// intsetDecode checks the intset b and returns its members.
+// intsetDecode checks the intset b and returns its members (their width
+// is b's first byte).
 func intsetDecode(b []byte) ([]int64, string) {
 	if len(b) < 8 {
 		return nil, "intset shorter than its header"

@@ -28,7 +28,7 @@ var redisPayloads = []struct {
 	{"hash", "\x10\x13\x13\x00\x00\x00\x04\x00\x82f1\x03\x82v1\x03\x0c\x01\"\x01\xff\n\x00\x91\xd7\t\xd7_\xb1\xdb\x94",
 		Value{Kind: KindHash, Type: TypeHashListpack, Hash: []string{"f1", "v1", "12", "34"}}},
 	{"intset", "\x0b\x0e\x02\x00\x00\x00\x03\x00\x00\x00\x01\x00\x02\x00\x03\x00\n\x00\xa5\x02\\\xe2mnM\x1b",
-		Value{Kind: KindSet, Type: TypeSetIntset, SetInts: []int64{1, 2, 3}}},
+		Value{Kind: KindSet, Type: TypeSetIntset, SetInts: []int64{1, 2, 3}, IntsetWidth: 2}},
 	{"set", "\x02\x02\x01b\x01a\n\x00u\xd9\x9d\x83^\xf8_e", Value{Kind: KindSet, Type: TypeSet, Set: []string{"b", "a"}}},
 }
 

@@ -279,10 +279,14 @@ func TestRedisIntsets(t *testing.T) {
 				t.Errorf("decode %s: %v", key, err)
 			}
 		}
-		// An intset keeps its width after its wide members are removed.
+		// An intset keeps its width after its wide members are removed,
+		// and the decoder reports it.
 		r.do("SADD", "shrunk", "1", "2", "100000")
 		r.do("SREM", "shrunk", "100000")
 		checkSame(t, "shrunk", AppendPayloadTrailer(e.AppendIntset([]byte{TypeSetIntset}, []int64{1, 2}, 4)), r.dump("shrunk"))
+		if v, err := DecodePayload(r.dump("shrunk")); err != nil || v.IntsetWidth != 4 {
+			t.Errorf("shrunk: width %d, %v", v.IntsetWidth, err)
+		}
 	})
 }
 

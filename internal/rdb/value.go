@@ -55,7 +55,7 @@ func (in *input) readValue(typ byte, v *Value) error {
 		if reason != "" {
 			return newError(ErrCorrupt, start, "%s", reason)
 		}
-		v.SetInts = ints
+		v.SetInts, v.IntsetWidth = ints, int(b[0])
 		return nil
 	case TypeHashZipmap, TypeListZiplist, TypeZSetZiplist, TypeHashZiplist, TypeHashListpack, TypeZSetListpack:
 		return in.readPacked(typ, v, start)
