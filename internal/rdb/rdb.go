@@ -147,16 +147,17 @@ type Value struct {
 	Kind Kind
 	Type byte // the type byte it was read with
 
-	Str     string   // KindString
-	List    []string // KindList, head to tail
-	Set     []string // KindSet members (nil when SetInts holds them)
-	SetInts []int64  // KindSet read from an intset: its members, ascending
+	Str     string    // KindString
+	List    []string  // KindList, head to tail
+	Set     []string  // KindSet members (nil when SetInts holds them)
+	SetInts []int64   // KindSet read from an intset: its members, ascending
+	Hash    []string  // KindHash: field, value, field, value, … in file order
+	ZSet    []ZMember // KindZSet, in file order (ZSET_2: highest score first)
+
 	// IntsetWidth is the width in bytes (2, 4 or 8) of the intset SetInts
-	// was read from; 0 otherwise. Redis keeps an intset's width when it
-	// loads one (and never narrows it), so DUMP shows it again.
+	// was read from: Redis keeps an intset as it was written, so a DUMP
+	// after a RESTORE gives the same bytes.
 	IntsetWidth int
-	Hash        []string  // KindHash: field, value, field, value, … in file order
-	ZSet        []ZMember // KindZSet, in file order (ZSET_2: highest score first)
 }
 
 // Len is the number of elements of the value: 1 for a string, members,

@@ -55,7 +55,8 @@ func (in *input) readValue(typ byte, v *Value) error {
 		if reason != "" {
 			return newError(ErrCorrupt, start, "%s", reason)
 		}
-		v.SetInts, v.IntsetWidth = ints, int(b[0])
+		v.SetInts = ints
+		v.IntsetWidth = int(binary.LittleEndian.Uint32(b))
 		return nil
 	case TypeHashZipmap, TypeListZiplist, TypeZSetZiplist, TypeHashZiplist, TypeHashListpack, TypeZSetListpack:
 		return in.readPacked(typ, v, start)
