@@ -381,3 +381,27 @@ func TestRedisHashTableEncodings(t *testing.T) {
 		}
 	})
 }
+
+// TestRedisCompressedListNodes: with list-compress-depth, Redis keeps
+// interior quicklist nodes LZF-compressed and writes them as they are; the
+// decoder reads them like any LZF string.
+func TestRedisCompressedListNodes(t *testing.T) {
+	s := redistest.StartArgs(t, "--list-compress-depth", "1", "--rdbcompression", "no")
+	r := redisConn{t, s.Dial(t)}
+	var items []string
+	for i := 0; i < 3000; i++ {
+		items = append(items, fmt.Sprintf("item number %d of a long list", i))
+	}
+	for i := 0; i < len(items); i += 100 {
+		r.do(append([]string{"RPUSH", "l"}, items[i:i+100]...)...)
+	}
+	p := r.dump("l")
+	plain := AppendPayloadTrailer((&Encoder{}).AppendList([]byte{TypeListQuicklist2}, items))
+	if len(p) >= len(plain) {
+		t.Fatalf("no compressed node in the payload: %d bytes, %d uncompressed", len(p), len(plain))
+	}
+	v, err := DecodePayload(p)
+	if err != nil || !reflect.DeepEqual(v.List, items) {
+		t.Fatalf("decode: %v (%d items)", err, len(v.List))
+	}
+}
