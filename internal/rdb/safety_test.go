@@ -221,12 +221,13 @@ func oldVersionFile(t testing.TB) []byte {
 	return append(f, make([]byte, 8)...) // checksum 0: not computed
 }
 
-// TestOldVersionFile reads a version 6 file and a version 4 one (no
-// checksum), and redis-server 7.0 loads the same files.
+// TestOldVersionFile reads a version 6 file and versions 4 and 1 of it (no
+// checksum before version 5), and redis-server 7.0 loads the same files.
 func TestOldVersionFile(t *testing.T) {
 	v6 := oldVersionFile(t)
 	v4 := append([]byte("REDIS0004"), v6[9:len(v6)-8]...)
-	for _, data := range [][]byte{v6, v4} {
+	v1 := append([]byte("REDIS0001"), v6[9:len(v6)-8]...)
+	for _, data := range [][]byte{v6, v4, v1} {
 		entries, err := tryReadAll(data)
 		if err != nil {
 			t.Fatal(err)
@@ -251,7 +252,7 @@ func TestOldVersionFile(t *testing.T) {
 			t.Errorf("got  %s\nwant %s", strings.Join(got, " "), want)
 		}
 	}
-	for _, data := range [][]byte{v6, v4} {
+	for _, data := range [][]byte{v6, v4, v1} {
 		dir := t.TempDir()
 		if err := os.WriteFile(filepath.Join(dir, "old.rdb"), data, 0o644); err != nil {
 			t.Fatal(err)
