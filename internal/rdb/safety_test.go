@@ -379,3 +379,24 @@ func tryReadAllFrom(r io.Reader) ([]Entry, error) {
 		out = append(out, e)
 	}
 }
+
+// TestRedisFunctionsRefused: redis-server writes a function library into
+// its dump (opcode 245); the Reader refuses it, naming the opcode and its
+// offset, rather than dropping it silently.
+func TestRedisFunctionsRefused(t *testing.T) {
+	s := redistest.Start(t)
+	r := redisConn{t, s.Dial(t)}
+	r.do("FUNCTION", "LOAD", "#!lua name=mylib\nredis.register_function('f', function() return 1 end)")
+	r.do("SET", "k", "v")
+	data := saveDump(t, s, r)
+	_, err := tryReadAll(data)
+	// The library follows the last AUX field, aof-base 0 (0xC0 0x00).
+	at := bytes.Index(data, []byte("aof-base\xc0\x00")) + len("aof-base") + 2
+	if data[at] != opFunction2 {
+		t.Fatalf("byte %d is %#x, not the function opcode", at, data[at])
+	}
+	want := fmt.Sprintf("rdb: byte %d: functions (opcode 245) are not supported", at)
+	if !errors.Is(err, ErrUnsupported) || err.Error() != want {
+		t.Fatalf("%v, want %s", err, want)
+	}
+}
