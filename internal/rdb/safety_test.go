@@ -400,3 +400,20 @@ func TestRedisFunctionsRefused(t *testing.T) {
 		t.Fatalf("%v, want %s", err, want)
 	}
 }
+
+// TestRedisStreamsRefused: a stream from redis-server (type 19) is refused
+// in a payload and in a file, with the type named.
+func TestRedisStreamsRefused(t *testing.T) {
+	s := redistest.Start(t)
+	r := redisConn{t, s.Dial(t)}
+	r.do("XADD", "st", "1-1", "f", "v")
+	if _, err := DecodePayload(r.dump("st")); !errors.Is(err, ErrUnsupported) || err.Error() != "rdb: byte 0: stream type 19 is not supported" {
+		t.Fatalf("payload: %v", err)
+	}
+	data := saveDump(t, s, r)
+	_, err := tryReadAll(data)
+	at := bytes.Index(data, []byte("\x13\x02st"))
+	if want := fmt.Sprintf("rdb: byte %d: stream type 19 is not supported", at); !errors.Is(err, ErrUnsupported) || err.Error() != want {
+		t.Fatalf("file: %v, want %s", err, want)
+	}
+}
