@@ -170,7 +170,10 @@ func testScores(r *rand.Rand) []float64 {
 	out := []float64{0, 1, -1, 0.1, 0.5, 1.5, -2.25, 1e300, -1e300, math.Inf(1), math.Inf(-1), 1 << 53, 1<<53 + 2,
 		-(1 << 53), 1 << 52, 1<<52 - 1, -(1<<52 - 1), -(1 << 52), 4503599627370495.5, 1e16, 1e17, 1e21, 1e-5,
 		2.5e-7, 5e-324, math.MaxFloat64, -math.MaxFloat64, 127, 128, 4096, 32768, 8388608, 2147483648,
-		123456789012345678, 1.0000000000000002, 3.141592653589793}
+		123456789012345678, 1.0000000000000002, 3.141592653589793,
+		// Around ±2^62, where Redis stops printing integral scores as integers.
+		1 << 62, -(1 << 62), math.Nextafter(1<<62, math.Inf(1)), math.Nextafter(-(1<<62), math.Inf(-1)),
+		math.Nextafter(1<<62, 0), 1 << 63, -(1 << 63), 1 << 64}
 	for i := 0; i < 300; i++ {
 		switch i % 3 {
 		case 0:
@@ -215,7 +218,7 @@ func TestRedisZSetListpack(t *testing.T) {
 		r.do("RESTORE", "negzero", "0", string(AppendPayloadTrailer(e.AppendZSet2([]byte{TypeZSet2}, negZero))))
 		checkSame(t, "-0", AppendPayloadTrailer(e.AppendZSetListpack([]byte{TypeZSetListpack}, negZero)), r.dump("negzero"))
 		// Each score alone, so a difference names it.
-		for i, f := range scores[:40] {
+		for i, f := range scores[:50] {
 			ms := []ZMember{{"m", f}}
 			key := "one" + strconv.Itoa(i)
 			r.do(zaddArgs(key, ms)...)
