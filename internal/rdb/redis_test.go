@@ -172,7 +172,7 @@ func testScores(r *rand.Rand) []float64 {
 		2.5e-7, 5e-324, math.MaxFloat64, -math.MaxFloat64, 127, 128, 4096, 32768, 8388608, 2147483648,
 		123456789012345678, 1.0000000000000002, 3.141592653589793,
 		// Around ±2^62, where Redis stops printing integral scores as integers.
-		1 << 62, -(1 << 62), math.Nextafter(1<<62, math.Inf(1)), math.Nextafter(-(1<<62), math.Inf(-1)),
+		1 << 62, -(1 << 62), math.Nextafter(1<<62, math.Inf(1)), math.Nextafter(-(1 << 62), math.Inf(-1)),
 		math.Nextafter(1<<62, 0), 1 << 63, -(1 << 63), 1 << 64}
 	for i := 0; i < 300; i++ {
 		switch i % 3 {
