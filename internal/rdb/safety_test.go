@@ -417,3 +417,51 @@ func TestRedisStreamsRefused(t *testing.T) {
 		t.Fatalf("file: %v, want %s", err, want)
 	}
 }
+
+// TestPayloadCutEverywhere cuts the value of every seed payload (real DUMP
+// payloads and the old encodings) at every byte and gives it a correct
+// trailer, so the decoder itself meets the cut: each must fail with an
+// *Error within the payload.
+func TestPayloadCutEverywhere(t *testing.T) {
+	files, err := filepath.Glob("testdata/fuzz/FuzzDecodePayload/*")
+	if err != nil || len(files) < 20 {
+		t.Fatalf("%d seeds, %v", len(files), err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.SplitN(string(b), "\n", 3)
+		q := strings.TrimSuffix(strings.TrimPrefix(lines[1], "[]byte("), ")")
+		s, err := strconv.Unquote(q)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		body := []byte(s[:len(s)-10])
+		if _, err := DecodePayload(AppendPayloadTrailer(bytes.Clone(body))); err != nil {
+			t.Fatalf("%s: the whole payload fails: %v", f, err)
+		}
+		for i := 0; i < len(body); i++ {
+			p := AppendPayloadTrailer(bytes.Clone(body[:i]))
+			_, err := DecodePayload(p)
+			var re *Error
+			if !errors.As(err, &re) || re.Offset < 0 || re.Offset > int64(len(p)) {
+				t.Fatalf("%s cut at %d: %v", filepath.Base(f), i, err)
+			}
+		}
+	}
+}
+
+// TestTruncatedOneByteAtATime is TestTruncatedEverywhere through a source
+// that delivers one byte per Read, so every cut also falls on a refill.
+func TestTruncatedOneByteAtATime(t *testing.T) {
+	data := readSmall(t)
+	for i := 0; i < len(data); i++ {
+		_, err := tryReadAllFrom(iotest.OneByteReader(bytes.NewReader(data[:i])))
+		var re *Error
+		if !errors.As(err, &re) || re.Offset < 0 || re.Offset > int64(i) {
+			t.Fatalf("cut at %d: %v", i, err)
+		}
+	}
+}
