@@ -98,7 +98,7 @@ func sendAll(t *testing.T, cmds [][]string, sides ...rdbSide) {
 				want = got
 			} else if !reflect.DeepEqual(got, want) {
 				t.Errorf("building: db %d %s: %s says %s, %s says %s",
-					db, showArgs(args), sides[0].name, show(want), sd.name, show(got))
+					db, showCommand(args), sides[0].name, showReply(want), sd.name, showReply(got))
 			}
 		}
 	}
@@ -132,7 +132,7 @@ func takeView(sd rdbSide) dataView {
 				PExpireTime: sd.do(db, "PEXPIRETIME", key),
 				Encoding:    sd.do(db, "OBJECT", "ENCODING", key),
 			}
-			kv.Value = valueOf(sd, db, key, kv.Type, kv.Encoding)
+			kv.Value = rdbValueOf(sd, db, key, kv.Type, kv.Encoding)
 			m[key] = kv
 		}
 		v.keys[db] = m
@@ -140,15 +140,15 @@ func takeView(sd rdbSide) dataView {
 	return v
 }
 
-// valueOf reads the whole value of key, of type typ held in encoding enc.
-func valueOf(sd rdbSide, db int, key string, typ, enc any) any {
+// rdbValueOf reads the whole value of key, of type typ held in encoding enc.
+func rdbValueOf(sd rdbSide, db int, key string, typ, enc any) any {
 	switch typ {
 	case "string":
 		return sd.do(db, "GET", key)
 	case "list":
 		return sd.do(db, "LRANGE", key, "0", "-1")
 	case "set":
-		return sortedStrings(sd.do(db, "SMEMBERS", key))
+		return sortedReply(sd.do(db, "SMEMBERS", key))
 	case "hash":
 		all := sd.do(db, "HGETALL", key)
 		if enc != "hashtable" {
@@ -170,9 +170,9 @@ func valueOf(sd rdbSide, db int, key string, typ, enc any) any {
 	return fmt.Sprintf("unexpected type %v", typ)
 }
 
-// sortedStrings returns an array reply's elements sorted; any other reply
+// sortedReply returns an array reply's elements sorted; any other reply
 // as it is.
-func sortedStrings(v any) any {
+func sortedReply(v any) any {
 	arr, ok := v.([]any)
 	if !ok {
 		return v
@@ -192,7 +192,7 @@ func compareViews(t *testing.T, what, wantName, gotName string, want, got dataVi
 	var diffs []string
 	for db := range want.sizes {
 		if !reflect.DeepEqual(want.sizes[db], got.sizes[db]) {
-			diffs = append(diffs, fmt.Sprintf("db %d DBSIZE: %s %s, %s %s", db, wantName, show(want.sizes[db]), gotName, show(got.sizes[db])))
+			diffs = append(diffs, fmt.Sprintf("db %d DBSIZE: %s %s, %s %s", db, wantName, showReply(want.sizes[db]), gotName, showReply(got.sizes[db])))
 		}
 		var keys []string
 		for k := range want.keys[db] {
@@ -227,11 +227,11 @@ func compareViews(t *testing.T, what, wantName, gotName string, want, got dataVi
 			}
 		}
 	}
-	report(t, what, diffs)
+	reportDiffs(t, what, diffs)
 }
 
-// report fails the test with each difference, at most 60 of them.
-func report(t *testing.T, what string, diffs []string) {
+// reportDiffs fails the test with each difference, at most 60 of them.
+func reportDiffs(t *testing.T, what string, diffs []string) {
 	t.Helper()
 	for i, d := range diffs {
 		if i == 60 {
@@ -245,9 +245,9 @@ func report(t *testing.T, what string, diffs []string) {
 // describeDiff says how two answers differ: for arrays of the same kind,
 // their lengths and the first element that differs.
 func describeDiff(wantName, gotName string, w, g any) string {
-	wl, gl := asList(w), asList(g)
+	wl, gl := replyList(w), replyList(g)
 	if wl == nil || gl == nil {
-		return fmt.Sprintf("%s %s, %s %s", wantName, show(w), gotName, show(g))
+		return fmt.Sprintf("%s %s, %s %s", wantName, showReply(w), gotName, showReply(g))
 	}
 	i := 0
 	for i < len(wl) && i < len(gl) && reflect.DeepEqual(wl[i], gl[i]) {
@@ -255,7 +255,7 @@ func describeDiff(wantName, gotName string, w, g any) string {
 	}
 	el := func(l []any) string {
 		if i < len(l) {
-			return show(l[i])
+			return showReply(l[i])
 		}
 		return "(none)"
 	}
@@ -263,7 +263,7 @@ func describeDiff(wantName, gotName string, w, g any) string {
 		wantName, len(wl), gotName, len(gl), i, wantName, el(wl), gotName, el(gl))
 }
 
-func asList(v any) []any {
+func replyList(v any) []any {
 	switch v := v.(type) {
 	case []any:
 		return v
@@ -277,8 +277,8 @@ func asList(v any) []any {
 	return nil
 }
 
-// show prints an answer, long strings shortened to their length and ends.
-func show(v any) string {
+// showReply prints an answer, long strings shortened to their length and ends.
+func showReply(v any) string {
 	switch v := v.(type) {
 	case string:
 		if len(v) > 80 {
@@ -287,25 +287,25 @@ func show(v any) string {
 		return strconv.Quote(v)
 	case []any:
 		if len(v) > 6 {
-			return fmt.Sprintf("[%d elements: %s %s … %s]", len(v), show(v[0]), show(v[1]), show(v[len(v)-1]))
+			return fmt.Sprintf("[%d elements: %s %s … %s]", len(v), showReply(v[0]), showReply(v[1]), showReply(v[len(v)-1]))
 		}
 		parts := make([]string, len(v))
 		for i, x := range v {
-			parts[i] = show(x)
+			parts[i] = showReply(x)
 		}
 		return "[" + strings.Join(parts, " ") + "]"
 	case []string:
-		return show(asList(v))
+		return showReply(replyList(v))
 	case replyError:
 		return "error " + strconv.Quote(string(v))
 	}
 	return fmt.Sprintf("%#v", v)
 }
 
-func showArgs(args []string) string {
+func showCommand(args []string) string {
 	parts := make([]string, len(args))
 	for i, a := range args {
-		parts[i] = show(a)
+		parts[i] = showReply(a)
 	}
 	return strings.Join(parts, " ")
 }
@@ -339,8 +339,9 @@ func checkCoverage(t *testing.T, what string, v dataView) {
 func deterministicDump(enc any) bool { return enc != "hashtable" }
 
 // rdbRoundTrip runs the round trips on the dataset cmds (see the top of the
-// file). expiring says whether to add workload.RDBExpiring's keys just
-// before the snapshots.
+// file), adding workload.RDBExpiring's keys just before the snapshots.
+// coverage says whether the dataset must hold every encoding of
+// coveredEncodings.
 func rdbRoundTrip(t *testing.T, cmds [][]string, coverage bool) {
 	debug := []string{"--enable-debug-command", "yes"}
 	dirR, dirE := t.TempDir(), t.TempDir()
@@ -380,7 +381,7 @@ func rdbRoundTrip(t *testing.T, cmds [][]string, coverage bool) {
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
-	sizeR, sizeE := fileSize(t, fileR), fileSize(t, fileE)
+	sizeR, sizeE := rdbFileSize(t, fileR), rdbFileSize(t, fileE)
 	t.Logf("redis-server's dump.rdb: %d bytes; embedis's: %d bytes", sizeR, sizeE)
 	time.Sleep(time.Until(deadline) + 50*time.Millisecond)
 
@@ -428,7 +429,7 @@ func rdbRoundTrip(t *testing.T, cmds [][]string, coverage bool) {
 			fromE, okE := e1s.do(db, "DUMP", key).(string)
 			if !okR || !okE {
 				dumpDiffs = append(dumpDiffs, fmt.Sprintf("db %d key %q: DUMP: redis-server %s, embedis %s",
-					db, key, show(r1s.do(db, "DUMP", key)), show(e1s.do(db, "DUMP", key))))
+					db, key, showReply(r1s.do(db, "DUMP", key)), showReply(e1s.do(db, "DUMP", key))))
 				continue
 			}
 			if enc := built.keys[db][key].Encoding; deterministicDump(enc) {
@@ -437,7 +438,7 @@ func rdbRoundTrip(t *testing.T, cmds [][]string, coverage bool) {
 					identical++
 				} else {
 					dumpDiffs = append(dumpDiffs, fmt.Sprintf("db %d key %q (%v, %v): DUMP payloads differ:\n redis-server %x\n embedis      %x",
-						db, key, kv.Type, enc, shorten(fromR), shorten(fromE)))
+						db, key, kv.Type, enc, shortenHex(fromR), shortenHex(fromE)))
 				}
 			}
 			for _, to := range []struct {
@@ -445,13 +446,13 @@ func rdbRoundTrip(t *testing.T, cmds [][]string, coverage bool) {
 				payload string
 			}{{r5, fromR}, {e4s, fromR}, {r4, fromE}, {e5s, fromE}} {
 				if v := to.sd.do(db, "RESTORE", key, ttl, to.payload, "ABSTTL"); v != "OK" {
-					restoreDiffs = append(restoreDiffs, fmt.Sprintf("db %d key %q: %s: RESTORE = %s", db, key, to.sd.name, show(v)))
+					restoreDiffs = append(restoreDiffs, fmt.Sprintf("db %d key %q: %s: RESTORE = %s", db, key, to.sd.name, showReply(v)))
 				}
 			}
 		}
 	}
-	report(t, "(c) DUMP", dumpDiffs)
-	report(t, "(c) RESTORE", restoreDiffs)
+	reportDiffs(t, "(c) DUMP", dumpDiffs)
+	reportDiffs(t, "(c) RESTORE", restoreDiffs)
 	t.Logf("(c) DUMP payloads byte-identical to redis-server's: %d of the %d whose encoding is deterministic", identical, compared)
 	compareViews(t, "(c) reference", r2.name, r5.name, loaded, takeView(r5))
 	compareViews(t, "(c) redis-server's payloads", r2.name, e4s.name, loaded, takeView(e4s))
@@ -467,14 +468,14 @@ func rdbRoundTrip(t *testing.T, cmds [][]string, coverage bool) {
 	}
 }
 
-func shorten(s string) string {
+func shortenHex(s string) string {
 	if len(s) > 64 {
 		return s[:48] + "…" + s[len(s)-16:]
 	}
 	return s
 }
 
-func fileSize(t *testing.T, path string) int64 {
+func rdbFileSize(t *testing.T, path string) int64 {
 	t.Helper()
 	fi, err := os.Stat(path)
 	if err != nil {
