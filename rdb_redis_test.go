@@ -3,6 +3,7 @@ package embedis
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/embedis/embedis/internal/rdb"
 	"github.com/embedis/embedis/internal/redistest"
 	"github.com/embedis/embedis/internal/workload"
 )
@@ -383,6 +385,16 @@ func rdbRoundTrip(t *testing.T, cmds [][]string, coverage bool) {
 	}
 	sizeR, sizeE := rdbFileSize(t, fileR), rdbFileSize(t, fileE)
 	t.Logf("redis-server's dump.rdb: %d bytes; embedis's: %d bytes", sizeR, sizeE)
+	if time.Now().Before(deadline) {
+		// Both files were written before the deadline, so they hold the
+		// expiring keys, which the loaders below must drop.
+		want := 5 * len(workload.RDBDatabases)
+		for _, path := range []string{fileR, fileE} {
+			if n := countExpiring(t, path); n != want {
+				t.Errorf("%s holds %d expiring keys, want %d", path, n, want)
+			}
+		}
+	}
 	time.Sleep(time.Until(deadline) + 50*time.Millisecond)
 
 	// (a) redis-server's file, loaded by both.
@@ -482,6 +494,35 @@ func rdbFileSize(t *testing.T, path string) int64 {
 		t.Fatal(err)
 	}
 	return fi.Size()
+}
+
+// countExpiring returns how many keys named "expiring:…" the RDB file at
+// path holds, read with internal/rdb.
+func countExpiring(t *testing.T, path string) int {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rd, err := rdb.NewReader(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	n := 0
+	for {
+		var e rdb.Entry
+		err := rd.Next(&e)
+		if err == io.EOF {
+			return n
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if strings.HasPrefix(e.Key, "expiring:") {
+			n++
+		}
+	}
 }
 
 // openSnapshotFile opens a Store on the RDB file at path; it is closed when
