@@ -126,7 +126,7 @@ func rdbMixed(i int) []string {
 func rdbExpiring(i int) bool { return i%7 == 0 }
 
 // fillEmbedis builds the dataset in a new Store, 1,000 keys per Atomic.
-func fillEmbedis(b *testing.B, mixed bool, n int) *embedis.Store {
+func fillEmbedis(b testing.TB, mixed bool, n int) *embedis.Store {
 	s, err := embedis.Open(embedis.Options{})
 	if err != nil {
 		b.Fatal(err)
