@@ -268,11 +268,12 @@ func (c *contextWriter) Write(p []byte) (int, error) {
 // dump.go). The file's RESIZEDB hints size the databases ahead.
 //
 // The whole file is read and checked, up to its CRC-64, before the store is
-// returned; any error — a damaged or truncated file (the error names the
-// byte offset), a type embedis does not have (streams, modules), a database
-// number not below opts.Databases (ErrSnapshotDatabases), a key twice
-// (ErrSnapshotDuplicateKey), an error of r — leaves no store behind.
-// opts.OnEffects, if set, receives nothing for the loaded data.
+// returned. Any error leaves no store behind: a damaged or truncated file,
+// a type embedis does not have (streams, modules), a database number not
+// below opts.Databases (ErrSnapshotDatabases), a key twice
+// (ErrSnapshotDuplicateKey), an error of r. Each error but r's names the
+// byte offset where the file went wrong ("byte 1234"). opts.OnEffects, if
+// set, receives nothing for the loaded data.
 func OpenSnapshot(r io.Reader, opts Options) (*Store, error) {
 	s, err := Open(opts)
 	if err != nil {
@@ -310,7 +311,7 @@ func (e *engine) load(r io.Reader) error {
 	room := make([]int, e.ndb) // keys the database was last sized for
 	rd.OnResizeDB = func(n int, keys, expires uint64) {
 		if n < 0 || n >= e.ndb {
-			badDB = fmt.Errorf("embedis: open snapshot: database %d, the store has %d: %w", n, e.ndb, ErrSnapshotDatabases)
+			badDB = fmt.Errorf("embedis: open snapshot: byte %d: database %d, the store has %d: %w", rd.Offset(), n, e.ndb, ErrSnapshotDatabases)
 			return
 		}
 		if db := e.dbs[n]; db.keys.Len() == 0 {
@@ -335,7 +336,7 @@ func (e *engine) load(r io.Reader) error {
 			return fmt.Errorf("embedis: open snapshot: %w", err)
 		}
 		if ent.DB < 0 || ent.DB >= e.ndb {
-			return fmt.Errorf("embedis: open snapshot: database %d, the store has %d: %w", ent.DB, e.ndb, ErrSnapshotDatabases)
+			return fmt.Errorf("embedis: open snapshot: byte %d: database %d, the store has %d: %w", rd.Offset(), ent.DB, e.ndb, ErrSnapshotDatabases)
 		}
 		if ent.ExpireMs >= 0 && ent.ExpireMs < now {
 			continue
@@ -346,7 +347,7 @@ func (e *engine) load(r io.Reader) error {
 		}
 		db := e.dbs[ent.DB]
 		if !db.keys.Set(ent.Key, v) {
-			return fmt.Errorf("embedis: open snapshot: key %q in database %d: %w", ent.Key, ent.DB, ErrSnapshotDuplicateKey)
+			return fmt.Errorf("embedis: open snapshot: byte %d: key %q in database %d: %w", rd.Offset(), ent.Key, ent.DB, ErrSnapshotDuplicateKey)
 		}
 		if n := db.keys.Len(); n == room[ent.DB] && n < hint[ent.DB] {
 			room[ent.DB] = min(hint[ent.DB], n*resizeStep)

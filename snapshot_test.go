@@ -230,7 +230,7 @@ func TestOpenSnapshotRefuses(t *testing.T) {
 	s.DB(7).Set(ctx, "k", "v", 0)
 	s.Set(ctx, "a", "1", 0)
 	file := writeSnapshot(t, s)
-	if _, err := OpenSnapshot(bytes.NewReader(file), Options{Databases: 7}); !errors.Is(err, ErrSnapshotDatabases) {
+	if _, err := OpenSnapshot(bytes.NewReader(file), Options{Databases: 7}); !errors.Is(err, ErrSnapshotDatabases) || !strings.Contains(err.Error(), "byte ") {
 		t.Errorf("a file with database 7 into 7 databases: %v", err)
 	}
 	if back, err := OpenSnapshot(bytes.NewReader(file), Options{Databases: 8}); err != nil {
@@ -248,7 +248,7 @@ func TestOpenSnapshotRefuses(t *testing.T) {
 	w.Entry("k", -1, rdb.TypeString, e.AppendString(nil, "1"))
 	w.Entry("k", -1, rdb.TypeString, e.AppendString(nil, "2"))
 	w.Close()
-	if _, err := OpenSnapshot(&buf, Options{}); !errors.Is(err, ErrSnapshotDuplicateKey) {
+	if _, err := OpenSnapshot(&buf, Options{}); !errors.Is(err, ErrSnapshotDuplicateKey) || !strings.Contains(err.Error(), "byte ") {
 		t.Errorf("a key twice: %v", err)
 	}
 
