@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -566,16 +567,78 @@ var offsetInError = regexp.MustCompile(`\bbyte (\d+)\b`)
 // meaning "not computed", needs all 64 bits clear: not one flip away from a
 // real checksum with more than one bit set, which the test checks).
 func TestRDBRedisDamagedFile(t *testing.T) {
+	good := redisDump(t, workload.RDBSmallDataset())
+	d := newDamage(t, good)
+	for n := 0; n < len(good); n++ {
+		d.check(fmt.Sprintf("cut to %d of %d bytes", n, len(good)), good[:n], n)
+	}
+	for i := range good {
+		for bit := 0; bit < 8; bit++ {
+			d.check(fmt.Sprintf("byte %d bit %d flipped", i, bit), d.flip(i, bit), len(good))
+		}
+	}
+	d.done()
+}
+
+// TestRDBRedisDamagedFileRandom is TestRDBRedisDamagedFile on the dump of
+// a small random dataset (EMBEDIS_RDB_SEED replays one), too large to
+// damage every way: up to 3,000 cuts and bit flips (a third of them cuts;
+// fewer for a larger file, about 24 MB read in all) at places drawn from
+// the seed, and every cut and flip in the last 16 bytes (the EOF opcode and
+// the checksum).
+func TestRDBRedisDamagedFileRandom(t *testing.T) {
+	seed := redistest.Seed(t, "EMBEDIS_RDB_SEED")
+	good := redisDump(t, workload.RDBRandomDataset(uint64(seed), 6))
+	d := newDamage(t, good)
+	r := rand.New(rand.NewPCG(uint64(seed), 7))
+	cut := func(n int) { d.check(fmt.Sprintf("cut to %d of %d bytes", n, len(good)), good[:n], n) }
+	flip := func(i, bit int) {
+		d.check(fmt.Sprintf("byte %d bit %d flipped", i, bit), d.flip(i, bit), len(good))
+	}
+	for i := max(0, len(good)-16); i < len(good); i++ {
+		cut(i)
+		for bit := 0; bit < 8; bit++ {
+			flip(i, bit)
+		}
+	}
+	trials := min(3000, 24<<20/len(good)) // about 24 MB read in all
+	for range trials / 3 {
+		cut(r.IntN(len(good)))
+	}
+	for range trials - trials/3 {
+		flip(r.IntN(len(good)), r.IntN(8))
+	}
+	d.done()
+}
+
+// redisDump returns the dump.rdb of a redis-server given cmds.
+func redisDump(t *testing.T, cmds [][]string) []byte {
+	t.Helper()
 	srv := redistest.StartConfig(t, redistest.Config{})
 	c := srv.Dial(t)
-	for _, args := range workload.RDBSmallDataset() {
+	for _, args := range cmds {
 		c.MustDo(t, args...)
 	}
 	good, err := os.ReadFile(srv.Save(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("redis-server's small dump.rdb: %d bytes", len(good))
+	t.Logf("redis-server's dump.rdb: %d bytes", len(good))
+	return good
+}
+
+// damage checks OpenSnapshot on damaged copies of a good file.
+type damage struct {
+	t        *testing.T
+	good     []byte
+	flipped  []byte
+	failures int
+}
+
+// newDamage checks that good opens and that no single flip can turn its
+// checksum into zero ("no checksum").
+func newDamage(t *testing.T, good []byte) *damage {
+	t.Helper()
 	if s, err := OpenSnapshot(bytes.NewReader(good), Options{}); err != nil {
 		t.Fatalf("the undamaged file: %v", err)
 	} else {
@@ -591,55 +654,58 @@ func TestRDBRedisDamagedFile(t *testing.T) {
 	if bits < 2 {
 		t.Fatalf("the file's checksum %x has %d bits set: one flip could make it the zero \"no checksum\"", sum, bits)
 	}
+	return &damage{t: t, good: good, flipped: make([]byte, len(good))}
+}
 
-	failures := 0
-	check := func(what string, data []byte, maxOffset int) {
-		t.Helper()
-		if failures >= 40 {
+// flip returns the good file with bit of byte i flipped (in a buffer the
+// next flip reuses).
+func (d *damage) flip(i, bit int) []byte {
+	copy(d.flipped, d.good)
+	d.flipped[i] ^= 1 << bit
+	return d.flipped
+}
+
+// check opens data, which must fail: no panic, no Store, an error naming a
+// byte offset not past maxOffset. It stops reporting after 40 failures.
+func (d *damage) check(what string, data []byte, maxOffset int) {
+	t := d.t
+	t.Helper()
+	if d.failures >= 40 {
+		return
+	}
+	var s *Store
+	var err error
+	panicked := func() (p any) {
+		defer func() { p = recover() }()
+		s, err = OpenSnapshot(bytes.NewReader(data), Options{})
+		return nil
+	}()
+	switch {
+	case panicked != nil:
+		t.Errorf("%s: OpenSnapshot panicked: %v", what, panicked)
+	case err == nil:
+		n, _ := s.Do(ctx, "DBSIZE")
+		t.Errorf("%s: OpenSnapshot accepted the file (DBSIZE %v)", what, n)
+	case s != nil:
+		t.Errorf("%s: OpenSnapshot returned a Store with its error %v", what, err)
+	default:
+		m := offsetInError.FindStringSubmatch(err.Error())
+		if m == nil {
+			t.Errorf("%s: the error names no byte offset: %v", what, err)
+		} else if off, _ := strconv.Atoi(m[1]); off > maxOffset {
+			t.Errorf("%s: the error names byte %d, past byte %d: %v", what, off, maxOffset, err)
+		} else {
 			return
 		}
-		var s *Store
-		var err error
-		panicked := func() (p any) {
-			defer func() { p = recover() }()
-			s, err = OpenSnapshot(bytes.NewReader(data), Options{})
-			return nil
-		}()
-		switch {
-		case panicked != nil:
-			t.Errorf("%s: OpenSnapshot panicked: %v", what, panicked)
-		case err == nil:
-			n, _ := s.Do(ctx, "DBSIZE")
-			t.Errorf("%s: OpenSnapshot accepted the file (DBSIZE %v)", what, n)
-		case s != nil:
-			t.Errorf("%s: OpenSnapshot returned a Store with its error %v", what, err)
-		default:
-			m := offsetInError.FindStringSubmatch(err.Error())
-			if m == nil {
-				t.Errorf("%s: the error names no byte offset: %v", what, err)
-			} else if off, _ := strconv.Atoi(m[1]); off > maxOffset {
-				t.Errorf("%s: the error names byte %d, past byte %d: %v", what, off, maxOffset, err)
-			} else {
-				return
-			}
-		}
-		if s != nil {
-			s.Close()
-		}
-		failures++
 	}
-	for n := 0; n < len(good); n++ {
-		check(fmt.Sprintf("cut to %d of %d bytes", n, len(good)), good[:n], n)
+	if s != nil {
+		s.Close()
 	}
-	flipped := make([]byte, len(good))
-	for i := range good {
-		for bit := 0; bit < 8; bit++ {
-			copy(flipped, good)
-			flipped[i] ^= 1 << bit
-			check(fmt.Sprintf("byte %d bit %d flipped", i, bit), flipped, len(good))
-		}
-	}
-	if failures >= 40 {
-		t.Errorf("stopped after %d failures", failures)
+	d.failures++
+}
+
+func (d *damage) done() {
+	if d.failures >= 40 {
+		d.t.Errorf("stopped after %d failures", d.failures)
 	}
 }
