@@ -49,6 +49,10 @@ import (
 //     from disk: X seconds" line of a redis-server started on the file;
 //   - start-s: the wall time from starting the loading process until it
 //     has loaded (the child's exit; redis-server's first PONG);
+//   - cpu-s: the CPU time (user and system) of the loading process until
+//     then: the whole child for embedis (its Go runtime's garbage
+//     collector runs on the second core while loading); redis-server's
+//     from /proc/<pid>/stat once it answers;
 //   - peak-MB: the peak resident set (VmHWM) of the loading process: the
 //     child for embedis (its Go runtime included, about 5 MB idle),
 //     redis-server's pid for redis-server;
@@ -238,19 +242,20 @@ func BenchmarkRDB(b *testing.B) {
 
 // rdbResult is what one side measured.
 type rdbResult struct {
-	save, load, start time.Duration
-	peak, held, file  int64 // bytes
+	save, load, start, cpu time.Duration
+	peak, held, file       int64 // bytes
 }
 
 func (r rdbResult) report(b *testing.B) {
 	b.ReportMetric(r.save.Seconds(), "save-s")
 	b.ReportMetric(r.load.Seconds(), "load-s")
 	b.ReportMetric(r.start.Seconds(), "start-s")
+	b.ReportMetric(r.cpu.Seconds(), "cpu-s")
 	b.ReportMetric(float64(r.peak)/(1<<20), "peak-MB")
 	b.ReportMetric(float64(r.held)/(1<<20), "held-MB")
 	b.ReportMetric(float64(r.file)/(1<<20), "file-MB")
-	b.Logf("save %.2fs, load %.2fs (start to loaded %.2fs), peak RSS %d MB, held %d MB, file %d MB",
-		r.save.Seconds(), r.load.Seconds(), r.start.Seconds(), r.peak>>20, r.held>>20, r.file>>20)
+	b.Logf("save %.2fs, load %.2fs (start to loaded %.2fs, CPU %.2fs), peak RSS %d MB, held %d MB, file %d MB",
+		r.save.Seconds(), r.load.Seconds(), r.start.Seconds(), r.cpu.Seconds(), r.peak>>20, r.held>>20, r.file>>20)
 }
 
 func benchRDBEmbedis(b *testing.B, mixed bool, n int) {
@@ -294,7 +299,7 @@ func benchRDBEmbedis(b *testing.B, mixed bool, n int) {
 		start = time.Now()
 		child := loadInChild(b, path, n)
 		r.start = time.Since(start)
-		r.load, r.peak, r.held = child.Load, child.VmHWM, child.HeapAlloc
+		r.load, r.peak, r.held, r.cpu = child.Load, child.VmHWM, child.HeapAlloc, child.cpu
 		b.StopTimer()
 		r.report(b)
 	}
@@ -328,6 +333,7 @@ func benchRDBRedis(b *testing.B, mixed bool, n int) {
 		secs, _ := strconv.ParseFloat(m[1], 64)
 		r.load = time.Duration(secs * float64(time.Second))
 		r.peak = vmHWM(b, loader.Pid())
+		r.cpu = cpuTime(b, loader.Pid())
 		lc := loader.Dial(b)
 		if v := lc.MustDo(b, "DBSIZE"); v != int64(n) {
 			b.Fatalf("loaded redis-server DBSIZE = %v, want %d", v, n)
@@ -366,12 +372,35 @@ func vmHWM(tb testing.TB, pid any) int64 {
 	return kb << 10
 }
 
-// childResult is what TestRDBLoadChild prints for its parent.
+// cpuTime returns the user and system CPU time process pid has used so
+// far, from /proc/<pid>/stat (in clock ticks of 1/100 s, Linux's USER_HZ).
+func cpuTime(tb testing.TB, pid int) time.Duration {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	// The fields after the command name, which is in parentheses and may
+	// hold spaces: state is field 3, utime 14 and stime 15.
+	rest := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+	if len(rest) < 13 {
+		tb.Fatalf("/proc/%d/stat: %q", pid, stat)
+	}
+	utime, err1 := strconv.ParseInt(rest[11], 10, 64)
+	stime, err2 := strconv.ParseInt(rest[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		tb.Fatalf("/proc/%d/stat: %q", pid, stat)
+	}
+	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
+
+// childResult is what TestRDBLoadChild prints for its parent (cpu is
+// filled in by the parent, from the child's exit status).
 type childResult struct {
 	Keys      int64
 	Load      time.Duration
 	VmHWM     int64
 	HeapAlloc int64
+	cpu       time.Duration
 }
 
 const childEnv = "EMBEDIS_BENCH_RDB_CHILD"
@@ -397,6 +426,7 @@ func loadInChild(b *testing.B, path string, keys int) childResult {
 	if r.Keys != int64(keys) {
 		b.Fatalf("the loading child has %d keys, want %d", r.Keys, keys)
 	}
+	r.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	return r
 }
 
