@@ -541,8 +541,8 @@ type KeyValue struct {
 // count, -count fields that may repeat (a count below -maxRandRepeats,
 // -2^24, is ErrValueOutOfRange, where Redis would try to allocate the reply). A missing key or a count of 0 gives an empty
 // slice; a key of another type is ErrWrongType.
-func (tx *Tx) HRandField(key string, count int) ([]string, error) {
-	kvs, err := tx.hrandField(key, int64(count))
+func (tx *Tx) HRandField(key string, count int64) ([]string, error) {
+	kvs, err := tx.hrandField(key, count)
 	if err != nil {
 		return nil, err
 	}
@@ -555,8 +555,8 @@ func (tx *Tx) HRandField(key string, count int) ([]string, error) {
 
 // HRandFieldWithValues is HRandField returning each field with its value
 // (HRANDFIELD ... WITHVALUES).
-func (tx *Tx) HRandFieldWithValues(key string, count int) ([]KeyValue, error) {
-	return tx.hrandField(key, int64(count))
+func (tx *Tx) HRandFieldWithValues(key string, count int64) ([]KeyValue, error) {
+	return tx.hrandField(key, count)
 }
 
 // hrandField is the one implementation of HRANDFIELD with a count. It

@@ -364,7 +364,7 @@ func TestHRandField(t *testing.T) {
 		}
 		s.HSet(ctx, key, args...)
 		for _, count := range []int{1, 2, size / 2, size/3 - 1, size - 1, size, size + 5} {
-			kvs := must[[]KeyValue](t)(s.HRandFieldWithValues(ctx, key, count))
+			kvs := must[[]KeyValue](t)(s.HRandFieldWithValues(ctx, key, int64(count)))
 			if len(kvs) != min(count, size) {
 				t.Fatalf("size %d count %d: %d fields", size, count, len(kvs))
 			}
@@ -376,7 +376,7 @@ func TestHRandField(t *testing.T) {
 				distinct[kv.Key] = true
 			}
 		}
-		fs := must[[]string](t)(s.HRandField(ctx, key, -3*size))
+		fs := must[[]string](t)(s.HRandField(ctx, key, int64(-3*size)))
 		if len(fs) != 3*size {
 			t.Fatalf("negative count: %d fields", len(fs))
 		}

@@ -435,23 +435,23 @@ func (p *Pipeline) HMSet(key string, fieldsAndValues ...string) Result[bool] {
 }
 
 func pipeHRandField(tx *Tx, c *pipeCmd) {
-	v, err := tx.HRandField(c.s0, int(c.n0))
+	v, err := tx.HRandField(c.s0, c.n0)
 	c.x, c.err = v, err
 }
 
 // HRandField queues Tx.HRandField; see Store.HRandField.
-func (p *Pipeline) HRandField(key string, count int) Result[[]string] {
-	return Result[[]string]{p.add(pipeCmd{run: pipeHRandField, s0: key, n0: int64(count)})}
+func (p *Pipeline) HRandField(key string, count int64) Result[[]string] {
+	return Result[[]string]{p.add(pipeCmd{run: pipeHRandField, s0: key, n0: count})}
 }
 
 func pipeHRandFieldWithValues(tx *Tx, c *pipeCmd) {
-	v, err := tx.HRandFieldWithValues(c.s0, int(c.n0))
+	v, err := tx.HRandFieldWithValues(c.s0, c.n0)
 	c.x, c.err = v, err
 }
 
 // HRandFieldWithValues queues Tx.HRandFieldWithValues; see Store.HRandFieldWithValues.
-func (p *Pipeline) HRandFieldWithValues(key string, count int) Result[[]KeyValue] {
-	return Result[[]KeyValue]{p.add(pipeCmd{run: pipeHRandFieldWithValues, s0: key, n0: int64(count)})}
+func (p *Pipeline) HRandFieldWithValues(key string, count int64) Result[[]KeyValue] {
+	return Result[[]KeyValue]{p.add(pipeCmd{run: pipeHRandFieldWithValues, s0: key, n0: count})}
 }
 
 func pipeHScan(tx *Tx, c *pipeCmd) {

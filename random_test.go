@@ -618,7 +618,7 @@ func TestRandomHRandField(t *testing.T) {
 		return []string{f}, err
 	}
 	count := func(n int64) drawer {
-		return func(tx *Tx) ([]string, error) { return fields(tx.HRandFieldWithValues("h", int(n))) }
+		return func(tx *Tx) ([]string, error) { return fields(tx.HRandFieldWithValues("h", n)) }
 	}
 	for _, c := range hashCases() {
 		if len(c.elems) != 6 {
@@ -921,7 +921,7 @@ func TestRandomCountBound(t *testing.T) {
 	if _, err := s.ZRandMember(ctx, "z", huge); !errors.Is(err, ErrValueOutOfRange) {
 		t.Errorf("ZRandMember = %v", err)
 	}
-	if _, err := s.HRandField(ctx, "h", int(huge)); !errors.Is(err, ErrValueOutOfRange) {
+	if _, err := s.HRandField(ctx, "h", huge); !errors.Is(err, ErrValueOutOfRange) {
 		t.Errorf("HRandField = %v", err)
 	}
 	// The bound itself is served, and a missing key answers empty whatever

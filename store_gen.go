@@ -510,7 +510,7 @@ func (s *Store) HMSet(ctx context.Context, key string, fieldsAndValues ...string
 // count, -count fields that may repeat (a count below -maxRandRepeats,
 // -2^24, is ErrValueOutOfRange, where Redis would try to allocate the reply). A missing key or a count of 0 gives an empty
 // slice; a key of another type is ErrWrongType.
-func (s *Store) HRandField(ctx context.Context, key string, count int) (vals []string, err error) {
+func (s *Store) HRandField(ctx context.Context, key string, count int64) (vals []string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return
@@ -521,7 +521,7 @@ func (s *Store) HRandField(ctx context.Context, key string, count int) (vals []s
 
 // HRandFieldWithValues is HRandField returning each field with its value
 // (HRANDFIELD ... WITHVALUES).
-func (s *Store) HRandFieldWithValues(ctx context.Context, key string, count int) (v []KeyValue, err error) {
+func (s *Store) HRandFieldWithValues(ctx context.Context, key string, count int64) (v []KeyValue, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return
