@@ -220,6 +220,34 @@ func TestCompressMatchesReference(t *testing.T) {
 	}
 }
 
+// TestCompressSmallExhaustive compares Compress with the reference on every
+// input of up to 12 bytes over a two-letter alphabet (where matches, their
+// ends and the output limits meet in every combination), for every output
+// limit up to the input's length plus 4.
+func TestCompressSmallExhaustive(t *testing.T) {
+	for n := 0; n <= 12; n++ {
+		in := make([]byte, n)
+		for bits := 0; bits < 1<<n; bits++ {
+			for i := range in {
+				in[i] = 'a' + byte(bits>>i&1)
+			}
+			for lim := 0; lim <= n+4; lim++ {
+				got, want := make([]byte, lim), make([]byte, lim)
+				gn, wn := Compress(got, in), referenceCompress(want, in)
+				if gn != wn || !bytes.Equal(got[:gn], want[:wn]) {
+					t.Fatalf("%q limit %d: Compress = %x, reference %x", in, lim, got[:gn], want[:wn])
+				}
+				if gn > 0 {
+					out := make([]byte, n)
+					if m, err := Decompress(out, got[:gn]); err != nil || m != n || !bytes.Equal(out, in) {
+						t.Fatalf("%q: round trip %q, %v", in, out[:m], err)
+					}
+				}
+			}
+		}
+	}
+}
+
 // TestRoundTrip decompresses what Compress produced.
 func TestRoundTrip(t *testing.T) {
 	r := rand.New(rand.NewSource(redistest.Seed(t, "LZF_SEED")))
