@@ -54,14 +54,20 @@
 //   - Geo: GeoAdd, GeoAddArgs, GeoPos, GeoHash, GeoDist, GeoSearch,
 //     GeoSearchLocation, GeoSearchStore, GeoRadius, GeoRadiusStore,
 //     GeoRadiusByMember, GeoRadiusByMemberStore.
+//   - Moving data to and from Redis: Dump and Restore (DUMP and RESTORE,
+//     payloads byte-compatible with redis-server 7.0's); Snapshot (a
+//     point-in-time copy of every database, written as an RDB version 10
+//     file by Snapshot.WriteTo), WriteSnapshot (both in one call) and
+//     OpenSnapshot (a new Store from an RDB file, such as the dump.rdb of
+//     redis-server). The copy is taken as the owner in this release (see
+//     snapshot.go).
 //   - Server and connection: Open, DB (SELECT), Close, Now, Stats (INFO's
 //     counters), Do (any command from its Redis arguments).
 //   - Transactions and pipelines: Atomic (MULTI/EXEC and scripts in one
 //     closure), Pipeline, Apply (replays the write-effect stream).
 //
 // Not there yet, to come: streams, pub/sub and keyspace notifications,
-// HyperLogLog, bitmaps, scripting, persistence (RDB and the append-only
-// log), eviction.
+// HyperLogLog, bitmaps, scripting, the append-only log, eviction.
 //
 // # Missing keys
 //

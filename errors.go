@@ -94,6 +94,21 @@ var (
 	// that store's own Atomic closures, which holds the owner role the call
 	// would wait for: the closure must use its Tx instead.
 	ErrReentrant = errors.New("embedis: Store called from inside its own Atomic closure; use the closure's Tx")
+
+	// ErrSnapshotDatabases is returned by OpenSnapshot for a file with a
+	// database beyond the store's Options.Databases, which redis-server
+	// refuses to load as well.
+	ErrSnapshotDatabases = errors.New("embedis: snapshot has more databases than the store")
+
+	// ErrSnapshotDuplicateKey is returned by OpenSnapshot for a file that
+	// holds the same key twice in one database, which redis-server refuses
+	// as well.
+	ErrSnapshotDuplicateKey = errors.New("embedis: snapshot holds a key twice")
+
+	// errNoRDBForm: a value of a type that has no RDB encoding yet. Every
+	// type embedis has is encoded; a new type must be added to appendValue
+	// (dump.go).
+	errNoRDBForm = errors.New("embedis: value type has no RDB encoding")
 )
 
 // Sentinel errors of every family. Each carries Redis 7.0's exact error text.
@@ -343,6 +358,27 @@ var (
 	// ErrIdleTimeNotTracked: OBJECT IDLETIME, which Redis answers and
 	// embedis cannot yet (a known difference from Redis).
 	ErrIdleTimeNotTracked = newError("ERR embedis does not track idle time yet")
+)
+
+// Errors of DUMP and RESTORE.
+var (
+	// ErrBusyKey: RESTORE without REPLACE of a key that exists.
+	ErrBusyKey = newError("BUSYKEY Target key name already exists.")
+	// ErrInvalidTTL: RESTORE with a negative TTL (or, from Go, a negative
+	// RestoreArgs.TTL or an ExpireAt before 1970).
+	ErrInvalidTTL = newError("ERR Invalid TTL value, must be >= 0")
+	// ErrInvalidIdleTime: RESTORE with a negative IDLETIME.
+	ErrInvalidIdleTime = newError("ERR Invalid IDLETIME value, must be >= 0")
+	// ErrInvalidFreq: RESTORE with a FREQ outside 0..255.
+	ErrInvalidFreq = newError("ERR Invalid FREQ value, must be >= 0 and <= 255")
+	// ErrDumpPayload: a RESTORE payload whose trailer is wrong: shorter than
+	// a trailer, written by a newer RDB version than 10, or with a CRC-64
+	// that does not match its bytes.
+	ErrDumpPayload = newError("ERR DUMP payload version or checksum are wrong")
+	// ErrBadDataFormat: a RESTORE payload whose trailer is right but whose
+	// value cannot be decoded (a damaged or empty value, or a type embedis
+	// does not have: streams, modules).
+	ErrBadDataFormat = newError("ERR Bad data format")
 )
 
 // errorArg returns s as Redis prints an argument into an error reply with

@@ -26,6 +26,9 @@ var storeOnly = map[string]string{
 	"Do":       "returns Go values of any shape; a Pipeline result has one type",
 	"Now":      "reads the clock, not the data",
 	"Pipeline": "creates the Pipeline",
+	// Whole-store snapshots copy every database: not a command of a batch.
+	"Snapshot":      "copies every database; a Pipeline is a batch of commands",
+	"WriteSnapshot": "writes outside the owner role, after the copy",
 	// The blocking commands wait outside the owner role; in a batch they
 	// would hold the role for the whole batch while waiting.
 	"BLMove":     "blocks",

@@ -14,6 +14,7 @@ import (
 
 	"github.com/embedis/embedis/internal/redistest"
 	"github.com/embedis/embedis/internal/resp"
+	"github.com/embedis/embedis/internal/workload"
 )
 
 // eventScript is the command sequence TestKeyspaceEvents runs on both
@@ -56,6 +57,10 @@ var eventScript = [][]string{
 	{"SET", "w_1", "9"}, {"SORT", "so", "BY", "w_*", "STORE", "sod"}, {"SORT", "nosuch", "STORE", "sod"},
 	{"SORT", "nosuch", "STORE", "sod"}, {"SORT_RO", "so"},
 	{"SWAPDB", "0", "1"}, {"SWAPDB", "0", "1"}, {"FLUSHDB"},
+	{"RESTORE", "rs", "0", workload.RedisPayload("s")}, {"RESTORE", "rs", "0", workload.RedisPayload("s")},
+	{"RESTORE", "rs", "0", workload.RedisPayload("z"), "REPLACE"}, {"RESTORE", "rs2", "100000", workload.RedisPayload("h")},
+	{"RESTORE", "rs", "1", workload.RedisPayload("l"), "ABSTTL", "REPLACE"}, {"RESTORE", "rs3", "1", workload.RedisPayload("l"), "ABSTTL"},
+	{"RESTORE", "rs4", "0", "bad"}, {"DUMP", "rs2"}, {"DUMP", "nosuch"}, {"DEL", "rs2"},
 
 	// hashes
 	{"HSET", "h", "f", "v", "g", "w"}, {"HSET", "h", "f", "v2"}, {"HSETNX", "h", "f", "x"}, {"HSETNX", "h", "n", "x"},

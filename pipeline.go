@@ -180,3 +180,10 @@ func boolInt(b bool) int64 {
 	}
 	return 0
 }
+
+// DumpPayload is the result of a pipelined Dump: the serialized value, and
+// whether the key existed (OK false: no key, Payload empty).
+type DumpPayload struct {
+	Payload string
+	OK      bool
+}

@@ -72,6 +72,16 @@ func (p *Pipeline) Del(keys ...string) Result[int64] {
 	return Result[int64]{p.add(pipeCmd{run: pipeDel, ss: keys})}
 }
 
+func pipeDump(tx *Tx, c *pipeCmd) {
+	payload, ok, err := tx.Dump(c.s0)
+	c.x, c.err = DumpPayload{Payload: payload, OK: ok}, err
+}
+
+// Dump queues Tx.Dump; see Store.Dump. In its DumpPayload, Payload is payload, OK is ok.
+func (p *Pipeline) Dump(key string) Result[DumpPayload] {
+	return Result[DumpPayload]{p.add(pipeCmd{run: pipeDump, s0: key})}
+}
+
 func pipeExists(tx *Tx, c *pipeCmd) {
 	v, err := tx.Exists(c.ss...)
 	c.n0, c.err = v, err
@@ -920,6 +930,15 @@ func pipeRenameNX(tx *Tx, c *pipeCmd) {
 // RenameNX queues Tx.RenameNX; see Store.RenameNX.
 func (p *Pipeline) RenameNX(key string, newkey string) Result[bool] {
 	return Result[bool]{p.add(pipeCmd{run: pipeRenameNX, s0: key, s1: newkey})}
+}
+
+func pipeRestore(tx *Tx, c *pipeCmd) {
+	c.err = tx.Restore(c.s0, c.s1, c.x.(RestoreArgs))
+}
+
+// Restore queues Tx.Restore; see Store.Restore.
+func (p *Pipeline) Restore(key string, payload string, args RestoreArgs) Result[struct{}] {
+	return Result[struct{}]{p.add(pipeCmd{run: pipeRestore, s0: key, s1: payload, x: args})}
 }
 
 func pipeSAdd(tx *Tx, c *pipeCmd) {

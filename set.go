@@ -79,16 +79,22 @@ const (
 // setValue is a Redis set. Exactly one of ints, strs and d is in use, as enc
 // says.
 type setValue struct {
-	enc  setEncoding
-	ints []int64              // setIntset: sorted ascending, no duplicates
-	strs []string             // setSmall: insertion order, no duplicates
-	d    *dict.Dict[struct{}] // setDict
+	enc setEncoding
+	// width is the size in bytes (2, 4 or 8) of an integer in Redis's
+	// intset for this set, 0 while it is empty: the smallest that holds
+	// every member ever added, since Redis widens an intset when a member
+	// needs it and never narrows it again. DUMP writes the intset at this
+	// width, so that its bytes are Redis's.
+	width uint8
+	ints  []int64              // setIntset: sorted ascending, no duplicates
+	strs  []string             // setSmall: insertion order, no duplicates
+	d     *dict.Dict[struct{}] // setDict
 }
 
 func (*setValue) typeName() string { return "set" }
 
 func (v *setValue) clone() value {
-	c := &setValue{enc: v.enc}
+	c := &setValue{enc: v.enc, width: v.width}
 	switch v.enc {
 	case setIntset:
 		c.ints = slices.Clone(v.ints)
@@ -162,6 +168,7 @@ func (v *setValue) add(m string) bool {
 				return false
 			}
 			v.ints = slices.Insert(v.ints, i, n)
+			v.width = max(v.width, intsetWidth(n))
 			if len(v.ints) > setMaxIntsetEntries {
 				v.convert(setDict)
 			}
@@ -186,6 +193,18 @@ func (v *setValue) add(m string) bool {
 	default:
 		return v.d.Set(m, struct{}{})
 	}
+}
+
+// intsetWidth returns the size in bytes of the smallest integer of Redis's
+// intset that holds n: 2, 4 or 8.
+func intsetWidth(n int64) uint8 {
+	switch {
+	case n >= math.MinInt16 && n <= math.MaxInt16:
+		return 2
+	case n >= math.MinInt32 && n <= math.MaxInt32:
+		return 4
+	}
+	return 8
 }
 
 // convert moves the members to encoding enc (small or dict).
@@ -457,6 +476,12 @@ func (tx *Tx) SPopN(key string, count int64) ([]string, error) {
 				y, _ := strconv.ParseInt(b, 10, 64)
 				return cmp.Compare(x, y)
 			})
+			// Redis builds a new intset of what stays, as narrow as its
+			// members allow.
+			sv.width = 0
+			for _, n := range sv.ints {
+				sv.width = max(sv.width, intsetWidth(n))
+			}
 		}
 		rec = tx.setChanged(key, sv, evSPop)
 	}

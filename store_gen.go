@@ -78,6 +78,20 @@ func (s *Store) Del(ctx context.Context, keys ...string) (n int64, err error) {
 	return tx.Del(keys...)
 }
 
+// Dump returns the value at key serialized as Redis 7.0's DUMP does (see
+// the overview in dump.go: RDB encoding, RDB version 10, CRC-64), with ok
+// false if the key does not exist. It is a read: it counts a keyspace hit
+// or miss. The payload restores into redis-server with RESTORE and into
+// embedis with Restore.
+func (s *Store) Dump(ctx context.Context, key string) (payload string, ok bool, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.Dump(key)
+}
+
 // Exists returns how many of keys exist; a key named twice counts twice.
 func (s *Store) Exists(ctx context.Context, keys ...string) (n int64, err error) {
 	tx, err := s.begin(ctx)
@@ -1106,6 +1120,25 @@ func (s *Store) RenameNX(ctx context.Context, key string, newkey string) (ok boo
 	}
 	defer s.end(tx, &err)
 	return tx.RenameNX(key, newkey)
+}
+
+// Restore creates key holding the value serialized in payload (RESTORE), as
+// Dump or Redis's DUMP wrote it, with the options in args (see RestoreArgs).
+// It fails with ErrBusyKey if the key exists and args.Replace is not set,
+// ErrDumpPayload if the payload's RDB version is newer than 10 or its
+// checksum is wrong, and ErrBadDataFormat if the value cannot be decoded
+// (damaged, empty, or a type embedis does not have, such as a stream or a
+// module value). The checks come in Redis's order: options, then the
+// existing key, then the TTL, then the payload. The value's encoding (OBJECT
+// ENCODING) is decided as Redis decides it when it loads a value; see the
+// overview in dump.go.
+func (s *Store) Restore(ctx context.Context, key string, payload string, args RestoreArgs) (err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.Restore(key, payload, args)
 }
 
 // SAdd adds the members to the set at key, creating it if needed, and returns

@@ -37,6 +37,9 @@ echo "== build with the oldest Go that go.mod promises"
 min_go=$(awk '/^go /{print $2}' go.mod)
 GOTOOLCHAIN="go${min_go}.0" go build ./... && GOTOOLCHAIN="go${min_go}.0" go vet ./...
 
+echo "== vet for a 32-bit platform (GOARCH=386: constants and conversions that overflow int)"
+GOARCH=386 go vet ./...
+
 echo "== go test -race"
 go test -race -count=1 -timeout 15m ./...
 

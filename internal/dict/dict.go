@@ -154,6 +154,17 @@ func New[V any]() *Dict[V] {
 	return &Dict[V]{rehashIdx: -1, seed: maphash.MakeSeed()}
 }
 
+// NewSized returns an empty Dict with room for n entries before its first
+// resize (a loader that knows how many keys are coming allocates the
+// bucket array once instead of growing it step by step). n < 1 is New.
+func NewSized[V any](n int) *Dict[V] {
+	d := New[V]()
+	if n > 0 {
+		d.ht[0] = newTable[V](nextPow(n))
+	}
+	return d
+}
+
 // Len returns the number of entries.
 func (d *Dict[V]) Len() int { return d.ht[0].used + d.ht[1].used }
 

@@ -43,7 +43,7 @@ func (w *Gen) str() string {
 // StringCommand returns a random string or keyspace command.
 func (w *Gen) StringCommand() []string {
 	k := w.key()
-	switch w.r.IntN(31) {
+	switch w.r.IntN(32) {
 	case 0:
 		return []string{"SET", k, w.str()}
 	case 1:
@@ -121,6 +121,8 @@ func (w *Gen) StringCommand() []string {
 		return []string{"EXPIREAT", k, strconv.Itoa(w.r.IntN(2))}
 	case 29:
 		return []string{"MOVE", k, strconv.Itoa(w.r.IntN(3))}
+	case 30:
+		return w.restoreCommand(k)
 	default:
 		return []string{"TTL", k}
 	}

@@ -1,0 +1,250 @@
+package rdb
+
+import (
+	"encoding/binary"
+	"math"
+	"strconv"
+	"unsafe"
+)
+
+// Encoder appends values in the encodings Redis 7.0 writes. Its zero value
+// writes uncompressed strings; Compress true is Redis's default
+// (rdbcompression yes): a string longer than 20 bytes is written
+// LZF-compressed when that saves at least 4 bytes … exactly when Redis's
+// would. An Encoder holds scratch buffers: use one per goroutine.
+type Encoder struct {
+	// Compress: LZF for strings longer than 20 bytes when it saves space
+	// (Redis's rdbcompression yes, its default).
+	Compress bool
+
+	blob []byte // listpacks and intsets being built
+	lzf  []byte // LZF output
+}
+
+// appendLen appends a length in Redis's 6/14/32/64-bit encoding.
+func appendLen(dst []byte, n uint64) []byte {
+	switch {
+	case n < 1<<6:
+		return append(dst, byte(n))
+	case n < 1<<14:
+		return append(dst, 0x40|byte(n>>8), byte(n))
+	case n <= math.MaxUint32:
+		dst = append(dst, 0x80)
+		return binary.BigEndian.AppendUint32(dst, uint32(n))
+	}
+	dst = append(dst, 0x81)
+	return binary.BigEndian.AppendUint64(dst, n)
+}
+
+// AppendString appends s as Redis's rdbSaveRawString writes it: a canonical
+// decimal integer of up to 11 bytes that fits in 32 bits as an 8-, 16- or
+// 32-bit integer; with Compress, a string longer than 20 bytes as LZF when
+// the compressed form is at least 4 bytes shorter; otherwise its length and
+// its bytes.
+func (e *Encoder) AppendString(dst []byte, s string) []byte {
+	if len(s) <= 11 {
+		if v, ok := parseCanonicalInt(s); ok {
+			switch {
+			case v >= math.MinInt8 && v <= math.MaxInt8:
+				return append(dst, 0xC0, byte(v))
+			case v >= math.MinInt16 && v <= math.MaxInt16:
+				return append(dst, 0xC1, byte(v), byte(v>>8))
+			case v >= math.MinInt32 && v <= math.MaxInt32:
+				return append(dst, 0xC2, byte(v), byte(v>>8), byte(v>>16), byte(v>>24))
+			}
+		}
+	}
+	if e.Compress && len(s) > 20 {
+		if out, ok := e.appendLZF(dst, unsafe.Slice(unsafe.StringData(s), len(s))); ok {
+			return out
+		}
+	}
+	dst = appendLen(dst, uint64(len(s)))
+	return append(dst, s...)
+}
+
+// appendBytes is AppendString for a blob built in a scratch buffer.
+func (e *Encoder) appendBytes(dst, b []byte) []byte {
+	// The blobs written this way (listpacks, intsets) never read as
+	// integers: their first byte is a size, not a digit, and they are
+	// longer than 6 bytes.
+	if e.Compress && len(b) > 20 {
+		if out, ok := e.appendLZF(dst, b); ok {
+			return out
+		}
+	}
+	dst = appendLen(dst, uint64(len(b)))
+	return append(dst, b...)
+}
+
+// appendLZF appends s LZF-compressed, as Redis's rdbSaveLzfStringObject:
+// only when the output fits in len(s)-4 bytes. s is only read.
+func (e *Encoder) appendLZF(dst []byte, s []byte) ([]byte, bool) {
+	limit := len(s) - 4
+	if cap(e.lzf) < limit {
+		e.lzf = make([]byte, limit)
+	}
+	n := lzfCompress(e.lzf[:limit], s)
+	if n == 0 {
+		return dst, false
+	}
+	dst = append(dst, 0xC3)
+	dst = appendLen(dst, uint64(n))
+	dst = appendLen(dst, uint64(len(s)))
+	return append(dst, e.lzf[:n]...), true
+}
+
+// Quicklist node limits as RPUSH applies them with Redis's default
+// list-max-listpack-size -2: a node takes another element while its
+// listpack plus the element plus 8 bytes of estimated overhead stays
+// within 8 KB; an element of 1 GB or more gets a plain node of its own.
+const (
+	quicklistNodeLimit      = 8192
+	quicklistSizeOverhead   = 8
+	quicklistPlainThreshold = 1 << 30
+)
+
+// AppendList appends a TypeListQuicklist2 body holding items, split into
+// nodes as RPUSH of items, one by one, into a new list would split them in
+// Redis 7.0 with its default list-max-listpack-size (-2: 8 KB nodes).
+// Element of 1 GB or more are written as plain nodes, as Redis does. An
+// empty items writes a list of no nodes, which readers refuse.
+func (e *Encoder) AppendList(dst []byte, items []string) []byte {
+	// First find the nodes, then write their count and the nodes.
+	type node struct{ from, to int }
+	var nodes []node
+	size := 0 // the current node's listpack size; 0: no node
+	for i, s := range items {
+		plain := len(s) >= quicklistPlainThreshold
+		if size > 0 && !plain && size+len(s)+quicklistSizeOverhead <= quicklistNodeLimit && nodes[len(nodes)-1].to == i {
+			size += lpEntrySize(s)
+			nodes[len(nodes)-1].to = i + 1
+			continue
+		}
+		nodes = append(nodes, node{i, i + 1})
+		size = 0
+		if !plain {
+			size = lpHeaderSize + 1 + lpEntrySize(s)
+		}
+	}
+	dst = appendLen(dst, uint64(len(nodes)))
+	for _, n := range nodes {
+		if n.to-n.from == 1 && len(items[n.from]) >= quicklistPlainThreshold {
+			dst = appendLen(dst, quicklistNodePlain)
+			dst = e.AppendString(dst, items[n.from])
+			continue
+		}
+		dst = appendLen(dst, quicklistNodePacked)
+		b, at := lpStart(e.blob[:0])
+		for _, s := range items[n.from:n.to] {
+			b = lpAppendString(b, s)
+		}
+		b = lpFinish(b, at, n.to-n.from)
+		dst = e.appendBytes(dst, b)
+		e.keep(b)
+	}
+	return dst
+}
+
+// keep retains a scratch buffer unless it grew very large.
+func (e *Encoder) keep(b []byte) {
+	if cap(b) <= 1<<20 {
+		e.blob = b[:0]
+	}
+}
+
+// AppendIntset appends a TypeSetIntset body holding ints, which must be
+// ascending and unique, with the given width in bytes (2, 4 or 8; 0: the
+// smallest that holds every member). Redis never narrows an intset: one that
+// once held a wide member keeps its width, so the engine passes the width
+// its set has.
+func (e *Encoder) AppendIntset(dst []byte, ints []int64, width int) []byte {
+	b := appendIntsetBlob(e.blob[:0], ints, width)
+	dst = e.appendBytes(dst, b)
+	e.keep(b)
+	return dst
+}
+
+// AppendSet appends a TypeSet body: the count and each member. Redis writes
+// its hash table's order, so the bytes match Redis's only when the order
+// happens to.
+func (e *Encoder) AppendSet(dst []byte, members []string) []byte {
+	dst = appendLen(dst, uint64(len(members)))
+	for _, m := range members {
+		dst = e.AppendString(dst, m)
+	}
+	return dst
+}
+
+// AppendHash appends a TypeHash body from pairs (field, value, …): the
+// count of fields and each field and value. Like AppendSet, the order is
+// the caller's.
+func (e *Encoder) AppendHash(dst []byte, pairs []string) []byte {
+	dst = appendLen(dst, uint64(len(pairs)/2))
+	for _, s := range pairs[:len(pairs)/2*2] {
+		dst = e.AppendString(dst, s)
+	}
+	return dst
+}
+
+// AppendHashListpack appends a TypeHashListpack body: one listpack of
+// field, value, … in the order given (Redis keeps the order of insertion).
+func (e *Encoder) AppendHashListpack(dst []byte, pairs []string) []byte {
+	b, at := lpStart(e.blob[:0])
+	for _, s := range pairs {
+		b = lpAppendString(b, s)
+	}
+	b = lpFinish(b, at, len(pairs))
+	dst = e.appendBytes(dst, b)
+	e.keep(b)
+	return dst
+}
+
+// AppendZSetListpack appends a TypeZSetListpack body: one listpack of
+// member, score, … with ms in ascending order (score, then member), each
+// score written as Redis's d2string writes it (see FormatScore).
+func (e *Encoder) AppendZSetListpack(dst []byte, ms []ZMember) []byte {
+	b, at := lpStart(e.blob[:0])
+	var num [32]byte
+	for _, m := range ms {
+		b = lpAppendString(b, m.Member)
+		score := AppendScore(num[:0], m.Score)
+		b = lpAppendString(b, unsafe.String(&score[0], len(score)))
+	}
+	b = lpFinish(b, at, 2*len(ms))
+	dst = e.appendBytes(dst, b)
+	e.keep(b)
+	return dst
+}
+
+// AppendZSet2 appends a TypeZSet2 body: the count, then from the highest
+// member to the lowest (Redis walks its skiplist from the tail) each member
+// and its score as a little-endian binary double. ms is ascending.
+func (e *Encoder) AppendZSet2(dst []byte, ms []ZMember) []byte {
+	dst = appendLen(dst, uint64(len(ms)))
+	for i := len(ms) - 1; i >= 0; i-- {
+		dst = e.AppendString(dst, ms[i].Member)
+		dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(ms[i].Score))
+	}
+	return dst
+}
+
+// AppendScore appends a score as Redis's d2string writes it into a
+// listpack: "inf", "-inf", "nan", an integral value within ±2^62 in plain
+// digits (negative zero as "0", so it reads back as 0, as in Redis),
+// anything else as C's "%.17g".
+func AppendScore(dst []byte, f float64) []byte {
+	switch {
+	case math.IsNaN(f):
+		return append(dst, "nan"...)
+	case math.IsInf(f, 1):
+		return append(dst, "inf"...)
+	case math.IsInf(f, -1):
+		return append(dst, "-inf"...)
+	case f >= -(1<<62) && f <= 1<<62 && f == float64(int64(f)):
+		// Redis's double2ll: integral values within ±(LLONG_MAX/2), which
+		// as a double is 2^62, print as integers.
+		return strconv.AppendInt(dst, int64(f), 10)
+	}
+	return strconv.AppendFloat(dst, f, 'g', 17, 64)
+}
