@@ -56,9 +56,10 @@ const (
 	// (cluster-enabled is no and immutable), replication's repl-* and
 	// replica-* (a master with no way to get replicas: no REPLICAOF, SYNC or
 	// PSYNC), tls-* other than tls-port (no TLS listener), ACL (no ACL
-	// users), sanitize-dump-payload (no RESTORE), latency-tracking (INFO
-	// latencystats stays empty: a report, not a contract). Accepted and
-	// shown.
+	// users), sanitize-dump-payload (RESTORE decodes and checks every
+	// payload whole, whatever it says: a payload Redis's sanitizer refuses
+	// fails either way), latency-tracking (INFO latencystats stays empty: a
+	// report, not a contract). Accepted and shown.
 	cfgHarmless
 
 	// The refused classes, each with its reason in configRefusals: CONFIG

@@ -289,3 +289,30 @@ func TestSnapshotCommandsMatchRedis(t *testing.T) {
 		t.Errorf("LASTSAVE: %s, Redis %s", g, w)
 	}
 }
+
+// TestCloseWaitsForBgsave: a server closed (SHUTDOWN NOSAVE) while a BGSAVE
+// writes lets the write finish, so the file it leaves is whole and no
+// temporary file is left behind.
+func TestCloseWaitsForBgsave(t *testing.T) {
+	dir := t.TempDir()
+	s := admStart(t, Options{Dir: dir})
+	release := make(chan struct{})
+	s.srv.persist.beforeWrite = func() { <-release }
+	c := s.dial(t)
+	c.expect(`+"OK"`, "SET", "k", "v")
+	c.expect(`+"Background saving started"`, "BGSAVE")
+	c.send("SHUTDOWN", "NOSAVE")
+	closed := make(chan struct{})
+	go func() { s.srv.Close(); close(closed) }()
+	select {
+	case <-closed:
+		t.Fatal("Close returned while the BGSAVE was still writing")
+	case <-time.After(50 * time.Millisecond): // Close must not return before release at all: no wait is long enough to see it do so
+	}
+	close(release)
+	<-closed
+	entries, err := os.ReadDir(dir)
+	if err != nil || len(entries) != 1 || entries[0].Name() != "dump.rdb" {
+		t.Fatalf("after Close: %v (%v), want only dump.rdb", entries, err)
+	}
+}
