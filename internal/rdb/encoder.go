@@ -8,10 +8,11 @@ import (
 )
 
 // Encoder appends values in the encodings Redis 7.0 writes. Its zero value
-// writes uncompressed strings; Compress true is Redis's default
-// (rdbcompression yes): a string longer than 20 bytes is written
-// LZF-compressed when that saves at least 4 bytes … exactly when Redis's
-// would. An Encoder holds scratch buffers: use one per goroutine.
+// writes uncompressed strings (Redis's rdbcompression no); with Compress
+// (Redis's default, rdbcompression yes) a string longer than 20 bytes, and a
+// listpack or intset blob, is written LZF-compressed when that saves at
+// least 4 bytes, exactly as Redis decides. An Encoder holds scratch
+// buffers: use one per goroutine.
 type Encoder struct {
 	// Compress: LZF for strings longer than 20 bytes when it saves space
 	// (Redis's rdbcompression yes, its default).
@@ -107,7 +108,7 @@ const (
 // AppendList appends a TypeListQuicklist2 body holding items, split into
 // nodes as RPUSH of items, one by one, into a new list would split them in
 // Redis 7.0 with its default list-max-listpack-size (-2: 8 KB nodes).
-// Element of 1 GB or more are written as plain nodes, as Redis does. An
+// Elements of 1 GB or more are written as plain nodes, as Redis does. An
 // empty items writes a list of no nodes, which readers refuse.
 func (e *Encoder) AppendList(dst []byte, items []string) []byte {
 	// First find the nodes, then write their count and the nodes.
@@ -155,7 +156,8 @@ func (e *Encoder) keep(b []byte) {
 
 // AppendIntset appends a TypeSetIntset body holding ints, which must be
 // ascending and unique, with the given width in bytes (2, 4 or 8; 0: the
-// smallest that holds every member). Redis never narrows an intset: one that
+// smallest that holds every member; a width too narrow for a member, or
+// not 2, 4 or 8, is taken as 0). Redis never narrows an intset: one that
 // once held a wide member keeps its width, so the engine passes the width
 // its set has.
 func (e *Encoder) AppendIntset(dst []byte, ints []int64, width int) []byte {

@@ -21,13 +21,14 @@ func intsetWidth(v int64) int {
 }
 
 // appendIntsetBlob appends the intset of ints (ascending, unique) with the
-// given width (0: the smallest that holds them all).
+// given width (0, or one too narrow: the smallest that holds them all).
 func appendIntsetBlob(dst []byte, ints []int64, width int) []byte {
-	if width == 0 {
-		width = 2
-		for _, v := range ints {
-			width = max(width, intsetWidth(v))
-		}
+	need := 2
+	for _, v := range ints {
+		need = max(need, intsetWidth(v))
+	}
+	if (width != 2 && width != 4 && width != 8) || width < need {
+		width = need
 	}
 	dst = binary.LittleEndian.AppendUint32(dst, uint32(width))
 	dst = binary.LittleEndian.AppendUint32(dst, uint32(len(ints)))
@@ -44,7 +45,8 @@ func appendIntsetBlob(dst []byte, ints []int64, width int) []byte {
 	return dst
 }
 
-// intsetDecode checks the intset b and returns its members.
+// intsetDecode checks the intset b and returns its members (their width
+// is b's first byte).
 func intsetDecode(b []byte) ([]int64, string) {
 	if len(b) < 8 {
 		return nil, "intset shorter than its header"

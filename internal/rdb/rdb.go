@@ -17,7 +17,9 @@
 // another way (LPUSH, LINSERT, LREM …) may be split into different nodes in
 // Redis's DUMP; the list is the same. TypeSet and TypeHash (the hash-table
 // encodings) are written in the order the caller gives, while Redis writes
-// its hash table's order: those compare by value, not by bytes.
+// its hash table's order: those compare by value, not by bytes. A Writer
+// given Redis's AUX values (AuxRedis) and its keys in its order writes
+// redis-server's dump.rdb byte for byte.
 //
 // # What is read
 //
@@ -39,7 +41,19 @@
 //
 // No input panics, and no allocation is larger than what the remaining
 // input could hold (for a file read from an io.Reader, buffers grow as the
-// bytes actually arrive).
+// bytes actually arrive; an LZF string may expand to what its stored
+// length says, at most 100 times its compressed size).
+//
+// # Where we differ from redis-server on purpose
+//
+//   - The checks above always run; Redis runs the duplicate and order checks
+//     only with sanitize-dump-payload yes, and may accept a payload that
+//     later breaks it.
+//   - A payload's value ends before its 10-byte trailer; Redis reads a value
+//     that is too short on into the trailer's bytes. Bytes between the value
+//     and the trailer are ignored by both.
+//   - Streams and module values, which Redis loads, are refused: embedis has
+//     no streams yet, and module data has no meaning outside its module.
 package rdb
 
 import (

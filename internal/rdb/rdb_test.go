@@ -141,3 +141,56 @@ func payloadVersion(body []byte, ver uint16) []byte {
 	p := append(bytes.Clone(body), byte(ver), byte(ver>>8))
 	return binary.LittleEndian.AppendUint64(p, crcUpdate(0, p))
 }
+
+// failingWriter fails after n bytes.
+type failingWriter struct{ n int }
+
+func (f *failingWriter) Write(p []byte) (int, error) {
+	if len(p) > f.n {
+		k := f.n
+		f.n = 0
+		return k, io.ErrClosedPipe
+	}
+	f.n -= len(p)
+	return len(p), nil
+}
+
+// TestWriterErrors: the first error of the io.Writer is returned by the
+// call that met it and every later one; large bodies bypass the buffer and
+// still count in the checksum.
+func TestWriterErrors(t *testing.T) {
+	big := bytes.Repeat([]byte{'x'}, 200_000)
+	e := &Encoder{}
+	body := e.AppendString(nil, string(big))
+	var buf bytes.Buffer
+	w := NewWriter(&buf)
+	w.Header()
+	w.SelectDB(0)
+	w.String("a", -1, "1")
+	w.Entry("big", -1, TypeString, body)
+	w.String("b", -1, "2")
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if w.Written() != int64(buf.Len()) {
+		t.Fatalf("Written %d, %d bytes", w.Written(), buf.Len())
+	}
+	entries, err := tryReadAll(buf.Bytes())
+	if err != nil || len(entries) != 3 || entries[1].Value.Str != string(big) {
+		t.Fatalf("%v, %d entries", err, len(entries))
+	}
+	for _, limit := range []int{0, 5, 100, 70_000, buf.Len() - 1} {
+		w := NewWriter(&failingWriter{n: limit})
+		w.Header()
+		w.SelectDB(0)
+		w.String("a", -1, "1")
+		w.Entry("big", -1, TypeString, body)
+		w.String("b", -1, "2")
+		if err := w.Close(); err != io.ErrClosedPipe {
+			t.Errorf("limit %d: Close = %v", limit, err)
+		}
+		if err := w.String("c", -1, "3"); err != io.ErrClosedPipe {
+			t.Errorf("limit %d: after the error: %v", limit, err)
+		}
+	}
+}

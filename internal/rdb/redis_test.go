@@ -170,7 +170,10 @@ func testScores(r *rand.Rand) []float64 {
 	out := []float64{0, 1, -1, 0.1, 0.5, 1.5, -2.25, 1e300, -1e300, math.Inf(1), math.Inf(-1), 1 << 53, 1<<53 + 2,
 		-(1 << 53), 1 << 52, 1<<52 - 1, -(1<<52 - 1), -(1 << 52), 4503599627370495.5, 1e16, 1e17, 1e21, 1e-5,
 		2.5e-7, 5e-324, math.MaxFloat64, -math.MaxFloat64, 127, 128, 4096, 32768, 8388608, 2147483648,
-		123456789012345678, 1.0000000000000002, 3.141592653589793}
+		123456789012345678, 1.0000000000000002, 3.141592653589793,
+		// Around ±2^62, where Redis stops printing integral scores as integers.
+		1 << 62, -(1 << 62), math.Nextafter(1<<62, math.Inf(1)), math.Nextafter(-(1 << 62), math.Inf(-1)),
+		math.Nextafter(1<<62, 0), 1 << 63, -(1 << 63), 1 << 64}
 	for i := 0; i < 300; i++ {
 		switch i % 3 {
 		case 0:
@@ -215,7 +218,7 @@ func TestRedisZSetListpack(t *testing.T) {
 		r.do("RESTORE", "negzero", "0", string(AppendPayloadTrailer(e.AppendZSet2([]byte{TypeZSet2}, negZero))))
 		checkSame(t, "-0", AppendPayloadTrailer(e.AppendZSetListpack([]byte{TypeZSetListpack}, negZero)), r.dump("negzero"))
 		// Each score alone, so a difference names it.
-		for i, f := range scores[:40] {
+		for i, f := range scores[:50] {
 			ms := []ZMember{{"m", f}}
 			key := "one" + strconv.Itoa(i)
 			r.do(zaddArgs(key, ms)...)
@@ -279,10 +282,14 @@ func TestRedisIntsets(t *testing.T) {
 				t.Errorf("decode %s: %v", key, err)
 			}
 		}
-		// An intset keeps its width after its wide members are removed.
+		// An intset keeps its width after its wide members are removed,
+		// and the decoder reports it.
 		r.do("SADD", "shrunk", "1", "2", "100000")
 		r.do("SREM", "shrunk", "100000")
 		checkSame(t, "shrunk", AppendPayloadTrailer(e.AppendIntset([]byte{TypeSetIntset}, []int64{1, 2}, 4)), r.dump("shrunk"))
+		if v, err := DecodePayload(r.dump("shrunk")); err != nil || v.IntsetWidth != 4 {
+			t.Errorf("shrunk: width %d, %v", v.IntsetWidth, err)
+		}
 	})
 }
 
@@ -376,4 +383,28 @@ func TestRedisHashTableEncodings(t *testing.T) {
 			t.Errorf("HLEN after RESTORE = %v", n)
 		}
 	})
+}
+
+// TestRedisCompressedListNodes: with list-compress-depth, Redis keeps
+// interior quicklist nodes LZF-compressed and writes them as they are; the
+// decoder reads them like any LZF string.
+func TestRedisCompressedListNodes(t *testing.T) {
+	s := redistest.StartArgs(t, "--list-compress-depth", "1", "--rdbcompression", "no")
+	r := redisConn{t, s.Dial(t)}
+	var items []string
+	for i := 0; i < 3000; i++ {
+		items = append(items, fmt.Sprintf("item number %d of a long list", i))
+	}
+	for i := 0; i < len(items); i += 100 {
+		r.do(append([]string{"RPUSH", "l"}, items[i:i+100]...)...)
+	}
+	p := r.dump("l")
+	plain := AppendPayloadTrailer((&Encoder{}).AppendList([]byte{TypeListQuicklist2}, items))
+	if len(p) >= len(plain) {
+		t.Fatalf("no compressed node in the payload: %d bytes, %d uncompressed", len(p), len(plain))
+	}
+	v, err := DecodePayload(p)
+	if err != nil || !reflect.DeepEqual(v.List, items) {
+		t.Fatalf("decode: %v (%d items)", err, len(v.List))
+	}
 }

@@ -221,12 +221,13 @@ func oldVersionFile(t testing.TB) []byte {
 	return append(f, make([]byte, 8)...) // checksum 0: not computed
 }
 
-// TestOldVersionFile reads a version 6 file and a version 4 one (no
-// checksum), and redis-server 7.0 loads the same files.
+// TestOldVersionFile reads a version 6 file and versions 4 and 1 of it (no
+// checksum before version 5), and redis-server 7.0 loads the same files.
 func TestOldVersionFile(t *testing.T) {
 	v6 := oldVersionFile(t)
 	v4 := append([]byte("REDIS0004"), v6[9:len(v6)-8]...)
-	for _, data := range [][]byte{v6, v4} {
+	v1 := append([]byte("REDIS0001"), v6[9:len(v6)-8]...)
+	for _, data := range [][]byte{v6, v4, v1} {
 		entries, err := tryReadAll(data)
 		if err != nil {
 			t.Fatal(err)
@@ -251,7 +252,7 @@ func TestOldVersionFile(t *testing.T) {
 			t.Errorf("got  %s\nwant %s", strings.Join(got, " "), want)
 		}
 	}
-	for _, data := range [][]byte{v6, v4} {
+	for _, data := range [][]byte{v6, v4, v1} {
 		dir := t.TempDir()
 		if err := os.WriteFile(filepath.Join(dir, "old.rdb"), data, 0o644); err != nil {
 			t.Fatal(err)
@@ -376,5 +377,91 @@ func tryReadAllFrom(r io.Reader) ([]Entry, error) {
 			return out, err
 		}
 		out = append(out, e)
+	}
+}
+
+// TestRedisFunctionsRefused: redis-server writes a function library into
+// its dump (opcode 245); the Reader refuses it, naming the opcode and its
+// offset, rather than dropping it silently.
+func TestRedisFunctionsRefused(t *testing.T) {
+	s := redistest.Start(t)
+	r := redisConn{t, s.Dial(t)}
+	r.do("FUNCTION", "LOAD", "#!lua name=mylib\nredis.register_function('f', function() return 1 end)")
+	r.do("SET", "k", "v")
+	data := saveDump(t, s, r)
+	_, err := tryReadAll(data)
+	// The library follows the last AUX field, aof-base 0 (0xC0 0x00).
+	at := bytes.Index(data, []byte("aof-base\xc0\x00")) + len("aof-base") + 2
+	if data[at] != opFunction2 {
+		t.Fatalf("byte %d is %#x, not the function opcode", at, data[at])
+	}
+	want := fmt.Sprintf("rdb: byte %d: functions (opcode 245) are not supported", at)
+	if !errors.Is(err, ErrUnsupported) || err.Error() != want {
+		t.Fatalf("%v, want %s", err, want)
+	}
+}
+
+// TestRedisStreamsRefused: a stream from redis-server (type 19) is refused
+// in a payload and in a file, with the type named.
+func TestRedisStreamsRefused(t *testing.T) {
+	s := redistest.Start(t)
+	r := redisConn{t, s.Dial(t)}
+	r.do("XADD", "st", "1-1", "f", "v")
+	if _, err := DecodePayload(r.dump("st")); !errors.Is(err, ErrUnsupported) || err.Error() != "rdb: byte 0: stream type 19 is not supported" {
+		t.Fatalf("payload: %v", err)
+	}
+	data := saveDump(t, s, r)
+	_, err := tryReadAll(data)
+	at := bytes.Index(data, []byte("\x13\x02st"))
+	if want := fmt.Sprintf("rdb: byte %d: stream type 19 is not supported", at); !errors.Is(err, ErrUnsupported) || err.Error() != want {
+		t.Fatalf("file: %v, want %s", err, want)
+	}
+}
+
+// TestPayloadCutEverywhere cuts the value of every seed payload (real DUMP
+// payloads and the old encodings) at every byte and gives it a correct
+// trailer, so the decoder itself meets the cut: each must fail with an
+// *Error within the payload.
+func TestPayloadCutEverywhere(t *testing.T) {
+	files, err := filepath.Glob("testdata/fuzz/FuzzDecodePayload/*")
+	if err != nil || len(files) < 20 {
+		t.Fatalf("%d seeds, %v", len(files), err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.SplitN(string(b), "\n", 3)
+		q := strings.TrimSuffix(strings.TrimPrefix(lines[1], "[]byte("), ")")
+		s, err := strconv.Unquote(q)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		body := []byte(s[:len(s)-10])
+		if _, err := DecodePayload(AppendPayloadTrailer(bytes.Clone(body))); err != nil {
+			t.Fatalf("%s: the whole payload fails: %v", f, err)
+		}
+		for i := 0; i < len(body); i++ {
+			p := AppendPayloadTrailer(bytes.Clone(body[:i]))
+			_, err := DecodePayload(p)
+			var re *Error
+			if !errors.As(err, &re) || re.Offset < 0 || re.Offset > int64(len(p)) {
+				t.Fatalf("%s cut at %d: %v", filepath.Base(f), i, err)
+			}
+		}
+	}
+}
+
+// TestTruncatedOneByteAtATime is TestTruncatedEverywhere through a source
+// that delivers one byte per Read, so every cut also falls on a refill.
+func TestTruncatedOneByteAtATime(t *testing.T) {
+	data := readSmall(t)
+	for i := 0; i < len(data); i++ {
+		_, err := tryReadAllFrom(iotest.OneByteReader(bytes.NewReader(data[:i])))
+		var re *Error
+		if !errors.As(err, &re) || re.Offset < 0 || re.Offset > int64(i) {
+			t.Fatalf("cut at %d: %v", i, err)
+		}
 	}
 }

@@ -15,17 +15,17 @@ func (in *input) readValue(typ byte, v *Value) error {
 	switch typ {
 	case TypeString:
 		v.Kind = KindString
-		s, err := in.readString("string value")
+		s, err := in.readString("a string value")
 		v.Str = s
 		return err
 	case TypeList:
 		v.Kind = KindList
-		items, err := in.readStrings(1, "list")
+		items, err := in.readStrings(1, "a list")
 		v.List = items
 		return err
 	case TypeSet:
 		v.Kind = KindSet
-		items, err := in.readStrings(1, "set")
+		items, err := in.readStrings(1, "a set")
 		if err == nil {
 			err = in.checkDups(items, 1, start, "set member")
 		}
@@ -33,7 +33,7 @@ func (in *input) readValue(typ byte, v *Value) error {
 		return err
 	case TypeHash:
 		v.Kind = KindHash
-		items, err := in.readStrings(2, "hash")
+		items, err := in.readStrings(2, "a hash")
 		if err == nil {
 			err = in.checkDups(items, 2, start, "hash field")
 		}
@@ -47,7 +47,7 @@ func (in *input) readValue(typ byte, v *Value) error {
 		return in.readQuicklist(typ, v, start)
 	case TypeSetIntset:
 		v.Kind = KindSet
-		b, err := in.readBlob("intset")
+		b, err := in.readBlob("an intset")
 		if err != nil {
 			return err
 		}
@@ -67,20 +67,20 @@ func (in *input) readValue(typ byte, v *Value) error {
 // readStrings reads a count (of groups of stride strings) and the strings.
 func (in *input) readStrings(stride int, what string) ([]string, error) {
 	at := in.off()
-	n, err := in.readCount(what + " length")
+	n, err := in.readCount(what)
 	if err != nil {
 		return nil, err
 	}
 	if n == 0 {
-		return nil, newError(ErrEmpty, at, "empty %s", what)
+		return nil, newError(ErrEmpty, at, "%s with no elements", what)
 	}
 	if n > math.MaxInt64/uint64(stride) {
-		return nil, newError(ErrCorrupt, at, "%s length %d", what, n)
+		return nil, newError(ErrCorrupt, at, "%s of length %d", what, n)
 	}
 	n *= uint64(stride)
 	items := make([]string, 0, in.capHint(n, 1))
 	for i := uint64(0); i < n; i++ {
-		s, err := in.readString(what + " element")
+		s, err := in.readString(what)
 		if err != nil {
 			return nil, err
 		}
@@ -121,7 +121,7 @@ func findDup(items []string, stride int) (string, bool) {
 
 func (in *input) readZSet(typ byte, v *Value, start int64) error {
 	at := in.off()
-	n, err := in.readCount("sorted set length")
+	n, err := in.readCount("a sorted set")
 	if err != nil {
 		return err
 	}
@@ -134,20 +134,20 @@ func (in *input) readZSet(typ byte, v *Value, start int64) error {
 	}
 	ms := make([]ZMember, 0, in.capHint(n, minSize))
 	for i := uint64(0); i < n; i++ {
-		m, err := in.readString("sorted set member")
+		m, err := in.readString("a sorted set member")
 		if err != nil {
 			return err
 		}
 		at := in.off()
 		var score float64
 		if typ == TypeZSet2 {
-			p, err := in.next(8, "sorted set score")
+			p, err := in.next(8, "a sorted set score")
 			if err != nil {
 				return err
 			}
 			score = math.Float64frombits(binary.LittleEndian.Uint64(p))
 		} else {
-			l, err := in.readByte("sorted set score")
+			l, err := in.readByte("a sorted set score")
 			if err != nil {
 				return err
 			}
@@ -159,7 +159,7 @@ func (in *input) readZSet(typ byte, v *Value, start int64) error {
 			case 255:
 				score = math.Inf(-1)
 			default:
-				p, err := in.next(int(l), "sorted set score")
+				p, err := in.next(int(l), "a sorted set score")
 				if err != nil {
 					return err
 				}
@@ -223,7 +223,7 @@ func parseScore(p []byte) (float64, bool) {
 // (quicklist 1) or a container kind and a listpack or a plain element
 // (quicklist 2). Empty nodes are skipped, as Redis does.
 func (in *input) readQuicklist(typ byte, v *Value, start int64) error {
-	nodes, err := in.readCount("quicklist node count")
+	nodes, err := in.readCount("a quicklist")
 	if err != nil {
 		return err
 	}
@@ -232,7 +232,7 @@ func (in *input) readQuicklist(typ byte, v *Value, start int64) error {
 		container := uint64(quicklistNodePacked)
 		if typ == TypeListQuicklist2 {
 			at := in.off()
-			container, err = in.readCount("quicklist node container")
+			container, err = in.readCount("a quicklist node")
 			if err != nil {
 				return err
 			}
@@ -241,7 +241,7 @@ func (in *input) readQuicklist(typ byte, v *Value, start int64) error {
 			}
 		}
 		if container == quicklistNodePlain {
-			s, err := in.readString("quicklist plain node")
+			s, err := in.readString("a quicklist node")
 			if err != nil {
 				return err
 			}
@@ -249,7 +249,7 @@ func (in *input) readQuicklist(typ byte, v *Value, start int64) error {
 			continue
 		}
 		at := in.off()
-		b, err := in.readBlob("quicklist node")
+		b, err := in.readBlob("a quicklist node")
 		if err != nil {
 			return err
 		}
@@ -295,7 +295,7 @@ func lpAppendStrings(dst []string, b []byte) ([]string, string) {
 // listpacks of lists, hashes and sorted sets.
 func (in *input) readPacked(typ byte, v *Value, start int64) error {
 	at := in.off()
-	b, err := in.readBlob(typeName(typ) + " blob")
+	b, err := in.readBlob("an encoded value")
 	if err != nil {
 		return err
 	}

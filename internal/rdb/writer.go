@@ -36,21 +36,32 @@ func (w *Writer) Written() int64 { return w.written }
 
 func (w *Writer) flush() error {
 	if w.err != nil {
+		w.buf = w.buf[:0] // a caller writing on after an error does not grow it
 		return w.err
 	}
-	w.crc = crcUpdate(w.crc, w.buf)
-	n, err := w.w.Write(w.buf)
+	err := w.write(w.buf)
+	w.buf = w.buf[:0]
+	if cap(w.buf) > 4*writerBuffer {
+		// One huge value grew it: do not keep that much for the rest.
+		w.buf = make([]byte, 0, writerBuffer)
+	}
+	return err
+}
+
+// write hands p to the io.Writer, adding it to the checksum.
+func (w *Writer) write(p []byte) error {
+	w.crc = crcUpdate(w.crc, p)
+	n, err := w.w.Write(p)
 	w.written += int64(n)
-	if err == nil && n < len(w.buf) {
+	if err == nil && n < len(p) {
 		err = io.ErrShortWrite
 	}
-	w.buf = w.buf[:0]
 	w.err = err
 	return err
 }
 
 func (w *Writer) maybeFlush() error {
-	if len(w.buf) >= writerBuffer {
+	if len(w.buf) >= writerBuffer || w.err != nil {
 		return w.flush()
 	}
 	return w.err
@@ -122,6 +133,14 @@ func (w *Writer) ResizeDB(keys, expires uint64) error {
 // body built by an Encoder for that type.
 func (w *Writer) Entry(key string, expireMs int64, typ byte, body []byte) error {
 	w.entryHead(key, expireMs, typ)
+	if len(body) >= writerBuffer && w.err == nil {
+		// A large body goes to the io.Writer as it is, not through the
+		// buffer.
+		if err := w.flush(); err != nil {
+			return err
+		}
+		return w.write(body)
+	}
 	w.buf = append(w.buf, body...)
 	return w.maybeFlush()
 }
