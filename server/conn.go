@@ -365,6 +365,9 @@ func (c *conn) execute(tx *embedis.Tx, cmd *embedis.Command, full string, args [
 		}
 	} else {
 		tx.Do(c.w, args...)
+		if cmd.Name == "flushall" && c.w.errors == errs {
+			c.srv.persist.flushed() // as Redis, FLUSHALL abandons a BGSAVE
+		}
 	}
 	st := c.statOf(cmd, full)
 	st.calls.Add(1)

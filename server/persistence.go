@@ -38,7 +38,15 @@ import (
 //     stops: a write acknowledged then would be lost.
 //
 // Writes reach the disk in the order their snapshots were taken (each waits
-// for the one before it), so the file never goes back to an older view.
+// for the one before it), so the file never goes back to an older view. As
+// Redis kills its saving child, FLUSHALL and shutdown (Close, SHUTDOWN)
+// abandon a BGSAVE in progress: its temporary file is removed and the file
+// is left as it was.
+//
+// rdb_changes_since_last_save is the store's change count
+// (embedis.Stats.Changes) less the last saved snapshot's: it counts a change
+// per key written, where Redis counts one per field or element of some
+// commands (HSET, RPUSH, ...) and one per key FLUSHALL removes.
 // Without save points (the save directive stays refused until automatic
 // snapshots exist), SHUTDOWN without SAVE and SIGTERM save nothing, as
 // redis-server --save "" does.
@@ -87,8 +95,10 @@ type persistence struct {
 
 // bgSave is a background save in progress.
 type bgSave struct {
-	start time.Time
-	keys  int // current_save_keys_total
+	start  time.Time
+	keys   int                // current_save_keys_total
+	cancel context.CancelFunc // abandons the write (FLUSHALL, shutdown)
+	killed string             // why it was abandoned ("" while it goes on)
 }
 
 func newPersistence(s *Server) *persistence {
@@ -140,8 +150,9 @@ func (p *persistence) queue(tx *embedis.Tx) (sn *embedis.Snapshot, prev <-chan s
 }
 
 // write writes sn to the snapshot file once the writes queued before it
-// have ended, and records a success. Called off the owner.
-func (p *persistence) write(sn *embedis.Snapshot, prev <-chan struct{}, done chan struct{}) error {
+// have ended (whatever ctx says: the order of writes is kept), unless ctx
+// has ended, and records a success. Called off the owner.
+func (p *persistence) write(ctx context.Context, sn *embedis.Snapshot, prev <-chan struct{}, done chan struct{}) error {
 	defer close(done)
 	if prev != nil {
 		<-prev
@@ -151,10 +162,12 @@ func (p *persistence) write(sn *embedis.Snapshot, prev <-chan struct{}, done cha
 	}
 	path, err := p.path()
 	if err == nil {
-		err = persist.WriteSnapshotFile(sn, path)
+		err = persist.WriteSnapshotFileContext(ctx, sn, path)
 	}
 	if err != nil {
-		p.srv.log.Error("saving the snapshot failed", "path", path, "err", err)
+		if ctx.Err() == nil {
+			p.srv.log.Error("saving the snapshot failed", "path", path, "err", err)
+		}
 		return err
 	}
 	p.mu.Lock()
@@ -163,6 +176,25 @@ func (p *persistence) write(sn *embedis.Snapshot, prev <-chan struct{}, done cha
 	p.savedChanges = max(p.savedChanges, sn.Changes())
 	p.mu.Unlock()
 	return nil
+}
+
+// killBackground abandons the background save in progress, if any, as
+// Redis kills its saving child on FLUSHALL and at shutdown: its temporary
+// file is removed and the snapshot file is left as it was (unless the
+// write had already finished). rdb_bgsave_in_progress stays 1 until the
+// write has stopped. Called with mu held.
+func (p *persistence) killBackground(why string) {
+	if p.bg != nil && p.bg.killed == "" {
+		p.bg.killed = why
+		p.bg.cancel()
+	}
+}
+
+// flushed is FLUSHALL's part: the BGSAVE in progress is abandoned.
+func (p *persistence) flushed() {
+	p.mu.Lock()
+	p.killBackground("FLUSHALL")
+	p.mu.Unlock()
 }
 
 // save is SAVE's and SHUTDOWN SAVE's start: a snapshot queued for writing,
@@ -182,25 +214,31 @@ func (p *persistence) save(tx *embedis.Tx) (sn *embedis.Snapshot, prev <-chan st
 // held and no background save running.
 func (p *persistence) startBackground(tx *embedis.Tx) {
 	sn, prev, done := p.queue(tx)
-	bg := &bgSave{start: time.Now(), keys: sn.Keys()}
+	ctx, cancel := context.WithCancel(context.Background())
+	bg := &bgSave{start: time.Now(), keys: sn.Keys(), cancel: cancel}
 	p.bg = bg
 	p.saves++
 	p.srv.log.Info("Background saving started")
 	p.bgWG.Add(1)
 	go func() {
 		defer p.bgWG.Done()
-		err := p.write(sn, prev, done)
+		defer cancel()
+		err := p.write(ctx, sn, prev, done)
 		p.mu.Lock()
 		p.bg = nil
 		p.lastBgSec = time.Now().Unix() - bg.start.Unix()
-		if err != nil {
-			p.lastBgOK = false
+		killed := err != nil && bg.killed != "" && ctx.Err() != nil
+		if err != nil && !killed {
+			p.lastBgOK = false // abandoned on purpose, the status stays, as Redis's
 		}
 		again := p.scheduled
 		p.mu.Unlock()
-		if err != nil {
+		switch {
+		case killed:
+			p.srv.log.Info("Background saving abandoned: " + bg.killed)
+		case err != nil:
 			p.srv.log.Warn("Background saving error")
-		} else {
+		default:
 			p.srv.log.Info("Background saving terminated with success")
 		}
 		if again {
@@ -228,9 +266,14 @@ func (p *persistence) startScheduled() {
 	}()
 }
 
-// wait waits for the background saves and the writes queued so far to end.
-// Not called as the owner.
-func (p *persistence) wait() {
+// stop abandons the BGSAVE in progress, as Redis kills its saving child at
+// shutdown, and waits for the background saves and the writes queued so far
+// to end. Not called as the owner.
+func (p *persistence) stop() {
+	p.mu.Lock()
+	p.scheduled = false
+	p.killBackground("shutdown")
+	p.mu.Unlock()
 	p.bgWG.Wait()
 	p.mu.Lock()
 	tail := p.tail
@@ -250,7 +293,7 @@ func cmdSave(c *conn, tx *embedis.Tx, args []string) {
 		return
 	}
 	c.offOwner = func() {
-		if err := p.write(sn, prev, done); err != nil {
+		if err := p.write(context.Background(), sn, prev, done); err != nil {
 			c.w.writeErrorText(errSaveFailed)
 			return
 		}
@@ -297,15 +340,17 @@ func cmdLastsave(c *conn, tx *embedis.Tx, args []string) {
 }
 
 // shutdownSave is SHUTDOWN SAVE's save, written during the turn (see the
-// comment at the top). It waits for the saves in progress first, so the
-// file it leaves is the last one written.
+// comment at the top). As Redis, it abandons a BGSAVE in progress; it waits
+// for the writes queued before it, so the file it leaves is the last one
+// written.
 func (p *persistence) shutdownSave(tx *embedis.Tx) error {
 	p.mu.Lock()
+	p.killBackground("shutdown")
 	p.saves++
 	sn, prev, done := p.queue(tx)
 	p.mu.Unlock()
 	p.srv.log.Info("Saving the final RDB snapshot before exiting.")
-	if err := p.write(sn, prev, done); err != nil {
+	if err := p.write(context.Background(), sn, prev, done); err != nil {
 		return err
 	}
 	p.srv.log.Info("DB saved on disk")

@@ -1,14 +1,18 @@
 package server
 
 import (
+	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/embedis/embedis"
 	"github.com/embedis/embedis/internal/redistest"
+	"github.com/embedis/embedis/persist"
 )
 
 // infoFields returns the fields of an INFO section as a map.
@@ -221,11 +225,11 @@ func TestSnapshotCommandsMatchRedis(t *testing.T) {
 	emb := s.dial(t)
 	fields := []string{"rdb_bgsave_in_progress", "rdb_changes_since_last_save", "rdb_last_bgsave_status", "rdb_saves",
 		"current_save_keys_total", "rdb_last_load_keys_loaded", "rdb_last_load_keys_expired"}
-	compare := func(when string) {
+	compare := func(when string, skip ...string) {
 		t.Helper()
 		w, g := infoFields(red, "persistence"), infoFields(emb, "persistence")
 		for _, f := range fields {
-			if w[f] != g[f] {
+			if w[f] != g[f] && !slices.Contains(skip, f) {
 				t.Errorf("%s: INFO persistence %s = %q, Redis %q", when, f, g[f], w[f])
 			}
 		}
@@ -271,7 +275,7 @@ func TestSnapshotCommandsMatchRedis(t *testing.T) {
 	both("SET", "e", "5")
 	both("BGSAVE")
 	both("EXEC")
-	deadline = time.Now().Add(20 * time.Second)
+	deadline = time.Now().Add(30 * time.Second)
 	for infoFields(red, "persistence")["rdb_saves"] != "3" || infoFields(emb, "persistence")["rdb_saves"] != "3" {
 		if time.Now().After(deadline) {
 			t.Fatal("the scheduled BGSAVEs did not start")
@@ -288,13 +292,39 @@ func TestSnapshotCommandsMatchRedis(t *testing.T) {
 	if w, g := red.do("LASTSAVE"), emb.do("LASTSAVE"); w.Kind != g.Kind || g.Kind != ':' {
 		t.Errorf("LASTSAVE: %s, Redis %s", g, w)
 	}
+
+	// FLUSHALL abandons a BGSAVE in progress: LASTSAVE stays.
+	lastRed, lastEmb := red.do("LASTSAVE").String(), emb.do("LASTSAVE").String()
+	release = make(chan struct{})
+	s.srv.persist.beforeWrite = func() { <-release }
+	red.expect(`+"OK"`, "CONFIG", "SET", "rdb-key-save-delay", "100000")
+	both("BGSAVE")
+	both("FLUSHALL")
+	close(release)
+	for infoFields(red, "persistence")["rdb_bgsave_in_progress"] != "0" || infoFields(emb, "persistence")["rdb_bgsave_in_progress"] != "0" {
+		if time.Now().After(deadline) {
+			t.Fatal("the abandoned BGSAVEs did not end")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// Redis counts a change per key FLUSHALL removes (and per field or
+	// element of HSET, RPUSH, ...); embedis.Stats.Changes counts a change
+	// per key written, and none for FLUSHALL.
+	compare("after FLUSHALL during a BGSAVE", "rdb_changes_since_last_save")
+	red.expect(lastRed, "LASTSAVE")
+	emb.expect(lastEmb, "LASTSAVE")
 }
 
-// TestCloseWaitsForBgsave: a server closed (SHUTDOWN NOSAVE) while a BGSAVE
-// writes lets the write finish, so the file it leaves is whole and no
-// temporary file is left behind.
-func TestCloseWaitsForBgsave(t *testing.T) {
+// TestCloseAbandonsBgsave: a server closed (SHUTDOWN NOSAVE) while a
+// BGSAVE writes abandons it, as Redis kills its saving child: Close waits
+// for the write to stop, and the snapshot file is left as it was, with no
+// temporary file behind.
+func TestCloseAbandonsBgsave(t *testing.T) {
 	dir := t.TempDir()
+	path := filepath.Join(dir, "dump.rdb")
+	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	s := admStart(t, Options{Dir: dir})
 	release := make(chan struct{})
 	s.srv.persist.beforeWrite = func() { <-release }
@@ -312,7 +342,45 @@ func TestCloseWaitsForBgsave(t *testing.T) {
 	close(release)
 	<-closed
 	entries, err := os.ReadDir(dir)
-	if err != nil || len(entries) != 1 || entries[0].Name() != "dump.rdb" {
-		t.Fatalf("after Close: %v (%v), want only dump.rdb", entries, err)
+	if b, _ := os.ReadFile(path); err != nil || len(entries) != 1 || string(b) != "old" {
+		t.Fatalf("after Close: %v (%v), dump.rdb %q; want only the old dump.rdb", entries, err, b)
 	}
+}
+
+// TestFlushallAbandonsBgsave: as Redis kills its saving child on FLUSHALL,
+// the BGSAVE in progress is abandoned: no file, LASTSAVE and
+// rdb_last_bgsave_status unchanged, and a BGSAVE after it writes the
+// emptied data.
+func TestFlushallAbandonsBgsave(t *testing.T) {
+	dir := t.TempDir()
+	s := admStart(t, Options{Dir: dir})
+	release := make(chan struct{})
+	s.srv.persist.beforeWrite = func() { <-release }
+	c := s.dial(t)
+	c.expect(`+"OK"`, "SET", "k", "v")
+	last := c.do("LASTSAVE").String()
+	c.expect(`+"Background saving started"`, "BGSAVE")
+	c.expect(`+"OK"`, "FLUSHALL")
+	close(release)
+	waitBgsaveEnds(t, c)
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("after FLUSHALL during BGSAVE: %v, want no file", entries)
+	}
+	c.expect(last, "LASTSAVE")
+	info := infoFields(c, "persistence")
+	if info["rdb_last_bgsave_status"] != "ok" || info["rdb_last_bgsave_time_sec"] == "-1" || info["rdb_saves"] != "1" {
+		t.Errorf("INFO after an abandoned BGSAVE: %v", info)
+	}
+	s.srv.persist.beforeWrite = nil
+	c.expect(`+"Background saving started"`, "BGSAVE")
+	waitBgsaveEnds(t, c)
+	st, err := persist.OpenSnapshot(filepath.Join(dir, "dump.rdb"), embedis.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if n, _ := st.DBSize(context.Background()); n != 0 {
+		t.Errorf("the BGSAVE after FLUSHALL wrote %d keys", n)
+	}
+	expectFields(t, c, map[string]string{"rdb_changes_since_last_save": "0"})
 }

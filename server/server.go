@@ -243,16 +243,16 @@ func (s *Server) unregister(c *conn) {
 }
 
 // Close stops every listener, disconnects every client and waits for their
-// goroutines to end, and for the snapshot being written by BGSAVE, if any
-// (Redis kills its saving child instead; waiting leaves no temporary file
-// behind and the last complete snapshot in place). It does not close the
-// Store. It is idempotent.
+// goroutines to end. A BGSAVE in progress is abandoned, as Redis kills its
+// saving child at shutdown: Close waits for its write to stop, which
+// leaves the snapshot file as it was and no temporary file behind. It does
+// not close the Store. It is idempotent.
 func (s *Server) Close() error {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
 		s.wg.Wait()
-		s.persist.wait()
+		s.persist.stop()
 		return nil
 	}
 	s.closed = true
@@ -265,7 +265,7 @@ func (s *Server) Close() error {
 	s.mu.Unlock()
 	s.doneOnce.Do(func() { close(s.done) })
 	s.wg.Wait()
-	s.persist.wait()
+	s.persist.stop()
 	return nil
 }
 
