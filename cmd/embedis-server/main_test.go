@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/embedis/embedis/internal/redistest"
 	"github.com/embedis/embedis/internal/resp"
 )
 
@@ -336,5 +337,66 @@ func TestSIGTERMDoesNotSave(t *testing.T) {
 	stop(t, cmd)
 	if _, err := os.Stat(filepath.Join(dir, "dump.rdb")); !os.IsNotExist(err) {
 		t.Errorf("dump.rdb after SIGTERM: %v, want none", err)
+	}
+}
+
+// TestTooFewDatabasesRefusesStart: as redis-server refuses a file with a
+// database its --databases does not have, so does embedis-server.
+func TestTooFewDatabasesRefusesStart(t *testing.T) {
+	dir := t.TempDir()
+	cmd, sock := startServerWith(t, "--dir "+dir+" --databases 8")
+	if got := do(t, sock, "SET", "k", "v"); got != `+"OK"` {
+		t.Fatal(got)
+	}
+	if got := do(t, sock, "MOVE", "k", "7"); got != ":1" {
+		t.Fatal(got)
+	}
+	if got := do(t, sock, "SAVE"); got != `+"OK"` {
+		t.Fatal(got)
+	}
+	stop(t, cmd)
+	code, stdout, stderr := runChild(t, "--port 0 --unixsocket "+filepath.Join(dir, "s.sock")+" --dir "+dir+" --databases 4")
+	if code != 1 || stdout != "" || !strings.Contains(stderr, "database 7, the store has 4") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want exit 1 naming database 7", code, stdout, stderr)
+	}
+}
+
+// TestStartsOnRedisDump: embedis-server starts on a dump.rdb that
+// redis-server 7.0 wrote, as redis-server itself would.
+func TestStartsOnRedisDump(t *testing.T) {
+	rs := redistest.Start(t)
+	rc := rs.Dial(t)
+	for _, c := range [][]string{
+		{"SET", "s", "from redis"}, {"RPUSH", "l", "a", "b"}, {"HSET", "h", "f", "v"}, {"SADD", "ints", "1", "2", "3"},
+		{"ZADD", "z", "2.5", "m"}, {"SET", "ttl", "v", "EX", "1000"}, {"SELECT", "2"}, {"SET", "db2", "x"}, {"SAVE"},
+	} {
+		rc.MustDo(t, c...)
+	}
+	dump, err := os.ReadFile(filepath.Join(filepath.Dir(rs.Socket), "dump.rdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "dump.rdb"), dump, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, sock := startServerWith(t, "--dir "+dir)
+	for _, tc := range []struct {
+		want string
+		args []string
+	}{
+		{`$"from redis"`, []string{"GET", "s"}}, {`*[$"a", $"b"]`, []string{"LRANGE", "l", "0", "-1"}},
+		{`$"v"`, []string{"HGET", "h", "f"}}, {`*[$"1", $"2", $"3"]`, []string{"SMEMBERS", "ints"}},
+		{`$"2.5"`, []string{"ZSCORE", "z", "m"}}, {`:6`, []string{"DBSIZE"}}, {`$"intset"`, []string{"OBJECT", "ENCODING", "ints"}},
+	} {
+		if got := do(t, sock, tc.args...); got != tc.want {
+			t.Errorf("%q = %s, want %s", tc.args, got, tc.want)
+		}
+	}
+	if info := do(t, sock, "INFO", "keyspace"); !strings.Contains(info, `db2:keys=1,expires=0`) {
+		t.Errorf("INFO keyspace: %s", info)
+	}
+	if info := do(t, sock, "INFO", "persistence"); !strings.Contains(info, `rdb_last_load_keys_loaded:7\r\n`) {
+		t.Errorf("INFO persistence: %s", info)
 	}
 }
