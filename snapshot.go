@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"runtime/metrics"
 	"strconv"
 
@@ -267,11 +268,12 @@ func (c *contextWriter) Write(p []byte) (int, error) {
 // dump.go). The file's RESIZEDB hints size the databases ahead.
 //
 // The whole file is read and checked, up to its CRC-64, before the store is
-// returned; any error — a damaged or truncated file (the error names the
-// byte offset), a type embedis does not have (streams, modules), a database
-// number not below opts.Databases (ErrSnapshotDatabases), a key twice
-// (ErrSnapshotDuplicateKey), an error of r — leaves no store behind.
-// opts.OnEffects, if set, receives nothing for the loaded data.
+// returned. Any error leaves no store behind: a damaged or truncated file,
+// a type embedis does not have (streams, modules), a database number not
+// below opts.Databases (ErrSnapshotDatabases), a key twice
+// (ErrSnapshotDuplicateKey), an error of r. Each error but r's names the
+// byte offset where the file went wrong ("byte 1234"). opts.OnEffects, if
+// set, receives nothing for the loaded data.
 func OpenSnapshot(r io.Reader, opts Options) (*Store, error) {
 	s, err := Open(opts)
 	if err != nil {
@@ -284,10 +286,17 @@ func OpenSnapshot(r io.Reader, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// maxResizeHint bounds the buckets a RESIZEDB hint allocates before any key
-// is read: a hint is a number in the file, and a damaged or hostile one must
-// not allocate much. Past it the tables grow as keys arrive.
-const maxResizeHint = 1 << 20
+// A RESIZEDB hint is a number in the file: a damaged or hostile one must
+// not allocate much before the keys it announces are there. So a database
+// is sized for at most firstResize keys at the hint, and each time it fills
+// that room, for up to resizeStep times the keys it holds, never more than
+// the hint: the room allocated stays within a constant factor of the keys
+// read, and a real file's database is resized a few times instead of
+// doubling (and rehashing) twenty times.
+const (
+	firstResize = 1 << 14
+	resizeStep  = 16
+)
 
 // load reads an RDB file into the engine's (empty) databases, as the owner.
 func (e *engine) load(r io.Reader) error {
@@ -298,14 +307,18 @@ func (e *engine) load(r io.Reader) error {
 		return fmt.Errorf("embedis: open snapshot: %w", err)
 	}
 	var badDB error
+	hint := make([]int, e.ndb) // keys announced by RESIZEDB, per database
+	room := make([]int, e.ndb) // keys the database was last sized for
 	rd.OnResizeDB = func(n int, keys, expires uint64) {
 		if n < 0 || n >= e.ndb {
-			badDB = fmt.Errorf("embedis: open snapshot: database %d, the store has %d: %w", n, e.ndb, ErrSnapshotDatabases)
+			badDB = fmt.Errorf("embedis: open snapshot: byte %d: database %d, the store has %d: %w", rd.Offset(), n, e.ndb, ErrSnapshotDatabases)
 			return
 		}
 		if db := e.dbs[n]; db.keys.Len() == 0 {
-			db.keys = dict.NewSized[value](int(min(keys, maxResizeHint)))
-			db.expires = make(map[string]int64, min(expires, maxResizeHint))
+			hint[n] = int(min(keys, math.MaxInt32))
+			room[n] = min(hint[n], firstResize)
+			db.keys = dict.NewSized[value](room[n])
+			db.expires = make(map[string]int64, min(expires, firstResize))
 		}
 	}
 	now := e.clock.Now().UnixMilli()
@@ -323,7 +336,7 @@ func (e *engine) load(r io.Reader) error {
 			return fmt.Errorf("embedis: open snapshot: %w", err)
 		}
 		if ent.DB < 0 || ent.DB >= e.ndb {
-			return fmt.Errorf("embedis: open snapshot: database %d, the store has %d: %w", ent.DB, e.ndb, ErrSnapshotDatabases)
+			return fmt.Errorf("embedis: open snapshot: byte %d: database %d, the store has %d: %w", rd.Offset(), ent.DB, e.ndb, ErrSnapshotDatabases)
 		}
 		if ent.ExpireMs >= 0 && ent.ExpireMs < now {
 			continue
@@ -334,7 +347,11 @@ func (e *engine) load(r io.Reader) error {
 		}
 		db := e.dbs[ent.DB]
 		if !db.keys.Set(ent.Key, v) {
-			return fmt.Errorf("embedis: open snapshot: key %q in database %d: %w", ent.Key, ent.DB, ErrSnapshotDuplicateKey)
+			return fmt.Errorf("embedis: open snapshot: byte %d: key %q in database %d: %w", rd.Offset(), ent.Key, ent.DB, ErrSnapshotDuplicateKey)
+		}
+		if n := db.keys.Len(); n == room[ent.DB] && n < hint[ent.DB] {
+			room[ent.DB] = min(hint[ent.DB], n*resizeStep)
+			db.keys.Grow(room[ent.DB])
 		}
 		if ent.ExpireMs >= 0 {
 			db.expires[ent.Key] = ent.ExpireMs

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -229,7 +230,7 @@ func TestOpenSnapshotRefuses(t *testing.T) {
 	s.DB(7).Set(ctx, "k", "v", 0)
 	s.Set(ctx, "a", "1", 0)
 	file := writeSnapshot(t, s)
-	if _, err := OpenSnapshot(bytes.NewReader(file), Options{Databases: 7}); !errors.Is(err, ErrSnapshotDatabases) {
+	if _, err := OpenSnapshot(bytes.NewReader(file), Options{Databases: 7}); !errors.Is(err, ErrSnapshotDatabases) || !strings.Contains(err.Error(), "byte ") {
 		t.Errorf("a file with database 7 into 7 databases: %v", err)
 	}
 	if back, err := OpenSnapshot(bytes.NewReader(file), Options{Databases: 8}); err != nil {
@@ -247,7 +248,7 @@ func TestOpenSnapshotRefuses(t *testing.T) {
 	w.Entry("k", -1, rdb.TypeString, e.AppendString(nil, "1"))
 	w.Entry("k", -1, rdb.TypeString, e.AppendString(nil, "2"))
 	w.Close()
-	if _, err := OpenSnapshot(&buf, Options{}); !errors.Is(err, ErrSnapshotDuplicateKey) {
+	if _, err := OpenSnapshot(&buf, Options{}); !errors.Is(err, ErrSnapshotDuplicateKey) || !strings.Contains(err.Error(), "byte ") {
 		t.Errorf("a key twice: %v", err)
 	}
 
@@ -482,4 +483,62 @@ func sorted(ss []string) []string {
 	ss = slices.Clone(ss)
 	slices.Sort(ss)
 	return ss
+}
+
+// TestOpenSnapshotHugeResizeHint: a RESIZEDB hint of 2^40 keys in front of
+// one key allocates room for a few thousand, not for the hint.
+func TestOpenSnapshotHugeResizeHint(t *testing.T) {
+	var buf bytes.Buffer
+	w := rdb.NewWriter(&buf)
+	var e rdb.Encoder
+	w.Header()
+	w.SelectDB(0)
+	w.ResizeDB(1<<40, 1<<40)
+	w.Entry("k", -1, rdb.TypeString, e.AppendString(nil, "v"))
+	w.Close()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	s, err := OpenSnapshot(bytes.NewReader(buf.Bytes()), Options{})
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got := after.TotalAlloc - before.TotalAlloc; got > 4<<20 {
+		t.Errorf("opening a one-key file with a huge RESIZEDB hint allocated %d bytes", got)
+	}
+	if v, _ := s.Get(ctx, "k"); v != "v" {
+		t.Errorf("k = %q", v)
+	}
+}
+
+// FuzzOpenSnapshot opens arbitrary files (seeded with a snapshot of every
+// encoding): never a panic, and either an error and no store or a store
+// whose snapshot opens again to the same data.
+func FuzzOpenSnapshot(f *testing.F) {
+	src, err := Open(Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	fillStore(f, src, [][]string{{"SET", "a", "1"}, {"RPUSH", "l", "x", "y"}, {"SADD", "s", "1", "2"},
+		{"SADD", "t", "a"}, {"HSET", "h", "f", "v"}, {"ZADD", "z", "1", "m"}, {"SET", "e", "v", "EX", "1000"},
+		{"SELECT", "2"}, {"SET", "b", strings.Repeat("b", 40)}})
+	f.Add(writeSnapshot(f, src))
+	src.Close()
+	f.Fuzz(func(t *testing.T, file []byte) {
+		s, err := OpenSnapshot(bytes.NewReader(file), Options{})
+		if err != nil {
+			if s != nil {
+				t.Fatal("an error and a store")
+			}
+			return
+		}
+		defer s.Close()
+		back, err := OpenSnapshot(bytes.NewReader(writeSnapshot(t, s)), Options{})
+		if err != nil {
+			t.Fatalf("a snapshot of an opened file does not open: %v", err)
+		}
+		defer back.Close()
+		compareSnapshots(t, snapshot(t, s), snapshot(t, back))
+	})
 }

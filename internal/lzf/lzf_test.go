@@ -3,7 +3,6 @@ package lzf
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"math/rand"
 	"strconv"
 	"strings"
@@ -531,7 +530,7 @@ func BenchmarkDecompress(b *testing.B) {
 			c := make([]byte, len(in))
 			c = c[:Compress(c, in)]
 			if len(c) == 0 {
-				b.Fatal(fmt.Sprintf("%s does not compress", name))
+				b.Fatalf("%s does not compress", name)
 			}
 			out := make([]byte, len(in))
 			b.SetBytes(int64(len(in)))
