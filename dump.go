@@ -131,6 +131,9 @@ func appendValue(e *rdb.Encoder, dst []byte, v value) ([]byte, byte, error) {
 	case *listValue:
 		items := make([]string, 0, v.d.Len())
 		v.d.Range(0, false, func(_ int, s string) bool { items = append(items, s); return true })
+		if counts := v.nodeCounts(); counts != nil {
+			return e.AppendListNodes(dst, items, counts), rdb.TypeListQuicklist2, nil
+		}
 		return e.AppendList(dst, items), rdb.TypeListQuicklist2, nil
 	case *setValue:
 		if v.enc == setIntset {
@@ -298,11 +301,7 @@ func valueFromRDB(rv *rdb.Value) value {
 		if len(rv.List) == 0 {
 			return nil
 		}
-		lv := &listValue{}
-		for _, s := range rv.List {
-			lv.d.PushBack(s)
-		}
-		return lv
+		return listFromNodes(rv.List, rv.ListNodes)
 	case rdb.KindSet:
 		return setFromRDB(rv)
 	case rdb.KindHash:
