@@ -27,18 +27,20 @@ import (
 // sets as an intset (at the intset's width, which like Redis's only ever
 // grows) or as a plain set, hashes and sorted sets as a listpack or as a
 // plain hash / a ZSET_2. Where Redis's own bytes are fixed by the value's
-// history — every string, list, intset, listpack hash and sorted set, and
-// skiplist sorted set — the payload is byte-identical to redis-server's
-// after the same commands. Where they are not, because Redis walks a hash
-// table in an order set by its random seed (a "hashtable" set or hash), the
-// elements come in embedis's own order and the bytes differ from any one
-// redis-server's run; the value they stand for is the same.
+// history — every string, list (but see below), intset, listpack hash and
+// sorted set, and skiplist sorted set — the payload is byte-identical to
+// redis-server's after the same commands. Where they are not, because Redis
+// walks a hash table in an order set by its random seed (a "hashtable" set
+// or hash), the elements come in embedis's own order and the bytes differ
+// from any one redis-server's run; the value they stand for is the same.
 //
-// A list's quicklist nodes are cut as Redis cuts a list built by pushing
-// its elements at the tail (8 KB listpacks, Redis's list-max-listpack-size
-// -2); a list that Redis built otherwise (LPUSH, LINSERT, LREM in the
-// middle of a long list) can have its nodes cut elsewhere, so a list of more
-// than one node is byte-identical only when it was built from the tail.
+// A list's quicklist nodes are where Redis 7.0 has them (8 KB listpacks,
+// list-max-listpack-size -2): each list follows its nodes through pushes and
+// pops at either end, LMOVE, LTRIM, LSET and LREM, and a restored or loaded
+// list keeps the nodes of its payload (see quicklist.go). After an LINSERT,
+// whose node splits and merges are not followed, a list is cut as one built
+// at the tail: its payload is then byte-identical to Redis's only if it has
+// one node or Redis's nodes happen to be those.
 //
 // RESTORE re-decides the encoding as Redis does when it loads a value: a
 // plain set of at most 512 integers becomes an intset, a plain hash of at
@@ -72,9 +74,11 @@ type RestoreArgs struct {
 	// key is to look last used; a negative IdleTime is ErrInvalidIdleTime.
 	// Freq, if positive, is FREQ: the key's LFU counter, at most 255 (a
 	// value outside 0..255 is ErrInvalidFreq). Both together are ErrSyntax,
-	// as in Redis. They are checked as Redis checks them, but embedis does
-	// not keep access metadata yet (OBJECT IDLETIME and FREQ), so they have
-	// no effect beyond the checks.
+	// as in Redis. They are checked as Redis checks them and kept in the
+	// write effect, but embedis does not keep access metadata yet (OBJECT
+	// IDLETIME and FREQ; issue 15), so they have no other effect. (Zero is
+	// "not given": FREQ 0 has no form here, and means what no FREQ means
+	// while there is no LFU counter.)
 	IdleTime time.Duration
 	Freq     int
 }
@@ -131,6 +135,9 @@ func appendValue(e *rdb.Encoder, dst []byte, v value) ([]byte, byte, error) {
 	case *listValue:
 		items := make([]string, 0, v.d.Len())
 		v.d.Range(0, false, func(_ int, s string) bool { items = append(items, s); return true })
+		if counts := v.nodeCounts(); counts != nil {
+			return e.AppendListNodes(dst, items, counts), rdb.TypeListQuicklist2, nil
+		}
 		return e.AppendList(dst, items), rdb.TypeListQuicklist2, nil
 	case *setValue:
 		if v.enc == setIntset {
@@ -298,11 +305,7 @@ func valueFromRDB(rv *rdb.Value) value {
 		if len(rv.List) == 0 {
 			return nil
 		}
-		lv := &listValue{}
-		for _, s := range rv.List {
-			lv.d.PushBack(s)
-		}
-		return lv
+		return listFromNodes(rv.List, rv.ListNodes)
 	case rdb.KindSet:
 		return setFromRDB(rv)
 	case rdb.KindHash:

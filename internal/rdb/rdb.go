@@ -158,6 +158,13 @@ type Value struct {
 	// was read from: Redis keeps an intset as it was written, so a DUMP
 	// after a RESTORE gives the same bytes.
 	IntsetWidth int
+
+	// ListNodes is, for a list read from a quicklist (TypeListQuicklist or
+	// TypeListQuicklist2), the number of elements of each of its non-empty
+	// nodes, head to tail: Redis keeps a loaded list's nodes as they were
+	// written. Nil for the older list types, which Redis rebuilds by
+	// pushing each element at the tail.
+	ListNodes []int
 }
 
 // Len is the number of elements of the value: 1 for a string, members,

@@ -143,6 +143,39 @@ func DumpCases() [][]string {
 	add(cmd("RPUSH", "l7", "abcdefghij", "klmnopqrst", "uvwxyz0123"))
 	dump("l1", "l2", "l3", "l4", "l5", "l6", "l7")
 
+	// Lists built at the head, at both ends, popped and trimmed: Redis
+	// fills the end node a push goes to, so the nodes are not where a list
+	// built at the tail has them.
+	add(cmd("LPUSH", "lh1", nums("element-pushed-at-the-head:", 3000)...), cmd("LPUSH", "lh2", nums("h", 2500)...),
+		cmd("RPUSH", "lh2", nums("t", 2500)...), cmd("LPUSH", "lh2", nums("hh", 1200)...))
+	dump("lh1", "lh2")
+	add(cmd("LPOP", "lh1", "700"), cmd("RPOP", "lh1", "5"), cmd("RPOP", "lh2", "1300"), cmd("LPOP", "lh2", "2"))
+	dump("lh1", "lh2")
+	add(cmd("LTRIM", "lh1", "3", "-900"), cmd("LTRIM", "lh2", "1000", "2000"))
+	dump("lh1", "lh2")
+	add(cmd("LMOVE", "lh1", "lh3", "LEFT", "LEFT"), cmd("RPOPLPUSH", "lh1", "lh3"), cmd("LMOVE", "lh1", "lh1", "RIGHT", "LEFT"),
+		cmd("LPUSH", "lh3", nums("m", 900)...), cmd("LMOVE", "lh2", "lh3", "LEFT", "RIGHT"))
+	dump("lh1", "lh2", "lh3")
+	add(cmd("SORT", "lh3", "ALPHA", "STORE", "lh4"), cmd("LPUSH", "lh4", nums("s", 1000)...), cmd("COPY", "lh2", "lh5"),
+		cmd("LPUSH", "lh5", nums("c", 800)...))
+	dump("lh4", "lh5")
+	add(cmd("LSET", "lh5", "0", "x"), cmd("LSET", "lh5", "-1", strings.Repeat("w", 100)), cmd("LSET", "lh5", "500", "5"))
+	dump("lh5")
+	add(cmd("LSET", "lh5", "1", strings.Repeat("v", 5000)), cmd("LPUSH", "lh5", "after-the-big-one"))
+	dump("lh5")
+	ab := make([]string, 6000)
+	for i := range ab {
+		ab[i] = []string{"aaaa", "bbbb", "cccc"}[i%3]
+		if i > 4000 {
+			ab[i] = "dddd"
+		}
+	}
+	add(cmd("LPUSH", "lh6", ab...), cmd("LREM", "lh6", "700", "aaaa"), cmd("LREM", "lh6", "-300", "bbbb"))
+	dump("lh6")
+	add(cmd("LREM", "lh6", "0", "dddd"), cmd("LPUSH", "lh6", "x", "y"), cmd("RPUSH", "lh6", "z"))
+	dump("lh6")
+	add(cmd("LINSERT", "lh6", "BEFORE", "cccc", "inserted"), cmd("LRANGE", "lh6", "0", "3"))
+
 	// Sets: intsets of each width; the width stays when the wide member goes.
 	add(cmd("SADD", "i16", "1", "-2", "3"), cmd("SADD", "i32", "1", "70000", "-70000"),
 		cmd("SADD", "i64", "1", "5000000000", "-9223372036854775808"), cmd("SADD", "iw", "1", "2", "70000"),
@@ -234,6 +267,11 @@ func DumpCases() [][]string {
 		[]string{"LLEN", "e17"}, []string{"LINDEX", "e17", "1499"})
 	dump("e17")
 	encoding("e17")
+	// A list whose nodes are not where pushes at the tail would put them
+	// keeps them, in Redis as in embedis, and grows from them.
+	add([]string{"RESTORE", "e18", "0", payload(rdb.TypeListQuicklist2, e.AppendListNodes(nil, nums("y", 2000), []int{3, 997, 1000}))},
+		cmd("LPUSH", "e18", nums("z", 600)...), []string{"RPUSH", "e18", "tail"})
+	dump("e18")
 
 	// Options: TTLs, ABSTTL, REPLACE, IDLETIME, FREQ and their errors, in
 	// Redis's order (options, then the existing key, then the TTL, then the
