@@ -224,6 +224,31 @@ func rdbShapes() []rdbShape {
 		// cut elsewhere than in a list built from the tail.
 		{"list:lpush:nodes", func(k string) [][]string { return pushAll("LPUSH", k, numbered("element-pushed-at-the-head:", 3000)) }},
 		{"list:nodes", func(k string) [][]string { return pushAll("RPUSH", k, numbered("element-of-a-long-list:", 3000)) }},
+		// Lists whose nodes Redis cut through other edits: pops at both ends,
+		// LTRIM, LSET, LREM in the middle, LMOVE between lists, LINSERT.
+		{"list:edited", func(k string) [][]string {
+			cmds := pushAll("RPUSH", k, numbered("edited-list-element:", 3000))
+			return append(cmds, []string{"LPOP", k, "120"}, []string{"RPOP", k, "75"},
+				[]string{"LPUSH", k, "h1", "h2", "h3"}, []string{"LTRIM", k, "10", "-30"},
+				[]string{"LSET", k, "500", strings.Repeat("s", 300)}, []string{"LSET", k, "-7", "12345"},
+				[]string{"LREM", k, "0", "edited-list-element:1000"}, []string{"LREM", k, "0", "edited-list-element:1001"},
+				[]string{"LREM", k, "-2", "h3"})
+		}},
+		{"list:lmove", func(k string) [][]string {
+			cmds := pushAll("RPUSH", k, numbered("moved-element:", 2000))
+			for i := 0; i < 300; i++ {
+				cmds = append(cmds, []string{"LMOVE", k, k, []string{"LEFT", "RIGHT"}[i%2], []string{"RIGHT", "LEFT"}[i%3%2]})
+			}
+			return cmds
+		}},
+		{"list:linsert", func(k string) [][]string {
+			cmds := pushAll("RPUSH", k, numbered("inserted-around:", 2000))
+			for i := 0; i < 40; i++ {
+				where := []string{"BEFORE", "AFTER"}[i%2]
+				cmds = append(cmds, []string{"LINSERT", k, where, "inserted-around:" + strconv.Itoa(i*37), strings.Repeat("i", i*7)})
+			}
+			return cmds
+		}},
 		{"list:ints:nodes", func(k string) [][]string { return pushAll("RPUSH", k, ints(-100000, 977, 4000)) }},
 		{"list:huge:element", func(k string) [][]string {
 			return [][]string{{"RPUSH", k, "first", long, "middle", long + "y", "last"}}
@@ -355,6 +380,13 @@ func RDBRandomDataset(seed uint64, keys int) [][]string {
 				push, k = "LPUSH", k+":lpush" // the name says how the list was built
 			}
 			cmds = append(cmds, pushAll(push, k, items)...)
+			if r.IntN(3) == 0 { // then edited at the ends
+				k2 := k + ":edited"
+				cmds = append(cmds, []string{"RENAME", k, k2}, []string{"LPOP", k2, strconv.Itoa(r.IntN(len(items)/2 + 1))},
+					[]string{"RPOP", k2, strconv.Itoa(r.IntN(len(items)/3 + 1))}, []string{"LPUSH", k2, elem(), elem()},
+					[]string{"LTRIM", k2, strconv.Itoa(r.IntN(5)), strconv.Itoa(-1 - r.IntN(5))})
+				k = k2
+			}
 		case 2:
 			ints := r.IntN(3) > 0
 			items := make([]string, size(setMaxIntsetEntries))
