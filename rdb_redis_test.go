@@ -31,8 +31,13 @@ import (
 //	(b)     embedis writes a snapshot; a redis-server started on it answers
 //	        as the redis-server of (a) does, and so does embedis reopening it;
 //	(c)     DUMP payloads of every key move both ways through RESTORE, and
-//	        the receivers answer as the redis-server of (a) does; where
-//	        Redis's payload is deterministic, embedis's is byte-identical.
+//	        the receivers answer as the redis-server of (a) does (and so
+//	        does a redis-server RESTOREing its own, which checks that
+//	        reference); where Redis's payload is deterministic (every
+//	        encoding but hashtable sets and hashes, which it writes in its
+//	        hash table's order), embedis's is byte-identical.
+//
+// The damaged-file tests at the end cut and flip a real dump.rdb.
 //
 // "Answers" are, for every key of every database: TYPE, PEXPIRETIME, OBJECT
 // ENCODING and the whole value (GET, LRANGE 0 -1, SMEMBERS sorted, HGETALL
