@@ -152,10 +152,12 @@ func StartConfig(t testing.TB, cfg Config) *Server {
 func (s *Server) RDBPath() string { return filepath.Join(s.Dir, s.DBFilename) }
 
 // Save runs SAVE on a connection of its own and returns RDBPath; an error
-// reply or a missing file fails the test.
+// reply or a missing file fails the test, and so does a SAVE that takes
+// more than 10 minutes (ten million keys take under a minute).
 func (s *Server) Save(t testing.TB) string {
 	t.Helper()
 	c := s.Dial(t)
+	c.Timeout = 10 * time.Minute
 	defer c.conn.Close()
 	if v := c.Do(t, "SAVE"); v != "OK" {
 		t.Fatalf("SAVE = %#v\n%s", v, s.Log())
