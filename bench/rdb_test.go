@@ -316,8 +316,6 @@ func benchRDBRedis(b *testing.B, mixed bool, n int) {
 		dir := rdbDir(b)
 		builder := redistest.StartConfig(b, redistest.Config{Dir: dir, Args: []string{"--enable-debug-command", "yes"}})
 		fillRedis(b, builder, mixed, n)
-		c := builder.Dial(b)
-		c.Timeout = 0
 		b.StartTimer()
 
 		var r rdbResult
