@@ -542,3 +542,40 @@ func FuzzOpenSnapshot(f *testing.F) {
 		compareSnapshots(t, snapshot(t, s), snapshot(t, back))
 	})
 }
+
+// TestSnapshotWriteWhileStoreChanges writes a snapshot while other
+// goroutines change every value in it (run with -race: the snapshot shares
+// no memory the store writes).
+func TestSnapshotWriteWhileStoreChanges(t *testing.T) {
+	s, _ := openTest(t)
+	fillStore(t, s, everyEncoding())
+	want := snapshot(t, s)
+	sn, err := s.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; i < 200; i++ {
+			for _, args := range [][]string{
+				{"APPEND", "embstr", "!"}, {"LPUSH", "longlist", "x"}, {"RPOP", "list"}, {"SADD", "intset", strconv.Itoa(i)},
+				{"SADD", "bigset", "n" + strconv.Itoa(i)}, {"HSET", "hlp", "f", strconv.Itoa(i)}, {"HDEL", "hbig", "f" + strconv.Itoa(i)},
+				{"ZINCRBY", "zskip", "1", "m1"}, {"ZADD", "zlp", strconv.Itoa(i), "a"}, {"LSET", "longlist", "5", "y"},
+			} {
+				s.Do(ctx, args...)
+			}
+		}
+	}()
+	var buf bytes.Buffer
+	if _, err := sn.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	<-done
+	back, err := OpenSnapshot(&buf, Options{Clock: NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer back.Close()
+	compareSnapshots(t, want, snapshot(t, back))
+}
