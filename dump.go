@@ -325,8 +325,10 @@ func setFromRDB(rv *rdb.Value) value {
 			}
 			return &setValue{enc: setDict, d: d}
 		}
-		ints := slices.Clone(rv.SetInts)
-		slices.Sort(ints) // decoded ascending already; cheap insurance for the binary searches
+		ints := rv.SetInts // the value's own (see rdb.Value)
+		if !slices.IsSorted(ints) {
+			slices.Sort(ints) // decoded ascending already; insurance for the binary searches
+		}
 		ints = slices.Compact(ints)
 		width := uint8(min(max(rv.IntsetWidth, 0), 8))
 		for _, x := range ints {
@@ -386,7 +388,7 @@ func hashFromRDB(rv *rdb.Value) value {
 		}
 	}
 	if !table {
-		return &hashValue{pairs: slices.Clip(slices.Clone(pairs[:2*n]))}
+		return &hashValue{pairs: slices.Clip(pairs[:2*n])} // the value's own (see rdb.Value)
 	}
 	d := dict.New[string]()
 	for i := 0; i+1 < len(pairs); i += 2 {

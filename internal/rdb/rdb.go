@@ -142,7 +142,8 @@ type ZMember struct {
 // Value is one decoded value, whatever encoding the file used. Exactly the
 // field of its Kind is set. Aggregates are never empty, sets have no
 // duplicate members, hashes no duplicate fields, sorted sets no duplicate
-// members and no NaN scores.
+// members and no NaN scores. Its slices and strings are allocated for the
+// value alone (never a reused buffer), so a caller may keep them.
 type Value struct {
 	Kind Kind
 	Type byte // the type byte it was read with
