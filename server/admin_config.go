@@ -18,7 +18,8 @@ import (
 // parameter's type and keeps them, all or none. Each parameter has a class
 // (configClass): the honoured ones take effect (requirepass, maxclients,
 // proto-max-bulk-len, the normal class of client-output-buffer-limit,
-// tcp-keepalive for the connections accepted after it, timeout; dir and
+// tcp-keepalive for the connections accepted after it, timeout, save (the
+// save points, savepoints.go); dir and
 // dbfilename, set by Options and protected as in Redis 7.0, name the file
 // SAVE and BGSAVE write); the
 // harmless ones are accepted and shown, and change nothing a client can
@@ -64,7 +65,7 @@ const (
 
 	// The refused classes, each with its reason in configRefusals: CONFIG
 	// SET accepts only the value in effect (see configAccepts).
-	cfgNoPersistence      // appendonly, save, appendfsync, the aof-*/rdb-* knobs; shutdown-on-* with save
+	cfgNoPersistence      // appendonly, appendfsync, the aof-*/rdb-* knobs; shutdown-on-* with save
 	cfgNoMemoryLimit      // maxmemory and the knobs that matter only with a limit
 	cfgNoNotifications    // notify-keyspace-events
 	cfgNoTracking         // client-side caching's table
@@ -110,12 +111,11 @@ var configRefusals = map[configClass]string{
 
 // configInEffect are the parameters whose value in effect differs from
 // Redis's default (configParam.def): CONFIG GET shows embedis's, and CONFIG
-// SET of a refused one accepts it. save: Redis's built-in save points
-// ("3600 1 300 100 60 10000") would claim snapshots embedis never takes, so
-// it shows none, as redis-server --save "" does. protected-mode: embedis
-// does not refuse unauthenticated clients from other hosts, so it shows no.
+// SET of a refused one accepts it. protected-mode: embedis does not refuse
+// unauthenticated clients from other hosts, so it shows no. (save shows the
+// save points in effect, Options.SavePoints unless CONFIG SET changed them:
+// none in a Server whose Options name none.)
 var configInEffect = map[string]string{
-	"save":           "",
 	"protected-mode": "no",
 }
 
@@ -309,6 +309,8 @@ func (cf *config) value(tx *embedis.Tx, p *configParam) string {
 		return cf.srv.persist.dir
 	case "dbfilename":
 		return cf.srv.persist.file
+	case "save":
+		return FormatSavePoints(cf.srv.persist.savePoints())
 	case "port":
 		port, _ := cf.srv.listenerInfo()
 		return strconv.Itoa(port)
@@ -934,6 +936,8 @@ func (cf *config) apply(params []*configParam, values []string) {
 			s.mu.Lock()
 			s.opts.MaxClients = n
 			s.mu.Unlock()
+		case "save":
+			s.persist.setSavePoints(savePointsOf(v))
 		case "timeout":
 			if v != "0" {
 				s.startIdleCheck()

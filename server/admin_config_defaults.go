@@ -169,7 +169,7 @@ var configTable = [...]configParam{
 	{"replicaof", "", "", cfgString, cfgImmutable, 0, 0, cfgHonoured},
 	{"requirepass", "", "", cfgString, 0, 0, 0, cfgHonoured},
 	{"sanitize-dump-payload", "no", "", cfgEnum, 0, 0, 0, cfgHarmless},
-	{"save", "3600 1 300 100 60 10000", "", cfgSpecial, 0, 0, 0, cfgNoPersistence},
+	{"save", "3600 1 300 100 60 10000", "", cfgSpecial, 0, 0, 0, cfgHonoured},
 	{"server_cpulist", "", "", cfgString, cfgImmutable, 0, 0, cfgHarmless},
 	{"set-max-intset-entries", "512", "", cfgInt, 0, 0, math.MaxInt64, cfgFixedEncodings},
 	{"set-proc-title", "yes", "", cfgString, cfgImmutable, 0, 0, cfgHarmless},

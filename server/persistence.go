@@ -48,8 +48,10 @@ import (
 // per key written, where Redis counts one per field or element of some
 // commands (HSET, RPUSH, ...) and one per key FLUSHALL removes.
 //
-// Without save points (the save directive stays refused until automatic
-// snapshots exist), SHUTDOWN without SAVE and SIGTERM save nothing, as
+// Save points (redis.conf's save: Options.SavePoints, CONFIG SET save)
+// start BGSAVEs on their own and make SHUTDOWN, Shutdown (SIGTERM, SIGINT)
+// and FLUSHALL save, as in Redis: savepoints.go. Without any (the zero
+// Options), SHUTDOWN without SAVE and Shutdown save nothing, as
 // redis-server --save "" does.
 
 // Redis's replies and errors for the snapshot commands.
@@ -82,12 +84,19 @@ type persistence struct {
 	scheduled bool    // a BGSAVE inside a transaction starts after it
 	lastSave  time.Time
 	lastBgOK  bool
-	lastBgSec int64 // rdb_last_bgsave_time_sec; -1 before the first BGSAVE ends
-	saves     int64 // rdb_saves: SAVEs and BGSAVEs started since the start or CONFIG RESETSTAT
+	lastBgSec int64       // rdb_last_bgsave_time_sec; -1 before the first BGSAVE ends
+	lastBgTry time.Time   // when the last BGSAVE started (the retry delay counts from it)
+	points    []SavePoint // the save points in effect (savepoints.go)
+	stopped   bool        // stop ran: no save point starts a BGSAVE any more
+	saves     int64       // rdb_saves: SAVEs and BGSAVEs started since the start or CONFIG RESETSTAT
 	// savedChanges is the store's change count (embedis.Stats.Changes) in
 	// the last snapshot written: rdb_changes_since_last_save counts from it.
 	savedChanges int64
 	bgWG         sync.WaitGroup // background saves and scheduled starts
+
+	quit     chan struct{} // closed by stop: the save points' check ends
+	quitOnce sync.Once
+	cronDone chan struct{} // closed when the check has ended
 
 	// beforeWrite, when set (by tests), runs before each write, off the
 	// owner: a test holds a save in progress with it.
@@ -114,12 +123,14 @@ func newPersistence(s *Server) *persistence {
 	if file == "" {
 		file = "dump.rdb"
 	}
-	p := &persistence{srv: s, dir: dir, file: file, lastSave: s.started, lastBgOK: true, lastBgSec: -1}
+	p := &persistence{srv: s, dir: dir, file: file, lastSave: s.started, lastBgOK: true, lastBgSec: -1,
+		points: append([]SavePoint(nil), s.opts.SavePoints...), quit: make(chan struct{}), cronDone: make(chan struct{})}
 	// The changes made before the server started (loading a snapshot
 	// included) are not unsaved changes: Redis counts from its start.
 	if st, err := s.store.Stats(context.Background()); err == nil {
 		p.savedChanges = st.Changes
 	}
+	go p.cron()
 	return p
 }
 
@@ -218,6 +229,7 @@ func (p *persistence) startBackground(tx *embedis.Tx) {
 	ctx, cancel := context.WithCancel(context.Background())
 	bg := &bgSave{start: time.Now(), keys: sn.Keys(), cancel: cancel}
 	p.bg = bg
+	p.lastBgTry = bg.start
 	p.saves++
 	p.srv.log.Info("Background saving started")
 	p.bgWG.Add(1)
@@ -269,10 +281,15 @@ func (p *persistence) startScheduled() {
 	}()
 }
 
-// stop abandons the BGSAVE in progress, as Redis kills its saving child at
-// shutdown, and waits for the background saves and the writes queued so far
-// to end. Not called as the owner.
+// stop ends the save points' check, abandons the BGSAVE in progress, as
+// Redis kills its saving child at shutdown, and waits for the background
+// saves and the writes queued so far to end. Not called as the owner.
 func (p *persistence) stop() {
+	p.mu.Lock()
+	p.stopped = true
+	p.mu.Unlock()
+	p.quitOnce.Do(func() { close(p.quit) })
+	<-p.cronDone
 	p.mu.Lock()
 	p.scheduled = false
 	p.killBackground("shutdown")

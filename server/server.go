@@ -62,6 +62,13 @@ type Options struct {
 	// ".zst" is written zstd-compressed (an embedis extension: zstd -d
 	// gives the RDB file redis-server loads).
 	DBFilename string
+	// SavePoints are redis.conf's save points (save 3600 1 300 100): a
+	// BGSAVE starts on its own once one is reached, and SHUTDOWN, Shutdown
+	// and FLUSHALL save, as in Redis (savepoints.go). nil means none, as
+	// redis-server --save "": the snapshot file is written only by SAVE,
+	// BGSAVE and SHUTDOWN SAVE. CONFIG SET save changes them.
+	// DefaultSavePoints are redis-server's default.
+	SavePoints []SavePoint
 	// Loaded describes the snapshot the store was opened from (OpenStore),
 	// for INFO persistence; the zero value says none was.
 	Loaded LoadStats
