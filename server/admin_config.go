@@ -19,7 +19,8 @@ import (
 // (configClass): the honoured ones take effect (requirepass, maxclients,
 // proto-max-bulk-len, the normal class of client-output-buffer-limit,
 // tcp-keepalive for the connections accepted after it, timeout, save (the
-// save points, savepoints.go); dir and
+// save points, savepoints.go), shutdown-on-sigterm and shutdown-on-sigint
+// (Server.Shutdown); dir and
 // dbfilename, set by Options and protected as in Redis 7.0, name the file
 // SAVE and BGSAVE write); the
 // harmless ones are accepted and shown, and change nothing a client can
@@ -65,7 +66,7 @@ const (
 
 	// The refused classes, each with its reason in configRefusals: CONFIG
 	// SET accepts only the value in effect (see configAccepts).
-	cfgNoPersistence      // appendonly, appendfsync, the aof-*/rdb-* knobs; shutdown-on-* with save
+	cfgNoPersistence      // appendonly, appendfsync, the aof-*/rdb-* knobs
 	cfgNoMemoryLimit      // maxmemory and the knobs that matter only with a limit
 	cfgNoNotifications    // notify-keyspace-events
 	cfgNoTracking         // client-side caching's table
@@ -94,7 +95,7 @@ func (c configClass) refused() bool { return c >= cfgNoPersistence }
 // argument 'X') - <reason>". The reason texts are embedis's own: Redis has
 // no such errors.
 var configRefusals = map[configClass]string{
-	cfgNoPersistence:      "embedis does not implement automatic snapshots, the append-only file or this persistence setting yet",
+	cfgNoPersistence:      "embedis does not implement the append-only file or this persistence setting yet",
 	cfgNoMemoryLimit:      "embedis does not implement a memory limit or eviction yet",
 	cfgNoNotifications:    "embedis does not implement keyspace notifications yet",
 	cfgNoTracking:         "embedis does not implement client-side caching (tracking) yet",
@@ -117,26 +118,6 @@ var configRefusals = map[configClass]string{
 // none in a Server whose Options name none.)
 var configInEffect = map[string]string{
 	"protected-mode": "no",
-}
-
-// configAccepts are the refused parameters that accept values other than the
-// one in effect: shutdown-on-sigint and shutdown-on-sigterm are refused only
-// when they ask for a save (default, nosave, now and force are what embedis
-// does on a signal anyway).
-var configAccepts = map[string]func(v string) bool{
-	"shutdown-on-sigint":  noShutdownSave,
-	"shutdown-on-sigterm": noShutdownSave,
-}
-
-// noShutdownSave reports whether a shutdown-on-* value (as parseEnum
-// returns it) leaves out save.
-func noShutdownSave(v string) bool {
-	for _, w := range strings.Fields(v) {
-		if w == "save" {
-			return false
-		}
-	}
-	return true
 }
 
 type configKind uint8
@@ -393,13 +374,9 @@ func cmdConfigSet(c *conn, tx *embedis.Tx, args []string) {
 }
 
 // refusal returns the reason CONFIG SET refuses the parsed value v for p, or
-// "" if it may be kept: a refused parameter takes only the value in effect
-// (configAccepts aside).
+// "" if it may be kept: a refused parameter takes only the value in effect.
 func (cf *config) refusal(tx *embedis.Tx, p *configParam, v string) string {
 	if !p.class.refused() || v == cf.value(tx, p) {
-		return ""
-	}
-	if accepts := configAccepts[p.canonical()]; accepts != nil && accepts(v) {
 		return ""
 	}
 	return configRefusals[p.class]

@@ -193,9 +193,10 @@ func (p *persistence) flushAllSave(tx *embedis.Tx) func() {
 // Shutdown stops the server as redis-server stops on SIGTERM (sigint false)
 // or SIGINT (sigint true): with save points (Options.SavePoints, CONFIG SET
 // save), it saves the snapshot file first, during a turn as the owner, so
-// that no client is answered after the snapshot; shutdown-on-sigterm or
-// shutdown-on-sigint nosave skips the save, and force stops even if it
-// fails. When the save fails (and force is not set) Shutdown logs why,
+// that no client is answered after the snapshot. CONFIG SET
+// shutdown-on-sigterm (shutdown-on-sigint) changes that as in Redis: save
+// saves even without save points, nosave skips the save, force stops even
+// if it fails (now changes nothing: there are no replicas to wait for). When the save fails (and force is not set) Shutdown logs why,
 // returns the error and the server goes on serving, as Redis does ("Errors
 // trying to shut down the server"). Otherwise it closes the server, as
 // Close does, and returns nil.
@@ -213,7 +214,7 @@ func (s *Server) Shutdown(sigint bool) error {
 		}
 		return false
 	}
-	save := s.persist.hasSavePoints() && !has("nosave")
+	save := has("save") || (s.persist.hasSavePoints() && !has("nosave"))
 	if save {
 		var err error
 		s.store.Atomic(context.Background(), func(tx *embedis.Tx) error {

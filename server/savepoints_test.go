@@ -215,6 +215,9 @@ func TestServerShutdown(t *testing.T) {
 		saves  bool
 	}{
 		{"no save points", nil, false, "", false},
+		{"no save points, sigterm save", nil, false, "save", true},
+		{"no save points, sigint save", nil, true, "save now", true},
+		{"no save points, sigterm's save, sigint", nil, true, "-save", false},
 		{"sigterm", DefaultSavePoints, false, "", true},
 		{"sigint", DefaultSavePoints, true, "", true},
 		{"sigterm nosave", DefaultSavePoints, false, "nosave", false},
