@@ -20,7 +20,7 @@ import (
 // proto-max-bulk-len, the normal class of client-output-buffer-limit,
 // tcp-keepalive for the connections accepted after it, timeout, save (the
 // save points, savepoints.go), shutdown-on-sigterm and shutdown-on-sigint
-// (Server.Shutdown); dir and
+// (Server.Shutdown), stop-writes-on-bgsave-error (MISCONF); dir and
 // dbfilename, set by Options and protected as in Redis 7.0, name the file
 // SAVE and BGSAVE write); the
 // harmless ones are accepted and shown, and change nothing a client can
@@ -915,6 +915,8 @@ func (cf *config) apply(params []*configParam, values []string) {
 			s.mu.Unlock()
 		case "save":
 			s.persist.setSavePoints(savePointsOf(v))
+		case "stop-writes-on-bgsave-error":
+			s.persist.setStopWritesOnError(v == "yes")
 		case "timeout":
 			if v != "0" {
 				s.startIdleCheck()

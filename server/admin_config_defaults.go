@@ -187,7 +187,7 @@ var configTable = [...]configParam{
 	{"slowlog-log-slower-than", "10000", "", cfgInt, 0, -1, math.MaxInt64, cfgNoSlowlog},
 	{"slowlog-max-len", "128", "", cfgInt, 0, 0, math.MaxInt64, cfgNoSlowlog},
 	{"socket-mark-id", "0", "", cfgString, cfgImmutable, 0, 0, cfgHarmless},
-	{"stop-writes-on-bgsave-error", "yes", "", cfgBool, 0, 0, 0, cfgNoPersistence},
+	{"stop-writes-on-bgsave-error", "yes", "", cfgBool, 0, 0, 0, cfgHonoured},
 	{"stream-node-max-bytes", "4096", "", cfgMemory, 0, 0, math.MaxInt64, cfgFixedEncodings},
 	{"stream-node-max-entries", "100", "", cfgInt, 0, 0, math.MaxInt64, cfgFixedEncodings},
 	{"supervised", "no", "", cfgString, cfgImmutable, 0, 0, cfgHonoured},

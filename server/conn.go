@@ -328,6 +328,11 @@ func (c *conn) dispatch(tx *embedis.Tx, args []string) {
 		c.reject("NOAUTH Authentication required.")
 		return
 	}
+	if c.deniesWrite(cmd) {
+		st.rejected.Add(1)
+		c.reject(errMisconf)
+		return
+	}
 	if c.multi && !notQueued(cmd.Name) {
 		if hasFlag(cmd, "no_multi") {
 			st.rejected.Add(1)

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/embedis/embedis"
@@ -88,7 +89,12 @@ type persistence struct {
 	lastBgTry time.Time   // when the last BGSAVE started (the retry delay counts from it)
 	points    []SavePoint // the save points in effect (savepoints.go)
 	stopped   bool        // stop ran: no save point starts a BGSAVE any more
-	saves     int64       // rdb_saves: SAVEs and BGSAVEs started since the start or CONFIG RESETSTAT
+	// keepWritesOnErr is stop-writes-on-bgsave-error no.
+	keepWritesOnErr bool
+	// denyWrites is set while Redis's MISCONF rule holds (refreshDeny):
+	// connections read it before every command without taking mu.
+	denyWrites atomic.Bool
+	saves      int64 // rdb_saves: SAVEs and BGSAVEs started since the start or CONFIG RESETSTAT
 	// savedChanges is the store's change count (embedis.Stats.Changes) in
 	// the last snapshot written: rdb_changes_since_last_save counts from it.
 	savedChanges int64
@@ -185,6 +191,7 @@ func (p *persistence) write(ctx context.Context, sn *embedis.Snapshot, prev <-ch
 	p.mu.Lock()
 	p.lastSave = time.Now()
 	p.lastBgOK = true
+	p.refreshDeny()
 	p.savedChanges = max(p.savedChanges, sn.Changes())
 	p.mu.Unlock()
 	return nil
@@ -245,6 +252,7 @@ func (p *persistence) startBackground(tx *embedis.Tx) {
 		killed := err != nil && bg.killed != "" && ctx.Err() != nil
 		if err != nil && !killed {
 			p.lastBgOK = false
+			p.refreshDeny()
 		}
 		again := p.scheduled
 		p.mu.Unlock()

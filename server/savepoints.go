@@ -28,6 +28,10 @@ import (
 // when some save point's time has come: for the change count and, when a
 // save is due, the snapshot copy (Tx.Snapshot), nothing longer.
 //
+// As Redis, after a failed BGSAVE while there are save points, write
+// commands and PING are refused with MISCONF until a save succeeds, unless
+// stop-writes-on-bgsave-error is no.
+//
 // With save points, as in Redis: SHUTDOWN without NOSAVE saves (and fails,
 // "ERR Errors trying to SHUTDOWN. Check logs.", when it cannot); Shutdown
 // (SIGTERM, SIGINT) saves and keeps serving when it cannot; FLUSHALL
@@ -90,11 +94,50 @@ func FormatSavePoints(ps []SavePoint) string {
 	return strings.Join(parts, " ")
 }
 
+// errMisconf is Redis's refusal of writes after a failed BGSAVE.
+const errMisconf = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error."
+
 // setSavePoints replaces the save points (CONFIG SET save).
 func (p *persistence) setSavePoints(ps []SavePoint) {
 	p.mu.Lock()
 	p.points = ps
+	p.refreshDeny()
 	p.mu.Unlock()
+}
+
+// setStopWritesOnError is CONFIG SET stop-writes-on-bgsave-error.
+func (p *persistence) setStopWritesOnError(stop bool) {
+	p.mu.Lock()
+	p.keepWritesOnErr = !stop
+	p.refreshDeny()
+	p.mu.Unlock()
+}
+
+// refreshDeny recomputes denyWrites as Redis's rule says: with
+// stop-writes-on-bgsave-error yes, save points and the last BGSAVE failed,
+// write commands and PING are refused with MISCONF until a save succeeds
+// (or the save points or the setting change). Called with mu held.
+func (p *persistence) refreshDeny() {
+	p.denyWrites.Store(!p.keepWritesOnErr && len(p.points) > 0 && !p.lastBgOK)
+}
+
+// deniesWrite reports whether MISCONF refuses cmd now: a write command, PING,
+// or EXEC of a transaction that queued a write.
+func (c *conn) deniesWrite(cmd *embedis.Command) bool {
+	if !c.srv.persist.denyWrites.Load() {
+		return false
+	}
+	switch {
+	case hasFlag(cmd, "write"), cmd.Name == "ping":
+		return true
+	case cmd.Name == "exec" && c.multi:
+		for _, args := range c.queue {
+			if q := embedis.LookupCommand(args[0]); q != nil && hasFlag(q, "write") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // savePoints returns the save points in effect (CONFIG GET save).

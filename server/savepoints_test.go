@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/embedis/embedis"
+	"github.com/embedis/embedis/internal/redistest"
 	"github.com/embedis/embedis/persist"
 )
 
@@ -317,5 +318,54 @@ func TestFlushallSaves(t *testing.T) {
 	// see rdb_changes_since_last_save in persistence.go).
 	if n := infoFields(c2, "persistence")["rdb_changes_since_last_save"]; n == "0" {
 		t.Error("FLUSHALL without save points: rdb_changes_since_last_save 0")
+	}
+}
+
+// TestMisconfMatchesRedis: after a failed BGSAVE with save points, both
+// servers refuse writes and PING with MISCONF, inside MULTI too, until the
+// save points or stop-writes-on-bgsave-error say otherwise; replies and
+// error counts compared with redis-server's.
+func TestMisconfMatchesRedis(t *testing.T) {
+	rs := redistest.Start(t)
+	red := admDial(t, "unix", rs.Socket)
+	dir := filepath.Join(t.TempDir(), "d")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	emb := admStart(t, Options{Dir: dir}).dial(t)
+	for _, c := range []*admConn{red, emb} {
+		c.expect(`+"OK"`, "CONFIG", "SET", "save", "3600 1")
+	}
+	os.RemoveAll(dir)
+	os.RemoveAll(filepath.Dir(rs.Socket)) // Redis's dir: the socket already connected stays usable
+	for _, c := range []*admConn{red, emb} {
+		c.expect(`+"Background saving started"`, "BGSAVE")
+		waitBgsaveEnds(t, c)
+		expectFields(t, c, map[string]string{"rdb_last_bgsave_status": "err"})
+		c.expect(`+"OK"`, "CONFIG", "RESETSTAT")
+	}
+	for _, args := range [][]string{
+		{"GET", "a"}, {"SET", "a", "1"}, {"PING"}, {"ECHO", "x"}, {"DEL", "a"}, {"FLUSHALL"},
+		{"MULTI"}, {"SET", "a", "1"}, {"GET", "a"}, {"EXEC"},
+		{"MULTI"}, {"GET", "a"}, {"EXEC"},
+		{"CONFIG", "SET", "save", ""}, {"SET", "a", "1"}, {"PING"},
+		{"CONFIG", "SET", "save", "3600 1"}, {"SET", "a", "2"}, {"MULTI"}, {"GET", "a"}, {"EXEC"},
+		{"CONFIG", "SET", "stop-writes-on-bgsave-error", "no"}, {"SET", "a", "3"}, {"PING"},
+		{"CONFIG", "SET", "stop-writes-on-bgsave-error", "yes"}, {"INCR", "a"},
+		{"CONFIG", "GET", "stop-writes-on-bgsave-error"},
+	} {
+		want, got := red.do(args...).String(), emb.do(args...).String()
+		if got != want {
+			t.Errorf("%q:\n redis:   %s\n embedis: %s", args, want, got)
+		}
+	}
+	for _, section := range []string{"errorstats"} {
+		want, got := red.text("INFO", section), emb.text("INFO", section)
+		if got != want {
+			t.Errorf("INFO %s:\n redis:   %q\n embedis: %q", section, want, got)
+		}
+	}
+	for _, c := range []*admConn{red, emb} {
+		c.expect(`+"OK"`, "CONFIG", "SET", "save", "")
 	}
 }
