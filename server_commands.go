@@ -71,7 +71,8 @@ type Stats struct {
 	Blocked       int64     // callers waiting in blocking commands
 	// Changes counts the changes to keys since the store opened (a write
 	// to one key may count more than once). It is 0 only if nothing was
-	// ever written; nothing resets it, as nothing is ever saved.
+	// ever written; nothing resets it: a server's INFO shows it less the
+	// count of the last snapshot saved (Snapshot.Changes).
 	Changes int64
 }
 

@@ -47,6 +47,7 @@ import (
 // (embedis.Stats.Changes) less the last saved snapshot's: it counts a change
 // per key written, where Redis counts one per field or element of some
 // commands (HSET, RPUSH, ...) and one per key FLUSHALL removes.
+//
 // Without save points (the save directive stays refused until automatic
 // snapshots exist), SHUTDOWN without SAVE and SIGTERM save nothing, as
 // redis-server --save "" does.
@@ -227,9 +228,11 @@ func (p *persistence) startBackground(tx *embedis.Tx) {
 		p.mu.Lock()
 		p.bg = nil
 		p.lastBgSec = time.Now().Unix() - bg.start.Unix()
+		// A save abandoned on purpose leaves the status as it was, as
+		// Redis's killed child does.
 		killed := err != nil && bg.killed != "" && ctx.Err() != nil
 		if err != nil && !killed {
-			p.lastBgOK = false // abandoned on purpose, the status stays, as Redis's
+			p.lastBgOK = false
 		}
 		again := p.scheduled
 		p.mu.Unlock()
