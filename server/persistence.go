@@ -374,8 +374,7 @@ func cmdLastsave(c *conn, tx *embedis.Tx, args []string) {
 func (p *persistence) shutdownSave(tx *embedis.Tx) error {
 	p.mu.Lock()
 	p.killBackground("shutdown")
-	p.saves++
-	sn, prev, done := p.queue(tx)
+	sn, prev, done := p.queue(tx) // not counted in rdb_saves, as Redis's
 	p.mu.Unlock()
 	p.srv.log.Info("Saving the final RDB snapshot before exiting.")
 	if err := p.write(context.Background(), sn, prev, done); err != nil {
