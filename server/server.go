@@ -19,7 +19,11 @@
 // Tx.Do, the same code the Go API runs; this package adds the commands of
 // the connection (AUTH, HELLO, SELECT's memory, MULTI/EXEC/WATCH, CLIENT,
 // CONFIG, INFO, COMMAND, RESET, QUIT, SHUTDOWN) and those of the snapshot
-// file (SAVE, BGSAVE, LASTSAVE: persistence.go).
+// file (SAVE, BGSAVE, LASTSAVE: persistence.go), whose save points
+// (Options.SavePoints, redis.conf's save) start BGSAVEs on their own
+// (savepoints.go). Close abandons a BGSAVE and saves nothing; Shutdown
+// stops as redis-server does on SIGTERM, saving first when there are save
+// points.
 package server
 
 import (
