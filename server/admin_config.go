@@ -613,7 +613,7 @@ func strtoll(s string) (int64, bool) {
 // (at least 0).
 func parseSaveParams(v string) (string, string) {
 	words := splitConfigArgs(v)
-	const bad = "Invalid save parameters"
+	const bad = errInvalidSave
 	if len(words)%2 != 0 {
 		return "", bad
 	}

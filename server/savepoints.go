@@ -38,8 +38,9 @@ import (
 // saves the emptied store.
 
 // SavePoint is one save point: a snapshot is saved in the background once
-// at least Changes key changes were made and more than Seconds seconds
-// passed since the last successful save.
+// at least Changes changes were made (as rdb_changes_since_last_save counts
+// them: one per key written) and more than Seconds seconds passed since the
+// last successful save.
 type SavePoint struct {
 	Seconds int64 // at least 1
 	Changes int64 // may be negative only as Redis's C int wraps it: then always reached
@@ -54,9 +55,10 @@ const bgsaveRetryDelay = 5
 // errInvalidSave is CONFIG SET save's and ParseSavePoints's error text.
 const errInvalidSave = "Invalid save parameters"
 
-// DefaultSavePoints are redis-server's save points when its configuration
-// names none: "3600 1 300 100 60 10000".
-var DefaultSavePoints = []SavePoint{{3600, 1}, {300, 100}, {60, 10000}}
+// DefaultSavePoints returns redis-server's save points when its
+// configuration names none: "3600 1 300 100 60 10000" (a new slice each
+// time).
+func DefaultSavePoints() []SavePoint { return []SavePoint{{3600, 1}, {300, 100}, {60, 10000}} }
 
 // ParseSavePoints parses save points as redis.conf's save directive and
 // CONFIG SET save take them: pairs of seconds (at least 1) and changes (at

@@ -41,7 +41,7 @@ func TestParseSavePoints(t *testing.T) {
 			t.Errorf("FormatSavePoints(ParseSavePoints(%q)) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
-	if got := FormatSavePoints(DefaultSavePoints); got != "3600 1 300 100 60 10000" {
+	if got := FormatSavePoints(DefaultSavePoints()); got != "3600 1 300 100 60 10000" {
 		t.Errorf("DefaultSavePoints = %q", got)
 	}
 }
@@ -177,7 +177,7 @@ func TestShutdownWithSavePoints(t *testing.T) {
 		saves bool
 	}{{nil, true}, {[]string{"NOW"}, true}, {[]string{"NOSAVE"}, false}, {[]string{"SAVE"}, true}} {
 		dir := t.TempDir()
-		s := admStart(t, Options{Dir: dir, SavePoints: DefaultSavePoints})
+		s := admStart(t, Options{Dir: dir, SavePoints: DefaultSavePoints()})
 		c := s.dial(t)
 		c.expect(`+"OK"`, "SET", "k", "v")
 		c.send(append([]string{"SHUTDOWN"}, tc.args...)...)
@@ -188,7 +188,7 @@ func TestShutdownWithSavePoints(t *testing.T) {
 		}
 	}
 	logs := &syncBuffer{}
-	s := admStart(t, Options{Dir: filepath.Join(t.TempDir(), "gone"), SavePoints: DefaultSavePoints,
+	s := admStart(t, Options{Dir: filepath.Join(t.TempDir(), "gone"), SavePoints: DefaultSavePoints(),
 		Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	c := s.dial(t)
 	c.expect(`+"OK"`, "SET", "k", "v")
@@ -220,11 +220,11 @@ func TestServerShutdown(t *testing.T) {
 		{"no save points, sigterm save", nil, false, "save", true},
 		{"no save points, sigint save", nil, true, "save now", true},
 		{"no save points, sigterm's save, sigint", nil, true, "-save", false},
-		{"sigterm", DefaultSavePoints, false, "", true},
-		{"sigint", DefaultSavePoints, true, "", true},
-		{"sigterm nosave", DefaultSavePoints, false, "nosave", false},
-		{"sigint nosave", DefaultSavePoints, true, "nosave now", false},
-		{"sigterm nosave, sigint's", DefaultSavePoints, true, "-nosave", true},
+		{"sigterm", DefaultSavePoints(), false, "", true},
+		{"sigint", DefaultSavePoints(), true, "", true},
+		{"sigterm nosave", DefaultSavePoints(), false, "nosave", false},
+		{"sigint nosave", DefaultSavePoints(), true, "nosave now", false},
+		{"sigterm nosave, sigint's", DefaultSavePoints(), true, "-nosave", true},
 	} {
 		dir := t.TempDir()
 		s := admStart(t, Options{Dir: dir, SavePoints: tc.save})
@@ -253,7 +253,7 @@ func TestServerShutdown(t *testing.T) {
 		}
 	}
 
-	s := admStart(t, Options{Dir: filepath.Join(t.TempDir(), "gone"), SavePoints: DefaultSavePoints})
+	s := admStart(t, Options{Dir: filepath.Join(t.TempDir(), "gone"), SavePoints: DefaultSavePoints()})
 	c := s.dial(t)
 	c.expect(`+"OK"`, "SET", "k", "v")
 	if err := s.srv.Shutdown(false); err == nil {
@@ -277,7 +277,7 @@ func TestServerShutdown(t *testing.T) {
 // LASTSAVE moves); without, it writes nothing.
 func TestFlushallSaves(t *testing.T) {
 	dir := t.TempDir()
-	s := admStart(t, Options{Dir: dir, SavePoints: DefaultSavePoints})
+	s := admStart(t, Options{Dir: dir, SavePoints: DefaultSavePoints()})
 	c := s.dial(t)
 	c.expect(`+"OK"`, "SET", "k", "v")
 	c.expect(`+"OK"`, "SAVE") // a file holding k

@@ -71,7 +71,7 @@ type Options struct {
 	// and FLUSHALL save, as in Redis (savepoints.go). nil means none, as
 	// redis-server --save "": the snapshot file is written only by SAVE,
 	// BGSAVE and SHUTDOWN SAVE. CONFIG SET save changes them.
-	// DefaultSavePoints are redis-server's default.
+	// DefaultSavePoints returns redis-server's default.
 	SavePoints []SavePoint
 	// Loaded describes the snapshot the store was opened from (OpenStore),
 	// for INFO persistence; the zero value says none was.

@@ -237,7 +237,7 @@ func (f *saveFlag) Set(v string) error {
 // clears those given before it. Words are separated by any blanks.
 func (f *saveFlag) points() ([]server.SavePoint, error) {
 	if !f.set {
-		return server.DefaultSavePoints, nil
+		return server.DefaultSavePoints(), nil
 	}
 	var ps []server.SavePoint
 	for _, v := range f.values {
