@@ -244,8 +244,13 @@ func (p *persistence) flushAllSave(tx *embedis.Tx) func() {
 // if it fails (now changes nothing: there are no replicas to wait for). When the save fails (and force is not set) Shutdown logs why,
 // returns the error and the server goes on serving, as Redis does ("Errors
 // trying to shut down the server"). Otherwise it closes the server, as
-// Close does, and returns nil.
+// Close does, and returns nil. After Close it saves nothing.
 func (s *Server) Shutdown(sigint bool) error {
+	select {
+	case <-s.done: // closed already (Close, SHUTDOWN): nothing to save
+		return s.Close()
+	default:
+	}
 	name := "shutdown-on-sigterm"
 	if sigint {
 		name = "shutdown-on-sigint"

@@ -370,3 +370,17 @@ func TestMisconfMatchesRedis(t *testing.T) {
 		c.expect(`+"OK"`, "CONFIG", "SET", "save", "")
 	}
 }
+
+// TestShutdownAfterClose: a signal after Close (or SHUTDOWN) saves nothing.
+func TestShutdownAfterClose(t *testing.T) {
+	dir := t.TempDir()
+	s := admStart(t, Options{Dir: dir, SavePoints: DefaultSavePoints()})
+	s.dial(t).expect(`+"OK"`, "SET", "k", "v")
+	s.srv.Close()
+	if err := s.srv.Shutdown(false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "dump.rdb")); err == nil {
+		t.Error("Shutdown after Close wrote dump.rdb")
+	}
+}
