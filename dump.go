@@ -319,7 +319,7 @@ func valueFromRDB(rv *rdb.Value) value {
 func setFromRDB(rv *rdb.Value) value {
 	if n := len(rv.SetInts); n > 0 {
 		if n > loadMaxIntsetEntries {
-			d := dict.New[struct{}]()
+			d := dict.NewSized[struct{}](n)
 			for _, x := range rv.SetInts {
 				d.Set(strconv.FormatInt(x, 10), struct{}{})
 			}
@@ -360,7 +360,7 @@ func setFromRDB(rv *rdb.Value) value {
 			return sv
 		}
 	}
-	sv := &setValue{enc: setDict, d: dict.New[struct{}]()}
+	sv := &setValue{enc: setDict, d: dict.NewSized[struct{}](n)}
 	if n <= setMaxSmallEntries {
 		sv = &setValue{enc: setSmall}
 	}
@@ -390,7 +390,7 @@ func hashFromRDB(rv *rdb.Value) value {
 	if !table {
 		return &hashValue{pairs: slices.Clip(pairs[:2*n])} // the value's own (see rdb.Value)
 	}
-	d := dict.New[string]()
+	d := dict.NewSized[string](n)
 	for i := 0; i+1 < len(pairs); i += 2 {
 		d.Set(pairs[i], pairs[i+1])
 	}
@@ -402,7 +402,7 @@ func zsetFromRDB(rv *rdb.Value) value {
 	if n == 0 {
 		return nil
 	}
-	s := zset.New()
+	s := zset.NewSized(n)
 	for _, m := range rv.ZSet {
 		if !math.IsNaN(m.Score) {
 			s.Add(m.Member, m.Score)
