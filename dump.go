@@ -27,20 +27,17 @@ import (
 // sets as an intset (at the intset's width, which like Redis's only ever
 // grows) or as a plain set, hashes and sorted sets as a listpack or as a
 // plain hash / a ZSET_2. Where Redis's own bytes are fixed by the value's
-// history — every string, list (but see below), intset, listpack hash and
-// sorted set, and skiplist sorted set — the payload is byte-identical to
+// history — every string, list, intset, listpack hash and sorted set, and
+// skiplist sorted set — the payload is byte-identical to
 // redis-server's after the same commands. Where they are not, because Redis
 // walks a hash table in an order set by its random seed (a "hashtable" set
 // or hash), the elements come in embedis's own order and the bytes differ
 // from any one redis-server's run; the value they stand for is the same.
 //
 // A list's quicklist nodes are where Redis 7.0 has them (8 KB listpacks,
-// list-max-listpack-size -2): each list follows its nodes through pushes and
-// pops at either end, LMOVE, LTRIM, LSET and LREM, and a restored or loaded
-// list keeps the nodes of its payload (see quicklist.go). After an LINSERT,
-// whose node splits and merges are not followed, a list is cut as one built
-// at the tail: its payload is then byte-identical to Redis's only if it has
-// one node or Redis's nodes happen to be those.
+// list-max-listpack-size -2): each list follows its nodes through every
+// list command, and a restored or loaded list keeps the nodes of its
+// payload (see quicklist.go).
 //
 // RESTORE re-decides the encoding as Redis does when it loads a value: a
 // plain set of at most 512 integers becomes an intset, a plain hash of at
@@ -319,7 +316,7 @@ func valueFromRDB(rv *rdb.Value) value {
 func setFromRDB(rv *rdb.Value) value {
 	if n := len(rv.SetInts); n > 0 {
 		if n > loadMaxIntsetEntries {
-			d := dict.New[struct{}]()
+			d := dict.NewSized[struct{}](n)
 			for _, x := range rv.SetInts {
 				d.Set(strconv.FormatInt(x, 10), struct{}{})
 			}
@@ -360,7 +357,7 @@ func setFromRDB(rv *rdb.Value) value {
 			return sv
 		}
 	}
-	sv := &setValue{enc: setDict, d: dict.New[struct{}]()}
+	sv := &setValue{enc: setDict, d: dict.NewSized[struct{}](n)}
 	if n <= setMaxSmallEntries {
 		sv = &setValue{enc: setSmall}
 	}
@@ -390,7 +387,7 @@ func hashFromRDB(rv *rdb.Value) value {
 	if !table {
 		return &hashValue{pairs: slices.Clip(pairs[:2*n])} // the value's own (see rdb.Value)
 	}
-	d := dict.New[string]()
+	d := dict.NewSized[string](n)
 	for i := 0; i+1 < len(pairs); i += 2 {
 		d.Set(pairs[i], pairs[i+1])
 	}
@@ -402,7 +399,7 @@ func zsetFromRDB(rv *rdb.Value) value {
 	if n == 0 {
 		return nil
 	}
-	s := zset.New()
+	s := zset.NewSized(n)
 	for _, m := range rv.ZSet {
 		if !math.IsNaN(m.Score) {
 			s.Add(m.Member, m.Score)

@@ -354,11 +354,7 @@ func (tx *Tx) LInsert(key, op, pivot, value string) (int64, error) {
 	if at < 0 {
 		return -1, nil
 	}
-	if after {
-		at++
-	}
-	lv.untrack()
-	lv.d.Insert(at, value)
+	lv.insert(at, value, after)
 	if tx.wrote(key, evLInsert) {
 		where := "BEFORE"
 		if after {

@@ -9,21 +9,21 @@ import (
 // Where Redis would cut a list into quicklist nodes, for DUMP and snapshots.
 //
 // Redis 7.0 holds a list as a quicklist: a chain of listpacks of at most
-// 8 KB each (list-max-listpack-size -2), and writes each node as it is. A
-// push at either end goes into the end node if it fits (rdb.QuicklistFits),
-// else into a new node; a pop takes from the end node and drops it once it
-// is empty. So a list built by pushes at the tail has its nodes where a
-// tail-only writer would cut them (rdb.Encoder.AppendList), but one built at
-// the head, or at both ends, does not. To write the same bytes as Redis, a
-// list changed only at its ends remembers the element count and listpack
-// size of each node, updating them as Redis does (a few integer operations a
-// push or pop). LTRIM, LSET and LREM change nodes in place as well (Redis
-// 7.0 trims, rewrites or deletes entries in their listpacks and merges
-// nothing), and are followed the same way. LINSERT makes Redis split and
-// merge nodes by rules this does not follow: the list then forgets its nodes
-// (untrack) and is written as if built at the tail, which is byte-identical
-// to Redis only when that is how Redis holds it. A list read from a payload
-// or file keeps the file's nodes, as Redis does.
+// about 8 KB each (list-max-listpack-size -2), and writes each node as it
+// is. A push at either end goes into the end node if it fits
+// (rdb.QuicklistFits), else into a new node; a pop takes from the end node
+// and drops it once it is empty. So a list built by pushes at the tail has
+// its nodes where a tail-only writer would cut them (rdb.Encoder.AppendList),
+// but one built at the head, at both ends, or in the middle does not. To
+// write the same bytes as Redis, every list remembers the element count and
+// listpack size of each node and updates them as Redis 7.0.15 does, a few
+// integer operations a change: pushes and pops, LTRIM, LSET and LREM (which
+// trim, rewrite or delete entries in place and merge nothing), and LINSERT
+// (into the pivot's node if it fits, else into the bordering neighbour, a
+// node of its own, or a split of the pivot's node followed by merges of
+// neighbours; see insertNode). A list read from a payload or file keeps the
+// file's nodes, as Redis does. The differential cases check the nodes
+// against redis-server's DUMP after thousands of random list commands.
 
 // qlNode is one quicklist node: its elements and its listpack's bytes.
 type qlNode struct {
@@ -160,15 +160,121 @@ func (v *listValue) removeIf(match func(s string) bool, limit int, reverse bool)
 	return v.d.RemoveIf(match, limit, reverse)
 }
 
-// untrack forgets the nodes: the list changed in its middle.
-func (v *listValue) untrack() {
-	v.tracked = false
-	v.nodes = nil
+// insert puts s before (after false) or after the element at index p, as
+// LINSERT.
+func (v *listValue) insert(p int, s string, after bool) {
+	if v.tracked {
+		v.insertNode(p, s, after)
+	}
+	at := p
+	if after {
+		at++
+	}
+	v.d.Insert(at, s)
 }
+
+// insertNode follows Redis 7.0's quicklist insertion next to the element at
+// index p (not yet inserted in d): into the pivot's node if it fits; else
+// into the neighbour node the new element would border if that fits; else
+// a node of its own when it borders a full neighbour or the end of the
+// list; else the pivot's
+// node is split around the pivot, the element joins the new half, and
+// neighbouring nodes are merged where the result fits 8 KB.
+func (v *listValue) insertNode(p int, s string, after bool) {
+	k, first := 0, 0
+	for p >= first+v.nodes[k].count {
+		first += v.nodes[k].count
+		k++
+	}
+	off, node := p-first, v.nodes[k]
+	size := rdb.ListpackEntrySize(s)
+	atTail := after && off == node.count-1
+	atHead := !after && off == 0
+	hasNext, hasPrev := k+1 < len(v.nodes), k > 0
+	switch {
+	case rdb.QuicklistFits(node.bytes, len(s)):
+		v.nodes[k].count++
+		v.nodes[k].bytes += size
+	case atTail && hasNext && rdb.QuicklistFits(v.nodes[k+1].bytes, len(s)):
+		v.nodes[k+1].count++
+		v.nodes[k+1].bytes += size
+	case atHead && hasPrev && rdb.QuicklistFits(v.nodes[k-1].bytes, len(s)):
+		v.nodes[k-1].count++
+		v.nodes[k-1].bytes += size
+	case atTail:
+		v.nodes = slices.Insert(v.nodes, k+1, qlNode{count: 1, bytes: rdb.ListpackEmptySize + size})
+	case atHead:
+		v.nodes = slices.Insert(v.nodes, k, qlNode{count: 1, bytes: rdb.ListpackEmptySize + size})
+	default:
+		span := func(from, to int) int { // the listpack bytes of node elements from..to-1
+			b := rdb.ListpackEmptySize
+			for i := from; i < to; i++ {
+				b += rdb.ListpackEntrySize(v.d.At(first + i))
+			}
+			return b
+		}
+		center := k
+		if after {
+			left := qlNode{count: off + 1, bytes: span(0, off+1)}
+			right := qlNode{count: node.count - off, bytes: span(off+1, node.count) + size}
+			v.nodes[k] = left
+			v.nodes = slices.Insert(v.nodes, k+1, right)
+		} else {
+			left := qlNode{count: off + 1, bytes: span(0, off) + size}
+			right := qlNode{count: node.count - off, bytes: span(off, node.count)}
+			v.nodes[k] = right
+			v.nodes = slices.Insert(v.nodes, k, left)
+			center = k + 1
+		}
+		v.mergeAround(center)
+	}
+}
+
+// mergeAround merges nodes around node c after a split, as Redis's
+// _quicklistMergeNodes: the two before it, the two after it, c with the one
+// before it, and the result with the one after it, each pair only if the
+// merged listpack fits 8 KB.
+func (v *listValue) mergeAround(c int) {
+	fits := func(a int) bool { // nodes a and a+1 merge
+		return a >= 0 && a+1 < len(v.nodes) &&
+			v.nodes[a].bytes+v.nodes[a+1].bytes-quicklistMergeOverhead <= quicklistMergeLimit
+	}
+	merge := func(a int) {
+		v.nodes[a].count += v.nodes[a+1].count
+		v.nodes[a].bytes += v.nodes[a+1].bytes - rdb.ListpackEmptySize
+		v.nodes = slices.Delete(v.nodes, a+1, a+2)
+	}
+	if c >= 2 && fits(c-2) {
+		merge(c - 2)
+		c--
+	}
+	if fits(c + 1) {
+		merge(c + 1)
+	}
+	target := c
+	if c >= 1 && fits(c-1) {
+		merge(c - 1)
+		target = c - 1
+	}
+	if fits(target) {
+		merge(target)
+	}
+}
+
+// Two nodes merge when their sizes added, less quicklistMergeOverhead,
+// are at most quicklistMergeLimit (list-max-listpack-size -2). Redis 7.0
+// estimates the merged size by taking away a ziplist's header and end (11
+// bytes) rather than a listpack's (7), so a merged node can reach 8,196
+// bytes; the differential cases pin this down.
+const (
+	quicklistMergeLimit    = 8192
+	quicklistMergeOverhead = 11
+)
 
 // newTrackedList returns an empty list that follows its nodes, for the
 // commands that create a list by pushing (every command that creates a
-// list does).
+// list does). A listValue that does not follow its nodes (tracked false)
+// is written as if built at the tail.
 func newTrackedList() *listValue { return &listValue{tracked: true} }
 
 // nodeCounts returns the element count of each node, head to tail, or nil

@@ -64,6 +64,8 @@ func TestListNodesFollowEveryChange(t *testing.T) {
 			lv.popBack()
 		case op == 8 && n > 2:
 			lv.trim(r.IntN(n/10+1), n-1-r.IntN(n/10+1))
+		case op == 9 && r.IntN(3) == 0:
+			lv.insert(r.IntN(n), elem(), r.IntN(2) == 0)
 		case op == 9:
 			if r.IntN(2) == 0 {
 				lv.set(r.IntN(n), elem())

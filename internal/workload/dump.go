@@ -2,6 +2,7 @@ package workload
 
 import (
 	"encoding/binary"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 
@@ -175,6 +176,30 @@ func DumpCases() [][]string {
 	add(cmd("LREM", "lh6", "0", "dddd"), cmd("LPUSH", "lh6", "x", "y"), cmd("RPUSH", "lh6", "z"))
 	dump("lh6")
 	add(cmd("LINSERT", "lh6", "BEFORE", "cccc", "inserted"), cmd("LRANGE", "lh6", "0", "3"))
+	dump("lh6")
+	// LINSERT into full nodes: at a node's ends (into the neighbour, or a
+	// node of its own) and in the middle (a split, then merges).
+	li := nums("linsert-element-", 2400)
+	add(cmd("RPUSH", "li1", li...))
+	for _, c := range [][]string{
+		{"BEFORE", "linsert-element-0"}, {"AFTER", "linsert-element-2399"}, {"AFTER", "linsert-element-1200"},
+		{"BEFORE", "linsert-element-1200"}, {"AFTER", "linsert-element-300"}, {"BEFORE", "linsert-element-301"},
+		{"AFTER", "linsert-element-299"}, {"BEFORE", "linsert-element-600"}, {"AFTER", "linsert-element-1799"},
+	} {
+		add(cmd("LINSERT", "li1", c[0], c[1], "new:"+c[1]))
+		dump("li1")
+	}
+	for i := 0; i < 40; i++ {
+		where := []string{"BEFORE", "AFTER"}[i%2]
+		add(cmd("LINSERT", "li1", where, "linsert-element-"+strconv.Itoa((i*337)%2400), strings.Repeat("L", i*40)))
+	}
+	dump("li1")
+	add(cmd("LPUSH", "li2", nums("head-built-", 1500)...), cmd("LINSERT", "li2", "BEFORE", "head-built-700", strings.Repeat("b", 3000)),
+		cmd("LINSERT", "li2", "AFTER", "head-built-10", strings.Repeat("a", 7000)), cmd("LINSERT", "li2", "AFTER", "head-built-0", "end"),
+		cmd("LPUSH", "li2", "h"), cmd("RPOP", "li2", "50"))
+	dump("li2")
+	cs = append(cs, listNodeChurn(1, "lc1")...)
+	cs = append(cs, listNodeChurn(2, "lc2")...)
 
 	// Sets: intsets of each width; the width stays when the wide member goes.
 	add(cmd("SADD", "i16", "1", "-2", "3"), cmd("SADD", "i32", "1", "70000", "-70000"),
@@ -330,4 +355,50 @@ func seq(n int) []int64 {
 		out[i] = int64(i)
 	}
 	return out
+}
+
+// listNodeChurn returns a seeded random sequence of every list command
+// that moves quicklist nodes (pushes, pops, LINSERT, LSET, LREM, LTRIM,
+// LMOVE) on key, with elements of many sizes, and a DUMP every few
+// commands: each compares the nodes embedis follows with redis-server's.
+func listNodeChurn(seed uint64, key string) [][]string {
+	r := rand.New(rand.NewPCG(seed, 7))
+	elem := func() string {
+		switch r.IntN(5) {
+		case 0:
+			return strconv.Itoa(r.IntN(200000) - 100000)
+		case 1:
+			return strings.Repeat("x", r.IntN(2500))
+		default:
+			return "e" + strconv.Itoa(r.IntN(40))
+		}
+	}
+	var cs [][]string
+	for i := 0; i < 3000; i++ {
+		switch op := r.IntN(20); {
+		case op < 5:
+			cs = append(cs, []string{"LPUSH", key, elem(), elem()})
+		case op < 10:
+			cs = append(cs, []string{"RPUSH", key, elem(), elem()})
+		case op == 10:
+			cs = append(cs, []string{"LPOP", key})
+		case op == 11:
+			cs = append(cs, []string{"RPOP", key, "2"})
+		case op < 15:
+			where := []string{"BEFORE", "AFTER"}[r.IntN(2)]
+			cs = append(cs, []string{"LINSERT", key, where, "e" + strconv.Itoa(r.IntN(40)), elem()})
+		case op == 15:
+			cs = append(cs, []string{"LSET", key, strconv.Itoa(r.IntN(50) - 25), elem()})
+		case op == 16:
+			cs = append(cs, []string{"LREM", key, strconv.Itoa(r.IntN(5) - 2), "e" + strconv.Itoa(r.IntN(40))})
+		case op == 17 && r.IntN(10) == 0:
+			cs = append(cs, []string{"LTRIM", key, strconv.Itoa(r.IntN(5)), strconv.Itoa(-1 - r.IntN(5))})
+		default:
+			cs = append(cs, []string{"LMOVE", key, key, []string{"LEFT", "RIGHT"}[r.IntN(2)], []string{"LEFT", "RIGHT"}[r.IntN(2)]})
+		}
+		if i%25 == 24 {
+			cs = append(cs, []string{"DUMP", key})
+		}
+	}
+	return append(cs, []string{"DUMP", key}, []string{"LLEN", key})
 }
