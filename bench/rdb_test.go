@@ -329,7 +329,14 @@ func benchRDBRedis(b *testing.B, mixed bool, n int) {
 		loader := redistest.StartConfig(b, redistest.Config{Dir: dir, Args: []string{"--loglevel", "notice"}})
 		r.start = time.Since(start)
 		b.StopTimer()
-		m := regexp.MustCompile(`DB loaded from disk: ([0-9.]+) seconds`).FindStringSubmatch(loader.Log())
+		// The log reaches us through a pipe and a copying goroutine, so the
+		// line can arrive after the first PONG: wait for it a little.
+		loaded := regexp.MustCompile(`DB loaded from disk: ([0-9.]+) seconds`)
+		m := loaded.FindStringSubmatch(loader.Log())
+		for wait := 0; m == nil && wait < 100; wait++ {
+			time.Sleep(100 * time.Millisecond)
+			m = loaded.FindStringSubmatch(loader.Log())
+		}
 		if m == nil {
 			b.Fatalf("no \"DB loaded from disk\" line in redis-server's log:\n%s", loader.Log())
 		}
