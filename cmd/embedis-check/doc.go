@@ -36,7 +36,9 @@
 //
 // With --json the same report is one JSON object on standard output (see
 // the rdbReport type for its fields), the verdict in its "status" field:
-// "ok", "damaged" or "unsupported".
+// "ok", "damaged" or "unsupported". JSON strings hold text: bytes of key
+// names or AUX values that are not UTF-8 are replaced by U+FFFD there,
+// while the text report quotes every byte (as Go string literals).
 //
 // Exit status: 0 for a sound file, 1 for a damaged (or unsupported) one, 2
 // for a usage error or a file that cannot be opened (no verdict). --help

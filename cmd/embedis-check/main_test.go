@@ -187,6 +187,14 @@ DAMAGED byte %d: `, cut, at, bytes.Index(data, []byte("\x12\x01l")), at)
 		t.Errorf("exit %d, stdout:\n%s\nwant it to start with:\n%s", code, out, wantCut)
 	}
 
+	// Bytes after the checksum are mentioned, not damage.
+	extra := filepath.Join(dir, "extra.rdb")
+	os.WriteFile(extra, append(append([]byte(nil), data...), "junk"...), 0o644)
+	code, out, _ = check(t, extra)
+	if wantLine := fmt.Sprintf("\ntrailing   4 bytes after the checksum, at byte %d (ignored when the file is loaded)\n", len(data)); code != exitOK || !strings.Contains(out, wantLine) || !strings.HasSuffix(out, "\nOK\n") {
+		t.Errorf("exit %d, stdout:\n%s\nwant the line %q", code, out, wantLine)
+	}
+
 	// The checksum.
 	bad := append([]byte(nil), data...)
 	bad[len(bad)-1] ^= 0x80

@@ -24,8 +24,10 @@ const (
 // it as is.
 type rdbReport struct {
 	File string `json:"file"`
-	// FileSize is the file's size in bytes; for a zstd file, RDBSize is the
-	// size of the RDB data in it (when it was read to its end).
+	// FileSize is the file's size in bytes; RDBSize is the size of the RDB
+	// data, up to its checksum (decompressed for a zstd file), when it was
+	// read to its end. Bytes after the checksum are ignored by redis-server
+	// and embedis when they load a file: the report mentions them.
 	FileSize int64 `json:"fileSize"`
 	Zstd     bool  `json:"zstd"`
 	RDBSize  int64 `json:"rdbSize,omitempty"`
@@ -194,9 +196,7 @@ func checkRDB(r io.Reader) *rdbReport {
 		d.Encodings[encodingName(e.Value.Type)]++
 	}
 	rep.Status = statusOK
-	if rep.Zstd {
-		rep.RDBSize = rd.Offset()
-	}
+	rep.RDBSize = rd.Offset()
 	rep.finish(rd, dbs)
 	return rep
 }

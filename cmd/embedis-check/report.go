@@ -25,6 +25,9 @@ func (rep *rdbReport) writeText(w io.Writer) {
 		}
 	} else {
 		line("size", "%d bytes", rep.FileSize)
+		if rep.RDBSize > 0 && rep.RDBSize < rep.FileSize {
+			line("trailing", "%d bytes after the checksum, at byte %d (ignored when the file is loaded)", rep.FileSize-rep.RDBSize, rep.RDBSize)
+		}
 	}
 	if rep.Version > 0 {
 		line("format", "RDB version %d", rep.Version)
