@@ -3,7 +3,6 @@ package lzf
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"math/rand"
 	"strconv"
 	"strings"
@@ -215,6 +214,34 @@ func TestCompressMatchesReference(t *testing.T) {
 			if gn != wn || !bytes.Equal(got[:gn], want[:wn]) {
 				t.Fatalf("shape %d len %d limit %d: Compress = %d bytes, reference = %d bytes\nin  %x\ngot %x\nwant %x",
 					i%8, len(in), lim, gn, wn, in, got[:gn], want[:wn])
+			}
+		}
+	}
+}
+
+// TestCompressSmallExhaustive compares Compress with the reference on every
+// input of up to 12 bytes over a two-letter alphabet (where matches, their
+// ends and the output limits meet in every combination), for every output
+// limit up to the input's length plus 4.
+func TestCompressSmallExhaustive(t *testing.T) {
+	for n := 0; n <= 12; n++ {
+		in := make([]byte, n)
+		for bits := 0; bits < 1<<n; bits++ {
+			for i := range in {
+				in[i] = 'a' + byte(bits>>i&1)
+			}
+			for lim := 0; lim <= n+4; lim++ {
+				got, want := make([]byte, lim), make([]byte, lim)
+				gn, wn := Compress(got, in), referenceCompress(want, in)
+				if gn != wn || !bytes.Equal(got[:gn], want[:wn]) {
+					t.Fatalf("%q limit %d: Compress = %x, reference %x", in, lim, got[:gn], want[:wn])
+				}
+				if gn > 0 {
+					out := make([]byte, n)
+					if m, err := Decompress(out, got[:gn]); err != nil || m != n || !bytes.Equal(out, in) {
+						t.Fatalf("%q: round trip %q, %v", in, out[:m], err)
+					}
+				}
 			}
 		}
 	}
@@ -503,7 +530,7 @@ func BenchmarkDecompress(b *testing.B) {
 			c := make([]byte, len(in))
 			c = c[:Compress(c, in)]
 			if len(c) == 0 {
-				b.Fatal(fmt.Sprintf("%s does not compress", name))
+				b.Fatalf("%s does not compress", name)
 			}
 			out := make([]byte, len(in))
 			b.SetBytes(int64(len(in)))
