@@ -2,8 +2,10 @@ package persist
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -11,6 +13,7 @@ import (
 	"time"
 
 	"github.com/embedis/embedis"
+	"github.com/embedis/embedis/internal/crc64"
 	"github.com/embedis/embedis/internal/rdb"
 )
 
@@ -180,6 +183,9 @@ func Open(dir string, opts Options) (db *DB, err error) {
 	}
 	if db.man.base != "" {
 		path := filepath.Join(dir, db.man.base)
+		if err := checkBase(path); err != nil {
+			return nil, err
+		}
 		store, err = OpenSnapshot(path, sopts)
 		var re *rdb.Error
 		if errors.As(err, &re) {
@@ -282,6 +288,50 @@ func Open(dir string, opts Options) (db *DB, err error) {
 	clock.live()
 	db.Store = store
 	return db, nil
+}
+
+// checkBase verifies a base snapshot's CRC-64 before it is loaded, so that
+// damage anywhere in it is reported as such, at the trailer's offset, even
+// when it would first make the loader see a wrong structure (two keys alike,
+// a database out of range). A file whose trailer is 0 (written with
+// rdbchecksum no) or that is zstd-compressed is left to the loader.
+func checkBase(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("persist: base snapshot named by the manifest: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("persist: base snapshot %s: %w", path, err)
+	}
+	size := st.Size()
+	head := make([]byte, 4)
+	if _, err := io.ReadFull(f, head); err != nil || isZstd(head) || size < 9+8 {
+		return nil // too short or compressed: the loader reports it
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("persist: base snapshot %s: %w", path, err)
+	}
+	var crc uint64
+	buf := make([]byte, min(size, 1<<20))
+	left := size - 8
+	for left > 0 {
+		n, err := f.Read(buf[:min(int64(len(buf)), left)])
+		crc = crc64.Update(crc, buf[:n])
+		left -= int64(n)
+		if err != nil && left > 0 {
+			return fmt.Errorf("persist: base snapshot %s: %w", path, err)
+		}
+	}
+	var trailer [8]byte
+	if _, err := io.ReadFull(f, trailer[:]); err != nil {
+		return fmt.Errorf("persist: base snapshot %s: %w", path, err)
+	}
+	if want := binary.LittleEndian.Uint64(trailer[:]); want != 0 && want != crc {
+		return &CorruptError{File: path, Offset: size - 8, Reason: "snapshot checksum mismatch"}
+	}
+	return nil
 }
 
 // createSegment creates the segment name in the directory, with its header

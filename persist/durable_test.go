@@ -1,7 +1,6 @@
 package persist
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -307,5 +306,3 @@ func sortedNames(dir string) []string {
 	slices.Sort(out)
 	return out
 }
-
-var _ = bytes.Equal

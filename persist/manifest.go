@@ -107,8 +107,9 @@ func parseManifest(path string, data []byte) (*manifest, error) {
 	if !found || len(hex) != 8 {
 		return nil, bad(last, "manifest's last line is not its checksum")
 	}
+	// Lower case only: a flipped bit turning 'a' into 'A' must not pass.
 	want, err := strconv.ParseUint(hex, 16, 32)
-	if err != nil {
+	if err != nil || strings.ToLower(hex) != hex {
 		return nil, bad(last, "manifest checksum is not hexadecimal")
 	}
 	if uint32(want) != crc32.Checksum(body[:last], castagnoli) {

@@ -65,7 +65,7 @@ func scanSegment(path string, needSeal bool, fn func(unit [][]string, off int64)
 		return sc, fmt.Errorf("persist: open log segment: %w", err)
 	}
 	sc.size = st.Size()
-	r := bufio.NewReaderSize(f, 1<<20)
+	r := bufio.NewReaderSize(f, int(min(sc.size, 1<<20)))
 	corrupt := func(off int64, reason string) error {
 		return &CorruptError{File: path, Offset: off, Reason: reason}
 	}
