@@ -118,7 +118,7 @@ func decodeUnit(p []byte) (unit [][]string, off int, reason string) {
 				return nil, off, "expected '$' (a bulk string)"
 			}
 			l, next, ok := parseRESPInt(p, off+1)
-			if !ok || l < 0 || l > int64(len(p)-next-2) {
+			if !ok || l > int64(len(p)-next-2) {
 				return nil, off, "bad bulk string length"
 			}
 			end := next + int(l)
@@ -136,28 +136,22 @@ func decodeUnit(p []byte) (unit [][]string, off int, reason string) {
 	return unit, off, ""
 }
 
-// parseRESPInt reads a decimal integer (an optional '-' and at most 18
-// digits) ending in CRLF at p[i:]; next is the offset after the CRLF.
+// parseRESPInt reads a non-negative decimal integer in canonical form (no
+// sign, no leading zero, at most 18 digits) ending in CRLF at p[i:]; next is
+// the offset after the CRLF. Only the canonical form is accepted, so that a
+// payload decodes only if it is exactly what appendUnit writes.
 func parseRESPInt(p []byte, i int) (n int64, next int, ok bool) {
-	neg := false
-	if i < len(p) && p[i] == '-' {
-		neg = true
-		i++
-	}
-	digits := 0
+	start := i
 	for i < len(p) && p[i] >= '0' && p[i] <= '9' {
-		if digits == 18 {
+		if i-start == 18 {
 			return 0, 0, false
 		}
 		n = n*10 + int64(p[i]-'0')
-		digits++
 		i++
 	}
-	if digits == 0 || i+1 >= len(p) || p[i] != '\r' || p[i+1] != '\n' {
+	digits := i - start
+	if digits == 0 || (digits > 1 && p[start] == '0') || i+1 >= len(p) || p[i] != '\r' || p[i+1] != '\n' {
 		return 0, 0, false
-	}
-	if neg {
-		n = -n
 	}
 	return n, i + 2, true
 }
