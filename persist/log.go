@@ -21,8 +21,9 @@ import (
 // appendfsync always, one fsync — so one fsync serves every record appended
 // while the previous one was running (group commit) — and then tells the
 // waiting callers: Wait returns once a sync covers the caller's ticket.
-// With everysec run writes at once and fsyncs once a second; with no it
-// writes at once and leaves syncing to the OS. A failed write or fsync is
+// With everysec and no, Wait returns once the record is written to the OS
+// (one write serving every record appended meanwhile); everysec fsyncs once
+// a second, no leaves syncing to the OS. A failed write or fsync is
 // sticky: every Wait from then on returns it (wrapping ErrLogFailed), since
 // after a failed fsync the kernel may have dropped the data and a retry
 // proves nothing.
@@ -34,7 +35,8 @@ type appendLog struct {
 	chunks   []chunk // appended, not yet written; Append adds to the last
 	spare    []byte  // a written chunk's buffer, for reuse
 	appended uint64  // tickets handed out (ticket n is the n-th record)
-	synced   uint64  // records on disk as the policy promises
+	written  uint64  // records handed to the OS (write returned)
+	synced   uint64  // records fsynced
 	err      error   // sticky failure, wrapping ErrLogFailed
 	notify   chan struct{}
 	loading  bool // units are being replayed: Append ignores them
@@ -150,17 +152,22 @@ func (l *appendLog) Append(unit [][]string) uint64 {
 
 // Wait is embedis.EffectLog's Wait, called by a caller after the owner role
 // is released. With appendfsync always it returns once an fsync covers
-// ticket; otherwise at once. It returns the log's failure if there was one,
+// ticket; otherwise once the record is written to the OS (so that a crash
+// of the process alone loses no acknowledged write, as with Redis, whose
+// replies leave after its AOF buffer is written). It returns the log's failure if there was one,
 // or ctx's error if ctx ends first (the unit may still reach the disk).
 func (l *appendLog) Wait(ctx context.Context, ticket uint64) error {
 	for {
 		l.mu.Lock()
-		err, synced, ch := l.err, l.synced, l.notify
+		err, done, ch := l.err, l.written, l.notify
+		if l.policy == FsyncAlways {
+			done = l.synced
+		}
 		l.mu.Unlock()
 		switch {
 		case err != nil:
 			return err
-		case l.policy != FsyncAlways || synced >= ticket:
+		case done >= ticket:
 			return nil
 		}
 		select {
@@ -257,8 +264,11 @@ func (l *appendLog) run() {
 		if err != nil {
 			l.err = fmt.Errorf("%w: %w", ErrLogFailed, err)
 			l.logger.Error("append-only log failed: writes now fail", "err", err)
-		} else if last != 0 && !dirty {
-			l.synced = last
+		} else if last != 0 {
+			l.written = last
+			if !dirty {
+				l.synced = last
+			}
 		}
 		if err != nil || last != 0 {
 			close(l.notify)
