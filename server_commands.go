@@ -4,9 +4,10 @@ import "strconv"
 
 // Commands of the connection and the server. PING, ECHO and TIME need no
 // connection and run anywhere (TIME reads the store's clock, so a test on a
-// ManualClock sees its own time). The others act on a client connection:
-// the table lists them so that arity errors and COMMAND cover them, and the
-// server package runs them.
+// ManualClock sees its own time). The others act on a client connection or
+// on the server's files (SAVE, BGSAVE, LASTSAVE): the table lists them so
+// that arity errors and COMMAND cover them, and the server package runs
+// them.
 
 func init() {
 	fast, stale, loading, noscript := "fast", "stale", "loading", "noscript"
@@ -31,6 +32,9 @@ func init() {
 		&Command{Name: "watch", Arity: -2, Flags: []string{noscript, loading, stale, fast, "allow_busy"}, FirstKey: 1, LastKey: -1, KeyStep: 1, serverOnly: true},
 		serverOnly("unwatch", 1, noscript, loading, stale, fast, "allow_busy"),
 		serverOnly("shutdown", -1, "admin", noscript, loading, stale, "no_multi", "allow_busy"),
+		serverOnly("save", 1, "admin", noscript, "no_async_loading", "no_multi"),
+		serverOnly("bgsave", -1, "admin", noscript, "no_async_loading"),
+		serverOnly("lastsave", 1, loading, stale, fast),
 	)
 }
 
@@ -67,7 +71,8 @@ type Stats struct {
 	Blocked       int64     // callers waiting in blocking commands
 	// Changes counts the changes to keys since the store opened (a write
 	// to one key may count more than once). It is 0 only if nothing was
-	// ever written; nothing resets it, as nothing is ever saved.
+	// ever written; nothing resets it: a server's INFO shows it less the
+	// count of the last snapshot saved (Snapshot.Changes).
 	Changes int64
 }
 

@@ -1,7 +1,9 @@
 package bench
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/embedis/embedis"
 	"github.com/embedis/embedis/persist"
+	"github.com/klauspost/compress/zstd"
 )
 
 // Snapshot files, plain RDB against zstd-compressed (persist.SaveSnapshot and
@@ -86,6 +89,61 @@ func BenchmarkSnapshotOpen(b *testing.B) {
 				b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
 			})
 		}
+	}
+}
+
+// BenchmarkSnapshotZstd isolates zstd's share of the above: compressing the
+// dataset's RDB bytes, held in memory, as persist does (klauspost/compress at
+// its default level, one frame with a checksum), and decompressing them.
+func BenchmarkSnapshotZstd(b *testing.B) {
+	for _, ds := range snapshotDatasets {
+		var rdb bytes.Buffer
+		var z []byte
+		setup := func(b *testing.B) {
+			if rdb.Len() > 0 {
+				return
+			}
+			if err := ds.store(b).WriteSnapshot(context.Background(), &rdb); err != nil {
+				b.Fatal(err)
+			}
+			enc, _ := zstd.NewWriter(nil)
+			z = enc.EncodeAll(rdb.Bytes(), nil)
+		}
+		b.Run(ds.name+"/compress", func(b *testing.B) {
+			setup(b)
+			b.SetBytes(int64(rdb.Len()))
+			b.ResetTimer()
+			cpu := processCPU()
+			for range b.N {
+				enc, err := zstd.NewWriter(io.Discard, zstd.WithZeroFrames(true))
+				if err != nil {
+					b.Fatal(err)
+				}
+				enc.Write(rdb.Bytes())
+				if err := enc.Close(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric((processCPU()-cpu).Seconds()/float64(b.N), "cpu-s/op")
+		})
+		b.Run(ds.name+"/decompress", func(b *testing.B) {
+			setup(b)
+			b.SetBytes(int64(rdb.Len()))
+			b.ResetTimer()
+			cpu := processCPU()
+			for range b.N {
+				dec, err := zstd.NewReader(bytes.NewReader(z))
+				if err != nil {
+					b.Fatal(err)
+				}
+				n, err := io.Copy(io.Discard, dec)
+				dec.Close()
+				if err != nil || n != int64(rdb.Len()) {
+					b.Fatalf("decompressed %d bytes, %v", n, err)
+				}
+			}
+			b.ReportMetric((processCPU()-cpu).Seconds()/float64(b.N), "cpu-s/op")
+		})
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -167,5 +168,52 @@ func TestGoRedisExpiryFollowsTheManualClock(t *testing.T) {
 	}
 	if n, _ := rdb.DBSize(ctx).Result(); n != 0 {
 		t.Fatalf("DBSIZE = %d: the key was not removed by the clock", n)
+	}
+}
+
+// TestGoRedisSnapshots: go-redis's Save, BgSave and LastSave, and a fake
+// started from the dump.rdb they wrote.
+func TestGoRedisSnapshots(t *testing.T) {
+	srv := embedistest.Run(t)
+	for name, rdb := range clients(t, srv) {
+		t.Run(name, func(t *testing.T) {
+			before, err := rdb.LastSave(ctx).Result()
+			if err != nil || before <= 0 {
+				t.Fatalf("LASTSAVE = %d, %v", before, err)
+			}
+			rdb.Set(ctx, "k", name, 0)
+			if s, err := rdb.Save(ctx).Result(); err != nil || s != "OK" {
+				t.Fatalf("SAVE = %q, %v", s, err)
+			}
+			if after, err := rdb.LastSave(ctx).Result(); err != nil || after < before {
+				t.Fatalf("LASTSAVE after SAVE = %d, %v; before %d", after, err, before)
+			}
+			if s, err := rdb.BgSave(ctx).Result(); err != nil || s != "Background saving started" {
+				t.Fatalf("BGSAVE = %q, %v", s, err)
+			}
+			// A second BGSAVE may find the first still running: Redis's error.
+			if err := rdb.BgSave(ctx).Err(); err != nil && err.Error() != "ERR Background save already in progress" {
+				t.Fatalf("second BGSAVE: %v", err)
+			}
+			for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+				info, err := rdb.Info(ctx, "persistence").Result()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if strings.Contains(info, "rdb_bgsave_in_progress:0\r\n") {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("the BGSAVE did not end")
+				}
+			}
+		})
+	}
+	srv.Server.Close() // waits for (abandons) the BGSAVE; the SAVEd file stays
+	fake := embedistest.RunWith(t, embedistest.Options{DumpFile: srv.Dir + "/dump.rdb"})
+	rdb := redis.NewClient(&redis.Options{Addr: fake.Addr})
+	defer rdb.Close()
+	if v, err := rdb.Get(ctx, "k").Result(); err != nil || v == "" {
+		t.Fatalf("GET k from the dump = %q, %v", v, err)
 	}
 }

@@ -12,6 +12,11 @@
 // The timeouts of blocking commands (BLPOP key 5) run on the same clock: a
 // test decides when they pass by advancing it.
 //
+// To start from a snapshot — a dump.rdb copied from a production
+// redis-server, or one an earlier test SAVEd:
+//
+//	srv := embedistest.RunWith(t, embedistest.Options{DumpFile: "testdata/dump.rdb"})
+//
 // For a client with no socket at all, use the in-memory dialer:
 //
 //	rdb := redis.NewClient(&redis.Options{Dialer: srv.Dialer()})
@@ -20,6 +25,7 @@ package embedistest
 import (
 	"context"
 	"net"
+	"os"
 	"testing"
 	"time"
 
@@ -38,14 +44,25 @@ type Server struct {
 	Clock *embedis.ManualClock
 	// Server is the RESP server.
 	Server *server.Server
+	// Dir is the directory SAVE and BGSAVE write the snapshot file to
+	// (Options.Server.Dir, or a temporary directory of the test's).
+	Dir string
 }
 
 // Options adjust Run. The zero value is the usual choice.
 type Options struct {
 	// Start is the clock's initial time; zero means the current time.
 	Start time.Time
-	// Server configures the RESP server (password, limits).
+	// Server configures the RESP server (password, limits). Without
+	// Server.Dir, SAVE and BGSAVE write to a temporary directory of the
+	// test's.
 	Server server.Options
+	// DumpFile, if set, is an RDB file (a dump.rdb written by redis-server
+	// or by embedis, zstd-compressed or not) that the store starts with;
+	// the file is only read, and the keys' deadlines are read against the
+	// clock (a key whose deadline is before Start has expired). A file
+	// that does not exist or cannot be loaded fails the test.
+	DumpFile string
 }
 
 // Run starts a Store on a manual clock and a server for it on a free
@@ -60,11 +77,24 @@ func RunWith(t testing.TB, opts Options) *Server {
 		start = time.Now()
 	}
 	clock := embedis.NewManualClock(start)
-	store, err := embedis.Open(embedis.Options{Clock: clock})
+	sopts := opts.Server
+	if sopts.Dir == "" {
+		sopts.Dir = t.TempDir()
+	}
+	var store *embedis.Store
+	var err error
+	if opts.DumpFile != "" {
+		if _, err := os.Stat(opts.DumpFile); err != nil {
+			t.Fatalf("embedistest: %v", err)
+		}
+		store, sopts.Loaded, err = server.OpenStore(opts.DumpFile, embedis.Options{Clock: clock}, nil)
+	} else {
+		store, err = embedis.Open(embedis.Options{Clock: clock})
+	}
 	if err != nil {
 		t.Fatalf("embedistest: open store: %v", err)
 	}
-	srv := server.New(store, opts.Server)
+	srv := server.New(store, sopts)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		store.Close()
@@ -75,7 +105,7 @@ func RunWith(t testing.TB, opts Options) *Server {
 		srv.Close()
 		store.Close()
 	})
-	return &Server{Addr: l.Addr().String(), Store: store, Clock: clock, Server: srv}
+	return &Server{Addr: l.Addr().String(), Store: store, Clock: clock, Server: srv, Dir: sopts.Dir}
 }
 
 // Dialer returns a dial function that connects to the server in memory,

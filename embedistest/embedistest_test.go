@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -99,5 +101,58 @@ func TestDialerDeadlinesAndClose(t *testing.T) {
 	cancel()
 	if _, err := srv.Dialer()(ctx, "", ""); err == nil {
 		t.Fatal("dial with a canceled context succeeded")
+	}
+}
+
+// TestRunWithDumpFile starts a fake from a dump.rdb that another server
+// wrote with SAVE: the data is there, key deadlines count on the fake's
+// clock, and a SAVE on the fake writes to its own temporary directory,
+// never over the fixture.
+func TestRunWithDumpFile(t *testing.T) {
+	start := time.Now()
+	first := embedistest.RunWith(t, embedistest.Options{Start: start})
+	do := func(srv *embedistest.Server, cmd string) string {
+		t.Helper()
+		c, err := net.Dial("tcp", srv.Addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		fmt.Fprint(c, cmd+"\r\n")
+		return readReply(t, bufio.NewReader(c))
+	}
+	for _, cmd := range []string{"SET user:1 alice", "SET token t PX 60000", "RPUSH queue a b", "SAVE"} {
+		if got := do(first, cmd); got != `+"OK"` && got != ":2" {
+			t.Fatalf("%s: %s", cmd, got)
+		}
+	}
+	fixture := filepath.Join(first.Dir, "dump.rdb")
+	before, err := os.ReadFile(fixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	fake := embedistest.RunWith(t, embedistest.Options{Start: start, DumpFile: fixture})
+	if got := do(fake, "GET user:1"); got != `$"alice"` {
+		t.Errorf("GET user:1 from the dump: %s", got)
+	}
+	if got := do(fake, "LRANGE queue 0 -1"); got != `*[$"a", $"b"]` {
+		t.Errorf("LRANGE queue from the dump: %s", got)
+	}
+	fake.Clock.Advance(2 * time.Minute)
+	if got := do(fake, "EXISTS token"); got != ":0" {
+		t.Errorf("token after its TTL on the fake's clock: %s", got)
+	}
+	if got := do(fake, "SET user:1 bob"); got != `+"OK"` {
+		t.Fatal(got)
+	}
+	if got := do(fake, "SAVE"); got != `+"OK"` {
+		t.Fatalf("SAVE on the fake: %s", got)
+	}
+	if after, err := os.ReadFile(fixture); err != nil || string(after) != string(before) {
+		t.Errorf("the fixture changed under the fake's SAVE (%v)", err)
+	}
+	if info := do(fake, "INFO persistence"); !strings.Contains(info, `rdb_last_load_keys_loaded:3\r\n`) {
+		t.Errorf("INFO persistence of the fake: %s", info)
 	}
 }

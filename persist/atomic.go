@@ -32,7 +32,9 @@ import (
 //
 // A new file gets the permissions os.Create gives (0666 less the umask); a
 // file that replaces one keeps the old file's permission bits. The directory
-// must exist. write must not retain w after it returns.
+// must exist. A symbolic link at path is replaced by the new file, not
+// followed (as redis-server replaces its dump.rdb). write must not retain w
+// after it returns.
 func WriteFileAtomic(path string, write func(w io.Writer) error) (err error) {
 	dir, name := filepath.Split(path)
 	if dir == "" {

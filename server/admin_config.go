@@ -2,7 +2,6 @@ package server
 
 import (
 	"math"
-	"os"
 	"runtime"
 	"sort"
 	"strconv"
@@ -19,7 +18,9 @@ import (
 // parameter's type and keeps them, all or none. Each parameter has a class
 // (configClass): the honoured ones take effect (requirepass, maxclients,
 // proto-max-bulk-len, the normal class of client-output-buffer-limit,
-// tcp-keepalive for the connections accepted after it, timeout); the
+// tcp-keepalive for the connections accepted after it, timeout; dir and
+// dbfilename, set by Options and protected as in Redis 7.0, name the file
+// SAVE and BGSAVE write); the
 // harmless ones are accepted and shown, and change nothing a client can
 // observe; the refused ones ask for behaviour embedis does not have yet, and
 // CONFIG SET answers them with an error naming the parameter unless the
@@ -55,9 +56,10 @@ const (
 	// (cluster-enabled is no and immutable), replication's repl-* and
 	// replica-* (a master with no way to get replicas: no REPLICAOF, SYNC or
 	// PSYNC), tls-* other than tls-port (no TLS listener), ACL (no ACL
-	// users), sanitize-dump-payload (no RESTORE), latency-tracking (INFO
-	// latencystats stays empty: a report, not a contract). Accepted and
-	// shown.
+	// users), sanitize-dump-payload (RESTORE decodes and checks every
+	// payload whole, whatever it says: a payload Redis's sanitizer refuses
+	// fails either way), latency-tracking (INFO latencystats stays empty: a
+	// report, not a contract). Accepted and shown.
 	cfgHarmless
 
 	// The refused classes, each with its reason in configRefusals: CONFIG
@@ -91,7 +93,7 @@ func (c configClass) refused() bool { return c >= cfgNoPersistence }
 // argument 'X') - <reason>". The reason texts are embedis's own: Redis has
 // no such errors.
 var configRefusals = map[configClass]string{
-	cfgNoPersistence:      "embedis does not implement persistence yet",
+	cfgNoPersistence:      "embedis does not implement automatic snapshots, the append-only file or this persistence setting yet",
 	cfgNoMemoryLimit:      "embedis does not implement a memory limit or eviction yet",
 	cfgNoNotifications:    "embedis does not implement keyspace notifications yet",
 	cfgNoTracking:         "embedis does not implement client-side caching (tracking) yet",
@@ -304,11 +306,9 @@ func cmdConfigGet(c *conn, tx *embedis.Tx, args []string) {
 func (cf *config) value(tx *embedis.Tx, p *configParam) string {
 	switch name := p.canonical(); name {
 	case "dir":
-		wd, err := os.Getwd()
-		if err != nil {
-			return ""
-		}
-		return wd
+		return cf.srv.persist.dir
+	case "dbfilename":
+		return cf.srv.persist.file
 	case "port":
 		port, _ := cf.srv.listenerInfo()
 		return strconv.Itoa(port)
@@ -976,6 +976,7 @@ func cmdConfigResetStat(c *conn, tx *embedis.Tx, args []string) {
 	st.errMu.Lock()
 	clear(st.errors)
 	st.errMu.Unlock()
+	s.persist.resetStats()
 	if es, err := tx.Stats(); err == nil {
 		cf := s.cfg
 		cf.mu.Lock()

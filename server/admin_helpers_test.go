@@ -23,12 +23,16 @@ type admServer struct {
 }
 
 // admStart starts a Store and a Server with opts on a free loopback port;
-// both stop when the test ends.
+// both stop when the test ends. Without opts.Dir, snapshots go to a
+// temporary directory.
 func admStart(t *testing.T, opts Options) *admServer {
 	t.Helper()
 	store, err := embedis.Open(embedis.Options{})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if opts.Dir == "" {
+		opts.Dir = t.TempDir()
 	}
 	srv := New(store, opts)
 	l, err := net.Listen("tcp", "127.0.0.1:0")

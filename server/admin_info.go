@@ -153,18 +153,8 @@ func (s *Server) infoText(tx *embedis.Tx, want map[string]bool) string {
 		w.section("Persistence")
 		w.zeros("loading", "async_loading", "current_cow_peak", "current_cow_size", "current_cow_size_age")
 		w.str("current_fork_perc", "0.00")
-		// Nothing is ever saved: every change since the store opened is
-		// unsaved, and the "last save" is the server's start, as Redis
-		// reports before its first save.
-		w.zeros("current_save_keys_processed", "current_save_keys_total")
-		w.int("rdb_changes_since_last_save", es.Changes)
-		w.zeros("rdb_bgsave_in_progress")
-		w.int("rdb_last_save_time", s.started.Unix())
-		w.str("rdb_last_bgsave_status", "ok")
-		w.str("rdb_last_bgsave_time_sec", "-1")
-		w.str("rdb_current_bgsave_time_sec", "-1")
-		w.zeros("rdb_saves", "rdb_last_cow_size", "rdb_last_load_keys_expired", "rdb_last_load_keys_loaded",
-			"aof_enabled", "aof_rewrite_in_progress", "aof_rewrite_scheduled")
+		s.persist.info(w, es.Changes, now) // the snapshot file's fields (persistence.go)
+		w.zeros("aof_enabled", "aof_rewrite_in_progress", "aof_rewrite_scheduled")
 		w.str("aof_last_rewrite_time_sec", "-1")
 		w.str("aof_current_rewrite_time_sec", "-1")
 		w.str("aof_last_bgrewrite_status", "ok")

@@ -101,8 +101,8 @@ func TestAdminRepliesMatchRedis(t *testing.T) {
 		{"COMMAND", "GETKEYS", "get", "a", "b"}, {"COMMAND", "GETKEYS", "mset", "a", "1", "b"}, {"COMMAND", "DOCS", "nosuch"},
 		{"COMMAND", "INFO", "nosuch"}, {"COMMAND", "LIST", "FILTERBY", "MODULE", "x"}, {"COMMAND", "LIST", "nope"},
 		{"INFO", "nosuch"}, {"INFO", "modules"}, {"INFO", "cluster"},
-		// The SHUTDOWN forms that do not shut down (SHUTDOWN SAVE saves
-		// on Redis and fails on embedis: TestShutdownSaveRefused).
+		// The SHUTDOWN forms that do not shut down (SHUTDOWN SAVE:
+		// TestShutdownForms, TestShutdownSaveFails).
 		{"SHUTDOWN", "ABORT"}, {"SHUTDOWN", "abort", "abort"}, {"SHUTDOWN", "SAVE", "NOSAVE"}, {"SHUTDOWN", "ABORT", "NOW"},
 		{"SHUTDOWN", "NOSAVE", "ABORT"}, {"SHUTDOWN", "foo"},
 	} {

@@ -40,6 +40,12 @@ type conn struct {
 
 	batch   [][]string
 	closing bool // reply, flush, then close (QUIT, protocol error, kill)
+	inExec  bool // running EXEC's queue (BGSAVE is scheduled then)
+
+	// offOwner, set by a handler (SAVE), is the rest of its command, run
+	// once the turn ends and before the batch's next command: it writes
+	// the command's reply.
+	offOwner func()
 
 	// A blocking command (BLPOP & co.) waiting for data, and the commands
 	// of its batch that come after it.
@@ -198,8 +204,31 @@ func (c *conn) dropState() {
 	})
 }
 
-// runBatch runs the batch in one turn of the owner role.
+// runBatch runs the batch in one turn of the owner role, or in several when
+// a command (SAVE) has work to finish off the owner before the next one.
 func (c *conn) runBatch() {
+	for {
+		c.runTurn()
+		f := c.offOwner
+		if f == nil {
+			break
+		}
+		c.offOwner = nil
+		f()
+		c.batch, c.rest = c.rest, nil
+		if len(c.batch) == 0 || c.closing {
+			break
+		}
+	}
+	if c.blocked == nil {
+		clear(c.batch)
+	}
+}
+
+// runTurn runs the batch's commands in one turn of the owner role, up to a
+// blocking command that waits or a command with work off the owner (the
+// rest of the batch is then in c.rest).
+func (c *conn) runTurn() {
 	err := c.srv.store.Atomic(context.Background(), func(tx *embedis.Tx) error {
 		if err := tx.Select(c.db); err != nil {
 			return err
@@ -212,6 +241,10 @@ func (c *conn) runBatch() {
 			c.dispatch(tx, args)
 			if b := tx.TakeBlocked(); b != nil {
 				c.blocked, c.rest = b, c.batch[i+1:]
+				break
+			}
+			if c.offOwner != nil {
+				c.rest = c.batch[i+1:]
 				break
 			}
 			if c.closing {
@@ -240,9 +273,6 @@ func (c *conn) runBatch() {
 			c.w.writeErrorText("ERR server is shutting down")
 		}
 		c.closing = true
-	}
-	if c.blocked == nil {
-		clear(c.batch)
 	}
 }
 
@@ -335,6 +365,9 @@ func (c *conn) execute(tx *embedis.Tx, cmd *embedis.Command, full string, args [
 		}
 	} else {
 		tx.Do(c.w, args...)
+		if cmd.Name == "flushall" && c.w.errors == errs {
+			c.srv.persist.flushed() // as Redis, FLUSHALL abandons a BGSAVE
+		}
 	}
 	st := c.statOf(cmd, full)
 	st.calls.Add(1)
@@ -392,6 +425,9 @@ func init() {
 		"info":     cmdInfo,
 		"config":   cmdConfig,
 		"shutdown": cmdShutdown,
+		"save":     cmdSave,
+		"bgsave":   cmdBgsave,
+		"lastsave": cmdLastsave,
 	}
 }
 
@@ -437,10 +473,12 @@ func cmdExec(c *conn, tx *embedis.Tx, args []string) {
 	tx.Unwatch(&c.watch)
 	tx.AllowBlocking(false) // blocking commands in a transaction answer at once
 	c.w.WriteArrayLen(len(queue))
+	c.inExec = true
 	for _, args := range queue {
 		full, _ := checkSubcommand(embedis.LookupCommand(args[0]).Name, args)
 		c.execute(tx, embedis.LookupCommand(args[0]), full, args)
 	}
+	c.inExec = false
 	c.multiDirty = false
 }
 
@@ -580,17 +618,14 @@ func cmdReset(c *conn, tx *embedis.Tx, args []string) {
 }
 
 // cmdShutdown is SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT], parsed as
-// Redis parses it. embedis keeps no data on disk, so SHUTDOWN and SHUTDOWN
-// NOSAVE shut down at once with nothing to save (CONFIG GET save shows no
-// save points, as the plain form saves only with some). SHUTDOWN SAVE asks
-// for a snapshot embedis cannot write: shutting down anyway would lose the
-// data the client asked to keep, and it would never know; so the server
-// answers as Redis does when its final save fails, "ERR Errors trying to
-// SHUTDOWN. Check logs.", logs why, and keeps serving: the data is still
-// there for the client to copy elsewhere. SHUTDOWN SAVE FORCE shuts down,
-// as Redis's FORCE exits after a failed save, and logs that nothing was
-// saved: the client asked to ignore the error. No shutdown is ever in
-// progress (embedis waits for no replicas), so ABORT has none to abort.
+// Redis parses it. SHUTDOWN SAVE saves the snapshot file (Options.Dir and
+// DBFilename) during its turn, so that no client is answered between the
+// snapshot and the stop, and then shuts down; if the save fails it answers
+// as Redis does, "ERR Errors trying to SHUTDOWN. Check logs.", logs why,
+// and keeps serving, unless FORCE says to stop anyway. SHUTDOWN and
+// SHUTDOWN NOSAVE save nothing: there are no save points (CONFIG GET save
+// shows none), and the plain form saves only with some. No shutdown is ever
+// in progress (embedis waits for no replicas), so ABORT has none to abort.
 func cmdShutdown(c *conn, tx *embedis.Tx, args []string) {
 	var save, nosave, force, abort, now bool
 	for _, a := range args[1:] {
@@ -618,15 +653,17 @@ func cmdShutdown(c *conn, tx *embedis.Tx, args []string) {
 		c.w.writeErrorText("ERR No shutdown in progress.")
 		return
 	}
+	c.srv.log.Info("User requested shutdown...", "client", c.id)
 	if save {
-		if !force {
-			c.srv.log.Error("SHUTDOWN SAVE refused: embedis does not implement persistence yet, so it cannot save the data; still serving", "client", c.id)
-			c.w.writeErrorText("ERR Errors trying to SHUTDOWN. Check logs.")
-			return
+		if err := c.srv.persist.shutdownSave(tx); err != nil {
+			if !force {
+				c.srv.log.Error("Error trying to save the DB, can't exit.", "err", err)
+				c.w.writeErrorText("ERR Errors trying to SHUTDOWN. Check logs.")
+				return
+			}
+			c.srv.log.Warn("Error trying to save the DB. Exit anyway.", "err", err)
 		}
-		c.srv.log.Warn("SHUTDOWN SAVE FORCE: embedis does not implement persistence yet; shutting down WITHOUT saving the data", "client", c.id)
 	}
-	c.srv.log.Info("SHUTDOWN requested", "client", c.id)
 	c.closing = true
 	c.srv.shutdown()
 }

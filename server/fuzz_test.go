@@ -53,7 +53,7 @@ func FuzzServer(f *testing.F) {
 			t.Fatal(err)
 		}
 		defer store.Close()
-		srv := server.New(store, server.Options{})
+		srv := server.New(store, server.Options{Dir: t.TempDir()}) // SAVE and BGSAVE write there
 		defer srv.Close()
 		out, w := io.Pipe()
 		done := make(chan struct{})

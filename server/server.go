@@ -18,7 +18,8 @@
 // Data commands come from embedis's one command table and run through
 // Tx.Do, the same code the Go API runs; this package adds the commands of
 // the connection (AUTH, HELLO, SELECT's memory, MULTI/EXEC/WATCH, CLIENT,
-// CONFIG, INFO, COMMAND, RESET, QUIT, SHUTDOWN).
+// CONFIG, INFO, COMMAND, RESET, QUIT, SHUTDOWN) and those of the snapshot
+// file (SAVE, BGSAVE, LASTSAVE: persistence.go).
 package server
 
 import (
@@ -51,14 +52,28 @@ type Options struct {
 	ProtoMaxBulkLen int64
 	// Logger receives the server's log lines; nil discards them.
 	Logger *slog.Logger
+	// Dir is the directory of the snapshot file (redis.conf's dir); ""
+	// means the process's working directory when New runs. CONFIG GET dir
+	// shows it as an absolute path.
+	Dir string
+	// DBFilename is the snapshot file's name in Dir (dbfilename); ""
+	// means "dump.rdb". It must be a file name, not a path: SAVE and
+	// BGSAVE fail with a name that has a directory in it. A name ending in
+	// ".zst" is written zstd-compressed (an embedis extension: zstd -d
+	// gives the RDB file redis-server loads).
+	DBFilename string
+	// Loaded describes the snapshot the store was opened from (OpenStore),
+	// for INFO persistence; the zero value says none was.
+	Loaded LoadStats
 }
 
 // Server serves one Store to network clients.
 type Server struct {
-	store *embedis.Store
-	opts  Options
-	log   *slog.Logger
-	cfg   *config
+	store   *embedis.Store
+	opts    Options
+	log     *slog.Logger
+	cfg     *config
+	persist *persistence
 
 	handlers map[string]serverHandler // serverCommands; read-only
 
@@ -123,6 +138,7 @@ func New(store *embedis.Store, opts Options) *Server {
 	}
 	s.stats.errors = make(map[string]int64)
 	s.cfg = newConfig(s)
+	s.persist = newPersistence(s)
 	return s
 }
 
@@ -227,12 +243,16 @@ func (s *Server) unregister(c *conn) {
 }
 
 // Close stops every listener, disconnects every client and waits for their
-// goroutines to end. It does not close the Store. It is idempotent.
+// goroutines to end. A BGSAVE in progress is abandoned, as Redis kills its
+// saving child at shutdown: Close waits for its write to stop, which
+// leaves the snapshot file as it was and no temporary file behind. It does
+// not close the Store. It is idempotent.
 func (s *Server) Close() error {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
 		s.wg.Wait()
+		s.persist.stop()
 		return nil
 	}
 	s.closed = true
@@ -245,6 +265,7 @@ func (s *Server) Close() error {
 	s.mu.Unlock()
 	s.doneOnce.Do(func() { close(s.done) })
 	s.wg.Wait()
+	s.persist.stop()
 	return nil
 }
 

@@ -3,6 +3,8 @@ package server
 import (
 	"bytes"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -27,10 +29,11 @@ func (b *syncBuffer) String() string {
 	return b.b.String()
 }
 
-// shutdownServer starts a server whose log the test can read.
-func shutdownServer(t *testing.T) (*admServer, *syncBuffer) {
+// shutdownServer starts a server whose log the test can read, saving its
+// snapshots in dir ("": a temporary directory).
+func shutdownServer(t *testing.T, dir string) (*admServer, *syncBuffer) {
 	logs := &syncBuffer{}
-	s := admStart(t, Options{Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	s := admStart(t, Options{Logger: slog.New(slog.NewTextHandler(logs, nil)), Dir: dir})
 	return s, logs
 }
 
@@ -52,11 +55,12 @@ func waitDone(t *testing.T, s *Server) {
 	}
 }
 
-// TestShutdownSaveRefused: SHUTDOWN SAVE cannot save, so it fails as
-// Redis's does when its save fails, and the server keeps the data and
-// serves on; the replies that do not shut down are Redis's.
-func TestShutdownSaveRefused(t *testing.T) {
-	s, logs := shutdownServer(t)
+// TestShutdownSaveFails: when SHUTDOWN SAVE cannot write the snapshot (its
+// directory is gone), it fails as Redis's does, the log says why, and the
+// server keeps the data and serves on; the replies that do not shut down
+// are Redis's.
+func TestShutdownSaveFails(t *testing.T) {
+	s, logs := shutdownServer(t, filepath.Join(t.TempDir(), "gone"))
 	c := s.dial(t)
 	c.expect(`+"OK"`, "SET", "k", "v")
 	c.expect(`-"ERR Errors trying to SHUTDOWN. Check logs."`, "SHUTDOWN", "SAVE")
@@ -73,23 +77,42 @@ func TestShutdownSaveRefused(t *testing.T) {
 	if isDone(s.srv) {
 		t.Fatal("the server shut down")
 	}
-	if !strings.Contains(logs.String(), "SHUTDOWN SAVE refused: embedis does not implement persistence yet") {
-		t.Errorf("the log does not say why SHUTDOWN SAVE failed:\n%s", logs)
+	for _, line := range []string{"Error trying to save the DB, can't exit.", "no such file or directory"} {
+		if !strings.Contains(logs.String(), line) {
+			t.Errorf("the log does not say %q:\n%s", line, logs)
+		}
 	}
 }
 
+// TestShutdownForms: every form shuts down; SHUTDOWN SAVE (FORCE or not)
+// leaves the snapshot file, the others none (there are no save points);
+// SHUTDOWN SAVE FORCE shuts down even when the save fails.
 func TestShutdownForms(t *testing.T) {
-	for _, args := range [][]string{{}, {"NOSAVE"}, {"nosave", "now", "force"}, {"SAVE", "FORCE"}} {
-		s, logs := shutdownServer(t)
+	for _, tc := range []struct {
+		args  []string
+		saves bool
+	}{
+		{nil, false}, {[]string{"NOSAVE"}, false}, {[]string{"nosave", "now", "force"}, false},
+		{[]string{"SAVE"}, true}, {[]string{"save", "FORCE"}, true}, {[]string{"NOW", "SAVE"}, true},
+	} {
+		dir := t.TempDir()
+		s, logs := shutdownServer(t, dir)
 		c := s.dial(t)
-		c.send(append([]string{"SHUTDOWN"}, args...)...)
+		c.expect(`+"OK"`, "SET", "k", "v")
+		c.send(append([]string{"SHUTDOWN"}, tc.args...)...)
 		waitDone(t, s.srv)
 		if !c.closed() {
-			t.Errorf("SHUTDOWN %q: the connection is still open", args)
+			t.Errorf("SHUTDOWN %q: the connection is still open", tc.args)
 		}
-		saidNotSaved := strings.Contains(logs.String(), "shutting down WITHOUT saving the data")
-		if wantSaid := len(args) > 0 && args[0] == "SAVE"; saidNotSaved != wantSaid {
-			t.Errorf("SHUTDOWN %q: the log says nothing was saved: %v, want %v\n%s", args, saidNotSaved, wantSaid, logs)
+		_, err := os.Stat(filepath.Join(dir, "dump.rdb"))
+		if saved := err == nil; saved != tc.saves {
+			t.Errorf("SHUTDOWN %q: dump.rdb written: %v, want %v\n%s", tc.args, saved, tc.saves, logs)
 		}
+	}
+	s, logs := shutdownServer(t, filepath.Join(t.TempDir(), "gone"))
+	s.dial(t).send("SHUTDOWN", "SAVE", "FORCE")
+	waitDone(t, s.srv)
+	if !strings.Contains(logs.String(), "Error trying to save the DB. Exit anyway.") {
+		t.Errorf("SHUTDOWN SAVE FORCE with a failed save: the log does not say so:\n%s", logs)
 	}
 }

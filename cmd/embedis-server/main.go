@@ -6,8 +6,16 @@
 //
 // Flags are named after redis.conf's directives; --help lists them. Only
 // directives embedis honours are flags: the others (appendonly, maxmemory,
-// ...) fail at start, as CONFIG SET refuses them. The server stops cleanly on
-// SIGINT, SIGTERM or a client's SHUTDOWN; the data is in memory only.
+// save, ...) fail at start, as CONFIG SET refuses them. The server stops
+// cleanly on SIGINT, SIGTERM or a client's SHUTDOWN.
+//
+// As redis-server, it starts with the data of the RDB snapshot file
+// --dir/--dbfilename (dump.rdb in the working directory unless told), or
+// empty when there is none, and refuses to start (exit status 1, the error
+// and its offset on stderr) on a file it cannot load whole. SAVE, BGSAVE and
+// SHUTDOWN SAVE write that file, in Redis 7.0's format. There are no save
+// points yet (the save directive is refused): data written since the last
+// SAVE is lost when the server stops any other way.
 package main
 
 import (
@@ -63,8 +71,11 @@ func run(argv []string, stdout io.Writer) error {
 	fs.SetOutput(&usage)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: embedis-server [flags]\n\n"+
-			"Serves an in-memory embedis store over the Redis protocol. Data is not\n"+
-			"persisted: it is lost when the server stops.\n\nFlags:\n")
+			"Serves an in-memory embedis store over the Redis protocol. At start it loads\n"+
+			"the RDB snapshot --dir/--dbfilename if there is one (a file written by\n"+
+			"redis-server or by embedis); SAVE, BGSAVE and SHUTDOWN SAVE write it. There\n"+
+			"are no automatic save points yet (the save directive is not a flag): data\n"+
+			"written since the last SAVE is lost when the server stops otherwise.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	port := fs.Int("port", 6379, "TCP port to listen on (0 disables TCP)")
@@ -75,6 +86,8 @@ func run(argv []string, stdout io.Writer) error {
 	maxClients := fs.Int("maxclients", 10000, "maximum simultaneous clients")
 	maxBulk := fs.Int64("proto-max-bulk-len", 512<<20, "longest argument accepted, in bytes")
 	logLevel := fs.String("loglevel", "notice", "debug, verbose, notice or warning")
+	dir := fs.String("dir", ".", "directory of the snapshot file; it must exist")
+	dbFilename := fs.String("dbfilename", "dump.rdb", "snapshot file's name in --dir: loaded at start, written by SAVE and BGSAVE (\".zst\" at the end: zstd-compressed)")
 	ioThreads := fs.Int("io-threads", 1, "OS threads running Go code (GOMAXPROCS); 1, as Redis's default, serves best where clients share the machine")
 	if err := fs.Parse(argv); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -105,7 +118,21 @@ func run(argv []string, stdout io.Writer) error {
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
-	store, err := embedis.Open(embedis.Options{Databases: *databases})
+	// As redis-server, which chdirs to dir and refuses to start when it
+	// cannot, and refuses a dbfilename that is a path.
+	if st, err := os.Stat(*dir); err != nil {
+		return fmt.Errorf("--dir: %w", err)
+	} else if !st.IsDir() {
+		return fmt.Errorf("--dir %s: not a directory", *dir)
+	}
+	path, err := server.SnapshotPath(*dir, *dbFilename)
+	if err != nil {
+		return fmt.Errorf("--dbfilename %q: %w", *dbFilename, err)
+	}
+	if *port == 0 && *unixSocket == "" {
+		return fmt.Errorf("nothing to listen on: give --port or --unixsocket")
+	}
+	store, loaded, err := server.OpenStore(path, embedis.Options{Databases: *databases}, logger)
 	if err != nil {
 		return err
 	}
@@ -115,6 +142,9 @@ func run(argv []string, stdout io.Writer) error {
 		MaxClients:      *maxClients,
 		ProtoMaxBulkLen: *maxBulk,
 		Logger:          logger,
+		Dir:             *dir,
+		DBFilename:      *dbFilename,
+		Loaded:          loaded,
 	})
 
 	var listeners []net.Listener
@@ -133,9 +163,6 @@ func run(argv []string, stdout io.Writer) error {
 		}
 		defer os.Remove(*unixSocket)
 		listeners = append(listeners, l)
-	}
-	if len(listeners) == 0 {
-		return fmt.Errorf("nothing to listen on: give --port or --unixsocket")
 	}
 	for _, l := range listeners {
 		logger.Info("ready to accept connections", "addr", l.Addr().String())

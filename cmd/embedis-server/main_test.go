@@ -11,6 +11,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/embedis/embedis/internal/redistest"
+	"github.com/embedis/embedis/internal/resp"
 )
 
 // TestMain lets the test binary act as the server: the tests below start
@@ -26,6 +29,12 @@ func TestMain(m *testing.M) {
 // TCP port and waits until it answers.
 func startServer(t *testing.T) (*exec.Cmd, string) {
 	t.Helper()
+	return startServerWith(t, "--dir "+t.TempDir())
+}
+
+// startServerWith is startServer with more flags.
+func startServerWith(t *testing.T, extra string) (*exec.Cmd, string) {
+	t.Helper()
 	sock := filepath.Join(t.TempDir(), "embedis.sock")
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -34,7 +43,7 @@ func startServer(t *testing.T) (*exec.Cmd, string) {
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
 	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), "EMBEDIS_SERVER_ARGS=--port "+strconv.Itoa(port)+" --unixsocket "+sock+" --loglevel warning")
+	cmd.Env = append(os.Environ(), "EMBEDIS_SERVER_ARGS=--port "+strconv.Itoa(port)+" --unixsocket "+sock+" --loglevel warning "+extra)
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -144,10 +153,13 @@ func TestHelp(t *testing.T) {
 			t.Errorf("%s: exit %d, stderr %q", arg, code, stderr)
 		}
 		for _, flag := range []string{"-port", "-bind", "-unixsocket", "-requirepass", "-databases", "-maxclients",
-			"-proto-max-bulk-len", "-loglevel", "-io-threads"} {
+			"-proto-max-bulk-len", "-loglevel", "-io-threads", "-dir", "-dbfilename"} {
 			if !strings.Contains(stdout, "\n  "+flag+" ") {
 				t.Errorf("%s does not list %s:\n%s", arg, flag, stdout)
 			}
+		}
+		if !strings.Contains(stdout, "no automatic save points yet (the save directive is not a flag)") {
+			t.Errorf("%s does not say that there are no save points:\n%s", arg, stdout)
 		}
 		if !strings.HasPrefix(stdout, "Usage: embedis-server [flags]") {
 			t.Errorf("%s: usage starts %q", arg, stdout[:min(len(stdout), 40)])
@@ -165,11 +177,226 @@ func TestRefusesWhatItDoesNotDo(t *testing.T) {
 		{"--port 0 extra", "2", "unexpected argument \"extra\""},
 		{"--port 0 --loglevel loud", "1", "embedis-server: --loglevel \"loud\": want debug, verbose, notice or warning"},
 		{"--port 0 --io-threads 0", "1", "embedis-server: --io-threads must be at least 1"},
-		{"--port 0", "1", "embedis-server: nothing to listen on: give --port or --unixsocket"},
+		{"--port 0 --dir " + os.TempDir(), "1", "embedis-server: nothing to listen on: give --port or --unixsocket"},
+		{"--port 0 --dir /nonexistent/embedis", "1", "embedis-server: --dir: stat /nonexistent/embedis: no such file or directory"},
+		{"--port 0 --dir " + os.Args[0], "1", "embedis-server: --dir " + os.Args[0] + ": not a directory"},
+		{"--port 0 --dbfilename a/b.rdb", "1", "embedis-server: --dbfilename \"a/b.rdb\": dbfilename can't be a path, just a filename"},
 	} {
 		code, stdout, stderr := runChild(t, tc.args)
 		if strconv.Itoa(code) != tc.code || !strings.HasPrefix(stderr, tc.stderr) || stdout != "" {
 			t.Errorf("%s: exit %d, stdout %q, stderr %q; want exit %s, stderr starting %q", tc.args, code, stdout, stderr, tc.code, tc.stderr)
 		}
+	}
+}
+
+// do sends one command over a new connection and returns its reply as
+// resp.Reply.String renders it.
+func do(t *testing.T, sock string, args ...string) string {
+	t.Helper()
+	c, err := net.Dial("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var b strings.Builder
+	b.WriteString("*" + strconv.Itoa(len(args)) + "\r\n")
+	for _, a := range args {
+		b.WriteString("$" + strconv.Itoa(len(a)) + "\r\n" + a + "\r\n")
+	}
+	c.Write([]byte(b.String()))
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	r, err := resp.ReadReply(bufio.NewReader(c))
+	if err != nil {
+		t.Fatalf("%q: %v", args, err)
+	}
+	return r.String()
+}
+
+// stop sends SIGTERM and waits for a clean exit.
+func stop(t *testing.T, cmd *exec.Cmd) {
+	t.Helper()
+	cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("server did not stop on SIGTERM")
+	}
+}
+
+// TestSaveStopStartKeepsTheData: SAVE, stop, start again on the same
+// --dir/--dbfilename: the data is back, TTLs included; a SIGTERM saves
+// nothing (no save points), so what was written after the SAVE is gone, as
+// on redis-server --save "". A dbfilename ending in ".zst" is a
+// zstd-compressed RDB file.
+func TestSaveStopStartKeepsTheData(t *testing.T) {
+	for _, name := range []string{"snap.rdb", "snap.rdb.zst"} {
+		t.Run(name, func(t *testing.T) { saveStopStart(t, name) })
+	}
+}
+
+func saveStopStart(t *testing.T, name string) {
+	dir := t.TempDir()
+	flags := "--dir " + dir + " --dbfilename " + name + " --databases 4"
+	cmd, sock := startServerWith(t, flags)
+	for _, c := range [][]string{
+		{"SET", "s", "v"}, {"RPUSH", "l", "a", "b", "c"}, {"HSET", "h", "f", "1", "g", "2"}, {"SADD", "set", "x", "y"},
+		{"ZADD", "z", "1.5", "m", "2", "n"}, {"SET", "ttl", "v", "EX", "1000"}, {"MSET", "a", "1", "b", "2"},
+		{"MOVE", "b", "3"}, // every do is a new connection, on database 0
+	} {
+		if got := do(t, sock, c...); strings.HasPrefix(got, "-") {
+			t.Fatalf("%q: %s", c, got)
+		}
+	}
+	if got := do(t, sock, "SAVE"); got != `+"OK"` {
+		t.Fatalf("SAVE: %s", got)
+	}
+	do(t, sock, "SET", "after", "lost")
+	stop(t, cmd)
+	head := make([]byte, 9)
+	if f, err := os.Open(filepath.Join(dir, name)); err != nil {
+		t.Fatal(err)
+	} else {
+		f.Read(head)
+		f.Close()
+	}
+	if want := "REDIS0010"; strings.HasSuffix(name, ".zst") {
+		if string(head[:4]) != "\x28\xb5\x2f\xfd" {
+			t.Errorf("%s starts %q, want zstd's magic number", name, head)
+		}
+	} else if string(head) != want {
+		t.Errorf("%s starts %q, want %q", name, head, want)
+	}
+	_, sock = startServerWith(t, flags)
+	for _, tc := range []struct {
+		want string
+		args []string
+	}{
+		{`$"v"`, []string{"GET", "s"}}, {`*[$"a", $"b", $"c"]`, []string{"LRANGE", "l", "0", "-1"}},
+		{`$"2"`, []string{"HGET", "h", "g"}}, {`:2`, []string{"SCARD", "set"}},
+		{`*[$"m", $"1.5", $"n", $"2"]`, []string{"ZRANGE", "z", "0", "-1", "WITHSCORES"}},
+		{`:1`, []string{"EXISTS", "ttl"}}, {`$"1"`, []string{"GET", "a"}}, {`:0`, []string{"EXISTS", "after"}},
+		{`:7`, []string{"DBSIZE"}},
+	} {
+		if got := do(t, sock, tc.args...); got != tc.want {
+			t.Errorf("after restart, %q = %s, want %s", tc.args, got, tc.want)
+		}
+	}
+	if got := do(t, sock, "TTL", "ttl"); got == ":-1" || got == ":-2" {
+		t.Errorf("after restart, TTL ttl = %s, want the TTL kept", got)
+	}
+	if info := do(t, sock, "INFO", "keyspace"); !strings.Contains(info, `db3:keys=1,expires=0`) {
+		t.Errorf("INFO keyspace after restart: %s", info)
+	}
+	info := do(t, sock, "INFO", "persistence")
+	if !strings.Contains(info, `rdb_last_load_keys_loaded:8\r\n`) || !strings.Contains(info, `rdb_changes_since_last_save:0\r\n`) {
+		t.Errorf("INFO persistence after loading 8 keys: %s", info)
+	}
+}
+
+// TestDamagedSnapshotRefusesStart: as redis-server refuses to start on a
+// corrupt RDB file, a damaged dump.rdb stops the start with the error and
+// its offset, exit status 1.
+func TestDamagedSnapshotRefusesStart(t *testing.T) {
+	dir := t.TempDir()
+	cmd, sock := startServerWith(t, "--dir "+dir)
+	do(t, sock, "SET", "k", "a value long enough to be worth a few bytes")
+	if got := do(t, sock, "SAVE"); got != `+"OK"` {
+		t.Fatalf("SAVE: %s", got)
+	}
+	stop(t, cmd)
+	path := filepath.Join(dir, "dump.rdb")
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, bad := range map[string][]byte{
+		"truncated":   good[:len(good)-12],
+		"bit flipped": append(append([]byte(nil), good[:len(good)-20]...), append([]byte{good[len(good)-20] ^ 4}, good[len(good)-19:]...)...),
+		"not an RDB":  []byte("hello, world\n"),
+	} {
+		if err := os.WriteFile(path, bad, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, stdout, stderr := runChild(t, "--port 0 --unixsocket "+filepath.Join(dir, "s.sock")+" --dir "+dir)
+		if code != 1 || stdout != "" || !strings.HasPrefix(stderr, "embedis-server: persist: open snapshot "+path+": ") || !strings.Contains(stderr, "byte ") {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want exit 1 and the error with its offset", name, code, stdout, stderr)
+		}
+	}
+}
+
+// TestSIGTERMDoesNotSave: without save points a stop writes no snapshot.
+func TestSIGTERMDoesNotSave(t *testing.T) {
+	dir := t.TempDir()
+	cmd, sock := startServerWith(t, "--dir "+dir)
+	do(t, sock, "SET", "k", "v")
+	stop(t, cmd)
+	if _, err := os.Stat(filepath.Join(dir, "dump.rdb")); !os.IsNotExist(err) {
+		t.Errorf("dump.rdb after SIGTERM: %v, want none", err)
+	}
+}
+
+// TestTooFewDatabasesRefusesStart: as redis-server refuses a file with a
+// database its --databases does not have, so does embedis-server.
+func TestTooFewDatabasesRefusesStart(t *testing.T) {
+	dir := t.TempDir()
+	cmd, sock := startServerWith(t, "--dir "+dir+" --databases 8")
+	if got := do(t, sock, "SET", "k", "v"); got != `+"OK"` {
+		t.Fatal(got)
+	}
+	if got := do(t, sock, "MOVE", "k", "7"); got != ":1" {
+		t.Fatal(got)
+	}
+	if got := do(t, sock, "SAVE"); got != `+"OK"` {
+		t.Fatal(got)
+	}
+	stop(t, cmd)
+	code, stdout, stderr := runChild(t, "--port 0 --unixsocket "+filepath.Join(dir, "s.sock")+" --dir "+dir+" --databases 4")
+	if code != 1 || stdout != "" || !strings.Contains(stderr, "database 7, the store has 4") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want exit 1 naming database 7", code, stdout, stderr)
+	}
+}
+
+// TestStartsOnRedisDump: embedis-server starts on a dump.rdb that
+// redis-server 7.0 wrote, as redis-server itself would.
+func TestStartsOnRedisDump(t *testing.T) {
+	rs := redistest.Start(t)
+	rc := rs.Dial(t)
+	for _, c := range [][]string{
+		{"SET", "s", "from redis"}, {"RPUSH", "l", "a", "b"}, {"HSET", "h", "f", "v"}, {"SADD", "ints", "1", "2", "3"},
+		{"ZADD", "z", "2.5", "m"}, {"SET", "ttl", "v", "EX", "1000"}, {"SELECT", "2"}, {"SET", "db2", "x"}, {"SAVE"},
+	} {
+		rc.MustDo(t, c...)
+	}
+	dump, err := os.ReadFile(filepath.Join(filepath.Dir(rs.Socket), "dump.rdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "dump.rdb"), dump, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, sock := startServerWith(t, "--dir "+dir)
+	for _, tc := range []struct {
+		want string
+		args []string
+	}{
+		{`$"from redis"`, []string{"GET", "s"}}, {`*[$"a", $"b"]`, []string{"LRANGE", "l", "0", "-1"}},
+		{`$"v"`, []string{"HGET", "h", "f"}}, {`*[$"1", $"2", $"3"]`, []string{"SMEMBERS", "ints"}},
+		{`$"2.5"`, []string{"ZSCORE", "z", "m"}}, {`:6`, []string{"DBSIZE"}}, {`$"intset"`, []string{"OBJECT", "ENCODING", "ints"}},
+	} {
+		if got := do(t, sock, tc.args...); got != tc.want {
+			t.Errorf("%q = %s, want %s", tc.args, got, tc.want)
+		}
+	}
+	if info := do(t, sock, "INFO", "keyspace"); !strings.Contains(info, `db2:keys=1,expires=0`) {
+		t.Errorf("INFO keyspace: %s", info)
+	}
+	if info := do(t, sock, "INFO", "persistence"); !strings.Contains(info, `rdb_last_load_keys_loaded:7\r\n`) {
+		t.Errorf("INFO persistence: %s", info)
 	}
 }

@@ -165,6 +165,16 @@ func NewSized[V any](n int) *Dict[V] {
 	return d
 }
 
+// Grow makes room for n entries: if the table has fewer buckets and no
+// resize is in progress, it starts one to the size n needs (the entries
+// already there move over incrementally, as in any resize).
+func (d *Dict[V]) Grow(n int) {
+	if d.rehashIdx >= 0 || n <= len(d.ht[0].buckets) {
+		return
+	}
+	d.resize(nextPow(n))
+}
+
 // Len returns the number of entries.
 func (d *Dict[V]) Len() int { return d.ht[0].used + d.ht[1].used }
 

@@ -988,3 +988,44 @@ func fuzzDict(t *testing.T, data []byte) {
 		checkAgainst(t, h.d, h.model)
 	}
 }
+
+// TestNewSizedAndGrow: a Dict made for n entries takes them without a
+// resize; Grow starts one to the size asked for, and every entry stays
+// reachable through it.
+func TestNewSizedAndGrow(t *testing.T) {
+	d := NewSized[int](1000)
+	if main, _ := d.Buckets(); main != 1024 {
+		t.Fatalf("NewSized(1000): %d buckets, want 1024", main)
+	}
+	for i := 0; i < 1000; i++ {
+		d.Set(strconv.Itoa(i), i)
+	}
+	if d.Rehashing() {
+		t.Fatal("1000 entries in a Dict sized for 1000 started a resize")
+	}
+	d.Grow(100) // smaller than it is: nothing
+	if d.Rehashing() {
+		t.Fatal("Grow to a smaller size started a resize")
+	}
+	d.Grow(5000)
+	if _, target := d.Buckets(); target != 8192 {
+		t.Fatalf("Grow(5000): resizing to %d buckets, want 8192", target)
+	}
+	for i := 1000; i < 3000; i++ {
+		d.Set(strconv.Itoa(i), i)
+	}
+	for i := 0; i < 3000; i++ {
+		if v, ok := d.Get(strconv.Itoa(i)); !ok || v != i {
+			t.Fatalf("Get(%d) = %d, %v", i, v, ok)
+		}
+	}
+	if d.Rehashing() {
+		t.Error("the resize did not end after 2000 inserts")
+	}
+	if main, _ := d.Buckets(); main != 8192 || d.Len() != 3000 {
+		t.Errorf("%d buckets, %d entries", main, d.Len())
+	}
+	if e := NewSized[int](0); e.Len() != 0 {
+		t.Error("NewSized(0) is not empty")
+	}
+}

@@ -26,7 +26,6 @@ type input struct {
 
 	scratch []byte // blobs (listpacks, ziplists, …), reused
 	lzf     []byte // compressed bytes, reused
-	num     [24]byte
 }
 
 const (

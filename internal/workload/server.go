@@ -2,7 +2,8 @@ package workload
 
 // The connection and server commands: hand-written cases whose replies do
 // not depend on the machine, the time or the process (error paths, arity,
-// MULTI/EXEC). The Store-level differential test skips the server-only
+// MULTI/EXEC; SAVE, whose OK does not, but no BGSAVE, which would still be
+// running on one server when the next case runs, nor LASTSAVE's time). The Store-level differential test skips the server-only
 // ones, which an embedded Store refuses by design; the wire tests run them
 // all. The cases end with QUIT, which closes the connection.
 
@@ -28,6 +29,8 @@ func ServerCases() [][]string {
 		{"MULTI"}, {"SET", "a", "3"}, {"DISCARD"}, {"GET", "a"}, {"MULTI"}, {"WATCH", "a"}, {"DISCARD"},
 		{"WATCH", "a"}, {"SET", "a", "4"}, {"MULTI"}, {"INCR", "a"}, {"EXEC"}, {"GET", "a"},
 		{"WATCH", "b"}, {"UNWATCH"}, {"UNWATCH", "b"}, {"WATCH"}, {"MULTI"}, {"UNWATCH"}, {"EXEC"},
+		{"SAVE", "x"}, {"SAVE"}, {"BGSAVE", "x"}, {"BGSAVE", "SCHEDULE", "x"}, {"BGSAVE", "a", "b"}, {"LASTSAVE", "x"},
+		{"MULTI"}, {"SAVE"}, {"LASTSAVE"}, {"DISCARD"}, {"SAVE"},
 		{"SHUTDOWN", "FOO"}, {"RESET", "x"}, {"SELECT", "1"}, {"RESET"}, {"GET", "a"}, {"QUIT"},
 	}
 }

@@ -1,0 +1,83 @@
+package embedis_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/embedis/embedis"
+)
+
+// A value moves from one store to another (or to and from a real Redis,
+// whose DUMP and RESTORE use the same payloads).
+func ExampleStore_Dump() {
+	ctx := context.Background()
+	src, _ := embedis.Open(embedis.Options{})
+	defer src.Close()
+	dst, _ := embedis.Open(embedis.Options{})
+	defer dst.Close()
+
+	src.RPush(ctx, "queue", "a", "b", "c")
+	payload, ok, _ := src.Dump(ctx, "queue")
+	fmt.Printf("%v %q\n", ok, payload[:1]) // RDB type 18: a quicklist of listpacks
+
+	dst.Restore(ctx, "queue", payload, embedis.RestoreArgs{TTL: time.Minute})
+	items, _ := dst.LRange(ctx, "queue", 0, -1)
+	enc, _ := dst.ObjectEncoding(ctx, "queue")
+	fmt.Println(items, enc)
+
+	err := dst.Restore(ctx, "queue", payload, embedis.RestoreArgs{})
+	fmt.Println(errors.Is(err, embedis.ErrBusyKey), err)
+	err = dst.Restore(ctx, "other", payload[:len(payload)-1], embedis.RestoreArgs{})
+	fmt.Println(err)
+	// Output:
+	// true "\x12"
+	// [a b c] quicklist
+	// true BUSYKEY Target key name already exists.
+	// ERR DUMP payload version or checksum are wrong
+}
+
+// A snapshot is an RDB file, as redis-server's dump.rdb.
+func ExampleStore_WriteSnapshot() {
+	ctx := context.Background()
+	s, _ := embedis.Open(embedis.Options{})
+	defer s.Close()
+	s.Set(ctx, "greeting", "hello", 0)
+	s.DB(3).SAdd(ctx, "ids", "1", "2", "3")
+
+	var file bytes.Buffer
+	if err := s.WriteSnapshot(ctx, &file); err != nil {
+		panic(err)
+	}
+	fmt.Printf("%s\n", file.Bytes()[:9])
+	// Output: REDIS0010
+}
+
+func ExampleOpenSnapshot() {
+	ctx := context.Background()
+	s, _ := embedis.Open(embedis.Options{})
+	s.Set(ctx, "greeting", "hello", time.Hour)
+	s.DB(3).SAdd(ctx, "ids", "1", "2", "3")
+	sn, _ := s.Snapshot(ctx) // the point-in-time copy
+	s.Close()
+
+	var file bytes.Buffer
+	sn.WriteTo(&file) // encoding and writing need no owner
+	fmt.Println(sn.Keys(), "keys")
+
+	loaded, err := embedis.OpenSnapshot(&file, embedis.Options{})
+	if err != nil {
+		panic(err)
+	}
+	defer loaded.Close()
+	v, _ := loaded.Get(ctx, "greeting")
+	ttl, _ := loaded.TTL(ctx, "greeting")
+	ids, _ := loaded.DB(3).SMembers(ctx, "ids")
+	enc, _ := loaded.DB(3).ObjectEncoding(ctx, "ids")
+	fmt.Println(v, ttl > 59*time.Minute, ids, enc)
+	// Output:
+	// 2 keys
+	// hello true [1 2 3] intset
+}
