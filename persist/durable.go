@@ -338,6 +338,11 @@ func checkBase(path string) error {
 // fsynced, and fsyncs the directory.
 func (db *DB) createSegment(name string) (*segment, error) {
 	path := filepath.Join(db.dir, name)
+	// A file of that name is left over from a Save that stopped before its
+	// manifest named it (names past the manifest's seq are never named).
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("persist: create %s: %w", path, err)
+	}
 	f, err := openSegmentFile(path, true)
 	if err != nil {
 		return nil, fmt.Errorf("persist: create %s: %w", path, err)
