@@ -205,15 +205,9 @@ func Open(dir string, opts Options) (db *DB, err error) {
 	// last segment holding records may have a torn tail; every segment
 	// before it must end with its seal.
 	ctx := context.Background()
-	lastFull := -1
-	for i, name := range db.man.segments {
-		st, err := os.Stat(filepath.Join(dir, name))
-		if err != nil {
-			return nil, fmt.Errorf("persist: log segment named by the manifest: %w", err)
-		}
-		if st.Size() != segmentHeaderSize {
-			lastFull = i
-		}
+	lastFull, err := lastWithRecords(dir, db.man.segments)
+	if err != nil {
+		return nil, err
 	}
 	var last segmentScan // of the segment lastFull
 	for i, name := range db.man.segments {
@@ -288,6 +282,23 @@ func Open(dir string, opts Options) (db *DB, err error) {
 	clock.live()
 	db.Store = store
 	return db, nil
+}
+
+// lastWithRecords returns the index of the last of dir's segments that
+// holds more than its header (-1 for none): the one whose tail may be torn.
+// Every segment before it must end with its seal.
+func lastWithRecords(dir string, segments []string) (int, error) {
+	lastFull := -1
+	for i, name := range segments {
+		st, err := os.Stat(filepath.Join(dir, name))
+		if err != nil {
+			return -1, fmt.Errorf("persist: log segment named by the manifest: %w", err)
+		}
+		if st.Size() != segmentHeaderSize {
+			lastFull = i
+		}
+	}
+	return lastFull, nil
 }
 
 // checkBase verifies a base snapshot's CRC-64 before it is loaded, so that
