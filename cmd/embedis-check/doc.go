@@ -1,9 +1,14 @@
-// Command embedis-check checks a snapshot file without loading it, as
-// redis-check-rdb does, and reports what it holds or where it is damaged.
+// Command embedis-check checks a snapshot file or a data directory without
+// loading it, as redis-check-rdb and redis-check-aof do, reports what it
+// holds or where it is damaged, and cuts a torn tail off a log on request.
 //
 // Usage:
 //
 //	embedis-check [--json] <file.rdb>
+//	embedis-check [--json] [--fix] <data-dir>
+//	embedis-check [--json] --log <segment>
+//
+// # Snapshot files
 //
 // The file is an RDB file (written by embedis or by redis-server, RDB
 // versions 1 to 10) or one compressed with zstd (dump.rdb.zst), which is
@@ -34,13 +39,43 @@
 // load (reported as UNSUPPORTED rather than DAMAGED). To find keys stored
 // twice it holds every key name of the file in memory.
 //
-// With --json the same report is one JSON object on standard output (see
-// the rdbReport type for its fields), the verdict in its "status" field:
-// "ok", "damaged" or "unsupported". JSON strings hold text: bytes of key
+// # Data directories
+//
+// Given a directory, embedis-check reads it as persist.Open would load it:
+// the manifest (embedis.manifest), the base snapshot it names (checked as a
+// snapshot file, above), and every log segment it names — each record's
+// length check, CRC-32C and payload, the seal that must end every segment
+// before the last one holding records. It reports, per segment, its size,
+// whole records and commands, and whether it is sealed; then "OK", the
+// first damage ("DAMAGED", with the file, byte offset and reason), or a
+// torn tail ("TORN"): a record cut off at the end of the last segment, by
+// a crash during a write. Loading drops a torn tail with a warning, so it
+// loses nothing that was acknowledged; any other damage makes
+// persist.Open refuse the directory.
+//
+// --fix cuts a torn tail off, as redis-check-aof --fix does, without
+// asking: the segment is truncated after its last whole record (and
+// fsynced), and the verdict is "FIXED". It repairs nothing else: any other
+// damage is reported, every file is left as it was, and the exit status is
+// 1. --fix takes the directory's lock, so it refuses (leaving the files
+// alone) while a process has the directory open; without --fix nothing is
+// locked or written, and a record being written by such a process may look
+// torn.
+//
+// --log checks one segment file alone, as the last segment of a log (a
+// torn tail allowed, no seal needed); --fix needs the directory.
+//
+// # Output
+//
+// With --json the same report is one JSON object on standard output (the
+// rdbReport and logReport types list its fields), the verdict in its
+// "status" field: "ok", "damaged" or "unsupported", and for directories
+// also "torn" and "fixed". JSON strings hold text: bytes of key
 // names or AUX values that are not UTF-8 are replaced by U+FFFD there,
 // while the text report quotes every byte (as Go string literals).
 //
-// Exit status: 0 for a sound file, 1 for a damaged (or unsupported) one, 2
-// for a usage error or a file that cannot be opened (no verdict). --help
-// prints this text and exits 0.
+// Exit status: 0 for a sound file or directory (or one whose torn tail
+// --fix has just cut off), 1 for a damaged, unsupported or torn one, 2 for
+// a usage error or a file that cannot be opened (no verdict). --help prints
+// this text and exits 0.
 package main

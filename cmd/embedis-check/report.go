@@ -51,17 +51,7 @@ func (rep *rdbReport) writeText(w io.Writer) {
 		line("skipped", "%s (empty aggregates, skipped on load as Redis does)", plural(rep.EmptySkipped, "key"))
 	}
 	if d := rep.Damage; d != nil {
-		if d.Entry >= 0 {
-			what := fmt.Sprintf("reading the entry at byte %d", d.Entry)
-			switch {
-			case d.Key != nil:
-				what += fmt.Sprintf(" (key %s, %s, db %d)", strconv.Quote(*d.Key), d.Type, *d.DB)
-			case d.Type != "":
-				what += fmt.Sprintf(" (a key of type %s, db %d)", d.Type, *d.DB)
-			}
-			if d.After != nil {
-				what += ", after key " + strconv.Quote(*d.After)
-			}
+		if what := d.while(); what != "" {
 			line("while", "%s", what)
 		}
 		fmt.Fprintf(w, "%s byte %d: %s (%s)\n", strings.ToUpper(rep.Status), d.Offset, d.Reason, d.Kind)
@@ -97,4 +87,23 @@ func plural(n int, what string) string {
 		return "1 " + what
 	}
 	return strconv.Itoa(n) + " " + what + "s"
+}
+
+// while says what was being read when the damage was found, "" when
+// nothing is known (the header, or no entry started).
+func (d *damage) while() string {
+	if d.Entry < 0 {
+		return ""
+	}
+	what := fmt.Sprintf("reading the entry at byte %d", d.Entry)
+	switch {
+	case d.Key != nil:
+		what += fmt.Sprintf(" (key %s, %s, db %d)", strconv.Quote(*d.Key), d.Type, *d.DB)
+	case d.Type != "":
+		what += fmt.Sprintf(" (a key of type %s, db %d)", d.Type, *d.DB)
+	}
+	if d.After != nil {
+		what += ", after key " + strconv.Quote(*d.After)
+	}
+	return what
 }
