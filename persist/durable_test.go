@@ -352,3 +352,47 @@ func TestSaveAfterLeftoverSegment(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestOpenOptionErrors(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Open(dir, Options{Store: embedis.Options{Log: newAppendLog(FsyncNo, quietLogger())}}); err == nil {
+		t.Error("Open with Options.Store.Log set: no error")
+	}
+	if _, err := Open(dir, Options{AppendFsync: Fsync(7)}); err == nil {
+		t.Error("Open with an unknown AppendFsync: no error")
+	}
+	for _, s := range []string{"always", "everysec", "no"} {
+		f, err := ParseFsync(s)
+		if err != nil || f.String() != s {
+			t.Errorf("ParseFsync(%q) = %v, %v", s, f, err)
+		}
+	}
+	if _, err := ParseFsync("sometimes"); err == nil {
+		t.Error(`ParseFsync("sometimes"): no error`)
+	}
+	// A failed Open leaves the directory unlocked.
+	db := openDir(t, dir, nil, FsyncNo)
+	db.Close()
+}
+
+// TestOnEffectsSeesOnlyNewUnits checks that a store's own OnEffects does not
+// receive the units replayed while the directory loads.
+func TestOnEffectsSeesOnlyNewUnits(t *testing.T) {
+	dir := t.TempDir()
+	db := openDir(t, dir, nil, FsyncNo)
+	db.Set(bg, "a", "1", 0)
+	db.Close()
+	var got [][][]string
+	db, err := Open(dir, Options{AppendOnly: true, Logger: quietLogger(), Store: embedis.Options{OnEffects: func(u [][]string) { got = append(got, u) }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if len(got) != 0 {
+		t.Fatalf("OnEffects received the replay: %q", got)
+	}
+	db.Set(bg, "b", "2", 0)
+	if len(got) != 1 {
+		t.Fatalf("OnEffects received %q for one write", got)
+	}
+}
