@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -351,4 +352,99 @@ func TestSaveAfterLeftoverSegment(t *testing.T) {
 	if err := db.Save(bg); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func TestOpenOptionErrors(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Open(dir, Options{Store: embedis.Options{Log: newAppendLog(FsyncNo, quietLogger())}}); err == nil {
+		t.Error("Open with Options.Store.Log set: no error")
+	}
+	if _, err := Open(dir, Options{AppendFsync: Fsync(7)}); err == nil {
+		t.Error("Open with an unknown AppendFsync: no error")
+	}
+	for _, s := range []string{"always", "everysec", "no"} {
+		f, err := ParseFsync(s)
+		if err != nil || f.String() != s {
+			t.Errorf("ParseFsync(%q) = %v, %v", s, f, err)
+		}
+	}
+	if _, err := ParseFsync("sometimes"); err == nil {
+		t.Error(`ParseFsync("sometimes"): no error`)
+	}
+	// A failed Open leaves the directory unlocked.
+	db := openDir(t, dir, nil, FsyncNo)
+	db.Close()
+}
+
+// TestOnEffectsSeesOnlyNewUnits checks that a store's own OnEffects does not
+// receive the units replayed while the directory loads.
+func TestOnEffectsSeesOnlyNewUnits(t *testing.T) {
+	dir := t.TempDir()
+	db := openDir(t, dir, nil, FsyncNo)
+	db.Set(bg, "a", "1", 0)
+	db.Close()
+	var got [][][]string
+	db, err := Open(dir, Options{AppendOnly: true, Logger: quietLogger(), Store: embedis.Options{OnEffects: func(u [][]string) { got = append(got, u) }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if len(got) != 0 {
+		t.Fatalf("OnEffects received the replay: %q", got)
+	}
+	db.Set(bg, "b", "2", 0)
+	if len(got) != 1 {
+		t.Fatalf("OnEffects received %q for one write", got)
+	}
+}
+
+// TestSaveWhileWriting runs Saves while writers keep writing on several
+// databases, then reopens: every acknowledged write is there, so the switch
+// from the old segment to the new one fell between two units.
+func TestSaveWhileWriting(t *testing.T) {
+	dir := t.TempDir()
+	db := openDir(t, dir, nil, FsyncNo)
+	const writers, per = 4, 400
+	var wg sync.WaitGroup
+	for w := 0; w < writers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			h := db.DB(w)
+			for i := 0; i < per; i++ {
+				if _, err := h.Incr(bg, "n"); err != nil {
+					t.Error(err)
+					return
+				}
+				if _, err := h.RPush(bg, "l", strconv.Itoa(i)); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	saves := 0
+	for done := false; !done; {
+		if err := db.Save(bg); err != nil {
+			t.Fatal(err)
+		}
+		saves++
+		n, _ := db.DB(writers-1).LLen(bg, "l")
+		done = n == per
+	}
+	wg.Wait()
+	want := keyspaceOf(t, db.Store, 16)
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db = openDir(t, dir, nil, FsyncNo)
+	defer db.Close()
+	got := keyspaceOf(t, db.Store, 16)
+	sameKeyspace(t, "after Saves during writes", want, got)
+	for w := 0; w < writers; w++ {
+		if n, _ := db.DB(w).Get(bg, "n"); n != strconv.Itoa(per) {
+			t.Errorf("database %d: n = %s, want %d", w, n, per)
+		}
+	}
+	t.Logf("%d saves during %d writes", saves, 2*writers*per)
 }

@@ -23,8 +23,11 @@ var ErrLogFailed = errors.New("persist: append-only log failed")
 var ErrClosed = errors.New("persist: DB is closed")
 
 // CorruptError reports damage found while loading a data directory: the
-// file (its path), the byte offset in it where the damaged piece starts, and
-// the reason. It matches ErrCorrupt with errors.Is.
+// file (its path), the byte offset in it, and the reason. The offset is
+// where the damaged piece starts — the record whose checksum failed, the
+// segment header, the line of the manifest — or, when a checksum covers a
+// whole file (the manifest's last line, a snapshot's CRC-64), where that
+// checksum is. It matches ErrCorrupt with errors.Is.
 type CorruptError struct {
 	File   string
 	Offset int64

@@ -279,13 +279,14 @@ func (l *appendLog) run() {
 		}
 		l.mu.Unlock()
 		if err != nil || closing {
-			l.closeAll(nil, cur)
+			l.closeAll(chunks, cur)
 			return
 		}
 	}
 }
 
-// closeAll closes every segment file the log holds.
+// closeAll closes every segment file the log holds (a file closed already
+// is closed again harmlessly).
 func (l *appendLog) closeAll(chunks []chunk, cur *segment) {
 	closed := map[*segment]bool{}
 	if cur != nil {
