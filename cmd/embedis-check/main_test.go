@@ -53,7 +53,7 @@ const deadline = 4102444800000
 
 // engineSnapshot fills a Store with keys of every type and encoding in
 // three databases and returns the RDB file it writes.
-func engineSnapshot(t *testing.T) []byte {
+func engineSnapshot(t testing.TB) []byte {
 	t.Helper()
 	ctx := context.Background()
 	s, err := embedis.Open(embedis.Options{})
@@ -123,7 +123,7 @@ func TestEngineSnapshot(t *testing.T) {
 
 // goldenFile is an RDB file with fixed contents, so that the whole report
 // can be compared with the text below.
-func goldenFile(t *testing.T) []byte {
+func goldenFile(t testing.TB) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	w := rdb.NewWriter(&b)
