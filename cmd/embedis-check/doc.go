@@ -21,6 +21,9 @@
 //   - per database, the number of keys, of keys with a deadline, keys by
 //     type (string, list, set, zset, hash) and by the encoding the file
 //     used (hash-listpack, list-quicklist2, …);
+//   - when the file uses a database beyond the default 16, the number of
+//     databases a store needs to open it (Options.Databases,
+//     embedis-server --databases);
 //   - the number of empty aggregates skipped (redis-server and embedis
 //     skip them when they load a file);
 //   - on the last line, "OK" for a sound file, or "DAMAGED" followed by the
@@ -37,7 +40,10 @@
 // what would make embedis refuse the file: a key stored twice in one
 // database, and module data, streams or functions, which embedis cannot
 // load (reported as UNSUPPORTED rather than DAMAGED). To find keys stored
-// twice it holds every key name of the file in memory.
+// twice it holds every key name of the file in memory. The check does not
+// depend on the time: a key stored twice is damage even when one of the
+// two has expired (redis-server and embedis skip expired keys while they
+// load, and may then open such a file).
 //
 // # Data directories
 //

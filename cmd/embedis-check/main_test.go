@@ -116,6 +116,9 @@ func TestEngineSnapshot(t *testing.T) {
 			t.Errorf("database %d: got %+v\nwant %+v", i, *d, w)
 		}
 	}
+	if rep.MinDatabases != 16 || strings.Contains(mustText(t, data), "\ndatabases ") {
+		t.Errorf("minDatabases %d, or a note about databases for a file within 16", rep.MinDatabases)
+	}
 	if rep.Keys != 13 || rep.Deadlines != 3 || fmt.Sprint(rep.Types) != fmt.Sprint(map[string]int{"string": 5, "list": 1, "set": 3, "hash": 2, "zset": 2}) {
 		t.Errorf("totals: %d keys, %d deadlines, %v", rep.Keys, rep.Deadlines, rep.Types)
 	}
@@ -384,6 +387,35 @@ func TestKeyNamed(t *testing.T) {
 				t.Logf("key %q", *d.Key)
 			}
 		}
+	}
+}
+
+// mustText returns the text report on data.
+func mustText(t *testing.T, data []byte) string {
+	t.Helper()
+	_, out, _ := check(t, writeFile(t, "f.rdb", data))
+	return out
+}
+
+// TestManyDatabases: a file using database 30 says how many databases a
+// store needs to open it, and is OK.
+func TestManyDatabases(t *testing.T) {
+	var b bytes.Buffer
+	w := rdb.NewWriter(&b)
+	w.Header()
+	w.SelectDB(20)
+	w.String("k", -1, "v")
+	w.SelectDB(30) // a size hint for an empty database: still refused by a store of 30
+	w.ResizeDB(0, 0)
+	w.Close()
+	path := writeFile(t, "db20.rdb", b.Bytes())
+	code, out, _ := check(t, path)
+	want := "\ndatabases  the file uses database 30: open it with Options.Databases (embedis-server --databases) of at least 31, not the default 16\n"
+	if code != exitOK || !strings.Contains(out, want) || !strings.HasSuffix(out, "\nOK\n") {
+		t.Errorf("exit %d, output\n%s\nwant the line %q", code, out, want)
+	}
+	if _, rep := checkJSON(t, path); rep.MinDatabases != 31 {
+		t.Errorf("minDatabases %d", rep.MinDatabases)
 	}
 }
 

@@ -42,6 +42,10 @@ type rdbReport struct {
 	Deadlines int         `json:"keysWithDeadline"`
 	// Types counts keys by type (string, list, set, zset, hash).
 	Types map[string]int `json:"types"`
+	// MinDatabases is the number of databases a store needs to open the
+	// file: its highest database number (of a key or a RESIZEDB size hint)
+	// plus one; 0 for a file with neither.
+	MinDatabases int `json:"minDatabases"`
 	// EmptySkipped counts empty aggregates, which Redis and embedis skip
 	// when they load a file.
 	EmptySkipped int `json:"emptySkipped"`
@@ -141,6 +145,7 @@ func checkRDB(r io.Reader) *rdbReport {
 		return rep
 	}
 	rep.Version = rd.Version()
+	rd.OnResizeDB = func(db int, keys, expires uint64) { rep.MinDatabases = max(rep.MinDatabases, db+1) }
 	dbs := map[int]*dbReport{}
 	var (
 		e       rdb.Entry
@@ -211,6 +216,9 @@ func (rep *rdbReport) finish(rd *rdb.Reader, dbs map[int]*dbReport) {
 		rep.Databases = append(rep.Databases, d)
 	}
 	sortDBs(rep.Databases)
+	if n := len(rep.Databases); n > 0 {
+		rep.MinDatabases = max(rep.MinDatabases, rep.Databases[n-1].DB+1)
+	}
 }
 
 func sortDBs(ds []*dbReport) {

@@ -47,6 +47,10 @@ func (rep *rdbReport) writeText(w io.Writer) {
 		line(what, "%s, %d with a deadline, in %s; %s",
 			plural(rep.Keys, "key"), rep.Deadlines, plural(len(rep.Databases), "database"), counts(rep.Types))
 	}
+	if rep.MinDatabases > defaultDatabases {
+		line("databases", "the file uses database %d: open it with Options.Databases (embedis-server --databases) of at least %d, not the default %d",
+			rep.MinDatabases-1, rep.MinDatabases, defaultDatabases)
+	}
 	if rep.EmptySkipped > 0 {
 		line("skipped", "%s (empty aggregates, skipped on load as Redis does)", plural(rep.EmptySkipped, "key"))
 	}
@@ -59,6 +63,9 @@ func (rep *rdbReport) writeText(w io.Writer) {
 	}
 	fmt.Fprintln(w, "OK")
 }
+
+// defaultDatabases is embedis's (and Redis's) default number of databases.
+const defaultDatabases = 16
 
 // counts renders a count per name, by name: "hash 1, string 2"; "none" for
 // no names.
