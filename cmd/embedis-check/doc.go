@@ -26,14 +26,18 @@
 //     embedis-server --databases);
 //   - the number of empty aggregates skipped (redis-server and embedis
 //     skip them when they load a file);
+//   - bytes after the checksum, if any (loading ignores them);
 //   - on the last line, "OK" for a sound file, or "DAMAGED" followed by the
-//     byte offset and the reason; the lines before it say what was being
-//     read: the database, and the key name and type when the damage lies in
-//     a key's value.
+//     byte offset and the reason and, on the line before it, what was being
+//     read: the offset where that entry starts, its key, type and database
+//     when the damage lies in a key's value, and the last key read whole.
+//     The keys and databases counted are those read before the damage.
 //
 // Offsets count bytes from the start of the RDB data: for a zstd file, in
 // the decompressed data (a damaged zstd frame is reported at the offset of
-// the RDB data where decompression failed).
+// the RDB data where decompression failed). A file cut short is reported
+// at its end, where the data ran out ("data ends inside …"), and the entry
+// offset says where the piece it cut began.
 //
 // Besides the format's checks (structure of every value and embedded
 // listpack, ziplist or intset, the CRC-64 trailer), embedis-check reports

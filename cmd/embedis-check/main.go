@@ -23,8 +23,8 @@ const (
 //go:embed doc.go
 var docSource string
 
-// usageText is the package documentation as plain text: --help prints it,
-// so the usage is written once.
+// usageText is the package documentation as plain text (headings without
+// their "# "): --help prints it, so the usage is written once.
 func usageText() string {
 	var b strings.Builder
 	for _, line := range strings.Split(docSource, "\n") {
@@ -33,6 +33,7 @@ func usageText() string {
 		}
 		line = strings.TrimPrefix(line, "//")
 		line = strings.TrimPrefix(line, " ")
+		line = strings.TrimPrefix(line, "# ") // a heading: its text
 		b.WriteString(line)
 		b.WriteByte('\n')
 	}

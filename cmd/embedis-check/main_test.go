@@ -461,7 +461,7 @@ func TestNotLoadable(t *testing.T) {
 func TestUsage(t *testing.T) {
 	code, out, errOut := check(t, "--help")
 	if code != exitOK || !strings.HasPrefix(out, "Command embedis-check checks") || !strings.Contains(out, "\tembedis-check [--json] <file.rdb>\n") ||
-		strings.Contains(out, "package main") || strings.Contains(out, "// ") || errOut != "" {
+		strings.Contains(out, "package main") || strings.Contains(out, "// ") || !strings.Contains(out, "\nData directories\n") || errOut != "" {
 		t.Errorf("--help: exit %d, stderr %q, stdout:\n%s", code, errOut, out)
 	}
 	dir := t.TempDir()
