@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/embedis/embedis"
@@ -284,3 +285,69 @@ func TestLogUsage(t *testing.T) {
 		t.Errorf("--log on an RDB file: exit %d, %+v", code, rep.Damage)
 	}
 }
+
+// TestDirAgreesWithOpen cuts every file of a data directory at every
+// offset and flips its bits: the check calls the directory OK or TORN
+// exactly when persist.Open opens it, and a torn tail exactly when Open
+// warns that it drops one.
+func TestDirAgreesWithOpen(t *testing.T) {
+	dir, _, _ := dataDir(t)
+	files := snapshotFiles(t, dir)
+	cases := map[string]int{}
+	try := func(what string, name string, b []byte) {
+		t.Helper()
+		for n, content := range files {
+			if n == name {
+				content = string(b)
+			}
+			os.WriteFile(filepath.Join(dir, n), []byte(content), 0o644)
+		}
+		code, rep := checkDirJSON(t, dir)
+		var warned countingHandler
+		db, err := persist.Open(dir, persist.Options{Logger: slog.New(&warned)})
+		if err == nil {
+			db.Close()
+		}
+		cases[rep.Status]++
+		switch {
+		case err == nil && warned.n.Load() == 0 && rep.Status == statusOK && code == exitOK:
+		case err == nil && warned.n.Load() > 0 && rep.Status == statusTorn && code == exitDamaged:
+		case err != nil && (rep.Status == statusDamaged || rep.Status == statusUnsupported) && code == exitDamaged:
+		default:
+			t.Fatalf("%s: check exit %d, status %q, damage %+v; Open: %v, %d warnings", what, code, rep.Status, rep.Damage, err, warned.n.Load())
+		}
+	}
+	for name, content := range files {
+		full := []byte(content)
+		for k := 0; k < len(full); k++ {
+			try(fmt.Sprintf("%s cut at %d", name, k), name, full[:k])
+		}
+		for i := range full {
+			for bit := 0; bit < 8; bit++ {
+				if testing.Short() && bit%3 != 0 {
+					continue
+				}
+				b := append([]byte(nil), full...)
+				b[i] ^= 1 << bit
+				try(fmt.Sprintf("%s byte %d bit %d", name, i, bit), name, b)
+			}
+		}
+	}
+	if cases[statusOK] == 0 || cases[statusTorn] == 0 || cases[statusDamaged] == 0 {
+		t.Fatalf("verdicts %v: want some of each", cases)
+	}
+	t.Logf("verdicts %v", cases)
+}
+
+// countingHandler counts the log records at warning level or above.
+type countingHandler struct{ n atomic.Int64 }
+
+func (h *countingHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h *countingHandler) Handle(_ context.Context, r slog.Record) error {
+	if r.Level >= slog.LevelWarn {
+		h.n.Add(1)
+	}
+	return nil
+}
+func (h *countingHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h *countingHandler) WithGroup(string) slog.Handler      { return h }
