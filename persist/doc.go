@@ -9,8 +9,9 @@
 //
 // SaveSnapshot takes the snapshot and writes it; WriteSnapshotFile writes a
 // snapshot taken earlier with Store.Snapshot (to write it later, elsewhere,
-// or to several files). OpenSnapshot returns a new Store holding a file's
-// data. The io.Writer and io.Reader forms are in package embedis
+// or to several files), and WriteSnapshotFileContext does so until its
+// context ends (a background save that can be abandoned). OpenSnapshot
+// returns a new Store holding a file's data. The io.Writer and io.Reader forms are in package embedis
 // (Store.WriteSnapshot, Snapshot.WriteTo, embedis.OpenSnapshot); this package
 // adds files: their names, compression and durability.
 //

@@ -2,12 +2,15 @@ package persist
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"math/rand"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/klauspost/compress/zstd"
 )
 
 // zstdTool returns the path of the zstd command line tool, or skips the test
@@ -156,6 +159,29 @@ func TestZstdTool(t *testing.T) {
 		}
 		if got, err := readAllRDB(t, theirs); err != nil || !bytes.Equal(got, data) {
 			t.Fatalf("reading zstd %v output: %d bytes, %v", args, len(got), err)
+		}
+	}
+}
+
+// TestZstdWindowBounded: a frame whose header asks for a window above 128 MiB
+// is refused before the decoder reserves it; 128 MiB itself is accepted.
+func TestZstdWindowBounded(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "w.zst")
+	for _, c := range []struct {
+		windowLog int
+		ok        bool
+	}{{27, true}, {28, false}, {31, false}} {
+		// Magic, a frame header with no content size and a window of
+		// 2^windowLog bytes, then one last raw block holding "R".
+		frame := []byte{0x28, 0xb5, 0x2f, 0xfd, 0x00, byte(c.windowLog-10) << 3, 0x09, 0x00, 0x00, 'R'}
+		os.WriteFile(path, frame, 0o644)
+		got, err := readAllRDB(t, path)
+		if c.ok != (err == nil) || c.ok && string(got) != "R" {
+			t.Fatalf("window 2^%d: read %q, %v", c.windowLog, got, err)
+		}
+		if !c.ok && !errors.Is(err, zstd.ErrWindowSizeExceeded) {
+			t.Fatalf("window 2^%d: %v, want zstd.ErrWindowSizeExceeded", c.windowLog, err)
 		}
 	}
 }
