@@ -80,6 +80,11 @@
 // to the OS, so a crash of the process alone loses no acknowledged write. A
 // failed write or fsync makes every later write fail with ErrLogFailed.
 //
+// Save runs on demand, and automatically with Options.SaveRules (redis.conf's
+// save points) and Options.AutoCompactPercent and AutoCompactMinSize
+// (auto-aof-rewrite-percentage and -min-size). In this release the snapshot
+// is copied under the owner role (see embedis.Snapshot).
+//
 // # Atomic writes
 //
 // WriteFileAtomic is the one way this package replaces a file: it writes a
