@@ -109,3 +109,34 @@ func TestAutoCompaction(t *testing.T) {
 		t.Fatal("value lost")
 	}
 }
+
+// TestAutoCompactionPercentage checks that a log smaller than the
+// percentage of the base is left alone.
+func TestAutoCompactionPercentage(t *testing.T) {
+	tick := manualTicks(t)
+	dir := t.TempDir()
+	db, err := Open(dir, Options{AppendOnly: true, Logger: quietLogger(), AutoCompactPercent: 100, AutoCompactMinSize: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	big := string(make([]byte, 10000))
+	db.Set(bg, "big", big, 0)
+	tick()
+	b1 := baseOf(t, dir)
+	if b1 == "" {
+		t.Fatal("not compacted")
+	}
+	for i := 0; i < 20; i++ {
+		db.Incr(bg, "n") // about 1 KB of log against a 10 KB base
+	}
+	tick()
+	if baseOf(t, dir) != b1 {
+		t.Fatal("compacted a log a tenth of the base's size at 100%")
+	}
+	db.Set(bg, "big2", big, 0)
+	tick()
+	if baseOf(t, dir) == b1 {
+		t.Fatal("not compacted once the log outgrew the base")
+	}
+}
