@@ -1,6 +1,7 @@
 package persist
 
 import (
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
@@ -120,7 +121,12 @@ func TestAutoCompactionPercentage(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	big := string(make([]byte, 10000))
+	r := rand.New(rand.NewPCG(1, 2))
+	b := make([]byte, 10000) // random: LZF does not shrink it in the base
+	for i := range b {
+		b[i] = byte(r.Uint32())
+	}
+	big := string(b)
 	db.Set(bg, "big", big, 0)
 	tick()
 	b1 := baseOf(t, dir)
