@@ -1,9 +1,154 @@
 package persist
 
-import "path/filepath"
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 
-// This file is what embedis-check (cmd/embedis-check) reads a data
-// directory's log with: the same scan Open loads it with, without a store.
+	"github.com/embedis/embedis/internal/rdb"
+)
+
+// CheckReport is what Check found in a data directory.
+type CheckReport struct {
+	// Base is the base snapshot's path ("" when the manifest names none)
+	// and BaseKeys the number of keys in it.
+	Base     string
+	BaseKeys int
+	// Segments are the log segments, in replay order.
+	Segments []SegmentReport
+	// Torn reports that the log ends with a torn tail (a record cut off by
+	// a crash), which Open drops with a warning; Repaired that Check cut it
+	// off the file.
+	Torn     bool
+	Repaired bool
+}
+
+// SegmentReport describes one log segment.
+type SegmentReport struct {
+	File    string
+	Records int   // whole records (units), the seal not counted
+	Size    int64 // bytes in the file
+	Sealed  bool  // the segment ends with its seal: the log moved on from it
+	// TornAt is the offset of the torn tail (where the file is cut when
+	// repaired), or -1.
+	TornAt int64
+}
+
+// Check verifies every file of the data directory dir as Open would read
+// it — the manifest, the base snapshot (its CRC-64 and every value) and
+// every record of every log segment (lengths, checksums, RESP payloads,
+// seals) — without loading the data into a store, like redis-check-aof and
+// redis-check-rdb. It locks the directory while it runs, so it fails with
+// ErrLocked on a directory a DB has open.
+//
+// Damage that Open would refuse is returned as the same *CorruptError
+// (naming the file, offset and reason), with the report of what was read
+// before it. A torn tail of the log is reported (Torn) and, with repair,
+// cut off the file (Repaired), as redis-check-aof --fix does, once the
+// whole directory has been read and found sound otherwise; it is never an
+// error. CheckLog, which Check uses for the log, reads without the lock and
+// reports more of each segment. Check does not replay the records, so a record that decodes but
+// would fail to replay (a command on a database the store does not have) is
+// found by Open only.
+func Check(dir string, repair bool) (*CheckReport, error) {
+	unlock, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	rep := &CheckReport{}
+	m, found, err := readManifest(dir)
+	if err != nil {
+		return rep, err
+	}
+	if !found {
+		return rep, fmt.Errorf("persist: check %s: no %s: %w", dir, manifestName, os.ErrNotExist)
+	}
+	if m.base != "" {
+		rep.Base = filepath.Join(dir, m.base)
+		n, err := checkBaseFile(rep.Base)
+		rep.BaseKeys = n
+		if err != nil {
+			return rep, err
+		}
+	}
+	info, err := CheckLog(dir)
+	if info != nil {
+		for _, s := range info.Segments {
+			if s.Unread {
+				continue
+			}
+			sr := SegmentReport{File: s.File, Records: s.Records, Size: s.Size, Sealed: s.Sealed, TornAt: -1}
+			if s.Torn != "" {
+				sr.TornAt = s.End
+				rep.Torn = true
+			}
+			rep.Segments = append(rep.Segments, sr)
+		}
+	}
+	if err != nil {
+		return rep, err
+	}
+	// Only once everything has been read: a torn tail is cut off only from
+	// a directory with no other damage.
+	if rep.Torn && repair {
+		for _, s := range rep.Segments {
+			if s.TornAt >= 0 {
+				if err := truncateSegment(s.File, s.TornAt, false); err != nil {
+					return rep, err
+				}
+				rep.Repaired = true
+			}
+		}
+	}
+	return rep, nil
+}
+
+// checkBaseFile reads a base snapshot through, value by value, and returns
+// the number of keys in it.
+func checkBaseFile(path string) (keys int, err error) {
+	if err := checkBase(path); err != nil {
+		return 0, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, fmt.Errorf("persist: base snapshot named by the manifest: %w", err)
+	}
+	defer f.Close()
+	r, closeDec, err := rdbReader(f)
+	if err != nil {
+		return 0, fmt.Errorf("persist: base snapshot %s: %w", path, err)
+	}
+	defer closeDec()
+	corrupt := func(err error) error {
+		var re *rdb.Error
+		if errors.As(err, &re) {
+			return &CorruptError{File: path, Offset: re.Offset, Reason: re.Reason, Err: err}
+		}
+		return fmt.Errorf("persist: base snapshot %s: %w", path, err)
+	}
+	rd, err := rdb.NewReader(r)
+	if err != nil {
+		return 0, corrupt(err)
+	}
+	var ent rdb.Entry
+	for {
+		err := rd.Next(&ent)
+		if err == io.EOF {
+			return keys, nil
+		}
+		if err != nil {
+			return keys, corrupt(err)
+		}
+		keys++
+	}
+}
+
+// CheckLog and CheckSegment read a data directory's log with the same scan
+// Open loads it with, without a store and without the lock: Check builds on
+// CheckLog, and cmd/embedis-check uses both.
 
 // LogInfo describes a data directory's log as Open would read it.
 type LogInfo struct {
@@ -94,32 +239,4 @@ func scanInto(seg *SegmentInfo, needSeal bool) error {
 		seg.Torn = sc.tornWhy
 	}
 	return err
-}
-
-// TruncateTornTail cuts the torn tail of dir's log off its segment,
-// durably, as Open does with AppendOnly, and returns that segment as it was
-// before (cut false when there was no torn tail). It takes the directory's
-// lock (ErrLocked while a process has it open) and checks the whole log
-// first: when anything else in it is damaged it returns that
-// *CorruptError and changes nothing. The base snapshot is not read.
-func TruncateTornTail(dir string) (seg SegmentInfo, cut bool, err error) {
-	unlock, err := lockDir(dir)
-	if err != nil {
-		return seg, false, err
-	}
-	defer unlock()
-	info, err := CheckLog(dir)
-	if err != nil {
-		return seg, false, err
-	}
-	for _, s := range info.Segments {
-		if s.Torn == "" {
-			continue
-		}
-		if err := truncateSegment(s.File, s.End, false); err != nil {
-			return s, false, err
-		}
-		return s, true, nil
-	}
-	return seg, false, nil
 }

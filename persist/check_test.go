@@ -12,7 +12,7 @@ import (
 // small damage directory at every offset and flips each of their bits:
 // CheckLog refuses exactly what Open refuses, with the same file and
 // offset, and reports a torn tail exactly where Open drops one with a
-// warning. TruncateTornTail then cuts that tail off, and the directory
+// warning. Check with repair then cuts that tail off, and the directory
 // opens without a warning.
 func TestCheckLogAgreesWithOpen(t *testing.T) {
 	files, _ := damageDir(t, t.TempDir())
@@ -57,29 +57,31 @@ func TestCheckLogAgreesWithOpen(t *testing.T) {
 		if (warnings > 0) != (len(tornSegs) > 0) || len(tornSegs) > 1 {
 			t.Fatalf("%s: Open warned %d times; torn segments %+v", what, warnings, tornSegs)
 		}
-		seg, cut, err := TruncateTornTail(dir)
-		if err != nil || cut != (len(tornSegs) > 0) || (cut && seg != tornSegs[0]) {
-			t.Fatalf("%s: TruncateTornTail: %+v, %v, %v; want %+v", what, seg, cut, err, tornSegs)
+		rep, err := Check(dir, true)
+		cut := err == nil && rep.Repaired
+		if err != nil || cut != (len(tornSegs) > 0) || rep.Torn != cut {
+			t.Fatalf("%s: Check(repair): %+v, %v; want torn %+v", what, rep, err, tornSegs)
 		}
 		if !cut {
 			return
 		}
+		seg := tornSegs[0]
 		torn++
 		if st, err := os.Stat(seg.File); err != nil || st.Size() != seg.End {
-			t.Fatalf("%s: after TruncateTornTail the segment has %v bytes (%v), want %d", what, st.Size(), err, seg.End)
+			t.Fatalf("%s: after the repair the segment has %v bytes (%v), want %d", what, st.Size(), err, seg.End)
 		}
 		info2, err := CheckLog(dir)
 		if err != nil {
-			t.Fatalf("%s: after TruncateTornTail: %v", what, err)
+			t.Fatalf("%s: after the repair: %v", what, err)
 		}
 		for i, s := range info2.Segments {
 			if s.Torn != "" || s.Records != info.Segments[i].Records || s.Commands != info.Segments[i].Commands {
-				t.Fatalf("%s: after TruncateTornTail: %+v, before %+v", what, s, info.Segments[i])
+				t.Fatalf("%s: after the repair: %+v, before %+v", what, s, info.Segments[i])
 			}
 		}
 		db, err = Open(dir, Options{Logger: nil})
 		if err != nil {
-			t.Fatalf("%s: after TruncateTornTail, Open: %v", what, err)
+			t.Fatalf("%s: after the repair, Open: %v", what, err)
 		}
 		db.Close()
 	}
@@ -140,23 +142,44 @@ func TestCheckLogIntact(t *testing.T) {
 	}
 }
 
-// TestTruncateTornTailLocked: TruncateTornTail does not touch a directory
-// that a DB has open.
-func TestTruncateTornTailLocked(t *testing.T) {
+// TestRepairLeavesOtherDamage: Check with repair cuts nothing off a
+// directory that is damaged elsewhere: here the last segment holding
+// records has a torn tail, and an (empty) segment after it a broken header.
+// Nor anything off a directory a DB has open.
+func TestRepairLeavesOtherDamage(t *testing.T) {
 	dir := t.TempDir()
 	files, ends := damageDir(t, dir)
+	seg2 := filepath.Join(dir, "log.2.seg")
+	cutAt := ends[1] + 3
+	os.WriteFile(seg2, files["log.2.seg"][:cutAt], 0o644)
+	bad := segmentHeader()
+	bad[3] ^= 1
+	os.WriteFile(filepath.Join(dir, "log.3.seg"), bad, 0o644)
+	if err := writeManifest(dir, &manifest{seq: 3, base: "base.1.rdb", segments: []string{"log.1.seg", "log.2.seg", "log.3.seg"}}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Check(dir, true)
+	var ce *CorruptError
+	if !errors.As(err, &ce) || ce.File != filepath.Join(dir, "log.3.seg") || rep.Repaired {
+		t.Fatalf("Check(repair): %+v, %v", rep, err)
+	}
+	if st, _ := os.Stat(seg2); st.Size() != int64(cutAt) {
+		t.Errorf("the torn segment has %d bytes, want %d (untouched)", st.Size(), cutAt)
+	}
+
+	os.Remove(filepath.Join(dir, "log.3.seg"))
+	writeManifest(dir, &manifest{seq: 2, base: "base.1.rdb", segments: []string{"log.1.seg", "log.2.seg"}})
+	os.WriteFile(seg2, files["log.2.seg"], 0o644)
 	db, err := Open(dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	seg := filepath.Join(dir, "log.2.seg")
-	cutAt := ends[1] + 3
-	os.WriteFile(seg, files["log.2.seg"][:cutAt], 0o644)
-	if _, _, err := TruncateTornTail(dir); !errors.Is(err, ErrLocked) {
-		t.Fatalf("TruncateTornTail on an open directory: %v, want ErrLocked", err)
+	os.WriteFile(seg2, files["log.2.seg"][:cutAt], 0o644)
+	if _, err := Check(dir, true); !errors.Is(err, ErrLocked) {
+		t.Fatalf("Check(repair) on an open directory: %v, want ErrLocked", err)
 	}
-	if st, _ := os.Stat(seg); st.Size() != int64(cutAt) {
+	if st, _ := os.Stat(seg2); st.Size() != int64(cutAt) {
 		t.Errorf("the segment has %d bytes, want %d (untouched)", st.Size(), cutAt)
 	}
 }

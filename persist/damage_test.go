@@ -236,9 +236,61 @@ func TestBitFlipAnywhere(t *testing.T) {
 				if err == nil {
 					db.Close()
 				}
+				// Check finds the same damage, without loading.
+				if _, cerr := Check(dir, true); cerr == nil || err == nil || cerr.Error() != err.Error() {
+					t.Fatalf("%s byte %d bit %d: Check: %v; Open: %v", name, i, bit, cerr, err)
+				}
 				checkRefused(t, name+" byte "+strconv.Itoa(i)+" bit "+strconv.Itoa(bit), err, dir, name, i)
 			}
 		}
 	}
 	t.Logf("%d flips", cases)
+}
+
+// TestCheck checks the report of an intact directory, a torn tail found and
+// repaired, and the refusal of a directory in use.
+func TestCheck(t *testing.T) {
+	dir := t.TempDir()
+	files, ends := damageDir(t, dir)
+	rep, err := Check(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.BaseKeys != 2 || len(rep.Segments) != 2 || rep.Torn ||
+		rep.Segments[0].Records != 3 || !rep.Segments[0].Sealed ||
+		rep.Segments[1].Records != 3 || rep.Segments[1].Sealed || rep.Segments[1].TornAt != -1 {
+		t.Fatalf("intact directory: %+v", rep)
+	}
+
+	cut := ends[1] + 5
+	seg2 := filepath.Join(dir, "log.2.seg")
+	if err := os.WriteFile(seg2, files["log.2.seg"][:cut], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err = Check(dir, false)
+	if err != nil || !rep.Torn || rep.Repaired || rep.Segments[1].TornAt != int64(ends[1]) || rep.Segments[1].Records != 2 {
+		t.Fatalf("torn tail: %+v, %v", rep, err)
+	}
+	if st, _ := os.Stat(seg2); st.Size() != int64(cut) {
+		t.Fatal("Check without repair changed the file")
+	}
+	rep, err = Check(dir, true)
+	if err != nil || !rep.Repaired {
+		t.Fatalf("repair: %+v, %v", rep, err)
+	}
+	if st, _ := os.Stat(seg2); st.Size() != int64(ends[1]) {
+		t.Fatalf("repaired to %d bytes, want %d", st.Size(), ends[1])
+	}
+	h := &countingHandler{}
+	db, err := Open(dir, Options{Logger: slog.New(h), Store: embedis.Options{Clock: embedis.NewManualClock(damageStart)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.warnings.Load() != 0 {
+		t.Error("Open warned after the repair")
+	}
+	if _, err := Check(dir, false); !errors.Is(err, ErrLocked) {
+		t.Errorf("Check of an open directory: %v, want ErrLocked", err)
+	}
+	db.Close()
 }

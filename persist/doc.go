@@ -68,7 +68,9 @@
 // DELs, once the load is done). A record cut off at the end of the log is
 // dropped with a warning and cut off the file (Redis's aof-load-truncated
 // yes); any other damage refuses to open with a *CorruptError naming the
-// file, the byte offset and the reason; nothing is half-loaded.
+// file, the byte offset and the reason; nothing is half-loaded. Check (and
+// the embedis-check command) verifies a directory without loading it and
+// cuts a torn tail off on request, as redis-check-aof --fix does.
 //
 // The fsync policy is redis.conf's appendfsync: always (group commit: no
 // caller is answered before its record is fsynced, one fsync serves every
@@ -77,6 +79,11 @@
 // Under every policy a caller is answered only once its record is written
 // to the OS, so a crash of the process alone loses no acknowledged write. A
 // failed write or fsync makes every later write fail with ErrLogFailed.
+//
+// Save runs on demand, and automatically with Options.SaveRules (redis.conf's
+// save points) and Options.AutoCompactPercent and AutoCompactMinSize
+// (auto-aof-rewrite-percentage and -min-size). In this release the snapshot
+// is copied under the owner role (see embedis.Snapshot).
 //
 // # Atomic writes
 //

@@ -75,9 +75,21 @@ type Options struct {
 	AppendOnly bool
 	// AppendFsync is the log's fsync policy; the zero value is everysec.
 	AppendFsync Fsync
-	// Logger receives the warnings of loading (a torn tail dropped) and the
-	// log's failure. Nil means slog.Default().
+	// Logger receives the warnings of loading (a torn tail dropped), the
+	// log's failure and the automatic saves. Nil means slog.Default().
 	Logger *slog.Logger
+
+	// SaveRules are redis.conf's save points: a Save runs when one is met
+	// (checked once a second). None: no automatic Save.
+	SaveRules []SaveRule
+	// AutoCompactPercent and AutoCompactMinSize are redis.conf's
+	// auto-aof-rewrite-percentage and auto-aof-rewrite-min-size: with
+	// AppendOnly, a Save (which compacts the log) runs when the log holds
+	// at least AutoCompactMinSize bytes of records and has grown to
+	// AutoCompactPercent percent of the base snapshot's size. 0 (the zero
+	// value) turns it off; Redis's defaults are 100 and 64 MiB.
+	AutoCompactPercent int
+	AutoCompactMinSize int64
 }
 
 // DB is a Store kept in a data directory: a base snapshot (an RDB file) and
@@ -94,10 +106,16 @@ type DB struct {
 	log    *appendLog // nil without AppendOnly
 	unlock func() error
 
-	mu       sync.Mutex // serialises Save and Close; guards man and closed
-	man      manifest
-	closed   bool
-	closeErr error
+	mu          sync.Mutex // serialises Save and Close; guards the fields below
+	man         manifest
+	closed      bool
+	closeErr    error
+	lastSaveAt  time.Time // on the store's clock: Open, or the last Save
+	lastChanges int64     // the store's change count then
+
+	autoStop chan struct{} // closed by Close; nil without automatic saves
+	autoDone chan struct{}
+	autoOnce sync.Once
 }
 
 // Open opens the data directory dir (creating it if needed), loads its data
@@ -281,6 +299,15 @@ func Open(dir string, opts Options) (db *DB, err error) {
 	}
 	clock.live()
 	db.Store = store
+	db.lastSaveAt = store.Now()
+	if st, err := store.Stats(ctx); err == nil {
+		db.lastChanges = st.Changes // the load is no change
+	}
+	if len(opts.SaveRules) > 0 || (opts.AppendOnly && opts.AutoCompactPercent > 0) {
+		db.autoStop, db.autoDone = make(chan struct{}), make(chan struct{})
+		tick, stop := autoTick()
+		go db.autoSaves(tick, stop)
+	}
 	return db, nil
 }
 
@@ -470,6 +497,7 @@ func (db *DB) Save(ctx context.Context) error {
 		return err
 	}
 	db.man = next
+	db.lastSaveAt, db.lastChanges = db.Store.Now(), sn.Changes()
 	// The old files are no longer named: remove them. A failure here leaves
 	// only unused files behind.
 	var stale []string
@@ -490,6 +518,13 @@ func (db *DB) Save(ctx context.Context) error {
 // Save. It returns the log's failure, if there was one; it is idempotent and
 // returns the same error each time.
 func (db *DB) Close() error {
+	if db.autoStop != nil {
+		// Stopped first, without mu: an automatic Save in progress ends.
+		db.autoOnce.Do(func() {
+			close(db.autoStop)
+			<-db.autoDone
+		})
+	}
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	if db.closed {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime"
 	"strconv"
 	"sync"
 	"time"
@@ -15,15 +16,17 @@ import (
 // embedis.EffectLog a durable store is opened with.
 //
 // The owner calls Append for each unit while it holds the role. Append only
-// encodes the record into a memory buffer, under mu, and wakes the log's
-// goroutine (run): the owner never waits on the disk. run takes everything
-// appended so far, writes it with one write call per segment and, with
-// appendfsync always, one fsync — so one fsync serves every record appended
-// while the previous one was running (group commit) — and then tells the
-// waiting callers: Wait returns once a sync covers the caller's ticket.
-// With everysec and no, Wait returns once the record is written to the OS
-// (one write serving every record appended meanwhile); everysec fsyncs once
-// a second, no leaves syncing to the OS. A failed write or fsync is
+// encodes the record into a memory buffer, under mu: the owner never waits
+// on the disk. The caller then Waits, without the role. One writer at a
+// time (busy) takes everything appended so far and writes it with one write
+// call per segment and, with appendfsync always, one fsync — so one fsync
+// serves every record appended while the previous one ran (group commit) —
+// and then wakes the waiting callers. The writer is the first waiting
+// caller that finds no write in progress (no goroutine switch on the way to
+// the disk), or the log's goroutine (run), which writes the records nobody
+// waits for (background units) and fsyncs once a second with everysec.
+// With everysec and no, a caller is answered once its record is written to
+// the OS; with always, once it is fsynced. A failed write or fsync is
 // sticky: every Wait from then on returns it (wrapping ErrLogFailed), since
 // after a failed fsync the kernel may have dropped the data and a retry
 // proves nothing.
@@ -42,6 +45,13 @@ type appendLog struct {
 	loading  bool // units are being replayed: Append ignores them
 	closing  bool
 	db       int // database the stream has selected, from its SELECTs
+
+	// The one writer at a time (a waiting caller, or run) holds busy; cur
+	// and dirty are its: the segment being written, and whether it was
+	// written since its last fsync.
+	busy  bool
+	cur   *segment
+	dirty bool
 
 	kick chan struct{} // wakes run; capacity 1
 	done chan struct{} // closed when run returns
@@ -154,28 +164,50 @@ func (l *appendLog) Append(unit [][]string) uint64 {
 // is released. With appendfsync always it returns once an fsync covers
 // ticket; otherwise once the record is written to the OS (so that a crash
 // of the process alone loses no acknowledged write, as with Redis, whose
-// replies leave after its AOF buffer is written). It returns the log's failure if there was one,
-// or ctx's error if ctx ends first (the unit may still reach the disk).
+// replies leave after its AOF buffer is written). A caller that finds no
+// write in progress writes (and with always fsyncs) everything appended so
+// far itself, for every caller waiting — the goroutine switch to run would
+// cost more than the write; the others wait for it. It returns the log's
+// failure if there was one, or ctx's error if ctx ends first (the unit may
+// still reach the disk).
 func (l *appendLog) Wait(ctx context.Context, ticket uint64) error {
+	l.mu.Lock()
 	for {
-		l.mu.Lock()
-		err, done, ch := l.err, l.written, l.notify
+		if err := l.err; err != nil {
+			l.mu.Unlock()
+			return err
+		}
+		done := l.written
 		if l.policy == FsyncAlways {
 			done = l.synced
 		}
-		l.mu.Unlock()
-		switch {
-		case err != nil:
-			return err
-		case done >= ticket:
+		if done >= ticket {
+			l.mu.Unlock()
 			return nil
 		}
+		if !l.busy {
+			if !l.pending() && !(l.policy == FsyncAlways && l.written >= ticket) {
+				l.mu.Unlock()
+				return fmt.Errorf("%w: the log was closed before the unit was written", ErrLogFailed)
+			}
+			l.flushLocked(l.policy == FsyncAlways)
+			continue
+		}
+		ch := l.notify
+		l.mu.Unlock()
 		select {
 		case <-ch:
 		case <-ctx.Done():
 			return ctx.Err()
 		}
+		l.mu.Lock()
 	}
+}
+
+// pending reports whether records were appended and not yet taken by a
+// writer (l.mu held).
+func (l *appendLog) pending() bool {
+	return len(l.chunks) > 1 || len(l.chunks[0].data) > 0
 }
 
 // rotate makes seg the segment that later units go to; the current one is
@@ -192,8 +224,9 @@ func (l *appendLog) rotate(seg *segment) {
 	}
 }
 
-// run is the log's goroutine: it writes what Append buffered, fsyncs as the
-// policy says, and wakes the waiting callers, until close.
+// run is the log's goroutine: it writes what no caller writes (the records
+// of background units, and everything at close), fsyncs once a second with
+// everysec, and stops at close or on a failure.
 func (l *appendLog) run() {
 	defer close(l.done)
 	var tick <-chan time.Time
@@ -202,101 +235,127 @@ func (l *appendLog) run() {
 		defer t.Stop()
 		tick = t.C
 	}
-	var cur *segment
-	dirty := false // written since the last fsync
 	for {
 		sync := l.policy == FsyncAlways
 		select {
 		case <-l.kick:
+			// The caller whose unit this is usually writes it itself:
+			// let it.
+			runtime.Gosched()
 		case <-tick:
 			sync = true
 		}
 		l.mu.Lock()
-		chunks := l.chunks
-		closing, failed := l.closing, l.err != nil
-		tail := chunks[len(chunks)-1]
-		l.chunks = []chunk{{seg: tail.seg, data: l.spare}}
-		l.spare = nil
+		for l.busy {
+			ch := l.notify
+			l.mu.Unlock()
+			<-ch
+			l.mu.Lock()
+		}
+		if l.err == nil && (l.pending() || sync) {
+			l.flushLocked(sync)
+		}
+		for l.closing && l.err == nil && (l.pending() || l.dirty) {
+			l.flushLocked(true)
+		}
+		stop := l.err != nil || l.closing
 		l.mu.Unlock()
-		if failed {
-			l.closeAll(chunks, cur)
-			return
-		}
-		var last uint64
-		err := func() error {
-			for _, c := range chunks {
-				if c.seg != cur {
-					if cur != nil {
-						// A finished segment is sealed and made durable
-						// before a byte of the next one is written: only
-						// the last segment can have a torn tail, and a
-						// segment that lost records at its end is told
-						// from one that ended there.
-						if _, err := cur.f.Write(sealRecord); err != nil {
-							return fmt.Errorf("write %s: %w", cur.path, err)
-						}
-						if err := cur.f.Sync(); err != nil {
-							return fmt.Errorf("fsync %s: %w", cur.path, err)
-						}
-						if err := cur.f.Close(); err != nil {
-							return fmt.Errorf("close %s: %w", cur.path, err)
-						}
-					}
-					cur = c.seg
-				}
-				if len(c.data) > 0 {
-					if _, err := cur.f.Write(c.data); err != nil {
-						return fmt.Errorf("write %s: %w", cur.path, err)
-					}
-					dirty = true
-					last = c.last
-				}
-			}
-			if dirty && (sync || closing) {
-				if err := cur.f.Sync(); err != nil {
-					return fmt.Errorf("fsync %s: %w", cur.path, err)
-				}
-				dirty = false
-			}
-			return nil
-		}()
-		l.mu.Lock()
-		if err != nil {
-			l.err = fmt.Errorf("%w: %w", ErrLogFailed, err)
-			l.logger.Error("append-only log failed: writes now fail", "err", err)
-		} else if last != 0 {
-			l.written = last
-			if !dirty {
-				l.synced = last
-			}
-		}
-		if err != nil || last != 0 {
-			close(l.notify)
-			l.notify = make(chan struct{})
-		}
-		if len(tail.data) > 0 && l.spare == nil && cap(tail.data) <= 1<<20 {
-			l.spare = tail.data[:0]
-		}
-		l.mu.Unlock()
-		if err != nil || closing {
-			l.closeAll(chunks, cur)
+		if stop {
+			l.closeAll()
 			return
 		}
 	}
 }
 
-// closeAll closes every segment file the log holds (a file closed already
-// is closed again harmlessly).
-func (l *appendLog) closeAll(chunks []chunk, cur *segment) {
-	closed := map[*segment]bool{}
-	if cur != nil {
-		cur.f.Close()
-		closed[cur] = true
+// flushLocked writes everything appended so far, as the one writer (l.busy),
+// and with sync (or at close) fsyncs it; then it tells the waiting callers.
+// l.mu is held on entry and on return, and released while writing.
+func (l *appendLog) flushLocked(sync bool) {
+	l.busy = true
+	chunks := l.chunks
+	tail := chunks[len(chunks)-1]
+	l.chunks = []chunk{{seg: tail.seg, data: l.spare}}
+	l.spare = nil
+	sync = sync || l.closing
+	l.mu.Unlock()
+	last, err := l.writeChunks(chunks, sync)
+	l.mu.Lock()
+	if err != nil && l.err == nil {
+		l.err = fmt.Errorf("%w: %w", ErrLogFailed, err)
+		l.logger.Error("append-only log failed: writes now fail", "err", err)
 	}
+	if last != 0 {
+		l.written = last
+	}
+	if !l.dirty {
+		l.synced = l.written
+	}
+	if len(tail.data) > 0 && l.spare == nil && cap(tail.data) <= 1<<20 {
+		l.spare = tail.data[:0]
+	}
+	l.busy = false
+	close(l.notify)
+	l.notify = make(chan struct{})
+	if err != nil || l.pending() {
+		// Records appended meanwhile, or the failure: run takes over
+		// unless a caller does first.
+		select {
+		case l.kick <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// writeChunks writes chunks in order, as the one writer, and fsyncs the
+// segment it ends on when sync is set. It returns the ticket of the last
+// record written.
+func (l *appendLog) writeChunks(chunks []chunk, sync bool) (last uint64, err error) {
 	for _, c := range chunks {
-		if !closed[c.seg] {
+		if c.seg != l.cur {
+			if l.cur != nil {
+				// A finished segment is sealed and made durable before a
+				// byte of the next one is written: only the last segment
+				// can have a torn tail, and a segment that lost records
+				// at its end is told from one that ended there.
+				if _, err := l.cur.f.Write(sealRecord); err != nil {
+					return last, fmt.Errorf("write %s: %w", l.cur.path, err)
+				}
+				if err := l.cur.f.Sync(); err != nil {
+					return last, fmt.Errorf("fsync %s: %w", l.cur.path, err)
+				}
+				if err := l.cur.f.Close(); err != nil {
+					return last, fmt.Errorf("close %s: %w", l.cur.path, err)
+				}
+			}
+			l.cur = c.seg
+		}
+		if len(c.data) > 0 {
+			if _, err := l.cur.f.Write(c.data); err != nil {
+				return last, fmt.Errorf("write %s: %w", l.cur.path, err)
+			}
+			l.dirty = true
+			last = c.last
+		}
+	}
+	if l.dirty && sync {
+		if err := l.cur.f.Sync(); err != nil {
+			return 0, fmt.Errorf("fsync %s: %w", l.cur.path, err)
+		}
+		l.dirty = false
+	}
+	return last, nil
+}
+
+// closeAll closes every segment file the log holds (run, at the end).
+func (l *appendLog) closeAll() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.cur != nil {
+		l.cur.f.Close()
+	}
+	for _, c := range l.chunks {
+		if c.seg != l.cur {
 			c.seg.f.Close()
-			closed[c.seg] = true
 		}
 	}
 }

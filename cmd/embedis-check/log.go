@@ -124,15 +124,17 @@ func checkDir(dir string, fix bool) (*logReport, error) {
 		}
 	}
 	if rep.Status == statusTorn && fix {
-		_, cut, err := persist.TruncateTornTail(dir)
+		// Check reads the directory again under its lock, and cuts the
+		// torn tail off only when nothing else is damaged.
+		fixed, err := persist.Check(dir, true)
 		switch {
 		case err != nil:
 			rep.FixError = err.Error()
-		case cut:
+		case fixed.Repaired:
 			rep.Status = statusFixed
 		default:
-			// Gone since the check (a process opened the directory and
-			// repaired it): look again.
+			// Gone since the first look (a process opened the directory
+			// and repaired it): look again.
 			return checkDir(dir, false)
 		}
 	}
