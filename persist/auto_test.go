@@ -1,6 +1,7 @@
 package persist
 
 import (
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
@@ -107,5 +108,41 @@ func TestAutoCompaction(t *testing.T) {
 	}
 	if v, _ := db.Get(bg, "k"); v != value {
 		t.Fatal("value lost")
+	}
+}
+
+// TestAutoCompactionPercentage checks that a log smaller than the
+// percentage of the base is left alone.
+func TestAutoCompactionPercentage(t *testing.T) {
+	tick := manualTicks(t)
+	dir := t.TempDir()
+	db, err := Open(dir, Options{AppendOnly: true, Logger: quietLogger(), AutoCompactPercent: 100, AutoCompactMinSize: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	r := rand.New(rand.NewPCG(1, 2))
+	b := make([]byte, 10000) // random: LZF does not shrink it in the base
+	for i := range b {
+		b[i] = byte(r.Uint32())
+	}
+	big := string(b)
+	db.Set(bg, "big", big, 0)
+	tick()
+	b1 := baseOf(t, dir)
+	if b1 == "" {
+		t.Fatal("not compacted")
+	}
+	for i := 0; i < 20; i++ {
+		db.Incr(bg, "n") // about 1 KB of log against a 10 KB base
+	}
+	tick()
+	if baseOf(t, dir) != b1 {
+		t.Fatal("compacted a log a tenth of the base's size at 100%")
+	}
+	db.Set(bg, "big2", big, 0)
+	tick()
+	if baseOf(t, dir) == b1 {
+		t.Fatal("not compacted once the log outgrew the base")
 	}
 }
