@@ -61,6 +61,11 @@ func cmdTime(tx *Tx, args []string, w ReplyWriter) {
 // Databases returns the number of logical databases.
 func (tx *Tx) Databases() int { return len(tx.e.dbs) }
 
+// Changes returns the store's count of key changes (Stats.Changes) without
+// Stats's walk over the databases: a server checks it often, to decide when
+// its save points call for a snapshot.
+func (tx *Tx) Changes() int64 { return tx.e.stats.changes }
+
 // Stats are the engine's counters and per-database sizes, for INFO.
 type Stats struct {
 	ExpiredKeys   int64

@@ -18,7 +18,9 @@ import (
 // parameter's type and keeps them, all or none. Each parameter has a class
 // (configClass): the honoured ones take effect (requirepass, maxclients,
 // proto-max-bulk-len, the normal class of client-output-buffer-limit,
-// tcp-keepalive for the connections accepted after it, timeout; dir and
+// tcp-keepalive for the connections accepted after it, timeout, save (the
+// save points, savepoints.go), shutdown-on-sigterm and shutdown-on-sigint
+// (Server.Shutdown), stop-writes-on-bgsave-error (MISCONF); dir and
 // dbfilename, set by Options and protected as in Redis 7.0, name the file
 // SAVE and BGSAVE write); the
 // harmless ones are accepted and shown, and change nothing a client can
@@ -64,7 +66,7 @@ const (
 
 	// The refused classes, each with its reason in configRefusals: CONFIG
 	// SET accepts only the value in effect (see configAccepts).
-	cfgNoPersistence      // appendonly, save, appendfsync, the aof-*/rdb-* knobs; shutdown-on-* with save
+	cfgNoPersistence      // appendonly, appendfsync, the aof-*/rdb-* knobs
 	cfgNoMemoryLimit      // maxmemory and the knobs that matter only with a limit
 	cfgNoNotifications    // notify-keyspace-events
 	cfgNoTracking         // client-side caching's table
@@ -93,7 +95,7 @@ func (c configClass) refused() bool { return c >= cfgNoPersistence }
 // argument 'X') - <reason>". The reason texts are embedis's own: Redis has
 // no such errors.
 var configRefusals = map[configClass]string{
-	cfgNoPersistence:      "embedis does not implement automatic snapshots, the append-only file or this persistence setting yet",
+	cfgNoPersistence:      "embedis does not implement the append-only file or this persistence setting yet",
 	cfgNoMemoryLimit:      "embedis does not implement a memory limit or eviction yet",
 	cfgNoNotifications:    "embedis does not implement keyspace notifications yet",
 	cfgNoTracking:         "embedis does not implement client-side caching (tracking) yet",
@@ -110,33 +112,12 @@ var configRefusals = map[configClass]string{
 
 // configInEffect are the parameters whose value in effect differs from
 // Redis's default (configParam.def): CONFIG GET shows embedis's, and CONFIG
-// SET of a refused one accepts it. save: Redis's built-in save points
-// ("3600 1 300 100 60 10000") would claim snapshots embedis never takes, so
-// it shows none, as redis-server --save "" does. protected-mode: embedis
-// does not refuse unauthenticated clients from other hosts, so it shows no.
+// SET of a refused one accepts it. protected-mode: embedis does not refuse
+// unauthenticated clients from other hosts, so it shows no. (save shows the
+// save points in effect, Options.SavePoints unless CONFIG SET changed them:
+// none in a Server whose Options name none.)
 var configInEffect = map[string]string{
-	"save":           "",
 	"protected-mode": "no",
-}
-
-// configAccepts are the refused parameters that accept values other than the
-// one in effect: shutdown-on-sigint and shutdown-on-sigterm are refused only
-// when they ask for a save (default, nosave, now and force are what embedis
-// does on a signal anyway).
-var configAccepts = map[string]func(v string) bool{
-	"shutdown-on-sigint":  noShutdownSave,
-	"shutdown-on-sigterm": noShutdownSave,
-}
-
-// noShutdownSave reports whether a shutdown-on-* value (as parseEnum
-// returns it) leaves out save.
-func noShutdownSave(v string) bool {
-	for _, w := range strings.Fields(v) {
-		if w == "save" {
-			return false
-		}
-	}
-	return true
 }
 
 type configKind uint8
@@ -309,6 +290,8 @@ func (cf *config) value(tx *embedis.Tx, p *configParam) string {
 		return cf.srv.persist.dir
 	case "dbfilename":
 		return cf.srv.persist.file
+	case "save":
+		return FormatSavePoints(cf.srv.persist.savePoints())
 	case "port":
 		port, _ := cf.srv.listenerInfo()
 		return strconv.Itoa(port)
@@ -391,13 +374,9 @@ func cmdConfigSet(c *conn, tx *embedis.Tx, args []string) {
 }
 
 // refusal returns the reason CONFIG SET refuses the parsed value v for p, or
-// "" if it may be kept: a refused parameter takes only the value in effect
-// (configAccepts aside).
+// "" if it may be kept: a refused parameter takes only the value in effect.
 func (cf *config) refusal(tx *embedis.Tx, p *configParam, v string) string {
 	if !p.class.refused() || v == cf.value(tx, p) {
-		return ""
-	}
-	if accepts := configAccepts[p.canonical()]; accepts != nil && accepts(v) {
 		return ""
 	}
 	return configRefusals[p.class]
@@ -634,7 +613,7 @@ func strtoll(s string) (int64, bool) {
 // (at least 0).
 func parseSaveParams(v string) (string, string) {
 	words := splitConfigArgs(v)
-	const bad = "Invalid save parameters"
+	const bad = errInvalidSave
 	if len(words)%2 != 0 {
 		return "", bad
 	}
@@ -934,6 +913,10 @@ func (cf *config) apply(params []*configParam, values []string) {
 			s.mu.Lock()
 			s.opts.MaxClients = n
 			s.mu.Unlock()
+		case "save":
+			s.persist.setSavePoints(savePointsOf(v))
+		case "stop-writes-on-bgsave-error":
+			s.persist.setStopWritesOnError(v == "yes")
 		case "timeout":
 			if v != "0" {
 				s.startIdleCheck()

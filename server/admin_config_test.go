@@ -56,8 +56,13 @@ var configSetCases = []struct {
 	{[]string{"oom-score-adj", "relative"}, "OK"},
 	{nil, "=oom-score-adj yes"},
 	{[]string{"oom-score-adj", "no"}, "OK"},
-	{[]string{"shutdown-on-sigterm", "save now force"}, redisVsOurs("OK", "ERR CONFIG SET failed (possibly related to argument 'shutdown-on-sigterm') - embedis does not implement automatic snapshots, the append-only file or this persistence setting yet")},
-	{nil, redisVsOurs("=shutdown-on-sigterm save now force", "=shutdown-on-sigterm default")},
+	{[]string{"shutdown-on-sigterm", "save now force"}, "OK"},
+	{nil, "=shutdown-on-sigterm save now force"},
+	{[]string{"shutdown-on-sigterm", "FORCE Now"}, "OK"},
+	{nil, "=shutdown-on-sigterm now force"},
+	{[]string{"shutdown-on-sigint", "save nosave"}, "ERR CONFIG SET failed (possibly related to argument 'shutdown-on-sigint') - shutdown options SAVE and NOSAVE can't be used simultaneously"},
+	{[]string{"shutdown-on-sigterm", "default"}, "OK"},
+	{nil, "=shutdown-on-sigterm default"},
 	{[]string{"shutdown-on-sigterm", "default now"}, "OK"},
 	{nil, "=shutdown-on-sigterm now"},
 	{[]string{"shutdown-on-sigterm", "save nosave"}, "ERR CONFIG SET failed (possibly related to argument 'shutdown-on-sigterm') - shutdown options SAVE and NOSAVE can't be used simultaneously"},
@@ -130,11 +135,22 @@ var configSetCases = []struct {
 	{[]string{"save", "0 1"}, "ERR CONFIG SET failed (possibly related to argument 'save') - Invalid save parameters"},
 	{[]string{"save", "1  2"}, "ERR CONFIG SET failed (possibly related to argument 'save') - Invalid save parameters"},
 	{[]string{"save", "10 -1"}, "ERR CONFIG SET failed (possibly related to argument 'save') - Invalid save parameters"},
-	{[]string{"save", "10 +5 20 99999999999"}, redisVsOurs("OK", "ERR CONFIG SET failed (possibly related to argument 'save') - embedis does not implement automatic snapshots, the append-only file or this persistence setting yet")},
-	{nil, redisVsOurs("=save 10 5 20 1215752191", "=save ")},
+	{[]string{"save", "10 +5 20 99999999999"}, "OK"},
+	{nil, "=save 10 5 20 1215752191"},
+	{[]string{"save", "1 2 3"}, "ERR CONFIG SET failed (possibly related to argument 'save') - Invalid save parameters"},
+	{[]string{"save", "x 1"}, "ERR CONFIG SET failed (possibly related to argument 'save') - Invalid save parameters"},
+	{[]string{"save", " 10 20"}, "ERR CONFIG SET failed (possibly related to argument 'save') - Invalid save parameters"},
+	{[]string{"save", "   "}, "ERR CONFIG SET failed (possibly related to argument 'save') - Invalid save parameters"},
+	{nil, "=save 10 5 20 1215752191"},
+	{[]string{"save", "01 +2 1 1 1 1"}, "OK"},
+	{nil, "=save 1 2 1 1 1 1"},
+	{[]string{"save", "99999999999999999999 1"}, "OK"},
+	{nil, "=save 9223372036854775807 1"},
 	{[]string{"save", ""}, "OK"},
 	{nil, "=save "},
-	{[]string{"save", "3600 1 300 100 60 10000"}, redisVsOurs("OK", "ERR CONFIG SET failed (possibly related to argument 'save') - embedis does not implement automatic snapshots, the append-only file or this persistence setting yet")},
+	{[]string{"save", "3600 1 300 100 60 10000"}, "OK"},
+	{nil, "=save 3600 1 300 100 60 10000"},
+	{[]string{"save", ""}, "OK"},
 	{[]string{"client-output-buffer-limit", "pubsub 1k 1kb 5"}, "OK"},
 	{nil, "=client-output-buffer-limit normal 0 0 0 slave 268435456 67108864 60 pubsub 1000 1024 5"},
 	{[]string{"client-output-buffer-limit", "master 1 2 3"}, "ERR CONFIG SET failed (possibly related to argument 'client-output-buffer-limit') - Invalid client class specified in buffer limit configuration."},
@@ -232,7 +248,7 @@ func TestConfigGet(t *testing.T) {
 	c.expect(`*[]`, "CONFIG", "GET", "nosuch")
 	c.expect(`*[$"databases", $"16"]`, "CONFIG", "GET", "databases")
 	c.expect(`*[$"io-threads", $"`+strconv.Itoa(runtime.GOMAXPROCS(0))+`"]`, "CONFIG", "GET", "io-threads")
-	c.expect(`*[$"save", $""]`, "CONFIG", "GET", "save") // no snapshots: configInEffect
+	c.expect(`*[$"save", $""]`, "CONFIG", "GET", "save") // Options{} names no save points
 	c.expect(`*[$"protected-mode", $"no"]`, "CONFIG", "GET", "protected-mode")
 	c.expect(`*[$"client-output-buffer-limit", $"normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"]`,
 		"CONFIG", "GET", "client-output-buffer-limit")
@@ -470,10 +486,6 @@ func TestConfigRefusedParameters(t *testing.T) {
 	if refused < 40 {
 		t.Errorf("only %d parameters refused", refused)
 	}
-	// shutdown-on-* refuse only a save.
-	c.expect(`+"OK"`, "CONFIG", "SET", "shutdown-on-sigterm", "nosave now")
-	c.expect(`-"`+configSetFailed("shutdown-on-sigint", configRefusals[cfgNoPersistence])+`"`,
-		"CONFIG", "SET", "shutdown-on-sigint", "force save")
 	// Values equal to the one in effect in another spelling are accepted.
 	c.expect(`+"OK"`, "CONFIG", "SET", "maxmemory", "0mb", "appendonly", "NO", "maxmemory-policy", "NoEviction")
 }

@@ -328,6 +328,11 @@ func (c *conn) dispatch(tx *embedis.Tx, args []string) {
 		c.reject("NOAUTH Authentication required.")
 		return
 	}
+	if c.deniesWrite(cmd) {
+		st.rejected.Add(1)
+		c.reject(errMisconf)
+		return
+	}
 	if c.multi && !notQueued(cmd.Name) {
 		if hasFlag(cmd, "no_multi") {
 			st.rejected.Add(1)
@@ -367,6 +372,15 @@ func (c *conn) execute(tx *embedis.Tx, cmd *embedis.Command, full string, args [
 		tx.Do(c.w, args...)
 		if cmd.Name == "flushall" && c.w.errors == errs {
 			c.srv.persist.flushed() // as Redis, FLUSHALL abandons a BGSAVE
+			// and, with save points, saves the emptied store before
+			// it answers.
+			if save := c.srv.persist.flushAllSave(tx); save != nil {
+				if prev := c.offOwner; prev != nil { // a second FLUSHALL in one EXEC
+					c.offOwner = func() { prev(); save() }
+				} else {
+					c.offOwner = save
+				}
+			}
 		}
 	}
 	st := c.statOf(cmd, full)
@@ -622,9 +636,9 @@ func cmdReset(c *conn, tx *embedis.Tx, args []string) {
 // DBFilename) during its turn, so that no client is answered between the
 // snapshot and the stop, and then shuts down; if the save fails it answers
 // as Redis does, "ERR Errors trying to SHUTDOWN. Check logs.", logs why,
-// and keeps serving, unless FORCE says to stop anyway. SHUTDOWN and
-// SHUTDOWN NOSAVE save nothing: there are no save points (CONFIG GET save
-// shows none), and the plain form saves only with some. No shutdown is ever
+// and keeps serving, unless FORCE says to stop anyway. The plain form saves
+// so too when there are save points (Options.SavePoints, CONFIG SET save),
+// as Redis's does; SHUTDOWN NOSAVE never saves. No shutdown is ever
 // in progress (embedis waits for no replicas), so ABORT has none to abort.
 func cmdShutdown(c *conn, tx *embedis.Tx, args []string) {
 	var save, nosave, force, abort, now bool
@@ -654,7 +668,7 @@ func cmdShutdown(c *conn, tx *embedis.Tx, args []string) {
 		return
 	}
 	c.srv.log.Info("User requested shutdown...", "client", c.id)
-	if save {
+	if save || (!nosave && c.srv.persist.hasSavePoints()) {
 		if err := c.srv.persist.shutdownSave(tx); err != nil {
 			if !force {
 				c.srv.log.Error("Error trying to save the DB, can't exit.", "err", err)

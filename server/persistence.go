@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/embedis/embedis"
@@ -48,8 +49,10 @@ import (
 // per key written, where Redis counts one per field or element of some
 // commands (HSET, RPUSH, ...) and one per key FLUSHALL removes.
 //
-// Without save points (the save directive stays refused until automatic
-// snapshots exist), SHUTDOWN without SAVE and SIGTERM save nothing, as
+// Save points (redis.conf's save: Options.SavePoints, CONFIG SET save)
+// start BGSAVEs on their own and make SHUTDOWN, Shutdown (SIGTERM, SIGINT)
+// and FLUSHALL save, as in Redis: savepoints.go. Without any (the zero
+// Options), SHUTDOWN without SAVE and Shutdown save nothing, as
 // redis-server --save "" does.
 
 // Redis's replies and errors for the snapshot commands.
@@ -82,12 +85,24 @@ type persistence struct {
 	scheduled bool    // a BGSAVE inside a transaction starts after it
 	lastSave  time.Time
 	lastBgOK  bool
-	lastBgSec int64 // rdb_last_bgsave_time_sec; -1 before the first BGSAVE ends
-	saves     int64 // rdb_saves: SAVEs and BGSAVEs started since the start or CONFIG RESETSTAT
+	lastBgSec int64       // rdb_last_bgsave_time_sec; -1 before the first BGSAVE ends
+	lastBgTry time.Time   // when the last BGSAVE started (the retry delay counts from it)
+	points    []SavePoint // the save points in effect (savepoints.go)
+	stopped   bool        // stop ran: no save point starts a BGSAVE any more
+	// keepWritesOnErr is stop-writes-on-bgsave-error no.
+	keepWritesOnErr bool
+	// denyWrites is set while Redis's MISCONF rule holds (refreshDeny):
+	// connections read it before every command without taking mu.
+	denyWrites atomic.Bool
+	saves      int64 // rdb_saves: SAVEs and BGSAVEs started since the start or CONFIG RESETSTAT
 	// savedChanges is the store's change count (embedis.Stats.Changes) in
 	// the last snapshot written: rdb_changes_since_last_save counts from it.
 	savedChanges int64
 	bgWG         sync.WaitGroup // background saves and scheduled starts
+
+	quit     chan struct{} // closed by stop: the save points' check ends
+	quitOnce sync.Once
+	cronDone chan struct{} // closed when the check has ended
 
 	// beforeWrite, when set (by tests), runs before each write, off the
 	// owner: a test holds a save in progress with it.
@@ -114,12 +129,14 @@ func newPersistence(s *Server) *persistence {
 	if file == "" {
 		file = "dump.rdb"
 	}
-	p := &persistence{srv: s, dir: dir, file: file, lastSave: s.started, lastBgOK: true, lastBgSec: -1}
+	p := &persistence{srv: s, dir: dir, file: file, lastSave: s.started, lastBgOK: true, lastBgSec: -1,
+		points: append([]SavePoint(nil), s.opts.SavePoints...), quit: make(chan struct{}), cronDone: make(chan struct{})}
 	// The changes made before the server started (loading a snapshot
 	// included) are not unsaved changes: Redis counts from its start.
 	if st, err := s.store.Stats(context.Background()); err == nil {
 		p.savedChanges = st.Changes
 	}
+	go p.cron()
 	return p
 }
 
@@ -174,6 +191,7 @@ func (p *persistence) write(ctx context.Context, sn *embedis.Snapshot, prev <-ch
 	p.mu.Lock()
 	p.lastSave = time.Now()
 	p.lastBgOK = true
+	p.refreshDeny()
 	p.savedChanges = max(p.savedChanges, sn.Changes())
 	p.mu.Unlock()
 	return nil
@@ -218,6 +236,7 @@ func (p *persistence) startBackground(tx *embedis.Tx) {
 	ctx, cancel := context.WithCancel(context.Background())
 	bg := &bgSave{start: time.Now(), keys: sn.Keys(), cancel: cancel}
 	p.bg = bg
+	p.lastBgTry = bg.start
 	p.saves++
 	p.srv.log.Info("Background saving started")
 	p.bgWG.Add(1)
@@ -233,6 +252,7 @@ func (p *persistence) startBackground(tx *embedis.Tx) {
 		killed := err != nil && bg.killed != "" && ctx.Err() != nil
 		if err != nil && !killed {
 			p.lastBgOK = false
+			p.refreshDeny()
 		}
 		again := p.scheduled
 		p.mu.Unlock()
@@ -269,10 +289,15 @@ func (p *persistence) startScheduled() {
 	}()
 }
 
-// stop abandons the BGSAVE in progress, as Redis kills its saving child at
-// shutdown, and waits for the background saves and the writes queued so far
-// to end. Not called as the owner.
+// stop ends the save points' check, abandons the BGSAVE in progress, as
+// Redis kills its saving child at shutdown, and waits for the background
+// saves and the writes queued so far to end. Not called as the owner.
 func (p *persistence) stop() {
+	p.mu.Lock()
+	p.stopped = true
+	p.mu.Unlock()
+	p.quitOnce.Do(func() { close(p.quit) })
+	<-p.cronDone
 	p.mu.Lock()
 	p.scheduled = false
 	p.killBackground("shutdown")
@@ -349,8 +374,7 @@ func cmdLastsave(c *conn, tx *embedis.Tx, args []string) {
 func (p *persistence) shutdownSave(tx *embedis.Tx) error {
 	p.mu.Lock()
 	p.killBackground("shutdown")
-	p.saves++
-	sn, prev, done := p.queue(tx)
+	sn, prev, done := p.queue(tx) // not counted in rdb_saves, as Redis's
 	p.mu.Unlock()
 	p.srv.log.Info("Saving the final RDB snapshot before exiting.")
 	if err := p.write(context.Background(), sn, prev, done); err != nil {

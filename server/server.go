@@ -19,7 +19,11 @@
 // Tx.Do, the same code the Go API runs; this package adds the commands of
 // the connection (AUTH, HELLO, SELECT's memory, MULTI/EXEC/WATCH, CLIENT,
 // CONFIG, INFO, COMMAND, RESET, QUIT, SHUTDOWN) and those of the snapshot
-// file (SAVE, BGSAVE, LASTSAVE: persistence.go).
+// file (SAVE, BGSAVE, LASTSAVE: persistence.go), whose save points
+// (Options.SavePoints, redis.conf's save) start BGSAVEs on their own
+// (savepoints.go). Close abandons a BGSAVE and saves nothing; Shutdown
+// stops as redis-server does on SIGTERM, saving first when there are save
+// points.
 package server
 
 import (
@@ -62,6 +66,13 @@ type Options struct {
 	// ".zst" is written zstd-compressed (an embedis extension: zstd -d
 	// gives the RDB file redis-server loads).
 	DBFilename string
+	// SavePoints are redis.conf's save points (save 3600 1 300 100): a
+	// BGSAVE starts on its own once one is reached, and SHUTDOWN, Shutdown
+	// and FLUSHALL save, as in Redis (savepoints.go). nil means none, as
+	// redis-server --save "": the snapshot file is written only by SAVE,
+	// BGSAVE and SHUTDOWN SAVE. CONFIG SET save changes them.
+	// DefaultSavePoints returns redis-server's default.
+	SavePoints []SavePoint
 	// Loaded describes the snapshot the store was opened from (OpenStore),
 	// for INFO persistence; the zero value says none was.
 	Loaded LoadStats

@@ -6,16 +6,26 @@
 //
 // Flags are named after redis.conf's directives; --help lists them. Only
 // directives embedis honours are flags: the others (appendonly, maxmemory,
-// save, ...) fail at start, as CONFIG SET refuses them. The server stops
-// cleanly on SIGINT, SIGTERM or a client's SHUTDOWN.
+// ...) fail at start, as CONFIG SET refuses them. The server stops cleanly
+// on SIGINT, SIGTERM or a client's SHUTDOWN.
 //
 // As redis-server, it starts with the data of the RDB snapshot file
 // --dir/--dbfilename (dump.rdb in the working directory unless told), or
 // empty when there is none, and refuses to start (exit status 1, the error
 // and its offset on stderr) on a file it cannot load whole. SAVE, BGSAVE and
-// SHUTDOWN SAVE write that file, in Redis 7.0's format. There are no save
-// points yet (the save directive is refused): data written since the last
-// SAVE is lost when the server stops any other way.
+// SHUTDOWN SAVE write that file, in Redis 7.0's format.
+//
+// Save points are redis-server's: without --save, those redis-server uses
+// when its configuration names none, "3600 1 300 100 60 10000" (a BGSAVE
+// after an hour if a key changed, after 5 minutes if 100 did, after a
+// minute if 10,000 did), and SIGTERM, SIGINT, SHUTDOWN and FLUSHALL save
+// the file. A Redis user expects exactly this of a server that loads
+// dump.rdb at start: data written before a clean stop is there after the
+// restart. --save "" (or --save=) turns them off, as on redis-server: then
+// only SAVE, BGSAVE and SHUTDOWN SAVE write the file. As on redis-server's
+// command line, --save takes its pairs in one argument ("60 1 300 10") or
+// in several (--save 60 1 300 10), and is repeatable: the first --save
+// replaces the default, the next ones add to it, "" clears.
 package main
 
 import (
@@ -30,6 +40,7 @@ import (
 	"os/signal"
 	"runtime"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/embedis/embedis"
@@ -73,9 +84,9 @@ func run(argv []string, stdout io.Writer) error {
 		fmt.Fprintf(fs.Output(), "Usage: embedis-server [flags]\n\n"+
 			"Serves an in-memory embedis store over the Redis protocol. At start it loads\n"+
 			"the RDB snapshot --dir/--dbfilename if there is one (a file written by\n"+
-			"redis-server or by embedis); SAVE, BGSAVE and SHUTDOWN SAVE write it. There\n"+
-			"are no automatic save points yet (the save directive is not a flag): data\n"+
-			"written since the last SAVE is lost when the server stops otherwise.\n\nFlags:\n")
+			"redis-server or by embedis); SAVE, BGSAVE and SHUTDOWN SAVE write it. As\n"+
+			"redis-server, it has save points unless --save \"\" turns them off: a BGSAVE\n"+
+			"runs once one is reached, and SIGTERM, SIGINT, SHUTDOWN and FLUSHALL save.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	port := fs.Int("port", 6379, "TCP port to listen on (0 disables TCP)")
@@ -88,8 +99,10 @@ func run(argv []string, stdout io.Writer) error {
 	logLevel := fs.String("loglevel", "notice", "debug, verbose, notice or warning")
 	dir := fs.String("dir", ".", "directory of the snapshot file; it must exist")
 	dbFilename := fs.String("dbfilename", "dump.rdb", "snapshot file's name in --dir: loaded at start, written by SAVE and BGSAVE (\".zst\" at the end: zstd-compressed)")
+	save := &saveFlag{}
+	fs.Var(save, "save", "save points: pairs of seconds and changes, as redis.conf's save (\"\": none); repeatable (default, as redis-server's: \"3600 1 300 100 60 10000\")")
 	ioThreads := fs.Int("io-threads", 1, "OS threads running Go code (GOMAXPROCS); 1, as Redis's default, serves best where clients share the machine")
-	if err := fs.Parse(argv); err != nil {
+	if err := fs.Parse(joinSaveWords(argv)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			stdout.Write(usage.Bytes())
 			return err
@@ -104,6 +117,10 @@ func run(argv []string, stdout io.Writer) error {
 	// add scheduling between threads (measured in BENCHMARKS.md).
 	if *ioThreads < 1 {
 		return fmt.Errorf("--io-threads must be at least 1")
+	}
+	savePoints, err := save.points()
+	if err != nil {
+		return err
 	}
 	runtime.GOMAXPROCS(*ioThreads)
 	level := slog.LevelInfo
@@ -145,6 +162,7 @@ func run(argv []string, stdout io.Writer) error {
 		Dir:             *dir,
 		DBFilename:      *dbFilename,
 		Loaded:          loaded,
+		SavePoints:      savePoints,
 	})
 
 	var listeners []net.Listener
@@ -171,11 +189,99 @@ func run(argv []string, stdout io.Writer) error {
 
 	signals := make(chan os.Signal, 1)
 	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM)
-	select {
-	case sig := <-signals:
-		logger.Info("received signal, shutting down", "signal", sig.String())
-	case <-srv.Done():
-		logger.Info("SHUTDOWN received, shutting down")
+	for {
+		select {
+		case sig := <-signals:
+			// As redis-server: with save points the data is saved first;
+			// when that fails the server goes on serving (the log says
+			// why), and SHUTDOWN NOSAVE or another signal stops it.
+			logger.Info("received signal, shutting down", "signal", sig.String())
+			if err := srv.Shutdown(sig == syscall.SIGINT); err != nil {
+				logger.Warn("signal received but errors trying to shut down the server, check the logs for more information", "signal", sig.String())
+				continue
+			}
+			return nil
+		case <-srv.Done():
+			logger.Info("SHUTDOWN received, shutting down")
+			return srv.Close()
+		}
 	}
-	return srv.Close()
+}
+
+// saveFlag is --save: each use's raw value, checked after the flags are
+// parsed (points), so that a malformed one fails with Redis's text and
+// exit status 1 as the other bad values.
+type saveFlag struct {
+	set    bool
+	values []string
+}
+
+// String returns the values given, joined (the flag package shows no
+// default for "": the usage text names it).
+func (f *saveFlag) String() string {
+	if f == nil {
+		return ""
+	}
+	return strings.Join(f.values, " ")
+}
+
+func (f *saveFlag) Set(v string) error {
+	f.set = true
+	f.values = append(f.values, v)
+	return nil
+}
+
+// points returns the save points the flags say, as redis-server reads
+// save lines from its command line: redis-server's default without any;
+// the first replaces the default, each next one adds its pairs, and ""
+// clears those given before it. Words are separated by any blanks.
+func (f *saveFlag) points() ([]server.SavePoint, error) {
+	if !f.set {
+		return server.DefaultSavePoints(), nil
+	}
+	var ps []server.SavePoint
+	for _, v := range f.values {
+		if v == "" {
+			ps = nil
+			continue
+		}
+		words := strings.Fields(v)
+		if len(words) == 0 {
+			words = []string{v} // blanks only: one word, as Redis reads it, and invalid
+		}
+		more, err := server.ParseSavePoints(strings.Join(words, " "))
+		if err != nil {
+			return nil, fmt.Errorf("--save %q: %w", v, err)
+		}
+		ps = append(ps, more...)
+	}
+	if ps == nil {
+		ps = []server.SavePoint{} // none, not the default
+	}
+	return ps, nil
+}
+
+// joinSaveWords joins the words after a --save (or -save) that are not
+// flags into its one value, so that --save 60 1 300 10 reads as
+// --save "60 1 300 10", as on redis-server's command line.
+func joinSaveWords(argv []string) []string {
+	out := make([]string, 0, len(argv))
+	for i := 0; i < len(argv); i++ {
+		a := argv[i]
+		out = append(out, a)
+		if a == "--" {
+			return append(out, argv[i+1:]...)
+		}
+		if (a != "--save" && a != "-save") || i+1 >= len(argv) {
+			continue
+		}
+		words := []string{argv[i+1]}
+		i++
+		for i+1 < len(argv) && !strings.HasPrefix(argv[i+1], "-") {
+			words = append(words, argv[i+1])
+			i++
+		}
+		out = append(out, strings.Join(words, " "))
+	}
+	return out
 }

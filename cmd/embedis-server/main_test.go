@@ -2,12 +2,14 @@ package main
 
 import (
 	"bufio"
+	"io"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -35,6 +37,31 @@ func startServer(t *testing.T) (*exec.Cmd, string) {
 // startServerWith is startServer with more flags.
 func startServerWith(t *testing.T, extra string) (*exec.Cmd, string) {
 	t.Helper()
+	return startServerLogging(t, extra, os.Stderr)
+}
+
+// syncBuffer is a log destination the test reads while the server writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// startServerLogging is startServerWith with the server's log (stderr) sent
+// to logs.
+func startServerLogging(t *testing.T, extra string, logs io.Writer) (*exec.Cmd, string) {
+	t.Helper()
 	sock := filepath.Join(t.TempDir(), "embedis.sock")
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -44,7 +71,7 @@ func startServerWith(t *testing.T, extra string) (*exec.Cmd, string) {
 	l.Close()
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), "EMBEDIS_SERVER_ARGS=--port "+strconv.Itoa(port)+" --unixsocket "+sock+" --loglevel warning "+extra)
-	cmd.Stderr = os.Stderr
+	cmd.Stderr = logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -153,13 +180,15 @@ func TestHelp(t *testing.T) {
 			t.Errorf("%s: exit %d, stderr %q", arg, code, stderr)
 		}
 		for _, flag := range []string{"-port", "-bind", "-unixsocket", "-requirepass", "-databases", "-maxclients",
-			"-proto-max-bulk-len", "-loglevel", "-io-threads", "-dir", "-dbfilename"} {
+			"-proto-max-bulk-len", "-loglevel", "-io-threads", "-dir", "-dbfilename", "-save"} {
 			if !strings.Contains(stdout, "\n  "+flag+" ") {
 				t.Errorf("%s does not list %s:\n%s", arg, flag, stdout)
 			}
 		}
-		if !strings.Contains(stdout, "no automatic save points yet (the save directive is not a flag)") {
-			t.Errorf("%s does not say that there are no save points:\n%s", arg, stdout)
+		for _, say := range []string{"it has save points unless --save \"\" turns them off", `(default, as redis-server's: "3600 1 300 100 60 10000")`} {
+			if !strings.Contains(stdout, say) {
+				t.Errorf("%s does not say %q:\n%s", arg, say, stdout)
+			}
 		}
 		if !strings.HasPrefix(stdout, "Usage: embedis-server [flags]") {
 			t.Errorf("%s: usage starts %q", arg, stdout[:min(len(stdout), 40)])
@@ -172,7 +201,9 @@ func TestHelp(t *testing.T) {
 func TestRefusesWhatItDoesNotDo(t *testing.T) {
 	for _, tc := range []struct{ args, code, stderr string }{
 		{"--appendonly yes", "2", "flag provided but not defined: -appendonly\nUsage: embedis-server [flags]"},
-		{"--save 900", "2", "flag provided but not defined: -save\n"},
+		{"--save 900", "1", "embedis-server: --save \"900\": Invalid save parameters\n"},
+		{"--save 0 1", "1", "embedis-server: --save \"0 1\": Invalid save parameters\n"},
+		{"--save 60 1 --save 10", "1", "embedis-server: --save \"10\": Invalid save parameters\n"},
 		{"--maxmemory 1mb", "2", "flag provided but not defined: -maxmemory\n"},
 		{"--port 0 extra", "2", "unexpected argument \"extra\""},
 		{"--port 0 --loglevel loud", "1", "embedis-server: --loglevel \"loud\": want debug, verbose, notice or warning"},
@@ -229,10 +260,10 @@ func stop(t *testing.T, cmd *exec.Cmd) {
 }
 
 // TestSaveStopStartKeepsTheData: SAVE, stop, start again on the same
-// --dir/--dbfilename: the data is back, TTLs included; a SIGTERM saves
-// nothing (no save points), so what was written after the SAVE is gone, as
-// on redis-server --save "". A dbfilename ending in ".zst" is a
-// zstd-compressed RDB file.
+// --dir/--dbfilename: the data is back, TTLs included; with --save= (no
+// save points) a SIGTERM saves nothing, so what was written after the SAVE
+// is gone, as on redis-server --save "". A dbfilename ending in ".zst" is
+// a zstd-compressed RDB file.
 func TestSaveStopStartKeepsTheData(t *testing.T) {
 	for _, name := range []string{"snap.rdb", "snap.rdb.zst"} {
 		t.Run(name, func(t *testing.T) { saveStopStart(t, name) })
@@ -241,7 +272,7 @@ func TestSaveStopStartKeepsTheData(t *testing.T) {
 
 func saveStopStart(t *testing.T, name string) {
 	dir := t.TempDir()
-	flags := "--dir " + dir + " --dbfilename " + name + " --databases 4"
+	flags := "--dir " + dir + " --dbfilename " + name + " --databases 4 --save="
 	cmd, sock := startServerWith(t, flags)
 	for _, c := range [][]string{
 		{"SET", "s", "v"}, {"RPUSH", "l", "a", "b", "c"}, {"HSET", "h", "f", "1", "g", "2"}, {"SADD", "set", "x", "y"},
@@ -329,14 +360,116 @@ func TestDamagedSnapshotRefusesStart(t *testing.T) {
 	}
 }
 
-// TestSIGTERMDoesNotSave: without save points a stop writes no snapshot.
+// TestSIGTERMDoesNotSave: without save points (--save=, or --save "" put
+// after others) a stop writes no snapshot.
 func TestSIGTERMDoesNotSave(t *testing.T) {
-	dir := t.TempDir()
-	cmd, sock := startServerWith(t, "--dir "+dir)
+	for _, flag := range []string{"--save=", "--save 60 1 --save="} {
+		dir := t.TempDir()
+		cmd, sock := startServerWith(t, "--dir "+dir+" "+flag)
+		if got := do(t, sock, "CONFIG", "GET", "save"); got != `*[$"save", $""]` {
+			t.Errorf("%s: CONFIG GET save = %s", flag, got)
+		}
+		do(t, sock, "SET", "k", "v")
+		stop(t, cmd)
+		if _, err := os.Stat(filepath.Join(dir, "dump.rdb")); !os.IsNotExist(err) {
+			t.Errorf("%s: dump.rdb after SIGTERM: %v, want none", flag, err)
+		}
+	}
+}
+
+// TestSignalsSave: with save points — redis-server's default when no
+// --save is given — SIGTERM and SIGINT save the data before the server
+// exits, and the next start has it; the save points the flags give are
+// those CONFIG GET save shows, in redis-server's command-line forms.
+func TestSignalsSave(t *testing.T) {
+	for _, tc := range []struct {
+		flags, save string
+		sig         syscall.Signal
+	}{
+		{"", "3600 1 300 100 60 10000", syscall.SIGTERM},
+		{"", "3600 1 300 100 60 10000", syscall.SIGINT},
+		{"--save 60 1 300 10", "60 1 300 10", syscall.SIGTERM},
+		{"--save 60 1 --save 300 10", "60 1 300 10", syscall.SIGTERM},
+		{"--save= --save 900 1", "900 1", syscall.SIGINT},
+	} {
+		dir := t.TempDir()
+		cmd, sock := startServerWith(t, "--dir "+dir+" "+tc.flags)
+		if got := do(t, sock, "CONFIG", "GET", "save"); got != `*[$"save", $"`+tc.save+`"]` {
+			t.Errorf("%q: CONFIG GET save = %s, want %q", tc.flags, got, tc.save)
+		}
+		do(t, sock, "SET", "k", "kept")
+		cmd.Process.Signal(tc.sig)
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("%q: exit after %v: %v", tc.flags, tc.sig, err)
+		}
+		_, sock = startServerWith(t, "--dir "+dir+" --save=")
+		if got := do(t, sock, "GET", "k"); got != `$"kept"` {
+			t.Errorf("%q, %v: after the restart GET k = %s", tc.flags, tc.sig, got)
+		}
+	}
+}
+
+// TestSIGTERMSaveFails: when the save fails, SIGTERM does not stop the
+// server, as redis-server's does not; SHUTDOWN NOSAVE does.
+func TestSIGTERMSaveFails(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "d")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	cmd, sock := startServerLogging(t, "--dir "+dir, logs)
 	do(t, sock, "SET", "k", "v")
-	stop(t, cmd)
-	if _, err := os.Stat(filepath.Join(dir, "dump.rdb")); !os.IsNotExist(err) {
-		t.Errorf("dump.rdb after SIGTERM: %v, want none", err)
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	cmd.Process.Signal(syscall.SIGTERM)
+	// Once the log says the save failed, the commands after it are served
+	// and the process is still there.
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(logs.String(), "errors trying to shut down the server") {
+		if time.Now().After(deadline) {
+			t.Fatalf("SIGTERM: the log does not say the shutdown failed:\n%s", logs)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !strings.Contains(logs.String(), "Error trying to save the DB, can't exit.") {
+		t.Errorf("the log does not say why:\n%s", logs)
+	}
+	if got := do(t, sock, "GET", "k"); got != `$"v"` {
+		t.Fatalf("GET k after a failed SIGTERM = %s", got)
+	}
+	select {
+	case err := <-exited:
+		t.Fatalf("the server exited after SIGTERM with a failing save: %v", err)
+	default:
+	}
+	c, err := net.Dial("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Write([]byte("SHUTDOWN NOSAVE\r\n"))
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("exit after SHUTDOWN NOSAVE: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the server did not stop on SHUTDOWN NOSAVE")
+	}
+}
+
+func TestJoinSaveWords(t *testing.T) {
+	for _, tc := range []struct{ in, want []string }{
+		{[]string{"--save", "60", "1", "300", "10", "--port", "0"}, []string{"--save", "60 1 300 10", "--port", "0"}},
+		{[]string{"-save", "60 1", "--save", ""}, []string{"-save", "60 1", "--save", ""}},
+		{[]string{"--save=", "--save"}, []string{"--save=", "--save"}},
+		{[]string{"--", "--save", "1", "1"}, []string{"--", "--save", "1", "1"}},
+	} {
+		if got := joinSaveWords(tc.in); strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("joinSaveWords(%q) = %q, want %q", tc.in, got, tc.want)
+		}
 	}
 }
 

@@ -24,6 +24,14 @@ func ServerCases() [][]string {
 		{"FLUSHALL"}, {"INFO", "keyspace"}, {"INFO", "nosuchsection"}, {"INFO", "a", "b", "c"},
 		{"CONFIG"}, {"CONFIG", "FOO"}, {"CONFIG", "GET"}, {"CONFIG", "GET", "nosuch"}, {"CONFIG", "GET", "maxmemory"},
 		{"CONFIG", "SET", "nosuch", "1"}, {"CONFIG", "SET", "maxmemory", "x"}, {"CONFIG", "RESETSTAT", "x"},
+		// Save points: Redis's parsing and CONFIG GET's form (set back to
+		// none at once: no save may start on either server).
+		{"CONFIG", "SET", "save", "1 2 3"}, {"CONFIG", "SET", "save", "0 1"}, {"CONFIG", "SET", "save", "1  2"},
+		{"CONFIG", "SET", "save", "-1 2"}, {"CONFIG", "SET", "save", "1 x"}, {"CONFIG", "GET", "save"},
+		{"CONFIG", "SET", "save", "3600 +1 300 0100 60 99999999999"}, {"CONFIG", "GET", "save"},
+		{"CONFIG", "SET", "save", ""}, {"CONFIG", "GET", "save"}, {"CONFIG", "GET", "sav*"},
+		{"CONFIG", "SET", "shutdown-on-sigterm", "save nosave"}, {"CONFIG", "SET", "shutdown-on-sigint", "Force NOW"},
+		{"CONFIG", "GET", "shutdown-on-sigterm"}, {"CONFIG", "GET", "shutdown-on-sigint"}, {"CONFIG", "SET", "shutdown-on-sigint", "default"}, {"CONFIG", "GET", "shutdown-on-sigint"},
 		{"MULTI"}, {"MULTI"}, {"SET", "a", "1"}, {"INCR", "a"}, {"PING"}, {"EXEC"}, {"EXEC"}, {"DISCARD"},
 		{"MULTI"}, {"SET", "a", "2"}, {"NOSUCHCOMMAND"}, {"EXEC"}, {"GET", "a"},
 		{"MULTI"}, {"SET", "a", "3"}, {"DISCARD"}, {"GET", "a"}, {"MULTI"}, {"WATCH", "a"}, {"DISCARD"},

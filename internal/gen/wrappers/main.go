@@ -43,6 +43,7 @@ var skip = map[string]bool{
 	"DBIndex":   true,
 	"Do":        true, // Store.Do returns Go values; see commands.go
 	"Databases": true, // a count, not a command
+	"Changes":   true, // a counter for the server's save points, not a command
 	// Hooks of the server for blocking commands.
 	"AllowBlocking": true,
 	"TakeBlocked":   true,
