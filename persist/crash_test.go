@@ -20,7 +20,8 @@ const crashChildEnv = "EMBEDIS_CRASH_CHILD_DIR"
 
 // TestCrashChild is the writer process of TestKillDuringWrites: with
 // appendfsync always it runs Atomic units that set two keys together, and
-// prints each unit's number once the unit is acknowledged. It does nothing
+// prints each unit's number once the unit is acknowledged, while Saves run
+// without pause. It does nothing
 // in a normal test run.
 func TestCrashChild(t *testing.T) {
 	dir := os.Getenv(crashChildEnv)
@@ -32,6 +33,17 @@ func TestCrashChild(t *testing.T) {
 		fmt.Println("open:", err)
 		os.Exit(1)
 	}
+	// Saves (compactions) run all the time meanwhile, so that kills land in
+	// them too: while the new segment is created, the manifest swapped, the
+	// snapshot renamed, the old files removed.
+	go func() {
+		for {
+			if err := db.Save(bg); err != nil {
+				fmt.Println("save:", err)
+				os.Exit(1)
+			}
+		}
+	}()
 	out := bufio.NewWriter(os.Stdout)
 	start, _ := db.Get(bg, "next")
 	i, _ := strconv.Atoi(start)
@@ -63,7 +75,7 @@ func TestKillDuringWrites(t *testing.T) {
 		t.Skip("starts processes")
 	}
 	dir := t.TempDir()
-	kills := 10
+	kills := 20
 	acked := -1
 	for k := 0; k < kills; k++ {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$")
@@ -108,4 +120,20 @@ func TestKillDuringWrites(t *testing.T) {
 		db.Close()
 	}
 	t.Logf("%d kills, %d units acknowledged, none lost or half-applied", kills, acked+1)
+	// What the kills left behind was cleaned up by the reopens.
+	db, err := Open(dir, Options{Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	named := map[string]bool{manifestName: true, lockName: true, db.man.base: true}
+	for _, s := range db.man.segments {
+		named[s] = true
+	}
+	db.Close()
+	es, _ := os.ReadDir(dir)
+	for _, e := range es {
+		if !named[e.Name()] {
+			t.Errorf("file %s left in the directory", e.Name())
+		}
+	}
 }

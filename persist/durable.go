@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -297,6 +299,7 @@ func Open(dir string, opts Options) (db *DB, err error) {
 			return nil, err
 		}
 	}
+	removeOrphans(dir, &db.man, logger)
 	clock.live()
 	db.Store = store
 	db.lastSaveAt = store.Now()
@@ -370,6 +373,60 @@ func checkBase(path string) error {
 		return &CorruptError{File: path, Offset: size - 8, Reason: "snapshot checksum mismatch"}
 	}
 	return nil
+}
+
+// removeOrphans removes the files of ours that the manifest does not name:
+// what a crash or failure left behind — temporary files of WriteFileAtomic
+// for the manifest and base snapshots, a snapshot or segment written by a
+// Save that stopped before its manifest named it, files a Save could not
+// remove. It runs with the directory locked, after a successful load.
+// Other files are left alone. A failure to remove is only logged.
+func removeOrphans(dir string, m *manifest, logger *slog.Logger) {
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	named := map[string]bool{manifestName: true, lockName: true, m.base: true}
+	for _, s := range m.segments {
+		named[s] = true
+	}
+	for _, e := range es {
+		name := e.Name()
+		if named[name] || !e.Type().IsRegular() || !ours(name) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, name)); err != nil {
+			logger.Warn("persist: could not remove a file the manifest does not name", "file", name, "err", err)
+		} else {
+			logger.Info("persist: removed a file the manifest does not name", "file", name)
+		}
+	}
+}
+
+// ours reports whether name is one of the names this package gives files:
+// base.<n>.rdb, log.<n>.seg, and WriteFileAtomic's temporary files of those
+// and of the manifest.
+func ours(name string) bool {
+	num := func(s, prefix, suffix string) bool {
+		d, ok := strings.CutPrefix(s, prefix)
+		if !ok {
+			return false
+		}
+		d, ok = strings.CutSuffix(d, suffix)
+		if !ok || d == "" {
+			return false
+		}
+		_, err := strconv.ParseUint(d, 10, 64)
+		return err == nil
+	}
+	if tmp, ok := strings.CutPrefix(name, "."); ok {
+		if i := strings.LastIndex(tmp, ".tmp-"); i > 0 {
+			base := tmp[:i]
+			return base == manifestName || num(base, "base.", ".rdb")
+		}
+		return false
+	}
+	return num(name, "base.", ".rdb") || num(name, "log.", ".seg")
 }
 
 // createSegment creates the segment name in the directory, with its header

@@ -448,3 +448,15 @@ func TestSaveWhileWriting(t *testing.T) {
 	}
 	t.Logf("%d saves during %d writes", saves, 2*writers*per)
 }
+
+func TestOurs(t *testing.T) {
+	for name, want := range map[string]bool{
+		"base.3.rdb": true, "log.12.seg": true, ".embedis.manifest.tmp-ab12": true, ".base.7.rdb.tmp-00ff": true,
+		"dump.rdb": false, "base..rdb": false, "log.x.seg": false, ".dump.rdb.tmp-1": false,
+		"base.3.rdb.bak": false, "notes.txt": false, ".log.1.seg.tmp-1": false,
+	} {
+		if got := ours(name); got != want {
+			t.Errorf("ours(%q) = %v", name, got)
+		}
+	}
+}
