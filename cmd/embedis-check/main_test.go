@@ -273,6 +273,9 @@ func damageAll(t *testing.T, data []byte) {
 	b := append([]byte(nil), data...)
 	for i := range b {
 		for bit := 0; bit < 8; bit++ {
+			if testing.Short() && bit%3 != 0 {
+				continue // every bit without -short
+			}
 			b[i] ^= 1 << bit
 			try(fmt.Sprintf("bit %d of byte %d flipped", bit, i), b, len(b), bit == 0)
 			b[i] ^= 1 << bit
