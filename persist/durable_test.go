@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -300,16 +299,6 @@ func TestOpenWithoutAppendOnly(t *testing.T) {
 	got := keyspaceOf(t, db.Store, 16)
 	want := map[string]string{`0/"logged"`: `string "1" @-1`, `0/"saved"`: `string "2" @-1`}
 	sameKeyspace(t, "without AppendOnly", want, got)
-}
-
-func sortedNames(dir string) []string {
-	es, _ := os.ReadDir(dir)
-	var out []string
-	for _, e := range es {
-		out = append(out, e.Name())
-	}
-	slices.Sort(out)
-	return out
 }
 
 // TestStreamDatabaseAfterReplay checks that the first unit written after a

@@ -16,9 +16,8 @@ import (
 // to sync, or the error to fail with. It keeps what was written and how much
 // of it the last completed Sync made durable.
 type gatedFile struct {
-	f       *os.File
-	g       *gate
-	started chan struct{}
+	f *os.File
+	g *gate
 }
 
 type gate struct {
