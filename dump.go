@@ -28,17 +28,16 @@ import (
 // grows) or as a plain set, hashes and sorted sets as a listpack or as a
 // plain hash / a ZSET_2. Where Redis's own bytes are fixed by the value's
 // history — every string, list, intset, listpack hash and sorted set, and
-// skiplist sorted set — the payload is byte-identical to redis-server's
-// after the same commands. Where they are not, because Redis walks a hash
-// table in an order set by its random seed (a "hashtable" set or hash), the
-// elements come in embedis's own order and the bytes differ from any one
-// redis-server's run; the value they stand for is the same.
+// skiplist sorted set — the payload is byte-identical to
+// redis-server's after the same commands. Where they are not, because Redis
+// walks a hash table in an order set by its random seed (a "hashtable" set
+// or hash), the elements come in embedis's own order and the bytes differ
+// from any one redis-server's run; the value they stand for is the same.
 //
-// A list's quicklist nodes are cut as Redis cuts a list built by pushing
-// its elements at the tail (8 KB listpacks, Redis's list-max-listpack-size
-// -2); a list that Redis built otherwise (LPUSH, LINSERT, LREM in the
-// middle of a long list) can have its nodes cut elsewhere, so a list of more
-// than one node is byte-identical only when it was built from the tail.
+// A list's quicklist nodes are where Redis 7.0 has them (8 KB listpacks,
+// list-max-listpack-size -2): each list follows its nodes through every
+// list command, and a restored or loaded list keeps the nodes of its
+// payload (see quicklist.go).
 //
 // RESTORE re-decides the encoding as Redis does when it loads a value: a
 // plain set of at most 512 integers becomes an intset, a plain hash of at
@@ -72,9 +71,11 @@ type RestoreArgs struct {
 	// key is to look last used; a negative IdleTime is ErrInvalidIdleTime.
 	// Freq, if positive, is FREQ: the key's LFU counter, at most 255 (a
 	// value outside 0..255 is ErrInvalidFreq). Both together are ErrSyntax,
-	// as in Redis. They are checked as Redis checks them, but embedis does
-	// not keep access metadata yet (OBJECT IDLETIME and FREQ), so they have
-	// no effect beyond the checks.
+	// as in Redis. They are checked as Redis checks them and kept in the
+	// write effect, but embedis does not keep access metadata yet (OBJECT
+	// IDLETIME and FREQ; issue 15), so they have no other effect. (Zero is
+	// "not given": FREQ 0 has no form here, and means what no FREQ means
+	// while there is no LFU counter.)
 	IdleTime time.Duration
 	Freq     int
 }
@@ -131,6 +132,9 @@ func appendValue(e *rdb.Encoder, dst []byte, v value) ([]byte, byte, error) {
 	case *listValue:
 		items := make([]string, 0, v.d.Len())
 		v.d.Range(0, false, func(_ int, s string) bool { items = append(items, s); return true })
+		if counts := v.nodeCounts(); counts != nil {
+			return e.AppendListNodes(dst, items, counts), rdb.TypeListQuicklist2, nil
+		}
 		return e.AppendList(dst, items), rdb.TypeListQuicklist2, nil
 	case *setValue:
 		if v.enc == setIntset {
@@ -298,11 +302,7 @@ func valueFromRDB(rv *rdb.Value) value {
 		if len(rv.List) == 0 {
 			return nil
 		}
-		lv := &listValue{}
-		for _, s := range rv.List {
-			lv.d.PushBack(s)
-		}
-		return lv
+		return listFromNodes(rv.List, rv.ListNodes)
 	case rdb.KindSet:
 		return setFromRDB(rv)
 	case rdb.KindHash:
@@ -316,14 +316,16 @@ func valueFromRDB(rv *rdb.Value) value {
 func setFromRDB(rv *rdb.Value) value {
 	if n := len(rv.SetInts); n > 0 {
 		if n > loadMaxIntsetEntries {
-			d := dict.New[struct{}]()
+			d := dict.NewSized[struct{}](n)
 			for _, x := range rv.SetInts {
 				d.Set(strconv.FormatInt(x, 10), struct{}{})
 			}
 			return &setValue{enc: setDict, d: d}
 		}
-		ints := slices.Clone(rv.SetInts)
-		slices.Sort(ints) // decoded ascending already; cheap insurance for the binary searches
+		ints := rv.SetInts // the value's own (see rdb.Value)
+		if !slices.IsSorted(ints) {
+			slices.Sort(ints) // decoded ascending already; insurance for the binary searches
+		}
 		ints = slices.Compact(ints)
 		width := uint8(min(max(rv.IntsetWidth, 0), 8))
 		for _, x := range ints {
@@ -355,7 +357,7 @@ func setFromRDB(rv *rdb.Value) value {
 			return sv
 		}
 	}
-	sv := &setValue{enc: setDict, d: dict.New[struct{}]()}
+	sv := &setValue{enc: setDict, d: dict.NewSized[struct{}](n)}
 	if n <= setMaxSmallEntries {
 		sv = &setValue{enc: setSmall}
 	}
@@ -383,9 +385,9 @@ func hashFromRDB(rv *rdb.Value) value {
 		}
 	}
 	if !table {
-		return &hashValue{pairs: slices.Clip(slices.Clone(pairs[:2*n]))}
+		return &hashValue{pairs: slices.Clip(pairs[:2*n])} // the value's own (see rdb.Value)
 	}
-	d := dict.New[string]()
+	d := dict.NewSized[string](n)
 	for i := 0; i+1 < len(pairs); i += 2 {
 		d.Set(pairs[i], pairs[i+1])
 	}
@@ -397,7 +399,7 @@ func zsetFromRDB(rv *rdb.Value) value {
 	if n == 0 {
 		return nil
 	}
-	s := zset.New()
+	s := zset.NewSized(n)
 	for _, m := range rv.ZSet {
 		if !math.IsNaN(m.Score) {
 			s.Add(m.Member, m.Score)

@@ -2,6 +2,7 @@ package embedis
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -13,11 +14,18 @@ import (
 // pop, LREM, LTRIM or LMOVE that takes its last element deletes the key, and
 // the push commands create the key.
 
-// listValue is a Redis list.
-type listValue struct{ d deque.Deque }
+// listValue is a Redis list. While tracked, nodes is where Redis 7.0
+// would cut it into quicklist nodes (see quicklist.go), kept for DUMP.
+type listValue struct {
+	d       deque.Deque
+	tracked bool
+	nodes   []qlNode
+}
 
 func (*listValue) typeName() string { return "list" }
-func (v *listValue) clone() value   { return &listValue{d: *v.d.Clone()} }
+func (v *listValue) clone() value {
+	return &listValue{d: *v.d.Clone(), tracked: v.tracked, nodes: slices.Clone(v.nodes)}
+}
 func (v *listValue) dump() string {
 	var b strings.Builder
 	b.WriteByte('[')
@@ -72,14 +80,14 @@ func (tx *Tx) push(name, key string, left, xx bool, values []string) (int64, err
 		if xx {
 			return 0, nil
 		}
-		lv = &listValue{}
+		lv = newTrackedList()
 		tx.setValue(key, lv, false)
 	}
 	for _, v := range values {
 		if left {
-			lv.d.PushFront(v)
+			lv.pushFront(v)
 		} else {
-			lv.d.PushBack(v)
+			lv.pushBack(v)
 		}
 	}
 	n := int64(lv.d.Len())
@@ -133,9 +141,9 @@ func (tx *Tx) popFrom(key string, lv *listValue, left bool, count int) []string 
 	out := make([]string, count)
 	for i := range out {
 		if left {
-			out[i], _ = lv.d.PopFront()
+			out[i], _ = lv.popFront()
 		} else {
-			out[i], _ = lv.d.PopBack()
+			out[i], _ = lv.popBack()
 		}
 	}
 	if count > 0 && tx.listChanged(key, lv, popEvent(left)) {
@@ -169,9 +177,9 @@ func (tx *Tx) popOne(key string, left bool) (string, error) {
 	}
 	var v string
 	if left {
-		v, _ = lv.d.PopFront()
+		v, _ = lv.popFront()
 	} else {
-		v, _ = lv.d.PopBack()
+		v, _ = lv.popBack()
 	}
 	if tx.listChanged(key, lv, popEvent(left)) {
 		name := "RPOP"
@@ -309,7 +317,7 @@ func (tx *Tx) LSet(key string, index int64, value string) error {
 	if !ok {
 		return ErrIndexOutOfRange
 	}
-	lv.d.Set(i, value)
+	lv.set(i, value)
 	if tx.wrote(key, evLSet) {
 		tx.emit("LSET", key, strconv.Itoa(i), value)
 	}
@@ -346,10 +354,7 @@ func (tx *Tx) LInsert(key, op, pivot, value string) (int64, error) {
 	if at < 0 {
 		return -1, nil
 	}
-	if after {
-		at++
-	}
-	lv.d.Insert(at, value)
+	lv.insert(at, value, after)
 	if tx.wrote(key, evLInsert) {
 		where := "BEFORE"
 		if after {
@@ -376,7 +381,7 @@ func (tx *Tx) LRem(key string, count int64, value string) (int64, error) {
 	if limit < 0 || limit > int64(lv.d.Len()) { // -MinInt64 stays negative
 		limit = 0
 	}
-	n := lv.d.RemoveIf(func(s string) bool { return s == value }, int(limit), count < 0)
+	n := lv.removeIf(func(s string) bool { return s == value }, int(limit), count < 0)
 	if n > 0 && tx.listChanged(key, lv, evLRem) {
 		tx.emit("LREM", key, strconv.FormatInt(count, 10), value)
 	}
@@ -398,7 +403,7 @@ func (tx *Tx) LTrim(key string, start, stop int64) error {
 		return nil
 	}
 	if ok {
-		lv.d.Trim(i, j)
+		lv.trim(i, j)
 	} else {
 		lv.d.Trim(1, 0)
 	}
@@ -574,20 +579,20 @@ func (tx *Tx) lmove(source, destination string, from, to bool) (string, error) {
 	}
 	var v string
 	if from {
-		v, _ = src.d.PopFront()
+		v, _ = src.popFront()
 	} else {
-		v, _ = src.d.PopBack()
+		v, _ = src.popBack()
 	}
 	// Push before deleting an emptied source, so that rotating a list onto
 	// itself keeps the key (and its deadline).
 	if dst == nil {
-		dst = &listValue{}
+		dst = newTrackedList()
 		tx.setValue(destination, dst, false)
 	}
 	if to {
-		dst.d.PushFront(v)
+		dst.pushFront(v)
 	} else {
-		dst.d.PushBack(v)
+		dst.pushBack(v)
 	}
 	// Redis announces the push, then the pop (and the source's deletion).
 	tx.wrote(destination, pushEvent(to))

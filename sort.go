@@ -430,9 +430,9 @@ func (tx *Tx) storeList(key string, elems []string) {
 		}
 		return
 	}
-	l := &listValue{}
+	l := newTrackedList()
 	for _, e := range elems {
-		l.d.PushBack(e)
+		l.pushBack(e)
 	}
 	tx.setValue(key, l, false)
 	if tx.wrote(key, evSortStore) {

@@ -105,6 +105,25 @@ const (
 	quicklistPlainThreshold = 1 << 30
 )
 
+// QuicklistFits reports whether Redis 7.0, with its default
+// list-max-listpack-size (-2), pushes an element of n bytes into a
+// quicklist node whose listpack has nodeBytes bytes (at either end of the
+// list) rather than starting a new node: the node's size plus the element
+// plus 8 bytes of estimated overhead must stay within 8 KB, and an element
+// of 1 GB or more always gets a plain node of its own.
+func QuicklistFits(nodeBytes, n int) bool {
+	return n < quicklistPlainThreshold && nodeBytes+n+quicklistSizeOverhead <= quicklistNodeLimit
+}
+
+// ListpackEntrySize returns the bytes s takes as one entry of a listpack
+// (encoding header, data, back-length), integers encoded as Redis encodes
+// them; ListpackEmptySize is the size of a listpack with no entries.
+func ListpackEntrySize(s string) int { return lpEntrySize(s) }
+
+// ListpackEmptySize is the bytes of a listpack with no entries: its header
+// and end marker.
+const ListpackEmptySize = lpHeaderSize + 1
+
 // AppendList appends a TypeListQuicklist2 body holding items, split into
 // nodes as RPUSH of items, one by one, into a new list would split them in
 // Redis 7.0 with its default list-max-listpack-size (-2: 8 KB nodes).
@@ -112,8 +131,7 @@ const (
 // empty items writes a list of no nodes, which readers refuse.
 func (e *Encoder) AppendList(dst []byte, items []string) []byte {
 	// First find the nodes, then write their count and the nodes.
-	type node struct{ from, to int }
-	var nodes []node
+	var nodes []listNode
 	size := 0 // the current node's listpack size; 0: no node
 	for i, s := range items {
 		plain := len(s) >= quicklistPlainThreshold
@@ -122,12 +140,42 @@ func (e *Encoder) AppendList(dst []byte, items []string) []byte {
 			nodes[len(nodes)-1].to = i + 1
 			continue
 		}
-		nodes = append(nodes, node{i, i + 1})
+		nodes = append(nodes, listNode{i, i + 1})
 		size = 0
 		if !plain {
 			size = lpHeaderSize + 1 + lpEntrySize(s)
 		}
 	}
+	return e.appendNodes(dst, items, nodes)
+}
+
+// AppendListNodes appends a TypeListQuicklist2 body holding items cut into
+// nodes of counts[0], counts[1], … elements, head to tail: the nodes of a
+// list Redis built otherwise than by pushing at the tail (see
+// QuicklistFits). The counts must be positive and add up to len(items); if
+// they do not, the list is cut as AppendList cuts it. A node of one element
+// of 1 GB or more is written as a plain node.
+func (e *Encoder) AppendListNodes(dst []byte, items []string, counts []int) []byte {
+	nodes := make([]listNode, len(counts))
+	from := 0
+	for i, c := range counts {
+		if c <= 0 || c > len(items)-from {
+			return e.AppendList(dst, items)
+		}
+		nodes[i] = listNode{from, from + c}
+		from += c
+	}
+	if from != len(items) {
+		return e.AppendList(dst, items)
+	}
+	return e.appendNodes(dst, items, nodes)
+}
+
+// listNode is a quicklist node: items[from:to].
+type listNode struct{ from, to int }
+
+// appendNodes appends the node count and the nodes of a quicklist.
+func (e *Encoder) appendNodes(dst []byte, items []string, nodes []listNode) []byte {
 	dst = appendLen(dst, uint64(len(nodes)))
 	for _, n := range nodes {
 		if n.to-n.from == 1 && len(items[n.from]) >= quicklistPlainThreshold {

@@ -365,6 +365,10 @@ func TestReaderLargeValues(t *testing.T) {
 	for i := 0; i < 100; i++ {
 		items = append(items, strings.Repeat(string(rune('a'+i%26)), 3000)+strconv.Itoa(i))
 	}
+	nodes := make([]int, 50) // two elements of 3 KB fill a node of 8 KB
+	for i := range nodes {
+		nodes[i] = 2
+	}
 	var pairs []string
 	for i := 0; i < 100; i++ {
 		pairs = append(pairs, "f"+strconv.Itoa(i), string(random[i*1000:i*1000+700]))
@@ -372,7 +376,7 @@ func TestReaderLargeValues(t *testing.T) {
 	want := []Entry{
 		{Key: "random", ExpireMs: -1, Idle: -1, Freq: -1, Value: Value{Kind: KindString, Type: TypeString, Str: string(random)}},
 		{Key: "repeat", ExpireMs: 7, Idle: -1, Freq: -1, Value: Value{Kind: KindString, Type: TypeString, Str: strings.Repeat("0123456789", 100_000)}},
-		{Key: "list", ExpireMs: -1, Idle: -1, Freq: -1, Value: Value{Kind: KindList, Type: TypeListQuicklist2, List: items}},
+		{Key: "list", ExpireMs: -1, Idle: -1, Freq: -1, Value: Value{Kind: KindList, Type: TypeListQuicklist2, List: items, ListNodes: nodes}},
 		{Key: "hash", ExpireMs: -1, Idle: -1, Freq: -1, Value: Value{Kind: KindHash, Type: TypeHashListpack, Hash: pairs}},
 	}
 	data := writeFile(t, want)

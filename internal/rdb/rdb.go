@@ -142,7 +142,8 @@ type ZMember struct {
 // Value is one decoded value, whatever encoding the file used. Exactly the
 // field of its Kind is set. Aggregates are never empty, sets have no
 // duplicate members, hashes no duplicate fields, sorted sets no duplicate
-// members and no NaN scores.
+// members and no NaN scores. Its slices and strings are allocated for the
+// value alone (never a reused buffer), so a caller may keep them.
 type Value struct {
 	Kind Kind
 	Type byte // the type byte it was read with
@@ -158,6 +159,13 @@ type Value struct {
 	// was read from: Redis keeps an intset as it was written, so a DUMP
 	// after a RESTORE gives the same bytes.
 	IntsetWidth int
+
+	// ListNodes is, for a list read from a quicklist (TypeListQuicklist or
+	// TypeListQuicklist2), the number of elements of each of its non-empty
+	// nodes, head to tail: Redis keeps a loaded list's nodes as they were
+	// written. Nil for the older list types, which Redis rebuilds by
+	// pushing each element at the tail.
+	ListNodes []int
 }
 
 // Len is the number of elements of the value: 1 for a string, members,

@@ -24,7 +24,7 @@ var redisPayloads = []struct {
 	{"string", "\x00\x05hello\n\x00cr\xdfve4 \n", Value{Kind: KindString, Type: TypeString, Str: "hello"}},
 	{"int", "\x00\xc190\n\x00\x9d\x94\xea'\x93\xfc\b\xb9", Value{Kind: KindString, Type: TypeString, Str: "12345"}},
 	{"list", "\x12\x01\x02\x11\x11\x00\x00\x00\x04\x00\x81a\x02\x81b\x02\x01\x01\x02\x01\xff\n\x00mrq>\x9bCH+",
-		Value{Kind: KindList, Type: TypeListQuicklist2, List: []string{"a", "b", "1", "2"}}},
+		Value{Kind: KindList, Type: TypeListQuicklist2, List: []string{"a", "b", "1", "2"}, ListNodes: []int{4}}},
 	{"hash", "\x10\x13\x13\x00\x00\x00\x04\x00\x82f1\x03\x82v1\x03\x0c\x01\"\x01\xff\n\x00\x91\xd7\t\xd7_\xb1\xdb\x94",
 		Value{Kind: KindHash, Type: TypeHashListpack, Hash: []string{"f1", "v1", "12", "34"}}},
 	{"intset", "\x0b\x0e\x02\x00\x00\x00\x03\x00\x00\x00\x01\x00\x02\x00\x03\x00\n\x00\xa5\x02\\\xe2mnM\x1b",
@@ -103,7 +103,7 @@ func TestWriterReaderRoundTrip(t *testing.T) {
 	}
 	want := []Entry{
 		{DB: 0, Key: "k", ExpireMs: 1234567, Idle: -1, Freq: -1, Value: Value{Kind: KindString, Type: TypeString, Str: "v"}},
-		{DB: 0, Key: "l", ExpireMs: -1, Idle: -1, Freq: -1, Value: Value{Kind: KindList, Type: TypeListQuicklist2, List: []string{"a", "1"}}},
+		{DB: 0, Key: "l", ExpireMs: -1, Idle: -1, Freq: -1, Value: Value{Kind: KindList, Type: TypeListQuicklist2, List: []string{"a", "1"}, ListNodes: []int{2}}},
 		{DB: 0, Key: "z", ExpireMs: -1, Idle: -1, Freq: -1, Value: Value{Kind: KindZSet, Type: TypeZSet2, ZSet: []ZMember{{"b", 2.5}, {"a", 1}}}},
 		{DB: 3, Key: "h", ExpireMs: -1, Idle: -1, Freq: -1, Value: Value{Kind: KindHash, Type: TypeHash, Hash: []string{"f", "v"}}},
 	}

@@ -228,7 +228,13 @@ func (in *input) readQuicklist(typ byte, v *Value, start int64) error {
 		return err
 	}
 	var items []string
+	var counts []int // elements of each non-empty node read so far
+	done := 0        // elements in counts
 	for i := uint64(0); i < nodes; i++ {
+		if len(items) > done {
+			counts = append(counts, len(items)-done)
+			done = len(items)
+		}
 		container := uint64(quicklistNodePacked)
 		if typ == TypeListQuicklist2 {
 			at := in.off()
@@ -266,7 +272,11 @@ func (in *input) readQuicklist(typ byte, v *Value, start int64) error {
 	if len(items) == 0 {
 		return newError(ErrEmpty, start, "empty list")
 	}
+	if len(items) > done {
+		counts = append(counts, len(items)-done)
+	}
 	v.List = items
+	v.ListNodes = counts
 	return nil
 }
 

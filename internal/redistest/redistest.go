@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -34,7 +35,14 @@ func (e ReplyError) Error() string { return string(e) }
 // Server is a running redis-server.
 type Server struct {
 	Socket string
-	cmd    *exec.Cmd
+	// Dir and DBFilename are its --dir and --dbfilename: the snapshot it
+	// loads at start and writes on SAVE is RDBPath.
+	Dir, DBFilename string
+
+	cmd     *exec.Cmd
+	logs    *syncBuffer
+	exited  chan struct{}
+	stopped sync.Once
 }
 
 // Start runs a redis-server with no persistence on a Unix socket in a
@@ -52,6 +60,33 @@ func Start(t testing.TB) *Server {
 // "--enable-debug-command", "yes").
 func StartArgs(t testing.TB, extra ...string) *Server {
 	t.Helper()
+	return StartConfig(t, Config{Args: extra})
+}
+
+// Config says how StartConfig runs redis-server. The zero value is Start's
+// server.
+type Config struct {
+	// Dir is the server's --dir: where it looks for DBFilename at start
+	// (loading it if it exists, as redis-server does) and where SAVE
+	// writes it. Empty means a fresh temporary directory, removed when the
+	// test ends; a directory the test gives is left as it is.
+	Dir string
+	// DBFilename is the server's --dbfilename; empty means "dump.rdb".
+	DBFilename string
+	// Args are extra redis-server arguments, after the defaults (so they
+	// win: "--loglevel", "notice" makes the log say how long loading took).
+	Args []string
+}
+
+// StartConfig runs a redis-server as Config says, on a Unix socket in its
+// own temporary directory, with no automatic saves and no append-only
+// file, and stops it (SIGKILL, so it never saves on the way out) when the
+// test ends. It returns once the server answers PING: a server still
+// loading its snapshot answers LOADING, and StartConfig waits for it for as
+// long as the process lives, up to 10 minutes. If the server exits or never
+// answers, the test fails with the server's log.
+func StartConfig(t testing.TB, cfg Config) *Server {
+	t.Helper()
 	path, err := exec.LookPath("redis-server")
 	if err != nil {
 		if os.Getenv("CI") == "true" {
@@ -59,51 +94,111 @@ func StartArgs(t testing.TB, extra ...string) *Server {
 		}
 		t.Skip("redis-server is not on PATH: skipping the differential test against real Redis (./test.sh installs it)")
 	}
-	dir, err := os.MkdirTemp("", "redistest-")
+	sockDir, err := os.MkdirTemp("", "redistest-")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	sock := filepath.Join(dir, "redis.sock")
+	t.Cleanup(func() { os.RemoveAll(sockDir) })
+	if cfg.Dir == "" {
+		cfg.Dir = sockDir
+	}
+	if cfg.DBFilename == "" {
+		cfg.DBFilename = "dump.rdb"
+	}
+	sock := filepath.Join(sockDir, "redis.sock")
 	cmd := exec.Command(path, "--port", "0", "--unixsocket", sock, "--save", "", "--appendonly", "no",
-		"--dir", dir, "--daemonize", "no", "--loglevel", "warning")
-	cmd.Args = append(cmd.Args, extra...)
-	var logs bytes.Buffer // read only once the server has exited
-	cmd.Stdout, cmd.Stderr = &logs, &logs
+		"--dir", cfg.Dir, "--dbfilename", cfg.DBFilename, "--daemonize", "no", "--loglevel", "warning")
+	cmd.Args = append(cmd.Args, cfg.Args...)
+	s := &Server{Socket: sock, Dir: cfg.Dir, DBFilename: cfg.DBFilename, cmd: cmd,
+		logs: new(syncBuffer), exited: make(chan struct{})}
+	cmd.Stdout, cmd.Stderr = s.logs, s.logs
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start redis-server: %v", err)
 	}
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
-	stop := func() {
-		cmd.Process.Kill()
-		<-exited
-	}
-	t.Cleanup(stop)
-	deadline := time.Now().Add(10 * time.Second)
+	go func() { cmd.Wait(); close(s.exited) }()
+	t.Cleanup(s.Stop)
+	listenBy := time.Now().Add(10 * time.Second)
+	loadedBy := time.Now().Add(10 * time.Minute)
 	for {
 		select {
-		case <-exited:
-			t.Fatalf("redis-server exited early: %s", logs.String())
+		case <-s.exited:
+			t.Fatalf("redis-server exited early: %s", s.Log())
 		default:
 		}
 		c, err := net.Dial("unix", sock)
-		if err == nil {
-			pong, err := ping(c)
-			c.Close()
-			if err != nil || pong != "PONG" {
-				stop()
-				t.Fatalf("redis-server: PING = %#v, %v\n%s", pong, err, logs.String())
+		if err != nil {
+			if time.Now().After(listenBy) {
+				s.Stop()
+				t.Fatalf("redis-server did not listen on %s: %v\n%s", sock, err, s.Log())
 			}
-			break
+			time.Sleep(10 * time.Millisecond)
+			continue
 		}
-		if time.Now().After(deadline) {
-			stop()
-			t.Fatalf("redis-server did not listen on %s: %v\n%s", sock, err, logs.String())
+		pong, err := ping(c)
+		c.Close()
+		if e, ok := pong.(ReplyError); ok && strings.HasPrefix(string(e), "LOADING ") && time.Now().Before(loadedBy) {
+			time.Sleep(10 * time.Millisecond)
+			continue
 		}
-		time.Sleep(10 * time.Millisecond)
+		if err != nil || pong != "PONG" {
+			s.Stop()
+			t.Fatalf("redis-server: PING = %#v, %v\n%s", pong, err, s.Log())
+		}
+		return s
 	}
-	return &Server{Socket: sock, cmd: cmd}
+}
+
+// RDBPath is the snapshot file the server loads at start and SAVE writes.
+func (s *Server) RDBPath() string { return filepath.Join(s.Dir, s.DBFilename) }
+
+// Save runs SAVE on a connection of its own and returns RDBPath; an error
+// reply or a missing file fails the test.
+func (s *Server) Save(t testing.TB) string {
+	t.Helper()
+	c := s.Dial(t)
+	defer c.conn.Close()
+	if v := c.Do(t, "SAVE"); v != "OK" {
+		t.Fatalf("SAVE = %#v\n%s", v, s.Log())
+	}
+	if _, err := os.Stat(s.RDBPath()); err != nil {
+		t.Fatalf("SAVE answered OK but: %v", err)
+	}
+	return s.RDBPath()
+}
+
+// Pid is the server's process id (to read its /proc/<pid>/status).
+func (s *Server) Pid() int { return s.cmd.Process.Pid }
+
+// Log is what the server has written to its standard output and error so
+// far (its log, at the --loglevel it was given).
+func (s *Server) Log() string { return s.logs.String() }
+
+// Stop kills the server (SIGKILL: it does not save) and waits for it to
+// exit. It may be called more than once; the test's end calls it too.
+func (s *Server) Stop() {
+	s.stopped.Do(func() {
+		s.cmd.Process.Kill()
+		<-s.exited
+	})
+}
+
+// syncBuffer is a bytes.Buffer that the server's output goroutine writes
+// while a test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // Seed returns the seed for a randomized test: the integer in the

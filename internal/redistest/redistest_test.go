@@ -2,6 +2,8 @@ package redistest
 
 import (
 	"bufio"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -113,5 +115,62 @@ func TestSeed(t *testing.T) {
 	t.Setenv("REDISTEST_TEST_SEED", "")
 	if a, b := Seed(t, "REDISTEST_TEST_SEED"), Seed(t, "REDISTEST_TEST_SEED"); a == b {
 		t.Errorf("two clock seeds are both %d", a)
+	}
+}
+
+func TestStartConfigDirAndSave(t *testing.T) {
+	dir := t.TempDir()
+	a := StartConfig(t, Config{Dir: dir, DBFilename: "first.rdb"})
+	if a.RDBPath() != filepath.Join(dir, "first.rdb") {
+		t.Fatalf("RDBPath = %q", a.RDBPath())
+	}
+	c := a.Dial(t)
+	c.MustDo(t, "SET", "k", "v")
+	c.MustDo(t, "SELECT", "5")
+	c.MustDo(t, "RPUSH", "l", "a", "b")
+	path := a.Save(t)
+	if path != a.RDBPath() {
+		t.Fatalf("Save = %q, want %q", path, a.RDBPath())
+	}
+	a.Stop()
+	a.Stop() // a second Stop is harmless
+
+	// A server started on a directory that holds the file loads it; one
+	// told another file name does not.
+	b := StartConfig(t, Config{Dir: dir, DBFilename: "first.rdb"}).Dial(t)
+	if v := b.Do(t, "GET", "k"); v != "v" {
+		t.Errorf("after loading: GET k = %#v", v)
+	}
+	b.MustDo(t, "SELECT", "5")
+	if v := b.Do(t, "LRANGE", "l", "0", "-1"); !reflect.DeepEqual(v, []any{"a", "b"}) {
+		t.Errorf("after loading: LRANGE l = %#v", v)
+	}
+	other := StartConfig(t, Config{Dir: dir, DBFilename: "other.rdb"})
+	if v := other.Dial(t).Do(t, "DBSIZE"); v != int64(0) {
+		t.Errorf("other file name: DBSIZE = %#v", v)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "other.rdb")); !os.IsNotExist(err) {
+		t.Errorf("other.rdb exists before any SAVE: %v", err)
+	}
+}
+
+// A server still loading answers LOADING; StartConfig waits until it is
+// done. Two hidden Redis settings make a small file load slowly enough to
+// be seen: key-load-delay (microseconds per key: 300 keys take about 0.3 s)
+// and loading-process-events-interval-bytes (how often loading stops to
+// answer clients; 2 MB by default, more than this whole file).
+func TestStartConfigWaitsForLoading(t *testing.T) {
+	dir := t.TempDir()
+	a := StartConfig(t, Config{Dir: dir, Args: []string{"--enable-debug-command", "yes"}})
+	a.Dial(t).MustDo(t, "DEBUG", "POPULATE", "300", "key", "100")
+	a.Save(t)
+	a.Stop()
+	b := StartConfig(t, Config{Dir: dir, Args: []string{"--key-load-delay", "1000",
+		"--loading-process-events-interval-bytes", "1024", "--loglevel", "notice"}})
+	if v := b.Dial(t).Do(t, "DBSIZE"); v != int64(300) {
+		t.Errorf("DBSIZE = %#v right after StartConfig returned", v)
+	}
+	if log := b.Log(); !strings.Contains(log, "DB loaded from disk") {
+		t.Errorf("the log at notice level does not say the file was loaded:\n%s", log)
 	}
 }

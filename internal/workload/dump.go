@@ -2,6 +2,7 @@ package workload
 
 import (
 	"encoding/binary"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 
@@ -143,6 +144,63 @@ func DumpCases() [][]string {
 	add(cmd("RPUSH", "l7", "abcdefghij", "klmnopqrst", "uvwxyz0123"))
 	dump("l1", "l2", "l3", "l4", "l5", "l6", "l7")
 
+	// Lists built at the head, at both ends, popped and trimmed: Redis
+	// fills the end node a push goes to, so the nodes are not where a list
+	// built at the tail has them.
+	add(cmd("LPUSH", "lh1", nums("element-pushed-at-the-head:", 3000)...), cmd("LPUSH", "lh2", nums("h", 2500)...),
+		cmd("RPUSH", "lh2", nums("t", 2500)...), cmd("LPUSH", "lh2", nums("hh", 1200)...))
+	dump("lh1", "lh2")
+	add(cmd("LPOP", "lh1", "700"), cmd("RPOP", "lh1", "5"), cmd("RPOP", "lh2", "1300"), cmd("LPOP", "lh2", "2"))
+	dump("lh1", "lh2")
+	add(cmd("LTRIM", "lh1", "3", "-900"), cmd("LTRIM", "lh2", "1000", "2000"))
+	dump("lh1", "lh2")
+	add(cmd("LMOVE", "lh1", "lh3", "LEFT", "LEFT"), cmd("RPOPLPUSH", "lh1", "lh3"), cmd("LMOVE", "lh1", "lh1", "RIGHT", "LEFT"),
+		cmd("LPUSH", "lh3", nums("m", 900)...), cmd("LMOVE", "lh2", "lh3", "LEFT", "RIGHT"))
+	dump("lh1", "lh2", "lh3")
+	add(cmd("SORT", "lh3", "ALPHA", "STORE", "lh4"), cmd("LPUSH", "lh4", nums("s", 1000)...), cmd("COPY", "lh2", "lh5"),
+		cmd("LPUSH", "lh5", nums("c", 800)...))
+	dump("lh4", "lh5")
+	add(cmd("LSET", "lh5", "0", "x"), cmd("LSET", "lh5", "-1", strings.Repeat("w", 100)), cmd("LSET", "lh5", "500", "5"))
+	dump("lh5")
+	add(cmd("LSET", "lh5", "1", strings.Repeat("v", 5000)), cmd("LPUSH", "lh5", "after-the-big-one"))
+	dump("lh5")
+	ab := make([]string, 6000)
+	for i := range ab {
+		ab[i] = []string{"aaaa", "bbbb", "cccc"}[i%3]
+		if i > 4000 {
+			ab[i] = "dddd"
+		}
+	}
+	add(cmd("LPUSH", "lh6", ab...), cmd("LREM", "lh6", "700", "aaaa"), cmd("LREM", "lh6", "-300", "bbbb"))
+	dump("lh6")
+	add(cmd("LREM", "lh6", "0", "dddd"), cmd("LPUSH", "lh6", "x", "y"), cmd("RPUSH", "lh6", "z"))
+	dump("lh6")
+	add(cmd("LINSERT", "lh6", "BEFORE", "cccc", "inserted"), cmd("LRANGE", "lh6", "0", "3"))
+	dump("lh6")
+	// LINSERT into full nodes: at a node's ends (into the neighbour, or a
+	// node of its own) and in the middle (a split, then merges).
+	li := nums("linsert-element-", 2400)
+	add(cmd("RPUSH", "li1", li...))
+	for _, c := range [][]string{
+		{"BEFORE", "linsert-element-0"}, {"AFTER", "linsert-element-2399"}, {"AFTER", "linsert-element-1200"},
+		{"BEFORE", "linsert-element-1200"}, {"AFTER", "linsert-element-300"}, {"BEFORE", "linsert-element-301"},
+		{"AFTER", "linsert-element-299"}, {"BEFORE", "linsert-element-600"}, {"AFTER", "linsert-element-1799"},
+	} {
+		add(cmd("LINSERT", "li1", c[0], c[1], "new:"+c[1]))
+		dump("li1")
+	}
+	for i := 0; i < 40; i++ {
+		where := []string{"BEFORE", "AFTER"}[i%2]
+		add(cmd("LINSERT", "li1", where, "linsert-element-"+strconv.Itoa((i*337)%2400), strings.Repeat("L", i*40)))
+	}
+	dump("li1")
+	add(cmd("LPUSH", "li2", nums("head-built-", 1500)...), cmd("LINSERT", "li2", "BEFORE", "head-built-700", strings.Repeat("b", 3000)),
+		cmd("LINSERT", "li2", "AFTER", "head-built-10", strings.Repeat("a", 7000)), cmd("LINSERT", "li2", "AFTER", "head-built-0", "end"),
+		cmd("LPUSH", "li2", "h"), cmd("RPOP", "li2", "50"))
+	dump("li2")
+	cs = append(cs, listNodeChurn(1, "lc1")...)
+	cs = append(cs, listNodeChurn(2, "lc2")...)
+
 	// Sets: intsets of each width; the width stays when the wide member goes.
 	add(cmd("SADD", "i16", "1", "-2", "3"), cmd("SADD", "i32", "1", "70000", "-70000"),
 		cmd("SADD", "i64", "1", "5000000000", "-9223372036854775808"), cmd("SADD", "iw", "1", "2", "70000"),
@@ -234,6 +292,11 @@ func DumpCases() [][]string {
 		[]string{"LLEN", "e17"}, []string{"LINDEX", "e17", "1499"})
 	dump("e17")
 	encoding("e17")
+	// A list whose nodes are not where pushes at the tail would put them
+	// keeps them, in Redis as in embedis, and grows from them.
+	add([]string{"RESTORE", "e18", "0", payload(rdb.TypeListQuicklist2, e.AppendListNodes(nil, nums("y", 2000), []int{3, 997, 1000}))},
+		cmd("LPUSH", "e18", nums("z", 600)...), []string{"RPUSH", "e18", "tail"})
+	dump("e18")
 
 	// Options: TTLs, ABSTTL, REPLACE, IDLETIME, FREQ and their errors, in
 	// Redis's order (options, then the existing key, then the TTL, then the
@@ -292,4 +355,50 @@ func seq(n int) []int64 {
 		out[i] = int64(i)
 	}
 	return out
+}
+
+// listNodeChurn returns a seeded random sequence of every list command
+// that moves quicklist nodes (pushes, pops, LINSERT, LSET, LREM, LTRIM,
+// LMOVE) on key, with elements of many sizes, and a DUMP every few
+// commands: each compares the nodes embedis follows with redis-server's.
+func listNodeChurn(seed uint64, key string) [][]string {
+	r := rand.New(rand.NewPCG(seed, 7))
+	elem := func() string {
+		switch r.IntN(5) {
+		case 0:
+			return strconv.Itoa(r.IntN(200000) - 100000)
+		case 1:
+			return strings.Repeat("x", r.IntN(2500))
+		default:
+			return "e" + strconv.Itoa(r.IntN(40))
+		}
+	}
+	var cs [][]string
+	for i := 0; i < 3000; i++ {
+		switch op := r.IntN(20); {
+		case op < 5:
+			cs = append(cs, []string{"LPUSH", key, elem(), elem()})
+		case op < 10:
+			cs = append(cs, []string{"RPUSH", key, elem(), elem()})
+		case op == 10:
+			cs = append(cs, []string{"LPOP", key})
+		case op == 11:
+			cs = append(cs, []string{"RPOP", key, "2"})
+		case op < 15:
+			where := []string{"BEFORE", "AFTER"}[r.IntN(2)]
+			cs = append(cs, []string{"LINSERT", key, where, "e" + strconv.Itoa(r.IntN(40)), elem()})
+		case op == 15:
+			cs = append(cs, []string{"LSET", key, strconv.Itoa(r.IntN(50) - 25), elem()})
+		case op == 16:
+			cs = append(cs, []string{"LREM", key, strconv.Itoa(r.IntN(5) - 2), "e" + strconv.Itoa(r.IntN(40))})
+		case op == 17 && r.IntN(10) == 0:
+			cs = append(cs, []string{"LTRIM", key, strconv.Itoa(r.IntN(5)), strconv.Itoa(-1 - r.IntN(5))})
+		default:
+			cs = append(cs, []string{"LMOVE", key, key, []string{"LEFT", "RIGHT"}[r.IntN(2)], []string{"LEFT", "RIGHT"}[r.IntN(2)]})
+		}
+		if i%25 == 24 {
+			cs = append(cs, []string{"DUMP", key})
+		}
+	}
+	return append(cs, []string{"DUMP", key}, []string{"LLEN", key})
 }

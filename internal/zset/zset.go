@@ -215,6 +215,21 @@ func New() *Set {
 	return &Set{members: dict.New[float64](), root: leaf, first: leaf, last: leaf}
 }
 
+// NewSized returns an empty Set with room for n members: its member table
+// sized for them and, for a set that fits one leaf, the leaf's arrays, so
+// that a loader adding n members allocates a few times instead of growing
+// step by step. n < 1 is New.
+func NewSized(n int) *Set {
+	if n < 1 {
+		return New()
+	}
+	leaf := &node{}
+	if n <= maxEntries {
+		leaf.entries = keys{make([]float64, 0, n), make([]string, 0, n)}
+	}
+	return &Set{members: dict.NewSized[float64](n), root: leaf, first: leaf, last: leaf}
+}
+
 // Len returns the number of members.
 func (s *Set) Len() int { return s.members.Len() }
 

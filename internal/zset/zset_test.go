@@ -403,3 +403,18 @@ func TestSmallMoves(t *testing.T) {
 		t.Fatalf("only %d of 200000 moves stayed within a leaf", within)
 	}
 }
+
+// TestNewSized: a Set made for n members holds them (and more) with every
+// invariant, whether they fit one leaf or not.
+func TestNewSized(t *testing.T) {
+	for _, n := range []int{0, 1, 8, maxEntries, maxEntries + 1, 1000} {
+		s := NewSized(n)
+		m := &model{scores: map[string]float64{}}
+		for i := 0; i < n+10; i++ {
+			member, score := "m"+strconv.Itoa(i), float64((i*7919)%101)
+			s.Add(member, score)
+			m.add(member, score)
+		}
+		check(t, s, m)
+	}
+}
