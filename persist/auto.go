@@ -70,22 +70,40 @@ func (db *DB) autoDue() string {
 		}
 	}
 	if db.opts.AutoCompactPercent > 0 && db.log != nil {
-		var base, log int64
-		if man.base != "" {
-			if st, err := os.Stat(filepath.Join(db.dir, man.base)); err == nil {
-				base = st.Size()
-			}
-		}
-		for _, s := range man.segments {
-			if st, err := os.Stat(filepath.Join(db.dir, s)); err == nil {
-				log += st.Size() - segmentHeaderSize
-			}
-		}
+		base, log := db.sizes(&man)
 		if log >= db.opts.AutoCompactMinSize && log > 0 && log*100 >= base*int64(db.opts.AutoCompactPercent) {
 			return "log grown to " + itoa(log) + " bytes, base " + itoa(base)
 		}
 	}
 	return ""
+}
+
+// Sizes returns the size in bytes of the base snapshot the manifest names
+// (0 for none) and of the records in the log segments after it (their
+// headers not counted): what automatic compaction compares, and what a
+// server shows as INFO's aof_base_size and aof_current_size (their sum).
+// A file that cannot be read (one a Save is replacing) counts as empty.
+// Sizes never waits for a Save: it may be called as the store's owner.
+func (db *DB) Sizes() (base, log int64) {
+	man := db.shown.Load()
+	if man == nil {
+		return 0, 0
+	}
+	return db.sizes(man)
+}
+
+func (db *DB) sizes(man *manifest) (base, log int64) {
+	if man.base != "" {
+		if st, err := os.Stat(filepath.Join(db.dir, man.base)); err == nil {
+			base = st.Size()
+		}
+	}
+	for _, s := range man.segments {
+		if st, err := os.Stat(filepath.Join(db.dir, s)); err == nil {
+			log += max(st.Size()-segmentHeaderSize, 0)
+		}
+	}
+	return base, log
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/embedis/embedis"
@@ -108,8 +109,12 @@ type DB struct {
 	log    *appendLog // nil without AppendOnly
 	unlock func() error
 
-	mu          sync.Mutex // serialises Save and Close; guards the fields below
-	man         manifest
+	mu  sync.Mutex // serialises Save and Close; guards the fields below
+	man manifest
+	// shown is a copy of man for Sizes, which must not take mu: a Save
+	// holds mu while it waits for the owner role, and a server asks for
+	// the sizes as the owner (INFO).
+	shown       atomic.Pointer[manifest]
 	closed      bool
 	closeErr    error
 	lastSaveAt  time.Time // on the store's clock: Open, or the last Save
@@ -300,6 +305,7 @@ func Open(dir string, opts Options) (db *DB, err error) {
 		}
 	}
 	removeOrphans(dir, &db.man, logger)
+	db.publish()
 	clock.live()
 	db.Store = store
 	db.lastSaveAt = store.Now()
@@ -471,6 +477,13 @@ func truncateSegment(path string, size int64, seal bool) error {
 	return nil
 }
 
+// publish makes db.man what Sizes reads. Called with mu held (or before
+// Open returns).
+func (db *DB) publish() {
+	m := db.man // its slices are replaced, never changed in place
+	db.shown.Store(&m)
+}
+
 // Dir returns the data directory.
 func (db *DB) Dir() string { return db.dir }
 
@@ -520,6 +533,7 @@ func (db *DB) Save(ctx context.Context) error {
 			return err
 		}
 		db.man = mid
+		db.publish()
 		next.segments = []string{name}
 	} else {
 		next.segments = nil
@@ -541,6 +555,7 @@ func (db *DB) Save(ctx context.Context) error {
 				return errors.Join(err, merr)
 			}
 			db.man = old
+			db.publish()
 			seg.f.Close()
 			os.Remove(seg.path)
 		}
@@ -554,6 +569,7 @@ func (db *DB) Save(ctx context.Context) error {
 		return err
 	}
 	db.man = next
+	db.publish()
 	db.lastSaveAt, db.lastChanges = db.Store.Now(), sn.Changes()
 	// The old files are no longer named: remove them. A failure here leaves
 	// only unused files behind.
@@ -603,4 +619,14 @@ type wallClock struct{}
 func (wallClock) Now() time.Time { return time.Now() }
 func (wallClock) AfterFunc(d time.Duration, f func()) embedis.Timer {
 	return time.AfterFunc(d, f)
+}
+
+// LogErr returns the append-only log's failure (matching ErrLogFailed) once
+// a write or fsync of it failed, and nil while it works or without
+// AppendOnly: a server shows it as INFO's aof_last_write_status.
+func (db *DB) LogErr() error {
+	if db.log == nil {
+		return nil
+	}
+	return db.log.failure()
 }
