@@ -58,6 +58,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/embedis/embedis"
 	"github.com/embedis/embedis/persist"
@@ -196,6 +197,7 @@ func run(argv []string, stdout io.Writer) error {
 	if aof {
 		// As redis-server with appendonly yes: the data comes from the
 		// append-only directory, and dump.rdb is not read.
+		start := time.Now()
 		db, err = persist.Open(filepath.Join(*dir, *appendDirName), persist.Options{
 			Store:              embedis.Options{Databases: *databases},
 			AppendOnly:         true,
@@ -208,6 +210,7 @@ func run(argv []string, stdout io.Writer) error {
 			return err
 		}
 		store = db.Store
+		logger.Info(fmt.Sprintf("DB loaded from append only file: %.3f seconds", time.Since(start).Seconds()))
 		// Closed after the server: every record flushed and fsynced.
 		defer func() {
 			if cerr := db.Close(); cerr != nil {

@@ -597,8 +597,12 @@ func TestAppendOnlySurvivesSIGKILL(t *testing.T) {
 			t.Errorf("%s, INFO keyspace: %s", when, info)
 		}
 	}
-	cmd, sock = startServerWith(t, flags)
+	var logs syncBuffer
+	cmd, sock = startServerLogging(t, flags+" --loglevel notice", &logs)
 	check("after SIGKILL", sock)
+	if !strings.Contains(logs.String(), "DB loaded from append only file: ") {
+		t.Errorf("the log does not say the append-only file was loaded:\n%s", logs.String())
+	}
 	if got := do(t, sock, "BGREWRITEAOF"); got != `+"Background append only file rewriting started"` {
 		t.Fatalf("BGREWRITEAOF: %s", got)
 	}
