@@ -34,8 +34,8 @@ import (
 //
 // The writer runs numbered units, each one atomic unit of the log: Atomic
 // closures, Pipelines and single commands over strings, lists, sets, hashes
-// and sorted sets, with deletes, SET PX and PEXPIREAT deadlines and keys that
-// expire. Its store runs on a manual clock set to crashTime(n) before unit n,
+// and sorted sets, in databases 0 and 1, with deletes, SET PX and
+// PEXPIREAT deadlines and keys that expire. Its store runs on a manual clock set to crashTime(n) before unit n,
 // so every deadline, and which keys have expired at any unit, is the same in
 // the writer and in the model. After unit n returns (its record fsynced:
 // appendfsync always), the writer reports n on a pipe before going on.
@@ -89,8 +89,12 @@ func crashUnit(ctx context.Context, s *embedis.Store, n int) error {
 			}
 			return errors.Join(errs...)
 		})
-	case 1, 4: // a Pipeline
-		p := s.Pipeline()
+	case 1, 4: // a Pipeline, on database 1 for kind 4
+		h := s
+		if n%6 == 4 {
+			h = s.DB(1)
+		}
+		p := h.Pipeline()
 		rs := []interface{ Err() error }{
 			p.Set("s:"+mod(11), ns, 0),
 			p.HSet("h:"+mod(4), "f"+mod(3), ns, "n", ns),
@@ -405,11 +409,11 @@ func TestCrashKills(t *testing.T) {
 			t.Fatalf("kill %d: reopen: %v", k, err)
 		}
 		mclock.Set(crashTime(next))
-		got := keyspaceOf(t, db.Store, 1)
-		if diff := keyspaceDiff(keyspaceOf(t, model, 1), got); diff != "" {
+		got := keyspaceOf(t, db.Store, 2)
+		if diff := keyspaceDiff(keyspaceOf(t, model, 2), got); diff != "" {
 			// Not every acknowledged unit, or more: the unit in flight?
 			apply(next)
-			if diff2 := keyspaceDiff(keyspaceOf(t, model, 1), got); diff2 != "" {
+			if diff2 := keyspaceDiff(keyspaceOf(t, model, 2), got); diff2 != "" {
 				t.Fatalf("kill %d: the directory holds neither units 0..%d (%s) nor 0..%d (%s)", k, next-1, diff, next, diff2)
 			}
 			next++
