@@ -49,7 +49,7 @@ func writeFile(t *testing.T, name string, data []byte) string {
 
 // deadline is a fixed deadline far in the future (2100-01-01), so that no
 // key expires while a test runs.
-const deadline = 4102444800000
+const deadline int64 = 4102444800000
 
 // engineSnapshot fills a Store with keys of every type and encoding in
 // three databases and returns the RDB file it writes.
