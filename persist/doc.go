@@ -85,6 +85,19 @@
 // (auto-aof-rewrite-percentage and -min-size). In this release the snapshot
 // is copied under the owner role (see embedis.Snapshot).
 //
+// # Crash testing
+//
+// TestCrashKills (persist/crash_test.go) runs a writer process with
+// appendfsync always — Atomic closures, Pipelines and single commands over
+// every data type, deletes, SET PX and PEXPIREAT on the store's clock, Saves
+// and automatic compaction — and kills it with SIGKILL at random moments,
+// during compactions and around snapshot and manifest renames too; after
+// each kill the reopened directory must hold every acknowledged unit and no
+// unit in part. A normal test run makes 200 kills; set EMBEDIS_CRASH_KILLS
+// for a longer run:
+//
+//	EMBEDIS_CRASH_KILLS=10000 go test -run TestCrashKills -v -timeout 2h ./persist
+//
 // # Atomic writes
 //
 // WriteFileAtomic is the one way this package replaces a file: it writes a
