@@ -228,7 +228,9 @@ func (e *engine) wakeAllClosed() {
 // wait waits, without the owner role, until w is served (nil, false), its
 // deadline passes on the store's clock (nil, true), ctx ends (ctx's error)
 // or the store closes (ErrClosed, or the *PanicError that stopped it). A
-// waiter that was not served is removed.
+// waiter that was not served is removed. A served waiter then waits for the
+// Options.Log to vouch for the unit that served it (its error, if any, is
+// returned: the command was served in memory but is not durable).
 func (e *engine) wait(ctx context.Context, w *waiter) (timedOut bool, err error) {
 	var expired chan struct{}
 	if !w.deadline.IsZero() {
@@ -252,10 +254,16 @@ func (e *engine) wait(ctx context.Context, w *waiter) (timedOut bool, err error)
 	case <-expired:
 	}
 	e.mu.Lock()
+	if w.served {
+		// The unit that served w ended before the role came here: its
+		// ticket is logTicket or an earlier one (see EffectLog).
+		ticket := e.logTicket
+		e.mu.Unlock()
+		e.waitLog(ctx, ticket, &err)
+		return false, err
+	}
 	defer e.mu.Unlock()
 	switch {
-	case w.served:
-		return false, nil
 	case w.closed || e.closed:
 		return false, e.closedErr()
 	}

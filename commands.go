@@ -156,7 +156,9 @@ func (s *Store) Do(ctx context.Context, args ...string) (reply any, err error) {
 // passed while the stream was recorded was deleted by a DEL in the stream),
 // so each unit has the effect it had when it was recorded; keys whose
 // deadline has passed since are removed after it returns. It stops at the
-// first command that fails and returns its error, naming the command.
+// first command that fails and returns its error, naming the command. The
+// store's own effect stream (OnEffects, Options.Log) begins its next unit
+// with a SELECT, whatever database the replayed units left selected.
 func (s *Store) Apply(ctx context.Context, units ...[][]string) (err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
@@ -169,10 +171,14 @@ func (s *Store) Apply(ctx context.Context, units ...[][]string) (err error) {
 			var r valueReply
 			tx.Do(&r, args...)
 			if _, err := r.result(); err != nil {
+				tx.e.streamDB = -1
 				return fmt.Errorf("embedis: apply %q: %w", args, err)
 			}
 		}
 	}
+	// The units came from elsewhere: the next unit of this store's own
+	// stream starts with a SELECT, whatever the replayed effects selected.
+	tx.e.streamDB = -1
 	return nil
 }
 

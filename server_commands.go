@@ -5,7 +5,7 @@ import "strconv"
 // Commands of the connection and the server. PING, ECHO and TIME need no
 // connection and run anywhere (TIME reads the store's clock, so a test on a
 // ManualClock sees its own time). The others act on a client connection or
-// on the server's files (SAVE, BGSAVE, LASTSAVE): the table lists them so
+// on the server's files (SAVE, BGSAVE, LASTSAVE, BGREWRITEAOF): the table lists them so
 // that arity errors and COMMAND cover them, and the server package runs
 // them.
 
@@ -35,6 +35,7 @@ func init() {
 		serverOnly("save", 1, "admin", noscript, "no_async_loading", "no_multi"),
 		serverOnly("bgsave", -1, "admin", noscript, "no_async_loading"),
 		serverOnly("lastsave", 1, loading, stale, fast),
+		serverOnly("bgrewriteaof", 1, "admin", noscript, "no_async_loading"),
 	)
 }
 

@@ -2,6 +2,7 @@ package embedis
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"sync/atomic"
 	"time"
@@ -32,6 +33,35 @@ type Options struct {
 	// It is called in unit order while the owner role is held: it must be
 	// quick, must not call the Store, and may keep the slice it is given.
 	OnEffects func(unit [][]string)
+
+	// Log, if set, receives the same units as OnEffects (after it, when both
+	// are set) and decides when the caller whose call made a unit is
+	// answered: package persist's append-only log sets it. See EffectLog.
+	Log EffectLog
+}
+
+// EffectLog is the hook through which a durable log sees the write-effect
+// stream and holds each caller's answer until its unit is as durable as the
+// log promises (package persist: appendfsync always, everysec, no).
+//
+// Append is called by the owner, in unit order, while the owner role is held,
+// for every unit that changed data — the units of callers and the background
+// ones (active expiry) alike. It must not block on I/O or call the Store, and
+// may keep unit. It returns a ticket for Wait; 0 means there is nothing to
+// wait for.
+//
+// Wait is called by the caller whose unit got the ticket, after the owner
+// role is released and before its call returns: Store methods, Do, Apply,
+// Atomic, Pipeline.Exec and a blocking command that a later unit served
+// (Store's blocking methods and Blocked.Wait, which wait for the ticket of
+// the unit that served them or a later one). A non-nil error from Wait
+// becomes the call's error (joined with the call's own error, if any): the
+// unit's changes are made in memory, but the log does not vouch for them.
+// Background units are never waited for; a unit's ticket is not waited for
+// when the call panics.
+type EffectLog interface {
+	Append(unit [][]string) (ticket uint64)
+	Wait(ctx context.Context, ticket uint64) error
 }
 
 // Store is an in-process Redis: Redis's data types and commands, called as Go
@@ -64,7 +94,9 @@ type engine struct {
 	timer     Timer
 
 	onEffects func(unit [][]string)
-	streamDB  int // database the effect stream last selected; -1 before any
+	log       EffectLog // Options.Log; nil when none
+	logTicket uint64    // the ticket the log gave the last unit appended
+	streamDB  int       // database the effect stream last selected; -1 before any
 
 	// onKeyEvent, if set, receives every keyspace event (see keyspace.go):
 	// the database, Redis's class letter, the event's name and the key. It is
@@ -119,6 +151,7 @@ func Open(opts Options) (*Store, error) {
 		dbs:       make([]*db, n),
 		ndb:       n,
 		onEffects: opts.OnEffects,
+		log:       opts.Log,
 		streamDB:  -1,
 		rnd:       rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
 	}
@@ -200,6 +233,7 @@ func (s *Store) begin(ctx context.Context) (*Tx, error) {
 	}
 	tx := &e.tx
 	tx.start(s.db)
+	tx.ctx = ctx
 	return tx, nil
 }
 
@@ -212,24 +246,54 @@ func (s *Store) end(tx *Tx, errp *error) {
 		*errp = s.e.stop(tx, r)
 		return
 	}
-	s.e.finish(tx)
+	ctx := tx.ctx
+	s.e.waitLog(ctx, s.e.finish(tx), errp)
 }
 
-func (e *engine) finish(tx *Tx) {
+// finish ends the unit: it serves blocked callers the unit made ready, hands
+// the unit's effects to OnEffects and the Log, schedules expiry and releases
+// the owner role. It returns the Log's ticket for the unit (0: none), which
+// the caller passes to waitLog once the role is released; background units
+// ignore it.
+func (e *engine) finish(tx *Tx) (ticket uint64) {
 	if len(tx.ready) > 0 {
 		e.serveReady(tx)
 	}
 	if len(tx.effects) > 0 {
 		unit := tx.effects
 		tx.effects = nil
-		e.onEffects(unit)
+		if e.onEffects != nil {
+			e.onEffects(unit)
+		}
+		if e.log != nil {
+			ticket = e.log.Append(unit)
+			if ticket != 0 {
+				e.logTicket = ticket
+			}
+		}
 	}
 	if tx.scheduleAt != 0 {
 		e.schedule(tx.scheduleAt)
 		tx.scheduleAt = 0
 	}
 	tx.db = nil
+	tx.ctx = nil
 	e.mu.Unlock()
+	return ticket
+}
+
+// waitLog waits, without the owner role, until the Log vouches for the unit
+// that got ticket (see EffectLog), and adds the Log's error to *errp.
+func (e *engine) waitLog(ctx context.Context, ticket uint64, errp *error) {
+	if ticket == 0 || e.log == nil {
+		return
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := e.log.Wait(ctx, ticket); err != nil {
+		*errp = errors.Join(*errp, err)
+	}
 }
 
 // Atomic runs fn as the owner: no other command runs on the store until fn
@@ -272,7 +336,8 @@ func (s *Store) endAtomic(tx *Tx, errp *error) {
 		*errp = e.stop(tx, r)
 		return
 	}
-	e.finish(tx)
+	ctx := tx.ctx
+	e.waitLog(ctx, e.finish(tx), errp)
 }
 
 // Now returns the store's clock reading, truncated to the millisecond as the

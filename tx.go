@@ -1,6 +1,7 @@
 package embedis
 
 import (
+	"context"
 	"strconv"
 )
 
@@ -17,13 +18,14 @@ type Tx struct {
 	dbIndex int
 	now     int64 // Unix ms; 0 until read
 
-	loading    bool       // replaying effects: deadlines are stored, never acted on
-	rec        bool       // effects are being recorded
-	effects    [][]string // this unit's effects
-	scheduleAt int64      // earliest new deadline set in this unit; 0 if none
-	ready      []readyKey // keys given data in this unit while callers wait on them
-	canBlock   bool       // Do may leave a blocking command waiting (AllowBlocking)
-	pending    *Blocked   // the blocking command Do just left waiting
+	loading    bool            // replaying effects: deadlines are stored, never acted on
+	rec        bool            // effects are being recorded
+	effects    [][]string      // this unit's effects
+	scheduleAt int64           // earliest new deadline set in this unit; 0 if none
+	ready      []readyKey      // keys given data in this unit while callers wait on them
+	canBlock   bool            // Do may leave a blocking command waiting (AllowBlocking)
+	pending    *Blocked        // the blocking command Do just left waiting
+	ctx        context.Context // the context of the call that began the unit (nil in background units)
 }
 
 // value is what a key holds. Each data type has its own implementation.
@@ -55,7 +57,7 @@ func (tx *Tx) start(dbIndex int) {
 	tx.now = 0
 	tx.loading = false
 	tx.canBlock = false
-	tx.rec = tx.e.onEffects != nil
+	tx.rec = tx.e.onEffects != nil || tx.e.log != nil
 }
 
 // Select makes the rest of the unit run on database n (SELECT n).

@@ -72,17 +72,29 @@ func WriteFileAtomic(path string, write func(w io.Writer) error) (err error) {
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("persist: write %s: %w", path, err)
 	}
+	if renameHook != nil {
+		renameHook(path, false)
+	}
 	if err := os.Rename(tmp, path); err != nil {
 		os.Remove(tmp)
 		done = true
 		return fmt.Errorf("persist: write %s: %w", path, err)
 	}
 	done = true
+	if renameHook != nil {
+		renameHook(path, true)
+	}
 	if err := syncDir(dir); err != nil {
 		return fmt.Errorf("persist: write %s: fsync directory: %w", path, err)
 	}
 	return nil
 }
+
+// renameHook, when not nil, is called by WriteFileAtomic just before its
+// rename (renamed false) and just after it, before the directory is fsynced
+// (renamed true). The crash test's writer widens that window with it so that
+// its kills land there; it is nil otherwise.
+var renameHook func(path string, renamed bool)
 
 // createTemp creates a new file next to name in dir, as os.Create would
 // (mode 0666 before the umask; os.CreateTemp would give 0600), failing rather

@@ -22,7 +22,9 @@ import (
 // save points, savepoints.go), shutdown-on-sigterm and shutdown-on-sigint
 // (Server.Shutdown), stop-writes-on-bgsave-error (MISCONF); dir and
 // dbfilename, set by Options and protected as in Redis 7.0, name the file
-// SAVE and BGSAVE write); the
+// SAVE and BGSAVE write; appendonly, appendfsync and appenddirname show
+// the append-only log's settings, Options.AppendOnly and its neighbours, set
+// at start: CONFIG SET refuses a change of the first two (aof.go)); the
 // harmless ones are accepted and shown, and change nothing a client can
 // observe; the refused ones ask for behaviour embedis does not have yet, and
 // CONFIG SET answers them with an error naming the parameter unless the
@@ -66,7 +68,7 @@ const (
 
 	// The refused classes, each with its reason in configRefusals: CONFIG
 	// SET accepts only the value in effect (see configAccepts).
-	cfgNoPersistence      // appendonly, appendfsync, the aof-*/rdb-* knobs
+	cfgNoPersistence      // appendonly, appendfsync (set at start only), the aof-*/rdb-* knobs
 	cfgNoMemoryLimit      // maxmemory and the knobs that matter only with a limit
 	cfgNoNotifications    // notify-keyspace-events
 	cfgNoTracking         // client-side caching's table
@@ -292,6 +294,8 @@ func (cf *config) value(tx *embedis.Tx, p *configParam) string {
 		return cf.srv.persist.file
 	case "save":
 		return FormatSavePoints(cf.srv.persist.savePoints())
+	case "appendonly", "appendfsync", "appenddirname":
+		return cf.srv.persist.aofConfig(name)
 	case "port":
 		port, _ := cf.srv.listenerInfo()
 		return strconv.Itoa(port)

@@ -48,7 +48,7 @@ var configTable = [...]configParam{
 	{"aof-timestamp-enabled", "no", "", cfgBool, 0, 0, 0, cfgNoPersistence},
 	{"aof-use-rdb-preamble", "yes", "", cfgBool, 0, 0, 0, cfgNoPersistence},
 	{"aof_rewrite_cpulist", "", "", cfgString, cfgImmutable, 0, 0, cfgHarmless},
-	{"appenddirname", "appendonlydir", "", cfgString, cfgImmutable, 0, 0, cfgHarmless},
+	{"appenddirname", "appendonlydir", "", cfgString, cfgImmutable, 0, 0, cfgHonoured},
 	{"appendfilename", "appendonly.aof", "", cfgString, cfgImmutable, 0, 0, cfgHarmless},
 	{"appendfsync", "everysec", "", cfgEnum, 0, 0, 0, cfgNoPersistence},
 	{"appendonly", "no", "", cfgBool, 0, 0, 0, cfgNoPersistence},

@@ -154,13 +154,7 @@ func (s *Server) infoText(tx *embedis.Tx, want map[string]bool) string {
 		w.zeros("loading", "async_loading", "current_cow_peak", "current_cow_size", "current_cow_size_age")
 		w.str("current_fork_perc", "0.00")
 		s.persist.info(w, es.Changes, now) // the snapshot file's fields (persistence.go)
-		w.zeros("aof_enabled", "aof_rewrite_in_progress", "aof_rewrite_scheduled")
-		w.str("aof_last_rewrite_time_sec", "-1")
-		w.str("aof_current_rewrite_time_sec", "-1")
-		w.str("aof_last_bgrewrite_status", "ok")
-		w.zeros("aof_rewrites", "aof_rewrites_consecutive_failures")
-		w.str("aof_last_write_status", "ok")
-		w.zeros("aof_last_cow_size", "module_fork_in_progress", "module_fork_last_cow_size")
+		s.persist.aofInfo(w, now)          // the append-only log's fields (aof.go)
 	}
 	if want["stats"] {
 		st := &s.stats

@@ -442,6 +442,8 @@ func init() {
 		"save":     cmdSave,
 		"bgsave":   cmdBgsave,
 		"lastsave": cmdLastsave,
+		// aof.go
+		"bgrewriteaof": cmdBgrewriteaof,
 	}
 }
 

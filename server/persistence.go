@@ -107,6 +107,11 @@ type persistence struct {
 	// beforeWrite, when set (by tests), runs before each write, off the
 	// owner: a test holds a save in progress with it.
 	beforeWrite func()
+	// beforeRewrite, when set (by tests), runs before each append-only
+	// file rewrite, off the owner: a test holds a rewrite in progress.
+	beforeRewrite func()
+
+	aof aofState // the append-only log (aof.go)
 }
 
 // bgSave is a background save in progress.
@@ -130,7 +135,7 @@ func newPersistence(s *Server) *persistence {
 		file = "dump.rdb"
 	}
 	p := &persistence{srv: s, dir: dir, file: file, lastSave: s.started, lastBgOK: true, lastBgSec: -1,
-		points: append([]SavePoint(nil), s.opts.SavePoints...), quit: make(chan struct{}), cronDone: make(chan struct{})}
+		points: append([]SavePoint(nil), s.opts.SavePoints...), quit: make(chan struct{}), cronDone: make(chan struct{}), aof: newAOFState(&s.opts)}
 	// The changes made before the server started (loading a snapshot
 	// included) are not unsaved changes: Redis counts from its start.
 	if st, err := s.store.Stats(context.Background()); err == nil {
@@ -255,6 +260,7 @@ func (p *persistence) startBackground(tx *embedis.Tx) {
 			p.refreshDeny()
 		}
 		again := p.scheduled
+		p.startRewriteAfterBgsave() // a BGREWRITEAOF scheduled meanwhile (aof.go)
 		p.mu.Unlock()
 		switch {
 		case killed:
@@ -280,7 +286,7 @@ func (p *persistence) startScheduled() {
 		p.srv.store.Atomic(context.Background(), func(tx *embedis.Tx) error {
 			p.mu.Lock()
 			defer p.mu.Unlock()
-			if p.scheduled && p.bg == nil {
+			if p.scheduled && p.bg == nil && !p.aof.rewriting {
 				p.scheduled = false
 				p.startBackground(tx)
 			}
@@ -331,9 +337,10 @@ func cmdSave(c *conn, tx *embedis.Tx, args []string) {
 }
 
 // cmdBgsave is BGSAVE [SCHEDULE]. As Redis: a BGSAVE while one runs is an
-// error, SCHEDULE included (Redis schedules only behind an AOF rewrite,
-// which embedis never runs); inside MULTI/EXEC the save is scheduled and
-// starts after the transaction, with or without SCHEDULE.
+// error, SCHEDULE included; during an append-only file rewrite (aof.go) it
+// is an error without SCHEDULE and scheduled with it, to start when the
+// rewrite ends; inside MULTI/EXEC the save is scheduled and starts after
+// the transaction, with or without SCHEDULE.
 func cmdBgsave(c *conn, tx *embedis.Tx, args []string) {
 	if len(args) > 2 || (len(args) == 2 && !strings.EqualFold(args[1], "schedule")) {
 		c.w.WriteError(embedis.ErrSyntax)
@@ -345,6 +352,11 @@ func cmdBgsave(c *conn, tx *embedis.Tx, args []string) {
 	switch {
 	case p.bg != nil:
 		c.w.writeErrorText(errBgsaveInProgress)
+	case p.aof.rewriting && len(args) == 1:
+		c.w.writeErrorText(errBgsaveDuringAOF)
+	case p.aof.rewriting: // SCHEDULE: the rewrite's end starts it
+		p.scheduled = true
+		c.w.WriteStatus(replyBgsaveScheduled)
 	case c.inExec:
 		if !p.scheduled {
 			p.scheduled = true
@@ -413,10 +425,12 @@ func (p *persistence) info(w *infoWriter, changes int64, now time.Time) {
 	w.int("rdb_last_load_keys_loaded", p.srv.opts.Loaded.KeysLoaded)
 }
 
-// resetStats is CONFIG RESETSTAT's part: rdb_saves counts from zero.
+// resetStats is CONFIG RESETSTAT's part: rdb_saves and aof_rewrites count
+// from zero.
 func (p *persistence) resetStats() {
 	p.mu.Lock()
 	p.saves = 0
+	p.aof.rewrites = 0
 	p.mu.Unlock()
 }
 

@@ -159,7 +159,7 @@ func (p *persistence) hasSavePoints() bool {
 // dueLocked returns the save point reached with changes unsaved changes at
 // now, or nil. Called with mu held.
 func (p *persistence) dueLocked(changes int64, now time.Time) *SavePoint {
-	if p.bg != nil || p.stopped {
+	if p.bg != nil || p.stopped || p.aof.rewriting {
 		return nil
 	}
 	sinceSave := now.Unix() - p.lastSave.Unix()

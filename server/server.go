@@ -37,6 +37,7 @@ import (
 
 	"github.com/embedis/embedis"
 	"github.com/embedis/embedis/internal/resp"
+	"github.com/embedis/embedis/persist"
 )
 
 // Options configure a Server. The zero value serves without a password, with
@@ -76,6 +77,20 @@ type Options struct {
 	// Loaded describes the snapshot the store was opened from (OpenStore),
 	// for INFO persistence; the zero value says none was.
 	Loaded LoadStats
+	// AppendOnly is the data directory the store was opened from with its
+	// append-only log on (persist.Open with AppendOnly: redis.conf's
+	// appendonly yes); its Store must be the one New serves. BGREWRITEAOF
+	// compacts it and INFO persistence shows aof_enabled:1 and its sizes
+	// (aof.go). The server does not close it: its owner does, after the
+	// server (DB.Close flushes and fsyncs the log). nil is appendonly no:
+	// BGREWRITEAOF is refused.
+	AppendOnly *persist.DB
+	// AppendFsync is the fsync policy AppendOnly was opened with, shown by
+	// CONFIG GET appendfsync (everysec, the zero value, is Redis's default).
+	AppendFsync persist.Fsync
+	// AppendDirName is what CONFIG GET appenddirname shows: the name of
+	// AppendOnly's directory in Dir; "" means "appendonlydir".
+	AppendDirName string
 }
 
 // Server serves one Store to network clients.

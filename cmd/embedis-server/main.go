@@ -5,8 +5,8 @@
 //	redis-cli -p 6379 set greeting hello
 //
 // Flags are named after redis.conf's directives; --help lists them. Only
-// directives embedis honours are flags: the others (appendonly, maxmemory,
-// ...) fail at start, as CONFIG SET refuses them. The server stops cleanly
+// directives embedis honours are flags: the others (maxmemory, ...) fail at
+// start, as CONFIG SET refuses them. The server stops cleanly
 // on SIGINT, SIGTERM or a client's SHUTDOWN.
 //
 // As redis-server, it starts with the data of the RDB snapshot file
@@ -26,6 +26,21 @@
 // command line, --save takes its pairs in one argument ("60 1 300 10") or
 // in several (--save 60 1 300 10), and is repeatable: the first --save
 // replaces the default, the next ones add to it, "" clears.
+//
+// --appendonly yes keeps the data in an append-only log, as redis-server's
+// appendonly yes: the store is the data directory --dir/--appenddirname
+// (persist.Open: a base snapshot and checksummed log segments, listed by a
+// manifest), every write is appended to the log, and --appendfsync says
+// when it is fsynced (always: no client is answered before its write is on
+// disk; everysec, the default; no). As redis-server, the server then starts
+// from that directory, not from dump.rdb (which SAVE and BGSAVE still
+// write); a record cut off at the end of the log (a crash during a write)
+// is dropped with a warning, and any other damage refuses the start (exit
+// status 1, the file, byte offset and reason on stderr). BGREWRITEAOF
+// compacts the directory; automatic compaction uses redis-server's defaults
+// (auto-aof-rewrite-percentage 100, auto-aof-rewrite-min-size 64mb). The
+// log is flushed and fsynced when the server stops. appendonly and
+// appendfsync are set at start only: CONFIG SET refuses a change.
 package main
 
 import (
@@ -38,12 +53,15 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/embedis/embedis"
+	"github.com/embedis/embedis/persist"
 	"github.com/embedis/embedis/server"
 )
 
@@ -86,7 +104,10 @@ func run(argv []string, stdout io.Writer) error {
 			"the RDB snapshot --dir/--dbfilename if there is one (a file written by\n"+
 			"redis-server or by embedis); SAVE, BGSAVE and SHUTDOWN SAVE write it. As\n"+
 			"redis-server, it has save points unless --save \"\" turns them off: a BGSAVE\n"+
-			"runs once one is reached, and SIGTERM, SIGINT, SHUTDOWN and FLUSHALL save.\n\nFlags:\n")
+			"runs once one is reached, and SIGTERM, SIGINT, SHUTDOWN and FLUSHALL save.\n"+
+			"With --appendonly yes it keeps every write in an append-only log in\n"+
+			"--dir/--appenddirname and starts from there instead (BGREWRITEAOF compacts it);\n"+
+			"appendonly and appendfsync are set at start only (CONFIG SET refuses a change).\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	port := fs.Int("port", 6379, "TCP port to listen on (0 disables TCP)")
@@ -101,6 +122,9 @@ func run(argv []string, stdout io.Writer) error {
 	dbFilename := fs.String("dbfilename", "dump.rdb", "snapshot file's name in --dir: loaded at start, written by SAVE and BGSAVE (\".zst\" at the end: zstd-compressed)")
 	save := &saveFlag{}
 	fs.Var(save, "save", "save points: pairs of seconds and changes, as redis.conf's save (\"\": none); repeatable (default, as redis-server's: \"3600 1 300 100 60 10000\")")
+	appendOnly := fs.String("appendonly", "no", "yes: keep every write in the append-only log in --dir/--appenddirname and start from it (not from --dbfilename)")
+	appendFsync := fs.String("appendfsync", "everysec", "when the append-only log is fsynced: always (before a write is answered), everysec or no")
+	appendDirName := fs.String("appenddirname", "appendonlydir", "the append-only log's directory in --dir (created if needed)")
 	ioThreads := fs.Int("io-threads", 1, "OS threads running Go code (GOMAXPROCS); 1, as Redis's default, serves best where clients share the machine")
 	if err := fs.Parse(joinSaveWords(argv)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -121,6 +145,22 @@ func run(argv []string, stdout io.Writer) error {
 	savePoints, err := save.points()
 	if err != nil {
 		return err
+	}
+	var aof bool
+	switch strings.ToLower(*appendOnly) {
+	case "yes":
+		aof = true
+	case "no":
+	default:
+		return fmt.Errorf("--appendonly %q: argument must be 'yes' or 'no'", *appendOnly)
+	}
+	fsync, err := persist.ParseFsync(strings.ToLower(*appendFsync))
+	if err != nil {
+		return fmt.Errorf("--appendfsync %q: argument(s) must be one of the following: always, everysec, no", *appendFsync)
+	}
+	// As redis-server, which refuses an appenddirname that is a path.
+	if _, err := server.SnapshotPath(".", *appendDirName); err != nil {
+		return fmt.Errorf("--appenddirname %q: appenddirname can't be a path, just a dirname", *appendDirName)
 	}
 	runtime.GOMAXPROCS(*ioThreads)
 	level := slog.LevelInfo
@@ -149,12 +189,45 @@ func run(argv []string, stdout io.Writer) error {
 	if *port == 0 && *unixSocket == "" {
 		return fmt.Errorf("nothing to listen on: give --port or --unixsocket")
 	}
-	store, loaded, err := server.OpenStore(path, embedis.Options{Databases: *databases}, logger)
-	if err != nil {
-		return err
+	var (
+		store  *embedis.Store
+		loaded server.LoadStats
+		db     *persist.DB
+	)
+	if aof {
+		// As redis-server with appendonly yes: the data comes from the
+		// append-only directory, and dump.rdb is not read.
+		start := time.Now()
+		db, err = persist.Open(filepath.Join(*dir, *appendDirName), persist.Options{
+			Store:              embedis.Options{Databases: *databases},
+			AppendOnly:         true,
+			AppendFsync:        fsync,
+			Logger:             logger,
+			AutoCompactPercent: 100,
+			AutoCompactMinSize: 64 << 20,
+		})
+		if err != nil {
+			return err
+		}
+		store = db.Store
+		logger.Info(fmt.Sprintf("DB loaded from append only file: %.3f seconds", time.Since(start).Seconds()))
+		// Closed after the server: every record flushed and fsynced.
+		defer func() {
+			if cerr := db.Close(); cerr != nil {
+				logger.Error("closing the append-only log failed", "err", cerr)
+			}
+		}()
+	} else {
+		store, loaded, err = server.OpenStore(path, embedis.Options{Databases: *databases}, logger)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
 	}
-	defer store.Close()
 	srv := server.New(store, server.Options{
+		AppendOnly:      db,
+		AppendFsync:     fsync,
+		AppendDirName:   *appendDirName,
 		RequirePass:     *requirePass,
 		MaxClients:      *maxClients,
 		ProtoMaxBulkLen: *maxBulk,

@@ -180,12 +180,14 @@ func TestHelp(t *testing.T) {
 			t.Errorf("%s: exit %d, stderr %q", arg, code, stderr)
 		}
 		for _, flag := range []string{"-port", "-bind", "-unixsocket", "-requirepass", "-databases", "-maxclients",
-			"-proto-max-bulk-len", "-loglevel", "-io-threads", "-dir", "-dbfilename", "-save"} {
+			"-proto-max-bulk-len", "-loglevel", "-io-threads", "-dir", "-dbfilename", "-save",
+			"-appendonly", "-appendfsync", "-appenddirname"} {
 			if !strings.Contains(stdout, "\n  "+flag+" ") {
 				t.Errorf("%s does not list %s:\n%s", arg, flag, stdout)
 			}
 		}
-		for _, say := range []string{"it has save points unless --save \"\" turns them off", `(default, as redis-server's: "3600 1 300 100 60 10000")`} {
+		for _, say := range []string{"it has save points unless --save \"\" turns them off", `(default, as redis-server's: "3600 1 300 100 60 10000")`,
+			"appendonly and appendfsync are set at start only (CONFIG SET refuses a change)"} {
 			if !strings.Contains(stdout, say) {
 				t.Errorf("%s does not say %q:\n%s", arg, say, stdout)
 			}
@@ -200,7 +202,9 @@ func TestHelp(t *testing.T) {
 // not do are not flags, and a bad flag value fails at start.
 func TestRefusesWhatItDoesNotDo(t *testing.T) {
 	for _, tc := range []struct{ args, code, stderr string }{
-		{"--appendonly yes", "2", "flag provided but not defined: -appendonly\nUsage: embedis-server [flags]"},
+		{"--appendonly maybe", "1", "embedis-server: --appendonly \"maybe\": argument must be 'yes' or 'no'\n"},
+		{"--appendfsync sometimes", "1", "embedis-server: --appendfsync \"sometimes\": argument(s) must be one of the following: always, everysec, no\n"},
+		{"--appenddirname a/b", "1", "embedis-server: --appenddirname \"a/b\": appenddirname can't be a path, just a dirname\n"},
 		{"--save 900", "1", "embedis-server: --save \"900\": Invalid save parameters\n"},
 		{"--save 0 1", "1", "embedis-server: --save \"0 1\": Invalid save parameters\n"},
 		{"--save 60 1 --save 10", "1", "embedis-server: --save \"10\": Invalid save parameters\n"},
@@ -531,5 +535,121 @@ func TestStartsOnRedisDump(t *testing.T) {
 	}
 	if info := do(t, sock, "INFO", "persistence"); !strings.Contains(info, `rdb_last_load_keys_loaded:7\r\n`) {
 		t.Errorf("INFO persistence: %s", info)
+	}
+}
+
+// TestAppendOnlySurvivesSIGKILL: with --appendonly yes --appendfsync
+// always, every acknowledged write is there after the process is killed
+// hard (SIGKILL: nothing flushed on the way out) and started again; the
+// data comes from the append-only directory, not from dump.rdb (as
+// redis-server with appendonly yes); BGREWRITEAOF compacts it and the data
+// is still there after another kill.
+func TestAppendOnlySurvivesSIGKILL(t *testing.T) {
+	dir := t.TempDir()
+	// A dump.rdb that appendonly yes must not load.
+	cmd, sock := startServerWith(t, "--dir "+dir+" --save=")
+	do(t, sock, "SET", "from-rdb", "1")
+	if got := do(t, sock, "SAVE"); got != `+"OK"` {
+		t.Fatalf("SAVE: %s", got)
+	}
+	stop(t, cmd)
+
+	flags := "--dir " + dir + " --save= --appendonly yes --appendfsync always --databases 4"
+	kill := func(cmd *exec.Cmd) {
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+	}
+	cmd, sock = startServerWith(t, flags)
+	if got := do(t, sock, "EXISTS", "from-rdb"); got != ":0" {
+		t.Errorf("with --appendonly yes, EXISTS from-rdb = %s: dump.rdb was loaded", got)
+	}
+	writes := [][]string{
+		{"SET", "s", "v"}, {"RPUSH", "l", "a", "b", "c"}, {"HSET", "h", "f", "1", "g", "2"}, {"SADD", "set", "x", "y"},
+		{"ZADD", "z", "1.5", "m", "2", "n"}, {"SET", "ttl", "v", "EX", "1000"}, {"INCR", "n"}, {"INCR", "n"},
+		{"MSET", "a", "1", "b", "2"}, {"MOVE", "b", "3"}, {"DEL", "a"},
+	}
+	for _, c := range writes {
+		if got := do(t, sock, c...); strings.HasPrefix(got, "-") {
+			t.Fatalf("%q: %s", c, got)
+		}
+	}
+	kill(cmd)
+	check := func(when string, sock string) {
+		t.Helper()
+		for _, tc := range []struct {
+			want string
+			args []string
+		}{
+			{`$"v"`, []string{"GET", "s"}}, {`*[$"a", $"b", $"c"]`, []string{"LRANGE", "l", "0", "-1"}},
+			{`$"2"`, []string{"HGET", "h", "g"}}, {`:2`, []string{"SCARD", "set"}},
+			{`*[$"m", $"1.5", $"n", $"2"]`, []string{"ZRANGE", "z", "0", "-1", "WITHSCORES"}},
+			{`:1`, []string{"EXISTS", "ttl"}}, {`$"2"`, []string{"GET", "n"}}, {`:0`, []string{"EXISTS", "a"}},
+			{`:7`, []string{"DBSIZE"}}, {`:0`, []string{"EXISTS", "from-rdb"}},
+		} {
+			if got := do(t, sock, tc.args...); got != tc.want {
+				t.Errorf("%s, %q = %s, want %s", when, tc.args, got, tc.want)
+			}
+		}
+		if got := do(t, sock, "TTL", "ttl"); got == ":-1" || got == ":-2" {
+			t.Errorf("%s, TTL ttl = %s, want the TTL kept", when, got)
+		}
+		if info := do(t, sock, "INFO", "keyspace"); !strings.Contains(info, `db3:keys=1,expires=0`) {
+			t.Errorf("%s, INFO keyspace: %s", when, info)
+		}
+	}
+	var logs syncBuffer
+	cmd, sock = startServerLogging(t, flags+" --loglevel notice", &logs)
+	check("after SIGKILL", sock)
+	if !strings.Contains(logs.String(), "DB loaded from append only file: ") {
+		t.Errorf("the log does not say the append-only file was loaded:\n%s", logs.String())
+	}
+	if got := do(t, sock, "BGREWRITEAOF"); got != `+"Background append only file rewriting started"` {
+		t.Fatalf("BGREWRITEAOF: %s", got)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(do(t, sock, "INFO", "persistence"), `aof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\n`) {
+		if time.Now().After(deadline) {
+			t.Fatal("the rewrite did not end")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if info := do(t, sock, "INFO", "persistence"); !strings.Contains(info, `aof_enabled:1\r\n`) || !strings.Contains(info, `aof_rewrites:1\r\n`) ||
+		!strings.Contains(info, `aof_last_bgrewrite_status:ok\r\n`) {
+		t.Errorf("INFO persistence after BGREWRITEAOF: %s", info)
+	}
+	if got := do(t, sock, "CONFIG", "GET", "append*"); !strings.Contains(got, `$"appendonly", $"yes"`) || !strings.Contains(got, `$"appendfsync", $"always"`) {
+		t.Errorf("CONFIG GET append*: %s", got)
+	}
+	kill(cmd)
+	_, sock = startServerWith(t, flags)
+	check("after BGREWRITEAOF and SIGKILL", sock)
+}
+
+// TestDamagedLogRefusesStart: a damaged record of the append-only log
+// stops the start with the file, the byte offset and the reason, exit
+// status 1, as a damaged dump.rdb does.
+func TestDamagedLogRefusesStart(t *testing.T) {
+	dir := t.TempDir()
+	flags := "--dir " + dir + " --save= --appendonly yes --appenddirname aof"
+	cmd, sock := startServerWith(t, flags)
+	for i := 0; i < 3; i++ {
+		do(t, sock, "SET", "k"+strconv.Itoa(i), "a value long enough to be worth a few bytes")
+	}
+	stop(t, cmd)
+	segs, err := filepath.Glob(filepath.Join(dir, "aof", "log.*.seg"))
+	if err != nil || len(segs) != 1 {
+		t.Fatalf("log segments in %s: %v %v", dir, segs, err)
+	}
+	data, err := os.ReadFile(segs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[40] ^= 1 // in the first record
+	if err := os.WriteFile(segs[0], data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runChild(t, "--port 0 --unixsocket "+filepath.Join(dir, "s.sock")+" "+flags)
+	if code != 1 || stdout != "" || !strings.HasPrefix(stderr, "embedis-server: persist: "+segs[0]+": byte ") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want exit 1 and the file, offset and reason", code, stdout, stderr)
 	}
 }

@@ -37,7 +37,7 @@ func ServerCases() [][]string {
 		{"MULTI"}, {"SET", "a", "3"}, {"DISCARD"}, {"GET", "a"}, {"MULTI"}, {"WATCH", "a"}, {"DISCARD"},
 		{"WATCH", "a"}, {"SET", "a", "4"}, {"MULTI"}, {"INCR", "a"}, {"EXEC"}, {"GET", "a"},
 		{"WATCH", "b"}, {"UNWATCH"}, {"UNWATCH", "b"}, {"WATCH"}, {"MULTI"}, {"UNWATCH"}, {"EXEC"},
-		{"SAVE", "x"}, {"SAVE"}, {"BGSAVE", "x"}, {"BGSAVE", "SCHEDULE", "x"}, {"BGSAVE", "a", "b"}, {"LASTSAVE", "x"},
+		{"SAVE", "x"}, {"SAVE"}, {"BGSAVE", "x"}, {"BGSAVE", "SCHEDULE", "x"}, {"BGSAVE", "a", "b"}, {"LASTSAVE", "x"}, {"BGREWRITEAOF", "x"},
 		{"MULTI"}, {"SAVE"}, {"LASTSAVE"}, {"DISCARD"}, {"SAVE"},
 		{"SHUTDOWN", "FOO"}, {"RESET", "x"}, {"SELECT", "1"}, {"RESET"}, {"GET", "a"}, {"QUIT"},
 	}

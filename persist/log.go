@@ -1,0 +1,403 @@
+package persist
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"runtime"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// appendLog is the writing side of the append-only log: the
+// embedis.EffectLog a durable store is opened with.
+//
+// The owner calls Append for each unit while it holds the role. Append only
+// encodes the record into a memory buffer, under mu: the owner never waits
+// on the disk. The caller then Waits, without the role. One writer at a
+// time (busy) takes everything appended so far and writes it with one write
+// call per segment and, with appendfsync always, one fsync — so one fsync
+// serves every record appended while the previous one ran (group commit) —
+// and then wakes the waiting callers. The writer is the first waiting
+// caller that finds no write in progress (no goroutine switch on the way to
+// the disk), or the log's goroutine (run), which writes the records nobody
+// waits for (background units) and fsyncs once a second with everysec.
+// With everysec and no, a caller is answered once its record is written to
+// the OS; with always, once it is fsynced. A failed write or fsync is
+// sticky: every Wait from then on returns it (wrapping ErrLogFailed), since
+// after a failed fsync the kernel may have dropped the data and a retry
+// proves nothing.
+type appendLog struct {
+	policy Fsync
+	logger *slog.Logger
+
+	mu       sync.Mutex
+	chunks   []chunk // appended, not yet written; Append adds to the last
+	spare    []byte  // a written chunk's buffer, for reuse
+	appended uint64  // tickets handed out (ticket n is the n-th record)
+	written  uint64  // records handed to the OS (write returned)
+	synced   uint64  // records fsynced
+	err      error   // sticky failure, wrapping ErrLogFailed
+	notify   chan struct{}
+	loading  bool // units are being replayed: Append ignores them
+	closing  bool
+	db       int // database the stream has selected, from its SELECTs
+
+	// The one writer at a time (a waiting caller, or run) holds busy; cur
+	// and dirty are its: the segment being written, and whether it was
+	// written since its last fsync.
+	busy  bool
+	cur   *segment
+	dirty bool
+
+	kick chan struct{} // wakes run; capacity 1
+	done chan struct{} // closed when run returns
+}
+
+// chunk is the appended bytes that go to one segment.
+type chunk struct {
+	seg  *segment
+	data []byte
+	last uint64 // ticket of the last record in data
+}
+
+// segment is an open segment file being appended to.
+type segment struct {
+	path    string
+	f       segmentFile
+	started bool // a record has been appended to it
+}
+
+// segmentFile is what the log needs of a file; tests inject one whose Sync
+// they control.
+type segmentFile interface {
+	io.Writer
+	Sync() error
+	Close() error
+}
+
+// openSegmentFile opens a segment for appending: create makes a new file
+// (failing if one exists) and writes its header, fsynced; otherwise an
+// existing file is opened to append after its end. Tests replace it.
+var openSegmentFile = func(path string, create bool) (segmentFile, error) {
+	if !create {
+		return os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := f.Write(segmentHeader()); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+func newAppendLog(policy Fsync, logger *slog.Logger) *appendLog {
+	return &appendLog{
+		policy:  policy,
+		logger:  logger,
+		notify:  make(chan struct{}),
+		loading: true,
+		kick:    make(chan struct{}, 1),
+		done:    make(chan struct{}),
+	}
+}
+
+// start ends loading: units are appended to seg from now on, on a stream
+// that has selected database db. It starts the log's goroutine.
+func (l *appendLog) start(seg *segment, db int) {
+	l.mu.Lock()
+	l.chunks = []chunk{{seg: seg}}
+	l.db = db
+	l.loading = false
+	l.mu.Unlock()
+	go l.run()
+}
+
+// Append is embedis.EffectLog's Append, called by the owner.
+func (l *appendLog) Append(unit [][]string) uint64 {
+	l.mu.Lock()
+	if l.loading {
+		l.mu.Unlock()
+		return 0
+	}
+	l.appended++
+	t := l.appended
+	if l.err != nil || l.closing {
+		l.mu.Unlock()
+		return t // Wait reports the failure
+	}
+	c := &l.chunks[len(l.chunks)-1]
+	if !c.seg.started {
+		// A segment replays from database 0: its first record selects the
+		// stream's database if the unit does not.
+		c.seg.started = true
+		if l.db != 0 && !isSelect(unit[0]) {
+			unit = append([][]string{{"SELECT", strconv.Itoa(l.db)}}, unit...)
+		}
+	}
+	for _, cmd := range unit {
+		if isSelect(cmd) {
+			l.db = selectedDB(cmd)
+		}
+	}
+	c.data = appendRecord(c.data, unit)
+	c.last = t
+	l.mu.Unlock()
+	select {
+	case l.kick <- struct{}{}:
+	default:
+	}
+	return t
+}
+
+// Wait is embedis.EffectLog's Wait, called by a caller after the owner role
+// is released. With appendfsync always it returns once an fsync covers
+// ticket; otherwise once the record is written to the OS (so that a crash
+// of the process alone loses no acknowledged write, as with Redis, whose
+// replies leave after its AOF buffer is written). A caller that finds no
+// write in progress writes (and with always fsyncs) everything appended so
+// far itself, for every caller waiting — the goroutine switch to run would
+// cost more than the write; the others wait for it. It returns the log's
+// failure if there was one, or ctx's error if ctx ends first (the unit may
+// still reach the disk).
+func (l *appendLog) Wait(ctx context.Context, ticket uint64) error {
+	l.mu.Lock()
+	for {
+		if err := l.err; err != nil {
+			l.mu.Unlock()
+			return err
+		}
+		done := l.written
+		if l.policy == FsyncAlways {
+			done = l.synced
+		}
+		if done >= ticket {
+			l.mu.Unlock()
+			return nil
+		}
+		if !l.busy {
+			if !l.pending() && !(l.policy == FsyncAlways && l.written >= ticket) {
+				l.mu.Unlock()
+				return fmt.Errorf("%w: the log was closed before the unit was written", ErrLogFailed)
+			}
+			l.flushLocked(l.policy == FsyncAlways)
+			continue
+		}
+		ch := l.notify
+		l.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		l.mu.Lock()
+	}
+}
+
+// pending reports whether records were appended and not yet taken by a
+// writer (l.mu held).
+func (l *appendLog) pending() bool {
+	return len(l.chunks) > 1 || len(l.chunks[0].data) > 0
+}
+
+// rotate makes seg the segment that later units go to; the current one is
+// fsynced and closed by run once everything appended to it is written. It
+// is called by the owner (inside an Atomic closure), so the switch falls
+// between two units.
+func (l *appendLog) rotate(seg *segment) {
+	l.mu.Lock()
+	l.chunks = append(l.chunks, chunk{seg: seg})
+	l.mu.Unlock()
+	select {
+	case l.kick <- struct{}{}:
+	default:
+	}
+}
+
+// run is the log's goroutine: it writes what no caller writes (the records
+// of background units, and everything at close), fsyncs once a second with
+// everysec, and stops at close or on a failure.
+func (l *appendLog) run() {
+	defer close(l.done)
+	var tick <-chan time.Time
+	if l.policy == FsyncEverysec {
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		tick = t.C
+	}
+	for {
+		sync := l.policy == FsyncAlways
+		select {
+		case <-l.kick:
+			// The caller whose unit this is usually writes it itself:
+			// let it.
+			runtime.Gosched()
+		case <-tick:
+			sync = true
+		}
+		l.mu.Lock()
+		for l.busy {
+			ch := l.notify
+			l.mu.Unlock()
+			<-ch
+			l.mu.Lock()
+		}
+		if l.err == nil && (l.pending() || sync) {
+			l.flushLocked(sync)
+		}
+		for l.closing && l.err == nil && (l.pending() || l.dirty) {
+			l.flushLocked(true)
+		}
+		stop := l.err != nil || l.closing
+		l.mu.Unlock()
+		if stop {
+			l.closeAll()
+			return
+		}
+	}
+}
+
+// flushLocked writes everything appended so far, as the one writer (l.busy),
+// and with sync (or at close) fsyncs it; then it tells the waiting callers.
+// l.mu is held on entry and on return, and released while writing.
+func (l *appendLog) flushLocked(sync bool) {
+	l.busy = true
+	chunks := l.chunks
+	tail := chunks[len(chunks)-1]
+	l.chunks = []chunk{{seg: tail.seg, data: l.spare}}
+	l.spare = nil
+	sync = sync || l.closing
+	l.mu.Unlock()
+	last, err := l.writeChunks(chunks, sync)
+	l.mu.Lock()
+	if err != nil && l.err == nil {
+		l.err = fmt.Errorf("%w: %w", ErrLogFailed, err)
+		l.logger.Error("append-only log failed: writes now fail", "err", err)
+	}
+	if last != 0 {
+		l.written = last
+	}
+	if !l.dirty {
+		l.synced = l.written
+	}
+	if len(tail.data) > 0 && l.spare == nil && cap(tail.data) <= 1<<20 {
+		l.spare = tail.data[:0]
+	}
+	l.busy = false
+	close(l.notify)
+	l.notify = make(chan struct{})
+	if err != nil || l.pending() {
+		// Records appended meanwhile, or the failure: run takes over
+		// unless a caller does first.
+		select {
+		case l.kick <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// writeChunks writes chunks in order, as the one writer, and fsyncs the
+// segment it ends on when sync is set. It returns the ticket of the last
+// record written.
+func (l *appendLog) writeChunks(chunks []chunk, sync bool) (last uint64, err error) {
+	for _, c := range chunks {
+		if c.seg != l.cur {
+			if l.cur != nil {
+				// A finished segment is sealed and made durable before a
+				// byte of the next one is written: only the last segment
+				// can have a torn tail, and a segment that lost records
+				// at its end is told from one that ended there.
+				if _, err := l.cur.f.Write(sealRecord); err != nil {
+					return last, fmt.Errorf("write %s: %w", l.cur.path, err)
+				}
+				if err := l.cur.f.Sync(); err != nil {
+					return last, fmt.Errorf("fsync %s: %w", l.cur.path, err)
+				}
+				if err := l.cur.f.Close(); err != nil {
+					return last, fmt.Errorf("close %s: %w", l.cur.path, err)
+				}
+			}
+			l.cur = c.seg
+		}
+		if len(c.data) > 0 {
+			if _, err := l.cur.f.Write(c.data); err != nil {
+				return last, fmt.Errorf("write %s: %w", l.cur.path, err)
+			}
+			l.dirty = true
+			last = c.last
+		}
+	}
+	if l.dirty && sync {
+		if err := l.cur.f.Sync(); err != nil {
+			return 0, fmt.Errorf("fsync %s: %w", l.cur.path, err)
+		}
+		l.dirty = false
+	}
+	return last, nil
+}
+
+// closeAll closes every segment file the log holds (run, at the end).
+func (l *appendLog) closeAll() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.cur != nil {
+		l.cur.f.Close()
+	}
+	for _, c := range l.chunks {
+		if c.seg != l.cur {
+			c.seg.f.Close()
+		}
+	}
+}
+
+// close writes and fsyncs everything appended, closes the segment files and
+// stops run. It returns the log's failure, if any.
+func (l *appendLog) close() error {
+	l.mu.Lock()
+	if l.loading {
+		l.mu.Unlock()
+		return nil // never started
+	}
+	l.closing = true
+	l.mu.Unlock()
+	select {
+	case l.kick <- struct{}{}:
+	default:
+	}
+	<-l.done
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.err
+}
+
+// failure returns the log's sticky error, if any.
+func (l *appendLog) failure() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.err
+}
+
+// isSelect reports whether cmd is a SELECT of the effect stream.
+func isSelect(cmd []string) bool {
+	return len(cmd) == 2 && (cmd[0] == "SELECT" || cmd[0] == "select")
+}
+
+// selectedDB returns the database a SELECT names (0 if unreadable: the
+// replay fails on it anyway).
+func selectedDB(cmd []string) int {
+	n, err := strconv.Atoi(cmd[1])
+	if err != nil {
+		return 0
+	}
+	return n
+}
