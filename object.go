@@ -19,7 +19,7 @@ import "github.com/embedis/embedis/internal/number"
 //   - sorted sets: "listpack" while Redis would still hold the set as one
 //     (128 members of at most 64 bytes; never again once past them, or once
 //     sorted by SORT), "skiplist" otherwise.
-//   - hashes: "listpack" while Redis would still hold the hash as one (128
+//   - hashes: "listpack" while Redis would still hold the hash as one (512
 //     fields, fields and values of at most 64 bytes; never again once past
 //     them), "hashtable" otherwise.
 //
