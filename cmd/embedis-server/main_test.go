@@ -115,17 +115,7 @@ func TestServesUnixSocketAndStopsOnSIGTERM(t *testing.T) {
 	if got := roundTrip(t, "unix", sock, "GET k\r\n"); got != "$1\r\n" {
 		t.Fatalf("GET over the Unix socket: %q", got)
 	}
-	cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("exit after SIGTERM: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("server did not stop on SIGTERM")
-	}
+	stop(t, cmd)
 	if _, err := os.Stat(sock); !os.IsNotExist(err) {
 		t.Fatalf("Unix socket left behind: %v", err)
 	}
@@ -138,16 +128,7 @@ func TestStopsOnSHUTDOWN(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.Write([]byte("SHUTDOWN NOSAVE\r\n"))
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("exit after SHUTDOWN: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("server did not stop on SHUTDOWN")
-	}
+	waitExit(t, cmd, "SHUTDOWN")
 }
 
 // runChild runs the server in a child process with args and returns its
@@ -251,15 +232,22 @@ func do(t *testing.T, sock string, args ...string) string {
 func stop(t *testing.T, cmd *exec.Cmd) {
 	t.Helper()
 	cmd.Process.Signal(syscall.SIGTERM)
+	waitExit(t, cmd, "SIGTERM")
+}
+
+// waitExit waits up to 10 seconds for the server to exit with status 0
+// after what (a signal or a command) asked it to stop.
+func waitExit(t *testing.T, cmd *exec.Cmd, what string) {
+	t.Helper()
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	select {
 	case err := <-done:
 		if err != nil {
-			t.Fatalf("exit after SIGTERM: %v", err)
+			t.Fatalf("exit after %s: %v", what, err)
 		}
 	case <-time.After(10 * time.Second):
-		t.Fatal("server did not stop on SIGTERM")
+		t.Fatalf("server did not stop on %s", what)
 	}
 }
 
