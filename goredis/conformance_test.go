@@ -1,0 +1,36 @@
+package goredis_test
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/embedis/embedis/goredis"
+	"github.com/embedis/embedis/internal/helpersuite"
+	"github.com/embedis/embedis/internal/redistest"
+	"github.com/redis/go-redis/v9"
+)
+
+var envs atomic.Int64
+
+// TestConformanceRedis runs every helper's conformance suite on a real
+// redis-server (one per suite run, on a Unix socket), through go-redis.
+func TestConformanceRedis(t *testing.T) {
+	srv := redistest.Start(t)
+	rdb := redis.NewClient(&redis.Options{Network: "unix", Addr: srv.Socket})
+	t.Cleanup(func() { rdb.Close() })
+	if err := rdb.Ping(context.Background()).Err(); err != nil {
+		t.Fatal(err)
+	}
+	helpersuite.RunAll(t, func(t *testing.T) helpersuite.Env {
+		return helpersuite.Env{
+			Name:    "redis",
+			Backend: goredis.New(rdb),
+			Prefix:  fmt.Sprintf("t%d:", envs.Add(1)),
+			Advance: time.Sleep,
+			Remote:  true,
+		}
+	})
+}
