@@ -264,6 +264,9 @@ func sessRotate(t *testing.T, env Env) {
 			t.Fatalf("Update through the old token = %v", err)
 		}
 		if user != "" {
+			if ids := indexMembers(t, env, m, user); !reflect.DeepEqual(ids, []string{g.ID}) {
+				t.Fatalf("index after Rotate = %v, want [%s]", ids, g.ID)
+			}
 			list, err := m.List(ctx, user)
 			if err != nil || len(list) != 1 || list[0].ID != g.ID {
 				t.Fatalf("List after Rotate = %v, %v; want only the new ID %s", sessIDs(list), err, g.ID)
@@ -286,6 +289,9 @@ func sessDestroy(t *testing.T, env Env) {
 	}
 	wantGone(t, m, a.Token, "after Destroy")
 	mustGet(t, m, b.Token)
+	if ids := indexMembers(t, env, m, "alice"); !reflect.DeepEqual(ids, []string{b.ID}) {
+		t.Fatalf("index after Destroy = %v, want [%s]", ids, b.ID)
+	}
 	if list, err := m.List(ctx, "alice"); err != nil || len(list) != 1 || list[0].ID != b.ID {
 		t.Fatalf("List after Destroy = %v, %v; want only %s", sessIDs(list), err, b.ID)
 	}
@@ -319,6 +325,9 @@ func sessDestroyAll(t *testing.T, env Env) {
 	mustGet(t, m, bob.Token)
 	mustGet(t, m, anon.Token)
 	mustGet(t, m, odd.Token)
+	if ids := indexMembers(t, env, m, "alice"); len(ids) != 0 {
+		t.Fatalf("index after DestroyAll = %v, want none", ids)
+	}
 	if list, err := m.List(ctx, "alice"); err != nil || len(list) != 0 {
 		t.Fatalf("List after DestroyAll = %v, %v", sessIDs(list), err)
 	}
@@ -374,6 +383,9 @@ func sessList(t *testing.T, env Env) {
 		t.Fatalf("Revoke = %v, %v; want true", ok, err)
 	}
 	wantGone(t, m, second.Token, "after Revoke")
+	if ids := indexMembers(t, env, m, "alice"); !reflect.DeepEqual(ids, []string{first.ID, third.ID}) {
+		t.Fatalf("index after Revoke = %v, want [%s %s]", ids, first.ID, third.ID)
+	}
 	if ok, err := m.Revoke(ctx, "alice", second.ID); err != nil || ok {
 		t.Fatalf("second Revoke = %v, %v; want false", ok, err)
 	}
@@ -403,6 +415,31 @@ func sessList(t *testing.T, env Env) {
 	if list, err := m.List(ctx, ""); err != nil || list != nil {
 		t.Fatalf("List(\"\") = %v, %v; want none", list, err)
 	}
+}
+
+var zrangeScript = embedis.NewScript(`return redis.call('ZRANGE', KEYS[1], 0, -1)`)
+
+// indexMembers returns the IDs in user's index as the keyspace holds them
+// (List prunes; this does not).
+func indexMembers(t *testing.T, env Env, m *embedis.Sessions, user string) []string {
+	t.Helper()
+	ctx := context.Background()
+	if env.Store != nil {
+		ids, err := env.Store.ZRange(ctx, m.IndexKey(user), 0, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids
+	}
+	reply, err := env.Backend.Run(ctx, zrangeScript, []string{m.IndexKey(user)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, v := range reply.([]any) {
+		ids = append(ids, v.(string))
+	}
+	return ids
 }
 
 // dumpScript returns every key matching ARGV[1] on the node that holds
