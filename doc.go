@@ -65,6 +65,10 @@
 //     counters), Do (any command from its Redis arguments).
 //   - Transactions and pipelines: Atomic (MULTI/EXEC and scripts in one
 //     closure), Pipeline, Apply (replays the write-effect stream).
+//   - Sessions (NewSessions, session.go): server-side sessions with idle and
+//     absolute timeouts, a throttled touch, Rotate, per-user List, Revoke
+//     and DestroyAll, hashed tokens; on the embedded store or on Redis
+//     (Backend).
 //
 // Not there yet, to come: streams, pub/sub and keyspace notifications,
 // HyperLogLog, bitmaps, scripting, the append-only log, eviction.

@@ -67,7 +67,9 @@ type Session struct {
 	LastSeen time.Time
 
 	// Expires is when the session ends unless it is touched again: the
-	// earlier of LastSeen plus the idle timeout and AbsoluteExpires.
+	// earlier of LastSeen plus the idle timeout and AbsoluteExpires. As
+	// any Redis key, the session is gone once the time is past this
+	// instant.
 	Expires time.Time
 
 	// AbsoluteExpires is Created plus the absolute timeout: the session
