@@ -68,7 +68,8 @@
 //   - Sessions (NewSessions, session.go): server-side sessions with idle and
 //     absolute timeouts, a throttled touch, Rotate, per-user List, Revoke
 //     and DestroyAll, hashed tokens; on the embedded store or on Redis
-//     (Backend).
+//     (Backend). SCSStore (NewSCSStore, session_scs.go) is the store of
+//     alexedwards/scs on the same backends.
 //
 // Not there yet, to come: streams, pub/sub and keyspace notifications,
 // HyperLogLog, bitmaps, scripting, the append-only log, eviction.

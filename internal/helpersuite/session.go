@@ -527,3 +527,153 @@ func sessHashed(t *testing.T, env Env) {
 		}
 	}
 }
+
+func init() { Register("SCSStore", scsSuite) }
+
+// envNow is the backend's time: the embedded store's clock, or this
+// machine's for a Redis on it.
+func envNow(env Env) time.Time {
+	if env.Store != nil {
+		return env.Store.Now()
+	}
+	return time.Now()
+}
+
+// scsSuite checks SCSStore, the store of alexedwards/scs, as scs uses it:
+// Commit, Find and Delete by token, expiry as Commit gives it, and All's
+// handles, which Commit and Delete take and Find refuses.
+func scsSuite(t *testing.T, newEnv NewEnv) {
+	env := newEnv(t)
+	ctx := context.Background()
+	st, err := embedis.NewSCSStore(env.Backend, env.Prefix+"scs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	find := func(token string) ([]byte, bool) {
+		t.Helper()
+		b, ok, err := st.FindCtx(ctx, token)
+		if err != nil {
+			t.Fatalf("Find: %v", err)
+		}
+		return b, ok
+	}
+	if all, err := st.AllCtx(ctx); err != nil || all == nil || len(all) != 0 {
+		t.Fatalf("All of an empty store = %#v, %v; want an empty non-nil map", all, err)
+	}
+	if b, ok := find("nothing"); ok || b != nil {
+		t.Fatalf("Find(missing) = %q, %v", b, ok)
+	}
+	tokens := []string{"tok-a", "tok-b", "tok-c", ""}
+	for i, tok := range tokens {
+		if err := st.CommitCtx(ctx, tok, []byte{byte('0' + i), 0, 0xff}, envNow(env).Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	short := "tok-short"
+	if err := st.Commit(short, []byte("brief"), envNow(env).Add(200*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	for i, tok := range tokens {
+		if b, ok := find(tok); !ok || string(b) != string([]byte{byte('0' + i), 0, 0xff}) {
+			t.Fatalf("Find(%q) = %q, %v", tok, b, ok)
+		}
+	}
+	if b, ok, err := st.Find(short); err != nil || !ok || string(b) != "brief" {
+		t.Fatalf("Find(short) = %q, %v, %v", b, ok, err)
+	}
+	// Commit replaces the data.
+	if err := st.Commit("tok-a", []byte("new"), envNow(env).Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := find("tok-a"); string(b) != "new" {
+		t.Fatalf("Find after a second Commit = %q", b)
+	}
+	env.Advance(300 * time.Millisecond)
+	if _, ok := find(short); ok {
+		t.Fatal("a session past Commit's expiry was found")
+	}
+	// An expiry not in the future deletes.
+	if err := st.CommitCtx(ctx, "tok-c", []byte("x"), envNow(env).Add(-time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := find("tok-c"); ok {
+		t.Fatal("Commit with a past expiry left the session")
+	}
+	if err := st.DeleteCtx(ctx, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Delete("never there"); err != nil {
+		t.Fatalf("Delete of a missing token = %v", err)
+	}
+	all, err := st.All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]byte{
+		"sha256:" + sha256Hex("tok-a"): []byte("new"),
+		"sha256:" + sha256Hex("tok-b"): {'1', 0, 0xff},
+	}
+	if !reflect.DeepEqual(all, want) {
+		t.Fatalf("All = %q, want %q", all, want)
+	}
+	if ids := scsIndex(t, env); !reflect.DeepEqual(ids, []string{sha256Hex("tok-a"), sha256Hex("tok-b")}) &&
+		!reflect.DeepEqual(ids, []string{sha256Hex("tok-b"), sha256Hex("tok-a")}) {
+		t.Fatalf("index after All = %v, want the two live ids", ids)
+	}
+	handle := "sha256:" + sha256Hex("tok-b")
+	if _, ok := find(handle); ok {
+		t.Fatal("Find accepted a handle from All")
+	}
+	if err := st.CommitCtx(ctx, handle, []byte("via handle"), envNow(env).Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := find("tok-b"); string(b) != "via handle" {
+		t.Fatalf("Find after Commit through a handle = %q", b)
+	}
+	if err := st.DeleteCtx(ctx, handle); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := find("tok-b"); ok {
+		t.Fatal("Delete through a handle left the session")
+	}
+	if err := st.CommitCtx(ctx, handle, []byte("again"), envNow(env).Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if all, _ := st.AllCtx(ctx); len(all) != 1 {
+		t.Fatalf("Commit through the handle of a deleted session made one: All = %q", all)
+	}
+	// The keyspace holds no token.
+	dump := keyspaceDump(t, env, env.Prefix+"scs", env.Prefix+"scs:{scs}:all")
+	if len(dump) != 2 {
+		t.Fatalf("keyspace = %d keys, want tok-a's session and the index", len(dump))
+	}
+	for k, v := range dump {
+		for _, tok := range []string{"tok-a", "tok-b", "tok-short"} {
+			if strings.Contains(k, tok) || bytes.Contains(v, []byte(tok)) {
+				t.Fatalf("token %q is in the keyspace at %q", tok, k)
+			}
+		}
+	}
+}
+
+// scsIndex returns the ids in st's index as stored.
+func scsIndex(t *testing.T, env Env) []string {
+	t.Helper()
+	key := env.Prefix + "scs:{scs}:all"
+	if env.Store != nil {
+		ids, err := env.Store.ZRange(context.Background(), key, 0, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids
+	}
+	reply, err := env.Backend.Run(context.Background(), zrangeScript, []string{key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, v := range reply.([]any) {
+		ids = append(ids, v.(string))
+	}
+	return ids
+}
