@@ -254,8 +254,12 @@ func (m *Sessions) IndexKey(user string) string {
 	return m.indexKey(m.userTag(user), user)
 }
 
-// sessionScripts are the Lua steps of Sessions, one per method. Each reads
-// the server's time once (TIME) and keeps the index as the Go steps do.
+// The Lua steps of Sessions, one per method. Each reads the server's time
+// once (TIME) and keeps the index as the Go steps do. A step that learns the
+// user only from the session's hash (Get, Update, Rotate, Destroy) names
+// the index from ARGV rather than KEYS: the index shares the declared
+// session key's hash tag, hence its slot, which Redis 7's Cluster checks
+// and allows (the Cluster conformance run proves it).
 var (
 	// sessLuaPrelude: now in ms, and indexAdd (score a member, prune the
 	// members past their deadline, deadline the index at its latest

@@ -27,10 +27,11 @@ func ExampleSessions() {
 	}
 
 	laptop, _ := sessions.Create(ctx, "ada", map[string]string{"device": "laptop"})
-	phone, _ := sessions.Create(ctx, "ada", map[string]string{"device": "phone"})
 	fmt.Println("laptop session ends at", laptop.Expires.UTC().Format(time.Kitchen))
+	clock.Advance(time.Minute)
+	phone, _ := sessions.Create(ctx, "ada", map[string]string{"device": "phone"})
 
-	clock.Advance(10 * time.Minute)
+	clock.Advance(9 * time.Minute)
 	got, _ := sessions.Get(ctx, laptop.Token) // touches: the idle deadline moves
 	fmt.Println("after a request it ends at", got.Expires.UTC().Format(time.Kitchen))
 
@@ -86,4 +87,33 @@ func ExampleSessions_timeouts() {
 	// 9:40AM busy live: true
 	// 9:40AM idle live: false
 	// 10:00AM busy live: false
+}
+
+// ExampleSCSStore uses SCSStore as alexedwards/scs does: in an application
+// it is one line, sessionManager.Store = store, and scs calls these
+// methods itself.
+func ExampleSCSStore() {
+	s, _ := embedis.Open(embedis.Options{})
+	defer s.Close()
+	store, _ := embedis.NewSCSStore(embedis.Embedded(s), "scs")
+
+	// scs commits the encoded session under its token...
+	_ = store.Commit("scs-token-1", []byte("encoded session"), s.Now().Add(time.Hour))
+	b, found, _ := store.Find("scs-token-1")
+	fmt.Printf("%q %v\n", b, found)
+
+	// ...and All (for scs's Iterate) names sessions by handles, which
+	// Commit and Delete take but Find refuses: the tokens are not stored.
+	all, _ := store.All()
+	for handle := range all {
+		_, found, _ := store.Find(handle)
+		fmt.Println(handle[:7], len(handle), found)
+		_ = store.Delete(handle)
+	}
+	_, found, _ = store.Find("scs-token-1")
+	fmt.Println("after Delete:", found)
+	// Output:
+	// "encoded session" true
+	// sha256: 71 false
+	// after Delete: false
 }

@@ -515,6 +515,17 @@ func sessHashed(t *testing.T, env Env) {
 	if _, ok := dump[m.IndexKey("alice")]; !ok {
 		t.Fatalf("index key %q not in the keyspace", m.IndexKey("alice"))
 	}
+	// One user's sessions (rotated ones too), and their index, share a slot;
+	// the user "alice}" (a brace in the name) has a slot of her own making.
+	for _, k := range []string{m.Key(a.Token), m.Key(fresh), m.IndexKey("alice")} {
+		if KeySlot(k) != KeySlot(m.Key(a.Token)) {
+			t.Fatalf("key %q is in slot %d, alice's session in %d", k, KeySlot(k), KeySlot(m.Key(a.Token)))
+		}
+	}
+	odd := mustCreate(t, m, "alice}", nil)
+	if KeySlot(m.Key(odd.Token)) != KeySlot(m.IndexKey("alice}")) {
+		t.Fatalf("a user name with a brace split the session %q from its index %q", m.Key(odd.Token), m.IndexKey("alice}"))
+	}
 	if !strings.HasSuffix(m.Key(a.Token), ":"+sha256Hex(a.Token)) {
 		t.Fatalf("session key %q is not named by the token's SHA-256", m.Key(a.Token))
 	}
