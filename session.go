@@ -521,7 +521,9 @@ func (m *Sessions) Get(ctx context.Context, token string) (Session, error) {
 			return Session{}, err
 		}
 	}
-	if fields == nil {
+	// exp < 0: the touch fell on the absolute deadline's millisecond and
+	// ended the session.
+	if fields == nil || exp < 0 {
 		return Session{}, ErrSessionNotFound
 	}
 	out := sessionFromFields(r.id, fields, exp)

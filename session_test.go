@@ -175,3 +175,85 @@ func TestSessionContextHonoured(t *testing.T) {
 		t.Fatalf("a cancelled Create wrote %d keys", n)
 	}
 }
+
+// TestSCSStoreHandles: only "sha256:" and 64 lowercase hex digits is a
+// handle; anything else is a token like any other, hashed before use, so
+// a near-handle in a cookie can neither open nor overwrite a session.
+func TestSCSStoreHandles(t *testing.T) {
+	s := openSessionStore(t, embedis.Options{})
+	st, err := embedis.NewSCSStore(embedis.Embedded(s), "scs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := st.Commit("tok", []byte("data"), s.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	all, err := st.All()
+	if err != nil || len(all) != 1 {
+		t.Fatalf("All = %v, %v", all, err)
+	}
+	var handle string
+	for h := range all {
+		handle = h
+	}
+	for _, near := range []string{handle[:len(handle)-1], strings.ToUpper(handle), handle + "0", "SHA256:" + handle[7:]} {
+		if near == handle {
+			continue
+		}
+		if _, ok, _ := st.Find(near); ok {
+			t.Fatalf("Find(%q) found the session", near)
+		}
+		if err := st.Commit(near, []byte("overwritten"), s.Now().Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Delete(near); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if b, ok, _ := st.Find("tok"); !ok || string(b) != "data" {
+		t.Fatalf("Find(tok) after near-handles = %q, %v", b, ok)
+	}
+	// The zero time is in the past: Commit deletes.
+	if err := st.CommitCtx(ctx, "tok", []byte("x"), time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := st.Find("tok"); ok {
+		t.Fatal("Commit with the zero expiry left the session")
+	}
+	if n, _ := s.DBSize(ctx); n != 0 {
+		t.Fatalf("%d keys left, want none", n)
+	}
+	if _, err := embedis.NewSCSStore(embedis.Embedded(s), "a{b}"); !errors.Is(err, embedis.ErrSessionOptions) {
+		t.Fatalf("NewSCSStore with a brace = %v", err)
+	}
+}
+
+// TestSessionAbsoluteDeadlineInstant: up to its absolute deadline's instant
+// a session is live (as a Redis key), and a Get that touches it at that very
+// millisecond ends it rather than returning it with no deadline.
+func TestSessionAbsoluteDeadlineInstant(t *testing.T) {
+	clock := embedis.NewManualClock(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+	s := openSessionStore(t, embedis.Options{Clock: clock})
+	m, err := embedis.NewSessions(embedis.Embedded(s), "s", embedis.SessionOptions{
+		IdleTimeout: time.Minute, AbsoluteTimeout: 90 * time.Second, TouchInterval: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	c, err := m.Create(ctx, "u", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(time.Minute - time.Millisecond)
+	if _, err := m.Get(ctx, c.Token); err != nil { // touched: now ends at the absolute deadline
+		t.Fatal(err)
+	}
+	clock.Advance(30*time.Second + time.Millisecond) // exactly the absolute deadline
+	if g, err := m.Get(ctx, c.Token); !errors.Is(err, embedis.ErrSessionNotFound) {
+		t.Fatalf("Get at the absolute deadline = %+v, %v; want ErrSessionNotFound", g, err)
+	}
+	if n, _ := s.DBSize(ctx); n != 0 {
+		t.Fatalf("%d keys left", n)
+	}
+}

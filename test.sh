@@ -58,7 +58,7 @@ echo "== the typed helpers on real Redis (goredis module: conformance suites on 
 (cd goredis && go vet ./... && go test -race -count=1 ./...)
 
 echo "== real clients (compat module: go-redis against embedis-server; scs and gorilla/sessions on the session adapters)"
-(cd gorillasessions && go vet ./...)
+(cd gorillasessions && go vet ./... && go test -race -count=1 ./...)
 (cd compat && go vet ./... && go test -race -count=1 ./...)
 
 if [ -d bench ]; then
