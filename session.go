@@ -115,6 +115,13 @@ type Session struct {
 // are pruned whenever the index is written or listed, so List and
 // DestroyAll cost O(k) in the user's live sessions.
 //
+// # Adapters
+//
+// Applications written for another session library keep their code:
+// SCSStore is the store of github.com/alexedwards/scs/v2, and the module
+// github.com/embedis/embedis/gorillasessions is a github.com/gorilla/sessions
+// Store on Sessions.
+//
 // # Time
 //
 // On an embedded store the times are the store's clock (Options.Clock); on
