@@ -65,6 +65,9 @@
 //     counters), Do (any command from its Redis arguments).
 //   - Transactions and pipelines: Atomic (MULTI/EXEC and scripts in one
 //     closure), Pipeline, Apply (replays the write-effect stream).
+//   - Lock (lock.go): Locker (NewLocker) on a Backend: TryLock and Lock
+//     (embedded: waiters woken in order when the lock frees) return a Lease
+//     with a fencing Token, Extend, Release, TTL and KeepAlive.
 //
 // Not there yet, to come: streams, pub/sub and keyspace notifications,
 // HyperLogLog, bitmaps, scripting, the append-only log, eviction.
