@@ -114,16 +114,16 @@ type LockerOptions struct {
 }
 
 // NewLocker returns the Locker called name on b. name starts every key the
-// locker writes (see Locker) and must not contain '{' or '}' (they would
-// move the keys' hash tag). It returns an error wrapping ErrLockArg for such
+// locker writes (see Locker); it must not be empty nor contain '{' or '}'
+// (they would move the keys' hash tag). It returns an error wrapping ErrLockArg for such
 // a name or for invalid options (a negative or sub-millisecond TTL, a
 // negative RetryMin, RetryMax or Retries, a RetryMax below RetryMin).
 func NewLocker(b Backend, name string, opts LockerOptions) (*Locker, error) {
 	if b == nil {
 		return nil, fmt.Errorf("%w: nil Backend", ErrLockArg)
 	}
-	if strings.ContainsAny(name, "{}") {
-		return nil, fmt.Errorf("%w: name %q contains '{' or '}'", ErrLockArg, name)
+	if name == "" || strings.ContainsAny(name, "{}") {
+		return nil, fmt.Errorf("%w: name %q is empty or contains '{' or '}'", ErrLockArg, name)
 	}
 	l := &Locker{b: b, s: b.Store(), name: name, ttl: opts.TTL, retryMin: opts.RetryMin, retryMax: opts.RetryMax, retries: opts.Retries}
 	switch {
@@ -340,6 +340,8 @@ func (ls *Lease) acquire(tx *Tx, key string) (int64, bool, error) {
 
 // The remote steps. Each compares or sets the owner value in the same script
 // as it acts. PX keeps the server's time: every process agrees on expiry.
+// The comparisons GET with pcall: a lock key holding another type (an error
+// table) is not the owner's, as the embedded step finds.
 var (
 	// lockAcquireScript: KEYS lock, fence; ARGV owner, ttl ms. Replies
 	// {1, token} when taken, {0, pttl} when held.
@@ -351,20 +353,20 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return {1, token}`)
 
 	// lockExtendScript: KEYS lock; ARGV owner, ttl ms. Replies 1 or 0.
-	lockExtendScript = NewScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then
+	lockExtendScript = NewScript(`if redis.pcall('GET', KEYS[1]) == ARGV[1] then
   return redis.call('PEXPIRE', KEYS[1], ARGV[2])
 end
 return 0`)
 
 	// lockReleaseScript: KEYS lock; ARGV owner. Replies 1 or 0.
-	lockReleaseScript = NewScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then
+	lockReleaseScript = NewScript(`if redis.pcall('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
 return 0`)
 
 	// lockTTLScript: KEYS lock; ARGV owner. Replies the PTTL, or -3 when
 	// the key does not hold the owner.
-	lockTTLScript = NewScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then
+	lockTTLScript = NewScript(`if redis.pcall('GET', KEYS[1]) == ARGV[1] then
   return redis.call('PTTL', KEYS[1])
 end
 return -3`)

@@ -13,7 +13,26 @@ import (
 
 func init() { Register("Lock", lockSuite) }
 
-var lockDelScript = embedis.NewScript(`return redis.call('DEL', KEYS[1])`)
+var (
+	lockDelScript  = embedis.NewScript(`return redis.call('DEL', KEYS[1])`)
+	lockHashScript = embedis.NewScript(`redis.call('DEL', KEYS[1]); return redis.call('HSET', KEYS[1], 'f', 'v')`)
+)
+
+// putHash replaces key with a hash, as a client that wrote the wrong key.
+func putHash(t *testing.T, env Env, key string) {
+	t.Helper()
+	var err error
+	if env.Remote {
+		_, err = env.Backend.Run(context.Background(), lockHashScript, []string{key})
+	} else {
+		if _, err = env.Store.Del(context.Background(), key); err == nil {
+			_, err = env.Store.HSet(context.Background(), key, "f", "v")
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
 
 // lockTTL is the TTL of the suite's short leases: long enough for a few
 // round trips on a loaded machine, short enough that waiting it out on a
@@ -75,6 +94,7 @@ func lockSuite(t *testing.T, newEnv NewEnv) {
 			{"x", embedis.LockerOptions{Retries: -1}},
 			{"x", embedis.LockerOptions{RetryMin: time.Second, RetryMax: time.Millisecond}},
 			{"a{b", embedis.LockerOptions{}},
+			{"", embedis.LockerOptions{}},
 			{"a}b", embedis.LockerOptions{}},
 		} {
 			if _, err := embedis.NewLocker(env.Backend, c.name, c.opts); !errors.Is(err, embedis.ErrLockArg) {
@@ -347,6 +367,31 @@ func lockSuite(t *testing.T, newEnv NewEnv) {
 		}
 		if err := b.Release(ctx); err != nil {
 			t.Fatal(err)
+		}
+	})
+
+	t.Run("WrongTypeKey", func(t *testing.T) {
+		// A lock key holding another type is held by nobody's lease:
+		// TryLock finds it taken, a lease whose key was replaced is lost.
+		env := newEnv(t)
+		l := newLocker(t, env, lockTTL)
+		putHash(t, env, l.Key("job"))
+		if _, err := l.TryLock(ctx, "job"); !errors.Is(err, embedis.ErrLockHeld) {
+			t.Fatalf("TryLock of a hash key: %v, want ErrLockHeld", err)
+		}
+		a, err := l.TryLock(ctx, "other")
+		if err != nil {
+			t.Fatal(err)
+		}
+		putHash(t, env, l.Key("other"))
+		if err := a.Extend(ctx, 0); !errors.Is(err, embedis.ErrNotHeld) {
+			t.Fatalf("Extend of a lease whose key is a hash: %v, want ErrNotHeld", err)
+		}
+		if _, err := a.TTL(ctx); !errors.Is(err, embedis.ErrNotHeld) {
+			t.Fatalf("TTL of a lease whose key is a hash: %v, want ErrNotHeld", err)
+		}
+		if err := a.Release(ctx); !errors.Is(err, embedis.ErrNotHeld) {
+			t.Fatalf("Release of a lease whose key is a hash: %v, want ErrNotHeld", err)
 		}
 	})
 
