@@ -277,3 +277,31 @@ func TestLockWaitersAndLists(t *testing.T) {
 		t.Fatal("lock waiter got nothing")
 	}
 }
+
+// TestLockRetryDelay: the remote back-off stays within its documented
+// bounds: at least 100µs, at most min(RetryMin·2ⁿ, RetryMax), and at most a
+// millisecond past the holder's remaining TTL.
+func TestLockRetryDelay(t *testing.T) {
+	s, _ := newLockStore(t)
+	l, err := NewLocker(Embedded(s), "retry", LockerOptions{RetryMin: 2 * time.Millisecond, RetryMax: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for attempt := 0; attempt < 100; attempt++ {
+		ceil := 50 * time.Millisecond
+		if attempt < 5 {
+			ceil = 2 * time.Millisecond << attempt
+		}
+		for _, pttl := range []time.Duration{-1, 0, 3 * time.Millisecond, time.Hour} {
+			for i := 0; i < 20; i++ {
+				d := l.retryDelay(attempt, pttl)
+				if d < 100*time.Microsecond || d > max(ceil, 100*time.Microsecond) || pttl >= 0 && d > max(pttl+time.Millisecond, 100*time.Microsecond) {
+					t.Fatalf("retryDelay(%d, %v) = %v, ceiling %v", attempt, pttl, d, ceil)
+				}
+			}
+		}
+	}
+	if l, err := NewLocker(Embedded(s), "retry", LockerOptions{RetryMax: time.Millisecond}); err != nil || l.retryMin != time.Millisecond {
+		t.Fatalf("RetryMax alone below the default RetryMin: %v, RetryMin %v", err, l.retryMin)
+	}
+}
