@@ -54,7 +54,7 @@ func (db *DB) autoSaves(tick <-chan time.Time, stop func()) {
 // grown past AutoCompactPercent of the base snapshot.
 func (db *DB) autoDue() string {
 	db.mu.Lock()
-	lastAt, lastChanges, man := db.lastSaveAt, db.lastChanges, db.man
+	lastAt, lastChanges, man, logOn := db.lastSaveAt, db.lastChanges, db.man, db.logOn.Load()
 	db.mu.Unlock()
 	if len(db.opts.SaveRules) > 0 {
 		st, err := db.Store.Stats(context.Background())
@@ -69,7 +69,7 @@ func (db *DB) autoDue() string {
 			}
 		}
 	}
-	if db.opts.AutoCompactPercent > 0 && db.log != nil {
+	if db.opts.AutoCompactPercent > 0 && logOn {
 		base, log := db.sizes(&man)
 		if log >= db.opts.AutoCompactMinSize && log > 0 && log*100 >= base*int64(db.opts.AutoCompactPercent) {
 			return "log grown to " + itoa(log) + " bytes, base " + itoa(base)

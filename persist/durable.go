@@ -106,11 +106,15 @@ type DB struct {
 	dir    string
 	opts   Options
 	logger *slog.Logger
-	log    *appendLog // nil without AppendOnly
+	log    *appendLog // on while logOn; off (keeping nothing) otherwise
 	unlock func() error
 
-	mu  sync.Mutex // serialises Save and Close; guards the fields below
-	man manifest
+	mu sync.Mutex // serialises Save, SetAppendOnly and Close; guards the fields below
+	// logOn: appendonly, the log keeps the units. Changed with mu held;
+	// read without it by AppendOnly, which a server calls as the owner
+	// (INFO) while a Save may hold mu waiting for the owner role.
+	logOn atomic.Bool
+	man   manifest
 	// shown is a copy of man for Sizes, which must not take mu: a Save
 	// holds mu while it waits for the owner role, and a server asks for
 	// the sizes as the owner (INFO).
@@ -202,10 +206,8 @@ func Open(dir string, opts Options) (db *DB, err error) {
 			}
 		}
 	}
-	if opts.AppendOnly {
-		db.log = newAppendLog(opts.AppendFsync, logger)
-		sopts.Log = db.log
-	}
+	db.log = newAppendLog(opts.AppendFsync, logger)
+	sopts.Log = db.log
 	if db.man.base != "" {
 		path := filepath.Join(dir, db.man.base)
 		if err := checkBase(path); err != nil {
@@ -299,6 +301,7 @@ func Open(dir string, opts Options) (db *DB, err error) {
 			db.man = next
 		}
 		db.log.start(seg, last.db)
+		db.logOn.Store(true)
 	} else if !found {
 		if err := writeManifest(dir, &db.man); err != nil {
 			return nil, err
@@ -312,12 +315,18 @@ func Open(dir string, opts Options) (db *DB, err error) {
 	if st, err := store.Stats(ctx); err == nil {
 		db.lastChanges = st.Changes // the load is no change
 	}
-	if len(opts.SaveRules) > 0 || (opts.AppendOnly && opts.AutoCompactPercent > 0) {
+	db.startAuto()
+	return db, nil
+}
+
+// startAuto starts the automatic saves if the options ask for them (save
+// rules, or automatic compaction, which runs while the log is on).
+func (db *DB) startAuto() {
+	if len(db.opts.SaveRules) > 0 || db.opts.AutoCompactPercent > 0 {
 		db.autoStop, db.autoDone = make(chan struct{}), make(chan struct{})
 		tick, stop := autoTick()
 		go db.autoSaves(tick, stop)
 	}
-	return db, nil
 }
 
 // lastWithRecords returns the index of the last of dir's segments that
@@ -506,34 +515,45 @@ func (db *DB) Save(ctx context.Context) error {
 	if db.closed {
 		return ErrClosed
 	}
-	if db.log != nil {
+	if db.logOn.Load() {
 		if err := db.log.failure(); err != nil {
 			return err
 		}
 	}
+	return db.save(ctx, false)
+}
+
+// save is Save with mu held; with startLog (the log off) the switch point
+// also turns the log on, in the new segment.
+func (db *DB) save(ctx context.Context, startLog bool) error {
 	old := db.man
 	next := db.man
 	next.seq++
 	var seg *segment
-	if db.log != nil {
-		// The new segment is listed after the old ones before any unit
-		// goes to it, so that a crash before the new manifest keeps them.
+	if db.logOn.Load() || startLog {
 		name := segmentName(next.seq)
 		var err error
 		seg, err = db.createSegment(name)
 		if err != nil {
 			return err
 		}
-		mid := old
-		mid.seq = next.seq
-		mid.segments = append(append([]string(nil), old.segments...), name)
-		if err := writeManifest(db.dir, &mid); err != nil {
-			seg.f.Close()
-			os.Remove(seg.path)
-			return err
+		if !startLog {
+			// The new segment is listed after the old ones before any
+			// unit goes to it, so that a crash before the new manifest
+			// keeps them. (A log turned on here is not: the units
+			// written while it was off are in no segment, so the new
+			// one counts only once the new base is named with it.)
+			mid := old
+			mid.seq = next.seq
+			mid.segments = append(append([]string(nil), old.segments...), name)
+			if err := writeManifest(db.dir, &mid); err != nil {
+				seg.f.Close()
+				os.Remove(seg.path)
+				return err
+			}
+			db.man = mid
+			db.publish()
 		}
-		db.man = mid
-		db.publish()
 		next.segments = []string{name}
 	} else {
 		next.segments = nil
@@ -541,7 +561,10 @@ func (db *DB) Save(ctx context.Context) error {
 	var sn *embedis.Snapshot
 	err := db.Store.Atomic(ctx, func(tx *embedis.Tx) error {
 		sn = tx.Snapshot()
-		if seg != nil {
+		switch {
+		case startLog:
+			db.log.start(seg, -1)
+		case seg != nil:
 			db.log.rotate(seg)
 		}
 		return nil
@@ -551,21 +574,32 @@ func (db *DB) Save(ctx context.Context) error {
 		// log goes on in the old last segment, so the manifest must end
 		// with it again.
 		if seg != nil {
-			if merr := writeManifest(db.dir, &old); merr != nil {
-				return errors.Join(err, merr)
+			if !startLog {
+				if merr := writeManifest(db.dir, &old); merr != nil {
+					return errors.Join(err, merr)
+				}
+				db.man = old
+				db.publish()
 			}
-			db.man = old
-			db.publish()
 			seg.f.Close()
 			os.Remove(seg.path)
 		}
 		return err
 	}
-	next.base = baseName(next.seq)
-	if err := WriteSnapshotFile(sn, filepath.Join(db.dir, next.base)); err != nil {
-		return err
+	if startLog {
+		db.logOn.Store(true)
 	}
-	if err := writeManifest(db.dir, &next); err != nil {
+	next.base = baseName(next.seq)
+	err = WriteSnapshotFile(sn, filepath.Join(db.dir, next.base))
+	if err == nil {
+		err = writeManifest(db.dir, &next)
+	}
+	if err != nil {
+		if startLog {
+			// The new segment is named nowhere: stop the log again.
+			db.stopLog()
+			os.Remove(seg.path)
+		}
 		return err
 	}
 	db.man = next
@@ -584,6 +618,85 @@ func (db *DB) Save(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// stopLog turns the log off at one point in unit order and then writes,
+// fsyncs and closes what was appended before it; mu held. It returns the
+// log's failure, if any. If the store is closed, the log is closed as it
+// is.
+func (db *DB) stopLog() error {
+	db.logOn.Store(false)
+	if err := db.Store.Atomic(context.Background(), func(*embedis.Tx) error {
+		db.log.suspend()
+		return nil
+	}); err != nil && !errors.Is(err, embedis.ErrClosed) {
+		return err
+	}
+	return db.log.close()
+}
+
+// SetAppendOnly turns the append-only log on or off while the DB is open,
+// as CONFIG SET appendonly does on a running redis-server. It is safe to
+// call while other goroutines write.
+//
+// On: a Save whose switch point also starts the log (Redis's rewrite on
+// appendonly yes): every unit after that point is appended to a new
+// segment, and the new base snapshot holds every unit before it. It
+// returns once the base snapshot and the manifest naming it with the new
+// segment are on disk; until then, as with Redis's AOF while its first
+// rewrite runs, a crash keeps the directory as it was before. On a failure
+// the log is off again and the directory as it was.
+//
+// Off: the log stops at one point in unit order; every unit appended
+// before it is written and fsynced and the segment closed. The files stay,
+// named by the manifest, so that the directory reopens with the data up to
+// that point; the writes after it are kept by Save only. It returns the
+// log's failure, if it had failed.
+//
+// Setting the state in effect does nothing. After Close it returns
+// ErrClosed. The fsync policy is Options.AppendFsync or the last
+// SetAppendFsync.
+func (db *DB) SetAppendOnly(ctx context.Context, on bool) error {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if db.closed {
+		return ErrClosed
+	}
+	if on == db.logOn.Load() {
+		return nil
+	}
+	if !on {
+		return db.stopLog()
+	}
+	return db.save(ctx, true)
+}
+
+// AppendOnly reports whether the append-only log is on (Options.AppendOnly
+// or the last SetAppendOnly). It never waits for a Save: it may be called
+// as the store's owner.
+func (db *DB) AppendOnly() bool {
+	return db.logOn.Load()
+}
+
+// SetAppendFsync changes the log's fsync policy, as CONFIG SET appendfsync
+// does on a running redis-server; without the log on, it is the policy the
+// log will start with. It is safe to call while other goroutines write:
+// a unit appended before the change and not yet answered is answered as
+// the new policy says (an unanswered caller under everysec switched to
+// always waits for the next fsync). An unknown policy is an error.
+func (db *DB) SetAppendFsync(f Fsync) error {
+	if f < FsyncEverysec || f > FsyncNo {
+		return fmt.Errorf("persist: unknown AppendFsync %v", f)
+	}
+	db.log.setPolicy(f)
+	return nil
+}
+
+// AppendFsync returns the log's fsync policy.
+func (db *DB) AppendFsync() Fsync {
+	db.log.mu.Lock()
+	defer db.log.mu.Unlock()
+	return db.log.policy
 }
 
 // Close closes the store, writes and fsyncs every record appended (whatever
@@ -605,9 +718,7 @@ func (db *DB) Close() error {
 	}
 	db.closed = true
 	err := db.Store.Close()
-	if db.log != nil {
-		err = errors.Join(err, db.log.close())
-	}
+	err = errors.Join(err, db.log.close())
 	err = errors.Join(err, db.unlock())
 	db.closeErr = err
 	return err
@@ -625,8 +736,5 @@ func (wallClock) AfterFunc(d time.Duration, f func()) embedis.Timer {
 // a write or fsync of it failed, and nil while it works or without
 // AppendOnly: a server shows it as INFO's aof_last_write_status.
 func (db *DB) LogErr() error {
-	if db.log == nil {
-		return nil
-	}
 	return db.log.failure()
 }

@@ -42,9 +42,13 @@ type appendLog struct {
 	synced   uint64  // records fsynced
 	err      error   // sticky failure, wrapping ErrLogFailed
 	notify   chan struct{}
-	loading  bool // units are being replayed: Append ignores them
+	// off: the log has no segment (the store is loading, or appendonly is
+	// off): Append keeps no unit, only follows the stream's SELECTs.
+	off      bool
+	running  bool // run is alive (between start and the end of close)
 	closing  bool
-	db       int // database the stream has selected, from its SELECTs
+	db       int  // database the stream has selected, from its SELECTs
+	attached bool // a DB has taken this log (Attach)
 
 	// The one writer at a time (a waiting caller, or run) holds busy; cur
 	// and dirty are its: the segment being written, and whether it was
@@ -54,7 +58,7 @@ type appendLog struct {
 	dirty bool
 
 	kick chan struct{} // wakes run; capacity 1
-	done chan struct{} // closed when run returns
+	done chan struct{} // closed when the run started last returns
 }
 
 // chunk is the appended bytes that go to one segment.
@@ -103,30 +107,69 @@ var openSegmentFile = func(path string, create bool) (segmentFile, error) {
 
 func newAppendLog(policy Fsync, logger *slog.Logger) *appendLog {
 	return &appendLog{
-		policy:  policy,
-		logger:  logger,
-		notify:  make(chan struct{}),
-		loading: true,
-		kick:    make(chan struct{}, 1),
-		done:    make(chan struct{}),
+		policy: policy,
+		logger: logger,
+		notify: make(chan struct{}),
+		off:    true,
+		kick:   make(chan struct{}, 1),
 	}
 }
 
-// start ends loading: units are appended to seg from now on, on a stream
-// that has selected database db. It starts the log's goroutine.
+// start turns the log on: units are appended to seg from now on, on a
+// stream that has selected database db (-1: the one the log has followed
+// while off). It starts the log's goroutine. A failure of an earlier run
+// is forgotten: seg is a new start. Called by the owner (in Open, before
+// the store is handed out), and never while the log runs.
 func (l *appendLog) start(seg *segment, db int) {
 	l.mu.Lock()
 	l.chunks = []chunk{{seg: seg}}
-	l.db = db
-	l.loading = false
+	if db >= 0 {
+		l.db = db
+	}
+	l.off, l.closing, l.err = false, false, nil
+	l.cur, l.dirty = nil, false
+	l.running = true
+	l.done = make(chan struct{})
+	select {
+	case <-l.kick:
+	default:
+	}
 	l.mu.Unlock()
 	go l.run()
+}
+
+// suspend stops appending: the units after it are not kept. Called by the
+// owner, so that the stop falls between two units; close then writes and
+// fsyncs what was appended before it.
+func (l *appendLog) suspend() {
+	l.mu.Lock()
+	l.off = true
+	l.mu.Unlock()
+}
+
+// setPolicy changes the fsync policy of the log, running or not. A caller
+// waiting for its record from then on waits as the new policy says.
+func (l *appendLog) setPolicy(p Fsync) {
+	l.mu.Lock()
+	l.policy = p
+	close(l.notify) // waiters look again
+	l.notify = make(chan struct{})
+	l.mu.Unlock()
+	select {
+	case l.kick <- struct{}{}:
+	default:
+	}
 }
 
 // Append is embedis.EffectLog's Append, called by the owner.
 func (l *appendLog) Append(unit [][]string) uint64 {
 	l.mu.Lock()
-	if l.loading {
+	if l.off {
+		for _, cmd := range unit {
+			if isSelect(cmd) {
+				l.db = selectedDB(cmd)
+			}
+		}
 		l.mu.Unlock()
 		return 0
 	}
@@ -207,7 +250,7 @@ func (l *appendLog) Wait(ctx context.Context, ticket uint64) error {
 // pending reports whether records were appended and not yet taken by a
 // writer (l.mu held).
 func (l *appendLog) pending() bool {
-	return len(l.chunks) > 1 || len(l.chunks[0].data) > 0
+	return len(l.chunks) > 1 || len(l.chunks) == 1 && len(l.chunks[0].data) > 0
 }
 
 // rotate makes seg the segment that later units go to; the current one is
@@ -228,31 +271,33 @@ func (l *appendLog) rotate(seg *segment) {
 // of background units, and everything at close), fsyncs once a second with
 // everysec, and stops at close or on a failure.
 func (l *appendLog) run() {
-	defer close(l.done)
-	var tick <-chan time.Time
-	if l.policy == FsyncEverysec {
-		t := time.NewTicker(time.Second)
-		defer t.Stop()
-		tick = t.C
-	}
+	l.mu.Lock()
+	done := l.done
+	l.mu.Unlock()
+	defer close(done)
+	// The tick fsyncs once a second under everysec; the policy may change
+	// while the log runs (setPolicy), so it ticks under every policy.
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
 	for {
-		sync := l.policy == FsyncAlways
+		tick := false
 		select {
 		case <-l.kick:
 			// The caller whose unit this is usually writes it itself:
 			// let it.
 			runtime.Gosched()
-		case <-tick:
-			sync = true
+		case <-t.C:
+			tick = true
 		}
 		l.mu.Lock()
+		sync := l.policy == FsyncAlways || tick && l.policy == FsyncEverysec
 		for l.busy {
 			ch := l.notify
 			l.mu.Unlock()
 			<-ch
 			l.mu.Lock()
 		}
-		if l.err == nil && (l.pending() || sync) {
+		if l.err == nil && (l.pending() || sync && l.dirty) {
 			l.flushLocked(sync)
 		}
 		for l.closing && l.err == nil && (l.pending() || l.dirty) {
@@ -358,25 +403,31 @@ func (l *appendLog) closeAll() {
 			c.seg.f.Close()
 		}
 	}
+	l.chunks = nil
+	l.cur = nil
 }
 
 // close writes and fsyncs everything appended, closes the segment files and
-// stops run. It returns the log's failure, if any.
+// stops run; the log is off afterwards (start may turn it on again). It
+// returns the log's failure, if any (nil for a log that never ran).
 func (l *appendLog) close() error {
 	l.mu.Lock()
-	if l.loading {
-		l.mu.Unlock()
-		return nil // never started
+	if !l.running {
+		defer l.mu.Unlock()
+		return l.err
 	}
+	l.off = true
 	l.closing = true
+	done := l.done
 	l.mu.Unlock()
 	select {
 	case l.kick <- struct{}{}:
 	default:
 	}
-	<-l.done
+	<-done
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.running = false
 	return l.err
 }
 

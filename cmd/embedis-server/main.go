@@ -39,8 +39,10 @@
 // status 1, the file, byte offset and reason on stderr). BGREWRITEAOF
 // compacts the directory; automatic compaction uses redis-server's defaults
 // (auto-aof-rewrite-percentage 100, auto-aof-rewrite-min-size 64mb). The
-// log is flushed and fsynced when the server stops. appendonly and
-// appendfsync are set at start only: CONFIG SET refuses a change.
+// log is flushed and fsynced when the server stops. CONFIG SET appendonly
+// and appendfsync switch the log at run time, as on redis-server:
+// appendonly yes on a server started without it writes --appenddirname
+// from the data in memory (a rewrite) and logs from then on.
 package main
 
 import (
@@ -107,7 +109,7 @@ func run(argv []string, stdout io.Writer) error {
 			"runs once one is reached, and SIGTERM, SIGINT, SHUTDOWN and FLUSHALL save.\n"+
 			"With --appendonly yes it keeps every write in an append-only log in\n"+
 			"--dir/--appenddirname and starts from there instead (BGREWRITEAOF compacts it);\n"+
-			"appendonly and appendfsync are set at start only (CONFIG SET refuses a change).\n\nFlags:\n")
+			"CONFIG SET appendonly and appendfsync switch it at run time, as on redis-server.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	port := fs.Int("port", 6379, "TCP port to listen on (0 disables TCP)")
@@ -193,6 +195,7 @@ func run(argv []string, stdout io.Writer) error {
 		store  *embedis.Store
 		loaded server.LoadStats
 		db     *persist.DB
+		hook   *persist.Log
 	)
 	if aof {
 		// As redis-server with appendonly yes: the data comes from the
@@ -218,7 +221,11 @@ func run(argv []string, stdout io.Writer) error {
 			}
 		}()
 	} else {
-		store, loaded, err = server.OpenStore(path, embedis.Options{Databases: *databases}, logger)
+		// The log that CONFIG SET appendonly yes turns on (it keeps
+		// nothing until then): the server attaches the append-only
+		// directory to it, and closes that in Close.
+		hook = persist.NewLog()
+		store, loaded, err = server.OpenStore(path, embedis.Options{Databases: *databases, Log: hook}, logger)
 		if err != nil {
 			return err
 		}
@@ -226,6 +233,7 @@ func run(argv []string, stdout io.Writer) error {
 	}
 	srv := server.New(store, server.Options{
 		AppendOnly:      db,
+		AppendLog:       hook,
 		AppendFsync:     fsync,
 		AppendDirName:   *appendDirName,
 		RequirePass:     *requirePass,

@@ -168,7 +168,7 @@ func TestHelp(t *testing.T) {
 			}
 		}
 		for _, say := range []string{"it has save points unless --save \"\" turns them off", `(default, as redis-server's: "3600 1 300 100 60 10000")`,
-			"appendonly and appendfsync are set at start only (CONFIG SET refuses a change)"} {
+			"CONFIG SET appendonly and appendfsync switch it at run time, as on redis-server."} {
 			if !strings.Contains(stdout, say) {
 				t.Errorf("%s does not say %q:\n%s", arg, say, stdout)
 			}
