@@ -24,17 +24,21 @@ import (
 type Fsync int
 
 const (
-	// FsyncEverysec (the zero value, Redis's default) writes each record to
-	// the OS at once and fsyncs once a second: a crash of the machine loses
-	// at most about the last second of acknowledged writes; a crash of the
-	// process alone loses none.
+	// FsyncEverysec (the zero value, Redis's default) answers a caller with
+	// its record in memory, writes the buffered records to the OS together
+	// within about 10 ms (at once past 1 MiB) and fsyncs once a second: a
+	// crash of the process loses at most the last ~10 ms of acknowledged
+	// writes, a crash of the machine about the last second (Redis: its
+	// AOF buffer is written before replies leave, and everysec loses about
+	// one to two seconds in a machine crash). At most 16 MiB wait in
+	// memory: past that, callers wait for the write.
 	FsyncEverysec Fsync = iota
 	// FsyncAlways answers no caller before its record is on disk (group
 	// commit: one fsync serves every record appended while the previous one
 	// ran; the owner never waits on the disk, only the callers do).
 	FsyncAlways
-	// FsyncNo writes each record to the OS at once and leaves fsyncing to
-	// it (and to Close and Save).
+	// FsyncNo buffers and writes as everysec does (a record reaches the OS
+	// within about 10 ms) and leaves fsyncing to the OS (and to Close).
 	FsyncNo
 )
 

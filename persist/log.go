@@ -12,6 +12,22 @@ import (
 	"time"
 )
 
+// How long a record may stay in memory under everysec and no, and how
+// many bytes: see appendLog.
+const (
+	// flushDelay bounds the time a record waits in memory before it is
+	// written to the OS under everysec and no.
+	flushDelay = 10 * time.Millisecond
+	// flushBytes written at once: the flusher writes as soon as this much
+	// is buffered, without waiting for flushDelay.
+	flushBytes = 1 << 20
+	// maxBuffered bounds the bytes appended and not yet written under
+	// everysec and no: past it, a caller is answered only once the
+	// buffer is back under it (it writes it itself, or waits for the
+	// writer), so memory never grows with a disk slower than the writes.
+	maxBuffered = 16 << 20
+)
+
 // appendLog is the writing side of the append-only log: the
 // embedis.EffectLog a durable store is opened with.
 //
@@ -21,12 +37,24 @@ import (
 // time (busy) takes everything appended so far and writes it with one write
 // call per segment and, with appendfsync always, one fsync — so one fsync
 // serves every record appended while the previous one ran (group commit) —
-// and then wakes the waiting callers. The writer is the first waiting
-// caller that finds no write in progress (no goroutine switch on the way to
-// the disk), or the log's goroutine (run), which writes the records nobody
-// waits for (background units) and fsyncs once a second with everysec.
-// With everysec and no, a caller is answered once its record is written to
-// the OS; with always, once it is fsynced. A failed write or fsync is
+// and then wakes the waiting callers.
+//
+// With always, the writer is the first waiting caller that finds no write
+// in progress (no goroutine switch on the way to the disk), or the log's
+// goroutine (run), which writes the records nobody waits for (background
+// units); a caller is answered once its record is fsynced.
+//
+// With everysec and no, a caller is answered at once, its record in the
+// buffer: run writes the buffer (one write call for many records) once
+// flushDelay has passed since the oldest record in it was appended, or
+// as soon as flushBytes are buffered, and with everysec fsyncs once a
+// second. So a record reaches the OS within about flushDelay, and the disk
+// within about a second more with everysec. The buffer is bounded: while
+// more than maxBuffered bytes wait, callers are answered only once it is
+// written (the first caller that finds no write in progress writes it).
+// Close, Save's switch and a policy change to always write everything.
+//
+// A failed write or fsync is
 // sticky: every Wait from then on returns it (wrapping ErrLogFailed), since
 // after a failed fsync the kernel may have dropped the data and a retry
 // proves nothing.
@@ -38,6 +66,7 @@ type appendLog struct {
 	chunks   []chunk // appended, not yet written; Append adds to the last
 	spare    []byte  // a written chunk's buffer, for reuse
 	appended uint64  // tickets handed out (ticket n is the n-th record)
+	buffered int     // bytes appended and not yet written (in chunks or being written)
 	written  uint64  // records handed to the OS (write returned)
 	synced   uint64  // records fsynced
 	err      error   // sticky failure, wrapping ErrLogFailed
@@ -126,7 +155,7 @@ func (l *appendLog) start(seg *segment, db int) {
 	if db >= 0 {
 		l.db = db
 	}
-	l.off, l.closing, l.err = false, false, nil
+	l.off, l.closing, l.err, l.buffered = false, false, nil, 0
 	l.cur, l.dirty = nil, false
 	l.running = true
 	l.done = make(chan struct{})
@@ -193,26 +222,34 @@ func (l *appendLog) Append(unit [][]string) uint64 {
 			l.db = selectedDB(cmd)
 		}
 	}
+	n := len(c.data)
 	c.data = appendRecord(c.data, unit)
 	c.last = t
+	before := l.buffered
+	l.buffered += len(c.data) - n
+	// Under always every unit wakes run (its caller usually writes it
+	// first); otherwise only the first unit of a batch (run then waits
+	// flushDelay) and the one that fills flushBytes.
+	wake := l.policy == FsyncAlways || before == 0 || before < flushBytes && l.buffered >= flushBytes
 	l.mu.Unlock()
-	select {
-	case l.kick <- struct{}{}:
-	default:
+	if wake {
+		select {
+		case l.kick <- struct{}{}:
+		default:
+		}
 	}
 	return t
 }
 
 // Wait is embedis.EffectLog's Wait, called by a caller after the owner role
 // is released. With appendfsync always it returns once an fsync covers
-// ticket; otherwise once the record is written to the OS (so that a crash
-// of the process alone loses no acknowledged write, as with Redis, whose
-// replies leave after its AOF buffer is written). A caller that finds no
-// write in progress writes (and with always fsyncs) everything appended so
-// far itself, for every caller waiting — the goroutine switch to run would
-// cost more than the write; the others wait for it. It returns the log's
-// failure if there was one, or ctx's error if ctx ends first (the unit may
-// still reach the disk).
+// ticket: a caller that finds no write in progress writes and fsyncs
+// everything appended so far itself, for every caller waiting — the
+// goroutine switch to run would cost more than the write; the others wait
+// for it. With everysec and no it returns at once, unless more than
+// maxBuffered bytes are buffered: then once they are written. It returns
+// the log's failure if there was one, or ctx's error if ctx ends first
+// (the unit may still reach the disk).
 func (l *appendLog) Wait(ctx context.Context, ticket uint64) error {
 	l.mu.Lock()
 	for {
@@ -220,11 +257,12 @@ func (l *appendLog) Wait(ctx context.Context, ticket uint64) error {
 			l.mu.Unlock()
 			return err
 		}
-		done := l.written
 		if l.policy == FsyncAlways {
-			done = l.synced
-		}
-		if done >= ticket {
+			if l.synced >= ticket {
+				l.mu.Unlock()
+				return nil
+			}
+		} else if l.written >= ticket || l.buffered <= maxBuffered {
 			l.mu.Unlock()
 			return nil
 		}
@@ -268,8 +306,8 @@ func (l *appendLog) rotate(seg *segment) {
 }
 
 // run is the log's goroutine: it writes what no caller writes (the records
-// of background units, and everything at close), fsyncs once a second with
-// everysec, and stops at close or on a failure.
+// of background units; under everysec and no, every record: see appendLog),
+// fsyncs once a second with everysec, and stops at close or on a failure.
 func (l *appendLog) run() {
 	l.mu.Lock()
 	done := l.done
@@ -279,18 +317,37 @@ func (l *appendLog) run() {
 	// while the log runs (setPolicy), so it ticks under every policy.
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
+	// delay is armed while records wait for flushDelay.
+	delay := time.NewTimer(flushDelay)
+	delay.Stop()
+	armed := false
 	for {
-		tick := false
+		tick, due := false, false
 		select {
 		case <-l.kick:
-			// The caller whose unit this is usually writes it itself:
-			// let it.
+			// Under always, the caller whose unit this is usually writes
+			// it itself: let it.
 			runtime.Gosched()
 		case <-t.C:
 			tick = true
+		case <-delay.C:
+			armed, due = false, true
 		}
 		l.mu.Lock()
-		sync := l.policy == FsyncAlways || tick && l.policy == FsyncEverysec
+		always := l.policy == FsyncAlways
+		sync := always || tick && l.policy == FsyncEverysec
+		// Under everysec and no, buffered records wait for flushDelay
+		// unless they fill flushBytes, a segment switch waits behind
+		// them, the log closes, or the second's fsync comes.
+		if !always && !due && !sync && !l.closing && l.err == nil && l.pending() &&
+			l.buffered < flushBytes && len(l.chunks) == 1 {
+			if !armed {
+				delay.Reset(flushDelay)
+				armed = true
+			}
+			l.mu.Unlock()
+			continue
+		}
 		for l.busy {
 			ch := l.notify
 			l.mu.Unlock()
@@ -302,6 +359,10 @@ func (l *appendLog) run() {
 		}
 		for l.closing && l.err == nil && (l.pending() || l.dirty) {
 			l.flushLocked(true)
+		}
+		if armed && !l.pending() {
+			delay.Stop()
+			armed = false
 		}
 		stop := l.err != nil || l.closing
 		l.mu.Unlock()
@@ -322,9 +383,14 @@ func (l *appendLog) flushLocked(sync bool) {
 	l.chunks = []chunk{{seg: tail.seg, data: l.spare}}
 	l.spare = nil
 	sync = sync || l.closing
+	taken := 0
+	for _, c := range chunks {
+		taken += len(c.data)
+	}
 	l.mu.Unlock()
 	last, err := l.writeChunks(chunks, sync)
 	l.mu.Lock()
+	l.buffered -= taken
 	if err != nil && l.err == nil {
 		l.err = fmt.Errorf("%w: %w", ErrLogFailed, err)
 		l.logger.Error("append-only log failed: writes now fail", "err", err)
@@ -335,7 +401,7 @@ func (l *appendLog) flushLocked(sync bool) {
 	if !l.dirty {
 		l.synced = l.written
 	}
-	if len(tail.data) > 0 && l.spare == nil && cap(tail.data) <= 1<<20 {
+	if len(tail.data) > 0 && l.spare == nil && cap(tail.data) <= 2*flushBytes {
 		l.spare = tail.data[:0]
 	}
 	l.busy = false

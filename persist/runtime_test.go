@@ -8,7 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/embedis/embedis"
 )
@@ -163,28 +165,170 @@ func TestSetAppendOnlyUnderWrites(t *testing.T) {
 	}
 }
 
-// TestSetAppendFsyncAnswersWaiters: a caller waiting for its fsync under
-// always is answered once its record is written when the policy becomes
-// no, and the policy reads back.
+// TestSetAppendFsyncAnswersWaiters: while one caller's fsync under always
+// is held, a second caller waits for the next one; switching the policy to
+// no answers it at once, its record buffered, and the first once its fsync
+// ends.
 func TestSetAppendFsyncAnswersWaiters(t *testing.T) {
 	g := gateSegments(t)
 	dir := t.TempDir()
 	db := openDir(t, dir, nil, FsyncAlways)
 	defer db.Close()
 	g.Arm(true)
-	done := make(chan error, 1)
-	go func() { done <- db.Set(bg, "k", "v", 0) }()
-	<-g.Started() // the fsync of k's record is held
+	first := make(chan error, 1)
+	go func() { first <- db.Set(bg, "k1", "v", 0) }()
+	<-g.Started() // the fsync of k1's record is held
 	g.Arm(false)
+	second := make(chan error, 1)
+	go func() { second <- db.Set(bg, "k2", "v", 0) }()
 	if err := db.SetAppendFsync(FsyncNo); err != nil {
 		t.Fatal(err)
 	}
 	if db.AppendFsync() != FsyncNo {
 		t.Errorf("AppendFsync() = %v, want no", db.AppendFsync())
 	}
+	if err := <-second; err != nil { // answered while k1's fsync is held
+		t.Fatal(err)
+	}
+	select {
+	case err := <-first:
+		t.Fatalf("the caller whose fsync is held was answered (%v)", err)
+	default:
+	}
 	g.Release(nil)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// heldWrites makes the segments Open creates files whose Write waits, once
+// armed, until release is closed; entered receives once when a Write
+// starts waiting.
+type heldWrites struct {
+	mu      sync.Mutex
+	armed   bool
+	entered chan struct{}
+	release chan struct{}
+}
+
+type heldFile struct {
+	segmentFile
+	h *heldWrites
+}
+
+func (f *heldFile) Write(p []byte) (int, error) {
+	f.h.mu.Lock()
+	armed := f.h.armed
+	f.h.armed = false
+	f.h.mu.Unlock()
+	if armed {
+		f.h.entered <- struct{}{}
+		<-f.h.release
+	}
+	return f.segmentFile.Write(p)
+}
+
+func holdWrites(t *testing.T) *heldWrites {
+	h := &heldWrites{entered: make(chan struct{}, 1), release: make(chan struct{})}
+	orig := openSegmentFile
+	openSegmentFile = func(path string, create bool) (segmentFile, error) {
+		f, err := orig(path, create)
+		if err != nil {
+			return nil, err
+		}
+		return &heldFile{segmentFile: f, h: h}, nil
+	}
+	t.Cleanup(func() { openSegmentFile = orig })
+	return h
+}
+
+// TestBufferBound: under no, callers are answered with their records in
+// memory, but not past maxBuffered bytes: with the writer stuck in a write,
+// the caller whose record takes the buffer past the bound waits until the
+// write ends; then every record reaches the file.
+func TestBufferBound(t *testing.T) {
+	h := holdWrites(t)
+	dir := t.TempDir()
+	db := openDir(t, dir, nil, FsyncNo)
+	h.mu.Lock()
+	h.armed = true
+	h.mu.Unlock()
+	value := strings.Repeat("v", 64<<10)
+	const n = 400 // 25 MiB in all: past maxBuffered
+	var started, returned atomic.Int64
+	done := make(chan error, 1)
+	go func() {
+		for i := 0; i < n; i++ {
+			started.Add(1)
+			if err := db.Set(bg, fmt.Sprint("k", i), value, 0); err != nil {
+				done <- err
+				return
+			}
+			returned.Add(1)
+		}
+		done <- nil
+	}()
+	<-h.entered // the first write is stuck
+	deadline := time.Now().Add(30 * time.Second)
+	for db.BufferedBytes() <= maxBuffered {
+		if time.Now().After(deadline) {
+			t.Fatalf("the buffer did not pass its bound: %d bytes, %d calls returned", db.BufferedBytes(), returned.Load())
+		}
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond) // room for a caller that should wait not to
+	if s, r := started.Load(), returned.Load(); s != r+1 || r >= n {
+		t.Errorf("with %d bytes buffered past the bound, %d calls started and %d returned: want the last one waiting", db.BufferedBytes(), s, r)
+	}
+	if b := db.BufferedBytes(); b > maxBuffered+int64(len(value))+1024 {
+		t.Errorf("buffered %d bytes: more than the bound and one record", b)
+	}
+	close(h.release)
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	re, err := Open(dir, Options{Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer re.Close()
+	if k, _ := re.DBSize(bg); k != n {
+		t.Errorf("%d keys after reopening, want %d", k, n)
+	}
+}
+
+// TestBufferedRecordReachesFile: under no and everysec, a record buffered
+// reaches the segment file on its own (within about flushDelay), with no
+// later write, Save or Close to push it.
+func TestBufferedRecordReachesFile(t *testing.T) {
+	for _, f := range []Fsync{FsyncNo, FsyncEverysec} {
+		dir := t.TempDir()
+		db := openDir(t, dir, nil, f)
+		if err := db.Set(bg, "needle-key", "needle-value", 0); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			found := false
+			for _, s := range segmentsIn(t, dir) {
+				b, _ := os.ReadFile(filepath.Join(dir, s))
+				found = found || strings.Contains(string(b), "needle-value")
+			}
+			if found {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%v: the record is not in the file 10 s after its write", f)
+			}
+			time.Sleep(time.Millisecond)
+		}
+		if b := db.BufferedBytes(); b != 0 {
+			t.Errorf("%v: %d bytes still buffered after the write reached the file", f, b)
+		}
+		db.Close()
 	}
 }
 

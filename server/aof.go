@@ -326,9 +326,10 @@ func (p *persistence) startRewriteAfterBgsave() {
 // aofInfo writes the aof_* and module_fork_* fields of INFO persistence,
 // in Redis 7.0's order; with appendonly on, the fields Redis adds then.
 // aof_current_size and aof_base_size are the data directory's (records
-// and base snapshot, persist.DB.Sizes); aof_buffer_length,
-// aof_pending_bio_fsync and aof_delayed_fsync stay 0: the log has no
-// buffer that outlives a turn and no fsync that lags behind a write.
+// written and base snapshot, persist.DB.Sizes); aof_buffer_length is the
+// records appended and not yet written (persist.DB.BufferedBytes: under
+// everysec and no they wait up to about 10 ms); aof_pending_bio_fsync and
+// aof_delayed_fsync stay 0: no fsync lags behind on another thread.
 func (p *persistence) aofInfo(w *infoWriter, now time.Time) {
 	p.mu.Lock()
 	a := p.aof
@@ -360,14 +361,16 @@ func (p *persistence) aofInfo(w *infoWriter, now time.Time) {
 	w.str("aof_last_write_status", status(a.db == nil || a.db.LogErr() == nil))
 	w.zeros("aof_last_cow_size", "module_fork_in_progress", "module_fork_last_cow_size")
 	if a.on {
-		var base, log int64
+		var base, log, buffered int64
 		if a.db != nil && a.db.AppendOnly() {
 			base, log = a.db.Sizes()
+			buffered = a.db.BufferedBytes()
 		}
 		w.int("aof_current_size", base+log)
 		w.int("aof_base_size", base)
 		w.int("aof_pending_rewrite", b2i(a.scheduled))
-		w.zeros("aof_buffer_length", "aof_pending_bio_fsync", "aof_delayed_fsync")
+		w.int("aof_buffer_length", buffered)
+		w.zeros("aof_pending_bio_fsync", "aof_delayed_fsync")
 	}
 }
 
