@@ -154,7 +154,22 @@ type DB struct {
 // No key expires while the directory loads (so every record replays with
 // the effect it had when it was written); keys whose deadline passed
 // meanwhile are removed, and logged as DELs, before Open returns.
-func Open(dir string, opts Options) (db *DB, err error) {
+func Open(dir string, opts Options) (*DB, error) {
+	return OpenContext(context.Background(), dir, opts)
+}
+
+// OpenContext is Open with a context: a load that ctx ends before it is
+// done stops (between two reads of the base snapshot, or two records of
+// the log) and returns ctx's error, leaving no store behind and the
+// directory's files as they were (a torn tail is cut off, and the log
+// started, only once everything is loaded). Once the load is done, ctx no
+// longer matters: it does not bound the DB's life.
+//
+// A long load reports its progress through Options.Logger at most every
+// 2 seconds — the file, the bytes read of its size, the records replayed,
+// the rate — and its end ("DB loaded from disk", with the keys, records,
+// bytes and seconds), as redis-server logs its loading.
+func OpenContext(ctx context.Context, dir string, opts Options) (db *DB, err error) {
 	if opts.Store.Log != nil {
 		return nil, errors.New("persist: Options.Store.Log must be nil: the DB sets it")
 	}
@@ -172,6 +187,7 @@ func Open(dir string, opts Options) (db *DB, err error) {
 	if err != nil {
 		return nil, err
 	}
+	loadStart := time.Now()
 	d := &DB{dir: dir, opts: opts, logger: logger, unlock: unlock}
 	db = d
 	var store *embedis.Store
@@ -217,9 +233,11 @@ func Open(dir string, opts Options) (db *DB, err error) {
 		if err := checkBase(path); err != nil {
 			return nil, err
 		}
-		store, err = OpenSnapshot(path, sopts)
+		store, err = openSnapshotLogged(ctx, path, sopts, logger)
 		var re *rdb.Error
-		if errors.As(err, &re) {
+		if ctx.Err() != nil {
+			err = ctx.Err()
+		} else if errors.As(err, &re) {
 			err = &CorruptError{File: path, Offset: re.Offset, Reason: re.Reason, Err: err}
 		} else if err != nil {
 			err = fmt.Errorf("persist: base snapshot %s: %w", path, err)
@@ -232,43 +250,82 @@ func Open(dir string, opts Options) (db *DB, err error) {
 		return nil, err
 	}
 
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if db.man.base != "" {
+		var keys int64
+		if st, err := store.Stats(ctx); err == nil {
+			for _, d := range st.Databases {
+				keys += d.Keys
+			}
+		}
+		logger.Info("Done loading RDB", "file", filepath.Join(dir, db.man.base), "keys_loaded", keys,
+			"seconds", fmt.Sprintf("%.3f", time.Since(loadStart).Seconds()))
+	}
+
 	// Replay the segments, each from database 0, one unit per Apply. The
 	// last segment holding records may have a torn tail; every segment
 	// before it must end with its seal.
-	ctx := context.Background()
 	lastFull, err := lastWithRecords(dir, db.man.segments)
 	if err != nil {
 		return nil, err
 	}
 	var last segmentScan // of the segment lastFull
+	var records, logBytes int64
+	tornPath := ""
 	for i, name := range db.man.segments {
 		path := filepath.Join(dir, name)
 		dbIndex := 0
+		var size int64
+		if st, err := os.Stat(path); err == nil {
+			size = st.Size()
+		}
+		p := newProgress(logger, "Replaying the append-only log", path, size, "records")
+		prev := int64(segmentHeaderSize)
 		sc, err := scanSegment(path, i < lastFull, func(unit [][]string, off int64) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			err := store.DB(dbIndex).Apply(ctx, unit)
 			for _, cmd := range unit {
 				if isSelect(cmd) {
 					dbIndex = selectedDB(cmd)
 				}
 			}
+			p.add(off-prev, 1)
+			prev = off
 			return err
 		})
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		if err != nil {
 			return nil, err
 		}
+		records += int64(sc.records)
+		logBytes += sc.end - segmentHeaderSize
 		if sc.torn {
 			logger.Warn("append-only log: dropping a record cut off at the end of the log (a crash during a write)",
 				"file", path, "offset", sc.end, "bytes", sc.size-sc.end, "reason", sc.tornWhy, "records", sc.records)
 			if opts.AppendOnly {
-				if err := truncateSegment(path, sc.end, false); err != nil {
-					return nil, err
-				}
-				sc.torn = false
+				tornPath = path // cut once everything is loaded
 			}
 		}
 		if i == lastFull {
 			last = sc
 		}
+	}
+	// The load is done: from here on the directory changes, and ctx no
+	// longer stops anything.
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if tornPath != "" {
+		if err := truncateSegment(tornPath, last.end, false); err != nil {
+			return nil, err
+		}
+		last.torn = false
 	}
 
 	if opts.AppendOnly {
@@ -315,8 +372,18 @@ func Open(dir string, opts Options) (db *DB, err error) {
 	db.publish()
 	clock.live()
 	db.Store = store
+	if db.man.base != "" || records > 0 {
+		var keys int64
+		if st, err := store.Stats(context.Background()); err == nil {
+			for _, d := range st.Databases {
+				keys += d.Keys
+			}
+		}
+		logger.Info("DB loaded from disk", "dir", dir, "keys", keys, "records", records, "log_bytes", logBytes,
+			"seconds", fmt.Sprintf("%.3f", time.Since(loadStart).Seconds()))
+	}
 	db.lastSaveAt = store.Now()
-	if st, err := store.Stats(ctx); err == nil {
+	if st, err := store.Stats(context.Background()); err == nil {
 		db.lastChanges = st.Changes // the load is no change
 	}
 	db.startAuto()
@@ -594,7 +661,7 @@ func (db *DB) save(ctx context.Context, startLog bool) error {
 		db.logOn.Store(true)
 	}
 	next.base = baseName(next.seq)
-	err = WriteSnapshotFile(sn, filepath.Join(db.dir, next.base))
+	err = writeSnapshotLogged(sn, filepath.Join(db.dir, next.base), db.logger)
 	if err == nil {
 		err = writeManifest(db.dir, &next)
 	}

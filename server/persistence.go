@@ -453,8 +453,9 @@ type LoadStats struct {
 // zstd-compressed ones too), or empty when there is no such file. A file
 // that cannot be read whole — damaged, truncated, or holding what embedis
 // cannot load — is an error naming the offset, as Redis refuses to start on
-// it: never a half-loaded store. logger (nil: none) gets Redis's log lines
-// ("DB loaded from disk: 0.123 seconds"). Pass the stats to Options.Loaded.
+// it: never a half-loaded store. logger (nil: none) gets the load's progress
+// every 2 seconds when it is long (persist.OpenSnapshotContext) and Redis's
+// log lines at its end ("DB loaded from disk: 0.123 seconds"). Pass the stats to Options.Loaded.
 func OpenStore(path string, opts embedis.Options, logger *slog.Logger) (*embedis.Store, LoadStats, error) {
 	var stats LoadStats
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
@@ -462,7 +463,7 @@ func OpenStore(path string, opts embedis.Options, logger *slog.Logger) (*embedis
 		return store, stats, err
 	}
 	start := time.Now()
-	store, err := persist.OpenSnapshot(path, opts)
+	store, err := persist.OpenSnapshotContext(context.Background(), path, opts, logger)
 	if err != nil {
 		return nil, stats, err // persist's error names the file and the offset
 	}

@@ -47,6 +47,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -200,8 +201,10 @@ func run(argv []string, stdout io.Writer) error {
 	if aof {
 		// As redis-server with appendonly yes: the data comes from the
 		// append-only directory, and dump.rdb is not read.
+		// As redis-server, which a SIGTERM or SIGINT stops while it loads.
+		loadCtx, stopLoad := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 		start := time.Now()
-		db, err = persist.Open(filepath.Join(*dir, *appendDirName), persist.Options{
+		db, err = persist.OpenContext(loadCtx, filepath.Join(*dir, *appendDirName), persist.Options{
 			Store:              embedis.Options{Databases: *databases},
 			AppendOnly:         true,
 			AppendFsync:        fsync,
@@ -209,6 +212,7 @@ func run(argv []string, stdout io.Writer) error {
 			AutoCompactPercent: 100,
 			AutoCompactMinSize: 64 << 20,
 		})
+		stopLoad()
 		if err != nil {
 			return err
 		}
