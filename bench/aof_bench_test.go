@@ -361,4 +361,3 @@ func checkDBSize(b *testing.B, socket string, n int) {
 		b.Fatalf("DBSIZE after the restart = %d, want %d", got, n)
 	}
 }
-
