@@ -109,6 +109,18 @@
 //
 //	EMBEDIS_CRASH_KILLS=10000 go test -run TestCrashKills -v -timeout 2h ./persist
 //
+// TestAOFCrashKillsExec (server/aof_crash_test.go) does the same over the
+// wire: a server process with appendonly yes and appendfsync always gets
+// MULTI/EXEC blocks over every type (deadlines included) and BGREWRITEAOF,
+// and is killed at random moments; every acknowledged EXEC must be there
+// after the reopen and none in part. 200 kills by default, the same
+// variable for more:
+//
+//	EMBEDIS_CRASH_KILLS=10000 go test -run TestAOFCrashKillsExec -v -timeout 3h ./server
+//
+// A load can be given up (OpenContext) and reports its progress through
+// Options.Logger; a Save reports its own.
+//
 // # Atomic writes
 //
 // WriteFileAtomic is the one way this package replaces a file: it writes a

@@ -128,6 +128,8 @@ type DB struct {
 	lastSaveAt  time.Time // on the store's clock: Open, or the last Save
 	lastChanges int64     // the store's change count then
 
+	loaded LoadInfo // what Open loaded; set before Open returns
+
 	autoStop chan struct{} // closed by Close; nil without automatic saves
 	autoDone chan struct{}
 	autoOnce sync.Once
@@ -260,6 +262,7 @@ func OpenContext(ctx context.Context, dir string, opts Options) (db *DB, err err
 				keys += d.Keys
 			}
 		}
+		db.loaded.BaseKeys = keys
 		logger.Info("Done loading RDB", "file", filepath.Join(dir, db.man.base), "keys_loaded", keys,
 			"seconds", fmt.Sprintf("%.3f", time.Since(loadStart).Seconds()))
 	}
@@ -372,6 +375,7 @@ func OpenContext(ctx context.Context, dir string, opts Options) (db *DB, err err
 	db.publish()
 	clock.live()
 	db.Store = store
+	db.loaded.Records, db.loaded.LogBytes, db.loaded.Elapsed = records, logBytes, time.Since(loadStart)
 	if db.man.base != "" || records > 0 {
 		var keys int64
 		if st, err := store.Stats(context.Background()); err == nil {
@@ -399,6 +403,24 @@ func (db *DB) startAuto() {
 		go db.autoSaves(tick, stop)
 	}
 }
+
+// LoadInfo describes what Open loaded from the directory.
+type LoadInfo struct {
+	// BaseKeys counts the keys the base snapshot held (what redis-server
+	// shows as rdb_last_load_keys_loaded after loading its AOF's RDB base;
+	// as there, keys past their deadline are loaded and expire after the
+	// load, so none is counted as skipped).
+	BaseKeys int64
+	// Records and LogBytes count the log records replayed after the base
+	// and their bytes.
+	Records, LogBytes int64
+	// Elapsed is the time the load took.
+	Elapsed time.Duration
+}
+
+// Loaded returns what Open loaded (the zero LoadInfo for a DB made by
+// Attach).
+func (db *DB) Loaded() LoadInfo { return db.loaded }
 
 // lastWithRecords returns the index of the last of dir's segments that
 // holds more than its header (-1 for none): the one whose tail may be torn.

@@ -107,6 +107,9 @@ func TestLoadAndSaveProgress(t *testing.T) {
 	if d := h.find("DB loaded from disk"); len(d) != 1 || d[0]["keys"] != "1000" || d[0]["records"] != "500" {
 		t.Errorf("DB loaded from disk: %v, want keys 1000 and records 500", d)
 	}
+	if li := db.Loaded(); li.BaseKeys != 500 || li.Records != 500 || li.LogBytes == 0 {
+		t.Errorf("Loaded() = %+v, want 500 base keys and 500 records", li)
+	}
 	if err := db.Save(bg); err != nil {
 		t.Fatal(err)
 	}

@@ -439,10 +439,14 @@ func (p *persistence) resetStats() {
 type LoadStats struct {
 	// Loaded reports whether a file was loaded (false: it did not exist).
 	Loaded bool
-	// KeysLoaded counts the keys the store holds after loading. (The keys
-	// of the file already past their deadline are skipped, as Redis skips
-	// them; embedis.OpenSnapshot does not count them, so INFO's
-	// rdb_last_load_keys_expired stays 0.)
+	// KeysLoaded counts the keys the store holds after loading a dump.rdb,
+	// or the keys of the base snapshot of a data directory
+	// (persist.DB.Loaded: as redis-server counts its AOF's RDB base). (The
+	// keys of a dump.rdb already past their deadline are skipped, as Redis
+	// skips them; embedis.OpenSnapshot, in the engine, does not count
+	// them, so INFO's rdb_last_load_keys_expired stays 0 — right for a
+	// data directory, whose load skips none, as Redis's AOF load; short of
+	// Redis's count for a dump.rdb holding expired keys.)
 	KeysLoaded int64
 	// Elapsed is the time the load took.
 	Elapsed time.Duration

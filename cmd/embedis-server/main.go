@@ -218,6 +218,11 @@ func run(argv []string, stdout io.Writer) error {
 		}
 		store = db.Store
 		logger.Info(fmt.Sprintf("DB loaded from append only file: %.3f seconds", time.Since(start).Seconds()))
+		// As redis-server, whose rdb_last_load_keys_loaded counts the keys
+		// of its AOF's RDB base.
+		if li := db.Loaded(); li.BaseKeys > 0 {
+			loaded = server.LoadStats{Loaded: true, KeysLoaded: li.BaseKeys, Elapsed: li.Elapsed}
+		}
 		// Closed after the server: every record flushed and fsynced.
 		defer func() {
 			if cerr := db.Close(); cerr != nil {
