@@ -44,8 +44,9 @@ import (
 // but there is already another background operation. An AOF background
 // was scheduled to start when possible.", with aof_rewrite_scheduled:1.
 // appendonly no stops the log before the reply (everything appended is
-// fsynced first) and unschedules a scheduled rewrite; a rewrite running
-// then (Redis kills its child) ends, and the log is stopped after it.
+// fsynced first) and unschedules a scheduled rewrite; while a rewrite runs
+// (Redis kills its child) it answers at once, and the log stops when the
+// rewrite ends (aof_rewrite_in_progress stays 1 until then).
 // appendfsync changes the running log's policy (persist.DB.SetAppendFsync)
 // at once. A server with neither Options.AppendOnly nor AppendLog refuses
 // appendonly yes with errNoAppendLog.
@@ -168,11 +169,18 @@ func (p *persistence) startRewrite() {
 			a.failures = 0
 		}
 		bgsaveWaits := p.scheduled && !p.stopped
+		// appendonly no answered while this one ran: stop the log now.
+		stopLog := !a.on && a.db != nil && a.db.AppendOnly()
 		if a.scheduled && a.on && p.bg == nil && !p.stopped {
 			// appendonly yes again while this one ran (after a no).
 			p.startRewrite()
 		}
 		p.mu.Unlock()
+		if stopLog {
+			a.ops.Lock()
+			p.syncLog()
+			a.ops.Unlock()
+		}
 		if err != nil {
 			p.srv.log.Warn("Background AOF rewrite terminated with error", "err", err)
 		} else {
@@ -252,6 +260,11 @@ func (p *persistence) setAppendOnly(on bool) (offOwner func()) {
 	a.on = on
 	if !on {
 		a.scheduled = false
+		if a.rewriting {
+			// As Redis, which kills its rewrite and answers at once: the
+			// rewrite's end stops the log.
+			return nil
+		}
 		return func() {
 			a.ops.Lock()
 			defer a.ops.Unlock()

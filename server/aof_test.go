@@ -365,3 +365,25 @@ func TestAppendOnlyYesDuringBgsaveMatchesRedis(t *testing.T) {
 	}
 	red.expect(`+"OK"`, "CONFIG", "SET", "appendonly", "no") // stops redis-server's slow BGSAVE wait
 }
+
+// TestAppendOnlyNoDuringRewrite: appendonly no while a rewrite runs is
+// answered at once (Redis kills its rewrite); the log stops when the
+// rewrite ends.
+func TestAppendOnlyNoDuringRewrite(t *testing.T) {
+	s, _ := aofStart(t, t.TempDir(), persist.FsyncAlways)
+	c := s.dial(t)
+	release := make(chan struct{})
+	s.srv.persist.beforeRewrite = func() { <-release }
+	c.expect(`+"Background append only file rewriting started"`, "BGREWRITEAOF")
+	c.expect(`+"OK"`, "CONFIG", "SET", "appendonly", "no") // answered with the rewrite held
+	expectFields(t, c, map[string]string{"aof_enabled": "0", "aof_rewrite_in_progress": "1"})
+	close(release)
+	waitRewriteEnds(t, c)
+	deadline := time.Now().Add(10 * time.Second)
+	for s.srv.persist.aof.db.AppendOnly() {
+		if time.Now().After(deadline) {
+			t.Fatal("the log is still on after the rewrite ended")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
