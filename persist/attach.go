@@ -56,6 +56,9 @@ func Attach(ctx context.Context, dir string, store *embedis.Store, log *Log, opt
 	if opts.AppendFsync < FsyncEverysec || opts.AppendFsync > FsyncNo {
 		return nil, fmt.Errorf("persist: unknown AppendFsync %v", opts.AppendFsync)
 	}
+	if opts.WriteDelay < 0 || opts.WriteDelay > maxWriteDelay {
+		return nil, fmt.Errorf("persist: WriteDelay %v: want 0 to %v", opts.WriteDelay, maxWriteDelay)
+	}
 	l := log.l
 	l.mu.Lock()
 	taken := l.attached
@@ -91,7 +94,7 @@ func Attach(ctx context.Context, dir string, store *embedis.Store, log *Log, opt
 		return nil, err
 	}
 	l.mu.Lock()
-	l.policy, l.logger = opts.AppendFsync, logger
+	l.policy, l.delay, l.logger = opts.AppendFsync, opts.WriteDelay, logger
 	l.mu.Unlock()
 	db := &DB{Store: store, dir: dir, opts: opts, logger: logger, log: l, unlock: unlock}
 	if m != nil {

@@ -76,12 +76,14 @@
 // caller is answered before its record is fsynced, one fsync serves every
 // record written while the previous one ran, and the store's owner never
 // waits on the disk: see embedis.EffectLog), everysec (the default) and no.
-// Under everysec and no a caller is answered with its record in memory; the
-// records are written to the OS together, within about 10 ms (at once when
-// 1 MiB waits; at most 16 MiB wait before callers wait for the write), and
-// everysec fsyncs once a second: a crash of the process loses at most the
-// last ~10 ms of acknowledged writes, a crash of the machine about the last
-// second. Close writes and fsyncs everything. A failed write or fsync makes
+// Under everysec and no a caller is answered once its record is written to
+// the OS (one write call serves every caller waiting meanwhile), as
+// redis-server writes its AOF buffer before it replies, and everysec fsyncs
+// once a second: a crash of the process loses no acknowledged write, a
+// crash of the machine about the last second. Options.WriteDelay answers
+// callers before the write instead (records written together within the
+// delay): fewer write calls, and up to the delay's writes lost in a crash
+// of the process. Close writes and fsyncs everything. A failed write or fsync makes
 // every later write fail with ErrLogFailed.
 //
 // The log is switched while the DB is open, as redis-server's CONFIG SET

@@ -24,21 +24,19 @@ import (
 type Fsync int
 
 const (
-	// FsyncEverysec (the zero value, Redis's default) answers a caller with
-	// its record in memory, writes the buffered records to the OS together
-	// within about 10 ms (at once past 1 MiB) and fsyncs once a second: a
-	// crash of the process loses at most the last ~10 ms of acknowledged
-	// writes, a crash of the machine about the last second (Redis: its
-	// AOF buffer is written before replies leave, and everysec loses about
-	// one to two seconds in a machine crash). At most 16 MiB wait in
-	// memory: past that, callers wait for the write.
+	// FsyncEverysec (the zero value, Redis's default) answers a caller once
+	// its record is written to the OS (one write call serves every caller
+	// waiting meanwhile) and fsyncs once a second: a crash of the process
+	// loses no acknowledged write, a crash of the machine about the last
+	// second's — as Redis, which writes its AOF buffer before replies
+	// leave. Options.WriteDelay trades some of that for fewer write calls.
 	FsyncEverysec Fsync = iota
 	// FsyncAlways answers no caller before its record is on disk (group
 	// commit: one fsync serves every record appended while the previous one
 	// ran; the owner never waits on the disk, only the callers do).
 	FsyncAlways
-	// FsyncNo buffers and writes as everysec does (a record reaches the OS
-	// within about 10 ms) and leaves fsyncing to the OS (and to Close).
+	// FsyncNo writes as everysec does and leaves fsyncing to the OS (and
+	// to Close).
 	FsyncNo
 )
 
@@ -82,6 +80,16 @@ type Options struct {
 	AppendOnly bool
 	// AppendFsync is the log's fsync policy; the zero value is everysec.
 	AppendFsync Fsync
+	// WriteDelay, under everysec and no, lets a caller be answered while
+	// its unit's record is still in memory: the records are written to
+	// the OS together within WriteDelay (at once when 1 MiB waits; past
+	// 16 MiB callers wait for the write), one write call for many units —
+	// faster for a caller that writes alone, but a crash of the process
+	// then loses up to the last WriteDelay of acknowledged writes, which
+	// redis-server never does. Zero (the default) answers a caller only
+	// once its record is written, as Redis. At most one second; ignored
+	// under always.
+	WriteDelay time.Duration
 	// Logger receives the warnings of loading (a torn tail dropped), the
 	// log's failure and the automatic saves. Nil means slog.Default().
 	Logger *slog.Logger
@@ -178,6 +186,9 @@ func OpenContext(ctx context.Context, dir string, opts Options) (db *DB, err err
 	if opts.AppendFsync < FsyncEverysec || opts.AppendFsync > FsyncNo {
 		return nil, fmt.Errorf("persist: unknown AppendFsync %v", opts.AppendFsync)
 	}
+	if opts.WriteDelay < 0 || opts.WriteDelay > maxWriteDelay {
+		return nil, fmt.Errorf("persist: WriteDelay %v: want 0 to %v", opts.WriteDelay, maxWriteDelay)
+	}
 	logger := opts.Logger
 	if logger == nil {
 		logger = slog.Default()
@@ -229,6 +240,7 @@ func OpenContext(ctx context.Context, dir string, opts Options) (db *DB, err err
 		}
 	}
 	db.log = newAppendLog(opts.AppendFsync, logger)
+	db.log.delay = opts.WriteDelay
 	sopts.Log = db.log
 	if db.man.base != "" {
 		path := filepath.Join(dir, db.man.base)

@@ -12,14 +12,13 @@ import (
 	"time"
 )
 
-// How long a record may stay in memory under everysec and no, and how
-// many bytes: see appendLog.
+// How many bytes a record may wait in memory behind under everysec and no
+// with a write delay: see appendLog.
 const (
-	// flushDelay bounds the time a record waits in memory before it is
-	// written to the OS under everysec and no.
-	flushDelay = 10 * time.Millisecond
+	// maxWriteDelay bounds Options.WriteDelay.
+	maxWriteDelay = time.Second
 	// flushBytes written at once: the flusher writes as soon as this much
-	// is buffered, without waiting for flushDelay.
+	// is buffered, without waiting for the write delay.
 	flushBytes = 1 << 20
 	// maxBuffered bounds the bytes appended and not yet written under
 	// everysec and no: past it, a caller is answered only once the
@@ -44,15 +43,23 @@ const (
 // goroutine (run), which writes the records nobody waits for (background
 // units); a caller is answered once its record is fsynced.
 //
-// With everysec and no, a caller is answered at once, its record in the
-// buffer: run writes the buffer (one write call for many records) once
-// flushDelay has passed since the oldest record in it was appended, or
-// as soon as flushBytes are buffered, and with everysec fsyncs once a
-// second. So a record reaches the OS within about flushDelay, and the disk
-// within about a second more with everysec. The buffer is bounded: while
-// more than maxBuffered bytes wait, callers are answered only once it is
-// written (the first caller that finds no write in progress writes it).
-// Close, Save's switch and a policy change to always write everything.
+// With everysec and no and no write delay (the default), a caller is
+// answered once its record is written to the OS, as redis-server writes
+// its AOF buffer before replies leave: the writer is again the first
+// waiting caller that finds no write in progress, and one write call serves
+// every record appended meanwhile; with everysec run fsyncs once a second.
+// So a crash of the process loses no acknowledged unit, a crash of the
+// machine about the last second's.
+//
+// With a write delay (Options.WriteDelay), a caller is answered at once,
+// its record in the buffer: run writes the buffer (one write call for many
+// records) once the delay has passed since the oldest record in it was
+// appended, or as soon as flushBytes are buffered. So a record reaches the
+// OS within about the delay, and a crash of the process loses at most the
+// last delay's acknowledged units. The buffer is bounded: while more than
+// maxBuffered bytes wait, callers are answered only once it is written
+// (the first caller that finds no write in progress writes it). Close,
+// Save's switch and a policy change to always write everything.
 //
 // A failed write or fsync is
 // sticky: every Wait from then on returns it (wrapping ErrLogFailed), since
@@ -60,6 +67,7 @@ const (
 // proves nothing.
 type appendLog struct {
 	policy Fsync
+	delay  time.Duration // Options.WriteDelay: 0 answers callers once written
 	logger *slog.Logger
 
 	mu       sync.Mutex
@@ -227,10 +235,10 @@ func (l *appendLog) Append(unit [][]string) uint64 {
 	c.last = t
 	before := l.buffered
 	l.buffered += len(c.data) - n
-	// Under always every unit wakes run (its caller usually writes it
-	// first); otherwise only the first unit of a batch (run then waits
-	// flushDelay) and the one that fills flushBytes.
-	wake := l.policy == FsyncAlways || before == 0 || before < flushBytes && l.buffered >= flushBytes
+	// Without a write delay every unit wakes run (its caller usually
+	// writes it first); with one, only the first unit of a batch (run then
+	// waits the delay) and the one that fills flushBytes.
+	wake := l.policy == FsyncAlways || l.delay == 0 || before == 0 || before < flushBytes && l.buffered >= flushBytes
 	l.mu.Unlock()
 	if wake {
 		select {
@@ -246,8 +254,9 @@ func (l *appendLog) Append(unit [][]string) uint64 {
 // ticket: a caller that finds no write in progress writes and fsyncs
 // everything appended so far itself, for every caller waiting — the
 // goroutine switch to run would cost more than the write; the others wait
-// for it. With everysec and no it returns at once, unless more than
-// maxBuffered bytes are buffered: then once they are written. It returns
+// for it. With everysec and no it returns once a write covers ticket, the
+// same way, without the fsync — or, with a write delay, at once, unless
+// more than maxBuffered bytes are buffered: then once they are written. It returns
 // the log's failure if there was one, or ctx's error if ctx ends first
 // (the unit may still reach the disk).
 func (l *appendLog) Wait(ctx context.Context, ticket uint64) error {
@@ -262,7 +271,7 @@ func (l *appendLog) Wait(ctx context.Context, ticket uint64) error {
 				l.mu.Unlock()
 				return nil
 			}
-		} else if l.written >= ticket || l.buffered <= maxBuffered {
+		} else if l.written >= ticket || l.delay > 0 && l.buffered <= maxBuffered {
 			l.mu.Unlock()
 			return nil
 		}
@@ -317,8 +326,8 @@ func (l *appendLog) run() {
 	// while the log runs (setPolicy), so it ticks under every policy.
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
-	// delay is armed while records wait for flushDelay.
-	delay := time.NewTimer(flushDelay)
+	// delay is armed while records wait for the write delay.
+	delay := time.NewTimer(time.Hour)
 	delay.Stop()
 	armed := false
 	for {
@@ -336,13 +345,13 @@ func (l *appendLog) run() {
 		l.mu.Lock()
 		always := l.policy == FsyncAlways
 		sync := always || tick && l.policy == FsyncEverysec
-		// Under everysec and no, buffered records wait for flushDelay
-		// unless they fill flushBytes, a segment switch waits behind
-		// them, the log closes, or the second's fsync comes.
-		if !always && !due && !sync && !l.closing && l.err == nil && l.pending() &&
+		// Under everysec and no with a write delay, buffered records wait
+		// for it unless they fill flushBytes, a segment switch waits
+		// behind them, the log closes, or the second's fsync comes.
+		if !always && l.delay > 0 && !due && !sync && !l.closing && l.err == nil && l.pending() &&
 			l.buffered < flushBytes && len(l.chunks) == 1 {
 			if !armed {
-				delay.Reset(flushDelay)
+				delay.Reset(l.delay)
 				armed = true
 			}
 			l.mu.Unlock()

@@ -167,12 +167,12 @@ func TestSetAppendOnlyUnderWrites(t *testing.T) {
 
 // TestSetAppendFsyncAnswersWaiters: while one caller's fsync under always
 // is held, a second caller waits for the next one; switching the policy to
-// no answers it at once, its record buffered, and the first once its fsync
-// ends.
+// no (with a write delay) answers it at once, its record buffered, and the
+// first once its fsync ends.
 func TestSetAppendFsyncAnswersWaiters(t *testing.T) {
 	g := gateSegments(t)
 	dir := t.TempDir()
-	db := openDir(t, dir, nil, FsyncAlways)
+	db := openDelayed(t, dir, FsyncAlways, 10*time.Millisecond)
 	defer db.Close()
 	g.Arm(true)
 	first := make(chan error, 1)
@@ -242,14 +242,65 @@ func holdWrites(t *testing.T) *heldWrites {
 	return h
 }
 
-// TestBufferBound: under no, callers are answered with their records in
-// memory, but not past maxBuffered bytes: with the writer stuck in a write,
+// openDelayed opens dir append-only under fsync with a write delay.
+func openDelayed(t *testing.T, dir string, fsync Fsync, delay time.Duration) *DB {
+	t.Helper()
+	db, err := Open(dir, Options{AppendOnly: true, AppendFsync: fsync, WriteDelay: delay, Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// TestWrittenBeforeAnswer: under everysec and no without a write delay
+// (the default), a caller is answered only once its record is written to
+// the OS, as redis-server writes its AOF buffer before replying: the value
+// is in the segment file the moment Set returns, so a crash of the process
+// cannot lose it.
+func TestWrittenBeforeAnswer(t *testing.T) {
+	for _, f := range []Fsync{FsyncNo, FsyncEverysec} {
+		dir := t.TempDir()
+		db := openDir(t, dir, nil, f)
+		for i := 0; i < 20; i++ {
+			needle := fmt.Sprintf("needle-%d-%v", i, f)
+			if err := db.Set(bg, "k", needle, 0); err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, s := range segmentsIn(t, dir) {
+				b, _ := os.ReadFile(filepath.Join(dir, s))
+				found = found || strings.Contains(string(b), needle)
+			}
+			if !found {
+				t.Fatalf("%v: Set returned before its record reached the segment file", f)
+			}
+		}
+		if b := db.BufferedBytes(); b != 0 {
+			t.Errorf("%v: %d bytes buffered after every caller was answered", f, b)
+		}
+		db.Close()
+	}
+}
+
+// TestWriteDelayRefused: a write delay below zero or above a second is
+// refused.
+func TestWriteDelayRefused(t *testing.T) {
+	for _, d := range []time.Duration{-time.Millisecond, time.Second + 1} {
+		if db, err := Open(t.TempDir(), Options{AppendOnly: true, WriteDelay: d, Logger: quietLogger()}); err == nil {
+			db.Close()
+			t.Errorf("WriteDelay %v accepted", d)
+		}
+	}
+}
+
+// TestBufferBound: under no with a write delay, callers are answered with
+// their records in memory, but not past maxBuffered bytes: with the writer stuck in a write,
 // the caller whose record takes the buffer past the bound waits until the
 // write ends; then every record reaches the file.
 func TestBufferBound(t *testing.T) {
 	h := holdWrites(t)
 	dir := t.TempDir()
-	db := openDir(t, dir, nil, FsyncNo)
+	db := openDelayed(t, dir, FsyncNo, 10*time.Millisecond)
 	h.mu.Lock()
 	h.armed = true
 	h.mu.Unlock()
@@ -300,13 +351,13 @@ func TestBufferBound(t *testing.T) {
 	}
 }
 
-// TestBufferedRecordReachesFile: under no and everysec, a record buffered
-// reaches the segment file on its own (within about flushDelay), with no
-// later write, Save or Close to push it.
+// TestBufferedRecordReachesFile: under no and everysec with a write delay,
+// a record buffered reaches the segment file on its own (within about the
+// delay), with no later write, Save or Close to push it.
 func TestBufferedRecordReachesFile(t *testing.T) {
 	for _, f := range []Fsync{FsyncNo, FsyncEverysec} {
 		dir := t.TempDir()
-		db := openDir(t, dir, nil, f)
+		db := openDelayed(t, dir, f, 10*time.Millisecond)
 		if err := db.Set(bg, "needle-key", "needle-value", 0); err != nil {
 			t.Fatal(err)
 		}
