@@ -105,6 +105,11 @@ var (
 	// as well.
 	ErrSnapshotDuplicateKey = errors.New("embedis: snapshot holds a key twice")
 
+	// ErrSnapshotUsed is returned by PendingSnapshot.WriteTo when the
+	// snapshot has already been written or closed: its keys are handed out
+	// once, as they are written.
+	ErrSnapshotUsed = errors.New("embedis: snapshot already written or closed")
+
 	// errNoRDBForm: a value of a type that has no RDB encoding yet. Every
 	// type embedis has is encoded; a new type must be added to appendValue
 	// (dump.go).

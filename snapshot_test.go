@@ -76,8 +76,8 @@ func encodings(t testing.TB, s *Store) map[string]string {
 	out := map[string]string{}
 	s.Atomic(ctx, func(tx *Tx) error {
 		for i, db := range tx.e.dbs {
-			db.keys.Range(func(k string, v value) bool {
-				out[fmt.Sprintf("%d/%s", i, k)] = encodingName(v)
+			db.keys.Range(func(k string, sl slot) bool {
+				out[fmt.Sprintf("%d/%s", i, k)] = encodingName(sl.v)
 				return true
 			})
 		}

@@ -538,9 +538,9 @@ func (db *DB) Save(ctx context.Context) error {
 	} else {
 		next.segments = nil
 	}
-	var sn *embedis.Snapshot
+	var sn *embedis.PendingSnapshot
 	err := db.Store.Atomic(ctx, func(tx *embedis.Tx) error {
-		sn = tx.Snapshot()
+		sn = tx.StartSnapshot()
 		if seg != nil {
 			db.log.rotate(seg)
 		}
@@ -561,6 +561,7 @@ func (db *DB) Save(ctx context.Context) error {
 		}
 		return err
 	}
+	defer sn.Close() // if the file could not be created
 	next.base = baseName(next.seq)
 	if err := WriteSnapshotFile(sn, filepath.Join(db.dir, next.base)); err != nil {
 		return err
