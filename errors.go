@@ -73,6 +73,11 @@ var (
 	// command panicked, calls return a *PanicError, which matches ErrClosed.
 	ErrClosed = errors.New("embedis: store is closed")
 
+	// ErrNotRemote is returned by the Run method of Embedded's backend: the
+	// embedded store runs helper steps in Go, not Lua (scripting is not built
+	// yet).
+	ErrNotRemote = errors.New("embedis: Backend.Run is for a remote Redis; the embedded store runs helper steps as Go code")
+
 	// ErrNotExecuted is the error of a pipelined command whose Exec has not run
 	// (or could not run) it.
 	ErrNotExecuted = errors.New("embedis: pipelined command not executed")

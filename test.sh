@@ -26,10 +26,11 @@ fi
 echo "== go vet"
 go vet ./...
 
-echo "== staticcheck (unused code included) on the root module, compat/ and bench/"
+echo "== staticcheck (unused code included) on the root module, goredis/, compat/ and bench/"
 # A pinned version run through the module proxy, so nothing needs installing.
 staticcheck() { go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...; }
 staticcheck
+(cd goredis && staticcheck)
 (cd compat && staticcheck)
 if [ -d bench ]; then (cd bench && staticcheck); fi
 
@@ -51,6 +52,9 @@ go test -count=1 -run 'TestIdleConnectionsMemory' ./server
 
 echo "== differential suites against redis-server (summary)"
 go test -count=1 -run 'RedisDiff|^TestDiff' -v . ./server | grep -E 'differential suite:|hostile-argument suite:|compared' || true
+
+echo "== the typed helpers on real Redis (goredis module: conformance suites on redis-server and a Redis Cluster)"
+(cd goredis && go vet ./... && go test -race -count=1 ./...)
 
 echo "== real clients (compat module: go-redis against embedis-server)"
 (cd compat && go vet ./... && go test -race -count=1 ./...)
