@@ -3,7 +3,6 @@ package embedis
 import (
 	"container/heap"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -59,10 +58,12 @@ import (
 // Costs: the epoch's turn is O(databases). A slice costs well under a
 // millisecond (snapshotSliceWork; BenchmarkSnapshotSlice), except that a
 // single aggregate is cloned in one slice whatever its size: a list of a
-// million elements is one slice of about as long as LRANGE of it all
-// (BenchmarkSnapshotBigList). A key copied on write costs its copy once, in
-// the writing caller's turn. Memory: the keys in the queue, plus the keys
-// copied on write until the walker passes them on.
+// million 15-byte elements took 131 ms in one slice on the loaded machine
+// of snapshotSliceWork (BenchmarkSnapshotBigList). A key copied on write
+// costs its copy once, in the writing caller's turn (the same clone). Memory
+// while writing: up to snapshotQueue slices in the queue, plus the keys
+// copied on write until the walker passes them on; Store.Snapshot keeps the
+// whole copy, as a Snapshot must.
 //
 // Two snapshots at once: Store.Snapshot and Store.WriteSnapshot wait (without
 // the role, honouring their context) for the one in progress to end. A
@@ -86,8 +87,10 @@ import (
 // is refused).
 
 // snapshotSliceWork bounds one slice of the hand-out: a key costs one, and
-// an aggregate one more per snapshotElemsPerWork elements cloned. 256 string
-// keys cost about 80 µs on a 2-core amd64 (BenchmarkSnapshotSlice).
+// an aggregate one more per snapshotElemsPerWork elements cloned. A slice of
+// 256 string keys (10% with a deadline) took 0.29 ms on a 2-core amd64 shared
+// at a load average of 20 (BenchmarkSnapshotSlice), so well under a
+// millisecond on a quiet one.
 const (
 	snapshotSliceWork    = 256
 	snapshotElemsPerWork = 32
@@ -280,6 +283,12 @@ func (r *snapshotRun) step(work int) (b snapshotBatch, ok bool) {
 	b.db, b.entries = i, r.cow[i]
 	r.cow[i] = nil
 	if !r.walked {
+		// Room for the slice's keys, so that appending never copies.
+		if room := len(b.entries) + min(work, d.nkeys) + 8; cap(b.entries) < room {
+			b.entries = append(make([]snapshotEntry, 0, room), b.entries...)
+		}
+	}
+	if !r.walked {
 		spent := 0
 		visit := func(k string, sl *slot) {
 			spent++
@@ -379,10 +388,6 @@ func (st *Store) walkSnapshot(ctx context.Context, r *snapshotRun, deliver func(
 	}
 }
 
-// errSnapshotStopped: the writer stopped the walker (its own error is the
-// one returned).
-var errSnapshotStopped = errors.New("embedis: snapshot stopped by its writer")
-
 // snapshotSlice is one turn of the walker.
 func (st *Store) snapshotSlice(ctx context.Context, r *snapshotRun) (b snapshotBatch, ok bool, err error) {
 	if r.detached.Load() {
@@ -466,10 +471,14 @@ func (s *Store) beginSnapshot(ctx context.Context) (r *snapshotRun, err error) {
 // Snapshot returns a point-in-time copy of every database (all of them,
 // whichever the unit has selected): every live key with its value and
 // deadline; keys already past their deadline are left out. The copy is made
-// in the unit's turn, so no command runs meanwhile: about 0.3 µs per string
-// key and a clone of every aggregate (BenchmarkSnapshotTake). Outside a
-// unit, Store.Snapshot gives the same copy without stopping the others, and
-// StartSnapshot gives a snapshot taken in the turn but copied after it.
+// in the unit's turn, so no command runs meanwhile: a string's header per
+// string key and a clone of every aggregate, for every key at once
+// (BenchmarkSnapshotTake; about as long as the in-turn copy that
+// Store.Snapshot made before it was sliced). Use it only where the copy must
+// be complete before the turn ends (a server writing its last snapshot
+// while it holds the role); outside a unit Store.Snapshot gives the same
+// copy without stopping the others, and StartSnapshot gives a snapshot
+// taken in the turn but copied after it.
 func (tx *Tx) Snapshot() *Snapshot {
 	r := tx.e.startSnapshot(tx)
 	sn := newSnapshot(r)
