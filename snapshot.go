@@ -434,6 +434,10 @@ func (r *snapshotRun) detachedSlice() (b snapshotBatch, ok bool, err error) {
 // already.
 func (st *Store) abandonSnapshot(r *snapshotRun, err error) {
 	e := st.e
+	if !r.detached.Load() && e.heldByCaller() { // Close inside an Atomic closure
+		e.endSnapshot(r, err)
+		return
+	}
 	if !r.detached.Load() && (e.mu.state.CompareAndSwap(0, 1) || e.mu.lockSlow(r.detach)) {
 		defer e.mu.Unlock()
 		if !r.detached.Load() {
@@ -696,7 +700,8 @@ func (ps *PendingSnapshot) Changes() int64 { return ps.changes }
 func (ps *PendingSnapshot) Keys() int { return ps.keys }
 
 // Close abandons the snapshot if it has not been written, so that the store
-// stops copying keys for it. It is idempotent and returns nil.
+// stops copying keys for it. It is idempotent and returns nil; it may be
+// called inside an Atomic closure of the store.
 func (ps *PendingSnapshot) Close() error {
 	ps.once.Do(func() { ps.st.abandonSnapshot(ps.run, nil) })
 	return nil
@@ -709,12 +714,18 @@ func (ps *PendingSnapshot) Close() error {
 // slices behind: memory stays bounded however slow w is. An error of w, or
 // the store closing, stops it (the file is then left without its end and
 // checksum, so no loader takes it for whole) and no goroutine is left
-// behind. A second call, or one after Close, returns ErrSnapshotUsed.
+// behind. A second call, or one after Close, returns ErrSnapshotUsed; a
+// call inside an Atomic closure of the store returns ErrReentrant (the
+// hand-out needs the role the closure holds), unless a snapshot started
+// since has handed this one out whole (see the overview in snapshot.go).
 func (ps *PendingSnapshot) WriteTo(w io.Writer) (int64, error) {
 	return ps.write(context.Background(), w)
 }
 
 func (ps *PendingSnapshot) write(ctx context.Context, w io.Writer) (int64, error) {
+	if !ps.run.detached.Load() && ps.st.e.heldByCaller() {
+		return 0, ErrReentrant // the hand-out needs the role the caller holds
+	}
 	first := false
 	ps.once.Do(func() { first = true })
 	if !first {

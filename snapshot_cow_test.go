@@ -443,7 +443,13 @@ func TestPendingSnapshotClose(t *testing.T) {
 		t.Errorf("Keys() = %d, want 20001", ps.Keys())
 	}
 	s.Set(ctx, "key:1", "changed", 0) // copied for the snapshot
-	ps.Close()
+	s.Atomic(ctx, func(tx *Tx) error {
+		if _, err := ps.WriteTo(io.Discard); !errors.Is(err, ErrReentrant) {
+			t.Errorf("WriteTo inside Atomic = %v, want ErrReentrant", err)
+		}
+		ps.Close() // inside a turn: no deadlock
+		return nil
+	})
 	ps.Close()
 	if _, err := ps.WriteTo(io.Discard); !errors.Is(err, ErrSnapshotUsed) {
 		t.Errorf("WriteTo after Close = %v, want ErrSnapshotUsed", err)
