@@ -493,9 +493,10 @@ func (db *DB) Dir() string { return db.dir }
 // without the background). Without AppendOnly it writes the snapshot alone.
 //
 // The switch is one point in the unit order: every unit before it is in
-// the snapshot, every unit after it in the new segment. The snapshot is
-// copied as the owner (see embedis.Snapshot: other callers wait while the
-// keys are copied, not while the file is written). A crash at any moment
+// the snapshot, every unit after it in the new segment. The snapshot's
+// point in time is marked in that turn (embedis.Tx.StartSnapshot) and its
+// keys are handed out in short slices while the file is written, so other
+// callers do not wait for the copy (see embedis's snapshot.go). A crash at any moment
 // leaves a manifest naming complete files: the old set (with the new
 // segment listed after the old ones while the snapshot is written), or the
 // new one. Save fails with the log's failure (ErrLogFailed) if the log has
