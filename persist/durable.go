@@ -496,10 +496,10 @@ func (db *DB) Dir() string { return db.dir }
 // the snapshot, every unit after it in the new segment. The snapshot's
 // point in time is marked in that turn (embedis.Tx.StartSnapshot) and its
 // keys are handed out in short slices while the file is written, so other
-// callers do not wait for the copy (see embedis's snapshot.go). A crash at any moment
-// leaves a manifest naming complete files: the old set (with the new
-// segment listed after the old ones while the snapshot is written), or the
-// new one. Save fails with the log's failure (ErrLogFailed) if the log has
+// callers do not wait for a copy (see embedis's snapshot.go). A crash at
+// any moment leaves a manifest naming complete files: the old set (with the
+// new segment listed after the old ones while the snapshot is written), or
+// the new one. Save fails with the log's failure (ErrLogFailed) if the log has
 // failed, and ErrClosed after Close.
 func (db *DB) Save(ctx context.Context) error {
 	db.mu.Lock()
