@@ -59,8 +59,11 @@
 //     point-in-time copy of every database, written as an RDB version 10
 //     file by Snapshot.WriteTo), WriteSnapshot (both in one call) and
 //     OpenSnapshot (a new Store from an RDB file, such as the dump.rdb of
-//     redis-server). The copy is taken as the owner in this release (see
-//     snapshot.go).
+//     redis-server). Neither stops the other callers: the point in time is
+//     marked in one short turn and the keys are handed out in slices, a key
+//     about to be written being copied first (see snapshot.go); inside an
+//     Atomic closure, Tx.StartSnapshot marks it in the closure's turn and
+//     PendingSnapshot.WriteTo writes it afterwards.
 //   - Server and connection: Open, DB (SELECT), Close, Now, Stats (INFO's
 //     counters), Do (any command from its Redis arguments).
 //   - Transactions and pipelines: Atomic (MULTI/EXEC and scripts in one

@@ -81,3 +81,37 @@ func ExampleOpenSnapshot() {
 	// 2 keys
 	// hello true [1 2 3] intset
 }
+
+// A snapshot whose point in time is the end of an Atomic closure's turn (a
+// durable store marks it in the same turn as it switches to a new log
+// segment), written afterwards while the store goes on serving: a write
+// after the turn is not in it.
+func ExampleTx_StartSnapshot() {
+	ctx := context.Background()
+	s, _ := embedis.Open(embedis.Options{})
+	defer s.Close()
+	s.Set(ctx, "counter", "1", 0)
+
+	var sn *embedis.PendingSnapshot
+	s.Atomic(ctx, func(tx *embedis.Tx) error {
+		tx.Incr("counter")
+		sn = tx.StartSnapshot() // counter is 2 in the snapshot
+		return nil
+	})
+	defer sn.Close()       // abandons it if it is never written
+	s.Incr(ctx, "counter") // 3 in the store, copied first for the snapshot
+
+	var file bytes.Buffer
+	if _, err := sn.WriteTo(&file); err != nil {
+		panic(err)
+	}
+	loaded, err := embedis.OpenSnapshot(&file, embedis.Options{})
+	if err != nil {
+		panic(err)
+	}
+	defer loaded.Close()
+	then, _ := loaded.Get(ctx, "counter")
+	now, _ := s.Get(ctx, "counter")
+	fmt.Println(then, now)
+	// Output: 2 3
+}

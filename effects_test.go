@@ -18,7 +18,8 @@ func snapshot(t testing.TB, s *Store) map[string]string {
 	err := s.Atomic(ctx, func(tx *Tx) error {
 		now := tx.nowMs()
 		for i, db := range tx.e.dbs {
-			db.keys.Range(func(k string, v value) bool {
+			db.keys.Range(func(k string, sl slot) bool {
+				v := sl.v
 				at, has := db.expires[k]
 				if has && now > at {
 					return true // past its deadline: not live

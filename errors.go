@@ -110,6 +110,15 @@ var (
 	// as well.
 	ErrSnapshotDuplicateKey = errors.New("embedis: snapshot holds a key twice")
 
+	// ErrSnapshotUsed is returned by PendingSnapshot.WriteTo when the
+	// snapshot has already been written or closed: its keys are handed out
+	// once, as they are written.
+	ErrSnapshotUsed = errors.New("embedis: snapshot already written or closed")
+
+	// errSnapshotStopped: a snapshot's writer stopped its walker (the
+	// writer's own error is the one returned).
+	errSnapshotStopped = errors.New("embedis: snapshot stopped by its writer")
+
 	// errNoRDBForm: a value of a type that has no RDB encoding yet. Every
 	// type embedis has is encoded; a new type must be added to appendValue
 	// (dump.go).

@@ -6,7 +6,7 @@ package embedis
 // damaged data would make a command panic. For the tests of the panic policy.
 func PlantPanickingValue(s *Store, key string) error {
 	return s.Atomic(ctx, func(tx *Tx) error {
-		tx.db.keys.Set(key, panickingValue{})
+		tx.db.keys.Set(key, slot{v: panickingValue{}})
 		return nil
 	})
 }

@@ -341,7 +341,7 @@ func (tx *Tx) scan(cursor uint64, match string, count int64, keyType string) ([]
 	var keys []string
 	maxSteps := scanSteps(count)
 	for {
-		cursor = tx.db.keys.Scan(cursor, func(k string, _ value) { keys = append(keys, k) })
+		cursor = tx.db.keys.Scan(cursor, func(k string, _ slot) { keys = append(keys, k) })
 		maxSteps--
 		if cursor == 0 || maxSteps <= 0 || int64(len(keys)) >= count {
 			break
@@ -367,7 +367,7 @@ func (tx *Tx) Keys(pattern string) ([]string, error) {
 	var keys []string
 	all := pattern == "*"
 	now := int64(-1)
-	tx.db.keys.Range(func(k string, _ value) bool {
+	tx.db.keys.Range(func(k string, _ slot) bool {
 		if !all && !glob.Match(pattern, k) {
 			return true
 		}
@@ -434,7 +434,7 @@ func (db *db) flush(e *engine) {
 		}
 	}
 	e.deadlines.stale += len(db.expires)
-	db.keys = dict.New[value]()
+	db.keys = dict.New[slot]()
 	db.expires = make(map[string]int64)
 }
 

@@ -32,6 +32,12 @@ package embedis
 //     cover several announcements (MSET, RENAME) and one announcement several
 //     effects (a *STORE).
 //
+//   - snapshots: every primitive that changes or removes a key or its
+//     deadline, and lookupWrite (whose caller may change the value in
+//     place), first calls beforeChange, which hands the key as it is to a
+//     snapshot in progress that has not had it yet (the copy on write of
+//     snapshot.go). With no snapshot running it is one predictable branch.
+//
 // Events are Redis 7.0's (see keyspace notifications in Redis's
 // documentation): the same names, on the same keys, in the same order, which
 // TestKeyspaceEvents checks against a real redis-server. They go to the
@@ -168,6 +174,9 @@ const (
 // has its access metadata updated (touch) unless lookupNoTouch.
 func (tx *Tx) lookupKey(key string, flags lookupFlags) value {
 	v := tx.live(key)
+	if tx.e.snap != nil && flags&lookupForWrite != 0 && v != nil {
+		tx.e.snap.keep(tx.db, key)
+	}
 	if v == nil {
 		if flags&lookupForWrite == 0 {
 			tx.e.stats.misses++
@@ -206,14 +215,14 @@ func (tx *Tx) touch(value) {}
 // live returns the value of key if it is live, expiring it if it is past its
 // deadline; it counts nothing (DEL, KEYS, SCAN, RANDOMKEY use it directly).
 func (tx *Tx) live(key string) value {
-	v, ok := tx.db.keys.Get(key)
+	sl, ok := tx.db.keys.Get(key)
 	if !ok {
 		return nil
 	}
 	if len(tx.db.expires) > 0 && !tx.loading && tx.expireIfDue(key) {
 		return nil
 	}
-	return v
+	return sl.v
 }
 
 // keyAs returns v as a V: the zero V if v is nil, ErrWrongType if v holds
@@ -272,6 +281,7 @@ func (tx *Tx) expireIfDue(key string) bool {
 // it invalidates WATCHes, counts expired_keys, records a DEL, raises
 // "expired" and makes the key ready for the lock waiters blocked on it.
 func (tx *Tx) removeExpired(key string) {
+	tx.beforeChange(key)
 	tx.db.keys.Delete(key)
 	delete(tx.db.expires, key)
 	tx.modified(key)
@@ -283,6 +293,17 @@ func (tx *Tx) removeExpired(key string) {
 	tx.keyReady(key)
 }
 
+// beforeChange hands key, about to be changed or removed (its value or its
+// deadline), to the snapshot in progress if it has not had it yet, as it
+// is: the copy on write of snapshot.go. Every primitive below that changes a
+// key calls it first, and lookupWrite for the commands that change a value
+// in place; with no snapshot running it is one predictable branch.
+func (tx *Tx) beforeChange(key string) {
+	if r := tx.e.snap; r != nil {
+		r.keep(tx.db, key)
+	}
+}
+
 // setValue stores v at key and clears any deadline (as Redis's SET does),
 // unless keepTTL. A key found past its deadline is expired first, as Redis's
 // setKey looks the key up for writing; a key that did not exist raises "new"
@@ -292,7 +313,8 @@ func (tx *Tx) setValue(key string, v value, keepTTL bool) {
 	if len(tx.db.expires) > 0 && !tx.loading {
 		tx.expireIfDue(key)
 	}
-	if tx.db.keys.Set(key, v) {
+	tx.beforeChange(key)
+	if tx.db.keys.Set(key, slot{v: v, mark: tx.e.epoch}) {
 		tx.notify(evNew, key)
 	}
 	if !keepTTL && len(tx.db.expires) > 0 {
@@ -309,6 +331,7 @@ func (tx *Tx) deleteKey(key string) bool {
 	if tx.live(key) == nil {
 		return false
 	}
+	tx.beforeChange(key)
 	tx.db.keys.Delete(key)
 	if len(tx.db.expires) > 0 {
 		tx.clearDeadline(key)
@@ -319,6 +342,7 @@ func (tx *Tx) deleteKey(key string) bool {
 
 // setDeadline gives the live key an absolute deadline in Unix ms.
 func (tx *Tx) setDeadline(key string, at int64) {
+	tx.beforeChange(key)
 	if _, had := tx.db.expires[key]; had {
 		tx.e.noteStale()
 	}
@@ -337,6 +361,7 @@ func (tx *Tx) clearDeadline(key string) bool {
 	if _, ok := tx.db.expires[key]; !ok {
 		return false
 	}
+	tx.beforeChange(key)
 	delete(tx.db.expires, key)
 	tx.e.noteStale()
 	return true

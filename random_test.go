@@ -249,7 +249,8 @@ func setCases() []drawable {
 	enc := func(want setEncoding, minBuckets int) func(t *testing.T, tx *Tx) {
 		return func(t *testing.T, tx *Tx) {
 			t.Helper()
-			v, _ := tx.db.keys.Get("s")
+			sl, _ := tx.db.keys.Get("s")
+			v := sl.v
 			sv := v.(*setValue)
 			if sv.enc != want {
 				t.Fatalf("encoding %d, want %d", sv.enc, want)
@@ -283,7 +284,8 @@ func setCases() []drawable {
 			add(shrunk)(t, tx)
 			tx.SRem("s", shrunk[:90]...)
 		}, func(t *testing.T, tx *Tx) {
-			v, _ := tx.db.keys.Get("s")
+			sl, _ := tx.db.keys.Get("s")
+			v := sl.v
 			if d := v.(*setValue).d; d == nil || !d.Rehashing() {
 				t.Fatal("not a dict in the middle of shrinking")
 			}
@@ -314,7 +316,8 @@ func hashCases() []drawable {
 	enc := func(dict bool, minBuckets int) func(t *testing.T, tx *Tx) {
 		return func(t *testing.T, tx *Tx) {
 			t.Helper()
-			v, _ := tx.db.keys.Get("h")
+			sl, _ := tx.db.keys.Get("h")
+			v := sl.v
 			h := v.(*hashValue)
 			if (h.d != nil) != dict {
 				t.Fatalf("dict encoding %v, want %v", h.d != nil, dict)
@@ -369,7 +372,8 @@ func zsetCasesAndSmall() (all, small []drawable) {
 	enc := func(listpack bool) func(t *testing.T, tx *Tx) {
 		return func(t *testing.T, tx *Tx) {
 			t.Helper()
-			v, _ := tx.db.keys.Get("z")
+			sl, _ := tx.db.keys.Get("z")
+			v := sl.v
 			if zv := v.(*zsetValue); zv.listpack != listpack {
 				t.Fatalf("listpack %v, want %v", zv.listpack, listpack)
 			}
@@ -589,8 +593,8 @@ func smallSetCases() []drawable {
 	}
 	enc := func(want setEncoding) func(t *testing.T, tx *Tx) {
 		return func(t *testing.T, tx *Tx) {
-			if v, _ := tx.db.keys.Get("s"); v.(*setValue).enc != want {
-				t.Fatalf("encoding %d, want %d", v.(*setValue).enc, want)
+			if sl, _ := tx.db.keys.Get("s"); sl.v.(*setValue).enc != want {
+				t.Fatalf("encoding %d, want %d", sl.v.(*setValue).enc, want)
 			}
 		}
 	}
@@ -707,7 +711,7 @@ func TestRandomRandomKey(t *testing.T) {
 			runAtomic(t, s, func(tx *Tx) error {
 				for _, k := range dead {
 					if _, ok := tx.db.keys.Get(k); !ok {
-						tx.db.keys.Set(k, &stringValue{s: "x"})
+						tx.db.keys.Set(k, slot{v: &stringValue{s: "x"}})
 						tx.setDeadline(k, past)
 					}
 				}

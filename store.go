@@ -103,6 +103,12 @@ type engine struct {
 	// called by the owner; tests set it. Pub/sub delivery will hang here.
 	onKeyEvent func(db int, class eventClass, event, key string)
 
+	// snap is the snapshot whose keys are being handed out (nil when none);
+	// epoch is the last snapshot's epoch, the mark of keys added since
+	// (see snapshot.go).
+	snap  *snapshotRun
+	epoch uint64
+
 	blocked int // callers waiting in blocking commands
 	rnd     *rand.Rand
 
@@ -122,14 +128,25 @@ type stats struct {
 
 // db is one logical database: the keyspace and the deadlines of its volatile keys.
 type db struct {
-	keys    *dict.Dict[value]
+	keys    *dict.Dict[slot]
 	expires map[string]int64         // absolute deadline in Unix milliseconds
 	watched map[string][]*watchEntry // WATCHes on keys of this database; nil when none
 	waiters map[string][]*waiter     // callers blocked on keys of this database, in arrival order
 }
 
+// slot is what the keyspace holds for a key: its value, and the epoch of the
+// last snapshot that has handed the key out or that the key is newer than
+// (see snapshot.go: a key whose mark is below the running snapshot's epoch
+// has not been handed out yet). The mark fills the dict node's slack: a node
+// of the keyspace is 48 bytes with it, as without it (the 48-byte size class
+// held a 40-byte node).
+type slot struct {
+	v    value
+	mark uint64
+}
+
 func newDB() *db {
-	return &db{keys: dict.New[value](), expires: make(map[string]int64)}
+	return &db{keys: dict.New[slot](), expires: make(map[string]int64)}
 }
 
 // Open returns a new Store configured by opts. The zero Options give an
@@ -188,6 +205,9 @@ func (s *Store) Close() error {
 // data dropped. The owner role is held.
 func (e *engine) shutdown() {
 	e.closed = true
+	if e.snap != nil {
+		e.endSnapshot(e.snap, e.closedErr())
+	}
 	e.wakeAllClosed()
 	if e.timer != nil {
 		e.timer.Stop()

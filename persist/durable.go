@@ -607,12 +607,13 @@ func (db *DB) Dir() string { return db.dir }
 // without the background). Without AppendOnly it writes the snapshot alone.
 //
 // The switch is one point in the unit order: every unit before it is in
-// the snapshot, every unit after it in the new segment. The snapshot is
-// copied as the owner (see embedis.Snapshot: other callers wait while the
-// keys are copied, not while the file is written). A crash at any moment
-// leaves a manifest naming complete files: the old set (with the new
-// segment listed after the old ones while the snapshot is written), or the
-// new one. Save fails with the log's failure (ErrLogFailed) if the log has
+// the snapshot, every unit after it in the new segment. The snapshot's
+// point in time is marked in that turn (embedis.Tx.StartSnapshot) and its
+// keys are handed out in short slices while the file is written, so other
+// callers do not wait for a copy (see embedis's snapshot.go). A crash at
+// any moment leaves a manifest naming complete files: the old set (with the
+// new segment listed after the old ones while the snapshot is written), or
+// the new one. Save fails with the log's failure (ErrLogFailed) if the log has
 // failed, and ErrClosed after Close.
 func (db *DB) Save(ctx context.Context) error {
 	db.mu.Lock()
@@ -663,9 +664,9 @@ func (db *DB) save(ctx context.Context, startLog bool) error {
 	} else {
 		next.segments = nil
 	}
-	var sn *embedis.Snapshot
+	var sn *embedis.PendingSnapshot
 	err := db.Store.Atomic(ctx, func(tx *embedis.Tx) error {
-		sn = tx.Snapshot()
+		sn = tx.StartSnapshot()
 		switch {
 		case startLog:
 			db.log.start(seg, -1)
@@ -691,6 +692,7 @@ func (db *DB) save(ctx context.Context, startLog bool) error {
 		}
 		return err
 	}
+	defer sn.Close() // if the file could not be created
 	if startLog {
 		db.logOn.Store(true)
 	}

@@ -156,7 +156,10 @@ func openSnapshotLogged(ctx context.Context, path string, opts embedis.Options, 
 
 // writeSnapshotLogged is WriteSnapshotFile logging the progress of a long
 // write (the keys are known at the end only: sn.Keys in the last line).
-func writeSnapshotLogged(sn *embedis.Snapshot, path string, logger *slog.Logger) error {
+func writeSnapshotLogged(sn interface {
+	io.WriterTo
+	Keys() int
+}, path string, logger *slog.Logger) error {
 	p := newProgress(logger, "Saving RDB", path, 0, "")
 	err := WriteFileAtomic(path, func(w io.Writer) error {
 		sw := &saveWriter{w: w, p: p}

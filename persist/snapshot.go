@@ -25,11 +25,13 @@ func SaveSnapshot(ctx context.Context, s *embedis.Store, path string) error {
 	})
 }
 
-// WriteSnapshotFile writes a snapshot taken earlier (Store.Snapshot) to the
-// file at path, as SaveSnapshot does: atomically, zstd-compressed when path
-// ends in ".zst". It does not use the store, so it may run while the store
-// serves other calls, and the same snapshot may be written to several files.
-func WriteSnapshotFile(sn *embedis.Snapshot, path string) error {
+// WriteSnapshotFile writes a snapshot taken earlier to the file at path, as
+// SaveSnapshot does: atomically, zstd-compressed when path ends in ".zst".
+// sn is an *embedis.Snapshot (Store.Snapshot, Tx.Snapshot: a copy, which
+// may be written to several files) or an *embedis.PendingSnapshot
+// (Tx.StartSnapshot: handed out of the store as it is written, once). It
+// may run while the store serves other calls.
+func WriteSnapshotFile(sn io.WriterTo, path string) error {
 	return WriteFileAtomic(path, func(w io.Writer) error {
 		if compressed(path) {
 			return writeZstd(w, func(w io.Writer) error { _, err := sn.WriteTo(w); return err })

@@ -3,8 +3,6 @@ package persist
 import (
 	"context"
 	"io"
-
-	"github.com/embedis/embedis"
 )
 
 // WriteSnapshotFileContext is WriteSnapshotFile that stops when ctx ends:
@@ -13,7 +11,7 @@ import (
 // to abandon a background save, as redis-server kills its saving child. ctx
 // is checked before each write to the file (the encoder writes in buffered
 // chunks) and once more before the rename.
-func WriteSnapshotFileContext(ctx context.Context, sn *embedis.Snapshot, path string) error {
+func WriteSnapshotFileContext(ctx context.Context, sn io.WriterTo, path string) error {
 	return WriteFileAtomic(path, func(w io.Writer) error {
 		cw := ctxWriter{ctx: ctx, w: w}
 		var err error

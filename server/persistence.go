@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -20,10 +21,11 @@ import (
 // rdb_* fields of INFO persistence, as redis-server 7.0 answers them, over
 // the file Options.Dir/Options.DBFilename (redis.conf's dir and dbfilename).
 //
-// Redis forks to save in the background; embedis takes a point-in-time
-// Snapshot during the command's turn as the store's owner (Tx.Snapshot) and
-// writes it afterwards, off the owner, so other clients are served while
-// the file is written:
+// Redis forks to save in the background; embedis marks a snapshot's point
+// in time during the command's turn as the store's owner
+// (Tx.StartSnapshot) and writes it afterwards, off the owner, the keys
+// being handed out of the store in short slices, so other clients are
+// served while the file is written:
 //
 //   - BGSAVE writes it on a goroutine of its own: "Background saving
 //     started", and INFO shows rdb_bgsave_in_progress:1 until the file is
@@ -163,10 +165,19 @@ func SnapshotPath(dir, dbfilename string) (string, error) {
 	return filepath.Join(dir, file), nil
 }
 
+// rdbSnapshot is a snapshot to write: an *embedis.PendingSnapshot, or an
+// *embedis.Snapshot copied in the turn (SHUTDOWN SAVE, which writes while
+// holding the owner role that a pending snapshot's hand-out needs).
+type rdbSnapshot interface {
+	WriteTo(w io.Writer) (int64, error)
+	Changes() int64
+	Keys() int
+}
+
 // queue takes a snapshot and a place in the order of writes. Called as the
 // owner with mu held.
-func (p *persistence) queue(tx *embedis.Tx) (sn *embedis.Snapshot, prev <-chan struct{}, done chan struct{}) {
-	sn = tx.Snapshot()
+func (p *persistence) queue(tx *embedis.Tx) (sn rdbSnapshot, prev <-chan struct{}, done chan struct{}) {
+	sn = tx.StartSnapshot()
 	prev, done = p.tail, make(chan struct{})
 	p.tail = done
 	return sn, prev, done
@@ -175,8 +186,11 @@ func (p *persistence) queue(tx *embedis.Tx) (sn *embedis.Snapshot, prev <-chan s
 // write writes sn to the snapshot file once the writes queued before it
 // have ended (whatever ctx says: the order of writes is kept), unless ctx
 // has ended, and records a success. Called off the owner.
-func (p *persistence) write(ctx context.Context, sn *embedis.Snapshot, prev <-chan struct{}, done chan struct{}) error {
+func (p *persistence) write(ctx context.Context, sn rdbSnapshot, prev <-chan struct{}, done chan struct{}) error {
 	defer close(done)
+	if ps, ok := sn.(*embedis.PendingSnapshot); ok {
+		defer ps.Close() // not written: the store stops copying for it
+	}
 	if prev != nil {
 		<-prev
 	}
@@ -223,7 +237,7 @@ func (p *persistence) flushed() {
 
 // save is SAVE's and SHUTDOWN SAVE's start: a snapshot queued for writing,
 // or Redis's error while a BGSAVE runs. Called as the owner.
-func (p *persistence) save(tx *embedis.Tx) (sn *embedis.Snapshot, prev <-chan struct{}, done chan struct{}, errText string) {
+func (p *persistence) save(tx *embedis.Tx) (sn rdbSnapshot, prev <-chan struct{}, done chan struct{}, errText string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.bg != nil {
@@ -386,7 +400,11 @@ func cmdLastsave(c *conn, tx *embedis.Tx, args []string) {
 func (p *persistence) shutdownSave(tx *embedis.Tx) error {
 	p.mu.Lock()
 	p.killBackground("shutdown")
-	sn, prev, done := p.queue(tx) // not counted in rdb_saves, as Redis's
+	// Copied in the turn, not handed out after it: the write happens
+	// while this turn holds the owner role. Not counted in rdb_saves, as
+	// Redis's.
+	sn, prev, done := rdbSnapshot(tx.Snapshot()), p.tail, make(chan struct{})
+	p.tail = done
 	p.mu.Unlock()
 	p.srv.log.Info("Saving the final RDB snapshot before exiting.")
 	if err := p.write(context.Background(), sn, prev, done); err != nil {

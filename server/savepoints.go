@@ -26,7 +26,7 @@ import (
 //
 // The check reads the time off the owner and takes the owner role only
 // when some save point's time has come: for the change count and, when a
-// save is due, the snapshot copy (Tx.Snapshot), nothing longer.
+// save is due, the snapshot's epoch (Tx.StartSnapshot), nothing longer.
 //
 // As Redis, after a failed BGSAVE while there are save points, write
 // commands and PING are refused with MISCONF until a save succeeds, unless

@@ -227,6 +227,20 @@ func (d *Dict[V]) Get(key string) (V, bool) {
 	return zero, false
 }
 
+// Ref returns a pointer to the value stored under key, or nil if key is
+// absent. The caller may change the value through it (not the key): the
+// pointer is valid until the next Set, Delete or Clear of the dict, and
+// must not be kept beyond that. It performs a rehash step, as Get does.
+func (d *Dict[V]) Ref(key string) *V {
+	if d.rehashIdx >= 0 {
+		d.rehash(1)
+	}
+	if n := d.lookup(key, d.hash(key)); n != nil {
+		return &n.val
+	}
+	return nil
+}
+
 // Set stores v under key. If key is already present its value is replaced
 // (the stored key string is kept) and Set returns false; otherwise the entry
 // is added and Set returns true. Set panics if called from a Scan or Range
@@ -450,6 +464,45 @@ func (d *Dict[V]) Scan(cursor uint64, fn func(key string, v V)) (next uint64) {
 		}
 	}
 	return c
+}
+
+// ScanRef is Scan passing a pointer to each visited value, through which
+// fn may change the value in place (a mark kept with it, say); the rules of
+// Scan apply otherwise: fn must not call Set, Delete or Clear, and must not
+// keep the pointer after it returns.
+func (d *Dict[V]) ScanRef(cursor uint64, fn func(key string, v *V)) (next uint64) {
+	if d.Len() == 0 {
+		return 0
+	}
+	d.iterating++
+	defer func() { d.iterating-- }()
+	c := cursor
+	if d.rehashIdx < 0 {
+		t := &d.ht[0]
+		scanChainRef(t.buckets[c&t.mask], fn)
+		return incReverse(c, t.mask)
+	}
+	small, large := &d.ht[0], &d.ht[1]
+	if len(small.buckets) > len(large.buckets) {
+		small, large = large, small
+	}
+	scanChainRef(small.buckets[c&small.mask], fn)
+	for {
+		scanChainRef(large.buckets[c&large.mask], fn)
+		c = incReverse(c, large.mask)
+		if c&(small.mask^large.mask) == 0 {
+			break
+		}
+	}
+	return c
+}
+
+func scanChainRef[V any](e *node[V], fn func(string, *V)) {
+	for e != nil {
+		next := e.next
+		fn(e.key, &e.val)
+		e = next
+	}
 }
 
 // incReverse increments the bits of c selected by mask, treating the most

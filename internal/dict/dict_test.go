@@ -1029,3 +1029,80 @@ func TestNewSizedAndGrow(t *testing.T) {
 		t.Error("NewSized(0) is not empty")
 	}
 }
+
+// TestScanRefMarksGiveExactlyOnce is the property snapshots rely on: a scan
+// from cursor 0 back to 0 that marks every value it visits (through
+// ScanRef), with keys added marked and marked ones skipped, takes every key
+// present throughout exactly once, however the dict grows, shrinks and
+// rehashes between steps; Ref reads and changes the value in place.
+func TestScanRefMarksGiveExactlyOnce(t *testing.T) {
+	type val struct {
+		n    int
+		mark bool
+	}
+	for seed := uint64(1); seed <= 40; seed++ {
+		rng := rand.New(rand.NewPCG(seed, seed))
+		d := New[val]()
+		start := rng.IntN(3000)
+		for i := 0; i < start; i++ {
+			d.Set(key("k", i), val{n: i})
+		}
+		present := make(map[string]bool) // keys of the start not deleted yet
+		for i := 0; i < start; i++ {
+			present[key("k", i)] = true
+		}
+		taken := make(map[string]int)
+		cursor := uint64(0)
+		for {
+			cursor = d.ScanRef(cursor, func(k string, v *val) {
+				if !v.mark {
+					v.mark = true
+					taken[k]++
+				}
+			})
+			for j := rng.IntN(200); j > 0; j-- {
+				k := key("k", rng.IntN(start+3000))
+				switch rng.IntN(3) {
+				case 0: // a key added or overwritten during the scan is marked
+					if r := d.Ref(k); r != nil && !r.mark {
+						r.mark = true
+						taken[k]++
+					}
+					d.Set(k, val{n: -1, mark: true})
+				case 1:
+					if r := d.Ref(k); r != nil && !r.mark {
+						r.mark = true
+						taken[k]++
+					}
+					d.Delete(k)
+					delete(present, k)
+				case 2:
+					if r := d.Ref(k); r != nil {
+						if got, _ := d.Get(k); got != *r {
+							t.Fatalf("seed %d: Ref(%q) = %v, Get %v", seed, k, *r, got)
+						}
+					}
+				}
+			}
+			if rng.IntN(4) == 0 {
+				d.RehashStep(rng.IntN(4))
+			}
+			if cursor == 0 {
+				break
+			}
+		}
+		for k := range present {
+			if taken[k] != 1 {
+				t.Fatalf("seed %d: key %q present throughout taken %d times", seed, k, taken[k])
+			}
+		}
+		for k, n := range taken {
+			if n != 1 {
+				t.Fatalf("seed %d: key %q taken %d times", seed, k, n)
+			}
+		}
+	}
+	if New[int]().Ref("absent") != nil {
+		t.Fatal("Ref of an absent key is not nil")
+	}
+}

@@ -53,7 +53,8 @@ var skip = map[string]bool{
 	"WatchBroken": true,
 	// A copy of the whole store, not a command: Store.Snapshot is written
 	// by hand in snapshot.go and has no Pipeline form.
-	"Snapshot": true,
+	"Snapshot":      true,
+	"StartSnapshot": true,
 }
 
 // shapes names the Pipeline result type of each list of value types of a
