@@ -392,3 +392,20 @@ var (
 func errorArg(s string) string {
 	return strings.NewReplacer("\r", " ", "\n", " ").Replace(cString(s))
 }
+
+// Errors of the rate limiter (ratelimit.go).
+var (
+	// ErrRateLimitOptions is returned (wrapped, naming the field and its
+	// value) by NewRateLimiter for options out of range: a Rate, Burst or
+	// Period zero or negative, a Period that is not whole milliseconds, a
+	// window algorithm's Burst other than 0 or Rate, Rate×Period or
+	// Burst×Period above 2^50 ms, an unknown Algorithm, a nil Backend.
+	ErrRateLimitOptions = errors.New("embedis: invalid rate limiter options")
+	// ErrRateLimitN is returned (wrapped, with n) by AllowN and WaitN for n
+	// below 0 or above the limiter's Limit: a call that could never pass.
+	ErrRateLimitN = errors.New("embedis: rate limiter: n out of range")
+	// ErrRateLimitReply is returned when a remote backend answers a rate
+	// limiter's script with something other than its four integers (a
+	// Backend.Run that does not convert replies as documented).
+	ErrRateLimitReply = errors.New("embedis: rate limiter: unexpected script reply")
+)
