@@ -766,7 +766,7 @@ if nxt > tol then
 end
 local reset = ceildiv(nxt, r)
 if n > 0 then
-  redis.call('SET', KEYS[1], fmt(now + div(nxt, r), nxt - div(nxt, r) * r), 'PX', fmt(reset))
+  redis.call('SET', KEYS[1], fmt(now + div(nxt, r), nxt - div(nxt, r) * r), 'PXAT', fmt(now + reset))
 end
 return {1, div(tol - nxt, e), 0, reset}
 `),
@@ -788,7 +788,7 @@ end
 tok = tok - need
 local reset = ceildiv(c - tok, r)
 if n > 0 then
-  redis.call('SET', KEYS[1], fmt(tok, now), 'PX', fmt(reset))
+  redis.call('SET', KEYS[1], fmt(tok, now), 'PXAT', fmt(now + reset))
 end
 return {1, div(tok, p), 0, reset}
 `),
@@ -848,7 +848,7 @@ while i <= n do
   redis.call('ZADD', KEYS[1], unpack(args))
   i = last + 1
 end
-redis.call('PEXPIRE', KEYS[1], fmt(p))
+redis.call('PEXPIREAT', KEYS[1], fmt(now + p))
 return {1, r - c - n, 0, p}
 `),
 	SlidingWindowCounter: NewScript(rateLimitLuaPrelude + `
