@@ -65,6 +65,10 @@
 //     counters), Do (any command from its Redis arguments).
 //   - Transactions and pipelines: Atomic (MULTI/EXEC and scripts in one
 //     closure), Pipeline, Apply (replays the write-effect stream).
+//   - Rate limiting (ratelimit.go): RateLimiter (NewRateLimiter) on a
+//     Backend: GCRA, TokenBucket, FixedWindow, SlidingWindowLog and
+//     SlidingWindowCounter; Allow, AllowN (n = 0 peeks), Reset, Wait, and
+//     net/http Middleware with the RateLimit-* headers.
 //
 // Not there yet, to come: streams, pub/sub and keyspace notifications,
 // HyperLogLog, bitmaps, scripting, the append-only log, eviction.
