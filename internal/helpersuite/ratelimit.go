@@ -453,7 +453,7 @@ func rateWait(e rateEnv) {
 	go func() {
 		r, err := l.Wait(ctx, "k")
 		if err == nil && !r.Allowed {
-			err = fmt.Errorf("Wait returned %+v", r)
+			err = fmt.Errorf("wait returned %+v unallowed", r)
 		}
 		done <- err
 	}()
