@@ -1,12 +1,8 @@
 package goredis_test
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
@@ -71,128 +67,106 @@ func hammer(l *embedis.RateLimiter, key string, goroutines, tries int) (int64, e
 }
 
 // TestRateLimiterConcurrentRedis: 100 goroutines on one key of one limit
-// on redis-server admit exactly the limit, for every algorithm.
+// admit exactly the limit, for every algorithm, on redis-server and on a
+// 3-node Cluster.
 func TestRateLimiterConcurrentRedis(t *testing.T) {
-	srv := redistest.Start(t)
-	rdb := redis.NewClient(&redis.Options{Network: "unix", Addr: srv.Socket, PoolSize: 20})
-	t.Cleanup(func() { rdb.Close() })
-	waitOutHour()
-	for _, a := range rateAlgorithms {
-		l, err := embedis.NewRateLimiter(goredis.New(rdb), "conc"+a.String(), rateLimitOptions(a))
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := hammer(l, "shared", 100, 3)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got != 50 {
-			t.Errorf("%v: 100 goroutines × 3 tries admitted %d; want exactly 50", a, got)
-		}
+	for _, name := range []string{"redis", "cluster"} {
+		t.Run(name, func(t *testing.T) {
+			var rdb redis.UniversalClient
+			if name == "redis" {
+				srv := redistest.Start(t)
+				rdb = redis.NewClient(&redis.Options{Network: "unix", Addr: srv.Socket, PoolSize: 20})
+			} else {
+				rdb = redis.NewClusterClient(&redis.ClusterOptions{Addrs: sharedCluster(t).Addrs, PoolSize: 20})
+			}
+			t.Cleanup(func() { rdb.Close() })
+			waitOutHour()
+			prefix := fmt.Sprintf("conc%d", envs.Add(1))
+			for _, a := range rateAlgorithms {
+				l, err := embedis.NewRateLimiter(goredis.New(rdb), prefix+a.String(), rateLimitOptions(a))
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := hammer(l, "shared", 100, 3)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got != 50 {
+					t.Errorf("%v: 100 goroutines × 3 tries admitted %d; want exactly 50", a, got)
+				}
+			}
+		})
 	}
 }
 
-// The environment of TestRateLimiterProcessesRedis's children.
-const (
-	rateChildSocket = "EMBEDIS_RATELIMIT_CHILD_SOCKET"
-	rateChildIndex  = "EMBEDIS_RATELIMIT_CHILD_INDEX"
-	rateChildPrefix = "embedis-ratelimit-admitted "
-)
-
-// TestRateLimiterProcessesRedis: three processes (this test binary run as
-// children), 30 goroutines each, share one limit on redis-server and admit
-// exactly the limit together, for every algorithm. The children start each
-// algorithm's run together, at a barrier they keep in Redis.
-func TestRateLimiterProcessesRedis(t *testing.T) {
-	if sock := os.Getenv(rateChildSocket); sock != "" {
-		rateLimitChild(t, sock)
-		return
-	}
-	const procs = 3
-	srv := redistest.Start(t)
-	waitOutHour()
-	var wg sync.WaitGroup
-	outs := make([]bytes.Buffer, procs)
-	errs := make([]error, procs)
-	for i := 0; i < procs; i++ {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestRateLimiterProcessesRedis$", "-test.count=1")
-		cmd.Env = append(os.Environ(), rateChildSocket+"="+srv.Socket, rateChildIndex+"="+strconv.Itoa(i))
-		cmd.Stdout, cmd.Stderr = &outs[i], &outs[i]
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = cmd.Run()
-		}()
-	}
-	wg.Wait()
-	total := map[string]int64{}
-	for i := range outs {
-		if errs[i] != nil {
-			t.Fatalf("child %d: %v\n%s", i, errs[i], outs[i].String())
-		}
-		sc := bufio.NewScanner(&outs[i])
-		seen := 0
-		for sc.Scan() {
-			line, ok := strings.CutPrefix(sc.Text(), rateChildPrefix)
-			if !ok {
-				continue
-			}
-			algo, count, _ := strings.Cut(line, " ")
-			n, err := strconv.ParseInt(count, 10, 64)
-			if err != nil {
-				t.Fatalf("child %d: bad line %q", i, sc.Text())
-			}
-			total[algo] += n
-			seen++
-		}
-		if seen != len(rateAlgorithms) {
-			t.Fatalf("child %d reported %d algorithms; want %d:\n%s", i, seen, len(rateAlgorithms), outs[i].String())
-		}
-	}
-	for _, a := range rateAlgorithms {
-		if got := total[a.String()]; got != 50 {
-			t.Errorf("%v: %d processes admitted %d together; want exactly 50", a, procs, got)
-		} else {
-			t.Logf("%v: %d processes × 30 goroutines × 3 tries admitted exactly 50", a, procs)
-		}
-	}
-}
-
-// rateLimitChild is a child's side: for each algorithm, wait at the
-// barrier for all three, hammer the shared key, print what was admitted.
-func rateLimitChild(t *testing.T, sock string) {
-	rdb := redis.NewClient(&redis.Options{Network: "unix", Addr: sock, PoolSize: 10})
-	defer rdb.Close()
-	ctx := context.Background()
-	for _, a := range rateAlgorithms {
-		l, err := embedis.NewRateLimiter(goredis.New(rdb), "procs"+a.String(), rateLimitOptions(a))
-		if err != nil {
-			t.Fatal(err)
-		}
-		barrier := "barrier:" + a.String()
-		if err := rdb.Incr(ctx, barrier).Err(); err != nil {
-			t.Fatal(err)
-		}
-		deadline := time.Now().Add(time.Minute)
-		for {
-			n, err := rdb.Get(ctx, barrier).Int64()
+// TestRateLimiterProcesses: three processes (this test binary run as
+// children by runProcesses), 30 goroutines each per algorithm, all five
+// algorithms at once, share one limit per algorithm and admit exactly the
+// limit together — on a redis-server and on a 3-node Cluster.
+func TestRateLimiterProcesses(t *testing.T) {
+	if p := childProcess(t); p != nil {
+		limiters := make([]*embedis.RateLimiter, len(rateAlgorithms))
+		for i, a := range rateAlgorithms {
+			l, err := embedis.NewRateLimiter(goredis.New(p.Client), "procs"+a.String(), rateLimitOptions(a))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if n >= 3 {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("barrier %s: %d of 3 after a minute", barrier, n)
-			}
-			time.Sleep(2 * time.Millisecond)
+			limiters[i] = l
 		}
-		got, err := hammer(l, "shared", 30, 3)
-		if err != nil {
-			t.Fatal(err)
+		p.Ready()
+		got := make([]int64, len(limiters))
+		errs := make([]error, len(limiters))
+		var wg sync.WaitGroup
+		for i, l := range limiters {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				got[i], errs[i] = hammer(l, "shared", 30, 3)
+			}()
 		}
-		fmt.Printf("%s%s %d\n", rateChildPrefix, a, got)
+		wg.Wait()
+		for i, a := range rateAlgorithms {
+			if errs[i] != nil {
+				t.Fatal(errs[i])
+			}
+			p.Report(a.String() + " " + strconv.FormatInt(got[i], 10))
+		}
+		return
+	}
+	for _, name := range []string{"redis", "cluster"} {
+		t.Run(name, func(t *testing.T) {
+			var tg target
+			if name == "redis" {
+				tg = redisTarget(redistest.Start(t))
+			} else {
+				tg = clusterTarget(sharedCluster(t))
+				// The cluster is shared by the binary's tests: start clean.
+				for _, a := range rateAlgorithms {
+					if err := tg.Client(t).Del(context.Background(), "procs"+a.String()+":{shared}").Err(); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			waitOutHour()
+			total := map[string]int64{}
+			for i, lines := range runProcesses(t, 3, tg) {
+				if len(lines) != len(rateAlgorithms) {
+					t.Fatalf("child %d reported %q; want one line per algorithm", i, lines)
+				}
+				for _, line := range lines {
+					algo, count, _ := strings.Cut(line, " ")
+					n, err := strconv.ParseInt(count, 10, 64)
+					if err != nil {
+						t.Fatalf("child %d: bad report %q", i, line)
+					}
+					total[algo] += n
+				}
+			}
+			for _, a := range rateAlgorithms {
+				if got := total[a.String()]; got != 50 {
+					t.Errorf("%v: 3 processes admitted %d together; want exactly 50", a, got)
+				}
+			}
+		})
 	}
 }
