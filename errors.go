@@ -399,7 +399,8 @@ var (
 	// value) by NewRateLimiter for options out of range: a Rate, Burst or
 	// Period zero or negative, a Period that is not whole milliseconds, a
 	// window algorithm's Burst other than 0 or Rate, Rate×Period or
-	// Burst×Period above 2^50 ms, an unknown Algorithm, a nil Backend.
+	// Burst×Period above 2^50 ms, a SlidingWindowLog Rate above 2^20, an
+	// unknown Algorithm, a nil Backend.
 	ErrRateLimitOptions = errors.New("embedis: invalid rate limiter options")
 	// ErrRateLimitN is returned (wrapped, with n) by AllowN and WaitN for n
 	// below 0 or above the limiter's Limit: a call that could never pass.

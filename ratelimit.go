@@ -170,6 +170,15 @@ type RateLimitResult struct {
 //   - SlidingWindowLog: a sorted set, one member "<ms>-<i>" per admitted
 //     event, scored by its Unix ms.
 //
+// # Time
+//
+// Embedded, a decision reads the store's Clock (Options.Clock) once, at
+// millisecond resolution, inside its Atomic turn: on a ManualClock the
+// answers are exact and repeatable. On Redis the script reads the server's
+// TIME, truncated to the millisecond, so processes with skewed clocks still
+// share one timeline. RetryAfter and ResetAfter are whole milliseconds,
+// rounded up.
+//
 // A value that is not in its algorithm's form (another limiter's, or
 // anything written by hand) is taken as an empty state and overwritten at
 // the next admitted event; a key of another type is ErrWrongType (the
@@ -191,13 +200,19 @@ type RateLimiter struct {
 // Lua's doubles) with room for the sums and products they form.
 const rateLimitMaxProduct = 1 << 50
 
+// rateLimitMaxLog bounds a SlidingWindowLog's Rate: its state is one
+// sorted-set member per event of the last Period, so Rate bounds its size
+// (and the members one AllowN adds).
+const rateLimitMaxLog = 1 << 20
+
 // NewRateLimiter returns the rate limiter called name (the prefix of its
 // keys; see RateLimiter) on b, with opts. Several RateLimiter values with
 // the same name and options share their limits, on one backend, in one
 // process or many. Options out of range — Rate, Burst or Period zero or
 // negative, a Period not a whole number of milliseconds, a window
 // algorithm's Burst other than 0 or Rate, Rate×Period or Burst×Period
-// (in ms) above 2^50, an unknown Algorithm — are an error matching
+// (in ms) above 2^50, a SlidingWindowLog Rate above 2^20 (1,048,576: the
+// log keeps a member per event), an unknown Algorithm — are an error matching
 // ErrRateLimitOptions that names the field and its value.
 func NewRateLimiter(b Backend, name string, opts RateLimiterOptions) (*RateLimiter, error) {
 	if b == nil {
@@ -227,6 +242,9 @@ func NewRateLimiter(b Backend, name string, opts RateLimiterOptions) (*RateLimit
 		l.burst = opts.Rate
 		l.limit = opts.Rate
 	}
+	if opts.Algorithm == SlidingWindowLog && opts.Rate > rateLimitMaxLog {
+		return nil, fmt.Errorf("%w: Rate %d: SlidingWindowLog keeps a member per event, at most %d", ErrRateLimitOptions, opts.Rate, rateLimitMaxLog)
+	}
 	if opts.Rate > rateLimitMaxProduct/l.per || l.burst > rateLimitMaxProduct/l.per {
 		return nil, fmt.Errorf("%w: Rate %d, Burst %d per %v: Rate×Period and Burst×Period must be at most 2^50 ms", ErrRateLimitOptions, opts.Rate, opts.Burst, opts.Period)
 	}
@@ -248,8 +266,8 @@ func (l *RateLimiter) Allow(ctx context.Context, key string) (RateLimitResult, e
 // AllowN admits n events for key now, or none: Allowed reports which. n = 0
 // peeks: it reports Remaining and ResetAfter and changes nothing. n below 0
 // or above Limit (a call that could never be admitted) is an error matching
-// ErrRateLimitN, and so is any n on a closed store or a failing backend
-// (their error). The context bounds the wait for the store or the server.
+// ErrRateLimitN; a closed store or a failing backend returns its error. The
+// context bounds the wait for the store or the server.
 func (l *RateLimiter) AllowN(ctx context.Context, key string, n int64) (RateLimitResult, error) {
 	if n < 0 || n > l.limit {
 		return RateLimitResult{}, fmt.Errorf("%w: n = %d, limit %d", ErrRateLimitN, n, l.limit)

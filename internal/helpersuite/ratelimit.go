@@ -147,6 +147,7 @@ func rateOptions(t *testing.T, env Env) {
 		{Algorithm: embedis.FixedWindow, Rate: 5, Period: time.Second, Burst: 6},
 		{Algorithm: embedis.SlidingWindowLog, Rate: 5, Period: time.Second, Burst: -1},
 		{Algorithm: embedis.SlidingWindowCounter, Rate: 0, Period: time.Second},
+		{Algorithm: embedis.SlidingWindowLog, Rate: 1<<20 + 1, Period: time.Second},
 		{Rate: 1 << 40, Period: time.Hour, Burst: 1},
 		{Rate: 1, Period: time.Hour, Burst: 1 << 40},
 		{Algorithm: embedis.SlidingWindowCounter + 1, Rate: 1, Period: time.Second, Burst: 1},
