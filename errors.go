@@ -405,6 +405,10 @@ var (
 	// ErrRateLimitN is returned (wrapped, with n) by AllowN and WaitN for n
 	// below 0 or above the limiter's Limit: a call that could never pass.
 	ErrRateLimitN = errors.New("embedis: rate limiter: n out of range")
+	// ErrRateLimitDeadline is returned by Wait and WaitN, at once, when the
+	// context's deadline comes before the limiter would admit the call; the
+	// error matches context.DeadlineExceeded too.
+	ErrRateLimitDeadline = errors.New("embedis: rate limiter: the context's deadline comes before admission")
 	// ErrRateLimitReply is returned when a remote backend answers a rate
 	// limiter's script with something other than its four integers (a
 	// Backend.Run that does not convert replies as documented).

@@ -321,8 +321,8 @@ func (l *RateLimiter) Wait(ctx context.Context, key string) (RateLimitResult, er
 // result. It asks the limiter, sleeps RetryAfter when refused, and asks
 // again (others may take the capacity meanwhile, so it may sleep more than
 // once). When the context's deadline comes before RetryAfter would, it
-// returns at once, without sleeping, an error that matches
-// context.DeadlineExceeded (errors.Is); a context cancelled while it sleeps
+// returns at once, without sleeping, an error that matches both
+// context.DeadlineExceeded and ErrRateLimitDeadline (errors.Is); a context cancelled while it sleeps
 // ends it with the context's error. On an embedded store the sleep is on
 // the store's Clock (a ManualClock's Advance wakes it); the deadline is
 // compared with the wall clock, as the context keeps it. n outside 0..Limit
@@ -333,10 +333,11 @@ func (l *RateLimiter) WaitN(ctx context.Context, key string, n int64) (RateLimit
 		if err != nil || r.Allowed {
 			return r, err
 		}
-		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < r.RetryAfter {
-			return r, fmt.Errorf("embedis: rate limiter: %v until admitted, beyond the context's deadline: %w", r.RetryAfter, context.DeadlineExceeded)
+		wait := max(r.RetryAfter, time.Millisecond) // never a busy loop
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+			return r, fmt.Errorf("%w (%v away): %w", ErrRateLimitDeadline, r.RetryAfter, context.DeadlineExceeded)
 		}
-		if err := l.sleep(ctx, r.RetryAfter); err != nil {
+		if err := l.sleep(ctx, wait); err != nil {
 			return r, err
 		}
 	}

@@ -185,7 +185,7 @@ func TestRateLimiterWaitCancelled(t *testing.T) {
 	ctx, cancel = context.WithTimeout(context.Background(), 59*time.Second)
 	defer cancel()
 	_, err = l.Wait(ctx, "k")
-	if !errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, embedis.ErrRateLimitDeadline) || ctx.Err() != nil {
 		t.Fatalf("Wait with an unreachable deadline: %v; want DeadlineExceeded at once", err)
 	}
 }
