@@ -189,3 +189,43 @@ func TestRateLimiterWaitCancelled(t *testing.T) {
 		t.Fatalf("Wait with an unreachable deadline: %v; want DeadlineExceeded at once", err)
 	}
 }
+
+// FuzzRateLimiterState plants any string where a limiter keeps its state
+// (as another program, or a hand in redis-cli, might) and checks that every
+// algorithm answers without panicking, within its limit, and that the state
+// it leaves is its own: the next peek sees a sane value.
+func FuzzRateLimiterState(f *testing.F) {
+	for _, seed := range []string{"", "0", "1 2", "1796083200123 2", "9999999999999999 9999999999999999",
+		"99999999999999999 1", "1 2 3", " 1 2", "1  2", "-1 5", "1e5 3", "\x00", "1 2 3 4"} {
+		f.Add(seed, int64(1), int64(0))
+	}
+	f.Fuzz(func(t *testing.T, state string, n int64, advanceMs int64) {
+		s, clock := manualStore(t)
+		ctx := context.Background()
+		for _, a := range rateAlgorithms {
+			if a == embedis.SlidingWindowLog {
+				continue // a sorted set: a planted string is WRONGTYPE
+			}
+			l, err := embedis.NewRateLimiter(embedis.Embedded(s), "f"+a.String(), embedis.RateLimiterOptions{
+				Algorithm: a, Rate: 3, Period: time.Second, Burst: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Set(ctx, "f"+a.String()+":{k}", state, 0); err != nil {
+				t.Fatal(err)
+			}
+			n := max(0, min(n, 3))
+			r, err := l.AllowN(ctx, "k", n)
+			if err != nil {
+				t.Fatalf("%v on %q: %v", a, state, err)
+			}
+			if r.Remaining < 0 || r.Remaining > 3 || r.RetryAfter < 0 || r.ResetAfter < 0 || r.ResetAfter > 2*time.Second {
+				t.Fatalf("%v on %q: AllowN(%d) = %+v", a, state, n, r)
+			}
+			clock.Advance(time.Duration(advanceMs%5000+5000) % 5000 * time.Millisecond)
+			if r, err = l.AllowN(ctx, "k", 0); err != nil || r.Remaining < 0 || r.Remaining > 3 {
+				t.Fatalf("%v after %q: peek = %+v, %v", a, state, r, err)
+			}
+		}
+	})
+}
