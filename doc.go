@@ -65,6 +65,14 @@
 //     counters), Do (any command from its Redis arguments).
 //   - Transactions and pipelines: Atomic (MULTI/EXEC and scripts in one
 //     closure), Pipeline, Apply (replays the write-effect stream).
+//   - Lock (lock.go): Locker (NewLocker) on a Backend: TryLock and Lock
+//     (embedded: waiters woken in order when the lock frees) return a Lease
+//     with a fencing Token, Extend, Release, TTL and KeepAlive.
+//   - Sessions (NewSessions, session.go): server-side sessions with idle and
+//     absolute timeouts, a throttled touch, Rotate, per-user List, Revoke
+//     and DestroyAll, hashed tokens; on the embedded store or on Redis
+//     (Backend). SCSStore (NewSCSStore, session_scs.go) is the store of
+//     alexedwards/scs on the same backends.
 //   - Rate limiting (ratelimit.go): RateLimiter (NewRateLimiter) on a
 //     Backend: GCRA, TokenBucket, FixedWindow, SlidingWindowLog and
 //     SlidingWindowCounter; Allow, AllowN (n = 0 peeks), Reset, Wait, and
@@ -129,6 +137,8 @@
 // context instead of Redis's timeout; they never hold the owner
 // role while they wait. Waiters are served in the order they blocked, when
 // the unit that pushed (a command, an Atomic closure, a MULTI) ends.
+// Locker.Lock waits in the same way, in order, for a lock's key to be
+// deleted or to expire.
 //
 // # Sorted sets and geo
 //
