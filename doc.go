@@ -76,6 +76,10 @@
 //     and DestroyAll, hashed tokens; on the embedded store or on Redis
 //     (Backend). SCSStore (NewSCSStore, session_scs.go) is the store of
 //     alexedwards/scs on the same backends.
+//   - Rate limiting (ratelimit.go): RateLimiter (NewRateLimiter) on a
+//     Backend: GCRA, TokenBucket, FixedWindow, SlidingWindowLog and
+//     SlidingWindowCounter; Allow, AllowN (n = 0 peeks), Reset, Wait, and
+//     net/http Middleware with the RateLimit-* headers.
 //
 // Not there yet, to come: streams, pub/sub and keyspace notifications,
 // HyperLogLog, bitmaps, scripting, the append-only log, eviction.

@@ -438,3 +438,25 @@ var (
 	// breaks Backend.Run's contract.
 	ErrSessionReply = errors.New("embedis: unexpected reply to a session step")
 )
+
+// Errors of the rate limiter (ratelimit.go).
+var (
+	// ErrRateLimitOptions is returned (wrapped, naming the field and its
+	// value) by NewRateLimiter for options out of range: a Rate, Burst or
+	// Period zero or negative, a Period that is not whole milliseconds, a
+	// window algorithm's Burst other than 0 or Rate, Rate×Period or
+	// Burst×Period above 2^50 ms, a SlidingWindowLog Rate above 2^20, an
+	// unknown Algorithm, a nil Backend.
+	ErrRateLimitOptions = errors.New("embedis: invalid rate limiter options")
+	// ErrRateLimitN is returned (wrapped, with n) by AllowN and WaitN for n
+	// below 0 or above the limiter's Limit: a call that could never pass.
+	ErrRateLimitN = errors.New("embedis: rate limiter: n out of range")
+	// ErrRateLimitDeadline is returned by Wait and WaitN, at once, when the
+	// context's deadline comes before the limiter would admit the call; the
+	// error matches context.DeadlineExceeded too.
+	ErrRateLimitDeadline = errors.New("embedis: rate limiter: the context's deadline comes before admission")
+	// ErrRateLimitReply is returned when a remote backend answers a rate
+	// limiter's script with something other than its four integers (a
+	// Backend.Run that does not convert replies as documented).
+	ErrRateLimitReply = errors.New("embedis: rate limiter: unexpected script reply")
+)

@@ -15,9 +15,11 @@ require (
 	github.com/bsm/redislock v0.9.4
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/embedis/embedis/goredis v0.0.0
+	github.com/go-redis/redis_rate/v10 v10.0.1
 	github.com/yuin/gopher-lua v1.1.1 // indirect
 	go.uber.org/atomic v1.12.0 // indirect
 	golang.org/x/sys v0.48.0 // indirect
+	golang.org/x/time v0.16.0
 )
 
 replace github.com/embedis/embedis => ../
