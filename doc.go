@@ -66,6 +66,15 @@
 //   - Transactions and pipelines: Atomic (MULTI/EXEC and scripts in one
 //     closure), Pipeline, Apply (replays the write-effect stream).
 //
+// # Helpers
+//
+// Typed helpers over a Backend — Embedded(store), or a Redis or Redis
+// Cluster through the goredis module — with one conformance suite that runs
+// on both:
+//
+//   - Counter (NewCounter): counts per key, in total and per time bucket
+//     that expires; Sum and Series over the last buckets.
+//
 // Not there yet, to come: streams, pub/sub and keyspace notifications,
 // HyperLogLog, bitmaps, scripting, the append-only log, eviction.
 //

@@ -5,6 +5,7 @@ go 1.26.0
 require (
 	github.com/alicebob/miniredis/v2 v2.40.0
 	github.com/embedis/embedis v0.0.0
+	github.com/embedis/embedis/goredis v0.0.0
 	github.com/huandu/skiplist v1.2.1
 	github.com/klauspost/compress v1.18.0
 	github.com/redis/go-redis/v9 v9.23.0
@@ -18,3 +19,5 @@ require (
 )
 
 replace github.com/embedis/embedis => ../
+
+replace github.com/embedis/embedis/goredis => ../goredis
