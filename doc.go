@@ -74,6 +74,8 @@
 //
 //   - Counter (NewCounter): counts per key, in total and per time bucket
 //     that expires; Sum and Series over the last buckets.
+//   - Leaderboard (NewLeaderboard): ranks by score, all-time or per day,
+//     ISO week or month; Submit, Entry, Top, Around, Page, Remove, Len.
 //
 // Not there yet, to come: streams, pub/sub and keyspace notifications,
 // HyperLogLog, bitmaps, scripting, the append-only log, eviction.
