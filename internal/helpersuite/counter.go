@@ -17,15 +17,28 @@ func init() { Register("Counter", counterSuite) }
 // counterSuite checks Counter on one backend: totals, buckets per size,
 // the window sums and series, the keys' layout and deadlines, errors that
 // change nothing, and concurrent increments.
+//
+// The subtests run in parallel, each on an Env of its own, so that their
+// waits on a real clock overlap.
 func counterSuite(t *testing.T, newEnv NewEnv) {
-	t.Run("Totals", func(t *testing.T) { counterTotals(t, newEnv(t)) })
-	t.Run("Buckets", func(t *testing.T) { counterBuckets(t, newEnv(t)) })
-	t.Run("BucketsExpire", func(t *testing.T) { counterExpiry(t, newEnv(t)) })
-	t.Run("TotalTTL", func(t *testing.T) { counterTotalTTL(t, newEnv(t)) })
-	t.Run("Arguments", func(t *testing.T) { counterArguments(t, newEnv(t)) })
-	t.Run("FailedIncrChangesNothing", func(t *testing.T) { counterFailures(t, newEnv(t)) })
-	t.Run("Concurrent", func(t *testing.T) { counterConcurrent(t, newEnv(t)) })
-	t.Run("Reset", func(t *testing.T) { counterReset(t, newEnv(t)) })
+	for _, sub := range []struct {
+		name string
+		run  func(*testing.T, Env)
+	}{
+		{"Totals", counterTotals},
+		{"Buckets", counterBuckets},
+		{"BucketsExpire", counterExpiry},
+		{"TotalTTL", counterTotalTTL},
+		{"Arguments", counterArguments},
+		{"FailedIncrChangesNothing", counterFailures},
+		{"Concurrent", counterConcurrent},
+		{"Reset", counterReset},
+	} {
+		t.Run(sub.name, func(t *testing.T) {
+			t.Parallel()
+			sub.run(t, newEnv(t))
+		})
+	}
 }
 
 func newCounter(t *testing.T, env Env, name string, opts embedis.CounterOptions) *embedis.Counter {
