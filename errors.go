@@ -406,3 +406,40 @@ var (
 	// as Backend.Run documents.
 	ErrBackendReply = errors.New("embedis: unexpected reply from a backend's script")
 )
+
+// Errors of the lock helper (lock.go).
+var (
+	// ErrLockArg is returned (wrapped, with the offending value) by
+	// NewLocker for an invalid name or options, by TryLock and Lock for an
+	// empty resource or one starting with '}', and by Extend for a
+	// negative or sub-millisecond TTL.
+	ErrLockArg = errors.New("embedis: invalid lock argument")
+
+	// ErrLockHeld is returned by TryLock when another owner holds the lock
+	// (or, embedded, callers wait for it in Lock), and by Lock on a remote
+	// backend when its retries ran out.
+	ErrLockHeld = errors.New("embedis: lock is held by another owner")
+
+	// ErrNotHeld is returned by a Lease's Extend, Release and TTL, and sent
+	// by its KeepAlive, when the lease no longer holds its lock: it was
+	// released, it expired, or another owner took the lock.
+	ErrNotHeld = errors.New("embedis: lock not held")
+)
+
+// Errors of Sessions.
+var (
+	// ErrSessionNotFound is returned by Sessions.Get, Update and Rotate for
+	// a token that names no live session: never created, expired (idle or
+	// absolute timeout), destroyed, rotated away, or malformed.
+	ErrSessionNotFound = errors.New("embedis: session not found")
+
+	// ErrSessionOptions is returned (wrapped, with the offending setting)
+	// by NewSessions for options it cannot honour.
+	ErrSessionOptions = errors.New("embedis: invalid session options")
+
+	// ErrSessionReply is returned (wrapped, with the reply) when a remote
+	// backend answers a session step with a reply of the wrong shape: a
+	// key of the session's name that is not a session, or a backend that
+	// breaks Backend.Run's contract.
+	ErrSessionReply = errors.New("embedis: unexpected reply to a session step")
+)

@@ -12,6 +12,8 @@ require (
 )
 
 require (
+	github.com/alexedwards/scs/v2 v2.8.0
+	github.com/bsm/redislock v0.9.4
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/yuin/gopher-lua v1.1.1 // indirect
 	go.uber.org/atomic v1.12.0 // indirect
