@@ -32,9 +32,15 @@ type CounterBucket struct {
 	// Keep is how many buckets of this size stay readable, the current one
 	// included: Sum and Series read at most Keep of them, and a bucket's
 	// key expires when it is Keep buckets old (Keep*Size after its
-	// start). It must be at least 1.
+	// start). It must be 1 to MaxCounterKeep (a million minutes is almost
+	// two years); Reset visits every readable bucket, so its cost grows
+	// with Keep.
 	Keep int
 }
+
+// MaxCounterKeep is the most buckets of one size a Counter keeps
+// readable: it bounds what Series allocates and what Reset deletes.
+const MaxCounterKeep = 1_000_000
 
 // CounterOptions configure a Counter. The zero value counts totals only,
 // kept until deleted.
@@ -99,9 +105,10 @@ type counterBucket struct {
 // see Counter) on b. Several Counter values with the same name share their
 // counts; they should have the same options. Invalid options — a bucket
 // Size that is not a positive whole number of milliseconds, a size given
-// twice, a Keep below 1, a window (Size × Keep) past 2^53 ms, a negative or
-// fractional-millisecond TotalTTL — and a name whose first "{" is followed
-// by "}" (its keys' hash tag would be empty) are ErrCounterArg.
+// twice, a Keep outside 1..MaxCounterKeep, a window (Size × Keep) past
+// 2^53 ms, a negative or fractional-millisecond TotalTTL — and a name whose
+// first "{" is followed by "}" (its keys' hash tag would be empty) are
+// ErrCounterArg.
 func NewCounter(b Backend, name string, opts CounterOptions) (*Counter, error) {
 	if b == nil {
 		return nil, fmt.Errorf("%w: nil Backend", ErrCounterArg)
@@ -119,8 +126,9 @@ func NewCounter(b Backend, name string, opts CounterOptions) (*Counter, error) {
 			return nil, fmt.Errorf("%w: bucket Size %v is not a positive whole number of milliseconds", ErrCounterArg, bk.Size)
 		}
 		size := bk.Size.Milliseconds()
-		if bk.Keep < 1 || int64(bk.Keep) > (1<<53)/size {
-			return nil, fmt.Errorf("%w: bucket of %v: Keep %d is below 1 or the window is past 2^53 ms", ErrCounterArg, bk.Size, bk.Keep)
+		if bk.Keep < 1 || bk.Keep > MaxCounterKeep || int64(bk.Keep) > (1<<53)/size {
+			return nil, fmt.Errorf("%w: bucket of %v: Keep %d is not 1 to %d, or the window is past 2^53 ms",
+				ErrCounterArg, bk.Size, bk.Keep, MaxCounterKeep)
 		}
 		for _, prev := range c.buckets {
 			if prev.size == size {

@@ -254,7 +254,9 @@ func counterArguments(t *testing.T, env Env) {
 		{Buckets: []embedis.CounterBucket{{Size: 1500 * time.Microsecond, Keep: 1}}},
 		{Buckets: []embedis.CounterBucket{{Size: time.Minute, Keep: 0}}},
 		{Buckets: []embedis.CounterBucket{{Size: time.Minute, Keep: -1}}},
-		{Buckets: []embedis.CounterBucket{{Size: 24 * time.Hour, Keep: math.MaxInt32}}},
+		{Buckets: []embedis.CounterBucket{{Size: 24 * time.Hour, Keep: embedis.MaxCounterKeep + 1}}},
+		{Buckets: []embedis.CounterBucket{{Size: 1 << 40 * time.Millisecond, Keep: 1 << 14}}}, // a window past 2^53 ms
+		{Buckets: []embedis.CounterBucket{{Size: time.Minute, Keep: math.MaxInt}}},
 		{Buckets: []embedis.CounterBucket{{Size: time.Minute, Keep: 1}, {Size: 60 * time.Second, Keep: 2}}},
 		{TotalTTL: -time.Second},
 		{TotalTTL: time.Microsecond},
@@ -262,6 +264,10 @@ func counterArguments(t *testing.T, env Env) {
 		if c, err := embedis.NewCounter(env.Backend, env.Prefix+"bad", opts); !errors.Is(err, embedis.ErrCounterArg) {
 			t.Errorf("NewCounter(%+v) = %v, %v; want ErrCounterArg", opts, c, err)
 		}
+	}
+	if _, err := embedis.NewCounter(env.Backend, env.Prefix+"most", embedis.CounterOptions{
+		Buckets: []embedis.CounterBucket{{Size: time.Minute, Keep: embedis.MaxCounterKeep}}}); err != nil {
+		t.Errorf("NewCounter keeping MaxCounterKeep minutes: %v", err)
 	}
 	if c, err := embedis.NewCounter(env.Backend, env.Prefix+"a{}", embedis.CounterOptions{}); !errors.Is(err, embedis.ErrCounterArg) {
 		t.Errorf("NewCounter named with an empty hash tag = %v, %v; want ErrCounterArg", c, err)
