@@ -176,13 +176,16 @@ func (c *Counter) total(key string) (string, error) {
 
 // bucketKey returns the key of the bucket of b starting at start (ms).
 func (b *counterBucket) bucketKey(total string, start int64) string {
-	buf := make([]byte, 0, len(total)+len(b.label)+22)
-	buf = append(buf, total...)
-	buf = append(buf, ':')
-	buf = append(buf, b.label...)
-	buf = append(buf, ':')
-	buf = strconv.AppendInt(buf, start, 10)
-	return string(buf)
+	var digits [20]byte
+	n := strconv.AppendInt(digits[:0], start, 10)
+	var k strings.Builder // one allocation: String does not copy
+	k.Grow(len(total) + len(b.label) + 2 + len(n))
+	k.WriteString(total)
+	k.WriteByte(':')
+	k.WriteString(b.label)
+	k.WriteByte(':')
+	k.Write(n)
+	return k.String()
 }
 
 // start returns the start of the bucket of b containing now (ms).
@@ -285,8 +288,8 @@ func (c *Counter) incr(tx *Tx, total string, n int64) (int64, error) {
 		return 0, err
 	}
 	now := tx.nowMs()
-	done := make([]string, 1, 1+len(c.buckets))
-	done[0] = total
+	var doneBuf [4]string
+	done := append(doneBuf[:0], total)
 	for i := range c.buckets {
 		b := &c.buckets[i]
 		start := b.start(now)
