@@ -17,11 +17,7 @@ var envs atomic.Int64
 
 // TestConformanceRedis runs every helper's conformance suite on a real
 // redis-server (one per suite run, on a Unix socket), through go-redis.
-//
-// It runs in parallel with TestConformanceCluster: the suites mostly wait
-// on the real clock, and the two waits overlap.
 func TestConformanceRedis(t *testing.T) {
-	t.Parallel()
 	srv := redistest.Start(t)
 	rdb := redis.NewClient(&redis.Options{Network: "unix", Addr: srv.Socket})
 	t.Cleanup(func() { rdb.Close() })
@@ -44,7 +40,6 @@ func TestConformanceRedis(t *testing.T) {
 // with its own key prefix), through go-redis's cluster client, which sends
 // each script to the node serving its keys' slot.
 func TestConformanceCluster(t *testing.T) {
-	t.Parallel()
 	cluster := sharedCluster(t)
 	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: cluster.Addrs})
 	t.Cleanup(func() { rdb.Close() })

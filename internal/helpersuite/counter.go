@@ -111,7 +111,7 @@ func counterBuckets(t *testing.T, env Env) {
 	ctx := context.Background()
 	const size = 200 * time.Millisecond
 	c := newCounter(t, env, "clicks", embedis.CounterOptions{Buckets: []embedis.CounterBucket{
-		{Size: size, Keep: 5}, hourly}})
+		{Size: size, Keep: 10}, hourly}})
 	if _, err := c.Incr(ctx, "btn", 1); err != nil {
 		t.Fatal(err)
 	}
@@ -119,12 +119,13 @@ func counterBuckets(t *testing.T, env Env) {
 	if _, err := c.Incr(ctx, "btn", 2); err != nil {
 		t.Fatal(err)
 	}
-	series, err := c.Series(ctx, "btn", size, 5)
+	// Ten buckets (two seconds): slack for a loaded machine's stalls.
+	series, err := c.Series(ctx, "btn", size, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(series) != 5 {
-		t.Fatalf("Series of 5 buckets = %v", series)
+	if len(series) != 10 {
+		t.Fatalf("Series of 10 buckets = %v", series)
 	}
 	var counts []int64
 	one, two := -1, -1
@@ -153,11 +154,11 @@ func counterBuckets(t *testing.T, env Env) {
 	if one < 0 || two < 0 || one >= two {
 		t.Fatalf("Series = %v: want a 1 in an older bucket than a 2", counts)
 	}
-	if !env.Remote && (one != 3 || two != 4) {
-		t.Errorf("Series = %v, want [0 0 0 1 2]", counts)
+	if !env.Remote && (one != 8 || two != 9) {
+		t.Errorf("Series = %v, want [0 0 0 0 0 0 0 0 1 2]", counts)
 	}
-	if got, err := c.Sum(ctx, "btn", size, 5); got != 3 || err != nil {
-		t.Errorf("Sum(200ms, 5) = %d, %v; want 3", got, err)
+	if got, err := c.Sum(ctx, "btn", size, 10); got != 3 || err != nil {
+		t.Errorf("Sum(200ms, 10) = %d, %v; want 3", got, err)
 	}
 	if got, err := c.Sum(ctx, "btn", time.Hour, 2); got != 3 || err != nil {
 		t.Errorf("Sum(1h, 2) = %d, %v; want 3", got, err)
@@ -172,9 +173,9 @@ func counterBuckets(t *testing.T, env Env) {
 	if v := Do(t, env, total, "GET", key); v != "2" {
 		t.Errorf("GET %s = %#v, want \"2\"", key, v)
 	}
-	deadline := series[two].Start.Add(5 * size).UnixMilli()
+	deadline := series[two].Start.Add(10 * size).UnixMilli()
 	if v := Do(t, env, total, "PEXPIRETIME", key); v != deadline {
-		t.Errorf("PEXPIRETIME %s = %#v, want %d (5 buckets after its start)", key, v, deadline)
+		t.Errorf("PEXPIRETIME %s = %#v, want %d (10 buckets after its start)", key, v, deadline)
 	}
 	hour := series[two].Start.Truncate(time.Hour).UnixMilli()
 	hourKey := total + ":1h:" + strconv.FormatInt(hour, 10)
@@ -186,11 +187,11 @@ func counterBuckets(t *testing.T, env Env) {
 func counterExpiry(t *testing.T, env Env) {
 	ctx := context.Background()
 	const size = 100 * time.Millisecond
-	c := newCounter(t, env, "hits", embedis.CounterOptions{Buckets: []embedis.CounterBucket{{Size: size, Keep: 2}}})
+	c := newCounter(t, env, "hits", embedis.CounterOptions{Buckets: []embedis.CounterBucket{{Size: size, Keep: 4}}})
 	if _, err := c.Incr(ctx, "k", 5); err != nil {
 		t.Fatal(err)
 	}
-	series, err := c.Series(ctx, "k", size, 2)
+	series, err := c.Series(ctx, "k", size, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,14 +204,14 @@ func counterExpiry(t *testing.T, env Env) {
 	if key == "" {
 		t.Fatalf("Series right after Incr = %v, without the 5", series)
 	}
-	if ttl, _ := Do(t, env, key, "PTTL", key).(int64); ttl <= 0 || ttl > 2*size.Milliseconds() {
-		t.Errorf("PTTL %s = %d, want 1..200", key, ttl)
+	if ttl, _ := Do(t, env, key, "PTTL", key).(int64); ttl <= 0 || ttl > 4*size.Milliseconds() {
+		t.Errorf("PTTL %s = %d, want 1..400", key, ttl)
 	}
-	env.Advance(3 * size)
+	env.Advance(5 * size)
 	if v := Do(t, env, key, "EXISTS", key); v != int64(0) {
 		t.Errorf("the bucket key is still there after its window: EXISTS = %#v", v)
 	}
-	if got, err := c.Sum(ctx, "k", size, 2); got != 0 || err != nil {
+	if got, err := c.Sum(ctx, "k", size, 4); got != 0 || err != nil {
 		t.Errorf("Sum after the window = %d, %v; want 0", got, err)
 	}
 	if got, err := c.Get(ctx, "k"); got != 5 || err != nil {
@@ -220,22 +221,22 @@ func counterExpiry(t *testing.T, env Env) {
 
 func counterTotalTTL(t *testing.T, env Env) {
 	ctx := context.Background()
-	const ttl = 200 * time.Millisecond
+	const ttl = 400 * time.Millisecond
 	c := newCounter(t, env, "recent", embedis.CounterOptions{TotalTTL: ttl})
 	total := env.Prefix + "recent:{k}"
 	if _, err := c.Incr(ctx, "k", 1); err != nil {
 		t.Fatal(err)
 	}
 	if v, _ := Do(t, env, total, "PTTL", total).(int64); v <= 0 || v > ttl.Milliseconds() {
-		t.Errorf("PTTL of the total = %d, want 1..200", v)
+		t.Errorf("PTTL of the total = %d, want 1..%d", v, ttl.Milliseconds())
 	}
 	env.Advance(ttl / 2)
 	if _, err := c.Incr(ctx, "k", 1); err != nil {
 		t.Fatal(err)
 	}
-	// Renewed by the second Incr: more than the 100 ms the first left.
+	// Renewed by the second Incr: more than the half the first left.
 	if v, _ := Do(t, env, total, "PTTL", total).(int64); v <= ttl.Milliseconds()/2 || v > ttl.Milliseconds() {
-		t.Errorf("PTTL of the total after a second Incr = %d, want 101..200", v)
+		t.Errorf("PTTL of the total after a second Incr = %d, want %d..%d", v, ttl.Milliseconds()/2+1, ttl.Milliseconds())
 	}
 	if got, err := c.Get(ctx, "k"); got != 2 || err != nil {
 		t.Errorf("Get = %d, %v; want 2", got, err)
