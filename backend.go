@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha1"
 	"encoding/hex"
+	"strings"
 )
 
 // Backends: where the typed helpers (Leaderboard, Cache, RateLimiter, Lock,
@@ -83,3 +84,30 @@ func (s *Script) Source() string { return s.src }
 
 // Hash returns the lowercase hex SHA-1 of the source, for EVALSHA.
 func (s *Script) Hash() string { return s.sha }
+
+// remoteError returns the engine's own error value for an error a remote
+// Redis replied with the same text (ErrWrongType, ErrOverflow, …), so that
+// a helper's errors match the same sentinels with errors.Is on either
+// backend; other errors (transport, context, a script's own) are returned
+// as they are. A command's error that a script did not catch (redis.call
+// rather than redis.pcall) reaches the client with Redis 7's suffix
+// " script: <sha1>, on @user_script:<line>.", which is not part of the
+// command's error and is ignored here.
+func remoteError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := err.(*Error); ok {
+		return err
+	}
+	text := err.Error()
+	if i := strings.LastIndex(text, " script: "); i >= 0 && strings.Contains(text[i:], ", on @user_script:") {
+		text = text[:i]
+	}
+	for _, e := range catalogue {
+		if e.msg == text {
+			return e
+		}
+	}
+	return err
+}

@@ -81,6 +81,17 @@
 //     SlidingWindowCounter; Allow, AllowN (n = 0 peeks), Reset, Wait, and
 //     net/http Middleware with the RateLimit-* headers.
 //
+// # Helpers
+//
+// Typed helpers over a Backend — Embedded(store), or a Redis or Redis
+// Cluster through the goredis module — with one conformance suite that runs
+// on both:
+//
+//   - Counter (NewCounter): counts per key, in total and per time bucket
+//     that expires; Sum and Series over the last buckets.
+//   - Leaderboard (NewLeaderboard): ranks by score, all-time or per day,
+//     ISO week or month; Submit, Entry, Top, Around, Page, Remove, Len.
+//
 // Not there yet, to come: streams, pub/sub and keyspace notifications,
 // HyperLogLog, bitmaps, scripting, the append-only log, eviction.
 //

@@ -402,6 +402,20 @@ func errorArg(s string) string {
 	return strings.NewReplacer("\r", " ", "\n", " ").Replace(cString(s))
 }
 
+// Errors of Counter.
+var (
+	// ErrCounterArg is returned (wrapped, with the offending value) for
+	// invalid CounterOptions, an empty key, a bucket size the Counter does
+	// not count, or a number of buckets outside 1..Keep.
+	ErrCounterArg = errors.New("embedis: invalid counter argument")
+
+	// ErrBackendReply is returned (wrapped, with the reply) when a remote
+	// backend's script replies with a value of a shape the helper's script
+	// never returns: a Backend implementation that does not convert replies
+	// as Backend.Run documents.
+	ErrBackendReply = errors.New("embedis: unexpected reply from a backend's script")
+)
+
 // Errors of the lock helper (lock.go).
 var (
 	// ErrLockArg is returned (wrapped, with the offending value) by

@@ -1,5 +1,7 @@
 package embedis
 
+import "time"
+
 // Test hooks for the external test package (package embedis_test).
 
 // PlantPanickingValue stores at key a value whose every method panics, as
@@ -17,3 +19,8 @@ type panickingValue struct{}
 func (panickingValue) typeName() string { panic("embedis test: damaged value") }
 func (panickingValue) clone() value     { panic("embedis test: damaged value") }
 func (panickingValue) dump() string     { panic("embedis test: damaged value") }
+
+// SetLeaderboardClientClock replaces the clock a remote board estimates the
+// server's time from (time.Now), to test boards whose process's clock is
+// off.
+func SetLeaderboardClientClock(lb *Leaderboard, now func() time.Time) { lb.clientNow = now }

@@ -30,6 +30,16 @@ var boardStart = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 
 type entry = embedis.LeaderboardEntry
 
+// newBoard returns the leaderboard called name on s's embedded backend.
+func newBoard(t *testing.T, s *embedis.Store, name string, opts embedis.LeaderboardOptions) *embedis.Leaderboard {
+	t.Helper()
+	lb, err := embedis.NewLeaderboard(embedis.Embedded(s), name, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lb
+}
+
 func submitAll(t *testing.T, lb *embedis.Leaderboard, scores ...any) {
 	t.Helper()
 	for i := 0; i < len(scores); i += 2 {
@@ -58,7 +68,7 @@ func checkEntries(t *testing.T, what string, got []entry, err error, want ...ent
 func TestLeaderboardTopHighFirstTiesByReverseBytes(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openBoardStore(t, boardStart)
-	lb := embedis.NewLeaderboard(s, "game", embedis.LeaderboardOptions{})
+	lb := newBoard(t, s, "game", embedis.LeaderboardOptions{})
 	submitAll(t, lb, "alice", 10.0, "bob", 10.0, "carol", 20.0, "dave", 5.0, "erin", 10.0)
 
 	got, err := lb.Top(ctx, 10)
@@ -88,7 +98,7 @@ func TestLeaderboardTopHighFirstTiesByReverseBytes(t *testing.T) {
 func TestLeaderboardTopLowFirstTiesByBytes(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openBoardStore(t, boardStart)
-	lb := embedis.NewLeaderboard(s, "race", embedis.LeaderboardOptions{LowFirst: true})
+	lb := newBoard(t, s, "race", embedis.LeaderboardOptions{LowFirst: true})
 	submitAll(t, lb, "alice", 10.0, "bob", 10.0, "carol", 5.0, "dave", 20.0, "erin", 10.0)
 
 	got, err := lb.Top(ctx, 5)
@@ -103,7 +113,7 @@ func TestLeaderboardTopLowFirstTiesByBytes(t *testing.T) {
 func TestLeaderboardEmptyBoard(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openBoardStore(t, boardStart)
-	lb := embedis.NewLeaderboard(s, "empty", embedis.LeaderboardOptions{Period: embedis.Daily})
+	lb := newBoard(t, s, "empty", embedis.LeaderboardOptions{Period: embedis.Daily})
 	got, err := lb.Top(ctx, 3)
 	checkEntries(t, "Top on empty board", got, err)
 	got, err = lb.Page(ctx, 1, 3)
@@ -129,7 +139,7 @@ func TestLeaderboardKeepBest(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openBoardStore(t, boardStart)
 
-	high := embedis.NewLeaderboard(s, "high", embedis.LeaderboardOptions{})
+	high := newBoard(t, s, "high", embedis.LeaderboardOptions{})
 	submitAll(t, high, "rival", 12.0)
 	steps := []struct {
 		score float64
@@ -147,7 +157,7 @@ func TestLeaderboardKeepBest(t *testing.T) {
 		}
 	}
 
-	low := embedis.NewLeaderboard(s, "low", embedis.LeaderboardOptions{LowFirst: true})
+	low := newBoard(t, s, "low", embedis.LeaderboardOptions{LowFirst: true})
 	submitAll(t, low, "rival", 8.0)
 	steps = []struct {
 		score float64
@@ -168,7 +178,7 @@ func TestLeaderboardKeepBest(t *testing.T) {
 func TestLeaderboardAddScore(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openBoardStore(t, boardStart)
-	lb := embedis.NewLeaderboard(s, "points", embedis.LeaderboardOptions{Mode: embedis.AddScore})
+	lb := newBoard(t, s, "points", embedis.LeaderboardOptions{Mode: embedis.AddScore})
 	submitAll(t, lb, "rival", 11.0)
 	steps := []struct {
 		score float64
@@ -200,7 +210,7 @@ func TestLeaderboardSubmitErrors(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openBoardStore(t, boardStart)
 	for _, mode := range []embedis.LeaderboardMode{embedis.KeepBest, embedis.AddScore} {
-		lb := embedis.NewLeaderboard(s, "nan", embedis.LeaderboardOptions{Mode: mode, Period: embedis.Daily})
+		lb := newBoard(t, s, "nan", embedis.LeaderboardOptions{Mode: mode, Period: embedis.Daily})
 		if _, err := lb.Submit(ctx, "p", math.NaN()); !errors.Is(err, embedis.ErrNotFloat) {
 			t.Errorf("mode %d: NaN: err %v, want ErrNotFloat", mode, err)
 		}
@@ -210,7 +220,7 @@ func TestLeaderboardSubmitErrors(t *testing.T) {
 	}
 
 	s.Set(ctx, "str", "x", 0)
-	lb := embedis.NewLeaderboard(s, "str", embedis.LeaderboardOptions{})
+	lb := newBoard(t, s, "str", embedis.LeaderboardOptions{})
 	if _, err := lb.Submit(ctx, "p", 1); !errors.Is(err, embedis.ErrWrongType) {
 		t.Errorf("Submit on a string key: err %v, want ErrWrongType", err)
 	}
@@ -222,7 +232,7 @@ func TestLeaderboardSubmitErrors(t *testing.T) {
 func TestLeaderboardAround(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openBoardStore(t, boardStart)
-	lb := embedis.NewLeaderboard(s, "around", embedis.LeaderboardOptions{})
+	lb := newBoard(t, s, "around", embedis.LeaderboardOptions{})
 	for i := 0; i < 10; i++ {
 		submitAll(t, lb, fmt.Sprintf("m%d", i), float64(i)) // m9 ranks 1st, m0 10th
 	}
@@ -247,7 +257,7 @@ func TestLeaderboardAround(t *testing.T) {
 		t.Errorf("Around(m5, -1): err %v, want ErrLeaderboardArg", err)
 	}
 
-	low := embedis.NewLeaderboard(s, "around-low", embedis.LeaderboardOptions{LowFirst: true})
+	low := newBoard(t, s, "around-low", embedis.LeaderboardOptions{LowFirst: true})
 	submitAll(t, low, "a", 1.0, "b", 2.0, "c", 3.0)
 	got, err = low.Around(ctx, "a", 1)
 	checkEntries(t, "low-first Around(a, 1)", got, err, entry{"a", 1, 1}, entry{"b", 2, 2})
@@ -256,7 +266,7 @@ func TestLeaderboardAround(t *testing.T) {
 func TestLeaderboardPage(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openBoardStore(t, boardStart)
-	lb := embedis.NewLeaderboard(s, "pages", embedis.LeaderboardOptions{LowFirst: true})
+	lb := newBoard(t, s, "pages", embedis.LeaderboardOptions{LowFirst: true})
 	for i := 1; i <= 10; i++ {
 		submitAll(t, lb, fmt.Sprintf("m%02d", i), float64(i)) // m01 ranks 1st
 	}
@@ -288,7 +298,7 @@ func TestLeaderboardPage(t *testing.T) {
 func TestLeaderboardRemove(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openBoardStore(t, boardStart)
-	lb := embedis.NewLeaderboard(s, "rm", embedis.LeaderboardOptions{})
+	lb := newBoard(t, s, "rm", embedis.LeaderboardOptions{})
 	submitAll(t, lb, "a", 3.0, "b", 2.0, "c", 1.0)
 
 	if ok, err := lb.Remove(ctx, "a"); !ok || err != nil {
@@ -318,7 +328,7 @@ func TestLeaderboardDailyRolloverInLocation(t *testing.T) {
 	tokyo := time.FixedZone("JST", 9*60*60)
 	// 23:59 on 28 November in Tokyo.
 	s, clock := openBoardStore(t, time.Date(2026, 11, 28, 23, 59, 0, 0, tokyo))
-	lb := embedis.NewLeaderboard(s, "g", embedis.LeaderboardOptions{Period: embedis.Daily, Location: tokyo})
+	lb := newBoard(t, s, "g", embedis.LeaderboardOptions{Period: embedis.Daily, Location: tokyo})
 
 	if k := lb.Key(); k != "g:daily:2026-11-28" {
 		t.Fatalf("Key = %q", k)
@@ -393,7 +403,7 @@ func TestLeaderboardKeep(t *testing.T) {
 		{"mn", embedis.LeaderboardOptions{Period: embedis.Monthly, Keep: -1}, "mn:monthly:2026-11", time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)},
 	}
 	for _, c := range cases {
-		lb := embedis.NewLeaderboard(s, c.name, c.opts)
+		lb := newBoard(t, s, c.name, c.opts)
 		if k := lb.Key(); k != c.key {
 			t.Errorf("%s: Key = %q, want %q", c.name, k, c.key)
 		}
@@ -404,7 +414,7 @@ func TestLeaderboardKeep(t *testing.T) {
 		}
 	}
 
-	all := embedis.NewLeaderboard(s, "all", embedis.LeaderboardOptions{Keep: 5})
+	all := newBoard(t, s, "all", embedis.LeaderboardOptions{Keep: 5})
 	submitAll(t, all, "p", 1.0)
 	if k := all.Key(); k != "all" {
 		t.Errorf("AllTime Key = %q", k)
@@ -422,7 +432,7 @@ func TestLeaderboardWeeklyISOWeeks(t *testing.T) {
 	// Sunday 28 December 2025, one second before the Monday that starts ISO
 	// week 1 of 2026.
 	s, clock := openBoardStore(t, time.Date(2025, 12, 28, 23, 59, 59, 0, time.UTC))
-	lb := embedis.NewLeaderboard(s, "w", embedis.LeaderboardOptions{Period: embedis.Weekly})
+	lb := newBoard(t, s, "w", embedis.LeaderboardOptions{Period: embedis.Weekly})
 	if k := lb.Key(); k != "w:weekly:2025-W52" {
 		t.Errorf("Sunday 28 Dec 2025: Key = %q", k)
 	}
@@ -473,7 +483,7 @@ func TestLeaderboardDailyAcrossDST(t *testing.T) {
 	// Daylight saving time starts in New York on Sunday 8 March 2026, a
 	// 23-hour day.
 	s, clock := openBoardStore(t, time.Date(2026, 3, 8, 12, 0, 0, 0, ny))
-	lb := embedis.NewLeaderboard(s, "g", embedis.LeaderboardOptions{Period: embedis.Daily, Location: ny, Keep: -1})
+	lb := newBoard(t, s, "g", embedis.LeaderboardOptions{Period: embedis.Daily, Location: ny, Keep: -1})
 	submitAll(t, lb, "p", 1.0)
 	if at, _ := s.PExpireTime(ctx, "g:daily:2026-03-08"); at != time.Date(2026, 3, 9, 0, 0, 0, 0, ny).UnixMilli() {
 		t.Errorf("deadline %v, want midnight in New York", time.UnixMilli(at).In(ny))
@@ -500,7 +510,7 @@ func TestLeaderboardSubmitIsOneUnit(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	lb := embedis.NewLeaderboard(s, "g", embedis.LeaderboardOptions{Period: embedis.Daily})
+	lb := newBoard(t, s, "g", embedis.LeaderboardOptions{Period: embedis.Daily})
 	submitAll(t, lb, "a", 1.0, "a", 2.0, "a", 0.5)
 
 	deadline := fmt.Sprint(time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC).UnixMilli())
@@ -519,7 +529,7 @@ func TestLeaderboardSubmitIsOneUnit(t *testing.T) {
 func TestLeaderboardConcurrentAddScore(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openBoardStore(t, boardStart)
-	lb := embedis.NewLeaderboard(s, "points", embedis.LeaderboardOptions{Mode: embedis.AddScore, Period: embedis.Daily})
+	lb := newBoard(t, s, "points", embedis.LeaderboardOptions{Mode: embedis.AddScore, Period: embedis.Daily})
 	const workers, perWorker = 8, 500
 	var wg sync.WaitGroup
 	errs := make(chan error, workers)
@@ -557,17 +567,15 @@ func TestLeaderboardConcurrentAddScore(t *testing.T) {
 	}
 }
 
-func TestNewLeaderboardPanicsOnUnknownOptions(t *testing.T) {
+func TestNewLeaderboardRejectsUnknownOptions(t *testing.T) {
 	s, _ := openBoardStore(t, boardStart)
 	for _, opts := range []embedis.LeaderboardOptions{{Mode: 7}, {Period: -1}, {Period: 9}} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("NewLeaderboard(%+v) did not panic", opts)
-				}
-			}()
-			embedis.NewLeaderboard(s, "x", opts)
-		}()
+		if lb, err := embedis.NewLeaderboard(embedis.Embedded(s), "x", opts); !errors.Is(err, embedis.ErrLeaderboardArg) || lb != nil {
+			t.Errorf("NewLeaderboard(%+v) = %v, %v; want ErrLeaderboardArg", opts, lb, err)
+		}
+	}
+	if lb, err := embedis.NewLeaderboard(nil, "x", embedis.LeaderboardOptions{}); !errors.Is(err, embedis.ErrLeaderboardArg) || lb != nil {
+		t.Errorf("NewLeaderboard(nil backend) = %v, %v; want ErrLeaderboardArg", lb, err)
 	}
 }
 
@@ -577,7 +585,7 @@ func ExampleLeaderboard() {
 	s, _ := embedis.Open(embedis.Options{Clock: clock})
 	defer s.Close()
 
-	daily := embedis.NewLeaderboard(s, "arcade", embedis.LeaderboardOptions{Period: embedis.Daily})
+	daily, _ := embedis.NewLeaderboard(embedis.Embedded(s), "arcade", embedis.LeaderboardOptions{Period: embedis.Daily})
 	daily.Submit(ctx, "ann", 420)
 	daily.Submit(ctx, "ben", 380)
 	daily.Submit(ctx, "cat", 510)

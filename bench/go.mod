@@ -5,6 +5,7 @@ go 1.26.0
 require (
 	github.com/alicebob/miniredis/v2 v2.40.0
 	github.com/embedis/embedis v0.0.0
+	github.com/embedis/embedis/goredis v0.0.0
 	github.com/huandu/skiplist v1.2.1
 	github.com/klauspost/compress v1.18.0
 	github.com/redis/go-redis/v9 v9.23.0
@@ -14,7 +15,6 @@ require (
 	github.com/alexedwards/scs/v2 v2.8.0
 	github.com/bsm/redislock v0.9.4
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
-	github.com/embedis/embedis/goredis v0.0.0
 	github.com/go-redis/redis_rate/v10 v10.0.1
 	github.com/yuin/gopher-lua v1.1.1 // indirect
 	go.uber.org/atomic v1.12.0 // indirect

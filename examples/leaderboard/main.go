@@ -37,8 +37,14 @@ func main() {
 	defer s.Close()
 
 	// Total points, for all time; and the best single game, one board a day.
-	points := embedis.NewLeaderboard(s, "points", embedis.LeaderboardOptions{Mode: embedis.AddScore})
-	best := embedis.NewLeaderboard(s, "best", embedis.LeaderboardOptions{Period: embedis.Daily})
+	points, err := embedis.NewLeaderboard(embedis.Embedded(s), "points", embedis.LeaderboardOptions{Mode: embedis.AddScore})
+	if err != nil {
+		log.Fatal(err)
+	}
+	best, err := embedis.NewLeaderboard(embedis.Embedded(s), "best", embedis.LeaderboardOptions{Period: embedis.Daily})
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	play := func(round map[string]float64) {
 		for _, p := range players {

@@ -5,6 +5,9 @@
 // ReplyError for error replies. Tests that must tell a status reply from a
 // bulk string read replies as text instead (ReceiveText, PipelineText).
 //
+// StartCluster (cluster.go) starts a 3-node Redis Cluster on loopback for
+// the tests that run embedis's helpers on a cluster.
+//
 // When redis-server is not on PATH, Start skips the test with a message;
 // under CI=true it fails it instead, because CI must run the differential
 // tests.
