@@ -65,6 +65,9 @@
 //     counters), Do (any command from its Redis arguments).
 //   - Transactions and pipelines: Atomic (MULTI/EXEC and scripts in one
 //     closure), Pipeline, Apply (replays the write-effect stream).
+//   - Cache (typed helper on a Backend: Embedded or goredis.New):
+//     NewCache, Get, Set, GetOrLoad (one load per key however many callers
+//     miss), Delete, InvalidatePrefix, InvalidateTag, Stats.
 //
 // Not there yet, to come: streams, pub/sub and keyspace notifications,
 // HyperLogLog, bitmaps, scripting, the append-only log, eviction.
