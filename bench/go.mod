@@ -12,9 +12,13 @@ require (
 
 require (
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
+	github.com/embedis/embedis/goredis v0.0.0
+	github.com/maypok86/otter/v2 v2.4.0
 	github.com/yuin/gopher-lua v1.1.1 // indirect
 	go.uber.org/atomic v1.12.0 // indirect
 	golang.org/x/sys v0.48.0 // indirect
 )
 
 replace github.com/embedis/embedis => ../
+
+replace github.com/embedis/embedis/goredis => ../goredis
