@@ -45,12 +45,14 @@ import (
 //     delivers to its consumer (moving the group's last-delivered ID), so
 //     the next consumer of the same group finds nothing and stays blocked;
 //     an attempt may answer with an error (a group destroyed meanwhile).
-//   - a lock waiter, woken by a deletion rather than by added data: wants ""
-//     (offered the key whatever it holds, absent included); the events
-//     that delete a key (DEL, expiry, eviction: Tx.wrote, Tx.removeExpired)
-//     must then mark it ready as the events that add data do, and the
-//     attempt answers when the key is gone (taking the lock) and reports
-//     nothing while it is still held.
+//   - a lock waiter (Locker.Lock, lock.go), woken by a deletion rather than
+//     by added data: wants "" (offered the key whatever it holds, absent
+//     included); the primitives that delete a key (Tx.deleteKey — DEL,
+//     RENAME, MOVE, a value's last element gone — and Tx.removeExpired,
+//     lazy and active expiry) mark it ready as setValue does, as do the
+//     commands that empty a database (Tx.readyWaited); the attempt answers
+//     when the key is gone (taking the lock) and reports nothing while it
+//     is still held.
 // An attempt that reports nothing must not change any data.
 
 // attempt runs a blocking command's non-blocking form on key as the owner.
@@ -103,6 +105,16 @@ func (tx *Tx) keyReady(key string) {
 		}
 	}
 	tx.ready = append(tx.ready, readyKey{db: tx.db, key: key})
+}
+
+// readyWaited marks ready every key of d that callers wait on, for a
+// command that changed d wholesale (FLUSHDB, FLUSHALL, SWAPDB): keys that
+// hold data now are offered to the waiters of their type, keys that went to
+// lock waiters. The order is the map's.
+func (tx *Tx) readyWaited(d *db) {
+	for k := range d.waiters {
+		tx.ready = append(tx.ready, readyKey{db: d, key: k})
+	}
 }
 
 // park registers a waiter on keys of the unit's database, to be offered

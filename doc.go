@@ -68,6 +68,9 @@
 //   - Cache (typed helper on a Backend: Embedded or goredis.New):
 //     NewCache, Get, Set, GetOrLoad (one load per key however many callers
 //     miss), Delete, InvalidatePrefix, InvalidateTag, Stats.
+//   - Lock (lock.go): Locker (NewLocker) on a Backend: TryLock and Lock
+//     (embedded: waiters woken in order when the lock frees) return a Lease
+//     with a fencing Token, Extend, Release, TTL and KeepAlive.
 //
 // Not there yet, to come: streams, pub/sub and keyspace notifications,
 // HyperLogLog, bitmaps, scripting, the append-only log, eviction.

@@ -414,3 +414,22 @@ var (
 	// Backend that does not implement KeyScanner.
 	ErrCacheNoScan = errors.New("embedis: Cache.InvalidatePrefix needs a Backend that implements KeyScanner")
 )
+
+// Errors of the lock helper (lock.go).
+var (
+	// ErrLockArg is returned (wrapped, with the offending value) by
+	// NewLocker for an invalid name or options, by TryLock and Lock for an
+	// empty resource or one starting with '}', and by Extend for a
+	// negative or sub-millisecond TTL.
+	ErrLockArg = errors.New("embedis: invalid lock argument")
+
+	// ErrLockHeld is returned by TryLock when another owner holds the lock
+	// (or, embedded, callers wait for it in Lock), and by Lock on a remote
+	// backend when its retries ran out.
+	ErrLockHeld = errors.New("embedis: lock is held by another owner")
+
+	// ErrNotHeld is returned by a Lease's Extend, Release and TTL, and sent
+	// by its KeepAlive, when the lease no longer holds its lock: it was
+	// released, it expired, or another owner took the lock.
+	ErrNotHeld = errors.New("embedis: lock not held")
+)

@@ -405,6 +405,7 @@ func (tx *Tx) DBSize() (int64, error) { return int64(tx.db.keys.Len()), nil }
 
 // FlushDB removes every key of the current database.
 func (tx *Tx) FlushDB() error {
+	tx.readyWaited(tx.db)
 	tx.db.flush(tx.e)
 	if tx.rec {
 		tx.emit("FLUSHDB")
@@ -415,6 +416,7 @@ func (tx *Tx) FlushDB() error {
 // FlushAll removes every key of every database.
 func (tx *Tx) FlushAll() error {
 	for _, db := range tx.e.dbs {
+		tx.readyWaited(db)
 		db.flush(tx.e)
 	}
 	tx.e.deadlines = deadlineIndex{}
@@ -459,14 +461,10 @@ func (tx *Tx) SwapDB(a, b int) error {
 	x.expires, y.expires = y.expires, x.expires
 	tx.e.swapDeadlines(a, b)
 	// Callers blocked on keys of a or b stay with their database number, as
-	// in Redis: keys that hold data there now are ready for them.
-	for _, d := range [2]*db{x, y} {
-		for k := range d.waiters {
-			if _, ok := d.keys.Get(k); ok {
-				tx.ready = append(tx.ready, readyKey{db: d, key: k})
-			}
-		}
-	}
+	// in Redis: keys that hold data there now are ready for them, and keys
+	// that went are ready for lock waiters (offer skips the others).
+	tx.readyWaited(x)
+	tx.readyWaited(y)
 	if tx.rec {
 		tx.emit("SWAPDB", strconv.Itoa(a), strconv.Itoa(b))
 	}

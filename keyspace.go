@@ -128,7 +128,8 @@ func (tx *Tx) notify(ev keyEvent, key string) {
 // caller then emits the write's deterministic effect). Callers blocked on
 // key are woken by setValue: a caller blocks only on a key that holds no
 // data, so data reaches it only by the key being added, as in Redis, where
-// dbAdd signals the key ready.
+// dbAdd signals the key ready. Lock waiters, who wait for a key to go, are
+// woken by deleteKey and removeExpired.
 func (tx *Tx) wrote(key string, ev keyEvent) bool {
 	tx.modified(key)
 	tx.notify(ev, key)
@@ -268,8 +269,8 @@ func (tx *Tx) expireIfDue(key string) bool {
 }
 
 // removeExpired deletes a key whose deadline has passed, lazily or actively:
-// it invalidates WATCHes, counts expired_keys, records a DEL and raises
-// "expired".
+// it invalidates WATCHes, counts expired_keys, records a DEL, raises
+// "expired" and makes the key ready for the lock waiters blocked on it.
 func (tx *Tx) removeExpired(key string) {
 	tx.db.keys.Delete(key)
 	delete(tx.db.expires, key)
@@ -279,6 +280,7 @@ func (tx *Tx) removeExpired(key string) {
 		tx.emit("DEL", key)
 	}
 	tx.notify(evExpired, key)
+	tx.keyReady(key)
 }
 
 // setValue stores v at key and clears any deadline (as Redis's SET does),
@@ -299,7 +301,9 @@ func (tx *Tx) setValue(key string, v value, keepTTL bool) {
 	tx.keyReady(key)
 }
 
-// deleteKey removes key; it reports whether the key was live. The command
+// deleteKey removes key; it reports whether the key was live. A key removed
+// is ready for the callers blocked on it (a lock waiter waits for its key to
+// go; the others are offered only keys holding their type). The command
 // announces the deletion with wrote.
 func (tx *Tx) deleteKey(key string) bool {
 	if tx.live(key) == nil {
@@ -309,6 +313,7 @@ func (tx *Tx) deleteKey(key string) bool {
 	if len(tx.db.expires) > 0 {
 		tx.clearDeadline(key)
 	}
+	tx.keyReady(key) // for lock waiters, who wait for the key to go
 	return true
 }
 

@@ -35,6 +35,10 @@ func (e ReplyError) Error() string { return string(e) }
 // Server is a running redis-server.
 type Server struct {
 	Socket string
+	// Addr is the TCP address ("127.0.0.1:port") of a server that
+	// listens on one (a Cluster's nodes); empty for Start's servers,
+	// which listen only on Socket.
+	Addr string
 	// Dir and DBFilename are its --dir and --dbfilename: the snapshot it
 	// loads at start and writes on SAVE is RDBPath.
 	Dir, DBFilename string
@@ -43,6 +47,7 @@ type Server struct {
 	logs    *syncBuffer
 	exited  chan struct{}
 	stopped sync.Once
+	tempDir string // removed by Cluster.Stop; Start's is removed by a cleanup
 }
 
 // Start runs a redis-server with no persistence on a Unix socket in a

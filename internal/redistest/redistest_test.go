@@ -174,3 +174,52 @@ func TestStartConfigWaitsForLoading(t *testing.T) {
 		t.Errorf("the log at notice level does not say the file was loaded:\n%s", log)
 	}
 }
+
+// StartCluster's cluster serves all 16384 slots on three nodes, each of
+// which knows the other two, and answers MOVED for a key of another node's
+// slot.
+func TestStartCluster(t *testing.T) {
+	c := StartCluster(t)
+	if len(c.Addrs) != 3 || len(c.Nodes) != 3 {
+		t.Fatalf("%d addresses, %d nodes; want 3", len(c.Addrs), len(c.Nodes))
+	}
+	moved := 0
+	for i, s := range c.Nodes {
+		cl := s.Dial(t)
+		nodes, _ := cl.Do(t, "CLUSTER", "NODES").(string)
+		for _, addr := range c.Addrs {
+			if !strings.Contains(nodes, addr+"@") {
+				t.Errorf("node %d's CLUSTER NODES does not list %s:\n%s", i, addr, nodes)
+			}
+		}
+		if strings.Count(nodes, "master") != 3 {
+			t.Errorf("node %d's CLUSTER NODES: want 3 masters:\n%s", i, nodes)
+		}
+		// Each node owns a third of the slots, so of three keys in
+		// different thirds ("{a}" is slot 15495, "{b}" 3300, "{c}" 7365)
+		// exactly two are another node's.
+		for _, key := range []string{"{a}", "{b}", "{c}"} {
+			switch v := cl.Do(t, "SET", key, "v").(type) {
+			case ReplyError:
+				if !strings.HasPrefix(string(v), "MOVED ") {
+					t.Errorf("node %d: SET %s = %q", i, key, v)
+				}
+				moved++
+			default:
+				if v != "OK" {
+					t.Errorf("node %d: SET %s = %#v", i, key, v)
+				}
+			}
+		}
+	}
+	if moved != 6 {
+		t.Errorf("%d MOVED replies from 3 nodes × 3 keys in different thirds, want 6", moved)
+	}
+	c.Stop()
+	c.Stop() // a second Stop is harmless
+	for _, s := range c.Nodes {
+		if _, err := os.Stat(s.Dir); !os.IsNotExist(err) {
+			t.Errorf("node directory %s left after Stop: %v", s.Dir, err)
+		}
+	}
+}
