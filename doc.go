@@ -71,6 +71,11 @@
 //   - Lock (lock.go): Locker (NewLocker) on a Backend: TryLock and Lock
 //     (embedded: waiters woken in order when the lock frees) return a Lease
 //     with a fencing Token, Extend, Release, TTL and KeepAlive.
+//   - Sessions (NewSessions, session.go): server-side sessions with idle and
+//     absolute timeouts, a throttled touch, Rotate, per-user List, Revoke
+//     and DestroyAll, hashed tokens; on the embedded store or on Redis
+//     (Backend). SCSStore (NewSCSStore, session_scs.go) is the store of
+//     alexedwards/scs on the same backends.
 //
 // Not there yet, to come: streams, pub/sub and keyspace notifications,
 // HyperLogLog, bitmaps, scripting, the append-only log, eviction.

@@ -433,3 +433,21 @@ var (
 	// released, it expired, or another owner took the lock.
 	ErrNotHeld = errors.New("embedis: lock not held")
 )
+
+// Errors of Sessions.
+var (
+	// ErrSessionNotFound is returned by Sessions.Get, Update and Rotate for
+	// a token that names no live session: never created, expired (idle or
+	// absolute timeout), destroyed, rotated away, or malformed.
+	ErrSessionNotFound = errors.New("embedis: session not found")
+
+	// ErrSessionOptions is returned (wrapped, with the offending setting)
+	// by NewSessions for options it cannot honour.
+	ErrSessionOptions = errors.New("embedis: invalid session options")
+
+	// ErrSessionReply is returned (wrapped, with the reply) when a remote
+	// backend answers a session step with a reply of the wrong shape: a
+	// key of the session's name that is not a session, or a backend that
+	// breaks Backend.Run's contract.
+	ErrSessionReply = errors.New("embedis: unexpected reply to a session step")
+)

@@ -26,12 +26,13 @@ fi
 echo "== go vet"
 go vet ./...
 
-echo "== staticcheck (unused code included) on the root module, goredis/, compat/ and bench/"
+echo "== staticcheck (unused code included) on the root module, goredis/, compat/, gorillasessions/ and bench/"
 # A pinned version run through the module proxy, so nothing needs installing.
 staticcheck() { go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...; }
 staticcheck
 (cd goredis && staticcheck)
 (cd compat && staticcheck)
+(cd gorillasessions && staticcheck)
 if [ -d bench ]; then (cd bench && staticcheck); fi
 
 echo "== build with the oldest Go that go.mod promises"
@@ -56,7 +57,8 @@ go test -count=1 -run 'RedisDiff|^TestDiff' -v . ./server | grep -E 'differentia
 echo "== the typed helpers on real Redis (goredis module: conformance suites on redis-server and a Redis Cluster)"
 (cd goredis && go vet ./... && go test -race -count=1 ./...)
 
-echo "== real clients (compat module: go-redis against embedis-server)"
+echo "== real clients (compat module: go-redis against embedis-server; scs and gorilla/sessions on the session adapters)"
+(cd gorillasessions && go vet ./... && go test -race -count=1 ./...)
 (cd compat && go vet ./... && go test -race -count=1 ./...)
 
 if [ -d bench ]; then

@@ -11,6 +11,7 @@ require (
 )
 
 require (
+	github.com/alexedwards/scs/v2 v2.8.0
 	github.com/bsm/redislock v0.9.4
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/embedis/embedis/goredis v0.0.0
