@@ -11,7 +11,8 @@ package bench
 // BenchmarkCacheGet is a hit: "embedded" is Cache[string] (stored as is),
 // "embedded-json" a Cache of a small struct (JSON), "redis" Cache[string] on
 // a redis-server over a Unix socket (one EVALSHA per Get), "otter" otter's
-// GetIfPresent with a TTL and hit counting (as Cache has). The "parallel"
+// GetIfPresent with a TTL and hit counting (as Cache has); "parts/…" split
+// an embedded hit into the store's GET and the JSON decoding. The "parallel"
 // lines run GOMAXPROCS goroutines. BenchmarkCacheGetOrLoad is a miss that
 // loads (a trivial loader, so the figure is the cache's own work: lookup,
 // lock, store) and a hit through GetOrLoad. The redis lines start their own
@@ -19,6 +20,7 @@ package bench
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 	"testing"
 	"time"
@@ -161,6 +163,41 @@ func BenchmarkCacheGet(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			if _, ok := o.GetIfPresent(cacheKeyNames[i%cacheKeys]); !ok {
 				b.Fatal("otter: miss")
+			}
+		}
+	})
+	// Where an embedded hit's time goes: the store's GET of the value key
+	// (precomputed) and, for embedded-json, the JSON decoding.
+	b.Run("parts/store-get", func(b *testing.B) {
+		backend := cacheEmbeddedBackend(b)
+		fillCache(b, newBenchCache[string](b, backend), stringValue)
+		s, ctx := backend.Store(), context.Background()
+		valueKeys := make([]string, cacheKeys)
+		for i, k := range cacheKeyNames {
+			valueKeys[i] = "bench:{" + k + "}"
+		}
+		b.ReportAllocs()
+		defer reportCPU(b)()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			if _, err := s.Get(ctx, valueKeys[i%cacheKeys]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("parts/json-decode", func(b *testing.B) {
+		enc, err := json.Marshal(recordValue(1234))
+		if err != nil {
+			b.Fatal(err)
+		}
+		encs := string(enc)
+		b.ReportAllocs()
+		defer reportCPU(b)()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			var r cacheRecord
+			if err := json.Unmarshal([]byte(encs), &r); err != nil {
+				b.Fatal(err)
 			}
 		}
 	})
