@@ -38,8 +38,9 @@ import (
 // context ends, its timeout passes (on the store's clock) or the store
 // closes (engine.wait).
 //
-// The shape is meant for the blocking commands still to come:
-//   - XREAD BLOCK: wants "stream"; its attempt answers when the stream has
+// The shape serves other waits than the list and sorted-set pops, and is
+// meant for the blocking commands still to come:
+//   - XREAD BLOCK (to come): wants "stream"; its attempt answers when the stream has
 //     entries past the waiter's ID and consumes nothing, so every waiter
 //     behind it is offered the same entries. XREADGROUP BLOCK's attempt
 //     delivers to its consumer (moving the group's last-delivered ID), so
@@ -52,7 +53,8 @@ import (
 //     lazy and active expiry) mark it ready as setValue does, as do the
 //     commands that empty a database (Tx.readyWaited); the attempt answers
 //     when the key is gone (taking the lock) and reports nothing while it
-//     is still held.
+//     is still held. A TryLock or a new Lock leaves a free lock to the
+//     waiters already queued (lockQueued), so they are served in order.
 // An attempt that reports nothing must not change any data.
 
 // attempt runs a blocking command's non-blocking form on key as the owner.

@@ -138,6 +138,8 @@
 // context instead of Redis's timeout; they never hold the owner
 // role while they wait. Waiters are served in the order they blocked, when
 // the unit that pushed (a command, an Atomic closure, a MULTI) ends.
+// Locker.Lock waits in the same way, in order, for a lock's key to be
+// deleted or to expire.
 //
 // # Sorted sets and geo
 //

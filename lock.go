@@ -38,12 +38,17 @@ import (
 // have the protected store refuse a token smaller than the largest it has
 // seen: the stale holder's writes are then refused.
 //
+// A lease's time is the backend's: the embedded store's Clock, or the
+// Redis server's (PX). A holder that wants to stop work before its lease
+// ends must leave a margin for the time its own messages take.
+//
 // On Redis the lock is as safe as that server's durability: a failover to a
 // replica that had not received the lock's key (replication is
-// asynchronous) lets a second owner in. The fencing token is in the same
-// slot and suffers the same; a counter that went back is again caught only
-// by the protected store's own check. This is a single-instance lock, not
-// Redlock.
+// asynchronous) lets a second owner in. The fencing counter is in the same
+// slot and can go back the same way; the protected store's check then still
+// refuses the smaller tokens (safety holds, and those writes fail until the
+// counter passes the largest token it saw). This is a single-instance lock,
+// not Redlock.
 //
 // # Waiting
 //
@@ -56,10 +61,14 @@ import (
 // instant it frees.
 //
 // On Redis, Lock retries TryLock with capped exponential back-off and full
-// jitter (LockerOptions.RetryMin, RetryMax, Retries): the n-th retry waits a
-// random time between zero and min(RetryMin·2ⁿ, RetryMax), and never longer
-// than the holder's remaining TTL (the failed attempt reports it), so a lock
-// freed by expiry is retried promptly. Waiters are not ordered there.
+// jitter (LockerOptions.RetryMin, RetryMax, Retries): the wait before the
+// n-th retry (n from 0) is drawn uniformly between 100µs and
+// min(RetryMin·2ⁿ, RetryMax), and is never more than a millisecond past the
+// holder's remaining TTL (the failed attempt reports it), so a lock freed
+// by expiry is retried promptly. Retries stop when ctx ends or, with
+// Retries set, after that many (ErrLockHeld). Waiters are not ordered
+// there, and a Release does not wake them: the next retry finds the lock
+// free.
 //
 // # Keys
 //
@@ -96,7 +105,8 @@ type LockerOptions struct {
 	TTL time.Duration
 
 	// RetryMin is the base of Lock's back-off on a remote backend (the
-	// first retry waits up to RetryMin). Zero means 8 ms.
+	// first retry waits up to RetryMin). Zero means 8 ms, or RetryMax if
+	// that is set and smaller.
 	RetryMin time.Duration
 
 	// RetryMax caps each of Lock's waits on a remote backend. Zero means
@@ -115,9 +125,10 @@ type LockerOptions struct {
 
 // NewLocker returns the Locker called name on b. name starts every key the
 // locker writes (see Locker); it must not be empty nor contain '{' or '}'
-// (they would move the keys' hash tag). It returns an error wrapping ErrLockArg for such
-// a name or for invalid options (a negative or sub-millisecond TTL, a
-// negative RetryMin, RetryMax or Retries, a RetryMax below RetryMin).
+// (they would move the keys' hash tag). It returns an error wrapping
+// ErrLockArg for such a name or for invalid options (a negative or
+// sub-millisecond TTL, a negative RetryMin, RetryMax or Retries, a RetryMax
+// below RetryMin).
 func NewLocker(b Backend, name string, opts LockerOptions) (*Locker, error) {
 	if b == nil {
 		return nil, fmt.Errorf("%w: nil Backend", ErrLockArg)
@@ -138,6 +149,9 @@ func NewLocker(b Backend, name string, opts LockerOptions) (*Locker, error) {
 	}
 	if l.retryMin == 0 {
 		l.retryMin = 8 * time.Millisecond
+		if l.retryMax > 0 {
+			l.retryMin = min(l.retryMin, l.retryMax)
+		}
 	}
 	if l.retryMax == 0 {
 		l.retryMax = max(256*time.Millisecond, l.retryMin)
@@ -178,7 +192,7 @@ type Lease struct {
 
 	mu      sync.Mutex
 	ttl     time.Duration // the TTL the lease was last given
-	expires time.Time     // the holder's own estimate, on l.clock: the start of the last successful acquire or extend, plus ttl
+	expires time.Time     // when the lease ends, on l.clock: exact embedded; remote, the start of the last successful acquire or extend plus ttl
 	done    error         // after Release: nil once released, ErrNotHeld once found lost
 	ended   bool          // done is set
 	keep    *keepAlive    // the running KeepAlive, if any
@@ -213,7 +227,6 @@ func (l *Locker) TryLock(ctx context.Context, resource string) (*Lease, error) {
 		return ls, nil
 	}
 	var ok bool
-	start := l.clock.Now()
 	err := l.s.Atomic(ctx, func(tx *Tx) error {
 		if lockQueued(tx, ls.key) {
 			return nil
@@ -228,7 +241,6 @@ func (l *Locker) TryLock(ctx context.Context, resource string) (*Lease, error) {
 	if !ok {
 		return nil, ErrLockHeld
 	}
-	ls.expires = start.Add(ls.ttl)
 	return ls, nil
 }
 
@@ -249,7 +261,6 @@ func (l *Locker) Lock(ctx context.Context, resource string) (*Lease, error) {
 		}
 		return ls, nil
 	}
-	start := l.clock.Now()
 	try := func(tx *Tx, key string) (int64, bool, error) { return ls.acquire(tx, key) }
 	var served struct {
 		token int64
@@ -276,8 +287,6 @@ func (l *Locker) Lock(ctx context.Context, resource string) (*Lease, error) {
 		return nil, err
 	}
 	if w != nil {
-		// The lease's TTL runs from when a later unit hands it the lock:
-		// measure from then rather than from the call.
 		if _, err := l.s.e.wait(ctx, w); err != nil {
 			return nil, err
 		}
@@ -285,9 +294,7 @@ func (l *Locker) Lock(ctx context.Context, resource string) (*Lease, error) {
 			return nil, served.err
 		}
 		ls.token = served.token
-		start = l.clock.Now()
 	}
-	ls.expires = start.Add(ls.ttl)
 	return ls, nil
 }
 
@@ -323,7 +330,9 @@ func lockQueued(tx *Tx, key string) bool {
 // acquire is the embedded acquisition step, and the attempt of a waiting
 // Lock (see blocking.go): if key holds nothing, it increments the fencing
 // counter and stores the owner value with the lease's TTL. A lock key that
-// holds anything, of any type, is held.
+// holds anything, of any type, is held. A waiter's attempt runs in the unit
+// that freed the lock, so the lease's TTL runs from that unit's time, which
+// expires records exactly.
 func (ls *Lease) acquire(tx *Tx, key string) (int64, bool, error) {
 	if tx.lookupWrite(key) != nil {
 		return 0, false, nil
@@ -335,6 +344,7 @@ func (ls *Lease) acquire(tx *Tx, key string) (int64, bool, error) {
 	if err := tx.Set(key, ls.owner, ls.ttl); err != nil {
 		return 0, false, err
 	}
+	ls.expires = time.UnixMilli(tx.deadlineOf(key))
 	return token, true, nil
 }
 
@@ -432,7 +442,7 @@ func (l *Locker) lockRemote(ctx context.Context, ls *Lease) error {
 // retryDelay is the wait before retry attempt+1: uniform in
 // [0, min(RetryMin·2^attempt, RetryMax)], at most pttl+1ms when the holder
 // has a TTL (a negative pttl: none, or the key just went), and at least
-// 100µs so that a run of zero draws does not spin.
+// 100µs so that a run of small draws does not spin.
 func (l *Locker) retryDelay(attempt int, pttl time.Duration) time.Duration {
 	ceil := l.retryMax
 	if attempt < 32 && l.retryMin<<attempt < l.retryMax && l.retryMin<<attempt > 0 {

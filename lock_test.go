@@ -277,3 +277,114 @@ func TestLockWaitersAndLists(t *testing.T) {
 		t.Fatal("lock waiter got nothing")
 	}
 }
+
+// TestLockRetryDelay: the remote back-off stays within its documented
+// bounds: at least 100µs, at most min(RetryMin·2ⁿ, RetryMax), and at most a
+// millisecond past the holder's remaining TTL.
+func TestLockRetryDelay(t *testing.T) {
+	s, _ := newLockStore(t)
+	l, err := NewLocker(Embedded(s), "retry", LockerOptions{RetryMin: 2 * time.Millisecond, RetryMax: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for attempt := 0; attempt < 100; attempt++ {
+		ceil := 50 * time.Millisecond
+		if attempt < 5 {
+			ceil = 2 * time.Millisecond << attempt
+		}
+		for _, pttl := range []time.Duration{-1, 0, 3 * time.Millisecond, time.Hour} {
+			for i := 0; i < 20; i++ {
+				d := l.retryDelay(attempt, pttl)
+				if d < 100*time.Microsecond || d > max(ceil, 100*time.Microsecond) || pttl >= 0 && d > max(pttl+time.Millisecond, 100*time.Microsecond) {
+					t.Fatalf("retryDelay(%d, %v) = %v, ceiling %v", attempt, pttl, d, ceil)
+				}
+			}
+		}
+	}
+	if l, err := NewLocker(Embedded(s), "retry", LockerOptions{RetryMax: time.Millisecond}); err != nil || l.retryMin != time.Millisecond {
+		t.Fatalf("RetryMax alone below the default RetryMin: %v, RetryMin %v", err, l.retryMin)
+	}
+}
+
+// failingBackend is a remote backend whose server takes the lock and then
+// stops answering: every script after the first fails with err.
+type failingBackend struct {
+	err   error
+	calls atomic.Int32
+}
+
+func (*failingBackend) Store() *Store { return nil }
+
+func (b *failingBackend) Run(_ context.Context, script *Script, _ []string, _ ...any) (any, error) {
+	if b.calls.Add(1) == 1 && script == lockAcquireScript {
+		return []any{int64(1), int64(7)}, nil
+	}
+	return nil, b.err
+}
+
+// TestLockKeepAliveBackendDown: renewals that fail with a backend error are
+// retried while the lease may be alive; once its time is up KeepAlive
+// reports the loss as ErrNotHeld joined with the backend's error.
+func TestLockKeepAliveBackendDown(t *testing.T) {
+	down := errors.New("connection refused")
+	b := &failingBackend{err: down}
+	l, err := NewLocker(b, "down", LockerOptions{TTL: 30 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A remote Locker's timers run on the wall clock; this one's on a
+	// manual clock, so that the renewals happen at known times.
+	clock := NewManualClock(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+	l.clock = clock
+	lease, err := l.TryLock(ctx, "job")
+	if err != nil || lease.Token() != 7 {
+		t.Fatalf("TryLock = %v, %v", lease, err)
+	}
+	lost := lease.KeepAlive(ctx)
+	for i := 0; i < 2; i++ {
+		clock.Advance(10 * time.Millisecond) // a renewal fails; the lease has time left
+		select {
+		case err := <-lost:
+			t.Fatalf("KeepAlive gave up after %d failed renewals with time left: %v", i+1, err)
+		default:
+		}
+	}
+	clock.Advance(10 * time.Millisecond) // the third fails at the lease's end
+	select {
+	case err := <-lost:
+		if !errors.Is(err, ErrNotHeld) || !errors.Is(err, down) {
+			t.Fatalf("KeepAlive sent %v, want ErrNotHeld and the backend's error", err)
+		}
+	default:
+		t.Fatal("KeepAlive reported nothing at the lease's end")
+	}
+	if n := b.calls.Load(); n != 4 {
+		t.Fatalf("%d calls, want the acquisition and 3 renewals", n)
+	}
+	if err := lease.Release(ctx); !errors.Is(err, down) {
+		t.Fatalf("Release with the backend down: %v", err)
+	}
+}
+
+// TestLockWaiterStoreClosed: a waiter is woken with ErrClosed when the
+// store closes.
+func TestLockWaiterStoreClosed(t *testing.T) {
+	s, _ := newLockStore(t)
+	l, err := NewLocker(Embedded(s), "closed", LockerOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.TryLock(ctx, "job"); err != nil {
+		t.Fatal(err)
+	}
+	gave := make(chan error, 1)
+	go func() {
+		_, err := l.Lock(ctx, "job")
+		gave <- err
+	}()
+	waitFor(t, func() bool { return blockedCallers(s) == 1 })
+	s.Close()
+	if err := <-gave; !errors.Is(err, ErrClosed) {
+		t.Fatalf("waiter after Close: %v, want ErrClosed", err)
+	}
+}

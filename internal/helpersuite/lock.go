@@ -260,6 +260,18 @@ func lockSuite(t *testing.T, newEnv NewEnv) {
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("Lock with a short context: %v, want DeadlineExceeded", err)
 		}
+		if env.Remote {
+			// Bounded retries end with ErrLockHeld.
+			bounded, err := embedis.NewLocker(env.Backend, env.Prefix+"lock", embedis.LockerOptions{
+				TTL: lockTTL, RetryMin: time.Millisecond, RetryMax: 2 * time.Millisecond, Retries: 3,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := bounded.Lock(ctx, "job"); !errors.Is(err, embedis.ErrLockHeld) {
+				t.Fatalf("Lock with 3 retries on a held lock: %v, want ErrLockHeld", err)
+			}
+		}
 		// Freed by Release.
 		got := make(chan *embedis.Lease, 1)
 		go func() {
