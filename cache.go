@@ -102,8 +102,9 @@ type CacheStats struct {
 //	name:{k}          the encoded value, with a PX of TTL (plus jitter)
 //	name:{k}:missing  "1" while k is cached as not found (NegativeTTL)
 //	name:{k}:lock     a random token while a caller loads k (LockTTL)
-//	name:{t}:tag      for tag t, a set of the keys tagged t; its TTL is
-//	                  extended to the longest TTL of a value tagged t
+//	name:{t}:tag      for tag t, a set of the keys tagged t; each tagging
+//	                  extends its TTL to outlast the value tagged:
+//	                  TTL×(1+Jitter) + LockTTL + 1 s
 //
 // A name may not contain '{' or '}', and a key may be neither empty nor
 // start with '}' (either would move the hash tag and split a key's entries
@@ -112,7 +113,7 @@ type CacheStats struct {
 // Tags and prefixes on a Cluster: a key's entries share a slot, but
 // different keys, and a tag's set, do not. So a Set with tags is one step
 // per tag and one for the value (tags first, so that a value is never
-// stored untagged; GetOrLoad records its tags before its load starts), and
+// stored untagged; GetOrLoad records its tags before its loader runs), and
 // InvalidateTag and InvalidatePrefix delete key by key, one step each.
 // They are not atomic as a whole: a value Set while an invalidation runs
 // may or may not survive it; the invalidation is complete once it
@@ -173,8 +174,8 @@ func NewCache[V any](b Backend, name string, opts CacheOptions[V]) (*Cache[V], e
 	if name == "" || strings.ContainsAny(name, "{}") {
 		return nil, fmt.Errorf("%w: name %q (must be non-empty, without '{' or '}')", ErrCacheArg, name)
 	}
-	// TTL×(1+Jitter) must fit a Duration.
-	const maxTTL = time.Duration(math.MaxInt64 / 2)
+	// A tag's TTL, TTL×(1+Jitter) + LockTTL + 1 s, must fit a Duration.
+	const maxTTL = time.Duration(math.MaxInt64 / 4)
 	checkTTL := func(what string, d time.Duration, zeroOK bool) error {
 		if (d == 0 && zeroOK) || (d >= time.Millisecond && d <= maxTTL) {
 			return nil
@@ -449,7 +450,7 @@ func (c *Cache[V]) store(ctx context.Context, key, enc, token string, ttl time.D
 					return nil
 				}
 			}
-			if err := c.tagTx(tx, key, tags, ttl); err != nil {
+			if err := c.tagTx(tx, key, tags); err != nil {
 				return err
 			}
 			set, del := keys[0], keys[1]
@@ -465,7 +466,7 @@ func (c *Cache[V]) store(ctx context.Context, key, enc, token string, ttl time.D
 		})
 		return written, err
 	}
-	if err := c.tag(ctx, key, tags, ttl); err != nil {
+	if err := c.tag(ctx, key, tags); err != nil {
 		return false, err
 	}
 	mode := "v"
@@ -484,24 +485,26 @@ func (c *Cache[V]) store(ctx context.Context, key, enc, token string, ttl time.D
 }
 
 // tag adds key to the set of each tag, whose time to live it extends to
-// ttl if shorter: one turn on the embedded store, one step per tag on a
+// tagTTL if shorter: one turn on the embedded store, one step per tag on a
 // remote one.
-func (c *Cache[V]) tag(ctx context.Context, key string, tags []string, ttl time.Duration) error {
+func (c *Cache[V]) tag(ctx context.Context, key string, tags []string) error {
 	if len(tags) == 0 {
 		return nil
 	}
 	if c.s != nil {
-		return c.s.Atomic(ctx, func(tx *Tx) error { return c.tagTx(tx, key, tags, ttl) })
+		return c.s.Atomic(ctx, func(tx *Tx) error { return c.tagTx(tx, key, tags) })
 	}
+	ms := c.tagTTL().Milliseconds()
 	for _, t := range tags {
-		if _, err := c.b.Run(ctx, cacheTagScript, []string{c.tagKey(t)}, ttl.Milliseconds(), key); err != nil {
+		if _, err := c.b.Run(ctx, cacheTagScript, []string{c.tagKey(t)}, ms, key); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (c *Cache[V]) tagTx(tx *Tx, key string, tags []string, ttl time.Duration) error {
+func (c *Cache[V]) tagTx(tx *Tx, key string, tags []string) error {
+	ttl := c.tagTTL()
 	for _, t := range tags {
 		tk := c.tagKey(t)
 		if _, err := tx.SAdd(tk, key); err != nil {
@@ -514,6 +517,15 @@ func (c *Cache[V]) tagTx(tx *Tx, key string, tags []string, ttl time.Duration) e
 		}
 	}
 	return nil
+}
+
+// tagTTL is how long a tag's set outlives its last tagging: past the
+// longest TTL of a value stored after it. A Set stores its value right
+// after its tags; a load stores its value while it holds the lock, which
+// it took before recording its tags and which lasts LockTTL; a second
+// covers the steps' round trips.
+func (c *Cache[V]) tagTTL() time.Duration {
+	return c.maxTTL() + c.lockTTL + time.Second
 }
 
 // Loader loads the value of key for GetOrLoad on a miss. It returns an
@@ -608,15 +620,17 @@ func (c *Cache[V]) lead(ctx context.Context, key string, f *cacheFlight[V], load
 		c.mu.Unlock()
 		close(f.done)
 	}()
-	// The tags are recorded before the load, so that an InvalidateTag
-	// while it runs finds the key and keeps its result out of the cache.
-	if f.err = c.tag(ctx, key, tags, c.maxTTL()); f.err != nil {
-		finished = true
-		return
-	}
 	f.val, locked, f.err = c.acquire(ctx, key, token)
 	if f.err != nil || !locked {
 		finished = true
+		return
+	}
+	// The tags are recorded before the load, so that an InvalidateTag
+	// while it runs finds the key and keeps its result out of the cache
+	// (one between the lock and this step comes before the loader reads).
+	if f.err = c.tag(ctx, key, tags); f.err != nil {
+		finished = true
+		c.unlock(bg, key, token)
 		return
 	}
 	c.loads.Add(1)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"sync"
@@ -169,6 +170,7 @@ func cacheOptions(t *testing.T, env Env) {
 		{TTL: time.Second, NegativeTTL: -time.Second},
 		{TTL: time.Second, NegativeTTL: time.Microsecond},
 		{TTL: time.Second, LockTTL: -time.Second},
+		{TTL: math.MaxInt64 / 2}, // a tag's TTL would overflow
 	}
 	for _, o := range bad {
 		if _, err := embedis.NewCache(env.Backend, env.Prefix+"c", o); !errors.Is(err, embedis.ErrCacheArg) {
