@@ -101,8 +101,8 @@ type Session struct {
 //	                        scored by their end (Unix ms); PEXPIREAT at the
 //	                        latest of them
 //
-// The tag of a user's sessions is the first 8 bytes of SHA-256(name, user)
-// in hex, so all of a user's sessions and their index share one Cluster
+// The tag of a user's sessions is the first 8 bytes, in hex, of the
+// SHA-256 of the name, a NUL byte and the user, so all of a user's sessions and their index share one Cluster
 // slot: Create, Rotate, Destroy, DestroyAll and List each touch a single
 // slot and stay atomic on a Cluster. The cost of that choice: one user's
 // sessions all live on one node (a user has few), and the token carries the
@@ -114,6 +114,24 @@ type Session struct {
 // with its deadline at each touch, and members whose deadline has passed
 // are pruned whenever the index is written or listed, so List and
 // DestroyAll cost O(k) in the user's live sessions.
+//
+// # Values
+//
+// A session's data is a map of string fields (Session.Values), each a field
+// of the session's hash, not one encoded blob: Update sets and removes
+// fields one by one, so concurrent requests that change different fields
+// (a cart, a CSRF token, a flash message) never undo each other, and the
+// fields read plainly in redis-cli. Values are binary-safe strings;
+// structured data goes in a field encoded as the application likes (JSON,
+// gob). The adapters, whose libraries hand over one encoded blob, keep it
+// in one field (gorillasessions) or one string key (SCSStore).
+//
+// # Adapters
+//
+// Applications written for another session library keep their code:
+// SCSStore is the store of github.com/alexedwards/scs/v2, and the module
+// github.com/embedis/embedis/gorillasessions is a github.com/gorilla/sessions
+// Store on Sessions.
 //
 // # Time
 //

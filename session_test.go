@@ -257,3 +257,53 @@ func TestSessionAbsoluteDeadlineInstant(t *testing.T) {
 		t.Fatalf("%d keys left", n)
 	}
 }
+
+// FuzzSessionToken: no token, however malformed, makes a Sessions or
+// SCSStore call panic or find the session of another token.
+func FuzzSessionToken(f *testing.F) {
+	s, err := embedis.Open(embedis.Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer s.Close()
+	m, err := embedis.NewSessions(embedis.Embedded(s), "s", embedis.SessionOptions{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	st, err := embedis.NewSCSStore(embedis.Embedded(s), "scs")
+	if err != nil {
+		f.Fatal(err)
+	}
+	ctx := context.Background()
+	live, err := m.Create(ctx, "u", map[string]string{"k": "v"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, seed := range []string{"", ".", live.Token[:17], live.Token[:59], live.Token + "=", live.ID,
+		strings.Repeat("0", 16) + "." + strings.Repeat("A", 43), "sha256:" + live.ID, "\x00{}\xff"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, token string) {
+		if token == live.Token {
+			return
+		}
+		if g, err := m.Get(ctx, token); !errors.Is(err, embedis.ErrSessionNotFound) {
+			t.Fatalf("Get(%q) = %+v, %v", token, g, err)
+		}
+		if err := m.Update(ctx, token, map[string]string{"x": "y"}, "k"); !errors.Is(err, embedis.ErrSessionNotFound) {
+			t.Fatalf("Update(%q) = %v", token, err)
+		}
+		if _, err := m.Rotate(ctx, token); !errors.Is(err, embedis.ErrSessionNotFound) {
+			t.Fatalf("Rotate(%q) = %v", token, err)
+		}
+		if err := m.Destroy(ctx, token); err != nil {
+			t.Fatalf("Destroy(%q) = %v", token, err)
+		}
+		if _, ok, err := st.Find(token); ok || err != nil {
+			t.Fatalf("SCSStore.Find(%q) = %v, %v", token, ok, err)
+		}
+		if g, err := m.Get(ctx, live.Token); err != nil || g.Values["k"] != "v" {
+			t.Fatalf("the live session after calls with %q: %+v, %v", token, g, err)
+		}
+	})
+}

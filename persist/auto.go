@@ -54,7 +54,7 @@ func (db *DB) autoSaves(tick <-chan time.Time, stop func()) {
 // grown past AutoCompactPercent of the base snapshot.
 func (db *DB) autoDue() string {
 	db.mu.Lock()
-	lastAt, lastChanges, man := db.lastSaveAt, db.lastChanges, db.man
+	lastAt, lastChanges, man, logOn := db.lastSaveAt, db.lastChanges, db.man, db.logOn.Load()
 	db.mu.Unlock()
 	if len(db.opts.SaveRules) > 0 {
 		st, err := db.Store.Stats(context.Background())
@@ -69,8 +69,9 @@ func (db *DB) autoDue() string {
 			}
 		}
 	}
-	if db.opts.AutoCompactPercent > 0 && db.log != nil {
+	if db.opts.AutoCompactPercent > 0 && logOn {
 		base, log := db.sizes(&man)
+		log += db.BufferedBytes() // records not yet written count too
 		if log >= db.opts.AutoCompactMinSize && log > 0 && log*100 >= base*int64(db.opts.AutoCompactPercent) {
 			return "log grown to " + itoa(log) + " bytes, base " + itoa(base)
 		}
@@ -104,6 +105,16 @@ func (db *DB) sizes(man *manifest) (base, log int64) {
 		}
 	}
 	return base, log
+}
+
+// BufferedBytes returns the bytes of records appended to the log and not
+// yet written to the OS (everysec and no write them within about 10 ms,
+// or at once past 1 MiB): what a server shows as INFO's
+// aof_buffer_length. It never waits for a Save.
+func (db *DB) BufferedBytes() int64 {
+	db.log.mu.Lock()
+	defer db.log.mu.Unlock()
+	return int64(db.log.buffered)
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -24,17 +24,21 @@ import (
 type Fsync int
 
 const (
-	// FsyncEverysec (the zero value, Redis's default) writes each record to
-	// the OS at once and fsyncs once a second: a crash of the machine loses
-	// at most about the last second of acknowledged writes; a crash of the
-	// process alone loses none.
+	// FsyncEverysec (the zero value, Redis's default) answers a caller with
+	// its record in memory, writes the buffered records to the OS together
+	// within about 10 ms (at once past 1 MiB) and fsyncs once a second: a
+	// crash of the process loses at most the last ~10 ms of acknowledged
+	// writes, a crash of the machine about the last second (Redis: its
+	// AOF buffer is written before replies leave, and everysec loses about
+	// one to two seconds in a machine crash). At most 16 MiB wait in
+	// memory: past that, callers wait for the write.
 	FsyncEverysec Fsync = iota
 	// FsyncAlways answers no caller before its record is on disk (group
 	// commit: one fsync serves every record appended while the previous one
 	// ran; the owner never waits on the disk, only the callers do).
 	FsyncAlways
-	// FsyncNo writes each record to the OS at once and leaves fsyncing to
-	// it (and to Close and Save).
+	// FsyncNo buffers and writes as everysec does (a record reaches the OS
+	// within about 10 ms) and leaves fsyncing to the OS (and to Close).
 	FsyncNo
 )
 
@@ -106,11 +110,15 @@ type DB struct {
 	dir    string
 	opts   Options
 	logger *slog.Logger
-	log    *appendLog // nil without AppendOnly
+	log    *appendLog // on while logOn; off (keeping nothing) otherwise
 	unlock func() error
 
-	mu  sync.Mutex // serialises Save and Close; guards the fields below
-	man manifest
+	mu sync.Mutex // serialises Save, SetAppendOnly and Close; guards the fields below
+	// logOn: appendonly, the log keeps the units. Changed with mu held;
+	// read without it by AppendOnly, which a server calls as the owner
+	// (INFO) while a Save may hold mu waiting for the owner role.
+	logOn atomic.Bool
+	man   manifest
 	// shown is a copy of man for Sizes, which must not take mu: a Save
 	// holds mu while it waits for the owner role, and a server asks for
 	// the sizes as the owner (INFO).
@@ -119,6 +127,8 @@ type DB struct {
 	closeErr    error
 	lastSaveAt  time.Time // on the store's clock: Open, or the last Save
 	lastChanges int64     // the store's change count then
+
+	loaded LoadInfo // what Open loaded; set before Open returns
 
 	autoStop chan struct{} // closed by Close; nil without automatic saves
 	autoDone chan struct{}
@@ -146,7 +156,22 @@ type DB struct {
 // No key expires while the directory loads (so every record replays with
 // the effect it had when it was written); keys whose deadline passed
 // meanwhile are removed, and logged as DELs, before Open returns.
-func Open(dir string, opts Options) (db *DB, err error) {
+func Open(dir string, opts Options) (*DB, error) {
+	return OpenContext(context.Background(), dir, opts)
+}
+
+// OpenContext is Open with a context: a load that ctx ends before it is
+// done stops (between two reads of the base snapshot, or two records of
+// the log) and returns ctx's error, leaving no store behind and the
+// directory's files as they were (a torn tail is cut off, and the log
+// started, only once everything is loaded). Once the load is done, ctx no
+// longer matters: it does not bound the DB's life.
+//
+// A long load reports its progress through Options.Logger at most every
+// 2 seconds — the file, the bytes read of its size, the records replayed,
+// the rate — and its end ("DB loaded from disk", with the keys, records,
+// bytes and seconds), as redis-server logs its loading.
+func OpenContext(ctx context.Context, dir string, opts Options) (db *DB, err error) {
 	if opts.Store.Log != nil {
 		return nil, errors.New("persist: Options.Store.Log must be nil: the DB sets it")
 	}
@@ -164,6 +189,7 @@ func Open(dir string, opts Options) (db *DB, err error) {
 	if err != nil {
 		return nil, err
 	}
+	loadStart := time.Now()
 	d := &DB{dir: dir, opts: opts, logger: logger, unlock: unlock}
 	db = d
 	var store *embedis.Store
@@ -202,18 +228,18 @@ func Open(dir string, opts Options) (db *DB, err error) {
 			}
 		}
 	}
-	if opts.AppendOnly {
-		db.log = newAppendLog(opts.AppendFsync, logger)
-		sopts.Log = db.log
-	}
+	db.log = newAppendLog(opts.AppendFsync, logger)
+	sopts.Log = db.log
 	if db.man.base != "" {
 		path := filepath.Join(dir, db.man.base)
 		if err := checkBase(path); err != nil {
 			return nil, err
 		}
-		store, err = OpenSnapshot(path, sopts)
+		store, err = openSnapshotLogged(ctx, path, sopts, logger)
 		var re *rdb.Error
-		if errors.As(err, &re) {
+		if ctx.Err() != nil {
+			err = ctx.Err()
+		} else if errors.As(err, &re) {
 			err = &CorruptError{File: path, Offset: re.Offset, Reason: re.Reason, Err: err}
 		} else if err != nil {
 			err = fmt.Errorf("persist: base snapshot %s: %w", path, err)
@@ -226,43 +252,83 @@ func Open(dir string, opts Options) (db *DB, err error) {
 		return nil, err
 	}
 
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if db.man.base != "" {
+		var keys int64
+		if st, err := store.Stats(ctx); err == nil {
+			for _, d := range st.Databases {
+				keys += d.Keys
+			}
+		}
+		db.loaded.BaseKeys = keys
+		logger.Info("Done loading RDB", "file", filepath.Join(dir, db.man.base), "keys_loaded", keys,
+			"seconds", fmt.Sprintf("%.3f", time.Since(loadStart).Seconds()))
+	}
+
 	// Replay the segments, each from database 0, one unit per Apply. The
 	// last segment holding records may have a torn tail; every segment
 	// before it must end with its seal.
-	ctx := context.Background()
 	lastFull, err := lastWithRecords(dir, db.man.segments)
 	if err != nil {
 		return nil, err
 	}
 	var last segmentScan // of the segment lastFull
+	var records, logBytes int64
+	tornPath := ""
 	for i, name := range db.man.segments {
 		path := filepath.Join(dir, name)
 		dbIndex := 0
+		var size int64
+		if st, err := os.Stat(path); err == nil {
+			size = st.Size()
+		}
+		p := newProgress(logger, "Replaying the append-only log", path, size, "records")
+		prev := int64(segmentHeaderSize)
 		sc, err := scanSegment(path, i < lastFull, func(unit [][]string, off int64) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			err := store.DB(dbIndex).Apply(ctx, unit)
 			for _, cmd := range unit {
 				if isSelect(cmd) {
 					dbIndex = selectedDB(cmd)
 				}
 			}
+			p.add(off-prev, 1)
+			prev = off
 			return err
 		})
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		if err != nil {
 			return nil, err
 		}
+		records += int64(sc.records)
+		logBytes += sc.end - segmentHeaderSize
 		if sc.torn {
 			logger.Warn("append-only log: dropping a record cut off at the end of the log (a crash during a write)",
 				"file", path, "offset", sc.end, "bytes", sc.size-sc.end, "reason", sc.tornWhy, "records", sc.records)
 			if opts.AppendOnly {
-				if err := truncateSegment(path, sc.end, false); err != nil {
-					return nil, err
-				}
-				sc.torn = false
+				tornPath = path // cut once everything is loaded
 			}
 		}
 		if i == lastFull {
 			last = sc
 		}
+	}
+	// The load is done: from here on the directory changes, and ctx no
+	// longer stops anything.
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if tornPath != "" {
+		if err := truncateSegment(tornPath, last.end, false); err != nil {
+			return nil, err
+		}
+		last.torn = false
 	}
 
 	if opts.AppendOnly {
@@ -299,6 +365,7 @@ func Open(dir string, opts Options) (db *DB, err error) {
 			db.man = next
 		}
 		db.log.start(seg, last.db)
+		db.logOn.Store(true)
 	} else if !found {
 		if err := writeManifest(dir, &db.man); err != nil {
 			return nil, err
@@ -308,17 +375,52 @@ func Open(dir string, opts Options) (db *DB, err error) {
 	db.publish()
 	clock.live()
 	db.Store = store
+	db.loaded.Records, db.loaded.LogBytes, db.loaded.Elapsed = records, logBytes, time.Since(loadStart)
+	if db.man.base != "" || records > 0 {
+		var keys int64
+		if st, err := store.Stats(context.Background()); err == nil {
+			for _, d := range st.Databases {
+				keys += d.Keys
+			}
+		}
+		logger.Info("DB loaded from disk", "dir", dir, "keys", keys, "records", records, "log_bytes", logBytes,
+			"seconds", fmt.Sprintf("%.3f", time.Since(loadStart).Seconds()))
+	}
 	db.lastSaveAt = store.Now()
-	if st, err := store.Stats(ctx); err == nil {
+	if st, err := store.Stats(context.Background()); err == nil {
 		db.lastChanges = st.Changes // the load is no change
 	}
-	if len(opts.SaveRules) > 0 || (opts.AppendOnly && opts.AutoCompactPercent > 0) {
+	db.startAuto()
+	return db, nil
+}
+
+// startAuto starts the automatic saves if the options ask for them (save
+// rules, or automatic compaction, which runs while the log is on).
+func (db *DB) startAuto() {
+	if len(db.opts.SaveRules) > 0 || db.opts.AutoCompactPercent > 0 {
 		db.autoStop, db.autoDone = make(chan struct{}), make(chan struct{})
 		tick, stop := autoTick()
 		go db.autoSaves(tick, stop)
 	}
-	return db, nil
 }
+
+// LoadInfo describes what Open loaded from the directory.
+type LoadInfo struct {
+	// BaseKeys counts the keys the base snapshot held (what redis-server
+	// shows as rdb_last_load_keys_loaded after loading its AOF's RDB base;
+	// as there, keys past their deadline are loaded and expire after the
+	// load, so none is counted as skipped).
+	BaseKeys int64
+	// Records and LogBytes count the log records replayed after the base
+	// and their bytes.
+	Records, LogBytes int64
+	// Elapsed is the time the load took.
+	Elapsed time.Duration
+}
+
+// Loaded returns what Open loaded (the zero LoadInfo for a DB made by
+// Attach).
+func (db *DB) Loaded() LoadInfo { return db.loaded }
 
 // lastWithRecords returns the index of the last of dir's segments that
 // holds more than its header (-1 for none): the one whose tail may be torn.
@@ -506,34 +608,45 @@ func (db *DB) Save(ctx context.Context) error {
 	if db.closed {
 		return ErrClosed
 	}
-	if db.log != nil {
+	if db.logOn.Load() {
 		if err := db.log.failure(); err != nil {
 			return err
 		}
 	}
+	return db.save(ctx, false)
+}
+
+// save is Save with mu held; with startLog (the log off) the switch point
+// also turns the log on, in the new segment.
+func (db *DB) save(ctx context.Context, startLog bool) error {
 	old := db.man
 	next := db.man
 	next.seq++
 	var seg *segment
-	if db.log != nil {
-		// The new segment is listed after the old ones before any unit
-		// goes to it, so that a crash before the new manifest keeps them.
+	if db.logOn.Load() || startLog {
 		name := segmentName(next.seq)
 		var err error
 		seg, err = db.createSegment(name)
 		if err != nil {
 			return err
 		}
-		mid := old
-		mid.seq = next.seq
-		mid.segments = append(append([]string(nil), old.segments...), name)
-		if err := writeManifest(db.dir, &mid); err != nil {
-			seg.f.Close()
-			os.Remove(seg.path)
-			return err
+		if !startLog {
+			// The new segment is listed after the old ones before any
+			// unit goes to it, so that a crash before the new manifest
+			// keeps them. (A log turned on here is not: the units
+			// written while it was off are in no segment, so the new
+			// one counts only once the new base is named with it.)
+			mid := old
+			mid.seq = next.seq
+			mid.segments = append(append([]string(nil), old.segments...), name)
+			if err := writeManifest(db.dir, &mid); err != nil {
+				seg.f.Close()
+				os.Remove(seg.path)
+				return err
+			}
+			db.man = mid
+			db.publish()
 		}
-		db.man = mid
-		db.publish()
 		next.segments = []string{name}
 	} else {
 		next.segments = nil
@@ -541,7 +654,10 @@ func (db *DB) Save(ctx context.Context) error {
 	var sn *embedis.Snapshot
 	err := db.Store.Atomic(ctx, func(tx *embedis.Tx) error {
 		sn = tx.Snapshot()
-		if seg != nil {
+		switch {
+		case startLog:
+			db.log.start(seg, -1)
+		case seg != nil:
 			db.log.rotate(seg)
 		}
 		return nil
@@ -551,21 +667,32 @@ func (db *DB) Save(ctx context.Context) error {
 		// log goes on in the old last segment, so the manifest must end
 		// with it again.
 		if seg != nil {
-			if merr := writeManifest(db.dir, &old); merr != nil {
-				return errors.Join(err, merr)
+			if !startLog {
+				if merr := writeManifest(db.dir, &old); merr != nil {
+					return errors.Join(err, merr)
+				}
+				db.man = old
+				db.publish()
 			}
-			db.man = old
-			db.publish()
 			seg.f.Close()
 			os.Remove(seg.path)
 		}
 		return err
 	}
-	next.base = baseName(next.seq)
-	if err := WriteSnapshotFile(sn, filepath.Join(db.dir, next.base)); err != nil {
-		return err
+	if startLog {
+		db.logOn.Store(true)
 	}
-	if err := writeManifest(db.dir, &next); err != nil {
+	next.base = baseName(next.seq)
+	err = writeSnapshotLogged(sn, filepath.Join(db.dir, next.base), db.logger)
+	if err == nil {
+		err = writeManifest(db.dir, &next)
+	}
+	if err != nil {
+		if startLog {
+			// The new segment is named nowhere: stop the log again.
+			db.stopLog()
+			os.Remove(seg.path)
+		}
 		return err
 	}
 	db.man = next
@@ -584,6 +711,85 @@ func (db *DB) Save(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// stopLog turns the log off at one point in unit order and then writes,
+// fsyncs and closes what was appended before it; mu held. It returns the
+// log's failure, if any. If the store is closed, the log is closed as it
+// is.
+func (db *DB) stopLog() error {
+	db.logOn.Store(false)
+	if err := db.Store.Atomic(context.Background(), func(*embedis.Tx) error {
+		db.log.suspend()
+		return nil
+	}); err != nil && !errors.Is(err, embedis.ErrClosed) {
+		return err
+	}
+	return db.log.close()
+}
+
+// SetAppendOnly turns the append-only log on or off while the DB is open,
+// as CONFIG SET appendonly does on a running redis-server. It is safe to
+// call while other goroutines write.
+//
+// On: a Save whose switch point also starts the log (Redis's rewrite on
+// appendonly yes): every unit after that point is appended to a new
+// segment, and the new base snapshot holds every unit before it. It
+// returns once the base snapshot and the manifest naming it with the new
+// segment are on disk; until then, as with Redis's AOF while its first
+// rewrite runs, a crash keeps the directory as it was before. On a failure
+// the log is off again and the directory as it was.
+//
+// Off: the log stops at one point in unit order; every unit appended
+// before it is written and fsynced and the segment closed. The files stay,
+// named by the manifest, so that the directory reopens with the data up to
+// that point; the writes after it are kept by Save only. It returns the
+// log's failure, if it had failed.
+//
+// Setting the state in effect does nothing. After Close it returns
+// ErrClosed. The fsync policy is Options.AppendFsync or the last
+// SetAppendFsync.
+func (db *DB) SetAppendOnly(ctx context.Context, on bool) error {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if db.closed {
+		return ErrClosed
+	}
+	if on == db.logOn.Load() {
+		return nil
+	}
+	if !on {
+		return db.stopLog()
+	}
+	return db.save(ctx, true)
+}
+
+// AppendOnly reports whether the append-only log is on (Options.AppendOnly
+// or the last SetAppendOnly). It never waits for a Save: it may be called
+// as the store's owner.
+func (db *DB) AppendOnly() bool {
+	return db.logOn.Load()
+}
+
+// SetAppendFsync changes the log's fsync policy, as CONFIG SET appendfsync
+// does on a running redis-server; without the log on, it is the policy the
+// log will start with. It is safe to call while other goroutines write:
+// a unit appended before the change and not yet answered is answered as
+// the new policy says (an unanswered caller under everysec switched to
+// always waits for the next fsync). An unknown policy is an error.
+func (db *DB) SetAppendFsync(f Fsync) error {
+	if f < FsyncEverysec || f > FsyncNo {
+		return fmt.Errorf("persist: unknown AppendFsync %v", f)
+	}
+	db.log.setPolicy(f)
+	return nil
+}
+
+// AppendFsync returns the log's fsync policy.
+func (db *DB) AppendFsync() Fsync {
+	db.log.mu.Lock()
+	defer db.log.mu.Unlock()
+	return db.log.policy
 }
 
 // Close closes the store, writes and fsyncs every record appended (whatever
@@ -605,9 +811,7 @@ func (db *DB) Close() error {
 	}
 	db.closed = true
 	err := db.Store.Close()
-	if db.log != nil {
-		err = errors.Join(err, db.log.close())
-	}
+	err = errors.Join(err, db.log.close())
 	err = errors.Join(err, db.unlock())
 	db.closeErr = err
 	return err
@@ -625,8 +829,5 @@ func (wallClock) AfterFunc(d time.Duration, f func()) embedis.Timer {
 // a write or fsync of it failed, and nil while it works or without
 // AppendOnly: a server shows it as INFO's aof_last_write_status.
 func (db *DB) LogErr() error {
-	if db.log == nil {
-		return nil
-	}
 	return db.log.failure()
 }

@@ -12,6 +12,22 @@ import (
 	"time"
 )
 
+// How long a record may stay in memory under everysec and no, and how
+// many bytes: see appendLog.
+const (
+	// flushDelay bounds the time a record waits in memory before it is
+	// written to the OS under everysec and no.
+	flushDelay = 10 * time.Millisecond
+	// flushBytes written at once: the flusher writes as soon as this much
+	// is buffered, without waiting for flushDelay.
+	flushBytes = 1 << 20
+	// maxBuffered bounds the bytes appended and not yet written under
+	// everysec and no: past it, a caller is answered only once the
+	// buffer is back under it (it writes it itself, or waits for the
+	// writer), so memory never grows with a disk slower than the writes.
+	maxBuffered = 16 << 20
+)
+
 // appendLog is the writing side of the append-only log: the
 // embedis.EffectLog a durable store is opened with.
 //
@@ -21,12 +37,24 @@ import (
 // time (busy) takes everything appended so far and writes it with one write
 // call per segment and, with appendfsync always, one fsync — so one fsync
 // serves every record appended while the previous one ran (group commit) —
-// and then wakes the waiting callers. The writer is the first waiting
-// caller that finds no write in progress (no goroutine switch on the way to
-// the disk), or the log's goroutine (run), which writes the records nobody
-// waits for (background units) and fsyncs once a second with everysec.
-// With everysec and no, a caller is answered once its record is written to
-// the OS; with always, once it is fsynced. A failed write or fsync is
+// and then wakes the waiting callers.
+//
+// With always, the writer is the first waiting caller that finds no write
+// in progress (no goroutine switch on the way to the disk), or the log's
+// goroutine (run), which writes the records nobody waits for (background
+// units); a caller is answered once its record is fsynced.
+//
+// With everysec and no, a caller is answered at once, its record in the
+// buffer: run writes the buffer (one write call for many records) once
+// flushDelay has passed since the oldest record in it was appended, or
+// as soon as flushBytes are buffered, and with everysec fsyncs once a
+// second. So a record reaches the OS within about flushDelay, and the disk
+// within about a second more with everysec. The buffer is bounded: while
+// more than maxBuffered bytes wait, callers are answered only once it is
+// written (the first caller that finds no write in progress writes it).
+// Close, Save's switch and a policy change to always write everything.
+//
+// A failed write or fsync is
 // sticky: every Wait from then on returns it (wrapping ErrLogFailed), since
 // after a failed fsync the kernel may have dropped the data and a retry
 // proves nothing.
@@ -38,13 +66,18 @@ type appendLog struct {
 	chunks   []chunk // appended, not yet written; Append adds to the last
 	spare    []byte  // a written chunk's buffer, for reuse
 	appended uint64  // tickets handed out (ticket n is the n-th record)
+	buffered int     // bytes appended and not yet written (in chunks or being written)
 	written  uint64  // records handed to the OS (write returned)
 	synced   uint64  // records fsynced
 	err      error   // sticky failure, wrapping ErrLogFailed
 	notify   chan struct{}
-	loading  bool // units are being replayed: Append ignores them
+	// off: the log has no segment (the store is loading, or appendonly is
+	// off): Append keeps no unit, only follows the stream's SELECTs.
+	off      bool
+	running  bool // run is alive (between start and the end of close)
 	closing  bool
-	db       int // database the stream has selected, from its SELECTs
+	db       int  // database the stream has selected, from its SELECTs
+	attached bool // a DB has taken this log (Attach)
 
 	// The one writer at a time (a waiting caller, or run) holds busy; cur
 	// and dirty are its: the segment being written, and whether it was
@@ -54,7 +87,7 @@ type appendLog struct {
 	dirty bool
 
 	kick chan struct{} // wakes run; capacity 1
-	done chan struct{} // closed when run returns
+	done chan struct{} // closed when the run started last returns
 }
 
 // chunk is the appended bytes that go to one segment.
@@ -103,30 +136,69 @@ var openSegmentFile = func(path string, create bool) (segmentFile, error) {
 
 func newAppendLog(policy Fsync, logger *slog.Logger) *appendLog {
 	return &appendLog{
-		policy:  policy,
-		logger:  logger,
-		notify:  make(chan struct{}),
-		loading: true,
-		kick:    make(chan struct{}, 1),
-		done:    make(chan struct{}),
+		policy: policy,
+		logger: logger,
+		notify: make(chan struct{}),
+		off:    true,
+		kick:   make(chan struct{}, 1),
 	}
 }
 
-// start ends loading: units are appended to seg from now on, on a stream
-// that has selected database db. It starts the log's goroutine.
+// start turns the log on: units are appended to seg from now on, on a
+// stream that has selected database db (-1: the one the log has followed
+// while off). It starts the log's goroutine. A failure of an earlier run
+// is forgotten: seg is a new start. Called by the owner (in Open, before
+// the store is handed out), and never while the log runs.
 func (l *appendLog) start(seg *segment, db int) {
 	l.mu.Lock()
 	l.chunks = []chunk{{seg: seg}}
-	l.db = db
-	l.loading = false
+	if db >= 0 {
+		l.db = db
+	}
+	l.off, l.closing, l.err, l.buffered = false, false, nil, 0
+	l.cur, l.dirty = nil, false
+	l.running = true
+	l.done = make(chan struct{})
+	select {
+	case <-l.kick:
+	default:
+	}
 	l.mu.Unlock()
 	go l.run()
+}
+
+// suspend stops appending: the units after it are not kept. Called by the
+// owner, so that the stop falls between two units; close then writes and
+// fsyncs what was appended before it.
+func (l *appendLog) suspend() {
+	l.mu.Lock()
+	l.off = true
+	l.mu.Unlock()
+}
+
+// setPolicy changes the fsync policy of the log, running or not. A caller
+// waiting for its record from then on waits as the new policy says.
+func (l *appendLog) setPolicy(p Fsync) {
+	l.mu.Lock()
+	l.policy = p
+	close(l.notify) // waiters look again
+	l.notify = make(chan struct{})
+	l.mu.Unlock()
+	select {
+	case l.kick <- struct{}{}:
+	default:
+	}
 }
 
 // Append is embedis.EffectLog's Append, called by the owner.
 func (l *appendLog) Append(unit [][]string) uint64 {
 	l.mu.Lock()
-	if l.loading {
+	if l.off {
+		for _, cmd := range unit {
+			if isSelect(cmd) {
+				l.db = selectedDB(cmd)
+			}
+		}
 		l.mu.Unlock()
 		return 0
 	}
@@ -150,26 +222,34 @@ func (l *appendLog) Append(unit [][]string) uint64 {
 			l.db = selectedDB(cmd)
 		}
 	}
+	n := len(c.data)
 	c.data = appendRecord(c.data, unit)
 	c.last = t
+	before := l.buffered
+	l.buffered += len(c.data) - n
+	// Under always every unit wakes run (its caller usually writes it
+	// first); otherwise only the first unit of a batch (run then waits
+	// flushDelay) and the one that fills flushBytes.
+	wake := l.policy == FsyncAlways || before == 0 || before < flushBytes && l.buffered >= flushBytes
 	l.mu.Unlock()
-	select {
-	case l.kick <- struct{}{}:
-	default:
+	if wake {
+		select {
+		case l.kick <- struct{}{}:
+		default:
+		}
 	}
 	return t
 }
 
 // Wait is embedis.EffectLog's Wait, called by a caller after the owner role
 // is released. With appendfsync always it returns once an fsync covers
-// ticket; otherwise once the record is written to the OS (so that a crash
-// of the process alone loses no acknowledged write, as with Redis, whose
-// replies leave after its AOF buffer is written). A caller that finds no
-// write in progress writes (and with always fsyncs) everything appended so
-// far itself, for every caller waiting — the goroutine switch to run would
-// cost more than the write; the others wait for it. It returns the log's
-// failure if there was one, or ctx's error if ctx ends first (the unit may
-// still reach the disk).
+// ticket: a caller that finds no write in progress writes and fsyncs
+// everything appended so far itself, for every caller waiting — the
+// goroutine switch to run would cost more than the write; the others wait
+// for it. With everysec and no it returns at once, unless more than
+// maxBuffered bytes are buffered: then once they are written. It returns
+// the log's failure if there was one, or ctx's error if ctx ends first
+// (the unit may still reach the disk).
 func (l *appendLog) Wait(ctx context.Context, ticket uint64) error {
 	l.mu.Lock()
 	for {
@@ -177,11 +257,12 @@ func (l *appendLog) Wait(ctx context.Context, ticket uint64) error {
 			l.mu.Unlock()
 			return err
 		}
-		done := l.written
 		if l.policy == FsyncAlways {
-			done = l.synced
-		}
-		if done >= ticket {
+			if l.synced >= ticket {
+				l.mu.Unlock()
+				return nil
+			}
+		} else if l.written >= ticket || l.buffered <= maxBuffered {
 			l.mu.Unlock()
 			return nil
 		}
@@ -207,7 +288,7 @@ func (l *appendLog) Wait(ctx context.Context, ticket uint64) error {
 // pending reports whether records were appended and not yet taken by a
 // writer (l.mu held).
 func (l *appendLog) pending() bool {
-	return len(l.chunks) > 1 || len(l.chunks[0].data) > 0
+	return len(l.chunks) > 1 || len(l.chunks) == 1 && len(l.chunks[0].data) > 0
 }
 
 // rotate makes seg the segment that later units go to; the current one is
@@ -225,38 +306,63 @@ func (l *appendLog) rotate(seg *segment) {
 }
 
 // run is the log's goroutine: it writes what no caller writes (the records
-// of background units, and everything at close), fsyncs once a second with
-// everysec, and stops at close or on a failure.
+// of background units; under everysec and no, every record: see appendLog),
+// fsyncs once a second with everysec, and stops at close or on a failure.
 func (l *appendLog) run() {
-	defer close(l.done)
-	var tick <-chan time.Time
-	if l.policy == FsyncEverysec {
-		t := time.NewTicker(time.Second)
-		defer t.Stop()
-		tick = t.C
-	}
+	l.mu.Lock()
+	done := l.done
+	l.mu.Unlock()
+	defer close(done)
+	// The tick fsyncs once a second under everysec; the policy may change
+	// while the log runs (setPolicy), so it ticks under every policy.
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	// delay is armed while records wait for flushDelay.
+	delay := time.NewTimer(flushDelay)
+	delay.Stop()
+	armed := false
 	for {
-		sync := l.policy == FsyncAlways
+		tick, due := false, false
 		select {
 		case <-l.kick:
-			// The caller whose unit this is usually writes it itself:
-			// let it.
+			// Under always, the caller whose unit this is usually writes
+			// it itself: let it.
 			runtime.Gosched()
-		case <-tick:
-			sync = true
+		case <-t.C:
+			tick = true
+		case <-delay.C:
+			armed, due = false, true
 		}
 		l.mu.Lock()
+		always := l.policy == FsyncAlways
+		sync := always || tick && l.policy == FsyncEverysec
+		// Under everysec and no, buffered records wait for flushDelay
+		// unless they fill flushBytes, a segment switch waits behind
+		// them, the log closes, or the second's fsync comes.
+		if !always && !due && !sync && !l.closing && l.err == nil && l.pending() &&
+			l.buffered < flushBytes && len(l.chunks) == 1 {
+			if !armed {
+				delay.Reset(flushDelay)
+				armed = true
+			}
+			l.mu.Unlock()
+			continue
+		}
 		for l.busy {
 			ch := l.notify
 			l.mu.Unlock()
 			<-ch
 			l.mu.Lock()
 		}
-		if l.err == nil && (l.pending() || sync) {
+		if l.err == nil && (l.pending() || sync && l.dirty) {
 			l.flushLocked(sync)
 		}
 		for l.closing && l.err == nil && (l.pending() || l.dirty) {
 			l.flushLocked(true)
+		}
+		if armed && !l.pending() {
+			delay.Stop()
+			armed = false
 		}
 		stop := l.err != nil || l.closing
 		l.mu.Unlock()
@@ -277,9 +383,14 @@ func (l *appendLog) flushLocked(sync bool) {
 	l.chunks = []chunk{{seg: tail.seg, data: l.spare}}
 	l.spare = nil
 	sync = sync || l.closing
+	taken := 0
+	for _, c := range chunks {
+		taken += len(c.data)
+	}
 	l.mu.Unlock()
 	last, err := l.writeChunks(chunks, sync)
 	l.mu.Lock()
+	l.buffered -= taken
 	if err != nil && l.err == nil {
 		l.err = fmt.Errorf("%w: %w", ErrLogFailed, err)
 		l.logger.Error("append-only log failed: writes now fail", "err", err)
@@ -290,7 +401,7 @@ func (l *appendLog) flushLocked(sync bool) {
 	if !l.dirty {
 		l.synced = l.written
 	}
-	if len(tail.data) > 0 && l.spare == nil && cap(tail.data) <= 1<<20 {
+	if len(tail.data) > 0 && l.spare == nil && cap(tail.data) <= 2*flushBytes {
 		l.spare = tail.data[:0]
 	}
 	l.busy = false
@@ -358,25 +469,31 @@ func (l *appendLog) closeAll() {
 			c.seg.f.Close()
 		}
 	}
+	l.chunks = nil
+	l.cur = nil
 }
 
 // close writes and fsyncs everything appended, closes the segment files and
-// stops run. It returns the log's failure, if any.
+// stops run; the log is off afterwards (start may turn it on again). It
+// returns the log's failure, if any (nil for a log that never ran).
 func (l *appendLog) close() error {
 	l.mu.Lock()
-	if l.loading {
-		l.mu.Unlock()
-		return nil // never started
+	if !l.running {
+		defer l.mu.Unlock()
+		return l.err
 	}
+	l.off = true
 	l.closing = true
+	done := l.done
 	l.mu.Unlock()
 	select {
 	case l.kick <- struct{}{}:
 	default:
 	}
-	<-l.done
+	<-done
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.running = false
 	return l.err
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/embedis/embedis"
 	"github.com/embedis/embedis/internal/glob"
 	"github.com/embedis/embedis/internal/number"
+	"github.com/embedis/embedis/persist"
 )
 
 // CONFIG: every parameter of Redis 7.0.15 is known (admin_config_defaults.go)
@@ -22,9 +23,8 @@ import (
 // save points, savepoints.go), shutdown-on-sigterm and shutdown-on-sigint
 // (Server.Shutdown), stop-writes-on-bgsave-error (MISCONF); dir and
 // dbfilename, set by Options and protected as in Redis 7.0, name the file
-// SAVE and BGSAVE write; appendonly, appendfsync and appenddirname show
-// the append-only log's settings, Options.AppendOnly and its neighbours, set
-// at start: CONFIG SET refuses a change of the first two (aof.go)); the
+// SAVE and BGSAVE write; appendonly and appendfsync switch the append-only
+// log at run time as in Redis, and appenddirname is immutable (aof.go)); the
 // harmless ones are accepted and shown, and change nothing a client can
 // observe; the refused ones ask for behaviour embedis does not have yet, and
 // CONFIG SET answers them with an error naming the parameter unless the
@@ -68,7 +68,8 @@ const (
 
 	// The refused classes, each with its reason in configRefusals: CONFIG
 	// SET accepts only the value in effect (see configAccepts).
-	cfgNoPersistence      // appendonly, appendfsync (set at start only), the aof-*/rdb-* knobs
+	cfgNoPersistence      // the aof-*/rdb-* knobs embedis does not implement
+	cfgPersistAtOpen      // auto-aof-rewrite-*: set when the data directory is opened
 	cfgNoMemoryLimit      // maxmemory and the knobs that matter only with a limit
 	cfgNoNotifications    // notify-keyspace-events
 	cfgNoTracking         // client-side caching's table
@@ -97,7 +98,8 @@ func (c configClass) refused() bool { return c >= cfgNoPersistence }
 // argument 'X') - <reason>". The reason texts are embedis's own: Redis has
 // no such errors.
 var configRefusals = map[configClass]string{
-	cfgNoPersistence:      "embedis does not implement the append-only file or this persistence setting yet",
+	cfgNoPersistence:      "embedis does not implement this persistence setting (its log and snapshots behave as the default value says)",
+	cfgPersistAtOpen:      "embedis sets automatic log compaction when the data directory is opened (persist.Options.AutoCompactPercent and AutoCompactMinSize), not at run time",
 	cfgNoMemoryLimit:      "embedis does not implement a memory limit or eviction yet",
 	cfgNoNotifications:    "embedis does not implement keyspace notifications yet",
 	cfgNoTracking:         "embedis does not implement client-side caching (tracking) yet",
@@ -373,13 +375,22 @@ func cmdConfigSet(c *conn, tx *embedis.Tx, args []string) {
 			return
 		}
 	}
-	cf.apply(params, values)
+	if f := cf.apply(params, values); f != nil {
+		if prev := c.offOwner; prev != nil { // a FLUSHALL earlier in one EXEC
+			c.offOwner = func() { prev(); f() }
+		} else {
+			c.offOwner = f
+		}
+	}
 	c.w.WriteStatus("OK")
 }
 
 // refusal returns the reason CONFIG SET refuses the parsed value v for p, or
 // "" if it may be kept: a refused parameter takes only the value in effect.
 func (cf *config) refusal(tx *embedis.Tx, p *configParam, v string) string {
+	if p.name == "appendonly" && v == "yes" && !cf.srv.persist.canAppendOnly() {
+		return errNoAppendLog
+	}
 	if !p.class.refused() || v == cf.value(tx, p) {
 		return ""
 	}
@@ -901,7 +912,9 @@ func parseAnnouncedHostname(v string) (string, string) {
 }
 
 // apply keeps checked values and puts into effect those embedis honours.
-func (cf *config) apply(params []*configParam, values []string) {
+// It returns work to run off the owner before the reply leaves (the stop
+// of the append-only log), or nil.
+func (cf *config) apply(params []*configParam, values []string) (offOwner func()) {
 	cf.mu.Lock()
 	for i, p := range params {
 		name := p.canonical()
@@ -919,6 +932,13 @@ func (cf *config) apply(params []*configParam, values []string) {
 			s.mu.Unlock()
 		case "save":
 			s.persist.setSavePoints(savePointsOf(v))
+		case "appendonly":
+			if f := s.persist.setAppendOnly(v == "yes"); f != nil {
+				offOwner = f
+			}
+		case "appendfsync":
+			f, _ := persist.ParseFsync(v)
+			s.persist.setAppendFsync(f)
 		case "stop-writes-on-bgsave-error":
 			s.persist.setStopWritesOnError(v == "yes")
 		case "timeout":
@@ -939,6 +959,7 @@ func (cf *config) apply(params []*configParam, values []string) {
 			cf.outputLimit.Store(limit)
 		}
 	}
+	return offOwner
 }
 
 // cmdConfigResetStat is CONFIG RESETSTAT: it zeroes the counters INFO

@@ -439,10 +439,14 @@ func (p *persistence) resetStats() {
 type LoadStats struct {
 	// Loaded reports whether a file was loaded (false: it did not exist).
 	Loaded bool
-	// KeysLoaded counts the keys the store holds after loading. (The keys
-	// of the file already past their deadline are skipped, as Redis skips
-	// them; embedis.OpenSnapshot does not count them, so INFO's
-	// rdb_last_load_keys_expired stays 0.)
+	// KeysLoaded counts the keys the store holds after loading a dump.rdb,
+	// or the keys of the base snapshot of a data directory
+	// (persist.DB.Loaded: as redis-server counts its AOF's RDB base). (The
+	// keys of a dump.rdb already past their deadline are skipped, as Redis
+	// skips them; embedis.OpenSnapshot, in the engine, does not count
+	// them, so INFO's rdb_last_load_keys_expired stays 0 — right for a
+	// data directory, whose load skips none, as Redis's AOF load; short of
+	// Redis's count for a dump.rdb holding expired keys.)
 	KeysLoaded int64
 	// Elapsed is the time the load took.
 	Elapsed time.Duration
@@ -453,8 +457,9 @@ type LoadStats struct {
 // zstd-compressed ones too), or empty when there is no such file. A file
 // that cannot be read whole — damaged, truncated, or holding what embedis
 // cannot load — is an error naming the offset, as Redis refuses to start on
-// it: never a half-loaded store. logger (nil: none) gets Redis's log lines
-// ("DB loaded from disk: 0.123 seconds"). Pass the stats to Options.Loaded.
+// it: never a half-loaded store. logger (nil: none) gets the load's progress
+// every 2 seconds when it is long (persist.OpenSnapshotContext) and Redis's
+// log lines at its end ("DB loaded from disk: 0.123 seconds"). Pass the stats to Options.Loaded.
 func OpenStore(path string, opts embedis.Options, logger *slog.Logger) (*embedis.Store, LoadStats, error) {
 	var stats LoadStats
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
@@ -462,7 +467,7 @@ func OpenStore(path string, opts embedis.Options, logger *slog.Logger) (*embedis
 		return store, stats, err
 	}
 	start := time.Now()
-	store, err := persist.OpenSnapshot(path, opts)
+	store, err := persist.OpenSnapshotContext(context.Background(), path, opts, logger)
 	if err != nil {
 		return nil, stats, err // persist's error names the file and the offset
 	}

@@ -77,16 +77,26 @@ type Options struct {
 	// Loaded describes the snapshot the store was opened from (OpenStore),
 	// for INFO persistence; the zero value says none was.
 	Loaded LoadStats
-	// AppendOnly is the data directory the store was opened from with its
-	// append-only log on (persist.Open with AppendOnly: redis.conf's
-	// appendonly yes); its Store must be the one New serves. BGREWRITEAOF
+	// AppendOnly is the data directory the store was opened from
+	// (persist.Open; its Store must be the one New serves). With its
+	// append-only log on (redis.conf's appendonly yes), BGREWRITEAOF
 	// compacts it and INFO persistence shows aof_enabled:1 and its sizes
-	// (aof.go). The server does not close it: its owner does, after the
-	// server (DB.Close flushes and fsyncs the log). nil is appendonly no:
-	// BGREWRITEAOF is refused.
+	// (aof.go); CONFIG SET appendonly and appendfsync switch its log at run
+	// time (persist.DB.SetAppendOnly, SetAppendFsync). The server does not
+	// close it: its owner does, after the server (DB.Close flushes and
+	// fsyncs the log). nil, with AppendLog nil too, is appendonly no for
+	// good: BGREWRITEAOF and CONFIG SET appendonly yes are refused.
 	AppendOnly *persist.DB
+	// AppendLog is the persist.Log the store was opened with when
+	// AppendOnly is nil (embedis-server --appendonly no opens its dump.rdb
+	// so): CONFIG SET appendonly yes then makes Dir/AppendDirName the
+	// store's data directory (persist.Attach, Redis's rewrite on
+	// appendonly yes) and starts its log. The server closes the DB it made
+	// so in Close — and with it the store.
+	AppendLog *persist.Log
 	// AppendFsync is the fsync policy AppendOnly was opened with, shown by
-	// CONFIG GET appendfsync (everysec, the zero value, is Redis's default).
+	// CONFIG GET appendfsync (everysec, the zero value, is Redis's default)
+	// and changed by CONFIG SET appendfsync.
 	AppendFsync persist.Fsync
 	// AppendDirName is what CONFIG GET appenddirname shows: the name of
 	// AppendOnly's directory in Dir; "" means "appendonlydir".
@@ -292,7 +302,7 @@ func (s *Server) Close() error {
 	s.doneOnce.Do(func() { close(s.done) })
 	s.wg.Wait()
 	s.persist.stop()
-	return nil
+	return s.persist.closeAttached()
 }
 
 // Done is closed when the server is closed, by Close or by a client's

@@ -39,12 +39,15 @@
 // status 1, the file, byte offset and reason on stderr). BGREWRITEAOF
 // compacts the directory; automatic compaction uses redis-server's defaults
 // (auto-aof-rewrite-percentage 100, auto-aof-rewrite-min-size 64mb). The
-// log is flushed and fsynced when the server stops. appendonly and
-// appendfsync are set at start only: CONFIG SET refuses a change.
+// log is flushed and fsynced when the server stops. CONFIG SET appendonly
+// and appendfsync switch the log at run time, as on redis-server:
+// appendonly yes on a server started without it writes --appenddirname
+// from the data in memory (a rewrite) and logs from then on.
 package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -107,7 +110,7 @@ func run(argv []string, stdout io.Writer) error {
 			"runs once one is reached, and SIGTERM, SIGINT, SHUTDOWN and FLUSHALL save.\n"+
 			"With --appendonly yes it keeps every write in an append-only log in\n"+
 			"--dir/--appenddirname and starts from there instead (BGREWRITEAOF compacts it);\n"+
-			"appendonly and appendfsync are set at start only (CONFIG SET refuses a change).\n\nFlags:\n")
+			"CONFIG SET appendonly and appendfsync switch it at run time, as on redis-server.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	port := fs.Int("port", 6379, "TCP port to listen on (0 disables TCP)")
@@ -193,12 +196,15 @@ func run(argv []string, stdout io.Writer) error {
 		store  *embedis.Store
 		loaded server.LoadStats
 		db     *persist.DB
+		hook   *persist.Log
 	)
 	if aof {
 		// As redis-server with appendonly yes: the data comes from the
 		// append-only directory, and dump.rdb is not read.
+		// As redis-server, which a SIGTERM or SIGINT stops while it loads.
+		loadCtx, stopLoad := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 		start := time.Now()
-		db, err = persist.Open(filepath.Join(*dir, *appendDirName), persist.Options{
+		db, err = persist.OpenContext(loadCtx, filepath.Join(*dir, *appendDirName), persist.Options{
 			Store:              embedis.Options{Databases: *databases},
 			AppendOnly:         true,
 			AppendFsync:        fsync,
@@ -206,11 +212,17 @@ func run(argv []string, stdout io.Writer) error {
 			AutoCompactPercent: 100,
 			AutoCompactMinSize: 64 << 20,
 		})
+		stopLoad()
 		if err != nil {
 			return err
 		}
 		store = db.Store
 		logger.Info(fmt.Sprintf("DB loaded from append only file: %.3f seconds", time.Since(start).Seconds()))
+		// As redis-server, whose rdb_last_load_keys_loaded counts the keys
+		// of its AOF's RDB base.
+		if li := db.Loaded(); li.BaseKeys > 0 {
+			loaded = server.LoadStats{Loaded: true, KeysLoaded: li.BaseKeys, Elapsed: li.Elapsed}
+		}
 		// Closed after the server: every record flushed and fsynced.
 		defer func() {
 			if cerr := db.Close(); cerr != nil {
@@ -218,7 +230,11 @@ func run(argv []string, stdout io.Writer) error {
 			}
 		}()
 	} else {
-		store, loaded, err = server.OpenStore(path, embedis.Options{Databases: *databases}, logger)
+		// The log that CONFIG SET appendonly yes turns on (it keeps
+		// nothing until then): the server attaches the append-only
+		// directory to it, and closes that in Close.
+		hook = persist.NewLog()
+		store, loaded, err = server.OpenStore(path, embedis.Options{Databases: *databases, Log: hook}, logger)
 		if err != nil {
 			return err
 		}
@@ -226,6 +242,7 @@ func run(argv []string, stdout io.Writer) error {
 	}
 	srv := server.New(store, server.Options{
 		AppendOnly:      db,
+		AppendLog:       hook,
 		AppendFsync:     fsync,
 		AppendDirName:   *appendDirName,
 		RequirePass:     *requirePass,

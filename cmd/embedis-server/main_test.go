@@ -168,7 +168,7 @@ func TestHelp(t *testing.T) {
 			}
 		}
 		for _, say := range []string{"it has save points unless --save \"\" turns them off", `(default, as redis-server's: "3600 1 300 100 60 10000")`,
-			"appendonly and appendfsync are set at start only (CONFIG SET refuses a change)"} {
+			"CONFIG SET appendonly and appendfsync switch it at run time, as on redis-server."} {
 			if !strings.Contains(stdout, say) {
 				t.Errorf("%s does not say %q:\n%s", arg, say, stdout)
 			}
@@ -611,6 +611,40 @@ func TestAppendOnlySurvivesSIGKILL(t *testing.T) {
 	kill(cmd)
 	_, sock = startServerWith(t, flags)
 	check("after BGREWRITEAOF and SIGKILL", sock)
+	// As redis-server: the keys of the AOF's RDB base (7 in db 0, 1 in db 3).
+	if info := do(t, sock, "INFO", "persistence"); !strings.Contains(info, `rdb_last_load_keys_loaded:8\r\n`) {
+		t.Errorf("INFO persistence after loading a base of 8 keys: %s", info)
+	}
+}
+
+// TestConfigSetAppendOnly: a server started with --appendonly no turns the
+// log on with CONFIG SET appendonly yes (a rewrite of the data in memory
+// into --appenddirname); a write after it survives SIGKILL, and a restart
+// with --appendonly yes loads both.
+func TestConfigSetAppendOnly(t *testing.T) {
+	dir := t.TempDir()
+	cmd, sock := startServerWith(t, "--dir "+dir+" --save=")
+	do(t, sock, "SET", "before", "1")
+	if got := do(t, sock, "CONFIG", "SET", "appendonly", "yes"); got != `+"OK"` {
+		t.Fatalf("CONFIG SET appendonly yes: %s", got)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(do(t, sock, "INFO", "persistence"), `aof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\n`) {
+		if time.Now().After(deadline) {
+			t.Fatal("the rewrite did not end")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := do(t, sock, "CONFIG", "SET", "appendfsync", "always"); got != `+"OK"` {
+		t.Fatalf("CONFIG SET appendfsync always: %s", got)
+	}
+	do(t, sock, "SET", "after", "2")
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	_, sock = startServerWith(t, "--dir "+dir+" --save= --appendonly yes")
+	if got := do(t, sock, "MGET", "before", "after"); got != `*[$"1", $"2"]` {
+		t.Errorf("after CONFIG SET appendonly yes, SIGKILL and a restart: MGET = %s", got)
+	}
 }
 
 // TestDamagedLogRefusesStart: a damaged record of the append-only log

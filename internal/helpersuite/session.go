@@ -6,8 +6,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -30,6 +32,7 @@ func sessionSuite(t *testing.T, newEnv NewEnv) {
 	t.Run("DestroyAll", func(t *testing.T) { sessDestroyAll(t, newEnv(t)) })
 	t.Run("ListAndRevoke", func(t *testing.T) { sessList(t, newEnv(t)) })
 	t.Run("HashedTokens", func(t *testing.T) { sessHashed(t, newEnv(t)) })
+	t.Run("Concurrent", func(t *testing.T) { sessConcurrent(t, newEnv(t)) })
 }
 
 func newSessions(t *testing.T, env Env, opts embedis.SessionOptions) *embedis.Sessions {
@@ -440,6 +443,66 @@ func indexMembers(t *testing.T, env Env, m *embedis.Sessions, user string) []str
 		ids = append(ids, v.(string))
 	}
 	return ids
+}
+
+// sessConcurrent: updates of different fields from many goroutines all
+// land (none undoes another), and of many concurrent Rotates of one token
+// exactly one wins, leaving one live session.
+func sessConcurrent(t *testing.T, env Env) {
+	m := newSessions(t, env, embedis.SessionOptions{})
+	ctx := context.Background()
+	c := mustCreate(t, m, "alice", nil)
+	const n = 20
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			errs <- m.Update(ctx, c.Token, map[string]string{fmt.Sprintf("f%02d", i): fmt.Sprint(i)})
+		}(i)
+	}
+	wg.Wait()
+	for i := 0; i < n; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if g := mustGet(t, m, c.Token); len(g.Values) != n {
+		t.Fatalf("after %d concurrent Updates of different fields: %d values %v", n, len(g.Values), g.Values)
+	}
+	tokens := make(chan string, n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tok, err := m.Rotate(ctx, c.Token)
+			if err == nil {
+				tokens <- tok
+			} else if !errors.Is(err, embedis.ErrSessionNotFound) {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(tokens)
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	var won []string
+	for tok := range tokens {
+		won = append(won, tok)
+	}
+	if len(won) != 1 {
+		t.Fatalf("%d of %d concurrent Rotates of one token succeeded, want 1", len(won), n)
+	}
+	if g := mustGet(t, m, won[0]); len(g.Values) != n {
+		t.Fatalf("the rotated session lost values: %v", g.Values)
+	}
+	if ids := indexMembers(t, env, m, "alice"); !reflect.DeepEqual(ids, []string{sha256Hex(won[0])}) {
+		t.Fatalf("index after concurrent Rotates = %v, want only the winner", ids)
+	}
 }
 
 // dumpScript returns every key matching ARGV[1] on the node that holds
