@@ -12,7 +12,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unsafe"
 )
 
 // Codec turns values of type V into the bytes a Cache stores and back.
@@ -220,13 +219,13 @@ func cacheCodec[V any](codec Codec[V]) (func(V) (string, error), func(string) (V
 		var zero V
 		switch any(zero).(type) {
 		case string:
-			// V is string: the value is the stored string itself. The
-			// pointer casts are between identical types, checked above.
-			return func(v V) (string, error) { return *(*string)(unsafe.Pointer(&v)), nil },
-				func(s string) (V, error) { return *(*V)(unsafe.Pointer(&s)), nil }
+			// V is string: the value is the stored string itself (the
+			// conversions through any compile to no allocation).
+			return func(v V) (string, error) { return any(v).(string), nil },
+				func(s string) (V, error) { return any(s).(V), nil }
 		case []byte:
-			return func(v V) (string, error) { return string(*(*[]byte)(unsafe.Pointer(&v))), nil },
-				func(s string) (V, error) { b := []byte(s); return *(*V)(unsafe.Pointer(&b)), nil }
+			return func(v V) (string, error) { return string(any(v).([]byte)), nil },
+				func(s string) (V, error) { return any([]byte(s)).(V), nil }
 		}
 		codec = JSONCodec[V]{}
 	}
