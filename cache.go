@@ -51,8 +51,9 @@ type CacheOptions[V any] struct {
 
 	// LockTTL bounds how long one caller's load holds the key's lock: other
 	// processes wait for its value at most about this long before one of
-	// them loads in its place. Make it longer than a load takes. Zero means
-	// 5 seconds; otherwise at least a millisecond.
+	// them loads in its place, and the late load's value is not stored.
+	// Make it longer than a load takes. Zero means 5 seconds; otherwise at
+	// least a millisecond.
 	LockTTL time.Duration
 
 	// Codec encodes values. Nil means JSON (JSONCodec), except for a V that
@@ -73,7 +74,8 @@ type CacheStats struct {
 	Loads int64
 }
 
-// Cache is the read-through cache pattern as a typed helper: it keeps encoded values of type V under a name, on either backend
+// Cache is the read-through cache pattern as a typed helper: it keeps
+// encoded values of type V under a name, on either backend
 // (Embedded(store) or goredis.New(client)), and GetOrLoad fills a miss by
 // calling a loader — once per key, however many callers miss at once:
 //
