@@ -68,6 +68,11 @@
 //     counters), Do (any command from its Redis arguments).
 //   - Transactions and pipelines: Atomic (MULTI/EXEC and scripts in one
 //     closure), Pipeline, Apply (replays the write-effect stream).
+//   - Cache (cache.go): Cache[V] (NewCache) on a Backend: Get, Set,
+//     GetOrLoad (one load per key however many callers miss, in one process
+//     or several), Delete, InvalidatePrefix, InvalidateTag, Stats; values
+//     through a Codec (JSONCodec by default); KeyScanner is what
+//     InvalidatePrefix needs of a remote Backend.
 //   - Lock (lock.go): Locker (NewLocker) on a Backend: TryLock and Lock
 //     (embedded: waiters woken in order when the lock frees) return a Lease
 //     with a fencing Token, Extend, Release, TTL and KeepAlive.

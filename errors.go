@@ -416,6 +416,28 @@ var (
 	ErrBackendReply = errors.New("embedis: unexpected reply from a backend's script")
 )
 
+// Errors of Cache.
+var (
+	// ErrCacheArg is wrapped by the errors of NewCache for bad options and
+	// of Cache's methods for a bad key or a nil loader.
+	ErrCacheArg = errors.New("embedis: invalid cache argument")
+	// ErrCacheMiss is returned by Cache.Get for a key with no entry.
+	ErrCacheMiss = errors.New("embedis: cache miss")
+	// ErrCacheNotFound is what a Loader returns (or wraps) when a key has no
+	// value; the cache keeps that answer for NegativeTTL, and Get and
+	// GetOrLoad return ErrCacheNotFound while it lasts.
+	ErrCacheNotFound = errors.New("embedis: not found (cached)")
+	// ErrCacheLoaderPanic is returned to the callers that waited for a load
+	// whose loader panicked (the panic itself goes on in the loader's caller).
+	ErrCacheLoaderPanic = errors.New("embedis: cache loader panicked")
+	// ErrCacheReply is wrapped when a remote backend answers a cache script
+	// with a reply of the wrong shape.
+	ErrCacheReply = errors.New("embedis: unexpected reply to a cache script")
+	// ErrCacheNoScan is returned by Cache.InvalidatePrefix on a remote
+	// Backend that does not implement KeyScanner.
+	ErrCacheNoScan = errors.New("embedis: Cache.InvalidatePrefix needs a Backend that implements KeyScanner")
+)
+
 // Errors of the lock helper (lock.go).
 var (
 	// ErrLockArg is returned (wrapped, with the offending value) by
