@@ -398,7 +398,7 @@ func (c *Cache[V]) readReply(r any, err error) (lookupState, string, error) {
 			return stateBusy, "", nil
 		}
 	}
-	return stateMiss, "", fmt.Errorf("%w: %#v", ErrCacheReply, r)
+	return stateMiss, "", fmt.Errorf("%w: %#v", ErrBackendReply, r)
 }
 
 // Set stores v at key for TTL (with jitter), replacing any value or cached
@@ -480,7 +480,7 @@ func (c *Cache[V]) store(ctx context.Context, key, enc, token string, ttl time.D
 	}
 	n, ok := r.(int64)
 	if !ok {
-		return false, fmt.Errorf("%w: %#v", ErrCacheReply, r)
+		return false, fmt.Errorf("%w: %#v", ErrBackendReply, r)
 	}
 	return n == 1, nil
 }
@@ -810,7 +810,7 @@ func (c *Cache[V]) del(ctx context.Context, key string) (int64, error) {
 	}
 	n, ok := r.(int64)
 	if !ok {
-		return 0, fmt.Errorf("%w: %#v", ErrCacheReply, r)
+		return 0, fmt.Errorf("%w: %#v", ErrBackendReply, r)
 	}
 	return n, nil
 }
@@ -906,13 +906,13 @@ func (c *Cache[V]) delKeys(ctx context.Context, keys []string) (int64, error) {
 func stringsReply(r any) ([]string, error) {
 	arr, ok := r.([]any)
 	if !ok {
-		return nil, fmt.Errorf("%w: %#v", ErrCacheReply, r)
+		return nil, fmt.Errorf("%w: %#v", ErrBackendReply, r)
 	}
 	out := make([]string, len(arr))
 	for i, v := range arr {
 		s, ok := v.(string)
 		if !ok {
-			return nil, fmt.Errorf("%w: %#v", ErrCacheReply, r)
+			return nil, fmt.Errorf("%w: %#v", ErrBackendReply, r)
 		}
 		out[i] = s
 	}

@@ -116,7 +116,7 @@ func (f fakeRemote) Run(context.Context, *embedis.Script, []string, ...any) (any
 }
 
 // TestCacheRemoteReplies: a remote backend's error comes back as it is, a
-// reply of the wrong shape is ErrCacheReply, and InvalidatePrefix needs a
+// reply of the wrong shape is ErrBackendReply, and InvalidatePrefix needs a
 // KeyScanner.
 func TestCacheRemoteReplies(t *testing.T) {
 	ctx := context.Background()
@@ -144,21 +144,21 @@ func TestCacheRemoteReplies(t *testing.T) {
 
 	for _, reply := range []any{int64(7), []any{"x"}, 1.5} {
 		c, _ := embedis.NewCache[string](fakeRemote{reply: reply}, "r", embedis.CacheOptions[string]{TTL: time.Hour})
-		if _, err := c.Get(ctx, "k"); !errors.Is(err, embedis.ErrCacheReply) {
-			t.Errorf("Get with reply %#v: err = %v, want ErrCacheReply", reply, err)
+		if _, err := c.Get(ctx, "k"); !errors.Is(err, embedis.ErrBackendReply) {
+			t.Errorf("Get with reply %#v: err = %v, want ErrBackendReply", reply, err)
 		}
-		if _, err := c.GetOrLoad(ctx, "k", load); !errors.Is(err, embedis.ErrCacheReply) {
-			t.Errorf("GetOrLoad with reply %#v: err = %v, want ErrCacheReply", reply, err)
+		if _, err := c.GetOrLoad(ctx, "k", load); !errors.Is(err, embedis.ErrBackendReply) {
+			t.Errorf("GetOrLoad with reply %#v: err = %v, want ErrBackendReply", reply, err)
 		}
 		if _, isInt := reply.(int64); isInt {
 			continue // a count: Delete's reply
 		}
-		if err := c.Delete(ctx, "k"); !errors.Is(err, embedis.ErrCacheReply) {
-			t.Errorf("Delete with reply %#v: err = %v, want ErrCacheReply", reply, err)
+		if err := c.Delete(ctx, "k"); !errors.Is(err, embedis.ErrBackendReply) {
+			t.Errorf("Delete with reply %#v: err = %v, want ErrBackendReply", reply, err)
 		}
 	}
 	c2, _ := embedis.NewCache[string](fakeRemote{reply: []any{int64(1)}}, "r", embedis.CacheOptions[string]{TTL: time.Hour})
-	if _, err := c2.InvalidateTag(ctx, "t"); !errors.Is(err, embedis.ErrCacheReply) {
-		t.Errorf("InvalidateTag with a non-string member: err = %v, want ErrCacheReply", err)
+	if _, err := c2.InvalidateTag(ctx, "t"); !errors.Is(err, embedis.ErrBackendReply) {
+		t.Errorf("InvalidateTag with a non-string member: err = %v, want ErrBackendReply", err)
 	}
 }

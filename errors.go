@@ -409,10 +409,12 @@ var (
 	// not count, or a number of buckets outside 1..Keep.
 	ErrCounterArg = errors.New("embedis: invalid counter argument")
 
-	// ErrBackendReply is returned (wrapped, with the reply) when a remote
+	// ErrBackendReply is returned (wrapped, with the reply) by every helper
+	// (Cache, Counter, Leaderboard, RateLimiter, Sessions) when a remote
 	// backend's script replies with a value of a shape the helper's script
 	// never returns: a Backend implementation that does not convert replies
-	// as Backend.Run documents.
+	// as Backend.Run documents, or a key of the helper's name holding
+	// something the helper did not write.
 	ErrBackendReply = errors.New("embedis: unexpected reply from a backend's script")
 )
 
@@ -430,9 +432,6 @@ var (
 	// ErrCacheLoaderPanic is returned to the callers that waited for a load
 	// whose loader panicked (the panic itself goes on in the loader's caller).
 	ErrCacheLoaderPanic = errors.New("embedis: cache loader panicked")
-	// ErrCacheReply is wrapped when a remote backend answers a cache script
-	// with a reply of the wrong shape.
-	ErrCacheReply = errors.New("embedis: unexpected reply to a cache script")
 	// ErrCacheNoScan is returned by Cache.InvalidatePrefix on a remote
 	// Backend that does not implement KeyScanner.
 	ErrCacheNoScan = errors.New("embedis: Cache.InvalidatePrefix needs a Backend that implements KeyScanner")
@@ -467,12 +466,6 @@ var (
 	// ErrSessionOptions is returned (wrapped, with the offending setting)
 	// by NewSessions for options it cannot honour.
 	ErrSessionOptions = errors.New("embedis: invalid session options")
-
-	// ErrSessionReply is returned (wrapped, with the reply) when a remote
-	// backend answers a session step with a reply of the wrong shape: a
-	// key of the session's name that is not a session, or a backend that
-	// breaks Backend.Run's contract.
-	ErrSessionReply = errors.New("embedis: unexpected reply to a session step")
 )
 
 // Errors of the rate limiter (ratelimit.go).
@@ -491,8 +484,4 @@ var (
 	// context's deadline comes before the limiter would admit the call; the
 	// error matches context.DeadlineExceeded too.
 	ErrRateLimitDeadline = errors.New("embedis: rate limiter: the context's deadline comes before admission")
-	// ErrRateLimitReply is returned when a remote backend answers a rate
-	// limiter's script with something other than its four integers (a
-	// Backend.Run that does not convert replies as documented).
-	ErrRateLimitReply = errors.New("embedis: rate limiter: unexpected script reply")
 )

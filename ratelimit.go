@@ -442,7 +442,7 @@ func parseRateReply(reply any) (rateDecision, error) {
 			return rateDecision{allowed: v[0] == 1, remaining: v[1], retryMs: v[2], resetMs: v[3]}, nil
 		}
 	}
-	return rateDecision{}, fmt.Errorf("%w: %#v", ErrRateLimitReply, reply)
+	return rateDecision{}, fmt.Errorf("%w: %#v", ErrBackendReply, reply)
 }
 
 // ceilDiv returns ⌈a/b⌉ for a ≥ 0, b > 0.

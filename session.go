@@ -448,7 +448,7 @@ func (m *Sessions) Create(ctx context.Context, user string, values map[string]st
 		if err == nil {
 			a, ok := reply.([]any)
 			if !ok || len(a) != 3 {
-				return Session{}, fmt.Errorf("%w: Create: %#v", ErrSessionReply, reply)
+				return Session{}, fmt.Errorf("%w: Create: %#v", ErrBackendReply, reply)
 			}
 			now, abs, exp = replyInt(a[0]), replyInt(a[1]), replyInt(a[2])
 		}
@@ -532,7 +532,7 @@ func (m *Sessions) Get(ctx context.Context, token string) (Session, error) {
 		}
 		a, ok := reply.([]any)
 		if !ok || len(a) != 2 {
-			return Session{}, fmt.Errorf("%w: Get: %#v", ErrSessionReply, reply)
+			return Session{}, fmt.Errorf("%w: Get: %#v", ErrBackendReply, reply)
 		}
 		exp = replyInt(a[0])
 		if fields, err = replyPairs(a[1]); err != nil {
@@ -833,7 +833,7 @@ func (m *Sessions) List(ctx context.Context, user string) ([]Session, error) {
 		}
 		a, ok := reply.([]any)
 		if !ok || len(a)%3 != 0 {
-			return nil, fmt.Errorf("%w: List: %#v", ErrSessionReply, reply)
+			return nil, fmt.Errorf("%w: List: %#v", ErrBackendReply, reply)
 		}
 		for i := 0; i < len(a); i += 3 {
 			id, _ := a[i].(string)
@@ -863,14 +863,14 @@ func replyInt(v any) int64 {
 func replyPairs(v any) (map[string]string, error) {
 	a, ok := v.([]any)
 	if !ok || len(a)%2 != 0 {
-		return nil, fmt.Errorf("%w: hash %#v", ErrSessionReply, v)
+		return nil, fmt.Errorf("%w: hash %#v", ErrBackendReply, v)
 	}
 	h := make(map[string]string, len(a)/2)
 	for i := 0; i < len(a); i += 2 {
 		f, ok1 := a[i].(string)
 		val, ok2 := a[i+1].(string)
 		if !ok1 || !ok2 {
-			return nil, fmt.Errorf("%w: hash %#v", ErrSessionReply, v)
+			return nil, fmt.Errorf("%w: hash %#v", ErrBackendReply, v)
 		}
 		h[f] = val
 	}

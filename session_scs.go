@@ -149,7 +149,7 @@ func (st *SCSStore) FindCtx(ctx context.Context, token string) (b []byte, found 
 	}
 	v, ok := reply.(string)
 	if !ok {
-		return nil, false, fmt.Errorf("%w: Find: %#v", ErrSessionReply, reply)
+		return nil, false, fmt.Errorf("%w: Find: %#v", ErrBackendReply, reply)
 	}
 	return []byte(v), true, nil
 }
@@ -271,13 +271,13 @@ func (st *SCSStore) AllCtx(ctx context.Context) (map[string][]byte, error) {
 	}
 	a, ok := reply.([]any)
 	if !ok || len(a)%2 != 0 {
-		return nil, fmt.Errorf("%w: All: %#v", ErrSessionReply, reply)
+		return nil, fmt.Errorf("%w: All: %#v", ErrBackendReply, reply)
 	}
 	for i := 0; i < len(a); i += 2 {
 		id, ok1 := a[i].(string)
 		v, ok2 := a[i+1].(string)
 		if !ok1 || !ok2 {
-			return nil, fmt.Errorf("%w: All: %#v", ErrSessionReply, reply)
+			return nil, fmt.Errorf("%w: All: %#v", ErrBackendReply, reply)
 		}
 		out[scsHandlePrefix+id] = []byte(v)
 	}
