@@ -98,7 +98,8 @@
 //     ISO week or month; Submit, Entry, Top, Around, Page, Remove, Len.
 //
 // Not there yet, to come: streams, pub/sub and keyspace notifications,
-// HyperLogLog, bitmaps, scripting, the append-only log, eviction.
+// HyperLogLog, bitmaps, scripting, eviction (the append-only log is package
+// persist).
 //
 // # Missing keys
 //
