@@ -3,7 +3,6 @@ package persist
 import (
 	"bytes"
 	"errors"
-	"os"
 	"strconv"
 	"sync"
 	"testing"
@@ -16,7 +15,7 @@ import (
 // to sync, or the error to fail with. It keeps what was written and how much
 // of it the last completed Sync made durable.
 type gatedFile struct {
-	f *os.File
+	f segmentFile
 	g *gate
 }
 
@@ -69,7 +68,7 @@ func gateSegments(t *testing.T) *gate {
 		if err != nil {
 			return nil, err
 		}
-		return &gatedFile{f: f.(*os.File), g: g}, nil
+		return &gatedFile{f: f, g: g}, nil
 	}
 	t.Cleanup(func() { openSegmentFile = orig })
 	return g

@@ -125,7 +125,11 @@ type segmentFile interface {
 // existing file is opened to append after its end. Tests replace it.
 var openSegmentFile = func(path string, create bool) (segmentFile, error) {
 	if !create {
-		return os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+		if err != nil {
+			return nil, err
+		}
+		return segmentOf(f), nil
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o644)
 	if err != nil {
@@ -139,7 +143,7 @@ var openSegmentFile = func(path string, create bool) (segmentFile, error) {
 		f.Close()
 		return nil, err
 	}
-	return f, nil
+	return segmentOf(f), nil
 }
 
 func newAppendLog(policy Fsync, logger *slog.Logger) *appendLog {
