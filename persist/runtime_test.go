@@ -376,8 +376,13 @@ func TestBufferedRecordReachesFile(t *testing.T) {
 			}
 			time.Sleep(time.Millisecond)
 		}
-		if b := db.BufferedBytes(); b != 0 {
-			t.Errorf("%v: %d bytes still buffered after the write reached the file", f, b)
+		// The writer counts the bytes as written once its write call
+		// returns, a moment after they are in the file: wait for that.
+		for db.BufferedBytes() != 0 {
+			if time.Now().After(deadline) {
+				t.Fatalf("%v: %d bytes still buffered 10 s after the write reached the file", f, db.BufferedBytes())
+			}
+			time.Sleep(time.Millisecond)
 		}
 		db.Close()
 	}
