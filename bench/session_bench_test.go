@@ -8,9 +8,6 @@ import (
 
 	"github.com/alexedwards/scs/v2/memstore"
 	"github.com/embedis/embedis"
-	"github.com/embedis/embedis/goredis"
-	"github.com/embedis/embedis/internal/redistest"
-	"github.com/redis/go-redis/v9"
 )
 
 // Sessions: a Get inside the touch interval (a read, the common case), a
@@ -20,29 +17,6 @@ import (
 // per step):
 //
 //	cd bench && go test -run '^$' -bench 'Session|SCS' -benchtime 1s -count 3
-
-// sessionBackends runs fn on an embedded store and on a redis-server of its
-// own (Unix socket; skipped without one unless CI=true), as sub-benchmarks
-// "embedded" and "redis".
-func sessionBackends(b *testing.B, fn func(b *testing.B, be embedis.Backend)) {
-	b.Run("embedded", func(b *testing.B) {
-		s, err := embedis.Open(embedis.Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer s.Close()
-		fn(b, embedis.Embedded(s))
-	})
-	b.Run("redis", func(b *testing.B) {
-		srv := redistest.Start(b)
-		rc := redis.NewClient(&redis.Options{Network: "unix", Addr: srv.Socket})
-		defer rc.Close()
-		if err := rc.Ping(context.Background()).Err(); err != nil {
-			b.Fatal(err)
-		}
-		fn(b, goredis.New(rc))
-	})
-}
 
 // benchSessions makes 1,000 sessions of 100 users, each with two values.
 func benchSessions(b *testing.B, be embedis.Backend, opts embedis.SessionOptions) (*embedis.Sessions, []string) {
@@ -63,7 +37,7 @@ func benchSessions(b *testing.B, be embedis.Backend, opts embedis.SessionOptions
 }
 
 func BenchmarkSessionGet(b *testing.B) {
-	sessionBackends(b, func(b *testing.B, be embedis.Backend) {
+	onBackends(b, func(b *testing.B, be embedis.Backend) {
 		ctx := context.Background()
 		m, tokens := benchSessions(b, be, embedis.SessionOptions{}) // touch at most every 3 minutes
 		b.ReportAllocs()
@@ -77,7 +51,7 @@ func BenchmarkSessionGet(b *testing.B) {
 }
 
 func BenchmarkSessionGetTouch(b *testing.B) {
-	sessionBackends(b, func(b *testing.B, be embedis.Backend) {
+	onBackends(b, func(b *testing.B, be embedis.Backend) {
 		ctx := context.Background()
 		// A 1 ms touch interval: on a wall clock nearly every Get writes.
 		m, tokens := benchSessions(b, be, embedis.SessionOptions{TouchInterval: time.Millisecond})
@@ -92,7 +66,7 @@ func BenchmarkSessionGetTouch(b *testing.B) {
 }
 
 func BenchmarkSessionCreateDestroy(b *testing.B) {
-	sessionBackends(b, func(b *testing.B, be embedis.Backend) {
+	onBackends(b, func(b *testing.B, be embedis.Backend) {
 		ctx := context.Background()
 		m, _ := benchSessions(b, be, embedis.SessionOptions{})
 		values := map[string]string{"csrf": "0123456789abcdef"}
@@ -135,7 +109,7 @@ func benchSCSFind(b *testing.B, st scsFinder) {
 }
 
 func BenchmarkSCSFind(b *testing.B) {
-	sessionBackends(b, func(b *testing.B, be embedis.Backend) {
+	onBackends(b, func(b *testing.B, be embedis.Backend) {
 		st, err := embedis.NewSCSStore(be, "bench-scs")
 		if err != nil {
 			b.Fatal(err)
