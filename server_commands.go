@@ -75,10 +75,15 @@ type Stats struct {
 	Databases     []DBStats // one per database
 	VolatileTotal int64     // keys with a deadline, all databases
 	Blocked       int64     // callers waiting in blocking commands
-	// Changes counts the changes to keys since the store opened (a write
-	// to one key may count more than once). It is 0 only if nothing was
-	// ever written; nothing resets it: a server's INFO shows it less the
-	// count of the last snapshot saved (Snapshot.Changes).
+	// Changes counts the changes to keys since the store opened, as Redis
+	// 7.0 counts server.dirty: each command adds its own number of changes
+	// (RPUSH the elements pushed, HSET the field pairs given, SADD the
+	// members added, DEL the keys deleted, FLUSHALL the keys removed, a
+	// failed or no-op command none); expiries add none. Loading a snapshot
+	// counts nothing; replaying a log (Apply) counts the commands replayed
+	// as they counted. Nothing resets it: a
+	// server's INFO shows it less the count of the last snapshot saved
+	// (Snapshot.Changes).
 	Changes int64
 }
 

@@ -123,7 +123,7 @@ type stats struct {
 	expiredKeys int64
 	hits        int64
 	misses      int64
-	changes     int64 // key changes since the store opened (modified calls)
+	changes     int64 // changes since the store opened, as Redis's server.dirty (keyspace.go's wroteN)
 }
 
 // db is one logical database: the keyspace and the deadlines of its volatile keys.

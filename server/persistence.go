@@ -47,9 +47,11 @@ import (
 // is left as it was.
 //
 // rdb_changes_since_last_save is the store's change count
-// (embedis.Stats.Changes) less the last saved snapshot's: it counts a change
-// per key written, where Redis counts one per field or element of some
-// commands (HSET, RPUSH, ...) and one per key FLUSHALL removes.
+// (embedis.Stats.Changes) less the last saved snapshot's. The store counts
+// changes as Redis 7.0 counts server.dirty, command by command (one per
+// element pushed by RPUSH, per field pair given to HSET, per key FLUSHALL
+// removes, none for an expiry: keyspace.go's wroteN), so the save points
+// trigger when redis-server's would (TestDiffKeyspaceStats compares).
 //
 // Save points (redis.conf's save: Options.SavePoints, CONFIG SET save)
 // start BGSAVEs on their own and make SHUTDOWN, Shutdown (SIGTERM, SIGINT)

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,11 +14,14 @@ import (
 
 // TestDiffKeyspaceStats compares INFO's keyspace_hits, keyspace_misses and
 // expired_keys with redis-server's after the same commands, from a CONFIG
-// RESETSTAT on both:
+// RESETSTAT on both, and how much rdb_changes_since_last_save (Redis's
+// server.dirty, embedis's Stats.Changes) grew:
 //
-//   - the random workload of every family (replies compared as in
-//     TestDiffRandomFamilies), whose long TTLs never expire: it checks which
-//     lookups count as hits and misses, command by command;
+//   - the random workload of every family registered in internal/workload
+//     (replies compared as in TestDiffRandomFamilies), whose long TTLs never
+//     expire: it checks which lookups count as hits and misses and how many
+//     changes each command counts, command by command (a MULTI/EXEC as a
+//     whole);
 //   - an expiry phase: keys of every type with deadlines a few milliseconds
 //     away, some then found by reads and writes and the rest by a full SCAN
 //     of every database, so that each one is expired, lazily or actively, by
@@ -26,7 +30,8 @@ import (
 //     but each key is counted once either way, so the totals must agree.
 //
 // The hit and miss counts of the expiry phase's reads depend only on the
-// keys being gone, which both servers agree on.
+// keys being gone, which both servers agree on; its change count does not
+// depend on which path expired a key either, since neither counts expiries.
 func TestDiffKeyspaceStats(t *testing.T) {
 	s := startBoth(t)
 	p := s.pair(t)
@@ -36,18 +41,23 @@ func TestDiffKeyspaceStats(t *testing.T) {
 	for _, fam := range workload.Families() {
 		w := workload.New(uint64(seed), 5, []string{"a", "b", "c", "d", "e"}, 100_000)
 		for i := 0; i < 800; i++ {
-			var last []string
+			var after []string
 			if w.IntN(50) == 0 {
 				p.do("MULTI")
+				after = []string{"MULTI"}
 				for j := 0; j < 3; j++ {
-					p.do(w.FamilyCommand(fam)...)
+					cmd := w.FamilyCommand(fam)
+					p.do(cmd...)
+					after = append(after, cmd...)
+					after = append(after, ";")
 				}
-				last = []string{"EXEC"}
+				after = append(after, "EXEC")
+				p.do("EXEC")
 			} else {
-				last = w.FamilyCommand(fam)
+				after = w.FamilyCommand(fam)
+				p.do(after...)
 			}
-			p.do(last...)
-			p.statsAfter = last
+			p.statsAfter = after
 			p.keyspaceStats() // after every command, to name the one that counts wrong
 		}
 	}
@@ -55,7 +65,12 @@ func TestDiffKeyspaceStats(t *testing.T) {
 	if hits == 0 || misses == 0 {
 		t.Fatalf("the workload counted %d hits and %d misses: it no longer reads", hits, misses)
 	}
-	t.Logf("random workload: %d hits, %d misses, %d expired keys on both", hits, misses, expired)
+	changes := p.changes
+	if changes.total == 0 || changes.multi == 0 || changes.several == 0 {
+		t.Fatalf("the workload counted %d changes, %d changes by transactions and %d commands that count several: it no longer writes", changes.total, changes.multi, changes.several)
+	}
+	t.Logf("random workload: %d hits, %d misses, %d expired keys, %d changes (%d commands counting more than one, %d by transactions) on both",
+		hits, misses, expired, changes.total, changes.several, changes.multi)
 
 	// The expiry phase.
 	p.do("FLUSHALL")
@@ -94,33 +109,68 @@ func TestDiffKeyspaceStats(t *testing.T) {
 	}
 	p.scanAll(p.redis)
 	p.scanAll(p.embed)
+	p.statsAfter = []string{"the expiry phase"}
+	before := p.changes.total
 	hits2, misses2, expired2 := p.keyspaceStats()
 	if expired2-expired != n {
 		t.Errorf("expired_keys grew by %d in the expiry phase, want %d", expired2-expired, n)
 	}
-	t.Logf("after the expiry phase: %d hits, %d misses, %d expired keys on both", hits2, misses2, expired2)
+	t.Logf("after the expiry phase: %d hits, %d misses, %d expired keys, %d changes in the phase on both", hits2, misses2, expired2, p.changes.total-before)
+}
+
+// changeCounts sums how rdb_changes_since_last_save grew in a test, as both
+// servers agreed.
+type changeCounts struct {
+	total   int64
+	multi   int64 // by MULTI/EXEC transactions
+	several int64 // commands (or transactions) that counted more than one
+	last    map[*wire]int64
 }
 
 // keyspaceStats reads keyspace_hits, keyspace_misses and expired_keys from
-// both servers' INFO stats and fails the test if they differ.
+// both servers' INFO stats, and rdb_changes_since_last_save from their INFO
+// persistence, and fails the test if the counters differ or if the change
+// count grew by a different amount since the last call (which p.changes
+// sums).
 func (p *pair) keyspaceStats() (hits, misses, expired int64) {
 	p.t.Helper()
+	fields := []string{"keyspace_hits", "keyspace_misses", "expired_keys", "rdb_changes_since_last_save"}
 	read := func(w *wire) map[string]int64 {
-		w.send("INFO", "stats")
+		w.send("INFO", "stats", "persistence")
 		r := w.read(p.t)
 		out := map[string]int64{}
 		for _, line := range strings.Split(r.Str, "\r\n") {
 			k, v, ok := strings.Cut(line, ":")
-			if ok && (k == "keyspace_hits" || k == "keyspace_misses" || k == "expired_keys") {
+			if ok && slices.Contains(fields, k) {
 				out[k], _ = strconv.ParseInt(v, 10, 64)
 			}
 		}
-		if len(out) != 3 {
-			p.t.Fatalf("INFO stats lacks the keyspace counters: %q", r.Str)
+		if len(out) != len(fields) {
+			p.t.Fatalf("INFO stats persistence lacks some of %v: %q", fields, r.Str)
 		}
 		return out
 	}
 	want, got := read(p.redis), read(p.embed)
+	c := &p.changes
+	if c.last == nil {
+		// The first reading: both count from here.
+		c.last = map[*wire]int64{p.redis: want["rdb_changes_since_last_save"], p.embed: got["rdb_changes_since_last_save"]}
+	}
+	dw := want["rdb_changes_since_last_save"] - c.last[p.redis]
+	dg := got["rdb_changes_since_last_save"] - c.last[p.embed]
+	c.last[p.redis], c.last[p.embed] = want["rdb_changes_since_last_save"], got["rdb_changes_since_last_save"]
+	if dw != dg {
+		p.t.Fatalf("rdb_changes_since_last_save grew by %d on redis, %d on embedis, after %q", dw, dg, p.statsAfter)
+	}
+	c.total += dw
+	if len(p.statsAfter) > 0 && p.statsAfter[0] == "MULTI" {
+		c.multi += dw
+	}
+	if dw > 1 {
+		c.several++
+	}
+	delete(want, "rdb_changes_since_last_save")
+	delete(got, "rdb_changes_since_last_save")
 	if fmt.Sprint(want) != fmt.Sprint(got) {
 		p.t.Fatalf("INFO stats after %q:\n redis:   %v\n embedis: %v", p.statsAfter, want, got)
 	}
