@@ -2,14 +2,20 @@ package server_test
 
 import (
 	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/embedis/embedis"
+	"github.com/embedis/embedis/embedistest"
 	"github.com/embedis/embedis/internal/redistest"
 	"github.com/embedis/embedis/internal/workload"
+	"github.com/embedis/embedis/server"
 )
 
 // TestDiffKeyspaceStats compares INFO's keyspace_hits, keyspace_misses and
@@ -199,4 +205,98 @@ func (p *pair) scanAll(w *wire) {
 			}
 		}
 	}
+}
+
+// TestDiffLoadKeysExpired: a dump.rdb holding keys already past their
+// deadline (written by redis-server with active expiry off, so that SAVE
+// finds them still there) loads into a second redis-server and into
+// embedis with the same INFO persistence rdb_last_load_keys_loaded and
+// rdb_last_load_keys_expired, the same keys in each database, and the same
+// "Done loading RDB" log line.
+func TestDiffLoadKeysExpired(t *testing.T) {
+	src := redistest.StartArgs(t, "--enable-debug-command", "yes")
+	c := src.Dial(t)
+	c.MustDo(t, "DEBUG", "SET-ACTIVE-EXPIRE", "0")
+	const n = 40
+	wantExpired := 0
+	for i := 0; i < n; i++ {
+		k := "k" + strconv.Itoa(i)
+		c.MustDo(t, "SELECT", strconv.Itoa(i%3))
+		switch i % 5 {
+		case 0:
+			c.MustDo(t, "SET", k, "v")
+		case 1:
+			c.MustDo(t, "RPUSH", k, "a", "b")
+		case 2:
+			c.MustDo(t, "HSET", k, "f", "v")
+		case 3:
+			c.MustDo(t, "SADD", k, "1", "2")
+		default:
+			c.MustDo(t, "ZADD", k, "1", "m")
+		}
+		switch i % 4 {
+		case 0, 1:
+			c.MustDo(t, "PEXPIRE", k, "1") // past its deadline when the files are loaded
+			wantExpired++
+		case 2:
+			c.MustDo(t, "PEXPIRE", k, "100000000")
+		}
+	}
+	time.Sleep(20 * time.Millisecond)
+	c.MustDo(t, "SAVE")
+	dump, err := os.ReadFile(src.RDBPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "dump.rdb")
+	if err := os.WriteFile(path, dump, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	rs := redistest.StartConfig(t, redistest.Config{Dir: dir, Args: []string{"--loglevel", "notice"}})
+	es := embedistest.RunWith(t, embedistest.Options{DumpFile: path})
+	p := &pair{t: t, redis: dialWire(t, "unix", rs.Socket), embed: dialWire(t, "tcp", es.Addr), clock: es.Clock, sorted: map[string]bool{"KEYS": true}}
+	for db := 0; db < 3; db++ {
+		p.do("SELECT", strconv.Itoa(db))
+		p.do("DBSIZE")
+		p.do("KEYS", "*")
+	}
+	fields := func(w *wire) map[string]string {
+		w.send("INFO", "persistence")
+		out := map[string]string{}
+		for _, line := range strings.Split(w.read(t).Str, "\r\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.HasPrefix(k, "rdb_last_load_keys_") {
+				out[k] = v
+			}
+		}
+		return out
+	}
+	want, got := fields(p.redis), fields(p.embed)
+	if fmt.Sprint(want) != fmt.Sprint(got) || len(want) != 2 {
+		t.Fatalf("INFO persistence after loading:\n redis:   %v\n embedis: %v", want, got)
+	}
+	if want["rdb_last_load_keys_expired"] != strconv.Itoa(wantExpired) || want["rdb_last_load_keys_loaded"] != strconv.Itoa(n-wantExpired) {
+		t.Fatalf("redis-server loaded %v, want %d keys expired of %d: the file did not hold them", want, wantExpired, n)
+	}
+
+	// The log line, as redis-server words it.
+	i := strings.Index(rs.Log(), "Done loading RDB")
+	if i < 0 {
+		t.Fatalf("no \"Done loading RDB\" line in redis-server's log:\n%s", rs.Log())
+	}
+	line, _, _ := strings.Cut(rs.Log()[i:], "\n")
+	var logs strings.Builder
+	store, stats, err := server.OpenStore(path, embedis.Options{}, slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+	if !strings.Contains(logs.String(), "msg="+strconv.Quote(line)) {
+		t.Errorf("OpenStore's log lacks redis-server's line %q:\n%s", line, logs.String())
+	}
+	if !stats.Loaded || stats.KeysExpired != int64(wantExpired) || stats.KeysLoaded != int64(n-wantExpired) {
+		t.Errorf("OpenStore's LoadStats %+v, want %d keys loaded and %d expired", stats, n-wantExpired, wantExpired)
+	}
+	t.Logf("both loaded %s keys and skipped %s expired ones", want["rdb_last_load_keys_loaded"], want["rdb_last_load_keys_expired"])
 }
