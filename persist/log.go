@@ -43,7 +43,8 @@ const (
 // With always, the writer is the first waiting caller that finds no write
 // in progress (no goroutine switch on the way to the disk), or the log's
 // goroutine (run), which writes the records nobody waits for (background
-// units); a caller is answered once its record is fsynced. Before it
+// units, at its tick: within a second, unless a caller's write takes them
+// first); a caller is answered once its record is fsynced. Before it
 // writes, a caller gathers (gather): it yields to the goroutines ready to
 // run, so that callers woken together append their units first and one
 // fsync serves them all — without it, 50 go-redis clients of
@@ -247,10 +248,12 @@ func (l *appendLog) Append(unit [][]string) uint64 {
 	c.last = t
 	before := l.buffered
 	l.buffered += len(c.data) - n
-	// Without a write delay every unit wakes run (its caller usually
-	// writes it first); with one, only the first unit of a batch (run then
-	// waits the delay) and the one that fills flushBytes.
-	wake := l.policy == FsyncAlways || l.delay == 0 || before == 0 || before < flushBytes && l.buffered >= flushBytes
+	// Without a write delay no unit wakes run: its caller writes it (and
+	// a background unit, which no caller waits for, is written by the next
+	// caller's write or by run's tick, within a second); with one, the
+	// first unit of a batch wakes run (which then waits the delay), and
+	// the one that fills flushBytes.
+	wake := l.delay > 0 && (before == 0 || before < flushBytes && l.buffered >= flushBytes)
 	l.mu.Unlock()
 	if wake {
 		select {
