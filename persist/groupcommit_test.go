@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/embedis/embedis"
 )
@@ -247,4 +248,35 @@ func TestGroupCommitGathers(t *testing.T) {
 		t.Fatalf("%d fsyncs for %d writers made runnable together, want at most 3", syncs, writers)
 	}
 	t.Logf("%d writers, %d fsyncs", writers, syncs)
+}
+
+// TestBackgroundUnitReachesDisk checks that a unit no caller waits for —
+// the DEL of active expiry — is written and fsynced by the log on its own
+// (at its tick) under every policy, with no other write to carry it.
+func TestBackgroundUnitReachesDisk(t *testing.T) {
+	for _, policy := range []Fsync{FsyncAlways, FsyncEverysec, FsyncNo} {
+		t.Run(policy.String(), func(t *testing.T) {
+			g := gateSegments(t)
+			db := openDir(t, t.TempDir(), nil, policy)
+			defer db.Close()
+			if err := db.Set(bg, "k", "v", 30*time.Millisecond); err != nil {
+				t.Fatal(err)
+			}
+			del := appendUnit(nil, [][]string{{"DEL", "k"}})
+			deadline := time.Now().Add(30 * time.Second)
+			for {
+				g.mu.Lock()
+				written := bytes.Contains(g.data, del)
+				g.mu.Unlock()
+				// Under always and everysec the tick fsyncs too.
+				if written && (policy == FsyncNo || g.durableHas(del)) {
+					return
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("the expiry's DEL was not written (written: %v) 30 s after the key expired", written)
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+		})
+	}
 }
