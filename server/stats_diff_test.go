@@ -300,3 +300,94 @@ func TestDiffLoadKeysExpired(t *testing.T) {
 	}
 	t.Logf("both loaded %s keys and skipped %s expired ones", want["rdb_last_load_keys_loaded"], want["rdb_last_load_keys_expired"])
 }
+
+// TestDiffChangesByCommand runs, on both servers, the branches of every
+// command that count changes differently (nothing changed, one element,
+// several, a key emptied, a destination deleted, a key announced twice) and
+// compares after each how much rdb_changes_since_last_save grew: the random
+// workload of TestDiffKeyspaceStats meets most of them, this meets each one
+// on every run.
+func TestDiffChangesByCommand(t *testing.T) {
+	s := startBoth(t)
+	p := s.pair(t)
+	p.realTime = true
+	p.keyspaceStats()
+	run := func(cmds ...[]string) {
+		t.Helper()
+		for _, c := range cmds {
+			p.do(c...)
+			p.statsAfter = c
+			p.keyspaceStats()
+		}
+	}
+	cmd := func(s string) []string { return strings.Fields(s) }
+	var script [][]string
+	for _, line := range []string{
+		// Strings and the keyspace.
+		"FLUSHALL", "FLUSHALL", "SET a 1", "SET a 1 PX 100000000", "SET a 2 NX", "SET n 1 XX", "SET a 3 XX GET",
+		"SET a 4 KEEPTTL", "SETNX a 1", "SETNX q 1", "SETEX q 100000 2", "PSETEX q 100000000 2", "GETSET a 5",
+		"MSET a 1 b 2 a 3", "MSETNX a 1 z 2", "MSETNX y 1 z 2", "INCR a", "INCRBY a 5", "DECRBY a 1",
+		"INCR y x", "INCRBYFLOAT a 1.5", "INCR q", "APPEND ap x", "APPEND ap", "APPEND ap ''",
+		"SETRANGE ap 0 ''", "SETRANGE ap 5 x", "SETRANGE nope 0 ''", "SETRANGE sr 2 x",
+		"GETEX ap", "GETEX ap PX 100000000", "GETEX ap PERSIST", "GETEX ap PERSIST", "GETEX ap PXAT 1",
+		"GETDEL sr", "GETDEL sr", "DEL a q y z nope", "SET a 1", "UNLINK a nope",
+		"SET a 1", "RENAME a b", "RENAME b b", "RENAMENX b b", "SET a 1", "RENAMENX a b", "RENAMENX a c",
+		"COPY b c", "COPY b c", "COPY b c REPLACE", "COPY b c DB 1", "MOVE c 1", "MOVE b 1", "MOVE nope 1",
+		"EXPIRE a 100000", "EXPIRE nope 100000", "EXPIRE a 100000 NX", "PEXPIRE a 100 GT", "PEXPIRE a 100000000000 GT",
+		"PERSIST a", "PERSIST a", "EXPIREAT a 1", "EXPIRE c 0", "SET a 1", "PEXPIREAT a 1",
+		"SWAPDB 0 1", "SWAPDB 0 0", "SWAPDB 0 1", "MSET a 1 b 2 c 3", "FLUSHDB", "FLUSHDB", "MSET a 1 b 2",
+		// Hashes.
+		"HSET h a 1 b 2 a 3", "HSET h a 1", "HMSET h a 1 c 2", "HSETNX h a 1", "HSETNX h z 1", "HDEL h a b nope",
+		"HINCRBY h c 1", "HINCRBYFLOAT h c 1.5", "HINCRBY h z x", "HDEL h c z", "HDEL h c", "HDEL nope a",
+		// Lists.
+		"RPUSH l a b c a a", "LPUSH l x y", "LPUSHX l x y", "LPUSHX nol x", "RPUSHX l z", "LINSERT l BEFORE a q",
+		"LINSERT l BEFORE nope q", "LSET l 0 w", "LREM l 0 a", "LREM l 0 nope", "LMOVE l l2 LEFT RIGHT",
+		"RPOPLPUSH l l", "LPOP l 2", "LPOP l", "LPOP l 0", "RPOP l 100", "LPOP nol", "RPUSH l a b c d",
+		"LTRIM l 0 -1", "LTRIM l 1 2", "LTRIM l 5 10", "RPUSH l a b c", "LMPOP 2 nol l LEFT COUNT 2",
+		"LMPOP 1 l RIGHT COUNT 10", "BLPOP l2 0", "RPUSH l a b c", "BLMPOP 0 1 l LEFT COUNT 2", "BRPOPLPUSH l l3 0",
+		"BLMOVE l3 l3 LEFT LEFT 0",
+		// Sets.
+		"SADD s a b c d e", "SADD s a x", "SADD s a", "SREM s a nope", "SREM s nope", "SPOP s", "SPOP s 2", "SPOP s 0",
+		"SPOP s 10", "SPOP s", "SADD s a b c", "SADD t b c d", "SMOVE s t a", "SMOVE s t b", "SMOVE t t b",
+		"SMOVE s t nope", "SMOVE nope t a", "SINTERSTORE d s t", "SINTERSTORE d s nope", "SINTERSTORE d s nope",
+		"SUNIONSTORE d s t", "SDIFFSTORE d s s", "SDIFFSTORE d s s", "SUNIONSTORE d nope nope2",
+		// Sorted sets.
+		"ZADD z 1 a 2 b", "ZADD z 1 a 3 b 4 c", "ZADD z CH 1 a 3 b", "ZADD z NX 5 a", "ZADD z XX 5 a 6 q",
+		"ZADD z GT 0 a", "ZADD z INCR 1 a", "ZADD z NX INCR 1 a", "ZINCRBY z 1 a", "ZINCRBY z 1 n", "ZREM z n nope",
+		"ZREM z nope", "ZREMRANGEBYRANK z 0 0", "ZREMRANGEBYSCORE z 100 200", "ZREMRANGEBYLEX z - +",
+		"ZADD z 1 a 2 b 3 c", "ZADD y 1 b 5 c", "ZUNIONSTORE d 2 z y", "ZINTERSTORE d 2 z y", "ZDIFFSTORE d 2 z z",
+		"ZDIFFSTORE d 2 z z", "ZRANGESTORE d z 0 -1", "ZRANGESTORE d z 5 6", "ZRANGESTORE d z 5 6",
+		"ZMPOP 1 z MIN COUNT 2", "BZPOPMIN z 0", "BZMPOP 0 1 y MAX COUNT 5", "ZPOPMAX nope", "ZADD z 1 a 2 b 3 c",
+		"ZPOPMIN z 2", "ZPOPMAX z 5",
+		// Geo.
+		"GEOADD g 13.361389 38.115556 Palermo 15.087269 37.502669 Catania", "GEOADD g 13.361389 38.115556 Palermo",
+		"GEOADD g CH 13.4 38.1 Palermo", "GEOADD g XX 13.4 38.1 Nowhere", "GEORADIUS g 15 37 200 km STORE gd",
+		"GEORADIUS g 15 37 1 km STORE gd", "GEORADIUS g 15 37 1 km STORE gd", "GEORADIUS g 15 37 200 km STOREDIST gd",
+		"GEOSEARCHSTORE gd g FROMLONLAT 15 37 BYRADIUS 200 km", "GEOSEARCHSTORE gd g FROMLONLAT 15 37 BYRADIUS 1 km",
+		"GEORADIUSBYMEMBER g Palermo 300 km STORE gd",
+		// Sort.
+		"RPUSH sl 3 1 2", "SORT sl STORE sd", "SORT sl LIMIT 5 5 STORE sd", "SORT sl LIMIT 5 5 STORE sd", "SORT sl",
+	} {
+		c := cmd(line)
+		for i, a := range c {
+			if a == "''" {
+				c[i] = ""
+			}
+		}
+		script = append(script, c)
+	}
+	run(script...)
+	// RESTORE, with the payload redis-server dumps.
+	run(cmd("SET k v"))
+	payload := p.do("DUMP", "k").Str
+	run([]string{"RESTORE", "r", "0", payload}, []string{"RESTORE", "r", "0", payload, "REPLACE"},
+		[]string{"RESTORE", "r", "1", payload, "REPLACE", "ABSTTL"}, []string{"RESTORE", "r", "1", payload, "REPLACE", "ABSTTL"},
+		[]string{"RESTORE", "r2", "0", payload, "IDLETIME", "100"})
+	// A transaction counts its commands' changes.
+	p.do("MULTI")
+	for _, c := range []string{"SET m 1", "RPUSH ml a b c", "INCR ml", "SADD ms a b"} {
+		p.do(cmd(c)...)
+	}
+	run(cmd("EXEC"))
+	t.Logf("%d changes, %d commands counting more than one, on both", p.changes.total, p.changes.several)
+}
