@@ -167,6 +167,9 @@ func (tx *Tx) wrote(key string, ev keyEvent) bool { return tx.wroteN(key, ev, 1)
 //     new in the destination; the *STORE commands of sets and sorted sets
 //     count one, or one for deleting the destination when the result is
 //     empty;
+//   - none for a BLPOP, BRPOP, BLMOVE or BRPOPLPUSH served after waiting
+//     (Redis's serveClientBlockedOnList counts nothing for them, though it
+//     counts a waiting BLMPOP's pops, and BZPOPMIN's: list_blocking.go);
 //   - none for the "del" that follows a command's removal of the last
 //     element (emptied), for a failed or no-op command (which announces
 //     nothing), and for a key expired, lazily or actively (removeExpired):

@@ -131,12 +131,13 @@ func (tx *Tx) pop(key string, left bool, count int) ([]string, error) {
 	if err != nil || lv == nil {
 		return nil, err
 	}
-	return tx.popFrom(key, lv, left, count), nil
+	return tx.popFrom(key, lv, left, count, true), nil
 }
 
 // popFrom pops up to count elements from lv at key, records the pop and
-// deletes the key if it empties.
-func (tx *Tx) popFrom(key string, lv *listValue, left bool, count int) []string {
+// deletes the key if it empties. The elements popped count as changes
+// (wroteN) if counted.
+func (tx *Tx) popFrom(key string, lv *listValue, left bool, count int, counted bool) []string {
 	count = min(count, lv.d.Len())
 	out := make([]string, count)
 	for i := range out {
@@ -146,7 +147,11 @@ func (tx *Tx) popFrom(key string, lv *listValue, left bool, count int) []string 
 			out[i], _ = lv.popBack()
 		}
 	}
-	if count > 0 && tx.listChanged(key, lv, popEvent(left), count) {
+	changes := 0
+	if counted {
+		changes = count
+	}
+	if count > 0 && tx.listChanged(key, lv, popEvent(left), changes) {
 		name := "RPOP"
 		if left {
 			name = "LPOP"
@@ -562,10 +567,11 @@ func (tx *Tx) LMove(source, destination, srcpos, destpos string) (string, error)
 	if err != nil {
 		return "", err
 	}
-	return tx.lmove(source, destination, from, to)
+	return tx.lmove(source, destination, from, to, true)
 }
 
-func (tx *Tx) lmove(source, destination string, from, to bool) (string, error) {
+// lmove is LMOVE; the move is one change (wroteN) if counted.
+func (tx *Tx) lmove(source, destination string, from, to, counted bool) (string, error) {
 	src, err := tx.writeList(source)
 	if err != nil {
 		return "", err
@@ -596,8 +602,12 @@ func (tx *Tx) lmove(source, destination string, from, to bool) (string, error) {
 	}
 	// Redis announces the push, then the pop (and the source's deletion).
 	// The move is one change.
+	changes := 0
+	if counted {
+		changes = 1
+	}
 	tx.wroteN(destination, pushEvent(to), 0)
-	if tx.listChanged(source, src, popEvent(from), 1) {
+	if tx.listChanged(source, src, popEvent(from), changes) {
 		tx.emit("LMOVE", source, destination, sideName(from), sideName(to))
 	}
 	return v, nil
@@ -614,7 +624,7 @@ func sideName(left bool) string {
 // head of the list at destination and returns it (LMove with "RIGHT",
 // "LEFT"). Corner cases as LMove.
 func (tx *Tx) RPopLPush(source, destination string) (string, error) {
-	return tx.lmove(source, destination, false, true)
+	return tx.lmove(source, destination, false, true, true)
 }
 
 // LMPop pops up to count elements from the first non-empty list among keys,
@@ -634,7 +644,7 @@ func (tx *Tx) LMPop(direction string, count int64, keys ...string) (key string, 
 			return "", nil, err
 		}
 		if lv != nil {
-			return k, tx.popFrom(k, lv, left, int(min(count, int64(lv.d.Len())))), nil
+			return k, tx.popFrom(k, lv, left, int(min(count, int64(lv.d.Len()))), true), nil
 		}
 	}
 	return "", nil, ErrNotFound

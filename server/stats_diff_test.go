@@ -383,6 +383,32 @@ func TestDiffChangesByCommand(t *testing.T) {
 	run([]string{"RESTORE", "r", "0", payload}, []string{"RESTORE", "r", "0", payload, "REPLACE"},
 		[]string{"RESTORE", "r", "1", payload, "REPLACE", "ABSTTL"}, []string{"RESTORE", "r", "1", payload, "REPLACE", "ABSTTL"},
 		[]string{"RESTORE", "r2", "0", payload, "IDLETIME", "100"})
+	// Waiting commands served by another client's write: Redis 7.0 counts
+	// a BLMPOP's and a BZPOPMIN's pops then, not a BLPOP's nor a BLMOVE's.
+	q := s.pair(t) // the waiting client
+	blocked := func(w *wire) bool {
+		w.send("INFO", "clients")
+		return strings.Contains(w.read(t).Str, "blocked_clients:1\r\n")
+	}
+	for _, c := range []struct{ wait, write string }{
+		{"BLPOP wl 0", "RPUSH wl x y"}, {"BRPOP wl2 0", "LPUSH wl2 x"},
+		{"BLMOVE wl3 wd LEFT RIGHT 0", "RPUSH wl3 z"}, {"BRPOPLPUSH wl4 wd 0", "RPUSH wl4 z y"},
+		{"BLMPOP 0 1 wl5 LEFT COUNT 5", "RPUSH wl5 a b c"}, {"BLMPOP 0 1 wl6 RIGHT COUNT 1", "RPUSH wl6 a b c"},
+		{"BZPOPMIN wz 0", "ZADD wz 1 a 2 b"}, {"BZMPOP 0 1 wz2 MAX COUNT 5", "ZADD wz2 1 a 2 b"},
+	} {
+		q.redis.send(cmd(c.wait)...)
+		q.embed.send(cmd(c.wait)...)
+		for i := 0; !blocked(p.redis) || !blocked(p.embed); i++ {
+			if i == 1000 {
+				t.Fatalf("%s is not waiting on both servers", c.wait)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		run(cmd(c.write))
+		if want, got := q.redis.read(t).String(), q.embed.read(t).String(); want != got {
+			t.Fatalf("%s served by %s:\n redis:   %s\n embedis: %s", c.wait, c.write, want, got)
+		}
+	}
 	// A transaction counts its commands' changes.
 	p.do("MULTI")
 	for _, c := range []string{"SET m 1", "RPUSH ml a b c", "INCR ml", "SADD ms a b"} {
