@@ -1,0 +1,524 @@
+package embedis
+
+import (
+	"bytes"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"strconv"
+	"testing"
+
+	"github.com/embedis/embedis/internal/redistest"
+)
+
+// The bit-by-bit model of BITCOUNT and BITPOS, written from Redis 7.0's
+// documented rules rather than from bitmap.go: a range of bytes or bits,
+// negative indexes from the end, clamped; BITPOS of a 0 without an end
+// answers the first bit past the string.
+
+func modelBit(p []byte, i int64) int {
+	return int(p[i>>3]>>(7-i&7)) & 1
+}
+
+// modelBounds returns the range of bits [lo, hi] that start and end
+// select in p, or ok false when it is empty.
+func modelBounds(p []byte, start, end int64, isBit bool) (lo, hi int64, ok bool) {
+	units := int64(len(p))
+	if isBit {
+		units *= 8
+	}
+	if start < 0 {
+		start = max(start+units, 0)
+	}
+	if end < 0 {
+		end = max(end+units, 0)
+	}
+	end = min(end, units-1)
+	if start > end {
+		return 0, 0, false
+	}
+	if isBit {
+		return start, end, true
+	}
+	return start * 8, end*8 + 7, true
+}
+
+func modelBitCount(p []byte, r *BitCount) int64 {
+	lo, hi, ok := int64(0), int64(len(p))*8-1, true
+	if r != nil {
+		if r.Start < 0 && r.End < 0 && r.Start > r.End {
+			return 0 // Redis answers before it clamps: both from the end, crossed
+		}
+		lo, hi, ok = modelBounds(p, r.Start, r.End, r.Unit == BitCountIndexBit)
+	}
+	var n int64
+	for i := lo; ok && i <= hi; i++ {
+		n += int64(modelBit(p, i))
+	}
+	return n
+}
+
+func modelBitPos(p []byte, bit int, pos []int64, unit string) int64 {
+	lo, hi, ok := int64(0), int64(len(p))*8-1, len(p) > 0
+	if len(pos) > 0 {
+		end := int64(math.MaxInt64)
+		if len(pos) > 1 {
+			end = pos[1]
+		}
+		lo, hi, ok = modelBounds(p, pos[0], end, unit == BitCountIndexBit)
+	}
+	if !ok {
+		return -1
+	}
+	for i := lo; i <= hi; i++ {
+		if modelBit(p, i) == bit {
+			return i
+		}
+	}
+	if bit == 0 && len(pos) < 2 {
+		return hi + 1
+	}
+	return -1
+}
+
+func randomBitmap(r *rand.Rand) []byte {
+	p := make([]byte, r.IntN(24))
+	for i := range p {
+		switch r.IntN(3) {
+		case 0:
+			p[i] = byte(r.Uint32())
+		case 1:
+			p[i] = 0xff
+		}
+	}
+	return p
+}
+
+func randomIndex(r *rand.Rand, n int) int64 {
+	switch r.IntN(12) {
+	case 0:
+		return math.MaxInt64
+	case 1:
+		return math.MinInt64
+	}
+	return int64(r.IntN(4*n+20) - 2*n - 10)
+}
+
+// TestBitRangesMatchTheModel checks BitCount, BitPos and BitPosSpan on
+// random strings and ranges against the bit-by-bit model.
+func TestBitRangesMatchTheModel(t *testing.T) {
+	s, _ := openTest(t)
+	r := rand.New(rand.NewPCG(11, 12))
+	for iter := 0; iter < 3000; iter++ {
+		p := randomBitmap(r)
+		noErr(t, s.Set(ctx, "k", string(p), 0))
+		start, end := randomIndex(r, len(p)*8), randomIndex(r, len(p)*8)
+		unit := []string{"", BitCountIndexByte, BitCountIndexBit}[r.IntN(3)]
+		rg := &BitCount{Start: start, End: end, Unit: unit}
+		if iter%5 == 0 {
+			rg = nil
+		}
+		if got, err := s.BitCount(ctx, "k", rg); err != nil || got != modelBitCount(p, rg) {
+			t.Fatalf("BitCount(%x, %+v) = %d, %v; model %d", p, rg, got, err, modelBitCount(p, rg))
+		}
+		for bit := 0; bit < 2; bit++ {
+			pos := [][]int64{nil, {start}, {start, end}}[r.IntN(3)]
+			if got, err := s.BitPos(ctx, "k", int64(bit), pos...); err != nil || got != modelBitPos(p, bit, pos, "") {
+				t.Fatalf("BitPos(%x, %d, %v) = %d, %v; model %d", p, bit, pos, got, err, modelBitPos(p, bit, pos, ""))
+			}
+			if unit == "" {
+				continue
+			}
+			want := modelBitPos(p, bit, []int64{start, end}, unit)
+			if got, err := s.BitPosSpan(ctx, "k", int8(bit), start, end, unit); err != nil || got != want {
+				t.Fatalf("BitPosSpan(%x, %d, %d, %d, %s) = %d, %v; model %d", p, bit, start, end, unit, got, err, want)
+			}
+		}
+	}
+}
+
+// TestBitRangesMatchRedis sends BITCOUNT and BITPOS over random strings and
+// ranges, in bytes and in bits, to redis-server 7.0 and to a Store, and
+// compares the replies: the end rule of BITPOS and the masks of the BIT
+// unit are Redis's own, and this is where they are pinned down.
+func TestBitRangesMatchRedis(t *testing.T) {
+	srv := redistest.Start(t)
+	c := srv.Dial(t)
+	s, _ := openTest(t)
+	r := rand.New(rand.NewPCG(13, 14))
+	for iter := 0; iter < 1500; iter++ {
+		p := randomBitmap(r)
+		c.MustDo(t, "SET", "k", string(p))
+		noErr(t, s.Set(ctx, "k", string(p), 0))
+		n := len(p) * 8
+		idx := func() string { return strconv.FormatInt(randomIndex(r, n), 10) }
+		var cmds [][]string
+		cmds = append(cmds, []string{"BITCOUNT", "k"}, []string{"BITCOUNT", "k", idx(), idx()},
+			[]string{"BITCOUNT", "k", idx(), idx(), "BIT"}, []string{"BITCOUNT", "k", idx(), idx(), "BYTE"})
+		for _, bit := range []string{"0", "1"} {
+			cmds = append(cmds, []string{"BITPOS", "k", bit}, []string{"BITPOS", "k", bit, idx()},
+				[]string{"BITPOS", "k", bit, idx(), idx()}, []string{"BITPOS", "k", bit, idx(), idx(), "BIT"},
+				[]string{"BITPOS", "k", bit, idx(), idx(), "BYTE"})
+		}
+		for _, args := range cmds {
+			want := c.Do(t, args...)
+			got, err := s.Do(ctx, args...)
+			if err != nil || got != want {
+				t.Fatalf("%q on %x:\n redis:   %#v\n embedis: %#v %v", args, p, want, got, err)
+			}
+		}
+	}
+}
+
+// TestBitFieldMatchesRedis sends random BITFIELD calls (every width, both
+// signs, the three overflow modes, offsets past the end) to redis-server
+// and a Store, then compares the strings.
+func TestBitFieldMatchesRedis(t *testing.T) {
+	srv := redistest.Start(t)
+	c := srv.Dial(t)
+	s, _ := openTest(t)
+	r := rand.New(rand.NewPCG(15, 16))
+	vals := []int64{0, 1, -1, 2, -2, 127, 128, -128, -129, 255, 256, math.MaxInt64, math.MinInt64, math.MaxInt64 - 1, math.MinInt64 + 1, 1 << 62, -(1 << 62)}
+	for iter := 0; iter < 1500; iter++ {
+		args := []string{"BITFIELD", "k"}
+		for n := 1 + r.IntN(6); n > 0; n-- {
+			signed := r.IntN(2) == 0
+			bits := 1 + r.IntN(63)
+			typ := "u"
+			if signed {
+				typ, bits = "i", 1+r.IntN(64)
+			}
+			typ += strconv.Itoa(bits)
+			off := strconv.Itoa(r.IntN(200))
+			v := vals[r.IntN(len(vals))]
+			if r.IntN(3) == 0 {
+				v = r.Int64() >> r.IntN(64)
+			}
+			switch r.IntN(4) {
+			case 0:
+				args = append(args, "GET", typ, off)
+			case 1:
+				args = append(args, "SET", typ, off, strconv.FormatInt(v, 10))
+			case 2:
+				args = append(args, "INCRBY", typ, off, strconv.FormatInt(v, 10))
+			default:
+				args = append(args, "OVERFLOW", []string{"WRAP", "SAT", "FAIL"}[r.IntN(3)])
+			}
+		}
+		want := c.Do(t, args...)
+		got, err := s.Do(ctx, args...)
+		if err != nil || !equalReplies(got, want) {
+			t.Fatalf("%q:\n redis:   %#v\n embedis: %#v %v", args, want, got, err)
+		}
+		if iter%100 == 99 {
+			want, got := c.Do(t, "GET", "k"), mustDo(t, s, "GET", "k")
+			if got != want {
+				t.Fatalf("after %d calls: redis %q, embedis %q", iter+1, want, got)
+			}
+			c.MustDo(t, "DEL", "k")
+			mustDo(t, s, "DEL", "k")
+		}
+	}
+}
+
+func equalReplies(a, b any) bool {
+	x, ok1 := a.([]any)
+	y, ok2 := b.([]any)
+	if !ok1 || !ok2 {
+		return a == b
+	}
+	if len(x) != len(y) {
+		return false
+	}
+	for i := range x {
+		if !equalReplies(x[i], y[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func noErr(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustDo(t *testing.T, s *Store, args ...string) any {
+	t.Helper()
+	v, err := s.Do(ctx, args...)
+	if err != nil {
+		t.Fatalf("%q: %v", args, err)
+	}
+	return v
+}
+
+// TestBitmapStringsHandedOutNeverChange: a string read by GET (or copied by
+// COPY, or dumped) before a SETBIT keeps its bytes: SETBIT changes bits in
+// place only in a buffer no one else holds.
+func TestBitmapStringsHandedOutNeverChange(t *testing.T) {
+	s, _ := openTest(t)
+	for i := int64(0); i < 64; i += 2 {
+		if _, err := s.SetBit(ctx, "b", i, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before, err := s.Get(ctx, "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := string([]byte(before)) // a copy to compare with
+	if _, err := s.Copy(ctx, "b", "c", 0, false); err != nil {
+		t.Fatal(err)
+	}
+	dump, _, err := s.Dump(ctx, "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	savedDump := string([]byte(dump))
+	for i := int64(0); i < 64; i++ {
+		s.SetBit(ctx, "b", i, 1)
+	}
+	s.BitField(ctx, "b", BitFieldSet("u8", "#0", 0), BitFieldIncrBy("i16", "100", 5))
+	if before != saved {
+		t.Fatalf("a string returned by GET changed under its caller: %x, was %x", before, saved)
+	}
+	if dump != savedDump {
+		t.Fatal("a DUMP payload changed under its caller")
+	}
+	if c, _ := s.Get(ctx, "c"); c != saved {
+		t.Fatalf("COPY's destination changed with its source: %x", c)
+	}
+	after, _ := s.Get(ctx, "b")
+	if after[:8] != "\x00\xff\xff\xff\xff\xff\xff\xff" {
+		t.Fatalf("after SETBIT and BITFIELD: %x", after)
+	}
+	// Reading and writing in turn keeps both right.
+	for i := int64(0); i < 200; i++ {
+		s.SetBit(ctx, "t", i, int(i%3)&1)
+		got, _ := s.Get(ctx, "t")
+		if n, _ := s.BitCount(ctx, "t", nil); n != countOnes(got) || int64(len(got)) != i/8+1 {
+			t.Fatalf("after SETBIT %d: GET %x, BITCOUNT %d", i, got, n)
+		}
+	}
+}
+
+func countOnes(s string) int64 {
+	var n int64
+	for i := 0; i < len(s)*8; i++ {
+		n += int64(modelBit([]byte(s), int64(i)))
+	}
+	return n
+}
+
+// TestSetBitGrowth: SETBIT grows a string as Redis's sdsgrowzero (double
+// below 1 MB), so sequential SETBITs cost amortised O(1), and a new key
+// gets exactly the bytes it needs.
+func TestSetBitGrowth(t *testing.T) {
+	s, _ := openTest(t)
+	s.SetBit(ctx, "new", 8*1000-1, 1)
+	var capNew, capGrown int
+	s.Atomic(ctx, func(tx *Tx) error {
+		capNew = cap(tx.live("new").(*stringValue).buf)
+		return nil
+	})
+	if capNew != 1000 {
+		t.Fatalf("a new key of 1000 bytes has a buffer of %d", capNew)
+	}
+	s.SetBit(ctx, "new", 8*1000, 1)
+	s.Atomic(ctx, func(tx *Tx) error {
+		capGrown = cap(tx.live("new").(*stringValue).buf)
+		return nil
+	})
+	if capGrown != 2002 {
+		t.Fatalf("grown to 1001 bytes, the buffer holds %d; Redis's sdsgrowzero gives 2002", capGrown)
+	}
+}
+
+// TestSetBitHugeOffset: SETBIT at offset 4,000,000,000 succeeds, as in
+// Redis (its byte, 500,000,000, is below proto-max-bulk-len), and allocates
+// the 500 MB string once, not a copy of it; 4,294,967,296 (byte 512 MB) is
+// refused without allocating.
+func TestSetBitHugeOffset(t *testing.T) {
+	if testing.Short() {
+		t.Skip("allocates 500 MB")
+	}
+	s, _ := openTest(t)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	if _, err := s.SetBit(ctx, "k", 4294967296, 1); !errors.Is(err, ErrBitOffset) {
+		t.Fatalf("SETBIT at 2^32: %v", err)
+	}
+	runtime.ReadMemStats(&after)
+	if d := after.TotalAlloc - before.TotalAlloc; d > 1<<20 {
+		t.Fatalf("a refused SETBIT allocated %d bytes", d)
+	}
+	runtime.ReadMemStats(&before)
+	if old, err := s.SetBit(ctx, "k", 4_000_000_000, 1); err != nil || old != 0 {
+		t.Fatalf("SETBIT at 4e9: %d, %v", old, err)
+	}
+	n, _ := s.BitCount(ctx, "k", nil)
+	pos, _ := s.BitPos(ctx, "k", 1)
+	runtime.ReadMemStats(&after)
+	if n != 1 || pos != 4_000_000_000 {
+		t.Fatalf("BITCOUNT %d, BITPOS %d", n, pos)
+	}
+	const want = 500_000_001
+	if d := after.TotalAlloc - before.TotalAlloc; d < want || d > want+1<<20 {
+		t.Fatalf("SETBIT at 4e9 allocated %d bytes; Redis allocates %d", d, want)
+	}
+	if l, _ := s.StrLen(ctx, "k"); l != want {
+		t.Fatalf("STRLEN %d", l)
+	}
+	s.Del(ctx, "k")
+}
+
+// TestBitFieldTyped checks the typed API: results, FAIL's Failed, and the
+// errors of bad operations in order.
+func TestBitFieldTyped(t *testing.T) {
+	s, _ := openTest(t)
+	res, err := s.BitField(ctx, "f",
+		BitFieldSet("u8", "#0", 200),
+		BitFieldIncrBy("u8", "#0", 100),
+		BitFieldOverflow("FAIL"),
+		BitFieldIncrBy("u8", "#0", 300),
+		BitFieldOverflow("sat"),
+		BitFieldIncrBy("i8", "#1", -1000),
+		BitFieldGet("i8", "8"),
+	)
+	want := []BitFieldResult{{Value: 0}, {Value: 44}, {Failed: true}, {Value: -128}, {Value: -128}}
+	if err != nil || len(res) != len(want) {
+		t.Fatalf("BitField: %v, %v", res, err)
+	}
+	for i := range want {
+		if res[i] != want[i] {
+			t.Fatalf("BitField result %d: %+v, want %+v", i, res[i], want[i])
+		}
+	}
+	for _, c := range []struct {
+		ops []BitFieldOp
+		err error
+	}{
+		{[]BitFieldOp{BitFieldGet("u64", "0")}, ErrBitFieldType},
+		{[]BitFieldOp{BitFieldGet("i65", "0")}, ErrBitFieldType},
+		{[]BitFieldOp{BitFieldGet("u8", "-1")}, ErrBitOffset},
+		{[]BitFieldOp{BitFieldOverflow("x"), BitFieldGet("u99", "0")}, ErrBitFieldOverflow},
+		{[]BitFieldOp{BitFieldGet("u99", "0"), BitFieldOverflow("x")}, ErrBitFieldType},
+	} {
+		if _, err := s.BitField(ctx, "f", c.ops...); !errors.Is(err, c.err) {
+			t.Errorf("BitField(%+v): %v, want %v", c.ops, err, c.err)
+		}
+	}
+	if _, err := s.BitFieldRO(ctx, "f", BitFieldGet("u8", "0"), BitFieldSet("u8", "0", 1)); !errors.Is(err, ErrBitFieldRO) {
+		t.Errorf("BitFieldRO with SET: %v", err)
+	}
+	if r, err := s.BitFieldRO(ctx, "f", BitFieldGet("u8", "0")); err != nil || r[0].Value != 44 {
+		t.Errorf("BitFieldRO: %v, %v", r, err)
+	}
+}
+
+// TestBitOpAPI: the four operations through the Store, the destination
+// deleted by an empty result, and the errors.
+func TestBitOpAPI(t *testing.T) {
+	s, _ := openTest(t)
+	noErr(t, s.Set(ctx, "a", "\x0f\xf0", 0))
+	noErr(t, s.Set(ctx, "b", "\xff", 0))
+	for _, c := range []struct {
+		run  func() (int64, error)
+		want string
+	}{
+		{func() (int64, error) { return s.BitOpAnd(ctx, "d", "a", "b") }, "\x0f\x00"},
+		{func() (int64, error) { return s.BitOpOr(ctx, "d", "a", "b") }, "\xff\xf0"},
+		{func() (int64, error) { return s.BitOpXor(ctx, "d", "a", "b") }, "\xf0\xf0"},
+		{func() (int64, error) { return s.BitOpNot(ctx, "d", "a") }, "\xf0\x0f"},
+	} {
+		n, err := c.run()
+		got, _ := s.Get(ctx, "d")
+		if err != nil || n != int64(len(c.want)) || got != c.want {
+			t.Errorf("BitOp: %d, %v, %x; want %x", n, err, got, c.want)
+		}
+	}
+	if n, err := s.BitOpAnd(ctx, "d", "nokey"); n != 0 || err != nil {
+		t.Fatalf("BitOpAnd of a missing key: %d, %v", n, err)
+	}
+	if _, err := s.Get(ctx, "d"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("an empty result left the destination: %v", err)
+	}
+	if _, err := s.BitOpAnd(ctx, "d"); !errors.Is(err, ErrArity) {
+		t.Errorf("BitOpAnd with no key: %v", err)
+	}
+	s.RPush(ctx, "l", "x")
+	if _, err := s.BitOpOr(ctx, "d", "a", "l"); !errors.Is(err, ErrWrongType) {
+		t.Errorf("BitOpOr over a list: %v", err)
+	}
+	if _, err := s.BitPos(ctx, "a", 1, 0, 1, 2); !errors.Is(err, ErrSyntax) {
+		t.Errorf("BitPos with three positions: %v", err)
+	}
+	if _, err := s.BitPos(ctx, "a", 2); !errors.Is(err, ErrBitArg) {
+		t.Errorf("BitPos of bit 2: %v", err)
+	}
+	if _, err := s.BitCount(ctx, "a", &BitCount{Unit: "bits"}); !errors.Is(err, ErrSyntax) {
+		t.Errorf("BitCount in bits: %v", err)
+	}
+	if _, err := s.SetBit(ctx, "a", 0, 2); !errors.Is(err, ErrBitValue) {
+		t.Errorf("SetBit of 2: %v", err)
+	}
+	if _, err := s.GetBit(ctx, "a", -1); !errors.Is(err, ErrBitOffset) {
+		t.Errorf("GetBit at -1: %v", err)
+	}
+}
+
+// TestBitmapReplay: the effects of the bitmap commands, replayed on a new
+// store, give the same strings, including a key that BITFIELD created for
+// writes that OVERFLOW FAIL all refused (Redis raises no event for it).
+func TestBitmapReplay(t *testing.T) {
+	var units [][][]string
+	s, err := Open(Options{OnEffects: func(u [][]string) { units = append(units, u) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.SetBit(ctx, "a", 100, 1)
+	s.SetBit(ctx, "a", 3, 1)
+	s.SetBit(ctx, "a", 3, 1)
+	s.BitField(ctx, "f", BitFieldOverflow("FAIL"), BitFieldIncrBy("u8", "#3", 300))
+	s.BitField(ctx, "g", BitFieldSet("i16", "#2", -3), BitFieldGet("u8", "0"), BitFieldIncrBy("u4", "1", 20))
+	s.BitOpXor(ctx, "x", "a", "g")
+	s.BitOpNot(ctx, "y", "nokey")
+	r, err := Open(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if err := r.Apply(ctx, units...); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"a", "f", "g", "x", "y"} {
+		want, err1 := s.Get(ctx, k)
+		got, err2 := r.Get(ctx, k)
+		if want != got || !errors.Is(err1, err2) && err1 != err2 {
+			t.Errorf("%s: recorded %x (%v), replayed %x (%v)", k, want, err1, got, err2)
+		}
+	}
+	if got, _ := r.Get(ctx, "f"); got != "\x00\x00\x00\x00" {
+		t.Errorf("the key created by a refused BITFIELD replays as %x", got)
+	}
+	if !bytes.Contains([]byte(strconv.Quote(joinUnits(units))), []byte("BITFIELD")) {
+		t.Error("no BITFIELD effect recorded")
+	}
+}
+
+func joinUnits(units [][][]string) string {
+	var b bytes.Buffer
+	for _, u := range units {
+		for _, c := range u {
+			for _, a := range c {
+				b.WriteString(a)
+				b.WriteByte(' ')
+			}
+		}
+	}
+	return b.String()
+}
