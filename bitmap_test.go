@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"math"
+	"math/big"
 	"math/rand/v2"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/embedis/embedis/internal/redistest"
@@ -521,4 +523,187 @@ func joinUnits(units [][][]string) string {
 		}
 	}
 	return b.String()
+}
+
+// modelBitField runs parsed BITFIELD operations on p one bit at a time,
+// with exact (math/big) arithmetic for overflow: WRAP reduces the exact
+// result modulo 2^bits (two's complement for signed types), SAT clamps it,
+// FAIL leaves the field and answers Failed. It returns the results and the
+// string after.
+func modelBitField(p []byte, ops []bitFieldOp) ([]BitFieldResult, []byte) {
+	p = bytes.Clone(p)
+	need := len(p)
+	for _, op := range ops {
+		if op.kind != bfGet {
+			need = max(need, int((op.offset+uint64(op.bits)-1)>>3)+1)
+		}
+	}
+	p = append(p, make([]byte, need-len(p))...)
+	get := func(op bitFieldOp) *big.Int {
+		v := new(big.Int)
+		for i := 0; i < op.bits; i++ {
+			b := op.offset + uint64(i)
+			bit := uint(0)
+			if b>>3 < uint64(len(p)) {
+				bit = uint(p[b>>3]>>(7-b&7)) & 1
+			}
+			v.Lsh(v, 1)
+			v.Or(v, big.NewInt(int64(bit)))
+		}
+		if op.signed && v.Bit(op.bits-1) == 1 {
+			v.Sub(v, new(big.Int).Lsh(big.NewInt(1), uint(op.bits)))
+		}
+		return v
+	}
+	set := func(op bitFieldOp, v *big.Int) {
+		m := new(big.Int).Lsh(big.NewInt(1), uint(op.bits))
+		u := new(big.Int).Mod(v, m) // non-negative
+		for i := op.bits - 1; i >= 0; i-- {
+			b := op.offset + uint64(op.bits-1-i)
+			if u.Bit(i) == 1 {
+				p[b>>3] |= 0x80 >> (b & 7)
+			} else {
+				p[b>>3] &^= 0x80 >> (b & 7)
+			}
+		}
+	}
+	out := make([]BitFieldResult, len(ops))
+	for i, op := range ops {
+		old := get(op)
+		if op.kind == bfGet {
+			out[i].Value = old.Int64()
+			continue
+		}
+		exact := big.NewInt(op.value)
+		if !op.signed && op.kind == bfSet {
+			exact.SetUint64(uint64(op.value)) // Redis reads a SET's value as unsigned for u types
+		}
+		if op.kind == bfIncrBy {
+			exact.Add(exact, old)
+		}
+		lo, hi := big.NewInt(0), new(big.Int).Lsh(big.NewInt(1), uint(op.bits))
+		if op.signed {
+			lo = new(big.Int).Neg(new(big.Int).Lsh(big.NewInt(1), uint(op.bits-1)))
+			hi = new(big.Int).Lsh(big.NewInt(1), uint(op.bits-1))
+		}
+		hi.Sub(hi, big.NewInt(1))
+		result := exact
+		if exact.Cmp(lo) < 0 || exact.Cmp(hi) > 0 {
+			switch op.overflow {
+			case overflowFail:
+				out[i].Failed = true
+				continue
+			case overflowSat:
+				if exact.Cmp(lo) < 0 {
+					result = lo
+				} else {
+					result = hi
+				}
+			default:
+				m := new(big.Int).Lsh(big.NewInt(1), uint(op.bits))
+				result = new(big.Int).Mod(exact, m)
+				if op.signed && result.Cmp(hi) > 0 {
+					result.Sub(result, m)
+				}
+			}
+		}
+		set(op, result)
+		if op.kind == bfSet {
+			out[i].Value = old.Int64()
+		} else {
+			out[i].Value = result.Int64()
+		}
+	}
+	return out, p
+}
+
+// FuzzBitField feeds BITFIELD arguments (space-separated) to its parser and,
+// when they parse, runs them on a Store and on the big-integer model: no
+// input panics, every parse error is one of Redis's, and results and bytes
+// agree.
+func FuzzBitField(f *testing.F) {
+	for _, seed := range []string{
+		"GET u8 0", "SET i64 0 -9223372036854775808 INCRBY i64 0 -1", "OVERFLOW SAT INCRBY u63 1 9223372036854775807",
+		"OVERFLOW FAIL INCRBY i1 0 1 GET i1 0", "SET u8 #2305843009213693952 1", "GET i64 #67108863", "OVERFLOW wrap SET u5 3 -1",
+		"get u8 0 overflow fail incrby u8 0 1", "GET u64 0", "GET u8", "OVERFLOW", "SET u8 0 x", "INCRBY i7 # 1",
+		"SET u1 7 1 SET i3 5 -4 INCRBY u63 70 -1 GET i64 60", "GET u8\x00x 0", "OVERFLOW sat\x00 INCRBY i8 0 200",
+	} {
+		f.Add([]byte{0x5a, 0xff, 0x00, 0x81}, seed)
+	}
+	s, err := Open(Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer s.Close()
+	f.Fuzz(func(t *testing.T, start []byte, line string) {
+		args := strings.Split(line, " ")
+		ops, err := parseBitField(args)
+		if err != nil {
+			for _, e := range []error{ErrSyntax, ErrBitFieldType, ErrBitOffset, ErrBitFieldOverflow, ErrNotInteger} {
+				if errors.Is(err, e) {
+					return
+				}
+			}
+			t.Fatalf("%q: error %v is none of BITFIELD's", args, err)
+		}
+		for _, op := range ops {
+			if op.offset > 1<<16 && op.kind != bfGet {
+				return // a string of hundreds of MB: Redis allocates it too
+			}
+		}
+		noErr(t, s.Set(ctx, "k", string(start), 0))
+		got, err := s.Do(ctx, append([]string{"BITFIELD", "k"}, args...)...)
+		if err != nil {
+			t.Fatalf("%q: %v", args, err)
+		}
+		want, after := modelBitField(start, ops)
+		arr := got.([]any)
+		if len(arr) != len(want) {
+			t.Fatalf("%q: %d results, model %d", args, len(arr), len(want))
+		}
+		for i, w := range want {
+			if (arr[i] == nil) != w.Failed || (!w.Failed && arr[i] != w.Value) {
+				t.Fatalf("%q: result %d is %v, model %+v", args, i, arr[i], w)
+			}
+		}
+		if v, _ := s.Get(ctx, "k"); v != string(after) {
+			t.Fatalf("%q on %x: string %x, model %x", args, start, v, after)
+		}
+	})
+}
+
+// FuzzBitRange compares BITCOUNT, BITPOS and BITPOS ... BIT on arbitrary
+// strings and ranges with the bit-by-bit model.
+func FuzzBitRange(f *testing.F) {
+	f.Add([]byte("foobar"), int64(1), int64(-1), uint8(0))
+	f.Add([]byte{0xff, 0xff, 0xf0}, int64(-9223372036854775808), int64(9223372036854775807), uint8(7))
+	f.Add([]byte{0, 0, 1}, int64(-3), int64(-40), uint8(5))
+	f.Add([]byte{}, int64(0), int64(-1), uint8(2))
+	s, err := Open(Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer s.Close()
+	f.Fuzz(func(t *testing.T, p []byte, start, end int64, mode uint8) {
+		noErr(t, s.Set(ctx, "k", string(p), 0))
+		unit := []string{"", BitCountIndexByte, BitCountIndexBit}[mode%3]
+		var r *BitCount
+		if mode&4 == 0 {
+			r = &BitCount{Start: start, End: end, Unit: unit}
+		}
+		if got, err := s.BitCount(ctx, "k", r); err != nil || got != modelBitCount(p, r) {
+			t.Fatalf("BitCount(%x, %+v) = %d, %v; model %d", p, r, got, err, modelBitCount(p, r))
+		}
+		bit := int(mode>>3) & 1
+		pos := [][]int64{nil, {start}, {start, end}}[int(mode>>4)%3]
+		if got, err := s.BitPos(ctx, "k", int64(bit), pos...); err != nil || got != modelBitPos(p, bit, pos, "") {
+			t.Fatalf("BitPos(%x, %d, %v) = %d, %v; model %d", p, bit, pos, got, err, modelBitPos(p, bit, pos, ""))
+		}
+		if unit != "" {
+			want := modelBitPos(p, bit, []int64{start, end}, unit)
+			if got, err := s.BitPosSpan(ctx, "k", int8(bit), start, end, unit); err != nil || got != want {
+				t.Fatalf("BitPosSpan(%x, %d, %d, %d, %s) = %d, %v; model %d", p, bit, start, end, unit, got, err, want)
+			}
+		}
+	})
 }
