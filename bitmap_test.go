@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -706,4 +707,28 @@ func FuzzBitRange(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestBitmapPipeline runs the bitmap commands through a Pipeline (the
+// generated wrappers, BitPos's variadic positions included).
+func TestBitmapPipeline(t *testing.T) {
+	s, _ := openTest(t)
+	p := s.Pipeline()
+	set := p.SetBit("b", 9, 1)
+	get := p.GetBit("b", 9)
+	count := p.BitCount("b", &BitCount{Start: 8, End: 15, Unit: BitCountIndexBit})
+	pos := p.BitPos("b", 1, 1, -1)
+	span := p.BitPosSpan("b", 0, 8, 15, BitCountIndexBit)
+	field := p.BitField("b", BitFieldIncrBy("u4", "#3", 7), BitFieldGet("u8", "8"))
+	ro := p.BitFieldRO("b", BitFieldGet("u16", "0"))
+	op := p.BitOpNot("n", "b")
+	if err := p.Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f := field.Val()
+	got := []int64{set.Val(), get.Val(), count.Val(), pos.Val(), span.Val(), f[0].Value, f[1].Value, ro.Val()[0].Value, op.Val()}
+	want := []int64{0, 1, 1, 9, 8, 7, 0x47, 0x47, 2}
+	if !slices.Equal(got, want) {
+		t.Fatalf("pipelined: %v, want %v", got, want)
+	}
 }
