@@ -732,3 +732,53 @@ func TestBitmapPipeline(t *testing.T) {
 		t.Fatalf("pipelined: %v, want %v", got, want)
 	}
 }
+
+// TestSetBitHugeOffsetMatchesRedis runs SETBIT at offset 4,000,000,000 on
+// redis-server and a Store: both accept it with the same replies, and the
+// Store allocates no more than redis-server's used_memory grows by.
+func TestSetBitHugeOffsetMatchesRedis(t *testing.T) {
+	if testing.Short() {
+		t.Skip("allocates 500 MB on each side")
+	}
+	srv := redistest.Start(t)
+	c := srv.Dial(t)
+	usedMemory := func() int64 {
+		info, _ := c.Do(t, "INFO", "memory").(string)
+		for _, line := range strings.Split(info, "\r\n") {
+			if v, ok := strings.CutPrefix(line, "used_memory:"); ok {
+				n, _ := strconv.ParseInt(v, 10, 64)
+				return n
+			}
+		}
+		t.Fatal("no used_memory in INFO")
+		return 0
+	}
+	s, _ := openTest(t)
+	redisBefore := usedMemory()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for _, args := range [][]string{
+		{"SETBIT", "k", "4000000000", "1"}, {"STRLEN", "k"}, {"BITCOUNT", "k"}, {"BITPOS", "k", "1"},
+		{"GETBIT", "k", "4000000000"}, {"SETBIT", "k", "4294967296", "1"}, {"BITPOS", "k", "0", "-1"},
+	} {
+		want := c.Do(t, args...)
+		got, err := s.Do(ctx, args...)
+		if e, ok := want.(redistest.ReplyError); ok {
+			if err == nil || err.Error() != string(e) {
+				t.Fatalf("%q: redis %q, embedis %v %v", args, e, got, err)
+			}
+			continue
+		}
+		if err != nil || got != want {
+			t.Fatalf("%q: redis %#v, embedis %#v %v", args, want, got, err)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	redisGrew := usedMemory() - redisBefore
+	grew := int64(after.TotalAlloc - before.TotalAlloc)
+	if grew > redisGrew+1<<20 {
+		t.Fatalf("embedis allocated %d bytes, redis-server's memory grew by %d", grew, redisGrew)
+	}
+	t.Logf("embedis allocated %d bytes, redis-server's used_memory grew by %d", grew, redisGrew)
+	c.Do(t, "DEL", "k")
+}
