@@ -103,7 +103,7 @@
 //     ISO week or month; Submit, Entry, Top, Around, Page, Remove, Len.
 //
 // Not there yet, to come: streams, pub/sub and keyspace notifications,
-// HyperLogLog, bitmaps, scripting, eviction (the append-only log is package
+// HyperLogLog, scripting, eviction (the append-only log is package
 // persist).
 //
 // # Missing keys
