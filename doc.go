@@ -54,6 +54,9 @@
 //   - Geo: GeoAdd, GeoAddArgs, GeoPos, GeoHash, GeoDist, GeoSearch,
 //     GeoSearchLocation, GeoSearchStore, GeoRadius, GeoRadiusStore,
 //     GeoRadiusByMember, GeoRadiusByMemberStore.
+//   - HyperLogLog: PFAdd, PFCount (one key, or the union of several),
+//     PFMerge; values byte-identical to redis-server's (GET them, SET them).
+//     PFSELFTEST and PFDEBUG run through Do.
 //   - Moving data to and from Redis: Dump and Restore (DUMP and RESTORE,
 //     payloads byte-compatible with redis-server 7.0's); Snapshot (a
 //     point-in-time copy of every database, written as an RDB version 10
