@@ -96,12 +96,13 @@
 // on both:
 //
 //   - Counter (NewCounter): counts per key, in total and per time bucket
-//     that expires; Sum and Series over the last buckets.
+//     that expires; Sum and Series over the last buckets; distinct members
+//     on HyperLogLog: AddUnique, Unique, UniqueSum.
 //   - Leaderboard (NewLeaderboard): ranks by score, all-time or per day,
 //     ISO week or month; Submit, Entry, Top, Around, Page, Remove, Len.
 //
 // Not there yet, to come: streams, pub/sub and keyspace notifications,
-// HyperLogLog, bitmaps, scripting, eviction (the append-only log is package
+// bitmaps, scripting, eviction (the append-only log is package
 // persist).
 //
 // # Missing keys
