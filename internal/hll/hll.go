@@ -208,6 +208,19 @@ func denseSet(regs []byte, i int, v uint8) {
 	}
 }
 
+// unpackDense reads the dense registers regs into out, four at a time from
+// each three bytes.
+func unpackDense(regs string, out *[Registers]uint8) {
+	regs = regs[:Registers*RegBits/8]
+	for i, p := 0, 0; i+3 < len(out) && p+2 < len(regs); i, p = i+4, p+3 {
+		b0, b1, b2 := regs[p], regs[p+1], regs[p+2]
+		out[i] = b0 & RegMax
+		out[i+1] = (b0>>6 | b1<<2) & RegMax
+		out[i+2] = (b1>>4 | b2<<4) & RegMax
+		out[i+3] = b2 >> 2
+	}
+}
+
 // Register returns register i (0..Registers-1) of the valid dense value s.
 func Register[T ~string | ~[]byte](s T, i int) uint8 { return denseGet(s[HeaderSize:], i) }
 
@@ -527,9 +540,10 @@ func Add(s string, elems []string, sparseMax int) (out []byte, updated, corrupt 
 func Count[T ~string | ~[]byte](s T) (uint64, bool) {
 	var histo [64]int32
 	if s[4] == Dense {
-		regs := s[HeaderSize:]
-		for i := 0; i < Registers; i++ {
-			histo[denseGet(regs, i)]++
+		var regs [Registers]uint8
+		unpackDense(string(s[HeaderSize:]), &regs)
+		for _, v := range regs {
+			histo[v&63]++
 		}
 		return estimate(&histo), true
 	}
@@ -557,11 +571,10 @@ type Union [Registers]uint8
 // hold part of it).
 func (u *Union) Merge(s string) bool {
 	if s[4] == Dense {
-		regs := s[HeaderSize:]
-		for i := range u {
-			if v := denseGet(regs, i); v > u[i] {
-				u[i] = v
-			}
+		var regs [Registers]uint8
+		unpackDense(s[HeaderSize:], &regs)
+		for i, v := range regs {
+			u[i] = max(u[i], v)
 		}
 		return true
 	}
