@@ -129,6 +129,9 @@ func HLLCases() [][]string {
 		{"PFDEBUG", "DECODE", "m1"}, {"GET", "m1"}, {"PFDEBUG", "GETREG", "h2"}, {"PFADD", "g", "a", "b"},
 		{"PFDEBUG", "GETREG", "g"}, {"PFDEBUG", "ENCODING", "g"}, {"GET", "g"}, {"PFDEBUG", "getreg", "m4"},
 		{"PFSELFTEST"},
+		// DUMP payloads (a dense value is LZF-compressed, as Redis does) and
+		// RESTORE of them.
+		{"DUMP", "p1"}, {"DUMP", "h1"}, {"DUMP", "cut"},
 		// Keyspace commands on HyperLogLogs.
 		{"COPY", "h1", "hc"}, {"PFADD", "hc", "zzz"}, {"PFCOUNT", "hc"}, {"PFCOUNT", "h1"}, {"RENAME", "hc", "hr"},
 		{"PFCOUNT", "hr"}, {"DEL", "hr"}, {"PFCOUNT", "hr"}, {"FLUSHALL"},
