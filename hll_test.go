@@ -252,3 +252,18 @@ func FuzzHLLCommands(f *testing.F) {
 		}
 	})
 }
+
+// TestHLLRDBRoundTrip: HyperLogLogs (sparse, dense, with a cached count,
+// merged) through both RDB files and DUMP/RESTORE both ways, compared with
+// redis-server's by rdbRoundTrip: the same values (GET) after every move,
+// and files and payloads of the same bytes.
+func TestHLLRDBRoundTrip(t *testing.T) {
+	big := []string{"PFADD", "dense"}
+	for i := 0; i < 5000; i++ {
+		big = append(big, "d"+strconv.Itoa(i))
+	}
+	rdbRoundTrip(t, [][]string{
+		{"PFADD", "sparse", "a", "b", "c"}, big, {"PFCOUNT", "dense"}, {"PFADD", "dense", "new"},
+		{"PFMERGE", "merged", "sparse", "dense"}, {"PFCOUNT", "merged"}, {"PFADD", "empty"},
+	}, false)
+}
