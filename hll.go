@@ -39,37 +39,36 @@ func (tx *Tx) PFAdd(key string, elements ...string) (int64, error) {
 	}
 	if sv == nil {
 		h := hll.New()
-		out, updated, _ := hll.Add(ownedString(h), elements, hllSparseMaxBytes)
-		if !updated {
+		out, changed, _ := hll.Add(ownedString(h), elements, hllSparseMaxBytes)
+		if changed == 0 {
 			hll.Invalidate(h)
 			out = h
 		}
 		tx.setValue(key, &stringValue{s: ownedString(out), enc: strRaw}, false)
-		if tx.wrote(key, evPFAdd) {
+		// Redis counts the creation and each element that changed a register.
+		if tx.wroteN(key, evPFAdd, 1+changed) {
 			tx.emit(append([]string{"PFADD", key}, elements...)...)
 		}
 		return 1, nil
 	}
 	sv.enc = strRaw // Redis unshares the value for writing: raw from now on
-	out, updated, corrupt := hll.Add(sv.s, elements, hllSparseMaxBytes)
+	out, changed, corrupt := hll.Add(sv.s, elements, hllSparseMaxBytes)
 	if out != nil {
 		sv.s = ownedString(out)
 	}
 	if corrupt {
 		// Redis keeps the registers set before the corruption was found,
-		// without an event or propagation; the log gets the value itself.
-		if updated {
-			tx.modified(key)
-			if tx.rec {
-				tx.emit("SET", key, sv.s, "KEEPTTL")
-			}
+		// without an event, a WATCH invalidation, a change counted or
+		// propagation; the log gets the value itself.
+		if changed > 0 && tx.rec {
+			tx.emit("SET", key, sv.s, "KEEPTTL")
 		}
 		return 0, ErrCorruptHLL
 	}
-	if !updated {
+	if changed == 0 {
 		return 0, nil
 	}
-	if tx.wrote(key, evPFAdd) {
+	if tx.wroteN(key, evPFAdd, changed) { // Redis counts each element that changed a register
 		tx.emit(append([]string{"PFADD", key}, elements...)...)
 	}
 	return 1, nil
@@ -120,9 +119,11 @@ func (tx *Tx) PFCount(keys ...string) (int64, error) {
 	hll.SetCached(b, c)
 	tx.beforeChange(key)
 	sv.s = ownedString(b)
-	// Redis signals the key modified (WATCH) and propagates PFCOUNT itself,
-	// with no keyspace event; replaying it writes the same cache.
+	// Redis signals the key modified (WATCH), counts a change and
+	// propagates PFCOUNT itself, with no keyspace event; replaying it
+	// writes the same cache.
 	tx.modified(key)
+	tx.dirty(1)
 	if tx.rec {
 		tx.emit("PFCOUNT", key)
 	}
@@ -207,7 +208,7 @@ func (tx *Tx) pfToDense(key string, sv *stringValue) (bool, error) {
 		return false, ErrCorruptHLL
 	}
 	sv.s = ownedString(d)
-	tx.e.stats.changes++
+	tx.dirty(1)
 	if tx.rec {
 		tx.emit("PFDEBUG", "TODENSE", key)
 	}

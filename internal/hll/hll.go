@@ -497,13 +497,14 @@ func walkSparse[T ~string | ~[]byte](h T, fn func(v uint8, n int) bool) bool {
 }
 
 // Add adds the elements to the valid value s, as PFADD: it returns the new
-// value's bytes and whether a register changed. The bytes are nil when
-// nothing changed (s stays as it is: a dense value is not copied unless a
-// register grows), and otherwise a fresh slice with the invalidation bit
-// set. corrupt reports a sparse value found corrupted; the elements added
-// before it was found stay added, as in Redis, and out holds them when any
-// did (then updated is true too).
-func Add(s string, elems []string, sparseMax int) (out []byte, updated, corrupt bool) {
+// value's bytes and how many elements changed a register (what Redis adds
+// to its count of changes). The bytes are nil when nothing changed (s stays
+// as it is: a dense value is not copied unless a register grows), and
+// otherwise a fresh slice with the invalidation bit set. corrupt reports a
+// sparse value found corrupted; the elements added before it was found stay
+// added, as in Redis, and out holds them when any did (then changed is not
+// 0 either).
+func Add(s string, elems []string, sparseMax int) (out []byte, changed int, corrupt bool) {
 	var h []byte
 	for _, e := range elems {
 		index, count := Hash(e)
@@ -518,7 +519,7 @@ func Add(s string, elems []string, sparseMax int) (out []byte, updated, corrupt 
 		h, r = set(h, index, count, sparseMax)
 		switch r {
 		case 1:
-			updated = true
+			changed++
 		case -1:
 			corrupt = true
 		}
@@ -526,11 +527,11 @@ func Add(s string, elems []string, sparseMax int) (out []byte, updated, corrupt 
 			break
 		}
 	}
-	if !updated {
-		return nil, false, corrupt
+	if changed == 0 {
+		return nil, 0, corrupt
 	}
 	Invalidate(h)
-	return h, true, corrupt
+	return h, changed, corrupt
 }
 
 // Count estimates the cardinality of the valid value s, as Redis's hllCount

@@ -71,11 +71,11 @@ func pfadd(t *testing.T, h []byte, elems []string, sparseMax int) ([]byte, int64
 		}
 		return out, 1
 	}
-	out, updated, corrupt := Add(string(h), elems, sparseMax)
+	out, changed, corrupt := Add(string(h), elems, sparseMax)
 	if corrupt {
 		t.Fatal("corrupt")
 	}
-	if !updated {
+	if changed == 0 {
 		return h, 0
 	}
 	return out, 1
