@@ -44,7 +44,7 @@ func (tx *Tx) PFAdd(key string, elements ...string) (int64, error) {
 			hll.Invalidate(h)
 			out = h
 		}
-		tx.setValue(key, &stringValue{s: ownedString(out), enc: strRaw}, false)
+		tx.setValue(key, &stringValue{text: ownedString(out), enc: strRaw}, false)
 		// Redis counts the creation and each element that changed a register.
 		if tx.wroteN(key, evPFAdd, 1+changed) {
 			tx.emit(append([]string{"PFADD", key}, elements...)...)
@@ -52,16 +52,16 @@ func (tx *Tx) PFAdd(key string, elements ...string) (int64, error) {
 		return 1, nil
 	}
 	sv.enc = strRaw // Redis unshares the value for writing: raw from now on
-	out, changed, corrupt := hll.Add(sv.s, elements, hllSparseMaxBytes)
+	out, changed, corrupt := hll.Add(sv.peek(), elements, hllSparseMaxBytes)
 	if out != nil {
-		sv.s = ownedString(out)
+		sv.setStr(ownedString(out), strRaw)
 	}
 	if corrupt {
 		// Redis keeps the registers set before the corruption was found,
 		// without an event, a WATCH invalidation, a change counted or
 		// propagation; the log gets the value itself.
 		if changed > 0 && tx.rec {
-			tx.emit("SET", key, sv.s, "KEEPTTL")
+			tx.emit("SET", key, sv.str(), "KEEPTTL")
 		}
 		return 0, ErrCorruptHLL
 	}
@@ -96,7 +96,7 @@ func (tx *Tx) PFCount(keys ...string) (int64, error) {
 			if err != nil {
 				return 0, err
 			}
-			if sv != nil && !u.Merge(sv.s) {
+			if sv != nil && !u.Merge(sv.peek()) {
 				return 0, ErrCorruptHLL
 			}
 		}
@@ -108,17 +108,17 @@ func (tx *Tx) PFCount(keys ...string) (int64, error) {
 		return 0, err
 	}
 	sv.enc = strRaw
-	if c, ok := hll.Cached(sv.s); ok {
+	if c, ok := hll.Cached(sv.peek()); ok {
 		return int64(c), nil
 	}
-	c, ok := hll.Count(sv.s)
+	c, ok := hll.Count(sv.peek())
 	if !ok {
 		return 0, ErrCorruptHLL
 	}
-	b := []byte(sv.s)
+	b := []byte(sv.peek())
 	hll.SetCached(b, c)
 	tx.beforeChange(key)
-	sv.s = ownedString(b)
+	sv.setStr(ownedString(b), strRaw)
 	// Redis signals the key modified (WATCH), counts a change and
 	// propagates PFCOUNT itself, with no keyspace event; replaying it
 	// writes the same cache.
@@ -151,10 +151,10 @@ func (tx *Tx) PFMerge(destination string, sources ...string) error {
 		if sv == nil {
 			continue
 		}
-		if hll.IsDense(sv.s) {
+		if hll.IsDense(sv.peek()) {
 			dense = true
 		}
-		if !u.Merge(sv.s) {
+		if !u.Merge(sv.peek()) {
 			return ErrCorruptHLL
 		}
 	}
@@ -163,16 +163,16 @@ func (tx *Tx) PFMerge(destination string, sources ...string) error {
 	if sv == nil {
 		h = hll.New()
 	} else {
-		h = []byte(sv.s)
+		h = []byte(sv.peek())
 	}
 	h, ok := u.Store(h, dense, hllSparseMaxBytes)
 	if !ok {
 		return ErrCorruptHLL
 	}
 	if sv == nil {
-		tx.setValue(destination, &stringValue{s: ownedString(h), enc: strRaw}, false)
+		tx.setValue(destination, &stringValue{text: ownedString(h), enc: strRaw}, false)
 	} else {
-		sv.s, sv.enc = ownedString(h), strRaw
+		sv.setStr(ownedString(h), strRaw)
 	}
 	if tx.wrote(destination, evPFAdd) {
 		tx.emit(append([]string{"PFMERGE", destination}, sources...)...)
@@ -200,14 +200,14 @@ func (tx *Tx) pfDebugValue(key string) (*stringValue, error) {
 // (dirty) so that PFDEBUG propagates, but raises no event and leaves
 // WATCH alone; the log gets a PFDEBUG TODENSE.
 func (tx *Tx) pfToDense(key string, sv *stringValue) (bool, error) {
-	if hll.IsDense(sv.s) {
+	if hll.IsDense(sv.peek()) {
 		return false, nil
 	}
-	d, ok := hll.ToDense(sv.s)
+	d, ok := hll.ToDense(sv.peek())
 	if !ok {
 		return false, ErrCorruptHLL
 	}
-	sv.s = ownedString(d)
+	sv.setStr(ownedString(d), strRaw)
 	tx.dirty(1)
 	if tx.rec {
 		tx.emit("PFDEBUG", "TODENSE", key)

@@ -73,16 +73,16 @@ func cmdPFDebug(tx *Tx, args []string, w ReplyWriter) {
 		}
 		w.WriteArrayLen(hll.Registers)
 		for i := 0; i < hll.Registers; i++ {
-			w.WriteInt(int64(hll.Register(sv.s, i)))
+			w.WriteInt(int64(hll.Register(sv.peek(), i)))
 		}
 	case "decode":
-		if hll.IsDense(sv.s) {
+		if hll.IsDense(sv.peek()) {
 			w.WriteError(errPFDebugNotSparse)
 			return
 		}
-		w.WriteBulk(hll.Decode(sv.s))
+		w.WriteBulk(hll.Decode(sv.peek()))
 	case "encoding":
-		if hll.IsDense(sv.s) {
+		if hll.IsDense(sv.peek()) {
 			w.WriteStatus("dense")
 		} else {
 			w.WriteStatus("sparse")

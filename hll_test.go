@@ -171,14 +171,14 @@ func TestHLLDenseAddCopiesOnlyOnChange(t *testing.T) {
 	must[int64](t)(s.PFAdd(ctx, "h", elems...))
 	var p1, p2 *byte
 	s.Atomic(ctx, func(tx *Tx) error {
-		p1 = unsafe.StringData(tx.live("h").(*stringValue).s)
+		p1 = unsafe.StringData(tx.live("h").(*stringValue).peek())
 		return nil
 	})
 	if n := must[int64](t)(s.PFAdd(ctx, "h", elems[:100]...)); n != 0 {
 		t.Fatal("re-adding changed a register")
 	}
 	s.Atomic(ctx, func(tx *Tx) error {
-		p2 = unsafe.StringData(tx.live("h").(*stringValue).s)
+		p2 = unsafe.StringData(tx.live("h").(*stringValue).peek())
 		return nil
 	})
 	if p1 != p2 {

@@ -98,6 +98,7 @@ var (
 	evIncrBy    = keyEvent{class: classString, name: "incrby"}
 	evIncrFloat = keyEvent{class: classString, name: "incrbyfloat"}
 	evAppend    = keyEvent{class: classString, name: "append"}
+	evSetBit    = keyEvent{class: classString, name: "setbit"}
 	evLPush     = keyEvent{class: classList, name: "lpush"}
 	evRPush     = keyEvent{class: classList, name: "rpush"}
 	evLPop      = keyEvent{class: classList, name: "lpop"}
@@ -323,7 +324,7 @@ func hllAs(v value) (*stringValue, error) {
 	if err != nil || sv == nil {
 		return nil, err
 	}
-	if !hll.Valid(sv.s) {
+	if !hll.Valid(sv.peek()) {
 		return nil, ErrNotHLL
 	}
 	return sv, nil
