@@ -53,3 +53,31 @@ func ExampleCounter() {
 	// 11:00 2
 	// 11:00's bucket expires in 24h0m0s
 }
+
+// Distinct visitors per day, next to the visits: AddUnique records a
+// visitor in the page's HyperLogLogs (all time and the current day),
+// UniqueSum estimates the distinct visitors of the last days (a visitor
+// seen on both days counts once).
+func ExampleCounter_AddUnique() {
+	ctx := context.Background()
+	clock := embedis.NewManualClock(time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC))
+	s, _ := embedis.Open(embedis.Options{Clock: clock})
+	defer s.Close()
+
+	visitors, err := embedis.NewCounter(embedis.Embedded(s), "visitors", embedis.CounterOptions{
+		Buckets: []embedis.CounterBucket{{Size: 24 * time.Hour, Keep: 7}},
+	})
+	if err != nil {
+		panic(err)
+	}
+	visitors.AddUnique(ctx, "/home", "ann", "bob", "cy")
+	visitors.AddUnique(ctx, "/home", "ann") // seen before: no change
+	clock.Advance(24 * time.Hour)
+	visitors.AddUnique(ctx, "/home", "bob", "dee")
+
+	today, _ := visitors.UniqueSum(ctx, "/home", 24*time.Hour, 1)
+	twoDays, _ := visitors.UniqueSum(ctx, "/home", 24*time.Hour, 2)
+	allTime, _ := visitors.Unique(ctx, "/home")
+	fmt.Println("today:", today, "last two days:", twoDays, "all time:", allTime)
+	// Output: today: 2 last two days: 4 all time: 4
+}

@@ -63,6 +63,9 @@
 //     Eval, EvalRO, EvalSha, EvalShaRO, ScriptLoad, ScriptExists,
 //     ScriptFlush; SetServerCommandHandler lets scripts reach a
 //     server's own commands (INFO, CONFIG GET, …).
+//   - HyperLogLog: PFAdd, PFCount (one key, or the union of several),
+//     PFMerge; values byte-identical to redis-server's (GET them, SET them).
+//     PFSELFTEST and PFDEBUG run through Do.
 //   - Moving data to and from Redis: Dump and Restore (DUMP and RESTORE,
 //     payloads byte-compatible with redis-server 7.0's); Snapshot (a
 //     point-in-time copy of every database, written as an RDB version 10
@@ -102,12 +105,13 @@
 // on both:
 //
 //   - Counter (NewCounter): counts per key, in total and per time bucket
-//     that expires; Sum and Series over the last buckets.
+//     that expires; Sum and Series over the last buckets; distinct members
+//     on HyperLogLog: AddUnique, Unique, UniqueSum.
 //   - Leaderboard (NewLeaderboard): ranks by score, all-time or per day,
 //     ISO week or month; Submit, Entry, Top, Around, Page, Remove, Len.
 //
 // Not there yet, to come: streams, pub/sub and keyspace notifications,
-// HyperLogLog, scripting, eviction (the append-only log is package
+// scripting, eviction (the append-only log is package
 // persist).
 //
 // # Missing keys

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/embedis/embedis/internal/hll"
 )
 
 // This file is the catalogue of the errors the engine replies with: each
@@ -518,6 +520,34 @@ var (
 // @user_script:1."): a form of ErrScript. Package scripting makes its
 // errors with it.
 func ScriptError(text string) error { return ErrScript.forCommand(text) }
+// Errors of the HyperLogLog commands (hll.go).
+var (
+	// ErrNotHLL: PFADD, PFCOUNT, PFMERGE or PFDEBUG on a string that is not
+	// a HyperLogLog (too short, no "HYLL" magic, an unknown encoding, a
+	// dense value of the wrong length). A form of ErrWrongType, as Redis
+	// replies WRONGTYPE: errors.Is matches both.
+	ErrNotHLL = newForm(ErrWrongType, "WRONGTYPE Key is not a valid HyperLogLog string value.")
+	// ErrCorruptHLL: a sparse HyperLogLog whose opcodes do not cover its
+	// 16,384 registers exactly.
+	ErrCorruptHLL = newError("INVALIDOBJ Corrupted HLL object detected")
+	// ErrHLLSelfTest: PFSELFTEST found the implementation wrong; the
+	// error's text says where.
+	ErrHLLSelfTest = newError("ERR TESTFAILED")
+
+	errPFDebugNoKey     = newError("ERR The specified key does not exist")
+	errPFDebugNotSparse = newError("ERR HLL encoding is not sparse")
+)
+
+// pfDebugUnknown is PFDEBUG's error for a subcommand it does not have.
+func pfDebugUnknown(sub string) error {
+	return ErrSyntax.forCommand("ERR Unknown PFDEBUG subcommand '" + errorArg(sub) + "'")
+}
+
+// hllSelfTestFailed is ErrHLLSelfTest with what failed: internal/hll's
+// "TESTFAILED: <what>" as "ERR TESTFAILED: <what>".
+func hllSelfTestFailed(err error) error {
+	return ErrHLLSelfTest.forCommand(strings.Replace(err.Error(), hll.ErrSelfTest.Error(), ErrHLLSelfTest.msg, 1))
+}
 
 // Errors of the bitmap commands (bitmap.go).
 var (

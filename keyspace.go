@@ -1,5 +1,7 @@
 package embedis
 
+import "github.com/embedis/embedis/internal/hll"
+
 // The one path into the keyspace, as Redis's db.c and notify.c. Every
 // command reaches a key through it, so the side effects of reading and
 // writing live here and nowhere else:
@@ -130,6 +132,7 @@ var (
 	evZRangeSt  = keyEvent{class: classZSet, name: "zrangestore"}
 	evGeoRadSt  = keyEvent{class: classZSet, name: "georadiusstore"}
 	evGeoSrchSt = keyEvent{class: classZSet, name: "geosearchstore"}
+	evPFAdd     = keyEvent{class: classString, name: "pfadd"} // PFADD, and PFMERGE as Redis raises it
 )
 
 // notify hands ev on key of the unit's database to the engine's hook.
@@ -313,6 +316,21 @@ func (tx *Tx) readZSet(key string) (*zsetValue, error) {
 func (tx *Tx) writeZSet(key string) (*zsetValue, error) {
 	return keyAs[*zsetValue](tx.lookupWrite(key))
 }
+
+// hllAs returns v as a HyperLogLog: a string that hll.Valid accepts. A
+// string that is not one is ErrNotHLL, another type ErrWrongType.
+func hllAs(v value) (*stringValue, error) {
+	sv, err := keyAs[*stringValue](v)
+	if err != nil || sv == nil {
+		return nil, err
+	}
+	if !hll.Valid(sv.peek()) {
+		return nil, ErrNotHLL
+	}
+	return sv, nil
+}
+func (tx *Tx) readHLL(key string) (*stringValue, error)  { return hllAs(tx.lookupRead(key)) }
+func (tx *Tx) writeHLL(key string) (*stringValue, error) { return hllAs(tx.lookupWrite(key)) }
 
 // expireIfDue deletes key if its deadline has passed and reports whether it did.
 func (tx *Tx) expireIfDue(key string) bool {

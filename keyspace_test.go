@@ -143,6 +143,16 @@ var eventScript = [][]string{
 	{"SET", "e9", "v", "PX", "5"}, {"SET", "e10", "v", "PX", "5"}, {"SADD", "es1", "a"}, {"SET", "e11", "v", "PX", "5"},
 	{"SET", "e12", "v", "PX", "5"}, {"SET", "e13", "v", "PX", "5"}, {"WAIT", "30"},
 	{"MSET", "e9", "1", "e10", "2"}, {"SUNIONSTORE", "e11", "es1"}, {"COPY", "es1", "e12"}, {"RENAME", "es1", "e13"},
+
+	// HyperLogLog: PFMERGE raises "pfadd" as Redis does; PFCOUNT writing
+	// its cache and PFDEBUG converting raise nothing.
+	{"PFADD", "hl", "a", "b"}, {"PFADD", "hl", "a"}, {"PFADD", "hl2"}, {"PFADD", "hl2"}, {"PFCOUNT", "hl"},
+	{"PFCOUNT", "hl"}, {"PFCOUNT", "hl", "nohl"}, {"PFMERGE", "hl3", "hl", "hl2"}, {"PFMERGE", "hl4"},
+	{"PFMERGE", "hl3", "nohl"}, {"PFDEBUG", "TODENSE", "hl"}, {"PFDEBUG", "TODENSE", "hl"}, {"PFDEBUG", "GETREG", "hl2"},
+	{"PFDEBUG", "ENCODING", "nohl"}, {"SET", "hls", "x"}, {"PFADD", "hls", "a"}, {"PFMERGE", "hls", "hl"},
+	{"SET", "hlc", "HYLL\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x80\x7f\xfe"}, {"PFADD", "hlc", "a", "b", "c", "d"},
+	{"SET", "hle", "v", "PX", "5"}, {"WAIT", "30"}, {"PFADD", "hle", "a"}, {"SET", "hle2", "v", "PX", "5"}, {"WAIT", "30"},
+	{"PFCOUNT", "hle2"}, {"PFSELFTEST"},
 	{"FLUSHALL"},
 }
 

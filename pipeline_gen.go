@@ -976,6 +976,35 @@ func (p *Pipeline) PExpireTime(key string) Result[int64] {
 	return Result[int64]{p.add(pipeCmd{run: pipePExpireTime, s0: key})}
 }
 
+func pipePFAdd(tx *Tx, c *pipeCmd) {
+	v, err := tx.PFAdd(c.s0, c.ss...)
+	c.n0, c.err = v, err
+}
+
+// PFAdd queues Tx.PFAdd; see Store.PFAdd.
+func (p *Pipeline) PFAdd(key string, elements ...string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipePFAdd, s0: key, ss: elements})}
+}
+
+func pipePFCount(tx *Tx, c *pipeCmd) {
+	v, err := tx.PFCount(c.ss...)
+	c.n0, c.err = v, err
+}
+
+// PFCount queues Tx.PFCount; see Store.PFCount.
+func (p *Pipeline) PFCount(keys ...string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipePFCount, ss: keys})}
+}
+
+func pipePFMerge(tx *Tx, c *pipeCmd) {
+	c.err = tx.PFMerge(c.s0, c.ss...)
+}
+
+// PFMerge queues Tx.PFMerge; see Store.PFMerge.
+func (p *Pipeline) PFMerge(destination string, sources ...string) Result[struct{}] {
+	return Result[struct{}]{p.add(pipeCmd{run: pipePFMerge, s0: destination, ss: sources})}
+}
+
 func pipePTTL(tx *Tx, c *pipeCmd) {
 	v, err := tx.PTTL(c.s0)
 	c.n0, c.err = int64(v), err

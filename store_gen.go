@@ -1197,6 +1197,56 @@ func (s *Store) PExpireTime(ctx context.Context, key string) (n int64, err error
 	return tx.PExpireTime(key)
 }
 
+// PFAdd adds elements to the HyperLogLog at key, creating it (sparse,
+// empty) if the key does not exist, and returns 1 if the key was created
+// or a register changed (the estimate may have changed), 0 otherwise. With
+// no elements it only creates the key. It returns ErrWrongType for another
+// type, ErrNotHLL for a string that is not a HyperLogLog, and
+// ErrCorruptHLL for a sparse one whose registers do not add up; the
+// elements added before the corruption was found stay added, as in Redis.
+func (s *Store) PFAdd(ctx context.Context, key string, elements ...string) (n int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.PFAdd(key, elements...)
+}
+
+// PFCount returns the estimated number of distinct elements added to the
+// HyperLogLog at key (0 if the key does not exist), or, given several keys,
+// of their union (missing keys count as empty). One key's estimate is
+// cached in the value, as Redis caches it: counting a key whose cache a
+// write invalidated writes the new estimate into the value (its bytes
+// change, WATCH sees a change, the log records it), so PFCOUNT is a read
+// that may write. It returns ErrWrongType for another type, ErrNotHLL for a
+// string that is not a HyperLogLog, ErrCorruptHLL for a corrupted sparse
+// one (a cached estimate is returned without looking at the registers, as
+// Redis does), and an arity error for no keys.
+func (s *Store) PFCount(ctx context.Context, keys ...string) (n int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.PFCount(keys...)
+}
+
+// PFMerge stores at destination the union of the HyperLogLogs at
+// destination and sources (missing keys count as empty), creating
+// destination if needed. The result is dense if any input is dense;
+// otherwise it stays sparse until a register or its length requires dense,
+// as with PFADD. It returns ErrWrongType, ErrNotHLL or ErrCorruptHLL for
+// an input that is not a valid HyperLogLog, changing nothing.
+func (s *Store) PFMerge(ctx context.Context, destination string, sources ...string) (err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.PFMerge(destination, sources...)
+}
+
 // PTTL returns the remaining time to live of key in milliseconds, as TTL.
 func (s *Store) PTTL(ctx context.Context, key string) (d time.Duration, err error) {
 	tx, err := s.begin(ctx)

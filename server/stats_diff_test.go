@@ -367,6 +367,11 @@ func TestDiffChangesByCommand(t *testing.T) {
 		"GEORADIUSBYMEMBER g Palermo 300 km STORE gd",
 		// Sort.
 		"RPUSH sl 3 1 2", "SORT sl STORE sd", "SORT sl LIMIT 5 5 STORE sd", "SORT sl LIMIT 5 5 STORE sd", "SORT sl",
+		// HyperLogLog: PFADD counts the creation and each element that
+		// changed a register; PFCOUNT its cache write; PFDEBUG a conversion.
+		"PFADD hl a b c", "PFADD hl a", "PFADD hl a d e", "PFADD hl2", "PFADD hl2", "PFCOUNT hl", "PFCOUNT hl",
+		"PFCOUNT hl hl2", "PFMERGE hl3 hl hl2", "PFMERGE hl3", "PFDEBUG TODENSE hl", "PFDEBUG TODENSE hl",
+		"PFDEBUG GETREG hl2", "PFDEBUG ENCODING hl3",
 	} {
 		c := cmd(line)
 		for i, a := range c {

@@ -1,7 +1,8 @@
 // Command pageviews counts a small site's page views per hour with
 // embedis's Counter: a day of simulated traffic, then each page's total,
-// its views in the last three hours, and the busiest page's views hour by
-// hour as a bar chart.
+// its distinct visitors (a HyperLogLog per page and day, AddUnique and
+// UniqueSum), its views in the last three hours, and the busiest page's
+// views hour by hour as a bar chart.
 //
 //	go run ./examples/pageviews
 //
@@ -49,7 +50,11 @@ func main() {
 	rng := rand.New(rand.NewPCG(1, 2))
 	end := start.Add(24 * time.Hour)
 	for {
-		if _, err := views.Incr(ctx, pick(rng), 1); err != nil {
+		page, visitor := pick(rng), fmt.Sprintf("visitor:%d", rng.IntN(2000))
+		if _, err := views.Incr(ctx, page, 1); err != nil {
+			log.Fatal(err)
+		}
+		if err := views.AddUnique(ctx, page, visitor); err != nil {
 			log.Fatal(err)
 		}
 		perHour := 20 + 400*max(0, 6-abs(clock.Now().Hour()-15))/6
@@ -60,9 +65,13 @@ func main() {
 		clock.Advance(next)
 	}
 
-	fmt.Printf("%-10s %7s %12s\n", "page", "today", "last 3 hours")
+	fmt.Printf("%-10s %7s %9s %12s\n", "page", "today", "visitors", "last 3 hours")
 	for _, p := range pages {
 		day, err := views.Sum(ctx, p, 24*time.Hour, 1)
+		if err != nil {
+			log.Fatal(err)
+		}
+		visitors, err := views.UniqueSum(ctx, p, 24*time.Hour, 1)
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -70,7 +79,7 @@ func main() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Printf("%-10s %7d %12d\n", p, day, recent)
+		fmt.Printf("%-10s %7d %9d %12d\n", p, day, visitors, recent)
 	}
 
 	fmt.Println("\n/ by hour (UTC):")

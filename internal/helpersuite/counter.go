@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/embedis/embedis"
+	"github.com/embedis/embedis/internal/hll"
 )
 
 func init() { Register("Counter", counterSuite) }
@@ -33,6 +34,9 @@ func counterSuite(t *testing.T, newEnv NewEnv) {
 		{"FailedIncrChangesNothing", counterFailures},
 		{"Concurrent", counterConcurrent},
 		{"Reset", counterReset},
+		{"Unique", counterUnique},
+		{"UniqueBucketsExpire", counterUniqueExpiry},
+		{"UniqueErrors", counterUniqueErrors},
 	} {
 		t.Run(sub.name, func(t *testing.T) {
 			t.Parallel()
@@ -446,5 +450,144 @@ func counterReset(t *testing.T, env Env) {
 	}
 	if n, err := c.Reset(ctx, "k"); n != 0 || err != nil {
 		t.Errorf("a second Reset = %d, %v; want 0", n, err)
+	}
+}
+
+// hllOf returns the value PFADD makes of members, and its estimate, as
+// internal/hll (Redis's algorithm) computes them.
+func hllOf(members ...string) (string, int64) {
+	h, _, _ := hll.Add(string(hll.New()), members, hll.DefaultSparseMaxBytes)
+	n, _ := hll.Count(h)
+	return string(h), int64(n)
+}
+
+func members(prefix string, from, to int) []string {
+	out := make([]string, 0, to-from)
+	for i := from; i < to; i++ {
+		out = append(out, prefix+strconv.Itoa(i))
+	}
+	return out
+}
+
+func counterUnique(t *testing.T, env Env) {
+	ctx := context.Background()
+	c := newCounter(t, env, "visitors", embedis.CounterOptions{Buckets: []embedis.CounterBucket{hourly}})
+	uk := env.Prefix + "visitors:{/home}:uniq"
+	if n, err := c.Unique(ctx, "/home"); n != 0 || err != nil {
+		t.Fatalf("Unique of a key never counted = %d, %v", n, err)
+	}
+	if err := c.AddUnique(ctx, "/home"); err != nil {
+		t.Fatal(err)
+	}
+	if v := Do(t, env, uk, "EXISTS", uk); v != int64(0) {
+		t.Fatal("AddUnique with no members created the key")
+	}
+	first := members("user:", 0, 300)
+	if err := c.AddUnique(ctx, "/home", first...); err != nil {
+		t.Fatal(err)
+	}
+	// Seen again, and new ones, in several calls.
+	if err := c.AddUnique(ctx, "/home", first[:100]...); err != nil {
+		t.Fatal(err)
+	}
+	second := members("user:", 300, 2500)
+	for i := 0; i < len(second); i += 700 {
+		if err := c.AddUnique(ctx, "/home", second[i:min(i+700, len(second))]...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.AddUnique(ctx, "/about", "user:1", "user:2"); err != nil {
+		t.Fatal(err)
+	}
+	value, want := hllOf(members("user:", 0, 2500)...)
+	if got, err := c.Unique(ctx, "/home"); got != want || err != nil {
+		t.Fatalf("Unique = %d, %v; want %d (Redis's estimate of 2500)", got, err, want)
+	}
+	if got, err := c.Unique(ctx, "/about"); got != 2 || err != nil {
+		t.Fatalf("Unique(/about) = %d, %v; want 2", got, err)
+	}
+	// The all-time key holds Redis's bytes (PFCOUNT wrote the cache).
+	got, _ := Do(t, env, uk, "GET", uk).(string)
+	if len(got) != len(value) || got[16:] != value[16:] || got[:8] != value[:8] {
+		t.Fatalf("the value of %s differs from PFADD's of the same members", uk)
+	}
+	if ttl := Do(t, env, uk, "PTTL", uk); ttl != int64(-1) {
+		t.Errorf("PTTL of the all-time key = %#v, want -1 (no TotalTTL)", ttl)
+	}
+	if got, err := c.UniqueSum(ctx, "/home", time.Hour, 2); got != want || err != nil {
+		t.Errorf("UniqueSum over the hour = %d, %v; want %d", got, err, want)
+	}
+	if got, err := c.UniqueSum(ctx, "/none", time.Hour, 1); got != 0 || err != nil {
+		t.Errorf("UniqueSum of a key never counted = %d, %v", got, err)
+	}
+	// Reset deletes the unique keys too.
+	if n, err := c.Reset(ctx, "/about"); n != 2 || err != nil {
+		t.Errorf("Reset = %d, %v; want 2 (the unique key and its hour)", n, err)
+	}
+	if got, err := c.Unique(ctx, "/about"); got != 0 || err != nil {
+		t.Errorf("Unique after Reset = %d, %v", got, err)
+	}
+}
+
+func counterUniqueExpiry(t *testing.T, env Env) {
+	ctx := context.Background()
+	const size = 100 * time.Millisecond
+	const ttl = 600 * time.Millisecond
+	c := newCounter(t, env, "u", embedis.CounterOptions{Buckets: []embedis.CounterBucket{{Size: size, Keep: 3}}, TotalTTL: ttl})
+	if err := c.AddUnique(ctx, "k", "a", "b", "c"); err != nil {
+		t.Fatal(err)
+	}
+	uk := env.Prefix + "u:{k}:uniq"
+	if v, _ := Do(t, env, uk, "PTTL", uk).(int64); v <= 0 || v > ttl.Milliseconds() {
+		t.Errorf("PTTL of the all-time key = %d, want 1..%d", v, ttl.Milliseconds())
+	}
+	env.Advance(size)
+	if err := c.AddUnique(ctx, "k", "c", "d"); err != nil {
+		t.Fatal(err)
+	}
+	// Both buckets are in the window, or (on a slow real clock) the first
+	// left it: 4 distinct members, or the 2 of the second bucket.
+	if got, err := c.UniqueSum(ctx, "k", size, 3); (got != 4 && got != 2) || err != nil {
+		t.Errorf("UniqueSum over 3 buckets = %d, %v; want 4", got, err)
+	}
+	env.Advance(4 * size)
+	if got, err := c.UniqueSum(ctx, "k", size, 3); got != 0 || err != nil {
+		t.Errorf("UniqueSum after the window = %d, %v; want 0", got, err)
+	}
+	if got, err := c.Unique(ctx, "k"); got != 4 || err != nil {
+		t.Errorf("Unique = %d, %v; want 4", got, err)
+	}
+	env.Advance(ttl + size)
+	if got, err := c.Unique(ctx, "k"); got != 0 || err != nil {
+		t.Errorf("Unique after TotalTTL = %d, %v; want 0", got, err)
+	}
+}
+
+func counterUniqueErrors(t *testing.T, env Env) {
+	ctx := context.Background()
+	c := newCounter(t, env, "ue", embedis.CounterOptions{Buckets: []embedis.CounterBucket{hourly}})
+	uk := env.Prefix + "ue:{k}:uniq"
+	Do(t, env, uk, "SET", uk, "not an hll")
+	if err := c.AddUnique(ctx, "k", "a"); !errors.Is(err, embedis.ErrNotHLL) {
+		t.Fatalf("AddUnique on a string = %v, want ErrNotHLL", err)
+	}
+	if got, err := c.UniqueSum(ctx, "k", time.Hour, 1); got != 0 || err != nil {
+		t.Errorf("a failed AddUnique counted in the bucket: UniqueSum = %d, %v", got, err)
+	}
+	if _, err := c.Unique(ctx, "k"); !errors.Is(err, embedis.ErrNotHLL) || !errors.Is(err, embedis.ErrWrongType) {
+		t.Errorf("Unique on a string = %v", err)
+	}
+	Do(t, env, uk, "DEL", uk)
+	Do(t, env, uk, "RPUSH", uk, "x")
+	if err := c.AddUnique(ctx, "k", "a"); !errors.Is(err, embedis.ErrWrongType) {
+		t.Errorf("AddUnique on a list = %v, want ErrWrongType", err)
+	}
+	for _, n := range []int{0, 3} {
+		if _, err := c.UniqueSum(ctx, "k", time.Hour, n); !errors.Is(err, embedis.ErrCounterArg) {
+			t.Errorf("UniqueSum of %d hours = %v, want ErrCounterArg", n, err)
+		}
+	}
+	if _, err := c.UniqueSum(ctx, "k", time.Minute, 1); !errors.Is(err, embedis.ErrCounterArg) {
+		t.Errorf("UniqueSum of a size not counted = %v", err)
 	}
 }

@@ -58,7 +58,7 @@ var HostileStrings = []string{"", HugeString, "a\x00b", "\xff\xfe\x00", " 1", "1
 
 // FixtureKeys are the fixture's keys: two of each type (see HostileFixture)
 // and one that never exists.
-var FixtureKeys = []string{"str", "str2", "hash", "hash2", "list", "list2", "set", "set2", "zset", "zset2", "geo", "geo2", "missing"}
+var FixtureKeys = []string{"str", "str2", "hash", "hash2", "list", "list2", "set", "set2", "zset", "zset2", "geo", "geo2", "hll", "hll2", "missing"}
 
 // HostileFixture returns the commands that build the fixture on an empty
 // server: small values (in Redis's compact encodings, whose order embedis
@@ -77,6 +77,8 @@ func HostileFixture() [][]string {
 		{"ZADD", "zset2", "2", "b", "5", "e", "-1", "a"},
 		{"GEOADD", "geo", "13.361389", "38.115556", "Palermo", "15.087269", "37.502669", "Catania"},
 		{"GEOADD", "geo2", "13.361389", "38.115556", "Palermo", "2.352222", "48.856613", "Paris"},
+		{"PFADD", "hll", "a", "b", "c"},
+		{"PFADD", "hll2", "b", "c", "d", "e"},
 	}
 }
 
@@ -95,6 +97,8 @@ func familyKey(family string) string {
 		return "geo"
 	case "sort":
 		return "list"
+	case "hll":
+		return "hll"
 	}
 	return "str"
 }
