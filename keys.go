@@ -405,6 +405,7 @@ func (tx *Tx) DBSize() (int64, error) { return int64(tx.db.keys.Len()), nil }
 
 // FlushDB removes every key of the current database.
 func (tx *Tx) FlushDB() error {
+	tx.settle()
 	tx.readyWaited(tx.db)
 	tx.db.flush(tx.e)
 	if tx.rec {
@@ -415,6 +416,7 @@ func (tx *Tx) FlushDB() error {
 
 // FlushAll removes every key of every database.
 func (tx *Tx) FlushAll() error {
+	tx.settle()
 	for _, db := range tx.e.dbs {
 		tx.readyWaited(db)
 		db.flush(tx.e)
@@ -436,6 +438,7 @@ func (db *db) flush(e *engine) {
 	e.deadlines.stale += len(db.expires)
 	db.keys = dict.New[slot]()
 	db.expires = make(map[string]int64)
+	db.mem = memCounters{}
 }
 
 // SwapDB swaps the contents of databases a and b, as Redis's SWAPDB: every
@@ -457,8 +460,10 @@ func (tx *Tx) SwapDB(a, b int) error {
 	}
 	// Swap the data, not the db values: WATCH registrations stay with the
 	// database number, as in Redis.
+	tx.settle()
 	x.keys, y.keys = y.keys, x.keys
 	x.expires, y.expires = y.expires, x.expires
+	x.mem, y.mem = y.mem, x.mem
 	tx.e.swapDeadlines(a, b)
 	// Callers blocked on keys of a or b stay with their database number, as
 	// in Redis: keys that hold data there now are ready for them, and keys

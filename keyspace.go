@@ -192,6 +192,9 @@ func (tx *Tx) lookupKey(key string, flags lookupFlags) value {
 	if flags&lookupNoTouch == 0 {
 		tx.touch(v)
 	}
+	if flags&lookupForWrite != 0 {
+		tx.openWrite(v)
+	}
 	return v
 }
 
@@ -282,7 +285,9 @@ func (tx *Tx) expireIfDue(key string) bool {
 // "expired" and makes the key ready for the lock waiters blocked on it.
 func (tx *Tx) removeExpired(key string) {
 	tx.beforeChange(key)
-	tx.db.keys.Delete(key)
+	if old, ok := tx.db.keys.Delete(key); ok {
+		tx.removed(key, old.v)
+	}
 	delete(tx.db.expires, key)
 	tx.modified(key)
 	tx.e.stats.expiredKeys++
@@ -314,7 +319,10 @@ func (tx *Tx) setValue(key string, v value, keepTTL bool) {
 		tx.expireIfDue(key)
 	}
 	tx.beforeChange(key)
-	if tx.db.keys.Set(key, slot{v: v, mark: tx.e.epoch}) {
+	if old, replaced := tx.db.keys.Swap(key, slot{v: v, mark: tx.e.epoch}); replaced {
+		tx.replaced(old.v, v)
+	} else {
+		tx.added(key, v)
 		tx.notify(evNew, key)
 	}
 	if !keepTTL && len(tx.db.expires) > 0 {
@@ -332,7 +340,9 @@ func (tx *Tx) deleteKey(key string) bool {
 		return false
 	}
 	tx.beforeChange(key)
-	tx.db.keys.Delete(key)
+	if old, ok := tx.db.keys.Delete(key); ok {
+		tx.removed(key, old.v)
+	}
 	if len(tx.db.expires) > 0 {
 		tx.clearDeadline(key)
 	}

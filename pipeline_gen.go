@@ -757,6 +757,16 @@ func (p *Pipeline) MSetNX(pairs ...string) Result[bool] {
 	return Result[bool]{p.add(pipeCmd{run: pipeMSetNX, ss: pairs})}
 }
 
+func pipeMemoryUsage(tx *Tx, c *pipeCmd) {
+	v, err := tx.MemoryUsage(c.s0, int(c.n0))
+	c.n0, c.err = v, err
+}
+
+// MemoryUsage queues Tx.MemoryUsage; see Store.MemoryUsage.
+func (p *Pipeline) MemoryUsage(key string, samples int) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeMemoryUsage, s0: key, n0: int64(samples)})}
+}
+
 func pipeMove(tx *Tx, c *pipeCmd) {
 	v, err := tx.Move(c.s0, int(c.n0))
 	c.n0, c.err = boolInt(v), err
@@ -1293,6 +1303,16 @@ func pipeUnlink(tx *Tx, c *pipeCmd) {
 // Unlink queues Tx.Unlink; see Store.Unlink.
 func (p *Pipeline) Unlink(keys ...string) Result[int64] {
 	return Result[int64]{p.add(pipeCmd{run: pipeUnlink, ss: keys})}
+}
+
+func pipeUsedMemory(tx *Tx, c *pipeCmd) {
+	v, err := tx.UsedMemory()
+	c.n0, c.err = v, err
+}
+
+// UsedMemory queues Tx.UsedMemory; see Store.UsedMemory.
+func (p *Pipeline) UsedMemory() Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeUsedMemory})}
 }
 
 func pipeZAdd(tx *Tx, c *pipeCmd) {

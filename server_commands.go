@@ -80,6 +80,9 @@ type Stats struct {
 	// ever written; nothing resets it: a server's INFO shows it less the
 	// count of the last snapshot saved (Snapshot.Changes).
 	Changes int64
+	// UsedMemory is the estimate of the bytes the data holds, all
+	// databases (Tx.UsedMemory): INFO memory's used_memory.
+	UsedMemory int64
 }
 
 // DBStats describe one database.
@@ -87,6 +90,7 @@ type DBStats struct {
 	Keys    int64
 	Expires int64
 	AvgTTL  int64 // average remaining time to live of volatile keys, ms
+	Memory  int64 // the estimate of the bytes the database's data holds
 }
 
 // Stats returns the engine's counters and the size of every database. It
@@ -101,8 +105,10 @@ func (tx *Tx) Stats() (Stats, error) {
 		Changes:      tx.e.stats.changes,
 	}
 	now := tx.nowMs()
+	tx.settle()
 	for i, db := range tx.e.dbs {
-		d := DBStats{Keys: int64(db.keys.Len()), Expires: int64(len(db.expires))}
+		d := DBStats{Keys: int64(db.keys.Len()), Expires: int64(len(db.expires)), Memory: db.usedMemory()}
+		st.UsedMemory += d.Memory
 		if d.Expires > 0 && d.Expires <= 10000 {
 			var sum int64
 			for _, at := range db.expires {

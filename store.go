@@ -132,6 +132,7 @@ type db struct {
 	expires map[string]int64         // absolute deadline in Unix milliseconds
 	watched map[string][]*watchEntry // WATCHes on keys of this database; nil when none
 	waiters map[string][]*waiter     // callers blocked on keys of this database, in arrival order
+	mem     memCounters              // the keys' and values' bytes (memory.go)
 }
 
 // slot is what the keyspace holds for a key: its value, and the epoch of the
@@ -279,6 +280,7 @@ func (e *engine) finish(tx *Tx) (ticket uint64) {
 	if len(tx.ready) > 0 {
 		e.serveReady(tx)
 	}
+	tx.settle()
 	if len(tx.effects) > 0 {
 		unit := tx.effects
 		tx.effects = nil

@@ -912,6 +912,24 @@ func (s *Store) MSetNX(ctx context.Context, pairs ...string) (ok bool, err error
 	return tx.MSetNX(pairs...)
 }
 
+// MemoryUsage returns an estimate of the bytes the key and its value hold
+// in the store (MEMORY USAGE): the key's keyspace entry and string, the
+// value with its structure and elements, and the key's deadline if it has
+// one, as the Go heap holds them (see memory.go). The estimate is kept as
+// the value changes, so it is exact for the model and costs O(1): samples
+// (Redis's SAMPLES, how many elements of an aggregate to look at, 0 for
+// all; MEMORY USAGE without it is 5) changes nothing; a negative count is
+// ErrSyntax. A key that does not exist is ErrNotFound. It neither counts as
+// an access nor changes the key's access time.
+func (s *Store) MemoryUsage(ctx context.Context, key string, samples int) (n int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.MemoryUsage(key, samples)
+}
+
 // Move moves key, with its value and time to live, from the current database
 // to database db, and reports whether it did: false if key does not exist,
 // or if db already holds a key of that name (neither key changes then). It
@@ -1585,6 +1603,18 @@ func (s *Store) Unlink(ctx context.Context, keys ...string) (n int64, err error)
 	}
 	defer s.end(tx, &err)
 	return tx.Unlink(keys...)
+}
+
+// UsedMemory returns the store's estimate of the bytes its data holds, all
+// databases (INFO memory's used_memory_dataset, and what maxmemory limits):
+// every key, value and deadline, and each database's keyspace table.
+func (s *Store) UsedMemory(ctx context.Context) (n int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.UsedMemory()
 }
 
 // ZAdd adds members with their scores to the sorted set at key, creating it

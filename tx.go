@@ -26,6 +26,9 @@ type Tx struct {
 	canBlock   bool            // Do may leave a blocking command waiting (AllowBlocking)
 	pending    *Blocked        // the blocking command Do just left waiting
 	ctx        context.Context // the context of the call that began the unit (nil in background units)
+
+	opened [maxOpen]openValue // values the unit may have changed since they were accounted (memory.go)
+	nopen  int
 }
 
 // value is what a key holds. Each data type has its own implementation.
@@ -37,6 +40,18 @@ type value interface {
 	// dump renders the value's contents deterministically (elements in a
 	// canonical order), for tests that compare two stores.
 	dump() string
+	// memUsage estimates the bytes the value holds on the Go heap: its own
+	// struct, its structure and its elements' bytes, in the allocator's
+	// size classes (internal/memsize), but not the key or the keyspace
+	// entry. It must cost O(1): keep counters that the type's mutations
+	// update as they go (a value built in bulk, from a file or a clone, may
+	// count itself once, when first asked). Nothing but the value's own
+	// content may change the answer: the keyspace settles the difference
+	// between two calls as the change a command made (see memory.go).
+	memUsage() int64
+	// meta returns the value's access metadata, which touch keeps (the LRU
+	// clock or LFU counter). Embed objMeta to implement it.
+	meta() *objMeta
 }
 
 // stringValue is a Redis string. s is never shared with callers mutably:
@@ -45,6 +60,7 @@ type value interface {
 type stringValue struct {
 	s   string
 	enc stringEnc
+	objMeta
 }
 
 func (*stringValue) typeName() string { return "string" }

@@ -147,7 +147,7 @@ func (s *Server) infoText(tx *embedis.Tx, want map[string]bool) string {
 		w.zeros("tracking_clients", "clients_in_timeout_table")
 	}
 	if want["memory"] {
-		s.infoMemory(w)
+		s.infoMemory(w, tx)
 	}
 	if want["persistence"] {
 		w.section("Persistence")
@@ -282,11 +282,18 @@ func (s *Server) infoCommandStats(w *infoWriter) {
 	}
 }
 
-func (s *Server) infoMemory(w *infoWriter) {
+// infoMemory writes INFO memory. used_memory is the store's estimate of
+// what its data holds (embedis.Tx.UsedMemory), what maxmemory limits, as
+// Redis's used_memory is what its allocator handed out; the allocator_*
+// and rss figures are the Go runtime's, so mem_fragmentation_ratio (the
+// process's memory from the OS over used_memory) shows what the runtime
+// adds: garbage not yet collected, free spans, stacks.
+func (s *Server) infoMemory(w *infoWriter, tx *embedis.Tx) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	cf := s.cfg
-	used := ms.HeapAlloc
+	est, _ := tx.UsedMemory()
+	used := uint64(max(est, 0))
 	peak := cf.peakMemory.Load()
 	for used > peak && !cf.peakMemory.CompareAndSwap(peak, used) {
 		peak = cf.peakMemory.Load()
@@ -326,8 +333,8 @@ func (s *Server) infoMemory(w *infoWriter) {
 	w.int("allocator_rss_bytes", int64(ms.HeapSys)-int64(ms.HeapInuse))
 	w.str("rss_overhead_ratio", ratio(ms.Sys, ms.HeapSys))
 	w.int("rss_overhead_bytes", int64(ms.Sys)-int64(ms.HeapSys))
-	w.str("mem_fragmentation_ratio", ratio(ms.Sys, ms.HeapAlloc))
-	w.int("mem_fragmentation_bytes", int64(ms.Sys)-int64(ms.HeapAlloc))
+	w.str("mem_fragmentation_ratio", ratio(ms.Sys, used))
+	w.int("mem_fragmentation_bytes", int64(ms.Sys)-int64(used))
 	w.zeros("mem_not_counted_for_evict", "mem_replication_backlog", "mem_total_replication_buffers",
 		"mem_clients_slaves", "mem_clients_normal", "mem_cluster_links", "mem_aof_buffer")
 	w.str("mem_allocator", "go")
