@@ -73,6 +73,7 @@ var (
 	evNew       = keyEvent{class: classNew, name: "new"}
 	evKeyMiss   = keyEvent{class: classKeyMiss, name: "keymiss"}
 	evExpired   = keyEvent{class: classExpired, name: "expired"}
+	evEvicted   = keyEvent{class: classEvicted, name: "evicted"}
 	evDel       = keyEvent{class: classGeneric, name: "del"}
 	evExpire    = keyEvent{class: classGeneric, name: "expire"}
 	evPersist   = keyEvent{class: classGeneric, name: "persist"}
@@ -212,8 +213,16 @@ func (tx *Tx) lookupReadNoTouch(key string) value { return tx.lookupKey(key, loo
 
 // touch is where a key's access metadata is updated when a command finds it:
 // the LRU clock or LFU counter that OBJECT IDLETIME/FREQ report and eviction
-// reads. None is kept yet; when it is, it is kept here and only here.
-func (tx *Tx) touch(value) {}
+// reads (evict.go), kept here and only here.
+func (tx *Tx) touch(v value) {
+	m := v.meta()
+	now := tx.nowMs()
+	if tx.e.ev.policy.lfu() {
+		m.access = lfuMinutes(now)<<8 | tx.e.lfuIncr(tx.e.lfuDecayed(m.access, now))
+		return
+	}
+	m.access = max(lruClock(now), 1)
+}
 
 // live returns the value of key if it is live, expiring it if it is past its
 // deadline; it counts nothing (DEL, KEYS, SCAN, RANDOMKEY use it directly).
@@ -298,6 +307,27 @@ func (tx *Tx) removeExpired(key string) {
 	tx.keyReady(key)
 }
 
+// evictKey deletes key, chosen by the maxmemory policy (evict.go): it
+// invalidates WATCHes, counts evicted_keys, records a DEL, raises
+// "evicted" and makes the key ready for the lock waiters blocked on it.
+func (tx *Tx) evictKey(key string) {
+	tx.beforeChange(key)
+	if old, ok := tx.db.keys.Delete(key); ok {
+		tx.removed(key, old.v)
+	}
+	if _, had := tx.db.expires[key]; had {
+		delete(tx.db.expires, key)
+		tx.e.noteStale()
+	}
+	tx.modified(key)
+	tx.e.stats.evictedKeys++
+	if tx.rec {
+		tx.emit("DEL", key)
+	}
+	tx.notify(evEvicted, key)
+	tx.keyReady(key)
+}
+
 // beforeChange hands key, about to be changed or removed (its value or its
 // deadline), to the snapshot in progress if it has not had it yet, as it
 // is: the copy on write of snapshot.go. Every primitive below that changes a
@@ -319,6 +349,9 @@ func (tx *Tx) setValue(key string, v value, keepTTL bool) {
 		tx.expireIfDue(key)
 	}
 	tx.beforeChange(key)
+	if m := v.meta(); m.access == 0 {
+		m.access = tx.freshMeta() // new to the keyspace (a moved value keeps its own)
+	}
 	if old, replaced := tx.db.keys.Swap(key, slot{v: v, mark: tx.e.epoch}); replaced {
 		tx.replaced(old.v, v)
 	} else {

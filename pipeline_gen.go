@@ -22,6 +22,15 @@ func (p *Pipeline) Append(key string, value string) Result[int64] {
 	return Result[int64]{p.add(pipeCmd{run: pipeAppend, s0: key, s1: value})}
 }
 
+func pipeConfigureEviction(tx *Tx, c *pipeCmd) {
+	c.err = tx.ConfigureEviction(c.x.(EvictionConfig))
+}
+
+// ConfigureEviction queues Tx.ConfigureEviction; see Store.ConfigureEviction.
+func (p *Pipeline) ConfigureEviction(c EvictionConfig) Result[struct{}] {
+	return Result[struct{}]{p.add(pipeCmd{run: pipeConfigureEviction, x: c})}
+}
+
 func pipeCopy(tx *Tx, c *pipeCmd) {
 	v, err := tx.Copy(c.s0, c.s1, int(c.n0), c.n1 != 0)
 	c.n0, c.err = boolInt(v), err
@@ -80,6 +89,16 @@ func pipeDump(tx *Tx, c *pipeCmd) {
 // Dump queues Tx.Dump; see Store.Dump. In its DumpPayload, Payload is payload, OK is ok.
 func (p *Pipeline) Dump(key string) Result[DumpPayload] {
 	return Result[DumpPayload]{p.add(pipeCmd{run: pipeDump, s0: key})}
+}
+
+func pipeEviction(tx *Tx, c *pipeCmd) {
+	v, err := tx.Eviction()
+	c.x, c.err = v, err
+}
+
+// Eviction queues Tx.Eviction; see Store.Eviction.
+func (p *Pipeline) Eviction() Result[EvictionConfig] {
+	return Result[EvictionConfig]{p.add(pipeCmd{run: pipeEviction})}
 }
 
 func pipeExists(tx *Tx, c *pipeCmd) {

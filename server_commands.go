@@ -69,6 +69,7 @@ func (tx *Tx) Changes() int64 { return tx.e.stats.changes }
 
 // Stats are the engine's counters and per-database sizes, for INFO.
 type Stats struct {
+	EvictedKeys   int64 // keys evicted by the maxmemory policy
 	ExpiredKeys   int64
 	KeyspaceHits  int64
 	KeyspaceMiss  int64
@@ -97,6 +98,7 @@ type DBStats struct {
 // never fails.
 func (tx *Tx) Stats() (Stats, error) {
 	st := Stats{
+		EvictedKeys:  tx.e.stats.evictedKeys,
 		ExpiredKeys:  tx.e.stats.expiredKeys,
 		KeyspaceHits: tx.e.stats.hits,
 		KeyspaceMiss: tx.e.stats.misses,

@@ -34,6 +34,11 @@ type Options struct {
 	// quick, must not call the Store, and may keep the slice it is given.
 	OnEffects func(unit [][]string)
 
+	// Eviction, if set, is the memory limit and eviction policy
+	// (maxmemory and its settings, see EvictionConfig); nil means
+	// DefaultEviction: no limit. Invalid settings make Open fail.
+	Eviction *EvictionConfig
+
 	// Log, if set, receives the same units as OnEffects (after it, when both
 	// are set) and decides when the caller whose call made a unit is
 	// answered: package persist's append-only log sets it. See EffectLog.
@@ -113,6 +118,7 @@ type engine struct {
 	rnd     *rand.Rand
 
 	stats stats
+	ev    eviction // maxmemory and the eviction policy (evict.go)
 
 	atomicTurns uint64        // Atomic closures started; numbers each one
 	atomicTurn  atomic.Uint64 // the running Atomic closure's number; 0 when none (see heldByCaller)
@@ -120,6 +126,7 @@ type engine struct {
 
 // stats are counters kept by the owner, read by INFO through Tx.Stats.
 type stats struct {
+	evictedKeys int64
 	expiredKeys int64
 	hits        int64
 	misses      int64
@@ -164,6 +171,14 @@ func Open(opts Options) (*Store, error) {
 	if clock == nil {
 		clock = wallClock{}
 	}
+	evc := DefaultEviction()
+	if opts.Eviction != nil {
+		evc = *opts.Eviction
+	}
+	pol, err := evc.check()
+	if err != nil {
+		return nil, err
+	}
 	e := &engine{
 		clock:     clock,
 		dbs:       make([]*db, n),
@@ -176,6 +191,7 @@ func Open(opts Options) (*Store, error) {
 	for i := range e.dbs {
 		e.dbs[i] = newDB()
 	}
+	e.ev.cfg, e.ev.policy = evc, pol
 	e.tx.e = e
 	return &Store{e: e}, nil
 }
@@ -255,6 +271,10 @@ func (s *Store) begin(ctx context.Context) (*Tx, error) {
 	tx := &e.tx
 	tx.start(s.db)
 	tx.ctx = ctx
+	if e.ev.cfg.MaxMemory > 0 {
+		tx.oom = !tx.performEvictions()
+		tx.changesAtStart = e.stats.changes
+	}
 	return tx, nil
 }
 

@@ -18,7 +18,30 @@ func (s *Store) Append(ctx context.Context, key string, value string) (n int64, 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Append") {
+		err = ErrOOM
+		return
+	}
 	return tx.Append(key, value)
+}
+
+// ConfigureEviction changes the memory limit and eviction settings at run time
+// (CONFIG SET maxmemory and friends); it takes effect from the next
+// command. Invalid settings (see EvictionConfig) are ErrEvictionPolicy or
+// ErrEvictionConfig, and change nothing. Switching between LRU and LFU
+// policies reinterprets the keys' access metadata, as in Redis: OBJECT FREQ
+// and IDLETIME take a while to mean something again.
+func (s *Store) ConfigureEviction(ctx context.Context, c EvictionConfig) (err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ConfigureEviction") {
+		err = ErrOOM
+		return
+	}
+	return tx.ConfigureEviction(c)
 }
 
 // Copy copies the value and time to live of src to dst in database db (the
@@ -33,6 +56,10 @@ func (s *Store) Copy(ctx context.Context, src string, dst string, db int, replac
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Copy") {
+		err = ErrOOM
+		return
+	}
 	return tx.Copy(src, dst, db, replace)
 }
 
@@ -44,6 +71,10 @@ func (s *Store) DBSize(ctx context.Context) (n int64, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("DBSize") {
+		err = ErrOOM
+		return
+	}
 	return tx.DBSize()
 }
 
@@ -54,6 +85,10 @@ func (s *Store) Decr(ctx context.Context, key string) (n int64, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Decr") {
+		err = ErrOOM
+		return
+	}
 	return tx.Decr(key)
 }
 
@@ -65,6 +100,10 @@ func (s *Store) DecrBy(ctx context.Context, key string, delta int64) (n int64, e
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("DecrBy") {
+		err = ErrOOM
+		return
+	}
 	return tx.DecrBy(key, delta)
 }
 
@@ -75,6 +114,10 @@ func (s *Store) Del(ctx context.Context, keys ...string) (n int64, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Del") {
+		err = ErrOOM
+		return
+	}
 	return tx.Del(keys...)
 }
 
@@ -89,7 +132,25 @@ func (s *Store) Dump(ctx context.Context, key string) (payload string, ok bool, 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Dump") {
+		err = ErrOOM
+		return
+	}
 	return tx.Dump(key)
+}
+
+// Eviction returns the memory limit and eviction settings in effect.
+func (s *Store) Eviction(ctx context.Context) (v EvictionConfig, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Eviction") {
+		err = ErrOOM
+		return
+	}
+	return tx.Eviction()
 }
 
 // Exists returns how many of keys exist; a key named twice counts twice.
@@ -99,6 +160,10 @@ func (s *Store) Exists(ctx context.Context, keys ...string) (n int64, err error)
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Exists") {
+		err = ErrOOM
+		return
+	}
 	return tx.Exists(keys...)
 }
 
@@ -111,6 +176,10 @@ func (s *Store) Expire(ctx context.Context, key string, d time.Duration) (ok boo
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Expire") {
+		err = ErrOOM
+		return
+	}
 	return tx.Expire(key, d)
 }
 
@@ -123,6 +192,10 @@ func (s *Store) ExpireAt(ctx context.Context, key string, t time.Time) (ok bool,
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ExpireAt") {
+		err = ErrOOM
+		return
+	}
 	return tx.ExpireAt(key, t)
 }
 
@@ -134,6 +207,10 @@ func (s *Store) ExpireGT(ctx context.Context, key string, d time.Duration) (ok b
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ExpireGT") {
+		err = ErrOOM
+		return
+	}
 	return tx.ExpireGT(key, d)
 }
 
@@ -145,6 +222,10 @@ func (s *Store) ExpireLT(ctx context.Context, key string, d time.Duration) (ok b
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ExpireLT") {
+		err = ErrOOM
+		return
+	}
 	return tx.ExpireLT(key, d)
 }
 
@@ -155,6 +236,10 @@ func (s *Store) ExpireNX(ctx context.Context, key string, d time.Duration) (ok b
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ExpireNX") {
+		err = ErrOOM
+		return
+	}
 	return tx.ExpireNX(key, d)
 }
 
@@ -166,6 +251,10 @@ func (s *Store) ExpireTime(ctx context.Context, key string) (n int64, err error)
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ExpireTime") {
+		err = ErrOOM
+		return
+	}
 	return tx.ExpireTime(key)
 }
 
@@ -176,6 +265,10 @@ func (s *Store) ExpireXX(ctx context.Context, key string, d time.Duration) (ok b
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ExpireXX") {
+		err = ErrOOM
+		return
+	}
 	return tx.ExpireXX(key, d)
 }
 
@@ -186,6 +279,10 @@ func (s *Store) FlushAll(ctx context.Context) (err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("FlushAll") {
+		err = ErrOOM
+		return
+	}
 	return tx.FlushAll()
 }
 
@@ -196,6 +293,10 @@ func (s *Store) FlushDB(ctx context.Context) (err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("FlushDB") {
+		err = ErrOOM
+		return
+	}
 	return tx.FlushDB()
 }
 
@@ -209,6 +310,10 @@ func (s *Store) GeoAdd(ctx context.Context, key string, locations ...GeoLocation
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("GeoAdd") {
+		err = ErrOOM
+		return
+	}
 	return tx.GeoAdd(key, locations...)
 }
 
@@ -219,6 +324,10 @@ func (s *Store) GeoAddArgs(ctx context.Context, key string, args GeoAddArgs) (n 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("GeoAddArgs") {
+		err = ErrOOM
+		return
+	}
 	return tx.GeoAddArgs(key, args)
 }
 
@@ -231,6 +340,10 @@ func (s *Store) GeoDist(ctx context.Context, key string, member1 string, member2
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("GeoDist") {
+		err = ErrOOM
+		return
+	}
 	return tx.GeoDist(key, member1, member2, unit)
 }
 
@@ -242,6 +355,10 @@ func (s *Store) GeoHash(ctx context.Context, key string, members ...string) (val
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("GeoHash") {
+		err = ErrOOM
+		return
+	}
 	return tx.GeoHash(key, members...)
 }
 
@@ -253,6 +370,10 @@ func (s *Store) GeoPos(ctx context.Context, key string, members ...string) (v []
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("GeoPos") {
+		err = ErrOOM
+		return
+	}
 	return tx.GeoPos(key, members...)
 }
 
@@ -265,6 +386,10 @@ func (s *Store) GeoRadius(ctx context.Context, key string, longitude float64, la
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("GeoRadius") {
+		err = ErrOOM
+		return
+	}
 	return tx.GeoRadius(key, longitude, latitude, q)
 }
 
@@ -276,6 +401,10 @@ func (s *Store) GeoRadiusByMember(ctx context.Context, key string, member string
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("GeoRadiusByMember") {
+		err = ErrOOM
+		return
+	}
 	return tx.GeoRadiusByMember(key, member, q)
 }
 
@@ -286,6 +415,10 @@ func (s *Store) GeoRadiusByMemberStore(ctx context.Context, key string, member s
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("GeoRadiusByMemberStore") {
+		err = ErrOOM
+		return
+	}
 	return tx.GeoRadiusByMemberStore(key, member, q)
 }
 
@@ -297,6 +430,10 @@ func (s *Store) GeoRadiusStore(ctx context.Context, key string, longitude float6
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("GeoRadiusStore") {
+		err = ErrOOM
+		return
+	}
 	return tx.GeoRadiusStore(key, longitude, latitude, q)
 }
 
@@ -309,6 +446,10 @@ func (s *Store) GeoSearch(ctx context.Context, key string, q GeoSearchQuery) (va
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("GeoSearch") {
+		err = ErrOOM
+		return
+	}
 	return tx.GeoSearch(key, q)
 }
 
@@ -320,6 +461,10 @@ func (s *Store) GeoSearchLocation(ctx context.Context, key string, q GeoSearchQu
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("GeoSearchLocation") {
+		err = ErrOOM
+		return
+	}
 	return tx.GeoSearchLocation(key, q)
 }
 
@@ -332,6 +477,10 @@ func (s *Store) GeoSearchStore(ctx context.Context, destination string, key stri
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("GeoSearchStore") {
+		err = ErrOOM
+		return
+	}
 	return tx.GeoSearchStore(destination, key, q, storeDist)
 }
 
@@ -343,6 +492,10 @@ func (s *Store) Get(ctx context.Context, key string) (val string, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Get") {
+		err = ErrOOM
+		return
+	}
 	return tx.Get(key)
 }
 
@@ -355,6 +508,10 @@ func (s *Store) GetDel(ctx context.Context, key string) (val string, err error) 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("GetDel") {
+		err = ErrOOM
+		return
+	}
 	return tx.GetDel(key)
 }
 
@@ -368,6 +525,10 @@ func (s *Store) GetEx(ctx context.Context, key string, expiration time.Duration)
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("GetEx") {
+		err = ErrOOM
+		return
+	}
 	return tx.GetEx(key, expiration)
 }
 
@@ -380,6 +541,10 @@ func (s *Store) GetRange(ctx context.Context, key string, start int64, end int64
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("GetRange") {
+		err = ErrOOM
+		return
+	}
 	return tx.GetRange(key, start, end)
 }
 
@@ -392,6 +557,10 @@ func (s *Store) GetSet(ctx context.Context, key string, value string) (val strin
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("GetSet") {
+		err = ErrOOM
+		return
+	}
 	return tx.GetSet(key, value)
 }
 
@@ -403,6 +572,10 @@ func (s *Store) HDel(ctx context.Context, key string, fields ...string) (n int64
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HDel") {
+		err = ErrOOM
+		return
+	}
 	return tx.HDel(key, fields...)
 }
 
@@ -414,6 +587,10 @@ func (s *Store) HExists(ctx context.Context, key string, field string) (ok bool,
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HExists") {
+		err = ErrOOM
+		return
+	}
 	return tx.HExists(key, field)
 }
 
@@ -426,6 +603,10 @@ func (s *Store) HGet(ctx context.Context, key string, field string) (val string,
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HGet") {
+		err = ErrOOM
+		return
+	}
 	return tx.HGet(key, field)
 }
 
@@ -437,6 +618,10 @@ func (s *Store) HGetAll(ctx context.Context, key string) (v map[string]string, e
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HGetAll") {
+		err = ErrOOM
+		return
+	}
 	return tx.HGetAll(key)
 }
 
@@ -451,6 +636,10 @@ func (s *Store) HIncrBy(ctx context.Context, key string, field string, incr int6
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HIncrBy") {
+		err = ErrOOM
+		return
+	}
 	return tx.HIncrBy(key, field, incr)
 }
 
@@ -467,6 +656,10 @@ func (s *Store) HIncrByFloat(ctx context.Context, key string, field string, incr
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HIncrByFloat") {
+		err = ErrOOM
+		return
+	}
 	return tx.HIncrByFloat(key, field, incr)
 }
 
@@ -479,6 +672,10 @@ func (s *Store) HKeys(ctx context.Context, key string) (vals []string, err error
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HKeys") {
+		err = ErrOOM
+		return
+	}
 	return tx.HKeys(key)
 }
 
@@ -490,6 +687,10 @@ func (s *Store) HLen(ctx context.Context, key string) (n int64, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HLen") {
+		err = ErrOOM
+		return
+	}
 	return tx.HLen(key)
 }
 
@@ -502,6 +703,10 @@ func (s *Store) HMGet(ctx context.Context, key string, fields ...string) (v []*s
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HMGet") {
+		err = ErrOOM
+		return
+	}
 	return tx.HMGet(key, fields...)
 }
 
@@ -512,6 +717,10 @@ func (s *Store) HMSet(ctx context.Context, key string, fieldsAndValues ...string
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HMSet") {
+		err = ErrOOM
+		return
+	}
 	return tx.HMSet(key, fieldsAndValues...)
 }
 
@@ -530,6 +739,10 @@ func (s *Store) HRandField(ctx context.Context, key string, count int64) (vals [
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HRandField") {
+		err = ErrOOM
+		return
+	}
 	return tx.HRandField(key, count)
 }
 
@@ -541,6 +754,10 @@ func (s *Store) HRandFieldWithValues(ctx context.Context, key string, count int6
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HRandFieldWithValues") {
+		err = ErrOOM
+		return
+	}
 	return tx.HRandFieldWithValues(key, count)
 }
 
@@ -558,6 +775,10 @@ func (s *Store) HScan(ctx context.Context, key string, cursor uint64, match stri
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HScan") {
+		err = ErrOOM
+		return
+	}
 	return tx.HScan(key, cursor, match, count)
 }
 
@@ -571,6 +792,10 @@ func (s *Store) HSet(ctx context.Context, key string, fieldsAndValues ...string)
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HSet") {
+		err = ErrOOM
+		return
+	}
 	return tx.HSet(key, fieldsAndValues...)
 }
 
@@ -582,6 +807,10 @@ func (s *Store) HSetNX(ctx context.Context, key string, field string, value stri
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HSetNX") {
+		err = ErrOOM
+		return
+	}
 	return tx.HSetNX(key, field, value)
 }
 
@@ -593,6 +822,10 @@ func (s *Store) HStrLen(ctx context.Context, key string, field string) (n int64,
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HStrLen") {
+		err = ErrOOM
+		return
+	}
 	return tx.HStrLen(key, field)
 }
 
@@ -604,6 +837,10 @@ func (s *Store) HVals(ctx context.Context, key string) (vals []string, err error
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HVals") {
+		err = ErrOOM
+		return
+	}
 	return tx.HVals(key)
 }
 
@@ -617,6 +854,10 @@ func (s *Store) Incr(ctx context.Context, key string) (n int64, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Incr") {
+		err = ErrOOM
+		return
+	}
 	return tx.Incr(key)
 }
 
@@ -627,6 +868,10 @@ func (s *Store) IncrBy(ctx context.Context, key string, delta int64) (n int64, e
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("IncrBy") {
+		err = ErrOOM
+		return
+	}
 	return tx.IncrBy(key, delta)
 }
 
@@ -641,6 +886,10 @@ func (s *Store) IncrByFloat(ctx context.Context, key string, incr float64) (f fl
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("IncrByFloat") {
+		err = ErrOOM
+		return
+	}
 	return tx.IncrByFloat(key, incr)
 }
 
@@ -652,6 +901,10 @@ func (s *Store) Keys(ctx context.Context, pattern string) (vals []string, err er
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Keys") {
+		err = ErrOOM
+		return
+	}
 	return tx.Keys(pattern)
 }
 
@@ -665,6 +918,10 @@ func (s *Store) LCS(ctx context.Context, key1 string, key2 string) (val string, 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LCS") {
+		err = ErrOOM
+		return
+	}
 	return tx.LCS(key1, key2)
 }
 
@@ -676,6 +933,10 @@ func (s *Store) LCSIdx(ctx context.Context, key1 string, key2 string, minMatchLe
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LCSIdx") {
+		err = ErrOOM
+		return
+	}
 	return tx.LCSIdx(key1, key2, minMatchLen)
 }
 
@@ -687,6 +948,10 @@ func (s *Store) LCSLen(ctx context.Context, key1 string, key2 string) (n int64, 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LCSLen") {
+		err = ErrOOM
+		return
+	}
 	return tx.LCSLen(key1, key2)
 }
 
@@ -699,6 +964,10 @@ func (s *Store) LIndex(ctx context.Context, key string, index int64) (val string
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LIndex") {
+		err = ErrOOM
+		return
+	}
 	return tx.LIndex(key, index)
 }
 
@@ -708,6 +977,10 @@ func (s *Store) LInsert(ctx context.Context, key string, op string, pivot string
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LInsert") {
+		err = ErrOOM
+		return
+	}
 	return tx.LInsert(key, op, pivot, value)
 }
 
@@ -719,6 +992,10 @@ func (s *Store) LLen(ctx context.Context, key string) (n int64, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LLen") {
+		err = ErrOOM
+		return
+	}
 	return tx.LLen(key)
 }
 
@@ -734,6 +1011,10 @@ func (s *Store) LMPop(ctx context.Context, direction string, count int64, keys .
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LMPop") {
+		err = ErrOOM
+		return
+	}
 	return tx.LMPop(direction, count, keys...)
 }
 
@@ -749,6 +1030,10 @@ func (s *Store) LMove(ctx context.Context, source string, destination string, sr
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LMove") {
+		err = ErrOOM
+		return
+	}
 	return tx.LMove(source, destination, srcpos, destpos)
 }
 
@@ -761,6 +1046,10 @@ func (s *Store) LPop(ctx context.Context, key string) (val string, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LPop") {
+		err = ErrOOM
+		return
+	}
 	return tx.LPop(key)
 }
 
@@ -775,6 +1064,10 @@ func (s *Store) LPopCount(ctx context.Context, key string, count int) (vals []st
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LPopCount") {
+		err = ErrOOM
+		return
+	}
 	return tx.LPopCount(key, count)
 }
 
@@ -788,6 +1081,10 @@ func (s *Store) LPos(ctx context.Context, key string, value string, a LPosArgs) 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LPos") {
+		err = ErrOOM
+		return
+	}
 	return tx.LPos(key, value, a)
 }
 
@@ -801,6 +1098,10 @@ func (s *Store) LPosCount(ctx context.Context, key string, value string, count i
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LPosCount") {
+		err = ErrOOM
+		return
+	}
 	return tx.LPosCount(key, value, count, a)
 }
 
@@ -814,6 +1115,10 @@ func (s *Store) LPush(ctx context.Context, key string, values ...string) (n int6
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LPush") {
+		err = ErrOOM
+		return
+	}
 	return tx.LPush(key, values...)
 }
 
@@ -825,6 +1130,10 @@ func (s *Store) LPushX(ctx context.Context, key string, values ...string) (n int
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LPushX") {
+		err = ErrOOM
+		return
+	}
 	return tx.LPushX(key, values...)
 }
 
@@ -838,6 +1147,10 @@ func (s *Store) LRange(ctx context.Context, key string, start int64, stop int64)
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LRange") {
+		err = ErrOOM
+		return
+	}
 	return tx.LRange(key, start, stop)
 }
 
@@ -851,6 +1164,10 @@ func (s *Store) LRem(ctx context.Context, key string, count int64, value string)
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LRem") {
+		err = ErrOOM
+		return
+	}
 	return tx.LRem(key, count, value)
 }
 
@@ -863,6 +1180,10 @@ func (s *Store) LSet(ctx context.Context, key string, index int64, value string)
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LSet") {
+		err = ErrOOM
+		return
+	}
 	return tx.LSet(key, index, value)
 }
 
@@ -875,6 +1196,10 @@ func (s *Store) LTrim(ctx context.Context, key string, start int64, stop int64) 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LTrim") {
+		err = ErrOOM
+		return
+	}
 	return tx.LTrim(key, start, stop)
 }
 
@@ -886,6 +1211,10 @@ func (s *Store) MGet(ctx context.Context, keys ...string) (v []*string, err erro
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("MGet") {
+		err = ErrOOM
+		return
+	}
 	return tx.MGet(keys...)
 }
 
@@ -898,6 +1227,10 @@ func (s *Store) MSet(ctx context.Context, pairs ...string) (err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("MSet") {
+		err = ErrOOM
+		return
+	}
 	return tx.MSet(pairs...)
 }
 
@@ -909,6 +1242,10 @@ func (s *Store) MSetNX(ctx context.Context, pairs ...string) (ok bool, err error
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("MSetNX") {
+		err = ErrOOM
+		return
+	}
 	return tx.MSetNX(pairs...)
 }
 
@@ -927,6 +1264,10 @@ func (s *Store) MemoryUsage(ctx context.Context, key string, samples int) (n int
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("MemoryUsage") {
+		err = ErrOOM
+		return
+	}
 	return tx.MemoryUsage(key, samples)
 }
 
@@ -943,6 +1284,10 @@ func (s *Store) Move(ctx context.Context, key string, db int) (ok bool, err erro
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Move") {
+		err = ErrOOM
+		return
+	}
 	return tx.Move(key, db)
 }
 
@@ -956,30 +1301,44 @@ func (s *Store) ObjectEncoding(ctx context.Context, key string) (val string, err
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ObjectEncoding") {
+		err = ErrOOM
+		return
+	}
 	return tx.ObjectEncoding(key)
 }
 
-// ObjectFreq is OBJECT FREQ: ErrNotFound if the key does not exist,
-// otherwise ErrNoLFU, as Redis answers when its maxmemory policy is not an
-// LFU one (embedis has no eviction policies).
+// ObjectFreq is OBJECT FREQ: the key's logarithmic access counter (0 to
+// 255, decayed to now, see evict.go) under an LFU maxmemory policy;
+// ErrNoLFU under any other policy, as Redis; ErrNotFound if the key does
+// not exist. It does not count as an access.
 func (s *Store) ObjectFreq(ctx context.Context, key string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ObjectFreq") {
+		err = ErrOOM
+		return
+	}
 	return tx.ObjectFreq(key)
 }
 
-// ObjectIdleTime is OBJECT IDLETIME: ErrNotFound if the key does not exist,
-// otherwise ErrIdleTimeNotTracked. Redis answers the seconds since the key
-// was last read or written; embedis does not record access times yet.
+// ObjectIdleTime is OBJECT IDLETIME: the seconds since the key was last
+// read or written (at the resolution of Redis's LRU clock, one second) under
+// any policy but an LFU one, where it is ErrIdleTimeNotTracked, as Redis;
+// ErrNotFound if the key does not exist. It does not count as an access.
 func (s *Store) ObjectIdleTime(ctx context.Context, key string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ObjectIdleTime") {
+		err = ErrOOM
+		return
+	}
 	return tx.ObjectIdleTime(key)
 }
 
@@ -993,6 +1352,10 @@ func (s *Store) ObjectRefCount(ctx context.Context, key string) (n int64, err er
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ObjectRefCount") {
+		err = ErrOOM
+		return
+	}
 	return tx.ObjectRefCount(key)
 }
 
@@ -1005,6 +1368,10 @@ func (s *Store) PExpire(ctx context.Context, key string, d time.Duration) (ok bo
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("PExpire") {
+		err = ErrOOM
+		return
+	}
 	return tx.PExpire(key, d)
 }
 
@@ -1016,6 +1383,10 @@ func (s *Store) PExpireAt(ctx context.Context, key string, t time.Time) (ok bool
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("PExpireAt") {
+		err = ErrOOM
+		return
+	}
 	return tx.PExpireAt(key, t)
 }
 
@@ -1026,6 +1397,10 @@ func (s *Store) PExpireTime(ctx context.Context, key string) (n int64, err error
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("PExpireTime") {
+		err = ErrOOM
+		return
+	}
 	return tx.PExpireTime(key)
 }
 
@@ -1036,6 +1411,10 @@ func (s *Store) PTTL(ctx context.Context, key string) (d time.Duration, err erro
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("PTTL") {
+		err = ErrOOM
+		return
+	}
 	return tx.PTTL(key)
 }
 
@@ -1046,6 +1425,10 @@ func (s *Store) Persist(ctx context.Context, key string) (ok bool, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Persist") {
+		err = ErrOOM
+		return
+	}
 	return tx.Persist(key)
 }
 
@@ -1058,6 +1441,10 @@ func (s *Store) RPop(ctx context.Context, key string) (val string, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("RPop") {
+		err = ErrOOM
+		return
+	}
 	return tx.RPop(key)
 }
 
@@ -1069,6 +1456,10 @@ func (s *Store) RPopCount(ctx context.Context, key string, count int) (vals []st
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("RPopCount") {
+		err = ErrOOM
+		return
+	}
 	return tx.RPopCount(key, count)
 }
 
@@ -1081,6 +1472,10 @@ func (s *Store) RPopLPush(ctx context.Context, source string, destination string
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("RPopLPush") {
+		err = ErrOOM
+		return
+	}
 	return tx.RPopLPush(source, destination)
 }
 
@@ -1093,6 +1488,10 @@ func (s *Store) RPush(ctx context.Context, key string, values ...string) (n int6
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("RPush") {
+		err = ErrOOM
+		return
+	}
 	return tx.RPush(key, values...)
 }
 
@@ -1104,6 +1503,10 @@ func (s *Store) RPushX(ctx context.Context, key string, values ...string) (n int
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("RPushX") {
+		err = ErrOOM
+		return
+	}
 	return tx.RPushX(key, values...)
 }
 
@@ -1115,6 +1518,10 @@ func (s *Store) RandomKey(ctx context.Context) (val string, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("RandomKey") {
+		err = ErrOOM
+		return
+	}
 	return tx.RandomKey()
 }
 
@@ -1126,6 +1533,10 @@ func (s *Store) Rename(ctx context.Context, key string, newkey string) (err erro
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Rename") {
+		err = ErrOOM
+		return
+	}
 	return tx.Rename(key, newkey)
 }
 
@@ -1137,6 +1548,10 @@ func (s *Store) RenameNX(ctx context.Context, key string, newkey string) (ok boo
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("RenameNX") {
+		err = ErrOOM
+		return
+	}
 	return tx.RenameNX(key, newkey)
 }
 
@@ -1156,6 +1571,10 @@ func (s *Store) Restore(ctx context.Context, key string, payload string, args Re
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Restore") {
+		err = ErrOOM
+		return
+	}
 	return tx.Restore(key, payload, args)
 }
 
@@ -1169,6 +1588,10 @@ func (s *Store) SAdd(ctx context.Context, key string, members ...string) (n int6
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SAdd") {
+		err = ErrOOM
+		return
+	}
 	return tx.SAdd(key, members...)
 }
 
@@ -1180,6 +1603,10 @@ func (s *Store) SCard(ctx context.Context, key string) (n int64, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SCard") {
+		err = ErrOOM
+		return
+	}
 	return tx.SCard(key)
 }
 
@@ -1193,6 +1620,10 @@ func (s *Store) SDiff(ctx context.Context, keys ...string) (vals []string, err e
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SDiff") {
+		err = ErrOOM
+		return
+	}
 	return tx.SDiff(keys...)
 }
 
@@ -1204,6 +1635,10 @@ func (s *Store) SDiffStore(ctx context.Context, destination string, keys ...stri
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SDiffStore") {
+		err = ErrOOM
+		return
+	}
 	return tx.SDiffStore(destination, keys...)
 }
 
@@ -1216,6 +1651,10 @@ func (s *Store) SInter(ctx context.Context, keys ...string) (vals []string, err 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SInter") {
+		err = ErrOOM
+		return
+	}
 	return tx.SInter(keys...)
 }
 
@@ -1229,6 +1668,10 @@ func (s *Store) SInterCard(ctx context.Context, limit int64, keys ...string) (n 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SInterCard") {
+		err = ErrOOM
+		return
+	}
 	return tx.SInterCard(limit, keys...)
 }
 
@@ -1242,6 +1685,10 @@ func (s *Store) SInterStore(ctx context.Context, destination string, keys ...str
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SInterStore") {
+		err = ErrOOM
+		return
+	}
 	return tx.SInterStore(destination, keys...)
 }
 
@@ -1253,6 +1700,10 @@ func (s *Store) SIsMember(ctx context.Context, key string, member string) (ok bo
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SIsMember") {
+		err = ErrOOM
+		return
+	}
 	return tx.SIsMember(key, member)
 }
 
@@ -1264,6 +1715,10 @@ func (s *Store) SMIsMember(ctx context.Context, key string, members ...string) (
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SMIsMember") {
+		err = ErrOOM
+		return
+	}
 	return tx.SMIsMember(key, members...)
 }
 
@@ -1276,6 +1731,10 @@ func (s *Store) SMembers(ctx context.Context, key string) (vals []string, err er
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SMembers") {
+		err = ErrOOM
+		return
+	}
 	return tx.SMembers(key)
 }
 
@@ -1291,6 +1750,10 @@ func (s *Store) SMove(ctx context.Context, source string, destination string, me
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SMove") {
+		err = ErrOOM
+		return
+	}
 	return tx.SMove(source, destination, member)
 }
 
@@ -1304,6 +1767,10 @@ func (s *Store) SPop(ctx context.Context, key string) (val string, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SPop") {
+		err = ErrOOM
+		return
+	}
 	return tx.SPop(key)
 }
 
@@ -1319,6 +1786,10 @@ func (s *Store) SPopN(ctx context.Context, key string, count int64) (vals []stri
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SPopN") {
+		err = ErrOOM
+		return
+	}
 	return tx.SPopN(key, count)
 }
 
@@ -1331,6 +1802,10 @@ func (s *Store) SRandMember(ctx context.Context, key string) (val string, err er
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SRandMember") {
+		err = ErrOOM
+		return
+	}
 	return tx.SRandMember(key)
 }
 
@@ -1347,6 +1822,10 @@ func (s *Store) SRandMemberN(ctx context.Context, key string, count int64) (vals
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SRandMemberN") {
+		err = ErrOOM
+		return
+	}
 	return tx.SRandMemberN(key, count)
 }
 
@@ -1359,6 +1838,10 @@ func (s *Store) SRem(ctx context.Context, key string, members ...string) (n int6
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SRem") {
+		err = ErrOOM
+		return
+	}
 	return tx.SRem(key, members...)
 }
 
@@ -1377,6 +1860,10 @@ func (s *Store) SScan(ctx context.Context, key string, cursor uint64, match stri
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SScan") {
+		err = ErrOOM
+		return
+	}
 	return tx.SScan(key, cursor, match, count)
 }
 
@@ -1389,6 +1876,10 @@ func (s *Store) SUnion(ctx context.Context, keys ...string) (vals []string, err 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SUnion") {
+		err = ErrOOM
+		return
+	}
 	return tx.SUnion(keys...)
 }
 
@@ -1400,6 +1891,10 @@ func (s *Store) SUnionStore(ctx context.Context, destination string, keys ...str
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SUnionStore") {
+		err = ErrOOM
+		return
+	}
 	return tx.SUnionStore(destination, keys...)
 }
 
@@ -1414,6 +1909,10 @@ func (s *Store) Scan(ctx context.Context, cursor uint64, match string, count int
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Scan") {
+		err = ErrOOM
+		return
+	}
 	return tx.Scan(cursor, match, count)
 }
 
@@ -1424,6 +1923,10 @@ func (s *Store) ScanType(ctx context.Context, cursor uint64, match string, count
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ScanType") {
+		err = ErrOOM
+		return
+	}
 	return tx.ScanType(cursor, match, count, keyType)
 }
 
@@ -1437,6 +1940,10 @@ func (s *Store) Set(ctx context.Context, key string, value string, expiration ti
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Set") {
+		err = ErrOOM
+		return
+	}
 	return tx.Set(key, value, expiration)
 }
 
@@ -1449,6 +1956,10 @@ func (s *Store) SetArgs(ctx context.Context, key string, value string, a SetArgs
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SetArgs") {
+		err = ErrOOM
+		return
+	}
 	return tx.SetArgs(key, value, a)
 }
 
@@ -1460,6 +1971,10 @@ func (s *Store) SetEx(ctx context.Context, key string, value string, expiration 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SetEx") {
+		err = ErrOOM
+		return
+	}
 	return tx.SetEx(key, value, expiration)
 }
 
@@ -1471,6 +1986,10 @@ func (s *Store) SetNX(ctx context.Context, key string, value string, expiration 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SetNX") {
+		err = ErrOOM
+		return
+	}
 	return tx.SetNX(key, value, expiration)
 }
 
@@ -1485,6 +2004,10 @@ func (s *Store) SetRange(ctx context.Context, key string, offset int64, value st
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SetRange") {
+		err = ErrOOM
+		return
+	}
 	return tx.SetRange(key, offset, value)
 }
 
@@ -1496,6 +2019,10 @@ func (s *Store) SetXX(ctx context.Context, key string, value string, expiration 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SetXX") {
+		err = ErrOOM
+		return
+	}
 	return tx.SetXX(key, value, expiration)
 }
 
@@ -1512,6 +2039,10 @@ func (s *Store) Sort(ctx context.Context, key string, a SortArgs) (vals []string
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Sort") {
+		err = ErrOOM
+		return
+	}
 	return tx.Sort(key, a)
 }
 
@@ -1524,6 +2055,10 @@ func (s *Store) SortStore(ctx context.Context, key string, destination string, a
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SortStore") {
+		err = ErrOOM
+		return
+	}
 	return tx.SortStore(key, destination, a)
 }
 
@@ -1535,6 +2070,10 @@ func (s *Store) Stats(ctx context.Context) (v Stats, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Stats") {
+		err = ErrOOM
+		return
+	}
 	return tx.Stats()
 }
 
@@ -1545,6 +2084,10 @@ func (s *Store) StrLen(ctx context.Context, key string) (n int64, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("StrLen") {
+		err = ErrOOM
+		return
+	}
 	return tx.StrLen(key)
 }
 
@@ -1557,6 +2100,10 @@ func (s *Store) SwapDB(ctx context.Context, a int, b int) (err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SwapDB") {
+		err = ErrOOM
+		return
+	}
 	return tx.SwapDB(a, b)
 }
 
@@ -1569,6 +2116,10 @@ func (s *Store) TTL(ctx context.Context, key string) (d time.Duration, err error
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("TTL") {
+		err = ErrOOM
+		return
+	}
 	return tx.TTL(key)
 }
 
@@ -1580,6 +2131,10 @@ func (s *Store) Touch(ctx context.Context, keys ...string) (n int64, err error) 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Touch") {
+		err = ErrOOM
+		return
+	}
 	return tx.Touch(keys...)
 }
 
@@ -1591,6 +2146,10 @@ func (s *Store) Type(ctx context.Context, key string) (val string, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Type") {
+		err = ErrOOM
+		return
+	}
 	return tx.Type(key)
 }
 
@@ -1602,6 +2161,10 @@ func (s *Store) Unlink(ctx context.Context, keys ...string) (n int64, err error)
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Unlink") {
+		err = ErrOOM
+		return
+	}
 	return tx.Unlink(keys...)
 }
 
@@ -1614,6 +2177,10 @@ func (s *Store) UsedMemory(ctx context.Context) (n int64, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("UsedMemory") {
+		err = ErrOOM
+		return
+	}
 	return tx.UsedMemory()
 }
 
@@ -1627,6 +2194,10 @@ func (s *Store) ZAdd(ctx context.Context, key string, members ...Z) (n int64, er
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZAdd") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZAdd(key, members...)
 }
 
@@ -1640,6 +2211,10 @@ func (s *Store) ZAddArgs(ctx context.Context, key string, args ZAddArgs) (n int6
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZAddArgs") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZAddArgs(key, args)
 }
 
@@ -1653,6 +2228,10 @@ func (s *Store) ZAddArgsIncr(ctx context.Context, key string, args ZAddArgs) (f 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZAddArgsIncr") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZAddArgsIncr(key, args)
 }
 
@@ -1664,6 +2243,10 @@ func (s *Store) ZCard(ctx context.Context, key string) (n int64, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZCard") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZCard(key)
 }
 
@@ -1677,6 +2260,10 @@ func (s *Store) ZCount(ctx context.Context, key string, min string, max string) 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZCount") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZCount(key, min, max)
 }
 
@@ -1688,6 +2275,10 @@ func (s *Store) ZDiff(ctx context.Context, keys ...string) (vals []string, err e
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZDiff") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZDiff(keys...)
 }
 
@@ -1699,6 +2290,10 @@ func (s *Store) ZDiffStore(ctx context.Context, destination string, keys ...stri
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZDiffStore") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZDiffStore(destination, keys...)
 }
 
@@ -1709,6 +2304,10 @@ func (s *Store) ZDiffWithScores(ctx context.Context, keys ...string) (v []Z, err
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZDiffWithScores") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZDiffWithScores(keys...)
 }
 
@@ -1721,6 +2320,10 @@ func (s *Store) ZIncrBy(ctx context.Context, key string, increment float64, memb
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZIncrBy") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZIncrBy(key, increment, member)
 }
 
@@ -1732,6 +2335,10 @@ func (s *Store) ZInter(ctx context.Context, store ZStore) (vals []string, err er
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZInter") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZInter(store)
 }
 
@@ -1743,6 +2350,10 @@ func (s *Store) ZInterCard(ctx context.Context, limit int64, keys ...string) (n 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZInterCard") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZInterCard(limit, keys...)
 }
 
@@ -1754,6 +2365,10 @@ func (s *Store) ZInterStore(ctx context.Context, destination string, store ZStor
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZInterStore") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZInterStore(destination, store)
 }
 
@@ -1764,6 +2379,10 @@ func (s *Store) ZInterWithScores(ctx context.Context, store ZStore) (v []Z, err 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZInterWithScores") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZInterWithScores(store)
 }
 
@@ -1776,6 +2395,10 @@ func (s *Store) ZLexCount(ctx context.Context, key string, min string, max strin
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZLexCount") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZLexCount(key, min, max)
 }
 
@@ -1789,6 +2412,10 @@ func (s *Store) ZMPop(ctx context.Context, order string, count int64, keys ...st
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZMPop") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZMPop(order, count, keys...)
 }
 
@@ -1801,6 +2428,10 @@ func (s *Store) ZMScore(ctx context.Context, key string, members ...string) (v [
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZMScore") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZMScore(key, members...)
 }
 
@@ -1811,6 +2442,10 @@ func (s *Store) ZPopMax(ctx context.Context, key string, count int64) (v []Z, er
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZPopMax") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZPopMax(key, count)
 }
 
@@ -1824,6 +2459,10 @@ func (s *Store) ZPopMin(ctx context.Context, key string, count int64) (v []Z, er
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZPopMin") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZPopMin(key, count)
 }
 
@@ -1843,6 +2482,10 @@ func (s *Store) ZRandMember(ctx context.Context, key string, count int64) (vals 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRandMember") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRandMember(key, count)
 }
 
@@ -1853,6 +2496,10 @@ func (s *Store) ZRandMemberWithScores(ctx context.Context, key string, count int
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRandMemberWithScores") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRandMemberWithScores(key, count)
 }
 
@@ -1864,6 +2511,10 @@ func (s *Store) ZRange(ctx context.Context, key string, start int64, stop int64)
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRange") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRange(key, start, stop)
 }
 
@@ -1877,6 +2528,10 @@ func (s *Store) ZRangeArgs(ctx context.Context, args ZRangeArgs) (vals []string,
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRangeArgs") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRangeArgs(args)
 }
 
@@ -1887,6 +2542,10 @@ func (s *Store) ZRangeArgsWithScores(ctx context.Context, args ZRangeArgs) (v []
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRangeArgsWithScores") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRangeArgsWithScores(args)
 }
 
@@ -1899,6 +2558,10 @@ func (s *Store) ZRangeByLex(ctx context.Context, key string, by ZRangeBy) (vals 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRangeByLex") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRangeByLex(key, by)
 }
 
@@ -1910,6 +2573,10 @@ func (s *Store) ZRangeByScore(ctx context.Context, key string, by ZRangeBy) (val
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRangeByScore") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRangeByScore(key, by)
 }
 
@@ -1920,6 +2587,10 @@ func (s *Store) ZRangeByScoreWithScores(ctx context.Context, key string, by ZRan
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRangeByScoreWithScores") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRangeByScoreWithScores(key, by)
 }
 
@@ -1931,6 +2602,10 @@ func (s *Store) ZRangeStore(ctx context.Context, dst string, args ZRangeArgs) (n
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRangeStore") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRangeStore(dst, args)
 }
 
@@ -1941,6 +2616,10 @@ func (s *Store) ZRangeWithScores(ctx context.Context, key string, start int64, s
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRangeWithScores") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRangeWithScores(key, start, stop)
 }
 
@@ -1953,6 +2632,10 @@ func (s *Store) ZRank(ctx context.Context, key string, member string) (n int64, 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRank") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRank(key, member)
 }
 
@@ -1965,6 +2648,10 @@ func (s *Store) ZRem(ctx context.Context, key string, members ...string) (n int6
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRem") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRem(key, members...)
 }
 
@@ -1976,6 +2663,10 @@ func (s *Store) ZRemRangeByLex(ctx context.Context, key string, min string, max 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRemRangeByLex") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRemRangeByLex(key, min, max)
 }
 
@@ -1987,6 +2678,10 @@ func (s *Store) ZRemRangeByRank(ctx context.Context, key string, start int64, st
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRemRangeByRank") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRemRangeByRank(key, start, stop)
 }
 
@@ -1998,6 +2693,10 @@ func (s *Store) ZRemRangeByScore(ctx context.Context, key string, min string, ma
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRemRangeByScore") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRemRangeByScore(key, min, max)
 }
 
@@ -2008,6 +2707,10 @@ func (s *Store) ZRevRange(ctx context.Context, key string, start int64, stop int
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRevRange") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRevRange(key, start, stop)
 }
 
@@ -2018,6 +2721,10 @@ func (s *Store) ZRevRangeByLex(ctx context.Context, key string, by ZRangeBy) (va
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRevRangeByLex") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRevRangeByLex(key, by)
 }
 
@@ -2028,6 +2735,10 @@ func (s *Store) ZRevRangeByScore(ctx context.Context, key string, by ZRangeBy) (
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRevRangeByScore") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRevRangeByScore(key, by)
 }
 
@@ -2038,6 +2749,10 @@ func (s *Store) ZRevRangeByScoreWithScores(ctx context.Context, key string, by Z
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRevRangeByScoreWithScores") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRevRangeByScoreWithScores(key, by)
 }
 
@@ -2048,6 +2763,10 @@ func (s *Store) ZRevRangeWithScores(ctx context.Context, key string, start int64
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRevRangeWithScores") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRevRangeWithScores(key, start, stop)
 }
 
@@ -2058,6 +2777,10 @@ func (s *Store) ZRevRank(ctx context.Context, key string, member string) (n int6
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRevRank") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRevRank(key, member)
 }
 
@@ -2074,6 +2797,10 @@ func (s *Store) ZScan(ctx context.Context, key string, cursor uint64, match stri
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZScan") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZScan(key, cursor, match, count)
 }
 
@@ -2085,6 +2812,10 @@ func (s *Store) ZScore(ctx context.Context, key string, member string) (f float6
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZScore") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZScore(key, member)
 }
 
@@ -2097,6 +2828,10 @@ func (s *Store) ZUnion(ctx context.Context, store ZStore) (vals []string, err er
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZUnion") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZUnion(store)
 }
 
@@ -2108,6 +2843,10 @@ func (s *Store) ZUnionStore(ctx context.Context, destination string, store ZStor
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZUnionStore") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZUnionStore(destination, store)
 }
 
@@ -2118,5 +2857,9 @@ func (s *Store) ZUnionWithScores(ctx context.Context, store ZStore) (v []Z, err 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZUnionWithScores") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZUnionWithScores(store)
 }

@@ -29,6 +29,12 @@ type Tx struct {
 
 	opened [maxOpen]openValue // values the unit may have changed since they were accounted (memory.go)
 	nopen  int
+
+	// oom: the unit began over maxmemory with nothing to evict, so its
+	// commands that may add data are refused (ErrOOM) until it has written
+	// something (changesAtStart is the change count after its evictions).
+	oom            bool
+	changesAtStart int64
 }
 
 // value is what a key holds. Each data type has its own implementation.
@@ -73,6 +79,7 @@ func (tx *Tx) start(dbIndex int) {
 	tx.now = 0
 	tx.loading = false
 	tx.canBlock = false
+	tx.oom = false
 	tx.rec = tx.e.onEffects != nil || tx.e.log != nil
 }
 
