@@ -60,8 +60,9 @@ const (
 type EvictionConfig struct {
 	// MaxMemory is the limit in bytes of the accounted memory
 	// (Tx.UsedMemory: keys, values, deadlines and each database's table).
-	// 0 means no limit; negative is an error.
-	MaxMemory int64
+	// 0 means no limit. (Unsigned as Redis's: CONFIG SET maxmemory takes up
+	// to 2^64-1.)
+	MaxMemory uint64
 	// Policy is one of the eight Policy* names. Under noeviction, or when
 	// a volatile policy finds no key with a deadline, nothing is evicted
 	// and commands that may add data fail with ErrOOM while over the limit.
@@ -124,7 +125,7 @@ func (c *EvictionConfig) check() (policy, error) {
 	switch {
 	case !ok:
 		return 0, ErrEvictionPolicy
-	case c.MaxMemory < 0, c.Samples < 1, c.Samples > math.MaxInt32, c.Tenacity < 0, c.Tenacity > 100,
+	case c.Samples < 1, c.Samples > math.MaxInt32, c.Tenacity < 0, c.Tenacity > 100,
 		c.LFULogFactor < 0, c.LFULogFactor > math.MaxInt32, c.LFUDecayTime < 0, c.LFUDecayTime > math.MaxInt32:
 		return 0, ErrEvictionConfig
 	}
@@ -367,7 +368,7 @@ func (tx *Tx) performEvictions() bool {
 	e := tx.e
 	limit := e.ev.cfg.MaxMemory
 	used := e.usedMemory()
-	if used <= limit {
+	if uint64(used) <= limit {
 		return true
 	}
 	if e.ev.policy == polNoEviction {
@@ -380,7 +381,7 @@ func (tx *Tx) performEvictions() bool {
 	}
 	home, homeIndex := tx.db, tx.dbIndex
 	defer func() { tx.db, tx.dbIndex = home, homeIndex }()
-	for n := 1; used > limit; n++ {
+	for n := 1; uint64(used) > limit; n++ {
 		i, key, ok := tx.victim()
 		if !ok {
 			return false

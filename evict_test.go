@@ -53,7 +53,7 @@ func evictStore(t *testing.T, policy string, room int) (*Store, *ManualClock) {
 	s.Set(ctx, "probe", strings.Repeat("x", 100), 0)
 	one, _ := s.UsedMemory(ctx)
 	s.Del(ctx, "probe")
-	c.MaxMemory = base + int64(room)*(one-base)
+	c.MaxMemory = uint64(base + int64(room)*(one-base))
 	if err := s.ConfigureEviction(ctx, c); err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestEvictionNoEvictionRefusesWrites(t *testing.T) {
 	}
 	used, _ := s.UsedMemory(ctx)
 	c, _ := s.Eviction(ctx)
-	if used > c.MaxMemory+int64(len(val()))*4 {
+	if uint64(used) > c.MaxMemory+uint64(len(val()))*4 {
 		t.Fatalf("used %d, limit %d", used, c.MaxMemory)
 	}
 }
@@ -282,7 +282,7 @@ func TestEvictionThroughKeyspacePath(t *testing.T) {
 		if err := s.Set(ctx, "k"+strconv.Itoa(i), val(), 0); err != nil {
 			t.Fatal(err)
 		}
-		if used, _ := s.UsedMemory(ctx); used > c.MaxMemory+1000 {
+		if used, _ := s.UsedMemory(ctx); uint64(used) > c.MaxMemory+1000 {
 			t.Fatalf("used %d after key %d, limit %d", used, i, c.MaxMemory)
 		}
 	}
@@ -318,7 +318,6 @@ func TestEvictionConfigInvalid(t *testing.T) {
 	for _, c := range []EvictionConfig{
 		{Policy: "lru", Samples: 5},
 		{Policy: PolicyAllKeysLRU, Samples: 0},
-		{Policy: PolicyAllKeysLRU, Samples: 5, MaxMemory: -1},
 		{Policy: PolicyAllKeysLRU, Samples: 5, Tenacity: 101},
 		{Policy: PolicyAllKeysLRU, Samples: 5, LFULogFactor: -1},
 		{Policy: PolicyAllKeysLRU, Samples: 5, LFUDecayTime: -1},

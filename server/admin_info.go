@@ -93,6 +93,7 @@ func (s *Server) infoText(tx *embedis.Tx, want map[string]bool) string {
 		es, _ = tx.Stats()
 		cf.mu.Lock()
 		es.ExpiredKeys -= cf.base.expired
+		es.EvictedKeys -= cf.base.evicted
 		es.KeyspaceHits -= cf.base.hits
 		es.KeyspaceMiss -= cf.base.misses
 		cf.mu.Unlock()
@@ -173,8 +174,9 @@ func (s *Server) infoText(tx *embedis.Tx, want map[string]bool) string {
 		w.zeros("sync_full", "sync_partial_ok", "sync_partial_err")
 		w.int("expired_keys", es.ExpiredKeys)
 		w.str("expired_stale_perc", "0.00")
-		w.zeros("expired_time_cap_reached_count", "expire_cycle_cpu_milliseconds", "evicted_keys",
-			"evicted_clients", "total_eviction_exceeded_time", "current_eviction_exceeded_time")
+		w.zeros("expired_time_cap_reached_count", "expire_cycle_cpu_milliseconds")
+		w.int("evicted_keys", es.EvictedKeys)
+		w.zeros("evicted_clients", "total_eviction_exceeded_time", "current_eviction_exceeded_time")
 		w.int("keyspace_hits", es.KeyspaceHits)
 		w.int("keyspace_misses", es.KeyspaceMiss)
 		w.zeros("pubsub_channels", "pubsub_patterns", "pubsubshard_channels", "latest_fork_usec", "total_forks",
@@ -299,7 +301,8 @@ func (s *Server) infoMemory(w *infoWriter, tx *embedis.Tx) {
 		peak = cf.peakMemory.Load()
 	}
 	peak = max(peak, used)
-	maxmem, _ := strconv.ParseUint(cf.get("maxmemory"), 10, 64)
+	ec, _ := tx.Eviction()
+	maxmem := ec.MaxMemory
 	w.section("Memory")
 	w.uint("used_memory", used)
 	w.str("used_memory_human", bytesToHuman(used))
@@ -326,7 +329,7 @@ func (s *Server) infoMemory(w *infoWriter, tx *embedis.Tx) {
 	w.str("used_memory_scripts_human", "0B")
 	w.uint("maxmemory", maxmem)
 	w.str("maxmemory_human", bytesToHuman(maxmem))
-	w.str("maxmemory_policy", cf.get("maxmemory-policy"))
+	w.str("maxmemory_policy", ec.Policy)
 	w.str("allocator_frag_ratio", ratio(ms.HeapInuse, ms.HeapAlloc))
 	w.int("allocator_frag_bytes", int64(ms.HeapInuse)-int64(ms.HeapAlloc))
 	w.str("allocator_rss_ratio", ratio(ms.HeapSys, ms.HeapInuse))
