@@ -184,7 +184,9 @@ func keyspaceEntry(key string) int64 {
 // that slice or node.
 
 func (v *stringValue) memUsage() int64 {
-	return memsize.Alloc(int(unsafe.Sizeof(*v))) + memsize.String(len(v.s))
+	// Its length, not buf's capacity: a read (str) turns buf into text
+	// without changing the value, and the accounting changes on writes only.
+	return memsize.Alloc(int(unsafe.Sizeof(*v))) + memsize.String(v.len())
 }
 
 func (h *hashValue) memUsage() int64 {
