@@ -135,6 +135,10 @@ func (tx *Tx) Do(w ReplyWriter, args ...string) {
 		w.WriteError(serverOnlyError(c.Name))
 		return
 	}
+	if tx.oom && c.denyOOM() && tx.refuseOOM() {
+		w.WriteError(ErrOOM)
+		return
+	}
 	c.run(tx, args, w)
 }
 

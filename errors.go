@@ -369,11 +369,11 @@ var (
 // Errors of OBJECT.
 var (
 	// ErrNoLFU: OBJECT FREQ, which Redis answers only under an LFU
-	// maxmemory policy; embedis has none, as Redis by default.
+	// maxmemory policy (allkeys-lfu, volatile-lfu).
 	ErrNoLFU = newError("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
-	// ErrIdleTimeNotTracked: OBJECT IDLETIME, which Redis answers and
-	// embedis cannot yet (a known difference from Redis).
-	ErrIdleTimeNotTracked = newError("ERR embedis does not track idle time yet")
+	// ErrIdleTimeNotTracked: OBJECT IDLETIME under an LFU maxmemory
+	// policy, which keeps access counts instead of times, as Redis answers.
+	ErrIdleTimeNotTracked = newError("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
 )
 
 // Errors of DUMP and RESTORE.
@@ -486,6 +486,19 @@ var (
 	// context's deadline comes before the limiter would admit the call; the
 	// error matches context.DeadlineExceeded too.
 	ErrRateLimitDeadline = errors.New("embedis: rate limiter: the context's deadline comes before admission")
+)
+
+// Errors of maxmemory and eviction (evict.go).
+var (
+	// ErrOOM: a command that may add data, while the accounted memory is
+	// over maxmemory and nothing can be evicted (noeviction, or a volatile
+	// policy with no key with a deadline).
+	ErrOOM = newError("OOM command not allowed when used memory > 'maxmemory'.")
+	// ErrEvictionPolicy: an EvictionConfig.Policy that is not one of the
+	// eight.
+	ErrEvictionPolicy = errors.New("embedis: unknown maxmemory policy")
+	// ErrEvictionConfig: an EvictionConfig value out of its range.
+	ErrEvictionConfig = errors.New("embedis: eviction setting out of range")
 )
 
 // Errors of scripting (script.go and package scripting).

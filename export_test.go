@@ -19,6 +19,8 @@ type panickingValue struct{}
 func (panickingValue) typeName() string { panic("embedis test: damaged value") }
 func (panickingValue) clone() value     { panic("embedis test: damaged value") }
 func (panickingValue) dump() string     { panic("embedis test: damaged value") }
+func (panickingValue) memUsage() int64  { return 16 }
+func (panickingValue) meta() *objMeta   { return new(objMeta) }
 
 // SetLeaderboardClientClock replaces the clock a remote board estimates the
 // server's time from (time.Now), to test boards whose process's clock is

@@ -10,6 +10,7 @@ import (
 
 	"github.com/embedis/embedis/internal/dict"
 	"github.com/embedis/embedis/internal/glob"
+	"github.com/embedis/embedis/internal/memsize"
 	"github.com/embedis/embedis/internal/number"
 )
 
@@ -59,6 +60,12 @@ type hashValue struct {
 	// or a field or value longer than hashMaxListpackValue, and Redis never
 	// converts back.
 	hashtable bool
+	// strs counts the fields' and values' bytes for memUsage (memory.go),
+	// while counted: set and del keep it; a hash built some other way is
+	// counted once, when first asked.
+	strs    int64
+	counted bool
+	objMeta
 }
 
 func (*hashValue) typeName() string { return "hash" }
@@ -140,15 +147,28 @@ func (h *hashValue) set(field, val string) bool {
 		h.toDict()
 	}
 	if h.d != nil {
-		added := h.d.Set(field, val)
+		old, replaced := h.d.Swap(field, val)
+		if h.counted {
+			if replaced {
+				h.strs += memsize.String(len(val)) - memsize.String(len(old))
+			} else {
+				h.strs += memsize.String(len(field)) + memsize.String(len(val))
+			}
+		}
 		if h.d.Len() > hashMaxListpackEntries {
 			h.hashtable = true
 		}
-		return added
+		return !replaced
 	}
 	if i := h.index(field); i >= 0 {
+		if h.counted {
+			h.strs += memsize.String(len(val)) - memsize.String(len(h.pairs[i+1]))
+		}
 		h.pairs[i+1] = val
 		return false
+	}
+	if h.counted {
+		h.strs += memsize.String(len(field)) + memsize.String(len(val))
 	}
 	h.pairs = append(h.pairs, field, val)
 	if len(h.pairs)/2 > hashMaxListpackEntries {
@@ -161,8 +181,12 @@ func (h *hashValue) set(field, val string) bool {
 // del removes field and reports whether it was there.
 func (h *hashValue) del(field string) bool {
 	if h.d != nil {
-		if _, ok := h.d.Delete(field); !ok {
+		old, ok := h.d.Delete(field)
+		if !ok {
 			return false
+		}
+		if h.counted {
+			h.strs -= memsize.String(len(field)) + memsize.String(len(old))
 		}
 		if h.d.Len() == hashShrinkEntries {
 			h.maybeCompact()
@@ -172,6 +196,9 @@ func (h *hashValue) del(field string) bool {
 	i := h.index(field)
 	if i < 0 {
 		return false
+	}
+	if h.counted {
+		h.strs -= memsize.String(len(field)) + memsize.String(len(h.pairs[i+1]))
 	}
 	n := copy(h.pairs[i:], h.pairs[i+2:])
 	clear(h.pairs[i+n:]) // let the removed strings go

@@ -406,6 +406,7 @@ func (tx *Tx) DBSize() (int64, error) { return int64(tx.db.keys.Len()), nil }
 // FlushDB removes every key of the current database. Each key removed,
 // expired or not, counts as a change (Stats.Changes), as Redis counts.
 func (tx *Tx) FlushDB() error {
+	tx.settle()
 	tx.readyWaited(tx.db)
 	tx.dirty(tx.db.keys.Len())
 	tx.db.flush(tx.e)
@@ -418,6 +419,7 @@ func (tx *Tx) FlushDB() error {
 // FlushAll removes every key of every database. Each key removed, expired
 // or not, counts as a change (Stats.Changes), as Redis counts.
 func (tx *Tx) FlushAll() error {
+	tx.settle()
 	for _, db := range tx.e.dbs {
 		tx.readyWaited(db)
 		tx.dirty(db.keys.Len())
@@ -440,6 +442,7 @@ func (db *db) flush(e *engine) {
 	e.deadlines.stale += len(db.expires)
 	db.keys = dict.New[slot]()
 	db.expires = make(map[string]int64)
+	db.mem = memCounters{}
 }
 
 // SwapDB swaps the contents of databases a and b, as Redis's SWAPDB: every
@@ -461,8 +464,10 @@ func (tx *Tx) SwapDB(a, b int) error {
 	}
 	// Swap the data, not the db values: WATCH registrations stay with the
 	// database number, as in Redis.
+	tx.settle()
 	x.keys, y.keys = y.keys, x.keys
 	x.expires, y.expires = y.expires, x.expires
+	x.mem, y.mem = y.mem, x.mem
 	tx.e.swapDeadlines(a, b)
 	// Callers blocked on keys of a or b stay with their database number, as
 	// in Redis: keys that hold data there now are ready for them, and keys

@@ -85,6 +85,7 @@ var (
 	evNew       = keyEvent{class: classNew, name: "new"}
 	evKeyMiss   = keyEvent{class: classKeyMiss, name: "keymiss"}
 	evExpired   = keyEvent{class: classExpired, name: "expired"}
+	evEvicted   = keyEvent{class: classEvicted, name: "evicted"}
 	evDel       = keyEvent{class: classGeneric, name: "del"}
 	evExpire    = keyEvent{class: classGeneric, name: "expire"}
 	evPersist   = keyEvent{class: classGeneric, name: "persist"}
@@ -243,6 +244,9 @@ func (tx *Tx) lookupKey(key string, flags lookupFlags) value {
 	if flags&lookupNoTouch == 0 {
 		tx.touch(v)
 	}
+	if flags&lookupForWrite != 0 {
+		tx.openWrite(v)
+	}
 	return v
 }
 
@@ -260,8 +264,16 @@ func (tx *Tx) lookupReadNoTouch(key string) value { return tx.lookupKey(key, loo
 
 // touch is where a key's access metadata is updated when a command finds it:
 // the LRU clock or LFU counter that OBJECT IDLETIME/FREQ report and eviction
-// reads. None is kept yet; when it is, it is kept here and only here.
-func (tx *Tx) touch(value) {}
+// reads (evict.go), kept here and only here.
+func (tx *Tx) touch(v value) {
+	m := v.meta()
+	now := tx.nowMs()
+	if tx.e.ev.policy.lfu() {
+		m.access = lfuMinutes(now)<<8 | tx.e.lfuIncr(tx.e.lfuDecayed(m.access, now))
+		return
+	}
+	m.access = max(lruClock(now), 1)
+}
 
 // live returns the value of key if it is live, expiring it if it is past its
 // deadline; it counts nothing (DEL, KEYS, SCAN, RANDOMKEY use it directly).
@@ -348,7 +360,9 @@ func (tx *Tx) expireIfDue(key string) bool {
 // "expired" and makes the key ready for the lock waiters blocked on it.
 func (tx *Tx) removeExpired(key string) {
 	tx.beforeChange(key)
-	tx.db.keys.Delete(key)
+	if old, ok := tx.db.keys.Delete(key); ok {
+		tx.removed(key, old.v)
+	}
 	delete(tx.db.expires, key)
 	tx.modified(key)
 	tx.e.stats.expiredKeys++
@@ -356,6 +370,27 @@ func (tx *Tx) removeExpired(key string) {
 		tx.emit("DEL", key)
 	}
 	tx.notify(evExpired, key)
+	tx.keyReady(key)
+}
+
+// evictKey deletes key, chosen by the maxmemory policy (evict.go): it
+// invalidates WATCHes, counts evicted_keys, records a DEL, raises
+// "evicted" and makes the key ready for the lock waiters blocked on it.
+func (tx *Tx) evictKey(key string) {
+	tx.beforeChange(key)
+	if old, ok := tx.db.keys.Delete(key); ok {
+		tx.removed(key, old.v)
+	}
+	if _, had := tx.db.expires[key]; had {
+		delete(tx.db.expires, key)
+		tx.e.noteStale()
+	}
+	tx.modified(key)
+	tx.e.stats.evictedKeys++
+	if tx.rec {
+		tx.emit("DEL", key)
+	}
+	tx.notify(evEvicted, key)
 	tx.keyReady(key)
 }
 
@@ -380,7 +415,13 @@ func (tx *Tx) setValue(key string, v value, keepTTL bool) {
 		tx.expireIfDue(key)
 	}
 	tx.beforeChange(key)
-	if tx.db.keys.Set(key, slot{v: v, mark: tx.e.epoch}) {
+	if m := v.meta(); m.access == 0 {
+		m.access = tx.freshMeta() // new to the keyspace (a moved value keeps its own)
+	}
+	if old, replaced := tx.db.keys.Swap(key, slot{v: v, mark: tx.e.epoch}); replaced {
+		tx.replaced(old.v, v)
+	} else {
+		tx.added(key, v)
 		tx.notify(evNew, key)
 	}
 	if !keepTTL && len(tx.db.expires) > 0 {
@@ -398,7 +439,9 @@ func (tx *Tx) deleteKey(key string) bool {
 		return false
 	}
 	tx.beforeChange(key)
-	tx.db.keys.Delete(key)
+	if old, ok := tx.db.keys.Delete(key); ok {
+		tx.removed(key, old.v)
+	}
 	if len(tx.db.expires) > 0 {
 		tx.clearDeadline(key)
 	}

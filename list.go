@@ -20,6 +20,7 @@ type listValue struct {
 	d       deque.Deque
 	tracked bool
 	nodes   []qlNode
+	objMeta
 }
 
 func (*listValue) typeName() string { return "list" }

@@ -29,9 +29,9 @@ import "github.com/embedis/embedis/internal/number"
 // string value stored earlier in the same transaction from a command's
 // argument, which the queued command still holds until EXEC ends; embedis
 // reports 1.
-// OBJECT FREQ fails as in Redis under its default maxmemory policy (the only
-// one embedis has). OBJECT IDLETIME fails with ErrIdleTimeNotTracked: Redis
-// answers it, embedis does not track access times yet.
+// OBJECT FREQ and IDLETIME answer from the access metadata kept for
+// eviction (evict.go), and fail as Redis does under the policy that does
+// not keep theirs.
 
 // stringEnc tells how Redis would hold a string value (see OBJECT above).
 // The zero value is the common case: a value stored whole from an argument
@@ -142,22 +142,32 @@ func (tx *Tx) ObjectRefCount(key string) (int64, error) {
 	return 1, nil
 }
 
-// ObjectFreq is OBJECT FREQ: ErrNotFound if the key does not exist,
-// otherwise ErrNoLFU, as Redis answers when its maxmemory policy is not an
-// LFU one (embedis has no eviction policies).
+// ObjectFreq is OBJECT FREQ: the key's logarithmic access counter (0 to
+// 255, decayed to now, see evict.go) under an LFU maxmemory policy;
+// ErrNoLFU under any other policy, as Redis; ErrNotFound if the key does
+// not exist. It does not count as an access.
 func (tx *Tx) ObjectFreq(key string) (int64, error) {
-	if tx.lookupKey(key, lookupNoTouch|lookupNoNotify) == nil {
+	v := tx.lookupKey(key, lookupNoTouch|lookupNoNotify)
+	if v == nil {
 		return 0, ErrNotFound
 	}
-	return 0, ErrNoLFU
+	if !tx.e.ev.policy.lfu() {
+		return 0, ErrNoLFU
+	}
+	return int64(tx.e.lfuDecayed(v.meta().access, tx.nowMs())), nil
 }
 
-// ObjectIdleTime is OBJECT IDLETIME: ErrNotFound if the key does not exist,
-// otherwise ErrIdleTimeNotTracked. Redis answers the seconds since the key
-// was last read or written; embedis does not record access times yet.
+// ObjectIdleTime is OBJECT IDLETIME: the seconds since the key was last
+// read or written (at the resolution of Redis's LRU clock, one second) under
+// any policy but an LFU one, where it is ErrIdleTimeNotTracked, as Redis;
+// ErrNotFound if the key does not exist. It does not count as an access.
 func (tx *Tx) ObjectIdleTime(key string) (int64, error) {
-	if tx.lookupKey(key, lookupNoTouch|lookupNoNotify) == nil {
+	v := tx.lookupKey(key, lookupNoTouch|lookupNoNotify)
+	if v == nil {
 		return 0, ErrNotFound
 	}
-	return 0, ErrIdleTimeNotTracked
+	if tx.e.ev.policy.lfu() {
+		return 0, ErrIdleTimeNotTracked
+	}
+	return idleMs(v.meta().access, tx.nowMs()) / 1000, nil
 }

@@ -32,15 +32,22 @@ func TestObjectGoAPI(t *testing.T) {
 	if _, err := s.ObjectFreq(ctx, "n"); !errors.Is(err, ErrNoLFU) {
 		t.Errorf("ObjectFreq = %v", err)
 	}
-	// A known difference from Redis, which answers the idle seconds.
-	if _, err := s.ObjectIdleTime(ctx, "n"); !errors.Is(err, ErrIdleTimeNotTracked) || err.Error() != "ERR embedis does not track idle time yet" {
-		t.Errorf("ObjectIdleTime = %v", err)
+	// IDLETIME: the seconds since the last access, OBJECT itself not one.
+	if n, err := s.ObjectIdleTime(ctx, "n"); n != 0 || err != nil {
+		t.Errorf("ObjectIdleTime = %d, %v; want 0", n, err)
+	}
+	clock.mu.Lock()
+	clock.now = clock.now.Add(5 * time.Second)
+	clock.mu.Unlock()
+	if v, err := s.Do(ctx, "OBJECT", "IDLETIME", "n"); v != int64(5) || err != nil {
+		t.Errorf("OBJECT IDLETIME 5 s later = %v, %v", v, err)
+	}
+	s.Get(ctx, "n")
+	if n, err := s.ObjectIdleTime(ctx, "n"); n != 0 || err != nil {
+		t.Errorf("ObjectIdleTime after a GET = %d, %v; want 0", n, err)
 	}
 	if _, err := s.ObjectIdleTime(ctx, "nope"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("ObjectIdleTime of a missing key = %v", err)
-	}
-	if v, err := s.Do(ctx, "OBJECT", "IDLETIME", "n"); v != nil || !errors.Is(err, ErrIdleTimeNotTracked) {
-		t.Errorf("OBJECT IDLETIME = %v, %v", v, err)
 	}
 	// A key past its deadline is gone for OBJECT too.
 	s.Set(ctx, "tmp", "1", time.Second)

@@ -112,6 +112,15 @@ func (p *Pipeline) BitPosSpan(key string, bit int8, start int64, end int64, span
 	return Result[int64]{p.add(pipeCmd{run: pipeBitPosSpan, s0: key, x: bit, n0: start, n1: end, s1: span})}
 }
 
+func pipeConfigureEviction(tx *Tx, c *pipeCmd) {
+	c.err = tx.ConfigureEviction(c.x.(EvictionConfig))
+}
+
+// ConfigureEviction queues Tx.ConfigureEviction; see Store.ConfigureEviction.
+func (p *Pipeline) ConfigureEviction(c EvictionConfig) Result[struct{}] {
+	return Result[struct{}]{p.add(pipeCmd{run: pipeConfigureEviction, x: c})}
+}
+
 func pipeCopy(tx *Tx, c *pipeCmd) {
 	v, err := tx.Copy(c.s0, c.s1, int(c.n0), c.n1 != 0)
 	c.n0, c.err = boolInt(v), err
@@ -210,6 +219,16 @@ func pipeEvalShaRO(tx *Tx, c *pipeCmd) {
 // EvalShaRO queues Tx.EvalShaRO; see Store.EvalShaRO.
 func (p *Pipeline) EvalShaRO(sha1 string, keys []string, args ...string) Result[any] {
 	return Result[any]{p.add(pipeCmd{run: pipeEvalShaRO, s0: sha1, x: keys, ss: args})}
+}
+
+func pipeEviction(tx *Tx, c *pipeCmd) {
+	v, err := tx.Eviction()
+	c.x, c.err = v, err
+}
+
+// Eviction queues Tx.Eviction; see Store.Eviction.
+func (p *Pipeline) Eviction() Result[EvictionConfig] {
+	return Result[EvictionConfig]{p.add(pipeCmd{run: pipeEviction})}
 }
 
 func pipeExists(tx *Tx, c *pipeCmd) {
@@ -897,6 +916,16 @@ func (p *Pipeline) MSetNX(pairs ...string) Result[bool] {
 	return Result[bool]{p.add(pipeCmd{run: pipeMSetNX, ss: pairs})}
 }
 
+func pipeMemoryUsage(tx *Tx, c *pipeCmd) {
+	v, err := tx.MemoryUsage(c.s0, int(c.n0))
+	c.n0, c.err = v, err
+}
+
+// MemoryUsage queues Tx.MemoryUsage; see Store.MemoryUsage.
+func (p *Pipeline) MemoryUsage(key string, samples int) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeMemoryUsage, s0: key, n0: int64(samples)})}
+}
+
 func pipeMove(tx *Tx, c *pipeCmd) {
 	v, err := tx.Move(c.s0, int(c.n0))
 	c.n0, c.err = boolInt(v), err
@@ -1500,6 +1529,16 @@ func pipeUnlink(tx *Tx, c *pipeCmd) {
 // Unlink queues Tx.Unlink; see Store.Unlink.
 func (p *Pipeline) Unlink(keys ...string) Result[int64] {
 	return Result[int64]{p.add(pipeCmd{run: pipeUnlink, ss: keys})}
+}
+
+func pipeUsedMemory(tx *Tx, c *pipeCmd) {
+	v, err := tx.UsedMemory()
+	c.n0, c.err = v, err
+}
+
+// UsedMemory queues Tx.UsedMemory; see Store.UsedMemory.
+func (p *Pipeline) UsedMemory() Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeUsedMemory})}
 }
 
 func pipeZAdd(tx *Tx, c *pipeCmd) {

@@ -69,6 +69,7 @@ func (tx *Tx) Changes() int64 { return tx.e.stats.changes }
 
 // Stats are the engine's counters and per-database sizes, for INFO.
 type Stats struct {
+	EvictedKeys   int64 // keys evicted by the maxmemory policy
 	ExpiredKeys   int64
 	KeyspaceHits  int64
 	KeyspaceMiss  int64
@@ -85,6 +86,9 @@ type Stats struct {
 	// server's INFO shows it less the count of the last snapshot saved
 	// (Snapshot.Changes).
 	Changes int64
+	// UsedMemory is the estimate of the bytes the data holds, all
+	// databases (Tx.UsedMemory): INFO memory's used_memory.
+	UsedMemory int64
 	// LoadKeysLoaded and LoadKeysExpired describe the RDB file the store
 	// was opened from (OpenSnapshot), as redis-server's INFO
 	// rdb_last_load_keys_loaded and rdb_last_load_keys_expired: the keys
@@ -102,12 +106,14 @@ type DBStats struct {
 	Keys    int64
 	Expires int64
 	AvgTTL  int64 // average remaining time to live of volatile keys, ms
+	Memory  int64 // the estimate of the bytes the database's data holds
 }
 
 // Stats returns the engine's counters and the size of every database. It
 // never fails.
 func (tx *Tx) Stats() (Stats, error) {
 	st := Stats{
+		EvictedKeys:  tx.e.stats.evictedKeys,
 		ExpiredKeys:  tx.e.stats.expiredKeys,
 		KeyspaceHits: tx.e.stats.hits,
 		KeyspaceMiss: tx.e.stats.misses,
@@ -119,8 +125,10 @@ func (tx *Tx) Stats() (Stats, error) {
 		LoadKeysExpired: tx.e.stats.loadExpired,
 	}
 	now := tx.nowMs()
+	tx.settle()
 	for i, db := range tx.e.dbs {
-		d := DBStats{Keys: int64(db.keys.Len()), Expires: int64(len(db.expires))}
+		d := DBStats{Keys: int64(db.keys.Len()), Expires: int64(len(db.expires)), Memory: db.usedMemory()}
+		st.UsedMemory += d.Memory
 		if d.Expires > 0 && d.Expires <= 10000 {
 			var sum int64
 			for _, at := range db.expires {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/embedis/embedis/internal/dict"
 	"github.com/embedis/embedis/internal/glob"
+	"github.com/embedis/embedis/internal/memsize"
 	"github.com/embedis/embedis/internal/number"
 )
 
@@ -89,6 +90,12 @@ type setValue struct {
 	ints  []int64              // setIntset: sorted ascending, no duplicates
 	strs  []string             // setSmall: insertion order, no duplicates
 	d     *dict.Dict[struct{}] // setDict
+	// strs counts the members' bytes for memUsage (memory.go) while
+	// counted: add and remove keep it; a set built some other way, or
+	// converted, is counted once, when first asked.
+	strBytes int64
+	counted  bool
+	objMeta
 }
 
 func (*setValue) typeName() string { return "set" }
@@ -189,9 +196,16 @@ func (v *setValue) add(m string) bool {
 			return v.add(m)
 		}
 		v.strs = append(v.strs, m)
+		if v.counted {
+			v.strBytes += memsize.String(len(m))
+		}
 		return true
 	default:
-		return v.d.Set(m, struct{}{})
+		added := v.d.Set(m, struct{}{})
+		if added && v.counted {
+			v.strBytes += memsize.String(len(m))
+		}
+		return added
 	}
 }
 
@@ -212,6 +226,7 @@ func (v *setValue) convert(enc setEncoding) {
 	ms := v.members()
 	v.ints, v.strs, v.d = nil, nil, nil
 	v.enc = enc
+	v.counted = false // the members may be new strings (from an intset)
 	if enc == setSmall {
 		v.strs = make([]string, len(ms), setMaxSmallEntries)
 		copy(v.strs, ms)
@@ -245,9 +260,15 @@ func (v *setValue) remove(m string) bool {
 		copy(v.strs[i:], v.strs[i+1:])
 		v.strs[last] = ""
 		v.strs = v.strs[:last]
+		if v.counted {
+			v.strBytes -= memsize.String(len(m))
+		}
 		return true
 	default:
 		_, ok := v.d.Delete(m)
+		if ok && v.counted {
+			v.strBytes -= memsize.String(len(m))
+		}
 		return ok
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 
 	"github.com/embedis/embedis/internal/dict"
+	"github.com/embedis/embedis/internal/memsize"
 	"github.com/embedis/embedis/internal/rdb"
 )
 
@@ -917,6 +918,8 @@ func (e *engine) load(r io.Reader) error {
 		if !db.keys.Set(ent.Key, slot{v: v}) {
 			return fmt.Errorf("embedis: open snapshot: byte %d: key %q in database %d: %w", rd.Offset(), ent.Key, ent.DB, ErrSnapshotDuplicateKey)
 		}
+		db.mem.keys += memsize.String(len(ent.Key))
+		db.mem.values += v.memUsage()
 		if n := db.keys.Len(); n == room[ent.DB] && n < hint[ent.DB] {
 			room[ent.DB] = min(hint[ent.DB], n*resizeStep)
 			db.keys.Grow(room[ent.DB])

@@ -34,6 +34,11 @@ type Options struct {
 	// quick, must not call the Store, and may keep the slice it is given.
 	OnEffects func(unit [][]string)
 
+	// Eviction, if set, is the memory limit and eviction policy
+	// (maxmemory and its settings, see EvictionConfig); nil means
+	// DefaultEviction: no limit. Invalid settings make Open fail.
+	Eviction *EvictionConfig
+
 	// Log, if set, receives the same units as OnEffects (after it, when both
 	// are set) and decides when the caller whose call made a unit is
 	// answered: package persist's append-only log sets it. See EffectLog.
@@ -113,6 +118,7 @@ type engine struct {
 	rnd     *rand.Rand
 
 	stats stats
+	ev    eviction // maxmemory and the eviction policy (evict.go)
 
 	scripts ScriptEngine // the Lua scripts' engine (script.go); nil until the first scripting command
 	// serverCommands runs a server-only command for Do (a script's
@@ -125,6 +131,7 @@ type engine struct {
 
 // stats are counters kept by the owner, read by INFO through Tx.Stats.
 type stats struct {
+	evictedKeys int64
 	expiredKeys int64
 	hits        int64
 	misses      int64
@@ -141,6 +148,7 @@ type db struct {
 	expires map[string]int64         // absolute deadline in Unix milliseconds
 	watched map[string][]*watchEntry // WATCHes on keys of this database; nil when none
 	waiters map[string][]*waiter     // callers blocked on keys of this database, in arrival order
+	mem     memCounters              // the keys' and values' bytes (memory.go)
 }
 
 // slot is what the keyspace holds for a key: its value, and the epoch of the
@@ -172,6 +180,14 @@ func Open(opts Options) (*Store, error) {
 	if clock == nil {
 		clock = wallClock{}
 	}
+	evc := DefaultEviction()
+	if opts.Eviction != nil {
+		evc = *opts.Eviction
+	}
+	pol, err := evc.check()
+	if err != nil {
+		return nil, err
+	}
 	e := &engine{
 		clock:     clock,
 		dbs:       make([]*db, n),
@@ -184,6 +200,7 @@ func Open(opts Options) (*Store, error) {
 	for i := range e.dbs {
 		e.dbs[i] = newDB()
 	}
+	e.ev.cfg, e.ev.policy = evc, pol
 	e.tx.e = e
 	return &Store{e: e}, nil
 }
@@ -263,6 +280,10 @@ func (s *Store) begin(ctx context.Context) (*Tx, error) {
 	tx := &e.tx
 	tx.start(s.db)
 	tx.ctx = ctx
+	if e.ev.cfg.MaxMemory > 0 {
+		tx.oom = !tx.performEvictions()
+		tx.changesAtStart = e.stats.changes
+	}
 	return tx, nil
 }
 
@@ -288,6 +309,7 @@ func (e *engine) finish(tx *Tx) (ticket uint64) {
 	if len(tx.ready) > 0 {
 		e.serveReady(tx)
 	}
+	tx.settle()
 	if len(tx.effects) > 0 {
 		unit := tx.effects
 		tx.effects = nil

@@ -18,6 +18,10 @@ func (s *Store) Append(ctx context.Context, key string, value string) (n int64, 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Append") {
+		err = ErrOOM
+		return
+	}
 	return tx.Append(key, value)
 }
 
@@ -33,6 +37,10 @@ func (s *Store) BitCount(ctx context.Context, key string, r *BitCount) (n int64,
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("BitCount") {
+		err = ErrOOM
+		return
+	}
 	return tx.BitCount(key, r)
 }
 
@@ -50,6 +58,10 @@ func (s *Store) BitField(ctx context.Context, key string, ops ...BitFieldOp) (v 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("BitField") {
+		err = ErrOOM
+		return
+	}
 	return tx.BitField(key, ops...)
 }
 
@@ -61,6 +73,10 @@ func (s *Store) BitFieldRO(ctx context.Context, key string, ops ...BitFieldOp) (
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("BitFieldRO") {
+		err = ErrOOM
+		return
+	}
 	return tx.BitFieldRO(key, ops...)
 }
 
@@ -75,6 +91,10 @@ func (s *Store) BitOpAnd(ctx context.Context, destKey string, keys ...string) (n
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("BitOpAnd") {
+		err = ErrOOM
+		return
+	}
 	return tx.BitOpAnd(destKey, keys...)
 }
 
@@ -86,6 +106,10 @@ func (s *Store) BitOpNot(ctx context.Context, destKey string, key string) (n int
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("BitOpNot") {
+		err = ErrOOM
+		return
+	}
 	return tx.BitOpNot(destKey, key)
 }
 
@@ -97,6 +121,10 @@ func (s *Store) BitOpOr(ctx context.Context, destKey string, keys ...string) (n 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("BitOpOr") {
+		err = ErrOOM
+		return
+	}
 	return tx.BitOpOr(destKey, keys...)
 }
 
@@ -108,6 +136,10 @@ func (s *Store) BitOpXor(ctx context.Context, destKey string, keys ...string) (n
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("BitOpXor") {
+		err = ErrOOM
+		return
+	}
 	return tx.BitOpXor(destKey, keys...)
 }
 
@@ -125,6 +157,10 @@ func (s *Store) BitPos(ctx context.Context, key string, bit int64, pos ...int64)
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("BitPos") {
+		err = ErrOOM
+		return
+	}
 	return tx.BitPos(key, bit, pos...)
 }
 
@@ -137,7 +173,30 @@ func (s *Store) BitPosSpan(ctx context.Context, key string, bit int8, start int6
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("BitPosSpan") {
+		err = ErrOOM
+		return
+	}
 	return tx.BitPosSpan(key, bit, start, end, span)
+}
+
+// ConfigureEviction changes the memory limit and eviction settings at run time
+// (CONFIG SET maxmemory and friends); it takes effect from the next
+// command. Invalid settings (see EvictionConfig) are ErrEvictionPolicy or
+// ErrEvictionConfig, and change nothing. Switching between LRU and LFU
+// policies reinterprets the keys' access metadata, as in Redis: OBJECT FREQ
+// and IDLETIME take a while to mean something again.
+func (s *Store) ConfigureEviction(ctx context.Context, c EvictionConfig) (err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ConfigureEviction") {
+		err = ErrOOM
+		return
+	}
+	return tx.ConfigureEviction(c)
 }
 
 // Copy copies the value and time to live of src to dst in database db (the
@@ -152,6 +211,10 @@ func (s *Store) Copy(ctx context.Context, src string, dst string, db int, replac
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Copy") {
+		err = ErrOOM
+		return
+	}
 	return tx.Copy(src, dst, db, replace)
 }
 
@@ -163,6 +226,10 @@ func (s *Store) DBSize(ctx context.Context) (n int64, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("DBSize") {
+		err = ErrOOM
+		return
+	}
 	return tx.DBSize()
 }
 
@@ -173,6 +240,10 @@ func (s *Store) Decr(ctx context.Context, key string) (n int64, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Decr") {
+		err = ErrOOM
+		return
+	}
 	return tx.Decr(key)
 }
 
@@ -184,6 +255,10 @@ func (s *Store) DecrBy(ctx context.Context, key string, delta int64) (n int64, e
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("DecrBy") {
+		err = ErrOOM
+		return
+	}
 	return tx.DecrBy(key, delta)
 }
 
@@ -194,6 +269,10 @@ func (s *Store) Del(ctx context.Context, keys ...string) (n int64, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Del") {
+		err = ErrOOM
+		return
+	}
 	return tx.Del(keys...)
 }
 
@@ -208,6 +287,10 @@ func (s *Store) Dump(ctx context.Context, key string) (payload string, ok bool, 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Dump") {
+		err = ErrOOM
+		return
+	}
 	return tx.Dump(key)
 }
 
@@ -227,6 +310,10 @@ func (s *Store) Eval(ctx context.Context, script string, keys []string, args ...
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Eval") {
+		err = ErrOOM
+		return
+	}
 	return tx.Eval(script, keys, args...)
 }
 
@@ -239,6 +326,10 @@ func (s *Store) EvalRO(ctx context.Context, script string, keys []string, args .
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("EvalRO") {
+		err = ErrOOM
+		return
+	}
 	return tx.EvalRO(script, keys, args...)
 }
 
@@ -251,6 +342,10 @@ func (s *Store) EvalSha(ctx context.Context, sha1 string, keys []string, args ..
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("EvalSha") {
+		err = ErrOOM
+		return
+	}
 	return tx.EvalSha(sha1, keys, args...)
 }
 
@@ -261,7 +356,25 @@ func (s *Store) EvalShaRO(ctx context.Context, sha1 string, keys []string, args 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("EvalShaRO") {
+		err = ErrOOM
+		return
+	}
 	return tx.EvalShaRO(sha1, keys, args...)
+}
+
+// Eviction returns the memory limit and eviction settings in effect.
+func (s *Store) Eviction(ctx context.Context) (v EvictionConfig, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Eviction") {
+		err = ErrOOM
+		return
+	}
+	return tx.Eviction()
 }
 
 // Exists returns how many of keys exist; a key named twice counts twice.
@@ -271,6 +384,10 @@ func (s *Store) Exists(ctx context.Context, keys ...string) (n int64, err error)
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Exists") {
+		err = ErrOOM
+		return
+	}
 	return tx.Exists(keys...)
 }
 
@@ -283,6 +400,10 @@ func (s *Store) Expire(ctx context.Context, key string, d time.Duration) (ok boo
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Expire") {
+		err = ErrOOM
+		return
+	}
 	return tx.Expire(key, d)
 }
 
@@ -295,6 +416,10 @@ func (s *Store) ExpireAt(ctx context.Context, key string, t time.Time) (ok bool,
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ExpireAt") {
+		err = ErrOOM
+		return
+	}
 	return tx.ExpireAt(key, t)
 }
 
@@ -306,6 +431,10 @@ func (s *Store) ExpireGT(ctx context.Context, key string, d time.Duration) (ok b
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ExpireGT") {
+		err = ErrOOM
+		return
+	}
 	return tx.ExpireGT(key, d)
 }
 
@@ -317,6 +446,10 @@ func (s *Store) ExpireLT(ctx context.Context, key string, d time.Duration) (ok b
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ExpireLT") {
+		err = ErrOOM
+		return
+	}
 	return tx.ExpireLT(key, d)
 }
 
@@ -327,6 +460,10 @@ func (s *Store) ExpireNX(ctx context.Context, key string, d time.Duration) (ok b
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ExpireNX") {
+		err = ErrOOM
+		return
+	}
 	return tx.ExpireNX(key, d)
 }
 
@@ -338,6 +475,10 @@ func (s *Store) ExpireTime(ctx context.Context, key string) (n int64, err error)
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ExpireTime") {
+		err = ErrOOM
+		return
+	}
 	return tx.ExpireTime(key)
 }
 
@@ -348,6 +489,10 @@ func (s *Store) ExpireXX(ctx context.Context, key string, d time.Duration) (ok b
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ExpireXX") {
+		err = ErrOOM
+		return
+	}
 	return tx.ExpireXX(key, d)
 }
 
@@ -359,6 +504,10 @@ func (s *Store) FlushAll(ctx context.Context) (err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("FlushAll") {
+		err = ErrOOM
+		return
+	}
 	return tx.FlushAll()
 }
 
@@ -370,6 +519,10 @@ func (s *Store) FlushDB(ctx context.Context) (err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("FlushDB") {
+		err = ErrOOM
+		return
+	}
 	return tx.FlushDB()
 }
 
@@ -383,6 +536,10 @@ func (s *Store) GeoAdd(ctx context.Context, key string, locations ...GeoLocation
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("GeoAdd") {
+		err = ErrOOM
+		return
+	}
 	return tx.GeoAdd(key, locations...)
 }
 
@@ -393,6 +550,10 @@ func (s *Store) GeoAddArgs(ctx context.Context, key string, args GeoAddArgs) (n 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("GeoAddArgs") {
+		err = ErrOOM
+		return
+	}
 	return tx.GeoAddArgs(key, args)
 }
 
@@ -405,6 +566,10 @@ func (s *Store) GeoDist(ctx context.Context, key string, member1 string, member2
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("GeoDist") {
+		err = ErrOOM
+		return
+	}
 	return tx.GeoDist(key, member1, member2, unit)
 }
 
@@ -416,6 +581,10 @@ func (s *Store) GeoHash(ctx context.Context, key string, members ...string) (val
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("GeoHash") {
+		err = ErrOOM
+		return
+	}
 	return tx.GeoHash(key, members...)
 }
 
@@ -427,6 +596,10 @@ func (s *Store) GeoPos(ctx context.Context, key string, members ...string) (v []
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("GeoPos") {
+		err = ErrOOM
+		return
+	}
 	return tx.GeoPos(key, members...)
 }
 
@@ -439,6 +612,10 @@ func (s *Store) GeoRadius(ctx context.Context, key string, longitude float64, la
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("GeoRadius") {
+		err = ErrOOM
+		return
+	}
 	return tx.GeoRadius(key, longitude, latitude, q)
 }
 
@@ -450,6 +627,10 @@ func (s *Store) GeoRadiusByMember(ctx context.Context, key string, member string
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("GeoRadiusByMember") {
+		err = ErrOOM
+		return
+	}
 	return tx.GeoRadiusByMember(key, member, q)
 }
 
@@ -460,6 +641,10 @@ func (s *Store) GeoRadiusByMemberStore(ctx context.Context, key string, member s
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("GeoRadiusByMemberStore") {
+		err = ErrOOM
+		return
+	}
 	return tx.GeoRadiusByMemberStore(key, member, q)
 }
 
@@ -471,6 +656,10 @@ func (s *Store) GeoRadiusStore(ctx context.Context, key string, longitude float6
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("GeoRadiusStore") {
+		err = ErrOOM
+		return
+	}
 	return tx.GeoRadiusStore(key, longitude, latitude, q)
 }
 
@@ -483,6 +672,10 @@ func (s *Store) GeoSearch(ctx context.Context, key string, q GeoSearchQuery) (va
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("GeoSearch") {
+		err = ErrOOM
+		return
+	}
 	return tx.GeoSearch(key, q)
 }
 
@@ -494,6 +687,10 @@ func (s *Store) GeoSearchLocation(ctx context.Context, key string, q GeoSearchQu
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("GeoSearchLocation") {
+		err = ErrOOM
+		return
+	}
 	return tx.GeoSearchLocation(key, q)
 }
 
@@ -506,6 +703,10 @@ func (s *Store) GeoSearchStore(ctx context.Context, destination string, key stri
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("GeoSearchStore") {
+		err = ErrOOM
+		return
+	}
 	return tx.GeoSearchStore(destination, key, q, storeDist)
 }
 
@@ -517,6 +718,10 @@ func (s *Store) Get(ctx context.Context, key string) (val string, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Get") {
+		err = ErrOOM
+		return
+	}
 	return tx.Get(key)
 }
 
@@ -529,6 +734,10 @@ func (s *Store) GetBit(ctx context.Context, key string, offset int64) (n int64, 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("GetBit") {
+		err = ErrOOM
+		return
+	}
 	return tx.GetBit(key, offset)
 }
 
@@ -541,6 +750,10 @@ func (s *Store) GetDel(ctx context.Context, key string) (val string, err error) 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("GetDel") {
+		err = ErrOOM
+		return
+	}
 	return tx.GetDel(key)
 }
 
@@ -554,6 +767,10 @@ func (s *Store) GetEx(ctx context.Context, key string, expiration time.Duration)
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("GetEx") {
+		err = ErrOOM
+		return
+	}
 	return tx.GetEx(key, expiration)
 }
 
@@ -566,6 +783,10 @@ func (s *Store) GetRange(ctx context.Context, key string, start int64, end int64
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("GetRange") {
+		err = ErrOOM
+		return
+	}
 	return tx.GetRange(key, start, end)
 }
 
@@ -578,6 +799,10 @@ func (s *Store) GetSet(ctx context.Context, key string, value string) (val strin
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("GetSet") {
+		err = ErrOOM
+		return
+	}
 	return tx.GetSet(key, value)
 }
 
@@ -589,6 +814,10 @@ func (s *Store) HDel(ctx context.Context, key string, fields ...string) (n int64
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HDel") {
+		err = ErrOOM
+		return
+	}
 	return tx.HDel(key, fields...)
 }
 
@@ -600,6 +829,10 @@ func (s *Store) HExists(ctx context.Context, key string, field string) (ok bool,
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HExists") {
+		err = ErrOOM
+		return
+	}
 	return tx.HExists(key, field)
 }
 
@@ -612,6 +845,10 @@ func (s *Store) HGet(ctx context.Context, key string, field string) (val string,
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HGet") {
+		err = ErrOOM
+		return
+	}
 	return tx.HGet(key, field)
 }
 
@@ -623,6 +860,10 @@ func (s *Store) HGetAll(ctx context.Context, key string) (v map[string]string, e
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HGetAll") {
+		err = ErrOOM
+		return
+	}
 	return tx.HGetAll(key)
 }
 
@@ -637,6 +878,10 @@ func (s *Store) HIncrBy(ctx context.Context, key string, field string, incr int6
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HIncrBy") {
+		err = ErrOOM
+		return
+	}
 	return tx.HIncrBy(key, field, incr)
 }
 
@@ -653,6 +898,10 @@ func (s *Store) HIncrByFloat(ctx context.Context, key string, field string, incr
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HIncrByFloat") {
+		err = ErrOOM
+		return
+	}
 	return tx.HIncrByFloat(key, field, incr)
 }
 
@@ -665,6 +914,10 @@ func (s *Store) HKeys(ctx context.Context, key string) (vals []string, err error
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HKeys") {
+		err = ErrOOM
+		return
+	}
 	return tx.HKeys(key)
 }
 
@@ -676,6 +929,10 @@ func (s *Store) HLen(ctx context.Context, key string) (n int64, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HLen") {
+		err = ErrOOM
+		return
+	}
 	return tx.HLen(key)
 }
 
@@ -688,6 +945,10 @@ func (s *Store) HMGet(ctx context.Context, key string, fields ...string) (v []*s
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HMGet") {
+		err = ErrOOM
+		return
+	}
 	return tx.HMGet(key, fields...)
 }
 
@@ -698,6 +959,10 @@ func (s *Store) HMSet(ctx context.Context, key string, fieldsAndValues ...string
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HMSet") {
+		err = ErrOOM
+		return
+	}
 	return tx.HMSet(key, fieldsAndValues...)
 }
 
@@ -716,6 +981,10 @@ func (s *Store) HRandField(ctx context.Context, key string, count int64) (vals [
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HRandField") {
+		err = ErrOOM
+		return
+	}
 	return tx.HRandField(key, count)
 }
 
@@ -727,6 +996,10 @@ func (s *Store) HRandFieldWithValues(ctx context.Context, key string, count int6
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HRandFieldWithValues") {
+		err = ErrOOM
+		return
+	}
 	return tx.HRandFieldWithValues(key, count)
 }
 
@@ -744,6 +1017,10 @@ func (s *Store) HScan(ctx context.Context, key string, cursor uint64, match stri
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HScan") {
+		err = ErrOOM
+		return
+	}
 	return tx.HScan(key, cursor, match, count)
 }
 
@@ -757,6 +1034,10 @@ func (s *Store) HSet(ctx context.Context, key string, fieldsAndValues ...string)
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HSet") {
+		err = ErrOOM
+		return
+	}
 	return tx.HSet(key, fieldsAndValues...)
 }
 
@@ -768,6 +1049,10 @@ func (s *Store) HSetNX(ctx context.Context, key string, field string, value stri
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HSetNX") {
+		err = ErrOOM
+		return
+	}
 	return tx.HSetNX(key, field, value)
 }
 
@@ -779,6 +1064,10 @@ func (s *Store) HStrLen(ctx context.Context, key string, field string) (n int64,
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HStrLen") {
+		err = ErrOOM
+		return
+	}
 	return tx.HStrLen(key, field)
 }
 
@@ -790,6 +1079,10 @@ func (s *Store) HVals(ctx context.Context, key string) (vals []string, err error
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("HVals") {
+		err = ErrOOM
+		return
+	}
 	return tx.HVals(key)
 }
 
@@ -803,6 +1096,10 @@ func (s *Store) Incr(ctx context.Context, key string) (n int64, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Incr") {
+		err = ErrOOM
+		return
+	}
 	return tx.Incr(key)
 }
 
@@ -813,6 +1110,10 @@ func (s *Store) IncrBy(ctx context.Context, key string, delta int64) (n int64, e
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("IncrBy") {
+		err = ErrOOM
+		return
+	}
 	return tx.IncrBy(key, delta)
 }
 
@@ -827,6 +1128,10 @@ func (s *Store) IncrByFloat(ctx context.Context, key string, incr float64) (f fl
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("IncrByFloat") {
+		err = ErrOOM
+		return
+	}
 	return tx.IncrByFloat(key, incr)
 }
 
@@ -838,6 +1143,10 @@ func (s *Store) Keys(ctx context.Context, pattern string) (vals []string, err er
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Keys") {
+		err = ErrOOM
+		return
+	}
 	return tx.Keys(pattern)
 }
 
@@ -851,6 +1160,10 @@ func (s *Store) LCS(ctx context.Context, key1 string, key2 string) (val string, 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LCS") {
+		err = ErrOOM
+		return
+	}
 	return tx.LCS(key1, key2)
 }
 
@@ -862,6 +1175,10 @@ func (s *Store) LCSIdx(ctx context.Context, key1 string, key2 string, minMatchLe
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LCSIdx") {
+		err = ErrOOM
+		return
+	}
 	return tx.LCSIdx(key1, key2, minMatchLen)
 }
 
@@ -873,6 +1190,10 @@ func (s *Store) LCSLen(ctx context.Context, key1 string, key2 string) (n int64, 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LCSLen") {
+		err = ErrOOM
+		return
+	}
 	return tx.LCSLen(key1, key2)
 }
 
@@ -885,6 +1206,10 @@ func (s *Store) LIndex(ctx context.Context, key string, index int64) (val string
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LIndex") {
+		err = ErrOOM
+		return
+	}
 	return tx.LIndex(key, index)
 }
 
@@ -894,6 +1219,10 @@ func (s *Store) LInsert(ctx context.Context, key string, op string, pivot string
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LInsert") {
+		err = ErrOOM
+		return
+	}
 	return tx.LInsert(key, op, pivot, value)
 }
 
@@ -905,6 +1234,10 @@ func (s *Store) LLen(ctx context.Context, key string) (n int64, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LLen") {
+		err = ErrOOM
+		return
+	}
 	return tx.LLen(key)
 }
 
@@ -920,6 +1253,10 @@ func (s *Store) LMPop(ctx context.Context, direction string, count int64, keys .
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LMPop") {
+		err = ErrOOM
+		return
+	}
 	return tx.LMPop(direction, count, keys...)
 }
 
@@ -935,6 +1272,10 @@ func (s *Store) LMove(ctx context.Context, source string, destination string, sr
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LMove") {
+		err = ErrOOM
+		return
+	}
 	return tx.LMove(source, destination, srcpos, destpos)
 }
 
@@ -947,6 +1288,10 @@ func (s *Store) LPop(ctx context.Context, key string) (val string, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LPop") {
+		err = ErrOOM
+		return
+	}
 	return tx.LPop(key)
 }
 
@@ -961,6 +1306,10 @@ func (s *Store) LPopCount(ctx context.Context, key string, count int) (vals []st
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LPopCount") {
+		err = ErrOOM
+		return
+	}
 	return tx.LPopCount(key, count)
 }
 
@@ -974,6 +1323,10 @@ func (s *Store) LPos(ctx context.Context, key string, value string, a LPosArgs) 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LPos") {
+		err = ErrOOM
+		return
+	}
 	return tx.LPos(key, value, a)
 }
 
@@ -987,6 +1340,10 @@ func (s *Store) LPosCount(ctx context.Context, key string, value string, count i
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LPosCount") {
+		err = ErrOOM
+		return
+	}
 	return tx.LPosCount(key, value, count, a)
 }
 
@@ -1000,6 +1357,10 @@ func (s *Store) LPush(ctx context.Context, key string, values ...string) (n int6
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LPush") {
+		err = ErrOOM
+		return
+	}
 	return tx.LPush(key, values...)
 }
 
@@ -1011,6 +1372,10 @@ func (s *Store) LPushX(ctx context.Context, key string, values ...string) (n int
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LPushX") {
+		err = ErrOOM
+		return
+	}
 	return tx.LPushX(key, values...)
 }
 
@@ -1024,6 +1389,10 @@ func (s *Store) LRange(ctx context.Context, key string, start int64, stop int64)
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LRange") {
+		err = ErrOOM
+		return
+	}
 	return tx.LRange(key, start, stop)
 }
 
@@ -1037,6 +1406,10 @@ func (s *Store) LRem(ctx context.Context, key string, count int64, value string)
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LRem") {
+		err = ErrOOM
+		return
+	}
 	return tx.LRem(key, count, value)
 }
 
@@ -1049,6 +1422,10 @@ func (s *Store) LSet(ctx context.Context, key string, index int64, value string)
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LSet") {
+		err = ErrOOM
+		return
+	}
 	return tx.LSet(key, index, value)
 }
 
@@ -1061,6 +1438,10 @@ func (s *Store) LTrim(ctx context.Context, key string, start int64, stop int64) 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("LTrim") {
+		err = ErrOOM
+		return
+	}
 	return tx.LTrim(key, start, stop)
 }
 
@@ -1072,6 +1453,10 @@ func (s *Store) MGet(ctx context.Context, keys ...string) (v []*string, err erro
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("MGet") {
+		err = ErrOOM
+		return
+	}
 	return tx.MGet(keys...)
 }
 
@@ -1084,6 +1469,10 @@ func (s *Store) MSet(ctx context.Context, pairs ...string) (err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("MSet") {
+		err = ErrOOM
+		return
+	}
 	return tx.MSet(pairs...)
 }
 
@@ -1095,7 +1484,33 @@ func (s *Store) MSetNX(ctx context.Context, pairs ...string) (ok bool, err error
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("MSetNX") {
+		err = ErrOOM
+		return
+	}
 	return tx.MSetNX(pairs...)
+}
+
+// MemoryUsage returns an estimate of the bytes the key and its value hold
+// in the store (MEMORY USAGE): the key's keyspace entry and string, the
+// value with its structure and elements, and the key's deadline if it has
+// one, as the Go heap holds them (see memory.go). The estimate is kept as
+// the value changes, so it is exact for the model and costs O(1): samples
+// (Redis's SAMPLES, how many elements of an aggregate to look at, 0 for
+// all; MEMORY USAGE without it is 5) changes nothing; a negative count is
+// ErrSyntax. A key that does not exist is ErrNotFound. It neither counts as
+// an access nor changes the key's access time.
+func (s *Store) MemoryUsage(ctx context.Context, key string, samples int) (n int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("MemoryUsage") {
+		err = ErrOOM
+		return
+	}
+	return tx.MemoryUsage(key, samples)
 }
 
 // Move moves key, with its value and time to live, from the current database
@@ -1111,6 +1526,10 @@ func (s *Store) Move(ctx context.Context, key string, db int) (ok bool, err erro
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Move") {
+		err = ErrOOM
+		return
+	}
 	return tx.Move(key, db)
 }
 
@@ -1124,30 +1543,44 @@ func (s *Store) ObjectEncoding(ctx context.Context, key string) (val string, err
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ObjectEncoding") {
+		err = ErrOOM
+		return
+	}
 	return tx.ObjectEncoding(key)
 }
 
-// ObjectFreq is OBJECT FREQ: ErrNotFound if the key does not exist,
-// otherwise ErrNoLFU, as Redis answers when its maxmemory policy is not an
-// LFU one (embedis has no eviction policies).
+// ObjectFreq is OBJECT FREQ: the key's logarithmic access counter (0 to
+// 255, decayed to now, see evict.go) under an LFU maxmemory policy;
+// ErrNoLFU under any other policy, as Redis; ErrNotFound if the key does
+// not exist. It does not count as an access.
 func (s *Store) ObjectFreq(ctx context.Context, key string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ObjectFreq") {
+		err = ErrOOM
+		return
+	}
 	return tx.ObjectFreq(key)
 }
 
-// ObjectIdleTime is OBJECT IDLETIME: ErrNotFound if the key does not exist,
-// otherwise ErrIdleTimeNotTracked. Redis answers the seconds since the key
-// was last read or written; embedis does not record access times yet.
+// ObjectIdleTime is OBJECT IDLETIME: the seconds since the key was last
+// read or written (at the resolution of Redis's LRU clock, one second) under
+// any policy but an LFU one, where it is ErrIdleTimeNotTracked, as Redis;
+// ErrNotFound if the key does not exist. It does not count as an access.
 func (s *Store) ObjectIdleTime(ctx context.Context, key string) (n int64, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ObjectIdleTime") {
+		err = ErrOOM
+		return
+	}
 	return tx.ObjectIdleTime(key)
 }
 
@@ -1161,6 +1594,10 @@ func (s *Store) ObjectRefCount(ctx context.Context, key string) (n int64, err er
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ObjectRefCount") {
+		err = ErrOOM
+		return
+	}
 	return tx.ObjectRefCount(key)
 }
 
@@ -1173,6 +1610,10 @@ func (s *Store) PExpire(ctx context.Context, key string, d time.Duration) (ok bo
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("PExpire") {
+		err = ErrOOM
+		return
+	}
 	return tx.PExpire(key, d)
 }
 
@@ -1184,6 +1625,10 @@ func (s *Store) PExpireAt(ctx context.Context, key string, t time.Time) (ok bool
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("PExpireAt") {
+		err = ErrOOM
+		return
+	}
 	return tx.PExpireAt(key, t)
 }
 
@@ -1194,6 +1639,10 @@ func (s *Store) PExpireTime(ctx context.Context, key string) (n int64, err error
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("PExpireTime") {
+		err = ErrOOM
+		return
+	}
 	return tx.PExpireTime(key)
 }
 
@@ -1254,6 +1703,10 @@ func (s *Store) PTTL(ctx context.Context, key string) (d time.Duration, err erro
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("PTTL") {
+		err = ErrOOM
+		return
+	}
 	return tx.PTTL(key)
 }
 
@@ -1264,6 +1717,10 @@ func (s *Store) Persist(ctx context.Context, key string) (ok bool, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Persist") {
+		err = ErrOOM
+		return
+	}
 	return tx.Persist(key)
 }
 
@@ -1276,6 +1733,10 @@ func (s *Store) RPop(ctx context.Context, key string) (val string, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("RPop") {
+		err = ErrOOM
+		return
+	}
 	return tx.RPop(key)
 }
 
@@ -1287,6 +1748,10 @@ func (s *Store) RPopCount(ctx context.Context, key string, count int) (vals []st
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("RPopCount") {
+		err = ErrOOM
+		return
+	}
 	return tx.RPopCount(key, count)
 }
 
@@ -1299,6 +1764,10 @@ func (s *Store) RPopLPush(ctx context.Context, source string, destination string
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("RPopLPush") {
+		err = ErrOOM
+		return
+	}
 	return tx.RPopLPush(source, destination)
 }
 
@@ -1311,6 +1780,10 @@ func (s *Store) RPush(ctx context.Context, key string, values ...string) (n int6
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("RPush") {
+		err = ErrOOM
+		return
+	}
 	return tx.RPush(key, values...)
 }
 
@@ -1322,6 +1795,10 @@ func (s *Store) RPushX(ctx context.Context, key string, values ...string) (n int
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("RPushX") {
+		err = ErrOOM
+		return
+	}
 	return tx.RPushX(key, values...)
 }
 
@@ -1333,6 +1810,10 @@ func (s *Store) RandomKey(ctx context.Context) (val string, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("RandomKey") {
+		err = ErrOOM
+		return
+	}
 	return tx.RandomKey()
 }
 
@@ -1344,6 +1825,10 @@ func (s *Store) Rename(ctx context.Context, key string, newkey string) (err erro
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Rename") {
+		err = ErrOOM
+		return
+	}
 	return tx.Rename(key, newkey)
 }
 
@@ -1355,6 +1840,10 @@ func (s *Store) RenameNX(ctx context.Context, key string, newkey string) (ok boo
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("RenameNX") {
+		err = ErrOOM
+		return
+	}
 	return tx.RenameNX(key, newkey)
 }
 
@@ -1374,6 +1863,10 @@ func (s *Store) Restore(ctx context.Context, key string, payload string, args Re
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Restore") {
+		err = ErrOOM
+		return
+	}
 	return tx.Restore(key, payload, args)
 }
 
@@ -1387,6 +1880,10 @@ func (s *Store) SAdd(ctx context.Context, key string, members ...string) (n int6
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SAdd") {
+		err = ErrOOM
+		return
+	}
 	return tx.SAdd(key, members...)
 }
 
@@ -1398,6 +1895,10 @@ func (s *Store) SCard(ctx context.Context, key string) (n int64, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SCard") {
+		err = ErrOOM
+		return
+	}
 	return tx.SCard(key)
 }
 
@@ -1411,6 +1912,10 @@ func (s *Store) SDiff(ctx context.Context, keys ...string) (vals []string, err e
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SDiff") {
+		err = ErrOOM
+		return
+	}
 	return tx.SDiff(keys...)
 }
 
@@ -1422,6 +1927,10 @@ func (s *Store) SDiffStore(ctx context.Context, destination string, keys ...stri
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SDiffStore") {
+		err = ErrOOM
+		return
+	}
 	return tx.SDiffStore(destination, keys...)
 }
 
@@ -1434,6 +1943,10 @@ func (s *Store) SInter(ctx context.Context, keys ...string) (vals []string, err 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SInter") {
+		err = ErrOOM
+		return
+	}
 	return tx.SInter(keys...)
 }
 
@@ -1447,6 +1960,10 @@ func (s *Store) SInterCard(ctx context.Context, limit int64, keys ...string) (n 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SInterCard") {
+		err = ErrOOM
+		return
+	}
 	return tx.SInterCard(limit, keys...)
 }
 
@@ -1460,6 +1977,10 @@ func (s *Store) SInterStore(ctx context.Context, destination string, keys ...str
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SInterStore") {
+		err = ErrOOM
+		return
+	}
 	return tx.SInterStore(destination, keys...)
 }
 
@@ -1471,6 +1992,10 @@ func (s *Store) SIsMember(ctx context.Context, key string, member string) (ok bo
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SIsMember") {
+		err = ErrOOM
+		return
+	}
 	return tx.SIsMember(key, member)
 }
 
@@ -1482,6 +2007,10 @@ func (s *Store) SMIsMember(ctx context.Context, key string, members ...string) (
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SMIsMember") {
+		err = ErrOOM
+		return
+	}
 	return tx.SMIsMember(key, members...)
 }
 
@@ -1494,6 +2023,10 @@ func (s *Store) SMembers(ctx context.Context, key string) (vals []string, err er
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SMembers") {
+		err = ErrOOM
+		return
+	}
 	return tx.SMembers(key)
 }
 
@@ -1509,6 +2042,10 @@ func (s *Store) SMove(ctx context.Context, source string, destination string, me
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SMove") {
+		err = ErrOOM
+		return
+	}
 	return tx.SMove(source, destination, member)
 }
 
@@ -1522,6 +2059,10 @@ func (s *Store) SPop(ctx context.Context, key string) (val string, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SPop") {
+		err = ErrOOM
+		return
+	}
 	return tx.SPop(key)
 }
 
@@ -1537,6 +2078,10 @@ func (s *Store) SPopN(ctx context.Context, key string, count int64) (vals []stri
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SPopN") {
+		err = ErrOOM
+		return
+	}
 	return tx.SPopN(key, count)
 }
 
@@ -1549,6 +2094,10 @@ func (s *Store) SRandMember(ctx context.Context, key string) (val string, err er
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SRandMember") {
+		err = ErrOOM
+		return
+	}
 	return tx.SRandMember(key)
 }
 
@@ -1565,6 +2114,10 @@ func (s *Store) SRandMemberN(ctx context.Context, key string, count int64) (vals
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SRandMemberN") {
+		err = ErrOOM
+		return
+	}
 	return tx.SRandMemberN(key, count)
 }
 
@@ -1577,6 +2130,10 @@ func (s *Store) SRem(ctx context.Context, key string, members ...string) (n int6
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SRem") {
+		err = ErrOOM
+		return
+	}
 	return tx.SRem(key, members...)
 }
 
@@ -1595,6 +2152,10 @@ func (s *Store) SScan(ctx context.Context, key string, cursor uint64, match stri
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SScan") {
+		err = ErrOOM
+		return
+	}
 	return tx.SScan(key, cursor, match, count)
 }
 
@@ -1607,6 +2168,10 @@ func (s *Store) SUnion(ctx context.Context, keys ...string) (vals []string, err 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SUnion") {
+		err = ErrOOM
+		return
+	}
 	return tx.SUnion(keys...)
 }
 
@@ -1618,6 +2183,10 @@ func (s *Store) SUnionStore(ctx context.Context, destination string, keys ...str
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SUnionStore") {
+		err = ErrOOM
+		return
+	}
 	return tx.SUnionStore(destination, keys...)
 }
 
@@ -1632,6 +2201,10 @@ func (s *Store) Scan(ctx context.Context, cursor uint64, match string, count int
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Scan") {
+		err = ErrOOM
+		return
+	}
 	return tx.Scan(cursor, match, count)
 }
 
@@ -1642,6 +2215,10 @@ func (s *Store) ScanType(ctx context.Context, cursor uint64, match string, count
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ScanType") {
+		err = ErrOOM
+		return
+	}
 	return tx.ScanType(cursor, match, count, keyType)
 }
 
@@ -1653,6 +2230,10 @@ func (s *Store) ScriptExists(ctx context.Context, sha1s ...string) (v []bool, er
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ScriptExists") {
+		err = ErrOOM
+		return
+	}
 	return tx.ScriptExists(sha1s...)
 }
 
@@ -1664,6 +2245,10 @@ func (s *Store) ScriptFlush(ctx context.Context) (err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ScriptFlush") {
+		err = ErrOOM
+		return
+	}
 	return tx.ScriptFlush()
 }
 
@@ -1676,6 +2261,10 @@ func (s *Store) ScriptLoad(ctx context.Context, script string) (val string, err 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ScriptLoad") {
+		err = ErrOOM
+		return
+	}
 	return tx.ScriptLoad(script)
 }
 
@@ -1689,6 +2278,10 @@ func (s *Store) Set(ctx context.Context, key string, value string, expiration ti
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Set") {
+		err = ErrOOM
+		return
+	}
 	return tx.Set(key, value, expiration)
 }
 
@@ -1701,6 +2294,10 @@ func (s *Store) SetArgs(ctx context.Context, key string, value string, a SetArgs
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SetArgs") {
+		err = ErrOOM
+		return
+	}
 	return tx.SetArgs(key, value, a)
 }
 
@@ -1716,6 +2313,10 @@ func (s *Store) SetBit(ctx context.Context, key string, offset int64, value int)
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SetBit") {
+		err = ErrOOM
+		return
+	}
 	return tx.SetBit(key, offset, value)
 }
 
@@ -1727,6 +2328,10 @@ func (s *Store) SetEx(ctx context.Context, key string, value string, expiration 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SetEx") {
+		err = ErrOOM
+		return
+	}
 	return tx.SetEx(key, value, expiration)
 }
 
@@ -1738,6 +2343,10 @@ func (s *Store) SetNX(ctx context.Context, key string, value string, expiration 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SetNX") {
+		err = ErrOOM
+		return
+	}
 	return tx.SetNX(key, value, expiration)
 }
 
@@ -1752,6 +2361,10 @@ func (s *Store) SetRange(ctx context.Context, key string, offset int64, value st
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SetRange") {
+		err = ErrOOM
+		return
+	}
 	return tx.SetRange(key, offset, value)
 }
 
@@ -1763,6 +2376,10 @@ func (s *Store) SetXX(ctx context.Context, key string, value string, expiration 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SetXX") {
+		err = ErrOOM
+		return
+	}
 	return tx.SetXX(key, value, expiration)
 }
 
@@ -1779,6 +2396,10 @@ func (s *Store) Sort(ctx context.Context, key string, a SortArgs) (vals []string
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Sort") {
+		err = ErrOOM
+		return
+	}
 	return tx.Sort(key, a)
 }
 
@@ -1791,6 +2412,10 @@ func (s *Store) SortStore(ctx context.Context, key string, destination string, a
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SortStore") {
+		err = ErrOOM
+		return
+	}
 	return tx.SortStore(key, destination, a)
 }
 
@@ -1802,6 +2427,10 @@ func (s *Store) Stats(ctx context.Context) (v Stats, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Stats") {
+		err = ErrOOM
+		return
+	}
 	return tx.Stats()
 }
 
@@ -1812,6 +2441,10 @@ func (s *Store) StrLen(ctx context.Context, key string) (n int64, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("StrLen") {
+		err = ErrOOM
+		return
+	}
 	return tx.StrLen(key)
 }
 
@@ -1824,6 +2457,10 @@ func (s *Store) SwapDB(ctx context.Context, a int, b int) (err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SwapDB") {
+		err = ErrOOM
+		return
+	}
 	return tx.SwapDB(a, b)
 }
 
@@ -1836,6 +2473,10 @@ func (s *Store) TTL(ctx context.Context, key string) (d time.Duration, err error
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("TTL") {
+		err = ErrOOM
+		return
+	}
 	return tx.TTL(key)
 }
 
@@ -1847,6 +2488,10 @@ func (s *Store) Touch(ctx context.Context, keys ...string) (n int64, err error) 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Touch") {
+		err = ErrOOM
+		return
+	}
 	return tx.Touch(keys...)
 }
 
@@ -1858,6 +2503,10 @@ func (s *Store) Type(ctx context.Context, key string) (val string, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Type") {
+		err = ErrOOM
+		return
+	}
 	return tx.Type(key)
 }
 
@@ -1869,7 +2518,27 @@ func (s *Store) Unlink(ctx context.Context, keys ...string) (n int64, err error)
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Unlink") {
+		err = ErrOOM
+		return
+	}
 	return tx.Unlink(keys...)
+}
+
+// UsedMemory returns the store's estimate of the bytes its data holds, all
+// databases (INFO memory's used_memory_dataset, and what maxmemory limits):
+// every key, value and deadline, and each database's keyspace table.
+func (s *Store) UsedMemory(ctx context.Context) (n int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("UsedMemory") {
+		err = ErrOOM
+		return
+	}
+	return tx.UsedMemory()
 }
 
 // ZAdd adds members with their scores to the sorted set at key, creating it
@@ -1882,6 +2551,10 @@ func (s *Store) ZAdd(ctx context.Context, key string, members ...Z) (n int64, er
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZAdd") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZAdd(key, members...)
 }
 
@@ -1895,6 +2568,10 @@ func (s *Store) ZAddArgs(ctx context.Context, key string, args ZAddArgs) (n int6
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZAddArgs") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZAddArgs(key, args)
 }
 
@@ -1908,6 +2585,10 @@ func (s *Store) ZAddArgsIncr(ctx context.Context, key string, args ZAddArgs) (f 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZAddArgsIncr") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZAddArgsIncr(key, args)
 }
 
@@ -1919,6 +2600,10 @@ func (s *Store) ZCard(ctx context.Context, key string) (n int64, err error) {
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZCard") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZCard(key)
 }
 
@@ -1932,6 +2617,10 @@ func (s *Store) ZCount(ctx context.Context, key string, min string, max string) 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZCount") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZCount(key, min, max)
 }
 
@@ -1943,6 +2632,10 @@ func (s *Store) ZDiff(ctx context.Context, keys ...string) (vals []string, err e
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZDiff") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZDiff(keys...)
 }
 
@@ -1954,6 +2647,10 @@ func (s *Store) ZDiffStore(ctx context.Context, destination string, keys ...stri
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZDiffStore") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZDiffStore(destination, keys...)
 }
 
@@ -1964,6 +2661,10 @@ func (s *Store) ZDiffWithScores(ctx context.Context, keys ...string) (v []Z, err
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZDiffWithScores") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZDiffWithScores(keys...)
 }
 
@@ -1976,6 +2677,10 @@ func (s *Store) ZIncrBy(ctx context.Context, key string, increment float64, memb
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZIncrBy") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZIncrBy(key, increment, member)
 }
 
@@ -1987,6 +2692,10 @@ func (s *Store) ZInter(ctx context.Context, store ZStore) (vals []string, err er
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZInter") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZInter(store)
 }
 
@@ -1998,6 +2707,10 @@ func (s *Store) ZInterCard(ctx context.Context, limit int64, keys ...string) (n 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZInterCard") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZInterCard(limit, keys...)
 }
 
@@ -2009,6 +2722,10 @@ func (s *Store) ZInterStore(ctx context.Context, destination string, store ZStor
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZInterStore") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZInterStore(destination, store)
 }
 
@@ -2019,6 +2736,10 @@ func (s *Store) ZInterWithScores(ctx context.Context, store ZStore) (v []Z, err 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZInterWithScores") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZInterWithScores(store)
 }
 
@@ -2031,6 +2752,10 @@ func (s *Store) ZLexCount(ctx context.Context, key string, min string, max strin
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZLexCount") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZLexCount(key, min, max)
 }
 
@@ -2044,6 +2769,10 @@ func (s *Store) ZMPop(ctx context.Context, order string, count int64, keys ...st
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZMPop") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZMPop(order, count, keys...)
 }
 
@@ -2056,6 +2785,10 @@ func (s *Store) ZMScore(ctx context.Context, key string, members ...string) (v [
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZMScore") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZMScore(key, members...)
 }
 
@@ -2066,6 +2799,10 @@ func (s *Store) ZPopMax(ctx context.Context, key string, count int64) (v []Z, er
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZPopMax") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZPopMax(key, count)
 }
 
@@ -2079,6 +2816,10 @@ func (s *Store) ZPopMin(ctx context.Context, key string, count int64) (v []Z, er
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZPopMin") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZPopMin(key, count)
 }
 
@@ -2098,6 +2839,10 @@ func (s *Store) ZRandMember(ctx context.Context, key string, count int64) (vals 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRandMember") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRandMember(key, count)
 }
 
@@ -2108,6 +2853,10 @@ func (s *Store) ZRandMemberWithScores(ctx context.Context, key string, count int
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRandMemberWithScores") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRandMemberWithScores(key, count)
 }
 
@@ -2119,6 +2868,10 @@ func (s *Store) ZRange(ctx context.Context, key string, start int64, stop int64)
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRange") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRange(key, start, stop)
 }
 
@@ -2132,6 +2885,10 @@ func (s *Store) ZRangeArgs(ctx context.Context, args ZRangeArgs) (vals []string,
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRangeArgs") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRangeArgs(args)
 }
 
@@ -2142,6 +2899,10 @@ func (s *Store) ZRangeArgsWithScores(ctx context.Context, args ZRangeArgs) (v []
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRangeArgsWithScores") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRangeArgsWithScores(args)
 }
 
@@ -2154,6 +2915,10 @@ func (s *Store) ZRangeByLex(ctx context.Context, key string, by ZRangeBy) (vals 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRangeByLex") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRangeByLex(key, by)
 }
 
@@ -2165,6 +2930,10 @@ func (s *Store) ZRangeByScore(ctx context.Context, key string, by ZRangeBy) (val
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRangeByScore") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRangeByScore(key, by)
 }
 
@@ -2175,6 +2944,10 @@ func (s *Store) ZRangeByScoreWithScores(ctx context.Context, key string, by ZRan
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRangeByScoreWithScores") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRangeByScoreWithScores(key, by)
 }
 
@@ -2186,6 +2959,10 @@ func (s *Store) ZRangeStore(ctx context.Context, dst string, args ZRangeArgs) (n
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRangeStore") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRangeStore(dst, args)
 }
 
@@ -2196,6 +2973,10 @@ func (s *Store) ZRangeWithScores(ctx context.Context, key string, start int64, s
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRangeWithScores") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRangeWithScores(key, start, stop)
 }
 
@@ -2208,6 +2989,10 @@ func (s *Store) ZRank(ctx context.Context, key string, member string) (n int64, 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRank") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRank(key, member)
 }
 
@@ -2220,6 +3005,10 @@ func (s *Store) ZRem(ctx context.Context, key string, members ...string) (n int6
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRem") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRem(key, members...)
 }
 
@@ -2231,6 +3020,10 @@ func (s *Store) ZRemRangeByLex(ctx context.Context, key string, min string, max 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRemRangeByLex") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRemRangeByLex(key, min, max)
 }
 
@@ -2242,6 +3035,10 @@ func (s *Store) ZRemRangeByRank(ctx context.Context, key string, start int64, st
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRemRangeByRank") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRemRangeByRank(key, start, stop)
 }
 
@@ -2253,6 +3050,10 @@ func (s *Store) ZRemRangeByScore(ctx context.Context, key string, min string, ma
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRemRangeByScore") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRemRangeByScore(key, min, max)
 }
 
@@ -2263,6 +3064,10 @@ func (s *Store) ZRevRange(ctx context.Context, key string, start int64, stop int
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRevRange") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRevRange(key, start, stop)
 }
 
@@ -2273,6 +3078,10 @@ func (s *Store) ZRevRangeByLex(ctx context.Context, key string, by ZRangeBy) (va
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRevRangeByLex") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRevRangeByLex(key, by)
 }
 
@@ -2283,6 +3092,10 @@ func (s *Store) ZRevRangeByScore(ctx context.Context, key string, by ZRangeBy) (
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRevRangeByScore") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRevRangeByScore(key, by)
 }
 
@@ -2293,6 +3106,10 @@ func (s *Store) ZRevRangeByScoreWithScores(ctx context.Context, key string, by Z
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRevRangeByScoreWithScores") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRevRangeByScoreWithScores(key, by)
 }
 
@@ -2303,6 +3120,10 @@ func (s *Store) ZRevRangeWithScores(ctx context.Context, key string, start int64
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRevRangeWithScores") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRevRangeWithScores(key, start, stop)
 }
 
@@ -2313,6 +3134,10 @@ func (s *Store) ZRevRank(ctx context.Context, key string, member string) (n int6
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZRevRank") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZRevRank(key, member)
 }
 
@@ -2329,6 +3154,10 @@ func (s *Store) ZScan(ctx context.Context, key string, cursor uint64, match stri
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZScan") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZScan(key, cursor, match, count)
 }
 
@@ -2340,6 +3169,10 @@ func (s *Store) ZScore(ctx context.Context, key string, member string) (f float6
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZScore") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZScore(key, member)
 }
 
@@ -2352,6 +3185,10 @@ func (s *Store) ZUnion(ctx context.Context, store ZStore) (vals []string, err er
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZUnion") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZUnion(store)
 }
 
@@ -2363,6 +3200,10 @@ func (s *Store) ZUnionStore(ctx context.Context, destination string, store ZStor
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZUnionStore") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZUnionStore(destination, store)
 }
 
@@ -2373,5 +3214,9 @@ func (s *Store) ZUnionWithScores(ctx context.Context, store ZStore) (v []Z, err 
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("ZUnionWithScores") {
+		err = ErrOOM
+		return
+	}
 	return tx.ZUnionWithScores(store)
 }

@@ -75,6 +75,10 @@ func (tx *Tx) set(key, val string, sp setSpec) (SetResult, error) {
 		return res, nil
 	}
 	if sv, ok := cur.(*stringValue); ok {
+		if sp.get { // found by a read: the write path's hooks were not run
+			tx.beforeChange(key)
+			tx.openWrite(sv)
+		}
 		sv.setStr(val, strAuto) // in place: the key and its dict node stay
 		if !sp.keepTTL && len(tx.db.expires) > 0 {
 			tx.clearDeadline(key)

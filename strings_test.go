@@ -111,11 +111,12 @@ func TestWrongTypeLeavesValueUnchanged(t *testing.T) {
 	}
 }
 
-type fakeValue struct{}
+type fakeValue struct{ objMeta }
 
 func (*fakeValue) typeName() string { return "fake" }
 func (*fakeValue) clone() value     { return &fakeValue{} }
 func (*fakeValue) dump() string     { return "fake" }
+func (*fakeValue) memUsage() int64  { return 16 }
 
 func TestIncrByFloatRedisFormatting(t *testing.T) {
 	s, _ := openTest(t)

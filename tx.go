@@ -28,6 +28,15 @@ type Tx struct {
 	pending    *Blocked        // the blocking command Do just left waiting
 	serving    bool            // engine.offer is running a waiter's attempt (list_blocking.go counts changes by it)
 	ctx        context.Context // the context of the call that began the unit (nil in background units)
+
+	opened [maxOpen]openValue // values the unit may have changed since they were accounted (memory.go)
+	nopen  int
+
+	// oom: the unit began over maxmemory with nothing to evict, so its
+	// commands that may add data are refused (ErrOOM) until it has written
+	// something (changesAtStart is the change count after its evictions).
+	oom            bool
+	changesAtStart int64
 }
 
 // value is what a key holds. Each data type has its own implementation.
@@ -39,6 +48,18 @@ type value interface {
 	// dump renders the value's contents deterministically (elements in a
 	// canonical order), for tests that compare two stores.
 	dump() string
+	// memUsage estimates the bytes the value holds on the Go heap: its own
+	// struct, its structure and its elements' bytes, in the allocator's
+	// size classes (internal/memsize), but not the key or the keyspace
+	// entry. It must cost O(1): keep counters that the type's mutations
+	// update as they go (a value built in bulk, from a file or a clone, may
+	// count itself once, when first asked). Nothing but the value's own
+	// content may change the answer: the keyspace settles the difference
+	// between two calls as the change a command made (see memory.go).
+	memUsage() int64
+	// meta returns the value's access metadata, which touch keeps (the LRU
+	// clock or LFU counter). Embed objMeta to implement it.
+	meta() *objMeta
 }
 
 // stringValue is a Redis string, held in one of two forms:
@@ -60,6 +81,7 @@ type stringValue struct {
 	text string
 	buf  []byte
 	enc  stringEnc
+	objMeta
 }
 
 func (*stringValue) typeName() string { return "string" }
@@ -107,6 +129,7 @@ func (tx *Tx) start(dbIndex int) {
 	tx.now = 0
 	tx.loading = false
 	tx.canBlock = false
+	tx.oom = false
 	tx.rec = tx.e.onEffects != nil || tx.e.log != nil
 }
 

@@ -95,6 +95,7 @@ type zsetValue struct {
 	s *zset.Set
 	// listpack: Redis would still hold this set as a listpack (see above).
 	listpack bool
+	objMeta
 }
 
 func (*zsetValue) typeName() string { return "zset" }

@@ -4,12 +4,15 @@ go 1.26.0
 
 require (
 	github.com/alicebob/miniredis/v2 v2.40.0
+	github.com/dgraph-io/ristretto/v2 v2.4.2
 	github.com/embedis/embedis v0.0.0
 	github.com/embedis/embedis/goredis v0.0.0
 	github.com/huandu/skiplist v1.2.1
 	github.com/klauspost/compress v1.18.0
 	github.com/redis/go-redis/v9 v9.23.0
 )
+
+require github.com/dustin/go-humanize v1.0.1 // indirect
 
 require (
 	github.com/alexedwards/scs/v2 v2.8.0

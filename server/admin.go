@@ -45,6 +45,7 @@ type config struct {
 	// reports the counts since then, as Redis does.
 	base struct {
 		expired, hits, misses int64
+		evicted               int64
 	}
 	peakMemory atomic.Uint64 // highest heap size INFO has seen
 

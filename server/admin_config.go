@@ -70,7 +70,7 @@ const (
 	// SET accepts only the value in effect (see configAccepts).
 	cfgNoPersistence      // the aof-*/rdb-* knobs embedis does not implement
 	cfgPersistAtOpen      // auto-aof-rewrite-*: set when the data directory is opened
-	cfgNoMemoryLimit      // maxmemory and the knobs that matter only with a limit
+	cfgNoMemoryLimit      // maxmemory-clients and lazyfree-lazy-eviction (maxmemory and its policy are honoured: evict.go)
 	cfgNoNotifications    // notify-keyspace-events
 	cfgNoTracking         // client-side caching's table
 	cfgNoScripting        // busy-reply-threshold (lua-time-limit)
@@ -100,7 +100,7 @@ func (c configClass) refused() bool { return c >= cfgNoPersistence }
 var configRefusals = map[configClass]string{
 	cfgNoPersistence:      "embedis does not implement this persistence setting (its log and snapshots behave as the default value says)",
 	cfgPersistAtOpen:      "embedis sets automatic log compaction when the data directory is opened (persist.Options.AutoCompactPercent and AutoCompactMinSize), not at run time",
-	cfgNoMemoryLimit:      "embedis does not implement a memory limit or eviction yet",
+	cfgNoMemoryLimit:      "embedis does not implement client eviction or lazy freeing of evicted keys yet",
 	cfgNoNotifications:    "embedis does not implement keyspace notifications yet",
 	cfgNoTracking:         "embedis does not implement client-side caching (tracking) yet",
 	cfgNoScripting:        "embedis does not implement scripting yet",
@@ -311,12 +311,56 @@ func (cf *config) value(tx *embedis.Tx, p *configParam) string {
 		return path
 	case "databases":
 		return strconv.Itoa(databaseCount(tx))
+	case "maxmemory", "maxmemory-policy", "maxmemory-samples", "maxmemory-eviction-tenacity",
+		"lfu-log-factor", "lfu-decay-time":
+		ec, _ := tx.Eviction()
+		return evictionValue(ec, name)
 	case "io-threads":
 		// The OS threads that run Go code, connections' reads and writes
 		// included (embedis-server's --io-threads sets it).
 		return strconv.Itoa(runtime.GOMAXPROCS(0))
 	default:
 		return cf.get(name)
+	}
+}
+
+// evictionValue returns the eviction parameter name of ec as CONFIG GET
+// shows it.
+func evictionValue(ec embedis.EvictionConfig, name string) string {
+	switch name {
+	case "maxmemory":
+		return strconv.FormatUint(ec.MaxMemory, 10)
+	case "maxmemory-policy":
+		return ec.Policy
+	case "maxmemory-samples":
+		return strconv.Itoa(ec.Samples)
+	case "maxmemory-eviction-tenacity":
+		return strconv.Itoa(ec.Tenacity)
+	case "lfu-log-factor":
+		return strconv.Itoa(ec.LFULogFactor)
+	}
+	return strconv.Itoa(ec.LFUDecayTime)
+}
+
+// setEviction sets the eviction parameter name of ec to v, a value parse
+// accepted.
+func setEviction(ec *embedis.EvictionConfig, name, v string) {
+	if name == "maxmemory" {
+		ec.MaxMemory, _ = strconv.ParseUint(v, 10, 64)
+		return
+	}
+	n, _ := strconv.ParseInt(v, 10, 64)
+	switch name {
+	case "maxmemory-policy":
+		ec.Policy = v
+	case "maxmemory-samples":
+		ec.Samples = int(n)
+	case "maxmemory-eviction-tenacity":
+		ec.Tenacity = int(n)
+	case "lfu-log-factor":
+		ec.LFULogFactor = int(n)
+	default:
+		ec.LFUDecayTime = int(n)
 	}
 }
 
@@ -375,7 +419,7 @@ func cmdConfigSet(c *conn, tx *embedis.Tx, args []string) {
 			return
 		}
 	}
-	if f := cf.apply(params, values); f != nil {
+	if f := cf.apply(tx, params, values); f != nil {
 		if prev := c.offOwner; prev != nil { // a FLUSHALL earlier in one EXEC
 			c.offOwner = func() { prev(); f() }
 		} else {
@@ -914,7 +958,7 @@ func parseAnnouncedHostname(v string) (string, string) {
 // apply keeps checked values and puts into effect those embedis honours.
 // It returns work to run off the owner before the reply leaves (the stop
 // of the append-only log), or nil.
-func (cf *config) apply(params []*configParam, values []string) (offOwner func()) {
+func (cf *config) apply(tx *embedis.Tx, params []*configParam, values []string) (offOwner func()) {
 	cf.mu.Lock()
 	for i, p := range params {
 		name := p.canonical()
@@ -925,6 +969,12 @@ func (cf *config) apply(params []*configParam, values []string) (offOwner func()
 	for i, p := range params {
 		v := values[i]
 		switch p.canonical() {
+		case "maxmemory", "maxmemory-policy", "maxmemory-samples", "maxmemory-eviction-tenacity",
+			"lfu-log-factor", "lfu-decay-time":
+			// Checked by parse against the same bounds as EvictionConfig's.
+			ec, _ := tx.Eviction()
+			setEviction(&ec, p.canonical(), v)
+			tx.ConfigureEviction(ec)
 		case "maxclients":
 			n, _ := strconv.Atoi(v)
 			s.mu.Lock()
@@ -988,7 +1038,7 @@ func cmdConfigResetStat(c *conn, tx *embedis.Tx, args []string) {
 	if es, err := tx.Stats(); err == nil {
 		cf := s.cfg
 		cf.mu.Lock()
-		cf.base.expired, cf.base.hits, cf.base.misses = es.ExpiredKeys, es.KeyspaceHits, es.KeyspaceMiss
+		cf.base.expired, cf.base.hits, cf.base.misses, cf.base.evicted = es.ExpiredKeys, es.KeyspaceHits, es.KeyspaceMiss, es.EvictedKeys
 		cf.mu.Unlock()
 	}
 	s.cfg.peakMemory.Store(0)

@@ -93,6 +93,7 @@ func (s *Server) infoText(tx *embedis.Tx, want map[string]bool) string {
 		es, _ = tx.Stats()
 		cf.mu.Lock()
 		es.ExpiredKeys -= cf.base.expired
+		es.EvictedKeys -= cf.base.evicted
 		es.KeyspaceHits -= cf.base.hits
 		es.KeyspaceMiss -= cf.base.misses
 		cf.mu.Unlock()
@@ -147,7 +148,7 @@ func (s *Server) infoText(tx *embedis.Tx, want map[string]bool) string {
 		w.zeros("tracking_clients", "clients_in_timeout_table")
 	}
 	if want["memory"] {
-		s.infoMemory(w)
+		s.infoMemory(w, tx)
 	}
 	if want["persistence"] {
 		w.section("Persistence")
@@ -173,8 +174,9 @@ func (s *Server) infoText(tx *embedis.Tx, want map[string]bool) string {
 		w.zeros("sync_full", "sync_partial_ok", "sync_partial_err")
 		w.int("expired_keys", es.ExpiredKeys)
 		w.str("expired_stale_perc", "0.00")
-		w.zeros("expired_time_cap_reached_count", "expire_cycle_cpu_milliseconds", "evicted_keys",
-			"evicted_clients", "total_eviction_exceeded_time", "current_eviction_exceeded_time")
+		w.zeros("expired_time_cap_reached_count", "expire_cycle_cpu_milliseconds")
+		w.int("evicted_keys", es.EvictedKeys)
+		w.zeros("evicted_clients", "total_eviction_exceeded_time", "current_eviction_exceeded_time")
 		w.int("keyspace_hits", es.KeyspaceHits)
 		w.int("keyspace_misses", es.KeyspaceMiss)
 		w.zeros("pubsub_channels", "pubsub_patterns", "pubsubshard_channels", "latest_fork_usec", "total_forks",
@@ -282,17 +284,25 @@ func (s *Server) infoCommandStats(w *infoWriter) {
 	}
 }
 
-func (s *Server) infoMemory(w *infoWriter) {
+// infoMemory writes INFO memory. used_memory is the store's estimate of
+// what its data holds (embedis.Tx.UsedMemory), what maxmemory limits, as
+// Redis's used_memory is what its allocator handed out; the allocator_*
+// and rss figures are the Go runtime's, so mem_fragmentation_ratio (the
+// process's memory from the OS over used_memory) shows what the runtime
+// adds: garbage not yet collected, free spans, stacks.
+func (s *Server) infoMemory(w *infoWriter, tx *embedis.Tx) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	cf := s.cfg
-	used := ms.HeapAlloc
+	est, _ := tx.UsedMemory()
+	used := uint64(max(est, 0))
 	peak := cf.peakMemory.Load()
 	for used > peak && !cf.peakMemory.CompareAndSwap(peak, used) {
 		peak = cf.peakMemory.Load()
 	}
 	peak = max(peak, used)
-	maxmem, _ := strconv.ParseUint(cf.get("maxmemory"), 10, 64)
+	ec, _ := tx.Eviction()
+	maxmem := ec.MaxMemory
 	w.section("Memory")
 	w.uint("used_memory", used)
 	w.str("used_memory_human", bytesToHuman(used))
@@ -319,15 +329,15 @@ func (s *Server) infoMemory(w *infoWriter) {
 	w.str("used_memory_scripts_human", "0B")
 	w.uint("maxmemory", maxmem)
 	w.str("maxmemory_human", bytesToHuman(maxmem))
-	w.str("maxmemory_policy", cf.get("maxmemory-policy"))
+	w.str("maxmemory_policy", ec.Policy)
 	w.str("allocator_frag_ratio", ratio(ms.HeapInuse, ms.HeapAlloc))
 	w.int("allocator_frag_bytes", int64(ms.HeapInuse)-int64(ms.HeapAlloc))
 	w.str("allocator_rss_ratio", ratio(ms.HeapSys, ms.HeapInuse))
 	w.int("allocator_rss_bytes", int64(ms.HeapSys)-int64(ms.HeapInuse))
 	w.str("rss_overhead_ratio", ratio(ms.Sys, ms.HeapSys))
 	w.int("rss_overhead_bytes", int64(ms.Sys)-int64(ms.HeapSys))
-	w.str("mem_fragmentation_ratio", ratio(ms.Sys, ms.HeapAlloc))
-	w.int("mem_fragmentation_bytes", int64(ms.Sys)-int64(ms.HeapAlloc))
+	w.str("mem_fragmentation_ratio", ratio(ms.Sys, used))
+	w.int("mem_fragmentation_bytes", int64(ms.Sys)-int64(used))
 	w.zeros("mem_not_counted_for_evict", "mem_replication_backlog", "mem_total_replication_buffers",
 		"mem_clients_slaves", "mem_clients_normal", "mem_cluster_links", "mem_aof_buffer")
 	w.str("mem_allocator", "go")

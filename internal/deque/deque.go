@@ -33,6 +33,12 @@
 // completely.
 package deque
 
+import (
+	"unsafe"
+
+	"github.com/embedis/embedis/internal/memsize"
+)
+
 // chunkSize is the number of elements a chunk holds: about the 128 that
 // Redis's quicklist nodes hold by default on short elements, but 127, so
 // that a chunk's array (16 bytes an element, plus the 8-byte header Go puts
@@ -77,6 +83,25 @@ type Deque struct {
 	off int
 	nc  int
 	n   int // elements
+	// bytes is the heap the elements' strings hold, memsize.String of
+	// each, kept up to date by every change (see MemUsage).
+	bytes int64
+}
+
+// MemUsage returns the bytes the deque holds on the Go heap: the chunk
+// slice, the chunks with their arrays (full or not) and the elements'
+// strings, in the allocator's size classes. It is O(1): the strings' bytes
+// are counted as they come and go. The Deque value itself is the caller's.
+func (d *Deque) MemUsage() int64 {
+	var c chunk
+	m := memsize.Alloc(8*len(d.cs)) + d.bytes
+	switch {
+	case d.nc == 1:
+		m += memsize.Alloc(int(unsafe.Sizeof(c))) + memsize.Alloc(16*len(d.first().a))
+	case d.nc > 1:
+		m += int64(d.nc) * (memsize.Alloc(int(unsafe.Sizeof(c))) + memsize.Alloc(16*chunkSize))
+	}
+	return m
 }
 
 // Len returns the number of elements.
@@ -157,6 +182,7 @@ func (d *Deque) PushBack(s string) {
 	c.a[c.hi] = s
 	c.hi++
 	d.n++
+	d.bytes += memsize.String(len(s))
 }
 
 // PushFront puts s at the start (LPUSH).
@@ -175,6 +201,7 @@ func (d *Deque) PushFront(s string) {
 	c.lo--
 	c.a[c.lo] = s
 	d.n++
+	d.bytes += memsize.String(len(s))
 }
 
 // PopFront removes and returns the first element; ok is false if the deque
@@ -188,6 +215,7 @@ func (d *Deque) PopFront() (s string, ok bool) {
 	c.a[c.lo] = ""
 	c.lo++
 	d.n--
+	d.bytes -= memsize.String(len(s))
 	if c.lo == c.hi {
 		d.removeChunk(0)
 	}
@@ -205,6 +233,7 @@ func (d *Deque) PopBack() (s string, ok bool) {
 	s = c.a[c.hi]
 	c.a[c.hi] = ""
 	d.n--
+	d.bytes -= memsize.String(len(s))
 	if c.lo == c.hi {
 		d.removeChunk(d.nc - 1)
 	}
@@ -248,7 +277,9 @@ func (d *Deque) Set(i int, s string) {
 		panic("deque: index out of range")
 	}
 	ci, j := d.locate(i)
-	d.chunkAt(ci).a[j] = s
+	a := d.chunkAt(ci).a
+	d.bytes += memsize.String(len(s)) - memsize.String(len(a[j]))
+	a[j] = s
 }
 
 // Insert puts s before element i, so that it becomes element i
@@ -293,6 +324,7 @@ func (d *Deque) Insert(i int, s string) {
 		c.a[j-1] = s
 	}
 	d.n++
+	d.bytes += memsize.String(len(s))
 }
 
 // Remove deletes element i; it panics unless 0 ≤ i < Len().
@@ -302,6 +334,7 @@ func (d *Deque) Remove(i int) {
 	}
 	ci, j := d.locate(i)
 	c := d.chunkAt(ci)
+	d.bytes -= memsize.String(len(c.a[j]))
 	copy(c.a[j:c.hi-1], c.a[j+1:c.hi])
 	c.hi--
 	c.a[c.hi] = ""
@@ -325,11 +358,13 @@ func (d *Deque) Trim(start, stop int) {
 	for start > 0 {
 		c := d.first()
 		if c.len() <= start {
+			d.bytes -= stringBytes(c.a[c.lo:c.hi])
 			start -= c.len()
 			d.n -= c.len()
 			d.removeChunk(0)
 			continue
 		}
+		d.bytes -= stringBytes(c.a[c.lo : c.lo+start])
 		clear(c.a[c.lo : c.lo+start])
 		c.lo += start
 		d.n -= start
@@ -338,11 +373,13 @@ func (d *Deque) Trim(start, stop int) {
 	for dropBack > 0 {
 		c := d.last()
 		if c.len() <= dropBack {
+			d.bytes -= stringBytes(c.a[c.lo:c.hi])
 			dropBack -= c.len()
 			d.n -= c.len()
 			d.removeChunk(d.nc - 1)
 			continue
 		}
+		d.bytes -= stringBytes(c.a[c.hi-dropBack : c.hi])
 		clear(c.a[c.hi-dropBack : c.hi])
 		c.hi -= dropBack
 		d.n -= dropBack
@@ -401,6 +438,7 @@ func (d *Deque) RemoveIf(match func(s string) bool, limit int, reverse bool) int
 			for r := c.lo; r < c.hi; r++ {
 				if !done() && match(c.a[r]) {
 					removed++
+					d.bytes -= memsize.String(len(c.a[r]))
 					continue
 				}
 				c.a[w] = c.a[r]
@@ -423,6 +461,7 @@ func (d *Deque) RemoveIf(match func(s string) bool, limit int, reverse bool) int
 		for r := c.hi - 1; r >= c.lo; r-- {
 			if !done() && match(c.a[r]) {
 				removed++
+				d.bytes -= memsize.String(len(c.a[r]))
 				continue
 			}
 			c.a[w] = c.a[r]
@@ -436,6 +475,15 @@ func (d *Deque) RemoveIf(match func(s string) bool, limit int, reverse bool) int
 		}
 	}
 	return removed
+}
+
+// stringBytes is the heap the strings of ss hold (see MemUsage).
+func stringBytes(ss []string) int64 {
+	var b int64
+	for _, s := range ss {
+		b += memsize.String(len(s))
+	}
+	return b
 }
 
 // Clone returns an independent copy, its chunks packed full.

@@ -28,6 +28,9 @@ func check(t *testing.T, d *Deque, model []string) {
 	if n != d.n {
 		t.Fatalf("chunks hold %d, n = %d", n, d.n)
 	}
+	if want := stringBytes(model); d.bytes != want {
+		t.Fatalf("bytes %d, the model's strings hold %d", d.bytes, want)
+	}
 	var got []string
 	d.Range(0, false, func(i int, s string) bool {
 		if i != len(got) {

@@ -94,6 +94,9 @@ package dict
 import (
 	"hash/maphash"
 	"math/bits"
+	"unsafe"
+
+	"github.com/embedis/embedis/internal/memsize"
 )
 
 const (
@@ -188,6 +191,21 @@ func (d *Dict[V]) Buckets() (main, rehashTarget int) {
 	return len(d.ht[0].buckets), len(d.ht[1].buckets)
 }
 
+// MemUsage returns an estimate of the bytes the table itself holds on the
+// Go heap: the Dict, one node per entry and a bucket array of the size the
+// table settles at for its length (the power of two at or above it). The
+// real arrays differ for a while: during a rehash both exist, and after many
+// deletions the array stays up to eight times larger until a shrink. They
+// also change on reads (a Get advances the rehash); the estimate depends on
+// the length only, so that the store's accounting changes on writes alone.
+// The keys' bytes and whatever the values point to are the caller's to
+// count. It is O(1).
+func (d *Dict[V]) MemUsage() int64 {
+	var n node[V]
+	return memsize.Alloc(int(unsafe.Sizeof(*d))) + memsize.Alloc(8*nextPow(d.Len())) +
+		int64(d.Len())*memsize.Alloc(int(unsafe.Sizeof(n)))
+}
+
 func (d *Dict[V]) hash(key string) uint64 { return maphash.String(d.seed, key) }
 
 // lookup finds the node of key, whose hash is h.
@@ -267,6 +285,32 @@ func (d *Dict[V]) Set(key string, v V) (added bool) {
 	t.used++
 	t.chainGrew(i)
 	return true
+}
+
+// Swap is Set that also returns the value it replaced: old and true if key
+// was present, the zero V and false if Swap added it.
+func (d *Dict[V]) Swap(key string, v V) (old V, replaced bool) {
+	if d.iterating > 0 {
+		panicMutation("Swap")
+	}
+	if d.rehashIdx >= 0 {
+		d.rehash(1)
+	}
+	h := d.hash(key)
+	if n := d.lookup(key, h); n != nil {
+		old, n.val = n.val, v
+		return old, true
+	}
+	d.expandIfNeeded()
+	t := &d.ht[0]
+	if d.rehashIdx >= 0 {
+		t = &d.ht[1]
+	}
+	i := h & t.mask
+	t.buckets[i] = &node[V]{key: key, val: v, next: t.buckets[i]}
+	t.used++
+	t.chainGrew(i)
+	return old, false
 }
 
 // Delete removes key and returns its value and whether it was present.

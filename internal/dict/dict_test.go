@@ -1106,3 +1106,34 @@ func TestScanRefMarksGiveExactlyOnce(t *testing.T) {
 		t.Fatal("Ref of an absent key is not nil")
 	}
 }
+
+func TestSwap(t *testing.T) {
+	d := New[int]()
+	for i := 0; i < 100; i++ {
+		if _, replaced := d.Swap(strconv.Itoa(i), i); replaced {
+			t.Fatalf("Swap(%d) replaced on a new key", i)
+		}
+	}
+	for i := 0; i < 100; i++ {
+		old, replaced := d.Swap(strconv.Itoa(i), -i)
+		if !replaced || old != i {
+			t.Fatalf("Swap(%d) = %d, %v", i, old, replaced)
+		}
+		if v, _ := d.Get(strconv.Itoa(i)); v != -i {
+			t.Fatalf("Get(%d) = %d after Swap", i, v)
+		}
+	}
+	if d.Len() != 100 {
+		t.Fatalf("Len = %d", d.Len())
+	}
+}
+
+func TestMemUsageGrows(t *testing.T) {
+	d := New[string]()
+	for i := 0; i < 1000; i++ {
+		d.Set(strconv.Itoa(i), "")
+		if m, want := d.MemUsage(), int64(48*d.Len()+8*nextPow(d.Len())); m < want || m > want+128 {
+			t.Fatalf("MemUsage %d after %d entries, want %d plus the Dict", m, i+1, want)
+		}
+	}
+}

@@ -466,6 +466,9 @@ func HostileUncompared(args []string, failed bool) string {
 	if failed {
 		return ""
 	}
+	if strings.EqualFold(args[0], "MEMORY") && len(args) > 1 && strings.EqualFold(args[1], "USAGE") {
+		return "MEMORY USAGE of an existing key: the bytes are embedis's estimate of its Go heap, not redis-server's (memory.go)"
+	}
 	if strings.EqualFold(args[0], "OBJECT") && strings.EqualFold(args[1], "IDLETIME") {
 		return "OBJECT IDLETIME of an existing key: embedis does not track idle time (a known difference, see object.go's cases)"
 	}

@@ -51,8 +51,10 @@ package zset
 import (
 	"math"
 	"sort"
+	"unsafe"
 
 	"github.com/embedis/embedis/internal/dict"
+	"github.com/embedis/embedis/internal/memsize"
 )
 
 const (
@@ -207,12 +209,34 @@ type Set struct {
 	root    *node
 	first   *node // leftmost leaf
 	last    *node // rightmost leaf
+
+	// For MemUsage: the members' bytes (memsize.String of each) and the
+	// tree's nodes, kept up to date by every change.
+	bytes          int64
+	leaves, inners int
+}
+
+// MemUsage returns the bytes the set holds on the Go heap: the Set, its
+// member table, the tree's nodes and the members' strings (shared by the
+// table and the tree, counted once), in the allocator's size classes. It is
+// O(1). The tree's first leaf grows its arrays with the set until it first
+// splits and keeps them; it is counted as a leaf block like the others once
+// there are several, which can under-count a set that was once a single
+// large leaf by a few KB.
+func (s *Set) MemUsage() int64 {
+	m := memsize.Alloc(int(unsafe.Sizeof(*s))) + s.members.MemUsage() + s.bytes
+	if r := s.root; r.isLeaf() {
+		return m + memsize.Alloc(int(unsafe.Sizeof(*r))) +
+			memsize.Alloc(8*cap(r.entries.scores)) + memsize.Alloc(16*cap(r.entries.members))
+	}
+	return m + int64(s.leaves)*memsize.Alloc(int(unsafe.Sizeof(leafBlock{}))) +
+		int64(s.inners)*memsize.Alloc(int(unsafe.Sizeof(innerBlock{})))
 }
 
 // New returns an empty Set.
 func New() *Set {
 	leaf := &node{}
-	return &Set{members: dict.New[float64](), root: leaf, first: leaf, last: leaf}
+	return &Set{members: dict.New[float64](), root: leaf, first: leaf, last: leaf, leaves: 1}
 }
 
 // NewSized returns an empty Set with room for n members: its member table
@@ -227,7 +251,7 @@ func NewSized(n int) *Set {
 	if n <= maxEntries {
 		leaf.entries = keys{make([]float64, 0, n), make([]string, 0, n)}
 	}
-	return &Set{members: dict.NewSized[float64](n), root: leaf, first: leaf, last: leaf}
+	return &Set{members: dict.NewSized[float64](n), root: leaf, first: leaf, last: leaf, leaves: 1}
 }
 
 // Len returns the number of members.
@@ -250,6 +274,7 @@ func (s *Set) Add(member string, score float64) (added bool) {
 		return false
 	}
 	s.members.Set(member, score)
+	s.bytes += memsize.String(len(member))
 	s.insert(entry{score, member})
 	return true
 }
@@ -313,6 +338,7 @@ func (s *Set) Remove(member string) bool {
 	if !ok {
 		return false
 	}
+	s.bytes -= memsize.String(len(member))
 	s.remove(entry{score, member})
 	return true
 }
@@ -348,6 +374,7 @@ func (s *Set) insert(e entry) {
 		at = size - 1
 	}
 	right := newLeaf()
+	s.leaves++
 	right.entries.appendFrom(&n.entries, at)
 	n.entries.truncate(at)
 	right.prev, right.next = n, n.next
@@ -372,6 +399,7 @@ func (s *Set) insert(e entry) {
 		}
 		at := len(p.children) / 2
 		r := newInner()
+		s.inners++
 		r.children = append(r.children, p.children[at:]...)
 		r.counts = append(r.counts, p.counts[at:]...)
 		r.lower.appendFrom(&p.lower, at)
@@ -383,6 +411,7 @@ func (s *Set) insert(e entry) {
 	}
 	// The root split: grow the tree by one level.
 	root := newInner()
+	s.inners++
 	root.children = append(root.children, s.root, newChild)
 	root.counts = append(root.counts, leftSize, rightSize)
 	root.lower.push(entry{})
@@ -444,6 +473,7 @@ func (s *Set) remove(e entry) {
 			switch {
 			case l.entries.len()+r.entries.len() <= maxEntries:
 				l.entries.appendFrom(&r.entries, 0)
+				s.leaves--
 				l.next = r.next
 				if r.next != nil {
 					r.next.prev = l
@@ -477,6 +507,7 @@ func (s *Set) remove(e entry) {
 				l.lower.appendFrom(&r.lower, 1)
 				l.children = append(l.children, r.children...)
 				l.counts = append(l.counts, r.counts...)
+				s.inners--
 				p.counts[li] += p.counts[li+1]
 				p.children, p.counts = removeAt(p.children, li+1), removeAt(p.counts, li+1)
 				p.lower.remove(li + 1)
@@ -512,6 +543,7 @@ func (s *Set) remove(e entry) {
 	// Shrink the tree while the root has one child.
 	for !s.root.isLeaf() && len(s.root.children) == 1 {
 		s.root = s.root.children[0]
+		s.inners--
 	}
 }
 

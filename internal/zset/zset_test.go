@@ -2,6 +2,7 @@ package zset
 
 import (
 	"flag"
+	"github.com/embedis/embedis/internal/memsize"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -137,8 +138,21 @@ func check(t *testing.T, s *Set, mm *model) {
 	if i != len(m) || s.last != prev {
 		t.Fatalf("walked %d of %d, last ok %v", i, len(m), s.last == prev)
 	}
+	var leaves, inners int
+	var bytes int64
+	for _, e := range m {
+		bytes += memsize.String(len(e.member))
+	}
+	if s.bytes != bytes {
+		t.Fatalf("bytes %d, the members hold %d", s.bytes, bytes)
+	}
 	var walk func(n *node, lo, hi *entry, root bool) int
 	walk = func(n *node, lo, hi *entry, root bool) int {
+		if n.isLeaf() {
+			leaves++
+		} else {
+			inners++
+		}
 		if n.isLeaf() {
 			// Only the last leaf may be short: appending at the end splits
 			// a leaf unevenly.
@@ -179,6 +193,9 @@ func check(t *testing.T, s *Set, mm *model) {
 	}
 	if got := walk(s.root, nil, nil, true); got != len(m) {
 		t.Fatalf("tree holds %d, model %d", got, len(m))
+	}
+	if leaves != s.leaves || inners != s.inners {
+		t.Fatalf("counted %d leaves and %d inner nodes, the tree has %d and %d", s.leaves, s.inners, leaves, inners)
 	}
 }
 

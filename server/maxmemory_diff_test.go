@@ -1,0 +1,54 @@
+package server_test
+
+import "testing"
+
+// TestDiffMaxMemory compares the deterministic replies of maxmemory with
+// redis-server's: the OOM error of commands that may add data while over a
+// tiny limit under noeviction (and the commands still allowed), CONFIG GET
+// and SET of the eviction parameters with their errors, and OBJECT FREQ
+// and IDLETIME under each kind of policy. A limit of 1 byte is under what
+// either server holds even empty (Redis's startup allocations; embedis's
+// database tables), so nothing depends on sizes.
+func TestDiffMaxMemory(t *testing.T) {
+	s := startBoth(t)
+	p := s.pair(t)
+	p.do("FLUSHALL")
+	cases := [][]string{
+		{"CONFIG", "GET", "maxmemory"}, {"CONFIG", "GET", "maxmemory-policy"}, {"CONFIG", "GET", "maxmemory-samples"},
+		{"CONFIG", "GET", "maxmemory-eviction-tenacity"}, {"CONFIG", "GET", "lfu-log-factor"}, {"CONFIG", "GET", "lfu-decay-time"},
+		{"CONFIG", "SET", "maxmemory-policy", "lru"}, {"CONFIG", "SET", "maxmemory-samples", "0"},
+		{"CONFIG", "SET", "maxmemory-samples", "x"}, {"CONFIG", "SET", "maxmemory-eviction-tenacity", "101"},
+		{"CONFIG", "SET", "lfu-log-factor", "-1"}, {"CONFIG", "SET", "lfu-decay-time", "-1"}, {"CONFIG", "SET", "maxmemory", "-1"},
+		{"CONFIG", "SET", "maxmemory", "1mb"}, {"CONFIG", "GET", "maxmemory"},
+		{"CONFIG", "SET", "maxmemory-samples", "10", "maxmemory-eviction-tenacity", "20", "lfu-log-factor", "5", "lfu-decay-time", "3"},
+		{"CONFIG", "GET", "maxmemory-samples"}, {"CONFIG", "GET", "maxmemory-eviction-tenacity"},
+		{"CONFIG", "GET", "lfu-log-factor"}, {"CONFIG", "GET", "lfu-decay-time"},
+		{"CONFIG", "SET", "maxmemory-samples", "5", "maxmemory-eviction-tenacity", "10", "lfu-log-factor", "10", "lfu-decay-time", "1"},
+		{"CONFIG", "SET", "maxmemory", "0"},
+		{"SET", "a", "1"}, {"RPUSH", "list", "x"},
+		{"OBJECT", "FREQ", "a"}, {"OBJECT", "FREQ", "nokey"},
+		// Over the limit under noeviction: writes that may add data are
+		// refused, reads and deletions are not.
+		{"CONFIG", "SET", "maxmemory", "1"},
+		{"SET", "b", "2"}, {"SET", "a", "3"}, {"INCR", "a"}, {"APPEND", "a", "x"}, {"LPUSH", "list", "y"}, {"RPUSHX", "list", "y"},
+		{"HSET", "h", "f", "v"}, {"SADD", "s", "m"}, {"ZADD", "z", "1", "m"}, {"MSET", "c", "1"}, {"SETEX", "d", "10", "v"},
+		{"COPY", "a", "a2"}, {"SORT", "list"}, {"GEOADD", "g", "1", "1", "m"},
+		{"GET", "a"}, {"LRANGE", "list", "0", "-1"}, {"EXISTS", "a"}, {"EXPIRE", "a", "100"}, {"PERSIST", "a"},
+		{"LPOP", "list"}, {"GETDEL", "a"}, {"DEL", "nokey"}, {"RENAME", "nokey", "x"},
+		// A volatile policy with no volatile key evicts nothing either.
+		{"CONFIG", "SET", "maxmemory-policy", "volatile-lru"}, {"SET", "b", "2"},
+		{"CONFIG", "SET", "maxmemory-policy", "volatile-ttl"}, {"SET", "b", "2"},
+		{"CONFIG", "SET", "maxmemory", "0"}, {"SET", "b", "2"},
+		// OBJECT FREQ and IDLETIME by policy.
+		{"CONFIG", "SET", "maxmemory-policy", "allkeys-lfu"},
+		{"SET", "c", "v"}, {"OBJECT", "FREQ", "c"}, {"GET", "c"}, {"OBJECT", "FREQ", "c"}, {"OBJECT", "IDLETIME", "c"},
+		{"OBJECT", "FREQ", "nokey"}, {"OBJECT", "IDLETIME", "nokey"},
+		{"CONFIG", "SET", "maxmemory-policy", "volatile-lfu"}, {"SET", "e", "v"}, {"OBJECT", "FREQ", "e"},
+		{"CONFIG", "SET", "maxmemory-policy", "allkeys-lru"}, {"OBJECT", "FREQ", "c"},
+		{"CONFIG", "SET", "maxmemory-policy", "noeviction"}, {"OBJECT", "FREQ", "c"},
+		{"CONFIG", "GET", "maxmemory-policy"}, {"CONFIG", "GET", "maxmemory"},
+	}
+	for _, c := range cases {
+		p.do(c...)
+	}
+}
