@@ -1659,6 +1659,10 @@ func (s *Store) PFAdd(ctx context.Context, key string, elements ...string) (n in
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("PFAdd") {
+		err = ErrOOM
+		return
+	}
 	return tx.PFAdd(key, elements...)
 }
 
@@ -1678,6 +1682,10 @@ func (s *Store) PFCount(ctx context.Context, keys ...string) (n int64, err error
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("PFCount") {
+		err = ErrOOM
+		return
+	}
 	return tx.PFCount(keys...)
 }
 
@@ -1693,6 +1701,10 @@ func (s *Store) PFMerge(ctx context.Context, destination string, sources ...stri
 		return
 	}
 	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("PFMerge") {
+		err = ErrOOM
+		return
+	}
 	return tx.PFMerge(destination, sources...)
 }
 
