@@ -119,6 +119,10 @@ var (
 	evZRangeSt  = keyEvent{class: classZSet, name: "zrangestore"}
 	evGeoRadSt  = keyEvent{class: classZSet, name: "georadiusstore"}
 	evGeoSrchSt = keyEvent{class: classZSet, name: "geosearchstore"}
+	evXAdd      = keyEvent{class: classStream, name: "xadd"}
+	evXTrim     = keyEvent{class: classStream, name: "xtrim"}
+	evXDel      = keyEvent{class: classStream, name: "xdel"}
+	evXSetID    = keyEvent{class: classStream, name: "xsetid"}
 )
 
 // notify hands ev on key of the unit's database to the engine's hook.
