@@ -162,6 +162,13 @@ func StreamCases() [][]string {
 	for i := 1; i <= 100; i++ {
 		cases = append(cases, []string{"XDEL", "big", strconv.Itoa(i+150) + "-1"})
 	}
+	// DUMP payloads are redis-server's byte for byte; RESTORE keeps the
+	// nodes as they were written.
+	cases = append(cases, []string{"DUMP", "big"}, []string{"DUMP", "wide"}, []string{"DUMP", "s"},
+		[]string{"RESTORE", "big2", "0", RedisPayload("x")}, []string{"XINFO", "STREAM", "big2", "FULL"},
+		[]string{"XADD", "big2", "3-0", "f", "v"}, []string{"XLEN", "big2"}, []string{"DUMP", "big2"},
+		[]string{"RESTORE", "big2", "0", RedisPayload("x")}, []string{"RESTORE", "big2", "0", RedisPayload("x"), "REPLACE"},
+		[]string{"XRANGE", "big2", "-", "+"})
 	cases = append(cases, []string{"XINFO", "STREAM", "big"}, []string{"XTRIM", "big", "MAXLEN", "0"},
 		[]string{"XINFO", "STREAM", "big", "FULL"}, []string{"XLEN", "big"}, []string{"TYPE", "big"})
 	return cases
