@@ -39,7 +39,10 @@ func streamTargets(b *testing.B, fn func(b *testing.B, xadd func() error, xrange
 		defer rc.Close()
 		args := &redis.XAddArgs{Stream: "st", Values: []any{"field", value16}}
 		fn(b, func() error { return rc.XAdd(ctx, args).Err() },
-			func(start string) (int, error) { ms, err := rc.XRangeN(ctx, "st", start, "+", 100).Result(); return len(ms), err })
+			func(start string) (int, error) {
+				ms, err := rc.XRangeN(ctx, "st", start, "+", 100).Result()
+				return len(ms), err
+			})
 	}
 	b.Run("embedis-server", func(b *testing.B) {
 		p := startEmbedisServer(b)
