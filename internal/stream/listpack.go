@@ -49,6 +49,13 @@ func canonicalInt(s string) (int64, bool) {
 	if len(s) == 0 || len(s) > 20 {
 		return 0, false
 	}
+	// A cheap look first: most values are not numbers, and ParseInt
+	// allocates its error.
+	for i := 0; i < len(s); i++ {
+		if (s[i] < '0' || s[i] > '9') && (i > 0 || s[i] != '-') {
+			return 0, false
+		}
+	}
 	v, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
 		return 0, false
