@@ -107,21 +107,6 @@ func lpBacklenSize(l int) int {
 	return 5
 }
 
-// lpIntSize and lpStrSize return the whole size of an element: encoding and
-// backlen.
-func lpIntSize(v int64) int {
-	l := lpIntEncSize(v)
-	return l + lpBacklenSize(l)
-}
-
-func lpStrSize(s string) int {
-	if v, ok := canonicalInt(s); ok {
-		return lpIntSize(v)
-	}
-	l := lpStrEncSize(len(s))
-	return l + lpBacklenSize(l)
-}
-
 // appendBacklen appends the backlen of an encoding of l bytes.
 func appendBacklen(dst []byte, l int) []byte {
 	switch n := lpBacklenSize(l); n {
