@@ -208,7 +208,9 @@ func cmdXRead(tx *Tx, args []string, w ReplyWriter) {
 }
 
 // parseTimeoutMs reads a timeout in milliseconds (XREAD's BLOCK) as Redis
-// does: an integer, not negative, that fits once added to the time now.
+// 7.0 does: an integer, not negative. Redis adds it to the time now with no
+// range check, and a sum past the int64 range never fires: such a timeout
+// waits for ever, as 0 does.
 func parseTimeoutMs(s string, nowMs int64) (int64, error) {
 	n, ok := number.ParseInt(s)
 	if !ok {
@@ -217,8 +219,8 @@ func parseTimeoutMs(s string, nowMs int64) (int64, error) {
 	if n < 0 {
 		return 0, errTimeoutNegative
 	}
-	if n > 0 && n > (1<<63-1)-nowMs {
-		return 0, errTimeoutOutOfRange
+	if n > (1<<63-1)-nowMs {
+		return 0, nil
 	}
 	return n, nil
 }
