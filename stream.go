@@ -400,7 +400,7 @@ func (tx *Tx) xadd(key string, a xaddArgs, fields []string) (stream.ID, error) {
 	}
 	sv.s.Append(id, fields)
 	rec := tx.wrote(key, evXAdd)
-	trimmed := tx.trimStream(key, sv, a.trim)
+	tx.trimStream(key, sv, a.trim, false)
 	if rec {
 		effect := []string{"XADD", key}
 		if a.trim.strategy != 0 {
@@ -409,13 +409,14 @@ func (tx *Tx) xadd(key string, a xaddArgs, fields []string) (stream.ID, error) {
 		effect = append(effect, id.String())
 		tx.emit(append(effect, fields...)...)
 	}
-	_ = trimmed
 	return id, nil
 }
 
 // trimStream trims sv as t says and announces the trim ("xtrim") if it
-// removed entries; it returns how many.
-func (tx *Tx) trimStream(key string, sv *streamValue, t trimArgs) int64 {
+// removed entries; it returns how many. XTRIM counts each entry removed as
+// a change (count); XADD's trim counts none, as in Redis, whose XADD counts
+// one change whatever it trims.
+func (tx *Tx) trimStream(key string, sv *streamValue, t trimArgs, count bool) int64 {
 	var n int64
 	switch t.strategy {
 	case 'M':
@@ -426,7 +427,11 @@ func (tx *Tx) trimStream(key string, sv *streamValue, t trimArgs) int64 {
 		return 0
 	}
 	if n > 0 {
-		tx.wrote(key, evXTrim)
+		changes := 0
+		if count {
+			changes = int(n)
+		}
+		tx.wroteN(key, evXTrim, changes)
 	}
 	return n
 }
@@ -576,7 +581,7 @@ func (tx *Tx) XDel(key string, ids ...string) (int64, error) {
 			deleted = append(deleted, id.String())
 		}
 	}
-	if n > 0 && tx.wrote(key, evXDel) {
+	if n > 0 && tx.wroteN(key, evXDel, int(n)) { // each entry deleted is a change, as in Redis
 		tx.emit(append([]string{"XDEL", key}, deleted...)...)
 	}
 	return n, nil
@@ -641,7 +646,7 @@ func (tx *Tx) xtrim(key string, t trimArgs) (int64, error) {
 	if err != nil || sv == nil {
 		return 0, err
 	}
-	n := tx.trimStream(key, sv, t)
+	n := tx.trimStream(key, sv, t, true)
 	if n > 0 && tx.rec {
 		tx.emit(append([]string{"XTRIM", key}, trimEffect(sv, t)...)...)
 	}
