@@ -70,6 +70,9 @@
 //   - HyperLogLog: PFAdd, PFCount (one key, or the union of several),
 //     PFMerge; values byte-identical to redis-server's (GET them, SET them).
 //     PFSELFTEST and PFDEBUG run through Do.
+//   - Streams: XAdd, XLen, XRange, XRangeN, XRevRange, XRevRangeN, XDel,
+//     XTrimMaxLen, XTrimMaxLenApprox, XTrimMinID, XTrimMinIDApprox, XRead
+//     (blocking with Block ≥ 0), XSetID, XInfoStream, XInfoStreamFull.
 //   - Moving data to and from Redis: Dump and Restore (DUMP and RESTORE,
 //     payloads byte-compatible with redis-server 7.0's); Snapshot (a
 //     point-in-time copy of every database, written as an RDB version 10

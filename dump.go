@@ -161,6 +161,8 @@ func appendValue(e *rdb.Encoder, dst []byte, v value) ([]byte, byte, error) {
 			return e.AppendZSetListpack(dst, ms), rdb.TypeZSetListpack, nil
 		}
 		return e.AppendZSet2(dst, ms), rdb.TypeZSet2, nil
+	case *streamValue:
+		return e.AppendStream(dst, v.s), rdb.TypeStreamListpacks2, nil
 	}
 	return dst, 0, errNoRDBForm
 }
@@ -309,6 +311,8 @@ func valueFromRDB(rv *rdb.Value) value {
 		return hashFromRDB(rv)
 	case rdb.KindZSet:
 		return zsetFromRDB(rv)
+	case rdb.KindStream:
+		return &streamValue{s: rv.Stream} // an empty stream is a value too
 	}
 	return nil
 }

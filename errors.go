@@ -307,6 +307,12 @@ func unknownSubcommand(sub, cmd string) error {
 	return ErrUnknownCommand.forCommand("ERR unknown subcommand '" + truncate(errorArg(sub), 128) + "'. Try " + cmd + " HELP.")
 }
 
+// xinfoSyntaxError is XINFO's error for options its subcommand sub does
+// not take.
+func xinfoSyntaxError(sub string) error {
+	return ErrSyntax.forCommand("ERR unknown subcommand or wrong number of arguments for '" + truncate(errorArg(sub), 128) + "'. Try XINFO HELP.")
+}
+
 // serverOnlyError is ErrServerOnly naming the command.
 func serverOnlyError(name string) error {
 	return ErrServerOnly.forCommand("ERR '" + name + "' is a command of the server, not of an embedded Store")
@@ -533,6 +539,7 @@ var (
 // @user_script:1."): a form of ErrScript. Package scripting makes its
 // errors with it.
 func ScriptError(text string) error { return ErrScript.forCommand(text) }
+
 // Errors of the HyperLogLog commands (hll.go).
 var (
 	// ErrNotHLL: PFADD, PFCOUNT, PFMERGE or PFDEBUG on a string that is not
@@ -561,6 +568,38 @@ func pfDebugUnknown(sub string) error {
 func hllSelfTestFailed(err error) error {
 	return ErrHLLSelfTest.forCommand(strings.Replace(err.Error(), hll.ErrSelfTest.Error(), ErrHLLSelfTest.msg, 1))
 }
+
+// Errors of the stream commands (stream.go).
+var (
+	// ErrStreamID: an argument that is not a stream ID where one is due.
+	ErrStreamID = newError("ERR Invalid stream ID specified as stream command argument")
+	// ErrStreamIDTooSmall: XADD with an ID not after the stream's last ID.
+	ErrStreamIDTooSmall = newError("ERR The ID specified in XADD is equal or smaller than the target stream top item")
+	// ErrStreamIDZero: XADD with the ID 0-0.
+	ErrStreamIDZero = newError("ERR The ID specified in XADD must be greater than 0-0")
+	// ErrStreamExhausted: XADD to a stream whose last ID is the largest.
+	ErrStreamExhausted = newError("ERR The stream has exhausted the last possible ID, unable to add more items")
+	// ErrStreamTooLarge: XADD of an entry past a listpack's 1 GB.
+	ErrStreamTooLarge = newError("ERR Elements are too large to be stored")
+
+	errStreamMaxLenNegative = newForm(ErrSyntax, "ERR The MAXLEN argument must be >= 0.")
+	errStreamLimitNegative  = newForm(ErrSyntax, "ERR The LIMIT argument must be >= 0.")
+	errStreamTrimBoth       = newForm(ErrSyntax, "ERR syntax error, MAXLEN and MINID options at the same time are not compatible")
+	errStreamLimitNoTrim    = newForm(ErrSyntax, "ERR syntax error, LIMIT cannot be used without specifying a trimming strategy")
+	errStreamLimitExact     = newForm(ErrSyntax, "ERR syntax error, LIMIT cannot be used without the special ~ option")
+	errStreamXTrimNoTrim    = newForm(ErrSyntax, "ERR syntax error, XTRIM must be called with a trimming strategy")
+	errStreamStartInterval  = newForm(ErrStreamID, "ERR invalid start ID for the interval")
+	errStreamEndInterval    = newForm(ErrStreamID, "ERR invalid end ID for the interval")
+	errXReadUnbalanced      = newForm(ErrSyntax, "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.")
+	errXReadGroupOption     = newForm(ErrSyntax, "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.")
+	errXReadNoAck           = newForm(ErrSyntax, "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.")
+	errXReadGreater         = newForm(ErrStreamID, "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.")
+	errTimeoutNotInteger    = newForm(ErrNotInteger, "ERR timeout is not an integer or out of range")
+	errXSetIDEntriesAdded   = newForm(ErrSyntax, "ERR entries_added must be positive")
+	errXSetIDMaxDeleted     = newForm(ErrStreamID, "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id")
+	errXSetIDSmaller        = newForm(ErrStreamID, "ERR The ID specified in XSETID is smaller than the target stream top item")
+	errXSetIDEntriesSmaller = newForm(ErrSyntax, "ERR The entries_added specified in XSETID is smaller than the target stream length")
+)
 
 // Errors of the bitmap commands (bitmap.go).
 var (

@@ -40,6 +40,7 @@ var storeOnly = map[string]string{
 	"BZMPop":     "blocks",
 	"BZPopMax":   "blocks",
 	"BZPopMin":   "blocks",
+	"XRead":      "blocks (a.Block ≥ 0)",
 }
 
 // TestEveryStoreMethodIsPipelined checks that every exported Store method

@@ -134,6 +134,10 @@ var (
 	evGeoRadSt  = keyEvent{class: classZSet, name: "georadiusstore"}
 	evGeoSrchSt = keyEvent{class: classZSet, name: "geosearchstore"}
 	evPFAdd     = keyEvent{class: classString, name: "pfadd"} // PFADD, and PFMERGE as Redis raises it
+	evXAdd      = keyEvent{class: classStream, name: "xadd"}
+	evXTrim     = keyEvent{class: classStream, name: "xtrim"}
+	evXDel      = keyEvent{class: classStream, name: "xdel"}
+	evXSetID    = keyEvent{class: classStream, name: "xsetid"}
 )
 
 // notify hands ev on key of the unit's database to the engine's hook.

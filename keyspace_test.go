@@ -119,6 +119,15 @@ var eventScript = [][]string{
 	{"GEORADIUS", "nosuch", "15", "37", "200", "km", "STORE", "gs"},
 	{"GEODIST", "g", "Palermo", "Catania"}, {"GEOPOS", "nosuch", "a"}, {"GEOHASH", "g", "Palermo"},
 
+	// streams: an emptied stream stays (no "del"); trims that remove
+	// nothing raise nothing
+	{"XADD", "x", "1-1", "f", "v"}, {"XADD", "x", "2-1", "f", "v"}, {"XADD", "x", "1-1", "f", "v"},
+	{"XADD", "nosuchx", "NOMKSTREAM", "1-1", "f", "v"}, {"XADD", "x", "MAXLEN", "2", "3-1", "f", "v"},
+	{"XADD", "x", "MAXLEN", "=", "5", "4-1", "f", "v"}, {"XDEL", "x", "9-9"}, {"XDEL", "x", "2-1"},
+	{"XTRIM", "x", "MAXLEN", "10"}, {"XTRIM", "x", "MINID", "4"}, {"XTRIM", "nosuch", "MAXLEN", "0"},
+	{"XSETID", "x", "10-0"}, {"XSETID", "nosuch", "1-0"}, {"XLEN", "nosuch"}, {"XRANGE", "x", "-", "+"},
+	{"XREAD", "STREAMS", "x", "nosuch", "0", "0"}, {"XDEL", "x", "4-1"}, {"XINFO", "STREAM", "x"},
+
 	// bitmaps: "setbit" only when the string changed; BITOP's "set" or "del"
 	{"SETBIT", "bm", "7", "0"}, {"SETBIT", "bm", "7", "0"}, {"SETBIT", "bm", "7", "1"}, {"SETBIT", "bm", "7", "1"},
 	{"SETBIT", "bm", "40", "0"}, {"SETBIT", "bm", "-1", "1"}, {"SETBIT", "h", "1", "1"}, {"GETBIT", "nosuch", "1"},

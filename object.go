@@ -109,6 +109,8 @@ func encodingName(v value) string {
 			return "hashtable"
 		}
 		return "listpack"
+	case *streamValue:
+		return "stream"
 	}
 	return "unknown"
 }

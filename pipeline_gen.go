@@ -1541,6 +1541,144 @@ func (p *Pipeline) UsedMemory() Result[int64] {
 	return Result[int64]{p.add(pipeCmd{run: pipeUsedMemory})}
 }
 
+func pipeXAdd(tx *Tx, c *pipeCmd) {
+	c.s0, c.err = tx.XAdd(c.x.(XAddArgs))
+}
+
+// XAdd queues Tx.XAdd; see Store.XAdd.
+func (p *Pipeline) XAdd(a XAddArgs) Result[string] {
+	return Result[string]{p.add(pipeCmd{run: pipeXAdd, x: a})}
+}
+
+func pipeXDel(tx *Tx, c *pipeCmd) {
+	v, err := tx.XDel(c.s0, c.ss...)
+	c.n0, c.err = v, err
+}
+
+// XDel queues Tx.XDel; see Store.XDel.
+func (p *Pipeline) XDel(key string, ids ...string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeXDel, s0: key, ss: ids})}
+}
+
+func pipeXInfoStream(tx *Tx, c *pipeCmd) {
+	v, err := tx.XInfoStream(c.s0)
+	c.x, c.err = v, err
+}
+
+// XInfoStream queues Tx.XInfoStream; see Store.XInfoStream.
+func (p *Pipeline) XInfoStream(key string) Result[XInfoStream] {
+	return Result[XInfoStream]{p.add(pipeCmd{run: pipeXInfoStream, s0: key})}
+}
+
+func pipeXInfoStreamFull(tx *Tx, c *pipeCmd) {
+	v, err := tx.XInfoStreamFull(c.s0, c.n0)
+	c.x, c.err = v, err
+}
+
+// XInfoStreamFull queues Tx.XInfoStreamFull; see Store.XInfoStreamFull.
+func (p *Pipeline) XInfoStreamFull(key string, count int64) Result[XInfoStreamFull] {
+	return Result[XInfoStreamFull]{p.add(pipeCmd{run: pipeXInfoStreamFull, s0: key, n0: count})}
+}
+
+func pipeXLen(tx *Tx, c *pipeCmd) {
+	v, err := tx.XLen(c.s0)
+	c.n0, c.err = v, err
+}
+
+// XLen queues Tx.XLen; see Store.XLen.
+func (p *Pipeline) XLen(key string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeXLen, s0: key})}
+}
+
+func pipeXRange(tx *Tx, c *pipeCmd) {
+	v, err := tx.XRange(c.s0, c.s1, c.ss[0])
+	c.x, c.err = v, err
+}
+
+// XRange queues Tx.XRange; see Store.XRange.
+func (p *Pipeline) XRange(key string, start string, end string) Result[[]XMessage] {
+	return Result[[]XMessage]{p.add(pipeCmd{run: pipeXRange, s0: key, s1: start, ss: []string{end}})}
+}
+
+func pipeXRangeN(tx *Tx, c *pipeCmd) {
+	v, err := tx.XRangeN(c.s0, c.s1, c.ss[0], c.n0)
+	c.x, c.err = v, err
+}
+
+// XRangeN queues Tx.XRangeN; see Store.XRangeN.
+func (p *Pipeline) XRangeN(key string, start string, end string, count int64) Result[[]XMessage] {
+	return Result[[]XMessage]{p.add(pipeCmd{run: pipeXRangeN, s0: key, s1: start, n0: count, ss: []string{end}})}
+}
+
+func pipeXRevRange(tx *Tx, c *pipeCmd) {
+	v, err := tx.XRevRange(c.s0, c.s1, c.ss[0])
+	c.x, c.err = v, err
+}
+
+// XRevRange queues Tx.XRevRange; see Store.XRevRange.
+func (p *Pipeline) XRevRange(key string, end string, start string) Result[[]XMessage] {
+	return Result[[]XMessage]{p.add(pipeCmd{run: pipeXRevRange, s0: key, s1: end, ss: []string{start}})}
+}
+
+func pipeXRevRangeN(tx *Tx, c *pipeCmd) {
+	v, err := tx.XRevRangeN(c.s0, c.s1, c.ss[0], c.n0)
+	c.x, c.err = v, err
+}
+
+// XRevRangeN queues Tx.XRevRangeN; see Store.XRevRangeN.
+func (p *Pipeline) XRevRangeN(key string, end string, start string, count int64) Result[[]XMessage] {
+	return Result[[]XMessage]{p.add(pipeCmd{run: pipeXRevRangeN, s0: key, s1: end, n0: count, ss: []string{start}})}
+}
+
+func pipeXSetID(tx *Tx, c *pipeCmd) {
+	c.err = tx.XSetID(c.s0, c.x.(XSetIDArgs))
+}
+
+// XSetID queues Tx.XSetID; see Store.XSetID.
+func (p *Pipeline) XSetID(key string, a XSetIDArgs) Result[struct{}] {
+	return Result[struct{}]{p.add(pipeCmd{run: pipeXSetID, s0: key, x: a})}
+}
+
+func pipeXTrimMaxLen(tx *Tx, c *pipeCmd) {
+	v, err := tx.XTrimMaxLen(c.s0, c.n0)
+	c.n0, c.err = v, err
+}
+
+// XTrimMaxLen queues Tx.XTrimMaxLen; see Store.XTrimMaxLen.
+func (p *Pipeline) XTrimMaxLen(key string, maxLen int64) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeXTrimMaxLen, s0: key, n0: maxLen})}
+}
+
+func pipeXTrimMaxLenApprox(tx *Tx, c *pipeCmd) {
+	v, err := tx.XTrimMaxLenApprox(c.s0, c.n0, c.n1)
+	c.n0, c.err = v, err
+}
+
+// XTrimMaxLenApprox queues Tx.XTrimMaxLenApprox; see Store.XTrimMaxLenApprox.
+func (p *Pipeline) XTrimMaxLenApprox(key string, maxLen int64, limit int64) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeXTrimMaxLenApprox, s0: key, n0: maxLen, n1: limit})}
+}
+
+func pipeXTrimMinID(tx *Tx, c *pipeCmd) {
+	v, err := tx.XTrimMinID(c.s0, c.s1)
+	c.n0, c.err = v, err
+}
+
+// XTrimMinID queues Tx.XTrimMinID; see Store.XTrimMinID.
+func (p *Pipeline) XTrimMinID(key string, minID string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeXTrimMinID, s0: key, s1: minID})}
+}
+
+func pipeXTrimMinIDApprox(tx *Tx, c *pipeCmd) {
+	v, err := tx.XTrimMinIDApprox(c.s0, c.s1, c.n0)
+	c.n0, c.err = v, err
+}
+
+// XTrimMinIDApprox queues Tx.XTrimMinIDApprox; see Store.XTrimMinIDApprox.
+func (p *Pipeline) XTrimMinIDApprox(key string, minID string, limit int64) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeXTrimMinIDApprox, s0: key, s1: minID, n0: limit})}
+}
+
 func pipeZAdd(tx *Tx, c *pipeCmd) {
 	v, err := tx.ZAdd(c.s0, c.x.([]Z)...)
 	c.n0, c.err = v, err

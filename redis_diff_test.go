@@ -201,6 +201,8 @@ func contentCommands(typ any, k string) [][]string {
 		return [][]string{{"SMEMBERS", k}}
 	case "zset":
 		return [][]string{{"ZRANGE", k, "0", "-1", "WITHSCORES"}}
+	case "stream":
+		return [][]string{{"XRANGE", k, "-", "+"}, {"XINFO", "STREAM", k}}
 	}
 	return [][]string{{"GET", k}}
 }

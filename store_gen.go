@@ -2553,6 +2553,230 @@ func (s *Store) UsedMemory(ctx context.Context) (n int64, err error) {
 	return tx.UsedMemory()
 }
 
+// XAdd appends an entry to the stream a.Stream, creating it unless
+// a.NoMkStream, then trims it if asked, and returns the entry's ID.
+// ErrNotFound with NoMkStream and no stream; ErrStreamIDTooSmall for an ID
+// not after the stream's last ID (ErrStreamIDZero for 0-0);
+// ErrStreamExhausted once the last ID is the largest; ErrStreamID for a
+// malformed ID; ErrArity for Values of odd or zero length; ErrWrongType.
+func (s *Store) XAdd(ctx context.Context, a XAddArgs) (val string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("XAdd") {
+		err = ErrOOM
+		return
+	}
+	return tx.XAdd(a)
+}
+
+// XDel deletes the entries with the given IDs from the stream at key and
+// returns how many it deleted. 0 if the key does not exist (whatever the
+// IDs); ErrStreamID if an ID is malformed (then nothing is deleted);
+// ErrWrongType.
+func (s *Store) XDel(ctx context.Context, key string, ids ...string) (n int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("XDel") {
+		err = ErrOOM
+		return
+	}
+	return tx.XDel(key, ids...)
+}
+
+// XInfoStream describes the stream at key. ErrNoSuchKey if it does not
+// exist; ErrWrongType.
+func (s *Store) XInfoStream(ctx context.Context, key string) (v XInfoStream, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("XInfoStream") {
+		err = ErrOOM
+		return
+	}
+	return tx.XInfoStream(key)
+}
+
+// XInfoStreamFull describes the stream at key with its first count
+// entries (all if count is 0; 10 if count is negative, as Redis).
+// ErrNoSuchKey if it does not exist; ErrWrongType.
+func (s *Store) XInfoStreamFull(ctx context.Context, key string, count int64) (v XInfoStreamFull, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("XInfoStreamFull") {
+		err = ErrOOM
+		return
+	}
+	return tx.XInfoStreamFull(key, count)
+}
+
+// XLen returns the number of entries of the stream at key, 0 if it does not
+// exist. ErrWrongType if key holds another type.
+func (s *Store) XLen(ctx context.Context, key string) (n int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("XLen") {
+		err = ErrOOM
+		return
+	}
+	return tx.XLen(key)
+}
+
+// XRange returns the entries of the stream at key with IDs from start to
+// end, inclusive: "-" and "+" are the ends of the stream, "<ms>" means
+// "<ms>-0" as a start and "<ms>-<largest>" as an end, and a "(" before an
+// ID excludes it. An empty slice if the key does not exist.
+// ErrStreamID for a malformed ID; ErrWrongType.
+func (s *Store) XRange(ctx context.Context, key string, start string, end string) (v []XMessage, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("XRange") {
+		err = ErrOOM
+		return
+	}
+	return tx.XRange(key, start, end)
+}
+
+// XRangeN is XRange returning at most count entries (none if count ≤ 0).
+func (s *Store) XRangeN(ctx context.Context, key string, start string, end string, count int64) (v []XMessage, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("XRangeN") {
+		err = ErrOOM
+		return
+	}
+	return tx.XRangeN(key, start, end, count)
+}
+
+// XRevRange is XRange in reverse order, from end down to start (Redis's
+// argument order).
+func (s *Store) XRevRange(ctx context.Context, key string, end string, start string) (v []XMessage, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("XRevRange") {
+		err = ErrOOM
+		return
+	}
+	return tx.XRevRange(key, end, start)
+}
+
+// XRevRangeN is XRevRange returning at most count entries (none if count
+// ≤ 0).
+func (s *Store) XRevRangeN(ctx context.Context, key string, end string, start string, count int64) (v []XMessage, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("XRevRangeN") {
+		err = ErrOOM
+		return
+	}
+	return tx.XRevRangeN(key, end, start, count)
+}
+
+// XSetID sets the last ID (and the counters) of the stream at key
+// (XSETID). ErrNoSuchKey if it does not exist; ErrStreamID and its forms
+// for a malformed ID or one before the last entry; ErrSyntax's forms for
+// counts out of range; ErrWrongType.
+func (s *Store) XSetID(ctx context.Context, key string, a XSetIDArgs) (err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("XSetID") {
+		err = ErrOOM
+		return
+	}
+	return tx.XSetID(key, a)
+}
+
+// XTrimMaxLen trims the stream at key to its last maxLen entries and
+// returns how many it removed (0 if the key does not exist). ErrWrongType;
+// ErrSyntax's form for a negative maxLen.
+func (s *Store) XTrimMaxLen(ctx context.Context, key string, maxLen int64) (n int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("XTrimMaxLen") {
+		err = ErrOOM
+		return
+	}
+	return tx.XTrimMaxLen(key, maxLen)
+}
+
+// XTrimMaxLenApprox is XTrimMaxLen removing whole nodes only ("~"), so
+// that a few more than maxLen entries may remain, and at most limit entries
+// (0: Redis's default, 10,000).
+func (s *Store) XTrimMaxLenApprox(ctx context.Context, key string, maxLen int64, limit int64) (n int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("XTrimMaxLenApprox") {
+		err = ErrOOM
+		return
+	}
+	return tx.XTrimMaxLenApprox(key, maxLen, limit)
+}
+
+// XTrimMinID removes the entries of the stream at key with an ID before
+// minID and returns how many (0 if the key does not exist). ErrStreamID,
+// ErrWrongType.
+func (s *Store) XTrimMinID(ctx context.Context, key string, minID string) (n int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("XTrimMinID") {
+		err = ErrOOM
+		return
+	}
+	return tx.XTrimMinID(key, minID)
+}
+
+// XTrimMinIDApprox is XTrimMinID removing whole nodes only, at most limit
+// entries (0: Redis's default).
+func (s *Store) XTrimMinIDApprox(ctx context.Context, key string, minID string, limit int64) (n int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("XTrimMinIDApprox") {
+		err = ErrOOM
+		return
+	}
+	return tx.XTrimMinIDApprox(key, minID, limit)
+}
+
 // ZAdd adds members with their scores to the sorted set at key, creating it
 // if needed, and updates the scores of members already there. It returns
 // the number of members added. ErrWrongType if the key holds another type;

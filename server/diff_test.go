@@ -459,6 +459,9 @@ func (p *pair) compareKeyspace() {
 				p.do("SMEMBERS", k.Str)
 			case "zset":
 				p.do("ZRANGE", k.Str, "0", "-1", "WITHSCORES")
+			case "stream":
+				p.do("XRANGE", k.Str, "-", "+")
+				p.do("XINFO", "STREAM", k.Str)
 			default:
 				p.do("GET", k.Str)
 			}

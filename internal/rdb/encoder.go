@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"unsafe"
+
+	"github.com/embedis/embedis/internal/stream"
 )
 
 // Encoder appends values in the encodings Redis 7.0 writes. Its zero value
@@ -297,4 +299,24 @@ func AppendScore(dst []byte, f float64) []byte {
 		return strconv.AppendInt(dst, int64(f), 10)
 	}
 	return strconv.AppendFloat(dst, f, 'g', 17, 64)
+}
+
+// AppendStream appends a TypeStreamListpacks2 body of s: its nodes (each
+// the 16-byte key and the listpack, as Redis keeps them), its length, last,
+// first and largest deleted IDs, the count of entries added, and no
+// consumer group.
+func (e *Encoder) AppendStream(dst []byte, s *stream.Stream) []byte {
+	dst = appendLen(dst, uint64(s.Nodes()))
+	s.EachNode(func(master stream.ID, lp []byte) {
+		key := stream.EncodeID(master)
+		dst = appendLen(dst, uint64(len(key)))
+		dst = append(dst, key[:]...)
+		dst = e.appendBytes(dst, lp)
+	})
+	m := s.Meta()
+	for _, v := range []uint64{m.Length, m.LastID.Ms, m.LastID.Seq, m.FirstID.Ms, m.FirstID.Seq,
+		m.MaxDeletedID.Ms, m.MaxDeletedID.Seq, m.EntriesAdded, 0} {
+		dst = appendLen(dst, v)
+	}
+	return dst
 }

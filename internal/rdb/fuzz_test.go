@@ -30,6 +30,11 @@ func checkValue(t *testing.T, v *Value) {
 		if set != 1 || v.Len() == 0 {
 			t.Fatalf("kind %v with fields %+v", v.Kind, v)
 		}
+	case KindStream:
+		if set != 0 || v.Stream == nil {
+			t.Fatalf("stream with other fields: %+v", v)
+		}
+		return
 	default:
 		t.Fatalf("kind %v", v.Kind)
 	}
@@ -92,6 +97,18 @@ func reencode(t *testing.T, v *Value) {
 		if !sameZ(w.ZSet, ms) {
 			t.Fatalf("zset2 changed")
 		}
+	case KindStream:
+		// The nodes are written as they were read: the same bytes.
+		p = e.AppendStream([]byte{TypeStreamListpacks2}, v.Stream)
+		w, err := DecodePayload(AppendPayloadTrailer(p))
+		if err != nil {
+			t.Fatalf("re-read stream: %v", err)
+		}
+		q := e.AppendStream([]byte{TypeStreamListpacks2}, w.Stream)
+		if !bytes.Equal(p, q) {
+			t.Fatalf("stream changed")
+		}
+		return
 	}
 	w, err := DecodePayload(AppendPayloadTrailer(p))
 	if err != nil {

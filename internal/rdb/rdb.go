@@ -23,12 +23,15 @@
 //
 // # What is read
 //
-// Everything Redis 7.0 loads except module data, streams and functions:
-// the encodings above plus the older ones Redis 7.0 still loads (ziplists,
-// zipmaps, linked lists, ZSET with string scores, quicklist 1), from files
-// of RDB versions 1 to 10. Module types, streams, function opcodes and
-// unknown types or opcodes are refused with ErrUnsupported, naming the
-// type and the byte offset: nothing is skipped silently.
+// Everything Redis 7.0 loads except module data, functions and streams
+// with consumer groups: the encodings above plus the older ones Redis 7.0
+// still loads (ziplists, zipmaps, linked lists, ZSET with string scores,
+// quicklist 1), from files of RDB versions 1 to 10, and streams as Redis
+// 7.0 writes them (STREAM_LISTPACKS_2, each node's listpack checked entry
+// by entry by stream.Load). Module types, function opcodes, streams of the
+// older type 15 or with consumer groups, and unknown types or opcodes are
+// refused with ErrUnsupported, naming the type and the byte offset:
+// nothing is skipped silently.
 //
 // Decoding checks the structure of every embedded blob (listpack, ziplist,
 // intset, zipmap: header sizes, counts, back-lengths, terminators, entry
@@ -52,13 +55,16 @@
 //   - A payload's value ends before its 10-byte trailer; Redis reads a value
 //     that is too short on into the trailer's bytes. Bytes between the value
 //     and the trailer are ignored by both.
-//   - Streams and module values, which Redis loads, are refused: embedis has
-//     no streams yet, and module data has no meaning outside its module.
+//   - Module values, which Redis loads, are refused: module data has no
+//     meaning outside its module. So are streams with consumer groups, which
+//     embedis does not have yet.
 package rdb
 
 import (
 	"errors"
 	"fmt"
+
+	"github.com/embedis/embedis/internal/stream"
 )
 
 // Version is the RDB version written: Redis 7.0's.
@@ -114,6 +120,7 @@ const (
 	KindSet
 	KindZSet
 	KindHash
+	KindStream
 )
 
 // String returns the kind's name as Redis's TYPE command spells it.
@@ -129,6 +136,8 @@ func (k Kind) String() string {
 		return "zset"
 	case KindHash:
 		return "hash"
+	case KindStream:
+		return "stream"
 	}
 	return fmt.Sprintf("Kind(%d)", uint8(k))
 }
@@ -154,6 +163,10 @@ type Value struct {
 	SetInts []int64   // KindSet read from an intset: its members, ascending
 	Hash    []string  // KindHash: field, value, field, value, … in file order
 	ZSet    []ZMember // KindZSet, in file order (ZSET_2: highest score first)
+	// Stream is a KindStream value: its nodes as they were written
+	// (checked by stream.Load) and its counters. Consumer groups are not
+	// read yet: a stream with groups is ErrUnsupported.
+	Stream *stream.Stream
 
 	// IntsetWidth is the width in bytes (2, 4 or 8) of the intset SetInts
 	// was read from: Redis keeps an intset as it was written, so a DUMP
@@ -182,6 +195,8 @@ func (v *Value) Len() int {
 		return len(v.ZSet)
 	case KindHash:
 		return len(v.Hash) / 2
+	case KindStream:
+		return int(v.Stream.Len())
 	}
 	return 0
 }
@@ -215,7 +230,7 @@ var (
 	ErrTruncated = errors.New("rdb: unexpected end of data")
 	// ErrChecksum: a file's CRC-64 does not match its contents.
 	ErrChecksum = errors.New("rdb: wrong checksum")
-	// ErrUnsupported: module data, streams, functions, an unknown type
+	// ErrUnsupported: module data, streams with groups, functions, an unknown type
 	// or opcode, or a version newer than 10.
 	ErrUnsupported = errors.New("rdb: unsupported data")
 	// ErrCorrupt: the data is not in the format (bad length, broken

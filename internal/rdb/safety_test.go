@@ -265,7 +265,7 @@ func TestOldVersionFile(t *testing.T) {
 	}
 }
 
-// TestReaderRefuses: module data, functions and unknown opcodes stop the
+// TestReaderRefuses: module data, functions, version-1 streams and unknown opcodes stop the
 // Reader with ErrUnsupported naming the opcode and its offset.
 func TestReaderRefuses(t *testing.T) {
 	for _, c := range []struct {
@@ -277,7 +277,6 @@ func TestReaderRefuses(t *testing.T) {
 		{opFunction, "rdb: byte 11: functions (opcode 246) are not supported"},
 		{TypeModule2, "rdb: byte 11: module type 7 is not supported"},
 		{TypeStreamListpacks, "rdb: byte 11: stream type 15 is not supported"},
-		{TypeStreamListpacks2, "rdb: byte 11: stream type 19 is not supported"},
 		{8, "rdb: byte 11: unknown opcode or type 8"},
 		{100, "rdb: byte 11: unknown opcode or type 100"},
 	} {
@@ -401,20 +400,53 @@ func TestRedisFunctionsRefused(t *testing.T) {
 	}
 }
 
-// TestRedisStreamsRefused: a stream from redis-server (type 19) is refused
-// in a payload and in a file, with the type named.
-func TestRedisStreamsRefused(t *testing.T) {
+// TestRedisStreams: streams from redis-server (type 19) decode, in a
+// payload and in a file, and AppendStream writes the very bytes of
+// redis-server's DUMP (nodes by count and by size, deleted entries, an
+// emptied node removed, trims, an emptied stream, integer and long
+// values); a stream with a consumer group is refused, with the reason.
+func TestRedisStreams(t *testing.T) {
 	s := redistest.Start(t)
 	r := redisConn{t, s.Dial(t)}
-	r.do("XADD", "st", "1-1", "f", "v")
-	if _, err := DecodePayload(r.dump("st")); !errors.Is(err, ErrUnsupported) || err.Error() != "rdb: byte 0: stream type 19 is not supported" {
-		t.Fatalf("payload: %v", err)
+	r.do("XADD", "one", "1-1", "f", "v")
+	for i := 1; i <= 250; i++ {
+		r.do("XADD", "many", fmt.Sprintf("%d-%d", i, i%3), "f", strconv.Itoa(i*1000), "g", "x")
+		if i%7 == 0 {
+			r.do("XADD", "many", fmt.Sprintf("%d-9", i), "other", strings.Repeat("y", i))
+		}
+	}
+	for i := 1; i <= 120; i += 2 {
+		r.do("XDEL", "many", fmt.Sprintf("%d-%d", i, i%3))
+	}
+	r.do("XTRIM", "many", "MINID", "30")
+	for i := 1; i <= 20; i++ {
+		r.do("XADD", "wide", fmt.Sprintf("%d-0", i), "f", strings.Repeat("z", 300*i), "n", "-70000")
+	}
+	r.do("XADD", "empty", "5-5", "f", "v")
+	r.do("XDEL", "empty", "5-5")
+	r.do("XSETID", "empty", "9-9", "ENTRIESADDED", "3", "MAXDELETEDID", "7-7")
+	for _, k := range []string{"one", "many", "wide", "empty"} {
+		p := r.dump(k)
+		v, err := DecodePayload(p)
+		if err != nil {
+			t.Fatalf("%s: %v", k, err)
+		}
+		if v.Kind != KindStream {
+			t.Fatalf("%s: kind %v", k, v.Kind)
+		}
+		e := Encoder{Compress: true}
+		mine := AppendPayloadTrailer(e.AppendStream([]byte{TypeStreamListpacks2}, v.Stream))
+		if !bytes.Equal(mine, p) {
+			t.Fatalf("%s: our payload differs from redis-server's\n ours  %q\n redis %q", k, mine, p)
+		}
 	}
 	data := saveDump(t, s, r)
-	_, err := tryReadAll(data)
-	at := bytes.Index(data, []byte("\x13\x02st"))
-	if want := fmt.Sprintf("rdb: byte %d: stream type 19 is not supported", at); !errors.Is(err, ErrUnsupported) || err.Error() != want {
-		t.Fatalf("file: %v, want %s", err, want)
+	if _, err := tryReadAll(data); err != nil {
+		t.Fatalf("file: %v", err)
+	}
+	r.do("XGROUP", "CREATE", "one", "g", "0")
+	if _, err := DecodePayload(r.dump("one")); !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "consumer groups are not supported") {
+		t.Fatalf("stream with a group: %v", err)
 	}
 }
 

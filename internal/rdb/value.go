@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 	"unsafe"
+
+	"github.com/embedis/embedis/internal/stream"
 )
 
 // readValue decodes the body of a value of type typ into v.
@@ -60,6 +62,9 @@ func (in *input) readValue(typ byte, v *Value) error {
 		return nil
 	case TypeHashZipmap, TypeListZiplist, TypeZSetZiplist, TypeHashZiplist, TypeHashListpack, TypeZSetListpack:
 		return in.readPacked(typ, v, start)
+	case TypeStreamListpacks2:
+		v.Kind = KindStream
+		return in.readStream(v, start)
 	}
 	return newError(ErrUnsupported, start, "%s is not supported", typeName(typ))
 }
@@ -399,4 +404,57 @@ func readZSetListpack(v *Value, b []byte, at, start int64) error {
 	}
 	v.ZSet = ms
 	return checkZDups(ms, at)
+}
+
+// readStream reads a TypeStreamListpacks2 body: the nodes (each a 16-byte
+// key and a listpack), the length, the last, first and largest deleted
+// IDs, the count of entries added, and the consumer groups (none: groups
+// are not supported yet). stream.Load checks the nodes.
+func (in *input) readStream(v *Value, start int64) error {
+	n, err := in.readCount("a stream's node count")
+	if err != nil {
+		return err
+	}
+	masters := make([]stream.ID, 0, in.capHint(n, 2))
+	lps := make([][]byte, 0, in.capHint(n, 2))
+	for i := uint64(0); i < n; i++ {
+		at := in.off()
+		key, err := in.readString("a stream node key")
+		if err != nil {
+			return err
+		}
+		id, ok := stream.DecodeID([]byte(key))
+		if !ok {
+			return newError(ErrCorrupt, at, "stream node key of %d bytes", len(key))
+		}
+		lp, err := in.readBlob("a stream node")
+		if err != nil {
+			return err
+		}
+		masters = append(masters, id)
+		lps = append(lps, append([]byte(nil), lp...))
+	}
+	var nums [8]uint64
+	for i := range nums {
+		if nums[i], err = in.readCount("a stream's counters"); err != nil {
+			return err
+		}
+	}
+	at := in.off()
+	groups, err := in.readCount("a stream's group count")
+	if err != nil {
+		return err
+	}
+	if groups > 0 {
+		return newError(ErrUnsupported, at, "stream consumer groups are not supported")
+	}
+	s, err := stream.Load(masters, lps, stream.Meta{
+		Length: nums[0], LastID: stream.ID{Ms: nums[1], Seq: nums[2]}, FirstID: stream.ID{Ms: nums[3], Seq: nums[4]},
+		MaxDeletedID: stream.ID{Ms: nums[5], Seq: nums[6]}, EntriesAdded: nums[7],
+	})
+	if err != nil {
+		return newError(ErrCorrupt, start, "%s", err.Error())
+	}
+	v.Stream = s
+	return nil
 }

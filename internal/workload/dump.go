@@ -19,9 +19,9 @@ import (
 //
 // Not compared: DUMP of a set or hash that Redis holds as a hash table
 // (its element order comes from Redis's random hash seed; the cases read
-// such values back with commands instead), RESTORE of a stream (embedis
-// has no streams yet), and OBJECT IDLETIME after RESTORE … IDLETIME
-// (embedis keeps no access times yet).
+// such values back with commands instead), and OBJECT IDLETIME after
+// RESTORE … IDLETIME (embedis keeps no access times yet). Streams are
+// dumped and restored in the stream cases (stream.go).
 
 func init() { RegisterCases("dump", DumpCases) }
 
@@ -30,7 +30,9 @@ func init() { RegisterCases("dump", DumpCases) }
 //
 //	SET s hello; SET i 42; RPUSH l a b c 1; SADD si 1 2 3; SADD ss a b;
 //	HSET h f 1 g v; ZADD z 1 a 2.5 b
+//	XADD x 1-1 a 1 b hello; XADD x 1-2 a 300 b x
 var redisPayloads = map[string]string{
+	"x":  "\x13\x01\x10\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x0144\x00\x00\x00\x12\x00\x02\x01\x00\x01\x02\x01\x81a\x02\x81b\x02\x00\x01\x02\x01\x00\x01\x00\x01\x01\x01\x85hello\x06\x05\x01\x02\x01\x00\x01\x01\x01\xc1,\x02\x81x\x02\x05\x01\xff\x02\x01\x02\x01\x01\x00\x00\x02\x00\n\x00\x04)\t\x8f\x12{\xc5\xb2",
 	"s":  "\x00\x05hello\n\x00cr\xdfve4 \n",
 	"i":  "\x00\xc0*\n\x00\x81\xfb\\\xfa\x86cOP",
 	"l":  "\x12\x01\x02\x12\x12\x00\x00\x00\x04\x00\x81a\x02\x81b\x02\x81c\x02\x01\x01\xff\n\x00W\xde\xa3\xd9\a\xb3\x97\xaa",
@@ -42,7 +44,7 @@ var redisPayloads = map[string]string{
 
 // RedisPayload returns the DUMP payload redis-server 7.0.15 gave for the
 // value named name in redisPayloads' comment ("s", "i", "l", "si", "ss",
-// "h" or "z"), or "" for another name.
+// "h", "z" or "x"), or "" for another name.
 func RedisPayload(name string) string { return redisPayloads[name] }
 
 // randomPayloads are the payloads the random workload restores: small

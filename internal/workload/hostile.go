@@ -58,7 +58,7 @@ var HostileStrings = []string{"", HugeString, "a\x00b", "\xff\xfe\x00", " 1", "1
 
 // FixtureKeys are the fixture's keys: two of each type (see HostileFixture)
 // and one that never exists.
-var FixtureKeys = []string{"str", "str2", "hash", "hash2", "list", "list2", "set", "set2", "zset", "zset2", "geo", "geo2", "hll", "hll2", "missing"}
+var FixtureKeys = []string{"str", "str2", "hash", "hash2", "list", "list2", "set", "set2", "zset", "zset2", "geo", "geo2", "hll", "hll2", "stream", "stream2", "missing"}
 
 // HostileFixture returns the commands that build the fixture on an empty
 // server: small values (in Redis's compact encodings, whose order embedis
@@ -79,6 +79,10 @@ func HostileFixture() [][]string {
 		{"GEOADD", "geo2", "13.361389", "38.115556", "Palermo", "2.352222", "48.856613", "Paris"},
 		{"PFADD", "hll", "a", "b", "c"},
 		{"PFADD", "hll2", "b", "c", "d", "e"},
+		{"XADD", "stream", "1-1", "f", "v", "g", "2"},
+		{"XADD", "stream", "2-1", "f", "w"},
+		{"XADD", "stream", "3-0", "h", "-1"},
+		{"XADD", "stream2", "1-5", "a", "1"},
 	}
 }
 
@@ -99,6 +103,8 @@ func familyKey(family string) string {
 		return "list"
 	case "hll":
 		return "hll"
+	case "streams":
+		return "stream"
 	}
 	return "str"
 }
@@ -112,6 +118,19 @@ func KeyPositions(c CommandSpec, args []string) []int {
 		"zunionstore": 2, "zinterstore": 2, "zdiffstore": 2, "blmpop": 2, "bzmpop": 2,
 	}
 	var out []int
+	if c.Name == "xread" {
+		// The keys are the first half of what follows STREAMS.
+		for i := 1; i < len(args); i++ {
+			if strings.EqualFold(args[i], "STREAMS") {
+				n := (len(args) - i - 1) / 2
+				for j := 0; j < n; j++ {
+					out = append(out, i+1+j)
+				}
+				break
+			}
+		}
+		return out
+	}
 	if at, ok := numkeysAt[c.Name]; ok {
 		if c.Name == "zunionstore" || c.Name == "zinterstore" || c.Name == "zdiffstore" {
 			out = append(out, 1)
@@ -157,6 +176,17 @@ func TimeoutPosition(c CommandSpec, args []string) int {
 		return -1
 	case c.Name == "blmpop" || c.Name == "bzmpop":
 		return 1
+	case c.Name == "xread":
+		// BLOCK's argument, in milliseconds, if it comes before STREAMS.
+		for i := 1; i+1 < len(args); i++ {
+			if strings.EqualFold(args[i], "STREAMS") {
+				break
+			}
+			if strings.EqualFold(args[i], "BLOCK") {
+				return i + 1
+			}
+		}
+		return -1
 	}
 	return len(args) - 1
 }
@@ -169,6 +199,16 @@ func TimeoutPosition(c CommandSpec, args []string) int {
 func ShortTimeout(c CommandSpec, args []string) []string {
 	i := TimeoutPosition(c, args)
 	if i < 0 {
+		return args
+	}
+	if c.Name == "xread" {
+		// Milliseconds, an integer: 0 (forever) or more than 10 become 10
+		// (Redis 7.0 waits for ever past the int64 range too).
+		if n, err := strconv.ParseInt(args[i], 10, 64); err == nil && (n == 0 || n > 10) {
+			out := append([]string(nil), args...)
+			out[i] = "10"
+			return out
+		}
 		return args
 	}
 	f, err := strconv.ParseFloat(args[i], 64)
