@@ -40,6 +40,9 @@ type config struct {
 
 	// outputLimit is the output-buffer limit in effect, in bytes.
 	outputLimit atomic.Int64
+	// limits are client-output-buffer-limit's classes in effect (pubsub.go
+	// applies the pubsub class).
+	limits atomic.Pointer[outputBufferLimits]
 
 	// base holds the store's counters at the last CONFIG RESETSTAT: INFO
 	// reports the counts since then, as Redis does.
@@ -81,6 +84,7 @@ func newConfig(s *Server) *config {
 	limits, _ := parseOutputBufferLimits(c.values["client-output-buffer-limit"], "")
 	limits[0].hard = normal
 	c.values["client-output-buffer-limit"] = limits.String()
+	c.limits.Store(&limits)
 	c.outputLimit.Store(int64(s.opts.OutputBufferLimit))
 	return c
 }

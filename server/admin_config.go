@@ -957,6 +957,7 @@ func (cf *config) apply(params []*configParam, values []string) (offOwner func()
 				limit = int64(min(h, math.MaxInt))
 			}
 			cf.outputLimit.Store(limit)
+			cf.limits.Store(&l)
 		}
 	}
 	return offOwner
