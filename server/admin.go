@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"net"
@@ -85,6 +86,10 @@ func newConfig(s *Server) *config {
 	limits[0].hard = normal
 	c.values["client-output-buffer-limit"] = limits.String()
 	c.limits.Store(&limits)
+	// The store may have been opened with notifications on.
+	if v, err := s.store.NotifyKeyspaceEvents(context.Background()); err == nil {
+		c.values["notify-keyspace-events"], _ = parseKeyspaceEvents(v)
+	}
 	c.outputLimit.Store(int64(s.opts.OutputBufferLimit))
 	return c
 }

@@ -19,7 +19,9 @@ import (
 // parameter's type and keeps them, all or none. Each parameter has a class
 // (configClass): the honoured ones take effect (requirepass, maxclients,
 // proto-max-bulk-len, the normal class of client-output-buffer-limit,
-// tcp-keepalive for the connections accepted after it, timeout, save (the
+// tcp-keepalive for the connections accepted after it,
+// notify-keyspace-events (the store's, Tx.SetNotifyKeyspaceEvents), the
+// pubsub class of client-output-buffer-limit (pubsub.go), timeout, save (the
 // save points, savepoints.go), shutdown-on-sigterm and shutdown-on-sigint
 // (Server.Shutdown), stop-writes-on-bgsave-error (MISCONF); dir and
 // dbfilename, set by Options and protected as in Redis 7.0, name the file
@@ -71,7 +73,6 @@ const (
 	cfgNoPersistence      // the aof-*/rdb-* knobs embedis does not implement
 	cfgPersistAtOpen      // auto-aof-rewrite-*: set when the data directory is opened
 	cfgNoMemoryLimit      // maxmemory and the knobs that matter only with a limit
-	cfgNoNotifications    // notify-keyspace-events
 	cfgNoTracking         // client-side caching's table
 	cfgNoScripting        // busy-reply-threshold (lua-time-limit)
 	cfgNoLatencyMonitor   // latency-monitor-threshold
@@ -101,7 +102,6 @@ var configRefusals = map[configClass]string{
 	cfgNoPersistence:      "embedis does not implement this persistence setting (its log and snapshots behave as the default value says)",
 	cfgPersistAtOpen:      "embedis sets automatic log compaction when the data directory is opened (persist.Options.AutoCompactPercent and AutoCompactMinSize), not at run time",
 	cfgNoMemoryLimit:      "embedis does not implement a memory limit or eviction yet",
-	cfgNoNotifications:    "embedis does not implement keyspace notifications yet",
 	cfgNoTracking:         "embedis does not implement client-side caching (tracking) yet",
 	cfgNoScripting:        "embedis does not implement scripting yet",
 	cfgNoLatencyMonitor:   "embedis does not implement the latency monitor yet",
@@ -373,6 +373,13 @@ func cmdConfigSet(c *conn, tx *embedis.Tx, args []string) {
 		if msg := cf.refusal(tx, p, values[i]); msg != "" {
 			c.w.writeErrorText(configSetFailed(p.name, msg))
 			return
+		}
+	}
+	for i, p := range params {
+		if p.canonical() == "notify-keyspace-events" {
+			// The value as given: its canonical form, as Redis shows it,
+			// drops n next to A.
+			tx.SetNotifyKeyspaceEvents(pairs[2*i+1])
 		}
 	}
 	if f := cf.apply(params, values); f != nil {

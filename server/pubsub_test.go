@@ -301,3 +301,81 @@ func TestPubSubResetAndQuit(t *testing.T) {
 		t.Errorf("Go subscriber got %+v", m)
 	}
 }
+
+// TestDiffKeyspaceNotifications: CONFIG SET notify-keyspace-events on both
+// servers, a subscriber to "__key*@*__:*" on each, in RESP2 and RESP3, and
+// a run of commands over several databases: the message streams are
+// compared exactly (a "mark" published after each command ends its
+// stream). Then a key expired by each server's own active expiry (embedis's
+// clock advanced, redis-server's real time) is published as "expired" to
+// both subscribers.
+func TestDiffKeyspaceNotifications(t *testing.T) {
+	s := startBoth(t)
+	for _, proto := range []string{"2", "3"} {
+		t.Run("RESP"+proto, func(t *testing.T) {
+			sub, cmd := s.pair(t), s.pair(t)
+			sub.sendBoth("HELLO", proto)
+			sub.redis.read(t)
+			sub.embed.read(t)
+			cmd.do("FLUSHALL")
+			cmd.do("CONFIG", "SET", "notify-keyspace-events", "KEA")
+			cmd.do("CONFIG", "GET", "notify-keyspace-events")
+			sub.sendBoth("PSUBSCRIBE", "__key*@*__:*", "mark")
+			sub.compareNext("PSUBSCRIBE 1")
+			sub.compareNext("PSUBSCRIBE 2")
+			messages := func(w *wire) []string {
+				var out []string
+				for {
+					r := w.read(t)
+					if len(r.Elems) == 4 && r.Elems[2].Str == "mark" {
+						return out
+					}
+					out = append(out, r.String())
+				}
+			}
+			total := 0
+			for i, c := range [][]string{
+				{"SET", "k", "v"}, {"APPEND", "k", "x"}, {"EXPIRE", "k", "100"}, {"PERSIST", "k"}, {"RENAME", "k", "k2"},
+				{"LPUSH", "l", "a", "b"}, {"RPOP", "l", "2"}, {"SELECT", "1"}, {"SET", "x", "1"}, {"INCRBY", "x", "2"},
+				{"HSET", "h", "f", "v"}, {"HDEL", "h", "f"}, {"SADD", "s", "a"}, {"ZADD", "z", "1", "m"}, {"MOVE", "x", "0"},
+				{"DEL", "nosuch"}, {"GET", "nosuch"}, {"FLUSHDB"}, {"SELECT", "0"},
+			} {
+				cmd.do(c...)
+				cmd.do("PUBLISH", "mark", strconv.Itoa(i))
+				want, got := messages(sub.redis), messages(sub.embed)
+				compared.Add(int64(len(want)))
+				if !slices.Equal(want, got) {
+					t.Fatalf("%q: messages\n redis:   %q\n embedis: %q", c, want, got)
+				}
+				total += len(want)
+			}
+			// Active expiry.
+			cmd.do("SET", "e", "v", "PX", "20")
+			want, got := readN(t, sub.redis, 4), readN(t, sub.embed, 4) // set, expire
+			if !slices.Equal(want, got) {
+				t.Fatalf("SET e: messages\n redis:   %q\n embedis: %q", want, got)
+			}
+			time.Sleep(200 * time.Millisecond) // redis-server's active expiry runs 10 times a second
+			s.embed.Clock.Advance(time.Second)
+			want, got = readN(t, sub.redis, 2), readN(t, sub.embed, 2)
+			if !slices.Equal(want, got) || !strings.Contains(want[0], "expired") {
+				t.Fatalf("active expiry: messages\n redis:   %q\n embedis: %q", want, got)
+			}
+			cmd.do("CONFIG", "SET", "notify-keyspace-events", "")
+			sub.sendBoth("PUNSUBSCRIBE")
+			sub.compareNext("PUNSUBSCRIBE 1")
+			sub.compareNext("PUNSUBSCRIBE 2")
+			t.Logf("%d keyspace messages compared", total+6)
+		})
+	}
+}
+
+// readN reads n replies or messages (each within 10 s), as text.
+func readN(t *testing.T, w *wire, n int) []string {
+	t.Helper()
+	var out []string
+	for i := 0; i < n; i++ {
+		out = append(out, w.read(t).String())
+	}
+	return out
+}
