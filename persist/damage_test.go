@@ -294,3 +294,45 @@ func TestCheck(t *testing.T) {
 	}
 	db.Close()
 }
+
+// TestZeroedTailAtEveryOffset turns the last segment into zeros from every
+// byte offset past its header to its end, the file keeping its size — what
+// a power loss leaves when a file system made the file's size durable but
+// not the blocks written last: each loads the records wholly before the
+// zeros, with a warning, and a segment that is not the last refuses.
+func TestZeroedTailAtEveryOffset(t *testing.T) {
+	src := t.TempDir()
+	files, ends := damageDir(t, src)
+	wants := damageWants(t, src)
+	dir := t.TempDir()
+	cases := 0
+	for _, name := range []string{"log.1.seg", "log.2.seg"} {
+		full := files[name]
+		for k := segmentHeaderSize; k < len(full); k++ {
+			cases++
+			what := name + " zeroed from " + strconv.Itoa(k)
+			b := append([]byte(nil), full...)
+			clear(b[k:])
+			db, warnings, err := openDamaged(t, dir, withFile(files, name, b), false)
+			if name == "log.1.seg" {
+				checkRefused(t, what, err, dir, name, k)
+				continue
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+			j := 0
+			for j < len(ends) && ends[j] <= k {
+				j++
+			}
+			if warnings == 0 {
+				t.Errorf("%s: no warning for the torn tail", what)
+			}
+			sameKeyspace(t, what, wants[j], keyspaceOf(t, db.Store, 16))
+			if err := db.Close(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	t.Logf("%d zeroed tails", cases)
+}

@@ -65,8 +65,9 @@
 //
 // Loading replays the base and the segments with Store.Apply, with no key
 // expiring meanwhile (keys past their deadline are removed, and logged as
-// DELs, once the load is done). A record cut off at the end of the log is
-// dropped with a warning and cut off the file (Redis's aof-load-truncated
+// DELs, once the load is done). A record cut off at the end of the log (or
+// turned to zeros from some byte to the end of the file, as a power loss
+// can leave it) is dropped with a warning and cut off the file (Redis's aof-load-truncated
 // yes); any other damage refuses to open with a *CorruptError naming the
 // file, the byte offset and the reason; nothing is half-loaded. Check (and
 // the embedis-check command) verifies a directory without loading it and
@@ -119,6 +120,16 @@
 // variable for more:
 //
 //	EMBEDIS_CRASH_KILLS=10000 go test -run TestAOFCrashKillsExec -v -timeout 3h ./server
+//
+// TestPowerLoss (powerloss_test.go) cuts the power instead: of each segment
+// only what an fsync made durable survives, plus any part of the bytes
+// written after it, cut anywhere and now and then turned to zeros or to
+// random bytes. Every acknowledged unit must be there after the reopen and
+// none in part; a tail turned to zeros is a torn tail (dropped with a
+// warning), random bytes are damage, reported past the durable bytes. 100
+// cuts by default:
+//
+//	EMBEDIS_POWER_CUTS=10000 go test -run TestPowerLoss -v -timeout 1h ./persist
 //
 // A load can be given up (OpenContext) and reports its progress through
 // Options.Logger; a Save reports its own.

@@ -3,9 +3,11 @@ package persist
 import (
 	"bytes"
 	"errors"
+	"runtime"
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/embedis/embedis"
 )
@@ -103,7 +105,7 @@ func TestGroupCommit(t *testing.T) {
 	answered := map[int]bool{}
 	var wg sync.WaitGroup
 	var bad []string
-	for i := 0; i < writers; i++ {
+	write := func(i int) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -121,9 +123,15 @@ func TestGroupCommit(t *testing.T) {
 			}
 		}()
 	}
-	// The first fsync is held: every other writer gets its record
-	// appended meanwhile, and reads go on.
+	// The first writer's fsync is held: every other writer gets its
+	// record appended meanwhile, and reads go on. (The others start once
+	// it is held: started together, they would all be gathered into the
+	// first write: TestGroupCommitGathers.)
+	write(0)
 	<-g.started
+	for i := 1; i < writers; i++ {
+		write(i)
+	}
 	for {
 		db.log.mu.Lock()
 		n := db.log.appended
@@ -186,5 +194,89 @@ func TestFsyncFailureIsSticky(t *testing.T) {
 	g.mu.Unlock()
 	if err := db.Close(); !errors.Is(err, ErrLogFailed) {
 		t.Fatalf("Close: %v, want ErrLogFailed", err)
+	}
+}
+
+// TestGroupCommitGathers checks that the writer of a group commit lets the
+// callers that are ready to run append their units first, so that one fsync
+// serves callers woken together (a server's connections after a batch of
+// replies), as redis-server's one fsync per event-loop turn does. With one
+// processor and every writer made runnable at once, the first writer's
+// gathering yields to all the others before it writes: one fsync for all.
+// The log's goroutine, kicked by every Append, must not write while a caller
+// gathers (both writing at once would break the log's state: -race sees it).
+func TestGroupCommitGathers(t *testing.T) {
+	g := gateSegments(t)
+	db := openDir(t, t.TempDir(), nil, FsyncAlways)
+	defer db.Close()
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+
+	const writers = 50
+	start := make(chan struct{})
+	errs := make(chan error, writers)
+	var wg sync.WaitGroup
+	for i := 0; i < writers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			key := "k" + strconv.Itoa(i)
+			if err := db.Set(bg, key, "v", 0); err != nil {
+				errs <- err
+				return
+			}
+			if !g.durableHas(appendUnit(nil, [][]string{{"SET", key, "v"}})) {
+				errs <- errors.New(key + " answered before its record was fsynced")
+			}
+		}()
+	}
+	g.mu.Lock()
+	before := g.syncs
+	g.mu.Unlock()
+	close(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	g.mu.Lock()
+	syncs := g.syncs - before
+	g.mu.Unlock()
+	// One fsync when every writer ran before the first write; a
+	// preemption may split them once or twice, never into many.
+	if syncs > 3 {
+		t.Fatalf("%d fsyncs for %d writers made runnable together, want at most 3", syncs, writers)
+	}
+	t.Logf("%d writers, %d fsyncs", writers, syncs)
+}
+
+// TestBackgroundUnitReachesDisk checks that a unit no caller waits for —
+// the DEL of active expiry — is written and fsynced by the log on its own
+// (at its tick) under every policy, with no other write to carry it.
+func TestBackgroundUnitReachesDisk(t *testing.T) {
+	for _, policy := range []Fsync{FsyncAlways, FsyncEverysec, FsyncNo} {
+		t.Run(policy.String(), func(t *testing.T) {
+			g := gateSegments(t)
+			db := openDir(t, t.TempDir(), nil, policy)
+			defer db.Close()
+			if err := db.Set(bg, "k", "v", 30*time.Millisecond); err != nil {
+				t.Fatal(err)
+			}
+			del := appendUnit(nil, [][]string{{"DEL", "k"}})
+			deadline := time.Now().Add(30 * time.Second)
+			for {
+				g.mu.Lock()
+				written := bytes.Contains(g.data, del)
+				g.mu.Unlock()
+				// Under always and everysec the tick fsyncs too.
+				if written && (policy == FsyncNo || g.durableHas(del)) {
+					return
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("the expiry's DEL was not written (written: %v) 30 s after the key expired", written)
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+		})
 	}
 }

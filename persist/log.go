@@ -25,6 +25,8 @@ const (
 	// buffer is back under it (it writes it itself, or waits for the
 	// writer), so memory never grows with a disk slower than the writes.
 	maxBuffered = 16 << 20
+	// maxGather bounds the yields of a writer gathering units (gather).
+	maxGather = 16
 )
 
 // appendLog is the writing side of the append-only log: the
@@ -41,7 +43,13 @@ const (
 // With always, the writer is the first waiting caller that finds no write
 // in progress (no goroutine switch on the way to the disk), or the log's
 // goroutine (run), which writes the records nobody waits for (background
-// units); a caller is answered once its record is fsynced.
+// units, at its tick: within a second, unless a caller's write takes them
+// first); a caller is answered once its record is fsynced. Before it
+// writes, a caller gathers (gather): it yields to the goroutines ready to
+// run, so that callers woken together append their units first and one
+// fsync serves them all — without it, 50 go-redis clients of
+// embedis-server got one fsync per 4 to 6 writes, where redis-server's
+// event loop gets one per 25.
 //
 // With everysec and no and no write delay (the default), a caller is
 // answered once its record is written to the OS, as redis-server writes
@@ -90,9 +98,10 @@ type appendLog struct {
 	// The one writer at a time (a waiting caller, or run) holds busy; cur
 	// and dirty are its: the segment being written, and whether it was
 	// written since its last fsync.
-	busy  bool
-	cur   *segment
-	dirty bool
+	busy      bool
+	gathering bool // a caller is about to write: gather
+	cur       *segment
+	dirty     bool
 
 	kick chan struct{} // wakes run; capacity 1
 	done chan struct{} // closed when the run started last returns
@@ -239,10 +248,12 @@ func (l *appendLog) Append(unit [][]string) uint64 {
 	c.last = t
 	before := l.buffered
 	l.buffered += len(c.data) - n
-	// Without a write delay every unit wakes run (its caller usually
-	// writes it first); with one, only the first unit of a batch (run then
-	// waits the delay) and the one that fills flushBytes.
-	wake := l.policy == FsyncAlways || l.delay == 0 || before == 0 || before < flushBytes && l.buffered >= flushBytes
+	// Without a write delay no unit wakes run: its caller writes it (and
+	// a background unit, which no caller waits for, is written by the next
+	// caller's write or by run's tick, within a second); with one, the
+	// first unit of a batch wakes run (which then waits the delay), and
+	// the one that fills flushBytes.
+	wake := l.delay > 0 && (before == 0 || before < flushBytes && l.buffered >= flushBytes)
 	l.mu.Unlock()
 	if wake {
 		select {
@@ -264,6 +275,7 @@ func (l *appendLog) Append(unit [][]string) uint64 {
 // the log's failure if there was one, or ctx's error if ctx ends first
 // (the unit may still reach the disk).
 func (l *appendLog) Wait(ctx context.Context, ticket uint64) error {
+	gathered := false
 	l.mu.Lock()
 	for {
 		if err := l.err; err != nil {
@@ -279,10 +291,17 @@ func (l *appendLog) Wait(ctx context.Context, ticket uint64) error {
 			l.mu.Unlock()
 			return nil
 		}
-		if !l.busy {
+		if !l.busy && !l.gathering {
 			if !l.pending() && !(l.policy == FsyncAlways && l.written >= ticket) {
 				l.mu.Unlock()
 				return fmt.Errorf("%w: the log was closed before the unit was written", ErrLogFailed)
+			}
+			if !gathered {
+				// Let the units ready to be appended join this write;
+				// then look again: the state may have changed.
+				gathered = true
+				l.gather()
+				continue
 			}
 			l.flushLocked(l.policy == FsyncAlways)
 			continue
@@ -296,6 +315,30 @@ func (l *appendLog) Wait(ctx context.Context, ticket uint64) error {
 		}
 		l.mu.Lock()
 	}
+}
+
+// gather lets the goroutines that are ready to run append their units
+// before the caller, about to write, takes what is appended: it yields the
+// processor while that makes the log grow, at most maxGather times. The
+// callers of a server are goroutines woken together (replies written,
+// requests read, as an event loop's clients are), so one write and fsync
+// then serves them all, as redis-server's one fsync per event-loop turn
+// does, instead of the first of them writing alone and the rest waiting
+// for the next. Others waiting meanwhile wait for the write (gathering).
+// With nothing else ready to run it costs one yield. l.mu is held on entry
+// and on return.
+func (l *appendLog) gather() {
+	l.gathering = true
+	for range maxGather {
+		n := l.appended
+		l.mu.Unlock()
+		runtime.Gosched()
+		l.mu.Lock()
+		if l.appended == n || l.err != nil {
+			break
+		}
+	}
+	l.gathering = false
 }
 
 // pending reports whether records were appended and not yet taken by a
@@ -361,7 +404,7 @@ func (l *appendLog) run() {
 			l.mu.Unlock()
 			continue
 		}
-		for l.busy {
+		for l.busy || l.gathering {
 			ch := l.notify
 			l.mu.Unlock()
 			<-ch

@@ -52,7 +52,11 @@ type segmentScan struct {
 // (needSeal) must end with its seal; a segment that is not (the last one
 // holding records) may end with a torn tail instead — a record cut off by
 // the end of the file (header or payload), or a tail of zero bytes — which
-// ends the scan with torn set instead of an error. Any other damage, and an
+// ends the scan with torn set instead of an error. A record whose bytes
+// turn to zeros at some point, with only zeros after it to the end of the
+// file, is torn too: a power loss leaves that (a file's size made durable
+// before the blocks written at its end), while a payload always ends with
+// "\r\n", so no damage of a whole record looks like it. Any other damage, and an
 // error of fn, stops it with a *CorruptError naming the file and offset.
 func scanSegment(path string, needSeal bool, fn func(unit [][]string, off int64) error) (sc segmentScan, err error) {
 	f, err := os.Open(path)
@@ -112,7 +116,10 @@ func scanSegment(path string, needSeal bool, fn func(unit [][]string, off int64)
 		}
 		h, reason := parseRecordHeader(rh[:])
 		if reason != "" {
-			if rh == [recordHeaderSize]byte{} && zeroTail(r) {
+			// Zeros from inside the header to the end of the file: the
+			// header was being written when the power went (a file
+			// system may show the blocks it had not written as zeros).
+			if rh[recordHeaderSize-1] == 0 && zeroTail(r) {
 				return torn("tail of zero bytes")
 			}
 			return sc, corrupt(off, reason)
@@ -128,6 +135,12 @@ func scanSegment(path string, needSeal bool, fn func(unit [][]string, off int64)
 			return sc, fmt.Errorf("persist: read %s: %w", path, err)
 		}
 		if crc32.Checksum(payload, castagnoli) != h.check {
+			// A payload ends with "\r\n": one that ends with zeros, with
+			// nothing but zeros after it, was cut short by a power loss
+			// (its last blocks not written, shown as zeros), not damaged.
+			if payload[len(payload)-1] == 0 && zeroTail(r) {
+				return torn("record cut short by a tail of zero bytes")
+			}
 			return sc, corrupt(off, "record checksum mismatch")
 		}
 		unit, at, reason := decodeUnit(payload)
