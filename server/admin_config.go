@@ -18,10 +18,11 @@ import (
 // embedis honours a change. CONFIG SET checks values as Redis does for the
 // parameter's type and keeps them, all or none. Each parameter has a class
 // (configClass): the honoured ones take effect (requirepass, maxclients,
-// proto-max-bulk-len, the normal class of client-output-buffer-limit,
-// tcp-keepalive for the connections accepted after it,
-// notify-keyspace-events (the store's, Tx.SetNotifyKeyspaceEvents), the
-// pubsub class of client-output-buffer-limit (pubsub.go), timeout, save (the
+// proto-max-bulk-len, client-output-buffer-limit's normal and pubsub
+// classes with their hard and soft limits and seconds (conn.go, pubsub.go;
+// the replica class has no clients to apply to), tcp-keepalive for the
+// connections accepted after it, notify-keyspace-events (the store's,
+// Tx.SetNotifyKeyspaceEvents), timeout, save (the
 // save points, savepoints.go), shutdown-on-sigterm and shutdown-on-sigint
 // (Server.Shutdown), stop-writes-on-bgsave-error (MISCONF); dir and
 // dbfilename, set by Options and protected as in Redis 7.0, name the file
@@ -655,7 +656,10 @@ func parseSaveParams(v string) (string, string) {
 
 // outputBufferLimits are client-output-buffer-limit's classes: normal,
 // slave (replica) and pubsub.
-type outputBufferLimits [3]struct {
+type outputBufferLimits [3]outputBufferLimit
+
+// outputBufferLimit is one class's limits: bytes (0: none) and seconds.
+type outputBufferLimit struct {
 	hard, soft uint64
 	seconds    int64
 }

@@ -79,6 +79,7 @@ type conn struct {
 	mail        []byte    // messages waiting for the pusher, encoded
 	pending     int64     // bytes of messages not yet written to the socket
 	softSince   time.Time // when pending first went over the soft limit; zero when under it
+	replySince  time.Time // when a batch's replies first went over the normal soft limit
 	wake        chan struct{}
 	libName     string
 	libVer      string
@@ -187,7 +188,7 @@ func (c *conn) serve() {
 			c.readFailed(pending)
 			return
 		}
-		if c.w.Buffered() > c.srv.outputBufferLimit() {
+		if c.overReplyLimit() {
 			c.outMu.Unlock()
 			c.srv.log.Warn("client output buffer over limit, disconnecting", "id", c.id, "bytes", c.w.Buffered())
 			return
@@ -203,6 +204,18 @@ func (c *conn) serve() {
 			return
 		}
 	}
+}
+
+// overReplyLimit reports whether the replies of the batch just run, about
+// to be flushed, pass embedis's safety net (Options.OutputBufferLimit) or
+// client-output-buffer-limit's normal class: its hard limit, or its soft
+// limit in batches over it for longer than its seconds.
+func (c *conn) overReplyLimit() bool {
+	used := c.w.Buffered()
+	if used > c.srv.outputBufferLimit() {
+		return true
+	}
+	return overOutputLimit(c.srv.cfg.limits.Load()[clientNormal], int64(used), &c.replySince)
 }
 
 // readFailed answers a protocol error as Redis does (an error reply, then

@@ -230,23 +230,30 @@ func (c *conn) deliver(kind embedis.PubSubKind, m embedis.Message) {
 }
 
 // overLimit applies client-output-buffer-limit's pubsub class to used bytes
-// waiting, as Redis's checkClientOutputBufferLimits: over the hard limit,
-// or over the soft limit continuously for more than its seconds. mailMu is
-// held.
+// waiting. mailMu is held.
 func (c *conn) overLimit(used int64) bool {
-	l := c.srv.cfg.limits.Load()[clientPubSub]
+	return overOutputLimit(c.srv.cfg.limits.Load()[clientPubSub], used, &c.softSince)
+}
+
+// overOutputLimit applies one class of client-output-buffer-limit as Redis's
+// checkClientOutputBufferLimits does: over the hard limit, or over the soft
+// limit continuously for more than its seconds, counted as Redis counts them
+// (whole seconds of the clock: over for 0 seconds means over at a check in a
+// later second than the first). *since is when used first went over the soft
+// limit, zero when it is under.
+func overOutputLimit(l outputBufferLimit, used int64, since *time.Time) bool {
 	hard := l.hard > 0 && uint64(used) >= l.hard
 	soft := l.soft > 0 && uint64(used) >= l.soft
 	if soft {
 		now := time.Now()
-		if c.softSince.IsZero() {
-			c.softSince = now
+		if since.IsZero() {
+			*since = now
 			soft = false
-		} else if now.Sub(c.softSince) <= time.Duration(l.seconds)*time.Second {
+		} else if now.Unix()-since.Unix() <= l.seconds {
 			soft = false
 		}
 	} else {
-		c.softSince = time.Time{}
+		*since = time.Time{}
 	}
 	return hard || soft
 }

@@ -235,8 +235,9 @@ func TestPubSubSlowSubscriberDisconnected(t *testing.T) {
 }
 
 // TestPubSubSoftLimitSeconds: over the soft limit (and under the hard one)
-// for less than its seconds, a subscriber stays connected; with 0 seconds
-// the second message over the soft limit cuts it off.
+// for less than its seconds, a subscriber stays connected; with 0 seconds,
+// a message over the soft limit in a later second than the first one over
+// it cuts it off, as Redis counts.
 func TestPubSubSoftLimitSeconds(t *testing.T) {
 	for _, c := range []struct {
 		limit string
@@ -257,13 +258,23 @@ func TestPubSubSoftLimitSeconds(t *testing.T) {
 			slow.send("SUBSCRIBE", "ch")
 			slow.read(t)
 			payload := strings.Repeat("y", 10_000)
-			last := int64(-1)
-			for i := 0; i < 3000; i++ { // 30 MB: far past any socket buffer
+			start := time.Now()
+			for i := 0; ; i++ {
 				pub.send("PUBLISH", "ch", payload)
-				last = pub.read(t).Int
-			}
-			if cut := last == 0; cut != c.cut {
-				t.Errorf("last PUBLISH counted %d receivers; want cut off: %v", last, c.cut)
+				n := pub.read(t).Int
+				if n == 0 {
+					if !c.cut {
+						t.Fatalf("cut off after %d messages of 10 KB", i)
+					}
+					break
+				}
+				// Redis counts the soft limit's seconds on the clock: a
+				// second and a bit is past any 0-second allowance.
+				if elapsed := time.Since(start); !c.cut && i >= 3000 && elapsed > 1100*time.Millisecond {
+					break // 30 MB, far past any socket buffer, and still connected
+				} else if c.cut && elapsed > 30*time.Second {
+					t.Fatalf("still connected after %d messages of 10 KB over %v", i, elapsed)
+				}
 			}
 			slow.c.Close()
 		})
@@ -378,4 +389,43 @@ func readN(t *testing.T, w *wire, n int) []string {
 		out = append(out, w.read(t).String())
 	}
 	return out
+}
+
+// TestNormalSoftLimitSeconds: client-output-buffer-limit's normal class is
+// honoured with its soft limit and seconds: replies over the soft limit in
+// batches spread over more than its seconds disconnect the client; under a
+// soft limit of an hour, they do not.
+func TestNormalSoftLimitSeconds(t *testing.T) {
+	for _, c := range []struct {
+		limit string
+		cut   bool
+	}{{"normal 0 64kb 3600", false}, {"normal 0 64kb 0", true}} {
+		t.Run(c.limit, func(t *testing.T) {
+			srv := embedistest.Run(t)
+			w := dialWire(t, "tcp", srv.Addr)
+			w.send("SET", "big", strings.Repeat("z", 100_000))
+			w.read(t)
+			w.send("CONFIG", "SET", "client-output-buffer-limit", c.limit)
+			w.read(t)
+			start := time.Now()
+			for i := 0; ; i++ {
+				w.send("GET", "big")
+				w.c.SetReadDeadline(time.Now().Add(10 * time.Second))
+				_, err := resp.ReadReply(w.r)
+				if err != nil {
+					if !c.cut {
+						t.Fatalf("disconnected after %d replies of 100 KB: %v", i, err)
+					}
+					return
+				}
+				// Redis counts the seconds on the clock: two of them have
+				// passed once a second and a bit has.
+				if elapsed := time.Since(start); !c.cut && (i >= 50 && elapsed > 1100*time.Millisecond) {
+					return
+				} else if c.cut && elapsed > 30*time.Second {
+					t.Fatalf("still connected after %d replies of 100 KB over %v", i, elapsed)
+				}
+			}
+		})
+	}
 }
