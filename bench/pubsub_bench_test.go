@@ -132,3 +132,48 @@ func reportDeliveries(b *testing.B, n int64) {
 		b.ReportMetric(float64(n)/sec, "deliveries/s")
 	}
 }
+
+// BenchmarkSetNotify: the cost of keyspace notifications on SET, with
+// notify-keyspace-events off and "KEA" (each SET publishes two messages, to
+// no subscriber), embedded and on redis-server over go-redis:
+//
+//	cd bench && go test -run '^$' -bench 'SetNotify' -benchtime 1s -count 3
+func BenchmarkSetNotify(b *testing.B) {
+	for _, classes := range []string{"", "KEA"} {
+		name := "notify=" + classes
+		if classes == "" {
+			name = "notify=off"
+		}
+		b.Run(name+"/embedded", func(b *testing.B) {
+			s, err := embedis.Open(embedis.Options{NotifyKeyspaceEvents: classes})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			ctx := context.Background()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if err := s.Set(ctx, keys[i%nKeys], value16, 0); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(name+"/redis", func(b *testing.B) {
+			srv := redistest.Start(b)
+			rc := redis.NewClient(&redis.Options{Network: "unix", Addr: srv.Socket})
+			defer rc.Close()
+			ctx := context.Background()
+			if err := rc.ConfigSet(ctx, "notify-keyspace-events", classes).Err(); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if err := rc.Set(ctx, keys[i%nKeys], value16, 0).Err(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
