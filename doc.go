@@ -83,6 +83,15 @@
 //     about to be written being copied first (see snapshot.go); inside an
 //     Atomic closure, Tx.StartSnapshot marks it in the closure's turn and
 //     PendingSnapshot.WriteTo writes it afterwards.
+//   - Publish/subscribe (pubsub.go, subscription.go): Publish, SPublish,
+//     Subscribe, PSubscribe and SSubscribe (a Subscription delivering on a Go
+//     channel, closed by Close or its context, cut off with
+//     ErrSlowSubscriber when its reader falls Options.SubscriptionBuffer
+//     messages behind), PubSubChannels, PubSubNumSub, PubSubNumPat,
+//     PubSubShardChannels, PubSubShardNumSub. Keyspace notifications
+//     (notify.go): SetNotifyKeyspaceEvents and NotifyKeyspaceEvents
+//     (Options.NotifyKeyspaceEvents), published on __keyspace@<db>__:<key>
+//     and __keyevent@<db>__:<event> to Subscriptions and server clients.
 //   - Server and connection: Open, DB (SELECT), Close, Now, Stats (INFO's
 //     counters), Do (any command from its Redis arguments).
 //   - Transactions and pipelines: Atomic (MULTI/EXEC and scripts in one

@@ -507,6 +507,32 @@ var (
 	ErrEvictionConfig = errors.New("embedis: eviction setting out of range")
 )
 
+// Errors of publish/subscribe and keyspace notifications (pubsub.go,
+// subscription.go, notify.go).
+var (
+	// ErrSlowSubscriber is a Subscription's Err after its reader fell
+	// Options.SubscriptionBuffer messages behind: the subscription stopped
+	// receiving (Dropped counts what it missed) and was closed once its
+	// reader had taken the messages it held, as Redis disconnects a client
+	// over client-output-buffer-limit pubsub.
+	ErrSlowSubscriber = errors.New("embedis: subscription closed: its reader fell behind by more than the subscription buffer (Options.SubscriptionBuffer)")
+	// ErrSubscriptionBuffer is returned by Open for a negative
+	// Options.SubscriptionBuffer.
+	ErrSubscriptionBuffer = errors.New("embedis: invalid Options.SubscriptionBuffer: negative")
+	// ErrNotifyKeyspaceEvents is returned (wrapped, with the character) by
+	// Open and SetNotifyKeyspaceEvents for a class character that is not
+	// one of Redis 7.0's "Ag$lshzxeKEtmdn".
+	ErrNotifyKeyspaceEvents = errors.New("embedis: invalid notify-keyspace-events class character")
+	// ErrSubscriptionClosed is the Err of a Subscription closed by Close.
+	ErrSubscriptionClosed = errors.New("embedis: subscription closed")
+)
+
+// pubsubArgsError is PUBSUB's error for a subcommand given the wrong
+// number of arguments that its arity does not catch.
+func pubsubArgsError(sub string) error {
+	return ErrArity.forCommand("ERR unknown subcommand or wrong number of arguments for '" + truncate(errorArg(sub), 128) + "'. Try PUBSUB HELP.")
+}
+
 // Errors of scripting (script.go and package scripting).
 var (
 	// ErrScriptingNotLinked: a scripting command on a Store of a program that

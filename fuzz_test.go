@@ -114,3 +114,53 @@ func fuzzHuge(args []string) bool {
 	}
 	return false
 }
+
+// FuzzNotifyKeyspaceEvents: any notify-keyspace-events string is taken or
+// refused with ErrNotifyKeyspaceEvents and the setting left as it was; what
+// is taken shows in a canonical form that, set again, shows the same, and
+// publishing a keyspace event under it never fails.
+func FuzzNotifyKeyspaceEvents(f *testing.F) {
+	for _, seed := range []string{"", "KEA", "AKE", "Ex", "KEAnm", "g$lshzxetdn", "K", "E", "Q", "KE\x00", "AAAAKKKK"} {
+		f.Add(seed)
+	}
+	s, err := Open(Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer s.Close()
+	sub, err := s.PSubscribe(context.Background(), "*")
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer sub.Close()
+	go func() {
+		for range sub.Channel() {
+		}
+	}()
+	f.Fuzz(func(t *testing.T, classes string) {
+		ctx := context.Background()
+		before, _ := s.NotifyKeyspaceEvents(ctx)
+		if err := s.SetNotifyKeyspaceEvents(ctx, classes); err != nil {
+			if !errors.Is(err, ErrNotifyKeyspaceEvents) {
+				t.Fatalf("%q: %v", classes, err)
+			}
+			if after, _ := s.NotifyKeyspaceEvents(ctx); after != before {
+				t.Fatalf("%q refused, but the setting changed from %q to %q", classes, before, after)
+			}
+			return
+		}
+		canon, _ := s.NotifyKeyspaceEvents(ctx)
+		if err := s.SetNotifyKeyspaceEvents(ctx, canon); err != nil {
+			t.Fatalf("canonical %q of %q refused: %v", canon, classes, err)
+		}
+		if again, _ := s.NotifyKeyspaceEvents(ctx); again != canon {
+			t.Fatalf("%q shows %q, which shows %q", classes, canon, again)
+		}
+		if err := s.Set(ctx, "k", "v", time.Millisecond); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Del(ctx, "k", "nosuch"); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

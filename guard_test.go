@@ -41,6 +41,11 @@ var storeOnly = map[string]string{
 	"BZPopMax":   "blocks",
 	"BZPopMin":   "blocks",
 	"XRead":      "blocks (a.Block ≥ 0)",
+	// A subscription lives on after the call, delivering on its own
+	// goroutine; a batch of commands has nothing to hand it to.
+	"Subscribe":  "a long-lived subscription",
+	"PSubscribe": "a long-lived subscription",
+	"SSubscribe": "a long-lived subscription",
 }
 
 // TestEveryStoreMethodIsPipelined checks that every exported Store method

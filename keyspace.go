@@ -53,7 +53,9 @@ import "github.com/embedis/embedis/internal/hll"
 // Events are Redis 7.0's (see keyspace notifications in Redis's
 // documentation): the same names, on the same keys, in the same order, which
 // TestKeyspaceEvents checks against a real redis-server. They go to the
-// engine's onKeyEvent hook; with no hook an event costs one nil check.
+// engine's onKeyEvent hook and, for the classes notify-keyspace-events
+// selects, to the subscribers of the keyspace and keyevent channels
+// (notify.go); with neither an event costs a nil check and a table lookup.
 
 // eventClass is the class of a keyspace event, the letter
 // notify-keyspace-events selects it by.
@@ -144,6 +146,9 @@ var (
 func (tx *Tx) notify(ev keyEvent, key string) {
 	if h := tx.e.onKeyEvent; h != nil {
 		h(tx.dbIndex, ev.class, ev.name, key)
+	}
+	if tx.e.notifyClasses[ev.class] {
+		tx.publishKeyEvent(ev, key) // notify.go
 	}
 }
 

@@ -936,6 +936,15 @@ func (p *Pipeline) Move(key string, db int) Result[bool] {
 	return Result[bool]{p.add(pipeCmd{run: pipeMove, s0: key, n0: int64(db)})}
 }
 
+func pipeNotifyKeyspaceEvents(tx *Tx, c *pipeCmd) {
+	c.s0, c.err = tx.NotifyKeyspaceEvents()
+}
+
+// NotifyKeyspaceEvents queues Tx.NotifyKeyspaceEvents; see Store.NotifyKeyspaceEvents.
+func (p *Pipeline) NotifyKeyspaceEvents() Result[string] {
+	return Result[string]{p.add(pipeCmd{run: pipeNotifyKeyspaceEvents})}
+}
+
 func pipeObjectEncoding(tx *Tx, c *pipeCmd) {
 	c.s0, c.err = tx.ObjectEncoding(c.s0)
 }
@@ -1052,6 +1061,66 @@ func pipePersist(tx *Tx, c *pipeCmd) {
 // Persist queues Tx.Persist; see Store.Persist.
 func (p *Pipeline) Persist(key string) Result[bool] {
 	return Result[bool]{p.add(pipeCmd{run: pipePersist, s0: key})}
+}
+
+func pipePubSubChannels(tx *Tx, c *pipeCmd) {
+	v, err := tx.PubSubChannels(c.s0)
+	c.x, c.err = v, err
+}
+
+// PubSubChannels queues Tx.PubSubChannels; see Store.PubSubChannels.
+func (p *Pipeline) PubSubChannels(pattern string) Result[[]string] {
+	return Result[[]string]{p.add(pipeCmd{run: pipePubSubChannels, s0: pattern})}
+}
+
+func pipePubSubNumPat(tx *Tx, c *pipeCmd) {
+	v, err := tx.PubSubNumPat()
+	c.n0, c.err = v, err
+}
+
+// PubSubNumPat queues Tx.PubSubNumPat; see Store.PubSubNumPat.
+func (p *Pipeline) PubSubNumPat() Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipePubSubNumPat})}
+}
+
+func pipePubSubNumSub(tx *Tx, c *pipeCmd) {
+	v, err := tx.PubSubNumSub(c.ss...)
+	c.x, c.err = v, err
+}
+
+// PubSubNumSub queues Tx.PubSubNumSub; see Store.PubSubNumSub.
+func (p *Pipeline) PubSubNumSub(channels ...string) Result[[]int64] {
+	return Result[[]int64]{p.add(pipeCmd{run: pipePubSubNumSub, ss: channels})}
+}
+
+func pipePubSubShardChannels(tx *Tx, c *pipeCmd) {
+	v, err := tx.PubSubShardChannels(c.s0)
+	c.x, c.err = v, err
+}
+
+// PubSubShardChannels queues Tx.PubSubShardChannels; see Store.PubSubShardChannels.
+func (p *Pipeline) PubSubShardChannels(pattern string) Result[[]string] {
+	return Result[[]string]{p.add(pipeCmd{run: pipePubSubShardChannels, s0: pattern})}
+}
+
+func pipePubSubShardNumSub(tx *Tx, c *pipeCmd) {
+	v, err := tx.PubSubShardNumSub(c.ss...)
+	c.x, c.err = v, err
+}
+
+// PubSubShardNumSub queues Tx.PubSubShardNumSub; see Store.PubSubShardNumSub.
+func (p *Pipeline) PubSubShardNumSub(shardChannels ...string) Result[[]int64] {
+	return Result[[]int64]{p.add(pipeCmd{run: pipePubSubShardNumSub, ss: shardChannels})}
+}
+
+func pipePublish(tx *Tx, c *pipeCmd) {
+	v, err := tx.Publish(c.s0, c.s1)
+	c.n0, c.err = v, err
+}
+
+// Publish queues Tx.Publish; see Store.Publish.
+func (p *Pipeline) Publish(channel string, message string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipePublish, s0: channel, s1: message})}
 }
 
 func pipeRPop(tx *Tx, c *pipeCmd) {
@@ -1268,6 +1337,16 @@ func (p *Pipeline) SPopN(key string, count int64) Result[[]string] {
 	return Result[[]string]{p.add(pipeCmd{run: pipeSPopN, s0: key, n0: count})}
 }
 
+func pipeSPublish(tx *Tx, c *pipeCmd) {
+	v, err := tx.SPublish(c.s0, c.s1)
+	c.n0, c.err = v, err
+}
+
+// SPublish queues Tx.SPublish; see Store.SPublish.
+func (p *Pipeline) SPublish(shardChannel string, message string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeSPublish, s0: shardChannel, s1: message})}
+}
+
 func pipeSRandMember(tx *Tx, c *pipeCmd) {
 	c.s0, c.err = tx.SRandMember(c.s0)
 }
@@ -1421,6 +1500,15 @@ func pipeSetNX(tx *Tx, c *pipeCmd) {
 // SetNX queues Tx.SetNX; see Store.SetNX.
 func (p *Pipeline) SetNX(key string, value string, expiration time.Duration) Result[bool] {
 	return Result[bool]{p.add(pipeCmd{run: pipeSetNX, s0: key, s1: value, n0: int64(expiration)})}
+}
+
+func pipeSetNotifyKeyspaceEvents(tx *Tx, c *pipeCmd) {
+	c.err = tx.SetNotifyKeyspaceEvents(c.s0)
+}
+
+// SetNotifyKeyspaceEvents queues Tx.SetNotifyKeyspaceEvents; see Store.SetNotifyKeyspaceEvents.
+func (p *Pipeline) SetNotifyKeyspaceEvents(classes string) Result[struct{}] {
+	return Result[struct{}]{p.add(pipeCmd{run: pipeSetNotifyKeyspaceEvents, s0: classes})}
 }
 
 func pipeSetRange(tx *Tx, c *pipeCmd) {

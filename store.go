@@ -43,7 +43,24 @@ type Options struct {
 	// are set) and decides when the caller whose call made a unit is
 	// answered: package persist's append-only log sets it. See EffectLog.
 	Log EffectLog
+
+	// SubscriptionBuffer bounds the messages a Subscription (Subscribe,
+	// PSubscribe, SSubscribe) holds for its reader: a subscription whose
+	// reader falls this many messages behind stops receiving, counts what it
+	// misses (Dropped), and is closed with ErrSlowSubscriber once the reader
+	// has taken the messages held. Zero means DefaultSubscriptionBuffer;
+	// negative is an error.
+	SubscriptionBuffer int
+
+	// NotifyKeyspaceEvents selects the keyspace events published, as Redis's
+	// notify-keyspace-events (see SetNotifyKeyspaceEvents). "" publishes
+	// none.
+	NotifyKeyspaceEvents string
 }
+
+// DefaultSubscriptionBuffer is the number of messages a Subscription holds
+// for a slow reader when Options.SubscriptionBuffer is zero.
+const DefaultSubscriptionBuffer = 10000
 
 // EffectLog is the hook through which a durable log sees the write-effect
 // stream and holds each caller's answer until its unit is as durable as the
@@ -105,8 +122,15 @@ type engine struct {
 
 	// onKeyEvent, if set, receives every keyspace event (see keyspace.go):
 	// the database, Redis's class letter, the event's name and the key. It is
-	// called by the owner; tests set it. Pub/sub delivery will hang here.
+	// called by the owner; tests set it.
 	onKeyEvent func(db int, class eventClass, event, key string)
+
+	pubsub        pubsub    // subscriptions (pubsub.go)
+	notifyClasses [256]bool // notify-keyspace-events: the event classes published, by letter
+	notifyKeys    bool      // K: events go to __keyspace@<db>__:<key>
+	notifyEvents  bool      // E: events go to __keyevent@<db>__:<event>
+	notifyFlags   string    // the classes in canonical form, as set
+	subBuffer     int       // Options.SubscriptionBuffer, with the default applied
 
 	// snap is the snapshot whose keys are being handed out (nil when none);
 	// epoch is the last snapshot's epoch, the mark of keys added since
@@ -176,6 +200,13 @@ func Open(opts Options) (*Store, error) {
 	if n < 0 {
 		return nil, ErrDBIndex
 	}
+	subBuffer := opts.SubscriptionBuffer
+	if subBuffer == 0 {
+		subBuffer = DefaultSubscriptionBuffer
+	}
+	if subBuffer < 0 {
+		return nil, ErrSubscriptionBuffer
+	}
 	clock := opts.Clock
 	if clock == nil {
 		clock = wallClock{}
@@ -196,6 +227,10 @@ func Open(opts Options) (*Store, error) {
 		log:       opts.Log,
 		streamDB:  -1,
 		rnd:       rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
+		subBuffer: subBuffer,
+	}
+	if err := e.setNotify(opts.NotifyKeyspaceEvents); err != nil {
+		return nil, err
 	}
 	for i := range e.dbs {
 		e.dbs[i] = newDB()
@@ -235,6 +270,7 @@ func (e *engine) shutdown() {
 		e.endSnapshot(e.snap, e.closedErr())
 	}
 	e.wakeAllClosed()
+	e.dropSubscribers(e.closedErr())
 	if e.timer != nil {
 		e.timer.Stop()
 		e.timer = nil

@@ -1533,6 +1533,21 @@ func (s *Store) Move(ctx context.Context, key string, db int) (ok bool, err erro
 	return tx.Move(key, db)
 }
 
+// NotifyKeyspaceEvents returns the classes selected, in Redis's canonical
+// form (CONFIG GET notify-keyspace-events: "KEA" is shown as "AKE").
+func (s *Store) NotifyKeyspaceEvents(ctx context.Context) (val string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("NotifyKeyspaceEvents") {
+		err = ErrOOM
+		return
+	}
+	return tx.NotifyKeyspaceEvents()
+}
+
 // ObjectEncoding returns the name of the encoding Redis 7.0 would use for
 // the value at key (see the list in object.go's overview: "int", "embstr",
 // "raw", "quicklist", "intset", "hashtable", "listpack" or "skiplist"), or
@@ -1734,6 +1749,105 @@ func (s *Store) Persist(ctx context.Context, key string) (ok bool, err error) {
 		return
 	}
 	return tx.Persist(key)
+}
+
+// PubSubChannels returns the channels that have at least one subscriber
+// (pattern subscriptions do not count) matching pattern, a glob-style
+// pattern as KEYS's; "" or "*" means all. The order is unspecified, as
+// Redis's (embedis's is sorted).
+func (s *Store) PubSubChannels(ctx context.Context, pattern string) (vals []string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("PubSubChannels") {
+		err = ErrOOM
+		return
+	}
+	return tx.PubSubChannels(pattern)
+}
+
+// PubSubNumPat returns the number of patterns subscribed to (a pattern
+// that two subscribers hold counts once, as in Redis 7.0).
+func (s *Store) PubSubNumPat(ctx context.Context) (n int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("PubSubNumPat") {
+		err = ErrOOM
+		return
+	}
+	return tx.PubSubNumPat()
+}
+
+// PubSubNumSub returns the number of subscribers of each channel, in the
+// order given (pattern subscriptions do not count; a channel without
+// subscribers has 0).
+func (s *Store) PubSubNumSub(ctx context.Context, channels ...string) (v []int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("PubSubNumSub") {
+		err = ErrOOM
+		return
+	}
+	return tx.PubSubNumSub(channels...)
+}
+
+// PubSubShardChannels is PubSubChannels for shard channels (PUBSUB
+// SHARDCHANNELS).
+func (s *Store) PubSubShardChannels(ctx context.Context, pattern string) (vals []string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("PubSubShardChannels") {
+		err = ErrOOM
+		return
+	}
+	return tx.PubSubShardChannels(pattern)
+}
+
+// PubSubShardNumSub is PubSubNumSub for shard channels (PUBSUB
+// SHARDNUMSUB).
+func (s *Store) PubSubShardNumSub(ctx context.Context, shardChannels ...string) (v []int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("PubSubShardNumSub") {
+		err = ErrOOM
+		return
+	}
+	return tx.PubSubShardNumSub(shardChannels...)
+}
+
+// Publish posts message on channel: every subscriber of the channel gets it,
+// and every subscriber of a pattern the channel matches, once per matching
+// pattern. It returns the number of deliveries, as Redis's PUBLISH: a
+// subscriber of the channel and of two matching patterns counts three
+// times. Messages are delivered before Publish returns into each
+// subscriber's bounded buffer; a subscriber whose buffer is full is cut off,
+// and still counted. Channels are global: the store handle's database does
+// not matter.
+func (s *Store) Publish(ctx context.Context, channel string, message string) (n int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Publish") {
+		err = ErrOOM
+		return
+	}
+	return tx.Publish(channel, message)
 }
 
 // RPop removes and returns the last element of the list at key, deleting
@@ -2097,6 +2211,22 @@ func (s *Store) SPopN(ctx context.Context, key string, count int64) (vals []stri
 	return tx.SPopN(key, count)
 }
 
+// SPublish posts message on a shard channel (Redis's SPUBLISH): only the
+// shard subscribers of the channel (SSubscribe) get it; patterns do not
+// apply. It returns the number of receivers.
+func (s *Store) SPublish(ctx context.Context, shardChannel string, message string) (n int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SPublish") {
+		err = ErrOOM
+		return
+	}
+	return tx.SPublish(shardChannel, message)
+}
+
 // SRandMember returns a random member of the set at key without removing
 // it. It returns ErrNotFound if the key does not exist and ErrWrongType if
 // it holds another type.
@@ -2360,6 +2490,28 @@ func (s *Store) SetNX(ctx context.Context, key string, value string, expiration 
 		return
 	}
 	return tx.SetNX(key, value, expiration)
+}
+
+// SetNotifyKeyspaceEvents selects the keyspace events published, as Redis's
+// CONFIG SET notify-keyspace-events: a string of class characters, K
+// (publish on __keyspace@<db>__:<key>) and/or E (__keyevent@<db>__:<event>)
+// and the classes g (generic: DEL, EXPIRE, RENAME, …), $ (string), l
+// (list), s (set), h (hash), z (sorted set), x (expired), e (evicted), t
+// (stream), m (key miss), d (module: embedis has none), n (new key), A
+// (alias of "g$lshzxetd"). Nothing is published unless K or E and at least
+// one class are given; "" turns notifications off. Another character is
+// ErrNotifyKeyspaceEvents, and the setting is left as it was.
+func (s *Store) SetNotifyKeyspaceEvents(ctx context.Context, classes string) (err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SetNotifyKeyspaceEvents") {
+		err = ErrOOM
+		return
+	}
+	return tx.SetNotifyKeyspaceEvents(classes)
 }
 
 // SetRange overwrites the string at key from offset on with value, padding

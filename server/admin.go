@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"net"
@@ -40,6 +41,9 @@ type config struct {
 
 	// outputLimit is the output-buffer limit in effect, in bytes.
 	outputLimit atomic.Int64
+	// limits are client-output-buffer-limit's classes in effect (pubsub.go
+	// applies the pubsub class).
+	limits atomic.Pointer[outputBufferLimits]
 
 	// base holds the store's counters at the last CONFIG RESETSTAT: INFO
 	// reports the counts since then, as Redis does.
@@ -82,6 +86,11 @@ func newConfig(s *Server) *config {
 	limits, _ := parseOutputBufferLimits(c.values["client-output-buffer-limit"], "")
 	limits[0].hard = normal
 	c.values["client-output-buffer-limit"] = limits.String()
+	c.limits.Store(&limits)
+	// The store may have been opened with notifications on.
+	if v, err := s.store.NotifyKeyspaceEvents(context.Background()); err == nil {
+		c.values["notify-keyspace-events"], _ = parseKeyspaceEvents(v)
+	}
 	c.outputLimit.Store(int64(s.opts.OutputBufferLimit))
 	return c
 }

@@ -181,9 +181,15 @@ const (
 	clientMaster
 )
 
-// adminClientType returns the type of a connection. Every embedis client
-// is a normal one until it subscribes to a channel.
-func adminClientType(o *conn) int { return clientNormal }
+// adminClientType returns the type of a connection: a normal one, or a
+// pubsub one while it holds a subscription (Redis's CLIENT_PUBSUB). Read as
+// the owner.
+func adminClientType(o *conn) int {
+	if o.subscribed() {
+		return clientPubSub
+	}
+	return clientNormal
+}
 
 // clientsByID returns the live connections, oldest first.
 func (s *Server) clientsByID() []*conn {
@@ -265,6 +271,9 @@ func (c *conn) clientLine(b *strings.Builder, o *conn, tx *embedis.Tx, cmd strin
 		multi = len(o.queue)
 	}
 	var flags []byte
+	if o.subscribed() {
+		flags = append(flags, 'P')
+	}
 	if o.multi {
 		flags = append(flags, 'x')
 	}
@@ -296,7 +305,10 @@ func (c *conn) clientLine(b *strings.Builder, o *conn, tx *embedis.Tx, cmd strin
 	num("idle", idle)
 	field("flags", string(flags))
 	num("db", int64(db))
-	b.WriteString("sub=0 psub=0 ssub=0 ")
+	sub, psub, ssub := o.subCounts()
+	num("sub", int64(sub))
+	num("psub", int64(psub))
+	num("ssub", int64(ssub))
 	num("multi", int64(multi))
 	b.WriteString("qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r ")
 	field("cmd", cmd)

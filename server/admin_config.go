@@ -18,8 +18,11 @@ import (
 // embedis honours a change. CONFIG SET checks values as Redis does for the
 // parameter's type and keeps them, all or none. Each parameter has a class
 // (configClass): the honoured ones take effect (requirepass, maxclients,
-// proto-max-bulk-len, the normal class of client-output-buffer-limit,
-// tcp-keepalive for the connections accepted after it, timeout, save (the
+// proto-max-bulk-len, client-output-buffer-limit's normal and pubsub
+// classes with their hard and soft limits and seconds (conn.go, pubsub.go;
+// the replica class has no clients to apply to), tcp-keepalive for the
+// connections accepted after it, notify-keyspace-events (the store's,
+// Tx.SetNotifyKeyspaceEvents), timeout, save (the
 // save points, savepoints.go), shutdown-on-sigterm and shutdown-on-sigint
 // (Server.Shutdown), stop-writes-on-bgsave-error (MISCONF); dir and
 // dbfilename, set by Options and protected as in Redis 7.0, name the file
@@ -71,7 +74,6 @@ const (
 	cfgNoPersistence      // the aof-*/rdb-* knobs embedis does not implement
 	cfgPersistAtOpen      // auto-aof-rewrite-*: set when the data directory is opened
 	cfgNoMemoryLimit      // maxmemory-clients and lazyfree-lazy-eviction (maxmemory and its policy are honoured: evict.go)
-	cfgNoNotifications    // notify-keyspace-events
 	cfgNoTracking         // client-side caching's table
 	cfgNoScripting        // busy-reply-threshold (lua-time-limit)
 	cfgNoLatencyMonitor   // latency-monitor-threshold
@@ -101,7 +103,6 @@ var configRefusals = map[configClass]string{
 	cfgNoPersistence:      "embedis does not implement this persistence setting (its log and snapshots behave as the default value says)",
 	cfgPersistAtOpen:      "embedis sets automatic log compaction when the data directory is opened (persist.Options.AutoCompactPercent and AutoCompactMinSize), not at run time",
 	cfgNoMemoryLimit:      "embedis does not implement client eviction or lazy freeing of evicted keys yet",
-	cfgNoNotifications:    "embedis does not implement keyspace notifications yet",
 	cfgNoTracking:         "embedis does not implement client-side caching (tracking) yet",
 	cfgNoScripting:        "embedis does not implement scripting yet",
 	cfgNoLatencyMonitor:   "embedis does not implement the latency monitor yet",
@@ -419,6 +420,13 @@ func cmdConfigSet(c *conn, tx *embedis.Tx, args []string) {
 			return
 		}
 	}
+	for i, p := range params {
+		if p.canonical() == "notify-keyspace-events" {
+			// The value as given: its canonical form, as Redis shows it,
+			// drops n next to A.
+			tx.SetNotifyKeyspaceEvents(pairs[2*i+1])
+		}
+	}
 	if f := cf.apply(tx, params, values); f != nil {
 		if prev := c.offOwner; prev != nil { // a FLUSHALL earlier in one EXEC
 			c.offOwner = func() { prev(); f() }
@@ -692,7 +700,10 @@ func parseSaveParams(v string) (string, string) {
 
 // outputBufferLimits are client-output-buffer-limit's classes: normal,
 // slave (replica) and pubsub.
-type outputBufferLimits [3]struct {
+type outputBufferLimits [3]outputBufferLimit
+
+// outputBufferLimit is one class's limits: bytes (0: none) and seconds.
+type outputBufferLimit struct {
 	hard, soft uint64
 	seconds    int64
 }
@@ -1007,6 +1018,7 @@ func (cf *config) apply(tx *embedis.Tx, params []*configParam, values []string) 
 				limit = int64(min(h, math.MaxInt))
 			}
 			cf.outputLimit.Store(limit)
+			cf.limits.Store(&l)
 		}
 	}
 	return offOwner

@@ -133,7 +133,7 @@ var configTable = [...]configParam{
 	{"min-slaves-max-lag", "10", "min-replicas-max-lag", cfgInt, 0, 0, math.MaxInt32, cfgNoReplicaGuard},
 	{"min-slaves-to-write", "0", "min-replicas-to-write", cfgInt, 0, 0, math.MaxInt32, cfgNoReplicaGuard},
 	{"no-appendfsync-on-rewrite", "no", "", cfgBool, 0, 0, 0, cfgNoPersistence},
-	{"notify-keyspace-events", "", "", cfgSpecial, 0, 0, 0, cfgNoNotifications},
+	{"notify-keyspace-events", "", "", cfgSpecial, 0, 0, 0, cfgHonoured},
 	{"oom-score-adj", "no", "", cfgEnum, 0, 0, 0, cfgHarmless},
 	{"oom-score-adj-values", "0 200 800", "", cfgSpecial, 0, 0, 0, cfgHarmless},
 	{"pidfile", "", "", cfgString, cfgImmutable, 0, 0, cfgHonoured},

@@ -179,7 +179,13 @@ func (s *Server) infoText(tx *embedis.Tx, want map[string]bool) string {
 		w.zeros("evicted_clients", "total_eviction_exceeded_time", "current_eviction_exceeded_time")
 		w.int("keyspace_hits", es.KeyspaceHits)
 		w.int("keyspace_misses", es.KeyspaceMiss)
-		w.zeros("pubsub_channels", "pubsub_patterns", "pubsubshard_channels", "latest_fork_usec", "total_forks",
+		chs, _ := tx.PubSubChannels("")
+		pats, _ := tx.PubSubNumPat()
+		shard, _ := tx.PubSubShardChannels("")
+		w.int("pubsub_channels", int64(len(chs)))
+		w.int("pubsub_patterns", pats)
+		w.int("pubsubshard_channels", int64(len(shard)))
+		w.zeros("latest_fork_usec", "total_forks",
 			"migrate_cached_sockets", "slave_expires_tracked_keys", "active_defrag_hits", "active_defrag_misses",
 			"active_defrag_key_hits", "active_defrag_key_misses", "total_active_defrag_time",
 			"current_active_defrag_time", "tracking_total_keys", "tracking_total_items", "tracking_total_prefixes",

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -66,8 +67,22 @@ type conn struct {
 	ran      []*cmdStat                    // the commands of the current batch, for cmdstat's usec
 	killed   atomic.Bool
 	noEvict  bool
-	libName  string
-	libVer   string
+
+	// Pub/sub (pubsub.go). psub and inTurn are the owner's; outMu orders
+	// the connection's goroutine and its pusher on w; the mailbox (mail,
+	// pending, softSince) is under mailMu.
+	psub        *embedis.Subscriber // nil until the first subscription
+	inTurn      bool                // the connection's batch is running: messages go into w
+	pushScratch []byte
+	outMu       sync.Mutex
+	mailMu      sync.Mutex
+	mail        []byte    // messages waiting for the pusher, encoded
+	pending     int64     // bytes of messages not yet written to the socket
+	softSince   time.Time // when pending first went over the soft limit; zero when under it
+	replySince  time.Time // when a batch's replies first went over the normal soft limit
+	wake        chan struct{}
+	libName     string
+	libVer      string
 }
 
 // replies adapts the RESP writer to embedis.ReplyWriter and counts errors.
@@ -143,36 +158,45 @@ func (c *conn) serve() {
 			}
 			c.batch = append(c.batch, args)
 		}
+		c.outMu.Lock()
 		c.runBatch()
 		for c.blocked != nil && !c.closing {
 			// Send what the batch answered so far, then wait without the
-			// owner role.
-			if err := c.w.Flush(); err != nil {
+			// owner role (and without the output, which the pusher may
+			// use meanwhile).
+			err := c.w.Flush()
+			c.outMu.Unlock()
+			if err != nil {
 				return
 			}
 			ctx, stop := c.watchDisconnect()
 			c.waiting.Store(true)
-			err := c.blocked.Wait(ctx)
+			err = c.blocked.Wait(ctx)
 			c.waiting.Store(false)
 			stop()
 			if err != nil {
 				return // disconnected, killed, closed, or the store closed
 			}
+			c.outMu.Lock()
 			c.blocked.WriteReply(c.w)
 			c.blocked = nil
 			c.batch, c.rest = c.rest, nil
 			c.runBatch()
 		}
 		if pending != nil {
+			c.outMu.Unlock()
 			c.readFailed(pending)
 			return
 		}
-		if c.w.Buffered() > c.srv.outputBufferLimit() {
+		if c.overReplyLimit() {
+			c.outMu.Unlock()
 			c.srv.log.Warn("client output buffer over limit, disconnecting", "id", c.id, "bytes", c.w.Buffered())
 			return
 		}
 		n := c.w.Buffered()
-		if err := c.w.Flush(); err != nil {
+		err = c.w.Flush()
+		c.outMu.Unlock()
+		if err != nil {
 			return
 		}
 		c.srv.stats.netOutput.Add(int64(n))
@@ -182,13 +206,27 @@ func (c *conn) serve() {
 	}
 }
 
+// overReplyLimit reports whether the replies of the batch just run, about
+// to be flushed, pass embedis's safety net (Options.OutputBufferLimit) or
+// client-output-buffer-limit's normal class: its hard limit, or its soft
+// limit in batches over it for longer than its seconds.
+func (c *conn) overReplyLimit() bool {
+	used := c.w.Buffered()
+	if used > c.srv.outputBufferLimit() {
+		return true
+	}
+	return overOutputLimit(c.srv.cfg.limits.Load()[clientNormal], int64(used), &c.replySince)
+}
+
 // readFailed answers a protocol error as Redis does (an error reply, then
 // the connection is closed); other read errors just end the connection.
 func (c *conn) readFailed(err error) {
 	var pe *resp.ProtocolError
 	if errors.As(err, &pe) {
+		c.outMu.Lock()
 		c.w.writeErrorText("ERR " + pe.Error())
 		c.w.Flush()
+		c.outMu.Unlock()
 		return
 	}
 	if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
@@ -196,10 +234,12 @@ func (c *conn) readFailed(err error) {
 	}
 }
 
-// dropState releases what the connection holds in the engine (its WATCHes).
+// dropState releases what the connection holds in the engine (its WATCHes,
+// its subscriptions).
 func (c *conn) dropState() {
 	c.srv.store.Atomic(context.Background(), func(tx *embedis.Tx) error {
 		tx.Unwatch(&c.watch)
+		c.resetPubSub(tx)
 		return nil
 	})
 }
@@ -233,6 +273,9 @@ func (c *conn) runTurn() {
 		if err := tx.Select(c.db); err != nil {
 			return err
 		}
+		c.inTurn = true
+		defer func() { c.inTurn = false }()
+		c.drainMail()
 		start := time.Now()
 		c.lastAt.Store(start.UnixMilli())
 		c.ran = c.ran[:0]
@@ -333,6 +376,22 @@ func (c *conn) dispatch(tx *embedis.Tx, args []string) {
 		c.reject(errMisconf)
 		return
 	}
+	if c.proto == 2 && c.psub != nil && c.subscribed() {
+		if refused, name := refusedSubscribed(cmd.Name, full, args); refused {
+			st.rejected.Add(1)
+			msg := subscribedModeError(name)
+			if cmd.Name == "exec" {
+				// Redis answers a refused EXEC by discarding the transaction.
+				if c.multi {
+					c.endMulti(tx)
+				}
+				c.w.writeErrorText("EXECABORT Transaction discarded because of: " + strings.TrimPrefix(msg, "ERR "))
+				return
+			}
+			c.reject(msg)
+			return
+		}
+	}
 	if c.multi && !notQueued(cmd.Name) {
 		if hasFlag(cmd, "no_multi") {
 			st.rejected.Add(1)
@@ -368,6 +427,8 @@ func (c *conn) execute(tx *embedis.Tx, cmd *embedis.Command, full string, args [
 		} else {
 			c.w.writeErrorText("ERR the server has no handler for '" + cmd.Name + "'")
 		}
+	} else if cmd.Name == "ping" && c.proto == 2 && c.subscribed() {
+		c.writeSubscribedPing(args)
 	} else {
 		tx.Do(c.w, args...)
 		if cmd.Name == "flushall" && c.w.errors == errs {
@@ -444,6 +505,13 @@ func init() {
 		"lastsave": cmdLastsave,
 		// aof.go
 		"bgrewriteaof": cmdBgrewriteaof,
+		// pubsub.go
+		"subscribe":    subscribeHandler(embedis.PubSubChannel),
+		"psubscribe":   subscribeHandler(embedis.PubSubPattern),
+		"ssubscribe":   subscribeHandler(embedis.PubSubShard),
+		"unsubscribe":  unsubscribeHandler(embedis.PubSubChannel),
+		"punsubscribe": unsubscribeHandler(embedis.PubSubPattern),
+		"sunsubscribe": unsubscribeHandler(embedis.PubSubShard),
 	}
 }
 
@@ -624,6 +692,7 @@ func cmdReset(c *conn, tx *embedis.Tx, args []string) {
 		c.endMulti(tx)
 	}
 	tx.Unwatch(&c.watch)
+	c.resetPubSub(tx)
 	tx.Select(0)
 	c.proto = 2
 	c.w.SetProtocol(2)

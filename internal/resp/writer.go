@@ -172,6 +172,10 @@ func (w *Writer) WriteSetLen(n int) {
 	}
 }
 
+// WriteRaw appends b, already encoded RESP (messages queued for a
+// connection while it was not running), to the buffer unchanged.
+func (w *Writer) WriteRaw(b []byte) { w.buf = append(w.buf, b...) }
+
 // WritePushLen starts an out-of-band push message of n elements: ">n" in
 // RESP3, an array in RESP2.
 func (w *Writer) WritePushLen(n int) {
