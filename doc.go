@@ -63,7 +63,9 @@
 //     marked in one short turn and the keys are handed out in slices, a key
 //     about to be written being copied first (see snapshot.go); inside an
 //     Atomic closure, Tx.StartSnapshot marks it in the closure's turn and
-//     PendingSnapshot.WriteTo writes it afterwards.
+//     PendingSnapshot.WriteTo writes it afterwards. ReplaceFromSnapshot
+//     empties the store and loads an RDB file in its place in one turn (a
+//     replica's full sync).
 //   - Server and connection: Open, DB (SELECT), Close, Now, Stats (INFO's
 //     counters), Do (any command from its Redis arguments).
 //   - Transactions and pipelines: Atomic (MULTI/EXEC and scripts in one
