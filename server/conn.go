@@ -333,6 +333,11 @@ func (c *conn) dispatch(tx *embedis.Tx, args []string) {
 		c.reject(errMisconf)
 		return
 	}
+	if c.refusesWrite(cmd) {
+		st.rejected.Add(1)
+		c.reject(errReadOnly)
+		return
+	}
 	if c.multi && !notQueued(cmd.Name) {
 		if hasFlag(cmd, "no_multi") {
 			st.rejected.Add(1)
@@ -444,6 +449,10 @@ func init() {
 		"lastsave": cmdLastsave,
 		// aof.go
 		"bgrewriteaof": cmdBgrewriteaof,
+		// replica.go
+		"replicaof": cmdReplicaof,
+		"slaveof":   cmdReplicaof,
+		"role":      cmdRole,
 	}
 }
 

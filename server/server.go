@@ -110,6 +110,7 @@ type Server struct {
 	log     *slog.Logger
 	cfg     *config
 	persist *persistence
+	repl    *replication // replica.go
 
 	handlers map[string]serverHandler // serverCommands; read-only
 
@@ -175,6 +176,7 @@ func New(store *embedis.Store, opts Options) *Server {
 	s.stats.errors = make(map[string]int64)
 	s.cfg = newConfig(s)
 	s.persist = newPersistence(s)
+	s.repl = &replication{srv: s}
 	return s
 }
 
@@ -299,6 +301,7 @@ func (s *Server) Close() error {
 		c.kill()
 	}
 	s.mu.Unlock()
+	s.repl.close()
 	s.doneOnce.Do(func() { close(s.done) })
 	s.wg.Wait()
 	s.persist.stop()
