@@ -197,7 +197,10 @@ func (e *engine) offer(tx *Tx, key string) {
 		if w.wants != "" && !tx.holds(key, w.wants) {
 			continue
 		}
-		if w.serve(tx, key) {
+		tx.serving = true
+		served := w.serve(tx, key)
+		tx.serving = false
+		if served {
 			e.unblock(w)
 			w.served = true
 			close(w.done)

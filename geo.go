@@ -353,7 +353,7 @@ func (tx *Tx) geoStore(dst string, pts []geoPoint, storeDist bool, unit float64,
 		}
 		s.Add(p.member, sc)
 	}
-	return tx.storeZSet(dst, s, ev)
+	return tx.storeZSet(dst, s, ev, s.Len()) // Redis counts a change per member stored
 }
 
 func parseGeoSort(s string) (int, error) {

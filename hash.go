@@ -240,14 +240,14 @@ func (tx *Tx) hashForWrite(key string) (h *hashValue, created bool, err error) {
 	return &hashValue{}, true, nil
 }
 
-// storeHash finishes a write to h: it stores a new hash, announces the
-// write as ev, and deletes the hash if the write emptied it. It reports
-// whether the write effect is to be recorded.
-func (tx *Tx) storeHash(key string, h *hashValue, created bool, ev keyEvent) bool {
+// storeHash finishes a write of n changes (wroteN) to h: it stores a new
+// hash, announces the write as ev, and deletes the hash if the write emptied
+// it. It reports whether the write effect is to be recorded.
+func (tx *Tx) storeHash(key string, h *hashValue, created bool, ev keyEvent, n int) bool {
 	if created {
 		tx.setValue(key, h, true)
 	}
-	rec := tx.wrote(key, ev)
+	rec := tx.wroteN(key, ev, n)
 	if h.len() == 0 {
 		tx.emptied(key)
 	}
@@ -282,7 +282,7 @@ func (tx *Tx) hset(key string, fv []string, cmd string) (int64, error) {
 			added++
 		}
 	}
-	if tx.storeHash(key, h, created, evHSet) {
+	if tx.storeHash(key, h, created, evHSet, len(fv)/2) { // every pair counts, new or not
 		tx.emit(append([]string{"HSET", key}, fv...)...)
 	}
 	return added, nil
@@ -299,7 +299,7 @@ func (tx *Tx) HSetNX(key, field, value string) (bool, error) {
 		return false, nil
 	}
 	h.set(field, value)
-	if tx.storeHash(key, h, created, evHSet) {
+	if tx.storeHash(key, h, created, evHSet, 1) {
 		tx.emit("HSET", key, field, value)
 	}
 	return true, nil
@@ -363,7 +363,7 @@ func (tx *Tx) HDel(key string, fields ...string) (int64, error) {
 	if n == 0 {
 		return 0, nil
 	}
-	if tx.storeHash(key, h, false, evHDel) {
+	if tx.storeHash(key, h, false, evHDel, int(n)) {
 		tx.emit(append([]string{"HDEL", key}, gone...)...)
 	}
 	return n, nil
@@ -472,7 +472,7 @@ func (tx *Tx) HIncrBy(key, field string, incr int64) (int64, error) {
 	cur += incr
 	s := strconv.FormatInt(cur, 10)
 	h.set(field, s)
-	if tx.storeHash(key, h, created, evHIncrBy) {
+	if tx.storeHash(key, h, created, evHIncrBy, 1) {
 		tx.emit("HSET", key, field, s)
 	}
 	return cur, nil
@@ -520,7 +520,7 @@ func (tx *Tx) hincrByFloat(key, field string, incr number.LongDouble) (string, e
 	}
 	res := sum.FormatHuman()
 	h.set(field, res)
-	if tx.storeHash(key, h, created, evHIncrFlt) {
+	if tx.storeHash(key, h, created, evHIncrFlt, 1) {
 		tx.emit("HSET", key, field, res)
 	}
 	return res, nil

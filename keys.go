@@ -80,7 +80,7 @@ func (tx *Tx) rename(key, newkey string, nx bool) (bool, error) {
 		tx.setDeadline(newkey, at)
 	}
 	tx.wrote(key, evRenameFr)
-	if tx.wrote(newkey, evRenameTo) {
+	if tx.wroteN(newkey, evRenameTo, 0) { // one change, counted with rename_from
 		tx.emit("RENAME", key, newkey)
 	}
 	return true, nil
@@ -403,9 +403,11 @@ func (tx *Tx) RandomKey() (string, error) {
 // their deadline that have not been removed yet, as Redis counts.
 func (tx *Tx) DBSize() (int64, error) { return int64(tx.db.keys.Len()), nil }
 
-// FlushDB removes every key of the current database.
+// FlushDB removes every key of the current database. Each key removed,
+// expired or not, counts as a change (Stats.Changes), as Redis counts.
 func (tx *Tx) FlushDB() error {
 	tx.readyWaited(tx.db)
+	tx.dirty(tx.db.keys.Len())
 	tx.db.flush(tx.e)
 	if tx.rec {
 		tx.emit("FLUSHDB")
@@ -413,10 +415,12 @@ func (tx *Tx) FlushDB() error {
 	return nil
 }
 
-// FlushAll removes every key of every database.
+// FlushAll removes every key of every database. Each key removed, expired
+// or not, counts as a change (Stats.Changes), as Redis counts.
 func (tx *Tx) FlushAll() error {
 	for _, db := range tx.e.dbs {
 		tx.readyWaited(db)
+		tx.dirty(db.keys.Len())
 		db.flush(tx.e)
 	}
 	tx.e.deadlines = deadlineIndex{}
@@ -465,6 +469,7 @@ func (tx *Tx) SwapDB(a, b int) error {
 	// that went are ready for lock waiters (offer skips the others).
 	tx.readyWaited(x)
 	tx.readyWaited(y)
+	tx.dirty(1) // one change, as Redis counts, even swapping a database with itself
 	if tx.rec {
 		tx.emit("SWAPDB", strconv.Itoa(a), strconv.Itoa(b))
 	}
@@ -514,7 +519,7 @@ func (tx *Tx) Move(key string, db int) (bool, error) {
 	tx.deleteKey(key)
 	rec := tx.wrote(key, evMoveFrom)
 	tx.db, tx.dbIndex = tx.e.dbs[db], db
-	tx.wrote(key, evMoveTo)
+	tx.wroteN(key, evMoveTo, 0) // one change, counted with move_from
 	tx.db, tx.dbIndex = from, fromIndex
 	if rec {
 		tx.emit("MOVE", key, strconv.Itoa(db))

@@ -32,6 +32,16 @@ package embedis
 //     cover several announcements (MSET, RENAME) and one announcement several
 //     effects (a *STORE).
 //
+//   - counting changes: wrote also counts the write in the engine's change
+//     count (Stats.Changes: INFO's rdb_changes_since_last_save, what save
+//     points compare), which is Redis 7.0's server.dirty exactly. Redis
+//     counts changes per command, not per key announced, so a command that
+//     changes several elements, or announces a key as part of a change
+//     already counted, says how many with wroteN(key, ev, n) (RPUSH of three
+//     elements counts 3, RENAME's "rename_to" 0); the whole-database
+//     commands count with dirty. Expiries count nothing, as in Redis. The
+//     rules, command by command, are on wroteN.
+//
 //   - snapshots: every primitive that changes or removes a key or its
 //     deadline, and lookupWrite (whose caller may change the value in
 //     place), first calls beforeChange, which hands the key as it is to a
@@ -130,30 +140,67 @@ func (tx *Tx) notify(ev keyEvent, key string) {
 
 // wrote announces that the command changed key: the one write path. It
 // invalidates the WATCHes on key (client-side-caching invalidation will go
-// here too), raises ev, and reports whether the unit records effects (the
-// caller then emits the write's deterministic effect). Callers blocked on
-// key are woken by setValue: a caller blocks only on a key that holds no
-// data, so data reaches it only by the key being added, as in Redis, where
-// dbAdd signals the key ready. Lock waiters, who wait for a key to go, are
-// woken by deleteKey and removeExpired.
-func (tx *Tx) wrote(key string, ev keyEvent) bool {
+// here too), raises ev, counts one change (see wroteN), and reports whether
+// the unit records effects (the caller then emits the write's deterministic
+// effect). Callers blocked on key are woken by setValue: a caller blocks
+// only on a key that holds no data, so data reaches it only by the key being
+// added, as in Redis, where dbAdd signals the key ready. Lock waiters, who
+// wait for a key to go, are woken by deleteKey and removeExpired.
+func (tx *Tx) wrote(key string, ev keyEvent) bool { return tx.wroteN(key, ev, 1) }
+
+// wroteN is wrote counting n changes rather than one: the engine's change
+// count (Stats.Changes, INFO's rdb_changes_since_last_save, what the save
+// points compare) is Redis 7.0's server.dirty, which each command raises by
+// its own number of changes, not by the keys it announces:
+//
+//   - one per element or field for the commands that change several:
+//     RPUSH/LPUSH the elements pushed, HSET the field pairs given (new or
+//     not), HDEL/SREM/ZREM/LREM the ones removed, SADD the ones added, ZADD
+//     added plus updated, the pops with COUNT the ones popped, LTRIM the
+//     ones trimmed (0 when it trims nothing, though it still announces the
+//     key), SORT … STORE, GEORADIUS … STORE and GEOSEARCHSTORE the elements
+//     stored;
+//   - one for a command that changes one thing, whatever it announces:
+//     RENAME, MOVE and LMOVE announce two keys and count one (the second
+//     announcement is wroteN(…, 0)); SET with an expiry announces "set" and
+//     "expire" and counts one; SMOVE counts one more when the member was
+//     new in the destination; the *STORE commands of sets and sorted sets
+//     count one, or one for deleting the destination when the result is
+//     empty;
+//   - none for a BLPOP, BRPOP, BLMOVE or BRPOPLPUSH served after waiting
+//     (Redis's serveClientBlockedOnList counts nothing for them, though it
+//     counts a waiting BLMPOP's pops, and BZPOPMIN's: list_blocking.go);
+//   - none for the "del" that follows a command's removal of the last
+//     element (emptied), for a failed or no-op command (which announces
+//     nothing), and for a key expired, lazily or actively (removeExpired):
+//     Redis 7.0 does not count expiries as changes.
+//
+// FLUSHDB and FLUSHALL count the keys they remove and SWAPDB one (dirty);
+// MULTI/EXEC, an Atomic closure and a Pipeline count the sum of their
+// commands'. TestDiffKeyspaceStats compares the count with redis-server's
+// after every command of the random workload.
+func (tx *Tx) wroteN(key string, ev keyEvent, n int) bool {
+	tx.dirty(n)
 	tx.modified(key)
 	tx.notify(ev, key)
 	return tx.rec
 }
 
+// dirty adds n to the engine's change count (see wroteN).
+func (tx *Tx) dirty(n int) { tx.e.stats.changes += int64(n) }
+
 // emptied deletes key after a command removed its last element, as Redis
-// does, announcing the deletion ("del") after the command's own event.
+// does, announcing the deletion ("del") after the command's own event; the
+// deletion is part of the command's change and counts none of its own.
 func (tx *Tx) emptied(key string) {
 	tx.deleteKey(key)
-	tx.wrote(key, evDel)
+	tx.wroteN(key, evDel, 0)
 }
 
 // modified records that key of the unit's database changed: it invalidates
-// the WATCHes on it. Only wrote, removeExpired and the whole-database
-// commands call it.
+// the WATCHes on it. Only wroteN, removeExpired and the whole-database
+// commands call it; it counts no change (wroteN and dirty do).
 func (tx *Tx) modified(key string) {
-	tx.e.stats.changes++
 	if tx.db.watched != nil {
 		tx.db.touchWatch(key)
 	}

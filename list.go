@@ -40,11 +40,11 @@ func (v *listValue) dump() string {
 	return b.String()
 }
 
-// listChanged announces a write to the list at key as ev and deletes the
-// key if the write emptied the list; it reports whether the write effect is
-// to be recorded.
-func (tx *Tx) listChanged(key string, lv *listValue, ev keyEvent) bool {
-	rec := tx.wrote(key, ev)
+// listChanged announces a write of n changes (wroteN) to the list at key as
+// ev and deletes the key if the write emptied the list; it reports whether
+// the write effect is to be recorded.
+func (tx *Tx) listChanged(key string, lv *listValue, ev keyEvent, n int) bool {
+	rec := tx.wroteN(key, ev, n)
 	if lv.d.Len() == 0 {
 		tx.emptied(key)
 	}
@@ -91,7 +91,7 @@ func (tx *Tx) push(name, key string, left, xx bool, values []string) (int64, err
 		}
 	}
 	n := int64(lv.d.Len())
-	if tx.wrote(key, pushEvent(left)) {
+	if tx.wroteN(key, pushEvent(left), len(values)) {
 		tx.emit(append([]string{strings.ToUpper(name), key}, values...)...)
 	}
 	return n, nil
@@ -131,12 +131,13 @@ func (tx *Tx) pop(key string, left bool, count int) ([]string, error) {
 	if err != nil || lv == nil {
 		return nil, err
 	}
-	return tx.popFrom(key, lv, left, count), nil
+	return tx.popFrom(key, lv, left, count, true), nil
 }
 
 // popFrom pops up to count elements from lv at key, records the pop and
-// deletes the key if it empties.
-func (tx *Tx) popFrom(key string, lv *listValue, left bool, count int) []string {
+// deletes the key if it empties. The elements popped count as changes
+// (wroteN) if counted.
+func (tx *Tx) popFrom(key string, lv *listValue, left bool, count int, counted bool) []string {
 	count = min(count, lv.d.Len())
 	out := make([]string, count)
 	for i := range out {
@@ -146,7 +147,11 @@ func (tx *Tx) popFrom(key string, lv *listValue, left bool, count int) []string 
 			out[i], _ = lv.popBack()
 		}
 	}
-	if count > 0 && tx.listChanged(key, lv, popEvent(left)) {
+	changes := 0
+	if counted {
+		changes = count
+	}
+	if count > 0 && tx.listChanged(key, lv, popEvent(left), changes) {
 		name := "RPOP"
 		if left {
 			name = "LPOP"
@@ -181,7 +186,7 @@ func (tx *Tx) popOne(key string, left bool) (string, error) {
 	} else {
 		v, _ = lv.popBack()
 	}
-	if tx.listChanged(key, lv, popEvent(left)) {
+	if tx.listChanged(key, lv, popEvent(left), 1) {
 		name := "RPOP"
 		if left {
 			name = "LPOP"
@@ -382,7 +387,7 @@ func (tx *Tx) LRem(key string, count int64, value string) (int64, error) {
 		limit = 0
 	}
 	n := lv.removeIf(func(s string) bool { return s == value }, int(limit), count < 0)
-	if n > 0 && tx.listChanged(key, lv, evLRem) {
+	if n > 0 && tx.listChanged(key, lv, evLRem, n) {
 		tx.emit("LREM", key, strconv.FormatInt(count, 10), value)
 	}
 	return int64(n), nil
@@ -399,7 +404,7 @@ func (tx *Tx) LTrim(key string, start, stop int64) error {
 	n := lv.d.Len()
 	i, j, ok := listRange(start, stop, n)
 	if ok && i == 0 && j == n-1 {
-		tx.wrote(key, evLTrim) // keeps everything; Redis still signals the key
+		tx.wroteN(key, evLTrim, 0) // keeps everything; Redis still signals the key
 		return nil
 	}
 	if ok {
@@ -407,7 +412,7 @@ func (tx *Tx) LTrim(key string, start, stop int64) error {
 	} else {
 		lv.d.Trim(1, 0)
 	}
-	if tx.listChanged(key, lv, evLTrim) {
+	if tx.listChanged(key, lv, evLTrim, n-lv.d.Len()) {
 		if ok {
 			tx.emit("LTRIM", key, strconv.Itoa(i), strconv.Itoa(j))
 		} else {
@@ -562,10 +567,11 @@ func (tx *Tx) LMove(source, destination, srcpos, destpos string) (string, error)
 	if err != nil {
 		return "", err
 	}
-	return tx.lmove(source, destination, from, to)
+	return tx.lmove(source, destination, from, to, true)
 }
 
-func (tx *Tx) lmove(source, destination string, from, to bool) (string, error) {
+// lmove is LMOVE; the move is one change (wroteN) if counted.
+func (tx *Tx) lmove(source, destination string, from, to, counted bool) (string, error) {
 	src, err := tx.writeList(source)
 	if err != nil {
 		return "", err
@@ -595,8 +601,13 @@ func (tx *Tx) lmove(source, destination string, from, to bool) (string, error) {
 		dst.pushBack(v)
 	}
 	// Redis announces the push, then the pop (and the source's deletion).
-	tx.wrote(destination, pushEvent(to))
-	if tx.listChanged(source, src, popEvent(from)) {
+	// The move is one change.
+	changes := 0
+	if counted {
+		changes = 1
+	}
+	tx.wroteN(destination, pushEvent(to), 0)
+	if tx.listChanged(source, src, popEvent(from), changes) {
 		tx.emit("LMOVE", source, destination, sideName(from), sideName(to))
 	}
 	return v, nil
@@ -613,7 +624,7 @@ func sideName(left bool) string {
 // head of the list at destination and returns it (LMove with "RIGHT",
 // "LEFT"). Corner cases as LMove.
 func (tx *Tx) RPopLPush(source, destination string) (string, error) {
-	return tx.lmove(source, destination, false, true)
+	return tx.lmove(source, destination, false, true, true)
 }
 
 // LMPop pops up to count elements from the first non-empty list among keys,
@@ -633,7 +644,7 @@ func (tx *Tx) LMPop(direction string, count int64, keys ...string) (key string, 
 			return "", nil, err
 		}
 		if lv != nil {
-			return k, tx.popFrom(k, lv, left, int(min(count, int64(lv.d.Len())))), nil
+			return k, tx.popFrom(k, lv, left, int(min(count, int64(lv.d.Len()))), true), nil
 		}
 	}
 	return "", nil, ErrNotFound

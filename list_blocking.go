@@ -10,14 +10,20 @@ import "context"
 
 // listPop is the attempt of BLPOP, BRPOP and BLMPOP: up to count elements
 // from the left or right end of the list at key.
-func listPop(left bool, count int64) attempt[[]string] {
+//
+// The pops count as changes (Stats.Changes) as Redis 7.0 counts them: a
+// BLMPOP's always, a BLPOP's or BRPOP's (mpop false) only when it is served
+// at once: Redis serves a waiting BLPOP without counting its pop as a
+// change (nor a waiting BLMOVE's move: listMove), though it counts a
+// waiting BLMPOP's and BZPOPMIN's.
+func listPop(left bool, count int64, mpop bool) attempt[[]string] {
 	return func(tx *Tx, key string) ([]string, bool, error) {
 		lv, err := tx.writeList(key)
 		if err != nil || lv == nil {
 			return nil, false, err
 		}
 		// Clamped before the conversion: int may be 32 bits.
-		return tx.popFrom(key, lv, left, int(min(count, int64(lv.d.Len())))), true, nil
+		return tx.popFrom(key, lv, left, int(min(count, int64(lv.d.Len()))), mpop || !tx.serving), true, nil
 	}
 }
 
@@ -28,7 +34,7 @@ func listPop(left bool, count int64) attempt[[]string] {
 // WRONGTYPE).
 func listMove(destination string, from, to bool) attempt[string] {
 	return func(tx *Tx, source string) (string, bool, error) {
-		v, err := tx.lmove(source, destination, from, to)
+		v, err := tx.lmove(source, destination, from, to, !tx.serving) // see listPop
 		if err == ErrNotFound {
 			return "", false, nil
 		}
@@ -51,7 +57,7 @@ func (s *Store) BRPop(ctx context.Context, keys ...string) (key, value string, e
 }
 
 func (s *Store) blockingPop(ctx context.Context, left bool, keys []string) (string, string, error) {
-	key, vals, err := blockingCall(ctx, s, keys, "list", listPop(left, 1))
+	key, vals, err := blockingCall(ctx, s, keys, "list", listPop(left, 1, false))
 	if err != nil {
 		return "", "", err
 	}
@@ -88,5 +94,5 @@ func (s *Store) BLMPop(ctx context.Context, direction string, count int64, keys 
 	if err != nil {
 		return "", nil, err
 	}
-	return blockingCall(ctx, s, keys, "list", listPop(left, count))
+	return blockingCall(ctx, s, keys, "list", listPop(left, count, true))
 }

@@ -300,7 +300,7 @@ func cmdBPop(tx *Tx, args []string, w ReplyWriter) {
 		w.WriteBulk(key)
 		w.WriteBulk(vals[0])
 	}
-	blockingReply(tx, w, args[1:len(args)-1], "list", timeout, listPop(left, 1), write, ReplyWriter.WriteNullArray, ReplyWriter.WriteNullArray)
+	blockingReply(tx, w, args[1:len(args)-1], "list", timeout, listPop(left, 1, false), write, ReplyWriter.WriteNullArray, ReplyWriter.WriteNullArray)
 }
 
 func cmdBMove(tx *Tx, args []string, w ReplyWriter) {
@@ -342,5 +342,5 @@ func cmdBLMPop(tx *Tx, args []string, w ReplyWriter) {
 		w.WriteBulk(key)
 		writeStrings(w, vals)
 	}
-	blockingReply(tx, w, keys, "list", timeout, listPop(left, count), write, ReplyWriter.WriteNullArray, ReplyWriter.WriteNullArray)
+	blockingReply(tx, w, keys, "list", timeout, listPop(left, count, true), write, ReplyWriter.WriteNullArray, ReplyWriter.WriteNullArray)
 }

@@ -78,11 +78,26 @@ type Stats struct {
 	Databases     []DBStats // one per database
 	VolatileTotal int64     // keys with a deadline, all databases
 	Blocked       int64     // callers waiting in blocking commands
-	// Changes counts the changes to keys since the store opened (a write
-	// to one key may count more than once). It is 0 only if nothing was
-	// ever written; nothing resets it: a server's INFO shows it less the
-	// count of the last snapshot saved (Snapshot.Changes).
+	// Changes counts the changes to keys since the store opened, as Redis
+	// 7.0 counts server.dirty: each command adds its own number of changes
+	// (RPUSH the elements pushed, HSET the field pairs given, SADD the
+	// members added, DEL the keys deleted, FLUSHALL the keys removed, a
+	// failed or no-op command none); expiries add none. Loading a snapshot
+	// counts nothing; replaying a log (Apply) counts the commands replayed
+	// as they counted. Nothing resets it: a
+	// server's INFO shows it less the count of the last snapshot saved
+	// (Snapshot.Changes).
 	Changes int64
+	// LoadKeysLoaded and LoadKeysExpired describe the RDB file the store
+	// was opened from (OpenSnapshot), as redis-server's INFO
+	// rdb_last_load_keys_loaded and rdb_last_load_keys_expired: the keys
+	// loaded, and the keys skipped because their deadline had already
+	// passed on the store's clock. An empty list, set, hash or sorted set in
+	// the file, which Redis skips too, counts in neither. Both are 0 for a
+	// store that was not opened from a snapshot; nothing changes them after
+	// the load.
+	LoadKeysLoaded  int64
+	LoadKeysExpired int64
 }
 
 // DBStats describe one database.
@@ -102,6 +117,9 @@ func (tx *Tx) Stats() (Stats, error) {
 		Databases:    make([]DBStats, len(tx.e.dbs)),
 		Blocked:      int64(tx.e.blocked),
 		Changes:      tx.e.stats.changes,
+
+		LoadKeysLoaded:  tx.e.stats.loadedKeys,
+		LoadKeysExpired: tx.e.stats.loadExpired,
 	}
 	now := tx.nowMs()
 	for i, db := range tx.e.dbs {

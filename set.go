@@ -308,11 +308,11 @@ func (tx *Tx) lookupSets(keys []string) ([]*setValue, error) {
 	return out, nil
 }
 
-// setChanged announces a write to the set at key as ev and deletes the key
-// if the write emptied the set; it reports whether the write effect is to
-// be recorded.
-func (tx *Tx) setChanged(key string, sv *setValue, ev keyEvent) bool {
-	rec := tx.wrote(key, ev)
+// setChanged announces a write of n changes (wroteN) to the set at key as
+// ev and deletes the key if the write emptied the set; it reports whether
+// the write effect is to be recorded.
+func (tx *Tx) setChanged(key string, sv *setValue, ev keyEvent, n int) bool {
+	rec := tx.wroteN(key, ev, n)
 	if sv.card() == 0 {
 		tx.emptied(key)
 	}
@@ -341,7 +341,7 @@ func (tx *Tx) SAdd(key string, members ...string) (int64, error) {
 	if created {
 		tx.setValue(key, sv, true)
 	}
-	if n > 0 && tx.wrote(key, evSAdd) {
+	if n > 0 && tx.wroteN(key, evSAdd, int(n)) {
 		tx.emit(append([]string{"SADD", key}, members...)...)
 	}
 	return n, nil
@@ -361,7 +361,7 @@ func (tx *Tx) SRem(key string, members ...string) (int64, error) {
 			n++
 		}
 	}
-	if n > 0 && tx.setChanged(key, sv, evSRem) {
+	if n > 0 && tx.setChanged(key, sv, evSRem, int(n)) {
 		tx.emit(append([]string{"SREM", key}, members...)...)
 	}
 	return n, nil
@@ -428,7 +428,7 @@ func (tx *Tx) SPop(key string) (string, error) {
 	}
 	m := sv.random(tx.e.rnd)
 	sv.remove(m)
-	if tx.setChanged(key, sv, evSPop) {
+	if tx.setChanged(key, sv, evSPop, 1) {
 		tx.emit("SREM", key, m)
 	}
 	return m, nil
@@ -457,7 +457,7 @@ func (tx *Tx) SPopN(key string, count int64) ([]string, error) {
 		// Redis reads the whole set as SMEMBERS does, counting a keyspace hit.
 		tx.lookupRead(key)
 		out = sv.members()
-		rec = tx.wrote(key, evSPop)
+		rec = tx.wroteN(key, evSPop, len(out))
 		tx.emptied(key)
 	} else {
 		// Redis pops most of a set (what stays, times 5, at most count) by
@@ -483,7 +483,7 @@ func (tx *Tx) SPopN(key string, count int64) ([]string, error) {
 				sv.width = max(sv.width, intsetWidth(n))
 			}
 		}
-		rec = tx.setChanged(key, sv, evSPop)
+		rec = tx.setChanged(key, sv, evSPop, len(out))
 	}
 	if rec {
 		tx.emit(append([]string{"SREM", key}, out...)...)
@@ -596,7 +596,7 @@ func (tx *Tx) SMove(source, destination, member string) (bool, error) {
 	if !src.remove(member) {
 		return false, nil
 	}
-	rec := tx.setChanged(source, src, evSRem)
+	rec := tx.setChanged(source, src, evSRem, 1)
 	added := true
 	if dst == nil {
 		dst = newSetFor(member)
@@ -606,7 +606,7 @@ func (tx *Tx) SMove(source, destination, member string) (bool, error) {
 		added = dst.add(member)
 	}
 	if added {
-		tx.wrote(destination, evSAdd)
+		tx.wrote(destination, evSAdd) // a second change, as Redis counts it
 	}
 	if rec {
 		tx.emit("SMOVE", source, destination, member)

@@ -827,7 +827,10 @@ func (c *contextWriter) Write(p []byte) (int, error) {
 // OpenSnapshot returns a new Store, configured by opts, holding the data of
 // the RDB file read from r (a dump.rdb written by redis-server 2.6 to 7.0,
 // or by WriteTo). Keys whose deadline has already passed on opts' clock are
-// skipped, as redis-server skips them when it loads a file as a master.
+// skipped, as redis-server skips them when it loads a file as a master; the
+// store's Stats count the keys loaded and the keys skipped so
+// (LoadKeysLoaded, LoadKeysExpired: redis-server's
+// rdb_last_load_keys_loaded and rdb_last_load_keys_expired).
 // Each value gets the encoding redis-server would give it on loading (see
 // dump.go). The file's RESIZEDB hints size the databases ahead.
 //
@@ -917,11 +920,12 @@ func (e *engine) loadOwned(r io.Reader) error {
 			return fmt.Errorf("embedis: open snapshot: byte %d: database %d, the store has %d: %w", rd.Offset(), ent.DB, e.ndb, ErrSnapshotDatabases)
 		}
 		if ent.ExpireMs >= 0 && ent.ExpireMs < now {
+			e.stats.loadExpired++
 			continue
 		}
 		v := valueFromRDB(&ent.Value)
 		if v == nil {
-			continue // an empty aggregate: Redis skips it too
+			continue // an empty aggregate: Redis skips it too, counting it neither way
 		}
 		db := e.dbs[ent.DB]
 		if !db.keys.Set(ent.Key, slot{v: v}) {
@@ -935,6 +939,7 @@ func (e *engine) loadOwned(r io.Reader) error {
 			db.expires[ent.Key] = ent.ExpireMs
 			deadlines = append(deadlines, deadline{at: ent.ExpireMs, db: ent.DB, key: ent.Key})
 		}
+		e.stats.loadedKeys++
 	}
 	return nil
 }

@@ -209,12 +209,22 @@ func TestSnapshotSkipsExpiredKeys(t *testing.T) {
 	if d, _ := back.PTTL(ctx, "later"); d <= 0 || d > time.Hour {
 		t.Errorf("PTTL later = %v", d)
 	}
+	// The load counted what it loaded and what it skipped (INFO's
+	// rdb_last_load_keys_loaded and rdb_last_load_keys_expired), and no
+	// change: nothing is unsaved.
+	if st, _ := back.Stats(ctx); st.LoadKeysLoaded != 2 || st.LoadKeysExpired != 1 || st.Changes != 0 {
+		t.Errorf("after the load: %d keys loaded, %d expired, %d changes; want 2, 1, 0", st.LoadKeysLoaded, st.LoadKeysExpired, st.Changes)
+	}
 	c2.Advance(2 * time.Hour)
 	if n, _ := back.DBSize(ctx); n != 1 {
 		t.Errorf("after the deadline DBSize = %d, want 1 (active expiry of a loaded key)", n)
 	}
-	if st, _ := back.Stats(ctx); st.ExpiredKeys != 1 {
-		t.Errorf("expired_keys = %d, want 1", st.ExpiredKeys)
+	if st, _ := back.Stats(ctx); st.ExpiredKeys != 1 || st.LoadKeysLoaded != 2 || st.LoadKeysExpired != 1 || st.Changes != 0 {
+		t.Errorf("expired_keys = %d, want 1; load counts %d and %d, want 2 and 1 still; %d changes, want none for an expiry",
+			st.ExpiredKeys, st.LoadKeysLoaded, st.LoadKeysExpired, st.Changes)
+	}
+	if st, _ := s.Stats(ctx); st.LoadKeysLoaded != 0 || st.LoadKeysExpired != 0 || st.Changes != 3 {
+		t.Errorf("a store not loaded from a file: load counts %d and %d, want 0; %d changes, want 3", st.LoadKeysLoaded, st.LoadKeysExpired, st.Changes)
 	}
 
 	// A key past its deadline when the snapshot is taken is left out.

@@ -422,7 +422,8 @@ func (tx *Tx) sortStore(key string, q sortQuery) (int64, error) {
 
 // storeList replaces the value at key with a list of elems, as a whole new
 // value without a time to live, or deletes key when elems is empty; it
-// records the change as DEL and RPUSH.
+// records the change as DEL and RPUSH. Redis counts a change per element
+// stored, or one for deleting key.
 func (tx *Tx) storeList(key string, elems []string) {
 	if len(elems) == 0 {
 		if tx.deleteKey(key) && tx.wrote(key, evDel) {
@@ -435,7 +436,7 @@ func (tx *Tx) storeList(key string, elems []string) {
 		l.pushBack(e)
 	}
 	tx.setValue(key, l, false)
-	if tx.wrote(key, evSortStore) {
+	if tx.wroteN(key, evSortStore, len(elems)) {
 		tx.emit("DEL", key)
 		tx.emit(append([]string{"RPUSH", key}, elems...)...)
 	}

@@ -123,7 +123,11 @@ type stats struct {
 	expiredKeys int64
 	hits        int64
 	misses      int64
-	changes     int64 // key changes since the store opened (modified calls)
+	changes     int64 // changes since the store opened, as Redis's server.dirty (keyspace.go's wroteN)
+	// loadedKeys and loadExpired count the keys OpenSnapshot loaded and
+	// the keys it skipped as past their deadline (engine.load).
+	loadedKeys  int64
+	loadExpired int64
 }
 
 // db is one logical database: the keyspace and the deadlines of its volatile keys.

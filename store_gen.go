@@ -179,7 +179,8 @@ func (s *Store) ExpireXX(ctx context.Context, key string, d time.Duration) (ok b
 	return tx.ExpireXX(key, d)
 }
 
-// FlushAll removes every key of every database.
+// FlushAll removes every key of every database. Each key removed, expired
+// or not, counts as a change (Stats.Changes), as Redis counts.
 func (s *Store) FlushAll(ctx context.Context) (err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
@@ -189,7 +190,8 @@ func (s *Store) FlushAll(ctx context.Context) (err error) {
 	return tx.FlushAll()
 }
 
-// FlushDB removes every key of the current database.
+// FlushDB removes every key of the current database. Each key removed,
+// expired or not, counts as a change (Stats.Changes), as Redis counts.
 func (s *Store) FlushDB(ctx context.Context) (err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {

@@ -85,7 +85,7 @@ func (tx *Tx) set(key, val string, sp setSpec) (SetResult, error) {
 	rec := tx.wrote(key, evSet)
 	if sp.at != 0 {
 		tx.setDeadline(key, sp.at)
-		tx.wrote(key, evExpire)
+		tx.wroteN(key, evExpire, 0) // part of the SET's one change
 	}
 	res.Written = true
 	if rec {

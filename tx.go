@@ -25,6 +25,7 @@ type Tx struct {
 	ready      []readyKey      // keys given data in this unit while callers wait on them
 	canBlock   bool            // Do may leave a blocking command waiting (AllowBlocking)
 	pending    *Blocked        // the blocking command Do just left waiting
+	serving    bool            // engine.offer is running a waiter's attempt (list_blocking.go counts changes by it)
 	ctx        context.Context // the context of the call that began the unit (nil in background units)
 }
 

@@ -179,11 +179,11 @@ func listpackScore(sc float64) string {
 	return number.FormatDouble(sc)
 }
 
-// zsetShrunk announces that members were removed from the sorted set at key
-// as ev, deleting the key if it is empty; it reports whether the write
-// effect is to be recorded.
-func (tx *Tx) zsetShrunk(key string, zv *zsetValue, ev keyEvent) bool {
-	rec := tx.wrote(key, ev)
+// zsetShrunk announces that n members were removed from the sorted set at
+// key as ev (n changes: wroteN), deleting the key if it is empty; it
+// reports whether the write effect is to be recorded.
+func (tx *Tx) zsetShrunk(key string, zv *zsetValue, ev keyEvent, n int) bool {
+	rec := tx.wroteN(key, ev, n)
 	if zv.s.Len() == 0 {
 		tx.emptied(key)
 	}
@@ -328,7 +328,7 @@ func (tx *Tx) zaddDone(key string, zv *zsetValue, incr, changed bool, members []
 	if incr {
 		ev = evZIncr
 	}
-	if tx.wrote(key, ev) {
+	if tx.wroteN(key, ev, len(members)) { // added plus updated
 		tx.emitZAdd(key, zv, members)
 	}
 }
@@ -347,7 +347,7 @@ func (tx *Tx) ZRem(key string, members ...string) (int64, error) {
 			n++
 		}
 	}
-	if n > 0 && tx.zsetShrunk(key, zv, evZRem) {
+	if n > 0 && tx.zsetShrunk(key, zv, evZRem, int(n)) {
 		tx.emit(append([]string{"ZREM", key}, members...)...)
 	}
 	return n, nil
@@ -823,12 +823,15 @@ func (tx *Tx) ZRangeStore(dst string, args ZRangeArgs) (int64, error) {
 	for _, z := range zs {
 		s.Add(z.Member, z.Score)
 	}
-	return tx.storeZSet(dst, s, evZRangeSt), nil
+	return tx.storeZSet(dst, s, evZRangeSt, 1), nil
 }
 
 // storeZSet writes the result of a *STORE command to dst: an empty result
-// deletes dst, anything else replaces dst (of any type) and its time to
-// live. The write-effect stream records DEL dst and a ZADD of the result.
+// deletes dst (one change, if dst existed), anything else replaces dst (of
+// any type) and its time to live, counting changes changes (wroteN: one for
+// ZUNIONSTORE and its relatives, one per member for the geo searches, as
+// Redis counts). The write-effect stream records DEL dst and a ZADD of the
+// result.
 //
 // One detail needs more: a ZADD replayed into a new key starts a small set
 // (a listpack in Redis), where a score of -0 becomes 0, while a large
@@ -836,7 +839,7 @@ func (tx *Tx) ZRangeStore(dst string, args ZRangeArgs) (int64, error) {
 // listpack has a -0 score, the stream first adds a member too long for a
 // listpack (and removes it after), so that the replayed set is large from
 // its first ZADD, as the original is.
-func (tx *Tx) storeZSet(dst string, s *zset.Set, ev keyEvent) int64 {
+func (tx *Tx) storeZSet(dst string, s *zset.Set, ev keyEvent, changes int) int64 {
 	n := s.Len()
 	if n == 0 {
 		if tx.deleteKey(dst) && tx.wrote(dst, evDel) {
@@ -846,7 +849,7 @@ func (tx *Tx) storeZSet(dst string, s *zset.Set, ev keyEvent) int64 {
 	}
 	zv := newZSetFor(s)
 	tx.setValue(dst, zv, false)
-	if tx.wrote(dst, ev) {
+	if tx.wroteN(dst, ev, changes) {
 		args := make([]string, 0, 2+2*n)
 		args = append(args, "ZADD", dst)
 		negZero := false
@@ -884,7 +887,7 @@ func (tx *Tx) zremRange(key string, zv *zsetValue, first, last int, ev keyEvent)
 	for _, m := range removed {
 		zv.s.Remove(m)
 	}
-	if tx.zsetShrunk(key, zv, ev) {
+	if tx.zsetShrunk(key, zv, ev, len(removed)) {
 		tx.emit(append([]string{"ZREM", key}, removed...)...)
 	}
 	return int64(len(removed))
@@ -950,7 +953,7 @@ func (tx *Tx) zpop(key string, zv *zsetValue, max bool, count int) []Z {
 	if max {
 		ev = evZPopMax
 	}
-	if len(out) > 0 && tx.zsetShrunk(key, zv, ev) {
+	if len(out) > 0 && tx.zsetShrunk(key, zv, ev, len(out)) {
 		tx.emit(append([]string{"ZREM", key}, members(out)...)...)
 	}
 	return out
@@ -1314,7 +1317,7 @@ func (tx *Tx) zsetOpStore(op byte, dst string, st ZStore) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return tx.storeZSet(dst, s, zsetStoreEvent(op)), nil
+	return tx.storeZSet(dst, s, zsetStoreEvent(op), 1), nil
 }
 
 // zsetStoreEvent is the event of ZUNIONSTORE ('u'), ZINTERSTORE ('i') or

@@ -300,7 +300,7 @@ func cmdZRange(tx *Tx, args []string, w ReplyWriter) {
 		for _, z := range zs {
 			s.Add(z.Member, z.Score)
 		}
-		w.WriteInt(tx.storeZSet(args[1], s, evZRangeSt))
+		w.WriteInt(tx.storeZSet(args[1], s, evZRangeSt, 1))
 		return
 	}
 	zs, err := tx.zrangeRun(args[1], &q)
@@ -526,7 +526,7 @@ func cmdZSetOp(tx *Tx, args []string, w ReplyWriter) {
 	agg, _ := parseAggregate(st.Aggregate) // checked above
 	res := zsetOpOn(op, agg, srcs)
 	if store {
-		w.WriteInt(tx.storeZSet(args[1], res, zsetStoreEvent(op)))
+		w.WriteInt(tx.storeZSet(args[1], res, zsetStoreEvent(op), 1))
 		return
 	}
 	writeZs(w, setToZs(res), withScores)

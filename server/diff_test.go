@@ -93,7 +93,8 @@ type pair struct {
 	realTime bool
 	last     time.Time
 
-	statsAfter []string // the command TestDiffKeyspaceStats compared the counters after
+	statsAfter []string     // the command TestDiffKeyspaceStats compared the counters after
+	changes    changeCounts // how much rdb_changes_since_last_save grew, as both agreed (keyspaceStats)
 }
 
 // sync advances embedis's clock by the real time elapsed since the last

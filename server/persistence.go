@@ -47,9 +47,11 @@ import (
 // is left as it was.
 //
 // rdb_changes_since_last_save is the store's change count
-// (embedis.Stats.Changes) less the last saved snapshot's: it counts a change
-// per key written, where Redis counts one per field or element of some
-// commands (HSET, RPUSH, ...) and one per key FLUSHALL removes.
+// (embedis.Stats.Changes) less the last saved snapshot's. The store counts
+// changes as Redis 7.0 counts server.dirty, command by command (one per
+// element pushed by RPUSH, per field pair given to HSET, per key FLUSHALL
+// removes, none for an expiry: keyspace.go's wroteN), so the save points
+// trigger when redis-server's would (TestDiffKeyspaceStats compares).
 //
 // Save points (redis.conf's save: Options.SavePoints, CONFIG SET save)
 // start BGSAVEs on their own and make SHUTDOWN, Shutdown (SIGTERM, SIGINT)
@@ -439,7 +441,7 @@ func (p *persistence) info(w *infoWriter, changes int64, now time.Time) {
 	w.int("rdb_current_bgsave_time_sec", current)
 	w.int("rdb_saves", p.saves)
 	w.str("rdb_last_cow_size", "0")
-	w.str("rdb_last_load_keys_expired", "0") // not counted: see LoadStats
+	w.int("rdb_last_load_keys_expired", p.srv.opts.Loaded.KeysExpired)
 	w.int("rdb_last_load_keys_loaded", p.srv.opts.Loaded.KeysLoaded)
 }
 
@@ -457,15 +459,17 @@ func (p *persistence) resetStats() {
 type LoadStats struct {
 	// Loaded reports whether a file was loaded (false: it did not exist).
 	Loaded bool
-	// KeysLoaded counts the keys the store holds after loading a dump.rdb,
-	// or the keys of the base snapshot of a data directory
-	// (persist.DB.Loaded: as redis-server counts its AOF's RDB base). (The
-	// keys of a dump.rdb already past their deadline are skipped, as Redis
-	// skips them; embedis.OpenSnapshot, in the engine, does not count
-	// them, so INFO's rdb_last_load_keys_expired stays 0 — right for a
-	// data directory, whose load skips none, as Redis's AOF load; short of
-	// Redis's count for a dump.rdb holding expired keys.)
+	// KeysLoaded counts the keys loaded from a dump.rdb
+	// (embedis.Stats.LoadKeysLoaded), or the keys of the base snapshot of
+	// a data directory (persist.DB.Loaded: as redis-server counts its
+	// AOF's RDB base).
 	KeysLoaded int64
+	// KeysExpired counts the keys of a dump.rdb that were skipped because
+	// their deadline had already passed (embedis.Stats.LoadKeysExpired), as
+	// redis-server skips and counts them. It is 0 for a data directory,
+	// whose base is loaded whole (expired keys go after the load), as
+	// Redis loads its AOF's RDB base.
+	KeysExpired int64
 	// Elapsed is the time the load took.
 	Elapsed time.Duration
 }
@@ -475,9 +479,12 @@ type LoadStats struct {
 // zstd-compressed ones too), or empty when there is no such file. A file
 // that cannot be read whole — damaged, truncated, or holding what embedis
 // cannot load — is an error naming the offset, as Redis refuses to start on
-// it: never a half-loaded store. logger (nil: none) gets the load's progress
-// every 2 seconds when it is long (persist.OpenSnapshotContext) and Redis's
-// log lines at its end ("DB loaded from disk: 0.123 seconds"). Pass the stats to Options.Loaded.
+// it: never a half-loaded store. Keys already past their deadline are
+// skipped and counted (LoadStats.KeysExpired), as redis-server skips them.
+// logger (nil: none) gets the load's progress every 2 seconds when it is
+// long (persist.OpenSnapshotContext) and Redis 7.0's log lines at its end
+// ("Done loading RDB, keys loaded: 2, keys expired: 3.", "DB loaded from
+// disk: 0.123 seconds"). Pass the stats to Options.Loaded.
 func OpenStore(path string, opts embedis.Options, logger *slog.Logger) (*embedis.Store, LoadStats, error) {
 	var stats LoadStats
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
@@ -492,12 +499,10 @@ func OpenStore(path string, opts embedis.Options, logger *slog.Logger) (*embedis
 	stats.Loaded = true
 	stats.Elapsed = time.Since(start)
 	if st, err := store.Stats(context.Background()); err == nil {
-		for _, d := range st.Databases {
-			stats.KeysLoaded += d.Keys
-		}
+		stats.KeysLoaded, stats.KeysExpired = st.LoadKeysLoaded, st.LoadKeysExpired
 	}
 	if logger != nil {
-		logger.Info(fmt.Sprintf("Done loading RDB, keys loaded: %d.", stats.KeysLoaded))
+		logger.Info(fmt.Sprintf("Done loading RDB, keys loaded: %d, keys expired: %d.", stats.KeysLoaded, stats.KeysExpired))
 		logger.Info(fmt.Sprintf("DB loaded from disk: %.3f seconds", stats.Elapsed.Seconds()))
 	}
 	return store, stats, nil

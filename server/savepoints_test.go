@@ -272,6 +272,40 @@ func TestServerShutdown(t *testing.T) {
 	}
 }
 
+// TestSavePointCountsElements: a save point's change count is Redis's
+// (keyspace.go's wroteN): RPUSH of two elements is two changes, short of
+// save "10 3" however long ago the last save was; one more element
+// reaches it.
+func TestSavePointCountsElements(t *testing.T) {
+	s := admStart(t, Options{SavePoints: []SavePoint{{10, 3}}})
+	p := s.srv.persist
+	c := s.dial(t)
+	p.quitOnce.Do(func() { close(p.quit) }) // only the instants below check
+	<-p.cronDone
+	p.mu.Lock()
+	later := p.lastSave.Add(1000 * time.Second)
+	p.mu.Unlock()
+	started := func() bool {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		return p.bg != nil || p.saves > 0
+	}
+	c.expect(`:2`, "RPUSH", "l", "a", "b")
+	c.expect(`-"WRONGTYPE Operation against a key holding the wrong kind of value"`, "SADD", "l", "x") // no change
+	c.expect(`:0`, "PERSIST", "l")                                                                     // no change
+	c.expect(`:0`, "LREM", "l", "0", "x")                                                              // no change
+	if p.checkSavePoints(later); started() {
+		t.Fatalf("a BGSAVE started after %s changes, want none before 3", infoFields(c, "persistence")["rdb_changes_since_last_save"])
+	}
+	c.expect(`:3`, "RPUSH", "l", "c")
+	p.checkSavePoints(later)
+	if !started() {
+		t.Fatal("no BGSAVE after 3 changes")
+	}
+	waitBgsaveEnds(t, c)
+	expectFields(t, c, map[string]string{"rdb_last_bgsave_status": "ok", "rdb_changes_since_last_save": "0"})
+}
+
 // TestFlushallSaves: with save points FLUSHALL saves the emptied store
 // before it answers, as Redis 7.0's does (rdb_saves does not count it;
 // LASTSAVE moves); without, it writes nothing.
@@ -315,10 +349,10 @@ func TestFlushallSaves(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir2, "dump.rdb")); err == nil {
 		t.Error("FLUSHALL without save points wrote dump.rdb")
 	}
-	// Unsaved changes remain (embedis counts fewer than Redis's 2 here:
-	// see rdb_changes_since_last_save in persistence.go).
-	if n := infoFields(c2, "persistence")["rdb_changes_since_last_save"]; n == "0" {
-		t.Error("FLUSHALL without save points: rdb_changes_since_last_save 0")
+	// Unsaved changes remain: SET's and the key FLUSHALL removed, as
+	// Redis counts them.
+	if n := infoFields(c2, "persistence")["rdb_changes_since_last_save"]; n != "2" {
+		t.Errorf("FLUSHALL without save points: rdb_changes_since_last_save %s, want 2", n)
 	}
 }
 
