@@ -357,8 +357,9 @@ func TestReplicaDiskless(t *testing.T) {
 	}
 }
 
-// fakeMaster accepts replicas and plays script on each connection; it
-// counts the connections.
+// fakeMaster accepts replicas and plays script on the first connection; it
+// closes the later ones at once (so the link stays down and the data the
+// first one left stays) and counts them all.
 func fakeMaster(t *testing.T, script func(c net.Conn, br *bufio.Reader)) (port int, conns *atomic.Int64) {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -373,7 +374,10 @@ func fakeMaster(t *testing.T, script func(c net.Conn, br *bufio.Reader)) (port i
 			if err != nil {
 				return
 			}
-			conns.Add(1)
+			if conns.Add(1) > 1 {
+				c.Close()
+				continue
+			}
 			go func() {
 				defer c.Close()
 				c.SetDeadline(time.Now().Add(20 * time.Second))

@@ -23,7 +23,8 @@
 // (Options.SavePoints, redis.conf's save) start BGSAVEs on their own
 // (savepoints.go). Close abandons a BGSAVE and saves nothing; Shutdown
 // stops as redis-server does on SIGTERM, saving first when there are save
-// points.
+// points. REPLICAOF host port makes the server follow a redis-server master
+// as a read-only replica (replica.go).
 package server
 
 import (
