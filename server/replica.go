@@ -450,6 +450,10 @@ func (l *masterLink) fullSync(ctx context.Context, replID string, offset int64) 
 		r.state, r.linkUp, r.syncing, r.replID = "connected", true, false, replID
 	})
 	r.srv.log.Info("MASTER <-> REPLICA sync: finished with success", "bytes", n)
+	// The append-only log holds a FLUSHALL but not the loaded keys: a
+	// rewrite compacts it into a snapshot that has them, as Redis restarts
+	// its AOF after a sync.
+	r.srv.persist.rewriteAfterSync()
 	// The first ACK at once, as Redis: a master that sent the file
 	// diskless puts the replica online only when it acknowledges.
 	return l.ack()
@@ -787,3 +791,18 @@ func (r *replication) writeInfo(w *infoWriter, cf *config) bool {
 // newReplID gives the server a new replication ID, as REPLICAOF NO ONE
 // does; it runs as the owner, as INFO, which reads it.
 func (c *config) newReplID() { c.replID = randomHex(40) }
+
+// rewriteAfterSync starts (or schedules) a rewrite of the append-only log
+// when it is on, as BGREWRITEAOF does.
+func (p *persistence) rewriteAfterSync() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	a := &p.aof
+	switch {
+	case !a.on || p.stopped:
+	case a.rewriting || p.bg != nil:
+		a.scheduled = true // the running rewrite's or BGSAVE's end starts it
+	default:
+		p.startRewrite()
+	}
+}

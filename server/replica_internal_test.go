@@ -3,9 +3,17 @@ package server
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"io"
+	"net"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/embedis/embedis/internal/redistest"
+	"github.com/embedis/embedis/persist"
 )
 
 // The diskless form's reader stops exactly at the mark, wherever the reads
@@ -69,4 +77,59 @@ func (o *oneByteReader) Read(p []byte) (int, error) {
 		p = p[:1]
 	}
 	return o.r.Read(p)
+}
+
+// A replica with appendonly yes rewrites its log after the full sync, so
+// that the data directory reopens with the master's keys (the log alone
+// holds only the sync's FLUSHALL and the stream).
+func TestReplicaAppendOnlyKeepsTheSync(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+	l.Close()
+	ms := redistest.StartArgs(t, "--port", port, "--bind", "127.0.0.1", "--repl-diskless-sync", "no")
+	mc := ms.Dial(t)
+	mc.MustDo(t, "SET", "a", "1")
+	mc.MustDo(t, "RPUSH", "l", "x", "y")
+	dir := t.TempDir()
+	s, stop := aofStart(t, dir, persist.FsyncEverysec)
+	c := s.dial(t)
+	c.do("REPLICAOF", "127.0.0.1", port)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		f := infoFields(c, "replication")
+		if f["master_link_status"] == "up" && infoFields(c, "persistence")["aof_rewrites"] == "1" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no sync and rewrite: %v", f)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	mc.MustDo(t, "SET", "b", "2")
+	for {
+		if c.do("GET", "b").Str == "2" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("b never arrived")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	waitRewriteEnds(t, c)
+	stop()
+	db, err := persist.Open(filepath.Join(dir, "appendonlydir"), persist.Options{AppendOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	a, _ := db.Store.Get(ctx, "a")
+	b, _ := db.Store.Get(ctx, "b")
+	list, _ := db.Store.LRange(ctx, "l", 0, -1)
+	if a != "1" || b != "2" || len(list) != 2 {
+		t.Errorf("reopened: a=%q b=%q l=%q", a, b, list)
+	}
 }
