@@ -24,6 +24,11 @@
 //   - Strings: Get, Set, SetArgs, SetNX, SetXX, SetEx, GetSet, GetDel, GetEx,
 //     MGet, MSet, MSetNX, Append, StrLen, GetRange, SetRange, Incr, IncrBy,
 //     Decr, DecrBy, IncrByFloat, LCS, LCSLen, LCSIdx.
+//   - Bitmaps (bitmap.go), on strings: SetBit, GetBit, BitCount (with a
+//     BitCount range, in bytes or bits), BitPos, BitPosSpan, BitOpAnd,
+//     BitOpOr, BitOpXor, BitOpNot, BitField and BitFieldRO (typed
+//     operations: BitFieldGet, BitFieldSet, BitFieldIncrBy,
+//     BitFieldOverflow).
 //   - Keys and expiry: Del, Unlink, Exists, Touch, Type, Rename, RenameNX,
 //     Copy, Keys, Scan, ScanType, RandomKey, DBSize, FlushDB, FlushAll,
 //     SwapDB, Expire, ExpireNX, ExpireXX, ExpireGT, ExpireLT, ExpireAt,
@@ -100,7 +105,7 @@
 //     ISO week or month; Submit, Entry, Top, Around, Page, Remove, Len.
 //
 // Not there yet, to come: streams, pub/sub and keyspace notifications,
-// HyperLogLog, bitmaps, scripting, eviction (the append-only log is package
+// HyperLogLog, scripting, eviction (the append-only log is package
 // persist).
 //
 // # Missing keys

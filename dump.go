@@ -128,7 +128,7 @@ func appendPayload(e *rdb.Encoder, dst []byte, v value) ([]byte, error) {
 func appendValue(e *rdb.Encoder, dst []byte, v value) ([]byte, byte, error) {
 	switch v := v.(type) {
 	case *stringValue:
-		return e.AppendString(dst, v.s), rdb.TypeString, nil
+		return e.AppendString(dst, v.str()), rdb.TypeString, nil
 	case *listValue:
 		items := make([]string, 0, v.d.Len())
 		v.d.Range(0, false, func(_ int, s string) bool { items = append(items, s); return true })
@@ -297,7 +297,7 @@ const (
 func valueFromRDB(rv *rdb.Value) value {
 	switch rv.Kind {
 	case rdb.KindString:
-		return &stringValue{s: rv.Str}
+		return &stringValue{text: rv.Str}
 	case rdb.KindList:
 		if len(rv.List) == 0 {
 			return nil

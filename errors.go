@@ -485,3 +485,23 @@ var (
 	// error matches context.DeadlineExceeded too.
 	ErrRateLimitDeadline = errors.New("embedis: rate limiter: the context's deadline comes before admission")
 )
+
+// Errors of the bitmap commands (bitmap.go).
+var (
+	// ErrBitOffset: a bit offset that is not an integer, is negative, or
+	// addresses a byte at or past MaxStringLength (SETBIT, GETBIT,
+	// BITFIELD).
+	ErrBitOffset = newError("ERR bit offset is not an integer or out of range")
+	// ErrBitValue: SETBIT's value is not 0 or 1.
+	ErrBitValue = newError("ERR bit is not an integer or out of range")
+	// ErrBitArg: BITPOS's bit is not 0 or 1.
+	ErrBitArg = newError("ERR The bit argument must be 1 or 0.")
+	// ErrBitOpNotArgs: BITOP NOT with more than one source key.
+	ErrBitOpNotArgs = newError("ERR BITOP NOT must be called with a single source key.")
+	// ErrBitFieldType: a BITFIELD type other than i1-i64 or u1-u63.
+	ErrBitFieldType = newError("ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.")
+	// ErrBitFieldOverflow: an OVERFLOW mode other than WRAP, SAT or FAIL.
+	ErrBitFieldOverflow = newError("ERR Invalid OVERFLOW type specified")
+	// ErrBitFieldRO: BITFIELD_RO with a SET or INCRBY.
+	ErrBitFieldRO = newError("ERR BITFIELD_RO only supports the GET subcommand")
+)

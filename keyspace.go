@@ -96,6 +96,7 @@ var (
 	evIncrBy    = keyEvent{class: classString, name: "incrby"}
 	evIncrFloat = keyEvent{class: classString, name: "incrbyfloat"}
 	evAppend    = keyEvent{class: classString, name: "append"}
+	evSetBit    = keyEvent{class: classString, name: "setbit"}
 	evLPush     = keyEvent{class: classList, name: "lpush"}
 	evRPush     = keyEvent{class: classList, name: "rpush"}
 	evLPop      = keyEvent{class: classList, name: "lpop"}

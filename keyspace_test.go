@@ -119,6 +119,18 @@ var eventScript = [][]string{
 	{"GEORADIUS", "nosuch", "15", "37", "200", "km", "STORE", "gs"},
 	{"GEODIST", "g", "Palermo", "Catania"}, {"GEOPOS", "nosuch", "a"}, {"GEOHASH", "g", "Palermo"},
 
+	// bitmaps: "setbit" only when the string changed; BITOP's "set" or "del"
+	{"SETBIT", "bm", "7", "0"}, {"SETBIT", "bm", "7", "0"}, {"SETBIT", "bm", "7", "1"}, {"SETBIT", "bm", "7", "1"},
+	{"SETBIT", "bm", "40", "0"}, {"SETBIT", "bm", "-1", "1"}, {"SETBIT", "h", "1", "1"}, {"GETBIT", "nosuch", "1"},
+	{"BITCOUNT", "nosuch"}, {"BITPOS", "nosuch", "1"}, {"SET", "bs", "x"}, {"BITOP", "AND", "bd", "bs", "bm"},
+	{"BITOP", "AND", "bd", "nosuch", "nosuch2"}, {"BITOP", "AND", "bd", "nosuch"}, {"BITOP", "NOT", "bd", "bs"},
+	{"BITOP", "OR", "bs", "bs"}, {"BITOP", "NOT", "bd", "bs", "bm"},
+	{"BITFIELD", "bf", "GET", "u8", "0"}, {"BITFIELD", "bf", "SET", "u8", "0", "0"}, {"BITFIELD", "bf", "SET", "u8", "0", "0"},
+	{"BITFIELD", "bf", "INCRBY", "u8", "0", "0"}, {"BITFIELD", "bf", "OVERFLOW", "FAIL", "INCRBY", "u8", "0", "300"},
+	{"BITFIELD", "bf", "GET", "u8", "0", "SET", "u8", "0", "5"}, {"BITFIELD", "bf2", "OVERFLOW", "FAIL", "INCRBY", "u8", "0", "300"},
+	{"BITFIELD", "bf2", "SET", "u8", "100", "0"}, {"BITFIELD_RO", "bf", "GET", "u8", "0"}, {"BITFIELD_RO", "nosuch", "GET", "u8", "0"},
+	{"BITFIELD", "bf", "SET", "u8", "0", "x"},
+
 	// expired keys, found by a read, a write, DEL, a type check and a scan
 	{"SET", "e1", "v", "PX", "5"}, {"SET", "e2", "v", "PX", "5"}, {"HSET", "eh", "f", "v"}, {"PEXPIRE", "eh", "5"},
 	{"SET", "e3", "v", "PX", "5"}, {"SET", "e4", "v", "PX", "5"}, {"SET", "e5", "v", "PX", "5"},

@@ -74,13 +74,13 @@ func (v *stringValue) encoding() (enc string, shared bool) {
 	case strRaw:
 		return "raw", false
 	case strAuto, strCopied:
-		if len(v.s) <= intEncodingMaxLen {
-			if n, ok := number.ParseInt(v.s); ok {
+		if v.len() <= intEncodingMaxLen {
+			if n, ok := number.ParseInt(v.peek()); ok {
 				return "int", v.enc == strAuto && n >= 0 && n < sharedIntegers
 			}
 		}
 	}
-	if len(v.s) <= embstrMaxLen {
+	if v.len() <= embstrMaxLen {
 		return "embstr", false
 	}
 	return "raw", false

@@ -22,6 +22,96 @@ func (p *Pipeline) Append(key string, value string) Result[int64] {
 	return Result[int64]{p.add(pipeCmd{run: pipeAppend, s0: key, s1: value})}
 }
 
+func pipeBitCount(tx *Tx, c *pipeCmd) {
+	v, err := tx.BitCount(c.s0, c.x.(*BitCount))
+	c.n0, c.err = v, err
+}
+
+// BitCount queues Tx.BitCount; see Store.BitCount.
+func (p *Pipeline) BitCount(key string, r *BitCount) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeBitCount, s0: key, x: r})}
+}
+
+func pipeBitField(tx *Tx, c *pipeCmd) {
+	v, err := tx.BitField(c.s0, c.x.([]BitFieldOp)...)
+	c.x, c.err = v, err
+}
+
+// BitField queues Tx.BitField; see Store.BitField.
+func (p *Pipeline) BitField(key string, ops ...BitFieldOp) Result[[]BitFieldResult] {
+	return Result[[]BitFieldResult]{p.add(pipeCmd{run: pipeBitField, s0: key, x: ops})}
+}
+
+func pipeBitFieldRO(tx *Tx, c *pipeCmd) {
+	v, err := tx.BitFieldRO(c.s0, c.x.([]BitFieldOp)...)
+	c.x, c.err = v, err
+}
+
+// BitFieldRO queues Tx.BitFieldRO; see Store.BitFieldRO.
+func (p *Pipeline) BitFieldRO(key string, ops ...BitFieldOp) Result[[]BitFieldResult] {
+	return Result[[]BitFieldResult]{p.add(pipeCmd{run: pipeBitFieldRO, s0: key, x: ops})}
+}
+
+func pipeBitOpAnd(tx *Tx, c *pipeCmd) {
+	v, err := tx.BitOpAnd(c.s0, c.ss...)
+	c.n0, c.err = v, err
+}
+
+// BitOpAnd queues Tx.BitOpAnd; see Store.BitOpAnd.
+func (p *Pipeline) BitOpAnd(destKey string, keys ...string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeBitOpAnd, s0: destKey, ss: keys})}
+}
+
+func pipeBitOpNot(tx *Tx, c *pipeCmd) {
+	v, err := tx.BitOpNot(c.s0, c.s1)
+	c.n0, c.err = v, err
+}
+
+// BitOpNot queues Tx.BitOpNot; see Store.BitOpNot.
+func (p *Pipeline) BitOpNot(destKey string, key string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeBitOpNot, s0: destKey, s1: key})}
+}
+
+func pipeBitOpOr(tx *Tx, c *pipeCmd) {
+	v, err := tx.BitOpOr(c.s0, c.ss...)
+	c.n0, c.err = v, err
+}
+
+// BitOpOr queues Tx.BitOpOr; see Store.BitOpOr.
+func (p *Pipeline) BitOpOr(destKey string, keys ...string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeBitOpOr, s0: destKey, ss: keys})}
+}
+
+func pipeBitOpXor(tx *Tx, c *pipeCmd) {
+	v, err := tx.BitOpXor(c.s0, c.ss...)
+	c.n0, c.err = v, err
+}
+
+// BitOpXor queues Tx.BitOpXor; see Store.BitOpXor.
+func (p *Pipeline) BitOpXor(destKey string, keys ...string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeBitOpXor, s0: destKey, ss: keys})}
+}
+
+func pipeBitPos(tx *Tx, c *pipeCmd) {
+	v, err := tx.BitPos(c.s0, c.n0, c.x.([]int64)...)
+	c.n0, c.err = v, err
+}
+
+// BitPos queues Tx.BitPos; see Store.BitPos.
+func (p *Pipeline) BitPos(key string, bit int64, pos ...int64) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeBitPos, s0: key, n0: bit, x: pos})}
+}
+
+func pipeBitPosSpan(tx *Tx, c *pipeCmd) {
+	v, err := tx.BitPosSpan(c.s0, c.x.(int8), c.n0, c.n1, c.s1)
+	c.n0, c.err = v, err
+}
+
+// BitPosSpan queues Tx.BitPosSpan; see Store.BitPosSpan.
+func (p *Pipeline) BitPosSpan(key string, bit int8, start int64, end int64, span string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeBitPosSpan, s0: key, x: bit, n0: start, n1: end, s1: span})}
+}
+
 func pipeCopy(tx *Tx, c *pipeCmd) {
 	v, err := tx.Copy(c.s0, c.s1, int(c.n0), c.n1 != 0)
 	c.n0, c.err = boolInt(v), err
@@ -307,6 +397,16 @@ func pipeGet(tx *Tx, c *pipeCmd) {
 // Get queues Tx.Get; see Store.Get.
 func (p *Pipeline) Get(key string) Result[string] {
 	return Result[string]{p.add(pipeCmd{run: pipeGet, s0: key})}
+}
+
+func pipeGetBit(tx *Tx, c *pipeCmd) {
+	v, err := tx.GetBit(c.s0, c.n0)
+	c.n0, c.err = v, err
+}
+
+// GetBit queues Tx.GetBit; see Store.GetBit.
+func (p *Pipeline) GetBit(key string, offset int64) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeGetBit, s0: key, n0: offset})}
 }
 
 func pipeGetDel(tx *Tx, c *pipeCmd) {
@@ -1166,6 +1266,16 @@ func pipeSetArgs(tx *Tx, c *pipeCmd) {
 // SetArgs queues Tx.SetArgs; see Store.SetArgs.
 func (p *Pipeline) SetArgs(key string, value string, a SetArgs) Result[SetResult] {
 	return Result[SetResult]{p.add(pipeCmd{run: pipeSetArgs, s0: key, s1: value, x: a})}
+}
+
+func pipeSetBit(tx *Tx, c *pipeCmd) {
+	v, err := tx.SetBit(c.s0, c.n0, int(c.n1))
+	c.n0, c.err = v, err
+}
+
+// SetBit queues Tx.SetBit; see Store.SetBit.
+func (p *Pipeline) SetBit(key string, offset int64, value int) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeSetBit, s0: key, n0: offset, n1: int64(value)})}
 }
 
 func pipeSetEx(tx *Tx, c *pipeCmd) {

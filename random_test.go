@@ -711,7 +711,7 @@ func TestRandomRandomKey(t *testing.T) {
 			runAtomic(t, s, func(tx *Tx) error {
 				for _, k := range dead {
 					if _, ok := tx.db.keys.Get(k); !ok {
-						tx.db.keys.Set(k, slot{v: &stringValue{s: "x"}})
+						tx.db.keys.Set(k, slot{v: &stringValue{text: "x"}})
 						tx.setDeadline(k, past)
 					}
 				}

@@ -245,7 +245,7 @@ func (r *snapshotRun) entry(key string, v value, expires map[string]int64) (en s
 		}
 	}
 	if sv, isStr := v.(*stringValue); isStr {
-		en.str = sv.s
+		en.str = sv.str()
 	} else {
 		en.v = v.clone()
 	}

@@ -241,23 +241,45 @@ func TestSnapshotUnderConcurrentWrites(t *testing.T) {
 				fillRandom(t, s, rng, perDB)
 				clock.Advance(time.Duration(rng.IntN(50)) * time.Millisecond)
 
+				// The writers start at the epoch: before it, their writes
+				// (and the clock's advance expiring keys) would only
+				// shrink the snapshot, as much as the machine's load
+				// delays the epoch's turn.
 				var want map[string]string
 				var epochNow time.Time
+				epoch := make(chan struct{})
 				snapshotEpochHook = func(tx *Tx) {
 					want = stateOf(tx)
 					epochNow = time.UnixMilli(tx.nowMs())
+					close(epoch)
 				}
 				defer func() { snapshotEpochHook = nil }()
 
 				stop := make(chan struct{})
+				atEpoch := func() bool {
+					select {
+					case <-epoch:
+						return true
+					case <-stop:
+						return false
+					}
+				}
 				var wg sync.WaitGroup
 				for g := 0; g < 3; g++ {
 					wg.Add(1)
-					go func() { defer wg.Done(); hammer(s, seed*10+uint64(g), perDB, stop) }()
+					go func() {
+						defer wg.Done()
+						if atEpoch() {
+							hammer(s, seed*10+uint64(g), perDB, stop)
+						}
+					}()
 				}
 				wg.Add(1)
 				go func() { // expiries, lazy and active
 					defer wg.Done()
+					if !atEpoch() {
+						return
+					}
 					for {
 						select {
 						case <-stop:

@@ -367,7 +367,7 @@ func (tx *Tx) sortLookup(pattern, elem string) (string, bool) {
 	switch v := tx.lookupRead(key).(type) {
 	case *stringValue:
 		if fieldLen == 0 {
-			return v.s, true
+			return v.str(), true
 		}
 	case *hashValue:
 		if fieldLen > 0 {

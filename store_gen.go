@@ -21,6 +21,125 @@ func (s *Store) Append(ctx context.Context, key string, value string) (n int64, 
 	return tx.Append(key, value)
 }
 
+// BitCount returns the number of set bits of the string at key, in the
+// range r or the whole string if r is nil: Start and End inclusive, byte
+// offsets (or bit offsets with Unit BitCountIndexBit), negative ones
+// counting from the end, clamped to the string. A missing key counts 0. It
+// returns ErrSyntax for another Unit and ErrWrongType if the key holds
+// another type.
+func (s *Store) BitCount(ctx context.Context, key string, r *BitCount) (n int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.BitCount(key, r)
+}
+
+// BitField runs the operations of ops on the string at key in order and
+// answers one result per GET, SET and INCRBY (OVERFLOW answers none), as
+// BITFIELD. A SET or INCRBY creates the key, or pads the string with zero
+// bytes, up to the highest bit any of them writes, before any of them runs
+// (even when OVERFLOW FAIL then refuses them all); GETs alone never create
+// it. The operations are checked before any runs: ErrBitFieldType for a
+// bad type, ErrBitOffset for a bad offset, ErrBitFieldOverflow for a bad
+// OVERFLOW mode; ErrWrongType if the key holds another type.
+func (s *Store) BitField(ctx context.Context, key string, ops ...BitFieldOp) (v []BitFieldResult, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.BitField(key, ops...)
+}
+
+// BitFieldRO is BitField limited to GET operations (BITFIELD_RO): any
+// other, once every operation has parsed, is ErrBitFieldRO.
+func (s *Store) BitFieldRO(ctx context.Context, key string, ops ...BitFieldOp) (v []BitFieldResult, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.BitFieldRO(key, ops...)
+}
+
+// BitOpAnd stores at destKey the bitwise AND of the strings at keys (a
+// shorter string, or a missing key, counts as padded with zero bytes), as
+// long as the longest, and returns its length. An empty result deletes
+// destKey; a result replaces whatever destKey held and its time to live.
+// It returns ErrWrongType, storing nothing, if a key holds another type.
+func (s *Store) BitOpAnd(ctx context.Context, destKey string, keys ...string) (n int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.BitOpAnd(destKey, keys...)
+}
+
+// BitOpNot stores the bitwise NOT of the string at key at destKey, as
+// BitOpAnd.
+func (s *Store) BitOpNot(ctx context.Context, destKey string, key string) (n int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.BitOpNot(destKey, key)
+}
+
+// BitOpOr stores the bitwise OR of the strings at keys at destKey, as
+// BitOpAnd.
+func (s *Store) BitOpOr(ctx context.Context, destKey string, keys ...string) (n int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.BitOpOr(destKey, keys...)
+}
+
+// BitOpXor stores the bitwise XOR of the strings at keys at destKey, as
+// BitOpAnd.
+func (s *Store) BitOpXor(ctx context.Context, destKey string, keys ...string) (n int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.BitOpXor(destKey, keys...)
+}
+
+// BitPos returns the position of the first bit equal to bit (0 or 1) in the
+// string at key, as go-redis's BitPos: pos is empty (the whole string),
+// {start} or {start, end}, byte offsets, negative ones counting from the
+// end. A missing key answers -1 for a 1 and 0 for a 0. Looking for a 0 in a
+// string of ones answers the first bit past the string when no end was
+// given, and -1 when one was; no 1 in the range answers -1. It returns
+// ErrBitArg for a bit other than 0 or 1, ErrSyntax for more than two
+// positions and ErrWrongType if the key holds another type.
+func (s *Store) BitPos(ctx context.Context, key string, bit int64, pos ...int64) (n int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.BitPos(key, bit, pos...)
+}
+
+// BitPosSpan is BitPos over the range start to end in the unit span
+// (BitCountIndexByte or BitCountIndexBit; another is ErrSyntax), as
+// go-redis's BitPosSpan.
+func (s *Store) BitPosSpan(ctx context.Context, key string, bit int8, start int64, end int64, span string) (n int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.BitPosSpan(key, bit, start, end, span)
+}
+
 // Copy copies the value and time to live of src to dst in database db (the
 // index a Store handle was opened on with DB, 0 by default; Tx.DBIndex inside
 // a unit). With replace, an existing dst is overwritten;
@@ -346,6 +465,18 @@ func (s *Store) Get(ctx context.Context, key string) (val string, err error) {
 	}
 	defer s.end(tx, &err)
 	return tx.Get(key)
+}
+
+// GetBit returns the bit at offset of the string at key: 0 past its end or
+// for a missing key. It returns ErrBitOffset for an offset below 0 or past
+// 2^32-1 and ErrWrongType if the key holds another type.
+func (s *Store) GetBit(ctx context.Context, key string, offset int64) (n int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.GetBit(key, offset)
 }
 
 // GetDel returns the value of key and deletes the key. It returns ErrNotFound
@@ -1434,6 +1565,21 @@ func (s *Store) SetArgs(ctx context.Context, key string, value string, a SetArgs
 	}
 	defer s.end(tx, &err)
 	return tx.SetArgs(key, value, a)
+}
+
+// SetBit sets or clears (value 1 or 0) the bit at offset of the string at
+// key, creating the key or padding the string with zero bytes as needed,
+// and returns the bit's previous value. It returns ErrBitOffset for an
+// offset below 0 or past 2^32-1 (a string of 512 MB), ErrBitValue for a
+// value other than 0 or 1, and ErrWrongType if the key holds another type.
+// A bit set to the value it had changes nothing (no event).
+func (s *Store) SetBit(ctx context.Context, key string, offset int64, value int) (n int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.SetBit(key, offset, value)
 }
 
 // SetEx stores value at key with a time to live (SETEX, PSETEX). The

@@ -69,18 +69,18 @@ func (tx *Tx) set(key, val string, sp setSpec) (SetResult, error) {
 		if !ok {
 			return res, ErrWrongType
 		}
-		res.Old, res.OldExists = sv.s, true
+		res.Old, res.OldExists = sv.str(), true
 	}
 	if (sp.nx && cur != nil) || (sp.xx && cur == nil) {
 		return res, nil
 	}
 	if sv, ok := cur.(*stringValue); ok {
-		sv.s, sv.enc = val, strAuto // in place: the key and its dict node stay
+		sv.setStr(val, strAuto) // in place: the key and its dict node stay
 		if !sp.keepTTL && len(tx.db.expires) > 0 {
 			tx.clearDeadline(key)
 		}
 	} else {
-		tx.setValue(key, &stringValue{s: val}, sp.keepTTL)
+		tx.setValue(key, &stringValue{text: val}, sp.keepTTL)
 	}
 	rec := tx.wrote(key, evSet)
 	if sp.at != 0 {
@@ -121,7 +121,7 @@ func (tx *Tx) Get(key string) (string, error) {
 	if sv == nil {
 		return "", ErrNotFound
 	}
-	return sv.s, nil
+	return sv.str(), nil
 }
 
 // Set stores value at key, replacing any value of any type. An expiration
@@ -242,7 +242,7 @@ func (tx *Tx) GetDel(key string) (string, error) {
 	if tx.wrote(key, evDel) {
 		tx.emit("DEL", key)
 	}
-	return sv.s, nil
+	return sv.str(), nil
 }
 
 // GetEx returns the value of key and changes its time to live, as go-redis's
@@ -295,7 +295,7 @@ func (tx *Tx) getEx(key string, mode getExMode, at int64, cmd string) (string, e
 			tx.emit("PERSIST", key)
 		}
 	}
-	return sv.s, nil
+	return sv.str(), nil
 }
 
 // MGet returns the values of keys in order; an entry is nil where the key
@@ -304,7 +304,7 @@ func (tx *Tx) MGet(keys ...string) ([]*string, error) {
 	out := make([]*string, len(keys))
 	for i, k := range keys {
 		if sv, ok := tx.lookupRead(k).(*stringValue); ok {
-			s := sv.s
+			s := sv.str()
 			out[i] = &s
 		}
 	}
@@ -325,7 +325,7 @@ func (tx *Tx) MSet(pairs ...string) error {
 	}
 	rec := false
 	for i := 0; i < len(pairs); i += 2 {
-		tx.setValue(pairs[i], &stringValue{s: pairs[i+1]}, false)
+		tx.setValue(pairs[i], &stringValue{text: pairs[i+1]}, false)
 		rec = tx.wrote(pairs[i], evSet)
 	}
 	if rec {
@@ -360,19 +360,18 @@ func (tx *Tx) Append(key, value string) (int64, error) {
 		if len(value) > MaxStringLength {
 			return 0, ErrStringTooLong
 		}
-		sv = &stringValue{s: value}
+		sv = &stringValue{text: value}
 		tx.setValue(key, sv, true)
 	} else {
-		if len(sv.s)+len(value) > MaxStringLength {
+		if sv.len()+len(value) > MaxStringLength {
 			return 0, ErrStringTooLong
 		}
-		sv.s += value
-		sv.enc = strRaw
+		sv.setStr(sv.str()+value, strRaw)
 	}
 	if tx.wrote(key, evAppend) {
 		tx.emit("APPEND", key, value)
 	}
-	return int64(len(sv.s)), nil
+	return int64(sv.len()), nil
 }
 
 // StrLen returns the length of the string at key, 0 if the key does not exist.
@@ -381,7 +380,7 @@ func (tx *Tx) StrLen(key string) (int64, error) {
 	if err != nil || sv == nil {
 		return 0, err
 	}
-	return int64(len(sv.s)), nil
+	return int64(sv.len()), nil
 }
 
 // GetRange returns the substring of the string at key from start to end,
@@ -392,7 +391,7 @@ func (tx *Tx) GetRange(key string, start, end int64) (string, error) {
 	if err != nil || sv == nil {
 		return "", err
 	}
-	n := int64(len(sv.s))
+	n := int64(sv.len())
 	if start < 0 && end < 0 && start > end {
 		return "", nil
 	}
@@ -414,7 +413,7 @@ func (tx *Tx) GetRange(key string, start, end int64) (string, error) {
 	if n == 0 || start > end {
 		return "", nil
 	}
-	return sv.s[start : end+1], nil
+	return sv.str()[start : end+1], nil
 }
 
 // SetRange overwrites the string at key from offset on with value, padding
@@ -432,7 +431,7 @@ func (tx *Tx) SetRange(key string, offset int64, value string) (int64, error) {
 	}
 	cur := ""
 	if sv != nil {
-		cur = sv.s
+		cur = sv.str()
 	}
 	if value == "" {
 		return int64(len(cur)), nil
@@ -451,9 +450,9 @@ func (tx *Tx) SetRange(key string, offset int64, value string) (int64, error) {
 	copy(b, cur)
 	copy(b[offset:], value)
 	if sv == nil {
-		tx.setValue(key, &stringValue{s: string(b), enc: strRaw}, true)
+		tx.setValue(key, &stringValue{text: string(b), enc: strRaw}, true)
 	} else {
-		sv.s, sv.enc = string(b), strRaw
+		sv.setStr(string(b), strRaw)
 	}
 	if tx.wrote(key, evSetRange) {
 		tx.emit("SETRANGE", key, strconv.FormatInt(offset, 10), value)
@@ -491,7 +490,7 @@ func (tx *Tx) incrBy(key string, delta int64) (int64, error) {
 	var cur int64
 	if sv != nil {
 		var ok bool
-		if cur, ok = number.ParseInt(sv.s); !ok {
+		if cur, ok = number.ParseInt(sv.peek()); !ok {
 			return 0, ErrNotInteger
 		}
 	}
@@ -501,9 +500,9 @@ func (tx *Tx) incrBy(key string, delta int64) (int64, error) {
 	cur += delta
 	s := strconv.FormatInt(cur, 10)
 	if sv == nil {
-		tx.setValue(key, &stringValue{s: s}, true)
+		tx.setValue(key, &stringValue{text: s}, true)
 	} else {
-		sv.s, sv.enc = s, strAuto
+		sv.setStr(s, strAuto)
 	}
 	if tx.wrote(key, evIncrBy) {
 		tx.emit("INCRBY", key, strconv.FormatInt(delta, 10))
@@ -536,7 +535,7 @@ func (tx *Tx) incrByFloat(key, incr string) (string, error) {
 	}
 	cur := "0"
 	if sv != nil {
-		cur = sv.s
+		cur = sv.str()
 	}
 	res, err := number.IncrByFloat(cur, incr)
 	switch err {
@@ -549,9 +548,9 @@ func (tx *Tx) incrByFloat(key, incr string) (string, error) {
 		return "", err
 	}
 	if sv == nil {
-		tx.setValue(key, &stringValue{s: res, enc: strFromFloat}, true)
+		tx.setValue(key, &stringValue{text: res, enc: strFromFloat}, true)
 	} else {
-		sv.s, sv.enc = res, strFromFloat
+		sv.setStr(res, strFromFloat)
 	}
 	if tx.wrote(key, evIncrFloat) {
 		tx.emit("SET", key, res, "KEEPTTL")
@@ -629,7 +628,7 @@ func (tx *Tx) lcsInputs(key1, key2 string) (string, string, error) {
 		if !ok {
 			return "", "", ErrLCSNotString
 		}
-		out[i] = sv.s
+		out[i] = sv.str()
 	}
 	if lcs.TableBytes(len(out[0]), len(out[1])) > MaxStringLength {
 		return "", "", ErrLCSTooLarge

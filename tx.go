@@ -3,6 +3,7 @@ package embedis
 import (
 	"context"
 	"strconv"
+	"unsafe"
 )
 
 // Tx is the owner's view of the store: every command is a method on Tx, and
@@ -40,17 +41,65 @@ type value interface {
 	dump() string
 }
 
-// stringValue is a Redis string. s is never shared with callers mutably:
-// Go strings are immutable, so handing s out needs no copy. enc is how
-// Redis would hold s (OBJECT ENCODING, object.go).
+// stringValue is a Redis string, held in one of two forms:
+//
+//   - text, an immutable Go string: handing it out needs no copy, since no
+//     one can change it. Every command that stores a whole value stores it
+//     so.
+//   - buf, a byte slice that only the value refers to, which the bitmap
+//     commands (SETBIT, BITFIELD; bitmap.go) change in place, as Redis
+//     changes its sds string: a SETBIT on a 1 MB bitmap costs O(1), not a
+//     1 MB copy. text is stale while buf is set.
+//
+// str hands the value out: it turns buf into text without a copy and drops
+// buf, so the string a caller holds never changes under it; the next
+// in-place change copies text into a new buf (mutable). So a bitmap read by
+// GET between two SETBITs costs one copy, as Redis's GET copies it to the
+// socket. enc is how Redis would hold the value (OBJECT ENCODING, object.go).
 type stringValue struct {
-	s   string
-	enc stringEnc
+	text string
+	buf  []byte
+	enc  stringEnc
 }
 
 func (*stringValue) typeName() string { return "string" }
-func (v *stringValue) clone() value   { return &stringValue{s: v.s, enc: v.enc.copied()} }
-func (v *stringValue) dump() string   { return strconv.Quote(v.s) }
+func (v *stringValue) clone() value   { return &stringValue{text: v.str(), enc: v.enc.copied()} }
+func (v *stringValue) dump() string   { return strconv.Quote(v.peek()) }
+
+// str returns the value as an immutable string that may leave the owner's
+// turn. A value held in buf becomes text (no copy: buf is dropped, so no
+// one changes those bytes again).
+func (v *stringValue) str() string {
+	if v.buf != nil {
+		v.text = unsafe.String(unsafe.SliceData(v.buf), len(v.buf))
+		v.buf = nil
+	}
+	return v.text
+}
+
+// peek returns the value's bytes for reading within the owner's turn, in
+// whichever form they are held: the result must not be kept past the next
+// change of the value (nor handed to a caller), since a buf-held value is
+// changed in place.
+func (v *stringValue) peek() string {
+	if v.buf != nil {
+		return unsafe.String(unsafe.SliceData(v.buf), len(v.buf))
+	}
+	return v.text
+}
+
+// len returns the value's length in bytes.
+func (v *stringValue) len() int {
+	if v.buf != nil {
+		return len(v.buf)
+	}
+	return len(v.text)
+}
+
+// setStr replaces the value with s, held as text, and its encoding.
+func (v *stringValue) setStr(s string, enc stringEnc) {
+	v.text, v.buf, v.enc = s, nil, enc
+}
 
 func (tx *Tx) start(dbIndex int) {
 	tx.db = tx.e.dbs[dbIndex]

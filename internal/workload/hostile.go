@@ -412,6 +412,9 @@ func contains(ss []string, s string) bool {
 // afford, and embedis, answering as Redis does, attempts it too.
 func HostileSkip(args []string) string {
 	name := strings.ToUpper(args[0])
+	if name == "BITFIELD" && bitFieldGrowsPast1MB(args) {
+		return "BITFIELD writing past 1 MB: Redis allocates the string (up to 512 MB)"
+	}
 	n, err := int64(0), error(nil)
 	if len(args) > 2 {
 		n, err = strconv.ParseInt(args[2], 10, 64)
@@ -424,6 +427,11 @@ func HostileSkip(args []string) string {
 		// Redis grows the string to offset+len(value) bytes, up to 512 MB.
 		if len(args) == 4 && args[3] != "" && n >= 1<<20 && n <= 512<<20-int64(len(args[3])) {
 			return "SETRANGE with an offset past 1 MB: Redis allocates the string (up to 512 MB)"
+		}
+	case "SETBIT":
+		// Redis grows the string to the offset's byte, up to 512 MB.
+		if n >= 8<<20 && n < 512<<23 {
+			return "SETBIT with an offset past 1 MB: Redis allocates the string (up to 512 MB)"
 		}
 	case "SRANDMEMBER", "ZRANDMEMBER", "HRANDFIELD":
 		// A negative count asks for -count members, repeats allowed, and
@@ -492,4 +500,22 @@ func HostileShow(args []string) string {
 		out[i] = strconv.Quote(a)
 	}
 	return "[" + strings.Join(out, " ") + "]"
+}
+
+// bitFieldGrowsPast1MB reports whether a BITFIELD's SET or INCRBY writes at
+// an offset past 1 MB (a "#n" offset counted at the widest type, 64 bits).
+func bitFieldGrowsPast1MB(args []string) bool {
+	for i := 2; i+2 < len(args); i++ {
+		if u := strings.ToUpper(args[i]); u != "SET" && u != "INCRBY" {
+			continue
+		}
+		off, scale := args[i+2], int64(1)
+		if strings.HasPrefix(off, "#") {
+			off, scale = off[1:], 64
+		}
+		if n, err := strconv.ParseInt(off, 10, 64); err == nil && n >= 0 && n <= math.MaxInt64/64 && n*scale >= 8<<20 {
+			return true
+		}
+	}
+	return false
 }

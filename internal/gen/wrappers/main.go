@@ -336,7 +336,7 @@ func pipelineFile(ms []method) []byte {
 				}
 				extra = append(extra, p.name)
 				load = append(load, fmt.Sprintf("c.ss[%d]", len(extra)-1))
-			case numeric[p.typ] != [2]string{}:
+			case numeric[p.typ] != [2]string{} && !p.variadic:
 				if nums == 2 {
 					log.Fatalf("Tx.%s: more than two numeric parameters; extend pipeCmd", m.name)
 				}
