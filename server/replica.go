@@ -31,7 +31,10 @@ import (
 //     ($EOF:<40-byte mark>\r\n, the bytes, then the mark). The file is
 //     spooled to a temporary file first, so that the owner role is not
 //     held while the network is slow, then loaded in one owner turn by
-//     Store.ReplaceFromSnapshot, which empties every database first.
+//     Store.ReplaceFromSnapshot, which empties every database first. With
+//     appendonly yes the log is then rewritten (BGREWRITEAOF), as Redis
+//     restarts its AOF after a sync: until the rewrite ends, the log holds
+//     the sync's FLUSHALL but not the loaded keys.
 //   - The command stream follows: each command (a MULTI … EXEC block as a
 //     whole) is applied with Store.Apply, the path the write-effect stream
 //     is replayed through, after a SELECT of the database the stream has

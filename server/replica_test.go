@@ -212,10 +212,11 @@ func writeFamilies(t *testing.T, m *wire, tag string) {
 		{"RENAME", tag + "n", tag + "n2"}, {"LMOVE", tag + "l", tag + "l2", "LEFT", "RIGHT"},
 		{"SUNIONSTORE", tag + "u", tag + "set", tag + "sset"}, {"ZUNIONSTORE", tag + "zu", "1", tag + "z"},
 	}
+	cmds = append(cmds, []string{"SETBIT", tag + "bits", "100", "1"}, []string{"BITOP", "OR", tag + "bits2", tag + "bits"})
 	if tag == "pre:" {
-		// embedis has no SETBIT or PFADD yet (issue 18): their values come
-		// only through the full sync's file.
-		cmds = append(cmds, []string{"PFADD", tag + "hll", "a", "b", "c"}, []string{"SETBIT", tag + "bits", "100", "1"})
+		// embedis has no PFADD yet (issue 18): HyperLogLogs come only
+		// through the full sync's file.
+		cmds = append(cmds, []string{"PFADD", tag + "hll", "a", "b", "c"})
 	}
 	for _, c := range cmds {
 		if r := m.do(t, c...); strings.HasPrefix(r, "-") {
