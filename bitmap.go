@@ -690,7 +690,7 @@ func (tx *Tx) bitField(key string, ops []bitFieldOp, readOnly bool) ([]BitFieldR
 	if writes && (changes > 0 || grown) {
 		rec := tx.rec
 		if changes > 0 {
-			rec = tx.wrote(key, evSetBit)
+			rec = tx.wroteN(key, evSetBit, changes) // Redis counts each field changed
 		}
 		// A key created for writes that OVERFLOW FAIL all refused raises
 		// no event in Redis, but it exists: the effect still says so.

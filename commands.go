@@ -128,6 +128,10 @@ func (tx *Tx) Do(w ReplyWriter, args ...string) {
 		return
 	}
 	if c.serverOnly {
+		if run := tx.e.serverCommands; run != nil {
+			run(tx, w, args)
+			return
+		}
 		w.WriteError(serverOnlyError(c.Name))
 		return
 	}

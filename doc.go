@@ -59,6 +59,10 @@
 //   - Geo: GeoAdd, GeoAddArgs, GeoPos, GeoHash, GeoDist, GeoSearch,
 //     GeoSearchLocation, GeoSearchStore, GeoRadius, GeoRadiusStore,
 //     GeoRadiusByMember, GeoRadiusByMemberStore.
+//   - Scripting (Lua, with package scripting imported: see script.go):
+//     Eval, EvalRO, EvalSha, EvalShaRO, ScriptLoad, ScriptExists,
+//     ScriptFlush; SetServerCommandHandler lets scripts reach a
+//     server's own commands (INFO, CONFIG GET, …).
 //   - Moving data to and from Redis: Dump and Restore (DUMP and RESTORE,
 //     payloads byte-compatible with redis-server 7.0's); Snapshot (a
 //     point-in-time copy of every database, written as an RDB version 10

@@ -486,6 +486,39 @@ var (
 	ErrRateLimitDeadline = errors.New("embedis: rate limiter: the context's deadline comes before admission")
 )
 
+// Errors of scripting (script.go and package scripting).
+var (
+	// ErrScriptingNotLinked: a scripting command on a Store of a program that
+	// does not import package scripting.
+	ErrScriptingNotLinked = newError("ERR scripting is not linked into this program: import github.com/embedis/embedis/scripting")
+	// ErrNoScript: EVALSHA of a SHA-1 that is not in the script cache.
+	ErrNoScript = newError("NOSCRIPT No matching script. Please use EVAL.")
+	// ErrScript is the kind of every error a script fails with (ScriptError
+	// makes them, with Redis's text: the message, the script's SHA-1 and
+	// line).
+	ErrScript = newError("ERR script error")
+	// EVAL's numkeys larger than the arguments that follow it is
+	// ErrNumKeysArgs.
+	// ErrNumKeysNegative: EVAL's numkeys is negative.
+	ErrNumKeysNegative = newError("ERR Number of keys can't be negative")
+	// ErrNotBusy: SCRIPT KILL with no script running, which is always the
+	// case here, since a script holds the owner role until it ends.
+	ErrNotBusy = newError("NOTBUSY No scripts in execution right now.")
+	// ErrScriptFlushOption: SCRIPT FLUSH with an option other than SYNC or
+	// ASYNC.
+	ErrScriptFlushOption = newError("ERR SCRIPT FLUSH only support SYNC|ASYNC option")
+	// ErrScriptDebugMode: SCRIPT DEBUG with a mode other than YES, SYNC, NO.
+	ErrScriptDebugMode = newError("ERR Use SCRIPT DEBUG YES/SYNC/NO")
+	// ErrScriptDebug: SCRIPT DEBUG YES or SYNC; the Lua debugger is not built.
+	ErrScriptDebug = newError("ERR SCRIPT DEBUG YES and SYNC (the Lua debugger) are not supported by embedis")
+)
+
+// ScriptError returns an error with the text of a script's failure, as
+// Redis replies it (for example "ERR user_script:1: boom script: <sha>, on
+// @user_script:1."): a form of ErrScript. Package scripting makes its
+// errors with it.
+func ScriptError(text string) error { return ErrScript.forCommand(text) }
+
 // Errors of the bitmap commands (bitmap.go).
 var (
 	// ErrBitOffset: a bit offset that is not an integer, is negative, or

@@ -172,6 +172,46 @@ func (p *Pipeline) Dump(key string) Result[DumpPayload] {
 	return Result[DumpPayload]{p.add(pipeCmd{run: pipeDump, s0: key})}
 }
 
+func pipeEval(tx *Tx, c *pipeCmd) {
+	v, err := tx.Eval(c.s0, c.x.([]string), c.ss...)
+	c.x, c.err = v, err
+}
+
+// Eval queues Tx.Eval; see Store.Eval.
+func (p *Pipeline) Eval(script string, keys []string, args ...string) Result[any] {
+	return Result[any]{p.add(pipeCmd{run: pipeEval, s0: script, x: keys, ss: args})}
+}
+
+func pipeEvalRO(tx *Tx, c *pipeCmd) {
+	v, err := tx.EvalRO(c.s0, c.x.([]string), c.ss...)
+	c.x, c.err = v, err
+}
+
+// EvalRO queues Tx.EvalRO; see Store.EvalRO.
+func (p *Pipeline) EvalRO(script string, keys []string, args ...string) Result[any] {
+	return Result[any]{p.add(pipeCmd{run: pipeEvalRO, s0: script, x: keys, ss: args})}
+}
+
+func pipeEvalSha(tx *Tx, c *pipeCmd) {
+	v, err := tx.EvalSha(c.s0, c.x.([]string), c.ss...)
+	c.x, c.err = v, err
+}
+
+// EvalSha queues Tx.EvalSha; see Store.EvalSha.
+func (p *Pipeline) EvalSha(sha1 string, keys []string, args ...string) Result[any] {
+	return Result[any]{p.add(pipeCmd{run: pipeEvalSha, s0: sha1, x: keys, ss: args})}
+}
+
+func pipeEvalShaRO(tx *Tx, c *pipeCmd) {
+	v, err := tx.EvalShaRO(c.s0, c.x.([]string), c.ss...)
+	c.x, c.err = v, err
+}
+
+// EvalShaRO queues Tx.EvalShaRO; see Store.EvalShaRO.
+func (p *Pipeline) EvalShaRO(sha1 string, keys []string, args ...string) Result[any] {
+	return Result[any]{p.add(pipeCmd{run: pipeEvalShaRO, s0: sha1, x: keys, ss: args})}
+}
+
 func pipeExists(tx *Tx, c *pipeCmd) {
 	v, err := tx.Exists(c.ss...)
 	c.n0, c.err = v, err
@@ -1247,6 +1287,34 @@ func pipeScanType(tx *Tx, c *pipeCmd) {
 // ScanType queues Tx.ScanType; see Store.ScanType. In its ScanPage, Items is keys, Cursor is nextCursor.
 func (p *Pipeline) ScanType(cursor uint64, match string, count int64, keyType string) Result[ScanPage] {
 	return Result[ScanPage]{p.add(pipeCmd{run: pipeScanType, n0: int64(cursor), s0: match, n1: count, s1: keyType})}
+}
+
+func pipeScriptExists(tx *Tx, c *pipeCmd) {
+	v, err := tx.ScriptExists(c.ss...)
+	c.x, c.err = v, err
+}
+
+// ScriptExists queues Tx.ScriptExists; see Store.ScriptExists.
+func (p *Pipeline) ScriptExists(sha1s ...string) Result[[]bool] {
+	return Result[[]bool]{p.add(pipeCmd{run: pipeScriptExists, ss: sha1s})}
+}
+
+func pipeScriptFlush(tx *Tx, c *pipeCmd) {
+	c.err = tx.ScriptFlush()
+}
+
+// ScriptFlush queues Tx.ScriptFlush; see Store.ScriptFlush.
+func (p *Pipeline) ScriptFlush() Result[struct{}] {
+	return Result[struct{}]{p.add(pipeCmd{run: pipeScriptFlush})}
+}
+
+func pipeScriptLoad(tx *Tx, c *pipeCmd) {
+	c.s0, c.err = tx.ScriptLoad(c.s0)
+}
+
+// ScriptLoad queues Tx.ScriptLoad; see Store.ScriptLoad.
+func (p *Pipeline) ScriptLoad(script string) Result[string] {
+	return Result[string]{p.add(pipeCmd{run: pipeScriptLoad, s0: script})}
 }
 
 func pipeSet(tx *Tx, c *pipeCmd) {

@@ -89,6 +89,22 @@ func normalize(args []string, v any, err error) any {
 			return "positive"
 		}
 	}
+	return errorsAsText(v)
+}
+
+// errorsAsText writes the errors nested in an array reply (a script's
+// {err=...}, EXEC's) as "ERROR text", on both sides alike.
+func errorsAsText(v any) any {
+	switch v := v.(type) {
+	case error:
+		return "ERROR " + v.Error()
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = errorsAsText(x)
+		}
+		return out
+	}
 	return v
 }
 

@@ -114,6 +114,11 @@ type engine struct {
 
 	stats stats
 
+	scripts ScriptEngine // the Lua scripts' engine (script.go); nil until the first scripting command
+	// serverCommands runs a server-only command for Do (a script's
+	// redis.call); nil without a server (SetServerCommandHandler).
+	serverCommands func(tx *Tx, w ReplyWriter, args []string)
+
 	atomicTurns uint64        // Atomic closures started; numbers each one
 	atomicTurn  atomic.Uint64 // the running Atomic closure's number; 0 when none (see heldByCaller)
 }

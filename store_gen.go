@@ -211,6 +211,59 @@ func (s *Store) Dump(ctx context.Context, key string) (payload string, ok bool, 
 	return tx.Dump(key)
 }
 
+// Eval runs the Lua script with KEYS and ARGV (EVAL script numkeys key...
+// arg...) and returns its reply as Store.Do returns replies: a Lua number is
+// an int64 (truncated toward zero, as Redis converts it), a string a string,
+// a table an []any stopping at its first nil, true is int64 1 and false nil,
+// {ok=s} the string s; a script that fails or returns {err=s} is an error
+// with Redis's text (a form of ErrScript, or the error of the command
+// redis.call ran, with the script's SHA-1 and line appended as Redis appends
+// them); an {err=s} nested in a table is an error value in the []any. The
+// script is compiled once and cached under its SHA-1 (see EvalSha). It
+// returns ErrScriptingNotLinked unless package scripting is imported.
+func (s *Store) Eval(ctx context.Context, script string, keys []string, args ...string) (v any, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.Eval(script, keys, args...)
+}
+
+// EvalRO is Eval for a script that may not write (EVAL_RO): a write command
+// called from it fails with Redis's "Write commands are not allowed from
+// read-only scripts." error.
+func (s *Store) EvalRO(ctx context.Context, script string, keys []string, args ...string) (v any, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.EvalRO(script, keys, args...)
+}
+
+// EvalSha runs the cached script whose SHA-1 is sha1 (any case), as Eval
+// runs it; ErrNoScript when no such script is cached (load it with
+// ScriptLoad, or run it once with Eval).
+func (s *Store) EvalSha(ctx context.Context, sha1 string, keys []string, args ...string) (v any, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.EvalSha(sha1, keys, args...)
+}
+
+// EvalShaRO is EvalSha for a script that may not write (EVALSHA_RO).
+func (s *Store) EvalShaRO(ctx context.Context, sha1 string, keys []string, args ...string) (v any, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.EvalShaRO(sha1, keys, args...)
+}
+
 // Exists returns how many of keys exist; a key named twice counts twice.
 func (s *Store) Exists(ctx context.Context, keys ...string) (n int64, err error) {
 	tx, err := s.begin(ctx)
@@ -1540,6 +1593,40 @@ func (s *Store) ScanType(ctx context.Context, cursor uint64, match string, count
 	}
 	defer s.end(tx, &err)
 	return tx.ScanType(cursor, match, count, keyType)
+}
+
+// ScriptExists reports for each SHA-1 (any case) whether its script is cached
+// (SCRIPT EXISTS).
+func (s *Store) ScriptExists(ctx context.Context, sha1s ...string) (v []bool, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.ScriptExists(sha1s...)
+}
+
+// ScriptFlush empties the script cache (SCRIPT FLUSH; ASYNC and SYNC both
+// empty it at once: the cache is dropped, and Go's collector frees it).
+func (s *Store) ScriptFlush(ctx context.Context) (err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.ScriptFlush()
+}
+
+// ScriptLoad compiles script, caches it and returns its SHA-1 in lower-case
+// hex, for EvalSha (SCRIPT LOAD). A script that does not compile is an error
+// with Redis's "Error compiling script" text.
+func (s *Store) ScriptLoad(ctx context.Context, script string) (val string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.ScriptLoad(script)
 }
 
 // Set stores value at key, replacing any value of any type. An expiration

@@ -144,7 +144,11 @@ func categories(flags []string, declared string) []string {
 		case "write":
 			has["write"] = true
 		case "readonly":
-			has["read"] = true
+			// As Redis's setImplicitACLCategories: a read-only script
+			// command (EVAL_RO, FCALL_RO) is not @read.
+			if !strings.Contains(declared, "@scripting") {
+				has["read"] = true
+			}
 		case "admin":
 			has["admin"], has["dangerous"] = true, true
 		case "pubsub":

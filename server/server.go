@@ -39,6 +39,9 @@ import (
 	"github.com/embedis/embedis"
 	"github.com/embedis/embedis/internal/resp"
 	"github.com/embedis/embedis/persist"
+	// Scripting (EVAL, EVALSHA, SCRIPT) on the server's store: its Lua VM
+	// registers itself with the command table.
+	_ "github.com/embedis/embedis/scripting"
 )
 
 // Options configure a Server. The zero value serves without a password, with
@@ -178,6 +181,7 @@ func New(store *embedis.Store, opts Options) *Server {
 	s.cfg = newConfig(s)
 	s.persist = newPersistence(s)
 	s.repl = &replication{srv: s}
+	store.SetServerCommandHandler(s.runForScript) // server/script.go
 	return s
 }
 

@@ -453,6 +453,12 @@ func HostileSkip(args []string) string {
 // difference (OBJECT IDLETIME). failed says whether Redis answered with an error (errors are
 // always compared).
 func HostileUncompared(args []string, failed bool) string {
+	if n := strings.ToUpper(args[0]); (n == "EVAL" || n == "EVAL_RO") && len(args) > 1 {
+		// The hostile scripts ("inf", "(1", …) do not compile, and Lua's
+		// parser and gopher-lua's word the error differently; the
+		// numkeys errors are compared in the scripting cases.
+		return "EVAL of a script that does not compile: the parse error is gopher-lua's wording (see scripting/convert.go)"
+	}
 	if failed {
 		return ""
 	}
