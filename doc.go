@@ -82,7 +82,9 @@
 //     marked in one short turn and the keys are handed out in slices, a key
 //     about to be written being copied first (see snapshot.go); inside an
 //     Atomic closure, Tx.StartSnapshot marks it in the closure's turn and
-//     PendingSnapshot.WriteTo writes it afterwards.
+//     PendingSnapshot.WriteTo writes it afterwards. ReplaceFromSnapshot
+//     empties the store and loads an RDB file in its place in one turn (a
+//     replica's full sync).
 //   - Publish/subscribe (pubsub.go, subscription.go): Publish, SPublish,
 //     Subscribe, PSubscribe and SSubscribe (a Subscription delivering on a Go
 //     channel, closed by Close or its context, cut off with

@@ -115,3 +115,24 @@ func ExampleTx_StartSnapshot() {
 	fmt.Println(then, now)
 	// Output: 2 3
 }
+
+// A replica's full sync: the master's RDB file replaces the whole data set
+// in one turn.
+func ExampleStore_ReplaceFromSnapshot() {
+	ctx := context.Background()
+	master, _ := embedis.Open(embedis.Options{})
+	defer master.Close()
+	master.Set(ctx, "greeting", "hello", 0)
+	var file bytes.Buffer
+	master.WriteSnapshot(ctx, &file)
+
+	replica, _ := embedis.Open(embedis.Options{})
+	defer replica.Close()
+	replica.Set(ctx, "stale", "x", 0)
+	if err := replica.ReplaceFromSnapshot(ctx, &file); err != nil {
+		panic(err)
+	}
+	keys, _ := replica.Keys(ctx, "*")
+	fmt.Println(keys)
+	// Output: [greeting]
+}

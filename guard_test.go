@@ -30,6 +30,8 @@ var storeOnly = map[string]string{
 	// Whole-store snapshots copy every database: not a command of a batch.
 	"Snapshot":      "copies every database; a Pipeline is a batch of commands",
 	"WriteSnapshot": "writes outside the owner role, after the copy",
+	// A full sync replaces every database: not a command of a batch.
+	"ReplaceFromSnapshot": "replaces every database; a Pipeline is a batch of commands",
 	// The blocking commands wait outside the owner role; in a batch they
 	// would hold the role for the whole batch while waiting.
 	"BLMove":     "blocks",

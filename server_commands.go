@@ -36,6 +36,9 @@ func init() {
 		serverOnly("bgsave", -1, "admin", noscript, "no_async_loading"),
 		serverOnly("lastsave", 1, loading, stale, fast),
 		serverOnly("bgrewriteaof", 1, "admin", noscript, "no_async_loading"),
+		serverOnly("replicaof", 3, "admin", noscript, stale, "no_async_loading"),
+		serverOnly("slaveof", 3, "admin", noscript, stale, "no_async_loading"),
+		serverOnly("role", 1, noscript, loading, stale, fast),
 	)
 }
 

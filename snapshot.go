@@ -870,6 +870,11 @@ const (
 func (e *engine) load(r io.Reader) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	return e.loadOwned(r)
+}
+
+// loadOwned is load for a caller that holds the owner role.
+func (e *engine) loadOwned(r io.Reader) error {
 	rd, err := rdb.NewReader(r)
 	if err != nil {
 		return fmt.Errorf("embedis: open snapshot: %w", err)
@@ -892,6 +897,15 @@ func (e *engine) load(r io.Reader) error {
 	now := e.clock.Now().UnixMilli()
 	var ent rdb.Entry
 	var deadlines deadlineHeap
+	// The deadlines of the keys loaded, even when the file fails later
+	// (ReplaceFromSnapshot keeps them), are indexed for active expiry.
+	defer func() {
+		if len(deadlines) > 0 {
+			e.deadlines.h = append(e.deadlines.h, deadlines...)
+			heap.Init(&e.deadlines.h)
+			e.schedule(e.deadlines.h[0].at)
+		}
+	}()
 	for {
 		err := rd.Next(&ent)
 		if badDB != nil {
@@ -929,11 +943,6 @@ func (e *engine) load(r io.Reader) error {
 			deadlines = append(deadlines, deadline{at: ent.ExpireMs, db: ent.DB, key: ent.Key})
 		}
 		e.stats.loadedKeys++
-	}
-	if len(deadlines) > 0 {
-		heap.Init(&deadlines)
-		e.deadlines = deadlineIndex{h: deadlines}
-		e.schedule(deadlines[0].at)
 	}
 	return nil
 }

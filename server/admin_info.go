@@ -197,16 +197,18 @@ func (s *Server) infoText(tx *embedis.Tx, want map[string]bool) string {
 	}
 	if want["replication"] {
 		w.section("Replication")
-		w.str("role", "master")
-		w.str("connected_slaves", "0")
-		w.str("master_failover_state", "no-failover")
-		w.str("master_replid", cf.replID)
-		w.str("master_replid2", strings.Repeat("0", 40))
-		w.str("master_repl_offset", "0")
-		w.str("second_repl_offset", "-1")
-		w.str("repl_backlog_active", "0")
-		w.str("repl_backlog_size", cf.get("repl-backlog-size"))
-		w.zeros("repl_backlog_first_byte_offset", "repl_backlog_histlen")
+		if !s.repl.writeInfo(w, cf) {
+			w.str("role", "master")
+			w.str("connected_slaves", "0")
+			w.str("master_failover_state", "no-failover")
+			w.str("master_replid", cf.replID)
+			w.str("master_replid2", strings.Repeat("0", 40))
+			w.str("master_repl_offset", "0")
+			w.str("second_repl_offset", "-1")
+			w.str("repl_backlog_active", "0")
+			w.str("repl_backlog_size", cf.get("repl-backlog-size"))
+			w.zeros("repl_backlog_first_byte_offset", "repl_backlog_histlen")
+		}
 	}
 	if want["cpu"] {
 		sys, user := cpuTimes()

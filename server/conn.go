@@ -376,6 +376,11 @@ func (c *conn) dispatch(tx *embedis.Tx, args []string) {
 		c.reject(errMisconf)
 		return
 	}
+	if c.refusesWrite(cmd) {
+		st.rejected.Add(1)
+		c.reject(errReadOnly)
+		return
+	}
 	if c.proto == 2 && c.psub != nil && c.subscribed() {
 		if refused, name := refusedSubscribed(cmd.Name, full, args); refused {
 			st.rejected.Add(1)
@@ -512,6 +517,10 @@ func init() {
 		"unsubscribe":  unsubscribeHandler(embedis.PubSubChannel),
 		"punsubscribe": unsubscribeHandler(embedis.PubSubPattern),
 		"sunsubscribe": unsubscribeHandler(embedis.PubSubShard),
+		// replica.go
+		"replicaof": cmdReplicaof,
+		"slaveof":   cmdReplicaof,
+		"role":      cmdRole,
 	}
 }
 

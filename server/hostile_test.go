@@ -23,16 +23,18 @@ import (
 // with the server's own state (INFO, COMMAND, CLIENT LIST), or write the
 // snapshot file and answer with the time and state of saves (SAVE, BGSAVE,
 // LASTSAVE, BGREWRITEAOF: a BGSAVE still running on one server and not on the other
-// answers differently), or enter subscribed mode, where a command of n
+// answers differently), enter subscribed mode, where a command of n
 // channels gets n replies and the fixture's commands are refused
-// (SUBSCRIBE and its relatives). The server's tests compare them with Redis
-// on their own.
+// (SUBSCRIBE and its relatives), or make the server a replica of some host
+// (REPLICAOF, SLAVEOF: replica_test.go; ROLE then answers with the link's
+// state). The server's tests compare them with Redis on their own.
 var hostileWireSkipped = map[string]bool{
 	"quit": true, "reset": true, "shutdown": true, "hello": true, "client": true, "config": true,
 	"multi": true, "exec": true, "discard": true, "info": true, "command": true,
 	"save": true, "bgsave": true, "lastsave": true, "bgrewriteaof": true,
 	"subscribe": true, "psubscribe": true, "ssubscribe": true,
 	"unsubscribe": true, "punsubscribe": true, "sunsubscribe": true,
+	"replicaof": true, "slaveof": true, "role": true,
 }
 
 // TestDiffHostileArguments is the hostile-argument suite of the root

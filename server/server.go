@@ -23,7 +23,8 @@
 // (Options.SavePoints, redis.conf's save) start BGSAVEs on their own
 // (savepoints.go). Close abandons a BGSAVE and saves nothing; Shutdown
 // stops as redis-server does on SIGTERM, saving first when there are save
-// points.
+// points. REPLICAOF host port makes the server follow a redis-server master
+// as a read-only replica (replica.go).
 package server
 
 import (
@@ -113,6 +114,7 @@ type Server struct {
 	log     *slog.Logger
 	cfg     *config
 	persist *persistence
+	repl    *replication // replica.go
 
 	handlers map[string]serverHandler // serverCommands; read-only
 
@@ -178,6 +180,7 @@ func New(store *embedis.Store, opts Options) *Server {
 	s.stats.errors = make(map[string]int64)
 	s.cfg = newConfig(s)
 	s.persist = newPersistence(s)
+	s.repl = &replication{srv: s}
 	store.SetServerCommandHandler(s.runForScript) // server/script.go
 	return s
 }
@@ -303,6 +306,7 @@ func (s *Server) Close() error {
 		c.kill()
 	}
 	s.mu.Unlock()
+	s.repl.close()
 	s.doneOnce.Do(func() { close(s.done) })
 	s.wg.Wait()
 	s.persist.stop()

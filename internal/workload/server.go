@@ -39,6 +39,9 @@ func ServerCases() [][]string {
 		{"WATCH", "b"}, {"UNWATCH"}, {"UNWATCH", "b"}, {"WATCH"}, {"MULTI"}, {"UNWATCH"}, {"EXEC"},
 		{"SAVE", "x"}, {"SAVE"}, {"BGSAVE", "x"}, {"BGSAVE", "SCHEDULE", "x"}, {"BGSAVE", "a", "b"}, {"LASTSAVE", "x"}, {"BGREWRITEAOF", "x"},
 		{"MULTI"}, {"SAVE"}, {"LASTSAVE"}, {"DISCARD"}, {"SAVE"},
+		// Replication: errors, and NO ONE on a master (no link is made).
+		{"ROLE"}, {"ROLE", "x"}, {"REPLICAOF", "a"}, {"REPLICAOF", "h", "abc"}, {"REPLICAOF", "h", "-1"}, {"REPLICAOF", "h", "65536"},
+		{"SLAVEOF", "yes", "one"}, {"REPLICAOF", "NO", "ONE"}, {"SLAVEOF", "no", "one"}, {"MULTI"}, {"REPLICAOF", "NO", "ONE"}, {"ROLE"}, {"EXEC"},
 		{"SHUTDOWN", "FOO"}, {"RESET", "x"}, {"SELECT", "1"}, {"RESET"}, {"GET", "a"}, {"QUIT"},
 	}
 }
