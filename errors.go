@@ -310,7 +310,14 @@ func unknownSubcommand(sub, cmd string) error {
 // xinfoSyntaxError is XINFO's error for options its subcommand sub does
 // not take.
 func xinfoSyntaxError(sub string) error {
-	return ErrSyntax.forCommand("ERR unknown subcommand or wrong number of arguments for '" + truncate(errorArg(sub), 128) + "'. Try XINFO HELP.")
+	return ErrSyntax.forCommand(subcommandArgsText(sub, "XINFO"))
+}
+
+// subcommandArgsText is Redis's text for a container command's subcommand
+// given arguments it does not take (XINFO, PUBSUB); cmd is the container's
+// name in capitals.
+func subcommandArgsText(sub, cmd string) string {
+	return "ERR unknown subcommand or wrong number of arguments for '" + truncate(errorArg(sub), 128) + "'. Try " + cmd + " HELP."
 }
 
 // serverOnlyError is ErrServerOnly naming the command.
@@ -530,7 +537,7 @@ var (
 // pubsubArgsError is PUBSUB's error for a subcommand given the wrong
 // number of arguments that its arity does not catch.
 func pubsubArgsError(sub string) error {
-	return ErrArity.forCommand("ERR unknown subcommand or wrong number of arguments for '" + truncate(errorArg(sub), 128) + "'. Try PUBSUB HELP.")
+	return ErrArity.forCommand(subcommandArgsText(sub, "PUBSUB"))
 }
 
 // Errors of scripting (script.go and package scripting).
