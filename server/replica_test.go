@@ -234,8 +234,8 @@ func TestReplicaFollowsRedis(t *testing.T) {
 	ms, port := startMaster(t, "--repl-diskless-sync", "no")
 	master := dialWire(t, "unix", ms.Socket)
 	keys := 100000
-	if testing.Short() {
-		keys = 10000
+	if testing.Short() || raceEnabled {
+		keys = 10000 // -race: the same paths, ten times fewer keys to load and compare
 	}
 	master.do(t, "DEBUG", "POPULATE", strconv.Itoa(keys), "big", "16")
 	writeFamilies(t, master, "pre:")
