@@ -253,7 +253,9 @@ func (l *appendLog) Append(unit [][]string) uint64 {
 	// caller's write or by run's tick, within a second); with one, the
 	// first unit of a batch wakes run (which then waits the delay), and
 	// the one that fills flushBytes.
-	wake := l.delay > 0 && (before == 0 || before < flushBytes && l.buffered >= flushBytes)
+	// Under always a write delay changes nothing: every caller writes its
+	// own unit (so run never races a caller to a write it waits for).
+	wake := l.policy != FsyncAlways && l.delay > 0 && (before == 0 || before < flushBytes && l.buffered >= flushBytes)
 	l.mu.Unlock()
 	if wake {
 		select {
