@@ -34,6 +34,7 @@ type Subscription struct {
 	head     int
 	overflow bool  // the buffer was full: receive no more
 	err      error // why it ended; set once
+	ended    bool  // the channel is about to close: Err answers err
 
 	dropped atomic.Int64
 	wake    chan struct{} // a message was queued (capacity 1)
@@ -103,13 +104,11 @@ func (sn *Subscription) Channel() <-chan Message { return sn.ch }
 // ErrClosed when the store closed. It returns nil while the subscription
 // is open.
 func (sn *Subscription) Err() error {
-	select {
-	case <-sn.done:
-	default:
-		return nil
-	}
 	sn.mu.Lock()
 	defer sn.mu.Unlock()
+	if !sn.ended {
+		return nil
+	}
 	return sn.err
 }
 
@@ -195,6 +194,10 @@ func (sn *Subscription) signal() {
 func (sn *Subscription) pump(ctx context.Context) {
 	defer func() {
 		sn.unregister()
+		// Err must answer as soon as a reader sees the channel closed.
+		sn.mu.Lock()
+		sn.ended = true
+		sn.mu.Unlock()
 		close(sn.ch)
 		close(sn.done)
 	}()
