@@ -146,9 +146,9 @@ type engine struct {
 	blocked int // callers waiting in blocking commands
 	rnd     *rand.Rand
 
-	stats stats
-	ev    eviction // maxmemory and the eviction policy (evict.go)
-	limits Limits  // proto-max-bulk-len, hll-sparse-max-bytes (limits.go)
+	stats  stats
+	ev     eviction // maxmemory and the eviction policy (evict.go)
+	limits Limits   // proto-max-bulk-len, hll-sparse-max-bytes (limits.go)
 
 	scripts ScriptEngine // the Lua scripts' engine (script.go); nil until the first scripting command
 	// serverCommands runs a server-only command for Do (a script's
