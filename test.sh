@@ -74,6 +74,6 @@ echo "== real clients (compat module: go-redis against embedis-server; scs and g
 (cd compat && go vet ./... && go test -race -count=1 ./...)
 
 if [ -d bench ]; then
-  echo "== benchmarks (one iteration each, to keep them working)"
-  (cd bench && go vet ./... && go test -count=1 -run '^$' -bench . -benchtime 1x ./...)
+  echo "== benchmarks (one iteration each, with -short's small data sets, to keep them working)"
+  (cd bench && go vet ./... && go test -short -count=1 -run '^$' -bench . -benchtime 1x ./...)
 fi
