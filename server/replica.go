@@ -43,14 +43,16 @@ import (
 //     selected. The replication offset counts the stream's bytes; the
 //     master's PINGs only move it, REPLCONF GETACK is answered with
 //     REPLCONF ACK <offset>, and an ACK goes to the master every second.
-//   - When the link drops (the master closes it, 60 seconds without a byte
-//     from it — repl-timeout —, a reply or a byte the protocol does not
+//   - When the link drops (the master closes it, repl-timeout seconds (60)
+//     without a byte from it, a reply or a byte the protocol does not
 //     allow, a file that does not load), the link is reported down and the
 //     goroutine connects again a second later with a new full sync. Partial
 //     resync (PSYNC <replid> <offset>, +CONTINUE) is not built yet.
 //
 // Clients' write commands are refused with READONLY while the server is a
-// replica (replica-read-only yes, Redis's default); reads are served. Keys
+// replica and replica-read-only is yes (Redis's default; with no, they run,
+// and the master's stream may overwrite what they wrote, as in Redis);
+// reads are served. Keys
 // are expired by the store's own clock as on a master, not only by the
 // master's DELs as on a Redis replica: a replica whose clock runs ahead of
 // its master's removes a key before the master's DEL arrives.
@@ -62,9 +64,15 @@ const (
 	replyAlreadyFollows  = "OK Already connected to specified master"
 )
 
-// replTimeout is repl-timeout's default: the link is dropped after this
-// long without a byte from the master.
-const replTimeout = 60 * time.Second
+// replTimeout is repl-timeout: the link is dropped after this long without
+// a byte from the master (or with a write to it blocked).
+func (r *replication) replTimeout() time.Duration {
+	n, err := strconv.Atoi(r.srv.cfg.get("repl-timeout"))
+	if err != nil || n < 1 {
+		n = 60
+	}
+	return time.Duration(n) * time.Second
+}
 
 // replication is the server's replica state. Its fields are guarded by mu;
 // the link's counters are atomics that INFO reads at any time.
@@ -105,7 +113,7 @@ func (c *conn) refusesWrite(cmd *embedis.Command) bool {
 	if !hasFlag(cmd, "write") && !(cmd.Name == "exec" && c.multi && queuedWrite(c.queue)) {
 		return false
 	}
-	return c.srv.repl.following()
+	return c.srv.repl.following() && c.srv.cfg.get("replica-read-only") == "yes"
 }
 
 func queuedWrite(queue [][]string) bool {
@@ -287,7 +295,7 @@ type masterReader struct {
 }
 
 func (m *masterReader) Read(p []byte) (int, error) {
-	m.nc.SetReadDeadline(time.Now().Add(replTimeout))
+	m.nc.SetReadDeadline(time.Now().Add(m.r.replTimeout()))
 	n, err := m.nc.Read(p)
 	if n > 0 {
 		m.r.lastIO.Store(time.Now().UnixMilli())
@@ -309,7 +317,7 @@ func (l *masterLink) send(args ...string) error {
 	}
 	l.wmu.Lock()
 	defer l.wmu.Unlock()
-	l.nc.SetWriteDeadline(time.Now().Add(replTimeout))
+	l.nc.SetWriteDeadline(time.Now().Add(l.r.replTimeout()))
 	_, err := l.nc.Write(b)
 	return err
 }

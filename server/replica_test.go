@@ -556,3 +556,43 @@ func TestReplicaMasterAuth(t *testing.T) {
 		})
 	}
 }
+
+// TestReplicaReadOnlySetting: replica-read-only no lets clients write on a
+// replica, as Redis does; yes (the default) refuses with READONLY.
+func TestReplicaReadOnlySetting(t *testing.T) {
+	_, port := startMaster(t)
+	_, addr := startReplica(t)
+	replica := dialWire(t, "tcp", addr)
+	replica.do(t, "REPLICAOF", "127.0.0.1", strconv.Itoa(port))
+	if got := replica.do(t, "SET", "k", "v"); got != "READONLY You can't write against a read only replica." {
+		t.Fatalf("SET on a read-only replica = %s", got)
+	}
+	replica.do(t, "CONFIG", "SET", "replica-read-only", "no")
+	if got := replica.do(t, "SET", "k", "v"); got != "OK" {
+		t.Fatalf("SET with replica-read-only no = %s", got)
+	}
+	if got := replica.do(t, "CONFIG", "SET", "replica-serve-stale-data", "no"); !strings.HasPrefix(got, "ERR CONFIG SET failed (possibly related to argument 'replica-serve-stale-data')") {
+		t.Fatalf("CONFIG SET replica-serve-stale-data no = %s", got)
+	}
+}
+
+// TestReplicaTimeoutSetting: with repl-timeout 1, a master that accepts the
+// link and never answers is dropped and dialled again within seconds (the
+// default, 60 s, would keep the first connection for a minute).
+func TestReplicaTimeoutSetting(t *testing.T) {
+	port, conns := fakeMaster(t, func(c net.Conn, br *bufio.Reader) {
+		resp.ReadReply(br) // the PING, never answered
+		time.Sleep(15 * time.Second)
+	})
+	_, addr := startReplica(t)
+	replica := dialWire(t, "tcp", addr)
+	replica.do(t, "CONFIG", "SET", "repl-timeout", "1")
+	replica.do(t, "REPLICAOF", "127.0.0.1", strconv.Itoa(port))
+	deadline := time.Now().Add(12 * time.Second)
+	for conns.Load() < 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the silent master's link was not dropped after repl-timeout 1 (%d connections)", conns.Load())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
