@@ -19,8 +19,8 @@ import "github.com/embedis/embedis/internal/hll"
 //     clearDeadline) change data only, raising no more than Redis's dbAdd
 //     does ("new", and waking the callers blocked on the key); a command
 //     then announces each change once with wrote(key, event), which
-//     invalidates the WATCHes on the key (client-side-caching invalidation
-//     goes there too), raises the keyspace event, and returns whether the
+//     invalidates the WATCHes on the key and the client-side caches that
+//     hold it (tracking.go), raises the keyspace event, and returns whether the
 //     write effect is to be recorded, so the effect is built only when
 //     someone listens:
 //
@@ -154,7 +154,7 @@ func (tx *Tx) notify(ev keyEvent, key string) {
 
 // wrote announces that the command changed key: the one write path. It
 // invalidates the WATCHes on key (client-side-caching invalidation will go
-// here too), raises ev, counts one change (see wroteN), and reports whether
+// (tracking.go) too), raises ev, counts one change (see wroteN), and reports whether
 // the unit records effects (the caller then emits the write's deterministic
 // effect). Callers blocked on key are woken by setValue: a caller blocks
 // only on a key that holds no data, so data reaches it only by the key being
@@ -212,11 +212,19 @@ func (tx *Tx) emptied(key string) {
 }
 
 // modified records that key of the unit's database changed: it invalidates
-// the WATCHes on it. Only wroteN, removeExpired and the whole-database
-// commands call it; it counts no change (wroteN and dirty do).
-func (tx *Tx) modified(key string) {
+// the WATCHes on it and the client-side caches that hold it (tracking.go).
+// Only wroteN, removeExpired, evictKey and PFCOUNT's cache update call it;
+// it counts no change (wroteN and dirty do).
+func (tx *Tx) modified(key string) { tx.touched(key, tx.tracker) }
+
+// touched is modified naming the tracker that wrote the key: nil for an
+// expiry or an eviction, which no client made (BCAST's NOLOOP tells by it).
+func (tx *Tx) touched(key string, by *Tracker) {
 	if tx.db.watched != nil {
 		tx.db.touchWatch(key)
+	}
+	if tr := &tx.e.track; tr.table != nil || len(tr.prefixes) > 0 {
+		tx.invalidate(key, true, by)
 	}
 }
 
@@ -235,6 +243,9 @@ const (
 // has its access metadata updated (touch) unless lookupNoTouch.
 func (tx *Tx) lookupKey(key string, flags lookupFlags) value {
 	v := tx.live(key)
+	if flags&lookupForWrite == 0 && tx.tracker != nil {
+		tx.remember(key) // client-side caching (tracking.go)
+	}
 	if tx.e.snap != nil && flags&lookupForWrite != 0 && v != nil {
 		tx.e.snap.keep(tx.db, key)
 	}
@@ -373,7 +384,7 @@ func (tx *Tx) removeExpired(key string) {
 		tx.removed(key, old.v)
 	}
 	delete(tx.db.expires, key)
-	tx.modified(key)
+	tx.touched(key, nil)
 	tx.e.stats.expiredKeys++
 	if tx.rec {
 		tx.emit("DEL", key)
@@ -394,7 +405,7 @@ func (tx *Tx) evictKey(key string) {
 		delete(tx.db.expires, key)
 		tx.e.noteStale()
 	}
-	tx.modified(key)
+	tx.touched(key, nil)
 	tx.e.stats.evictedKeys++
 	if tx.rec {
 		tx.emit("DEL", key)
