@@ -85,6 +85,10 @@ func register(cmds ...*Command) {
 		for _, f := range c.Flags {
 			c.readOnly = c.readOnly || f == "readonly"
 		}
+		// The containers whose key-reading subcommands (OBJECT ENCODING &
+		// co., MEMORY USAGE) Redis flags readonly: client-side caching
+		// remembers their keys.
+		c.readOnly = c.readOnly || c.Name == "object" || c.Name == "memory"
 		commandTable[c.Name] = c
 		commandTable[strings.ToUpper(c.Name)] = c
 		commandList = append(commandList, c)
