@@ -452,3 +452,41 @@ func TestClientTrackingLimitBeforeReply(t *testing.T) {
 	}
 	a.do("CONFIG", "SET", "tracking-table-max-keys", "0")
 }
+
+// TestDiffClientTrackingHostile: hostile arguments to CLIENT TRACKING and
+// CACHING (binary and empty prefixes, NUL bytes in an error's text, huge or
+// malformed IDs, repeated options, many prefixes), compared with
+// redis-server; each vector is followed by TRACKING OFF.
+func TestDiffClientTrackingHostile(t *testing.T) {
+	s := startBoth(t)
+	a := s.pair(t)
+	many := []string{"CLIENT", "TRACKING", "ON", "BCAST"}
+	for i := 0; i < 200; i++ {
+		many = append(many, "PREFIX", "p"+strconv.Itoa(i)+":")
+	}
+	vectors := [][]string{
+		{"CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "a\x00b", "PREFIX", "a"},
+		{"CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "x", "PREFIX", "a\x00b", "PREFIX", "a"},
+		{"CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", ""},
+		{"CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "", "PREFIX", "a"},
+		{"CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "\xff\xfe", "PREFIX", "\r\n"},
+		{"CLIENT", "TRACKING", "ON", "REDIRECT", "9223372036854775807"},
+		{"CLIENT", "TRACKING", "ON", "REDIRECT", "9223372036854775808"},
+		{"CLIENT", "TRACKING", "ON", "REDIRECT", "-9223372036854775808"},
+		{"CLIENT", "TRACKING", "ON", "REDIRECT", ""},
+		{"CLIENT", "TRACKING", "ON", "REDIRECT", " 1"},
+		{"CLIENT", "TRACKING", "ON", "BCAST", "BCAST", "NOLOOP", "NOLOOP"},
+		{"CLIENT", "TRACKING", "ON", "OPTIN", "OPTIN"},
+		{"CLIENT", "TRACKING", "", "BCAST"},
+		{"CLIENT", "TRACKING", "ON", "prefix"},
+		{"CLIENT", "TRACKING", "ON", "bcast", "prefix", "x", "optout"},
+		{"CLIENT", "CACHING", ""},
+		{"CLIENT", "CACHING", "\x00"},
+		many,
+	}
+	for _, v := range vectors {
+		a.do(v...)
+		a.do("CLIENT", "TRACKINGINFO")
+		a.do("CLIENT", "TRACKING", "OFF")
+	}
+}
