@@ -6,8 +6,9 @@ import "github.com/embedis/embedis/internal/hll"
 // command reaches a key through it, so the side effects of reading and
 // writing live here and nowhere else:
 //
-//   - reading: lookupRead (Redis's lookupKeyRead: read commands) and
-//     lookupWrite (lookupKeyWrite: commands that go on to write the key), or
+//   - reading: lookupRead (Redis's lookupKeyRead: read commands; it also
+//     notes the key for the unit's client-side-caching tracker, tracking.go)
+//     and lookupWrite (lookupKeyWrite: commands that go on to write the key), or
 //     their typed forms readString, writeList, …. Both expire a key found past
 //     its deadline (the "expired" event, the DEL effect, expired_keys); a
 //     read also counts the keyspace hit or miss and raises "keymiss". The
@@ -20,8 +21,8 @@ import "github.com/embedis/embedis/internal/hll"
 //     does ("new", and waking the callers blocked on the key); a command
 //     then announces each change once with wrote(key, event), which
 //     invalidates the WATCHes on the key and the client-side caches that
-//     hold it (tracking.go), raises the keyspace event, and returns whether the
-//     write effect is to be recorded, so the effect is built only when
+//     hold it (tracking.go), raises the keyspace event, and returns whether
+//     the write effect is to be recorded, so the effect is built only when
 //     someone listens:
 //
 //	if tx.wrote(key, evIncrBy) {
@@ -153,9 +154,9 @@ func (tx *Tx) notify(ev keyEvent, key string) {
 }
 
 // wrote announces that the command changed key: the one write path. It
-// invalidates the WATCHes on key (client-side-caching invalidation will go
-// (tracking.go) too), raises ev, counts one change (see wroteN), and reports whether
-// the unit records effects (the caller then emits the write's deterministic
+// invalidates the WATCHes on key and the client-side caches that hold it
+// (tracking.go), raises ev, counts one change (see wroteN), and reports
+// whether the unit records effects (the caller then emits the write's deterministic
 // effect). Callers blocked on key are woken by setValue: a caller blocks
 // only on a key that holds no data, so data reaches it only by the key being
 // added, as in Redis, where dbAdd signals the key ready. Lock waiters, who
