@@ -76,7 +76,6 @@ const (
 	cfgNoPersistence      // the aof-*/rdb-* knobs embedis does not implement
 	cfgPersistAtOpen      // auto-aof-rewrite-*: set when the data directory is opened
 	cfgNoMemoryLimit      // maxmemory-clients and lazyfree-lazy-eviction (maxmemory and its policy are honoured: evict.go)
-	cfgNoTracking         // client-side caching's table
 	cfgNoScripting        // busy-reply-threshold (lua-time-limit)
 	cfgNoLatencyMonitor   // latency-monitor-threshold
 	cfgNoSlowlog          // slowlog-*
@@ -105,7 +104,6 @@ var configRefusals = map[configClass]string{
 	cfgNoPersistence:      "embedis does not implement this persistence setting (its log and snapshots behave as the default value says)",
 	cfgPersistAtOpen:      "embedis sets automatic log compaction when the data directory is opened (persist.Options.AutoCompactPercent and AutoCompactMinSize), not at run time",
 	cfgNoMemoryLimit:      "embedis does not implement client eviction or lazy freeing of evicted keys yet",
-	cfgNoTracking:         "embedis does not implement client-side caching (tracking) yet",
 	cfgNoScripting:        "embedis does not implement scripting yet",
 	cfgNoLatencyMonitor:   "embedis does not implement the latency monitor yet",
 	cfgNoSlowlog:          "embedis does not implement the slow log yet",
@@ -994,6 +992,9 @@ func (cf *config) apply(tx *embedis.Tx, params []*configParam, values []string) 
 			ec, _ := tx.Eviction()
 			setEviction(&ec, p.canonical(), v)
 			tx.ConfigureEviction(ec)
+		case "tracking-table-max-keys":
+			n, _ := strconv.ParseInt(v, 10, 64)
+			tx.SetTrackingTableMaxKeys(n)
 		case "maxclients":
 			n, _ := strconv.Atoi(v)
 			s.mu.Lock()

@@ -217,7 +217,7 @@ var configTable = [...]configParam{
 	{"tls-session-cache-size", "20480", "", cfgInt, 0, 0, math.MaxInt32, cfgHarmless},
 	{"tls-session-cache-timeout", "300", "", cfgInt, 0, 0, math.MaxInt32, cfgHarmless},
 	{"tls-session-caching", "yes", "", cfgBool, 0, 0, 0, cfgHarmless},
-	{"tracking-table-max-keys", "1000000", "", cfgInt, 0, 0, math.MaxInt64, cfgNoTracking},
+	{"tracking-table-max-keys", "1000000", "", cfgInt, 0, 0, math.MaxInt64, cfgHonoured},
 	{"unixsocket", "", "", cfgString, cfgImmutable, 0, 0, cfgHonoured},
 	{"unixsocketperm", "0", "", cfgString, cfgImmutable, 0, 0, cfgHarmless},
 	{"use-exit-on-panic", "no", "", cfgBool, cfgHidden, 0, 0, cfgHarmless},
