@@ -388,6 +388,13 @@ func (e *engine) waitLog(ctx context.Context, ticket uint64, errp *error) {
 // or script. There is no rollback: what fn wrote before returning an error
 // stays written. Atomic returns fn's error.
 //
+// Under maxmemory, keys are evicted once, before fn runs, as Redis evicts
+// before an EXEC or a script and not between their commands. If the store
+// is then still over the limit with nothing to evict, the methods of
+// commands that may add data (flagged denyoom: Set, HSet, LPush, …) fail
+// with ErrOOM until fn has written something, as redis.call in a script
+// does; reads and deletions go on.
+//
 // fn must use tx, never the Store: a call on the same store from inside fn
 // (a Store method, Do, a Pipeline's Exec, another Atomic) would wait for the
 // role fn holds, so it fails at once with ErrReentrant. fn must not keep tx

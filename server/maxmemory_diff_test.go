@@ -1,6 +1,10 @@
 package server_test
 
-import "testing"
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
 
 // TestDiffMaxMemory compares the deterministic replies of maxmemory with
 // redis-server's: the OOM error of commands that may add data while over a
@@ -51,4 +55,67 @@ func TestDiffMaxMemory(t *testing.T) {
 	for _, c := range cases {
 		p.do(c...)
 	}
+}
+
+// TestDiffMaxMemoryEveryEntry compares where a write is refused while the
+// server is out of memory (noeviction, a limit of 1 byte) with
+// redis-server's: each command of a pipeline on its own (a write that is
+// not denyoom does not open the way for the next command, as it does inside
+// one unit); inside MULTI every queued command is refused and EXEC aborts
+// for the earlier errors, DISCARD and an empty EXEC pass; an EXEC whose
+// transaction holds a denyoom command, queued while under the limit, is
+// refused with EXECABORT when the limit is crossed before it, and one that
+// holds only reads runs.
+func TestDiffMaxMemoryEveryEntry(t *testing.T) {
+	s := startBoth(t)
+	p := s.pair(t)
+	other := s.pair(t)
+	p.do("FLUSHALL")
+	p.do("CONFIG", "SET", "maxmemory-policy", "noeviction")
+	p.do("SET", "a", "1")
+	p.do("CONFIG", "SET", "maxmemory", "1")
+	// A pipeline: every SET refused, the EXPIRE between them runs.
+	p.rawN(respCmd("SET", "b", "2")+respCmd("EXPIRE", "a", "100")+respCmd("SET", "c", "3")+
+		respCmd("GET", "a")+respCmd("PERSIST", "a")+respCmd("INCR", "a")+respCmd("DEL", "nokey"), 7)
+	// MULTI: any command queued is refused, EXEC aborts.
+	for _, c := range [][]string{
+		{"MULTI"}, {"GET", "a"}, {"SET", "b", "1"}, {"DEL", "a"}, {"PING"}, {"EXEC"},
+		{"MULTI"}, {"DISCARD"}, {"MULTI"}, {"EXEC"},
+		{"MULTI"}, {"MULTI"}, {"WATCH", "a"}, {"SUBSCRIBE", "ch"}, {"GET", "a"}, {"EXEC"},
+		{"GET", "a"}, {"DBSIZE"},
+	} {
+		p.do(c...)
+	}
+	// The limit crossed between queueing and EXEC.
+	p.do("CONFIG", "SET", "maxmemory", "0")
+	p.do("MULTI")
+	p.do("SET", "b", "1")
+	p.do("GET", "a")
+	other.do("CONFIG", "SET", "maxmemory", "1")
+	p.do("EXEC")
+	p.do("EXISTS", "b")
+	other.do("CONFIG", "SET", "maxmemory", "0")
+	p.do("MULTI")
+	p.do("GET", "a")
+	p.do("TTL", "nokey")
+	p.do("DEL", "nokey")
+	other.do("CONFIG", "SET", "maxmemory", "1")
+	p.do("EXEC")
+	other.do("CONFIG", "SET", "maxmemory", "0")
+	p.do("MULTI")
+	p.do("SET", "b", "1")
+	other.do("CONFIG", "SET", "maxmemory", "1")
+	p.do("DISCARD")
+	other.do("CONFIG", "SET", "maxmemory", "0")
+	p.do("EXISTS", "b")
+}
+
+// respCmd encodes args as a RESP array of bulk strings.
+func respCmd(args ...string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "*%d\r\n", len(args))
+	for _, a := range args {
+		fmt.Fprintf(&b, "$%d\r\n%s\r\n", len(a), a)
+	}
+	return b.String()
 }
