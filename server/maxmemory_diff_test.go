@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -118,4 +119,60 @@ func respCmd(args ...string) string {
 		fmt.Fprintf(&b, "$%d\r\n%s\r\n", len(a), a)
 	}
 	return b.String()
+}
+
+// TestDiffEvictionDirty compares what evictions add to the change count
+// (INFO persistence's rdb_changes_since_last_save, Redis's server.dirty)
+// with redis-server's: nothing. Each server is filled with the same 2,000
+// keys and given a limit under what it then holds by 30% of what the keys
+// added (the two account memory differently, so each its own) under allkeys-random; one SET then
+// evicts hundreds of keys on both and counts one change, and evicted_keys
+// counts them.
+func TestDiffEvictionDirty(t *testing.T) {
+	s := startBoth(t)
+	p := s.pair(t)
+	p.do("FLUSHALL")
+	p.do("CONFIG", "SET", "maxmemory-policy", "allkeys-random")
+	base := map[*wire]int64{}
+	for _, w := range []*wire{p.redis, p.embed} {
+		base[w], _ = strconv.ParseInt(infoOf(t, w, "memory", "used_memory"), 10, 64)
+	}
+	var fill strings.Builder
+	for i := 0; i < 2000; i++ {
+		fill.WriteString(respCmd("SET", "k"+strconv.Itoa(i), strings.Repeat("v", 100)))
+	}
+	p.rawN(fill.String(), 2000)
+	for name, w := range map[string]*wire{"redis": p.redis, "embedis": p.embed} {
+		used, _ := strconv.ParseInt(infoOf(t, w, "memory", "used_memory"), 10, 64)
+		evicted0, _ := strconv.Atoi(infoOf(t, w, "stats", "evicted_keys"))
+		dirty0, _ := strconv.Atoi(infoOf(t, w, "persistence", "rdb_changes_since_last_save"))
+		w.send("CONFIG", "SET", "maxmemory", strconv.FormatInt(used-(used-base[w])*3/10, 10))
+		w.read(t)
+		w.send("SET", "x", "y")
+		if r := w.read(t); r.Str != "OK" {
+			t.Fatalf("%s: SET after lowering maxmemory: %s", name, r)
+		}
+		evicted, _ := strconv.Atoi(infoOf(t, w, "stats", "evicted_keys"))
+		dirty, _ := strconv.Atoi(infoOf(t, w, "persistence", "rdb_changes_since_last_save"))
+		w.send("CONFIG", "SET", "maxmemory", "0")
+		w.read(t)
+		t.Logf("%s: one SET evicted %d keys, changes +%d", name, evicted-evicted0, dirty-dirty0)
+		if evicted-evicted0 < 300 || dirty-dirty0 != 1 {
+			t.Errorf("%s: evicted %d keys, changes +%d; want hundreds and +1", name, evicted-evicted0, dirty-dirty0)
+		}
+	}
+	p.do("CONFIG", "SET", "maxmemory-policy", "noeviction")
+}
+
+// infoOf returns one field of an INFO section.
+func infoOf(t testing.TB, w *wire, section, name string) string {
+	t.Helper()
+	w.send("INFO", section)
+	for _, line := range strings.Split(strings.TrimPrefix(w.read(t).Str, "txt:"), "\r\n") {
+		if v, ok := strings.CutPrefix(line, name+":"); ok {
+			return v
+		}
+	}
+	t.Fatalf("INFO %s has no %s", section, name)
+	return ""
 }
