@@ -365,6 +365,7 @@ func (tx *Tx) performEvictions() bool {
 	e := tx.e
 	limit := e.ev.cfg.MaxMemory
 	used := e.usedMemory()
+	e.notePeak(used)
 	if uint64(used) <= limit {
 		return true
 	}

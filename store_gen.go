@@ -1123,6 +1123,50 @@ func (s *Store) MSetNX(ctx context.Context, pairs ...string) (ok bool, err error
 	return tx.MSetNX(pairs...)
 }
 
+// MemoryDoctor returns MEMORY DOCTOR's report, by Redis 7.0's rules and in
+// its words, on the figures of MemoryStats: under 5 MB accounted, the
+// empty-instance text; otherwise a report for each problem found — a peak
+// over 150% of the current total; fragmentation (the process's memory over
+// the accounted) over 1.4 and 10 MB; the heap's spans in use over its live
+// objects, what it holds from the OS over its spans, or the process's
+// memory over the heap's, over 1.1 and 10 MB — or the no-issue text. Redis's
+// reports on client and replica buffers and on the script cache are not
+// made: the engine does not see them.
+func (s *Store) MemoryDoctor(ctx context.Context) (val string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.MemoryDoctor()
+}
+
+// MemoryPurge is MEMORY PURGE: it asks the Go runtime to return the memory
+// it holds unused to the OS (debug.FreeOSMemory: a garbage collection, then
+// the free spans released), as Redis asks jemalloc to purge its dirty
+// pages. It runs as the owner and takes as long as a full collection of the
+// process's heap: every other caller waits.
+func (s *Store) MemoryPurge(ctx context.Context) (err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.MemoryPurge()
+}
+
+// MemoryStats returns MEMORY STATS (see MemoryStats). It reads the Go
+// runtime's memory statistics, which stops the world for a moment: a
+// diagnostic, not a call for every request.
+func (s *Store) MemoryStats(ctx context.Context) (v MemoryStats, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.MemoryStats()
+}
+
 // MemoryUsage returns an estimate of the bytes the key and its value hold
 // in the store (MEMORY USAGE): the key's keyspace entry and string, the
 // value with its structure and elements, and the key's deadline if it has

@@ -176,3 +176,54 @@ func infoOf(t testing.TB, w *wire, section, name string) string {
 	t.Fatalf("INFO %s has no %s", section, name)
 	return ""
 }
+
+// TestDiffMemoryCommands compares MEMORY DOCTOR on an empty instance (both
+// under 5 MB: the empty-instance text), MALLOC-STATS (Redis built without
+// jemalloc, as the Go allocator has no such report), PURGE and the
+// subcommands' arity errors with redis-server's; and checks that MEMORY
+// STATS's field names are Redis's, in Redis's order, with only the fields
+// embedis leaves out missing (its values differ by nature).
+func TestDiffMemoryCommands(t *testing.T) {
+	s := startBoth(t)
+	p := s.pair(t)
+	p.do("FLUSHALL")
+	for _, c := range [][]string{
+		{"MEMORY", "DOCTOR"}, {"MEMORY", "PURGE"},
+		{"MEMORY", "DOCTOR", "x"}, {"MEMORY", "STATS", "x"}, {"MEMORY", "PURGE", "x"}, {"MEMORY", "MALLOC-STATS", "x"},
+		{"MEMORY", "NOPE"}, {"SET", "a", "1"}, {"EXPIRE", "a", "100"},
+	} {
+		p.do(c...)
+	}
+	// MALLOC-STATS: redis-server here is built with jemalloc; a build
+	// without it answers this text, as embedis does.
+	p.embed.send("MEMORY", "MALLOC-STATS")
+	if r := p.embed.read(t); r.Str != "Stats not supported for the current allocator" {
+		t.Fatalf("MALLOC-STATS: %s", r)
+	}
+	names := func(w *wire) []string {
+		w.send("MEMORY", "STATS")
+		r := w.read(t)
+		var out []string
+		for i := 0; i+1 < len(r.Elems); i += 2 {
+			out = append(out, r.Elems[i].Str)
+			if strings.HasPrefix(r.Elems[i].Str, "db.") {
+				for j := 0; j+1 < len(r.Elems[i+1].Elems); j += 2 {
+					out = append(out, r.Elems[i].Str+"/"+r.Elems[i+1].Elems[j].Str)
+				}
+			}
+		}
+		return out
+	}
+	want, got := names(p.redis), names(p.embed)
+	left := map[string]bool{"replication.backlog": true, "clients.slaves": true, "clients.normal": true,
+		"cluster.links": true, "aof.buffer": true, "lua.caches": true, "functions.caches": true}
+	var kept []string
+	for _, n := range want {
+		if !left[n] {
+			kept = append(kept, n)
+		}
+	}
+	if strings.Join(kept, " ") != strings.Join(got, " ") {
+		t.Fatalf("MEMORY STATS fields:\n redis (less those left out): %v\n embedis: %v", kept, got)
+	}
+}
