@@ -188,6 +188,14 @@ func TestOOMInPipeline(t *testing.T) {
 	if n, err := del.Result(); n != 1 || err != nil {
 		t.Errorf("Del: %d %v", n, err)
 	}
+	// The blocking LMOVE, written by hand rather than generated, refuses
+	// as LMOVE does, before it would wait.
+	if _, err := s.BLMove(ctx, "src", "dst", "LEFT", "RIGHT"); !errors.Is(err, ErrOOM) {
+		t.Errorf("BLMove: %v", err)
+	}
+	if _, err := s.BRPopLPush(ctx, "src", "dst"); !errors.Is(err, ErrOOM) {
+		t.Errorf("BRPopLPush: %v", err)
+	}
 
 	// Under allkeys-lru with room for about 20 keys, a pipeline of 100
 	// SETs evicts before each: every SET succeeds, and what is left fits.
