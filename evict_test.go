@@ -24,6 +24,7 @@ import (
 func TestDenyOOMPrologue(t *testing.T) {
 	notCommand := map[string]string{
 		"SetNotifyKeyspaceEvents": "", // CONFIG SET notify-keyspace-events, not SET
+		"SetLimits":               "", // CONFIG SET proto-max-bulk-len and hll-sparse-max-bytes
 		"BitFieldRO":              "bitfield_ro",
 	}
 	commandOf := func(method string) string {

@@ -316,6 +316,12 @@ func (cf *config) value(tx *embedis.Tx, p *configParam) string {
 		"lfu-log-factor", "lfu-decay-time":
 		ec, _ := tx.Eviction()
 		return evictionValue(ec, name)
+	case "proto-max-bulk-len":
+		lim, _ := tx.Limits()
+		return strconv.FormatInt(lim.MaxStringLength, 10)
+	case "hll-sparse-max-bytes":
+		lim, _ := tx.Limits()
+		return strconv.FormatInt(lim.HLLSparseMaxBytes, 10)
 	case "io-threads":
 		// The OS threads that run Go code, connections' reads and writes
 		// included (embedis-server's --io-threads sets it).
@@ -1011,6 +1017,14 @@ func (cf *config) apply(tx *embedis.Tx, params []*configParam, values []string) 
 			s.mu.Lock()
 			s.opts.ProtoMaxBulkLen = n
 			s.mu.Unlock()
+			lim, _ := tx.Limits()
+			lim.MaxStringLength = n
+			tx.SetLimits(lim) // parse checked Redis's range, the same as Limits'
+		case "hll-sparse-max-bytes":
+			n, _ := strconv.ParseInt(v, 10, 64)
+			lim, _ := tx.Limits()
+			lim.HLLSparseMaxBytes = n
+			tx.SetLimits(lim)
 		case "client-output-buffer-limit":
 			l, _ := parseOutputBufferLimits(v, "")
 			limit := int64(defaultOutputBufferLimit)

@@ -23,9 +23,11 @@ import (
 // redis-server 7.0 is one:
 //
 //   - The link's goroutine connects and shakes hands as redis-server does:
-//     PING, REPLCONF listening-port <port>, REPLCONF capa eof capa psync2,
-//     PSYNC ? -1. (AUTH with masterauth is not built yet: a master with
-//     requirepass answers the PING with NOAUTH and the link stays down.)
+//     PING, AUTH [masteruser] masterauth when masterauth is set (a PING
+//     answered NOAUTH or NOPERM is taken as "authenticate first", as Redis
+//     takes it; a refused AUTH keeps the link down and is logged as
+//     "Unable to AUTH to MASTER"), REPLCONF listening-port <port>, REPLCONF
+//     capa eof capa psync2, PSYNC ? -1.
 //   - The master answers +FULLRESYNC <replid> <offset> and sends its RDB
 //     file, either sized ($<len>\r\n and the bytes) or diskless
 //     ($EOF:<40-byte mark>\r\n, the bytes, then the mark). The file is
@@ -238,6 +240,10 @@ type masterLink struct {
 // allow there.
 var errProtocol = errors.New("replication: protocol error from master")
 
+// errMasterAuth: the master refused masterauth, or wants it and it is not
+// set.
+var errMasterAuth = errors.New("replication: authentication with the master failed")
+
 // link runs one connection: handshake, full sync, command stream.
 func (r *replication) link(ctx context.Context, gen int64, addr string) error {
 	r.update(gen, func() { r.state = "connecting" })
@@ -340,7 +346,7 @@ func (l *masterLink) readLine() (string, error) {
 	}
 }
 
-// handshake is PING and the REPLCONFs, as redis-server sends them.
+// handshake is PING, AUTH and the REPLCONFs, as redis-server sends them.
 func (l *masterLink) handshake() error {
 	if err := l.send("PING"); err != nil {
 		return err
@@ -349,8 +355,29 @@ func (l *masterLink) handshake() error {
 	if err != nil {
 		return err
 	}
-	if line != "+PONG" {
+	// Besides +PONG, Redis accepts the errors of a master that wants AUTH
+	// first (the AUTH below then decides).
+	if line != "+PONG" && !strings.HasPrefix(line, "-NOAUTH") && !strings.HasPrefix(line, "-NOPERM") &&
+		!strings.HasPrefix(line, "-ERR operation not permitted") {
 		return fmt.Errorf("%w: PING answered %q", errProtocol, line)
+	}
+	if pass := l.r.srv.cfg.get("masterauth"); pass != "" {
+		args := []string{"AUTH", pass}
+		if user := l.r.srv.cfg.get("masteruser"); user != "" {
+			args = []string{"AUTH", user, pass}
+		}
+		if err := l.send(args...); err != nil {
+			return err
+		}
+		line, err := l.readLine()
+		if err != nil {
+			return err
+		}
+		if line != "+OK" {
+			return fmt.Errorf("%w: Unable to AUTH to MASTER: %s", errMasterAuth, strings.TrimPrefix(line, "-"))
+		}
+	} else if line != "+PONG" {
+		return fmt.Errorf("%w: the master wants AUTH (%s) and masterauth is not set", errMasterAuth, strings.TrimPrefix(line, "-"))
 	}
 	port := "0"
 	if p := l.r.srv.listenPort(); p > 0 {

@@ -505,3 +505,54 @@ func TestReplicaHostileMaster(t *testing.T) {
 		})
 	}
 }
+
+// TestReplicaMasterAuth follows masters that want AUTH: with requirepass
+// (masterauth alone) and with an ACL user (masteruser and masterauth). A
+// wrong password keeps the link down; set right, the next attempt syncs.
+func TestReplicaMasterAuth(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		master []string
+		user   string
+		pass   string
+	}{
+		{"requirepass", []string{"--requirepass", "secret"}, "", "secret"},
+		{"acl user", []string{"--requirepass", "secret", "--user", "repl", "on", ">pw", "~*", "&*", "+@all"}, "repl", "pw"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ms, port := startMaster(t, tc.master...)
+			master := dialWire(t, "unix", ms.Socket)
+			if r := master.do(t, "AUTH", "secret"); r != "OK" {
+				t.Fatalf("AUTH on the master: %s", r)
+			}
+			master.do(t, "SET", "k", "v")
+			_, addr := startReplica(t)
+			replica := dialWire(t, "tcp", addr)
+			if tc.user != "" {
+				replica.do(t, "CONFIG", "SET", "masteruser", tc.user)
+			}
+			replica.do(t, "CONFIG", "SET", "masterauth", "wrong")
+			replica.do(t, "REPLICAOF", "127.0.0.1", strconv.Itoa(port))
+			// The replica's AUTH is refused: the master's ACL LOG records
+			// it, the link stays down and no key arrives.
+			deadline := time.Now().Add(10 * time.Second)
+			for master.do(t, "ACL", "LOG") == "[]" {
+				if time.Now().After(deadline) {
+					t.Fatalf("no AUTH refused on the master; replica INFO replication:\n%s", replica.do(t, "INFO", "replication"))
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			if st, k := infoField(t, replica, "master_link_status"), replica.do(t, "GET", "k"); st != "down" || k != "(nil)" {
+				t.Fatalf("after a refused AUTH: link %s, GET k = %s", st, k)
+			}
+			if got := replica.do(t, "CONFIG", "GET", "masterauth"); got != "[masterauth wrong]" {
+				t.Fatalf("CONFIG GET masterauth = %s", got)
+			}
+			replica.do(t, "CONFIG", "SET", "masterauth", tc.pass)
+			waitSynced(t, master, replica)
+			if got := replica.do(t, "GET", "k"); got != "v" {
+				t.Fatalf("GET k on the replica = %s", got)
+			}
+		})
+	}
+}
