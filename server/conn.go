@@ -390,6 +390,25 @@ func (c *conn) dispatch(tx *embedis.Tx, args []string) {
 		c.reject("NOAUTH Authentication required.")
 		return
 	}
+	if c.multi && !notQueued(cmd.Name) && hasFlag(cmd, "no_multi") {
+		st.rejected.Add(1)
+		c.reject("ERR Command not allowed inside a transaction")
+		return
+	}
+	if tx.BeforeCommand() && c.refusesOOM(cmd) {
+		// As Redis's processCommand: over maxmemory with nothing left to
+		// evict, a command that may add data is refused, so is any command
+		// queued inside MULTI, and an EXEC whose transaction holds one is
+		// refused and discards the transaction.
+		st.rejected.Add(1)
+		if cmd.Name == "exec" {
+			c.endMulti(tx)
+			c.w.writeErrorText("EXECABORT Transaction discarded because of: " + embedis.ErrOOM.Error())
+			return
+		}
+		c.reject(embedis.ErrOOM.Error())
+		return
+	}
 	if c.deniesWrite(cmd) {
 		st.rejected.Add(1)
 		c.reject(errMisconf)
@@ -417,17 +436,37 @@ func (c *conn) dispatch(tx *embedis.Tx, args []string) {
 		}
 	}
 	if c.multi && !notQueued(cmd.Name) {
-		if hasFlag(cmd, "no_multi") {
-			st.rejected.Add(1)
-			c.reject("ERR Command not allowed inside a transaction")
-			return
-		}
 		c.queue = append(c.queue, append([]string(nil), args...)) // args' memory is recycled after the batch
 		c.lastCmd.Store(&st.name)
 		c.w.WriteStatus("QUEUED")
 		return
 	}
 	c.execute(tx, cmd, full, args)
+}
+
+// refusesOOM reports whether cmd is refused while the store is out of
+// memory (Redis's reject_cmd_on_oom): a denyoom command; inside MULTI any
+// command but EXEC, DISCARD, QUIT and RESET; an EXEC whose queue holds a
+// denyoom command.
+func (c *conn) refusesOOM(cmd *embedis.Command) bool {
+	if cmd.DenyOOM() {
+		return true
+	}
+	if !c.multi {
+		return false
+	}
+	switch cmd.Name {
+	case "discard", "quit", "reset":
+		return false
+	case "exec":
+		for _, args := range c.queue {
+			if q := embedis.LookupCommand(args[0]); q != nil && q.DenyOOM() {
+				return true
+			}
+		}
+		return false
+	}
+	return true
 }
 
 // reject answers a command that cannot run; inside MULTI it also dooms the
