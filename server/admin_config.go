@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/embedis/embedis"
 	"github.com/embedis/embedis/internal/glob"
@@ -75,7 +76,6 @@ const (
 	cfgPersistAtOpen      // auto-aof-rewrite-*: set when the data directory is opened
 	cfgNoMemoryLimit      // maxmemory-clients and lazyfree-lazy-eviction (maxmemory and its policy are honoured: evict.go)
 	cfgNoTracking         // client-side caching's table
-	cfgNoScripting        // busy-reply-threshold (lua-time-limit)
 	cfgNoLatencyMonitor   // latency-monitor-threshold
 	cfgNoSlowlog          // slowlog-*
 	cfgNoTLS              // tls-port would open a TLS listener
@@ -104,7 +104,6 @@ var configRefusals = map[configClass]string{
 	cfgPersistAtOpen:      "embedis sets automatic log compaction when the data directory is opened (persist.Options.AutoCompactPercent and AutoCompactMinSize), not at run time",
 	cfgNoMemoryLimit:      "embedis does not implement client eviction or lazy freeing of evicted keys yet",
 	cfgNoTracking:         "embedis does not implement client-side caching (tracking) yet",
-	cfgNoScripting:        "embedis does not implement scripting yet",
 	cfgNoLatencyMonitor:   "embedis does not implement the latency monitor yet",
 	cfgNoSlowlog:          "embedis does not implement the slow log yet",
 	cfgNoTLS:              "embedis does not implement TLS yet",
@@ -986,6 +985,9 @@ func (cf *config) apply(tx *embedis.Tx, params []*configParam, values []string) 
 			ec, _ := tx.Eviction()
 			setEviction(&ec, p.canonical(), v)
 			tx.ConfigureEviction(ec)
+		case "busy-reply-threshold":
+			n, _ := strconv.ParseInt(v, 10, 64)
+			s.store.SetBusyReplyThreshold(time.Duration(min(n, math.MaxInt64/int64(time.Millisecond))) * time.Millisecond)
 		case "maxclients":
 			n, _ := strconv.Atoi(v)
 			s.mu.Lock()
