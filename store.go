@@ -40,6 +40,11 @@ type Options struct {
 	// DefaultEviction: no limit. Invalid settings make Open fail.
 	Eviction *EvictionConfig
 
+	// Limits, if set, bounds string lengths and sparse HyperLogLogs
+	// (proto-max-bulk-len, hll-sparse-max-bytes; see Limits); nil means
+	// DefaultLimits. Invalid limits make Open fail.
+	Limits *Limits
+
 	// Log, if set, receives the same units as OnEffects (after it, when both
 	// are set) and decides when the caller whose call made a unit is
 	// answered: package persist's append-only log sets it. See EffectLog.
@@ -142,8 +147,9 @@ type engine struct {
 	blocked int // callers waiting in blocking commands
 	rnd     *rand.Rand
 
-	stats stats
-	ev    eviction // maxmemory and the eviction policy (evict.go)
+	stats  stats
+	ev     eviction // maxmemory and the eviction policy (evict.go)
+	limits Limits   // proto-max-bulk-len, hll-sparse-max-bytes (limits.go)
 
 	scripts ScriptEngine // the Lua scripts' engine (script.go); nil until the first scripting command
 	// serverCommands runs a server-only command for Do (a script's
@@ -226,6 +232,13 @@ func Open(opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	limits := DefaultLimits()
+	if opts.Limits != nil {
+		limits = *opts.Limits
+	}
+	if err := limits.check(); err != nil {
+		return nil, err
+	}
 	e := &engine{
 		clock:     clock,
 		dbs:       make([]*db, n),
@@ -235,6 +248,7 @@ func Open(opts Options) (*Store, error) {
 		streamDB:  -1,
 		rnd:       rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
 		subBuffer: subBuffer,
+		limits:    limits,
 	}
 	if err := e.setNotify(opts.NotifyKeyspaceEvents); err != nil {
 		return nil, err

@@ -1445,6 +1445,20 @@ func (s *Store) LTrim(ctx context.Context, key string, start int64, stop int64) 
 	return tx.LTrim(key, start, stop)
 }
 
+// Limits returns the limits in effect.
+func (s *Store) Limits(ctx context.Context) (v Limits, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Limits") {
+		err = ErrOOM
+		return
+	}
+	return tx.Limits()
+}
+
 // MGet returns the values of keys in order; an entry is nil where the key
 // does not exist or does not hold a string.
 func (s *Store) MGet(ctx context.Context, keys ...string) (v []*string, err error) {
@@ -2475,6 +2489,22 @@ func (s *Store) SetEx(ctx context.Context, key string, value string, expiration 
 		return
 	}
 	return tx.SetEx(key, value, expiration)
+}
+
+// SetLimits changes the limits at run time (CONFIG SET proto-max-bulk-len
+// and hll-sparse-max-bytes); they apply from the next command. Invalid
+// limits are ErrLimitsConfig and change nothing.
+func (s *Store) SetLimits(ctx context.Context, l Limits) (err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SetLimits") {
+		err = ErrOOM
+		return
+	}
+	return tx.SetLimits(l)
 }
 
 // SetNX stores value at key only if the key does not exist, with an optional
