@@ -72,7 +72,11 @@
 //   - Scripting (Lua, with package scripting imported: see script.go):
 //     Eval, EvalRO, EvalSha, EvalShaRO, ScriptLoad, ScriptExists,
 //     ScriptFlush; SetServerCommandHandler lets scripts reach a
-//     server's own commands (INFO, CONFIG GET, …).
+//     server's own commands (INFO, CONFIG GET, …). A script past
+//     busy-reply-threshold (SetBusyReplyThreshold, BusyReplyThreshold;
+//     script_busy.go) makes other callers fail with ErrBusy; ScriptKill
+//     and FunctionKill stop one that has not written; WaitWhenBusy makes
+//     a context whose calls wait for it instead.
 //   - HyperLogLog: PFAdd, PFCount (one key, or the union of several),
 //     PFMerge; values byte-identical to redis-server's (GET them, SET them).
 //     PFSELFTEST and PFDEBUG run through Do.

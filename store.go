@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -184,6 +185,12 @@ type engine struct {
 	// redis.call); nil without a server (SetServerCommandHandler).
 	serverCommands func(tx *Tx, w ReplyWriter, args []string)
 
+	// The running script, for BUSY and SCRIPT KILL (script_busy.go).
+	busyMu        sync.Mutex
+	running       *ScriptRun  // under busyMu; nil when no script runs
+	busyTimer     *time.Timer // fires when the running script reaches the threshold
+	busyThreshold atomic.Int64
+
 	atomicTurns uint64        // Atomic closures started; numbers each one
 	atomicTurn  atomic.Uint64 // the running Atomic closure's number; 0 when none (see heldByCaller)
 }
@@ -282,6 +289,7 @@ func Open(opts Options) (*Store, error) {
 		e.dbs[i] = newDB()
 	}
 	e.ev.cfg, e.ev.policy = evc, pol
+	e.busyThreshold.Store(int64(DefaultBusyReplyThreshold))
 	e.tx.e = e
 	e.startupMemory = e.usedMemory()
 	e.peakMemory = e.startupMemory
@@ -350,7 +358,10 @@ func (s *Store) begin(ctx context.Context) (*Tx, error) {
 		if e.heldByCaller() {
 			return nil, ErrReentrant
 		}
-		if err := e.mu.lockQueued(ctx); err != nil {
+		if err := e.mu.lockQueued(ctx, busyAware(ctx)); err != nil {
+			if err == errOwnerBusy {
+				return nil, e.busyError()
+			}
 			return nil, err
 		}
 	}
