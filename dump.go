@@ -130,12 +130,11 @@ func appendValue(e *rdb.Encoder, dst []byte, v value) ([]byte, byte, error) {
 	case *stringValue:
 		return e.AppendString(dst, v.str()), rdb.TypeString, nil
 	case *listValue:
-		items := make([]string, 0, v.d.Len())
-		v.d.Range(0, false, func(_ int, s string) bool { items = append(items, s); return true })
-		if counts := v.nodeCounts(); counts != nil {
-			return e.AppendListNodes(dst, items, counts), rdb.TypeListQuicklist2, nil
-		}
-		return e.AppendList(dst, items), rdb.TypeListQuicklist2, nil
+		dst = e.AppendQuicklistLen(dst, v.l.Nodes())
+		v.l.EachNode(func(entries []byte, count int, plain bool) {
+			dst = e.AppendQuicklistNode(dst, entries, count, plain)
+		})
+		return dst, rdb.TypeListQuicklist2, nil
 	case *setValue:
 		if v.enc == setIntset {
 			return e.AppendIntset(dst, v.ints, int(v.width)), rdb.TypeSetIntset, nil

@@ -257,7 +257,7 @@ func (r *snapshotRun) entry(key string, v value, expires map[string]int64) (en s
 func elements(v value) int {
 	switch x := v.(type) {
 	case *listValue:
-		return x.d.Len()
+		return x.len()
 	case *hashValue:
 		return x.len()
 	case *setValue:
