@@ -21,7 +21,7 @@ func benchListStore(b *testing.B, perList int) (*Store, []string) {
 	keys := make([]string, 100)
 	vals := make([]string, perList)
 	for i := range vals {
-		vals[i] = "value:" + strconv.Itoa(100000000+i)[1:] + "xx" // 16 bytes
+		vals[i] = "value:" + strconv.Itoa(100000000 + i)[1:] + "xx" // 16 bytes
 	}
 	for i := range keys {
 		keys[i] = "list:" + strconv.Itoa(i)
