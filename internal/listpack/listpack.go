@@ -258,6 +258,15 @@ func (e Entry) Len() int {
 // size, back-length included. On bytes that are not an entry it returns
 // size 0 rather than read past b.
 func Decode(b []byte) (Entry, int) {
+	if len(b) >= 2 { // the common entries first: short strings, small integers
+		if c := b[0]; c&0xC0 == 0x80 {
+			if n := int(c & 0x3F); n+2 <= len(b) {
+				return Entry{Str: b[1 : 1+n]}, n + 2
+			}
+		} else if c < 0x80 {
+			return Entry{Int: int64(c), IsInt: true}, 2
+		}
+	}
 	e, hdr, data, ok := decodeHead(b)
 	if !ok {
 		return Entry{}, 0

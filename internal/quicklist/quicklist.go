@@ -742,16 +742,73 @@ func (l *List) Each(from int, reverse bool, fn func(i int, e listpack.Entry) boo
 	}
 }
 
+// cursor walks the elements towards the tail: node k, byte p of its
+// entries.
+type cursor struct {
+	l    *List
+	k, p int
+}
+
+// cursorAt returns a cursor at element i (0 <= i < Len).
+func (l *List) cursorAt(i int) cursor {
+	k, off := l.locate(i)
+	p := 0
+	if nd := l.at(k); !nd.plain && off > 0 {
+		p, _ = entryAt(nd, off)
+	}
+	return cursor{l, k, p}
+}
+
+// next returns the element at the cursor and moves past it; there must be
+// one.
+func (c *cursor) next() listpack.Entry {
+	nd := c.l.at(c.k)
+	ents := nd.entries()
+	if nd.plain {
+		c.k++
+		return listpack.Entry{Str: ents}
+	}
+	e, n := listpack.Decode(ents[c.p:])
+	if c.p += n; c.p >= len(ents) {
+		c.k, c.p = c.k+1, 0
+	}
+	return e
+}
+
 // AppendRange appends elements i..j (0 <= i <= j < Len) to dst, as strings
 // that share one allocation.
 func (l *List) AppendRange(dst []string, i, j int) []string {
-	var buf []byte
-	var ends []int
-	l.Each(i, false, func(k int, e listpack.Entry) bool {
-		buf = e.AppendTo(buf)
-		ends = append(ends, len(buf))
-		return k < j
-	})
+	n := j - i + 1
+	var endsArr [128]int
+	ends := endsArr[:0]
+	buf := make([]byte, 0, 20*n)
+	c := l.cursorAt(i)
+	for n > 0 {
+		nd := l.at(c.k)
+		ents := nd.entries()
+		if nd.plain {
+			buf = append(buf, ents...)
+			ends = append(ends, len(buf))
+			n--
+			c.k++
+			continue
+		}
+		// The entries of the node, short strings decoded in line.
+		p := c.p
+		for ; p < len(ents) && n > 0; n-- {
+			if h := ents[p]; h&0xC0 == 0x80 {
+				size := int(h & 0x3F)
+				buf = append(buf, ents[p+1:p+1+size]...)
+				p += size + 2
+			} else {
+				e, size := listpack.Decode(ents[p:])
+				buf = e.AppendTo(buf)
+				p += size
+			}
+			ends = append(ends, len(buf))
+		}
+		c.k, c.p = c.k+1, 0
+	}
 	all := unsafe.String(unsafe.SliceData(buf), len(buf))
 	from := 0
 	for _, to := range ends {
