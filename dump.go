@@ -218,7 +218,7 @@ func (tx *Tx) restore(key, payload string, sp restoreSpec) error {
 	if sp.ttlErr != nil {
 		return sp.ttlErr
 	}
-	v, err := decodePayload(payload)
+	v, err := decodePayload(payload, tx.e.listFill)
 	if err != nil {
 		return err
 	}
@@ -258,7 +258,7 @@ func (tx *Tx) restore(key, payload string, sp restoreSpec) error {
 }
 
 // decodePayload checks a DUMP payload and decodes its value.
-func decodePayload(payload string) (value, error) {
+func decodePayload(payload string, fill int) (value, error) {
 	rv, err := rdb.DecodePayload([]byte(payload))
 	if err != nil {
 		if errors.Is(err, rdb.ErrPayload) {
@@ -266,7 +266,7 @@ func decodePayload(payload string) (value, error) {
 		}
 		return nil, ErrBadDataFormat
 	}
-	v := valueFromRDB(&rv)
+	v := valueFromRDB(&rv, fill)
 	if v == nil {
 		return nil, ErrBadDataFormat
 	}
@@ -295,7 +295,7 @@ const (
 //     more than 128 members.
 //
 // It returns nil for an empty aggregate, which Redis refuses as well.
-func valueFromRDB(rv *rdb.Value) value {
+func valueFromRDB(rv *rdb.Value, fill int) value {
 	switch rv.Kind {
 	case rdb.KindString:
 		return &stringValue{text: rv.Str}
@@ -303,7 +303,7 @@ func valueFromRDB(rv *rdb.Value) value {
 		if len(rv.List) == 0 {
 			return nil
 		}
-		return listFromNodes(rv.List, rv.ListNodes)
+		return listFromNodes(rv.List, rv.ListNodes, fill)
 	case rdb.KindSet:
 		return setFromRDB(rv)
 	case rdb.KindHash:

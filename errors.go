@@ -653,3 +653,10 @@ var (
 	// ErrBitFieldRO: BITFIELD_RO with a SET or INCRBY.
 	ErrBitFieldRO = newError("ERR BITFIELD_RO only supports the GET subcommand")
 )
+
+// Lists (quicklist.go).
+var (
+	// ErrListMaxListpackSize: SetListMaxListpackSize outside Redis's
+	// bounds for list-max-listpack-size, in the error CONFIG SET gives.
+	ErrListMaxListpackSize = newError("ERR CONFIG SET failed (possibly related to argument 'list-max-listpack-size') - argument must be between -2147483648 and 2147483647 inclusive")
+)

@@ -68,7 +68,7 @@ func (tx *Tx) push(name, key string, left, xx bool, values []string) (int64, err
 		if xx {
 			return 0, nil
 		}
-		lv = newList()
+		lv = tx.newList()
 		tx.setValue(key, lv, false)
 	}
 	for _, v := range values {
@@ -579,7 +579,7 @@ func (tx *Tx) lmove(source, destination string, from, to, counted bool) (string,
 	// Push before deleting an emptied source, so that rotating a list onto
 	// itself keeps the key (and its deadline).
 	if dst == nil {
-		dst = newList()
+		dst = tx.newList()
 		tx.setValue(destination, dst, false)
 	}
 	if to {

@@ -887,6 +887,16 @@ func (p *Pipeline) LTrim(key string, start int64, stop int64) Result[struct{}] {
 	return Result[struct{}]{p.add(pipeCmd{run: pipeLTrim, s0: key, n0: start, n1: stop})}
 }
 
+func pipeListMaxListpackSize(tx *Tx, c *pipeCmd) {
+	v, err := tx.ListMaxListpackSize()
+	c.n0, c.err = int64(v), err
+}
+
+// ListMaxListpackSize queues Tx.ListMaxListpackSize; see Store.ListMaxListpackSize.
+func (p *Pipeline) ListMaxListpackSize() Result[int] {
+	return Result[int]{p.add(pipeCmd{run: pipeListMaxListpackSize})}
+}
+
 func pipeMGet(tx *Tx, c *pipeCmd) {
 	v, err := tx.MGet(c.ss...)
 	c.x, c.err = v, err
@@ -1490,6 +1500,15 @@ func pipeSetEx(tx *Tx, c *pipeCmd) {
 // SetEx queues Tx.SetEx; see Store.SetEx.
 func (p *Pipeline) SetEx(key string, value string, expiration time.Duration) Result[struct{}] {
 	return Result[struct{}]{p.add(pipeCmd{run: pipeSetEx, s0: key, s1: value, n0: int64(expiration)})}
+}
+
+func pipeSetListMaxListpackSize(tx *Tx, c *pipeCmd) {
+	c.err = tx.SetListMaxListpackSize(int(c.n0))
+}
+
+// SetListMaxListpackSize queues Tx.SetListMaxListpackSize; see Store.SetListMaxListpackSize.
+func (p *Pipeline) SetListMaxListpackSize(n int) Result[struct{}] {
+	return Result[struct{}]{p.add(pipeCmd{run: pipeSetListMaxListpackSize, n0: int64(n)})}
 }
 
 func pipeSetNX(tx *Tx, c *pipeCmd) {

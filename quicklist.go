@@ -1,6 +1,7 @@
 package embedis
 
 import (
+	"math"
 	"unsafe"
 
 	"github.com/embedis/embedis/internal/listpack"
@@ -22,9 +23,35 @@ type listValue struct {
 	objMeta
 }
 
-// newList returns an empty list whose nodes follow Redis's default
-// list-max-listpack-size (-2: 8 KB).
-func newList() *listValue { return &listValue{l: quicklist.New(quicklist.DefaultFill)} }
+// newList returns an empty list whose nodes follow list-max-listpack-size
+// fill, as the store has it now (tx.newList): Redis fixes a list's fill when
+// it creates the list.
+func newList(fill int) *listValue { return &listValue{l: quicklist.New(fill)} }
+
+// newList returns an empty list cut by the store's list-max-listpack-size.
+func (tx *Tx) newList() *listValue { return newList(tx.e.listFill) }
+
+// SetListMaxListpackSize sets list-max-listpack-size, how lists created
+// from now on (by a push, a move, SORT STORE, RESTORE or a snapshot
+// loaded) cut their nodes, as Redis 7.0's setting: -1 to -5 bound a node to
+// 4, 8, 16, 32 or 64 KB of listpack; a positive n to n elements within 8
+// KB; 0 puts every element in a node of its own. Below -5 acts as -5 and
+// above 32767 as 32767, as in Redis (ListMaxListpackSize still returns the
+// value set). Existing lists keep theirs, as in Redis. The default is -2.
+// The nodes decide the bytes DUMP and snapshots write and the memory a list
+// takes. A value outside Redis's bounds for the setting (32-bit) is
+// ErrListMaxListpackSize.
+func (tx *Tx) SetListMaxListpackSize(n int) error {
+	if n < math.MinInt32 || n > math.MaxInt32 {
+		return ErrListMaxListpackSize
+	}
+	tx.e.listFill = n
+	return nil
+}
+
+// ListMaxListpackSize returns list-max-listpack-size as set (see
+// SetListMaxListpackSize).
+func (tx *Tx) ListMaxListpackSize() (int, error) { return tx.e.listFill, nil }
 
 func (*listValue) typeName() string { return "list" }
 func (v *listValue) clone() value   { return &listValue{l: v.l.Clone()} }
@@ -52,7 +79,7 @@ func (v *listValue) nodeCounts() []int { return v.l.NodeCounts() }
 // listFromNodes returns a list of items in the nodes of counts (a file's),
 // or, when counts do not describe items (an older list type, which Redis
 // rebuilds by pushing at the tail), pushed at the tail one by one.
-func listFromNodes(items []string, counts []int) *listValue {
+func listFromNodes(items []string, counts []int, fill int) *listValue {
 	total := 0
 	for _, c := range counts {
 		if c <= 0 {
@@ -61,7 +88,7 @@ func listFromNodes(items []string, counts []int) *listValue {
 		}
 		total += c
 	}
-	lv := newList()
+	lv := newList(fill)
 	if total != len(items) || len(counts) == 0 {
 		for _, s := range items {
 			lv.l.PushBack(s)

@@ -1,11 +1,16 @@
 package embedis
 
 import (
+	"errors"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/embedis/embedis/internal/quicklist"
+	"github.com/embedis/embedis/internal/redistest"
 )
 
 // TestListNodesFollowEveryChange applies random list commands to a list
@@ -25,7 +30,7 @@ func TestListNodesFollowEveryChange(t *testing.T) {
 			return "e" + strconv.Itoa(r.IntN(50))
 		}
 	}
-	lv := newList()
+	lv := newList(quicklist.DefaultFill)
 	var model []string
 	check := func(lv *listValue, model []string) {
 		t.Helper()
@@ -100,4 +105,64 @@ func TestListNodesFollowEveryChange(t *testing.T) {
 	c.l.PushFront("only in the clone")
 	check(lv, model)
 	check(c, append([]string{"only in the clone"}, model...))
+}
+
+// TestListMaxListpackSizeAsRedis sets list-max-listpack-size to each kind
+// of value on the store and on redis-server, builds the same lists at both
+// ends (and RESTOREs one) and compares their DUMP payloads byte for byte;
+// a list created before the setting changed keeps the nodes of its own.
+func TestListMaxListpackSizeAsRedis(t *testing.T) {
+	c := redistest.Start(t).Dial(t)
+	s, _ := openTest(t)
+	var old []string // lists created under an earlier setting
+	for _, fill := range []int{-1, -2, -3, -5, -9, 0, 1, 7, 100, 40000} {
+		c.MustDo(t, "CONFIG", "SET", "list-max-listpack-size", strconv.Itoa(fill))
+		if err := s.SetListMaxListpackSize(ctx, fill); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.ListMaxListpackSize(ctx); got != fill {
+			t.Fatalf("ListMaxListpackSize = %d, set %d", got, fill)
+		}
+		key := "l" + strconv.Itoa(fill)
+		for i := 0; i < 1500; i++ {
+			v := strings.Repeat("v", i%90) + strconv.Itoa(i)
+			if i%7 == 3 {
+				v = strconv.Itoa(i * 1000)
+			}
+			cmd := "RPUSH"
+			if i%3 == 0 {
+				cmd = "LPUSH"
+			}
+			c.MustDo(t, cmd, key, v)
+			if _, err := s.Do(ctx, cmd, key, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// The lists made under earlier settings grow by their own.
+		for _, k := range old {
+			for i := 0; i < 200; i++ {
+				c.MustDo(t, "RPUSH", k, "more"+strconv.Itoa(i))
+				s.RPush(ctx, k, "more"+strconv.Itoa(i))
+			}
+		}
+		old = append(old, key)
+		for _, k := range old {
+			theirs, _ := c.MustDo(t, "DUMP", k).(string)
+			ours, _, err := s.Dump(ctx, k)
+			if err != nil || ours != theirs {
+				t.Fatalf("fill %d, list %s: DUMP differs from redis-server's (%d bytes, %d), %v", fill, k, len(ours), len(theirs), err)
+			}
+		}
+		// RESTORE builds the list with the payload's nodes, as Redis.
+		payload, _ := c.MustDo(t, "DUMP", key).(string)
+		if err := s.Restore(ctx, "r"+key, payload, RestoreArgs{}); err != nil {
+			t.Fatal(err)
+		}
+		if again, _, _ := s.Dump(ctx, "r"+key); again != payload {
+			t.Fatalf("fill %d: a restored list dumps otherwise", fill)
+		}
+	}
+	if err := s.SetListMaxListpackSize(ctx, math.MaxInt32+1); !errors.Is(err, ErrListMaxListpackSize) {
+		t.Fatalf("2^31: %v", err)
+	}
 }

@@ -924,7 +924,7 @@ func (e *engine) loadOwned(r io.Reader) error {
 			e.stats.loadExpired++
 			continue
 		}
-		v := valueFromRDB(&ent.Value)
+		v := valueFromRDB(&ent.Value, e.listFill)
 		if v == nil {
 			continue // an empty aggregate: Redis skips it too, counting it neither way
 		}

@@ -430,7 +430,7 @@ func (tx *Tx) storeList(key string, elems []string) {
 		}
 		return
 	}
-	l := newList()
+	l := tx.newList()
 	for _, e := range elems {
 		l.l.PushBack(e)
 	}

@@ -3,6 +3,7 @@ package embedis
 import (
 	"context"
 	"errors"
+	"github.com/embedis/embedis/internal/quicklist"
 	"math/rand/v2"
 	"sync/atomic"
 	"time"
@@ -144,6 +145,10 @@ type engine struct {
 	stats stats
 	ev    eviction // maxmemory and the eviction policy (evict.go)
 
+	// listFill is list-max-listpack-size as set (quicklist.go): the
+	// lists created from now on cut their nodes by it.
+	listFill int
+
 	scripts ScriptEngine // the Lua scripts' engine (script.go); nil until the first scripting command
 	// serverCommands runs a server-only command for Do (a script's
 	// redis.call); nil without a server (SetServerCommandHandler).
@@ -228,6 +233,7 @@ func Open(opts Options) (*Store, error) {
 		streamDB:  -1,
 		rnd:       rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
 		subBuffer: subBuffer,
+		listFill:  quicklist.DefaultFill,
 	}
 	if err := e.setNotify(opts.NotifyKeyspaceEvents); err != nil {
 		return nil, err

@@ -316,6 +316,9 @@ func (cf *config) value(tx *embedis.Tx, p *configParam) string {
 		"lfu-log-factor", "lfu-decay-time":
 		ec, _ := tx.Eviction()
 		return evictionValue(ec, name)
+	case "list-max-listpack-size":
+		n, _ := tx.ListMaxListpackSize()
+		return strconv.Itoa(n)
 	case "io-threads":
 		// The OS threads that run Go code, connections' reads and writes
 		// included (embedis-server's --io-threads sets it).
@@ -986,6 +989,10 @@ func (cf *config) apply(tx *embedis.Tx, params []*configParam, values []string) 
 			ec, _ := tx.Eviction()
 			setEviction(&ec, p.canonical(), v)
 			tx.ConfigureEviction(ec)
+		case "list-max-listpack-size":
+			// Checked by parse against the setting's 32-bit bounds.
+			n, _ := strconv.Atoi(v)
+			tx.SetListMaxListpackSize(n)
 		case "maxclients":
 			n, _ := strconv.Atoi(v)
 			s.mu.Lock()
