@@ -38,6 +38,9 @@
 //     bytes), UsedMemory (what the data holds in all, INFO's used_memory),
 //     ConfigureEviction and Eviction (maxmemory and its policy at run time; at
 //     open, Options.Eviction).
+//   - Limits (limits.go): SetLimits and Limits (proto-max-bulk-len, the
+//     longest string a command may build, and hll-sparse-max-bytes; at
+//     open, Options.Limits).
 //   - Sorting: Sort (SORT and SORT_RO), SortStore (SORT … STORE), over
 //     lists, sets and sorted sets.
 //   - Hashes: HSet, HSetNX, HMSet, HGet, HMGet, HGetAll, HKeys, HVals, HLen,

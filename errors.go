@@ -512,6 +512,8 @@ var (
 	ErrEvictionPolicy = errors.New("embedis: unknown maxmemory policy")
 	// ErrEvictionConfig: an EvictionConfig value out of its range.
 	ErrEvictionConfig = errors.New("embedis: eviction setting out of range")
+	// ErrLimitsConfig: a Limits value out of its range.
+	ErrLimitsConfig = errors.New("embedis: limit out of range")
 )
 
 // Errors of publish/subscribe and keyspace notifications (pubsub.go,

@@ -887,6 +887,16 @@ func (p *Pipeline) LTrim(key string, start int64, stop int64) Result[struct{}] {
 	return Result[struct{}]{p.add(pipeCmd{run: pipeLTrim, s0: key, n0: start, n1: stop})}
 }
 
+func pipeLimits(tx *Tx, c *pipeCmd) {
+	v, err := tx.Limits()
+	c.x, c.err = v, err
+}
+
+// Limits queues Tx.Limits; see Store.Limits.
+func (p *Pipeline) Limits() Result[Limits] {
+	return Result[Limits]{p.add(pipeCmd{run: pipeLimits})}
+}
+
 func pipeListMaxListpackSize(tx *Tx, c *pipeCmd) {
 	v, err := tx.ListMaxListpackSize()
 	c.n0, c.err = int64(v), err
@@ -1500,6 +1510,15 @@ func pipeSetEx(tx *Tx, c *pipeCmd) {
 // SetEx queues Tx.SetEx; see Store.SetEx.
 func (p *Pipeline) SetEx(key string, value string, expiration time.Duration) Result[struct{}] {
 	return Result[struct{}]{p.add(pipeCmd{run: pipeSetEx, s0: key, s1: value, n0: int64(expiration)})}
+}
+
+func pipeSetLimits(tx *Tx, c *pipeCmd) {
+	c.err = tx.SetLimits(c.x.(Limits))
+}
+
+// SetLimits queues Tx.SetLimits; see Store.SetLimits.
+func (p *Pipeline) SetLimits(l Limits) Result[struct{}] {
+	return Result[struct{}]{p.add(pipeCmd{run: pipeSetLimits, x: l})}
 }
 
 func pipeSetListMaxListpackSize(tx *Tx, c *pipeCmd) {

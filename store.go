@@ -40,6 +40,11 @@ type Options struct {
 	// DefaultEviction: no limit. Invalid settings make Open fail.
 	Eviction *EvictionConfig
 
+	// Limits, if set, bounds string lengths and sparse HyperLogLogs
+	// (proto-max-bulk-len, hll-sparse-max-bytes; see Limits); nil means
+	// DefaultLimits. Invalid limits make Open fail.
+	Limits *Limits
+
 	// Log, if set, receives the same units as OnEffects (after it, when both
 	// are set) and decides when the caller whose call made a unit is
 	// answered: package persist's append-only log sets it. See EffectLog.
@@ -142,8 +147,9 @@ type engine struct {
 	blocked int // callers waiting in blocking commands
 	rnd     *rand.Rand
 
-	stats stats
-	ev    eviction // maxmemory and the eviction policy (evict.go)
+	stats  stats
+	ev     eviction // maxmemory and the eviction policy (evict.go)
+	limits Limits   // proto-max-bulk-len, hll-sparse-max-bytes (limits.go)
 
 	// listFill is list-max-listpack-size as set (quicklist.go): the
 	// lists created from now on cut their nodes by it.
@@ -224,6 +230,13 @@ func Open(opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	limits := DefaultLimits()
+	if opts.Limits != nil {
+		limits = *opts.Limits
+	}
+	if err := limits.check(); err != nil {
+		return nil, err
+	}
 	e := &engine{
 		clock:     clock,
 		dbs:       make([]*db, n),
@@ -234,6 +247,7 @@ func Open(opts Options) (*Store, error) {
 		rnd:       rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
 		subBuffer: subBuffer,
 		listFill:  quicklist.DefaultFill,
+		limits:    limits,
 	}
 	if err := e.setNotify(opts.NotifyKeyspaceEvents); err != nil {
 		return nil, err

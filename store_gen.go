@@ -1445,6 +1445,20 @@ func (s *Store) LTrim(ctx context.Context, key string, start int64, stop int64) 
 	return tx.LTrim(key, start, stop)
 }
 
+// Limits returns the limits in effect.
+func (s *Store) Limits(ctx context.Context) (v Limits, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Limits") {
+		err = ErrOOM
+		return
+	}
+	return tx.Limits()
+}
+
 // ListMaxListpackSize returns list-max-listpack-size as set (see
 // SetListMaxListpackSize).
 func (s *Store) ListMaxListpackSize(ctx context.Context) (n int, err error) {
@@ -2490,6 +2504,22 @@ func (s *Store) SetEx(ctx context.Context, key string, value string, expiration 
 		return
 	}
 	return tx.SetEx(key, value, expiration)
+}
+
+// SetLimits changes the limits at run time (CONFIG SET proto-max-bulk-len
+// and hll-sparse-max-bytes); they apply from the next command. Invalid
+// limits are ErrLimitsConfig and change nothing.
+func (s *Store) SetLimits(ctx context.Context, l Limits) (err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SetLimits") {
+		err = ErrOOM
+		return
+	}
+	return tx.SetLimits(l)
 }
 
 // SetListMaxListpackSize sets list-max-listpack-size, how lists created

@@ -146,6 +146,7 @@ func BenchmarkGeoSearch(b *testing.B) {
 	for _, sz := range zsetSizes {
 		b.Run(sz.name, func(b *testing.B) {
 			n := sz.n
+			skipBigUnderShort(b, n)
 			key := geoKey(n)
 			b.Run("embedis", func(b *testing.B) {
 				ctx := context.Background()

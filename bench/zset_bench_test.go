@@ -132,6 +132,7 @@ func BenchmarkZSet(b *testing.B) {
 			for _, sz := range zsetSizes {
 				b.Run(sz.name, func(b *testing.B) {
 					n := sz.n
+					skipBigUnderShort(b, n)
 					b.Run("embedis", func(b *testing.B) { runSerial(b, f.embedisCmd(b, o, n)) })
 					b.Run("miniredis", func(b *testing.B) { runSerial(b, f.miniredisCmd(b, o, n)) })
 					b.Run("goredis", func(b *testing.B) {

@@ -319,6 +319,12 @@ func (cf *config) value(tx *embedis.Tx, p *configParam) string {
 	case "list-max-listpack-size":
 		n, _ := tx.ListMaxListpackSize()
 		return strconv.Itoa(n)
+	case "proto-max-bulk-len":
+		lim, _ := tx.Limits()
+		return strconv.FormatInt(lim.MaxStringLength, 10)
+	case "hll-sparse-max-bytes":
+		lim, _ := tx.Limits()
+		return strconv.FormatInt(lim.HLLSparseMaxBytes, 10)
 	case "io-threads":
 		// The OS threads that run Go code, connections' reads and writes
 		// included (embedis-server's --io-threads sets it).
@@ -1018,6 +1024,14 @@ func (cf *config) apply(tx *embedis.Tx, params []*configParam, values []string) 
 			s.mu.Lock()
 			s.opts.ProtoMaxBulkLen = n
 			s.mu.Unlock()
+			lim, _ := tx.Limits()
+			lim.MaxStringLength = n
+			tx.SetLimits(lim) // parse checked Redis's range, the same as Limits'
+		case "hll-sparse-max-bytes":
+			n, _ := strconv.ParseInt(v, 10, 64)
+			lim, _ := tx.Limits()
+			lim.HLLSparseMaxBytes = n
+			tx.SetLimits(lim)
 		case "client-output-buffer-limit":
 			l, _ := parseOutputBufferLimits(v, "")
 			limit := int64(defaultOutputBufferLimit)

@@ -96,7 +96,7 @@ var configTable = [...]configParam{
 	{"hash-max-listpack-value", "64", "", cfgMemory, 0, 0, math.MaxInt64, cfgFixedEncodings},
 	{"hash-max-ziplist-entries", "512", "hash-max-listpack-entries", cfgInt, 0, 0, math.MaxInt64, cfgFixedEncodings},
 	{"hash-max-ziplist-value", "64", "hash-max-listpack-value", cfgMemory, 0, 0, math.MaxInt64, cfgFixedEncodings},
-	{"hll-sparse-max-bytes", "3000", "", cfgMemory, 0, 0, math.MaxInt64, cfgFixedEncodings},
+	{"hll-sparse-max-bytes", "3000", "", cfgMemory, 0, 0, math.MaxInt64, cfgHonoured},
 	{"hz", "10", "", cfgInt, 0, 0, math.MaxInt32, cfgHarmless},
 	{"ignore-warnings", "", "", cfgString, 0, 0, 0, cfgHarmless},
 	{"io-threads", "1", "", cfgString, cfgImmutable, 0, 0, cfgHarmless},
