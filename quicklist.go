@@ -73,9 +73,6 @@ func entryEquals(s string) func(e listpack.Entry) bool {
 	return func(e listpack.Entry) bool { return !e.IsInt && string(e.Str) == s }
 }
 
-// nodeCounts returns the element count of each node, head to tail.
-func (v *listValue) nodeCounts() []int { return v.l.NodeCounts() }
-
 // listFromNodes returns a list of items in the nodes of counts (a file's),
 // or, when counts do not describe items (an older list type, which Redis
 // rebuilds by pushing at the tail), pushed at the tail one by one.

@@ -742,8 +742,7 @@ func (l *List) Each(from int, reverse bool, fn func(i int, e listpack.Entry) boo
 	}
 }
 
-// cursor walks the elements towards the tail: node k, byte p of its
-// entries.
+// cursor is a place in the list: node k, byte p of its entries.
 type cursor struct {
 	l    *List
 	k, p int
@@ -757,22 +756,6 @@ func (l *List) cursorAt(i int) cursor {
 		p, _ = entryAt(nd, off)
 	}
 	return cursor{l, k, p}
-}
-
-// next returns the element at the cursor and moves past it; there must be
-// one.
-func (c *cursor) next() listpack.Entry {
-	nd := c.l.at(c.k)
-	ents := nd.entries()
-	if nd.plain {
-		c.k++
-		return listpack.Entry{Str: ents}
-	}
-	e, n := listpack.Decode(ents[c.p:])
-	if c.p += n; c.p >= len(ents) {
-		c.k, c.p = c.k+1, 0
-	}
-	return e
 }
 
 // AppendRange appends elements i..j (0 <= i <= j < Len) to dst, as strings
