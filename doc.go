@@ -98,6 +98,11 @@
 //     (notify.go): SetNotifyKeyspaceEvents and NotifyKeyspaceEvents
 //     (Options.NotifyKeyspaceEvents), published on __keyspace@<db>__:<key>
 //     and __keyevent@<db>__:<event> to Subscriptions and server clients.
+//   - Client-side caching (tracking.go): Track (a Tracking: the keys read
+//     through its Atomic, or every key of its BCAST prefixes, invalidated on
+//     Invalidations when written, expired, evicted or flushed), Tracker (a
+//     server connection's CLIENT TRACKING), SetTrackingTableMaxKeys and
+//     TrackingTableMaxKeys (tracking-table-max-keys), LimitTrackingTable.
 //   - Server and connection: Open, DB (SELECT), Close, Now, Stats (INFO's
 //     counters), Do (any command from its Redis arguments).
 //   - Transactions and pipelines: Atomic (MULTI/EXEC and scripts in one

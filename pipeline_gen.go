@@ -1559,6 +1559,15 @@ func (p *Pipeline) SetRange(key string, offset int64, value string) Result[int64
 	return Result[int64]{p.add(pipeCmd{run: pipeSetRange, s0: key, n0: offset, s1: value})}
 }
 
+func pipeSetTrackingTableMaxKeys(tx *Tx, c *pipeCmd) {
+	c.err = tx.SetTrackingTableMaxKeys(c.n0)
+}
+
+// SetTrackingTableMaxKeys queues Tx.SetTrackingTableMaxKeys; see Store.SetTrackingTableMaxKeys.
+func (p *Pipeline) SetTrackingTableMaxKeys(n int64) Result[struct{}] {
+	return Result[struct{}]{p.add(pipeCmd{run: pipeSetTrackingTableMaxKeys, n0: n})}
+}
+
 func pipeSetXX(tx *Tx, c *pipeCmd) {
 	v, err := tx.SetXX(c.s0, c.s1, time.Duration(c.n0))
 	c.n0, c.err = boolInt(v), err
@@ -1636,6 +1645,16 @@ func pipeTouch(tx *Tx, c *pipeCmd) {
 // Touch queues Tx.Touch; see Store.Touch.
 func (p *Pipeline) Touch(keys ...string) Result[int64] {
 	return Result[int64]{p.add(pipeCmd{run: pipeTouch, ss: keys})}
+}
+
+func pipeTrackingTableMaxKeys(tx *Tx, c *pipeCmd) {
+	v, err := tx.TrackingTableMaxKeys()
+	c.n0, c.err = v, err
+}
+
+// TrackingTableMaxKeys queues Tx.TrackingTableMaxKeys; see Store.TrackingTableMaxKeys.
+func (p *Pipeline) TrackingTableMaxKeys() Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeTrackingTableMaxKeys})}
 }
 
 func pipeType(tx *Tx, c *pipeCmd) {

@@ -137,6 +137,7 @@ type engine struct {
 	notifyEvents  bool      // E: events go to __keyevent@<db>__:<event>
 	notifyFlags   string    // the classes in canonical form, as set
 	subBuffer     int       // Options.SubscriptionBuffer, with the default applied
+	track         tracking  // client-side caching (tracking.go)
 
 	// snap is the snapshot whose keys are being handed out (nil when none);
 	// epoch is the last snapshot's epoch, the mark of keys added since
@@ -247,6 +248,7 @@ func Open(opts Options) (*Store, error) {
 		rnd:       rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
 		subBuffer: subBuffer,
 		listFill:  quicklist.DefaultFill,
+		track:     tracking{maxKeys: DefaultTrackingTableMaxKeys},
 		limits:    limits,
 	}
 	if err := e.setNotify(opts.NotifyKeyspaceEvents); err != nil {
@@ -291,6 +293,7 @@ func (e *engine) shutdown() {
 	}
 	e.wakeAllClosed()
 	e.dropSubscribers(e.closedErr())
+	e.dropTrackings()
 	if e.timer != nil {
 		e.timer.Stop()
 		e.timer = nil
@@ -340,6 +343,9 @@ func (s *Store) begin(ctx context.Context) (*Tx, error) {
 		tx.oom = !tx.performEvictions()
 		tx.changesAtStart = e.stats.changes
 	}
+	if e.track.table != nil {
+		LimitTrackingTable(tx)
+	}
 	return tx, nil
 }
 
@@ -366,6 +372,10 @@ func (e *engine) finish(tx *Tx) (ticket uint64) {
 		e.serveReady(tx)
 	}
 	tx.settle()
+	if e.track.dirty {
+		e.broadcast()
+	}
+	tx.tracker = nil
 	if len(tx.effects) > 0 {
 		unit := tx.effects
 		tx.effects = nil

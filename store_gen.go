@@ -2600,6 +2600,22 @@ func (s *Store) SetRange(ctx context.Context, key string, offset int64, value st
 	return tx.SetRange(key, offset, value)
 }
 
+// SetTrackingTableMaxKeys sets tracking-table-max-keys: the most keys the
+// tracking table holds before keys are invalidated to make room (0: no
+// limit). A negative n is ErrTrackingMaxKeys.
+func (s *Store) SetTrackingTableMaxKeys(ctx context.Context, n int64) (err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SetTrackingTableMaxKeys") {
+		err = ErrOOM
+		return
+	}
+	return tx.SetTrackingTableMaxKeys(n)
+}
+
 // SetXX stores value at key only if the key exists, with an optional time to
 // live as in Set, and reports whether it did.
 func (s *Store) SetXX(ctx context.Context, key string, value string, expiration time.Duration) (ok bool, err error) {
@@ -2725,6 +2741,20 @@ func (s *Store) Touch(ctx context.Context, keys ...string) (n int64, err error) 
 		return
 	}
 	return tx.Touch(keys...)
+}
+
+// TrackingTableMaxKeys returns tracking-table-max-keys.
+func (s *Store) TrackingTableMaxKeys(ctx context.Context) (n int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("TrackingTableMaxKeys") {
+		err = ErrOOM
+		return
+	}
+	return tx.TrackingTableMaxKeys()
 }
 
 // Type returns the type of the value at key: "string", "list", "set", "zset",

@@ -42,11 +42,14 @@ GOTOOLCHAIN="go${min_go}.0" go build ./... && GOTOOLCHAIN="go${min_go}.0" go vet
 echo "== vet for a 32-bit platform (GOARCH=386: constants and conversions that overflow int)"
 GOARCH=386 go vet ./...
 
-# Suites of the root package that run in one goroutine against redis-server
-# or measure the Go heap: the race detector finds nothing in them and makes
-# them 5-10 times slower, so -race skips them and they run once, without it,
-# in the differential stage below (which fails the run like any other).
-norace='^(TestRedisDiffHostileArguments|TestRedisDiffCases|TestRDBRedisRoundTripRandom|TestRDBRedisDamagedFileRandom|TestMemoryEstimateMatchesHeap|TestSetEncodingMemory)$'
+# Suites that send commands one at a time to redis-server and to embedis
+# (the root package's and the server's, over one connection) or measure the
+# Go heap: the race detector has little to find in them and makes them 5-10
+# times slower (the server's hostile-argument suite alone took minutes), so
+# -race skips them and they run once, without it, in the differential stage
+# below (which fails the run like any other). The server's concurrency has
+# its own -race tests (race_test.go, admin_race_test.go, pub/sub, replicas).
+norace='^(TestRedisDiffHostileArguments|TestRedisDiffCases|TestRDBRedisRoundTripRandom|TestRDBRedisDamagedFileRandom|TestMemoryEstimateMatchesHeap|TestSetEncodingMemory|TestDiffHostileArguments|TestDiffCases)$'
 
 echo "== go test -race"
 go test -race -count=1 -timeout 15m -skip "$norace" ./...
