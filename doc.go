@@ -52,7 +52,8 @@
 //   - Lists: LPush, RPush, LPushX, RPushX, LPop, RPop, LPopCount, RPopCount,
 //     LLen, LIndex, LRange, LPos, LPosCount, LSet, LInsert, LRem, LTrim,
 //     LMove, RPopLPush, LMPop; blocking: BLPop, BRPop, BLMove, BRPopLPush,
-//     BLMPop.
+//     BLMPop; SetListMaxListpackSize and ListMaxListpackSize
+//     (list-max-listpack-size: how new lists cut their nodes).
 //   - Sets: SAdd, SRem, SCard, SIsMember, SMIsMember, SMembers, SRandMember,
 //     SRandMemberN, SPop, SPopN, SMove, SInter, SInterCard, SInterStore,
 //     SUnion, SUnionStore, SDiff, SDiffStore, SScan.

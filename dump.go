@@ -130,12 +130,11 @@ func appendValue(e *rdb.Encoder, dst []byte, v value) ([]byte, byte, error) {
 	case *stringValue:
 		return e.AppendString(dst, v.str()), rdb.TypeString, nil
 	case *listValue:
-		items := make([]string, 0, v.d.Len())
-		v.d.Range(0, false, func(_ int, s string) bool { items = append(items, s); return true })
-		if counts := v.nodeCounts(); counts != nil {
-			return e.AppendListNodes(dst, items, counts), rdb.TypeListQuicklist2, nil
-		}
-		return e.AppendList(dst, items), rdb.TypeListQuicklist2, nil
+		dst = e.AppendQuicklistLen(dst, v.l.Nodes())
+		v.l.EachNode(func(entries []byte, count int, plain bool) {
+			dst = e.AppendQuicklistNode(dst, entries, count, plain)
+		})
+		return dst, rdb.TypeListQuicklist2, nil
 	case *setValue:
 		if v.enc == setIntset {
 			return e.AppendIntset(dst, v.ints, int(v.width)), rdb.TypeSetIntset, nil
@@ -222,7 +221,7 @@ func (tx *Tx) restore(key, payload string, sp restoreSpec) error {
 	if sp.ttlErr != nil {
 		return sp.ttlErr
 	}
-	v, err := decodePayload(payload)
+	v, err := decodePayload(payload, tx.e.listFill)
 	if err != nil {
 		return err
 	}
@@ -262,7 +261,7 @@ func (tx *Tx) restore(key, payload string, sp restoreSpec) error {
 }
 
 // decodePayload checks a DUMP payload and decodes its value.
-func decodePayload(payload string) (value, error) {
+func decodePayload(payload string, fill int) (value, error) {
 	rv, err := rdb.DecodePayload([]byte(payload))
 	if err != nil {
 		if errors.Is(err, rdb.ErrPayload) {
@@ -270,7 +269,7 @@ func decodePayload(payload string) (value, error) {
 		}
 		return nil, ErrBadDataFormat
 	}
-	v := valueFromRDB(&rv)
+	v := valueFromRDB(&rv, fill)
 	if v == nil {
 		return nil, ErrBadDataFormat
 	}
@@ -299,7 +298,7 @@ const (
 //     more than 128 members.
 //
 // It returns nil for an empty aggregate, which Redis refuses as well.
-func valueFromRDB(rv *rdb.Value) value {
+func valueFromRDB(rv *rdb.Value, fill int) value {
 	switch rv.Kind {
 	case rdb.KindString:
 		return &stringValue{text: rv.Str}
@@ -307,7 +306,7 @@ func valueFromRDB(rv *rdb.Value) value {
 		if len(rv.List) == 0 {
 			return nil
 		}
-		return listFromNodes(rv.List, rv.ListNodes)
+		return listFromNodes(rv.List, rv.ListNodes, fill)
 	case rdb.KindSet:
 		return setFromRDB(rv)
 	case rdb.KindHash:

@@ -679,6 +679,13 @@ var (
 	ErrBitFieldRO = newError("ERR BITFIELD_RO only supports the GET subcommand")
 )
 
+// Lists (quicklist.go).
+var (
+	// ErrListMaxListpackSize: SetListMaxListpackSize outside Redis's
+	// bounds for list-max-listpack-size, in the error CONFIG SET gives.
+	ErrListMaxListpackSize = newError("ERR CONFIG SET failed (possibly related to argument 'list-max-listpack-size') - argument must be between -2147483648 and 2147483647 inclusive")
+)
+
 // Errors of client-side caching (tracking.go): CLIENT TRACKING and CLIENT
 // CACHING, as Redis 7.0 words them.
 var (

@@ -2,35 +2,22 @@ package embedis
 
 import (
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/embedis/embedis/internal/deque"
+	"github.com/embedis/embedis/internal/listpack"
 )
 
 // Lists: Redis's LIST type, a sequence of strings with fast pushes and pops
-// at both ends (internal/deque). As in Redis, a list never exists empty: a
-// pop, LREM, LTRIM or LMOVE that takes its last element deletes the key, and
-// the push commands create the key.
+// at both ends, packed in Redis's own quicklist of listpacks
+// (internal/quicklist, see quicklist.go). As in Redis, a list never exists
+// empty: a pop, LREM, LTRIM or LMOVE that takes its last element deletes the
+// key, and the push commands create the key.
 
-// listValue is a Redis list. While tracked, nodes is where Redis 7.0
-// would cut it into quicklist nodes (see quicklist.go), kept for DUMP.
-type listValue struct {
-	d       deque.Deque
-	tracked bool
-	nodes   []qlNode
-	objMeta
-}
-
-func (*listValue) typeName() string { return "list" }
-func (v *listValue) clone() value {
-	return &listValue{d: *v.d.Clone(), tracked: v.tracked, nodes: slices.Clone(v.nodes)}
-}
 func (v *listValue) dump() string {
 	var b strings.Builder
 	b.WriteByte('[')
-	v.d.Range(0, false, func(i int, s string) bool {
+	v.each(0, false, func(i int, s string) bool {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
@@ -46,7 +33,7 @@ func (v *listValue) dump() string {
 // the write effect is to be recorded.
 func (tx *Tx) listChanged(key string, lv *listValue, ev keyEvent, n int) bool {
 	rec := tx.wroteN(key, ev, n)
-	if lv.d.Len() == 0 {
+	if lv.l.Len() == 0 {
 		tx.emptied(key)
 	}
 	return rec
@@ -81,17 +68,17 @@ func (tx *Tx) push(name, key string, left, xx bool, values []string) (int64, err
 		if xx {
 			return 0, nil
 		}
-		lv = newTrackedList()
+		lv = tx.newList()
 		tx.setValue(key, lv, false)
 	}
 	for _, v := range values {
 		if left {
-			lv.pushFront(v)
+			lv.l.PushFront(v)
 		} else {
-			lv.pushBack(v)
+			lv.l.PushBack(v)
 		}
 	}
-	n := int64(lv.d.Len())
+	n := int64(lv.l.Len())
 	if tx.wroteN(key, pushEvent(left), len(values)) {
 		tx.emit(append([]string{strings.ToUpper(name), key}, values...)...)
 	}
@@ -151,13 +138,13 @@ func (tx *Tx) pop(key string, left bool, count int) ([]string, error) {
 // deletes the key if it empties. The elements popped count as changes
 // (wroteN) if counted.
 func (tx *Tx) popFrom(key string, lv *listValue, left bool, count int, counted bool) []string {
-	count = min(count, lv.d.Len())
+	count = min(count, lv.l.Len())
 	out := make([]string, count)
 	for i := range out {
 		if left {
-			out[i], _ = lv.popFront()
+			out[i], _ = lv.l.PopFront()
 		} else {
-			out[i], _ = lv.popBack()
+			out[i], _ = lv.l.PopBack()
 		}
 	}
 	changes := 0
@@ -195,9 +182,9 @@ func (tx *Tx) popOne(key string, left bool) (string, error) {
 	}
 	var v string
 	if left {
-		v, _ = lv.popFront()
+		v, _ = lv.l.PopFront()
 	} else {
-		v, _ = lv.popBack()
+		v, _ = lv.l.PopBack()
 	}
 	if tx.listChanged(key, lv, popEvent(left), 1) {
 		name := "RPOP"
@@ -245,7 +232,7 @@ func (tx *Tx) LLen(key string) (int64, error) {
 	if err != nil || lv == nil {
 		return 0, err
 	}
-	return int64(lv.d.Len()), nil
+	return int64(lv.l.Len()), nil
 }
 
 // listRange clamps Redis's inclusive start..stop (negative counts from the
@@ -278,16 +265,11 @@ func (tx *Tx) LRange(key string, start, stop int64) ([]string, error) {
 	if lv == nil {
 		return []string{}, nil
 	}
-	i, j, ok := listRange(start, stop, lv.d.Len())
+	i, j, ok := listRange(start, stop, lv.l.Len())
 	if !ok {
 		return []string{}, nil
 	}
-	out := make([]string, 0, j-i+1)
-	lv.d.Range(i, false, func(k int, s string) bool {
-		out = append(out, s)
-		return k < j
-	})
-	return out, nil
+	return lv.l.AppendRange(make([]string, 0, j-i+1), i, j), nil
 }
 
 // listIndex turns a Redis index (negative counts from the end) into a
@@ -313,11 +295,11 @@ func (tx *Tx) LIndex(key string, index int64) (string, error) {
 	if lv == nil {
 		return "", ErrNotFound
 	}
-	i, ok := listIndex(index, lv.d.Len())
+	i, ok := listIndex(index, lv.l.Len())
 	if !ok {
 		return "", ErrNotFound
 	}
-	return lv.d.At(i), nil
+	return lv.l.Index(i), nil
 }
 
 // LSet replaces the element at index in the list at key (negative counts
@@ -334,11 +316,11 @@ func (tx *Tx) LSet(key string, index int64, value string) error {
 	if lv == nil {
 		return ErrNoSuchKey
 	}
-	i, ok := listIndex(index, lv.d.Len())
+	i, ok := listIndex(index, lv.l.Len())
 	if !ok {
 		return ErrIndexOutOfRange
 	}
-	lv.set(i, value)
+	lv.l.Set(i, value)
 	if tx.wrote(key, evLSet) {
 		tx.emit("LSET", key, strconv.Itoa(i), value)
 	}
@@ -368,8 +350,9 @@ func (tx *Tx) LInsert(key, op, pivot, value string) (int64, error) {
 		return 0, err
 	}
 	at := -1
-	lv.d.Range(0, false, func(i int, s string) bool {
-		if s == pivot {
+	match := entryEquals(pivot)
+	lv.l.Each(0, false, func(i int, e listpack.Entry) bool {
+		if match(e) {
 			at = i
 			return false
 		}
@@ -378,7 +361,7 @@ func (tx *Tx) LInsert(key, op, pivot, value string) (int64, error) {
 	if at < 0 {
 		return -1, nil
 	}
-	lv.insert(at, value, after)
+	lv.l.Insert(at, value, after)
 	if tx.wrote(key, evLInsert) {
 		where := "BEFORE"
 		if after {
@@ -386,7 +369,7 @@ func (tx *Tx) LInsert(key, op, pivot, value string) (int64, error) {
 		}
 		tx.emit("LINSERT", key, where, pivot, value)
 	}
-	return int64(lv.d.Len()), nil
+	return int64(lv.l.Len()), nil
 }
 
 // LRem removes elements equal to value from the list at key and returns how
@@ -402,10 +385,10 @@ func (tx *Tx) LRem(key string, count int64, value string) (int64, error) {
 	if limit < 0 {
 		limit = -limit
 	}
-	if limit < 0 || limit > int64(lv.d.Len()) { // -MinInt64 stays negative
+	if limit < 0 || limit > int64(lv.l.Len()) { // -MinInt64 stays negative
 		limit = 0
 	}
-	n := lv.removeIf(func(s string) bool { return s == value }, int(limit), count < 0)
+	n := lv.l.RemoveIf(entryEquals(value), int(limit), count < 0)
 	if n > 0 && tx.listChanged(key, lv, evLRem, n) {
 		tx.emit("LREM", key, strconv.FormatInt(count, 10), value)
 	}
@@ -420,18 +403,20 @@ func (tx *Tx) LTrim(key string, start, stop int64) error {
 	if err != nil || lv == nil {
 		return err
 	}
-	n := lv.d.Len()
+	n := lv.l.Len()
 	i, j, ok := listRange(start, stop, n)
 	if ok && i == 0 && j == n-1 {
 		tx.wroteN(key, evLTrim, 0) // keeps everything; Redis still signals the key
 		return nil
 	}
 	if ok {
-		lv.trim(i, j)
+		// Redis deletes from the head first, then from the tail.
+		lv.l.DeleteFront(i)
+		lv.l.DeleteBack(n - 1 - j)
 	} else {
-		lv.d.Trim(1, 0)
+		lv.l.DeleteFront(n)
 	}
-	if tx.listChanged(key, lv, evLTrim, n-lv.d.Len()) {
+	if tx.listChanged(key, lv, evLTrim, n-lv.l.Len()) {
 		if ok {
 			tx.emit("LTRIM", key, strconv.Itoa(i), strconv.Itoa(j))
 		} else {
@@ -462,15 +447,16 @@ func lpos(lv *listValue, value string, rank, count, maxLen int64) []int64 {
 	skip-- // matches to pass over
 	start := 0
 	if reverse {
-		start = lv.d.Len() - 1
+		start = lv.l.Len() - 1
 	}
 	seen := int64(0)
-	lv.d.Range(start, reverse, func(i int, s string) bool {
+	match := entryEquals(value)
+	lv.l.Each(start, reverse, func(i int, e listpack.Entry) bool {
 		if maxLen > 0 && seen == maxLen {
 			return false
 		}
 		seen++
-		if s != value {
+		if !match(e) {
 			return true
 		}
 		if skip > 0 {
@@ -607,20 +593,20 @@ func (tx *Tx) lmove(source, destination string, from, to, counted bool) (string,
 	}
 	var v string
 	if from {
-		v, _ = src.popFront()
+		v, _ = src.l.PopFront()
 	} else {
-		v, _ = src.popBack()
+		v, _ = src.l.PopBack()
 	}
 	// Push before deleting an emptied source, so that rotating a list onto
 	// itself keeps the key (and its deadline).
 	if dst == nil {
-		dst = newTrackedList()
+		dst = tx.newList()
 		tx.setValue(destination, dst, false)
 	}
 	if to {
-		dst.pushFront(v)
+		dst.l.PushFront(v)
 	} else {
-		dst.pushBack(v)
+		dst.l.PushBack(v)
 	}
 	// Redis announces the push, then the pop (and the source's deletion).
 	// The move is one change.
@@ -669,7 +655,7 @@ func (tx *Tx) LMPop(direction string, count int64, keys ...string) (key string, 
 			return "", nil, err
 		}
 		if lv != nil {
-			return k, tx.popFrom(k, lv, left, int(min(count, int64(lv.d.Len()))), true), nil
+			return k, tx.popFrom(k, lv, left, int(min(count, int64(lv.l.Len()))), true), nil
 		}
 	}
 	return "", nil, ErrNotFound

@@ -23,7 +23,7 @@ func listPop(left bool, count int64, mpop bool) attempt[[]string] {
 			return nil, false, err
 		}
 		// Clamped before the conversion: int may be 32 bits.
-		return tx.popFrom(key, lv, left, int(min(count, int64(lv.d.Len()))), mpop || !tx.serving), true, nil
+		return tx.popFrom(key, lv, left, int(min(count, int64(lv.l.Len()))), mpop || !tx.serving), true, nil
 	}
 }
 

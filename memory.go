@@ -227,7 +227,7 @@ func (v *setValue) memUsage() int64 {
 }
 
 func (v *listValue) memUsage() int64 {
-	return memsize.Alloc(int(unsafe.Sizeof(*v))) + v.d.MemUsage() + memsize.Alloc(int(unsafe.Sizeof(qlNode{}))*cap(v.nodes))
+	return memsize.Alloc(listMemUsage) + v.l.MemUsage()
 }
 
 func (v *zsetValue) memUsage() int64 {

@@ -897,6 +897,16 @@ func (p *Pipeline) Limits() Result[Limits] {
 	return Result[Limits]{p.add(pipeCmd{run: pipeLimits})}
 }
 
+func pipeListMaxListpackSize(tx *Tx, c *pipeCmd) {
+	v, err := tx.ListMaxListpackSize()
+	c.n0, c.err = int64(v), err
+}
+
+// ListMaxListpackSize queues Tx.ListMaxListpackSize; see Store.ListMaxListpackSize.
+func (p *Pipeline) ListMaxListpackSize() Result[int] {
+	return Result[int]{p.add(pipeCmd{run: pipeListMaxListpackSize})}
+}
+
 func pipeMGet(tx *Tx, c *pipeCmd) {
 	v, err := tx.MGet(c.ss...)
 	c.x, c.err = v, err
@@ -1537,6 +1547,15 @@ func pipeSetLimits(tx *Tx, c *pipeCmd) {
 // SetLimits queues Tx.SetLimits; see Store.SetLimits.
 func (p *Pipeline) SetLimits(l Limits) Result[struct{}] {
 	return Result[struct{}]{p.add(pipeCmd{run: pipeSetLimits, x: l})}
+}
+
+func pipeSetListMaxListpackSize(tx *Tx, c *pipeCmd) {
+	c.err = tx.SetListMaxListpackSize(int(c.n0))
+}
+
+// SetListMaxListpackSize queues Tx.SetListMaxListpackSize; see Store.SetListMaxListpackSize.
+func (p *Pipeline) SetListMaxListpackSize(n int) Result[struct{}] {
+	return Result[struct{}]{p.add(pipeCmd{run: pipeSetListMaxListpackSize, n0: int64(n)})}
 }
 
 func pipeSetNX(tx *Tx, c *pipeCmd) {

@@ -257,7 +257,7 @@ func (r *snapshotRun) entry(key string, v value, expires map[string]int64) (en s
 func elements(v value) int {
 	switch x := v.(type) {
 	case *listValue:
-		return x.d.Len()
+		return x.len()
 	case *hashValue:
 		return x.len()
 	case *setValue:
@@ -924,7 +924,7 @@ func (e *engine) loadOwned(r io.Reader) error {
 			e.stats.loadExpired++
 			continue
 		}
-		v := valueFromRDB(&ent.Value)
+		v := valueFromRDB(&ent.Value, e.listFill)
 		if v == nil {
 			continue // an empty aggregate: Redis skips it too, counting it neither way
 		}

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/embedis/embedis/internal/deque"
 	"github.com/embedis/embedis/internal/number"
 )
 
@@ -163,7 +162,7 @@ func (tx *Tx) sortElements(key string, q sortQuery) ([]sortItem, error) {
 	n := int64(0)
 	switch v := v.(type) {
 	case *listValue:
-		n = int64(v.d.Len())
+		n = int64(v.len())
 	case *setValue:
 		n = int64(v.card())
 	case *zsetValue:
@@ -176,7 +175,7 @@ func (tx *Tx) sortElements(key string, q sortQuery) ([]sortItem, error) {
 		// Lists and sorted sets give the window directly, in their order.
 		switch v := v.(type) {
 		case *listValue:
-			items = listWindow(&v.d, start, end, q.desc)
+			items = listWindow(v, start, end, q.desc)
 			return items, nil
 		case *zsetValue:
 			items = zsetWindow(v, start, end, q.desc)
@@ -185,8 +184,8 @@ func (tx *Tx) sortElements(key string, q sortQuery) ([]sortItem, error) {
 	}
 	switch v := v.(type) {
 	case *listValue:
-		items = make([]sortItem, 0, v.d.Len())
-		v.d.Range(0, false, func(_ int, s string) bool {
+		items = make([]sortItem, 0, v.len())
+		v.each(0, false, func(_ int, s string) bool {
 			items = append(items, sortItem{elem: s})
 			return true
 		})
@@ -236,16 +235,16 @@ func sortWindow(q sortQuery, n int64) (start, end int64) {
 	return start, min(end, n-1)
 }
 
-func listWindow(d *deque.Deque, start, end int64, desc bool) []sortItem {
+func listWindow(d *listValue, start, end int64, desc bool) []sortItem {
 	if start > end {
 		return nil
 	}
 	items := make([]sortItem, 0, end-start+1)
 	from := int(start)
 	if desc {
-		from = d.Len() - 1 - int(start)
+		from = d.len() - 1 - int(start)
 	}
-	d.Range(from, desc, func(_ int, s string) bool {
+	d.each(from, desc, func(_ int, s string) bool {
 		items = append(items, sortItem{elem: s})
 		return int64(len(items)) <= end-start
 	})
@@ -437,9 +436,9 @@ func (tx *Tx) storeList(key string, elems []string) {
 		}
 		return
 	}
-	l := newTrackedList()
+	l := tx.newList()
 	for _, e := range elems {
-		l.pushBack(e)
+		l.l.PushBack(e)
 	}
 	tx.setValue(key, l, false)
 	if tx.wroteN(key, evSortStore, len(elems)) {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/embedis/embedis/internal/dict"
+	"github.com/embedis/embedis/internal/quicklist"
 )
 
 //go:generate go run ./internal/gen/wrappers
@@ -180,6 +181,10 @@ type engine struct {
 	// peakMemory the highest total seen (memory_stats.go).
 	startupMemory, peakMemory int64
 
+	// listFill is list-max-listpack-size as set (quicklist.go): the
+	// lists created from now on cut their nodes by it.
+	listFill int
+
 	scripts ScriptEngine // the Lua scripts' engine (script.go); nil until the first scripting command
 	// serverCommands runs a server-only command for Do (a script's
 	// redis.call); nil without a server (SetServerCommandHandler).
@@ -277,6 +282,7 @@ func Open(opts Options) (*Store, error) {
 		streamDB:  -1,
 		rnd:       rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
 		subBuffer: subBuffer,
+		listFill:  quicklist.DefaultFill,
 		track:     tracking{maxKeys: DefaultTrackingTableMaxKeys},
 		onEvicted: opts.OnEvicted,
 		onExpired: opts.OnExpired,

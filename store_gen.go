@@ -1099,6 +1099,17 @@ func (s *Store) Limits(ctx context.Context) (v Limits, err error) {
 	return tx.Limits()
 }
 
+// ListMaxListpackSize returns list-max-listpack-size as set (see
+// SetListMaxListpackSize).
+func (s *Store) ListMaxListpackSize(ctx context.Context) (n int, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.ListMaxListpackSize()
+}
+
 // MGet returns the values of keys in order; an entry is nil where the key
 // does not exist or does not hold a string.
 func (s *Store) MGet(ctx context.Context, keys ...string) (v []*string, err error) {
@@ -1937,6 +1948,25 @@ func (s *Store) SetLimits(ctx context.Context, l Limits) (err error) {
 	}
 	defer s.end(tx, &err)
 	return tx.SetLimits(l)
+}
+
+// SetListMaxListpackSize sets list-max-listpack-size, how lists created
+// from now on (by a push, a move, SORT STORE, RESTORE or a snapshot
+// loaded) cut their nodes, as Redis 7.0's setting: -1 to -5 bound a node to
+// 4, 8, 16, 32 or 64 KB of listpack; a positive n to n elements within 8
+// KB; 0 puts every element in a node of its own. Below -5 acts as -5 and
+// above 32767 as 32767, as in Redis (ListMaxListpackSize still returns the
+// value set). Existing lists keep theirs, as in Redis. The default is -2.
+// The nodes decide the bytes DUMP and snapshots write and the memory a list
+// takes. A value outside Redis's bounds for the setting (32-bit) is
+// ErrListMaxListpackSize.
+func (s *Store) SetListMaxListpackSize(ctx context.Context, n int) (err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.SetListMaxListpackSize(n)
 }
 
 // SetNX stores value at key only if the key does not exist, with an optional

@@ -315,6 +315,9 @@ func (cf *config) value(tx *embedis.Tx, p *configParam) string {
 		"lfu-log-factor", "lfu-decay-time":
 		ec, _ := tx.Eviction()
 		return evictionValue(ec, name)
+	case "list-max-listpack-size":
+		n, _ := tx.ListMaxListpackSize()
+		return strconv.Itoa(n)
 	case "proto-max-bulk-len":
 		lim, _ := tx.Limits()
 		return strconv.FormatInt(lim.MaxStringLength, 10)
@@ -991,6 +994,10 @@ func (cf *config) apply(tx *embedis.Tx, params []*configParam, values []string) 
 			ec, _ := tx.Eviction()
 			setEviction(&ec, p.canonical(), v)
 			tx.ConfigureEviction(ec)
+		case "list-max-listpack-size":
+			// Checked by parse against the setting's 32-bit bounds.
+			n, _ := strconv.Atoi(v)
+			tx.SetListMaxListpackSize(n)
 		case "tracking-table-max-keys":
 			n, _ := strconv.ParseInt(v, 10, 64)
 			tx.SetTrackingTableMaxKeys(n)

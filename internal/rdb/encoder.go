@@ -173,6 +173,30 @@ func (e *Encoder) AppendListNodes(dst []byte, items []string, counts []int) []by
 	return e.appendNodes(dst, items, nodes)
 }
 
+// AppendQuicklistLen appends the node count of a TypeListQuicklist2 body,
+// to be followed by that many AppendQuicklistNode.
+func (e *Encoder) AppendQuicklistLen(dst []byte, nodes int) []byte {
+	return appendLen(dst, uint64(nodes))
+}
+
+// AppendQuicklistNode appends one node of a TypeListQuicklist2 body, as
+// Redis 7.0 writes it: a packed node as its listpack (entries, as
+// internal/listpack writes them, without header and terminator, and their
+// count), a plain node (plain) as its element's bytes (entries).
+func (e *Encoder) AppendQuicklistNode(dst []byte, entries []byte, count int, plain bool) []byte {
+	if plain {
+		dst = appendLen(dst, quicklistNodePlain)
+		return e.AppendString(dst, unsafe.String(unsafe.SliceData(entries), len(entries)))
+	}
+	dst = appendLen(dst, quicklistNodePacked)
+	b, at := lpStart(e.blob[:0])
+	b = append(b, entries...)
+	b = lpFinish(b, at, count)
+	dst = e.appendBytes(dst, b)
+	e.keep(b)
+	return dst
+}
+
 // listNode is a quicklist node: items[from:to].
 type listNode struct{ from, to int }
 
