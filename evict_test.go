@@ -25,6 +25,8 @@ func TestDenyOOMPrologue(t *testing.T) {
 	notCommand := map[string]string{
 		"SetNotifyKeyspaceEvents": "", // CONFIG SET notify-keyspace-events, not SET
 		"SetLimits":               "", // CONFIG SET proto-max-bulk-len and hll-sparse-max-bytes
+		"SetTrackingTableMaxKeys": "", // CONFIG SET tracking-table-max-keys
+		"SetListMaxListpackSize":  "", // CONFIG SET list-max-listpack-size
 		"BitFieldRO":              "bitfield_ro",
 	}
 	commandOf := func(method string) string {

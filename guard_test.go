@@ -48,6 +48,13 @@ var storeOnly = map[string]string{
 	"Subscribe":  "a long-lived subscription",
 	"PSubscribe": "a long-lived subscription",
 	"SSubscribe": "a long-lived subscription",
+	"Track":      "a long-lived invalidation feed",
+	// A busy script is stopped and the threshold set without the owner
+	// role (the role is the script's while it runs).
+	"ScriptKill":            "acts without the owner role, on the running script",
+	"FunctionKill":          "acts without the owner role, on the running function",
+	"BusyReplyThreshold":    "a setting read without the owner role",
+	"SetBusyReplyThreshold": "a setting changed without the owner role",
 }
 
 // TestEveryStoreMethodIsPipelined checks that every exported Store method
