@@ -189,6 +189,10 @@ func GroupCases() [][]string {
 		{"XGROUP", "CREATE", "d", "h", "$"}, {"XCLAIM", "d", "g", "alice", "0", "1-1", "FORCE", "TIME", "1000", "RETRYCOUNT", "3"},
 		{"XCLAIM", "d", "g", "bob", "0", "2-1", "FORCE", "TIME", "2000"}, {"XGROUP", "SETID", "d", "g", "2-1", "ENTRIESREAD", "2"},
 		{"XINFO", "STREAM", "d", "FULL"},
+		// A stream with groups from redis-server's DUMP: RESTORE keeps its
+		// PELs, delivery times and counts, consumers and seen-times.
+		{"RESTORE", "sg", "0", RedisPayload("sg")}, {"XINFO", "STREAM", "sg", "FULL"}, {"XINFO", "GROUPS", "sg"},
+		{"XPENDING", "sg", "g"}, {"XREADGROUP", "GROUP", "g", "alice", "STREAMS", "sg", "0"}, {"XPENDING", "sg", "g", "-", "+", "10"},
 	}
 	// A PEL of many entries: XPENDING's range, XAUTOCLAIM's cursor and its
 	// ten-attempts-a-count limit.
