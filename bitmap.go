@@ -40,10 +40,6 @@ import (
 // raises "set" on its destination, or "del" when the result is empty and
 // the destination existed.
 
-// maxBitOffset is the highest bit offset a command accepts: its byte must
-// be below MaxStringLength.
-const maxBitOffset = MaxStringLength*8 - 1
-
 // BitCount is the range of BitCount, as go-redis's: Start and End are
 // inclusive and count from the end when negative; Unit is BitCountIndexByte
 // (or "") for byte offsets and BitCountIndexBit for bit offsets.
@@ -136,7 +132,7 @@ func (tx *Tx) bitTarget(key string, maxBit uint64) (sv *stringValue, grown bool,
 // value other than 0 or 1, and ErrWrongType if the key holds another type.
 // A bit set to the value it had changes nothing (no event).
 func (tx *Tx) SetBit(key string, offset int64, value int) (int64, error) {
-	if offset < 0 || offset > maxBitOffset {
+	if offset < 0 || offset > tx.maxBitOffset() {
 		return 0, ErrBitOffset
 	}
 	if value != 0 && value != 1 {
@@ -170,7 +166,7 @@ func (tx *Tx) SetBit(key string, offset int64, value int) (int64, error) {
 // for a missing key. It returns ErrBitOffset for an offset below 0 or past
 // 2^32-1 and ErrWrongType if the key holds another type.
 func (tx *Tx) GetBit(key string, offset int64) (int64, error) {
-	if offset < 0 || offset > maxBitOffset {
+	if offset < 0 || offset > tx.maxBitOffset() {
 		return 0, ErrBitOffset
 	}
 	sv, err := tx.readString(key)
@@ -522,8 +518,8 @@ func parseBitFieldType(typ string) (signed bool, bits int, err error) {
 
 // parseBitOffset parses a bit offset as Redis's getBitOffsetFromArgument:
 // a decimal integer, or with hash "#n" for n times bits (the product wraps
-// as Redis's does); below 0 or past maxBitOffset is ErrBitOffset.
-func parseBitOffset(s string, hash bool, bits int) (uint64, error) {
+// as Redis's does); below 0 or past maxOff is ErrBitOffset.
+func parseBitOffset(s string, hash bool, bits int, maxOff int64) (uint64, error) {
 	useHash := hash && bits > 0 && s != "" && s[0] == '#'
 	if useHash {
 		s = s[1:]
@@ -535,19 +531,19 @@ func parseBitOffset(s string, hash bool, bits int) (uint64, error) {
 	if useHash {
 		n *= int64(bits)
 	}
-	if n < 0 || n > maxBitOffset {
+	if n < 0 || n > maxOff {
 		return 0, ErrBitOffset
 	}
 	return uint64(n), nil
 }
 
 // compile parses one GET, SET or INCRBY: its type, then its offset.
-func (op BitFieldOp) compile(overflow int) (bitFieldOp, error) {
+func (op BitFieldOp) compile(overflow int, maxOff int64) (bitFieldOp, error) {
 	signed, bits, err := parseBitFieldType(op.typ)
 	if err != nil {
 		return bitFieldOp{}, err
 	}
-	off, err := parseBitOffset(op.offset, true, bits)
+	off, err := parseBitOffset(op.offset, true, bits, maxOff)
 	if err != nil {
 		return bitFieldOp{}, err
 	}
@@ -569,7 +565,7 @@ func parseOverflow(mode string) (int, error) {
 
 // compileBitField parses the typed operations in order, as Redis parses
 // BITFIELD's arguments: the first bad one is the error.
-func compileBitField(ops []BitFieldOp) ([]bitFieldOp, error) {
+func compileBitField(ops []BitFieldOp, maxOff int64) ([]bitFieldOp, error) {
 	out := make([]bitFieldOp, 0, len(ops))
 	overflow := overflowWrap
 	for _, op := range ops {
@@ -581,7 +577,7 @@ func compileBitField(ops []BitFieldOp) ([]bitFieldOp, error) {
 			overflow = m
 			continue
 		}
-		c, err := op.compile(overflow)
+		c, err := op.compile(overflow, maxOff)
 		if err != nil {
 			return nil, err
 		}
@@ -599,7 +595,7 @@ func compileBitField(ops []BitFieldOp) ([]bitFieldOp, error) {
 // bad type, ErrBitOffset for a bad offset, ErrBitFieldOverflow for a bad
 // OVERFLOW mode; ErrWrongType if the key holds another type.
 func (tx *Tx) BitField(key string, ops ...BitFieldOp) ([]BitFieldResult, error) {
-	c, err := compileBitField(ops)
+	c, err := compileBitField(ops, tx.maxBitOffset())
 	if err != nil {
 		return nil, err
 	}
@@ -609,7 +605,7 @@ func (tx *Tx) BitField(key string, ops ...BitFieldOp) ([]BitFieldResult, error) 
 // BitFieldRO is BitField limited to GET operations (BITFIELD_RO): any
 // other, once every operation has parsed, is ErrBitFieldRO.
 func (tx *Tx) BitFieldRO(key string, ops ...BitFieldOp) ([]BitFieldResult, error) {
-	c, err := compileBitField(ops)
+	c, err := compileBitField(ops, tx.maxBitOffset())
 	if err != nil {
 		return nil, err
 	}

@@ -16,7 +16,7 @@ func init() {
 }
 
 func cmdSetBit(tx *Tx, args []string, w ReplyWriter) {
-	off, err := parseBitOffset(args[2], false, 0)
+	off, err := parseBitOffset(args[2], false, 0, tx.maxBitOffset())
 	if err != nil {
 		w.WriteError(err)
 		return
@@ -31,7 +31,7 @@ func cmdSetBit(tx *Tx, args []string, w ReplyWriter) {
 }
 
 func cmdGetBit(tx *Tx, args []string, w ReplyWriter) {
-	off, err := parseBitOffset(args[2], false, 0)
+	off, err := parseBitOffset(args[2], false, 0, tx.maxBitOffset())
 	if err != nil {
 		w.WriteError(err)
 		return
@@ -131,7 +131,7 @@ func cmdBitOp(tx *Tx, args []string, w ReplyWriter) {
 // parseBitField parses BITFIELD's operations (args after the key) in
 // order, as Redis: a sub-command needs its arguments (else ErrSyntax), then
 // its type, offset and value are checked before the next is read.
-func parseBitField(args []string) ([]bitFieldOp, error) {
+func parseBitField(args []string, maxOff int64) ([]bitFieldOp, error) {
 	var ops []bitFieldOp
 	overflow := overflowWrap
 	for j := 0; j < len(args); j++ {
@@ -156,7 +156,7 @@ func parseBitField(args []string) ([]bitFieldOp, error) {
 		default:
 			return nil, ErrSyntax
 		}
-		c, err := op.compile(overflow)
+		c, err := op.compile(overflow, maxOff)
 		if err != nil {
 			return nil, err
 		}
@@ -174,7 +174,7 @@ func parseBitField(args []string) ([]bitFieldOp, error) {
 }
 
 func cmdBitField(tx *Tx, args []string, w ReplyWriter) {
-	ops, err := parseBitField(args[2:])
+	ops, err := parseBitField(args[2:], tx.maxBitOffset())
 	if err != nil {
 		w.WriteError(err)
 		return

@@ -638,7 +638,7 @@ func FuzzBitField(f *testing.F) {
 	defer s.Close()
 	f.Fuzz(func(t *testing.T, start []byte, line string) {
 		args := strings.Split(line, " ")
-		ops, err := parseBitField(args)
+		ops, err := parseBitField(args, MaxStringLength*8-1)
 		if err != nil {
 			for _, e := range []error{ErrSyntax, ErrBitFieldType, ErrBitOffset, ErrBitFieldOverflow, ErrNotInteger} {
 				if errors.Is(err, e) {

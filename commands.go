@@ -59,6 +59,7 @@ type Command struct {
 	// …): the table knows them so that arity checks and COMMAND cover them,
 	// and the server runs them.
 	serverOnly bool
+	readOnly   bool // "readonly" is among Flags (set by register)
 }
 
 // ServerOnly reports whether the command acts on a client connection and
@@ -81,6 +82,13 @@ var (
 
 func register(cmds ...*Command) {
 	for _, c := range cmds {
+		for _, f := range c.Flags {
+			c.readOnly = c.readOnly || f == "readonly"
+		}
+		// The containers whose key-reading subcommands (OBJECT ENCODING &
+		// co., MEMORY USAGE) Redis flags readonly: client-side caching
+		// remembers their keys.
+		c.readOnly = c.readOnly || c.Name == "object" || c.Name == "memory"
 		commandTable[c.Name] = c
 		commandTable[strings.ToUpper(c.Name)] = c
 		commandList = append(commandList, c)
@@ -139,7 +147,17 @@ func (tx *Tx) Do(w ReplyWriter, args ...string) {
 		w.WriteError(ErrOOM)
 		return
 	}
+	if tx.tracker == nil {
+		c.run(tx, args, w)
+		return
+	}
+	// Client-side caching: a read-only command's reads are recorded for
+	// the unit's tracker once it is done (tracking.go).
+	prev := tx.trackReads
+	tx.trackReads = c.readOnly
 	c.run(tx, args, w)
+	tx.commitReads()
+	tx.trackReads = prev
 }
 
 // Do runs one command given as Redis arguments, as go-redis's Do does, and

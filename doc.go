@@ -38,6 +38,9 @@
 //     bytes), UsedMemory (what the data holds in all, INFO's used_memory),
 //     ConfigureEviction and Eviction (maxmemory and its policy at run time; at
 //     open, Options.Eviction).
+//   - Limits (limits.go): SetLimits and Limits (proto-max-bulk-len, the
+//     longest string a command may build, and hll-sparse-max-bytes; at
+//     open, Options.Limits).
 //   - Sorting: Sort (SORT and SORT_RO), SortStore (SORT … STORE), over
 //     lists, sets and sorted sets.
 //   - Hashes: HSet, HSetNX, HMSet, HGet, HMGet, HGetAll, HKeys, HVals, HLen,
@@ -99,6 +102,11 @@
 //     (notify.go): SetNotifyKeyspaceEvents and NotifyKeyspaceEvents
 //     (Options.NotifyKeyspaceEvents), published on __keyspace@<db>__:<key>
 //     and __keyevent@<db>__:<event> to Subscriptions and server clients.
+//   - Client-side caching (tracking.go): Track (a Tracking: the keys read
+//     through its Atomic, or every key of its BCAST prefixes, invalidated on
+//     Invalidations when written, expired, evicted or flushed), Tracker (a
+//     server connection's CLIENT TRACKING), SetTrackingTableMaxKeys and
+//     TrackingTableMaxKeys (tracking-table-max-keys), LimitTrackingTable.
 //   - Server and connection: Open, DB (SELECT), Close, Now, Stats (INFO's
 //     counters), Do (any command from its Redis arguments).
 //   - Transactions and pipelines: Atomic (MULTI/EXEC and scripts in one

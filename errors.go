@@ -512,6 +512,8 @@ var (
 	ErrEvictionPolicy = errors.New("embedis: unknown maxmemory policy")
 	// ErrEvictionConfig: an EvictionConfig value out of its range.
 	ErrEvictionConfig = errors.New("embedis: eviction setting out of range")
+	// ErrLimitsConfig: a Limits value out of its range.
+	ErrLimitsConfig = errors.New("embedis: limit out of range")
 )
 
 // Errors of publish/subscribe and keyspace notifications (pubsub.go,
@@ -699,4 +701,53 @@ func xgroupSyntaxError(sub string) error {
 // xclaimOptionError is XCLAIM's text for an option it does not know.
 func xclaimOptionError(opt string) error {
 	return ErrSyntax.forCommand("ERR Unrecognized XCLAIM option '" + errorArg(opt) + "'")
+}
+
+// Errors of client-side caching (tracking.go): CLIENT TRACKING and CLIENT
+// CACHING, as Redis 7.0 words them.
+var (
+	// ErrTrackingPrefixNoBCast: PREFIX without BCAST.
+	ErrTrackingPrefixNoBCast = newError("ERR PREFIX option requires BCAST mode to be enabled")
+	// ErrTrackingBCastSwitch: BCAST turned on or off on a tracker that is on.
+	ErrTrackingBCastSwitch = newError("ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.")
+	// ErrTrackingOptBCast: OPTIN or OPTOUT with BCAST.
+	ErrTrackingOptBCast = newError("ERR OPTIN and OPTOUT are not compatible with BCAST")
+	// ErrTrackingOptInOut: OPTIN and OPTOUT together.
+	ErrTrackingOptInOut = newError("ERR You can't specify both OPTIN mode and OPTOUT mode")
+	// ErrTrackingOptSwitch: OPTIN on a tracker on in OPTOUT mode, or the
+	// reverse.
+	ErrTrackingOptSwitch = newError("ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.")
+	// ErrTrackingPrefixOverlap: two BCAST prefixes of one tracker overlap
+	// (one is a prefix of the other). Its forms name the prefixes.
+	ErrTrackingPrefixOverlap = newError("ERR Prefixes for a single client must not overlap.")
+	// ErrTrackingOverlapApplied: with TrackingOptions.OverlapQuirk, the
+	// overlap among the new prefixes that Redis 7.0 reports and then applies
+	// anyway; the tracker is on with every prefix given. Its forms carry
+	// Redis's text for the overlap.
+	ErrTrackingOverlapApplied = newError("ERR Prefixes for a single client must not overlap (applied as Redis 7.0 does).")
+	// ErrTrackingCachingOff: CLIENT CACHING on a tracker that is off.
+	ErrTrackingCachingOff = newError("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled")
+	// ErrTrackingCachingYes: CLIENT CACHING YES outside OPTIN mode.
+	ErrTrackingCachingYes = newError("ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.")
+	// ErrTrackingCachingNo: CLIENT CACHING NO outside OPTOUT mode.
+	ErrTrackingCachingNo = newError("ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.")
+	// ErrTrackingMaxKeys: a negative tracking-table-max-keys.
+	ErrTrackingMaxKeys = newError("ERR tracking-table-max-keys must be between 0 and 9223372036854775807")
+	// ErrTrackingOptGo: Store.Track with OptIn or OptOut (a Tracking's
+	// Atomic says which reads are remembered).
+	ErrTrackingOptGo = newError("ERR OPTIN and OPTOUT are not available to a Tracking: remember reads with its Atomic")
+)
+
+// trackingOverlapError is ErrTrackingPrefixOverlap naming the prefixes:
+// p overlaps q, one of the tracker's (existing) or another given.
+func trackingOverlapError(p, q string, existing, applied bool) error {
+	which := "another provided"
+	if existing {
+		which = "an existing"
+	}
+	kind := ErrTrackingPrefixOverlap
+	if applied {
+		kind = ErrTrackingOverlapApplied
+	}
+	return newForm(kind, "ERR Prefix '"+cString(p)+"' overlaps with "+which+" prefix '"+cString(q)+"'. Prefixes for a single client must not overlap.")
 }

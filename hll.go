@@ -17,10 +17,6 @@ import (
 // register of a dense value copies nothing; one that does copies its 12 KB
 // once for all its elements.
 
-// hllSparseMaxBytes is hll-sparse-max-bytes: a sparse HyperLogLog is made
-// dense rather than grow past it. Redis's default; not settable yet.
-const hllSparseMaxBytes = hll.DefaultSparseMaxBytes
-
 // ownedString returns b as a string without copying it: b must be a fresh
 // slice that nothing keeps or changes afterwards.
 func ownedString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
@@ -39,7 +35,7 @@ func (tx *Tx) PFAdd(key string, elements ...string) (int64, error) {
 	}
 	if sv == nil {
 		h := hll.New()
-		out, changed, _ := hll.Add(ownedString(h), elements, hllSparseMaxBytes)
+		out, changed, _ := hll.Add(ownedString(h), elements, tx.hllSparseMax())
 		if changed == 0 {
 			hll.Invalidate(h)
 			out = h
@@ -52,7 +48,7 @@ func (tx *Tx) PFAdd(key string, elements ...string) (int64, error) {
 		return 1, nil
 	}
 	sv.enc = strRaw // Redis unshares the value for writing: raw from now on
-	out, changed, corrupt := hll.Add(sv.peek(), elements, hllSparseMaxBytes)
+	out, changed, corrupt := hll.Add(sv.peek(), elements, tx.hllSparseMax())
 	if out != nil {
 		sv.setStr(ownedString(out), strRaw)
 	}
@@ -165,7 +161,7 @@ func (tx *Tx) PFMerge(destination string, sources ...string) error {
 	} else {
 		h = []byte(sv.peek())
 	}
-	h, ok := u.Store(h, dense, hllSparseMaxBytes)
+	h, ok := u.Store(h, dense, tx.hllSparseMax())
 	if !ok {
 		return ErrCorruptHLL
 	}

@@ -410,6 +410,7 @@ func (tx *Tx) FlushDB() error {
 	tx.readyWaited(tx.db)
 	tx.dirty(tx.db.keys.Len())
 	tx.db.flush(tx.e)
+	tx.flushTracking()
 	if tx.rec {
 		tx.emit("FLUSHDB")
 	}
@@ -426,6 +427,7 @@ func (tx *Tx) FlushAll() error {
 		db.flush(tx.e)
 	}
 	tx.e.deadlines = deadlineIndex{}
+	tx.flushTracking()
 	if tx.rec {
 		tx.emit("FLUSHALL")
 	}

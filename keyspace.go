@@ -6,8 +6,9 @@ import "github.com/embedis/embedis/internal/hll"
 // command reaches a key through it, so the side effects of reading and
 // writing live here and nowhere else:
 //
-//   - reading: lookupRead (Redis's lookupKeyRead: read commands) and
-//     lookupWrite (lookupKeyWrite: commands that go on to write the key), or
+//   - reading: lookupRead (Redis's lookupKeyRead: read commands; it also
+//     notes the key for the unit's client-side-caching tracker, tracking.go)
+//     and lookupWrite (lookupKeyWrite: commands that go on to write the key), or
 //     their typed forms readString, writeList, …. Both expire a key found past
 //     its deadline (the "expired" event, the DEL effect, expired_keys); a
 //     read also counts the keyspace hit or miss and raises "keymiss". The
@@ -19,9 +20,9 @@ import "github.com/embedis/embedis/internal/hll"
 //     clearDeadline) change data only, raising no more than Redis's dbAdd
 //     does ("new", and waking the callers blocked on the key); a command
 //     then announces each change once with wrote(key, event), which
-//     invalidates the WATCHes on the key (client-side-caching invalidation
-//     goes there too), raises the keyspace event, and returns whether the
-//     write effect is to be recorded, so the effect is built only when
+//     invalidates the WATCHes on the key and the client-side caches that
+//     hold it (tracking.go), raises the keyspace event, and returns whether
+//     the write effect is to be recorded, so the effect is built only when
 //     someone listens:
 //
 //	if tx.wrote(key, evIncrBy) {
@@ -153,9 +154,9 @@ func (tx *Tx) notify(ev keyEvent, key string) {
 }
 
 // wrote announces that the command changed key: the one write path. It
-// invalidates the WATCHes on key (client-side-caching invalidation will go
-// here too), raises ev, counts one change (see wroteN), and reports whether
-// the unit records effects (the caller then emits the write's deterministic
+// invalidates the WATCHes on key and the client-side caches that hold it
+// (tracking.go), raises ev, counts one change (see wroteN), and reports
+// whether the unit records effects (the caller then emits the write's deterministic
 // effect). Callers blocked on key are woken by setValue: a caller blocks
 // only on a key that holds no data, so data reaches it only by the key being
 // added, as in Redis, where dbAdd signals the key ready. Lock waiters, who
@@ -221,11 +222,19 @@ func (tx *Tx) emptied(key string) {
 }
 
 // modified records that key of the unit's database changed: it invalidates
-// the WATCHes on it. Only wroteN, removeExpired and the whole-database
-// commands call it; it counts no change (wroteN and dirty do).
-func (tx *Tx) modified(key string) {
+// the WATCHes on it and the client-side caches that hold it (tracking.go).
+// Only wroteN, removeExpired, evictKey and PFCOUNT's cache update call it;
+// it counts no change (wroteN and dirty do).
+func (tx *Tx) modified(key string) { tx.touched(key, tx.tracker) }
+
+// touched is modified naming the tracker that wrote the key: nil for an
+// expiry or an eviction, which no client made (BCAST's NOLOOP tells by it).
+func (tx *Tx) touched(key string, by *Tracker) {
 	if tx.db.watched != nil {
 		tx.db.touchWatch(key)
+	}
+	if tr := &tx.e.track; tr.table != nil || len(tr.prefixes) > 0 {
+		tx.invalidate(key, true, by)
 	}
 }
 
@@ -248,6 +257,9 @@ const (
 // has its access metadata updated (touch) unless lookupNoTouch.
 func (tx *Tx) lookupKey(key string, flags lookupFlags) value {
 	v := tx.live(key)
+	if flags&lookupForWrite == 0 && tx.tracker != nil {
+		tx.remember(key) // client-side caching (tracking.go)
+	}
 	if tx.e.snap != nil && flags&(lookupForWrite|lookupReadChange) != 0 && v != nil {
 		tx.e.snap.keep(tx.db, key)
 	}
@@ -386,7 +398,7 @@ func (tx *Tx) removeExpired(key string) {
 		tx.removed(key, old.v)
 	}
 	delete(tx.db.expires, key)
-	tx.modified(key)
+	tx.touched(key, nil)
 	tx.e.stats.expiredKeys++
 	if tx.rec {
 		tx.emit("DEL", key)
@@ -407,7 +419,7 @@ func (tx *Tx) evictKey(key string) {
 		delete(tx.db.expires, key)
 		tx.e.noteStale()
 	}
-	tx.modified(key)
+	tx.touched(key, nil)
 	tx.e.stats.evictedKeys++
 	if tx.rec {
 		tx.emit("DEL", key)

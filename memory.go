@@ -247,6 +247,7 @@ func (tx *Tx) MemoryUsage(key string, samples int) (int64, error) {
 	if samples < 0 {
 		return 0, ErrSyntax
 	}
+	tx.remember(key) // a read for client-side caching, as Redis tracks its key
 	v := tx.live(key)
 	if v == nil {
 		return 0, ErrNotFound

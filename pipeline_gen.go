@@ -887,6 +887,16 @@ func (p *Pipeline) LTrim(key string, start int64, stop int64) Result[struct{}] {
 	return Result[struct{}]{p.add(pipeCmd{run: pipeLTrim, s0: key, n0: start, n1: stop})}
 }
 
+func pipeLimits(tx *Tx, c *pipeCmd) {
+	v, err := tx.Limits()
+	c.x, c.err = v, err
+}
+
+// Limits queues Tx.Limits; see Store.Limits.
+func (p *Pipeline) Limits() Result[Limits] {
+	return Result[Limits]{p.add(pipeCmd{run: pipeLimits})}
+}
+
 func pipeMGet(tx *Tx, c *pipeCmd) {
 	v, err := tx.MGet(c.ss...)
 	c.x, c.err = v, err
@@ -1492,6 +1502,15 @@ func (p *Pipeline) SetEx(key string, value string, expiration time.Duration) Res
 	return Result[struct{}]{p.add(pipeCmd{run: pipeSetEx, s0: key, s1: value, n0: int64(expiration)})}
 }
 
+func pipeSetLimits(tx *Tx, c *pipeCmd) {
+	c.err = tx.SetLimits(c.x.(Limits))
+}
+
+// SetLimits queues Tx.SetLimits; see Store.SetLimits.
+func (p *Pipeline) SetLimits(l Limits) Result[struct{}] {
+	return Result[struct{}]{p.add(pipeCmd{run: pipeSetLimits, x: l})}
+}
+
 func pipeSetNX(tx *Tx, c *pipeCmd) {
 	v, err := tx.SetNX(c.s0, c.s1, time.Duration(c.n0))
 	c.n0, c.err = boolInt(v), err
@@ -1519,6 +1538,15 @@ func pipeSetRange(tx *Tx, c *pipeCmd) {
 // SetRange queues Tx.SetRange; see Store.SetRange.
 func (p *Pipeline) SetRange(key string, offset int64, value string) Result[int64] {
 	return Result[int64]{p.add(pipeCmd{run: pipeSetRange, s0: key, n0: offset, s1: value})}
+}
+
+func pipeSetTrackingTableMaxKeys(tx *Tx, c *pipeCmd) {
+	c.err = tx.SetTrackingTableMaxKeys(c.n0)
+}
+
+// SetTrackingTableMaxKeys queues Tx.SetTrackingTableMaxKeys; see Store.SetTrackingTableMaxKeys.
+func (p *Pipeline) SetTrackingTableMaxKeys(n int64) Result[struct{}] {
+	return Result[struct{}]{p.add(pipeCmd{run: pipeSetTrackingTableMaxKeys, n0: n})}
 }
 
 func pipeSetXX(tx *Tx, c *pipeCmd) {
@@ -1598,6 +1626,16 @@ func pipeTouch(tx *Tx, c *pipeCmd) {
 // Touch queues Tx.Touch; see Store.Touch.
 func (p *Pipeline) Touch(keys ...string) Result[int64] {
 	return Result[int64]{p.add(pipeCmd{run: pipeTouch, ss: keys})}
+}
+
+func pipeTrackingTableMaxKeys(tx *Tx, c *pipeCmd) {
+	v, err := tx.TrackingTableMaxKeys()
+	c.n0, c.err = v, err
+}
+
+// TrackingTableMaxKeys queues Tx.TrackingTableMaxKeys; see Store.TrackingTableMaxKeys.
+func (p *Pipeline) TrackingTableMaxKeys() Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeTrackingTableMaxKeys})}
 }
 
 func pipeType(tx *Tx, c *pipeCmd) {

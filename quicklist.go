@@ -86,12 +86,19 @@ func (v *listValue) popBack() (string, bool) {
 // nodes they empty, as pops would.
 func (v *listValue) trim(i, j int) {
 	if v.tracked {
-		n := v.d.Len()
-		for k := 0; k < i; k++ {
-			v.dropFront(v.d.At(k))
+		// One walk from each end (At per element would locate its chunk
+		// each time: quadratic on a long list).
+		if i > 0 {
+			v.d.Range(0, false, func(k int, s string) bool {
+				v.dropFront(s)
+				return k+1 < i
+			})
 		}
-		for k := n - 1; k > j; k-- {
-			v.dropBack(v.d.At(k))
+		if n := v.d.Len(); j < n-1 {
+			v.d.Range(n-1, true, func(k int, s string) bool {
+				v.dropBack(s)
+				return k-1 > j
+			})
 		}
 	}
 	v.d.Trim(i, j)

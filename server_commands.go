@@ -102,6 +102,11 @@ type Stats struct {
 	// the load.
 	LoadKeysLoaded  int64
 	LoadKeysExpired int64
+	// Client-side caching (tracking.go), INFO's tracking_clients (trackers
+	// on), tracking_total_keys (keys in the tracking table),
+	// tracking_total_items (key-tracker pairs in it) and
+	// tracking_total_prefixes (BCAST prefixes held by a tracker).
+	TrackingClients, TrackingKeys, TrackingItems, TrackingPrefixes int64
 }
 
 // DBStats describe one database.
@@ -126,6 +131,11 @@ func (tx *Tx) Stats() (Stats, error) {
 
 		LoadKeysLoaded:  tx.e.stats.loadedKeys,
 		LoadKeysExpired: tx.e.stats.loadExpired,
+
+		TrackingClients:  int64(len(tx.e.track.on)),
+		TrackingKeys:     int64(len(tx.e.track.table)),
+		TrackingItems:    tx.e.track.items,
+		TrackingPrefixes: int64(len(tx.e.track.prefixes)),
 	}
 	now := tx.nowMs()
 	tx.settle()

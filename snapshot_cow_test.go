@@ -208,8 +208,8 @@ func (s slowWriter) Write(p []byte) (int, error) {
 // a snapshot, many seeds.
 func TestSnapshotUnderConcurrentWrites(t *testing.T) {
 	seeds := 6
-	if testing.Short() {
-		seeds = 2
+	if testing.Short() || raceEnabled {
+		seeds = 2 // under -race a seed takes ~10 s on two cores
 	}
 	perDB := 1500
 	ways := map[string]func(s *Store, w io.Writer) error{

@@ -39,6 +39,11 @@ type Options struct {
 	// DefaultEviction: no limit. Invalid settings make Open fail.
 	Eviction *EvictionConfig
 
+	// Limits, if set, bounds string lengths and sparse HyperLogLogs
+	// (proto-max-bulk-len, hll-sparse-max-bytes; see Limits); nil means
+	// DefaultLimits. Invalid limits make Open fail.
+	Limits *Limits
+
 	// Log, if set, receives the same units as OnEffects (after it, when both
 	// are set) and decides when the caller whose call made a unit is
 	// answered: package persist's append-only log sets it. See EffectLog.
@@ -131,6 +136,7 @@ type engine struct {
 	notifyEvents  bool      // E: events go to __keyevent@<db>__:<event>
 	notifyFlags   string    // the classes in canonical form, as set
 	subBuffer     int       // Options.SubscriptionBuffer, with the default applied
+	track         tracking  // client-side caching (tracking.go)
 
 	// snap is the snapshot whose keys are being handed out (nil when none);
 	// epoch is the last snapshot's epoch, the mark of keys added since
@@ -141,8 +147,9 @@ type engine struct {
 	blocked int // callers waiting in blocking commands
 	rnd     *rand.Rand
 
-	stats stats
-	ev    eviction // maxmemory and the eviction policy (evict.go)
+	stats  stats
+	ev     eviction // maxmemory and the eviction policy (evict.go)
+	limits Limits   // proto-max-bulk-len, hll-sparse-max-bytes (limits.go)
 
 	scripts ScriptEngine // the Lua scripts' engine (script.go); nil until the first scripting command
 	// serverCommands runs a server-only command for Do (a script's
@@ -219,6 +226,13 @@ func Open(opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	limits := DefaultLimits()
+	if opts.Limits != nil {
+		limits = *opts.Limits
+	}
+	if err := limits.check(); err != nil {
+		return nil, err
+	}
 	e := &engine{
 		clock:     clock,
 		dbs:       make([]*db, n),
@@ -228,6 +242,8 @@ func Open(opts Options) (*Store, error) {
 		streamDB:  -1,
 		rnd:       rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
 		subBuffer: subBuffer,
+		track:     tracking{maxKeys: DefaultTrackingTableMaxKeys},
+		limits:    limits,
 	}
 	if err := e.setNotify(opts.NotifyKeyspaceEvents); err != nil {
 		return nil, err
@@ -271,6 +287,7 @@ func (e *engine) shutdown() {
 	}
 	e.wakeAllClosed()
 	e.dropSubscribers(e.closedErr())
+	e.dropTrackings()
 	if e.timer != nil {
 		e.timer.Stop()
 		e.timer = nil
@@ -320,6 +337,9 @@ func (s *Store) begin(ctx context.Context) (*Tx, error) {
 		tx.oom = !tx.performEvictions()
 		tx.changesAtStart = e.stats.changes
 	}
+	if e.track.table != nil {
+		LimitTrackingTable(tx)
+	}
 	return tx, nil
 }
 
@@ -346,6 +366,10 @@ func (e *engine) finish(tx *Tx) (ticket uint64) {
 		e.serveReady(tx)
 	}
 	tx.settle()
+	if e.track.dirty {
+		e.broadcast()
+	}
+	tx.tracker = nil
 	if len(tx.effects) > 0 {
 		unit := tx.effects
 		tx.effects = nil

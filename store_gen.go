@@ -1445,6 +1445,20 @@ func (s *Store) LTrim(ctx context.Context, key string, start int64, stop int64) 
 	return tx.LTrim(key, start, stop)
 }
 
+// Limits returns the limits in effect.
+func (s *Store) Limits(ctx context.Context) (v Limits, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("Limits") {
+		err = ErrOOM
+		return
+	}
+	return tx.Limits()
+}
+
 // MGet returns the values of keys in order; an entry is nil where the key
 // does not exist or does not hold a string.
 func (s *Store) MGet(ctx context.Context, keys ...string) (v []*string, err error) {
@@ -2477,6 +2491,22 @@ func (s *Store) SetEx(ctx context.Context, key string, value string, expiration 
 	return tx.SetEx(key, value, expiration)
 }
 
+// SetLimits changes the limits at run time (CONFIG SET proto-max-bulk-len
+// and hll-sparse-max-bytes); they apply from the next command. Invalid
+// limits are ErrLimitsConfig and change nothing.
+func (s *Store) SetLimits(ctx context.Context, l Limits) (err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SetLimits") {
+		err = ErrOOM
+		return
+	}
+	return tx.SetLimits(l)
+}
+
 // SetNX stores value at key only if the key does not exist, with an optional
 // time to live as in Set, and reports whether it did.
 func (s *Store) SetNX(ctx context.Context, key string, value string, expiration time.Duration) (ok bool, err error) {
@@ -2530,6 +2560,22 @@ func (s *Store) SetRange(ctx context.Context, key string, offset int64, value st
 		return
 	}
 	return tx.SetRange(key, offset, value)
+}
+
+// SetTrackingTableMaxKeys sets tracking-table-max-keys: the most keys the
+// tracking table holds before keys are invalidated to make room (0: no
+// limit). A negative n is ErrTrackingMaxKeys.
+func (s *Store) SetTrackingTableMaxKeys(ctx context.Context, n int64) (err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("SetTrackingTableMaxKeys") {
+		err = ErrOOM
+		return
+	}
+	return tx.SetTrackingTableMaxKeys(n)
 }
 
 // SetXX stores value at key only if the key exists, with an optional time to
@@ -2657,6 +2703,20 @@ func (s *Store) Touch(ctx context.Context, keys ...string) (n int64, err error) 
 		return
 	}
 	return tx.Touch(keys...)
+}
+
+// TrackingTableMaxKeys returns tracking-table-max-keys.
+func (s *Store) TrackingTableMaxKeys(ctx context.Context) (n int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	if tx.oom && tx.refuseMethod("TrackingTableMaxKeys") {
+		err = ErrOOM
+		return
+	}
+	return tx.TrackingTableMaxKeys()
 }
 
 // Type returns the type of the value at key: "string", "list", "set", "zset",

@@ -10,7 +10,8 @@ import (
 	"github.com/embedis/embedis/internal/number"
 )
 
-// MaxStringLength is the longest string value a command may create: 512 MB,
+// MaxStringLength is the default longest string value a command may
+// create (Limits.MaxStringLength changes it): 512 MB,
 // Redis's proto-max-bulk-len default.
 const MaxStringLength = 512 << 20
 
@@ -54,7 +55,7 @@ type setSpec struct {
 
 // set is the one implementation of SET and its relatives.
 func (tx *Tx) set(key, val string, sp setSpec) (SetResult, error) {
-	if len(val) > MaxStringLength {
+	if len(val) > tx.maxString() {
 		return SetResult{}, ErrStringTooLong
 	}
 	var res SetResult
@@ -323,7 +324,7 @@ func (tx *Tx) MSet(pairs ...string) error {
 		return ArityError("mset")
 	}
 	for i := 0; i < len(pairs); i += 2 {
-		if len(pairs[i+1]) > MaxStringLength {
+		if len(pairs[i+1]) > tx.maxString() {
 			return ErrStringTooLong
 		}
 	}
@@ -361,13 +362,13 @@ func (tx *Tx) Append(key, value string) (int64, error) {
 		return 0, err
 	}
 	if sv == nil {
-		if len(value) > MaxStringLength {
+		if len(value) > tx.maxString() {
 			return 0, ErrStringTooLong
 		}
 		sv = &stringValue{text: value}
 		tx.setValue(key, sv, true)
 	} else {
-		if sv.len()+len(value) > MaxStringLength {
+		if sv.len()+len(value) > tx.maxString() {
 			return 0, ErrStringTooLong
 		}
 		sv.setStr(sv.str()+value, strRaw)
@@ -441,7 +442,7 @@ func (tx *Tx) SetRange(key string, offset int64, value string) (int64, error) {
 		return int64(len(cur)), nil
 	}
 	// Compared without the sum, which a huge offset would overflow.
-	if offset > MaxStringLength-int64(len(value)) {
+	if offset > tx.maxStringLen()-int64(len(value)) {
 		return 0, ErrStringTooLong
 	}
 	end := int(offset) + len(value)
@@ -634,7 +635,7 @@ func (tx *Tx) lcsInputs(key1, key2 string) (string, string, error) {
 		}
 		out[i] = sv.str()
 	}
-	if lcs.TableBytes(len(out[0]), len(out[1])) > MaxStringLength {
+	if lcs.TableBytes(len(out[0]), len(out[1])) > uint64(tx.maxStringLen()) {
 		return "", "", ErrLCSTooLarge
 	}
 	return out[0], out[1], nil

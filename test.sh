@@ -42,8 +42,17 @@ GOTOOLCHAIN="go${min_go}.0" go build ./... && GOTOOLCHAIN="go${min_go}.0" go vet
 echo "== vet for a 32-bit platform (GOARCH=386: constants and conversions that overflow int)"
 GOARCH=386 go vet ./...
 
+# Suites that send commands one at a time to redis-server and to embedis
+# (the root package's and the server's, over one connection) or measure the
+# Go heap: the race detector has little to find in them and makes them 5-10
+# times slower (the server's hostile-argument suite alone took minutes), so
+# -race skips them and they run once, without it, in the differential stage
+# below (which fails the run like any other). The server's concurrency has
+# its own -race tests (race_test.go, admin_race_test.go, pub/sub, replicas).
+norace='^(TestRedisDiffHostileArguments|TestRedisDiffCases|TestRDBRedisRoundTripRandom|TestRDBRedisDamagedFileRandom|TestMemoryEstimateMatchesHeap|TestSetEncodingMemory|TestDiffHostileArguments|TestDiffCases)$'
+
 echo "== go test -race"
-go test -race -count=1 -timeout 15m ./...
+go test -race -count=1 -timeout 15m -skip "$norace" ./...
 
 echo "== sorted-set model test at full size (2 million operations; -race runs a tenth)"
 go test -count=1 -run 'TestModel' ./internal/zset
@@ -51,8 +60,14 @@ go test -count=1 -run 'TestModel' ./internal/zset
 echo "== memory of 10,000 idle connections (without -race, whose instrumentation enlarges stacks)"
 go test -count=1 -run 'TestIdleConnectionsMemory' ./server
 
-echo "== differential suites against redis-server (summary)"
-go test -count=1 -run 'RedisDiff|^TestDiff' -v . ./server | grep -E 'differential suite:|hostile-argument suite:|compared' || true
+echo "== differential suites against redis-server, and the suites -race skipped (summary)"
+diff_out=$(mktemp)
+if ! go test -count=1 -run "RedisDiff|^TestDiff|$norace" -v . ./server >"$diff_out" 2>&1; then
+  grep -E -- '^(--- FAIL|FAIL|panic|ok )|_test.go:[0-9]+:' "$diff_out" | head -200
+  rm -f "$diff_out"; exit 1
+fi
+grep -E 'differential suite:|hostile-argument suite:|compared' "$diff_out" || true
+rm -f "$diff_out"
 
 echo "== the typed helpers on real Redis (goredis module: conformance suites on redis-server and a Redis Cluster)"
 (cd goredis && go vet ./... && go test -race -count=1 ./...)
@@ -62,6 +77,6 @@ echo "== real clients (compat module: go-redis against embedis-server; scs and g
 (cd compat && go vet ./... && go test -race -count=1 ./...)
 
 if [ -d bench ]; then
-  echo "== benchmarks (one iteration each, to keep them working)"
-  (cd bench && go vet ./... && go test -count=1 -run '^$' -bench . -benchtime 1x ./...)
+  echo "== benchmarks (one iteration each, with -short's small data sets, to keep them working)"
+  (cd bench && go vet ./... && go test -short -count=1 -run '^$' -bench . -benchtime 1x ./...)
 fi

@@ -37,6 +37,13 @@ type Tx struct {
 	// something (changesAtStart is the change count after its evictions).
 	oom            bool
 	changesAtStart int64
+
+	// Client-side caching (tracking.go): the tracker the unit runs for
+	// (Tracker.Bind), whether the running command records its reads, and
+	// the keys it read so far.
+	tracker    *Tracker
+	trackReads bool
+	readKeys   []string
 }
 
 // value is what a key holds. Each data type has its own implementation.
@@ -130,6 +137,7 @@ func (tx *Tx) start(dbIndex int) {
 	tx.loading = false
 	tx.canBlock = false
 	tx.oom = false
+	tx.tracker, tx.trackReads, tx.readKeys = nil, false, tx.readKeys[:0]
 	tx.rec = tx.e.onEffects != nil || tx.e.log != nil
 }
 

@@ -29,7 +29,7 @@ import (
 // EMBEDIS_BENCH_CACHE_KEYS sets the number of keys (default 100000; the
 // issue's figure is 1000000, a run of about a minute).
 func BenchmarkBoundedCache(b *testing.B) {
-	n := 100_000
+	n := sized(100_000, 10_000)
 	if v, err := strconv.Atoi(os.Getenv("EMBEDIS_BENCH_CACHE_KEYS")); err == nil && v > 0 {
 		n = v
 	}

@@ -41,8 +41,8 @@ import (
 // embedis with Tx.GeoAdd of 1,000 members, 100 of them per Atomic;
 // redis-server with GEOADDs of 1,000 members, 10 per pipeline; miniredis
 // with its Go API's ZAdd of the same geohash scores (it has no geo
-// functions in its Go API). The goredis rows need a redis-server on
-// 127.0.0.1:6379 and skip without one.
+// functions in its Go API). The goredis rows use the run's own
+// redis-server (redisserver_test.go).
 //
 // miniredis's Go API has no GEOSEARCH, so its row calls miniredis's own
 // GEOSEARCH command handler in-process, through m.Server().Dispatch with a
@@ -146,6 +146,7 @@ func BenchmarkGeoSearch(b *testing.B) {
 	for _, sz := range zsetSizes {
 		b.Run(sz.name, func(b *testing.B) {
 			n := sz.n
+			skipBigUnderShort(b, n)
 			key := geoKey(n)
 			b.Run("embedis", func(b *testing.B) {
 				ctx := context.Background()

@@ -214,7 +214,7 @@ func snapshotKeys() int {
 	case "10m":
 		return 10_000_000
 	}
-	return 100_000
+	return sized(100_000, 10_000)
 }
 
 var snapshotDatasets = []*snapshotDataset{

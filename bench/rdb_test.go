@@ -71,7 +71,7 @@ import (
 func rdbKeys(b *testing.B) int {
 	switch v := os.Getenv("EMBEDIS_BENCH_RDB"); v {
 	case "":
-		return 100_000
+		return sized(100_000, 10_000)
 	case "1m":
 		return 1_000_000
 	case "10m":

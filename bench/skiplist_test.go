@@ -31,7 +31,8 @@ import (
 // embedis-zset: zset.Set.Add and Rank, the structure behind ZADD and ZRANK
 // without the Store around it.
 
-const rankN = 1_000_000
+// rankN is the sets' size: a million members (10,000 under -short).
+func rankN() int { return sized(1_000_000, 10_000) }
 
 // zkey is a huandu/skiplist key: a sorted-set entry.
 type zkey struct {
@@ -96,7 +97,7 @@ func (s *skiplistSet) rank(member string) (int, bool) {
 
 // rankSets are the two sets of rankN members, built once.
 var rankSets = sync.OnceValues(func() (*skiplistSet, *zset.Set) {
-	members, scores := zsetData(rankN)
+	members, scores := zsetData(rankN())
 	sl, zs := newSkiplistSet(), zset.New()
 	for i, m := range members {
 		sl.add(m, scores[i])
@@ -106,8 +107,8 @@ var rankSets = sync.OnceValues(func() (*skiplistSet, *zset.Set) {
 })
 
 func BenchmarkRank1M(b *testing.B) {
-	members, _ := zsetData(rankN)
-	p := newZPicks(rankN)
+	members, _ := zsetData(rankN())
+	p := newZPicks(rankN())
 	b.Run("huandu-skiplist", func(b *testing.B) {
 		sl, _ := rankSets()
 		runSerial(b, func(i int) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -46,7 +47,16 @@ func BenchmarkSnapshotLatency(b *testing.B) {
 	b.Run(fmt.Sprintf("%d/redis-server", n), func(b *testing.B) { benchLatencyRedis(b, n) })
 }
 
-const latencyCallers = 4
+// latencyCallers is the number of callers: 4, or EMBEDIS_BENCH_LATENCY_CALLERS.
+// Callers loop without pause, so more callers than cores measure the Go
+// scheduler's time slices (a preempted caller waits for the others' 10 ms
+// slices) as much as the store.
+func latencyCallers() int {
+	if n, err := strconv.Atoi(os.Getenv("EMBEDIS_BENCH_LATENCY_CALLERS")); err == nil && n > 0 {
+		return n
+	}
+	return 4
+}
 
 // latencies collects call durations from the callers while recording is on.
 type latencies struct {
@@ -92,9 +102,9 @@ func measure(b *testing.B, call func(rng *rand.Rand) error, during func() error)
 			l := &latencies{}
 			stop := make(chan struct{})
 			var wg sync.WaitGroup
-			for c := 0; c < latencyCallers; c++ {
+			for c := 0; c < latencyCallers(); c++ {
 				wg.Add(1)
-				go func() { defer wg.Done(); l.run(b, uint64(i*latencyCallers+c), stop, call) }()
+				go func() { defer wg.Done(); l.run(b, uint64(i*latencyCallers()+c), stop, call) }()
 			}
 			time.Sleep(50 * time.Millisecond) // the callers are running
 			l.recording.Store(true)
@@ -160,7 +170,7 @@ func benchLatencyEmbedis(b *testing.B, n int) {
 func benchLatencyRedis(b *testing.B, n int) {
 	ctx := context.Background()
 	srv := redistest.StartConfig(b, redistest.Config{})
-	c := redis.NewClient(&redis.Options{Network: "unix", Addr: srv.Socket, PoolSize: latencyCallers + 2,
+	c := redis.NewClient(&redis.Options{Network: "unix", Addr: srv.Socket, PoolSize: latencyCallers() + 2,
 		ReadTimeout: time.Minute, WriteTimeout: time.Minute})
 	defer c.Close()
 	for start := 0; start < n; start += 10_000 {

@@ -18,7 +18,7 @@ import (
 // Unix sockets of their own. TestMemoryPerStreamEntry compares the memory
 // of a million entries.
 
-const streamBenchLen = 100_000
+func streamBenchLen() int { return sized(100_000, 10_000) }
 
 // streamTargets runs fn on the three targets, each with a fresh empty
 // store: xadd adds an entry with a generated ID, xrange reads up to 100
@@ -70,7 +70,7 @@ func BenchmarkXAdd(b *testing.B) {
 // (a binary search here, a radix-tree walk in Redis) and the 100 entries.
 func BenchmarkXRange100(b *testing.B) {
 	streamTargets(b, func(b *testing.B, xadd func() error, xrange func(string) (int, error)) {
-		for i := 0; i < streamBenchLen; i++ {
+		for i := 0; i < streamBenchLen(); i++ {
 			if err := xadd(); err != nil {
 				b.Fatal(err)
 			}

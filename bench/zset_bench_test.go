@@ -24,8 +24,8 @@ import (
 //
 // Each set is built once per size and implementation, outside the timer,
 // and shared by the four operations (ZADD and ZINCRBY move members around,
-// which changes nothing for the others). The goredis rows need a
-// redis-server on 127.0.0.1:6379 and skip without one.
+// which changes nothing for the others). The goredis rows use the
+// run's own redis-server (redisserver_test.go).
 //
 // miniredis keeps a sorted set as a map and sorts all of it for every
 // ZRANK or ZRANGE; its Go API has neither, so its ZRANK is ZMembers (the same
@@ -132,6 +132,7 @@ func BenchmarkZSet(b *testing.B) {
 			for _, sz := range zsetSizes {
 				b.Run(sz.name, func(b *testing.B) {
 					n := sz.n
+					skipBigUnderShort(b, n)
 					b.Run("embedis", func(b *testing.B) { runSerial(b, f.embedisCmd(b, o, n)) })
 					b.Run("miniredis", func(b *testing.B) { runSerial(b, f.miniredisCmd(b, o, n)) })
 					b.Run("goredis", func(b *testing.B) {

@@ -9,6 +9,7 @@ require (
 	github.com/embedis/embedis/gorillasessions v0.0.0
 	github.com/gorilla/sessions v1.4.0
 	github.com/redis/go-redis/v9 v9.23.0
+	github.com/redis/rueidis v1.0.80
 )
 
 require (
@@ -17,7 +18,7 @@ require (
 	github.com/klauspost/compress v1.18.0 // indirect
 	github.com/yuin/gopher-lua v1.1.2 // indirect
 	go.uber.org/atomic v1.12.0 // indirect
-	golang.org/x/sys v0.48.0 // indirect
+	golang.org/x/sys v0.50.0 // indirect
 )
 
 replace github.com/embedis/embedis => ../

@@ -60,6 +60,19 @@ func init() {
 				}
 				c.w.WriteStatus("OK")
 			}},
+		// tracking.go
+		"tracking": {name: "client|tracking", arity: -3, flags: connFlags, acl: connACL, since: "6.0.0",
+			summary: "Enable or disable server assisted client side caching support", complexity: "O(1). Some options may introduce additional complexity.",
+			run: cmdClientTracking},
+		"caching": {name: "client|caching", arity: 3, flags: connFlags, acl: connACL, since: "6.0.0",
+			summary: "Instruct the server about tracking or not keys in the next request", complexity: "O(1)",
+			run: cmdClientCaching},
+		"getredir": {name: "client|getredir", arity: 2, flags: connFlags, acl: connACL, since: "6.0.0",
+			summary: "Get tracking notifications redirection client ID if any", complexity: "O(1)",
+			run: cmdClientGetRedir},
+		"trackinginfo": {name: "client|trackinginfo", arity: 2, flags: connFlags, acl: connACL, since: "6.2.0",
+			summary: "Return information about server assisted client side caching for the current connection", complexity: "O(1)",
+			run: cmdClientTrackingInfo},
 		"help": {name: "client|help", arity: 2, flags: []string{"loading", "stale"}, acl: connACL, since: "5.0.0",
 			summary: "Show helpful text about the different subcommands", complexity: "O(1)",
 			run: func(c *conn, tx *embedis.Tx, args []string) { writeHelp(c, "CLIENT", clientHelp) }},
@@ -277,6 +290,15 @@ func (c *conn) clientLine(b *strings.Builder, o *conn, tx *embedis.Tx, cmd strin
 	if o.multi {
 		flags = append(flags, 'x')
 	}
+	if o.trackingOn() {
+		flags = append(flags, 't')
+		if o.trackBroken {
+			flags = append(flags, 'R')
+		}
+		if o.tracker.Info().BCast {
+			flags = append(flags, 'B')
+		}
+	}
 	if tx.WatchBroken(&o.watch) {
 		flags = append(flags, 'd')
 	}
@@ -312,7 +334,13 @@ func (c *conn) clientLine(b *strings.Builder, o *conn, tx *embedis.Tx, cmd strin
 	num("multi", int64(multi))
 	b.WriteString("qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r ")
 	field("cmd", cmd)
-	b.WriteString("user=default redir=-1 resp=")
+	b.WriteString("user=default ")
+	redir := int64(-1)
+	if o.trackingOn() {
+		redir = o.trackRedir
+	}
+	num("redir", redir)
+	b.WriteString("resp=")
 	b.WriteString(strconv.Itoa(o.proto))
 	b.WriteByte('\n')
 }

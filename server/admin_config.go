@@ -60,9 +60,11 @@ const (
 	// client can observe in embedis (defragmentation, rehashing, hz, lazy
 	// freeing, logging, the process title, OOM score), or a knob of a
 	// subsystem that is inert in Redis too in embedis's state: cluster-*
-	// (cluster-enabled is no and immutable), replication's repl-* and
-	// replica-* (a master with no way to get replicas: no REPLICAOF, SYNC or
-	// PSYNC), tls-* other than tls-port (no TLS listener), ACL (no ACL
+	// (cluster-enabled is no and immutable), the master side's repl-* and
+	// replica-* (embedis serves no SYNC or PSYNC yet, so it has no
+	// replicas), repl-diskless-load (the replica spools the master's file
+	// to a temporary file and loads it from there, whatever it says; only
+	// memory and disk use differ), tls-* other than tls-port (no TLS listener), ACL (no ACL
 	// users), sanitize-dump-payload (RESTORE decodes and checks every
 	// payload whole, whatever it says: a payload Redis's sanitizer refuses
 	// fails either way), latency-tracking (INFO latencystats stays empty: a
@@ -74,7 +76,6 @@ const (
 	cfgNoPersistence      // the aof-*/rdb-* knobs embedis does not implement
 	cfgPersistAtOpen      // auto-aof-rewrite-*: set when the data directory is opened
 	cfgNoMemoryLimit      // maxmemory-clients and lazyfree-lazy-eviction (maxmemory and its policy are honoured: evict.go)
-	cfgNoTracking         // client-side caching's table
 	cfgNoScripting        // busy-reply-threshold (lua-time-limit)
 	cfgNoLatencyMonitor   // latency-monitor-threshold
 	cfgNoSlowlog          // slowlog-*
@@ -82,7 +83,7 @@ const (
 	cfgFixedListeners     // port and bind move Redis's listeners
 	cfgNoProtectedMode    // protected-mode
 	cfgNoQueryBufferLimit // client-query-buffer-limit
-	cfgNoReplicaGuard     // min-replicas-*: Redis refuses writes without replicas
+	cfgNoReplicaGuard     // min-replicas-* (a master refusing writes without replicas), replica-serve-stale-data
 	// cfgFixedEncodings: the encoding thresholds decide what OBJECT
 	// ENCODING reports and, for some types, the order of replies (a set of
 	// at most set-max-intset-entries integers is listed in ascending
@@ -103,7 +104,6 @@ var configRefusals = map[configClass]string{
 	cfgNoPersistence:      "embedis does not implement this persistence setting (its log and snapshots behave as the default value says)",
 	cfgPersistAtOpen:      "embedis sets automatic log compaction when the data directory is opened (persist.Options.AutoCompactPercent and AutoCompactMinSize), not at run time",
 	cfgNoMemoryLimit:      "embedis does not implement client eviction or lazy freeing of evicted keys yet",
-	cfgNoTracking:         "embedis does not implement client-side caching (tracking) yet",
 	cfgNoScripting:        "embedis does not implement scripting yet",
 	cfgNoLatencyMonitor:   "embedis does not implement the latency monitor yet",
 	cfgNoSlowlog:          "embedis does not implement the slow log yet",
@@ -111,7 +111,7 @@ var configRefusals = map[configClass]string{
 	cfgFixedListeners:     "embedis does not change its listeners at run time",
 	cfgNoProtectedMode:    "embedis does not implement protected mode yet",
 	cfgNoQueryBufferLimit: "embedis does not implement client-query-buffer-limit yet",
-	cfgNoReplicaGuard:     "embedis does not implement replication yet",
+	cfgNoReplicaGuard:     "embedis does not implement this replication setting yet (it serves replicas no stream, and a replica of it serves stale data)",
 	cfgFixedEncodings:     "embedis keeps Redis's default encoding thresholds",
 }
 
@@ -316,6 +316,12 @@ func (cf *config) value(tx *embedis.Tx, p *configParam) string {
 		"lfu-log-factor", "lfu-decay-time":
 		ec, _ := tx.Eviction()
 		return evictionValue(ec, name)
+	case "proto-max-bulk-len":
+		lim, _ := tx.Limits()
+		return strconv.FormatInt(lim.MaxStringLength, 10)
+	case "hll-sparse-max-bytes":
+		lim, _ := tx.Limits()
+		return strconv.FormatInt(lim.HLLSparseMaxBytes, 10)
 	case "io-threads":
 		// The OS threads that run Go code, connections' reads and writes
 		// included (embedis-server's --io-threads sets it).
@@ -986,6 +992,9 @@ func (cf *config) apply(tx *embedis.Tx, params []*configParam, values []string) 
 			ec, _ := tx.Eviction()
 			setEviction(&ec, p.canonical(), v)
 			tx.ConfigureEviction(ec)
+		case "tracking-table-max-keys":
+			n, _ := strconv.ParseInt(v, 10, 64)
+			tx.SetTrackingTableMaxKeys(n)
 		case "maxclients":
 			n, _ := strconv.Atoi(v)
 			s.mu.Lock()
@@ -1011,6 +1020,14 @@ func (cf *config) apply(tx *embedis.Tx, params []*configParam, values []string) 
 			s.mu.Lock()
 			s.opts.ProtoMaxBulkLen = n
 			s.mu.Unlock()
+			lim, _ := tx.Limits()
+			lim.MaxStringLength = n
+			tx.SetLimits(lim) // parse checked Redis's range, the same as Limits'
+		case "hll-sparse-max-bytes":
+			n, _ := strconv.ParseInt(v, 10, 64)
+			lim, _ := tx.Limits()
+			lim.HLLSparseMaxBytes = n
+			tx.SetLimits(lim)
 		case "client-output-buffer-limit":
 			l, _ := parseOutputBufferLimits(v, "")
 			limit := int64(defaultOutputBufferLimit)

@@ -89,7 +89,7 @@ func (s *Server) infoText(tx *embedis.Tx, want map[string]bool) string {
 	cf := s.cfg
 	now := time.Now()
 	var es embedis.Stats
-	if want["stats"] || want["keyspace"] || want["persistence"] {
+	if want["stats"] || want["keyspace"] || want["persistence"] || want["clients"] {
 		es, _ = tx.Stats()
 		cf.mu.Lock()
 		es.ExpiredKeys -= cf.base.expired
@@ -145,7 +145,8 @@ func (s *Server) infoText(tx *embedis.Tx, want map[string]bool) string {
 			blocked = st.Blocked
 		}
 		w.int("blocked_clients", blocked)
-		w.zeros("tracking_clients", "clients_in_timeout_table")
+		w.int("tracking_clients", es.TrackingClients)
+		w.zeros("clients_in_timeout_table")
 	}
 	if want["memory"] {
 		s.infoMemory(w, tx)
@@ -188,8 +189,11 @@ func (s *Server) infoText(tx *embedis.Tx, want map[string]bool) string {
 		w.zeros("latest_fork_usec", "total_forks",
 			"migrate_cached_sockets", "slave_expires_tracked_keys", "active_defrag_hits", "active_defrag_misses",
 			"active_defrag_key_hits", "active_defrag_key_misses", "total_active_defrag_time",
-			"current_active_defrag_time", "tracking_total_keys", "tracking_total_items", "tracking_total_prefixes",
-			"unexpected_error_replies")
+			"current_active_defrag_time")
+		w.int("tracking_total_keys", es.TrackingKeys)
+		w.int("tracking_total_items", es.TrackingItems)
+		w.int("tracking_total_prefixes", es.TrackingPrefixes)
+		w.zeros("unexpected_error_replies")
 		w.int("total_error_replies", st.errorReplies.Load())
 		w.zeros("dump_payload_sanitizations", "total_reads_processed", "total_writes_processed",
 			"io_threaded_reads_processed", "io_threaded_writes_processed", "reply_buffer_shrinks",

@@ -81,8 +81,19 @@ type conn struct {
 	softSince   time.Time // when pending first went over the soft limit; zero when under it
 	replySince  time.Time // when a batch's replies first went over the normal soft limit
 	wake        chan struct{}
-	libName     string
-	libVer      string
+
+	// Client-side caching (tracking.go), the owner's: the connection's
+	// tracker (nil until CLIENT TRACKING ON), the connection its messages
+	// go to (0: itself) and whether it is gone, the invalidations waiting
+	// for the running command to end, and whether a command is running.
+	tracker      *embedis.Tracker
+	trackRedir   int64
+	trackBroken  bool
+	trackPending [][]string
+	executing    bool
+
+	libName string
+	libVer  string
 }
 
 // replies adapts the RESP writer to embedis.ReplyWriter and counts errors.
@@ -240,6 +251,7 @@ func (c *conn) dropState() {
 	c.srv.store.Atomic(context.Background(), func(tx *embedis.Tx) error {
 		tx.Unwatch(&c.watch)
 		c.resetPubSub(tx)
+		c.resetTracking(tx)
 		return nil
 	})
 }
@@ -275,13 +287,20 @@ func (c *conn) runTurn() {
 		}
 		c.inTurn = true
 		defer func() { c.inTurn = false }()
+		if c.tracker != nil {
+			c.tracker.Bind(tx)
+		}
 		c.drainMail()
 		start := time.Now()
 		c.lastAt.Store(start.UnixMilli())
 		c.ran = c.ran[:0]
 		for i, args := range c.batch {
 			tx.AllowBlocking(!c.multi)
+			embedis.LimitTrackingTable(tx)
+			c.executing = true
 			c.dispatch(tx, args)
+			c.executing = false
+			c.afterCommand(args[0])
 			if b := tx.TakeBlocked(); b != nil {
 				c.blocked, c.rest = b, c.batch[i+1:]
 				break
@@ -702,6 +721,7 @@ func cmdReset(c *conn, tx *embedis.Tx, args []string) {
 	}
 	tx.Unwatch(&c.watch)
 	c.resetPubSub(tx)
+	c.resetTracking(tx)
 	tx.Select(0)
 	c.proto = 2
 	c.w.SetProtocol(2)

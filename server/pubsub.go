@@ -99,10 +99,18 @@ func (c *conn) writeSubscribedPing(args []string) {
 func (c *conn) subscriber() *embedis.Subscriber {
 	if c.psub == nil {
 		c.psub = embedis.NewSubscriber(c.deliver)
+		c.startPusher()
+	}
+	return c.psub
+}
+
+// startPusher starts the connection's pusher, which writes out what others
+// put in its mailbox (messages, invalidations), on first use.
+func (c *conn) startPusher() {
+	if c.wake == nil {
 		c.wake = make(chan struct{}, 1)
 		go c.pushLoop()
 	}
-	return c.psub
 }
 
 // The confirmation replies' first element, by kind.
@@ -261,7 +269,7 @@ func overOutputLimit(l outputBufferLimit, used int64, since *time.Time) bool {
 // drainMail writes the messages waiting in the mailbox into the replies;
 // the connection's goroutine calls it at the start of its turn.
 func (c *conn) drainMail() {
-	if c.psub == nil {
+	if c.wake == nil {
 		return
 	}
 	c.mailMu.Lock()

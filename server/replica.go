@@ -23,9 +23,11 @@ import (
 // redis-server 7.0 is one:
 //
 //   - The link's goroutine connects and shakes hands as redis-server does:
-//     PING, REPLCONF listening-port <port>, REPLCONF capa eof capa psync2,
-//     PSYNC ? -1. (AUTH with masterauth is not built yet: a master with
-//     requirepass answers the PING with NOAUTH and the link stays down.)
+//     PING, AUTH [masteruser] masterauth when masterauth is set (a PING
+//     answered NOAUTH or NOPERM is taken as "authenticate first", as Redis
+//     takes it; a refused AUTH keeps the link down and is logged as
+//     "Unable to AUTH to MASTER"), REPLCONF listening-port <port>, REPLCONF
+//     capa eof capa psync2, PSYNC ? -1.
 //   - The master answers +FULLRESYNC <replid> <offset> and sends its RDB
 //     file, either sized ($<len>\r\n and the bytes) or diskless
 //     ($EOF:<40-byte mark>\r\n, the bytes, then the mark). The file is
@@ -41,14 +43,16 @@ import (
 //     selected. The replication offset counts the stream's bytes; the
 //     master's PINGs only move it, REPLCONF GETACK is answered with
 //     REPLCONF ACK <offset>, and an ACK goes to the master every second.
-//   - When the link drops (the master closes it, 60 seconds without a byte
-//     from it — repl-timeout —, a reply or a byte the protocol does not
+//   - When the link drops (the master closes it, repl-timeout seconds (60)
+//     without a byte from it, a reply or a byte the protocol does not
 //     allow, a file that does not load), the link is reported down and the
 //     goroutine connects again a second later with a new full sync. Partial
 //     resync (PSYNC <replid> <offset>, +CONTINUE) is not built yet.
 //
 // Clients' write commands are refused with READONLY while the server is a
-// replica (replica-read-only yes, Redis's default); reads are served. Keys
+// replica and replica-read-only is yes (Redis's default; with no, they run,
+// and the master's stream may overwrite what they wrote, as in Redis);
+// reads are served. Keys
 // are expired by the store's own clock as on a master, not only by the
 // master's DELs as on a Redis replica: a replica whose clock runs ahead of
 // its master's removes a key before the master's DEL arrives.
@@ -60,9 +64,15 @@ const (
 	replyAlreadyFollows  = "OK Already connected to specified master"
 )
 
-// replTimeout is repl-timeout's default: the link is dropped after this
-// long without a byte from the master.
-const replTimeout = 60 * time.Second
+// replTimeout is repl-timeout: the link is dropped after this long without
+// a byte from the master (or with a write to it blocked).
+func (r *replication) replTimeout() time.Duration {
+	n, err := strconv.Atoi(r.srv.cfg.get("repl-timeout"))
+	if err != nil || n < 1 {
+		n = 60
+	}
+	return time.Duration(n) * time.Second
+}
 
 // replication is the server's replica state. Its fields are guarded by mu;
 // the link's counters are atomics that INFO reads at any time.
@@ -103,7 +113,7 @@ func (c *conn) refusesWrite(cmd *embedis.Command) bool {
 	if !hasFlag(cmd, "write") && !(cmd.Name == "exec" && c.multi && queuedWrite(c.queue)) {
 		return false
 	}
-	return c.srv.repl.following()
+	return c.srv.repl.following() && c.srv.cfg.get("replica-read-only") == "yes"
 }
 
 func queuedWrite(queue [][]string) bool {
@@ -238,6 +248,10 @@ type masterLink struct {
 // allow there.
 var errProtocol = errors.New("replication: protocol error from master")
 
+// errMasterAuth: the master refused masterauth, or wants it and it is not
+// set.
+var errMasterAuth = errors.New("replication: authentication with the master failed")
+
 // link runs one connection: handshake, full sync, command stream.
 func (r *replication) link(ctx context.Context, gen int64, addr string) error {
 	r.update(gen, func() { r.state = "connecting" })
@@ -281,7 +295,7 @@ type masterReader struct {
 }
 
 func (m *masterReader) Read(p []byte) (int, error) {
-	m.nc.SetReadDeadline(time.Now().Add(replTimeout))
+	m.nc.SetReadDeadline(time.Now().Add(m.r.replTimeout()))
 	n, err := m.nc.Read(p)
 	if n > 0 {
 		m.r.lastIO.Store(time.Now().UnixMilli())
@@ -303,7 +317,7 @@ func (l *masterLink) send(args ...string) error {
 	}
 	l.wmu.Lock()
 	defer l.wmu.Unlock()
-	l.nc.SetWriteDeadline(time.Now().Add(replTimeout))
+	l.nc.SetWriteDeadline(time.Now().Add(l.r.replTimeout()))
 	_, err := l.nc.Write(b)
 	return err
 }
@@ -340,7 +354,7 @@ func (l *masterLink) readLine() (string, error) {
 	}
 }
 
-// handshake is PING and the REPLCONFs, as redis-server sends them.
+// handshake is PING, AUTH and the REPLCONFs, as redis-server sends them.
 func (l *masterLink) handshake() error {
 	if err := l.send("PING"); err != nil {
 		return err
@@ -349,8 +363,29 @@ func (l *masterLink) handshake() error {
 	if err != nil {
 		return err
 	}
-	if line != "+PONG" {
+	// Besides +PONG, Redis accepts the errors of a master that wants AUTH
+	// first (the AUTH below then decides).
+	if line != "+PONG" && !strings.HasPrefix(line, "-NOAUTH") && !strings.HasPrefix(line, "-NOPERM") &&
+		!strings.HasPrefix(line, "-ERR operation not permitted") {
 		return fmt.Errorf("%w: PING answered %q", errProtocol, line)
+	}
+	if pass := l.r.srv.cfg.get("masterauth"); pass != "" {
+		args := []string{"AUTH", pass}
+		if user := l.r.srv.cfg.get("masteruser"); user != "" {
+			args = []string{"AUTH", user, pass}
+		}
+		if err := l.send(args...); err != nil {
+			return err
+		}
+		line, err := l.readLine()
+		if err != nil {
+			return err
+		}
+		if line != "+OK" {
+			return fmt.Errorf("%w: Unable to AUTH to MASTER: %s", errMasterAuth, strings.TrimPrefix(line, "-"))
+		}
+	} else if line != "+PONG" {
+		return fmt.Errorf("%w: the master wants AUTH (%s) and masterauth is not set", errMasterAuth, strings.TrimPrefix(line, "-"))
 	}
 	port := "0"
 	if p := l.r.srv.listenPort(); p > 0 {

@@ -505,3 +505,94 @@ func TestReplicaHostileMaster(t *testing.T) {
 		})
 	}
 }
+
+// TestReplicaMasterAuth follows masters that want AUTH: with requirepass
+// (masterauth alone) and with an ACL user (masteruser and masterauth). A
+// wrong password keeps the link down; set right, the next attempt syncs.
+func TestReplicaMasterAuth(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		master []string
+		user   string
+		pass   string
+	}{
+		{"requirepass", []string{"--requirepass", "secret"}, "", "secret"},
+		{"acl user", []string{"--requirepass", "secret", "--user", "repl", "on", ">pw", "~*", "&*", "+@all"}, "repl", "pw"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ms, port := startMaster(t, tc.master...)
+			master := dialWire(t, "unix", ms.Socket)
+			if r := master.do(t, "AUTH", "secret"); r != "OK" {
+				t.Fatalf("AUTH on the master: %s", r)
+			}
+			master.do(t, "SET", "k", "v")
+			_, addr := startReplica(t)
+			replica := dialWire(t, "tcp", addr)
+			if tc.user != "" {
+				replica.do(t, "CONFIG", "SET", "masteruser", tc.user)
+			}
+			replica.do(t, "CONFIG", "SET", "masterauth", "wrong")
+			replica.do(t, "REPLICAOF", "127.0.0.1", strconv.Itoa(port))
+			// The replica's AUTH is refused: the master's ACL LOG records
+			// it, the link stays down and no key arrives.
+			deadline := time.Now().Add(10 * time.Second)
+			for master.do(t, "ACL", "LOG") == "[]" {
+				if time.Now().After(deadline) {
+					t.Fatalf("no AUTH refused on the master; replica INFO replication:\n%s", replica.do(t, "INFO", "replication"))
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			if st, k := infoField(t, replica, "master_link_status"), replica.do(t, "GET", "k"); st != "down" || k != "(nil)" {
+				t.Fatalf("after a refused AUTH: link %s, GET k = %s", st, k)
+			}
+			if got := replica.do(t, "CONFIG", "GET", "masterauth"); got != "[masterauth wrong]" {
+				t.Fatalf("CONFIG GET masterauth = %s", got)
+			}
+			replica.do(t, "CONFIG", "SET", "masterauth", tc.pass)
+			waitSynced(t, master, replica)
+			if got := replica.do(t, "GET", "k"); got != "v" {
+				t.Fatalf("GET k on the replica = %s", got)
+			}
+		})
+	}
+}
+
+// TestReplicaReadOnlySetting: replica-read-only no lets clients write on a
+// replica, as Redis does; yes (the default) refuses with READONLY.
+func TestReplicaReadOnlySetting(t *testing.T) {
+	_, port := startMaster(t)
+	_, addr := startReplica(t)
+	replica := dialWire(t, "tcp", addr)
+	replica.do(t, "REPLICAOF", "127.0.0.1", strconv.Itoa(port))
+	if got := replica.do(t, "SET", "k", "v"); got != "READONLY You can't write against a read only replica." {
+		t.Fatalf("SET on a read-only replica = %s", got)
+	}
+	replica.do(t, "CONFIG", "SET", "replica-read-only", "no")
+	if got := replica.do(t, "SET", "k", "v"); got != "OK" {
+		t.Fatalf("SET with replica-read-only no = %s", got)
+	}
+	if got := replica.do(t, "CONFIG", "SET", "replica-serve-stale-data", "no"); !strings.HasPrefix(got, "ERR CONFIG SET failed (possibly related to argument 'replica-serve-stale-data')") {
+		t.Fatalf("CONFIG SET replica-serve-stale-data no = %s", got)
+	}
+}
+
+// TestReplicaTimeoutSetting: with repl-timeout 1, a master that accepts the
+// link and never answers is dropped and dialled again within seconds (the
+// default, 60 s, would keep the first connection for a minute).
+func TestReplicaTimeoutSetting(t *testing.T) {
+	port, conns := fakeMaster(t, func(c net.Conn, br *bufio.Reader) {
+		resp.ReadReply(br) // the PING, never answered
+		time.Sleep(15 * time.Second)
+	})
+	_, addr := startReplica(t)
+	replica := dialWire(t, "tcp", addr)
+	replica.do(t, "CONFIG", "SET", "repl-timeout", "1")
+	replica.do(t, "REPLICAOF", "127.0.0.1", strconv.Itoa(port))
+	deadline := time.Now().Add(12 * time.Second)
+	for conns.Load() < 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the silent master's link was not dropped after repl-timeout 1 (%d connections)", conns.Load())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -28,6 +28,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"io"
 	"log/slog"
@@ -56,8 +57,11 @@ type Options struct {
 	// before it is disconnected (client-output-buffer-limit's hard limit);
 	// 0 means 256 MB.
 	OutputBufferLimit int
-	// ProtoMaxBulkLen caps one argument's length (proto-max-bulk-len); 0
-	// means 512 MB.
+	// ProtoMaxBulkLen is proto-max-bulk-len: it caps one argument's length
+	// and New makes it the store's Limits.MaxStringLength (the longest
+	// string a command may build), so both follow CONFIG SET. 0 keeps the
+	// store's limit (512 MB unless Options.Limits says otherwise); below
+	// 1 MB, Redis's minimum, counts as 1 MB.
 	ProtoMaxBulkLen int64
 	// Logger receives the server's log lines; nil discards them.
 	Logger *slog.Logger
@@ -160,8 +164,17 @@ func New(store *embedis.Store, opts Options) *Server {
 	if opts.OutputBufferLimit <= 0 {
 		opts.OutputBufferLimit = 256 << 20
 	}
-	if opts.ProtoMaxBulkLen <= 0 {
-		opts.ProtoMaxBulkLen = 512 << 20
+	if lim, err := store.Limits(context.Background()); err == nil {
+		switch {
+		case opts.ProtoMaxBulkLen <= 0:
+			opts.ProtoMaxBulkLen = lim.MaxStringLength
+		default:
+			opts.ProtoMaxBulkLen = max(opts.ProtoMaxBulkLen, 1<<20)
+			lim.MaxStringLength = opts.ProtoMaxBulkLen
+			store.SetLimits(context.Background(), lim)
+		}
+	} else if opts.ProtoMaxBulkLen <= 0 {
+		opts.ProtoMaxBulkLen = embedis.MaxStringLength // the store is closed: it will refuse everything
 	}
 	logger := opts.Logger
 	if logger == nil {

@@ -145,6 +145,9 @@ func run(argv []string, stdout io.Writer) error {
 	if *ioThreads < 1 {
 		return fmt.Errorf("--io-threads must be at least 1")
 	}
+	if *maxBulk < 1<<20 {
+		return fmt.Errorf("--proto-max-bulk-len %d: argument must be between 1048576 and 9223372036854775807 inclusive", *maxBulk)
+	}
 	savePoints, err := save.points()
 	if err != nil {
 		return err

@@ -193,6 +193,7 @@ func TestRefusesWhatItDoesNotDo(t *testing.T) {
 		{"--port 0 extra", "2", "unexpected argument \"extra\""},
 		{"--port 0 --loglevel loud", "1", "embedis-server: --loglevel \"loud\": want debug, verbose, notice or warning"},
 		{"--port 0 --io-threads 0", "1", "embedis-server: --io-threads must be at least 1"},
+		{"--port 0 --proto-max-bulk-len 1048575", "1", "embedis-server: --proto-max-bulk-len 1048575: argument must be between 1048576 and 9223372036854775807 inclusive"},
 		{"--port 0 --dir " + os.TempDir(), "1", "embedis-server: nothing to listen on: give --port or --unixsocket"},
 		{"--port 0 --dir /nonexistent/embedis", "1", "embedis-server: --dir: stat /nonexistent/embedis: no such file or directory"},
 		{"--port 0 --dir " + os.Args[0], "1", "embedis-server: --dir " + os.Args[0] + ": not a directory"},

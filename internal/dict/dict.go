@@ -482,32 +482,7 @@ func (d *Dict[V]) rehash(n int) bool {
 // to delete the entry it is visiting: Set, Delete and Clear panic. Collect the
 // keys and act on them after Scan returns.
 func (d *Dict[V]) Scan(cursor uint64, fn func(key string, v V)) (next uint64) {
-	if d.Len() == 0 {
-		return 0
-	}
-	d.iterating++
-	defer func() { d.iterating-- }()
-	c := cursor
-	if d.rehashIdx < 0 {
-		t := &d.ht[0]
-		scanChain(t.buckets[c&t.mask], fn)
-		return incReverse(c, t.mask)
-	}
-	small, large := &d.ht[0], &d.ht[1]
-	if len(small.buckets) > len(large.buckets) {
-		small, large = large, small
-	}
-	scanChain(small.buckets[c&small.mask], fn)
-	// Visit every bucket of the larger table whose low bits equal the
-	// small table's bucket: they are consecutive in reversed order.
-	for {
-		scanChain(large.buckets[c&large.mask], fn)
-		c = incReverse(c, large.mask)
-		if c&(small.mask^large.mask) == 0 {
-			break
-		}
-	}
-	return c
+	return d.ScanRef(cursor, func(key string, v *V) { fn(key, *v) })
 }
 
 // ScanRef is Scan passing a pointer to each visited value, through which
@@ -531,6 +506,8 @@ func (d *Dict[V]) ScanRef(cursor uint64, fn func(key string, v *V)) (next uint64
 		small, large = large, small
 	}
 	scanChainRef(small.buckets[c&small.mask], fn)
+	// Visit every bucket of the larger table whose low bits equal the
+	// small table's bucket: they are consecutive in reversed order.
 	for {
 		scanChainRef(large.buckets[c&large.mask], fn)
 		c = incReverse(c, large.mask)
@@ -554,14 +531,6 @@ func scanChainRef[V any](e *node[V], fn func(string, *V)) {
 func incReverse(c, mask uint64) uint64 {
 	c |= ^mask // make the carry run through the unselected bits
 	return bits.Reverse64(bits.Reverse64(c) + 1)
-}
-
-func scanChain[V any](e *node[V], fn func(string, V)) {
-	for e != nil {
-		next := e.next
-		fn(e.key, e.val)
-		e = next
-	}
 }
 
 // Range calls fn for every entry exactly once, in no particular order, and

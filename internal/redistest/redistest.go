@@ -89,7 +89,8 @@ type Config struct {
 // StartConfig runs a redis-server as Config says, on a Unix socket in its
 // own temporary directory, with no automatic saves and no append-only
 // file, and stops it (SIGKILL, so it never saves on the way out) when the
-// test ends. It returns once the server answers PING: a server still
+// test ends. It returns once the server answers PING (or NOAUTH, when Args
+// set a password): a server still
 // loading its snapshot answers LOADING, and StartConfig waits for it for as
 // long as the process lives, up to 10 minutes. If the server exits or never
 // answers, the test fails with the server's log.
@@ -147,6 +148,10 @@ func StartConfig(t testing.TB, cfg Config) *Server {
 		if e, ok := pong.(ReplyError); ok && strings.HasPrefix(string(e), "LOADING ") && time.Now().Before(loadedBy) {
 			time.Sleep(10 * time.Millisecond)
 			continue
+		}
+		// A server started with --requirepass answers NOAUTH: it is up.
+		if e, ok := pong.(ReplyError); ok && err == nil && strings.HasPrefix(string(e), "NOAUTH ") {
+			return s
 		}
 		if err != nil || pong != "PONG" {
 			s.Stop()
