@@ -132,6 +132,9 @@ func (tx *Tx) bitTarget(key string, maxBit uint64) (sv *stringValue, grown bool,
 // value other than 0 or 1, and ErrWrongType if the key holds another type.
 // A bit set to the value it had changes nothing (no event).
 func (tx *Tx) SetBit(key string, offset int64, value int) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	if offset < 0 || offset > tx.maxBitOffset() {
 		return 0, ErrBitOffset
 	}
@@ -363,24 +366,36 @@ const (
 // destKey; a result replaces whatever destKey held and its time to live.
 // It returns ErrWrongType, storing nothing, if a key holds another type.
 func (tx *Tx) BitOpAnd(destKey string, keys ...string) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	return tx.bitOp(BitOpAnd, destKey, keys)
 }
 
 // BitOpOr stores the bitwise OR of the strings at keys at destKey, as
 // BitOpAnd.
 func (tx *Tx) BitOpOr(destKey string, keys ...string) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	return tx.bitOp(BitOpOr, destKey, keys)
 }
 
 // BitOpXor stores the bitwise XOR of the strings at keys at destKey, as
 // BitOpAnd.
 func (tx *Tx) BitOpXor(destKey string, keys ...string) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	return tx.bitOp(BitOpXor, destKey, keys)
 }
 
 // BitOpNot stores the bitwise NOT of the string at key at destKey, as
 // BitOpAnd.
 func (tx *Tx) BitOpNot(destKey string, key string) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	return tx.bitOp(BitOpNot, destKey, []string{key})
 }
 
@@ -595,6 +610,9 @@ func compileBitField(ops []BitFieldOp, maxOff int64) ([]bitFieldOp, error) {
 // bad type, ErrBitOffset for a bad offset, ErrBitFieldOverflow for a bad
 // OVERFLOW mode; ErrWrongType if the key holds another type.
 func (tx *Tx) BitField(key string, ops ...BitFieldOp) ([]BitFieldResult, error) {
+	if tx.refuseOOM() {
+		return nil, ErrOOM
+	}
 	c, err := compileBitField(ops, tx.maxBitOffset())
 	if err != nil {
 		return nil, err

@@ -34,10 +34,13 @@
 //     SwapDB, Expire, ExpireNX, ExpireXX, ExpireGT, ExpireLT, ExpireAt,
 //     PExpire, PExpireAt, Persist, TTL, PTTL, ExpireTime, PExpireTime, Move,
 //     ObjectEncoding, ObjectRefCount, ObjectFreq, ObjectIdleTime.
-//   - Memory (memory.go, evict.go): MemoryUsage (MEMORY USAGE: one key's
-//     bytes), UsedMemory (what the data holds in all, INFO's used_memory),
-//     ConfigureEviction and Eviction (maxmemory and its policy at run time; at
-//     open, Options.Eviction).
+//   - Memory (memory.go, memory_stats.go, evict.go): MemoryUsage (MEMORY
+//     USAGE: one key's bytes), UsedMemory (what the data holds in all, INFO's
+//     used_memory), MemoryStats (MEMORY STATS), MemoryDoctor (MEMORY
+//     DOCTOR), MemoryPurge (MEMORY PURGE), ConfigureEviction and Eviction
+//     (maxmemory and its policy at run time; at open, Options.Eviction;
+//     Options.OnEvicted and OnExpired are called for each key evicted or
+//     expired).
 //   - Limits (limits.go): SetLimits and Limits (proto-max-bulk-len, the
 //     longest string a command may build, and hll-sparse-max-bytes; at
 //     open, Options.Limits).
@@ -69,7 +72,11 @@
 //   - Scripting (Lua, with package scripting imported: see script.go):
 //     Eval, EvalRO, EvalSha, EvalShaRO, ScriptLoad, ScriptExists,
 //     ScriptFlush; SetServerCommandHandler lets scripts reach a
-//     server's own commands (INFO, CONFIG GET, …).
+//     server's own commands (INFO, CONFIG GET, …). A script past
+//     busy-reply-threshold (SetBusyReplyThreshold, BusyReplyThreshold;
+//     script_busy.go) makes other callers fail with ErrBusy; ScriptKill
+//     and FunctionKill stop one that has not written; WaitWhenBusy makes
+//     a context whose calls wait for it instead.
 //   - HyperLogLog: PFAdd, PFCount (one key, or the union of several),
 //     PFMerge; values byte-identical to redis-server's (GET them, SET them).
 //     PFSELFTEST and PFDEBUG run through Do.

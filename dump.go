@@ -178,6 +178,9 @@ func appendValue(e *rdb.Encoder, dst []byte, v value) ([]byte, byte, error) {
 // ENCODING) is decided as Redis decides it when it loads a value; see the
 // overview in dump.go.
 func (tx *Tx) Restore(key string, payload string, args RestoreArgs) error {
+	if tx.refuseOOM() {
+		return ErrOOM
+	}
 	sp := restoreSpec{replace: args.Replace, idle: -1, freq: -1}
 	if args.IdleTime > 0 && args.Freq > 0 {
 		return ErrSyntax

@@ -120,6 +120,10 @@ var (
 	// errSnapshotStopped: a snapshot's writer stopped its walker (the
 	// writer's own error is the one returned).
 	errSnapshotStopped = errors.New("embedis: snapshot stopped by its writer")
+	// errOwnerBusy: what the owner lock answers a busy-aware caller while
+	// the role is held by a script past busy-reply-threshold (owner.go);
+	// begin turns it into the BUSY error of the running script's kind.
+	errOwnerBusy = errors.New("embedis: owner busy")
 
 	// errNoRDBForm: a value of a type that has no RDB encoding yet. Every
 	// type embedis has is encoded; a new type must be added to appendValue
@@ -557,9 +561,23 @@ var (
 	// ErrNumKeysArgs.
 	// ErrNumKeysNegative: EVAL's numkeys is negative.
 	ErrNumKeysNegative = newError("ERR Number of keys can't be negative")
-	// ErrNotBusy: SCRIPT KILL with no script running, which is always the
-	// case here, since a script holds the owner role until it ends.
+	// ErrNotBusy: SCRIPT KILL or FUNCTION KILL with no script running past
+	// busy-reply-threshold.
 	ErrNotBusy = newError("NOTBUSY No scripts in execution right now.")
+	// ErrBusy: a call while a script run by EVAL has run past
+	// busy-reply-threshold (Store.SetBusyReplyThreshold); FUNCTION KILL of
+	// such a script.
+	ErrBusy = newError("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.")
+	// ErrBusyFunction: the same while a function (FCALL) runs; SCRIPT KILL
+	// of a function. A form of ErrBusy.
+	ErrBusyFunction = newForm(ErrBusy, "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.")
+	// ErrUnkillable: SCRIPT KILL or FUNCTION KILL of a script that has
+	// already written.
+	ErrUnkillable = newError("UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.")
+	// ErrScriptKilled: the failure of a script stopped by SCRIPT KILL or
+	// FUNCTION KILL (ScriptKilledError adds the script's SHA-1 and line, as
+	// Redis).
+	ErrScriptKilled = newError("ERR Script killed by user with SCRIPT KILL...")
 	// ErrScriptFlushOption: SCRIPT FLUSH with an option other than SYNC or
 	// ASYNC.
 	ErrScriptFlushOption = newError("ERR SCRIPT FLUSH only support SYNC|ASYNC option")
@@ -574,6 +592,11 @@ var (
 // @user_script:1."): a form of ErrScript. Package scripting makes its
 // errors with it.
 func ScriptError(text string) error { return ErrScript.forCommand(text) }
+
+// ScriptKilledError returns the error of a script stopped by SCRIPT KILL
+// with Redis's text (ErrScriptKilled's, the script's SHA-1 and line): a form
+// of ErrScriptKilled. Package scripting makes it.
+func ScriptKilledError(text string) error { return ErrScriptKilled.forCommand(text) }
 
 // Errors of the HyperLogLog commands (hll.go).
 var (

@@ -2,9 +2,6 @@ package embedis
 
 import (
 	"math"
-	"reflect"
-	"strings"
-	"sync"
 	"time"
 )
 
@@ -368,6 +365,7 @@ func (tx *Tx) performEvictions() bool {
 	e := tx.e
 	limit := e.ev.cfg.MaxMemory
 	used := e.usedMemory()
+	e.notePeak(used)
 	if uint64(used) <= limit {
 		return true
 	}
@@ -398,9 +396,22 @@ func (tx *Tx) performEvictions() bool {
 }
 
 // refuseOOM reports whether a command that may add data is refused in the
-// unit: it began over maxmemory with nothing to evict (tx.oom) and has
-// written nothing yet. Like a Redis script, a unit that has begun writing
-// is not stopped halfway; replaying effects is never refused.
+// unit: it began over maxmemory with nothing to evict (tx.oom, set by
+// begin for a Store call or an Atomic closure, by BeforeCommand for each
+// command of a Pipeline or a server batch) and has written nothing since.
+// Like a Redis script or MULTI/EXEC, a unit that has begun writing is not
+// stopped halfway; replaying effects is never refused.
+//
+// Every Tx method of a command flagged denyoom in the command table begins
+// with
+//
+//	if tx.refuseOOM() {
+//		return …, ErrOOM
+//	}
+//
+// so that the refusal holds however the method is reached: a Store call, a
+// Pipeline, a direct call in an Atomic closure, Do. TestDenyOOMPrologue
+// checks that exactly those methods have it.
 func (tx *Tx) refuseOOM() bool {
 	return tx.oom && !tx.loading && tx.e.stats.changes == tx.changesAtStart
 }
@@ -415,40 +426,29 @@ func (c *Command) denyOOM() bool {
 	return false
 }
 
-// refuseMethod reports whether the Store method name, called in a unit that
-// began over maxmemory with nothing to evict, is refused: it implements a
-// command flagged denyoom (see commandOfMethod) and the unit has written
-// nothing yet. The generated Store methods call it when tx.oom is set.
-func (tx *Tx) refuseMethod(name string) bool {
-	return tx.refuseOOM() && denyOOMMethods()[name]
-}
+// DenyOOM reports whether the command is flagged denyoom: one that may add
+// data, refused with ErrOOM while the store is over maxmemory with nothing
+// left to evict.
+func (c *Command) DenyOOM() bool { return c.denyOOM() }
 
-// denyOOMMethods maps each exported Tx method to whether the command it
-// implements is flagged denyoom, built once from the command table.
-var denyOOMMethods = sync.OnceValue(func() map[string]bool {
-	m := map[string]bool{}
-	t := reflect.TypeOf(&Tx{})
-	for i := 0; i < t.NumMethod(); i++ {
-		name := t.Method(i).Name
-		if c := LookupCommand(commandOfMethod(name)); c != nil && c.denyOOM() {
-			m[name] = true
-		}
+// BeforeCommand prepares the next command of a unit that stands for several
+// commands, each of which Redis would process on its own (a server's batch
+// of pipelined commands; Pipeline.Exec calls it for each of its commands):
+// as Redis's processCommand before every command, it evicts keys while the
+// accounted memory is over maxmemory, and reports whether the store is out
+// of memory — over the limit with nothing left to evict (noeviction, or a
+// volatile policy with no key with a deadline). The Tx methods of the
+// commands flagged denyoom then fail with ErrOOM until one of them writes;
+// a server also refuses any command queued inside MULTI and an EXEC whose
+// transaction holds a denyoom command, as Redis does. Without maxmemory it
+// does nothing and reports false.
+func (tx *Tx) BeforeCommand() (outOfMemory bool) {
+	if tx.e.ev.cfg.MaxMemory == 0 {
+		tx.oom = false
+		return false
 	}
-	return m
-})
-
-// commandOfMethod returns the command a Tx method implements, as the
-// method names follow go-redis's: the longest command name its lower-cased
-// name starts with (SetArgs and SetXX are SET, ZAddArgs ZADD, SortStore
-// SORT, ExpireNX EXPIRE, GeoRadiusStore GEORADIUS), or "". Methods about
-// the store rather than a command are named so that no command is a prefix
-// of theirs (ConfigureEviction, UsedMemory).
-func commandOfMethod(method string) string {
-	m := strings.ToLower(method)
-	for n := len(m); n > 0; n-- {
-		if c := LookupCommand(m[:n]); c != nil {
-			return c.Name
-		}
-	}
-	return ""
+	tx.settle()
+	tx.oom = !tx.performEvictions()
+	tx.changesAtStart = tx.e.stats.changes
+	return tx.oom
 }

@@ -2,6 +2,11 @@ package embedis
 
 import (
 	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
 	"sort"
 	"strconv"
 	"strings"
@@ -9,32 +14,217 @@ import (
 	"time"
 )
 
-// TestDenyOOMMethods checks the mapping from Store methods to the denyoom
-// flag of the command each implements.
-func TestDenyOOMMethods(t *testing.T) {
-	deny := []string{"Set", "SetArgs", "SetNX", "SetXX", "SetEx", "MSet", "Incr", "IncrByFloat", "Append", "SetRange",
-		"HSet", "HSetNX", "HIncrBy", "LPush", "RPushX", "LInsert", "LSet", "LMove", "SAdd", "SInterStore", "ZAdd",
-		"ZAddArgs", "ZIncrBy", "ZUnionStore", "GeoAdd", "GeoSearchStore", "Copy", "Restore", "SortStore", "GetSet"}
-	allow := []string{"Get", "Del", "Expire", "ExpireNX", "Persist", "LPop", "RPop", "SRem", "ZRem", "HDel", "GetDel",
-		"GetEx", "Rename", "Move", "SMove", "FlushAll", "ConfigureEviction", "Eviction", "UsedMemory", "MemoryUsage",
-		"ObjectFreq", "LTrim", "LRem", "ZPopMin", "SPop", "HGetAll", "GeoSearch", "Exists", "Unlink"}
-	m := denyOOMMethods()
-	for _, n := range deny {
-		if !m[n] {
-			t.Errorf("%s (%s) is not refused under OOM", n, commandOfMethod(n))
+// TestDenyOOMPrologue checks that exactly the Tx methods of the commands
+// flagged denyoom in the command table begin with the refusal (if
+// tx.refuseOOM() { return …, ErrOOM }), so that a Store call, a Pipeline, an
+// Atomic closure and Do refuse them alike. A method implements the command
+// its name starts with (the longest command name its lower-cased name starts
+// with: SetArgs and SetXX are SET, ZAddArgs ZADD, SortStore SORT), but for the
+// methods listed in notCommand.
+func TestDenyOOMPrologue(t *testing.T) {
+	notCommand := map[string]string{
+		"SetNotifyKeyspaceEvents": "", // CONFIG SET notify-keyspace-events, not SET
+		"SetLimits":               "", // CONFIG SET proto-max-bulk-len and hll-sparse-max-bytes
+		"BitFieldRO":              "bitfield_ro",
+	}
+	commandOf := func(method string) string {
+		if c, ok := notCommand[method]; ok {
+			return c
+		}
+		m := strings.ToLower(method)
+		for n := len(m); n > 0; n-- {
+			if c := LookupCommand(m[:n]); c != nil {
+				return c.Name
+			}
+		}
+		return ""
+	}
+	fset := token.NewFileSet()
+	pkgs, err := parser.ParseDir(fset, ".", func(fi fs.FileInfo) bool {
+		return !strings.HasSuffix(fi.Name(), "_test.go")
+	}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refused []string
+	for _, f := range pkgs["embedis"].Files {
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Recv == nil || !fd.Name.IsExported() || fd.Body == nil {
+				continue
+			}
+			if st, ok := fd.Recv.List[0].Type.(*ast.StarExpr); !ok || fmt.Sprint(st.X) != "Tx" {
+				continue
+			}
+			c := LookupCommand(commandOf(fd.Name.Name))
+			want := c != nil && c.DenyOOM()
+			has := false
+			if len(fd.Body.List) > 0 {
+				if is, ok := fd.Body.List[0].(*ast.IfStmt); ok {
+					if call, ok := is.Cond.(*ast.CallExpr); ok {
+						if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "refuseOOM" {
+							has = true
+						}
+					}
+				}
+			}
+			if want != has {
+				t.Errorf("Tx.%s (command %q): denyoom %v, begins with the refusal %v", fd.Name.Name, commandOf(fd.Name.Name), want, has)
+			}
+			if has {
+				refused = append(refused, fd.Name.Name)
+			}
 		}
 	}
-	for _, n := range allow {
-		if m[n] {
-			t.Errorf("%s (%s) is refused under OOM", n, commandOfMethod(n))
+	sort.Strings(refused)
+	if len(refused) < 60 {
+		t.Fatalf("only %d methods refused: %v", len(refused), refused)
+	}
+	t.Logf("refused under OOM: %v", refused)
+}
+
+// oomStore returns a store under noeviction whose limit is under what it
+// holds (one key): every denyoom command is refused until memory is freed.
+func oomStore(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.Set(ctx, "a", "1", 0); err != nil {
+		t.Fatal(err)
+	}
+	c := DefaultEviction()
+	c.MaxMemory = 1
+	if err := s.ConfigureEviction(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestOOMInAtomic: a closure that begins over maxmemory with nothing to
+// evict has its denyoom Tx calls refused until it writes, as redis.call in
+// a script; reads and deletions go on, and a write that frees nothing still
+// opens the way (the unit has written).
+func TestOOMInAtomic(t *testing.T) {
+	s := oomStore(t)
+	err := s.Atomic(ctx, func(tx *Tx) error {
+		if err := tx.Set("b", "2", 0); !errors.Is(err, ErrOOM) {
+			t.Errorf("Set: %v", err)
+		}
+		if _, err := tx.HSet("h", "f", "v"); !errors.Is(err, ErrOOM) {
+			t.Errorf("HSet: %v", err)
+		}
+		if _, err := tx.ZAdd("z", Z{Score: 1, Member: "m"}); !errors.Is(err, ErrOOM) {
+			t.Errorf("ZAdd: %v", err)
+		}
+		if _, err := tx.SAdd("s", "m"); !errors.Is(err, ErrOOM) {
+			t.Errorf("SAdd: %v", err)
+		}
+		if _, err := tx.Incr("a"); !errors.Is(err, ErrOOM) {
+			t.Errorf("Incr: %v", err)
+		}
+		// Not denyoom: BITFIELD_RO, CONFIG SET notify-keyspace-events.
+		if _, err := tx.BitFieldRO("a"); err != nil {
+			t.Errorf("BitFieldRO: %v", err)
+		}
+		if err := tx.SetNotifyKeyspaceEvents(""); err != nil {
+			t.Errorf("SetNotifyKeyspaceEvents: %v", err)
+		}
+		if v, err := tx.Get("a"); v != "1" || err != nil {
+			t.Errorf("Get: %q %v", v, err)
+		}
+		// EXPIRE is a write that is not denyoom: once it has written, the
+		// unit is not stopped halfway.
+		if ok, err := tx.Expire("a", time.Hour); !ok || err != nil {
+			t.Errorf("Expire: %v %v", ok, err)
+		}
+		if err := tx.Set("b", "2", 0); err != nil {
+			t.Errorf("Set after the unit wrote: %v", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Do inside a closure refuses alike.
+	s.Atomic(ctx, func(tx *Tx) error {
+		var r valueReply
+		tx.Do(&r, "SET", "c", "3")
+		if _, err := r.result(); !errors.Is(err, ErrOOM) {
+			t.Errorf("Do SET: %v", err)
+		}
+		return nil
+	})
+}
+
+// TestOOMInPipeline: each command of a Pipeline is prepared as Redis
+// prepares each pipelined command — refused while over the limit with
+// nothing to evict, whatever the earlier commands of the batch wrote —
+// and keys are evicted before each one under an evicting policy.
+func TestOOMInPipeline(t *testing.T) {
+	s := oomStore(t)
+	p := s.Pipeline()
+	set1 := p.Set("b", "2", 0)
+	exp := p.Expire("a", time.Hour) // a write, not denyoom
+	set2 := p.Set("c", "3", 0)
+	get := p.Get("a")
+	del := p.Del("a")
+	set3 := p.Set("d", "4", 0) // still over 1 byte: the store's tables alone are more
+	if err := p.Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range []Result[struct{}]{set1, set2, set3} {
+		if !errors.Is(r.Err(), ErrOOM) {
+			t.Errorf("Set #%d: %v", i, r.Err())
 		}
 	}
-	var all []string
-	for n := range m {
-		all = append(all, n)
+	if ok, err := exp.Result(); !ok || err != nil {
+		t.Errorf("Expire: %v %v", ok, err)
 	}
-	sort.Strings(all)
-	t.Logf("refused under OOM: %v", all)
+	if v, err := get.Result(); v != "1" || err != nil {
+		t.Errorf("Get: %q %v", v, err)
+	}
+	if n, err := del.Result(); n != 1 || err != nil {
+		t.Errorf("Del: %d %v", n, err)
+	}
+	// The blocking LMOVE, written by hand rather than generated, refuses
+	// as LMOVE does, before it would wait.
+	if _, err := s.BLMove(ctx, "src", "dst", "LEFT", "RIGHT"); !errors.Is(err, ErrOOM) {
+		t.Errorf("BLMove: %v", err)
+	}
+	if _, err := s.BRPopLPush(ctx, "src", "dst"); !errors.Is(err, ErrOOM) {
+		t.Errorf("BRPopLPush: %v", err)
+	}
+
+	// Under allkeys-lru with room for about 20 keys, a pipeline of 100
+	// SETs evicts before each: every SET succeeds, and what is left fits.
+	s2, _ := evictStore(t, PolicyAllKeysLRU, 20)
+	p2 := s2.Pipeline()
+	var rs []Result[struct{}]
+	for i := 0; i < 100; i++ {
+		rs = append(rs, p2.Set("k"+strconv.Itoa(i), val(), 0))
+	}
+	if err := p2.Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range rs {
+		if r.Err() != nil {
+			t.Fatalf("Set #%d: %v", i, r.Err())
+		}
+	}
+	st, _ := s2.Stats(ctx)
+	if st.EvictedKeys < 75 {
+		t.Fatalf("evicted %d keys, want at least 75 (a pipeline evicts before each command)", st.EvictedKeys)
+	}
+	if n, _ := s2.DBSize(ctx); n > 25 {
+		t.Fatalf("%d keys left", n)
+	}
+	// The last key written survives: eviction ran before it, not after.
+	if ok, _ := s2.Exists(ctx, "k99"); ok != 1 {
+		t.Fatal("k99 was evicted")
+	}
 }
 
 // evictStore opens a store on a manual clock with policy and a limit of

@@ -120,11 +120,17 @@ func geoDecode(score float64) (lon, lat float64) {
 // outside longitude ±180 and latitude ±85.05112878 are an error, and then
 // nothing is added.
 func (tx *Tx) GeoAdd(key string, locations ...GeoLocation) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	return tx.GeoAddArgs(key, GeoAddArgs{Locations: locations})
 }
 
 // GeoAddArgs is GeoAdd with GEOADD's options (see GeoAddArgs).
 func (tx *Tx) GeoAddArgs(key string, args GeoAddArgs) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	if args.NX && args.XX {
 		return 0, ErrSyntax
 	}
@@ -461,6 +467,9 @@ func (tx *Tx) GeoSearchLocation(key string, q GeoSearchQuery) ([]GeoLocation, er
 // by geohash (by distance with storeDist), replacing it (deleting it when
 // nothing is found), and returns their number.
 func (tx *Tx) GeoSearchStore(destination, key string, q GeoSearchQuery, storeDist bool) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	return tx.geoSearchStore(destination, key, q, storeDist, evGeoSrchSt)
 }
 
@@ -485,6 +494,9 @@ func (q GeoRadiusQuery) search() GeoSearchQuery {
 // (longitude, latitude), with their distance, position and geohash (all
 // filled whatever q.With* say). It ignores q.Store: see GeoRadiusStore.
 func (tx *Tx) GeoRadius(key string, longitude, latitude float64, q GeoRadiusQuery) ([]GeoLocation, error) {
+	if tx.refuseOOM() {
+		return nil, ErrOOM
+	}
 	s := q.search()
 	s.Longitude, s.Latitude = longitude, latitude
 	return tx.GeoSearchLocation(key, s)
@@ -493,6 +505,9 @@ func (tx *Tx) GeoRadius(key string, longitude, latitude float64, q GeoRadiusQuer
 // GeoRadiusByMember is GeoRadius centred on member's position (any member
 // name, "" included).
 func (tx *Tx) GeoRadiusByMember(key, member string, q GeoRadiusQuery) ([]GeoLocation, error) {
+	if tx.refuseOOM() {
+		return nil, ErrOOM
+	}
 	g, err := q.byMember(member)
 	if err != nil {
 		return nil, err
@@ -513,6 +528,9 @@ func (q GeoRadiusQuery) byMember(member string) (*geoQuery, error) {
 // GeoRadiusStore stores what GeoRadius finds at q.Store (scored by
 // distance with q.StoreDist) and returns the number stored.
 func (tx *Tx) GeoRadiusStore(key string, longitude, latitude float64, q GeoRadiusQuery) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	if q.Store == "" {
 		return 0, ErrSyntax
 	}
@@ -523,6 +541,9 @@ func (tx *Tx) GeoRadiusStore(key string, longitude, latitude float64, q GeoRadiu
 
 // GeoRadiusByMemberStore is GeoRadiusStore centred on member's position.
 func (tx *Tx) GeoRadiusByMemberStore(key, member string, q GeoRadiusQuery) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	if q.Store == "" {
 		return 0, ErrSyntax
 	}

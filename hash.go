@@ -286,11 +286,17 @@ func (tx *Tx) storeHash(key string, h *hashValue, created bool, ev keyEvent, n i
 // fields that were new. An empty or odd list of pairs stores nothing and
 // returns an arity error; a key of another type is ErrWrongType.
 func (tx *Tx) HSet(key string, fieldsAndValues ...string) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	return tx.hset(key, fieldsAndValues, "hset")
 }
 
 // HMSet is HSet replying as Redis's HMSET: true once the fields are set.
 func (tx *Tx) HMSet(key string, fieldsAndValues ...string) (bool, error) {
+	if tx.refuseOOM() {
+		return false, ErrOOM
+	}
 	_, err := tx.hset(key, fieldsAndValues, "hmset")
 	return err == nil, err
 }
@@ -318,6 +324,9 @@ func (tx *Tx) hset(key string, fv []string, cmd string) (int64, error) {
 // HSetNX sets field to value in the hash at key only if the field does not
 // exist (creating the hash if needed) and reports whether it did.
 func (tx *Tx) HSetNX(key, field, value string) (bool, error) {
+	if tx.refuseOOM() {
+		return false, ErrOOM
+	}
 	h, created, err := tx.hashForWrite(key)
 	if err != nil {
 		return false, err
@@ -483,6 +492,9 @@ func (tx *Tx) hgetAll(key string) ([]string, error) {
 // ErrOverflow if the result would overflow, and ErrWrongType for another
 // type; nothing changes on error.
 func (tx *Tx) HIncrBy(key, field string, incr int64) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	h, created, err := tx.hashForWrite(key)
 	if err != nil {
 		return 0, err
@@ -513,6 +525,9 @@ func (tx *Tx) HIncrBy(key, field string, incr int64) (int64, error) {
 // if the result would be infinite, and ErrWrongType for another type;
 // nothing changes on error.
 func (tx *Tx) HIncrByFloat(key, field string, incr float64) (float64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	if math.IsNaN(incr) || math.IsInf(incr, 0) {
 		return 0, ErrHashNaNOrInfinity
 	}

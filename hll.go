@@ -29,6 +29,9 @@ func ownedString(b []byte) string { return unsafe.String(unsafe.SliceData(b), le
 // ErrCorruptHLL for a sparse one whose registers do not add up; the
 // elements added before the corruption was found stay added, as in Redis.
 func (tx *Tx) PFAdd(key string, elements ...string) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	sv, err := tx.writeHLL(key)
 	if err != nil {
 		return 0, err
@@ -133,6 +136,9 @@ func (tx *Tx) PFCount(keys ...string) (int64, error) {
 // as with PFADD. It returns ErrWrongType, ErrNotHLL or ErrCorruptHLL for
 // an input that is not a valid HyperLogLog, changing nothing.
 func (tx *Tx) PFMerge(destination string, sources ...string) error {
+	if tx.refuseOOM() {
+		return ErrOOM
+	}
 	var u hll.Union
 	dense := false
 	for i := -1; i < len(sources); i++ {

@@ -93,6 +93,9 @@ func (tx *Tx) rename(key, newkey string, nx bool) (bool, error) {
 // returns false if src does not exist, ErrDBIndex for a bad db and
 // ErrSameObject when src and dst are the same key of the same database.
 func (tx *Tx) Copy(src, dst string, db int, replace bool) (bool, error) {
+	if tx.refuseOOM() {
+		return false, ErrOOM
+	}
 	if db < 0 || db >= len(tx.e.dbs) {
 		return false, ErrDBIndex
 	}

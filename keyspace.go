@@ -400,6 +400,9 @@ func (tx *Tx) removeExpired(key string) {
 	delete(tx.db.expires, key)
 	tx.touched(key, nil)
 	tx.e.stats.expiredKeys++
+	if tx.e.onExpired != nil {
+		tx.removedKeys = append(tx.removedKeys, removedKey{db: tx.dbIndex, key: key})
+	}
 	if tx.rec {
 		tx.emit("DEL", key)
 	}
@@ -421,6 +424,9 @@ func (tx *Tx) evictKey(key string) {
 	}
 	tx.touched(key, nil)
 	tx.e.stats.evictedKeys++
+	if tx.e.onEvicted != nil {
+		tx.removedKeys = append(tx.removedKeys, removedKey{db: tx.dbIndex, key: key, evicted: true})
+	}
 	if tx.rec {
 		tx.emit("DEL", key)
 	}

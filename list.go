@@ -103,6 +103,9 @@ func (tx *Tx) push(name, key string, left, xx bool, values []string) (int64, err
 // exist, and returns the new length. ErrWrongType if the key holds another
 // type; no values is an arity error.
 func (tx *Tx) LPush(key string, values ...string) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	return tx.push("lpush", key, true, false, values)
 }
 
@@ -110,18 +113,27 @@ func (tx *Tx) LPush(key string, values ...string) (int64, error) {
 // the key does not exist, and returns the new length. ErrWrongType if the key
 // holds another type; no values is an arity error.
 func (tx *Tx) RPush(key string, values ...string) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	return tx.push("rpush", key, false, false, values)
 }
 
 // LPushX is LPush only if the list exists: on a missing key it returns 0
 // and creates nothing.
 func (tx *Tx) LPushX(key string, values ...string) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	return tx.push("lpushx", key, true, true, values)
 }
 
 // RPushX is RPush only if the list exists: on a missing key it returns 0
 // and creates nothing.
 func (tx *Tx) RPushX(key string, values ...string) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	return tx.push("rpushx", key, false, true, values)
 }
 
@@ -312,6 +324,9 @@ func (tx *Tx) LIndex(key string, index int64) (string, error) {
 // from the end). ErrNoSuchKey if the key does not exist, ErrIndexOutOfRange
 // if the list has no such index, ErrWrongType if the key holds another type.
 func (tx *Tx) LSet(key string, index int64, value string) error {
+	if tx.refuseOOM() {
+		return ErrOOM
+	}
 	lv, err := tx.writeList(key)
 	if err != nil {
 		return err
@@ -337,6 +352,9 @@ func (tx *Tx) LSet(key string, index int64, value string) error {
 // another type.
 
 func (tx *Tx) LInsert(key, op, pivot, value string) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	var after bool
 	switch {
 	case strings.EqualFold(op, "AFTER"):
@@ -560,6 +578,9 @@ func mpopArgs(end func(string) (bool, error), which string, count int64, keys []
 // another position; ErrWrongType (moving nothing) if source or destination
 // holds another type. Source is deleted if it empties.
 func (tx *Tx) LMove(source, destination, srcpos, destpos string) (string, error) {
+	if tx.refuseOOM() {
+		return "", ErrOOM
+	}
 	from, err := listEnd(srcpos)
 	if err != nil {
 		return "", err
@@ -625,6 +646,9 @@ func sideName(left bool) string {
 // head of the list at destination and returns it (LMove with "RIGHT",
 // "LEFT"). Corner cases as LMove.
 func (tx *Tx) RPopLPush(source, destination string) (string, error) {
+	if tx.refuseOOM() {
+		return "", ErrOOM
+	}
 	return tx.lmove(source, destination, false, true, true)
 }
 

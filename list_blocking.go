@@ -34,6 +34,12 @@ func listPop(left bool, count int64, mpop bool) attempt[[]string] {
 // WRONGTYPE).
 func listMove(destination string, from, to bool) attempt[string] {
 	return func(tx *Tx, source string) (string, bool, error) {
+		if !tx.serving && tx.refuseOOM() {
+			// BLMOVE is denyoom: refused when called over maxmemory with
+			// nothing to evict, as LMOVE (a waiter served later is not,
+			// as Redis serves a blocked client without the check).
+			return "", false, ErrOOM
+		}
 		v, err := tx.lmove(source, destination, from, to, !tx.serving) // see listPop
 		if err == ErrNotFound {
 			return "", false, nil

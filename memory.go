@@ -264,5 +264,7 @@ func (tx *Tx) MemoryUsage(key string, samples int) (int64, error) {
 // every key, value and deadline, and each database's keyspace table.
 func (tx *Tx) UsedMemory() (int64, error) {
 	tx.settle()
-	return tx.e.usedMemory(), nil
+	used := tx.e.usedMemory()
+	tx.e.notePeak(used)
+	return used, nil
 }

@@ -1,15 +1,17 @@
 package embedis
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/embedis/embedis/internal/number"
 )
 
 // Handler of MEMORY: subcommand dispatch around the Tx methods of
-// memory.go, with Redis's arity and syntax errors. MEMORY USAGE and HELP are
-// built; DOCTOR, STATS, PURGE and MALLOC-STATS are not (they answer as an
-// unknown subcommand).
+// memory.go and memory_stats.go, with Redis's arity and syntax errors.
+// MALLOC-STATS answers as Redis built without jemalloc answers: the Go
+// runtime's allocator has no such report (MEMORY STATS and INFO memory show
+// its figures).
 
 func init() {
 	register(&Command{Name: "memory", Arity: -2, run: cmdMemory})
@@ -71,7 +73,67 @@ func cmdMemory(tx *Tx, args []string, w ReplyWriter) {
 		}
 		n, err := tx.MemoryUsage(args[2], int(min(samples, 1<<30)))
 		writeIntOrNull(w, n, err)
+	case "stats", "doctor", "malloc-stats", "purge":
+		if len(args) != 2 {
+			w.WriteError(ArityError("memory|" + sub))
+			return
+		}
+		switch sub {
+		case "stats":
+			st, _ := tx.MemoryStats()
+			writeMemoryStats(w, st)
+		case "doctor":
+			r, _ := tx.MemoryDoctor()
+			// A verbatim string in RESP3 where the writer has it (the
+			// server's), a bulk string otherwise, as in RESP2.
+			if vw, ok := w.(interface{ WriteVerbatim(format, s string) }); ok {
+				vw.WriteVerbatim("txt", r)
+			} else {
+				w.WriteBulk(r)
+			}
+		case "malloc-stats":
+			w.WriteBulk("Stats not supported for the current allocator")
+		case "purge":
+			tx.MemoryPurge()
+			w.WriteStatus("OK")
+		}
 	default:
 		w.WriteError(unknownSubcommand(args[1], "MEMORY"))
 	}
+}
+
+// writeMemoryStats writes MEMORY STATS as Redis 7.0 does: a map of the
+// fields in Redis's order (those MemoryStats leaves out are left out), the
+// db.<n> entries maps of their own.
+func writeMemoryStats(w ReplyWriter, st MemoryStats) {
+	w.WriteMapLen(20 + len(st.Databases))
+	kv := func(k string, v int64) { w.WriteBulk(k); w.WriteInt(v) }
+	kd := func(k string, v float64) { w.WriteBulk(k); w.WriteDouble(v) }
+	kv("peak.allocated", st.PeakAllocated)
+	kv("total.allocated", st.TotalAllocated)
+	kv("startup.allocated", st.StartupAllocated)
+	for _, d := range st.Databases {
+		w.WriteBulk("db." + strconv.Itoa(d.DB))
+		w.WriteMapLen(3)
+		kv("overhead.hashtable.main", d.OverheadMain)
+		kv("overhead.hashtable.expires", d.OverheadExpires)
+		kv("overhead.hashtable.slot-to-keys", 0) // no cluster: no slot table
+	}
+	kv("overhead.total", st.OverheadTotal)
+	kv("keys.count", st.KeysCount)
+	kv("keys.bytes-per-key", st.BytesPerKey)
+	kv("dataset.bytes", st.DatasetBytes)
+	kd("dataset.percentage", st.DatasetPercentage)
+	kd("peak.percentage", st.PeakPercentage)
+	kv("allocator.allocated", st.AllocatorAllocated)
+	kv("allocator.active", st.AllocatorActive)
+	kv("allocator.resident", st.AllocatorResident)
+	kd("allocator-fragmentation.ratio", st.AllocatorFragmentationRatio)
+	kv("allocator-fragmentation.bytes", st.AllocatorFragmentationBytes)
+	kd("allocator-rss.ratio", st.AllocatorRSSRatio)
+	kv("allocator-rss.bytes", st.AllocatorRSSBytes)
+	kd("rss-overhead.ratio", st.RSSOverheadRatio)
+	kv("rss-overhead.bytes", st.RSSOverheadBytes)
+	kd("fragmentation", st.Fragmentation)
+	kv("fragmentation.bytes", st.FragmentationBytes)
 }

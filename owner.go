@@ -21,19 +21,29 @@ import (
 // ones for longer than the few instructions between a release and the
 // hand-off (where a newcomer's compare-and-swap may win once, as with
 // sync.Mutex); queued callers are served in arrival order.
+//
+// Busy: while a script runs past busy-reply-threshold (script_busy.go), the
+// role is held for longer than callers should wait. setBusy(true) answers
+// the queued callers that asked to be told (busyAware) with "busy" instead
+// of the role, and turns away the ones that come to queue until
+// setBusy(false); the others (background work, cleanups) keep waiting.
 type ownerLock struct {
 	state   atomic.Int32 // 1 while the role is held
 	waiting atomic.Int32 // callers queued or about to queue
 
-	qmu   sync.Mutex // guards queue and each queued waiter's granted
+	qmu   sync.Mutex // guards queue, busy and each queued waiter's granted and busy
 	queue []*ownerWaiter
+	busy  bool // the holder is a script past its threshold
 }
 
 // ownerWaiter is one queued caller. ch receives one token when the role is
-// handed to it; granted (under qmu) says that the hand-off happened.
+// handed to it (granted, under qmu) or when it is told the role is busy
+// (busy, under qmu; only for a busyAware waiter).
 type ownerWaiter struct {
-	ch      chan struct{}
-	granted bool
+	ch        chan struct{}
+	granted   bool
+	busy      bool
+	busyAware bool
 }
 
 var ownerWaiters = sync.Pool{New: func() any { return &ownerWaiter{ch: make(chan struct{}, 1)} }}
@@ -46,9 +56,14 @@ func (l *ownerLock) Lock() {
 }
 
 // lockQueued queues a caller that has already spun until the role is
-// handed to it, or returns ctx's error if ctx ends first.
-func (l *ownerLock) lockQueued(ctx context.Context) error {
-	if !l.queue1(ctx.Done()) {
+// handed to it, or returns ctx's error if ctx ends first. A busyAware
+// caller gets errOwnerBusy instead of waiting while the role is busy.
+func (l *ownerLock) lockQueued(ctx context.Context, busyAware bool) error {
+	ok, busy := l.queue1(ctx.Done(), busyAware)
+	switch {
+	case busy:
+		return errOwnerBusy
+	case !ok:
 		return ctx.Err()
 	}
 	return nil
@@ -56,7 +71,11 @@ func (l *ownerLock) lockQueued(ctx context.Context) error {
 
 // lockSlow waits for the role: a short spin, then the queue.
 func (l *ownerLock) lockSlow(done <-chan struct{}) bool {
-	return l.spin() || l.queue1(done)
+	if l.spin() {
+		return true
+	}
+	ok, _ := l.queue1(done, false)
+	return ok
 }
 
 // spin gives the owner a moment before the caller queues (which costs two
@@ -72,9 +91,10 @@ func (l *ownerLock) spin() bool {
 	return false
 }
 
-// queue1 queues the caller until the role is handed to it (true) or done is
-// closed (false).
-func (l *ownerLock) queue1(done <-chan struct{}) bool {
+// queue1 queues the caller until the role is handed to it (ok) or done is
+// closed (neither); a busyAware caller is also told when the role is busy
+// (busy).
+func (l *ownerLock) queue1(done <-chan struct{}, busyAware bool) (ok, busy bool) {
 	w := ownerWaiters.Get().(*ownerWaiter)
 	l.qmu.Lock()
 	l.waiting.Add(1)
@@ -85,19 +105,36 @@ func (l *ownerLock) queue1(done <-chan struct{}) bool {
 		l.waiting.Add(-1)
 		l.qmu.Unlock()
 		ownerWaiters.Put(w)
-		return true
+		return true, false
 	}
+	if busyAware && l.busy {
+		l.waiting.Add(-1)
+		l.qmu.Unlock()
+		ownerWaiters.Put(w)
+		return false, true
+	}
+	w.busyAware = busyAware
 	l.queue = append(l.queue, w)
 	l.qmu.Unlock()
 
 	select {
 	case <-w.ch:
-		w.granted = false
+		// The waker set granted or busy before its send.
+		busy = w.busy
+		w.granted, w.busy = false, false
 		ownerWaiters.Put(w)
-		return true
+		return !busy, busy
 	case <-done:
 	}
 	l.qmu.Lock()
+	if w.busy {
+		// Told the role is busy while done was closing.
+		l.qmu.Unlock()
+		<-w.ch
+		w.busy = false
+		ownerWaiters.Put(w)
+		return false, true
+	}
 	if w.granted {
 		// Handed over while done was closing: pass the role on.
 		l.qmu.Unlock()
@@ -105,7 +142,7 @@ func (l *ownerLock) queue1(done <-chan struct{}) bool {
 		w.granted = false
 		ownerWaiters.Put(w)
 		l.Unlock()
-		return false
+		return false, false
 	}
 	for i, x := range l.queue {
 		if x == w {
@@ -116,7 +153,30 @@ func (l *ownerLock) queue1(done <-chan struct{}) bool {
 	l.waiting.Add(-1)
 	l.qmu.Unlock()
 	ownerWaiters.Put(w)
-	return false
+	return false, false
+}
+
+// setBusy marks the role busy (a script past its threshold holds it) or
+// not. Marking it busy tells every queued busy-aware caller at once.
+func (l *ownerLock) setBusy(busy bool) {
+	l.qmu.Lock()
+	defer l.qmu.Unlock()
+	l.busy = busy
+	if !busy {
+		return
+	}
+	kept := l.queue[:0]
+	for _, w := range l.queue {
+		if !w.busyAware {
+			kept = append(kept, w)
+			continue
+		}
+		l.waiting.Add(-1)
+		w.busy = true
+		w.ch <- struct{}{}
+	}
+	clear(l.queue[len(kept):])
+	l.queue = kept
 }
 
 // Unlock releases the role, handing it to the first queued caller if any.

@@ -67,7 +67,12 @@ func (p *Pipeline) add(c pipeCmd) resultRef {
 	return resultRef{b: b, i: len(b.cmds) - 1, gen: b.gen}
 }
 
-// Exec runs the queued commands in one turn and empties the pipeline. It
+// Exec runs the queued commands in one turn and empties the pipeline. Under
+// maxmemory each command is prepared as Redis prepares each command of a
+// pipeline (Tx.BeforeCommand): keys are evicted before it while the store is
+// over the limit, and a command that may add data (flagged denyoom) fails
+// with ErrOOM when nothing is left to evict. (An Atomic closure, as a Redis
+// MULTI/EXEC or script, evicts once, before it runs.) It
 // returns an error (ErrClosed, ErrDBIndex, the context's error) only when the
 // commands could not run at all; each command's own error is in its Result.
 func (p *Pipeline) Exec(ctx context.Context) (err error) {
@@ -85,6 +90,13 @@ func (p *Pipeline) Exec(ctx context.Context) (err error) {
 	}
 	defer p.s.end(tx, &err)
 	for i := range b.cmds {
+		if i > 0 {
+			// Each command is prepared as Redis prepares each command of
+			// a pipeline: keys are evicted while over maxmemory, and the
+			// denyoom commands are refused when nothing is left to evict
+			// (begin did this for the first).
+			tx.BeforeCommand()
+		}
 		c := &b.cmds[i]
 		c.run(tx, c)
 	}

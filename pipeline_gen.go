@@ -926,6 +926,34 @@ func (p *Pipeline) MSetNX(pairs ...string) Result[bool] {
 	return Result[bool]{p.add(pipeCmd{run: pipeMSetNX, ss: pairs})}
 }
 
+func pipeMemoryDoctor(tx *Tx, c *pipeCmd) {
+	c.s0, c.err = tx.MemoryDoctor()
+}
+
+// MemoryDoctor queues Tx.MemoryDoctor; see Store.MemoryDoctor.
+func (p *Pipeline) MemoryDoctor() Result[string] {
+	return Result[string]{p.add(pipeCmd{run: pipeMemoryDoctor})}
+}
+
+func pipeMemoryPurge(tx *Tx, c *pipeCmd) {
+	c.err = tx.MemoryPurge()
+}
+
+// MemoryPurge queues Tx.MemoryPurge; see Store.MemoryPurge.
+func (p *Pipeline) MemoryPurge() Result[struct{}] {
+	return Result[struct{}]{p.add(pipeCmd{run: pipeMemoryPurge})}
+}
+
+func pipeMemoryStats(tx *Tx, c *pipeCmd) {
+	v, err := tx.MemoryStats()
+	c.x, c.err = v, err
+}
+
+// MemoryStats queues Tx.MemoryStats; see Store.MemoryStats.
+func (p *Pipeline) MemoryStats() Result[MemoryStats] {
+	return Result[MemoryStats]{p.add(pipeCmd{run: pipeMemoryStats})}
+}
+
 func pipeMemoryUsage(tx *Tx, c *pipeCmd) {
 	v, err := tx.MemoryUsage(c.s0, int(c.n0))
 	c.n0, c.err = v, err

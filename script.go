@@ -50,6 +50,11 @@ type ScriptCall struct {
 	Keys     []string
 	Args     []string
 	ReadOnly bool
+	// Run is the run as other goroutines see it (script_busy.go): the
+	// script's Lua state runs with Run.Context(), the script calls
+	// Run.Write() before each write command, and a script stopped by
+	// SCRIPT KILL or its caller's context fails with Run.Stopped().
+	Run *ScriptRun
 }
 
 // newScriptEngine makes a Store's script engine; nil until package scripting
@@ -122,8 +127,15 @@ func (tx *Tx) runScript(call ScriptCall) (any, error) {
 		return nil, ErrScriptingNotLinked
 	}
 	var r valueReply
-	sc.Run(tx, &r, call)
+	tx.runScriptCall(sc, &r, call, false)
 	return r.result()
+}
+
+// runScriptCall runs a script with its run noted for BUSY and SCRIPT KILL.
+func (tx *Tx) runScriptCall(sc ScriptEngine, w ReplyWriter, call ScriptCall, function bool) {
+	call.Run = tx.startScript(function)
+	defer tx.endScript(call.Run)
+	sc.Run(tx, w, call)
 }
 
 // ScriptLoad compiles script, caches it and returns its SHA-1 in lower-case
@@ -186,7 +198,7 @@ func cmdEval(tx *Tx, args []string, w ReplyWriter) {
 	} else {
 		call.Source = args[1]
 	}
-	sc.Run(tx, w, call)
+	tx.runScriptCall(sc, w, call, false)
 }
 
 // parseNumKeys checks EVAL's numkeys argument as Redis does.
@@ -256,8 +268,9 @@ func cmdScript(tx *Tx, args []string, w ReplyWriter) {
 		w.WriteStatus("    Prints this help.")
 		return
 	case "kill":
-		// A script holds the owner role until it ends, so no other
-		// command runs meanwhile: there is never one to kill.
+		// Run as the owner, no script is running: a SCRIPT KILL that
+		// must reach a running one is Store.ScriptKill (the server
+		// calls it while the store is busy).
 		w.WriteError(ErrNotBusy)
 		return
 	case "debug":

@@ -92,6 +92,15 @@ type Stats struct {
 	// UsedMemory is the estimate of the bytes the data holds, all
 	// databases (Tx.UsedMemory): INFO memory's used_memory.
 	UsedMemory int64
+	// PeakMemory is the highest UsedMemory seen (INFO's used_memory_peak,
+	// MEMORY STATS's peak.allocated), sampled whenever the total is
+	// computed (see MemoryStats.PeakAllocated).
+	PeakMemory int64
+	// MaxMemory and MaxMemoryPolicy are the limit and the eviction policy
+	// in effect (INFO's maxmemory and maxmemory_policy; see
+	// EvictionConfig).
+	MaxMemory       uint64
+	MaxMemoryPolicy string
 	// LoadKeysLoaded and LoadKeysExpired describe the RDB file the store
 	// was opened from (OpenSnapshot), as redis-server's INFO
 	// rdb_last_load_keys_loaded and rdb_last_load_keys_expired: the keys
@@ -154,5 +163,8 @@ func (tx *Tx) Stats() (Stats, error) {
 		st.Databases[i] = d
 		st.VolatileTotal += d.Expires
 	}
+	tx.e.notePeak(st.UsedMemory)
+	st.PeakMemory = tx.e.peakMemory
+	st.MaxMemory, st.MaxMemoryPolicy = tx.e.ev.cfg.MaxMemory, tx.e.ev.cfg.Policy
 	return st, nil
 }

@@ -345,6 +345,9 @@ func (tx *Tx) setChanged(key string, sv *setValue, ev keyEvent, n int) bool {
 // if the key holds another type; with no members it returns 0 and creates
 // nothing.
 func (tx *Tx) SAdd(key string, members ...string) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	sv, err := tx.writeSet(key)
 	if err != nil || len(members) == 0 {
 		return 0, err
@@ -757,6 +760,9 @@ func (tx *Tx) SInterCard(limit int64, keys ...string) (int64, error) {
 // its size. An empty intersection deletes destination. ErrWrongType for a
 // source of another type leaves destination untouched.
 func (tx *Tx) SInterStore(destination string, keys ...string) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	if len(keys) == 0 {
 		return 0, ArityError("sinterstore")
 	}
@@ -784,6 +790,9 @@ func (tx *Tx) SUnion(keys ...string) ([]string, error) {
 // SUnionStore stores the union of the sets at keys at destination, as
 // SInterStore.
 func (tx *Tx) SUnionStore(destination string, keys ...string) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	if len(keys) == 0 {
 		return 0, ArityError("sunionstore")
 	}
@@ -812,6 +821,9 @@ func (tx *Tx) SDiff(keys ...string) ([]string, error) {
 // SDiffStore stores the difference of the sets at keys (as SDiff) at
 // destination, as SInterStore.
 func (tx *Tx) SDiffStore(destination string, keys ...string) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	if len(keys) == 0 {
 		return 0, ArityError("sdiffstore")
 	}

@@ -107,6 +107,9 @@ func (a SortArgs) query() sortQuery {
 // ErrSortScore when sorting numerically meets a weight that is not a
 // number. Sort stores nothing: it is SORT without STORE, and SORT_RO.
 func (tx *Tx) Sort(key string, a SortArgs) ([]string, error) {
+	if tx.refuseOOM() {
+		return nil, ErrOOM
+	}
 	vals, err := tx.sort(key, a.query())
 	out := make([]string, len(vals))
 	for i, v := range vals {
@@ -121,6 +124,9 @@ func (tx *Tx) Sort(key string, a SortArgs) ([]string, error) {
 // replacing any value (and time to live) it had, and returns the list's
 // length. An empty result deletes destination.
 func (tx *Tx) SortStore(key, destination string, a SortArgs) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	q := a.query()
 	q.store, q.storing = destination, true
 	return tx.sortStore(key, q)

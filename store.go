@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -56,6 +57,27 @@ type Options struct {
 	// has taken the messages held. Zero means DefaultSubscriptionBuffer;
 	// negative is an error.
 	SubscriptionBuffer int
+
+	// OnEvicted and OnExpired, if set, are called for every key the
+	// maxmemory policy evicts and every key removed because its deadline
+	// passed (lazily, when a command finds it, or by active expiry): the
+	// database and the key. They are the keyspace path's own hooks (the
+	// same removals INFO's evicted_keys and expired_keys count and the
+	// "evicted" and "expired" events announce), for a cache that counts or
+	// writes back.
+	//
+	// They never hold up the owner: the keys of a unit are gathered while
+	// it runs and handed over after it has released the owner role, on the
+	// goroutine that ran the unit (the caller whose command evicted or
+	// found the key, or the engine's expiry goroutine), before that call
+	// returns. So they may call the Store (to count, or to store the key
+	// elsewhere); they may not see the value, which is gone. Calls from
+	// different units may run at the same time and in any order, so a hook
+	// must be safe for concurrent use; a slow hook delays only the call
+	// that ran the unit. A unit that panics (see the package documentation)
+	// calls none.
+	OnEvicted func(db int, key string)
+	OnExpired func(db int, key string)
 
 	// NotifyKeyspaceEvents selects the keyspace events published, as Redis's
 	// notify-keyspace-events (see SetNotifyKeyspaceEvents). "" publishes
@@ -151,10 +173,23 @@ type engine struct {
 	ev     eviction // maxmemory and the eviction policy (evict.go)
 	limits Limits   // proto-max-bulk-len, hll-sparse-max-bytes (limits.go)
 
+	// onEvicted and onExpired are Options.OnEvicted and OnExpired.
+	onEvicted, onExpired func(db int, key string)
+
+	// startupMemory is what the store accounted when it opened, empty;
+	// peakMemory the highest total seen (memory_stats.go).
+	startupMemory, peakMemory int64
+
 	scripts ScriptEngine // the Lua scripts' engine (script.go); nil until the first scripting command
 	// serverCommands runs a server-only command for Do (a script's
 	// redis.call); nil without a server (SetServerCommandHandler).
 	serverCommands func(tx *Tx, w ReplyWriter, args []string)
+
+	// The running script, for BUSY and SCRIPT KILL (script_busy.go).
+	busyMu        sync.Mutex
+	running       *ScriptRun  // under busyMu; nil when no script runs
+	busyTimer     *time.Timer // fires when the running script reaches the threshold
+	busyThreshold atomic.Int64
 
 	atomicTurns uint64        // Atomic closures started; numbers each one
 	atomicTurn  atomic.Uint64 // the running Atomic closure's number; 0 when none (see heldByCaller)
@@ -243,6 +278,8 @@ func Open(opts Options) (*Store, error) {
 		rnd:       rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
 		subBuffer: subBuffer,
 		track:     tracking{maxKeys: DefaultTrackingTableMaxKeys},
+		onEvicted: opts.OnEvicted,
+		onExpired: opts.OnExpired,
 		limits:    limits,
 	}
 	if err := e.setNotify(opts.NotifyKeyspaceEvents); err != nil {
@@ -252,7 +289,10 @@ func Open(opts Options) (*Store, error) {
 		e.dbs[i] = newDB()
 	}
 	e.ev.cfg, e.ev.policy = evc, pol
+	e.busyThreshold.Store(int64(DefaultBusyReplyThreshold))
 	e.tx.e = e
+	e.startupMemory = e.usedMemory()
+	e.peakMemory = e.startupMemory
 	return &Store{e: e}, nil
 }
 
@@ -318,7 +358,10 @@ func (s *Store) begin(ctx context.Context) (*Tx, error) {
 		if e.heldByCaller() {
 			return nil, ErrReentrant
 		}
-		if err := e.mu.lockQueued(ctx); err != nil {
+		if err := e.mu.lockQueued(ctx, busyAware(ctx)); err != nil {
+			if err == errOwnerBusy {
+				return nil, e.busyError()
+			}
 			return nil, err
 		}
 	}
@@ -389,7 +432,16 @@ func (e *engine) finish(tx *Tx) (ticket uint64) {
 	}
 	tx.db = nil
 	tx.ctx = nil
+	removed := tx.removedKeys
+	tx.removedKeys = nil
 	e.mu.Unlock()
+	for _, r := range removed {
+		if r.evicted {
+			e.onEvicted(r.db, r.key)
+		} else {
+			e.onExpired(r.db, r.key)
+		}
+	}
 	return ticket
 }
 
@@ -411,6 +463,13 @@ func (e *engine) waitLog(ctx context.Context, ticket uint64, errp *error) {
 // returns, so everything fn does through tx is isolated, as in a Redis MULTI
 // or script. There is no rollback: what fn wrote before returning an error
 // stays written. Atomic returns fn's error.
+//
+// Under maxmemory, keys are evicted once, before fn runs, as Redis evicts
+// before an EXEC or a script and not between their commands. If the store
+// is then still over the limit with nothing to evict, the methods of
+// commands that may add data (flagged denyoom: Set, HSet, LPush, …) fail
+// with ErrOOM until fn has written something, as redis.call in a script
+// does; reads and deletions go on.
 //
 // fn must use tx, never the Store: a call on the same store from inside fn
 // (a Store method, Do, a Pipeline's Exec, another Atomic) would wait for the

@@ -18,10 +18,6 @@ func (s *Store) Append(ctx context.Context, key string, value string) (n int64, 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("Append") {
-		err = ErrOOM
-		return
-	}
 	return tx.Append(key, value)
 }
 
@@ -37,10 +33,6 @@ func (s *Store) BitCount(ctx context.Context, key string, r *BitCount) (n int64,
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("BitCount") {
-		err = ErrOOM
-		return
-	}
 	return tx.BitCount(key, r)
 }
 
@@ -58,10 +50,6 @@ func (s *Store) BitField(ctx context.Context, key string, ops ...BitFieldOp) (v 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("BitField") {
-		err = ErrOOM
-		return
-	}
 	return tx.BitField(key, ops...)
 }
 
@@ -73,10 +61,6 @@ func (s *Store) BitFieldRO(ctx context.Context, key string, ops ...BitFieldOp) (
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("BitFieldRO") {
-		err = ErrOOM
-		return
-	}
 	return tx.BitFieldRO(key, ops...)
 }
 
@@ -91,10 +75,6 @@ func (s *Store) BitOpAnd(ctx context.Context, destKey string, keys ...string) (n
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("BitOpAnd") {
-		err = ErrOOM
-		return
-	}
 	return tx.BitOpAnd(destKey, keys...)
 }
 
@@ -106,10 +86,6 @@ func (s *Store) BitOpNot(ctx context.Context, destKey string, key string) (n int
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("BitOpNot") {
-		err = ErrOOM
-		return
-	}
 	return tx.BitOpNot(destKey, key)
 }
 
@@ -121,10 +97,6 @@ func (s *Store) BitOpOr(ctx context.Context, destKey string, keys ...string) (n 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("BitOpOr") {
-		err = ErrOOM
-		return
-	}
 	return tx.BitOpOr(destKey, keys...)
 }
 
@@ -136,10 +108,6 @@ func (s *Store) BitOpXor(ctx context.Context, destKey string, keys ...string) (n
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("BitOpXor") {
-		err = ErrOOM
-		return
-	}
 	return tx.BitOpXor(destKey, keys...)
 }
 
@@ -157,10 +125,6 @@ func (s *Store) BitPos(ctx context.Context, key string, bit int64, pos ...int64)
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("BitPos") {
-		err = ErrOOM
-		return
-	}
 	return tx.BitPos(key, bit, pos...)
 }
 
@@ -173,10 +137,6 @@ func (s *Store) BitPosSpan(ctx context.Context, key string, bit int8, start int6
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("BitPosSpan") {
-		err = ErrOOM
-		return
-	}
 	return tx.BitPosSpan(key, bit, start, end, span)
 }
 
@@ -192,10 +152,6 @@ func (s *Store) ConfigureEviction(ctx context.Context, c EvictionConfig) (err er
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ConfigureEviction") {
-		err = ErrOOM
-		return
-	}
 	return tx.ConfigureEviction(c)
 }
 
@@ -211,10 +167,6 @@ func (s *Store) Copy(ctx context.Context, src string, dst string, db int, replac
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("Copy") {
-		err = ErrOOM
-		return
-	}
 	return tx.Copy(src, dst, db, replace)
 }
 
@@ -226,10 +178,6 @@ func (s *Store) DBSize(ctx context.Context) (n int64, err error) {
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("DBSize") {
-		err = ErrOOM
-		return
-	}
 	return tx.DBSize()
 }
 
@@ -240,10 +188,6 @@ func (s *Store) Decr(ctx context.Context, key string) (n int64, err error) {
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("Decr") {
-		err = ErrOOM
-		return
-	}
 	return tx.Decr(key)
 }
 
@@ -255,10 +199,6 @@ func (s *Store) DecrBy(ctx context.Context, key string, delta int64) (n int64, e
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("DecrBy") {
-		err = ErrOOM
-		return
-	}
 	return tx.DecrBy(key, delta)
 }
 
@@ -269,10 +209,6 @@ func (s *Store) Del(ctx context.Context, keys ...string) (n int64, err error) {
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("Del") {
-		err = ErrOOM
-		return
-	}
 	return tx.Del(keys...)
 }
 
@@ -287,10 +223,6 @@ func (s *Store) Dump(ctx context.Context, key string) (payload string, ok bool, 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("Dump") {
-		err = ErrOOM
-		return
-	}
 	return tx.Dump(key)
 }
 
@@ -310,10 +242,6 @@ func (s *Store) Eval(ctx context.Context, script string, keys []string, args ...
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("Eval") {
-		err = ErrOOM
-		return
-	}
 	return tx.Eval(script, keys, args...)
 }
 
@@ -326,10 +254,6 @@ func (s *Store) EvalRO(ctx context.Context, script string, keys []string, args .
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("EvalRO") {
-		err = ErrOOM
-		return
-	}
 	return tx.EvalRO(script, keys, args...)
 }
 
@@ -342,10 +266,6 @@ func (s *Store) EvalSha(ctx context.Context, sha1 string, keys []string, args ..
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("EvalSha") {
-		err = ErrOOM
-		return
-	}
 	return tx.EvalSha(sha1, keys, args...)
 }
 
@@ -356,10 +276,6 @@ func (s *Store) EvalShaRO(ctx context.Context, sha1 string, keys []string, args 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("EvalShaRO") {
-		err = ErrOOM
-		return
-	}
 	return tx.EvalShaRO(sha1, keys, args...)
 }
 
@@ -370,10 +286,6 @@ func (s *Store) Eviction(ctx context.Context) (v EvictionConfig, err error) {
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("Eviction") {
-		err = ErrOOM
-		return
-	}
 	return tx.Eviction()
 }
 
@@ -384,10 +296,6 @@ func (s *Store) Exists(ctx context.Context, keys ...string) (n int64, err error)
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("Exists") {
-		err = ErrOOM
-		return
-	}
 	return tx.Exists(keys...)
 }
 
@@ -400,10 +308,6 @@ func (s *Store) Expire(ctx context.Context, key string, d time.Duration) (ok boo
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("Expire") {
-		err = ErrOOM
-		return
-	}
 	return tx.Expire(key, d)
 }
 
@@ -416,10 +320,6 @@ func (s *Store) ExpireAt(ctx context.Context, key string, t time.Time) (ok bool,
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ExpireAt") {
-		err = ErrOOM
-		return
-	}
 	return tx.ExpireAt(key, t)
 }
 
@@ -431,10 +331,6 @@ func (s *Store) ExpireGT(ctx context.Context, key string, d time.Duration) (ok b
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ExpireGT") {
-		err = ErrOOM
-		return
-	}
 	return tx.ExpireGT(key, d)
 }
 
@@ -446,10 +342,6 @@ func (s *Store) ExpireLT(ctx context.Context, key string, d time.Duration) (ok b
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ExpireLT") {
-		err = ErrOOM
-		return
-	}
 	return tx.ExpireLT(key, d)
 }
 
@@ -460,10 +352,6 @@ func (s *Store) ExpireNX(ctx context.Context, key string, d time.Duration) (ok b
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ExpireNX") {
-		err = ErrOOM
-		return
-	}
 	return tx.ExpireNX(key, d)
 }
 
@@ -475,10 +363,6 @@ func (s *Store) ExpireTime(ctx context.Context, key string) (n int64, err error)
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ExpireTime") {
-		err = ErrOOM
-		return
-	}
 	return tx.ExpireTime(key)
 }
 
@@ -489,10 +373,6 @@ func (s *Store) ExpireXX(ctx context.Context, key string, d time.Duration) (ok b
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ExpireXX") {
-		err = ErrOOM
-		return
-	}
 	return tx.ExpireXX(key, d)
 }
 
@@ -504,10 +384,6 @@ func (s *Store) FlushAll(ctx context.Context) (err error) {
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("FlushAll") {
-		err = ErrOOM
-		return
-	}
 	return tx.FlushAll()
 }
 
@@ -519,10 +395,6 @@ func (s *Store) FlushDB(ctx context.Context) (err error) {
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("FlushDB") {
-		err = ErrOOM
-		return
-	}
 	return tx.FlushDB()
 }
 
@@ -536,10 +408,6 @@ func (s *Store) GeoAdd(ctx context.Context, key string, locations ...GeoLocation
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("GeoAdd") {
-		err = ErrOOM
-		return
-	}
 	return tx.GeoAdd(key, locations...)
 }
 
@@ -550,10 +418,6 @@ func (s *Store) GeoAddArgs(ctx context.Context, key string, args GeoAddArgs) (n 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("GeoAddArgs") {
-		err = ErrOOM
-		return
-	}
 	return tx.GeoAddArgs(key, args)
 }
 
@@ -566,10 +430,6 @@ func (s *Store) GeoDist(ctx context.Context, key string, member1 string, member2
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("GeoDist") {
-		err = ErrOOM
-		return
-	}
 	return tx.GeoDist(key, member1, member2, unit)
 }
 
@@ -581,10 +441,6 @@ func (s *Store) GeoHash(ctx context.Context, key string, members ...string) (val
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("GeoHash") {
-		err = ErrOOM
-		return
-	}
 	return tx.GeoHash(key, members...)
 }
 
@@ -596,10 +452,6 @@ func (s *Store) GeoPos(ctx context.Context, key string, members ...string) (v []
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("GeoPos") {
-		err = ErrOOM
-		return
-	}
 	return tx.GeoPos(key, members...)
 }
 
@@ -612,10 +464,6 @@ func (s *Store) GeoRadius(ctx context.Context, key string, longitude float64, la
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("GeoRadius") {
-		err = ErrOOM
-		return
-	}
 	return tx.GeoRadius(key, longitude, latitude, q)
 }
 
@@ -627,10 +475,6 @@ func (s *Store) GeoRadiusByMember(ctx context.Context, key string, member string
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("GeoRadiusByMember") {
-		err = ErrOOM
-		return
-	}
 	return tx.GeoRadiusByMember(key, member, q)
 }
 
@@ -641,10 +485,6 @@ func (s *Store) GeoRadiusByMemberStore(ctx context.Context, key string, member s
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("GeoRadiusByMemberStore") {
-		err = ErrOOM
-		return
-	}
 	return tx.GeoRadiusByMemberStore(key, member, q)
 }
 
@@ -656,10 +496,6 @@ func (s *Store) GeoRadiusStore(ctx context.Context, key string, longitude float6
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("GeoRadiusStore") {
-		err = ErrOOM
-		return
-	}
 	return tx.GeoRadiusStore(key, longitude, latitude, q)
 }
 
@@ -672,10 +508,6 @@ func (s *Store) GeoSearch(ctx context.Context, key string, q GeoSearchQuery) (va
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("GeoSearch") {
-		err = ErrOOM
-		return
-	}
 	return tx.GeoSearch(key, q)
 }
 
@@ -687,10 +519,6 @@ func (s *Store) GeoSearchLocation(ctx context.Context, key string, q GeoSearchQu
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("GeoSearchLocation") {
-		err = ErrOOM
-		return
-	}
 	return tx.GeoSearchLocation(key, q)
 }
 
@@ -703,10 +531,6 @@ func (s *Store) GeoSearchStore(ctx context.Context, destination string, key stri
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("GeoSearchStore") {
-		err = ErrOOM
-		return
-	}
 	return tx.GeoSearchStore(destination, key, q, storeDist)
 }
 
@@ -718,10 +542,6 @@ func (s *Store) Get(ctx context.Context, key string) (val string, err error) {
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("Get") {
-		err = ErrOOM
-		return
-	}
 	return tx.Get(key)
 }
 
@@ -734,10 +554,6 @@ func (s *Store) GetBit(ctx context.Context, key string, offset int64) (n int64, 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("GetBit") {
-		err = ErrOOM
-		return
-	}
 	return tx.GetBit(key, offset)
 }
 
@@ -750,10 +566,6 @@ func (s *Store) GetDel(ctx context.Context, key string) (val string, err error) 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("GetDel") {
-		err = ErrOOM
-		return
-	}
 	return tx.GetDel(key)
 }
 
@@ -767,10 +579,6 @@ func (s *Store) GetEx(ctx context.Context, key string, expiration time.Duration)
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("GetEx") {
-		err = ErrOOM
-		return
-	}
 	return tx.GetEx(key, expiration)
 }
 
@@ -783,10 +591,6 @@ func (s *Store) GetRange(ctx context.Context, key string, start int64, end int64
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("GetRange") {
-		err = ErrOOM
-		return
-	}
 	return tx.GetRange(key, start, end)
 }
 
@@ -799,10 +603,6 @@ func (s *Store) GetSet(ctx context.Context, key string, value string) (val strin
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("GetSet") {
-		err = ErrOOM
-		return
-	}
 	return tx.GetSet(key, value)
 }
 
@@ -814,10 +614,6 @@ func (s *Store) HDel(ctx context.Context, key string, fields ...string) (n int64
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("HDel") {
-		err = ErrOOM
-		return
-	}
 	return tx.HDel(key, fields...)
 }
 
@@ -829,10 +625,6 @@ func (s *Store) HExists(ctx context.Context, key string, field string) (ok bool,
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("HExists") {
-		err = ErrOOM
-		return
-	}
 	return tx.HExists(key, field)
 }
 
@@ -845,10 +637,6 @@ func (s *Store) HGet(ctx context.Context, key string, field string) (val string,
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("HGet") {
-		err = ErrOOM
-		return
-	}
 	return tx.HGet(key, field)
 }
 
@@ -860,10 +648,6 @@ func (s *Store) HGetAll(ctx context.Context, key string) (v map[string]string, e
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("HGetAll") {
-		err = ErrOOM
-		return
-	}
 	return tx.HGetAll(key)
 }
 
@@ -878,10 +662,6 @@ func (s *Store) HIncrBy(ctx context.Context, key string, field string, incr int6
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("HIncrBy") {
-		err = ErrOOM
-		return
-	}
 	return tx.HIncrBy(key, field, incr)
 }
 
@@ -898,10 +678,6 @@ func (s *Store) HIncrByFloat(ctx context.Context, key string, field string, incr
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("HIncrByFloat") {
-		err = ErrOOM
-		return
-	}
 	return tx.HIncrByFloat(key, field, incr)
 }
 
@@ -914,10 +690,6 @@ func (s *Store) HKeys(ctx context.Context, key string) (vals []string, err error
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("HKeys") {
-		err = ErrOOM
-		return
-	}
 	return tx.HKeys(key)
 }
 
@@ -929,10 +701,6 @@ func (s *Store) HLen(ctx context.Context, key string) (n int64, err error) {
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("HLen") {
-		err = ErrOOM
-		return
-	}
 	return tx.HLen(key)
 }
 
@@ -945,10 +713,6 @@ func (s *Store) HMGet(ctx context.Context, key string, fields ...string) (v []*s
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("HMGet") {
-		err = ErrOOM
-		return
-	}
 	return tx.HMGet(key, fields...)
 }
 
@@ -959,10 +723,6 @@ func (s *Store) HMSet(ctx context.Context, key string, fieldsAndValues ...string
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("HMSet") {
-		err = ErrOOM
-		return
-	}
 	return tx.HMSet(key, fieldsAndValues...)
 }
 
@@ -981,10 +741,6 @@ func (s *Store) HRandField(ctx context.Context, key string, count int64) (vals [
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("HRandField") {
-		err = ErrOOM
-		return
-	}
 	return tx.HRandField(key, count)
 }
 
@@ -996,10 +752,6 @@ func (s *Store) HRandFieldWithValues(ctx context.Context, key string, count int6
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("HRandFieldWithValues") {
-		err = ErrOOM
-		return
-	}
 	return tx.HRandFieldWithValues(key, count)
 }
 
@@ -1017,10 +769,6 @@ func (s *Store) HScan(ctx context.Context, key string, cursor uint64, match stri
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("HScan") {
-		err = ErrOOM
-		return
-	}
 	return tx.HScan(key, cursor, match, count)
 }
 
@@ -1034,10 +782,6 @@ func (s *Store) HSet(ctx context.Context, key string, fieldsAndValues ...string)
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("HSet") {
-		err = ErrOOM
-		return
-	}
 	return tx.HSet(key, fieldsAndValues...)
 }
 
@@ -1049,10 +793,6 @@ func (s *Store) HSetNX(ctx context.Context, key string, field string, value stri
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("HSetNX") {
-		err = ErrOOM
-		return
-	}
 	return tx.HSetNX(key, field, value)
 }
 
@@ -1064,10 +804,6 @@ func (s *Store) HStrLen(ctx context.Context, key string, field string) (n int64,
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("HStrLen") {
-		err = ErrOOM
-		return
-	}
 	return tx.HStrLen(key, field)
 }
 
@@ -1079,10 +815,6 @@ func (s *Store) HVals(ctx context.Context, key string) (vals []string, err error
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("HVals") {
-		err = ErrOOM
-		return
-	}
 	return tx.HVals(key)
 }
 
@@ -1096,10 +828,6 @@ func (s *Store) Incr(ctx context.Context, key string) (n int64, err error) {
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("Incr") {
-		err = ErrOOM
-		return
-	}
 	return tx.Incr(key)
 }
 
@@ -1110,10 +838,6 @@ func (s *Store) IncrBy(ctx context.Context, key string, delta int64) (n int64, e
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("IncrBy") {
-		err = ErrOOM
-		return
-	}
 	return tx.IncrBy(key, delta)
 }
 
@@ -1128,10 +852,6 @@ func (s *Store) IncrByFloat(ctx context.Context, key string, incr float64) (f fl
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("IncrByFloat") {
-		err = ErrOOM
-		return
-	}
 	return tx.IncrByFloat(key, incr)
 }
 
@@ -1143,10 +863,6 @@ func (s *Store) Keys(ctx context.Context, pattern string) (vals []string, err er
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("Keys") {
-		err = ErrOOM
-		return
-	}
 	return tx.Keys(pattern)
 }
 
@@ -1160,10 +876,6 @@ func (s *Store) LCS(ctx context.Context, key1 string, key2 string) (val string, 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("LCS") {
-		err = ErrOOM
-		return
-	}
 	return tx.LCS(key1, key2)
 }
 
@@ -1175,10 +887,6 @@ func (s *Store) LCSIdx(ctx context.Context, key1 string, key2 string, minMatchLe
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("LCSIdx") {
-		err = ErrOOM
-		return
-	}
 	return tx.LCSIdx(key1, key2, minMatchLen)
 }
 
@@ -1190,10 +898,6 @@ func (s *Store) LCSLen(ctx context.Context, key1 string, key2 string) (n int64, 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("LCSLen") {
-		err = ErrOOM
-		return
-	}
 	return tx.LCSLen(key1, key2)
 }
 
@@ -1206,10 +910,6 @@ func (s *Store) LIndex(ctx context.Context, key string, index int64) (val string
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("LIndex") {
-		err = ErrOOM
-		return
-	}
 	return tx.LIndex(key, index)
 }
 
@@ -1219,10 +919,6 @@ func (s *Store) LInsert(ctx context.Context, key string, op string, pivot string
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("LInsert") {
-		err = ErrOOM
-		return
-	}
 	return tx.LInsert(key, op, pivot, value)
 }
 
@@ -1234,10 +930,6 @@ func (s *Store) LLen(ctx context.Context, key string) (n int64, err error) {
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("LLen") {
-		err = ErrOOM
-		return
-	}
 	return tx.LLen(key)
 }
 
@@ -1253,10 +945,6 @@ func (s *Store) LMPop(ctx context.Context, direction string, count int64, keys .
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("LMPop") {
-		err = ErrOOM
-		return
-	}
 	return tx.LMPop(direction, count, keys...)
 }
 
@@ -1272,10 +960,6 @@ func (s *Store) LMove(ctx context.Context, source string, destination string, sr
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("LMove") {
-		err = ErrOOM
-		return
-	}
 	return tx.LMove(source, destination, srcpos, destpos)
 }
 
@@ -1288,10 +972,6 @@ func (s *Store) LPop(ctx context.Context, key string) (val string, err error) {
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("LPop") {
-		err = ErrOOM
-		return
-	}
 	return tx.LPop(key)
 }
 
@@ -1306,10 +986,6 @@ func (s *Store) LPopCount(ctx context.Context, key string, count int) (vals []st
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("LPopCount") {
-		err = ErrOOM
-		return
-	}
 	return tx.LPopCount(key, count)
 }
 
@@ -1323,10 +999,6 @@ func (s *Store) LPos(ctx context.Context, key string, value string, a LPosArgs) 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("LPos") {
-		err = ErrOOM
-		return
-	}
 	return tx.LPos(key, value, a)
 }
 
@@ -1340,10 +1012,6 @@ func (s *Store) LPosCount(ctx context.Context, key string, value string, count i
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("LPosCount") {
-		err = ErrOOM
-		return
-	}
 	return tx.LPosCount(key, value, count, a)
 }
 
@@ -1357,10 +1025,6 @@ func (s *Store) LPush(ctx context.Context, key string, values ...string) (n int6
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("LPush") {
-		err = ErrOOM
-		return
-	}
 	return tx.LPush(key, values...)
 }
 
@@ -1372,10 +1036,6 @@ func (s *Store) LPushX(ctx context.Context, key string, values ...string) (n int
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("LPushX") {
-		err = ErrOOM
-		return
-	}
 	return tx.LPushX(key, values...)
 }
 
@@ -1389,10 +1049,6 @@ func (s *Store) LRange(ctx context.Context, key string, start int64, stop int64)
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("LRange") {
-		err = ErrOOM
-		return
-	}
 	return tx.LRange(key, start, stop)
 }
 
@@ -1406,10 +1062,6 @@ func (s *Store) LRem(ctx context.Context, key string, count int64, value string)
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("LRem") {
-		err = ErrOOM
-		return
-	}
 	return tx.LRem(key, count, value)
 }
 
@@ -1422,10 +1074,6 @@ func (s *Store) LSet(ctx context.Context, key string, index int64, value string)
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("LSet") {
-		err = ErrOOM
-		return
-	}
 	return tx.LSet(key, index, value)
 }
 
@@ -1438,10 +1086,6 @@ func (s *Store) LTrim(ctx context.Context, key string, start int64, stop int64) 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("LTrim") {
-		err = ErrOOM
-		return
-	}
 	return tx.LTrim(key, start, stop)
 }
 
@@ -1452,10 +1096,6 @@ func (s *Store) Limits(ctx context.Context) (v Limits, err error) {
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("Limits") {
-		err = ErrOOM
-		return
-	}
 	return tx.Limits()
 }
 
@@ -1467,10 +1107,6 @@ func (s *Store) MGet(ctx context.Context, keys ...string) (v []*string, err erro
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("MGet") {
-		err = ErrOOM
-		return
-	}
 	return tx.MGet(keys...)
 }
 
@@ -1483,10 +1119,6 @@ func (s *Store) MSet(ctx context.Context, pairs ...string) (err error) {
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("MSet") {
-		err = ErrOOM
-		return
-	}
 	return tx.MSet(pairs...)
 }
 
@@ -1498,11 +1130,51 @@ func (s *Store) MSetNX(ctx context.Context, pairs ...string) (ok bool, err error
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("MSetNX") {
-		err = ErrOOM
+	return tx.MSetNX(pairs...)
+}
+
+// MemoryDoctor returns MEMORY DOCTOR's report, by Redis 7.0's rules and in
+// its words, on the figures of MemoryStats: under 5 MB accounted, the
+// empty-instance text; otherwise a report for each problem found — a peak
+// over 150% of the current total; fragmentation (the process's memory over
+// the accounted) over 1.4 and 10 MB; the heap's spans in use over its live
+// objects, what it holds from the OS over its spans, or the process's
+// memory over the heap's, over 1.1 and 10 MB — or the no-issue text. Redis's
+// reports on client and replica buffers and on the script cache are not
+// made: the engine does not see them.
+func (s *Store) MemoryDoctor(ctx context.Context) (val string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
 		return
 	}
-	return tx.MSetNX(pairs...)
+	defer s.end(tx, &err)
+	return tx.MemoryDoctor()
+}
+
+// MemoryPurge is MEMORY PURGE: it asks the Go runtime to return the memory
+// it holds unused to the OS (debug.FreeOSMemory: a garbage collection, then
+// the free spans released), as Redis asks jemalloc to purge its dirty
+// pages. It runs as the owner and takes as long as a full collection of the
+// process's heap: every other caller waits.
+func (s *Store) MemoryPurge(ctx context.Context) (err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.MemoryPurge()
+}
+
+// MemoryStats returns MEMORY STATS (see MemoryStats). It reads the Go
+// runtime's memory statistics, which stops the world for a moment: a
+// diagnostic, not a call for every request.
+func (s *Store) MemoryStats(ctx context.Context) (v MemoryStats, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.MemoryStats()
 }
 
 // MemoryUsage returns an estimate of the bytes the key and its value hold
@@ -1520,10 +1192,6 @@ func (s *Store) MemoryUsage(ctx context.Context, key string, samples int) (n int
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("MemoryUsage") {
-		err = ErrOOM
-		return
-	}
 	return tx.MemoryUsage(key, samples)
 }
 
@@ -1540,10 +1208,6 @@ func (s *Store) Move(ctx context.Context, key string, db int) (ok bool, err erro
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("Move") {
-		err = ErrOOM
-		return
-	}
 	return tx.Move(key, db)
 }
 
@@ -1555,10 +1219,6 @@ func (s *Store) NotifyKeyspaceEvents(ctx context.Context) (val string, err error
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("NotifyKeyspaceEvents") {
-		err = ErrOOM
-		return
-	}
 	return tx.NotifyKeyspaceEvents()
 }
 
@@ -1572,10 +1232,6 @@ func (s *Store) ObjectEncoding(ctx context.Context, key string) (val string, err
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ObjectEncoding") {
-		err = ErrOOM
-		return
-	}
 	return tx.ObjectEncoding(key)
 }
 
@@ -1589,10 +1245,6 @@ func (s *Store) ObjectFreq(ctx context.Context, key string) (n int64, err error)
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ObjectFreq") {
-		err = ErrOOM
-		return
-	}
 	return tx.ObjectFreq(key)
 }
 
@@ -1606,10 +1258,6 @@ func (s *Store) ObjectIdleTime(ctx context.Context, key string) (n int64, err er
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ObjectIdleTime") {
-		err = ErrOOM
-		return
-	}
 	return tx.ObjectIdleTime(key)
 }
 
@@ -1623,10 +1271,6 @@ func (s *Store) ObjectRefCount(ctx context.Context, key string) (n int64, err er
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ObjectRefCount") {
-		err = ErrOOM
-		return
-	}
 	return tx.ObjectRefCount(key)
 }
 
@@ -1639,10 +1283,6 @@ func (s *Store) PExpire(ctx context.Context, key string, d time.Duration) (ok bo
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("PExpire") {
-		err = ErrOOM
-		return
-	}
 	return tx.PExpire(key, d)
 }
 
@@ -1654,10 +1294,6 @@ func (s *Store) PExpireAt(ctx context.Context, key string, t time.Time) (ok bool
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("PExpireAt") {
-		err = ErrOOM
-		return
-	}
 	return tx.PExpireAt(key, t)
 }
 
@@ -1668,10 +1304,6 @@ func (s *Store) PExpireTime(ctx context.Context, key string) (n int64, err error
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("PExpireTime") {
-		err = ErrOOM
-		return
-	}
 	return tx.PExpireTime(key)
 }
 
@@ -1688,10 +1320,6 @@ func (s *Store) PFAdd(ctx context.Context, key string, elements ...string) (n in
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("PFAdd") {
-		err = ErrOOM
-		return
-	}
 	return tx.PFAdd(key, elements...)
 }
 
@@ -1711,10 +1339,6 @@ func (s *Store) PFCount(ctx context.Context, keys ...string) (n int64, err error
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("PFCount") {
-		err = ErrOOM
-		return
-	}
 	return tx.PFCount(keys...)
 }
 
@@ -1730,10 +1354,6 @@ func (s *Store) PFMerge(ctx context.Context, destination string, sources ...stri
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("PFMerge") {
-		err = ErrOOM
-		return
-	}
 	return tx.PFMerge(destination, sources...)
 }
 
@@ -1744,10 +1364,6 @@ func (s *Store) PTTL(ctx context.Context, key string) (d time.Duration, err erro
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("PTTL") {
-		err = ErrOOM
-		return
-	}
 	return tx.PTTL(key)
 }
 
@@ -1758,10 +1374,6 @@ func (s *Store) Persist(ctx context.Context, key string) (ok bool, err error) {
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("Persist") {
-		err = ErrOOM
-		return
-	}
 	return tx.Persist(key)
 }
 
@@ -1775,10 +1387,6 @@ func (s *Store) PubSubChannels(ctx context.Context, pattern string) (vals []stri
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("PubSubChannels") {
-		err = ErrOOM
-		return
-	}
 	return tx.PubSubChannels(pattern)
 }
 
@@ -1790,10 +1398,6 @@ func (s *Store) PubSubNumPat(ctx context.Context) (n int64, err error) {
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("PubSubNumPat") {
-		err = ErrOOM
-		return
-	}
 	return tx.PubSubNumPat()
 }
 
@@ -1806,10 +1410,6 @@ func (s *Store) PubSubNumSub(ctx context.Context, channels ...string) (v []int64
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("PubSubNumSub") {
-		err = ErrOOM
-		return
-	}
 	return tx.PubSubNumSub(channels...)
 }
 
@@ -1821,10 +1421,6 @@ func (s *Store) PubSubShardChannels(ctx context.Context, pattern string) (vals [
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("PubSubShardChannels") {
-		err = ErrOOM
-		return
-	}
 	return tx.PubSubShardChannels(pattern)
 }
 
@@ -1836,10 +1432,6 @@ func (s *Store) PubSubShardNumSub(ctx context.Context, shardChannels ...string) 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("PubSubShardNumSub") {
-		err = ErrOOM
-		return
-	}
 	return tx.PubSubShardNumSub(shardChannels...)
 }
 
@@ -1857,10 +1449,6 @@ func (s *Store) Publish(ctx context.Context, channel string, message string) (n 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("Publish") {
-		err = ErrOOM
-		return
-	}
 	return tx.Publish(channel, message)
 }
 
@@ -1873,10 +1461,6 @@ func (s *Store) RPop(ctx context.Context, key string) (val string, err error) {
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("RPop") {
-		err = ErrOOM
-		return
-	}
 	return tx.RPop(key)
 }
 
@@ -1888,10 +1472,6 @@ func (s *Store) RPopCount(ctx context.Context, key string, count int) (vals []st
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("RPopCount") {
-		err = ErrOOM
-		return
-	}
 	return tx.RPopCount(key, count)
 }
 
@@ -1904,10 +1484,6 @@ func (s *Store) RPopLPush(ctx context.Context, source string, destination string
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("RPopLPush") {
-		err = ErrOOM
-		return
-	}
 	return tx.RPopLPush(source, destination)
 }
 
@@ -1920,10 +1496,6 @@ func (s *Store) RPush(ctx context.Context, key string, values ...string) (n int6
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("RPush") {
-		err = ErrOOM
-		return
-	}
 	return tx.RPush(key, values...)
 }
 
@@ -1935,10 +1507,6 @@ func (s *Store) RPushX(ctx context.Context, key string, values ...string) (n int
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("RPushX") {
-		err = ErrOOM
-		return
-	}
 	return tx.RPushX(key, values...)
 }
 
@@ -1950,10 +1518,6 @@ func (s *Store) RandomKey(ctx context.Context) (val string, err error) {
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("RandomKey") {
-		err = ErrOOM
-		return
-	}
 	return tx.RandomKey()
 }
 
@@ -1965,10 +1529,6 @@ func (s *Store) Rename(ctx context.Context, key string, newkey string) (err erro
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("Rename") {
-		err = ErrOOM
-		return
-	}
 	return tx.Rename(key, newkey)
 }
 
@@ -1980,10 +1540,6 @@ func (s *Store) RenameNX(ctx context.Context, key string, newkey string) (ok boo
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("RenameNX") {
-		err = ErrOOM
-		return
-	}
 	return tx.RenameNX(key, newkey)
 }
 
@@ -2003,10 +1559,6 @@ func (s *Store) Restore(ctx context.Context, key string, payload string, args Re
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("Restore") {
-		err = ErrOOM
-		return
-	}
 	return tx.Restore(key, payload, args)
 }
 
@@ -2020,10 +1572,6 @@ func (s *Store) SAdd(ctx context.Context, key string, members ...string) (n int6
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("SAdd") {
-		err = ErrOOM
-		return
-	}
 	return tx.SAdd(key, members...)
 }
 
@@ -2035,10 +1583,6 @@ func (s *Store) SCard(ctx context.Context, key string) (n int64, err error) {
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("SCard") {
-		err = ErrOOM
-		return
-	}
 	return tx.SCard(key)
 }
 
@@ -2052,10 +1596,6 @@ func (s *Store) SDiff(ctx context.Context, keys ...string) (vals []string, err e
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("SDiff") {
-		err = ErrOOM
-		return
-	}
 	return tx.SDiff(keys...)
 }
 
@@ -2067,10 +1607,6 @@ func (s *Store) SDiffStore(ctx context.Context, destination string, keys ...stri
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("SDiffStore") {
-		err = ErrOOM
-		return
-	}
 	return tx.SDiffStore(destination, keys...)
 }
 
@@ -2083,10 +1619,6 @@ func (s *Store) SInter(ctx context.Context, keys ...string) (vals []string, err 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("SInter") {
-		err = ErrOOM
-		return
-	}
 	return tx.SInter(keys...)
 }
 
@@ -2100,10 +1632,6 @@ func (s *Store) SInterCard(ctx context.Context, limit int64, keys ...string) (n 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("SInterCard") {
-		err = ErrOOM
-		return
-	}
 	return tx.SInterCard(limit, keys...)
 }
 
@@ -2117,10 +1645,6 @@ func (s *Store) SInterStore(ctx context.Context, destination string, keys ...str
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("SInterStore") {
-		err = ErrOOM
-		return
-	}
 	return tx.SInterStore(destination, keys...)
 }
 
@@ -2132,10 +1656,6 @@ func (s *Store) SIsMember(ctx context.Context, key string, member string) (ok bo
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("SIsMember") {
-		err = ErrOOM
-		return
-	}
 	return tx.SIsMember(key, member)
 }
 
@@ -2147,10 +1667,6 @@ func (s *Store) SMIsMember(ctx context.Context, key string, members ...string) (
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("SMIsMember") {
-		err = ErrOOM
-		return
-	}
 	return tx.SMIsMember(key, members...)
 }
 
@@ -2163,10 +1679,6 @@ func (s *Store) SMembers(ctx context.Context, key string) (vals []string, err er
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("SMembers") {
-		err = ErrOOM
-		return
-	}
 	return tx.SMembers(key)
 }
 
@@ -2182,10 +1694,6 @@ func (s *Store) SMove(ctx context.Context, source string, destination string, me
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("SMove") {
-		err = ErrOOM
-		return
-	}
 	return tx.SMove(source, destination, member)
 }
 
@@ -2199,10 +1707,6 @@ func (s *Store) SPop(ctx context.Context, key string) (val string, err error) {
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("SPop") {
-		err = ErrOOM
-		return
-	}
 	return tx.SPop(key)
 }
 
@@ -2218,10 +1722,6 @@ func (s *Store) SPopN(ctx context.Context, key string, count int64) (vals []stri
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("SPopN") {
-		err = ErrOOM
-		return
-	}
 	return tx.SPopN(key, count)
 }
 
@@ -2234,10 +1734,6 @@ func (s *Store) SPublish(ctx context.Context, shardChannel string, message strin
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("SPublish") {
-		err = ErrOOM
-		return
-	}
 	return tx.SPublish(shardChannel, message)
 }
 
@@ -2250,10 +1746,6 @@ func (s *Store) SRandMember(ctx context.Context, key string) (val string, err er
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("SRandMember") {
-		err = ErrOOM
-		return
-	}
 	return tx.SRandMember(key)
 }
 
@@ -2270,10 +1762,6 @@ func (s *Store) SRandMemberN(ctx context.Context, key string, count int64) (vals
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("SRandMemberN") {
-		err = ErrOOM
-		return
-	}
 	return tx.SRandMemberN(key, count)
 }
 
@@ -2286,10 +1774,6 @@ func (s *Store) SRem(ctx context.Context, key string, members ...string) (n int6
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("SRem") {
-		err = ErrOOM
-		return
-	}
 	return tx.SRem(key, members...)
 }
 
@@ -2308,10 +1792,6 @@ func (s *Store) SScan(ctx context.Context, key string, cursor uint64, match stri
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("SScan") {
-		err = ErrOOM
-		return
-	}
 	return tx.SScan(key, cursor, match, count)
 }
 
@@ -2324,10 +1804,6 @@ func (s *Store) SUnion(ctx context.Context, keys ...string) (vals []string, err 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("SUnion") {
-		err = ErrOOM
-		return
-	}
 	return tx.SUnion(keys...)
 }
 
@@ -2339,10 +1815,6 @@ func (s *Store) SUnionStore(ctx context.Context, destination string, keys ...str
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("SUnionStore") {
-		err = ErrOOM
-		return
-	}
 	return tx.SUnionStore(destination, keys...)
 }
 
@@ -2357,10 +1829,6 @@ func (s *Store) Scan(ctx context.Context, cursor uint64, match string, count int
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("Scan") {
-		err = ErrOOM
-		return
-	}
 	return tx.Scan(cursor, match, count)
 }
 
@@ -2371,10 +1839,6 @@ func (s *Store) ScanType(ctx context.Context, cursor uint64, match string, count
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ScanType") {
-		err = ErrOOM
-		return
-	}
 	return tx.ScanType(cursor, match, count, keyType)
 }
 
@@ -2386,10 +1850,6 @@ func (s *Store) ScriptExists(ctx context.Context, sha1s ...string) (v []bool, er
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ScriptExists") {
-		err = ErrOOM
-		return
-	}
 	return tx.ScriptExists(sha1s...)
 }
 
@@ -2401,10 +1861,6 @@ func (s *Store) ScriptFlush(ctx context.Context) (err error) {
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ScriptFlush") {
-		err = ErrOOM
-		return
-	}
 	return tx.ScriptFlush()
 }
 
@@ -2417,10 +1873,6 @@ func (s *Store) ScriptLoad(ctx context.Context, script string) (val string, err 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ScriptLoad") {
-		err = ErrOOM
-		return
-	}
 	return tx.ScriptLoad(script)
 }
 
@@ -2434,10 +1886,6 @@ func (s *Store) Set(ctx context.Context, key string, value string, expiration ti
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("Set") {
-		err = ErrOOM
-		return
-	}
 	return tx.Set(key, value, expiration)
 }
 
@@ -2450,10 +1898,6 @@ func (s *Store) SetArgs(ctx context.Context, key string, value string, a SetArgs
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("SetArgs") {
-		err = ErrOOM
-		return
-	}
 	return tx.SetArgs(key, value, a)
 }
 
@@ -2469,10 +1913,6 @@ func (s *Store) SetBit(ctx context.Context, key string, offset int64, value int)
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("SetBit") {
-		err = ErrOOM
-		return
-	}
 	return tx.SetBit(key, offset, value)
 }
 
@@ -2484,10 +1924,6 @@ func (s *Store) SetEx(ctx context.Context, key string, value string, expiration 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("SetEx") {
-		err = ErrOOM
-		return
-	}
 	return tx.SetEx(key, value, expiration)
 }
 
@@ -2500,10 +1936,6 @@ func (s *Store) SetLimits(ctx context.Context, l Limits) (err error) {
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("SetLimits") {
-		err = ErrOOM
-		return
-	}
 	return tx.SetLimits(l)
 }
 
@@ -2515,10 +1947,6 @@ func (s *Store) SetNX(ctx context.Context, key string, value string, expiration 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("SetNX") {
-		err = ErrOOM
-		return
-	}
 	return tx.SetNX(key, value, expiration)
 }
 
@@ -2537,10 +1965,6 @@ func (s *Store) SetNotifyKeyspaceEvents(ctx context.Context, classes string) (er
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("SetNotifyKeyspaceEvents") {
-		err = ErrOOM
-		return
-	}
 	return tx.SetNotifyKeyspaceEvents(classes)
 }
 
@@ -2555,10 +1979,6 @@ func (s *Store) SetRange(ctx context.Context, key string, offset int64, value st
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("SetRange") {
-		err = ErrOOM
-		return
-	}
 	return tx.SetRange(key, offset, value)
 }
 
@@ -2571,10 +1991,6 @@ func (s *Store) SetTrackingTableMaxKeys(ctx context.Context, n int64) (err error
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("SetTrackingTableMaxKeys") {
-		err = ErrOOM
-		return
-	}
 	return tx.SetTrackingTableMaxKeys(n)
 }
 
@@ -2586,10 +2002,6 @@ func (s *Store) SetXX(ctx context.Context, key string, value string, expiration 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("SetXX") {
-		err = ErrOOM
-		return
-	}
 	return tx.SetXX(key, value, expiration)
 }
 
@@ -2606,10 +2018,6 @@ func (s *Store) Sort(ctx context.Context, key string, a SortArgs) (vals []string
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("Sort") {
-		err = ErrOOM
-		return
-	}
 	return tx.Sort(key, a)
 }
 
@@ -2622,10 +2030,6 @@ func (s *Store) SortStore(ctx context.Context, key string, destination string, a
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("SortStore") {
-		err = ErrOOM
-		return
-	}
 	return tx.SortStore(key, destination, a)
 }
 
@@ -2637,10 +2041,6 @@ func (s *Store) Stats(ctx context.Context) (v Stats, err error) {
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("Stats") {
-		err = ErrOOM
-		return
-	}
 	return tx.Stats()
 }
 
@@ -2651,10 +2051,6 @@ func (s *Store) StrLen(ctx context.Context, key string) (n int64, err error) {
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("StrLen") {
-		err = ErrOOM
-		return
-	}
 	return tx.StrLen(key)
 }
 
@@ -2667,10 +2063,6 @@ func (s *Store) SwapDB(ctx context.Context, a int, b int) (err error) {
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("SwapDB") {
-		err = ErrOOM
-		return
-	}
 	return tx.SwapDB(a, b)
 }
 
@@ -2683,10 +2075,6 @@ func (s *Store) TTL(ctx context.Context, key string) (d time.Duration, err error
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("TTL") {
-		err = ErrOOM
-		return
-	}
 	return tx.TTL(key)
 }
 
@@ -2698,10 +2086,6 @@ func (s *Store) Touch(ctx context.Context, keys ...string) (n int64, err error) 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("Touch") {
-		err = ErrOOM
-		return
-	}
 	return tx.Touch(keys...)
 }
 
@@ -2712,10 +2096,6 @@ func (s *Store) TrackingTableMaxKeys(ctx context.Context) (n int64, err error) {
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("TrackingTableMaxKeys") {
-		err = ErrOOM
-		return
-	}
 	return tx.TrackingTableMaxKeys()
 }
 
@@ -2727,10 +2107,6 @@ func (s *Store) Type(ctx context.Context, key string) (val string, err error) {
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("Type") {
-		err = ErrOOM
-		return
-	}
 	return tx.Type(key)
 }
 
@@ -2742,10 +2118,6 @@ func (s *Store) Unlink(ctx context.Context, keys ...string) (n int64, err error)
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("Unlink") {
-		err = ErrOOM
-		return
-	}
 	return tx.Unlink(keys...)
 }
 
@@ -2758,10 +2130,6 @@ func (s *Store) UsedMemory(ctx context.Context) (n int64, err error) {
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("UsedMemory") {
-		err = ErrOOM
-		return
-	}
 	return tx.UsedMemory()
 }
 
@@ -2794,10 +2162,6 @@ func (s *Store) XAdd(ctx context.Context, a XAddArgs) (val string, err error) {
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("XAdd") {
-		err = ErrOOM
-		return
-	}
 	return tx.XAdd(a)
 }
 
@@ -2877,10 +2241,6 @@ func (s *Store) XDel(ctx context.Context, key string, ids ...string) (n int64, e
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("XDel") {
-		err = ErrOOM
-		return
-	}
 	return tx.XDel(key, ids...)
 }
 
@@ -3021,10 +2381,6 @@ func (s *Store) XInfoStream(ctx context.Context, key string) (v XInfoStream, err
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("XInfoStream") {
-		err = ErrOOM
-		return
-	}
 	return tx.XInfoStream(key)
 }
 
@@ -3038,10 +2394,6 @@ func (s *Store) XInfoStreamFull(ctx context.Context, key string, count int64) (v
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("XInfoStreamFull") {
-		err = ErrOOM
-		return
-	}
 	return tx.XInfoStreamFull(key, count)
 }
 
@@ -3053,10 +2405,6 @@ func (s *Store) XLen(ctx context.Context, key string) (n int64, err error) {
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("XLen") {
-		err = ErrOOM
-		return
-	}
 	return tx.XLen(key)
 }
 
@@ -3103,10 +2451,6 @@ func (s *Store) XRange(ctx context.Context, key string, start string, end string
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("XRange") {
-		err = ErrOOM
-		return
-	}
 	return tx.XRange(key, start, end)
 }
 
@@ -3117,10 +2461,6 @@ func (s *Store) XRangeN(ctx context.Context, key string, start string, end strin
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("XRangeN") {
-		err = ErrOOM
-		return
-	}
 	return tx.XRangeN(key, start, end, count)
 }
 
@@ -3132,10 +2472,6 @@ func (s *Store) XRevRange(ctx context.Context, key string, end string, start str
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("XRevRange") {
-		err = ErrOOM
-		return
-	}
 	return tx.XRevRange(key, end, start)
 }
 
@@ -3147,10 +2483,6 @@ func (s *Store) XRevRangeN(ctx context.Context, key string, end string, start st
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("XRevRangeN") {
-		err = ErrOOM
-		return
-	}
 	return tx.XRevRangeN(key, end, start, count)
 }
 
@@ -3164,10 +2496,6 @@ func (s *Store) XSetID(ctx context.Context, key string, a XSetIDArgs) (err error
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("XSetID") {
-		err = ErrOOM
-		return
-	}
 	return tx.XSetID(key, a)
 }
 
@@ -3180,10 +2508,6 @@ func (s *Store) XTrimMaxLen(ctx context.Context, key string, maxLen int64) (n in
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("XTrimMaxLen") {
-		err = ErrOOM
-		return
-	}
 	return tx.XTrimMaxLen(key, maxLen)
 }
 
@@ -3196,10 +2520,6 @@ func (s *Store) XTrimMaxLenApprox(ctx context.Context, key string, maxLen int64,
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("XTrimMaxLenApprox") {
-		err = ErrOOM
-		return
-	}
 	return tx.XTrimMaxLenApprox(key, maxLen, limit)
 }
 
@@ -3212,10 +2532,6 @@ func (s *Store) XTrimMinID(ctx context.Context, key string, minID string) (n int
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("XTrimMinID") {
-		err = ErrOOM
-		return
-	}
 	return tx.XTrimMinID(key, minID)
 }
 
@@ -3227,10 +2543,6 @@ func (s *Store) XTrimMinIDApprox(ctx context.Context, key string, minID string, 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("XTrimMinIDApprox") {
-		err = ErrOOM
-		return
-	}
 	return tx.XTrimMinIDApprox(key, minID, limit)
 }
 
@@ -3244,10 +2556,6 @@ func (s *Store) ZAdd(ctx context.Context, key string, members ...Z) (n int64, er
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZAdd") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZAdd(key, members...)
 }
 
@@ -3261,10 +2569,6 @@ func (s *Store) ZAddArgs(ctx context.Context, key string, args ZAddArgs) (n int6
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZAddArgs") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZAddArgs(key, args)
 }
 
@@ -3278,10 +2582,6 @@ func (s *Store) ZAddArgsIncr(ctx context.Context, key string, args ZAddArgs) (f 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZAddArgsIncr") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZAddArgsIncr(key, args)
 }
 
@@ -3293,10 +2593,6 @@ func (s *Store) ZCard(ctx context.Context, key string) (n int64, err error) {
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZCard") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZCard(key)
 }
 
@@ -3310,10 +2606,6 @@ func (s *Store) ZCount(ctx context.Context, key string, min string, max string) 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZCount") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZCount(key, min, max)
 }
 
@@ -3325,10 +2617,6 @@ func (s *Store) ZDiff(ctx context.Context, keys ...string) (vals []string, err e
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZDiff") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZDiff(keys...)
 }
 
@@ -3340,10 +2628,6 @@ func (s *Store) ZDiffStore(ctx context.Context, destination string, keys ...stri
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZDiffStore") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZDiffStore(destination, keys...)
 }
 
@@ -3354,10 +2638,6 @@ func (s *Store) ZDiffWithScores(ctx context.Context, keys ...string) (v []Z, err
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZDiffWithScores") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZDiffWithScores(keys...)
 }
 
@@ -3370,10 +2650,6 @@ func (s *Store) ZIncrBy(ctx context.Context, key string, increment float64, memb
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZIncrBy") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZIncrBy(key, increment, member)
 }
 
@@ -3385,10 +2661,6 @@ func (s *Store) ZInter(ctx context.Context, store ZStore) (vals []string, err er
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZInter") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZInter(store)
 }
 
@@ -3400,10 +2672,6 @@ func (s *Store) ZInterCard(ctx context.Context, limit int64, keys ...string) (n 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZInterCard") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZInterCard(limit, keys...)
 }
 
@@ -3415,10 +2683,6 @@ func (s *Store) ZInterStore(ctx context.Context, destination string, store ZStor
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZInterStore") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZInterStore(destination, store)
 }
 
@@ -3429,10 +2693,6 @@ func (s *Store) ZInterWithScores(ctx context.Context, store ZStore) (v []Z, err 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZInterWithScores") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZInterWithScores(store)
 }
 
@@ -3445,10 +2705,6 @@ func (s *Store) ZLexCount(ctx context.Context, key string, min string, max strin
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZLexCount") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZLexCount(key, min, max)
 }
 
@@ -3462,10 +2718,6 @@ func (s *Store) ZMPop(ctx context.Context, order string, count int64, keys ...st
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZMPop") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZMPop(order, count, keys...)
 }
 
@@ -3478,10 +2730,6 @@ func (s *Store) ZMScore(ctx context.Context, key string, members ...string) (v [
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZMScore") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZMScore(key, members...)
 }
 
@@ -3492,10 +2740,6 @@ func (s *Store) ZPopMax(ctx context.Context, key string, count int64) (v []Z, er
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZPopMax") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZPopMax(key, count)
 }
 
@@ -3509,10 +2753,6 @@ func (s *Store) ZPopMin(ctx context.Context, key string, count int64) (v []Z, er
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZPopMin") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZPopMin(key, count)
 }
 
@@ -3532,10 +2772,6 @@ func (s *Store) ZRandMember(ctx context.Context, key string, count int64) (vals 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZRandMember") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZRandMember(key, count)
 }
 
@@ -3546,10 +2782,6 @@ func (s *Store) ZRandMemberWithScores(ctx context.Context, key string, count int
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZRandMemberWithScores") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZRandMemberWithScores(key, count)
 }
 
@@ -3561,10 +2793,6 @@ func (s *Store) ZRange(ctx context.Context, key string, start int64, stop int64)
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZRange") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZRange(key, start, stop)
 }
 
@@ -3578,10 +2806,6 @@ func (s *Store) ZRangeArgs(ctx context.Context, args ZRangeArgs) (vals []string,
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZRangeArgs") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZRangeArgs(args)
 }
 
@@ -3592,10 +2816,6 @@ func (s *Store) ZRangeArgsWithScores(ctx context.Context, args ZRangeArgs) (v []
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZRangeArgsWithScores") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZRangeArgsWithScores(args)
 }
 
@@ -3608,10 +2828,6 @@ func (s *Store) ZRangeByLex(ctx context.Context, key string, by ZRangeBy) (vals 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZRangeByLex") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZRangeByLex(key, by)
 }
 
@@ -3623,10 +2839,6 @@ func (s *Store) ZRangeByScore(ctx context.Context, key string, by ZRangeBy) (val
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZRangeByScore") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZRangeByScore(key, by)
 }
 
@@ -3637,10 +2849,6 @@ func (s *Store) ZRangeByScoreWithScores(ctx context.Context, key string, by ZRan
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZRangeByScoreWithScores") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZRangeByScoreWithScores(key, by)
 }
 
@@ -3652,10 +2860,6 @@ func (s *Store) ZRangeStore(ctx context.Context, dst string, args ZRangeArgs) (n
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZRangeStore") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZRangeStore(dst, args)
 }
 
@@ -3666,10 +2870,6 @@ func (s *Store) ZRangeWithScores(ctx context.Context, key string, start int64, s
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZRangeWithScores") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZRangeWithScores(key, start, stop)
 }
 
@@ -3682,10 +2882,6 @@ func (s *Store) ZRank(ctx context.Context, key string, member string) (n int64, 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZRank") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZRank(key, member)
 }
 
@@ -3698,10 +2894,6 @@ func (s *Store) ZRem(ctx context.Context, key string, members ...string) (n int6
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZRem") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZRem(key, members...)
 }
 
@@ -3713,10 +2905,6 @@ func (s *Store) ZRemRangeByLex(ctx context.Context, key string, min string, max 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZRemRangeByLex") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZRemRangeByLex(key, min, max)
 }
 
@@ -3728,10 +2916,6 @@ func (s *Store) ZRemRangeByRank(ctx context.Context, key string, start int64, st
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZRemRangeByRank") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZRemRangeByRank(key, start, stop)
 }
 
@@ -3743,10 +2927,6 @@ func (s *Store) ZRemRangeByScore(ctx context.Context, key string, min string, ma
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZRemRangeByScore") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZRemRangeByScore(key, min, max)
 }
 
@@ -3757,10 +2937,6 @@ func (s *Store) ZRevRange(ctx context.Context, key string, start int64, stop int
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZRevRange") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZRevRange(key, start, stop)
 }
 
@@ -3771,10 +2947,6 @@ func (s *Store) ZRevRangeByLex(ctx context.Context, key string, by ZRangeBy) (va
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZRevRangeByLex") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZRevRangeByLex(key, by)
 }
 
@@ -3785,10 +2957,6 @@ func (s *Store) ZRevRangeByScore(ctx context.Context, key string, by ZRangeBy) (
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZRevRangeByScore") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZRevRangeByScore(key, by)
 }
 
@@ -3799,10 +2967,6 @@ func (s *Store) ZRevRangeByScoreWithScores(ctx context.Context, key string, by Z
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZRevRangeByScoreWithScores") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZRevRangeByScoreWithScores(key, by)
 }
 
@@ -3813,10 +2977,6 @@ func (s *Store) ZRevRangeWithScores(ctx context.Context, key string, start int64
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZRevRangeWithScores") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZRevRangeWithScores(key, start, stop)
 }
 
@@ -3827,10 +2987,6 @@ func (s *Store) ZRevRank(ctx context.Context, key string, member string) (n int6
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZRevRank") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZRevRank(key, member)
 }
 
@@ -3847,10 +3003,6 @@ func (s *Store) ZScan(ctx context.Context, key string, cursor uint64, match stri
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZScan") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZScan(key, cursor, match, count)
 }
 
@@ -3862,10 +3014,6 @@ func (s *Store) ZScore(ctx context.Context, key string, member string) (f float6
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZScore") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZScore(key, member)
 }
 
@@ -3878,10 +3026,6 @@ func (s *Store) ZUnion(ctx context.Context, store ZStore) (vals []string, err er
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZUnion") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZUnion(store)
 }
 
@@ -3893,10 +3037,6 @@ func (s *Store) ZUnionStore(ctx context.Context, destination string, store ZStor
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZUnionStore") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZUnionStore(destination, store)
 }
 
@@ -3907,9 +3047,5 @@ func (s *Store) ZUnionWithScores(ctx context.Context, store ZStore) (v []Z, err 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("ZUnionWithScores") {
-		err = ErrOOM
-		return
-	}
 	return tx.ZUnionWithScores(store)
 }

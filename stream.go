@@ -317,6 +317,9 @@ func string2ull(s string) (uint64, bool) {
 // ErrStreamExhausted once the last ID is the largest; ErrStreamID for a
 // malformed ID; ErrArity for Values of odd or zero length; ErrWrongType.
 func (tx *Tx) XAdd(a XAddArgs) (string, error) {
+	if tx.refuseOOM() {
+		return "", ErrOOM
+	}
 	var x xaddArgs
 	x.noMkStream = a.NoMkStream
 	if a.ID != "" && a.ID != "*" {
@@ -689,6 +692,9 @@ type XSetIDArgs struct {
 // for a malformed ID or one before the last entry; ErrSyntax's forms for
 // counts out of range; ErrWrongType.
 func (tx *Tx) XSetID(key string, a XSetIDArgs) error {
+	if tx.refuseOOM() {
+		return ErrOOM
+	}
 	id, _, err := parseStreamID(a.LastID, 0, true, false)
 	if err != nil {
 		return err

@@ -134,6 +134,9 @@ func (tx *Tx) Get(key string) (string, error) {
 // to live; KeepTTL keeps the current one. Any other negative expiration is
 // ErrInvalidExpire.
 func (tx *Tx) Set(key, value string, expiration time.Duration) error {
+	if tx.refuseOOM() {
+		return ErrOOM
+	}
 	var sp setSpec
 	switch {
 	case expiration == KeepTTL:
@@ -151,6 +154,9 @@ func (tx *Tx) Set(key, value string, expiration time.Duration) error {
 // stores nothing and returns Written false; with Get it also returns the old
 // value, and ErrWrongType (storing nothing) if the key holds another type.
 func (tx *Tx) SetArgs(key, value string, a SetArgs) (SetResult, error) {
+	if tx.refuseOOM() {
+		return SetResult{}, ErrOOM
+	}
 	var sp setSpec
 	switch strings.ToUpper(a.Mode) {
 	case "":
@@ -190,6 +196,9 @@ func (tx *Tx) SetArgs(key, value string, a SetArgs) (SetResult, error) {
 // SetNX stores value at key only if the key does not exist, with an optional
 // time to live as in Set, and reports whether it did.
 func (tx *Tx) SetNX(key, value string, expiration time.Duration) (bool, error) {
+	if tx.refuseOOM() {
+		return false, ErrOOM
+	}
 	r, err := tx.SetArgs(key, value, SetArgs{Mode: "NX", TTL: ttlArg(expiration), KeepTTL: expiration == KeepTTL})
 	return r.Written, err
 }
@@ -197,6 +206,9 @@ func (tx *Tx) SetNX(key, value string, expiration time.Duration) (bool, error) {
 // SetXX stores value at key only if the key exists, with an optional time to
 // live as in Set, and reports whether it did.
 func (tx *Tx) SetXX(key, value string, expiration time.Duration) (bool, error) {
+	if tx.refuseOOM() {
+		return false, ErrOOM
+	}
 	r, err := tx.SetArgs(key, value, SetArgs{Mode: "XX", TTL: ttlArg(expiration), KeepTTL: expiration == KeepTTL})
 	return r.Written, err
 }
@@ -211,6 +223,9 @@ func ttlArg(d time.Duration) time.Duration {
 // SetEx stores value at key with a time to live (SETEX, PSETEX). The
 // expiration must be positive, else ErrInvalidExpire.
 func (tx *Tx) SetEx(key, value string, expiration time.Duration) error {
+	if tx.refuseOOM() {
+		return ErrOOM
+	}
 	if expiration <= 0 {
 		return invalidExpire("setex")
 	}
@@ -222,6 +237,9 @@ func (tx *Tx) SetEx(key, value string, expiration time.Duration) error {
 // value. It returns ErrNotFound (having stored the value) if the key did not
 // exist, and ErrWrongType (storing nothing) if it holds another type.
 func (tx *Tx) GetSet(key, value string) (string, error) {
+	if tx.refuseOOM() {
+		return "", ErrOOM
+	}
 	r, err := tx.set(key, value, setSpec{get: true})
 	if err != nil {
 		return "", err
@@ -320,6 +338,9 @@ func (tx *Tx) MGet(keys ...string) ([]*string, error) {
 // replacing values of any type and clearing times to live. An odd number of
 // arguments stores nothing and returns an arity error.
 func (tx *Tx) MSet(pairs ...string) error {
+	if tx.refuseOOM() {
+		return ErrOOM
+	}
 	if len(pairs) == 0 || len(pairs)%2 != 0 {
 		return ArityError("mset")
 	}
@@ -342,6 +363,9 @@ func (tx *Tx) MSet(pairs ...string) error {
 // MSetNX stores the pairs as MSet does, but only if none of the keys exists;
 // it reports whether it stored them.
 func (tx *Tx) MSetNX(pairs ...string) (bool, error) {
+	if tx.refuseOOM() {
+		return false, ErrOOM
+	}
 	if len(pairs) == 0 || len(pairs)%2 != 0 {
 		return false, ArityError("msetnx")
 	}
@@ -357,6 +381,9 @@ func (tx *Tx) MSetNX(pairs ...string) (bool, error) {
 // returns the new length. It returns ErrWrongType if the key holds another
 // type and ErrStringTooLong if the result would pass MaxStringLength.
 func (tx *Tx) Append(key, value string) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	sv, err := tx.writeString(key)
 	if err != nil {
 		return 0, err
@@ -427,6 +454,9 @@ func (tx *Tx) GetRange(key string, start, end int64) (string, error) {
 // ErrOffsetOutOfRange for a negative offset and ErrStringTooLong if the
 // result would pass MaxStringLength.
 func (tx *Tx) SetRange(key string, offset int64, value string) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	if offset < 0 {
 		return 0, ErrOffsetOutOfRange
 	}
@@ -469,17 +499,35 @@ func (tx *Tx) SetRange(key string, offset int64, value string) (int64, error) {
 // It returns ErrNotInteger if the value is not a base-10 int64, ErrOverflow
 // if the result would overflow, and ErrWrongType for another type; the value
 // is unchanged on error.
-func (tx *Tx) Incr(key string) (int64, error) { return tx.incrBy(key, 1) }
+func (tx *Tx) Incr(key string) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
+	return tx.incrBy(key, 1)
+}
 
 // Decr subtracts one from the integer at key, as Incr.
-func (tx *Tx) Decr(key string) (int64, error) { return tx.incrBy(key, -1) }
+func (tx *Tx) Decr(key string) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
+	return tx.incrBy(key, -1)
+}
 
 // IncrBy adds delta to the integer at key, as Incr.
-func (tx *Tx) IncrBy(key string, delta int64) (int64, error) { return tx.incrBy(key, delta) }
+func (tx *Tx) IncrBy(key string, delta int64) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
+	return tx.incrBy(key, delta)
+}
 
 // DecrBy subtracts delta from the integer at key, as Incr. A delta of
 // math.MinInt64 is ErrOverflow.
 func (tx *Tx) DecrBy(key string, delta int64) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	if delta == math.MinInt64 {
 		return 0, errDecrementOverflow
 	}
@@ -521,6 +569,9 @@ func (tx *Tx) incrBy(key string, delta int64) (int64, error) {
 // number, ErrNaNOrInfinity if the result would be one, and ErrWrongType for
 // another type.
 func (tx *Tx) IncrByFloat(key string, incr float64) (float64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	if math.IsNaN(incr) || math.IsInf(incr, 0) {
 		return 0, ErrNaNOrInfinity
 	}

@@ -146,7 +146,7 @@ func (sn *Subscription) end(err error) {
 
 // unregister removes the subscription from the engine's registry.
 func (sn *Subscription) unregister() (err error) {
-	tx, err := sn.s.begin(context.Background())
+	tx, err := sn.s.begin(WaitWhenBusy(context.Background()))
 	if err != nil {
 		if err == ErrReentrant {
 			return err

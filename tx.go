@@ -44,6 +44,18 @@ type Tx struct {
 	tracker    *Tracker
 	trackReads bool
 	readKeys   []string
+
+	// removedKeys are the keys the unit evicted or expired, for the hooks
+	// Options.OnEvicted and OnExpired, called once the unit has released
+	// the owner role (engine.finish); nil without hooks.
+	removedKeys []removedKey
+}
+
+// removedKey is a key evicted or expired, for the hooks.
+type removedKey struct {
+	db      int
+	key     string
+	evicted bool
 }
 
 // value is what a key holds. Each data type has its own implementation.

@@ -210,6 +210,9 @@ func (tx *Tx) emitZAdd(key string, zv *zsetValue, members []string) {
 // the number of members added. ErrWrongType if the key holds another type;
 // ErrNotFloat for a NaN score.
 func (tx *Tx) ZAdd(key string, members ...Z) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	return tx.ZAddArgs(key, ZAddArgs{Members: members})
 }
 
@@ -218,6 +221,9 @@ func (tx *Tx) ZAdd(key string, members ...Z) (int64, error) {
 // with XX, GT or LT; GT with LT) are errors with Redis's texts; with XX a
 // missing key stays missing.
 func (tx *Tx) ZAddArgs(key string, args ZAddArgs) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	n, _, _, err := tx.zadd(key, args, false)
 	return n, err
 }
@@ -227,6 +233,9 @@ func (tx *Tx) ZAddArgs(key string, args ZAddArgs) (int64, error) {
 // ErrNotFound when the options prevent the update (NX on an existing member,
 // XX on a missing one, GT or LT not met), ErrScoreNaN if the sum is NaN.
 func (tx *Tx) ZAddArgsIncr(key string, args ZAddArgs) (float64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	if len(args.Members) != 1 {
 		return 0, errZAddIncrPair
 	}
@@ -241,6 +250,9 @@ func (tx *Tx) ZAddArgsIncr(key string, args ZAddArgs) (float64, error) {
 // a new member, creating the key if needed) and returns the new score;
 // ErrScoreNaN if the sum is NaN, ErrWrongType for another type.
 func (tx *Tx) ZIncrBy(key string, increment float64, member string) (float64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	_, sc, _, err := tx.zadd(key, ZAddArgs{Members: []Z{{increment, member}}}, true)
 	return sc, err
 }
@@ -816,6 +828,9 @@ func (tx *Tx) ZRevRangeByLex(key string, by ZRangeBy) ([]string, error) {
 // ZRangeStore stores the members ZRANGE selects from args.Key at dst,
 // replacing it, and returns their number; an empty selection deletes dst.
 func (tx *Tx) ZRangeStore(dst string, args ZRangeArgs) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	zs, err := tx.zrange(args)
 	if err != nil {
 		return 0, err
@@ -1349,6 +1364,9 @@ func (tx *Tx) ZUnionWithScores(store ZStore) ([]Z, error) {
 // ZUnionStore stores the union at destination (deleting it when empty) and
 // returns its size.
 func (tx *Tx) ZUnionStore(destination string, store ZStore) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	return tx.zsetOpStore('u', destination, store)
 }
 
@@ -1367,6 +1385,9 @@ func (tx *Tx) ZInterWithScores(store ZStore) ([]Z, error) {
 // ZInterStore stores the intersection at destination (deleting it when
 // empty) and returns its size.
 func (tx *Tx) ZInterStore(destination string, store ZStore) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	return tx.zsetOpStore('i', destination, store)
 }
 
@@ -1410,6 +1431,9 @@ func (tx *Tx) ZDiffWithScores(keys ...string) ([]Z, error) {
 // ZDiffStore stores the difference at destination (deleting it when empty)
 // and returns its size.
 func (tx *Tx) ZDiffStore(destination string, keys ...string) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	return tx.zsetOpStore('d', destination, ZStore{Keys: keys})
 }
 

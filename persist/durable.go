@@ -665,7 +665,7 @@ func (db *DB) save(ctx context.Context, startLog bool) error {
 		next.segments = nil
 	}
 	var sn *embedis.PendingSnapshot
-	err := db.Store.Atomic(ctx, func(tx *embedis.Tx) error {
+	err := db.Store.Atomic(embedis.WaitWhenBusy(ctx), func(tx *embedis.Tx) error {
 		sn = tx.StartSnapshot()
 		switch {
 		case startLog:
@@ -733,7 +733,7 @@ func (db *DB) save(ctx context.Context, startLog bool) error {
 // is.
 func (db *DB) stopLog() error {
 	db.logOn.Store(false)
-	if err := db.Store.Atomic(context.Background(), func(*embedis.Tx) error {
+	if err := db.Store.Atomic(embedis.WaitWhenBusy(context.Background()), func(*embedis.Tx) error {
 		db.log.suspend()
 		return nil
 	}); err != nil && !errors.Is(err, embedis.ErrClosed) {

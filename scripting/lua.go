@@ -435,8 +435,15 @@ func (e *engine) call(L *lua.LState, raise bool) int {
 	case e.readOnly && hasFlag(cmd, "write"):
 		return fail(L, raise, msgWriteInReadOnly)
 	}
+	if e.run != nil && hasFlag(cmd, "write") {
+		// A write makes the script unkillable; a script killed (or
+		// whose caller gave up) before it wrote must not write now.
+		if err := e.run.Write(); err != nil {
+			L.RaiseError("%s", err.Error())
+		}
+	}
 	w := &luaReply{L: L, resp: e.resp}
-	if !e.run(w, args) {
+	if !e.runCommand(w, args) {
 		L.RaiseError("%s", msgCommandPanicked)
 	}
 	v := w.result()
@@ -449,10 +456,10 @@ func (e *engine) call(L *lua.LState, raise bool) int {
 	return 1
 }
 
-// run runs one command, noting a panic for Run to re-raise once the script
+// runCommand runs one command, noting a panic for Run to re-raise once the script
 // is unwound (the store's recovery then stops the store, as it would for
 // the command outside a script).
-func (e *engine) run(w *luaReply, args []string) (ok bool) {
+func (e *engine) runCommand(w *luaReply, args []string) (ok bool) {
 	defer func() {
 		if p := recover(); p != nil {
 			e.panicked = p

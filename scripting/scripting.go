@@ -65,15 +65,29 @@
 // outside a debugging session), acl_check_cmd, REDIS_VERSION and
 // REDIS_VERSION_NUM.
 //
-// Not built yet: the cjson, cmsgpack, bit and struct libraries; a time limit
-// (lua-time-limit, BUSY, SCRIPT KILL: a script that never ends holds the
-// store); Redis 7.0 functions (FUNCTION, FCALL); the Lua debugger (SCRIPT
-// DEBUG YES).
+// # Scripts that run long
+//
+// As in Redis, a script that has run for busy-reply-threshold
+// (Store.SetBusyReplyThreshold; lua-time-limit on the server; 5 s by
+// default) makes the store busy: other callers fail at once with
+// embedis.ErrBusy (Redis's BUSY text) rather than wait, and SCRIPT KILL
+// (Store.ScriptKill) stops the script if it has not written — it fails
+// with Redis's "Script killed by user with SCRIPT KILL..." error — or
+// answers UNKILLABLE if it has, and the script runs to its end. The Lua
+// state runs with a context that the kill cancels (gopher-lua checks it
+// before every instruction, so pcall cannot catch the kill for long); the
+// caller's own context is honoured the same way: when it ends before the
+// script has written, the script stops and the call returns the context's
+// error.
+//
+// Not built yet: the cjson, cmsgpack, bit and struct libraries; Redis 7.0
+// functions (FUNCTION, FCALL); the Lua debugger (SCRIPT DEBUG YES).
 package scripting
 
 import (
 	"crypto/sha1"
 	"encoding/hex"
+	"errors"
 	"strings"
 
 	"github.com/embedis/embedis"
@@ -98,6 +112,7 @@ type engine struct {
 
 	// The running script.
 	tx       *embedis.Tx
+	run      *embedis.ScriptRun // for SCRIPT KILL and the caller's context
 	sha      string
 	readOnly bool
 	resp     int // the protocol of redis.call's replies: 2 or 3 (redis.setresp)
@@ -219,6 +234,12 @@ func (e *engine) Run(tx *embedis.Tx, w embedis.ReplyWriter, call embedis.ScriptC
 	e.globals.RawSetString("KEYS", stringTable(L, call.Keys))
 	e.globals.RawSetString("ARGV", stringTable(L, call.Args))
 	e.tx, e.sha, e.readOnly, e.resp = tx, sha, call.ReadOnly || sc.noWrites, 2
+	e.run = call.Run
+	if call.Run != nil {
+		// gopher-lua checks the context at every instruction: SCRIPT
+		// KILL and the caller's context stop the script there.
+		L.SetContext(call.Run.Context())
+	}
 	e.failure, e.panicked = nil, nil
 	db := tx.DBIndex()
 	tx.AllowBlocking(false)
@@ -227,7 +248,10 @@ func (e *engine) Run(tx *embedis.Tx, w embedis.ReplyWriter, call embedis.ScriptC
 	fn.Env = e.env
 	L.Push(fn)
 	err, escaped := e.pcall0(L)
-	e.tx = nil
+	e.tx, e.run = nil, nil
+	if call.Run != nil {
+		L.RemoveContext()
+	}
 	tx.Select(db)
 	if p := e.panicked; p != nil {
 		// A command panicked: the store's own recovery decides (it
@@ -246,6 +270,12 @@ func (e *engine) Run(tx *embedis.Tx, w embedis.ReplyWriter, call embedis.ScriptC
 	}
 	if err != nil {
 		L.SetTop(0)
+		if call.Run != nil {
+			if stop := call.Run.Stopped(); stop != nil {
+				w.WriteError(e.stoppedError(stop))
+				return
+			}
+		}
 		w.WriteError(e.scriptError())
 		return
 	}
@@ -287,6 +317,20 @@ func (e *engine) scriptError() error {
 		text += " script: " + e.sha + "."
 	}
 	return embedis.ScriptError(sanitize(text))
+}
+
+// stoppedError is the reply of a script stopped by SCRIPT KILL (Redis's
+// text, with the SHA-1 and the line it was stopped on) or by its caller's
+// context (the context's error).
+func (e *engine) stoppedError(stop error) error {
+	if !errors.Is(stop, embedis.ErrScriptKilled) {
+		return stop
+	}
+	text := stop.Error() + " script: " + e.sha + "."
+	if f := e.failure; f != nil && f.source != "" {
+		text = stop.Error() + " script: " + e.sha + ", on " + f.source + ":" + itoa(f.line) + "."
+	}
+	return embedis.ScriptKilledError(text)
 }
 
 // sanitize makes a reply's text one line, as Redis writes error and status

@@ -77,6 +77,7 @@ func newConfig(s *Server) *config {
 		c.values[name] = v
 	}
 	c.values["requirepass"] = s.opts.RequirePass
+	c.values["busy-reply-threshold"] = strconv.FormatInt(s.store.BusyReplyThreshold().Milliseconds(), 10)
 	c.values["maxclients"] = strconv.Itoa(s.opts.MaxClients)
 	c.values["proto-max-bulk-len"] = strconv.FormatInt(s.opts.ProtoMaxBulkLen, 10)
 	normal := uint64(s.opts.OutputBufferLimit)

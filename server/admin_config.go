@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/embedis/embedis"
 	"github.com/embedis/embedis/internal/glob"
@@ -76,7 +77,6 @@ const (
 	cfgNoPersistence      // the aof-*/rdb-* knobs embedis does not implement
 	cfgPersistAtOpen      // auto-aof-rewrite-*: set when the data directory is opened
 	cfgNoMemoryLimit      // maxmemory-clients and lazyfree-lazy-eviction (maxmemory and its policy are honoured: evict.go)
-	cfgNoScripting        // busy-reply-threshold (lua-time-limit)
 	cfgNoLatencyMonitor   // latency-monitor-threshold
 	cfgNoSlowlog          // slowlog-*
 	cfgNoTLS              // tls-port would open a TLS listener
@@ -104,7 +104,6 @@ var configRefusals = map[configClass]string{
 	cfgNoPersistence:      "embedis does not implement this persistence setting (its log and snapshots behave as the default value says)",
 	cfgPersistAtOpen:      "embedis sets automatic log compaction when the data directory is opened (persist.Options.AutoCompactPercent and AutoCompactMinSize), not at run time",
 	cfgNoMemoryLimit:      "embedis does not implement client eviction or lazy freeing of evicted keys yet",
-	cfgNoScripting:        "embedis does not implement scripting yet",
 	cfgNoLatencyMonitor:   "embedis does not implement the latency monitor yet",
 	cfgNoSlowlog:          "embedis does not implement the slow log yet",
 	cfgNoTLS:              "embedis does not implement TLS yet",
@@ -995,6 +994,9 @@ func (cf *config) apply(tx *embedis.Tx, params []*configParam, values []string) 
 		case "tracking-table-max-keys":
 			n, _ := strconv.ParseInt(v, 10, 64)
 			tx.SetTrackingTableMaxKeys(n)
+		case "busy-reply-threshold":
+			n, _ := strconv.ParseInt(v, 10, 64)
+			s.store.SetBusyReplyThreshold(time.Duration(min(n, math.MaxInt64/int64(time.Millisecond))) * time.Millisecond)
 		case "maxclients":
 			n, _ := strconv.Atoi(v)
 			s.mu.Lock()

@@ -319,7 +319,7 @@ func (p *persistence) startScheduledRewrite() {
 	p.bgWG.Add(1)
 	go func() {
 		defer p.bgWG.Done()
-		p.srv.store.Atomic(context.Background(), func(tx *embedis.Tx) error { return nil }) // the transaction has ended
+		p.srv.store.Atomic(embedis.WaitWhenBusy(context.Background()), func(tx *embedis.Tx) error { return nil }) // the transaction has ended
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		if p.aof.scheduled && !p.aof.rewriting && p.bg == nil && !p.stopped {

@@ -73,6 +73,7 @@ type conn struct {
 	// pending, softSince) is under mailMu.
 	psub        *embedis.Subscriber // nil until the first subscription
 	inTurn      bool                // the connection's batch is running: messages go into w
+	waitBusy    bool                // the next turn waits for a busy script to end (runBusy)
 	pushScratch []byte
 	outMu       sync.Mutex
 	mailMu      sync.Mutex
@@ -248,7 +249,7 @@ func (c *conn) readFailed(err error) {
 // dropState releases what the connection holds in the engine (its WATCHes,
 // its subscriptions).
 func (c *conn) dropState() {
-	c.srv.store.Atomic(context.Background(), func(tx *embedis.Tx) error {
+	c.srv.store.Atomic(embedis.WaitWhenBusy(context.Background()), func(tx *embedis.Tx) error {
 		tx.Unwatch(&c.watch)
 		c.resetPubSub(tx)
 		c.resetTracking(tx)
@@ -281,7 +282,13 @@ func (c *conn) runBatch() {
 // blocking command that waits or a command with work off the owner (the
 // rest of the batch is then in c.rest).
 func (c *conn) runTurn() {
-	err := c.srv.store.Atomic(context.Background(), func(tx *embedis.Tx) error {
+	ctx := context.Background()
+	if c.waitBusy {
+		// A command that needs the role and may run during a busy
+		// script (WATCH, DISCARD, …) waits for the script to end.
+		ctx, c.waitBusy = embedis.WaitWhenBusy(ctx), false
+	}
+	err := c.srv.store.Atomic(ctx, func(tx *embedis.Tx) error {
 		if err := tx.Select(c.db); err != nil {
 			return err
 		}
@@ -324,6 +331,10 @@ func (c *conn) runTurn() {
 		}
 		return nil
 	})
+	if errors.Is(err, embedis.ErrBusy) {
+		c.runBusy(err)
+		return
+	}
 	if err != nil {
 		// The store was closed under the server, or stopped because a
 		// command panicked: tell the client once and end the connection.
@@ -363,18 +374,86 @@ func notQueued(name string) bool {
 	return false
 }
 
+// runBusy answers the batch while a script has run past
+// busy-reply-threshold and holds the owner role, as Redis does meanwhile:
+// SCRIPT KILL, FUNCTION KILL, MULTI and QUIT run without the role, the
+// other commands get busy (Redis's BUSY text for the script's kind), and the
+// rest of the batch from a command that may run while a script is busy but
+// needs the role (WATCH, DISCARD, AUTH, …) waits for the script to end.
+func (c *conn) runBusy(busy error) {
+	for i, args := range c.batch {
+		if !c.dispatchIn(nil, busy, args) {
+			c.rest = c.batch[i:]
+			c.offOwner = func() { c.waitBusy = true }
+			return
+		}
+		if c.closing {
+			return
+		}
+	}
+}
+
+// runWhileBusy runs a command that passed dispatch's checks while a script
+// is busy. It reports false, writing nothing, for a command that may run
+// then but needs the owner role.
+func (c *conn) runWhileBusy(cmd *embedis.Command, full string, st *cmdStat, args []string, busy error) bool {
+	var err error
+	switch {
+	case cmd.Name == "script" && len(args) == 2 && strings.EqualFold(args[1], "kill"):
+		err = c.srv.store.ScriptKill(c.ctx)
+	case cmd.Name == "function" && len(args) == 2 && strings.EqualFold(args[1], "kill"):
+		err = c.srv.store.FunctionKill(c.ctx)
+	case cmd.Name == "quit":
+		cmdQuit(c, nil, args)
+		st.calls.Add(1)
+		return true
+	case cmd.Name == "multi":
+		cmdMulti(c, nil, args)
+		st.calls.Add(1)
+		return true
+	case hasFlag(cmd, "allow_busy"):
+		return false
+	default:
+		st.rejected.Add(1)
+		c.reject(busy.Error())
+		return true
+	}
+	st.calls.Add(1)
+	if err != nil {
+		st.failed.Add(1)
+		c.w.WriteError(err)
+	} else {
+		c.w.WriteStatus("OK")
+	}
+	return true
+}
+
 // dispatch runs one command as the owner.
-func (c *conn) dispatch(tx *embedis.Tx, args []string) {
+func (c *conn) dispatch(tx *embedis.Tx, args []string) { c.dispatchIn(tx, nil, args) }
+
+// dispatchIn checks and runs one command: as the owner with tx, or, with
+// busy set and tx nil, while a script is busy (runWhileBusy). It reports
+// false, having written nothing, for a command that needs the owner role
+// while busy.
+func (c *conn) dispatchIn(tx *embedis.Tx, busy error, args []string) bool {
 	c.srv.stats.commandsProcessed.Add(1)
+	ok := c.check(tx, busy, args)
+	if !ok {
+		c.srv.stats.commandsProcessed.Add(-1)
+	}
+	return ok
+}
+
+func (c *conn) check(tx *embedis.Tx, busy error, args []string) bool {
 	cmd := embedis.LookupCommand(args[0])
 	if cmd == nil {
 		c.reject(embedis.UnknownCommandError(args).Error())
-		return
+		return true
 	}
 	if !cmd.ArityOK(len(args)) {
 		c.srv.cmdStat(cmd.Name).rejected.Add(1)
 		c.reject(embedis.ArityError(cmd.Name).Error())
-		return
+		return true
 	}
 	// Subcommands (CLIENT LIST, CONFIG SET) are checked and counted under
 	// their full name, before authentication, as Redis does.
@@ -383,25 +462,49 @@ func (c *conn) dispatch(tx *embedis.Tx, args []string) {
 	if subErr != "" {
 		st.rejected.Add(1)
 		c.reject(subErr)
-		return
+		return true
 	}
 	if !c.authed && !noAuthNeeded(cmd.Name) {
 		st.rejected.Add(1)
 		c.reject("NOAUTH Authentication required.")
-		return
+		return true
+	}
+	if c.multi && !notQueued(cmd.Name) && hasFlag(cmd, "no_multi") {
+		st.rejected.Add(1)
+		c.reject("ERR Command not allowed inside a transaction")
+		return true
+	}
+	// While a script is busy there is no owner turn (tx is nil) and, as in
+	// Redis (isInsideYieldingLongCommand), no eviction or OOM check.
+	if busy == nil && tx.BeforeCommand() && c.refusesOOM(cmd) {
+		// As Redis's processCommand: over maxmemory with nothing left to
+		// evict, a command that may add data is refused, so is any command
+		// queued inside MULTI, and an EXEC whose transaction holds one is
+		// refused and discards the transaction.
+		st.rejected.Add(1)
+		if cmd.Name == "exec" {
+			c.endMulti(tx)
+			c.w.writeErrorText("EXECABORT Transaction discarded because of: " + embedis.ErrOOM.Error())
+			return true
+		}
+		c.reject(embedis.ErrOOM.Error())
+		return true
 	}
 	if c.deniesWrite(cmd) {
 		st.rejected.Add(1)
 		c.reject(errMisconf)
-		return
+		return true
 	}
 	if c.refusesWrite(cmd) {
 		st.rejected.Add(1)
 		c.reject(errReadOnly)
-		return
+		return true
 	}
 	if c.proto == 2 && c.psub != nil && c.subscribed() {
 		if refused, name := refusedSubscribed(cmd.Name, full, args); refused {
+			if cmd.Name == "exec" && c.multi && tx == nil {
+				return false // busy: discarding the transaction needs the role
+			}
 			st.rejected.Add(1)
 			msg := subscribedModeError(name)
 			if cmd.Name == "exec" {
@@ -410,24 +513,48 @@ func (c *conn) dispatch(tx *embedis.Tx, args []string) {
 					c.endMulti(tx)
 				}
 				c.w.writeErrorText("EXECABORT Transaction discarded because of: " + strings.TrimPrefix(msg, "ERR "))
-				return
+				return true
 			}
 			c.reject(msg)
-			return
+			return true
 		}
 	}
+	if busy != nil {
+		return c.runWhileBusy(cmd, full, st, args, busy)
+	}
 	if c.multi && !notQueued(cmd.Name) {
-		if hasFlag(cmd, "no_multi") {
-			st.rejected.Add(1)
-			c.reject("ERR Command not allowed inside a transaction")
-			return
-		}
 		c.queue = append(c.queue, append([]string(nil), args...)) // args' memory is recycled after the batch
 		c.lastCmd.Store(&st.name)
 		c.w.WriteStatus("QUEUED")
-		return
+		return true
 	}
 	c.execute(tx, cmd, full, args)
+	return true
+}
+
+// refusesOOM reports whether cmd is refused while the store is out of
+// memory (Redis's reject_cmd_on_oom): a denyoom command; inside MULTI any
+// command but EXEC, DISCARD, QUIT and RESET; an EXEC whose queue holds a
+// denyoom command.
+func (c *conn) refusesOOM(cmd *embedis.Command) bool {
+	if cmd.DenyOOM() {
+		return true
+	}
+	if !c.multi {
+		return false
+	}
+	switch cmd.Name {
+	case "discard", "quit", "reset":
+		return false
+	case "exec":
+		for _, args := range c.queue {
+			if q := embedis.LookupCommand(args[0]); q != nil && q.DenyOOM() {
+				return true
+			}
+		}
+		return false
+	}
+	return true
 }
 
 // reject answers a command that cannot run; inside MULTI it also dooms the

@@ -1,6 +1,11 @@
 package server_test
 
-import "testing"
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+)
 
 // TestDiffMaxMemory compares the deterministic replies of maxmemory with
 // redis-server's: the OOM error of commands that may add data while over a
@@ -50,5 +55,175 @@ func TestDiffMaxMemory(t *testing.T) {
 	}
 	for _, c := range cases {
 		p.do(c...)
+	}
+}
+
+// TestDiffMaxMemoryEveryEntry compares where a write is refused while the
+// server is out of memory (noeviction, a limit of 1 byte) with
+// redis-server's: each command of a pipeline on its own (a write that is
+// not denyoom does not open the way for the next command, as it does inside
+// one unit); inside MULTI every queued command is refused and EXEC aborts
+// for the earlier errors, DISCARD and an empty EXEC pass; an EXEC whose
+// transaction holds a denyoom command, queued while under the limit, is
+// refused with EXECABORT when the limit is crossed before it, and one that
+// holds only reads runs.
+func TestDiffMaxMemoryEveryEntry(t *testing.T) {
+	s := startBoth(t)
+	p := s.pair(t)
+	other := s.pair(t)
+	p.do("FLUSHALL")
+	p.do("CONFIG", "SET", "maxmemory-policy", "noeviction")
+	p.do("SET", "a", "1")
+	p.do("CONFIG", "SET", "maxmemory", "1")
+	// A pipeline: every SET refused, the EXPIRE between them runs.
+	p.rawN(respCmd("SET", "b", "2")+respCmd("EXPIRE", "a", "100")+respCmd("SET", "c", "3")+
+		respCmd("GET", "a")+respCmd("PERSIST", "a")+respCmd("INCR", "a")+respCmd("DEL", "nokey"), 7)
+	// MULTI: any command queued is refused, EXEC aborts.
+	for _, c := range [][]string{
+		{"MULTI"}, {"GET", "a"}, {"SET", "b", "1"}, {"DEL", "a"}, {"PING"}, {"EXEC"},
+		{"MULTI"}, {"DISCARD"}, {"MULTI"}, {"EXEC"},
+		{"MULTI"}, {"MULTI"}, {"WATCH", "a"}, {"SUBSCRIBE", "ch"}, {"GET", "a"}, {"EXEC"},
+		{"GET", "a"}, {"DBSIZE"},
+	} {
+		p.do(c...)
+	}
+	// The limit crossed between queueing and EXEC.
+	p.do("CONFIG", "SET", "maxmemory", "0")
+	p.do("MULTI")
+	p.do("SET", "b", "1")
+	p.do("GET", "a")
+	other.do("CONFIG", "SET", "maxmemory", "1")
+	p.do("EXEC")
+	p.do("EXISTS", "b")
+	other.do("CONFIG", "SET", "maxmemory", "0")
+	p.do("MULTI")
+	p.do("GET", "a")
+	p.do("TTL", "nokey")
+	p.do("DEL", "nokey")
+	other.do("CONFIG", "SET", "maxmemory", "1")
+	p.do("EXEC")
+	other.do("CONFIG", "SET", "maxmemory", "0")
+	p.do("MULTI")
+	p.do("SET", "b", "1")
+	other.do("CONFIG", "SET", "maxmemory", "1")
+	p.do("DISCARD")
+	other.do("CONFIG", "SET", "maxmemory", "0")
+	p.do("EXISTS", "b")
+}
+
+// respCmd encodes args as a RESP array of bulk strings.
+func respCmd(args ...string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "*%d\r\n", len(args))
+	for _, a := range args {
+		fmt.Fprintf(&b, "$%d\r\n%s\r\n", len(a), a)
+	}
+	return b.String()
+}
+
+// TestDiffEvictionDirty compares what evictions add to the change count
+// (INFO persistence's rdb_changes_since_last_save, Redis's server.dirty)
+// with redis-server's: nothing. Each server is filled with the same 2,000
+// keys and given a limit under what it then holds by 30% of what the keys
+// added (the two account memory differently, so each its own) under allkeys-random; one SET then
+// evicts hundreds of keys on both and counts one change, and evicted_keys
+// counts them.
+func TestDiffEvictionDirty(t *testing.T) {
+	s := startBoth(t)
+	p := s.pair(t)
+	p.do("FLUSHALL")
+	p.do("CONFIG", "SET", "maxmemory-policy", "allkeys-random")
+	base := map[*wire]int64{}
+	for _, w := range []*wire{p.redis, p.embed} {
+		base[w], _ = strconv.ParseInt(infoOf(t, w, "memory", "used_memory"), 10, 64)
+	}
+	var fill strings.Builder
+	for i := 0; i < 2000; i++ {
+		fill.WriteString(respCmd("SET", "k"+strconv.Itoa(i), strings.Repeat("v", 100)))
+	}
+	p.rawN(fill.String(), 2000)
+	for name, w := range map[string]*wire{"redis": p.redis, "embedis": p.embed} {
+		used, _ := strconv.ParseInt(infoOf(t, w, "memory", "used_memory"), 10, 64)
+		evicted0, _ := strconv.Atoi(infoOf(t, w, "stats", "evicted_keys"))
+		dirty0, _ := strconv.Atoi(infoOf(t, w, "persistence", "rdb_changes_since_last_save"))
+		w.send("CONFIG", "SET", "maxmemory", strconv.FormatInt(used-(used-base[w])*3/10, 10))
+		w.read(t)
+		w.send("SET", "x", "y")
+		if r := w.read(t); r.Str != "OK" {
+			t.Fatalf("%s: SET after lowering maxmemory: %s", name, r)
+		}
+		evicted, _ := strconv.Atoi(infoOf(t, w, "stats", "evicted_keys"))
+		dirty, _ := strconv.Atoi(infoOf(t, w, "persistence", "rdb_changes_since_last_save"))
+		w.send("CONFIG", "SET", "maxmemory", "0")
+		w.read(t)
+		t.Logf("%s: one SET evicted %d keys, changes +%d", name, evicted-evicted0, dirty-dirty0)
+		if evicted-evicted0 < 300 || dirty-dirty0 != 1 {
+			t.Errorf("%s: evicted %d keys, changes +%d; want hundreds and +1", name, evicted-evicted0, dirty-dirty0)
+		}
+	}
+	p.do("CONFIG", "SET", "maxmemory-policy", "noeviction")
+}
+
+// infoOf returns one field of an INFO section.
+func infoOf(t testing.TB, w *wire, section, name string) string {
+	t.Helper()
+	w.send("INFO", section)
+	for _, line := range strings.Split(strings.TrimPrefix(w.read(t).Str, "txt:"), "\r\n") {
+		if v, ok := strings.CutPrefix(line, name+":"); ok {
+			return v
+		}
+	}
+	t.Fatalf("INFO %s has no %s", section, name)
+	return ""
+}
+
+// TestDiffMemoryCommands compares MEMORY DOCTOR on an empty instance (both
+// under 5 MB: the empty-instance text), MALLOC-STATS (Redis built without
+// jemalloc, as the Go allocator has no such report), PURGE and the
+// subcommands' arity errors with redis-server's; and checks that MEMORY
+// STATS's field names are Redis's, in Redis's order, with only the fields
+// embedis leaves out missing (its values differ by nature).
+func TestDiffMemoryCommands(t *testing.T) {
+	s := startBoth(t)
+	p := s.pair(t)
+	p.do("FLUSHALL")
+	for _, c := range [][]string{
+		{"MEMORY", "DOCTOR"}, {"MEMORY", "PURGE"},
+		{"MEMORY", "DOCTOR", "x"}, {"MEMORY", "STATS", "x"}, {"MEMORY", "PURGE", "x"}, {"MEMORY", "MALLOC-STATS", "x"},
+		{"MEMORY", "NOPE"}, {"SET", "a", "1"}, {"EXPIRE", "a", "100"},
+	} {
+		p.do(c...)
+	}
+	// MALLOC-STATS: redis-server here is built with jemalloc; a build
+	// without it answers this text, as embedis does.
+	p.embed.send("MEMORY", "MALLOC-STATS")
+	if r := p.embed.read(t); r.Str != "Stats not supported for the current allocator" {
+		t.Fatalf("MALLOC-STATS: %s", r)
+	}
+	names := func(w *wire) []string {
+		w.send("MEMORY", "STATS")
+		r := w.read(t)
+		var out []string
+		for i := 0; i+1 < len(r.Elems); i += 2 {
+			out = append(out, r.Elems[i].Str)
+			if strings.HasPrefix(r.Elems[i].Str, "db.") {
+				for j := 0; j+1 < len(r.Elems[i+1].Elems); j += 2 {
+					out = append(out, r.Elems[i].Str+"/"+r.Elems[i+1].Elems[j].Str)
+				}
+			}
+		}
+		return out
+	}
+	want, got := names(p.redis), names(p.embed)
+	left := map[string]bool{"replication.backlog": true, "clients.slaves": true, "clients.normal": true,
+		"cluster.links": true, "aof.buffer": true, "lua.caches": true, "functions.caches": true}
+	var kept []string
+	for _, n := range want {
+		if !left[n] {
+			kept = append(kept, n)
+		}
+	}
+	if strings.Join(kept, " ") != strings.Join(got, " ") {
+		t.Fatalf("MEMORY STATS fields:\n redis (less those left out): %v\n embedis: %v", kept, got)
 	}
 }

@@ -299,7 +299,7 @@ func (p *persistence) startScheduled() {
 	p.bgWG.Add(1)
 	go func() {
 		defer p.bgWG.Done()
-		p.srv.store.Atomic(context.Background(), func(tx *embedis.Tx) error {
+		p.srv.store.Atomic(embedis.WaitWhenBusy(context.Background()), func(tx *embedis.Tx) error {
 			p.mu.Lock()
 			defer p.mu.Unlock()
 			if p.scheduled && p.bg == nil && !p.aof.rewriting {

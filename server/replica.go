@@ -479,7 +479,7 @@ func (l *masterLink) fullSync(ctx context.Context, replID string, offset int64) 
 	if !r.update(l.gen, func() {}) {
 		return context.Canceled
 	}
-	if err := r.srv.store.ReplaceFromSnapshot(ctx, bufio.NewReaderSize(f, 256<<10)); err != nil {
+	if err := r.srv.store.ReplaceFromSnapshot(embedis.WaitWhenBusy(ctx), bufio.NewReaderSize(f, 256<<10)); err != nil {
 		return fmt.Errorf("replication: loading the master's RDB file: %w", err)
 	}
 	r.offset.Store(offset)
@@ -643,7 +643,7 @@ func (l *masterLink) stream(ctx context.Context) error {
 	r := l.r
 	db := 0
 	var databases int
-	r.srv.store.Atomic(ctx, func(tx *embedis.Tx) error { databases = tx.Databases(); return nil })
+	r.srv.store.Atomic(embedis.WaitWhenBusy(ctx), func(tx *embedis.Tx) error { databases = tx.Databases(); return nil })
 	var unit [][]string // the commands of an open MULTI, or of one command
 	inMulti := false
 	for {
@@ -688,7 +688,7 @@ func (l *masterLink) stream(ctx context.Context) error {
 			r.offset.Add(size)
 			continue
 		}
-		if err := r.srv.store.Apply(ctx, unit); err != nil {
+		if err := r.srv.store.Apply(embedis.WaitWhenBusy(ctx), unit); err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}

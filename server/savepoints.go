@@ -201,7 +201,7 @@ func (p *persistence) checkSavePoints(now time.Time) {
 	if !timeHasCome {
 		return
 	}
-	p.srv.store.Atomic(context.Background(), func(tx *embedis.Tx) error {
+	p.srv.store.Atomic(embedis.WaitWhenBusy(context.Background()), func(tx *embedis.Tx) error {
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		sp := p.dueLocked(tx.Changes()-p.savedChanges, now)
@@ -267,7 +267,7 @@ func (s *Server) Shutdown(sigint bool) error {
 	save := has("save") || (s.persist.hasSavePoints() && !has("nosave"))
 	if save {
 		var err error
-		s.store.Atomic(context.Background(), func(tx *embedis.Tx) error {
+		s.store.Atomic(embedis.WaitWhenBusy(context.Background()), func(tx *embedis.Tx) error {
 			err = s.persist.shutdownSave(tx)
 			return nil
 		})

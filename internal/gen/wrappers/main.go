@@ -47,6 +47,8 @@ var skip = map[string]bool{
 	// Hooks of the server for blocking commands.
 	"AllowBlocking": true,
 	"TakeBlocked":   true,
+	// The server's eviction before each command of a batch (evict.go).
+	"BeforeCommand": true,
 	// WATCH state belongs to a connection of the server, used inside one unit.
 	"Watch":       true,
 	"Unwatch":     true,
@@ -281,9 +283,6 @@ func storeFile(ms []method) []byte {
 		fmt.Fprintf(&b, "func (s *Store) %s(%s) %s {\n", m.name, ps, m.resultList())
 		call := fmt.Sprintf("tx.%s(%s)", m.name, m.argList())
 		b.WriteString("\ttx, err := s.begin(ctx)\n\tif err != nil {\n\t\treturn\n\t}\n\tdefer s.end(tx, &err)\n")
-		// Over maxmemory with nothing to evict, the methods of denyoom
-		// commands are refused (evict.go, Tx.refuseMethod).
-		fmt.Fprintf(&b, "\tif tx.oom && tx.refuseMethod(%q) {\n\t\terr = ErrOOM\n\t\treturn\n\t}\n", m.name)
 		fmt.Fprintf(&b, "\treturn %s\n}\n\n", call)
 	}
 	src, err := format.Source(b.Bytes())
