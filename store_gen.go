@@ -2143,10 +2143,6 @@ func (s *Store) XAck(ctx context.Context, key string, group string, ids ...strin
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("XAck") {
-		err = ErrOOM
-		return
-	}
 	return tx.XAck(key, group, ids...)
 }
 
@@ -2176,10 +2172,6 @@ func (s *Store) XAutoClaim(ctx context.Context, a XAutoClaimArgs) (v XAutoClaimR
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("XAutoClaim") {
-		err = ErrOOM
-		return
-	}
 	return tx.XAutoClaim(a)
 }
 
@@ -2191,10 +2183,6 @@ func (s *Store) XAutoClaimJustID(ctx context.Context, a XAutoClaimArgs) (v XAuto
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("XAutoClaimJustID") {
-		err = ErrOOM
-		return
-	}
 	return tx.XAutoClaimJustID(a)
 }
 
@@ -2209,10 +2197,6 @@ func (s *Store) XClaim(ctx context.Context, a XClaimArgs) (v []XMessage, err err
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("XClaim") {
-		err = ErrOOM
-		return
-	}
 	return tx.XClaim(a)
 }
 
@@ -2224,10 +2208,6 @@ func (s *Store) XClaimJustID(ctx context.Context, a XClaimArgs) (vals []string, 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("XClaimJustID") {
-		err = ErrOOM
-		return
-	}
 	return tx.XClaimJustID(a)
 }
 
@@ -2255,10 +2235,6 @@ func (s *Store) XGroupCreate(ctx context.Context, key string, group string, star
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("XGroupCreate") {
-		err = ErrOOM
-		return
-	}
 	return tx.XGroupCreate(key, group, start)
 }
 
@@ -2271,10 +2247,6 @@ func (s *Store) XGroupCreateConsumer(ctx context.Context, key string, group stri
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("XGroupCreateConsumer") {
-		err = ErrOOM
-		return
-	}
 	return tx.XGroupCreateConsumer(key, group, consumer)
 }
 
@@ -2286,10 +2258,6 @@ func (s *Store) XGroupCreateMkStream(ctx context.Context, key string, group stri
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("XGroupCreateMkStream") {
-		err = ErrOOM
-		return
-	}
 	return tx.XGroupCreateMkStream(key, group, start)
 }
 
@@ -2303,10 +2271,6 @@ func (s *Store) XGroupDelConsumer(ctx context.Context, key string, group string,
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("XGroupDelConsumer") {
-		err = ErrOOM
-		return
-	}
 	return tx.XGroupDelConsumer(key, group, consumer)
 }
 
@@ -2319,10 +2283,6 @@ func (s *Store) XGroupDestroy(ctx context.Context, key string, group string) (n 
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("XGroupDestroy") {
-		err = ErrOOM
-		return
-	}
 	return tx.XGroupDestroy(key, group)
 }
 
@@ -2336,10 +2296,6 @@ func (s *Store) XGroupSetID(ctx context.Context, key string, group string, start
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("XGroupSetID") {
-		err = ErrOOM
-		return
-	}
 	return tx.XGroupSetID(key, group, start)
 }
 
@@ -2351,10 +2307,6 @@ func (s *Store) XInfoConsumers(ctx context.Context, key string, group string) (v
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("XInfoConsumers") {
-		err = ErrOOM
-		return
-	}
 	return tx.XInfoConsumers(key, group)
 }
 
@@ -2366,10 +2318,6 @@ func (s *Store) XInfoGroups(ctx context.Context, key string) (v []XInfoGroup, er
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("XInfoGroups") {
-		err = ErrOOM
-		return
-	}
 	return tx.XInfoGroups(key)
 }
 
@@ -2417,10 +2365,6 @@ func (s *Store) XPending(ctx context.Context, key string, group string) (v XPend
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("XPending") {
-		err = ErrOOM
-		return
-	}
 	return tx.XPending(key, group)
 }
 
@@ -2433,10 +2377,6 @@ func (s *Store) XPendingExt(ctx context.Context, a XPendingExtArgs) (v []XPendin
 		return
 	}
 	defer s.end(tx, &err)
-	if tx.oom && tx.refuseMethod("XPendingExt") {
-		err = ErrOOM
-		return
-	}
 	return tx.XPendingExt(a)
 }
 
