@@ -84,6 +84,11 @@
 //   - Streams: XAdd, XLen, XRange, XRangeN, XRevRange, XRevRangeN, XDel,
 //     XTrimMaxLen, XTrimMaxLenApprox, XTrimMinID, XTrimMinIDApprox, XRead
 //     (blocking with Block ≥ 0), XSetID, XInfoStream, XInfoStreamFull.
+//   - Stream consumer groups: XGroupCreate, XGroupCreateMkStream,
+//     XGroupSetID, XGroupDestroy, XGroupCreateConsumer, XGroupDelConsumer,
+//     XReadGroup (blocking with Block ≥ 0), XAck, XPending, XPendingExt,
+//     XClaim, XClaimJustID, XAutoClaim, XAutoClaimJustID, XInfoGroups,
+//     XInfoConsumers.
 //   - Moving data to and from Redis: Dump and Restore (DUMP and RESTORE,
 //     payloads byte-compatible with redis-server 7.0's); Snapshot (a
 //     point-in-time copy of every database, written as an RDB version 10

@@ -686,6 +686,53 @@ var (
 	ErrListMaxListpackSize = newError("ERR CONFIG SET failed (possibly related to argument 'list-max-listpack-size') - argument must be between -2147483648 and 2147483647 inclusive")
 )
 
+// Errors of the stream consumer groups (stream_groups.go).
+var (
+	// ErrNoGroup: a consumer group (or its stream) that does not exist;
+	// the texts name the key and the group, as Redis's do.
+	ErrNoGroup = newError("NOGROUP No such key or consumer group")
+	// ErrBusyGroup: XGROUP CREATE of a group that exists.
+	ErrBusyGroup = newError("BUSYGROUP Consumer Group name already exists")
+
+	errXGroupNoKey        = newForm(ErrNoSuchKey, "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.")
+	errEntriesRead        = newForm(ErrSyntax, "ERR value for ENTRIESREAD must be positive or -1")
+	errXReadGroupDollar   = newForm(ErrStreamID, "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.")
+	errXReadGroupMissing  = newForm(ErrSyntax, "ERR Missing GROUP option for XREADGROUP")
+	errXClaimMinIdle      = newForm(ErrNotInteger, "ERR Invalid min-idle-time argument for XCLAIM")
+	errXClaimIdle         = newForm(ErrNotInteger, "ERR Invalid IDLE option argument for XCLAIM")
+	errXClaimTime         = newForm(ErrNotInteger, "ERR Invalid TIME option argument for XCLAIM")
+	errXClaimRetryCount   = newForm(ErrNotInteger, "ERR Invalid RETRYCOUNT option argument for XCLAIM")
+	errXAutoClaimMinIdle  = newForm(ErrNotInteger, "ERR Invalid min-idle-time argument for XAUTOCLAIM")
+	errXAutoClaimMemory   = newForm(ErrSyntax, "ERR Insufficient memory, failed allocating transient memory, COUNT too high.")
+	errNoGroupBlockedGone = newForm(ErrNoGroup, "NOGROUP the consumer group this client was blocked on no longer exists")
+)
+
+// noGroupError is XPENDING's, XCLAIM's and XAUTOCLAIM's NOGROUP text.
+func noGroupError(key, group string) error {
+	return ErrNoGroup.forCommand("NOGROUP No such key '" + errorArg(key) + "' or consumer group '" + errorArg(group) + "'")
+}
+
+// noGroupReadError is XREADGROUP's NOGROUP text.
+func noGroupReadError(key, group string) error {
+	return ErrNoGroup.forCommand("NOGROUP No such key '" + errorArg(key) + "' or consumer group '" + errorArg(group) + "' in XREADGROUP with GROUP option")
+}
+
+// noGroupForKeyError is XGROUP's and XINFO CONSUMERS' NOGROUP text.
+func noGroupForKeyError(key, group string) error {
+	return ErrNoGroup.forCommand("NOGROUP No such consumer group '" + errorArg(group) + "' for key name '" + errorArg(key) + "'")
+}
+
+// xgroupSyntaxError is XGROUP's error for options its subcommand sub does
+// not take.
+func xgroupSyntaxError(sub string) error {
+	return ErrSyntax.forCommand(subcommandArgsText(sub, "XGROUP"))
+}
+
+// xclaimOptionError is XCLAIM's text for an option it does not know.
+func xclaimOptionError(opt string) error {
+	return ErrSyntax.forCommand("ERR Unrecognized XCLAIM option '" + errorArg(opt) + "'")
+}
+
 // Errors of client-side caching (tracking.go): CLIENT TRACKING and CLIENT
 // CACHING, as Redis 7.0 words them.
 var (

@@ -83,8 +83,9 @@ func FuzzDo(f *testing.F) {
 			}
 			// BUSYKEY is RESTORE's onto an existing key (a seed before it
 			// may have created the key); NOSCRIPT is EVALSHA's for a script
-			// not loaded.
-			if msg := e.Error(); !strings.HasPrefix(msg, "ERR ") && !strings.HasPrefix(msg, "WRONGTYPE ") && !strings.HasPrefix(msg, "BUSYKEY ") && !strings.HasPrefix(msg, "NOSCRIPT ") && e != ErrCorruptHLL {
+			// not loaded; NOGROUP and BUSYGROUP are the consumer groups'.
+			if msg := e.Error(); !strings.HasPrefix(msg, "ERR ") && !strings.HasPrefix(msg, "WRONGTYPE ") && !strings.HasPrefix(msg, "BUSYKEY ") && !strings.HasPrefix(msg, "NOSCRIPT ") &&
+				!strings.HasPrefix(msg, "NOGROUP ") && !strings.HasPrefix(msg, "BUSYGROUP ") && e != ErrCorruptHLL {
 				t.Fatalf("%q: error text %q has no Redis prefix", args, msg)
 			}
 		}

@@ -43,6 +43,7 @@ var storeOnly = map[string]string{
 	"BZPopMax":   "blocks",
 	"BZPopMin":   "blocks",
 	"XRead":      "blocks (a.Block ≥ 0)",
+	"XReadGroup": "blocks (a.Block ≥ 0)",
 	// A subscription lives on after the call, delivering on its own
 	// goroutine; a batch of commands has nothing to hand it to.
 	"Subscribe":  "a long-lived subscription",

@@ -201,6 +201,15 @@ func (tx *Tx) wroteN(key string, ev keyEvent, n int) bool {
 	return tx.rec
 }
 
+// wroteQuiet is wroteN for the changes Redis raises no event for (XACK,
+// XCLAIM, XAUTOCLAIM, XREADGROUP's deliveries): it counts n changes and
+// invalidates the WATCHes on key.
+func (tx *Tx) wroteQuiet(key string, n int) bool {
+	tx.dirty(n)
+	tx.modified(key)
+	return tx.rec
+}
+
 // dirty adds n to the engine's change count (see wroteN).
 func (tx *Tx) dirty(n int) { tx.e.stats.changes += int64(n) }
 
@@ -236,6 +245,10 @@ const (
 	lookupForWrite lookupFlags = 1 << iota // the command writes the key: no hit/miss count, no keymiss
 	lookupNoTouch                          // leave the access metadata alone
 	lookupNoNotify                         // no keymiss event
+	// lookupReadChange is a read (hits and misses counted) by a command
+	// that may change the value: Redis's lookupKeyRead in XACK, XCLAIM,
+	// XAUTOCLAIM and XREADGROUP. The value is opened for writing.
+	lookupReadChange
 )
 
 // lookupKey is the read path: it returns the live value of key, or nil. A
@@ -247,7 +260,7 @@ func (tx *Tx) lookupKey(key string, flags lookupFlags) value {
 	if flags&lookupForWrite == 0 && tx.tracker != nil {
 		tx.remember(key) // client-side caching (tracking.go)
 	}
-	if tx.e.snap != nil && flags&lookupForWrite != 0 && v != nil {
+	if tx.e.snap != nil && flags&(lookupForWrite|lookupReadChange) != 0 && v != nil {
 		tx.e.snap.keep(tx.db, key)
 	}
 	if v == nil {
@@ -265,7 +278,7 @@ func (tx *Tx) lookupKey(key string, flags lookupFlags) value {
 	if flags&lookupNoTouch == 0 {
 		tx.touch(v)
 	}
-	if flags&lookupForWrite != 0 {
+	if flags&(lookupForWrite|lookupReadChange) != 0 {
 		tx.openWrite(v)
 	}
 	return v

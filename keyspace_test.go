@@ -128,6 +128,19 @@ var eventScript = [][]string{
 	{"XSETID", "x", "10-0"}, {"XSETID", "nosuch", "1-0"}, {"XLEN", "nosuch"}, {"XRANGE", "x", "-", "+"},
 	{"XREAD", "STREAMS", "x", "nosuch", "0", "0"}, {"XDEL", "x", "4-1"}, {"XINFO", "STREAM", "x"},
 
+	// consumer groups: "xgroup-*" events; a consumer created on the way by
+	// XREADGROUP, XCLAIM or XAUTOCLAIM raises "xgroup-createconsumer";
+	// XACK, XCLAIM and XREADGROUP raise nothing of their own; DELCONSUMER
+	// of no consumer raises nothing
+	{"XADD", "gx", "1-1", "f", "v"}, {"XADD", "gx", "2-1", "f", "v"}, {"XGROUP", "CREATE", "gx", "g", "0"},
+	{"XGROUP", "CREATE", "gx", "g", "0"}, {"XGROUP", "CREATE", "gnew", "g", "$", "MKSTREAM"},
+	{"XGROUP", "CREATECONSUMER", "gx", "g", "c1"}, {"XGROUP", "CREATECONSUMER", "gx", "g", "c1"},
+	{"XREADGROUP", "GROUP", "g", "c1", "STREAMS", "gx", ">"}, {"XREADGROUP", "GROUP", "g", "c2", "STREAMS", "gx", ">"},
+	{"XREADGROUP", "GROUP", "g", "c2", "STREAMS", "gx", "0"}, {"XACK", "gx", "g", "1-1"}, {"XACK", "gx", "g", "1-1"},
+	{"XCLAIM", "gx", "g", "c3", "0", "2-1"}, {"XAUTOCLAIM", "gx", "g", "c4", "0", "0"}, {"XPENDING", "gx", "g"},
+	{"XGROUP", "SETID", "gx", "g", "0"}, {"XGROUP", "DELCONSUMER", "gx", "g", "nobody"},
+	{"XGROUP", "DELCONSUMER", "gx", "g", "c4"}, {"XGROUP", "DESTROY", "gx", "g"}, {"XGROUP", "DESTROY", "gx", "g"},
+
 	// bitmaps: "setbit" only when the string changed; BITOP's "set" or "del"
 	{"SETBIT", "bm", "7", "0"}, {"SETBIT", "bm", "7", "0"}, {"SETBIT", "bm", "7", "1"}, {"SETBIT", "bm", "7", "1"},
 	{"SETBIT", "bm", "40", "0"}, {"SETBIT", "bm", "-1", "1"}, {"SETBIT", "h", "1", "1"}, {"GETBIT", "nosuch", "1"},

@@ -1714,6 +1714,16 @@ func (p *Pipeline) UsedMemory() Result[int64] {
 	return Result[int64]{p.add(pipeCmd{run: pipeUsedMemory})}
 }
 
+func pipeXAck(tx *Tx, c *pipeCmd) {
+	v, err := tx.XAck(c.s0, c.s1, c.ss...)
+	c.n0, c.err = v, err
+}
+
+// XAck queues Tx.XAck; see Store.XAck.
+func (p *Pipeline) XAck(key string, group string, ids ...string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeXAck, s0: key, s1: group, ss: ids})}
+}
+
 func pipeXAdd(tx *Tx, c *pipeCmd) {
 	c.s0, c.err = tx.XAdd(c.x.(XAddArgs))
 }
@@ -1721,6 +1731,46 @@ func pipeXAdd(tx *Tx, c *pipeCmd) {
 // XAdd queues Tx.XAdd; see Store.XAdd.
 func (p *Pipeline) XAdd(a XAddArgs) Result[string] {
 	return Result[string]{p.add(pipeCmd{run: pipeXAdd, x: a})}
+}
+
+func pipeXAutoClaim(tx *Tx, c *pipeCmd) {
+	v, err := tx.XAutoClaim(c.x.(XAutoClaimArgs))
+	c.x, c.err = v, err
+}
+
+// XAutoClaim queues Tx.XAutoClaim; see Store.XAutoClaim.
+func (p *Pipeline) XAutoClaim(a XAutoClaimArgs) Result[XAutoClaimResult] {
+	return Result[XAutoClaimResult]{p.add(pipeCmd{run: pipeXAutoClaim, x: a})}
+}
+
+func pipeXAutoClaimJustID(tx *Tx, c *pipeCmd) {
+	v, err := tx.XAutoClaimJustID(c.x.(XAutoClaimArgs))
+	c.x, c.err = v, err
+}
+
+// XAutoClaimJustID queues Tx.XAutoClaimJustID; see Store.XAutoClaimJustID.
+func (p *Pipeline) XAutoClaimJustID(a XAutoClaimArgs) Result[XAutoClaimResult] {
+	return Result[XAutoClaimResult]{p.add(pipeCmd{run: pipeXAutoClaimJustID, x: a})}
+}
+
+func pipeXClaim(tx *Tx, c *pipeCmd) {
+	v, err := tx.XClaim(c.x.(XClaimArgs))
+	c.x, c.err = v, err
+}
+
+// XClaim queues Tx.XClaim; see Store.XClaim.
+func (p *Pipeline) XClaim(a XClaimArgs) Result[[]XMessage] {
+	return Result[[]XMessage]{p.add(pipeCmd{run: pipeXClaim, x: a})}
+}
+
+func pipeXClaimJustID(tx *Tx, c *pipeCmd) {
+	v, err := tx.XClaimJustID(c.x.(XClaimArgs))
+	c.x, c.err = v, err
+}
+
+// XClaimJustID queues Tx.XClaimJustID; see Store.XClaimJustID.
+func (p *Pipeline) XClaimJustID(a XClaimArgs) Result[[]string] {
+	return Result[[]string]{p.add(pipeCmd{run: pipeXClaimJustID, x: a})}
 }
 
 func pipeXDel(tx *Tx, c *pipeCmd) {
@@ -1731,6 +1781,83 @@ func pipeXDel(tx *Tx, c *pipeCmd) {
 // XDel queues Tx.XDel; see Store.XDel.
 func (p *Pipeline) XDel(key string, ids ...string) Result[int64] {
 	return Result[int64]{p.add(pipeCmd{run: pipeXDel, s0: key, ss: ids})}
+}
+
+func pipeXGroupCreate(tx *Tx, c *pipeCmd) {
+	c.err = tx.XGroupCreate(c.s0, c.s1, c.ss[0])
+}
+
+// XGroupCreate queues Tx.XGroupCreate; see Store.XGroupCreate.
+func (p *Pipeline) XGroupCreate(key string, group string, start string) Result[struct{}] {
+	return Result[struct{}]{p.add(pipeCmd{run: pipeXGroupCreate, s0: key, s1: group, ss: []string{start}})}
+}
+
+func pipeXGroupCreateConsumer(tx *Tx, c *pipeCmd) {
+	v, err := tx.XGroupCreateConsumer(c.s0, c.s1, c.ss[0])
+	c.n0, c.err = v, err
+}
+
+// XGroupCreateConsumer queues Tx.XGroupCreateConsumer; see Store.XGroupCreateConsumer.
+func (p *Pipeline) XGroupCreateConsumer(key string, group string, consumer string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeXGroupCreateConsumer, s0: key, s1: group, ss: []string{consumer}})}
+}
+
+func pipeXGroupCreateMkStream(tx *Tx, c *pipeCmd) {
+	c.err = tx.XGroupCreateMkStream(c.s0, c.s1, c.ss[0])
+}
+
+// XGroupCreateMkStream queues Tx.XGroupCreateMkStream; see Store.XGroupCreateMkStream.
+func (p *Pipeline) XGroupCreateMkStream(key string, group string, start string) Result[struct{}] {
+	return Result[struct{}]{p.add(pipeCmd{run: pipeXGroupCreateMkStream, s0: key, s1: group, ss: []string{start}})}
+}
+
+func pipeXGroupDelConsumer(tx *Tx, c *pipeCmd) {
+	v, err := tx.XGroupDelConsumer(c.s0, c.s1, c.ss[0])
+	c.n0, c.err = v, err
+}
+
+// XGroupDelConsumer queues Tx.XGroupDelConsumer; see Store.XGroupDelConsumer.
+func (p *Pipeline) XGroupDelConsumer(key string, group string, consumer string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeXGroupDelConsumer, s0: key, s1: group, ss: []string{consumer}})}
+}
+
+func pipeXGroupDestroy(tx *Tx, c *pipeCmd) {
+	v, err := tx.XGroupDestroy(c.s0, c.s1)
+	c.n0, c.err = v, err
+}
+
+// XGroupDestroy queues Tx.XGroupDestroy; see Store.XGroupDestroy.
+func (p *Pipeline) XGroupDestroy(key string, group string) Result[int64] {
+	return Result[int64]{p.add(pipeCmd{run: pipeXGroupDestroy, s0: key, s1: group})}
+}
+
+func pipeXGroupSetID(tx *Tx, c *pipeCmd) {
+	c.err = tx.XGroupSetID(c.s0, c.s1, c.ss[0])
+}
+
+// XGroupSetID queues Tx.XGroupSetID; see Store.XGroupSetID.
+func (p *Pipeline) XGroupSetID(key string, group string, start string) Result[struct{}] {
+	return Result[struct{}]{p.add(pipeCmd{run: pipeXGroupSetID, s0: key, s1: group, ss: []string{start}})}
+}
+
+func pipeXInfoConsumers(tx *Tx, c *pipeCmd) {
+	v, err := tx.XInfoConsumers(c.s0, c.s1)
+	c.x, c.err = v, err
+}
+
+// XInfoConsumers queues Tx.XInfoConsumers; see Store.XInfoConsumers.
+func (p *Pipeline) XInfoConsumers(key string, group string) Result[[]XInfoConsumer] {
+	return Result[[]XInfoConsumer]{p.add(pipeCmd{run: pipeXInfoConsumers, s0: key, s1: group})}
+}
+
+func pipeXInfoGroups(tx *Tx, c *pipeCmd) {
+	v, err := tx.XInfoGroups(c.s0)
+	c.x, c.err = v, err
+}
+
+// XInfoGroups queues Tx.XInfoGroups; see Store.XInfoGroups.
+func (p *Pipeline) XInfoGroups(key string) Result[[]XInfoGroup] {
+	return Result[[]XInfoGroup]{p.add(pipeCmd{run: pipeXInfoGroups, s0: key})}
 }
 
 func pipeXInfoStream(tx *Tx, c *pipeCmd) {
@@ -1761,6 +1888,26 @@ func pipeXLen(tx *Tx, c *pipeCmd) {
 // XLen queues Tx.XLen; see Store.XLen.
 func (p *Pipeline) XLen(key string) Result[int64] {
 	return Result[int64]{p.add(pipeCmd{run: pipeXLen, s0: key})}
+}
+
+func pipeXPending(tx *Tx, c *pipeCmd) {
+	v, err := tx.XPending(c.s0, c.s1)
+	c.x, c.err = v, err
+}
+
+// XPending queues Tx.XPending; see Store.XPending.
+func (p *Pipeline) XPending(key string, group string) Result[XPending] {
+	return Result[XPending]{p.add(pipeCmd{run: pipeXPending, s0: key, s1: group})}
+}
+
+func pipeXPendingExt(tx *Tx, c *pipeCmd) {
+	v, err := tx.XPendingExt(c.x.(XPendingExtArgs))
+	c.x, c.err = v, err
+}
+
+// XPendingExt queues Tx.XPendingExt; see Store.XPendingExt.
+func (p *Pipeline) XPendingExt(a XPendingExtArgs) Result[[]XPendingExt] {
+	return Result[[]XPendingExt]{p.add(pipeCmd{run: pipeXPendingExt, x: a})}
 }
 
 func pipeXRange(tx *Tx, c *pipeCmd) {

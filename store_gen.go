@@ -2163,6 +2163,19 @@ func (s *Store) UsedMemory(ctx context.Context) (n int64, err error) {
 	return tx.UsedMemory()
 }
 
+// XAck acknowledges the entries ids of group: they leave its PEL. It
+// returns how many were pending (an ID given twice counts once); 0 if the
+// key or group does not exist. ErrStreamID if an ID is malformed (then
+// nothing is acknowledged); ErrWrongType.
+func (s *Store) XAck(ctx context.Context, key string, group string, ids ...string) (n int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.XAck(key, group, ids...)
+}
+
 // XAdd appends an entry to the stream a.Stream, creating it unless
 // a.NoMkStream, then trims it if asked, and returns the entry's ID.
 // ErrNotFound with NoMkStream and no stream; ErrStreamIDTooSmall for an ID
@@ -2178,6 +2191,56 @@ func (s *Store) XAdd(ctx context.Context, a XAddArgs) (val string, err error) {
 	return tx.XAdd(a)
 }
 
+// XAutoClaim claims for a.Consumer the entries of group's PEL from a.Start
+// that have been idle at least a.MinIdle, as XClaim, and returns them with
+// the next cursor and the IDs it found pending but deleted from the stream
+// (purged from the PEL, as Redis 7.0 does). ErrNoGroup; ErrStreamID and
+// its forms; ErrSyntax's form for a Count out of range; ErrWrongType.
+func (s *Store) XAutoClaim(ctx context.Context, a XAutoClaimArgs) (v XAutoClaimResult, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.XAutoClaim(a)
+}
+
+// XAutoClaimJustID is XAutoClaim filling only the result's IDs, without
+// raising the delivery counts (JUSTID).
+func (s *Store) XAutoClaimJustID(ctx context.Context, a XAutoClaimArgs) (v XAutoClaimResult, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.XAutoClaimJustID(a)
+}
+
+// XClaim moves the given pending entries of group to a.Consumer, if idle
+// for at least a.MinIdle, and returns them (their delivery count goes up
+// by one, their delivery time is now unless set). An ID no longer in the
+// stream is dropped from the PEL and not returned. ErrNoGroup; ErrStreamID;
+// ErrWrongType.
+func (s *Store) XClaim(ctx context.Context, a XClaimArgs) (v []XMessage, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.XClaim(a)
+}
+
+// XClaimJustID is XClaim returning the IDs alone, without raising the
+// delivery count (JUSTID).
+func (s *Store) XClaimJustID(ctx context.Context, a XClaimArgs) (vals []string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.XClaimJustID(a)
+}
+
 // XDel deletes the entries with the given IDs from the stream at key and
 // returns how many it deleted. 0 if the key does not exist (whatever the
 // IDs); ErrStreamID if an ID is malformed (then nothing is deleted);
@@ -2189,6 +2252,103 @@ func (s *Store) XDel(ctx context.Context, key string, ids ...string) (n int64, e
 	}
 	defer s.end(tx, &err)
 	return tx.XDel(key, ids...)
+}
+
+// XGroupCreate creates the consumer group group of the stream at key,
+// whose last-delivered ID is start ("$": the stream's last ID; "0": read
+// from the beginning). ErrBusyGroup if it exists; ErrNoSuchKey's form if
+// the key does not exist (see XGroupCreateMkStream); ErrStreamID;
+// ErrWrongType.
+func (s *Store) XGroupCreate(ctx context.Context, key string, group string, start string) (err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.XGroupCreate(key, group, start)
+}
+
+// XGroupCreateConsumer adds consumer to group and returns 1, or 0 if it
+// exists. ErrNoSuchKey's form if the key does not exist; ErrNoGroup;
+// ErrWrongType.
+func (s *Store) XGroupCreateConsumer(ctx context.Context, key string, group string, consumer string) (n int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.XGroupCreateConsumer(key, group, consumer)
+}
+
+// XGroupCreateMkStream is XGroupCreate creating an empty stream at key if
+// there is none (MKSTREAM).
+func (s *Store) XGroupCreateMkStream(ctx context.Context, key string, group string, start string) (err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.XGroupCreateMkStream(key, group, start)
+}
+
+// XGroupDelConsumer removes consumer from group, with its pending entries
+// (they leave the group's PEL), and returns how many it had pending (0 if
+// there is no such consumer). ErrNoSuchKey's form if the key does not
+// exist; ErrNoGroup; ErrWrongType.
+func (s *Store) XGroupDelConsumer(ctx context.Context, key string, group string, consumer string) (n int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.XGroupDelConsumer(key, group, consumer)
+}
+
+// XGroupDestroy removes group and its consumers and PEL, and returns 1, or
+// 0 if there was no such group. Readers blocked on the group get
+// ErrNoGroup. ErrNoSuchKey's form if the key does not exist; ErrWrongType.
+func (s *Store) XGroupDestroy(ctx context.Context, key string, group string) (n int64, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.XGroupDestroy(key, group)
+}
+
+// XGroupSetID sets the last-delivered ID of group ("$": the stream's last
+// ID; "-" and "+" are accepted, as Redis) and forgets its entries-read
+// count. ErrNoSuchKey's form if the key does not exist; ErrNoGroup;
+// ErrStreamID; ErrWrongType.
+func (s *Store) XGroupSetID(ctx context.Context, key string, group string, start string) (err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.XGroupSetID(key, group, start)
+}
+
+// XInfoConsumers lists the consumers of group, in name order.
+// ErrNoSuchKey if the key does not exist; ErrNoGroup; ErrWrongType.
+func (s *Store) XInfoConsumers(ctx context.Context, key string, group string) (v []XInfoConsumer, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.XInfoConsumers(key, group)
+}
+
+// XInfoGroups lists the groups of the stream at key, in name order.
+// ErrNoSuchKey if it does not exist; ErrWrongType.
+func (s *Store) XInfoGroups(ctx context.Context, key string) (v []XInfoGroup, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.XInfoGroups(key)
 }
 
 // XInfoStream describes the stream at key. ErrNoSuchKey if it does not
@@ -2203,7 +2363,8 @@ func (s *Store) XInfoStream(ctx context.Context, key string) (v XInfoStream, err
 }
 
 // XInfoStreamFull describes the stream at key with its first count
-// entries (all if count is 0; 10 if count is negative, as Redis).
+// entries and, for each group, the first count entries of its PEL and of
+// each consumer's (all if count is 0; 10 if count is negative, as Redis).
 // ErrNoSuchKey if it does not exist; ErrWrongType.
 func (s *Store) XInfoStreamFull(ctx context.Context, key string, count int64) (v XInfoStreamFull, err error) {
 	tx, err := s.begin(ctx)
@@ -2223,6 +2384,30 @@ func (s *Store) XLen(ctx context.Context, key string) (n int64, err error) {
 	}
 	defer s.end(tx, &err)
 	return tx.XLen(key)
+}
+
+// XPending summarises the PEL of group: how many entries, the first and
+// last IDs, and how many each consumer has (consumers with none are left
+// out). ErrNoGroup if the key or group does not exist; ErrWrongType.
+func (s *Store) XPending(ctx context.Context, key string, group string) (v XPending, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.XPending(key, group)
+}
+
+// XPendingExt lists group's pending entries from a.Start to a.End.
+// ErrNoGroup if the key or group does not exist; ErrStreamID and its
+// forms for a bad interval; ErrWrongType.
+func (s *Store) XPendingExt(ctx context.Context, a XPendingExtArgs) (v []XPendingExt, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.XPendingExt(a)
 }
 
 // XRange returns the entries of the stream at key with IDs from start to

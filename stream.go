@@ -17,7 +17,7 @@ import (
 // internal/stream, in Redis's own nodes (listpacks of up to 100 entries),
 // so that approximate trims ("~", which remove whole nodes) remove what
 // redis-server removes. Consumer groups (XGROUP, XREADGROUP, XACK, XPENDING,
-// XCLAIM, XAUTOCLAIM, XINFO GROUPS and CONSUMERS) are not built yet.
+// XCLAIM, XAUTOCLAIM, XINFO GROUPS and CONSUMERS) are in stream_groups.go.
 //
 // Unlike the other types, a stream is not deleted when its last entry goes:
 // an empty stream keeps its last ID, as in Redis.
@@ -53,6 +53,16 @@ func (v *streamValue) dump() string {
 		}
 		return true
 	})
+	for _, g := range v.s.Groups() {
+		b.WriteString(" group " + strconv.Quote(g.Name) + " last " + g.LastID.String() + " read " + strconv.FormatInt(g.EntriesRead, 10))
+		for cur := g.Seek(stream.ID{}); cur.Valid(); cur = cur.Next() {
+			p := cur.Pending()
+			b.WriteString(" pel " + p.ID.String() + " " + strconv.Quote(p.Consumer.Name) + " " + strconv.FormatInt(p.DeliveryTime, 10) + " " + strconv.FormatInt(p.DeliveryCount, 10))
+		}
+		for _, c := range g.Consumers() {
+			b.WriteString(" consumer " + strconv.Quote(c.Name) + " " + strconv.FormatInt(c.PendingLen(), 10))
+		}
+	}
 	b.WriteString("}")
 	return b.String()
 }
@@ -770,6 +780,7 @@ func streamInfo(sv *streamValue) XInfoStream {
 		Length: sv.s.Len(), RadixTreeKeys: int64(sv.s.Nodes()), RadixTreeNodes: int64(sv.s.RaxNodes()),
 		LastGeneratedID: sv.s.LastID.String(), MaxDeletedEntryID: sv.s.MaxDeletedID.String(),
 		EntriesAdded: sv.s.EntriesAdded, RecordedFirstEntryID: sv.s.FirstID().String(),
+		Groups: int64(sv.s.NumGroups()),
 	}
 	if e, ok := sv.s.First(); ok {
 		info.FirstEntry = toXMessage(e)
@@ -780,8 +791,8 @@ func streamInfo(sv *streamValue) XInfoStream {
 	return info
 }
 
-// XInfoStreamFull is XINFO STREAM FULL's reply (consumer groups are not
-// built yet: the reply's groups are always empty).
+// XInfoStreamFull is XINFO STREAM FULL's reply, as go-redis names its
+// fields.
 type XInfoStreamFull struct {
 	Length               int64
 	RadixTreeKeys        int64
@@ -791,10 +802,12 @@ type XInfoStreamFull struct {
 	EntriesAdded         int64
 	RecordedFirstEntryID string
 	Entries              []XMessage
+	Groups               []XInfoStreamGroup
 }
 
 // XInfoStreamFull describes the stream at key with its first count
-// entries (all if count is 0; 10 if count is negative, as Redis).
+// entries and, for each group, the first count entries of its PEL and of
+// each consumer's (all if count is 0; 10 if count is negative, as Redis).
 // ErrNoSuchKey if it does not exist; ErrWrongType.
 func (tx *Tx) XInfoStreamFull(key string, count int64) (XInfoStreamFull, error) {
 	sv, err := tx.readStream(key)
@@ -816,5 +829,6 @@ func streamInfoFull(sv *streamValue, count int64) XInfoStreamFull {
 		LastGeneratedID: sv.s.LastID.String(), MaxDeletedEntryID: sv.s.MaxDeletedID.String(),
 		EntriesAdded: sv.s.EntriesAdded, RecordedFirstEntryID: sv.s.FirstID().String(),
 		Entries: streamRange(sv, stream.ID{}, stream.MaxID, count, false),
+		Groups:  streamGroupsFull(sv, count),
 	}
 }

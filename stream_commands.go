@@ -290,6 +290,30 @@ func cmdXInfo(tx *Tx, args []string, w ReplyWriter) {
 	case sub == "help":
 		w.WriteError(ArityError("xinfo|help"))
 		return
+	case sub == "groups":
+		if len(args) != 3 {
+			w.WriteError(ArityError("xinfo|groups"))
+			return
+		}
+		gs, err := tx.XInfoGroups(args[2])
+		if err != nil {
+			w.WriteError(err)
+			return
+		}
+		writeXInfoGroups(w, gs)
+		return
+	case sub == "consumers":
+		if len(args) != 4 {
+			w.WriteError(ArityError("xinfo|consumers"))
+			return
+		}
+		cs, err := tx.XInfoConsumers(args[2], args[3])
+		if err != nil {
+			w.WriteError(err)
+			return
+		}
+		writeXInfoConsumers(w, cs)
+		return
 	case sub != "stream":
 		w.WriteError(unknownSubcommand(args[1], "XINFO"))
 		return
@@ -331,7 +355,7 @@ func cmdXInfo(tx *Tx, args []string, w ReplyWriter) {
 	w.WriteBulk("entries")
 	writeXMessages(w, full.Entries)
 	w.WriteBulk("groups")
-	w.WriteArrayLen(0)
+	writeXInfoFullGroups(w, full.Groups)
 }
 
 func writeXInfoHead(w ReplyWriter, length, keys, nodes int64, last, maxDel string, added int64, first string) {

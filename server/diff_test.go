@@ -189,6 +189,8 @@ func (p *pair) do(args ...string) resp.Reply {
 	}
 	cmd := strings.ToUpper(args[0])
 	compared.Add(1)
+	normalizeGroupTimes(args, &want)
+	normalizeGroupTimes(args, &got)
 	w, g := normalizeReply(cmd, want, p.sorted[cmd]), normalizeReply(cmd, got, p.sorted[cmd])
 	if cmd == "EXEC" && want.Kind == '*' && got.Kind == '*' && len(want.Elems) == len(p.queued) && len(got.Elems) == len(p.queued) {
 		// Each reply of a transaction is compared as its command's.
@@ -794,4 +796,72 @@ func TestDiffUnauthenticated(t *testing.T) {
 	q.do("AUTH", "pw")
 	q.do("ECHO", strings.Repeat("y", 20000)) // authenticated: no limit
 	q.rawN("*11\r\n$4\r\nECHO\r\n"+strings.Repeat("$1\r\na\r\n", 10), 1)
+}
+
+// normalizeGroupTimes makes the time fields of the consumer-group replies
+// comparable between two servers with their own clocks, as
+// workload.NormalizeGroupTimes does for the root package's differ: idle
+// times become 0, and delivery and seen times within a day of now become
+// 0; fixed times set with XCLAIM's TIME stay.
+func normalizeGroupTimes(args []string, r *resp.Reply) {
+	if len(args) < 2 {
+		return
+	}
+	recent := func(e *resp.Reply) {
+		if e.Kind == ':' {
+			if d := time.Now().UnixMilli() - e.Int; d > -86400000 && d < 86400000 {
+				e.Int = 0
+			}
+		}
+	}
+	field := func(m *resp.Reply, name string, f func(*resp.Reply)) {
+		for i := 0; i+1 < len(m.Elems); i += 2 {
+			if m.Elems[i].Str == name {
+				f(&m.Elems[i+1])
+			}
+		}
+	}
+	switch strings.ToUpper(args[0]) {
+	case "XPENDING":
+		if len(args) > 3 {
+			for i := range r.Elems {
+				if len(r.Elems[i].Elems) == 4 {
+					r.Elems[i].Elems[2].Int = 0
+				}
+			}
+		}
+	case "XINFO":
+		switch strings.ToUpper(args[1]) {
+		case "CONSUMERS":
+			for i := range r.Elems {
+				field(&r.Elems[i], "idle", func(e *resp.Reply) { e.Int = 0 })
+			}
+		case "STREAM":
+			field(r, "groups", func(gs *resp.Reply) {
+				for i := range gs.Elems {
+					g := &gs.Elems[i]
+					field(g, "pending", func(p *resp.Reply) {
+						for j := range p.Elems {
+							if len(p.Elems[j].Elems) > 2 {
+								recent(&p.Elems[j].Elems[2])
+							}
+						}
+					})
+					field(g, "consumers", func(cs *resp.Reply) {
+						for j := range cs.Elems {
+							c := &cs.Elems[j]
+							field(c, "seen-time", recent)
+							field(c, "pending", func(p *resp.Reply) {
+								for k := range p.Elems {
+									if len(p.Elems[k].Elems) > 1 {
+										recent(&p.Elems[k].Elems[1])
+									}
+								}
+							})
+						}
+					})
+				}
+			})
+		}
+	}
 }

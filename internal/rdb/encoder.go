@@ -327,8 +327,12 @@ func AppendScore(dst []byte, f float64) []byte {
 
 // AppendStream appends a TypeStreamListpacks2 body of s: its nodes (each
 // the 16-byte key and the listpack, as Redis keeps them), its length, last,
-// first and largest deleted IDs, the count of entries added, and no
-// consumer group.
+// first and largest deleted IDs, the count of entries added, and its
+// consumer groups in name order: each its name, last-delivered ID,
+// entries-read, PEL (raw 16-byte IDs, each with its delivery time in
+// milliseconds, 8 bytes little-endian, and delivery count) and consumers
+// (name, seen-time, and the raw IDs of their own PEL), as Redis 7.0's
+// rdbSaveObject writes them.
 func (e *Encoder) AppendStream(dst []byte, s *stream.Stream) []byte {
 	dst = appendLen(dst, uint64(s.Nodes()))
 	s.EachNode(func(master stream.ID, lp []byte) {
@@ -339,8 +343,33 @@ func (e *Encoder) AppendStream(dst []byte, s *stream.Stream) []byte {
 	})
 	m := s.Meta()
 	for _, v := range []uint64{m.Length, m.LastID.Ms, m.LastID.Seq, m.FirstID.Ms, m.FirstID.Seq,
-		m.MaxDeletedID.Ms, m.MaxDeletedID.Seq, m.EntriesAdded, 0} {
+		m.MaxDeletedID.Ms, m.MaxDeletedID.Seq, m.EntriesAdded, uint64(s.NumGroups())} {
 		dst = appendLen(dst, v)
+	}
+	for _, g := range s.Groups() {
+		dst = e.appendBytes(dst, []byte(g.Name))
+		dst = appendLen(dst, g.LastID.Ms)
+		dst = appendLen(dst, g.LastID.Seq)
+		dst = appendLen(dst, uint64(g.EntriesRead))
+		dst = appendLen(dst, uint64(g.PendingLen()))
+		for cur := g.Seek(stream.ID{}); cur.Valid(); cur = cur.Next() {
+			p := cur.Pending()
+			key := stream.EncodeID(p.ID)
+			dst = append(dst, key[:]...)
+			dst = binary.LittleEndian.AppendUint64(dst, uint64(p.DeliveryTime))
+			dst = appendLen(dst, uint64(p.DeliveryCount))
+		}
+		cs := g.Consumers()
+		dst = appendLen(dst, uint64(len(cs)))
+		for _, c := range cs {
+			dst = e.appendBytes(dst, []byte(c.Name))
+			dst = binary.LittleEndian.AppendUint64(dst, uint64(c.SeenTime))
+			dst = appendLen(dst, uint64(c.PendingLen()))
+			for cur := c.Seek(stream.ID{}); cur.Valid(); cur = cur.Next() {
+				key := stream.EncodeID(cur.Pending().ID)
+				dst = append(dst, key[:]...)
+			}
+		}
 	}
 	return dst
 }

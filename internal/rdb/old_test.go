@@ -316,7 +316,7 @@ func TestRedisRefusesLikeUs(t *testing.T) {
 		{"set duplicate", e.AppendSet([]byte{TypeSet}, []string{"a", "b", "a"}), ErrCorrupt},
 		{"hash duplicate", e.AppendHash([]byte{TypeHash}, []string{"a", "1", "a", "2"}), ErrCorrupt},
 		{"module", []byte{TypeModule2, 1, 2, 3}, ErrUnsupported},
-		{"stream v1", []byte{TypeStreamListpacks, 0}, ErrUnsupported},
+		{"stream v1 cut", []byte{TypeStreamListpacks, 0}, ErrTruncated},
 		{"stream cut", []byte{TypeStreamListpacks2, 0}, ErrTruncated},
 		{"unknown type 8", []byte{8, 0}, ErrUnsupported},
 		{"unknown type 30", []byte{30, 0}, ErrUnsupported},

@@ -23,15 +23,16 @@
 //
 // # What is read
 //
-// Everything Redis 7.0 loads except module data, functions and streams
-// with consumer groups: the encodings above plus the older ones Redis 7.0
-// still loads (ziplists, zipmaps, linked lists, ZSET with string scores,
-// quicklist 1), from files of RDB versions 1 to 10, and streams as Redis
-// 7.0 writes them (STREAM_LISTPACKS_2, each node's listpack checked entry
-// by entry by stream.Load). Module types, function opcodes, streams of the
-// older type 15 or with consumer groups, and unknown types or opcodes are
-// refused with ErrUnsupported, naming the type and the byte offset:
-// nothing is skipped silently.
+// Everything Redis 7.0 loads except module data and functions: the
+// encodings above plus the older ones Redis 7.0 still loads (ziplists,
+// zipmaps, linked lists, ZSET with string scores, quicklist 1), from files
+// of RDB versions 1 to 10, and streams as Redis 7.0 writes them
+// (STREAM_LISTPACKS_2, each node's listpack checked entry by entry by
+// stream.Load, and their consumer groups: PELs, consumers) and as older
+// versions did (STREAM_LISTPACKS, type 15, whose groups' entries-read is
+// estimated as Redis does). Module types, function opcodes and unknown
+// types or opcodes are refused with ErrUnsupported, naming the type and
+// the byte offset: nothing is skipped silently.
 //
 // Decoding checks the structure of every embedded blob (listpack, ziplist,
 // intset, zipmap: header sizes, counts, back-lengths, terminators, entry
@@ -56,8 +57,7 @@
 //     that is too short on into the trailer's bytes. Bytes between the value
 //     and the trailer are ignored by both.
 //   - Module values, which Redis loads, are refused: module data has no
-//     meaning outside its module. So are streams with consumer groups, which
-//     embedis does not have yet.
+//     meaning outside its module.
 package rdb
 
 import (
@@ -164,8 +164,7 @@ type Value struct {
 	Hash    []string  // KindHash: field, value, field, value, … in file order
 	ZSet    []ZMember // KindZSet, in file order (ZSET_2: highest score first)
 	// Stream is a KindStream value: its nodes as they were written
-	// (checked by stream.Load) and its counters. Consumer groups are not
-	// read yet: a stream with groups is ErrUnsupported.
+	// (checked by stream.Load), its counters and its consumer groups.
 	Stream *stream.Stream
 
 	// IntsetWidth is the width in bytes (2, 4 or 8) of the intset SetInts
@@ -230,7 +229,7 @@ var (
 	ErrTruncated = errors.New("rdb: unexpected end of data")
 	// ErrChecksum: a file's CRC-64 does not match its contents.
 	ErrChecksum = errors.New("rdb: wrong checksum")
-	// ErrUnsupported: module data, streams with groups, functions, an unknown type
+	// ErrUnsupported: module data, functions, an unknown type
 	// or opcode, or a version newer than 10.
 	ErrUnsupported = errors.New("rdb: unsupported data")
 	// ErrCorrupt: the data is not in the format (bad length, broken

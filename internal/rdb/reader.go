@@ -182,7 +182,7 @@ func (r *Reader) next(e *Entry) error {
 			if !isValueType(op) {
 				return newError(ErrUnsupported, at, "unknown opcode or type %d", op)
 			}
-			if op == TypeModule || op == TypeModule2 || op == TypeStreamListpacks {
+			if op == TypeModule || op == TypeModule2 {
 				return newError(ErrUnsupported, at, "%s is not supported", typeName(op))
 			}
 			key, err := in.readString("a key")

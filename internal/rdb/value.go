@@ -62,9 +62,9 @@ func (in *input) readValue(typ byte, v *Value) error {
 		return nil
 	case TypeHashZipmap, TypeListZiplist, TypeZSetZiplist, TypeHashZiplist, TypeHashListpack, TypeZSetListpack:
 		return in.readPacked(typ, v, start)
-	case TypeStreamListpacks2:
+	case TypeStreamListpacks, TypeStreamListpacks2:
 		v.Kind = KindStream
-		return in.readStream(v, start)
+		return in.readStream(v, start, typ == TypeStreamListpacks2)
 	}
 	return newError(ErrUnsupported, start, "%s is not supported", typeName(typ))
 }
@@ -406,11 +406,16 @@ func readZSetListpack(v *Value, b []byte, at, start int64) error {
 	return checkZDups(ms, at)
 }
 
-// readStream reads a TypeStreamListpacks2 body: the nodes (each a 16-byte
-// key and a listpack), the length, the last, first and largest deleted
-// IDs, the count of entries added, and the consumer groups (none: groups
-// are not supported yet). stream.Load checks the nodes.
-func (in *input) readStream(v *Value, start int64) error {
+// readStream reads a TypeStreamListpacks2 body (v2) or a
+// TypeStreamListpacks one: the nodes (each a 16-byte key and a listpack),
+// the length, the last ID, (v2) the first and largest deleted IDs and the
+// count of entries added, then the consumer groups (see
+// Encoder.AppendStream; a TypeStreamListpacks group has no entries-read,
+// which is estimated as Redis does). stream.Load checks the nodes; the
+// groups are checked here: no name twice, no PEL entry twice, every
+// consumer's entry in the group's PEL and owned by one consumer only, and
+// every PEL entry owned.
+func (in *input) readStream(v *Value, start int64, v2 bool) error {
 	n, err := in.readCount("a stream's node count")
 	if err != nil {
 		return err
@@ -434,27 +439,146 @@ func (in *input) readStream(v *Value, start int64) error {
 		masters = append(masters, id)
 		lps = append(lps, append([]byte(nil), lp...))
 	}
-	var nums [8]uint64
+	nums := make([]uint64, 3, 8)
+	if v2 {
+		nums = nums[:8]
+	}
 	for i := range nums {
 		if nums[i], err = in.readCount("a stream's counters"); err != nil {
 			return err
 		}
 	}
-	at := in.off()
+	meta := stream.Meta{Length: nums[0], LastID: stream.ID{Ms: nums[1], Seq: nums[2]}}
+	if v2 {
+		meta.FirstID, meta.MaxDeletedID, meta.EntriesAdded = stream.ID{Ms: nums[3], Seq: nums[4]}, stream.ID{Ms: nums[5], Seq: nums[6]}, nums[7]
+	} else {
+		meta.EntriesAdded = nums[0]
+	}
+	s, err := stream.Load(masters, lps, meta)
+	if err != nil {
+		return newError(ErrCorrupt, start, "%s", err.Error())
+	}
 	groups, err := in.readCount("a stream's group count")
 	if err != nil {
 		return err
 	}
-	if groups > 0 {
-		return newError(ErrUnsupported, at, "stream consumer groups are not supported")
-	}
-	s, err := stream.Load(masters, lps, stream.Meta{
-		Length: nums[0], LastID: stream.ID{Ms: nums[1], Seq: nums[2]}, FirstID: stream.ID{Ms: nums[3], Seq: nums[4]},
-		MaxDeletedID: stream.ID{Ms: nums[5], Seq: nums[6]}, EntriesAdded: nums[7],
-	})
-	if err != nil {
-		return newError(ErrCorrupt, start, "%s", err.Error())
+	for i := uint64(0); i < groups; i++ {
+		if err := in.readGroup(s, v2); err != nil {
+			return err
+		}
 	}
 	v.Stream = s
 	return nil
+}
+
+// readGroup reads one consumer group of a stream body into s.
+func (in *input) readGroup(s *stream.Stream, v2 bool) error {
+	at := in.off()
+	name, err := in.readString("a stream group name")
+	if err != nil {
+		return err
+	}
+	var ms, seq uint64
+	if ms, err = in.readCount("a stream group's last ID"); err != nil {
+		return err
+	}
+	if seq, err = in.readCount("a stream group's last ID"); err != nil {
+		return err
+	}
+	last := stream.ID{Ms: ms, Seq: seq}
+	read := int64(stream.InvalidEntriesRead)
+	if v2 {
+		r, err := in.readCount("a stream group's entries-read")
+		if err != nil {
+			return err
+		}
+		if int64(r) < stream.InvalidEntriesRead {
+			return newError(ErrCorrupt, at, "stream group entries-read %d", int64(r))
+		}
+		read = int64(r)
+	} else {
+		read = s.EntriesReadAt(last)
+	}
+	g := s.CreateGroup(name, last, read)
+	if g == nil {
+		return newError(ErrCorrupt, at, "stream group %q twice", name)
+	}
+	npel, err := in.readCount("a stream group's PEL size")
+	if err != nil {
+		return err
+	}
+	for j := uint64(0); j < npel; j++ {
+		at := in.off()
+		id, err := in.readRawID("a stream PEL entry")
+		if err != nil {
+			return err
+		}
+		b, err := in.readRaw(nil, 8, "a stream PEL delivery time")
+		if err != nil {
+			return err
+		}
+		count, err := in.readCount("a stream PEL delivery count")
+		if err != nil {
+			return err
+		}
+		if g.Pending(id) != nil {
+			return newError(ErrCorrupt, at, "stream PEL entry %v twice", id)
+		}
+		if count > 1<<62 {
+			return newError(ErrCorrupt, at, "stream PEL delivery count %d", count)
+		}
+		p := g.AddOrphan(id)
+		p.DeliveryTime, p.DeliveryCount = int64(binary.LittleEndian.Uint64(b)), int64(count)
+	}
+	ncons, err := in.readCount("a stream group's consumer count")
+	if err != nil {
+		return err
+	}
+	var owned uint64
+	for j := uint64(0); j < ncons; j++ {
+		at := in.off()
+		cname, err := in.readString("a stream consumer name")
+		if err != nil {
+			return err
+		}
+		b, err := in.readRaw(nil, 8, "a stream consumer seen-time")
+		if err != nil {
+			return err
+		}
+		c := g.CreateConsumer(cname, int64(binary.LittleEndian.Uint64(b)))
+		if c == nil {
+			return newError(ErrCorrupt, at, "stream consumer %q twice", cname)
+		}
+		n, err := in.readCount("a stream consumer's PEL size")
+		if err != nil {
+			return err
+		}
+		for k := uint64(0); k < n; k++ {
+			at := in.off()
+			id, err := in.readRawID("a stream consumer PEL entry")
+			if err != nil {
+				return err
+			}
+			p := g.Pending(id)
+			if p == nil || p.Consumer != nil {
+				return newError(ErrCorrupt, at, "stream consumer PEL entry %v not in the group's PEL or owned twice", id)
+			}
+			g.Assign(p, c)
+			owned++
+		}
+	}
+	if owned != npel {
+		return newError(ErrCorrupt, at, "stream group %q has PEL entries with no consumer", name)
+	}
+	return nil
+}
+
+// readRawID reads a raw 16-byte big-endian stream ID.
+func (in *input) readRawID(what string) (stream.ID, error) {
+	b, err := in.readRaw(nil, 16, what)
+	if err != nil {
+		return stream.ID{}, err
+	}
+	id, _ := stream.DecodeID(b)
+	return id, nil
 }

@@ -147,6 +147,10 @@ type Stream struct {
 	// lpCap is the capacity of every node's listpack, kept as the nodes
 	// change, so that MemUsage costs O(1).
 	lpCap int64
+	// groups are the consumer groups by name (group.go); groupMem is
+	// their heap, kept as they change.
+	groups   map[string]*Group
+	groupMem int64
 }
 
 // nodeBytes is what the heap holds for a node besides its listpack.
@@ -156,7 +160,7 @@ var nodeBytes = int64(unsafe.Sizeof(node{}))
 // Stream struct: the listpacks' capacity, the node structs and the slice of
 // them. O(1).
 func (s *Stream) MemUsage() int64 {
-	return s.lpCap + int64(len(s.nodes))*nodeBytes + int64(cap(s.nodes))*int64(unsafe.Sizeof((*node)(nil)))
+	return s.groupMem + s.lpCap + int64(len(s.nodes))*nodeBytes + int64(cap(s.nodes))*int64(unsafe.Sizeof((*node)(nil)))
 }
 
 // recount sets lpCap from the nodes (after a load or a clone).
@@ -183,6 +187,7 @@ func (s *Stream) Clone() *Stream {
 		c.nodes[i] = &cn
 	}
 	c.recount()
+	c.cloneGroups(s)
 	return &c
 }
 
