@@ -440,6 +440,10 @@ func (it *Iter) Next() (e Entry, done bool, err error) {
 	return e, false, nil
 }
 
+// Offset returns the byte offset in the listpack of the entry Next reads
+// next (of the terminator at the end), for error messages.
+func (it *Iter) Offset() int { return it.p }
+
 // NextString is Next with integers rendered as decimal text in the
 // iterator's buffer (valid until the next call).
 func (it *Iter) NextString() (s []byte, done bool, err error) {
@@ -453,3 +457,31 @@ func (it *Iter) NextString() (s []byte, done bool, err error) {
 // Entries returns the entries of a listpack Check accepted and Iter walked
 // to its end: the bytes between header and terminator.
 func Entries(b []byte) []byte { return b[HeaderSize : len(b)-1] }
+
+// ReplaceInt replaces the trusted entry at lp[pos:] of the whole listpack
+// lp (header included) with the integer v's entry and returns the
+// listpack: lp itself, changed in place, when the two entries have the same
+// size, else a new slice in which the entries after pos moved and the
+// header's total size is updated (its count stays). On a pos that does not
+// start an entry it returns lp unchanged.
+func ReplaceInt(lp []byte, pos int, v int64) []byte {
+	if pos < HeaderSize || pos >= len(lp) {
+		return lp
+	}
+	old := EntryLen(lp[pos:])
+	if old == 0 {
+		return lp
+	}
+	var buf [10]byte
+	enc := AppendInt(buf[:0], v)
+	if len(enc) == old {
+		copy(lp[pos:], enc)
+		return lp
+	}
+	out := make([]byte, 0, len(lp)-old+len(enc))
+	out = append(out, lp[:pos]...)
+	out = append(out, enc...)
+	out = append(out, lp[pos+old:]...)
+	binary.LittleEndian.PutUint32(out, uint32(len(out)))
+	return out
+}

@@ -171,3 +171,58 @@ func TestCountUnknown(t *testing.T) {
 		t.Fatalf("%d entries, %v", len(got), err)
 	}
 }
+
+// TestReplaceInt replaces each entry of a listpack of every encoding with
+// integers of every width and compares with the listpack written from
+// scratch with that integer in its place: the same bytes, header included.
+func TestReplaceInt(t *testing.T) {
+	ints := []int64{0, 127, 128, -1, -4096, 4096, 32767, -32768, 8388607, -8388609, math.MaxInt32, math.MinInt64}
+	for i := range samples {
+		for _, v := range ints {
+			lp := build(samples)
+			pos := HeaderSize
+			for j := 0; j < i; j++ {
+				pos += EntryLen(lp[pos:])
+			}
+			got := ReplaceInt(lp, pos, v)
+			want := append([]string(nil), samples...)
+			want[i] = strconv.FormatInt(v, 10)
+			if w := build(want); !bytes.Equal(got, w) {
+				t.Fatalf("entry %d (%q) replaced by %d: %x, want %x", i, samples[i], v, got, w)
+			}
+		}
+	}
+	lp := build([]string{"1", "2"})
+	for _, pos := range []int{-1, 0, HeaderSize - 1, len(lp) - 1, len(lp), len(lp) + 5} {
+		if got := ReplaceInt(bytes.Clone(lp), pos, 300); !bytes.Equal(got, lp) {
+			t.Fatalf("ReplaceInt at %d changed the listpack: %x", pos, got)
+		}
+	}
+}
+
+// TestOffset walks a listpack and checks that Offset is where each entry
+// starts, the terminator's position at the end.
+func TestOffset(t *testing.T) {
+	lp := build(samples)
+	it, err := Check(lp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := HeaderSize
+	for i := 0; ; i++ {
+		if it.Offset() != want {
+			t.Fatalf("entry %d: Offset %d, want %d", i, it.Offset(), want)
+		}
+		_, done, err := it.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if done {
+			break
+		}
+		want += EntrySize(samples[i])
+	}
+	if want != len(lp)-1 {
+		t.Fatalf("ended at %d, terminator at %d", want, len(lp)-1)
+	}
+}

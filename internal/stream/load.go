@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+
+	"github.com/embedis/embedis/internal/listpack"
 )
 
 // Loading a stream from nodes written elsewhere (an RDB file, a DUMP
@@ -80,90 +82,44 @@ func Load(masters []ID, lps [][]byte, m Meta) (*Stream, error) {
 	return s, nil
 }
 
-// safeElem is readElem for untrusted bytes: it checks the bounds, the
-// encoding and the backlen (which backward walks rely on).
-func safeElem(lp []byte, pos int) (e elem, next int, ok bool) {
-	if pos >= len(lp)-1 { // the end byte is not an element
-		return e, 0, false
-	}
-	b := lp[pos]
-	need := 1
-	var n int
-	switch {
-	case b&0x80 == 0:
-	case b&0xC0 == 0x80:
-		n = int(b & 0x3F)
-		need = 1 + n
-	case b&0xE0 == 0xC0:
-		need = 2
-	case b&0xF0 == 0xE0:
-		if pos+1 >= len(lp) {
-			return e, 0, false
-		}
-		n = int(b&0x0F)<<8 | int(lp[pos+1])
-		need = 2 + n
-	case b == 0xF1:
-		need = 3
-	case b == 0xF2:
-		need = 4
-	case b == 0xF3:
-		need = 5
-	case b == 0xF4:
-		need = 9
-	case b == 0xF0:
-		if pos+5 > len(lp) {
-			return e, 0, false
-		}
-		l := uint64(binary.LittleEndian.Uint32(lp[pos+1:]))
-		if l > uint64(len(lp)) {
-			return e, 0, false
-		}
-		need = 5 + int(l)
-	default:
-		return e, 0, false
-	}
-	bl := lpBacklenSize(need)
-	if pos+need+bl > len(lp)-1 {
-		return e, 0, false
-	}
-	e, next = readElem(lp, pos)
-	if next != pos+need+bl {
-		return e, 0, false
-	}
-	var buf [5]byte
-	if string(appendBacklen(buf[:0], need)) != string(lp[pos+need:next]) {
-		return e, 0, false
-	}
-	return e, next, true
-}
-
 // loadNode checks one node's listpack and returns the node and the ID of
 // its last entry.
 func loadNode(master ID, raw []byte, prev ID, havePrev bool) (*node, ID, error) {
-	if len(raw) < lpHeaderSize+1 || int(binary.LittleEndian.Uint32(raw)) != len(raw) || raw[len(raw)-1] != lpEOF {
-		return nil, ID{}, errors.New("bad listpack framing")
-	}
 	lp := append([]byte(nil), raw...)
+	it, err := listpack.Check(lp)
+	if err != nil {
+		return nil, ID{}, fmt.Errorf("bad listpack framing: %w", err)
+	}
 	n := &node{master: master, lp: lp}
-	pos := lpHeaderSize
 	elems := 0
-	nextInt := func(what string) (int64, error) {
-		e, next, ok := safeElem(lp, pos)
-		if !ok || !e.isInt {
-			return 0, fmt.Errorf("bad %s at byte %d", what, pos)
+	// next reads the next entry; at the terminator it returns done, or
+	// the error of a header count that does not match.
+	next := func(what string) (e listpack.Entry, done bool, err error) {
+		at := it.Offset()
+		e, done, err = it.Next()
+		if err != nil {
+			return e, done, fmt.Errorf("bad %s at byte %d: %w", what, at, err)
 		}
-		pos = next
-		elems++
-		return e.v, nil
+		if !done {
+			elems++
+		}
+		return e, done, nil
+	}
+	nextInt := func(what string) (int64, error) {
+		at := it.Offset()
+		e, done, err := next(what)
+		if err == nil && (done || !e.IsInt) {
+			err = fmt.Errorf("bad %s at byte %d", what, at)
+		}
+		return e.Int, err
 	}
 	skip := func(what string) error {
-		_, next, ok := safeElem(lp, pos)
-		if !ok {
-			return fmt.Errorf("bad %s at byte %d", what, pos)
+		at := it.Offset()
+		_, done, err := next(what)
+		if err == nil && done {
+			err = fmt.Errorf("bad %s at byte %d", what, at)
 		}
-		pos = next
-		elems++
-		return nil
+		return err
 	}
 	live, err := nextInt("live count")
 	if err != nil {
@@ -192,11 +148,19 @@ func loadNode(master ID, raw []byte, prev ID, havePrev bool) (*node, ID, error) 
 	var l, d int64
 	var last ID
 	first := true
-	for pos < len(lp)-1 {
-		flags, err := nextInt("entry flags")
+	for {
+		at := it.Offset()
+		e, done, err := next("entry flags")
 		if err != nil {
 			return nil, ID{}, err
 		}
+		if done {
+			break
+		}
+		if !e.IsInt {
+			return nil, ID{}, fmt.Errorf("bad entry flags at byte %d", at)
+		}
+		flags := e.Int
 		if flags < 0 || flags > flagDeleted|flagSameFields {
 			return nil, ID{}, fmt.Errorf("entry flags %d", flags)
 		}
@@ -263,7 +227,8 @@ func loadNode(master ID, raw []byte, prev ID, havePrev bool) (*node, ID, error) 
 	if l != live || d != deleted {
 		return nil, ID{}, fmt.Errorf("counts %d/%d, entries %d/%d", live, deleted, l, d)
 	}
-	if h := lpCount(lp); h != 65535 && h != elems || h == 65535 && elems < 65535 {
+	// The iterator checked a count below 65535; "unknown" must be true.
+	if h := listpack.Count(lp); h == listpack.CountUnknown && elems < listpack.CountUnknown {
 		return nil, ID{}, fmt.Errorf("header counts %d elements, listpack has %d", h, elems)
 	}
 	n.live, n.deleted, n.elems, n.last = int(live), int(deleted), elems, last

@@ -1,5 +1,7 @@
 package stream
 
+import "github.com/embedis/embedis/internal/listpack"
+
 // A node is one listpack laid out as Redis's streamAppendItem lays it out:
 //
 //	master entry: live-count deleted-count num-fields field_1 … field_N 0
@@ -11,6 +13,10 @@ package stream
 // master ID (two's complement differences). lp-count is the number of
 // elements of the entry before it, so that a reader can walk back; the
 // master entry's final 0 is where a backward walk stops.
+//
+// The node is a listpack as Redis writes it (internal/listpack), byte for
+// byte: the node boundaries that decide what XTRIM ~ removes depend on its
+// size, and an RDB file carries it as is.
 
 const (
 	flagDeleted    = 1
@@ -31,25 +37,22 @@ type node struct {
 // of fields (alternating fields and values), with no entry yet.
 func newNode(id ID, fields []string) *node {
 	n := &node{master: id, nfields: len(fields) / 2}
-	lp := lpNew()
-	lp = lp[:len(lp)-1]
-	lp = appendIntElem(lp, 0) // live count: append makes it 1
-	lp = appendIntElem(lp, 0) // deleted count
-	lp = appendIntElem(lp, int64(n.nfields))
+	lp, _ := listpack.Start(make([]byte, 0, 64))
+	lp = listpack.AppendInt(lp, 0) // live count: append makes it 1
+	lp = listpack.AppendInt(lp, 0) // deleted count
+	lp = listpack.AppendInt(lp, int64(n.nfields))
 	for i := 0; i < len(fields); i += 2 {
-		lp = appendStrElem(lp, fields[i])
+		lp = listpack.AppendString(lp, fields[i])
 	}
-	lp = appendIntElem(lp, 0) // the master entry's terminator
-	lp = append(lp, lpEOF)
+	lp = listpack.AppendInt(lp, 0) // the master entry's terminator
 	n.elems = 4 + n.nfields
-	lpSetHeader(lp, n.elems)
-	n.lp = lp
+	n.lp = listpack.Finish(lp, 0, n.elems)
 	return n
 }
 
 // masterFields returns the position of the master entry's first field name.
 func (n *node) masterFields() int {
-	p := skipElem(n.lp, lpHeaderSize)
+	p := skipElem(n.lp, listpack.HeaderSize)
 	p = skipElem(n.lp, p)
 	return skipElem(n.lp, p)
 }
@@ -71,13 +74,13 @@ func (n *node) sameFields(fields []string) bool {
 	}
 	p := n.masterFields()
 	for i := 0; i < len(fields); i += 2 {
-		var e elem
+		var e listpack.Entry
 		e, p = readElem(n.lp, p)
-		if e.isInt {
-			if v, ok := canonicalInt(fields[i]); !ok || v != e.v {
+		if e.IsInt {
+			if v, ok := listpack.ParseInt(fields[i]); !ok || v != e.Int {
 				return false
 			}
-		} else if string(e.s) != fields[i] {
+		} else if string(e.Str) != fields[i] {
 			return false
 		}
 	}
@@ -93,33 +96,31 @@ func (n *node) append(id ID, fields []string) {
 		flags = flagSameFields
 	}
 	lp := n.lp[:len(n.lp)-1]
-	lp = appendIntElem(lp, flags)
-	lp = appendIntElem(lp, int64(id.Ms-n.master.Ms))
-	lp = appendIntElem(lp, int64(id.Seq-n.master.Seq))
+	lp = listpack.AppendInt(lp, flags)
+	lp = listpack.AppendInt(lp, int64(id.Ms-n.master.Ms))
+	lp = listpack.AppendInt(lp, int64(id.Seq-n.master.Seq))
 	nf := len(fields) / 2
 	count := 3 + nf
 	if !same {
-		lp = appendIntElem(lp, int64(nf))
+		lp = listpack.AppendInt(lp, int64(nf))
 		count += nf + 1
 	}
 	for i := 0; i < len(fields); i += 2 {
 		if !same {
-			lp = appendStrElem(lp, fields[i])
+			lp = listpack.AppendString(lp, fields[i])
 		}
-		lp = appendStrElem(lp, fields[i+1])
+		lp = listpack.AppendString(lp, fields[i+1])
 	}
-	lp = appendIntElem(lp, int64(count))
-	lp = append(lp, lpEOF)
+	lp = listpack.AppendInt(lp, int64(count))
 	n.elems += count + 1
-	lpSetHeader(lp, n.elems)
-	n.lp = lp
+	n.lp = listpack.Finish(lp, 0, n.elems)
 	n.last = id
 }
 
 // setCounts rewrites the master entry's live and deleted counts.
 func (n *node) setCounts(live, deleted int) {
-	n.lp = replaceInt(n.lp, lpHeaderSize, int64(live))
-	n.lp = replaceInt(n.lp, skipElem(n.lp, lpHeaderSize), int64(deleted))
+	n.lp = listpack.ReplaceInt(n.lp, listpack.HeaderSize, int64(live))
+	n.lp = listpack.ReplaceInt(n.lp, skipElem(n.lp, listpack.HeaderSize), int64(deleted))
 	n.live, n.deleted = live, deleted
 }
 
@@ -157,14 +158,14 @@ func (n *node) decode(pos int, withFields bool) (flags int64, id ID, fields []st
 	fields = make([]string, 0, 2*nf)
 	mp := n.masterFields()
 	for i := 0; i < nf; i++ {
-		var f, v elem
+		var f, v listpack.Entry
 		if same {
 			f, mp = readElem(lp, mp)
 		} else {
 			f, pos = readElem(lp, pos)
 		}
 		v, pos = readElem(lp, pos)
-		fields = append(fields, f.str(), v.str())
+		fields = append(fields, f.String(), v.String())
 	}
 	return flags, id, fields, skipElem(lp, pos)
 }
@@ -189,7 +190,7 @@ func (n *node) find(id ID) (int, bool) {
 	if n.last.Less(id) {
 		return 0, false
 	}
-	for p := n.firstEntry(); n.lp[p] != lpEOF; {
+	for p := n.firstEntry(); n.lp[p] != listpack.EOF; {
 		flags, eid, _, next := n.decode(p, false)
 		switch c := eid.Compare(id); {
 		case c == 0:
@@ -201,3 +202,25 @@ func (n *node) find(id ID) (int, bool) {
 	}
 	return 0, false
 }
+
+// The positional readers of a node's listpack, whose entries this package
+// wrote or Load checked: the entry at pos and the position after it, the
+// integer entry at pos, the position after the entry at pos, and the
+// position of the entry that ends at pos.
+
+func readElem(lp []byte, pos int) (listpack.Entry, int) {
+	e, n := listpack.Decode(lp[pos:])
+	return e, pos + n
+}
+
+func readInt(lp []byte, pos int) (int64, int) {
+	e, n := listpack.Decode(lp[pos:])
+	return e.Int, pos + n
+}
+
+func skipElem(lp []byte, pos int) int {
+	_, n := listpack.Decode(lp[pos:]) // faster than EntryLen on short entries
+	return pos + n
+}
+
+func prevElem(lp []byte, pos int) int { return pos - listpack.PrevLen(lp[:pos]) }

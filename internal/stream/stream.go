@@ -6,7 +6,7 @@
 // # Layout
 //
 // Entries live in nodes, as in Redis's t_stream.c: each node is one listpack
-// (listpack.go) holding up to 100 entries (stream-node-max-entries) and
+// (internal/listpack) holding up to 100 entries (stream-node-max-entries) and
 // about 4 KB (stream-node-max-bytes), keyed by the ID of its first entry,
 // its master ID. A node starts with a master entry — the live and deleted
 // counts and the field names of its first entry — and each entry stores its
@@ -54,6 +54,8 @@ import (
 	"sort"
 	"strconv"
 	"unsafe"
+
+	"github.com/embedis/embedis/internal/listpack"
 )
 
 // Node limits: Redis 7.0's defaults of stream-node-max-entries and
@@ -249,7 +251,7 @@ func (s *Stream) Range(start, end ID, rev bool, fn func(Entry) bool) {
 			if end.Less(n.master) {
 				return
 			}
-			for p := n.firstEntry(); n.lp[p] != lpEOF; {
+			for p := n.firstEntry(); n.lp[p] != listpack.EOF; {
 				fp := p
 				flags, id, _, next := n.decode(fp, false)
 				p = next
@@ -309,7 +311,7 @@ func (s *Stream) Last() (e Entry, ok bool) {
 // (XINFO's recorded-first-entry-id).
 func (s *Stream) FirstID() ID {
 	for _, n := range s.nodes {
-		for p := n.firstEntry(); n.lp[p] != lpEOF; {
+		for p := n.firstEntry(); n.lp[p] != listpack.EOF; {
 			flags, id, _, next := n.decode(p, false)
 			if flags&flagDeleted == 0 {
 				return id
@@ -432,7 +434,7 @@ func (s *Stream) trim(wholeNode func(*node) bool, stop func(ID) bool, done func(
 		}
 		var marked int
 		before := cap(n.lp)
-		for p := n.firstEntry(); n.lp[p] != lpEOF; {
+		for p := n.firstEntry(); n.lp[p] != listpack.EOF; {
 			flags, id, _, next := n.decode(p, false)
 			if stop(id) {
 				break

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/embedis/embedis/internal/listpack"
 )
 
 // model is the trivial stream the tests compare with: every entry in a
@@ -68,16 +70,16 @@ func check(t testing.TB, s *Stream, m *model) {
 		if int(uint32(len(n.lp))) != int(n.lp[0])|int(n.lp[1])<<8|int(n.lp[2])<<16|int(n.lp[3])<<24 {
 			t.Fatalf("node %d: header size wrong", i)
 		}
-		if want := min(n.elems, 65535); lpCount(n.lp) != want {
-			t.Fatalf("node %d: header count %d, want %d", i, lpCount(n.lp), want)
+		if want := min(n.elems, 65535); listpack.Count(n.lp) != want {
+			t.Fatalf("node %d: header count %d, want %d", i, listpack.Count(n.lp), want)
 		}
-		live, _ := readInt(n.lp, lpHeaderSize)
-		del, _ := readInt(n.lp, skipElem(n.lp, lpHeaderSize))
+		live, _ := readInt(n.lp, listpack.HeaderSize)
+		del, _ := readInt(n.lp, skipElem(n.lp, listpack.HeaderSize))
 		if int(live) != n.live || int(del) != n.deleted {
 			t.Fatalf("node %d: counts %d/%d in the listpack, %d/%d cached", i, live, del, n.live, n.deleted)
 		}
 		elems, l, d := 4+n.nfields, 0, 0
-		for p := n.firstEntry(); n.lp[p] != lpEOF; {
+		for p := n.firstEntry(); n.lp[p] != listpack.EOF; {
 			flags, id, _, next := n.decode(p, false)
 			if i > 0 || p != n.firstEntry() {
 				if !prev.Less(id) {
@@ -282,7 +284,7 @@ func runOp(t testing.TB, r *rand.Rand, s *Stream, m *model, op int) {
 		c := s.Clone()
 		check(t, c, m)
 		if len(c.nodes) > 0 {
-			c.nodes[0].lp[lpHeaderSize] ^= 1 // must not reach s
+			c.nodes[0].lp[listpack.HeaderSize] ^= 1 // must not reach s
 		}
 	}
 	first, _ := s.First()
@@ -418,9 +420,9 @@ func FuzzLoad(f *testing.F) {
 
 // bytesLive reads the live count at the start of lp, if there is one.
 func bytesLive(lp []byte) int {
-	if len(lp) > lpHeaderSize+1 {
-		if e, _, ok := safeElem(lp, lpHeaderSize); ok && e.isInt && e.v >= 0 && e.v < 1<<20 {
-			return int(e.v)
+	if len(lp) > listpack.HeaderSize+1 {
+		if e, n := listpack.Decode(lp[listpack.HeaderSize:]); n > 0 && e.IsInt && e.Int >= 0 && e.Int < 1<<20 {
+			return int(e.Int)
 		}
 	}
 	return 0
