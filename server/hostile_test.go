@@ -150,6 +150,8 @@ func hostileWire(t *testing.T, proto string, full bool) {
 				dirty = true
 				continue
 			}
+			normalizeGroupTimes(args, &want)
+			normalizeGroupTimes(args, &got)
 			cmd := strings.ToUpper(args[0])
 			w, g := normalizeReply(cmd, want, false), normalizeReply(cmd, got, false)
 			if cmd == "TIME" {
