@@ -14,7 +14,7 @@ import (
 
 // recounted returns v's size counted afresh: the counters of a hash or a
 // set rebuilt by walking it. (Lists and sorted sets keep theirs inside
-// internal/deque and internal/zset, whose tests check them.)
+// internal/quicklist and internal/zset, whose tests check them.)
 func recounted(v value) int64 {
 	switch v := v.(type) {
 	case *hashValue:

@@ -488,7 +488,10 @@ func TestConfigRefusedParameters(t *testing.T) {
 		c.expect(`-"`+configSetFailed(p.name, configRefusals[p.class])+`"`, "CONFIG", "SET", "hz", "20", p.name, other)
 		c.expect(`*[$"hz", $"10"]`, "CONFIG", "GET", "hz")
 	}
-	if refused < 40 {
+	// A floor that shows the loop ran over the table: it falls as settings
+	// are built (39 after this session's tracking, scripting, list and
+	// replication settings).
+	if refused < 30 {
 		t.Errorf("only %d parameters refused", refused)
 	}
 	// Values equal to the one in effect in another spelling are accepted.

@@ -440,20 +440,23 @@ func TestNotLoadable(t *testing.T) {
 		t.Errorf("duplicate key: exit %d, status %q, damage %+v (want offset %d)", code, rep.Status, rep.Damage, at)
 	}
 
-	// A stream of 7.0's type (19) is loaded now: garbage in one is damage.
-	b.Reset()
-	w = rdb.NewWriter(&b)
-	w.Header()
-	w.SelectDB(0)
-	w.Entry("s", -1, rdb.TypeStreamListpacks2, []byte{1, 2, 3})
-	w.Close()
-	at = int64(bytes.Index(b.Bytes(), []byte{rdb.TypeStreamListpacks2, 1, 's'}))
-	if code, rep := checkJSON(t, writeFile(t, "badstream.rdb", b.Bytes())); code != exitDamaged || rep.Status != statusDamaged ||
-		rep.Damage == nil || rep.Damage.Kind != "corrupt" || rep.Damage.Offset < at {
-		t.Errorf("garbled stream: exit %d, status %q, damage %+v (want corrupt, at or after byte %d)", code, rep.Status, rep.Damage, at)
+	// Streams of 7.0's type (19) and of 5.0's (15) are loaded now: garbage
+	// in one is damage.
+	for _, typ := range []byte{rdb.TypeStreamListpacks2, rdb.TypeStreamListpacks} {
+		b.Reset()
+		w = rdb.NewWriter(&b)
+		w.Header()
+		w.SelectDB(0)
+		w.Entry("s", -1, typ, []byte{1, 2, 3})
+		w.Close()
+		at = int64(bytes.Index(b.Bytes(), []byte{typ, 1, 's'}))
+		if code, rep := checkJSON(t, writeFile(t, "badstream.rdb", b.Bytes())); code != exitDamaged || rep.Status != statusDamaged ||
+			rep.Damage == nil || rep.Damage.Kind != "corrupt" || rep.Damage.Offset < at {
+			t.Errorf("garbled stream of type %d: exit %d, status %q, damage %+v (want corrupt, at or after byte %d)", typ, code, rep.Status, rep.Damage, at)
+		}
 	}
 
-	for _, typ := range []byte{rdb.TypeStreamListpacks, rdb.TypeModule2} {
+	for _, typ := range []byte{rdb.TypeModule2} {
 		b.Reset()
 		w := rdb.NewWriter(&b)
 		w.Header()
