@@ -138,6 +138,7 @@ func (tx *Tx) Do(w ReplyWriter, args ...string) {
 	if c.serverOnly {
 		if run := tx.e.serverCommands; run != nil {
 			run(tx, w, args)
+			tx.seeScriptCommand(args)
 			return
 		}
 		w.WriteError(serverOnlyError(c.Name))
@@ -149,6 +150,7 @@ func (tx *Tx) Do(w ReplyWriter, args ...string) {
 	}
 	if tx.tracker == nil {
 		c.run(tx, args, w)
+		tx.seeScriptCommand(args)
 		return
 	}
 	// Client-side caching: a read-only command's reads are recorded for
@@ -158,6 +160,15 @@ func (tx *Tx) Do(w ReplyWriter, args ...string) {
 	c.run(tx, args, w)
 	tx.commitReads()
 	tx.trackReads = prev
+	tx.seeScriptCommand(args)
+}
+
+// seeScriptCommand hands a command a running script ran to the store's
+// observer (SetScriptCommandObserver), if any.
+func (tx *Tx) seeScriptCommand(args []string) {
+	if see := tx.e.scriptCommands; see != nil && tx.e.running != nil {
+		see(tx, args)
+	}
 }
 
 // Do runs one command given as Redis arguments, as go-redis's Do does, and

@@ -73,7 +73,8 @@
 //   - Scripting (Lua, with package scripting imported: see script.go):
 //     Eval, EvalRO, EvalSha, EvalShaRO, ScriptLoad, ScriptExists,
 //     ScriptFlush; SetServerCommandHandler lets scripts reach a
-//     server's own commands (INFO, CONFIG GET, …). A script past
+//     server's own commands (INFO, CONFIG GET, …), and
+//     SetScriptCommandObserver shows it the commands scripts run. A script past
 //     busy-reply-threshold (SetBusyReplyThreshold, BusyReplyThreshold;
 //     script_busy.go) makes other callers fail with ErrBusy; ScriptKill
 //     and FunctionKill stop one that has not written; WaitWhenBusy makes

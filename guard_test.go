@@ -19,14 +19,15 @@ import (
 // storeOnly lists the exported Store methods that have no Pipeline
 // counterpart, each with the reason.
 var storeOnly = map[string]string{
-	"SetServerCommandHandler": "installs a server's hook for scripts, not a command",
-	"Atomic":                  "runs a closure as the owner; a Pipeline is a batch of commands",
-	"Apply":                   "replays effect units, each its own turn of the owner role",
-	"Close":                   "closes the store, not a command",
-	"DB":                      "returns a handle on another database; a Pipeline is on its handle's",
-	"Do":                      "returns Go values of any shape; a Pipeline result has one type",
-	"Now":                     "reads the clock, not the data",
-	"Pipeline":                "creates the Pipeline",
+	"SetServerCommandHandler":  "installs a server's hook for scripts, not a command",
+	"SetScriptCommandObserver": "installs a server's MONITOR hook for scripts, not a command",
+	"Atomic":                   "runs a closure as the owner; a Pipeline is a batch of commands",
+	"Apply":                    "replays effect units, each its own turn of the owner role",
+	"Close":                    "closes the store, not a command",
+	"DB":                       "returns a handle on another database; a Pipeline is on its handle's",
+	"Do":                       "returns Go values of any shape; a Pipeline result has one type",
+	"Now":                      "reads the clock, not the data",
+	"Pipeline":                 "creates the Pipeline",
 	// Whole-store snapshots copy every database: not a command of a batch.
 	"Snapshot":      "copies every database; a Pipeline is a batch of commands",
 	"WriteSnapshot": "writes outside the owner role, after the copy",

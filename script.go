@@ -324,3 +324,17 @@ func (s *Store) SetServerCommandHandler(run func(tx *Tx, w ReplyWriter, args []s
 	s.e.serverCommands = run
 	s.e.mu.Unlock()
 }
+
+// SetScriptCommandObserver installs see, called by the owner after each
+// command a running script (EVAL, EVALSHA and their _RO forms) ran through
+// redis.call or redis.pcall, with the command's arguments as the script gave
+// them: a server serving the store installs it for MONITOR's "lua" lines. A
+// command refused before it ran (an unknown name, a wrong number of
+// arguments, out of memory) is not seen; one that ran and answered an error
+// is. see must not keep args after it returns, nor call Store methods; nil
+// removes the observer.
+func (s *Store) SetScriptCommandObserver(see func(tx *Tx, args []string)) {
+	s.e.mu.Lock()
+	s.e.scriptCommands = see
+	s.e.mu.Unlock()
+}

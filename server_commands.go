@@ -39,6 +39,7 @@ func init() {
 		serverOnly("replicaof", 3, "admin", noscript, stale, "no_async_loading"),
 		serverOnly("slaveof", 3, "admin", noscript, stale, "no_async_loading"),
 		serverOnly("role", 1, noscript, loading, stale, fast),
+		serverOnly("monitor", 1, "admin", noscript, loading, stale),
 	)
 }
 

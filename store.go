@@ -189,6 +189,9 @@ type engine struct {
 	// serverCommands runs a server-only command for Do (a script's
 	// redis.call); nil without a server (SetServerCommandHandler).
 	serverCommands func(tx *Tx, w ReplyWriter, args []string)
+	// scriptCommands sees each command a script ran (MONITOR's "lua"
+	// lines); nil unless a server installed it (SetScriptCommandObserver).
+	scriptCommands func(tx *Tx, args []string)
 
 	// The running script, for BUSY and SCRIPT KILL (script_busy.go).
 	busyMu        sync.Mutex

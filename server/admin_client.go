@@ -284,6 +284,9 @@ func (c *conn) clientLine(b *strings.Builder, o *conn, tx *embedis.Tx, cmd strin
 		multi = len(o.queue)
 	}
 	var flags []byte
+	if o.monitoring {
+		flags = append(flags, 'O')
+	}
 	if o.subscribed() {
 		flags = append(flags, 'P')
 	}

@@ -95,6 +95,13 @@ type conn struct {
 
 	libName string
 	libVer  string
+
+	// MONITOR (monitor.go): whether the connection monitors (the
+	// owner's), its address as the monitors see it, and when its mailbox
+	// first went over the normal class's soft limit (under mailMu).
+	monitoring bool
+	monAddr    string
+	monSince   time.Time
 }
 
 // replies adapts the RESP writer to embedis.ReplyWriter and counts errors.
@@ -253,6 +260,7 @@ func (c *conn) dropState() {
 		tx.Unwatch(&c.watch)
 		c.resetPubSub(tx)
 		c.resetTracking(tx)
+		c.stopMonitor()
 		return nil
 	})
 }
@@ -500,6 +508,11 @@ func (c *conn) check(tx *embedis.Tx, busy error, args []string) bool {
 		c.reject(errReadOnly)
 		return true
 	}
+	if c.monitoring && refusedMonitoring(cmd) {
+		st.rejected.Add(1)
+		c.reject(errMonitorKeyspace)
+		return true
+	}
 	if c.proto == 2 && c.psub != nil && c.subscribed() {
 		if refused, name := refusedSubscribed(cmd.Name, full, args); refused {
 			if cmd.Name == "exec" && c.multi && tx == nil {
@@ -570,6 +583,10 @@ func (c *conn) reject(msg string) {
 // under full, its name with the subcommand ("client|list").
 func (c *conn) execute(tx *embedis.Tx, cmd *embedis.Command, full string, args []string) {
 	errs := c.w.errors
+	monitored := c.srv.monitorCount.Load() > 0
+	if monitored && monitorsFirst(cmd.Name) {
+		c.srv.feedMonitors(tx.DBIndex(), c.monitorAddr(), cmd, args)
+	}
 	if cmd.ServerOnly() {
 		// TestEveryServerOnlyCommandHasAHandler keeps this from happening;
 		// should a command slip through, it fails rather than crash.
@@ -602,6 +619,11 @@ func (c *conn) execute(tx *embedis.Tx, cmd *embedis.Command, full string, args [
 		st.failed.Add(1)
 	}
 	c.lastCmd.Store(&st.name)
+	// The monitors see the command once it has run, as Redis's call()
+	// feeds them (the count is read again: this command may be MONITOR).
+	if c.srv.monitorCount.Load() > 0 && !monitorsFirst(cmd.Name) {
+		c.srv.feedMonitors(tx.DBIndex(), c.monitorAddr(), cmd, args)
+	}
 }
 
 // statOf returns the counters of a command, from the connection's cache when
@@ -667,6 +689,8 @@ func init() {
 		"replicaof": cmdReplicaof,
 		"slaveof":   cmdReplicaof,
 		"role":      cmdRole,
+		// monitor.go
+		"monitor": cmdMonitor,
 	}
 }
 
@@ -849,6 +873,7 @@ func cmdReset(c *conn, tx *embedis.Tx, args []string) {
 	tx.Unwatch(&c.watch)
 	c.resetPubSub(tx)
 	c.resetTracking(tx)
+	c.stopMonitor()
 	tx.Select(0)
 	c.proto = 2
 	c.w.SetProtocol(2)

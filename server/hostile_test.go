@@ -27,14 +27,16 @@ import (
 // channels gets n replies and the fixture's commands are refused
 // (SUBSCRIBE and its relatives), or make the server a replica of some host
 // (REPLICAOF, SLAVEOF: replica_test.go; ROLE then answers with the link's
-// state). The server's tests compare them with Redis on their own.
+// state), or make the connection a monitor, which refuses the fixture's
+// commands (MONITOR: monitor_diff_test.go). The server's tests compare them
+// with Redis on their own.
 var hostileWireSkipped = map[string]bool{
 	"quit": true, "reset": true, "shutdown": true, "hello": true, "client": true, "config": true,
 	"multi": true, "exec": true, "discard": true, "info": true, "command": true,
 	"save": true, "bgsave": true, "lastsave": true, "bgrewriteaof": true,
 	"subscribe": true, "psubscribe": true, "ssubscribe": true,
 	"unsubscribe": true, "punsubscribe": true, "sunsubscribe": true,
-	"replicaof": true, "slaveof": true, "role": true,
+	"replicaof": true, "slaveof": true, "role": true, "monitor": true,
 }
 
 // TestDiffHostileArguments is the hostile-argument suite of the root

@@ -135,6 +135,11 @@ type Server struct {
 	nextID  atomic.Int64
 	started time.Time
 	stats   serverStats
+
+	// The monitoring connections (monitor.go): the list is the owner's,
+	// the count says without the role whether there are any.
+	monitors     []*conn
+	monitorCount atomic.Int32
 }
 
 // serverStats are the counters INFO reports; all updated atomically.
@@ -194,7 +199,8 @@ func New(store *embedis.Store, opts Options) *Server {
 	s.cfg = newConfig(s)
 	s.persist = newPersistence(s)
 	s.repl = &replication{srv: s}
-	store.SetServerCommandHandler(s.runForScript) // server/script.go
+	store.SetServerCommandHandler(s.runForScript)      // server/script.go
+	store.SetScriptCommandObserver(s.seeScriptCommand) // server/monitor.go
 	return s
 }
 
