@@ -133,10 +133,23 @@ func TestRueidisClientSideCaching(t *testing.T) {
 	if v, hit := cachedGet("e"); v != "" || hit {
 		t.Fatalf("after expiry: %q hit=%v", v, hit)
 	}
-	// FLUSHALL: a null invalidation, and the cache is empty.
+	// FLUSHALL: a null invalidation on every tracking connection (rueidis
+	// multiplexes several, each with its own cache), and the cache is empty
+	// once each has had its own.
 	cachedGet("k")
+	tracking := 0
+	for _, l := range strings.Split(writer.ClientList(ctx).Val(), "\n") {
+		if _, flags, ok := strings.Cut(l, " flags="); ok && strings.Contains(strings.Fields(flags)[0], "t") {
+			tracking++
+		}
+	}
+	if tracking == 0 {
+		t.Fatal("no tracking connection in CLIENT LIST")
+	}
 	writer.FlushAll(ctx)
-	waitFor("")
+	for range tracking {
+		waitFor("")
+	}
 	if v, hit := cachedGet("k"); v != "" || hit {
 		t.Fatalf("after FLUSHALL: %q hit=%v", v, hit)
 	}
