@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime"
 	"runtime/metrics"
 	"strconv"
 	"sync"
@@ -792,6 +793,11 @@ func writeBatches(w io.Writer, r *snapshotRun, batches <-chan snapshotBatch) (*s
 				return nil, err
 			}
 		}
+		// Encoding is CPU-bound and the queue rarely runs dry: without a
+		// yield per batch this goroutine keeps its processor for a whole
+		// scheduler slice (10 ms), and a caller or the walker made
+		// runnable meanwhile waits for it (BenchmarkSnapshotLatency).
+		runtime.Gosched()
 	}
 	return fw, nil
 }
