@@ -142,50 +142,71 @@ func cmdXTrim(tx *Tx, args []string, w ReplyWriter) {
 	writeIntOrError(w, n, err)
 }
 
-func cmdXRead(tx *Tx, args []string, w ReplyWriter) {
-	timeout := int64(-1)
-	count := int64(0)
-	streamsAt := 0
-	for i := 1; i < len(args) && streamsAt == 0; i++ {
+// xreadArgs are XREAD's and XREADGROUP's options.
+type xreadArgs struct {
+	timeout         int64 // BLOCK in ms; -1 without
+	count           int64
+	streamsAt       int // the index of the first key
+	group, consumer string
+	haveGroup       bool
+	noAck           bool
+}
+
+// parseXReadArgs parses the options before STREAMS as Redis 7.0 does, in
+// order, the first bad one being the error; GROUP and NOACK are
+// XREADGROUP's (group true), errors for XREAD.
+func parseXReadArgs(tx *Tx, args []string, group bool) (xreadArgs, error) {
+	a := xreadArgs{timeout: -1}
+	for i := 1; i < len(args) && a.streamsAt == 0; i++ {
 		more := len(args) - 1 - i
 		switch o := args[i]; {
 		case strings.EqualFold(o, "BLOCK") && more > 0:
 			i++
 			ms, err := parseTimeoutMs(args[i], tx.nowMs())
 			if err != nil {
-				w.WriteError(err)
-				return
+				return a, err
 			}
-			timeout = ms
+			a.timeout = ms
 		case strings.EqualFold(o, "COUNT") && more > 0:
 			i++
 			n, ok := number.ParseInt(args[i])
 			if !ok {
-				w.WriteError(ErrNotInteger)
-				return
+				return a, ErrNotInteger
 			}
-			count = max(n, 0)
+			a.count = max(n, 0)
 		case strings.EqualFold(o, "STREAMS") && more > 0:
-			streamsAt = i + 1
-			if (len(args)-streamsAt)%2 != 0 {
-				w.WriteError(errXReadUnbalanced)
-				return
+			a.streamsAt = i + 1
+			if (len(args)-a.streamsAt)%2 != 0 {
+				return a, errXReadUnbalanced
 			}
 		case strings.EqualFold(o, "GROUP") && more >= 2:
-			w.WriteError(errXReadGroupOption)
-			return
+			if !group {
+				return a, errXReadGroupOption
+			}
+			a.group, a.consumer, a.haveGroup = args[i+1], args[i+2], true
+			i += 2
 		case strings.EqualFold(o, "NOACK"):
-			w.WriteError(errXReadNoAck)
-			return
+			if !group {
+				return a, errXReadNoAck
+			}
+			a.noAck = true
 		default:
-			w.WriteError(ErrSyntax)
-			return
+			return a, ErrSyntax
 		}
 	}
-	if streamsAt == 0 {
-		w.WriteError(ErrSyntax)
+	if a.streamsAt == 0 {
+		return a, ErrSyntax
+	}
+	return a, nil
+}
+
+func cmdXRead(tx *Tx, args []string, w ReplyWriter) {
+	a, err := parseXReadArgs(tx, args, false)
+	if err != nil {
+		w.WriteError(err)
 		return
 	}
+	timeout, count, streamsAt := a.timeout, a.count, a.streamsAt
 	n := (len(args) - streamsAt) / 2
 	r, err := tx.xreadResolve(args[streamsAt:streamsAt+n], args[streamsAt+n:], count)
 	if err != nil {

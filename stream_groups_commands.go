@@ -161,55 +161,17 @@ func writeGroupStreams(w ReplyWriter, ss []XStream) {
 }
 
 func cmdXReadGroup(tx *Tx, args []string, w ReplyWriter) {
-	timeout := int64(-1)
-	count := int64(0)
-	streamsAt := 0
-	noAck := false
-	var group, consumer string
-	haveGroup := false
-	for i := 1; i < len(args) && streamsAt == 0; i++ {
-		more := len(args) - 1 - i
-		switch o := args[i]; {
-		case strings.EqualFold(o, "BLOCK") && more > 0:
-			i++
-			ms, err := parseTimeoutMs(args[i], tx.nowMs())
-			if err != nil {
-				w.WriteError(err)
-				return
-			}
-			timeout = ms
-		case strings.EqualFold(o, "COUNT") && more > 0:
-			i++
-			n, ok := number.ParseInt(args[i])
-			if !ok {
-				w.WriteError(ErrNotInteger)
-				return
-			}
-			count = max(n, 0)
-		case strings.EqualFold(o, "STREAMS") && more > 0:
-			streamsAt = i + 1
-			if (len(args)-streamsAt)%2 != 0 {
-				w.WriteError(errXReadUnbalanced)
-				return
-			}
-		case strings.EqualFold(o, "GROUP") && more >= 2:
-			group, consumer, haveGroup = args[i+1], args[i+2], true
-			i += 2
-		case strings.EqualFold(o, "NOACK"):
-			noAck = true
-		default:
-			w.WriteError(ErrSyntax)
-			return
-		}
-	}
-	if streamsAt == 0 {
-		w.WriteError(ErrSyntax)
+	a, err := parseXReadArgs(tx, args, true)
+	if err != nil {
+		w.WriteError(err)
 		return
 	}
-	if !haveGroup {
+	if !a.haveGroup {
 		w.WriteError(errXReadGroupMissing)
 		return
 	}
+	timeout, count, streamsAt := a.timeout, a.count, a.streamsAt
+	group, consumer, noAck := a.group, a.consumer, a.noAck
 	n := (len(args) - streamsAt) / 2
 	r, err := tx.xreadGroupParse(group, consumer, args[streamsAt:streamsAt+n], args[streamsAt+n:], count, noAck)
 	if err != nil {
