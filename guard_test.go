@@ -153,7 +153,14 @@ func TestEveryCommandHasDifferentialCases(t *testing.T) {
 			}
 		}
 	}
+	// Commands a case list cannot hold, with where they are compared.
+	elsewhere := map[string]string{
+		"monitor": "turns the connection into a monitor: server's TestDiffMonitor compares its lines",
+	}
 	for _, c := range Commands() {
+		if _, ok := elsewhere[c.Name]; ok {
+			continue
+		}
 		if !named[c.Name] {
 			t.Errorf("%s has no hand-written differential case: add some (with its error paths) to its family's list in internal/workload", c.Name)
 		}

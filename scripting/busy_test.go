@@ -16,7 +16,13 @@ import (
 // script's error arrives on.
 func runBusy(t *testing.T, s *embedis.Store, script string, keys ...string) <-chan error {
 	t.Helper()
-	s.SetBusyReplyThreshold(time.Millisecond)
+	return runBusyAfter(t, s, time.Millisecond, script, keys...)
+}
+
+// runBusyAfter is runBusy with a busy threshold of its own.
+func runBusyAfter(t *testing.T, s *embedis.Store, threshold time.Duration, script string, keys ...string) <-chan error {
+	t.Helper()
+	s.SetBusyReplyThreshold(threshold)
 	done := make(chan error, 1)
 	go func() {
 		_, err := s.Eval(ctx, script, keys)
@@ -104,7 +110,10 @@ repeat t = redis.call('TIME') until tonumber(t[1]) * 1000 + math.floor(tonumber(
 // to its end and its writes stay.
 func TestBusyUnkillable(t *testing.T) {
 	s := open(t, embedis.Options{})
-	done := runBusy(t, s, "redis.call('SET', KEYS[1], 'x')\n"+untilMs(500)+"return 'finished'", "k")
+	// The threshold leaves the script time to write before the store is
+	// busy (1 ms could pass before its first line on a loaded machine under
+	// -race, and a script killed before it wrote is killable).
+	done := runBusyAfter(t, s, 200*time.Millisecond, "redis.call('SET', KEYS[1], 'x')\n"+untilMs(1500)+"return 'finished'", "k")
 	err := s.ScriptKill(ctx)
 	if err != embedis.ErrUnkillable || err.Error() != "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command." {
 		t.Fatalf("ScriptKill of a script that wrote = %v", err)

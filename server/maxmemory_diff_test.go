@@ -157,7 +157,10 @@ func TestDiffEvictionDirty(t *testing.T) {
 		w.send("CONFIG", "SET", "maxmemory", "0")
 		w.read(t)
 		t.Logf("%s: one SET evicted %d keys, changes +%d", name, evicted-evicted0, dirty-dirty0)
-		if evicted-evicted0 < 300 || dirty-dirty0 != 1 {
+		// Hundreds either way (how many depends on each server's sizes:
+		// embedis's estimates differ under -race, whose allocator has no
+		// tiny blocks); what is compared is the one change.
+		if evicted-evicted0 < 100 || dirty-dirty0 != 1 {
 			t.Errorf("%s: evicted %d keys, changes +%d; want hundreds and +1", name, evicted-evicted0, dirty-dirty0)
 		}
 	}
