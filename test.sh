@@ -63,7 +63,14 @@ go test -count=1 -run 'TestIdleConnectionsMemory' ./server
 echo "== differential suites against redis-server, and the suites -race skipped (summary)"
 diff_out=$(mktemp)
 if ! go test -count=1 -run "RedisDiff|^TestDiff|$norace" -v . ./server >"$diff_out" 2>&1; then
-  grep -E -- '^(--- FAIL|FAIL|panic|ok )|_test.go:[0-9]+:' "$diff_out" | head -200
+  # The failures first (the hostile suites log a line per command, which
+  # would otherwise push them out of view), then the log lines of the tests
+  # that failed, then the end of the output (a panic's trace is there).
+  grep -E -- '--- FAIL|^FAIL|^panic' "$diff_out" | head -50
+  echo "-- log lines of the failing tests:"
+  awk '/^=== RUN/{buf=""} /_test.go:[0-9]+:/ && !/hostile_test.go:(102|155):/{buf=buf $0 "\n"} /--- FAIL/{printf "%s", buf; buf=""}' "$diff_out" | tail -150
+  echo "-- end of the output:"
+  tail -40 "$diff_out"
   rm -f "$diff_out"; exit 1
 fi
 grep -E 'differential suite:|hostile-argument suite:|compared' "$diff_out" || true
