@@ -449,7 +449,12 @@ func (e *engine) finish(tx *Tx) (ticket uint64) {
 	tx.ctx = nil
 	removed := tx.removedKeys
 	tx.removedKeys = nil
+	purge := tx.purgeOSMemory
+	tx.purgeOSMemory = false
 	e.mu.Unlock()
+	if purge {
+		freeOSMemory()
+	}
 	for _, r := range removed {
 		if r.evicted {
 			e.onEvicted(r.db, r.key)
