@@ -37,6 +37,8 @@ type BigKeysOptions struct {
 	// Count is how many keys one turn of the owner role looks at, SCAN's
 	// COUNT hint (and, as for SCAN, a hint: a turn may return a few more or
 	// fewer). 0 or less means 10, SCAN's default, which redis-cli uses.
+	// It bounds how long the walk holds the other callers at a time: a
+	// Count as large as the database walks it in one turn, as KEYS would.
 	Count int
 	// Progress, if not nil, is called for each line redis-cli prints while
 	// it scans: a key that is bigger than every key of its type seen before
