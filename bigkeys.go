@@ -93,10 +93,11 @@ type BigKeysReport struct {
 // BigKeysProgress is one of the lines redis-cli --bigkeys prints while it
 // scans (see BigKeysOptions.Progress).
 type BigKeysProgress struct {
-	// Percent is the share of the keys that the batch holding this key
-	// found already sampled: 100 × the keys sampled before the batch ÷
-	// BigKeysReport.DBSize, as redis-cli computes it. NaN or +Inf when
-	// the database was empty at the start and keys came since.
+	// Percent is how far the walk had got when the batch holding this key
+	// began: 100 × the keys sampled before that batch ÷
+	// BigKeysReport.DBSize, as redis-cli computes it. It may pass 100 when
+	// keys are added during the walk, and is NaN or +Inf when the
+	// database was empty at the start and keys came since.
 	Percent float64
 	// Sampled is the number of keys sampled so far, this one included.
 	Sampled int64
