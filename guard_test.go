@@ -34,6 +34,8 @@ var storeOnly = map[string]string{
 	"WriteSnapshot": "writes outside the owner role, after the copy",
 	// A full sync replaces every database: not a command of a batch.
 	"ReplaceFromSnapshot": "replaces every database; a Pipeline is a batch of commands",
+	// A walk of the keyspace in SCAN-sized batches, one turn each.
+	"BigKeys": "walks the keyspace in many turns of the owner role; a Pipeline is one turn",
 	// The blocking commands wait outside the owner role; in a batch they
 	// would hold the role for the whole batch while waiting.
 	"BLMove":     "blocks",
