@@ -994,6 +994,8 @@ func (cf *config) apply(tx *embedis.Tx, params []*configParam, values []string) 
 			ec, _ := tx.Eviction()
 			setEviction(&ec, p.canonical(), v)
 			tx.ConfigureEviction(ec)
+		case "replica-ignore-maxmemory":
+			s.syncIgnoreMaxMemory(tx)
 		case "list-max-listpack-size":
 			// Checked by parse against the setting's 32-bit bounds.
 			n, _ := strconv.Atoi(v)
@@ -1025,10 +1027,8 @@ func (cf *config) apply(tx *embedis.Tx, params []*configParam, values []string) 
 				s.startIdleCheck()
 			}
 		case "proto-max-bulk-len":
+			// The wire's limit is the store's (Store.MaxStringLength).
 			n, _ := strconv.ParseInt(v, 10, 64)
-			s.mu.Lock()
-			s.opts.ProtoMaxBulkLen = n
-			s.mu.Unlock()
 			lim, _ := tx.Limits()
 			lim.MaxStringLength = n
 			tx.SetLimits(lim) // parse checked Redis's range, the same as Limits'
