@@ -68,6 +68,7 @@ func (e *engine) open() {
 	mathLib.RawSetString("random", L.NewFunction(e.mathRandom))
 	mathLib.RawSetString("randomseed", L.NewFunction(e.mathRandomSeed))
 	G.RawSetString("redis", e.redisLib(L))
+	openLibs(L, G)
 
 	// The sandbox: scripts run in env, an empty table whose reads go to
 	// the globals (a missing one is an error) and whose writes fail; the
@@ -87,7 +88,7 @@ func (e *engine) open() {
 		L.SetMetatable(p, m)
 		return p
 	}
-	for _, name := range []string{"string", "table", "math", "coroutine", "redis"} {
+	for _, name := range []string{"string", "table", "math", "coroutine", "redis", "cjson", "cmsgpack", "bit", "struct"} {
 		G.RawSetString(name, view(G.RawGetString(name).(*lua.LTable)))
 	}
 	missing := L.NewTable()
