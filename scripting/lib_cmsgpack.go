@@ -26,7 +26,9 @@ import (
 // Decoding: nil, booleans, integers and floats (uint 64 above 2^63-1 wraps
 // to negative, as lua-cmsgpack pushes it as a signed integer), str, arrays
 // and maps; bin and ext types are "Bad data format in input.", a cut value
-// "Missing bytes in input.". Lua 5.1's limit of 8000 values a C function
+// "Missing bytes in input.". One limit Redis does not have: a map key that
+// is an integer above 65536 and above 16 times the input's length is "not
+// enough memory" (gopher-lua would grow a table's array part to it). Lua 5.1's limit of 8000 values a C function
 // may hold applies as in Redis ("too many return values at once; use
 // unpack_one or unpack_limit instead.").
 
@@ -420,8 +422,16 @@ func (r *msgpackReader) hash(n uint64) lua.LValue {
 		case *lua.LNilType:
 			r.L.Error(lua.LString("table index is nil"), 0)
 		case lua.LNumber:
-			if math.IsNaN(float64(kn)) {
+			f := float64(kn)
+			if math.IsNaN(f) {
 				r.L.Error(lua.LString("table index is NaN"), 0)
+			}
+			// gopher-lua keeps integer keys below 2^26 in an array
+			// that it grows to the key: a 7-byte map {[2^26-1]=1}
+			// would allocate a gigabyte. Keys that would grow it
+			// far beyond the input's size are refused.
+			if f == math.Trunc(f) && f > float64(max(1<<16, 16*len(r.s))) && f < float64(lua.MaxArrayIndex) {
+				raise(r.L, msgNoMemory)
 			}
 		}
 		t.RawSet(k, v)
