@@ -60,6 +60,10 @@ type Command struct {
 	// and the server runs them.
 	serverOnly bool
 	readOnly   bool // "readonly" is among Flags (set by register)
+	// denyOOMSubs are the subcommands (lower case, with their arity)
+	// flagged denyoom in a container whose own flags do not say it (XGROUP
+	// CREATE and CREATECONSUMER): Redis flags subcommands one by one.
+	denyOOMSubs map[string]int
 }
 
 // ServerOnly reports whether the command acts on a client connection and

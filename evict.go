@@ -2,6 +2,7 @@ package embedis
 
 import (
 	"math"
+	"strings"
 	"time"
 )
 
@@ -428,8 +429,25 @@ func (c *Command) denyOOM() bool {
 
 // DenyOOM reports whether the command is flagged denyoom: one that may add
 // data, refused with ErrOOM while the store is over maxmemory with nothing
-// left to evict.
+// left to evict. A container command's subcommands are flagged one by one
+// (XGROUP CREATE is, XGROUP DESTROY is not): DeniesOOM tells for a whole
+// command line.
 func (c *Command) DenyOOM() bool { return c.denyOOM() }
+
+// DeniesOOM reports whether the command line args (the command's name
+// first) is refused while the store is out of memory: the command is
+// flagged denyoom, or args[1] names one of its subcommands that is and the
+// line has that subcommand's arity (Redis checks the arity first).
+func (c *Command) DeniesOOM(args []string) bool {
+	if c.denyOOM() {
+		return true
+	}
+	if len(args) < 2 || c.denyOOMSubs == nil {
+		return false
+	}
+	arity, ok := c.denyOOMSubs[strings.ToLower(args[1])]
+	return ok && (arity > 0 && len(args) == arity || arity < 0 && len(args) >= -arity)
+}
 
 // BeforeCommand prepares the next command of a unit that stands for several
 // commands, each of which Redis would process on its own (a server's batch

@@ -29,6 +29,12 @@ func TestDenyOOMPrologue(t *testing.T) {
 		"SetListMaxListpackSize":  "", // CONFIG SET list-max-listpack-size
 		"BitFieldRO":              "bitfield_ro",
 	}
+	// Methods of a container's subcommand, whose denyoom flag is the
+	// subcommand's.
+	subcommandOf := map[string]string{
+		"XGroupCreate": "create", "XGroupCreateMkStream": "create", "XGroupCreateConsumer": "createconsumer",
+		"XGroupDestroy": "destroy", "XGroupDelConsumer": "delconsumer", "XGroupSetID": "setid",
+	}
 	commandOf := func(method string) string {
 		if c, ok := notCommand[method]; ok {
 			return c
@@ -60,6 +66,9 @@ func TestDenyOOMPrologue(t *testing.T) {
 			}
 			c := LookupCommand(commandOf(fd.Name.Name))
 			want := c != nil && c.DenyOOM()
+			if sub := subcommandOf[fd.Name.Name]; c != nil && sub != "" {
+				_, want = c.denyOOMSubs[sub]
+			}
 			has := false
 			if len(fd.Body.List) > 0 {
 				if is, ok := fd.Body.List[0].(*ast.IfStmt); ok {
