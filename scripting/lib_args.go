@@ -1,6 +1,7 @@
 package scripting
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -51,12 +52,12 @@ func argError(L *lua.LState, n int, msg string) {
 			name = dbg.Name
 		}
 	}
-	raise(L, "bad argument #"+strconv.Itoa(n)+" to '"+name+"' ("+msg+")")
+	raise(L, fmt.Sprintf(msgBadArgument, n, name, msg))
 }
 
 // typeError is luaL_typerror: "<want> expected, got <type>".
 func typeError(L *lua.LState, n int, want string) {
-	argError(L, n, want+" expected, got "+typeName(L, n))
+	argError(L, n, fmt.Sprintf(msgTypeError, want, typeName(L, n)))
 }
 
 // typeName is luaL_typename: the type of argument n, "no value" past the

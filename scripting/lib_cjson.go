@@ -2,6 +2,7 @@ package scripting
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"strconv"
 
@@ -122,7 +123,7 @@ func newCJSON(L *lua.LState, null *lua.LUserData) *lua.LTable {
 // that the values the function pushes come after them).
 func jsonArgs(L *lua.LState, n int) {
 	if L.GetTop() > n {
-		argError(L, n+1, "found too many arguments")
+		argError(L, n+1, msgJSONTooManyArgs)
 	}
 	for L.GetTop() < n {
 		L.Push(lua.LNil)
@@ -136,7 +137,7 @@ func jsonIntOption(L *lua.LState, i int, v *int32, lo, hi int32) int {
 	if L.Get(i) != lua.LNil {
 		n := int32(checkInteger(L, i))
 		if n < lo || n > hi {
-			argError(L, 1, "expected integer between "+strconv.Itoa(int(lo))+" and "+strconv.Itoa(int(hi)))
+			argError(L, 1, fmt.Sprintf(msgJSONIntRange, lo, hi))
 		}
 		*v = n
 	}
@@ -165,7 +166,7 @@ func jsonEnumOption(L *lua.LState, i int, v *int, opts []string) int {
 			}
 		}
 		if !found {
-			argError(L, i, "invalid option '"+name+"'")
+			argError(L, i, fmt.Sprintf(msgJSONBadOption, name))
 		}
 	}
 	if *v <= 1 {
@@ -189,7 +190,7 @@ type jsonEncoder struct {
 
 func cjsonEncode(L *lua.LState, cfg *cjsonConfig, null *lua.LUserData) int {
 	if L.GetTop() != 1 {
-		argError(L, 1, "expected 1 argument")
+		argError(L, 1, msgJSONOneArg)
 	}
 	e := &jsonEncoder{L: L, cfg: cfg, null: null, slots: 1, ctx: L.Context()}
 	e.value(L.Get(1), 0)
@@ -199,7 +200,7 @@ func cjsonEncode(L *lua.LState, cfg *cjsonConfig, null *lua.LUserData) int {
 
 // fail is json_encode_exception: "Cannot serialise <type>: <reason>".
 func (e *jsonEncoder) fail(v lua.LValue, reason string) {
-	raise(e.L, "Cannot serialise "+luaTypeName(v)+": "+reason)
+	raise(e.L, fmt.Sprintf(msgJSONCannot, luaTypeName(v), reason))
 }
 
 // luaTypeName is lua_typename of a value.
@@ -253,7 +254,7 @@ func (e *jsonEncoder) value(v lua.LValue, depth int32) {
 	case *lua.LTable:
 		depth++
 		if depth > e.cfg.encodeMaxDepth || e.slots+3 > luaMaxCStack {
-			raise(e.L, "Cannot serialise, excessive nesting ("+strconv.Itoa(int(depth))+")")
+			raise(e.L, fmt.Sprintf(msgJSONEncodeDepth, depth))
 		}
 		if n := e.arrayLength(v); n > 0 {
 			e.array(v, n, depth)
@@ -265,9 +266,9 @@ func (e *jsonEncoder) value(v lua.LValue, depth int32) {
 			e.out = append(e.out, "null"...)
 			return
 		}
-		e.fail(v, "type not supported")
+		e.fail(v, msgJSONUnsupported)
 	default:
-		e.fail(v, "type not supported")
+		e.fail(v, msgJSONUnsupported)
 	}
 }
 
@@ -300,7 +301,7 @@ func (e *jsonEncoder) number(n lua.LNumber) {
 	bad := math.IsInf(f, 0) || math.IsNaN(f)
 	switch {
 	case bad && e.cfg.encodeInvalid == 0:
-		e.fail(n, "must not be NaN or Inf")
+		e.fail(n, msgJSONBadNumber)
 	case bad && e.cfg.encodeInvalid == 2:
 		e.out = append(e.out, "null"...)
 	case math.IsNaN(f):
@@ -332,7 +333,7 @@ func (e *jsonEncoder) arrayLength(t *lua.LTable) int32 {
 	}
 	if e.cfg.sparseRatio > 0 && max > items*e.cfg.sparseRatio && max > e.cfg.sparseSafe {
 		if !e.cfg.sparseConvert {
-			e.fail(t, "excessively sparse array")
+			e.fail(t, msgJSONSparse)
 		}
 		return -1
 	}
@@ -370,7 +371,7 @@ func (e *jsonEncoder) object(t *lua.LTable, depth int32) {
 			e.str(string(k))
 			e.out = append(e.out, ':')
 		default:
-			e.fail(k, "table key must be a number or string")
+			e.fail(k, msgJSONBadKey)
 		}
 		e.value(v, depth)
 	}
@@ -447,11 +448,11 @@ type jsonParser struct {
 
 func cjsonDecode(L *lua.LState, cfg *cjsonConfig, null *lua.LUserData) int {
 	if L.GetTop() != 1 {
-		argError(L, 1, "expected 1 argument")
+		argError(L, 1, msgJSONOneArg)
 	}
 	data := checkString(L, 1)
 	if len(data) >= 2 && (data[0] == 0 || data[1] == 0) {
-		raise(L, "JSON parser does not support UTF-16 or UTF-32")
+		raise(L, msgJSONUTF16)
 	}
 	p := &jsonParser{L: L, cfg: cfg, null: null, data: cString(data), slots: 1}
 	var tok jsonToken
@@ -495,7 +496,7 @@ func (p *jsonParser) next(tok *jsonToken) {
 	tok.index = p.pos
 	switch {
 	case tok.typ == tError:
-		p.tokenError(tok, "invalid token")
+		p.tokenError(tok, msgJSONInvalidToken)
 		return
 	case tok.typ == tEnd:
 		return
@@ -508,7 +509,7 @@ func (p *jsonParser) next(tok *jsonToken) {
 		p.string(tok)
 	case c == '-' || isDigit(c):
 		if !p.cfg.decodeInvalid && p.invalidNumber() {
-			p.tokenError(tok, "invalid number")
+			p.tokenError(tok, msgJSONInvalidNum)
 			return
 		}
 		p.number(tok)
@@ -524,7 +525,7 @@ func (p *jsonParser) next(tok *jsonToken) {
 	case p.cfg.decodeInvalid && p.invalidNumber():
 		p.number(tok)
 	default:
-		p.tokenError(tok, "invalid token")
+		p.tokenError(tok, msgJSONInvalidToken)
 	}
 }
 
@@ -562,7 +563,7 @@ func (p *jsonParser) number(tok *jsonToken) {
 	tok.typ = tNumber
 	f, n := strtod(p.data[p.pos:])
 	if n == 0 {
-		p.tokenError(tok, "invalid number")
+		p.tokenError(tok, msgJSONInvalidNum)
 		return
 	}
 	tok.num = f
@@ -579,7 +580,7 @@ func (p *jsonParser) string(tok *jsonToken) {
 			break
 		}
 		if c == 0 {
-			p.tokenError(tok, "unexpected end of string")
+			p.tokenError(tok, msgJSONUnterminated)
 			return
 		}
 		if c == '\\' {
@@ -588,11 +589,11 @@ func (p *jsonParser) string(tok *jsonToken) {
 				if p.unicodeEscape() {
 					continue
 				}
-				p.tokenError(tok, "invalid unicode escape code")
+				p.tokenError(tok, msgJSONBadUnicode)
 				return
 			}
 			if c == 0 {
-				p.tokenError(tok, "invalid escape code")
+				p.tokenError(tok, msgJSONBadEscape)
 				return
 			}
 			p.pos++
@@ -661,7 +662,7 @@ func (p *jsonParser) fail(expected string, tok *jsonToken) {
 	if tok.typ == tError {
 		found = tok.str
 	}
-	raise(p.L, "Expected "+expected+" but found "+found+" at character "+strconv.Itoa(tok.index+1))
+	raise(p.L, fmt.Sprintf(msgJSONExpected, expected, found, tok.index+1))
 }
 
 // descend is json_decode_descend: one level deeper, within the limits.
@@ -670,7 +671,7 @@ func (p *jsonParser) descend(slots int) {
 	if p.depth <= p.cfg.decodeMaxDepth && p.slots+slots <= luaMaxCStack {
 		return
 	}
-	raise(p.L, "Found too many nested data structures ("+strconv.Itoa(int(p.depth))+") at character "+strconv.Itoa(p.pos))
+	raise(p.L, fmt.Sprintf(msgJSONDecodeDepth, p.depth, p.pos))
 }
 
 func (p *jsonParser) value(tok *jsonToken) lua.LValue {

@@ -2,8 +2,8 @@ package scripting
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math"
-	"strconv"
 
 	lua "github.com/yuin/gopher-lua"
 )
@@ -60,7 +60,7 @@ func newCMsgpack(L *lua.LState) *lua.LTable {
 func msgpackPack(L *lua.LState) int {
 	n := L.GetTop()
 	if n == 0 {
-		argError(L, 0, "MessagePack pack needs input.")
+		argError(L, 0, msgMsgpackNoInput)
 	}
 	var out []byte
 	for i := 1; i <= n; i++ {
@@ -198,14 +198,9 @@ type msgpackReader struct {
 	slots int
 }
 
-const (
-	msgpackEOF    = "Missing bytes in input."
-	msgpackBadFmt = "Bad data format in input."
-)
-
 func (r *msgpackReader) need(n uint64) bool {
 	if uint64(len(r.s)-r.p) < n {
-		r.err = msgpackEOF
+		r.err = msgMsgpackEOF
 		return false
 	}
 	return true
@@ -217,10 +212,10 @@ func msgpackUnpack(L *lua.LState, limit, offset int64) int {
 	s := checkString(L, 1)
 	all := limit == 0 && offset == 0
 	if offset < 0 || limit < 0 {
-		raise(L, "Invalid request to unpack with offset of "+strconv.Itoa(int(int32(offset)))+" and limit of "+strconv.Itoa(int(int32(len(s))))+".")
+		raise(L, fmt.Sprintf(msgMsgpackBadRequest, int32(offset), int32(len(s))))
 	}
 	if uint64(offset) > uint64(len(s)) {
-		raise(L, "Start offset "+strconv.Itoa(int(int32(offset)))+" greater than input length "+strconv.Itoa(int(int32(len(s))))+".")
+		raise(L, fmt.Sprintf(msgMsgpackOffset, int32(offset), int32(len(s))))
 	}
 	if all {
 		limit = math.MaxInt32
@@ -257,7 +252,7 @@ func (r *msgpackReader) value() lua.LValue {
 		return lua.LNil
 	}
 	if r.slots+1 > luaMaxCStack {
-		raise(r.L, "stack overflow (too many return values at once; use unpack_one or unpack_limit instead.)")
+		raise(r.L, msgMsgpackTooMany)
 	}
 	s, p := r.s, r.p
 	c := s[p]
@@ -366,7 +361,7 @@ func (r *msgpackReader) value() lua.LValue {
 			r.p++
 			return r.hash(uint64(c & 0xf))
 		}
-		r.err = msgpackBadFmt
+		r.err = msgMsgpackBadFormat
 	}
 	return lua.LNil
 }
@@ -374,7 +369,7 @@ func (r *msgpackReader) value() lua.LValue {
 // str reads a string of n bytes after a header of h bytes.
 func (r *msgpackReader) str(h int, n uint64) lua.LValue {
 	if uint64(len(r.s)-r.p-h) < n {
-		r.err = msgpackEOF
+		r.err = msgMsgpackEOF
 		return lua.LNil
 	}
 	start := r.p + h
@@ -387,7 +382,7 @@ func (r *msgpackReader) array(n uint64) lua.LValue {
 	r.slots++
 	defer func() { r.slots-- }()
 	if r.slots+1 > luaMaxCStack {
-		raise(r.L, "stack overflow (in function mp_decode_to_lua_array)")
+		raise(r.L, msgMsgpackArrayStack)
 	}
 	for i := uint64(1); i <= n; i++ {
 		r.slots++ // the index
@@ -420,11 +415,11 @@ func (r *msgpackReader) hash(n uint64) lua.LValue {
 		}
 		switch kn := k.(type) {
 		case *lua.LNilType:
-			r.L.Error(lua.LString("table index is nil"), 0)
+			r.L.Error(lua.LString(msgTableIndexNil), 0)
 		case lua.LNumber:
 			f := float64(kn)
 			if math.IsNaN(f) {
-				r.L.Error(lua.LString("table index is NaN"), 0)
+				r.L.Error(lua.LString(msgTableIndexNaN), 0)
 			}
 			// gopher-lua keeps integer keys below 2^26 in an array
 			// that it grows to the key: a 7-byte map {[2^26-1]=1}

@@ -2,8 +2,8 @@ package scripting
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math"
-	"strconv"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -62,7 +62,7 @@ func (f *structFormat) num(df int32) int32 {
 	for f.i < len(f.fmt) && isDigit(f.fmt[f.i]) {
 		d := int32(f.fmt[f.i] - '0')
 		if a > math.MaxInt32/10 || a*10 > math.MaxInt32-d {
-			raise(f.L, "integral size overflow")
+			raise(f.L, msgStructSizeOverflow)
 		}
 		a = a*10 + d
 		f.i++
@@ -87,7 +87,7 @@ func (f *structFormat) size(opt byte) uint64 {
 	case 'i', 'I':
 		sz := f.num(4)
 		if sz > structMaxIntSize {
-			raise(f.L, "integral size "+strconv.Itoa(int(sz))+" is larger than limit of "+strconv.Itoa(structMaxIntSize))
+			raise(f.L, fmt.Sprintf(msgStructIntTooLarge, sz, structMaxIntSize))
 		}
 		return uint64(int64(sz))
 	}
@@ -118,11 +118,11 @@ func (f *structFormat) control(opt byte) {
 	case '!':
 		a := f.num(structMaxAlign)
 		if a <= 0 || a&(a-1) != 0 {
-			raise(f.L, "alignment "+strconv.Itoa(int(a))+" is not a power of 2")
+			raise(f.L, fmt.Sprintf(msgStructAlignment, a))
 		}
 		f.h.align = uint64(a)
 	default:
-		argError(f.L, 1, "invalid format option '"+string([]byte{opt})+"'")
+		argError(f.L, 1, fmt.Sprintf(msgStructBadOption, []byte{opt}))
 	}
 }
 
@@ -201,7 +201,7 @@ func structPack(L *lua.LState) int {
 				size = uint64(len(s))
 			}
 			if uint64(len(s)) < size {
-				argError(L, arg, "string too short")
+				argError(L, arg, msgStructShortString)
 			}
 			out = append(out, s[:size]...)
 			if opt == 's' {
@@ -225,7 +225,7 @@ func structUnpack(L *lua.LState) int {
 	ld := uint64(len(data))
 	pos := uint64(optInteger(L, 3, 1))
 	if pos == 0 {
-		argError(L, 3, "offset must be 1 or greater")
+		argError(L, 3, msgStructOffset)
 	}
 	pos--
 	// The C function's stack: the format, the data, then the values. A
@@ -237,10 +237,10 @@ func structUnpack(L *lua.LState) int {
 		size := f.size(opt)
 		pos += f.toAlign(pos, opt, size)
 		if !(size <= ld && pos <= ld-size) {
-			argError(L, 2, "data string too short")
+			argError(L, 2, msgStructShortData)
 		}
 		if len(stack)+2 > luaMaxCStack { // Redis's struct.c asks room for 2
-			raise(L, "stack overflow (too many results)")
+			raise(L, msgStructTooMany)
 		}
 		switch opt {
 		case 'b', 'B', 'h', 'H', 'l', 'L', 'T', 'i', 'I':
@@ -272,19 +272,19 @@ func structUnpack(L *lua.LState) int {
 					v, ok = toNumber(stack[len(stack)-1])
 				}
 				if !ok {
-					raise(L, "format 'c0' needs a previous size")
+					raise(L, msgStructC0NoSize)
 				}
 				size = cULong(v)
 				stack = stack[:len(stack)-1]
 				if !(size <= ld && pos <= ld-size) {
-					argError(L, 2, "data string too short")
+					argError(L, 2, msgStructShortData)
 				}
 			}
 			stack = append(stack, lua.LString(data[pos:pos+size]))
 		case 's':
 			e := strings.IndexByte(data[pos:], 0)
 			if e < 0 {
-				raise(L, "unfinished string in data")
+				raise(L, msgStructUnfinished)
 			}
 			size = uint64(e) + 1
 			stack = append(stack, lua.LString(data[pos:pos+uint64(e)]))
@@ -335,9 +335,9 @@ func structSize(L *lua.LState) int {
 		size := f.size(opt)
 		pos += f.toAlign(pos, opt, size)
 		if opt == 's' {
-			argError(L, 1, "option 's' has no fixed size")
+			argError(L, 1, msgStructSizeS)
 		} else if opt == 'c' && size == 0 {
-			argError(L, 1, "option 'c0' has no fixed size")
+			argError(L, 1, msgStructSizeC0)
 		}
 		if !isAlnum(opt) {
 			f.control(opt)

@@ -174,7 +174,11 @@ func ScriptLibCases() [][]string {
 		"return {struct.size('bhlid'), struct.size('!bhlid'), struct.size('!2bi'), struct.size('i7'), struct.size('c9'), struct.size('x'), struct.size('')}",
 		"return {struct.size('!8bi3d'), struct.size('iz'), struct.size('5')}", "return struct.size('zs')", "return struct.size('c0')",
 		"return struct.size('!3')", "return struct.size('i40')", "return struct.size()", "return struct.size('b', 1)",
-		"struct.x = 1", "return {type(struct.pack), type(struct.unpack), type(struct.size)}",
+		"struct.x = 1", "return {type(struct.pack), type(struct.unpack), type(struct.size)}", "return struct.pack('\\200')",
+		"return struct.pack('i\\0i', 1, 2)", "return cjson.encode({[1e20]=1})", "return cjson.encode({[2^31]=1})", "return cjson.encode({[2^31-1]=1})",
+		"return cjson.encode('h\\195\\169llo \\226\\130\\172')", "return cjson.encode({[1]=1,[2]=2,[3]=3,[5]=5})",
+		hex + "return hex(cmsgpack.pack(3.4028234663852886e38, 1.401298464324817e-45, 2^-149, 16777217))",
+		"return cjson.decode('[1e-400, -0.0, 1E2, 2e+2, 0.000001]')", "return {bit.tobit(-0), bit.band(2^31, 2^31), bit.bor(-1/0, 1)}",
 	} {
 		c = append(c, e(s))
 	}
