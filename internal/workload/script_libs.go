@@ -178,7 +178,8 @@ func ScriptLibCases() [][]string {
 		"return struct.pack('i\\0i', 1, 2)", "return cjson.encode({[1e20]=1})", "return cjson.encode({[2^31]=1})", "return cjson.encode({[2^31-1]=1})",
 		"return cjson.encode('h\\195\\169llo \\226\\130\\172')", "return cjson.encode({[1]=1,[2]=2,[3]=3,[5]=5})",
 		hex + "return hex(cmsgpack.pack(3.4028234663852886e38, 1.401298464324817e-45, 2^-149, 16777217))",
-		"return cjson.decode('[1e-400, -0.0, 1E2, 2e+2, 0.000001]')", "return {bit.tobit(-0), bit.band(2^31, 2^31), bit.bor(-1/0, 1)}",
+		"return cjson.decode('[1e-400, -0.0, 1E2, 2e+2, 0.000001]')", "return cjson.null", "return {1, cjson.null, 2}",
+		"return cjson.decode('[1,null,3]')", "return cmsgpack.unpack(cmsgpack.pack({1, cjson.null, 3}))", "return redis.call('SET', 'k', cjson.null)", "return {bit.tobit(-0), bit.band(2^31, 2^31), bit.bor(-1/0, 1)}",
 	} {
 		c = append(c, e(s))
 	}
