@@ -160,7 +160,7 @@ func strtod(s string) (float64, int) {
 				n = j + 1
 			}
 		}
-		return sign(math.NaN()), n
+		return sign(cNaN), n
 	}
 	if i+1 < len(s) && s[i] == '0' && s[i+1]|0x20 == 'x' {
 		j := i + 2
@@ -238,6 +238,10 @@ func strtod(s string) (float64, int) {
 	}
 	return sign(f), j
 }
+
+// cNaN is the NaN glibc's strtod returns: quiet, no payload (Go's
+// math.NaN has one, which LuaBitOp's conversion would see).
+var cNaN = math.Float64frombits(0x7FF8000000000000)
 
 func isRange(err error) bool {
 	ne, ok := err.(*strconv.NumError)

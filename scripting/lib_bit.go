@@ -81,11 +81,8 @@ func bitToHex(L *lua.LState) int {
 		n = -n
 		digits = "0123456789ABCDEF"
 	}
-	if n > 8 {
+	if n > 8 || n < 0 { // -(-2^31) overflows; Redis's build writes 8 digits
 		n = 8
-	}
-	if n < 0 { // -(-2^31): LuaBitOp would read past its buffer
-		n = 0
 	}
 	buf := make([]byte, n)
 	for i := n - 1; i >= 0; i-- {

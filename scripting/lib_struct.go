@@ -229,7 +229,7 @@ func structUnpack(L *lua.LState) int {
 	}
 	pos--
 	// The C function's stack: the format, the data, then the values. A
-	// "c0" takes its length from the top of it, whatever that is.
+	// "c0" takes its length from the value on top of it.
 	stack := []lua.LValue{L.Get(1), L.Get(2)}
 	for f.i < len(f.fmt) {
 		opt := f.fmt[f.i]
@@ -268,7 +268,7 @@ func structUnpack(L *lua.LState) int {
 			if size == 0 {
 				var v float64
 				ok := false
-				if len(stack) > 0 {
+				if len(stack) > 2 { // a value unpacked before, not the arguments
 					v, ok = toNumber(stack[len(stack)-1])
 				}
 				if !ok {
