@@ -2,6 +2,9 @@ package scripting_test
 
 import (
 	"fmt"
+	"math"
+	"math/rand/v2"
+	"strconv"
 	"testing"
 
 	"github.com/embedis/embedis"
@@ -111,4 +114,63 @@ func showReply(v any) string {
 		return out + "]"
 	}
 	return fmt.Sprintf("%#v", v)
+}
+
+// TestLibsNumbersDiff formats seeded random doubles of every magnitude with
+// cjson (precision 14 and 3), cmsgpack, struct and bit on redis-server and
+// on a Store, and reports every reply that differs.
+func TestLibsNumbersDiff(t *testing.T) {
+	if testing.Short() {
+		t.Skip("thousands of scripts on both sides")
+	}
+	srv := redistest.Start(t)
+	c := srv.Dial(t)
+	c.Do(t, "SCRIPT", "FLUSH")
+	s := open(t, embedis.Options{})
+	const hex = "local function hex(s) return (string.gsub(s, '.', function(c) return string.format('%02x', string.byte(c)) end)) end "
+	scripts := []string{
+		"return cjson.encode({tonumber(ARGV[1])})",
+		"local c = cjson.new() c.encode_number_precision(3) return c.encode(tonumber(ARGV[1]))",
+		hex + "return hex(cmsgpack.pack(tonumber(ARGV[1])))",
+		hex + "return hex(struct.pack('<dfli3I', tonumber(ARGV[1]), tonumber(ARGV[1]), tonumber(ARGV[1]), tonumber(ARGV[1]), tonumber(ARGV[1])))",
+		"return {bit.tobit(tonumber(ARGV[1])), bit.tohex(tonumber(ARGV[1]))}",
+		"return cjson.encode(cjson.decode(ARGV[1]))",
+	}
+	rng := rand.New(rand.NewPCG(19, 7))
+	var nums []string
+	for len(nums) < 600 {
+		var f float64
+		switch len(nums) % 3 {
+		case 0: // any bit pattern
+			f = math.Float64frombits(rng.Uint64())
+		case 1: // around the integers
+			f = math.Trunc(rng.NormFloat64()*math.Pow(10, float64(rng.IntN(20)))) + float64(rng.IntN(3))/2
+		case 2: // decimals of few digits
+			f = float64(rng.IntN(2000000)-1000000) / math.Pow(10, float64(rng.IntN(12)))
+		}
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			continue
+		}
+		nums = append(nums, strconv.FormatFloat(f, 'g', -1, 64))
+	}
+	n, bad := 0, 0
+	for _, script := range scripts {
+		for _, a := range nums {
+			n++
+			args := []string{"EVAL", script, "0", a}
+			want := showReply(c.Do(t, args...))
+			v, err := s.Do(ctx, args...)
+			got := showReply(v)
+			if err != nil {
+				got = showReply(err)
+			}
+			if want != got {
+				bad++
+				if bad <= 30 {
+					t.Errorf("%.200q:\n redis:   %.300s\n embedis: %.300s", args, want, got)
+				}
+			}
+		}
+	}
+	t.Logf("%d scripts compared, %d differ", n, bad)
 }
