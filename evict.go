@@ -79,6 +79,14 @@ type EvictionConfig struct {
 	// LFUDecayTime is lfu-decay-time in minutes, 0 to 2^31-1 (default 1):
 	// the counter loses one per period without access; 0 never decays it.
 	LFUDecayTime int
+	// Suspended keeps the limit but stops acting on it: nothing is evicted
+	// and no command is refused with ErrOOM, however far over the limit
+	// the store is. A replica sets it (Redis's replica-ignore-maxmemory,
+	// which embedis-server honours while it follows a master): the keys
+	// its master evicts arrive as DELs, and evicting on its own would make
+	// it differ from the master. Memory keeps being accounted, and the
+	// next unit after it is cleared evicts down to the limit.
+	Suspended bool
 }
 
 // DefaultEviction returns Redis 7.0's defaults: no limit, noeviction, 5
@@ -461,7 +469,7 @@ func (c *Command) DeniesOOM(args []string) bool {
 // transaction holds a denyoom command, as Redis does. Without maxmemory it
 // does nothing and reports false.
 func (tx *Tx) BeforeCommand() (outOfMemory bool) {
-	if tx.e.ev.cfg.MaxMemory == 0 {
+	if tx.e.ev.cfg.MaxMemory == 0 || tx.e.ev.cfg.Suspended {
 		tx.oom = false
 		return false
 	}
