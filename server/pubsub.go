@@ -223,10 +223,11 @@ func (c *conn) deliver(kind embedis.PubSubKind, m embedis.Message) {
 	n := len(c.mail)
 	c.mail = appendMessage(c.mail, c.proto, kind, m)
 	c.pending += int64(len(c.mail) - n)
-	over := c.overLimit(c.pending)
+	pending := c.pending
+	over := c.overLimit(pending)
 	c.mailMu.Unlock()
 	if over {
-		c.srv.log.Warn("Client scheduled to be closed ASAP for overcoming of output buffer limits.", "id", c.id, "class", "pubsub", "bytes", c.pending)
+		c.srv.log.Warn("Client scheduled to be closed ASAP for overcoming of output buffer limits.", "id", c.id, "class", "pubsub", "bytes", pending)
 		c.psub.Doom()
 		c.kill()
 		return
