@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/embedis/embedis"
 	"github.com/embedis/embedis/internal/resp"
 	"github.com/embedis/embedis/internal/workload"
 )
@@ -24,7 +25,8 @@ const keyspaceDiffSeed = 20261208
 // message) triples each subscriber received for it are compared, exactly
 // and in order. It runs once per class selection: everything (KEA, with n
 // and m), keyspace channels of a few classes (Kgx$), keyevent channels of
-// the others (Elshzt). One command in forty starts a MULTI of three.
+// the others (Elshzt). One command in thirty runs in a script (EVAL with
+// redis.pcall), one in forty starts a MULTI of three.
 func TestDiffKeyspaceRandom(t *testing.T) {
 	seed := uint64(keyspaceDiffSeed)
 	if v := os.Getenv("EMBEDIS_SEED"); v != "" {
@@ -59,7 +61,11 @@ func TestDiffKeyspaceRandom(t *testing.T) {
 				// or a sorted set, which Redis leaves unspecified. The messages of a step with a SORT are
 				// compared sorted.
 				unordered := isSort(args)
-				if w.IntN(40) == 0 {
+				if w.IntN(30) == 0 && scriptable(args) {
+					// The command run by a script: its events are raised
+					// inside EVAL's.
+					args = append([]string{"EVAL", "return redis.pcall(unpack(ARGV))", "0"}, args...)
+				} else if w.IntN(40) == 0 {
 					// A transaction: its commands' events come at EXEC.
 					cmd.do("MULTI")
 					history = append(history, []string{"MULTI"})
@@ -99,6 +105,16 @@ func TestDiffKeyspaceRandom(t *testing.T) {
 			t.Logf("seed %d: %d commands, %d keyspace messages compared", seed, steps, total)
 		})
 	}
+}
+
+// scriptable reports whether a script may run the command as a client
+// does: not a blocking one (which does not block in a script), not
+// SELECT (whose database is the script's own), not one Redis refuses in
+// scripts.
+func scriptable(args []string) bool {
+	c := embedis.LookupCommand(args[0])
+	return c != nil && !slices.Contains(c.Flags, "blocking") && !slices.Contains(c.Flags, "noscript") &&
+		!strings.EqualFold(args[0], "SELECT")
 }
 
 func isSort(args []string) bool {
