@@ -1,11 +1,13 @@
 package server_test
 
 import (
+	"context"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/embedis/embedis"
 	"github.com/embedis/embedis/internal/resp"
@@ -23,7 +25,8 @@ const keyspaceDiffSeed = 20261208
 // "mark"), another one running the workload. After each command a PUBLISH
 // on "mark" ends the command's messages, and the (pattern, channel,
 // message) triples each subscriber received for it are compared, exactly
-// and in order. It runs once per class selection: everything (KEA, with n
+// and in order; a Go subscription (PSubscribe) on embedis's store gets
+// what embedis's wire subscriber gets. It runs once per class selection: everything (KEA, with n
 // and m), keyspace channels of a few classes (Kgx$), keyevent channels of
 // the others (Elshzt). One command in thirty runs in a script (EVAL with
 // redis.pcall), one in forty starts a MULTI of three.
@@ -50,6 +53,13 @@ func TestDiffKeyspaceRandom(t *testing.T) {
 			sub.sendBoth("PSUBSCRIBE", "__key*@*__:*", "mark")
 			sub.compareNext("PSUBSCRIBE 1")
 			sub.compareNext("PSUBSCRIBE 2")
+			// And a Go subscriber on embedis's store, which must see what
+			// its wire subscriber sees.
+			gosub, err := s.embed.Store.PSubscribe(context.Background(), "__key*@*__:*", "mark")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer gosub.Close()
 			cmd.realTime = true
 			w := workload.New(seed, 9, []string{"a", "b", "c", "d", "e"}, 100_000)
 			var history [][]string
@@ -81,8 +91,16 @@ func TestDiffKeyspaceRandom(t *testing.T) {
 				}
 				history = append(history, args)
 				cmd.do(args...)
-				cmd.do("PUBLISH", "mark", strconv.Itoa(i))
+				// The mark reaches one subscriber on redis-server, two on
+				// embedis (the Go one too).
+				cmd.sendBoth("PUBLISH", "mark", strconv.Itoa(i))
+				if rn, en := cmd.redis.read(t), cmd.embed.read(t); rn.Int != 1 || en.Int != 2 {
+					t.Fatalf("PUBLISH mark reached %s on redis-server and %s on embedis, want 1 and 2", rn, en)
+				}
 				want, got := untilMark(t, sub.redis), untilMark(t, sub.embed)
+				if inGo := goUntilMark(t, gosub); !slices.Equal(got, inGo) {
+					t.Fatalf("seed %d, step %d, %q: embedis's subscribers\n wire: %q\n Go:   %q", seed, i, args, got, inGo)
+				}
 				if unordered {
 					slices.Sort(want)
 					slices.Sort(got)
@@ -135,6 +153,26 @@ func untilMark(t *testing.T, w *wire) []string {
 			return out
 		}
 		out = append(out, triple(r.Elems[1:]))
+	}
+}
+
+// goUntilMark is untilMark for a Go subscription.
+func goUntilMark(t *testing.T, sn *embedis.Subscription) []string {
+	t.Helper()
+	var out []string
+	for {
+		select {
+		case m, ok := <-sn.Channel():
+			if !ok {
+				t.Fatalf("Go subscription ended: %v", sn.Err())
+			}
+			if m.Channel == "mark" {
+				return out
+			}
+			out = append(out, strconv.Quote(m.Pattern)+" "+strconv.Quote(m.Channel)+" "+strconv.Quote(m.Payload))
+		case <-time.After(10 * time.Second):
+			t.Fatal("the Go subscription got no mark in 10 s")
+		}
 	}
 }
 
