@@ -173,6 +173,9 @@ type engine struct {
 	stats  stats
 	ev     eviction // maxmemory and the eviction policy (evict.go)
 	limits Limits   // proto-max-bulk-len, hll-sparse-max-bytes (limits.go)
+	// maxStringLen mirrors limits.MaxStringLength for readers that do not
+	// hold the owner role (Store.MaxStringLength).
+	maxStringLen atomic.Int64
 
 	// onEvicted and onExpired are Options.OnEvicted and OnExpired.
 	onEvicted, onExpired func(db int, key string)
@@ -291,6 +294,7 @@ func Open(opts Options) (*Store, error) {
 		onExpired: opts.OnExpired,
 		limits:    limits,
 	}
+	e.maxStringLen.Store(limits.MaxStringLength)
 	if err := e.setNotify(opts.NotifyKeyspaceEvents); err != nil {
 		return nil, err
 	}
@@ -449,7 +453,12 @@ func (e *engine) finish(tx *Tx) (ticket uint64) {
 	tx.ctx = nil
 	removed := tx.removedKeys
 	tx.removedKeys = nil
+	purge := tx.purgeOSMemory
+	tx.purgeOSMemory = false
 	e.mu.Unlock()
+	if purge {
+		freeOSMemory()
+	}
 	for _, r := range removed {
 		if r.evicted {
 			e.onEvicted(r.db, r.key)

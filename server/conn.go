@@ -133,6 +133,7 @@ func newConn(s *Server, nc net.Conn) *conn {
 		created: time.Now(),
 	}
 	c.r = resp.NewReader(countingReader{nc, &s.stats.netInput, &c.lastRead}, s.limits())
+	c.r.FollowMaxBulkLen(s.store.MaxStringLength) // proto-max-bulk-len, as CONFIG SET or Go's SetLimits moves it
 	c.w = &replies{Writer: resp.NewWriter(nc), srv: s}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	c.name.Store("")
