@@ -105,6 +105,10 @@ type run struct {
 	env    Env
 	acks   []atomic.Int32 // XACK replies of 1, per entry
 	acked  atomic.Int64
+	// ackCtx is the run's context: an XACK is never cut off by a kill
+	// (over a wire its fate would be unknown: it may have acknowledged
+	// with its reply lost), the kills come between operations.
+	ackCtx context.Context
 	rep    Report
 	mu     sync.Mutex
 	ids    []string // entry n's ID, as the producer got it
@@ -131,6 +135,7 @@ func Run(ctx context.Context, env Env, cfg Config) (Report, error) {
 	r := &run{cfg: cfg, env: env, acks: make([]atomic.Int32, cfg.Entries), ids: make([]string, cfg.Entries)}
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
+	r.ackCtx = ctx
 	chaos, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	var prodErr error
@@ -221,7 +226,7 @@ func (r *run) live(ctx context.Context, c Conn, rng *rand.Rand, name string, lif
 	handle := func(es []Entry) error {
 		atomic.AddInt64(&r.rep.Deliveries, int64(len(es)))
 		for _, e := range es {
-			if ops++; ops >= life {
+			if ops++; ops >= life || ctx.Err() != nil {
 				return errKilled
 			}
 			if err := r.ack(ctx, c, e); err != nil {
@@ -320,7 +325,7 @@ func (r *run) ack(ctx context.Context, c Conn, e Entry) error {
 		r.fault("entry %s carries n=%d, out of range", e.ID, e.N)
 		return nil
 	}
-	n, err := c.Ack(ctx, e.ID)
+	n, err := c.Ack(r.ackCtx, e.ID)
 	if err != nil {
 		return err
 	}
