@@ -101,10 +101,10 @@ func (r Report) String() string {
 
 // run is one Run's shared state.
 type run struct {
-	cfg    Config
-	env    Env
-	acks   []atomic.Int32 // XACK replies of 1, per entry
-	acked  atomic.Int64
+	cfg   Config
+	env   Env
+	acks  []atomic.Int32 // XACK replies of 1, per entry
+	acked atomic.Int64
 	// ackCtx is the run's context: an XACK is never cut off by a kill
 	// (over a wire its fate would be unknown: it may have acknowledged
 	// with its reply lost), the kills come between operations.
