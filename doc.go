@@ -44,7 +44,8 @@
 //     biggest key of each type and the totals, walked in SCAN-sized turns).
 //   - Limits (limits.go): SetLimits and Limits (proto-max-bulk-len, the
 //     longest string a command may build, and hll-sparse-max-bytes; at
-//     open, Options.Limits).
+//     open, Options.Limits); MaxStringLength reads the first without the
+//     owner role, for a server checking what it reads.
 //   - Sorting: Sort (SORT and SORT_RO), SortStore (SORT … STORE), over
 //     lists, sets and sorted sets.
 //   - Hashes: HSet, HSetNX, HMSet, HGet, HMGet, HGetAll, HKeys, HVals, HLen,
