@@ -178,7 +178,7 @@ func (r *Reader) next(e *Entry) error {
 				return err
 			}
 		case opFunction:
-			return newError(ErrUnsupported, at, "functions in Redis 7.0 release candidates' format (opcode %d) are not supported", op)
+			return newError(ErrUnsupported, at, "functions (opcode %d) are not supported", op)
 		case opEOF:
 			if r.version >= 5 {
 				want := in.sum()
