@@ -81,7 +81,8 @@
 //     a context whose calls wait for it instead.
 //   - Functions (Redis 7.0; function.go): FunctionLoad, FunctionDelete,
 //     FunctionFlush, FunctionList, FunctionDump, FunctionRestore,
-//     FunctionStats, FCall, FCallRO; the libraries are in snapshots
+//     FunctionStats, FCall, FCallRO (BusyFunctionStats answers FUNCTION
+//     STATS while a function is busy); the libraries are in snapshots
 //     (FUNCTION2 records) and in the write-effect stream.
 //   - HyperLogLog: PFAdd, PFCount (one key, or the union of several),
 //     PFMerge; values byte-identical to redis-server's (GET them, SET them).

@@ -3,7 +3,9 @@ package embedis
 import (
 	"encoding/binary"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/embedis/embedis/internal/glob"
 	"github.com/embedis/embedis/internal/rdb"
@@ -547,6 +549,28 @@ func (tx *Tx) FunctionStats() (FunctionStats, error) {
 	return FunctionStats{Libraries: len(s.libs), Functions: n}, nil
 }
 
+// BusyFunctionStats answers FUNCTION STATS while a script runs past
+// busy-reply-threshold, without the owner role (the server calls it then):
+// the function running with its command and how long it has run, and the
+// counts. It returns ErrBusy when the script running is one run by EVAL (as
+// Redis answers), and ok false when no script is busy (the caller then runs
+// FUNCTION STATS as any command).
+func (s *Store) BusyFunctionStats() (st FunctionStats, running *RunningFunction, ok bool, err error) {
+	e := s.e
+	e.busyMu.Lock()
+	defer e.busyMu.Unlock()
+	r := e.running
+	if r == nil || !r.busy {
+		return st, nil, false, nil
+	}
+	if r.fn == nil {
+		return st, nil, true, ErrBusy
+	}
+	running = &RunningFunction{Name: r.fn.name, Command: append([]string(nil), r.fn.cmd...),
+		DurationMs: time.Since(r.start).Milliseconds()}
+	return r.fn.stats, running, true, nil
+}
+
 // FCall calls the function named function (any case) with KEYS keys and
 // ARGV args (FCALL function numkeys key... arg...) and returns its reply as
 // Eval returns a script's, its failures naming the function where EVAL's
@@ -598,17 +622,36 @@ func (tx *Tx) fcall(w ReplyWriter, name string, keys, args []string, ro bool) {
 		return
 	}
 	call := FunctionCall{Name: f.def.Name, Callback: f.def.Callback, Keys: keys, Args: args, ReadOnly: ro || noWrites}
-	tx.runFunction(sc, w, call, flags&FunctionAllowOOM != 0)
+	cmd := "FCALL"
+	if ro {
+		cmd = "FCALL_RO"
+	}
+	st, _ := tx.FunctionStats()
+	fr := &functionRun{name: f.def.Name, stats: st, cmd: append([]string{cmd, name, strconv.Itoa(len(keys))}, append(keys, args...)...)}
+	tx.runFunction(sc, w, call, flags&FunctionAllowOOM != 0, fr)
 }
 
-// runFunction runs a function with its run noted for BUSY and FUNCTION
-// KILL; with allowOOM its commands are not refused over maxmemory.
-func (tx *Tx) runFunction(sc ScriptEngine, w ReplyWriter, call FunctionCall, allowOOM bool) {
+// functionRun is what FUNCTION STATS reports of a function that runs past
+// busy-reply-threshold: the command that runs it, and the counts (which
+// cannot change while it runs: FUNCTION is refused inside a script).
+type functionRun struct {
+	name  string // as registered
+	cmd   []string
+	stats FunctionStats
+}
+
+// runFunction runs a function with its run noted for BUSY, FUNCTION KILL
+// and FUNCTION STATS; with allowOOM its commands are not refused over
+// maxmemory.
+func (tx *Tx) runFunction(sc ScriptEngine, w ReplyWriter, call FunctionCall, allowOOM bool, fr *functionRun) {
 	oom := tx.oom
 	if allowOOM {
 		tx.oom = false
 	}
 	call.Run = tx.startScript(true)
+	tx.e.busyMu.Lock()
+	call.Run.fn = fr
+	tx.e.busyMu.Unlock()
 	defer func() {
 		tx.endScript(call.Run)
 		tx.oom = oom
