@@ -1,5 +1,7 @@
 package workload
 
+import "strconv"
+
 func init() { RegisterCases("functions", FunctionCases) }
 
 // FunctionCases returns the cases of Redis 7.0 functions: FUNCTION LOAD
@@ -123,5 +125,44 @@ func FunctionCases() [][]string {
 		{"FUNCTION", "FLUSH", "foo"}, {"FUNCTION", "FLUSH", "sync", "x"}, {"FUNCTION", "STATS", "x"}, {"FUNCTION", "KILL"},
 		{"FUNCTION", "KILL", "x"}, {"FUNCTION", "foo"}, {"FUNCTION"}, {"FUNCTION", "HELP"}, {"FUNCTION", "help", "x"},
 		{"FUNCTION", "FLUSH"}, {"FUNCTION", "DUMP"}, {"FUNCTION", "STATS"},
+	}
+}
+
+func init() { Register("functions", (*Gen).FunctionCommand) }
+
+// functionLibs are the libraries the random workload loads: each registers
+// one function that writes and one that reads, over the keys it is given.
+var functionLibs = []string{
+	"#!lua name=wl1\nredis.register_function('wl1_set', function(keys, args) return redis.call('SET', keys[1], args[1]) end)\n" +
+		"redis.register_function{function_name='wl1_get', callback=function(keys) return redis.call('GET', keys[1]) end, flags={'no-writes'}}",
+	"#!lua name=wl2\nredis.register_function('wl2_incr', function(keys, args) return redis.call('INCR', keys[1]) end)",
+	"#!lua name=wl2\nredis.register_function('wl2_incr', function(keys, args) return redis.call('INCRBY', keys[1], 2) end)",
+}
+
+// FunctionCommand returns a random command of Redis 7.0 functions:
+// FUNCTION LOAD (REPLACE), DELETE, FLUSH and LIST of one library, and
+// FCALL, FCALL_RO of their functions (which may not be loaded).
+func (w *Gen) FunctionCommand() []string {
+	k := w.key()
+	switch w.r.IntN(12) {
+	case 0, 1:
+		return []string{"FUNCTION", "LOAD", functionLibs[w.r.IntN(len(functionLibs))]}
+	case 2:
+		return []string{"FUNCTION", "LOAD", "REPLACE", functionLibs[w.r.IntN(len(functionLibs))]}
+	case 3:
+		return []string{"FUNCTION", "DELETE", []string{"wl1", "wl2"}[w.r.IntN(2)]}
+	case 4:
+		if w.r.IntN(4) == 0 {
+			return []string{"FUNCTION", "FLUSH"}
+		}
+		return []string{"FUNCTION", "LIST", "LIBRARYNAME", "wl2"}
+	case 5, 6:
+		return []string{"FCALL", "wl1_set", "1", k, strconv.Itoa(w.r.IntN(100))}
+	case 7:
+		return []string{"FCALL_RO", "wl1_get", "1", k}
+	case 8:
+		return []string{"FCALL_RO", "wl1_set", "1", k, "x"}
+	default:
+		return []string{"FCALL", "wl2_incr", "1", k}
 	}
 }
