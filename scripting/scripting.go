@@ -80,8 +80,13 @@
 // script has written, the script stops and the call returns the context's
 // error.
 //
-// Not built yet: the cjson, cmsgpack, bit and struct libraries; Redis 7.0
-// functions (FUNCTION, FCALL); the Lua debugger (SCRIPT DEBUG YES).
+// # Functions
+//
+// Redis 7.0's functions (FUNCTION LOAD, FCALL; embedis/function.go keeps
+// the libraries) run in a Lua state of their own: see function.go.
+//
+// Not built yet: the cjson, cmsgpack, bit and struct libraries; the Lua
+// debugger (SCRIPT DEBUG YES).
 package scripting
 
 import (
