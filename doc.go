@@ -81,6 +81,11 @@
 //     script_busy.go) makes other callers fail with ErrBusy; ScriptKill
 //     and FunctionKill stop one that has not written; WaitWhenBusy makes
 //     a context whose calls wait for it instead.
+//   - Functions (Redis 7.0; function.go): FunctionLoad, FunctionDelete,
+//     FunctionFlush, FunctionList, FunctionDump, FunctionRestore,
+//     FunctionStats, FCall, FCallRO (BusyFunctionStats answers FUNCTION
+//     STATS while a function is busy); the libraries are in snapshots
+//     (FUNCTION2 records) and in the write-effect stream.
 //   - HyperLogLog: PFAdd, PFCount (one key, or the union of several),
 //     PFMerge; values byte-identical to redis-server's (GET them, SET them).
 //     PFSELFTEST and PFDEBUG run through Do.

@@ -781,3 +781,111 @@ func trackingOverlapError(p, q string, existing, applied bool) error {
 	}
 	return newForm(kind, "ERR Prefix '"+cString(p)+"' overlaps with "+which+" prefix '"+cString(q)+"'. Prefixes for a single client must not overlap.")
 }
+
+// Errors of Redis 7.0 functions (function.go, function_commands.go and
+// package scripting's library loader).
+var (
+	// ErrFunctionNoMetadata: FUNCTION LOAD of code without a shebang line.
+	ErrFunctionNoMetadata = newError("ERR Missing library metadata")
+	// ErrFunctionBadMetadata: a shebang line without an end, or that does
+	// not split (unbalanced quotes).
+	ErrFunctionBadMetadata = newError("ERR Invalid library metadata")
+	// ErrFunctionMetadataValue: a shebang argument other than name=; its
+	// forms name it.
+	ErrFunctionMetadataValue = newError("ERR Invalid metadata value given")
+	// ErrFunctionNameTwice: a shebang with two name= arguments.
+	ErrFunctionNameTwice = newError("ERR Invalid metadata value, name argument was given multiple times")
+	// ErrFunctionNoName: a shebang without name=.
+	ErrFunctionNoName = newError("ERR Library name was not given")
+	// ErrLibraryName: a library name that is not letters, digits and
+	// underscores. Redis 7.0 words a bad function name so too (a form of
+	// ErrFunctionLoad).
+	ErrLibraryName = newError("ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long")
+	// ErrFunctionEngine: a shebang naming an engine other than lua; its
+	// forms name it.
+	ErrFunctionEngine = newError("ERR Engine not found")
+	// ErrLibraryExists: FUNCTION LOAD without REPLACE, or FUNCTION RESTORE
+	// APPEND, of a library that exists; its forms name it.
+	ErrLibraryExists = newError("ERR Library already exists")
+	// ErrNoFunctions: a library that registers no function.
+	ErrNoFunctions = newError("ERR No functions registered")
+	// ErrFunctionExists: a library registering a function that another
+	// library has; its forms name it.
+	ErrFunctionExists = newError("ERR Function already exists")
+	// ErrFunctionLoad is the kind of the errors of a library's code as it
+	// loads ("Error compiling function: …", "Error registering functions:
+	// …"): FunctionLoadError makes them.
+	ErrFunctionLoad = newError("ERR Error registering functions")
+	// ErrLibraryNotFound: FUNCTION DELETE of a library that does not exist.
+	ErrLibraryNotFound = newError("ERR Library not found")
+	// ErrNotFunctionPayload: FUNCTION RESTORE of a payload holding
+	// something else than libraries.
+	ErrNotFunctionPayload = newError("ERR given type is not a function")
+	// ErrFunctionPayloadLoad: FUNCTION RESTORE of a payload whose library
+	// record cannot be read.
+	ErrFunctionPayloadLoad = newError("ERR Failed loading library payload")
+	// ErrFunctionNotFound: FCALL of a function no library registered.
+	ErrFunctionNotFound = newError("ERR Function not found")
+	// ErrFunctionWriteFlag: FCALL_RO of a function without the no-writes
+	// flag.
+	ErrFunctionWriteFlag = newError("ERR Can not execute a script with write flag using *_ro command.")
+	// ErrFunctionNumKeys: FCALL's numkeys is not an integer.
+	ErrFunctionNumKeys = newError("ERR Bad number of keys provided")
+	// ErrFunctionRestorePolicy: FUNCTION RESTORE with a policy other than
+	// APPEND, REPLACE or FLUSH.
+	ErrFunctionRestorePolicy = newError("ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.")
+	// ErrFunctionFlushOption: FUNCTION FLUSH with an option other than
+	// SYNC or ASYNC.
+	ErrFunctionFlushOption = newError("ERR FUNCTION FLUSH only supports SYNC|ASYNC option")
+	// ErrFunctionOption: FUNCTION LOAD with an option other than REPLACE;
+	// its forms name it.
+	ErrFunctionOption = newError("ERR Unknown option given")
+	// ErrFunctionListArg: FUNCTION LIST with an argument it does not
+	// take; its forms name it.
+	ErrFunctionListArg = newError("ERR Unknown argument")
+	// ErrFunctionListNoName: FUNCTION LIST LIBRARYNAME without a pattern.
+	ErrFunctionListNoName = newError("ERR library name argument was not given")
+	// ErrFunctionFromScript: FUNCTION called from a script (Redis flags its
+	// subcommands noscript).
+	ErrFunctionFromScript = newError("ERR This Redis command is not allowed from script")
+)
+
+// FunctionLoadError returns the error of a library's code that fails to
+// load, with Redis's text: a form of ErrFunctionLoad. Package scripting
+// makes its errors with it.
+func FunctionLoadError(text string) error { return ErrFunctionLoad.forCommand(text) }
+
+func functionMetadataError(arg string) error {
+	return ErrFunctionMetadataValue.forCommand("ERR Invalid metadata value given: " + errorArg(arg))
+}
+
+func engineNotFoundError(engine string) error {
+	return ErrFunctionEngine.forCommand("ERR Engine '" + errorArg(engine) + "' not found")
+}
+
+func libraryExistsError(name string) error {
+	return ErrLibraryExists.forCommand("ERR Library '" + name + "' already exists")
+}
+
+// restoreLibraryExistsError is FUNCTION RESTORE's wording, without quotes.
+func restoreLibraryExistsError(name string) error {
+	return ErrLibraryExists.forCommand("ERR Library " + name + " already exists")
+}
+
+func functionExistsError(name string) error {
+	return ErrFunctionExists.forCommand("ERR Function " + errorArg(name) + " already exists")
+}
+
+func functionOptionError(arg string) error {
+	return ErrFunctionOption.forCommand("ERR Unknown option given: " + errorArg(arg))
+}
+
+func functionListArgError(arg string) error {
+	return ErrFunctionListArg.forCommand("ERR Unknown argument " + errorArg(arg))
+}
+
+// functionArgsError is FUNCTION's error for a subcommand given more
+// arguments than it takes (FLUSH, RESTORE).
+func functionArgsError(sub string) error {
+	return ErrSyntax.forCommand(subcommandArgsText(sub, "FUNCTION"))
+}

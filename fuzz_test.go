@@ -166,3 +166,30 @@ func FuzzNotifyKeyspaceEvents(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFunctionPayload feeds arbitrary FUNCTION RESTORE payloads and
+// library codes to the payload reader and the shebang parser: no input may
+// panic, an error is one of the catalogue's, and the codes read are no
+// longer than the payload.
+func FuzzFunctionPayload(f *testing.F) {
+	f.Add([]byte("\xf5@G#!lua name=two\nredis.register_function('only', function() return 2 end)\n\x00\xa2)\x16\x9a\xb7\x06\xc2P"))
+	f.Add([]byte("\n\x00]\x9b\\@\x0f\x7f\xa2\xda"))
+	f.Add([]byte("#!lua name=x \"y\nreturn 1"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		codes, err := functionPayloadCodes(string(data))
+		var e *Error
+		if err != nil && !errors.As(err, &e) {
+			t.Fatalf("payload error %v is not an *Error", err)
+		}
+		n := 0
+		for _, c := range codes {
+			n += len(c)
+		}
+		if n > 8*len(data)+64 {
+			t.Fatalf("%d bytes of code from a payload of %d", n, len(data))
+		}
+		if _, _, _, err := parseShebang(string(data)); err != nil && !errors.As(err, &e) {
+			t.Fatalf("shebang error %v is not an *Error", err)
+		}
+	})
+}

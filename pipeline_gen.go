@@ -311,6 +311,26 @@ func (p *Pipeline) ExpireXX(key string, d time.Duration) Result[bool] {
 	return Result[bool]{p.add(pipeCmd{run: pipeExpireXX, s0: key, n0: int64(d)})}
 }
 
+func pipeFCall(tx *Tx, c *pipeCmd) {
+	v, err := tx.FCall(c.s0, c.x.([]string), c.ss...)
+	c.x, c.err = v, err
+}
+
+// FCall queues Tx.FCall; see Store.FCall.
+func (p *Pipeline) FCall(function string, keys []string, args ...string) Result[any] {
+	return Result[any]{p.add(pipeCmd{run: pipeFCall, s0: function, x: keys, ss: args})}
+}
+
+func pipeFCallRO(tx *Tx, c *pipeCmd) {
+	v, err := tx.FCallRO(c.s0, c.x.([]string), c.ss...)
+	c.x, c.err = v, err
+}
+
+// FCallRO queues Tx.FCallRO; see Store.FCallRO.
+func (p *Pipeline) FCallRO(function string, keys []string, args ...string) Result[any] {
+	return Result[any]{p.add(pipeCmd{run: pipeFCallRO, s0: function, x: keys, ss: args})}
+}
+
 func pipeFlushAll(tx *Tx, c *pipeCmd) {
 	c.err = tx.FlushAll()
 }
@@ -327,6 +347,71 @@ func pipeFlushDB(tx *Tx, c *pipeCmd) {
 // FlushDB queues Tx.FlushDB; see Store.FlushDB.
 func (p *Pipeline) FlushDB() Result[struct{}] {
 	return Result[struct{}]{p.add(pipeCmd{run: pipeFlushDB})}
+}
+
+func pipeFunctionDelete(tx *Tx, c *pipeCmd) {
+	c.err = tx.FunctionDelete(c.s0)
+}
+
+// FunctionDelete queues Tx.FunctionDelete; see Store.FunctionDelete.
+func (p *Pipeline) FunctionDelete(library string) Result[struct{}] {
+	return Result[struct{}]{p.add(pipeCmd{run: pipeFunctionDelete, s0: library})}
+}
+
+func pipeFunctionDump(tx *Tx, c *pipeCmd) {
+	c.s0, c.err = tx.FunctionDump()
+}
+
+// FunctionDump queues Tx.FunctionDump; see Store.FunctionDump.
+func (p *Pipeline) FunctionDump() Result[string] {
+	return Result[string]{p.add(pipeCmd{run: pipeFunctionDump})}
+}
+
+func pipeFunctionFlush(tx *Tx, c *pipeCmd) {
+	c.err = tx.FunctionFlush()
+}
+
+// FunctionFlush queues Tx.FunctionFlush; see Store.FunctionFlush.
+func (p *Pipeline) FunctionFlush() Result[struct{}] {
+	return Result[struct{}]{p.add(pipeCmd{run: pipeFunctionFlush})}
+}
+
+func pipeFunctionList(tx *Tx, c *pipeCmd) {
+	v, err := tx.FunctionList(c.x.(FunctionListArgs))
+	c.x, c.err = v, err
+}
+
+// FunctionList queues Tx.FunctionList; see Store.FunctionList.
+func (p *Pipeline) FunctionList(args FunctionListArgs) Result[[]FunctionLibrary] {
+	return Result[[]FunctionLibrary]{p.add(pipeCmd{run: pipeFunctionList, x: args})}
+}
+
+func pipeFunctionLoad(tx *Tx, c *pipeCmd) {
+	c.s0, c.err = tx.FunctionLoad(c.s0, c.n0 != 0)
+}
+
+// FunctionLoad queues Tx.FunctionLoad; see Store.FunctionLoad.
+func (p *Pipeline) FunctionLoad(code string, replace bool) Result[string] {
+	return Result[string]{p.add(pipeCmd{run: pipeFunctionLoad, s0: code, n0: boolInt(replace)})}
+}
+
+func pipeFunctionRestore(tx *Tx, c *pipeCmd) {
+	c.err = tx.FunctionRestore(c.s0, c.x.(FunctionRestorePolicy))
+}
+
+// FunctionRestore queues Tx.FunctionRestore; see Store.FunctionRestore.
+func (p *Pipeline) FunctionRestore(payload string, policy FunctionRestorePolicy) Result[struct{}] {
+	return Result[struct{}]{p.add(pipeCmd{run: pipeFunctionRestore, s0: payload, x: policy})}
+}
+
+func pipeFunctionStats(tx *Tx, c *pipeCmd) {
+	v, err := tx.FunctionStats()
+	c.x, c.err = v, err
+}
+
+// FunctionStats queues Tx.FunctionStats; see Store.FunctionStats.
+func (p *Pipeline) FunctionStats() Result[FunctionStats] {
+	return Result[FunctionStats]{p.add(pipeCmd{run: pipeFunctionStats})}
 }
 
 func pipeGeoAdd(tx *Tx, c *pipeCmd) {

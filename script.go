@@ -39,6 +39,16 @@ type ScriptEngine interface {
 	Exists(sha string) bool
 	// Flush empties the cache.
 	Flush()
+	// LoadLibrary runs the code of a library of functions (FUNCTION LOAD;
+	// body is the code after its shebang line, from the line's newline on,
+	// so that line numbers count the shebang's) and returns the functions
+	// it registered, or its failure as a FunctionLoadError with Redis's
+	// text. The functions of a library loaded and then dropped by the
+	// caller are simply never called.
+	LoadLibrary(body string) ([]FunctionDef, error)
+	// CallFunction calls a function LoadLibrary returned (FCALL) and
+	// writes its reply, or its error, to w.
+	CallFunction(tx *Tx, w ReplyWriter, call FunctionCall)
 }
 
 // ScriptCall is one run of a script: its source or SHA-1, its KEYS and ARGV,

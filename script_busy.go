@@ -59,6 +59,10 @@ type ScriptRun struct {
 	state    atomic.Int32
 	busy     bool // under e.busyMu: past the threshold, callers are turned away
 
+	// fn is the function running (FCALL), for FUNCTION STATS; nil for a
+	// script run by EVAL. Set under e.busyMu.
+	fn *functionRun
+
 	ctx        context.Context
 	cancel     context.CancelFunc
 	caller     context.Context // the caller's context; nil when it cannot end

@@ -108,6 +108,9 @@ type Snapshot struct {
 	keys    int
 	changes int64
 	now     int64 // the store's time at the epoch, Unix ms
+	// functions are the codes of the libraries of functions at the epoch
+	// (function.go), written as FUNCTION2 records.
+	functions []string
 }
 
 // snapshotDB is one database of a Snapshot.
@@ -136,17 +139,18 @@ type snapshotBatch struct {
 // snapshotRun is a snapshot whose keys are being handed out. Its fields
 // belong to the owner.
 type snapshotRun struct {
-	epoch   uint64
-	now     int64
-	changes int64
-	dbs     []runDB           // by database number at the epoch
-	cow     [][]snapshotEntry // per database: keys handed out on write, not yet passed on
-	db      int               // the database the walker is in
-	cursor  uint64            // the walker's SCAN cursor in db
-	walked  bool              // every key has been handed out (a later snapshot drained this one)
-	ended   bool
-	err     error         // why it ended early (store closed), read after done
-	done    chan struct{} // closed when the run has ended
+	epoch     uint64
+	now       int64
+	changes   int64
+	functions []string          // the libraries' codes at the epoch
+	dbs       []runDB           // by database number at the epoch
+	cow       [][]snapshotEntry // per database: keys handed out on write, not yet passed on
+	db        int               // the database the walker is in
+	cursor    uint64            // the walker's SCAN cursor in db
+	walked    bool              // every key has been handed out (a later snapshot drained this one)
+	ended     bool
+	err       error         // why it ended early (store closed), read after done
+	done      chan struct{} // closed when the run has ended
 	// detached is set once a later snapshot has drained this one: every
 	// key is in cow, the owner no longer touches the run, and its walker
 	// goes on without the role (it must: that later snapshot's turn may be
@@ -179,6 +183,9 @@ func (e *engine) startSnapshot(tx *Tx) *snapshotRun {
 		cow:     make([][]snapshotEntry, len(e.dbs)),
 		done:    make(chan struct{}),
 		detach:  make(chan struct{}),
+	}
+	if e.functions != nil {
+		r.functions = e.functions.codes()
 	}
 	for i, db := range e.dbs {
 		r.dbs[i] = runDB{keys: db.keys, expires: db.expires, nkeys: db.keys.Len(), nexpir: len(db.expires)}
@@ -500,7 +507,7 @@ func (tx *Tx) Snapshot() *Snapshot {
 }
 
 func newSnapshot(r *snapshotRun) *Snapshot {
-	sn := &Snapshot{dbs: make([]snapshotDB, len(r.dbs)), changes: r.changes, now: r.now}
+	sn := &Snapshot{dbs: make([]snapshotDB, len(r.dbs)), changes: r.changes, now: r.now, functions: r.functions}
 	for i, d := range r.dbs {
 		sn.dbs[i].keys, sn.dbs[i].expires = d.nkeys, d.nexpir
 	}
@@ -562,7 +569,7 @@ func (sn *Snapshot) WriteTo(w io.Writer) (int64, error) {
 }
 
 func (sn *Snapshot) write(w io.Writer) error {
-	fw, err := newSnapshotFileWriter(w, sn.now)
+	fw, err := newSnapshotFileWriter(w, sn.now, sn.functions)
 	if err != nil {
 		return err
 	}
@@ -590,8 +597,9 @@ type snapshotFileWriter struct {
 	body []byte
 }
 
-// newSnapshotFileWriter writes the header and the AUX fields.
-func newSnapshotFileWriter(w io.Writer, now int64) (*snapshotFileWriter, error) {
+// newSnapshotFileWriter writes the header, the AUX fields and the
+// libraries of functions, as Redis 7.0 writes them before the databases.
+func newSnapshotFileWriter(w io.Writer, now int64, functions []string) (*snapshotFileWriter, error) {
 	fw := &snapshotFileWriter{rw: rdb.NewWriter(w), e: rdb.Encoder{Compress: true}}
 	if err := fw.rw.Header(); err != nil {
 		return nil, err
@@ -605,6 +613,11 @@ func newSnapshotFileWriter(w io.Writer, now int64) (*snapshotFileWriter, error) 
 	}
 	for _, a := range aux {
 		if err := fw.rw.Aux(a[0], a[1]); err != nil {
+			return nil, err
+		}
+	}
+	for _, code := range functions {
+		if err := fw.rw.Function(code); err != nil {
 			return nil, err
 		}
 	}
@@ -775,7 +788,7 @@ func (st *Store) streamSnapshot(ctx context.Context, r *snapshotRun, w io.Writer
 // the queue; on an error it returns at once, leaving the rest to the
 // caller. It does not end the file: only a walk that finished may.
 func writeBatches(w io.Writer, r *snapshotRun, batches <-chan snapshotBatch) (*snapshotFileWriter, error) {
-	fw, err := newSnapshotFileWriter(w, r.now)
+	fw, err := newSnapshotFileWriter(w, r.now, r.functions)
 	if err != nil {
 		return nil, err
 	}
@@ -900,6 +913,14 @@ func (e *engine) loadOwned(r io.Reader) error {
 			db.expires = make(map[string]int64, min(expires, firstResize))
 		}
 	}
+	// The libraries of functions (FUNCTION2 records) are loaded once the
+	// whole file has been read, replacing the store's (ReplaceFromSnapshot
+	// leaves the file's libraries only, as a replica's full sync).
+	var functions []string
+	rd.OnFunction = func(code string) error {
+		functions = append(functions, code)
+		return nil
+	}
 	now := e.clock.Now().UnixMilli()
 	var ent rdb.Entry
 	var deadlines deadlineHeap
@@ -918,6 +939,9 @@ func (e *engine) loadOwned(r io.Reader) error {
 			return badDB
 		}
 		if err == io.EOF {
+			if err := (&Tx{e: e}).loadFunctions(functions); err != nil {
+				return fmt.Errorf("embedis: open snapshot: a library of functions: %w", err)
+			}
 			break
 		}
 		if err != nil {

@@ -10,7 +10,8 @@ import (
 // of the owner role: no command sees the store half loaded. A replica does
 // this with the file its master sends in a full sync.
 //
-// The emptying is FLUSHALL's: WATCHes on the keys the store held are
+// The libraries of functions are replaced by the file's (none if it has
+// none). The emptying is FLUSHALL's: WATCHes on the keys the store held are
 // invalidated, blocked callers stay blocked, and the effect stream
 // (Options.OnEffects, Options.Log) receives FLUSHALL — but not the loaded
 // keys, as OpenSnapshot emits nothing for them: a store with a Log should

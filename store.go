@@ -188,7 +188,8 @@ type engine struct {
 	// lists created from now on cut their nodes by it.
 	listFill int
 
-	scripts ScriptEngine // the Lua scripts' engine (script.go); nil until the first scripting command
+	scripts   ScriptEngine // the Lua scripts' engine (script.go); nil until the first scripting command
+	functions *functionSet // the libraries of functions (function.go); nil until first used
 	// serverCommands runs a server-only command for Do (a script's
 	// redis.call); nil without a server (SetServerCommandHandler).
 	serverCommands func(tx *Tx, w ReplyWriter, args []string)

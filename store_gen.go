@@ -376,6 +376,33 @@ func (s *Store) ExpireXX(ctx context.Context, key string, d time.Duration) (ok b
 	return tx.ExpireXX(key, d)
 }
 
+// FCall calls the function named function (any case) with KEYS keys and
+// ARGV args (FCALL function numkeys key... arg...) and returns its reply as
+// Eval returns a script's, its failures naming the function where EVAL's
+// name the script's SHA-1. ErrFunctionNotFound when no library registered
+// it; ErrOOM, unless it was registered with the no-writes or allow-oom
+// flag, while the store is over maxmemory with nothing to evict. A function
+// registered with no-writes may not call write commands.
+func (s *Store) FCall(ctx context.Context, function string, keys []string, args ...string) (v any, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.FCall(function, keys, args...)
+}
+
+// FCallRO is FCall for a function registered with the no-writes flag
+// (FCALL_RO): another is refused with ErrFunctionWriteFlag.
+func (s *Store) FCallRO(ctx context.Context, function string, keys []string, args ...string) (v any, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.FCallRO(function, keys, args...)
+}
+
 // FlushAll removes every key of every database. Each key removed, expired
 // or not, counts as a change (Stats.Changes), as Redis counts.
 func (s *Store) FlushAll(ctx context.Context) (err error) {
@@ -396,6 +423,103 @@ func (s *Store) FlushDB(ctx context.Context) (err error) {
 	}
 	defer s.end(tx, &err)
 	return tx.FlushDB()
+}
+
+// FunctionDelete deletes the library named library (FUNCTION DELETE) and
+// its functions; ErrLibraryNotFound when there is none.
+func (s *Store) FunctionDelete(ctx context.Context, library string) (err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.FunctionDelete(library)
+}
+
+// FunctionDump returns every library in a payload FunctionRestore (and
+// redis-server's FUNCTION RESTORE) takes (FUNCTION DUMP): Redis's format,
+// each library's code as an RDB FUNCTION2 record, then the RDB version and
+// a CRC-64.
+func (s *Store) FunctionDump(ctx context.Context) (val string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.FunctionDump()
+}
+
+// FunctionFlush deletes every library (FUNCTION FLUSH; ASYNC and SYNC both
+// drop them at once, and Go's collector frees them).
+func (s *Store) FunctionFlush(ctx context.Context) (err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.FunctionFlush()
+}
+
+// FunctionList describes the libraries (FUNCTION LIST [LIBRARYNAME
+// pattern] [WITHCODE]) whose names match args.LibraryName, by name, each
+// with its functions by name (Redis lists both in its hash tables' order).
+func (s *Store) FunctionList(ctx context.Context, args FunctionListArgs) (v []FunctionLibrary, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.FunctionList(args)
+}
+
+// FunctionLoad loads a library (FUNCTION LOAD [REPLACE] code) and returns
+// its name. code begins with the shebang line "#!lua name=<name>" (ErrFunctionNoMetadata
+// without one, other forms of it for a malformed one, ErrLibraryName for a
+// name that is not letters, digits and underscores), and registers at
+// least one function when it runs (redis.register_function; ErrNoFunctions
+// otherwise). A library of that name is an error unless replace, which
+// replaces it; a function name another library has is an error (ErrFunctionExists).
+// The code's own failures are errors with Redis's texts ("Error compiling
+// function: …", "Error registering functions: …"); it runs with the Lua
+// API of a library load: redis.register_function, redis.log and the
+// version fields only, for at most 500 ms. It returns
+// ErrScriptingNotLinked unless package scripting is imported.
+func (s *Store) FunctionLoad(ctx context.Context, code string, replace bool) (val string, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.FunctionLoad(code, replace)
+}
+
+// FunctionRestore loads the libraries of a payload FunctionDump (or
+// redis-server's FUNCTION DUMP) made (FUNCTION RESTORE payload
+// [APPEND|REPLACE|FLUSH]), as policy says. Either every library of the
+// payload is loaded or none: ErrDumpPayload for a payload whose version or
+// checksum is wrong, ErrNotFunctionPayload for one that holds something
+// else than libraries, the error of FunctionLoad for a library that fails
+// to load, and, unless policy is FunctionRestoreFlush, a library that
+// exists (FunctionRestoreAppend) or a function that another library has.
+func (s *Store) FunctionRestore(ctx context.Context, payload string, policy FunctionRestorePolicy) (err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.FunctionRestore(payload, policy)
+}
+
+// FunctionStats counts the libraries and functions (FUNCTION STATS). Run
+// as the owner no function is running; the server answers FUNCTION STATS
+// while one runs past busy-reply-threshold with it.
+func (s *Store) FunctionStats(ctx context.Context) (v FunctionStats, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.FunctionStats()
 }
 
 // GeoAdd adds the named positions to the geo set at key (a sorted set),

@@ -283,6 +283,12 @@ func writeTable(w embedis.ReplyWriter, t *lua.LTable, resp, depth int) {
 // near '<eof>'", on the last line), others in gopher-lua's words in Lua's
 // "user_script:N: message near 'token'" form.
 func compileError(src string, err error) error {
+	return embedis.ScriptError(sanitize("ERR Error compiling script (new function): " + compileMessage(src, chunkName, err)))
+}
+
+// compileMessage is Lua's message for a chunk named chunk that does not
+// compile.
+func compileMessage(src, chunk string, err error) string {
 	msg := err.Error()
 	var pe *parse.Error
 	if errors.As(err, &pe) {
@@ -293,10 +299,10 @@ func compileError(src string, err error) error {
 		if line < 0 {
 			line, token = strings.Count(src, "\n")+1, "<eof>"
 		}
-		msg = chunkName + ":" + itoa(line) + ": " + m
+		msg = chunk + ":" + itoa(line) + ": " + m
 		if token != "" {
 			msg += " near '" + token + "'"
 		}
 	}
-	return embedis.ScriptError(sanitize("ERR Error compiling script (new function): " + strings.TrimSpace(msg)))
+	return strings.TrimSpace(msg)
 }

@@ -88,8 +88,12 @@
 // 5.1's. cjson's settings, as in Redis, last until SCRIPT FLUSH, which
 // starts a new Lua state.
 //
-// Not built yet: Redis 7.0 functions (FUNCTION, FCALL); the Lua debugger
-// (SCRIPT DEBUG YES).
+// # Functions
+//
+// Redis 7.0's functions (FUNCTION LOAD, FCALL; embedis/function.go keeps
+// the libraries) run in a Lua state of their own: see function.go.
+//
+// Not built yet: the Lua debugger (SCRIPT DEBUG YES).
 package scripting
 
 import (
@@ -127,6 +131,12 @@ type engine struct {
 	rand     rand48
 	failure  *failure // how the script failed, set by the error handler
 	panicked any      // a command that panicked inside the script: re-raised after it
+
+	// Functions (function.go): their Lua state, its generation, and the
+	// library being loaded.
+	fvm     *functionVM
+	fgen    int
+	loading *loadCtx
 }
 
 // failure is what the error handler learnt of a script's error: the
@@ -249,23 +259,39 @@ func (e *engine) Run(tx *embedis.Tx, w embedis.ReplyWriter, call embedis.ScriptC
 	L := e.L
 	e.globals.RawSetString("KEYS", stringTable(L, call.Keys))
 	e.globals.RawSetString("ARGV", stringTable(L, call.Args))
-	e.tx, e.sha, e.readOnly, e.resp = tx, sha, call.ReadOnly || sc.noWrites, 2
-	e.run = call.Run
-	if call.Run != nil {
+	fn := L.NewFunctionFromProto(sc.proto)
+	fn.Env = e.env
+	if e.invoke(tx, w, L, e.handler, fn, nil, sha, call.ReadOnly || sc.noWrites, call.Run) {
+		// gopher-lua failed while unwinding (the value stack was full
+		// when the error handler was pushed): the state may be
+		// inconsistent, so the next script gets a new one.
+		e.L = nil
+	}
+}
+
+// invoke calls fn with args in L, as the script (or function) name, and
+// writes its reply or its error to w. It reports escaped when gopher-lua
+// failed while unwinding: L must not be used again.
+func (e *engine) invoke(tx *embedis.Tx, w embedis.ReplyWriter, L *lua.LState, handler, fn *lua.LFunction,
+	args []lua.LValue, name string, readOnly bool, run *embedis.ScriptRun) (escaped bool) {
+	e.tx, e.sha, e.readOnly, e.resp = tx, name, readOnly, 2
+	e.run = run
+	if run != nil {
 		// gopher-lua checks the context at every instruction: SCRIPT
 		// KILL and the caller's context stop the script there.
-		L.SetContext(call.Run.Context())
+		L.SetContext(run.Context())
 	}
 	e.failure, e.panicked = nil, nil
 	db := tx.DBIndex()
 	tx.AllowBlocking(false)
 
-	fn := L.NewFunctionFromProto(sc.proto)
-	fn.Env = e.env
 	L.Push(fn)
-	err, escaped := e.pcall0(L)
+	for _, a := range args {
+		L.Push(a)
+	}
+	err, escaped := e.pcall0(L, len(args), handler)
 	e.tx, e.run = nil, nil
-	if call.Run != nil {
+	if run != nil {
 		L.RemoveContext()
 	}
 	tx.Select(db)
@@ -277,37 +303,34 @@ func (e *engine) Run(tx *embedis.Tx, w embedis.ReplyWriter, call embedis.ScriptC
 		panic(p)
 	}
 	if escaped {
-		// gopher-lua failed while unwinding (the value stack was full
-		// when the error handler was pushed): the state may be
-		// inconsistent, so the next script gets a new one.
-		e.L = nil
-		w.WriteError(embedis.ScriptError("ERR " + msgVMFailed + " script: " + sha + "."))
-		return
+		w.WriteError(embedis.ScriptError("ERR " + msgVMFailed + " script: " + name + "."))
+		return true
 	}
 	if err != nil {
 		L.SetTop(0)
-		if call.Run != nil {
-			if stop := call.Run.Stopped(); stop != nil {
+		if run != nil {
+			if stop := run.Stopped(); stop != nil {
 				w.WriteError(e.stoppedError(stop))
-				return
+				return false
 			}
 		}
 		w.WriteError(e.scriptError())
-		return
+		return false
 	}
 	writeLuaReply(w, L.Get(-1), e.resp)
 	L.SetTop(0)
+	return false
 }
 
 // pcall0 calls the function on top of L's stack with the error handler,
 // reporting a panic that gopher-lua let escape its PCall as escaped.
-func (e *engine) pcall0(L *lua.LState) (err error, escaped bool) {
+func (e *engine) pcall0(L *lua.LState, nargs int, handler *lua.LFunction) (err error, escaped bool) {
 	defer func() {
 		if p := recover(); p != nil {
 			escaped = true
 		}
 	}()
-	return L.PCall(0, 1, e.handler), false
+	return L.PCall(nargs, 1, handler), false
 }
 
 // stringTable returns ss as a Lua array.

@@ -420,6 +420,20 @@ func (c *conn) runWhileBusy(cmd *embedis.Command, full string, st *cmdStat, args
 		err = c.srv.store.ScriptKill(c.ctx)
 	case cmd.Name == "function" && len(args) == 2 && strings.EqualFold(args[1], "kill"):
 		err = c.srv.store.FunctionKill(c.ctx)
+	case cmd.Name == "function" && len(args) == 2 && strings.EqualFold(args[1], "stats"):
+		// FUNCTION STATS is allow_busy: it names the function running.
+		fst, running, ok, ferr := c.srv.store.BusyFunctionStats()
+		if !ok {
+			return false // the script ended: run it as the owner
+		}
+		st.calls.Add(1)
+		if ferr != nil {
+			st.failed.Add(1)
+			c.w.WriteError(ferr)
+		} else {
+			embedis.WriteFunctionStats(c.w, fst, running)
+		}
+		return true
 	case cmd.Name == "quit":
 		cmdQuit(c, nil, args)
 		st.calls.Add(1)

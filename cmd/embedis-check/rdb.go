@@ -146,6 +146,7 @@ func checkRDB(r io.Reader) *rdbReport {
 	}
 	rep.Version = rd.Version()
 	rd.OnResizeDB = func(db int, keys, expires uint64) { rep.MinDatabases = max(rep.MinDatabases, db+1) }
+	rd.OnFunction = func(string) error { return nil } // libraries of functions: read, run on load
 	dbs := map[int]*dbReport{}
 	var (
 		e       rdb.Entry

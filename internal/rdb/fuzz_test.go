@@ -193,11 +193,19 @@ func FuzzDecodePayload(f *testing.F) {
 // FuzzReader reads files to their end.
 func FuzzReader(f *testing.F) {
 	f.Add([]byte("REDIS0010\xff\x00\x00\x00\x00\x00\x00\x00\x00"))
+	f.Add([]byte("REDIS0010\xf5\x03abc\xff\x00\x00\x00\x00\x00\x00\x00\x00"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rd, err := NewReader(bytes.NewReader(data))
 		if err != nil {
 			checkError(t, err, len(data))
 			return
+		}
+		read := 0
+		rd.OnFunction = func(code string) error {
+			if read += len(code); read > len(data)*8 {
+				t.Fatalf("libraries of %d bytes from a file of %d", read, len(data))
+			}
+			return nil
 		}
 		for i := 0; ; i++ {
 			var e Entry

@@ -12,6 +12,10 @@ type Reader struct {
 	// OnResizeDB, when set, is called with each RESIZEDB size hint: the
 	// database being read, its number of keys and of keys with an expiry.
 	OnResizeDB func(db int, keys, expires uint64)
+	// OnFunction, when set, is called with the code of each library of
+	// functions (a FUNCTION2 record); an error it returns stops the read.
+	// Without it a file holding functions is ErrUnsupported.
+	OnFunction func(code string) error
 
 	in      input
 	version int
@@ -162,7 +166,18 @@ func (r *Reader) next(e *Entry) error {
 			r.aux[k] = v
 		case opModuleAux:
 			return newError(ErrUnsupported, at, "module data (opcode %d) is not supported", op)
-		case opFunction, opFunction2:
+		case opFunction2:
+			if r.OnFunction == nil {
+				return newError(ErrUnsupported, at, "functions (opcode %d) are not supported", op)
+			}
+			code, err := in.readString("a library's code")
+			if err != nil {
+				return err
+			}
+			if err := r.OnFunction(code); err != nil {
+				return err
+			}
+		case opFunction:
 			return newError(ErrUnsupported, at, "functions (opcode %d) are not supported", op)
 		case opEOF:
 			if r.version >= 5 {

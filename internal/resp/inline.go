@@ -126,3 +126,20 @@ func splitArgs(line, dst []byte, ends []int) ([]byte, []int, bool) {
 		ends = append(ends, len(dst))
 	}
 }
+
+// SplitArgs splits line into arguments as Redis's sdssplitargs does (see
+// splitArgs for the rules); ok is false when its quotes are unbalanced.
+// FUNCTION LOAD splits a library's shebang line with it.
+func SplitArgs(line string) (args []string, ok bool) {
+	dst, ends, ok := splitArgs([]byte(line), nil, nil)
+	if !ok {
+		return nil, false
+	}
+	args = make([]string, len(ends))
+	from := 0
+	for i, end := range ends {
+		args[i] = string(dst[from:end])
+		from = end
+	}
+	return args, true
+}
