@@ -180,9 +180,9 @@ type StreamWorkerOptions struct {
 	// OnError, if set, is called with each failed delivery and its error:
 	// the handler's error, a recovered panic (wrapping
 	// ErrStreamWorkerPanic), or the acknowledgement's error. It is called
-	// after the entry has been released by the worker, from the handler's
-	// goroutine; it must be safe for concurrent use when Concurrency is
-	// above 1.
+	// after the entry has been released by the worker, on the goroutine
+	// that ran the handler; it must be safe for concurrent use when
+	// Concurrency is above 1 or the worker has several streams.
 	OnError func(d StreamDelivery, err error)
 }
 
@@ -627,7 +627,13 @@ func (r *workerRun) dispatch(st *workerStream, ds []StreamDelivery) {
 		st.inFlight[d.ID] = true
 		st.mu.Unlock()
 		r.handlers.Add(1)
-		go r.handle(st, d)
+		if r.w.opts.Concurrency == 1 {
+			// One handler at a time: run it here, sparing two goroutine
+			// hand-offs per entry (the slot still orders the streams).
+			r.handle(st, d)
+		} else {
+			go r.handle(st, d)
+		}
 	}
 }
 
