@@ -60,6 +60,10 @@ type Command struct {
 	// and the server runs them.
 	serverOnly bool
 	readOnly   bool // "readonly" is among Flags (set by register)
+	// denyOOMSubs are the subcommands (lower case, with their arity)
+	// flagged denyoom in a container whose own flags do not say it (XGROUP
+	// CREATE and CREATECONSUMER): Redis flags subcommands one by one.
+	denyOOMSubs map[string]int
 }
 
 // ServerOnly reports whether the command acts on a client connection and
@@ -196,8 +200,14 @@ func (s *Store) Do(ctx context.Context, args ...string) (reply any, err error) {
 // first command that fails and returns its error, naming the command. The
 // store's own effect stream (OnEffects, Options.Log) begins its next unit
 // with a SELECT, whatever database the replayed units left selected.
+//
+// Apply neither evicts nor refuses a command for memory, however far over
+// maxmemory the store is, as Redis loading its files: the stream holds the
+// evictions its source made, as DELs, and evicting more while replaying
+// would make later units act on missing keys. The first unit after it
+// evicts down to the limit (unless EvictionConfig.Suspended).
 func (s *Store) Apply(ctx context.Context, units ...[][]string) (err error) {
-	tx, err := s.begin(ctx)
+	tx, err := s.beginUnit(ctx, false)
 	if err != nil {
 		return err
 	}

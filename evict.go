@@ -2,6 +2,7 @@ package embedis
 
 import (
 	"math"
+	"strings"
 	"time"
 )
 
@@ -78,6 +79,14 @@ type EvictionConfig struct {
 	// LFUDecayTime is lfu-decay-time in minutes, 0 to 2^31-1 (default 1):
 	// the counter loses one per period without access; 0 never decays it.
 	LFUDecayTime int
+	// Suspended keeps the limit but stops acting on it: nothing is evicted
+	// and no command is refused with ErrOOM, however far over the limit
+	// the store is. A replica sets it (Redis's replica-ignore-maxmemory,
+	// which embedis-server honours while it follows a master): the keys
+	// its master evicts arrive as DELs, and evicting on its own would make
+	// it differ from the master. Memory keeps being accounted, and the
+	// next unit after it is cleared evicts down to the limit.
+	Suspended bool
 }
 
 // DefaultEviction returns Redis 7.0's defaults: no limit, noeviction, 5
@@ -428,8 +437,25 @@ func (c *Command) denyOOM() bool {
 
 // DenyOOM reports whether the command is flagged denyoom: one that may add
 // data, refused with ErrOOM while the store is over maxmemory with nothing
-// left to evict.
+// left to evict. A container command's subcommands are flagged one by one
+// (XGROUP CREATE is, XGROUP DESTROY is not): DeniesOOM tells for a whole
+// command line.
 func (c *Command) DenyOOM() bool { return c.denyOOM() }
+
+// DeniesOOM reports whether the command line args (the command's name
+// first) is refused while the store is out of memory: the command is
+// flagged denyoom, or args[1] names one of its subcommands that is and the
+// line has that subcommand's arity (Redis checks the arity first).
+func (c *Command) DeniesOOM(args []string) bool {
+	if c.denyOOM() {
+		return true
+	}
+	if len(args) < 2 || c.denyOOMSubs == nil {
+		return false
+	}
+	arity, ok := c.denyOOMSubs[strings.ToLower(args[1])]
+	return ok && (arity > 0 && len(args) == arity || arity < 0 && len(args) >= -arity)
+}
 
 // BeforeCommand prepares the next command of a unit that stands for several
 // commands, each of which Redis would process on its own (a server's batch
@@ -443,7 +469,7 @@ func (c *Command) DenyOOM() bool { return c.denyOOM() }
 // transaction holds a denyoom command, as Redis does. Without maxmemory it
 // does nothing and reports false.
 func (tx *Tx) BeforeCommand() (outOfMemory bool) {
-	if tx.e.ev.cfg.MaxMemory == 0 {
+	if tx.e.ev.cfg.MaxMemory == 0 || tx.e.ev.cfg.Suspended {
 		tx.oom = false
 		return false
 	}

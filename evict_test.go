@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -28,6 +29,12 @@ func TestDenyOOMPrologue(t *testing.T) {
 		"SetTrackingTableMaxKeys": "", // CONFIG SET tracking-table-max-keys
 		"SetListMaxListpackSize":  "", // CONFIG SET list-max-listpack-size
 		"BitFieldRO":              "bitfield_ro",
+	}
+	// Methods of a container's subcommand, whose denyoom flag is the
+	// subcommand's.
+	subcommandOf := map[string]string{
+		"XGroupCreate": "create", "XGroupCreateMkStream": "create", "XGroupCreateConsumer": "createconsumer",
+		"XGroupDestroy": "destroy", "XGroupDelConsumer": "delconsumer", "XGroupSetID": "setid",
 	}
 	commandOf := func(method string) string {
 		if c, ok := notCommand[method]; ok {
@@ -60,6 +67,9 @@ func TestDenyOOMPrologue(t *testing.T) {
 			}
 			c := LookupCommand(commandOf(fd.Name.Name))
 			want := c != nil && c.DenyOOM()
+			if sub := subcommandOf[fd.Name.Name]; c != nil && sub != "" {
+				_, want = c.denyOOMSubs[sub]
+			}
 			has := false
 			if len(fd.Body.List) > 0 {
 				if is, ok := fd.Body.List[0].(*ast.IfStmt); ok {
@@ -526,5 +536,85 @@ func TestEvictionConfigInvalid(t *testing.T) {
 			t.Errorf("a refused configuration changed the store: %+v", got)
 		}
 		s.Close()
+	}
+}
+
+// TestEvictionSuspended: with Suspended the limit stays but nothing is
+// evicted and nothing refused, under any policy; cleared, the next unit
+// evicts down to the limit (or, under noeviction, refuses again).
+func TestEvictionSuspended(t *testing.T) {
+	for _, policy := range []string{PolicyNoEviction, PolicyAllKeysLRU} {
+		t.Run(policy, func(t *testing.T) {
+			s, _ := evictStore(t, policy, 50)
+			c, _ := s.Eviction(ctx)
+			c.Suspended = true
+			if err := s.ConfigureEviction(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+			for i := 0; i < 200; i++ {
+				if err := s.Set(ctx, "k"+strconv.Itoa(i), val(), 0); err != nil {
+					t.Fatalf("Set #%d while suspended: %v", i, err)
+				}
+			}
+			if n, _ := s.DBSize(ctx); n != 200 {
+				t.Fatalf("DBSize while suspended = %d, want 200 (nothing evicted)", n)
+			}
+			if used, _ := s.UsedMemory(ctx); uint64(used) <= c.MaxMemory {
+				t.Fatalf("used %d is not over the limit %d: the test proves nothing", used, c.MaxMemory)
+			}
+			c.Suspended = false
+			if err := s.ConfigureEviction(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+			err := s.Set(ctx, "after", val(), 0)
+			n, _ := s.DBSize(ctx)
+			switch policy {
+			case PolicyNoEviction:
+				if !errors.Is(err, ErrOOM) || n != 200 {
+					t.Fatalf("noeviction after Suspended is cleared: Set %v, %d keys", err, n)
+				}
+			default:
+				if err != nil || n > 60 {
+					t.Fatalf("allkeys-lru after Suspended is cleared: Set %v, %d keys (want about 50)", err, n)
+				}
+			}
+		})
+	}
+}
+
+// TestApplyDoesNotEvict: a replayed stream is its source's history, whose
+// evictions it holds as DELs: Apply over maxmemory neither evicts nor
+// refuses (evicting n would make the INCR below act on a missing key),
+// and the next unit evicts down to the limit.
+func TestApplyDoesNotEvict(t *testing.T) {
+	var evicted atomic.Int64
+	c := DefaultEviction()
+	c.Policy = PolicyAllKeysRandom
+	s, err := Open(Options{Eviction: &c, OnEvicted: func(int, string) { evicted.Add(1) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	c.MaxMemory = 1 << 14
+	if err := s.ConfigureEviction(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	var unit [][]string
+	for i := 0; i < 1000; i++ {
+		unit = append(unit, []string{"SET", "k" + strconv.Itoa(i), val()})
+	}
+	if err := s.Apply(ctx, [][]string{{"SET", "n", "41"}}, unit, [][]string{{"INCR", "n"}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := evicted.Load(); n != 0 {
+		t.Fatalf("Apply evicted %d keys", n)
+	}
+	// The next unit evicts down to the limit.
+	if v, err := s.Get(ctx, "n"); !(err == nil && v == "42" || errors.Is(err, ErrNotFound)) {
+		t.Fatalf("Get n = %q, %v", v, err)
+	}
+	used, _ := s.UsedMemory(ctx)
+	if n := evicted.Load(); n < 900 || uint64(used) > c.MaxMemory {
+		t.Fatalf("after the next unit: %d keys evicted, %d bytes used (limit %d)", n, used, c.MaxMemory)
 	}
 }

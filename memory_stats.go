@@ -193,9 +193,14 @@ func doctorReport(st MemoryStats) string {
 // MemoryPurge is MEMORY PURGE: it asks the Go runtime to return the memory
 // it holds unused to the OS (debug.FreeOSMemory: a garbage collection, then
 // the free spans released), as Redis asks jemalloc to purge its dirty
-// pages. It runs as the owner and takes as long as a full collection of the
-// process's heap: every other caller waits.
+// pages. The collection runs once the unit has released the owner role,
+// before the call returns (in an Atomic closure or a Pipeline, when the
+// whole unit has ended): other callers do not wait for it.
 func (tx *Tx) MemoryPurge() error {
-	debug.FreeOSMemory()
+	tx.purgeOSMemory = true
 	return nil
 }
+
+// freeOSMemory is debug.FreeOSMemory; a test replaces it to check that the
+// owner role is free when it runs.
+var freeOSMemory = debug.FreeOSMemory

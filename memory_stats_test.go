@@ -190,3 +190,45 @@ func TestEvictedExpiredHooks(t *testing.T) {
 		t.Fatalf("evicted_keys %d, hook saw %d", st.EvictedKeys, len(evicted))
 	}
 }
+
+// TestMemoryPurgeOffOwner: MEMORY PURGE's collection runs once the unit
+// has released the owner role (a Store call made from it neither fails
+// with ErrReentrant nor waits for itself), and before the call returns —
+// through a Store call, Do, an Atomic closure and a Pipeline alike.
+func TestMemoryPurgeOffOwner(t *testing.T) {
+	s, err := Open(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var calls int
+	var inner error
+	saved := freeOSMemory
+	defer func() { freeOSMemory = saved }()
+	freeOSMemory = func() {
+		calls++
+		_, inner = s.DBSize(ctx) // would be ErrReentrant while the role is held
+	}
+	check := func(name string, err error) {
+		t.Helper()
+		if err != nil || inner != nil || calls != 1 {
+			t.Fatalf("%s: err %v, the collection's Store call %v, %d collections (want 1)", name, err, inner, calls)
+		}
+		calls, inner = 0, nil
+	}
+	check("Store.MemoryPurge", s.MemoryPurge(ctx))
+	_, err = s.Do(ctx, "MEMORY", "PURGE")
+	check("Do MEMORY PURGE", err)
+	check("Atomic", s.Atomic(ctx, func(tx *Tx) error {
+		if err := tx.MemoryPurge(); err != nil {
+			return err
+		}
+		if calls != 0 {
+			t.Error("the collection ran inside the closure")
+		}
+		return nil
+	}))
+	p := s.Pipeline()
+	p.MemoryPurge()
+	check("Pipeline", p.Exec(ctx))
+}

@@ -359,6 +359,12 @@ func (e *engine) closedErr() error {
 // context's error without running; a caller that already holds the role
 // (a Store call inside an Atomic closure) gets ErrReentrant.
 func (s *Store) begin(ctx context.Context) (*Tx, error) {
+	return s.beginUnit(ctx, true)
+}
+
+// beginUnit is begin; evict false skips the eviction a unit starts with
+// (Apply: a replayed stream holds its source's evictions as DELs).
+func (s *Store) beginUnit(ctx context.Context, evict bool) (*Tx, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -385,7 +391,7 @@ func (s *Store) begin(ctx context.Context) (*Tx, error) {
 	tx := &e.tx
 	tx.start(s.db)
 	tx.ctx = ctx
-	if e.ev.cfg.MaxMemory > 0 {
+	if e.ev.cfg.MaxMemory > 0 && !e.ev.cfg.Suspended && evict {
 		tx.oom = !tx.performEvictions()
 		tx.changesAtStart = e.stats.changes
 	}
@@ -443,7 +449,12 @@ func (e *engine) finish(tx *Tx) (ticket uint64) {
 	tx.ctx = nil
 	removed := tx.removedKeys
 	tx.removedKeys = nil
+	purge := tx.purgeOSMemory
+	tx.purgeOSMemory = false
 	e.mu.Unlock()
+	if purge {
+		freeOSMemory()
+	}
 	for _, r := range removed {
 		if r.evicted {
 			e.onEvicted(r.db, r.key)

@@ -1165,8 +1165,9 @@ func (s *Store) MemoryDoctor(ctx context.Context) (val string, err error) {
 // MemoryPurge is MEMORY PURGE: it asks the Go runtime to return the memory
 // it holds unused to the OS (debug.FreeOSMemory: a garbage collection, then
 // the free spans released), as Redis asks jemalloc to purge its dirty
-// pages. It runs as the owner and takes as long as a full collection of the
-// process's heap: every other caller waits.
+// pages. The collection runs once the unit has released the owner role,
+// before the call returns (in an Atomic closure or a Pipeline, when the
+// whole unit has ended): other callers do not wait for it.
 func (s *Store) MemoryPurge(ctx context.Context) (err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {

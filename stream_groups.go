@@ -112,12 +112,18 @@ func (tx *Tx) emitSetID(key string, g *stream.Group) {
 // the key does not exist (see XGroupCreateMkStream); ErrStreamID;
 // ErrWrongType.
 func (tx *Tx) XGroupCreate(key, group, start string) error {
+	if tx.refuseOOM() {
+		return ErrOOM
+	}
 	return tx.xgroupCreate(key, group, start, false, stream.InvalidEntriesRead)
 }
 
 // XGroupCreateMkStream is XGroupCreate creating an empty stream at key if
 // there is none (MKSTREAM).
 func (tx *Tx) XGroupCreateMkStream(key, group, start string) error {
+	if tx.refuseOOM() {
+		return ErrOOM
+	}
 	return tx.xgroupCreate(key, group, start, true, stream.InvalidEntriesRead)
 }
 
@@ -219,6 +225,9 @@ func (tx *Tx) XGroupDestroy(key, group string) (int64, error) {
 // exists. ErrNoSuchKey's form if the key does not exist; ErrNoGroup;
 // ErrWrongType.
 func (tx *Tx) XGroupCreateConsumer(key, group, consumer string) (int64, error) {
+	if tx.refuseOOM() {
+		return 0, ErrOOM
+	}
 	_, g, err := tx.xgroupStream(key, group)
 	if err != nil {
 		return 0, err

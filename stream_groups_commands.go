@@ -14,7 +14,7 @@ import (
 func init() {
 	w := "write"
 	register(
-		&Command{Name: "xgroup", Arity: -2, run: cmdXGroup},
+		&Command{Name: "xgroup", Arity: -2, run: cmdXGroup, denyOOMSubs: map[string]int{"create": xgroupArity["create"], "createconsumer": xgroupArity["createconsumer"]}},
 		// XREADGROUP's keys follow STREAMS: Redis reports 0 0 0 and movablekeys.
 		&Command{Name: "xreadgroup", Arity: -7, Flags: []string{w, "blocking", "movablekeys"}, run: cmdXReadGroup},
 		&Command{Name: "xack", Arity: -4, Flags: []string{w, "fast"}, FirstKey: 1, LastKey: 1, KeyStep: 1, run: cmdXAck},
@@ -65,6 +65,11 @@ func cmdXGroup(tx *Tx, args []string, w ReplyWriter) {
 		}
 		w.WriteStatus("HELP")
 		w.WriteStatus("    Prints this help.")
+		return
+	}
+	// Redis refuses a denyoom subcommand before it reads its arguments.
+	if (sub == "create" || sub == "createconsumer") && tx.refuseOOM() {
+		w.WriteError(ErrOOM)
 		return
 	}
 	mkStream := false

@@ -49,6 +49,9 @@ type Tx struct {
 	// Options.OnEvicted and OnExpired, called once the unit has released
 	// the owner role (engine.finish); nil without hooks.
 	removedKeys []removedKey
+	// purgeOSMemory asks engine.finish for MEMORY PURGE's collection once
+	// the owner role is released.
+	purgeOSMemory bool
 }
 
 // removedKey is a key evicted or expired, for the hooks.

@@ -994,6 +994,8 @@ func (cf *config) apply(tx *embedis.Tx, params []*configParam, values []string) 
 			ec, _ := tx.Eviction()
 			setEviction(&ec, p.canonical(), v)
 			tx.ConfigureEviction(ec)
+		case "replica-ignore-maxmemory":
+			s.syncIgnoreMaxMemory(tx)
 		case "list-max-listpack-size":
 			// Checked by parse against the setting's 32-bit bounds.
 			n, _ := strconv.Atoi(v)

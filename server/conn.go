@@ -484,7 +484,7 @@ func (c *conn) check(tx *embedis.Tx, busy error, args []string) bool {
 	}
 	// While a script is busy there is no owner turn (tx is nil) and, as in
 	// Redis (isInsideYieldingLongCommand), no eviction or OOM check.
-	if busy == nil && tx.BeforeCommand() && c.refusesOOM(cmd) {
+	if busy == nil && tx.BeforeCommand() && c.refusesOOM(cmd, args) {
 		// As Redis's processCommand: over maxmemory with nothing left to
 		// evict, a command that may add data is refused, so is any command
 		// queued inside MULTI, and an EXEC whose transaction holds one is
@@ -549,8 +549,8 @@ func (c *conn) check(tx *embedis.Tx, busy error, args []string) bool {
 // memory (Redis's reject_cmd_on_oom): a denyoom command; inside MULTI any
 // command but EXEC, DISCARD, QUIT and RESET; an EXEC whose queue holds a
 // denyoom command.
-func (c *conn) refusesOOM(cmd *embedis.Command) bool {
-	if cmd.DenyOOM() {
+func (c *conn) refusesOOM(cmd *embedis.Command, args []string) bool {
+	if cmd.DeniesOOM(args) {
 		return true
 	}
 	if !c.multi {
@@ -561,7 +561,7 @@ func (c *conn) refusesOOM(cmd *embedis.Command) bool {
 		return false
 	case "exec":
 		for _, args := range c.queue {
-			if q := embedis.LookupCommand(args[0]); q != nil && q.DenyOOM() {
+			if q := embedis.LookupCommand(args[0]); q != nil && q.DeniesOOM(args) {
 				return true
 			}
 		}

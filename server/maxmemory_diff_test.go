@@ -30,7 +30,7 @@ func TestDiffMaxMemory(t *testing.T) {
 		{"CONFIG", "GET", "lfu-log-factor"}, {"CONFIG", "GET", "lfu-decay-time"},
 		{"CONFIG", "SET", "maxmemory-samples", "5", "maxmemory-eviction-tenacity", "10", "lfu-log-factor", "10", "lfu-decay-time", "1"},
 		{"CONFIG", "SET", "maxmemory", "0"},
-		{"SET", "a", "1"}, {"RPUSH", "list", "x"},
+		{"SET", "a", "1"}, {"RPUSH", "list", "x"}, {"XADD", "st", "1-1", "f", "v"}, {"XGROUP", "CREATE", "st", "g0", "0"},
 		{"OBJECT", "FREQ", "a"}, {"OBJECT", "FREQ", "nokey"},
 		// Over the limit under noeviction: writes that may add data are
 		// refused, reads and deletions are not.
@@ -40,6 +40,13 @@ func TestDiffMaxMemory(t *testing.T) {
 		{"COPY", "a", "a2"}, {"SORT", "list"}, {"GEOADD", "g", "1", "1", "m"},
 		{"GET", "a"}, {"LRANGE", "list", "0", "-1"}, {"EXISTS", "a"}, {"EXPIRE", "a", "100"}, {"PERSIST", "a"},
 		{"LPOP", "list"}, {"GETDEL", "a"}, {"DEL", "nokey"}, {"RENAME", "nokey", "x"},
+		// XGROUP's subcommands are flagged one by one: CREATE and
+		// CREATECONSUMER are denyoom (refused before their arguments are
+		// read), the others are not.
+		{"XGROUP", "CREATE", "st", "g", "0"}, {"XGROUP", "CREATE", "nokey", "g", "0", "BADOPT"},
+		{"XGROUP", "CREATECONSUMER", "st", "g0", "c"}, {"XGROUP", "CREATECONSUMER", "st", "nogroup", "c"},
+		{"XGROUP", "SETID", "st", "g0", "0"}, {"XGROUP", "DELCONSUMER", "st", "g0", "c"},
+		{"XGROUP", "DESTROY", "st", "g0"}, {"XGROUP", "HELP"}, {"XGROUP", "CREATE", "st"},
 		// A volatile policy with no volatile key evicts nothing either.
 		{"CONFIG", "SET", "maxmemory-policy", "volatile-lru"}, {"SET", "b", "2"},
 		{"CONFIG", "SET", "maxmemory-policy", "volatile-ttl"}, {"SET", "b", "2"},

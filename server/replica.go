@@ -137,6 +137,7 @@ func cmdReplicaof(c *conn, tx *embedis.Tx, args []string) {
 			c.srv.cfg.newReplID()
 		}
 		r.mu.Unlock()
+		c.srv.syncIgnoreMaxMemory(tx)
 		c.w.WriteStatus("OK")
 		return
 	}
@@ -156,7 +157,26 @@ func cmdReplicaof(c *conn, tx *embedis.Tx, args []string) {
 	r.host, r.port = host, int(port)
 	r.start()
 	c.srv.log.Info("REPLICAOF enabled", "master", net.JoinHostPort(host, strconv.Itoa(int(port))))
+	c.srv.applyIgnoreMaxMemory(tx, true)
 	c.w.WriteStatus("OK")
+}
+
+// syncIgnoreMaxMemory puts replica-ignore-maxmemory into effect: while the
+// server follows a master and the setting is yes (Redis's default), the
+// store neither evicts nor refuses writes for memory
+// (EvictionConfig.Suspended), as Redis's isSafeToPerformEvictions: the
+// master's evictions arrive as DELs. With no, the replica evicts on its
+// own, between the master's commands too (see masterLink.stream).
+func (s *Server) syncIgnoreMaxMemory(tx *embedis.Tx) {
+	s.applyIgnoreMaxMemory(tx, s.repl.following())
+}
+
+func (s *Server) applyIgnoreMaxMemory(tx *embedis.Tx, following bool) {
+	want := following && s.cfg.get("replica-ignore-maxmemory") == "yes"
+	if ec, _ := tx.Eviction(); ec.Suspended != want {
+		ec.Suspended = want
+		tx.ConfigureEviction(ec)
+	}
 }
 
 // stopLocked ends the current link's goroutine without waiting for it (it
@@ -695,6 +715,13 @@ func (l *masterLink) stream(ctx context.Context) error {
 			// As a Redis replica, a command of the master that fails here
 			// is logged and the stream goes on.
 			r.srv.log.Warn("a command from the master failed on the replica", "err", err)
+		}
+		if r.srv.cfg.get("replica-ignore-maxmemory") == "no" {
+			// Apply does not evict (its units are a history); a replica
+			// that does not ignore maxmemory evicts before the next
+			// command, as Redis's does for each of its master's. The turn
+			// evicts as it begins and does nothing without a limit.
+			r.srv.store.Atomic(embedis.WaitWhenBusy(ctx), func(*embedis.Tx) error { return nil })
 		}
 		r.offset.Add(size)
 	}

@@ -86,7 +86,11 @@ func replyText(r resp.Reply) string {
 // infoField returns one field of INFO replication.
 func infoField(t testing.TB, w *wire, name string) string {
 	t.Helper()
-	w.send("INFO", "replication")
+	section := "replication"
+	if strings.HasPrefix(name, "used_memory") {
+		section = "memory"
+	}
+	w.send("INFO", section)
 	for _, line := range strings.Split(w.read(t).Str, "\r\n") {
 		if v, ok := strings.CutPrefix(line, name+":"); ok {
 			return v
@@ -594,5 +598,56 @@ func TestReplicaTimeoutSetting(t *testing.T) {
 			t.Fatalf("the silent master's link was not dropped after repl-timeout 1 (%d connections)", conns.Load())
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestReplicaIgnoreMaxMemory: a replica over its maxmemory keeps every key
+// its master sends while replica-ignore-maxmemory is yes (the default: the
+// master's evictions arrive as DELs); set to no, it evicts on its own at
+// the master's next command; a server that stops following evicts too.
+func TestReplicaIgnoreMaxMemory(t *testing.T) {
+	ms, port := startMaster(t)
+	master := dialWire(t, "unix", ms.Socket)
+	_, addr := startReplica(t)
+	replica := dialWire(t, "tcp", addr)
+	replica.do(t, "CONFIG", "SET", "maxmemory-policy", "allkeys-random")
+	replica.do(t, "CONFIG", "SET", "maxmemory", "100000")
+	replica.do(t, "REPLICAOF", "127.0.0.1", strconv.Itoa(port))
+	val := strings.Repeat("v", 1000)
+	for i := 0; i < 300; i++ {
+		master.do(t, "SET", "k"+strconv.Itoa(i), val)
+	}
+	waitSynced(t, master, replica)
+	if n := replica.do(t, "DBSIZE"); n != "300" {
+		t.Fatalf("DBSIZE on the replica ignoring maxmemory = %s, want 300", n)
+	}
+	if used, _ := strconv.Atoi(infoField(t, replica, "used_memory")); used <= 100000 {
+		t.Fatalf("used_memory %d is not over maxmemory: the test proves nothing", used)
+	}
+	if got := replica.do(t, "CONFIG", "GET", "replica-ignore-maxmemory"); got != "[replica-ignore-maxmemory yes]" {
+		t.Fatalf("CONFIG GET = %s", got)
+	}
+	replica.do(t, "CONFIG", "SET", "slave-ignore-maxmemory", "no")
+	master.do(t, "SET", "one-more", "x")
+	waitSynced(t, master, replica)
+	n, _ := strconv.Atoi(replica.do(t, "DBSIZE"))
+	if n >= 300 {
+		t.Fatalf("DBSIZE with replica-ignore-maxmemory no = %d: nothing evicted", n)
+	}
+	if used, _ := strconv.Atoi(infoField(t, replica, "used_memory")); used > 100000 {
+		t.Fatalf("used_memory %d over maxmemory after evicting", used)
+	}
+	// Back to yes and over the limit again; leaving the master evicts.
+	replica.do(t, "CONFIG", "SET", "replica-ignore-maxmemory", "yes")
+	replica.do(t, "CONFIG", "SET", "maxmemory", "50000")
+	master.do(t, "SET", "two-more", "x")
+	waitSynced(t, master, replica)
+	m, _ := strconv.Atoi(replica.do(t, "DBSIZE"))
+	if m != n+1 {
+		t.Fatalf("DBSIZE back to yes = %d, want %d (nothing evicted)", m, n+1)
+	}
+	replica.do(t, "REPLICAOF", "NO", "ONE")
+	if used, _ := strconv.Atoi(infoField(t, replica, "used_memory")); used > 50000 {
+		t.Fatalf("used_memory %d over maxmemory after REPLICAOF NO ONE", used)
 	}
 }

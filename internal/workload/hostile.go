@@ -87,6 +87,10 @@ func HostileFixture() [][]string {
 		// that the group commands' vectors reach past NOGROUP.
 		{"XGROUP", "CREATE", "stream", "g", "0"},
 		{"XREADGROUP", "GROUP", "g", "c1", "COUNT", "2", "STREAMS", "stream", ">"},
+		// Delivered an hour ago on both sides: a vector's small
+		// min-idle-time (XAUTOCLAIM/XCLAIM ... 1) would otherwise compare
+		// how many milliseconds each server took since the XREADGROUP.
+		{"XCLAIM", "stream", "g", "c1", "0", "1-1", "2-1", "IDLE", "3600000", "JUSTID"},
 		{"XGROUP", "CREATE", "stream2", "g", "$"},
 	}
 }
