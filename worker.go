@@ -62,7 +62,12 @@ import (
 // only while the entry is still its own). When Run's context ends instead,
 // handlers' contexts are cancelled at once and nothing is handed back (the
 // backend may be gone): the entries stay pending and are claimed after
-// ClaimAfter, as a crashed worker's are.
+// ClaimAfter, as a crashed worker's are. A handler that returns nil is
+// acknowledged even when the context has ended meanwhile (the XACK is sent
+// on the context without its cancellation: on Redis it waits at most the
+// client's own timeouts), so that work done is not done again; only a
+// crash between the handler's return and the XACK makes an entry be handled
+// twice.
 //
 // # Reading
 //
@@ -481,7 +486,8 @@ func (w *StreamWorker) createGroup(ctx context.Context, key string) error {
 // workerRun is one Run's state.
 type workerRun struct {
 	w       *StreamWorker
-	ctx     context.Context // Run's: acknowledgements and hand-backs
+	ctx     context.Context // Run's: hand-backs
+	ackCtx  context.Context // Run's without its cancellation: acknowledgements
 	streams []*workerStream
 	slots   chan struct{} // one per running handler
 
@@ -510,7 +516,7 @@ type workerStream struct {
 }
 
 func newWorkerRun(ctx context.Context, w *StreamWorker) *workerRun {
-	r := &workerRun{w: w, ctx: ctx, slots: make(chan struct{}, w.opts.Concurrency), done: make(chan struct{})}
+	r := &workerRun{w: w, ctx: ctx, ackCtx: context.WithoutCancel(ctx), slots: make(chan struct{}, w.opts.Concurrency), done: make(chan struct{})}
 	r.readCtx, r.cancelRead = context.WithCancel(ctx)
 	r.handlerCtx, r.cancelHandlers = context.WithCancel(ctx)
 	for _, name := range w.opts.Streams {
@@ -642,7 +648,7 @@ func (r *workerRun) handle(st *workerStream, d StreamDelivery) {
 	defer r.handlers.Done()
 	err := r.w.call(r.handlerCtx, d)
 	if err == nil {
-		if err = r.w.ack(r.ctx, st, d.ID); err != nil {
+		if err = r.w.ack(r.ackCtx, st, d.ID); err != nil {
 			r.stepFailed(err)
 		}
 	}

@@ -493,3 +493,13 @@ func TestStreamWorkerBackendError(t *testing.T) {
 		t.Fatalf("Run = %v, want ErrWrongType", err)
 	}
 }
+
+// StreamWorkerCrashEntries is how many entries TestStreamWorkerCrashes
+// (package embedis_test) works through: the 100,000, a tenth under
+// the race detector.
+func StreamWorkerCrashEntries() int {
+	if raceEnabled {
+		return 10_000
+	}
+	return 100_000
+}
