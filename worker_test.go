@@ -503,3 +503,53 @@ func StreamWorkerCrashEntries() int {
 	}
 	return 100_000
 }
+
+// cannedBackend is a remote Backend whose every script replies reply.
+type cannedBackend struct{ reply any }
+
+func (cannedBackend) Store() *Store { return nil }
+
+func (b cannedBackend) Run(context.Context, *Script, []string, ...any) (any, error) {
+	return b.reply, nil
+}
+
+// A remote reply of a shape the worker's scripts never return is
+// ErrBackendReply, never a panic.
+func TestStreamWorkerRemoteReplies(t *testing.T) {
+	ctx := context.Background()
+	h := func(context.Context, StreamDelivery) error { return nil }
+	for _, reply := range []any{
+		nil, int64(1), "x", []any{nil}, []any{"x"}, []any{[]any{}}, []any{[]any{"1-1"}},
+		[]any{[]any{"1-1", "f"}}, []any{[]any{"1-1", []any{int64(1)}}}, []any{[]any{int64(1), []any{"f", "v"}}},
+		[]any{"0-0"}, []any{"0-0", "x"}, []any{int64(0), []any{}}, []any{"0-0", []any{[]any{"1-1", []any{"f", "v"}}}},
+		[]any{"0-0", []any{[]any{"1-1", []any{"f", "v"}, "2"}}}, []any{"0-0", []any{nil}},
+	} {
+		w, err := NewStreamWorker(cannedBackend{reply}, "w", StreamWorkerOptions{Streams: []string{"s"}, Handler: h})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := newWorkerRun(ctx, w).streams[0]
+		if _, err := w.read(ctx, st, 0); err != nil && !errors.Is(err, ErrBackendReply) {
+			t.Errorf("read of %#v: %v", reply, err)
+		}
+		if _, _, err := w.claim(ctx, st); !errors.Is(err, ErrBackendReply) {
+			t.Errorf("claim of %#v: err = %v, want ErrBackendReply", reply, err)
+		}
+		if _, err := w.Add(ctx, "s", "f", "v"); !errors.Is(err, ErrBackendReply) && reply != "x" {
+			t.Errorf("Add of %#v: err = %v, want ErrBackendReply", reply, err)
+		}
+	}
+	// The shapes the scripts do return.
+	w, _ := NewStreamWorker(cannedBackend{[]any{"0-0", []any{[]any{"1-1", []any{"f", "v"}, int64(3)}}}}, "w",
+		StreamWorkerOptions{Streams: []string{"s"}, Handler: h})
+	st := newWorkerRun(ctx, w).streams[0]
+	ds, next, err := w.claim(ctx, st)
+	if err != nil || next != "0-0" || len(ds) != 1 || ds[0].ID != "1-1" || ds[0].Deliveries != 3 || ds[0].Stream != "s" {
+		t.Errorf("claim = %+v, %q, %v", ds, next, err)
+	}
+	w, _ = NewStreamWorker(cannedBackend{[]any{[]any{"1-1", []any{"f", "v"}}}}, "w", StreamWorkerOptions{Streams: []string{"s"}, Handler: h})
+	ds, err = w.read(ctx, newWorkerRun(ctx, w).streams[0], 0)
+	if err != nil || len(ds) != 1 || ds[0].Map()["f"] != "v" || ds[0].Deliveries != 1 {
+		t.Errorf("read = %+v, %v", ds, err)
+	}
+}
