@@ -40,7 +40,8 @@
 //     DOCTOR), MemoryPurge (MEMORY PURGE), ConfigureEviction and Eviction
 //     (maxmemory and its policy at run time; at open, Options.Eviction;
 //     Options.OnEvicted and OnExpired are called for each key evicted or
-//     expired).
+//     expired); BigKeys (bigkeys.go: redis-cli --bigkeys and --memkeys, the
+//     biggest key of each type and the totals, walked in SCAN-sized turns).
 //   - Limits (limits.go): SetLimits and Limits (proto-max-bulk-len, the
 //     longest string a command may build, and hll-sparse-max-bytes; at
 //     open, Options.Limits).

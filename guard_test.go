@@ -22,6 +22,7 @@ var storeOnly = map[string]string{
 	"SetServerCommandHandler":  "installs a server's hook for scripts, not a command",
 	"SetScriptCommandObserver": "installs a server's MONITOR hook for scripts, not a command",
 	"Atomic":                   "runs a closure as the owner; a Pipeline is a batch of commands",
+	"MaxStringLength":          "reads the argument limit without the owner role, for a server reading requests; Limits is the command",
 	"Apply":                    "replays effect units, each its own turn of the owner role",
 	"Close":                    "closes the store, not a command",
 	"DB":                       "returns a handle on another database; a Pipeline is on its handle's",
@@ -33,6 +34,8 @@ var storeOnly = map[string]string{
 	"WriteSnapshot": "writes outside the owner role, after the copy",
 	// A full sync replaces every database: not a command of a batch.
 	"ReplaceFromSnapshot": "replaces every database; a Pipeline is a batch of commands",
+	// A walk of the keyspace in SCAN-sized batches, one turn each.
+	"BigKeys": "walks the keyspace in many turns of the owner role; a Pipeline is one turn",
 	// The blocking commands wait outside the owner role; in a batch they
 	// would hold the role for the whole batch while waiting.
 	"BLMove":     "blocks",

@@ -45,8 +45,16 @@ func (tx *Tx) SetLimits(l Limits) error {
 		return err
 	}
 	tx.e.limits = l
+	tx.e.maxStringLen.Store(l.MaxStringLength)
 	return nil
 }
+
+// MaxStringLength returns Limits.MaxStringLength as it is now, without
+// waiting for the owner role: a server checks each argument it reads
+// against it (proto-max-bulk-len), so that SetLimits — from CONFIG SET or
+// from Go — moves the wire's limit and the store's together. By the time it
+// returns, a SetLimits of another goroutine may have changed the limit.
+func (s *Store) MaxStringLength() int64 { return s.e.maxStringLen.Load() }
 
 // Limits returns the limits in effect.
 func (tx *Tx) Limits() (Limits, error) { return tx.e.limits, nil }

@@ -173,6 +173,9 @@ type engine struct {
 	stats  stats
 	ev     eviction // maxmemory and the eviction policy (evict.go)
 	limits Limits   // proto-max-bulk-len, hll-sparse-max-bytes (limits.go)
+	// maxStringLen mirrors limits.MaxStringLength for readers that do not
+	// hold the owner role (Store.MaxStringLength).
+	maxStringLen atomic.Int64
 
 	// onEvicted and onExpired are Options.OnEvicted and OnExpired.
 	onEvicted, onExpired func(db int, key string)
@@ -291,6 +294,7 @@ func Open(opts Options) (*Store, error) {
 		onExpired: opts.OnExpired,
 		limits:    limits,
 	}
+	e.maxStringLen.Store(limits.MaxStringLength)
 	if err := e.setNotify(opts.NotifyKeyspaceEvents); err != nil {
 		return nil, err
 	}

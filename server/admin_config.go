@@ -1027,10 +1027,8 @@ func (cf *config) apply(tx *embedis.Tx, params []*configParam, values []string) 
 				s.startIdleCheck()
 			}
 		case "proto-max-bulk-len":
+			// The wire's limit is the store's (Store.MaxStringLength).
 			n, _ := strconv.ParseInt(v, 10, 64)
-			s.mu.Lock()
-			s.opts.ProtoMaxBulkLen = n
-			s.mu.Unlock()
 			lim, _ := tx.Limits()
 			lim.MaxStringLength = n
 			tx.SetLimits(lim) // parse checked Redis's range, the same as Limits'

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net"
 	"runtime"
 	"sort"
@@ -310,18 +311,34 @@ func TestConfigHonoured(t *testing.T) {
 	}
 	s.srv.mu.Unlock()
 
-	// proto-max-bulk-len, for new connections.
+	// proto-max-bulk-len, for every connection (one opened before the
+	// change included), whether CONFIG SET or the store's SetLimits in Go
+	// changes it: the wire's limit is the store's.
+	overLimit := func(name string, f *admConn) {
+		t.Helper()
+		// Only the header of the long bulk: the server answers and closes
+		// as soon as it reads the length, and a body it never reads would
+		// make the close a reset that can swallow the reply.
+		if _, err := f.nc.Write([]byte("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1048577\r\n")); err != nil {
+			t.Fatal(err)
+		}
+		if r := f.read(); r.Kind != '-' || !strings.Contains(r.Str, "invalid bulk length") {
+			t.Errorf("%s: a bulk over proto-max-bulk-len: %s", name, r)
+		}
+	}
+	before := s.dial(t)
+	before.expect(`+"PONG"`, "PING")
 	c.expect(`+"OK"`, "CONFIG", "SET", "proto-max-bulk-len", "1mb")
-	f := s.dial(t)
-	// Only the header of the long bulk: the server answers and closes as
-	// soon as it reads the length, and a body it never reads would make
-	// the close a reset that can swallow the reply.
-	if _, err := f.nc.Write([]byte("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1048577\r\n")); err != nil {
+	overLimit("CONFIG SET, a connection opened before", before)
+	overLimit("CONFIG SET, a new connection", s.dial(t))
+	c.expect(`+"OK"`, "CONFIG", "SET", "proto-max-bulk-len", "512mb")
+	lim, _ := s.srv.store.Limits(context.Background())
+	lim.MaxStringLength = 1 << 20
+	if err := s.srv.store.SetLimits(context.Background(), lim); err != nil {
 		t.Fatal(err)
 	}
-	if r := f.read(); r.Kind != '-' || !strings.Contains(r.Str, "invalid bulk length") {
-		t.Errorf("a bulk over proto-max-bulk-len: %s", r)
-	}
+	c.expect(`*[$"proto-max-bulk-len", $"1048576"]`, "CONFIG", "GET", "proto-max-bulk-len")
+	overLimit("Store.SetLimits", s.dial(t))
 	c.expect(`+"OK"`, "CONFIG", "SET", "proto-max-bulk-len", "512mb")
 
 	// client-output-buffer-limit's normal hard limit.

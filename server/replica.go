@@ -611,7 +611,7 @@ func (l *masterLink) readCommand() ([]string, int64, error) {
 			return nil, 0, fmt.Errorf("%w: argument %q", errProtocol, truncate(line, 64))
 		}
 		blen, err := strconv.ParseInt(line[1:], 10, 64)
-		if err != nil || blen < 0 || blen > l.r.srv.opts.ProtoMaxBulkLen {
+		if err != nil || blen < 0 || blen > l.r.srv.store.MaxStringLength() {
 			return nil, 0, fmt.Errorf("%w: argument length %q", errProtocol, truncate(line, 64))
 		}
 		buf.Reset()

@@ -366,6 +366,8 @@ func (s *Server) cmdStat(name string) *cmdStat {
 	return v.(*cmdStat)
 }
 
+// limits are a new connection's protocol limits; proto-max-bulk-len is
+// the store's Limits.MaxStringLength, read again before every batch.
 func (s *Server) limits() resp.Limits {
-	return resp.Limits{MaxBulkLen: s.opts.ProtoMaxBulkLen}
+	return resp.Limits{MaxBulkLen: s.store.MaxStringLength()}
 }

@@ -43,6 +43,16 @@
 // and appendfsync switch the log at run time, as on redis-server:
 // appendonly yes on a server started without it writes --appenddirname
 // from the data in memory (a rewrite) and logs from then on.
+//
+// --bigkeys and --memkeys serve nothing: they load the data the server would
+// start with under the same flags (--dir/--dbfilename, or the append-only
+// directory with --appendonly yes), print the report redis-cli --bigkeys or
+// --memkeys would print for a server holding it (database 0, as redis-cli
+// without -n; the summary byte for byte as redis-cli 7.0's, see
+// embedis.Store.BigKeys) and exit. They write no file, and refuse an
+// append-only directory that a running server holds: redis-cli --bigkeys
+// against that server reports on it. With both, --bigkeys wins, as in
+// redis-cli.
 package main
 
 import (
@@ -110,7 +120,8 @@ func run(argv []string, stdout io.Writer) error {
 			"runs once one is reached, and SIGTERM, SIGINT, SHUTDOWN and FLUSHALL save.\n"+
 			"With --appendonly yes it keeps every write in an append-only log in\n"+
 			"--dir/--appenddirname and starts from there instead (BGREWRITEAOF compacts it);\n"+
-			"CONFIG SET appendonly and appendfsync switch it at run time, as on redis-server.\n\nFlags:\n")
+			"CONFIG SET appendonly and appendfsync switch it at run time, as on redis-server.\n"+
+			"With --bigkeys or --memkeys it prints redis-cli's report of that data and exits.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	port := fs.Int("port", 6379, "TCP port to listen on (0 disables TCP)")
@@ -128,6 +139,8 @@ func run(argv []string, stdout io.Writer) error {
 	appendOnly := fs.String("appendonly", "no", "yes: keep every write in the append-only log in --dir/--appenddirname and start from it (not from --dbfilename)")
 	appendFsync := fs.String("appendfsync", "everysec", "when the append-only log is fsynced: always (before a write is answered), everysec or no")
 	appendDirName := fs.String("appenddirname", "appendonlydir", "the append-only log's directory in --dir (created if needed)")
+	bigKeys := fs.Bool("bigkeys", false, "print redis-cli --bigkeys's report (biggest key per type, by size) on database 0 of the data the server would load with these flags, and exit without serving")
+	memKeys := fs.Bool("memkeys", false, "as --bigkeys, by MEMORY USAGE (redis-cli --memkeys)")
 	ioThreads := fs.Int("io-threads", 1, "OS threads running Go code (GOMAXPROCS); 1, as Redis's default, serves best where clients share the machine")
 	if err := fs.Parse(joinSaveWords(argv)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -191,6 +204,17 @@ func run(argv []string, stdout io.Writer) error {
 	path, err := server.SnapshotPath(*dir, *dbFilename)
 	if err != nil {
 		return fmt.Errorf("--dbfilename %q: %w", *dbFilename, err)
+	}
+	if *bigKeys || *memKeys {
+		// As redis-cli, where --bigkeys wins over --memkeys.
+		return printBigKeys(bigKeysData{
+			memory:    !*bigKeys,
+			databases: *databases,
+			aof:       aof,
+			appendDir: filepath.Join(*dir, *appendDirName),
+			rdbPath:   path,
+			logger:    slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: max(level, slog.LevelWarn)})),
+		}, stdout)
 	}
 	if *port == 0 && *unixSocket == "" {
 		return fmt.Errorf("nothing to listen on: give --port or --unixsocket")

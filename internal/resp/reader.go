@@ -111,6 +111,8 @@ type Reader struct {
 	// unauth applies Redis's limits for clients that have not yet
 	// authenticated: at most 10 arguments, each at most 16 KB.
 	unauth bool
+	// bulkLimit, if set, is MaxBulkLen's source (FollowMaxBulkLen).
+	bulkLimit func() int64
 }
 
 // Limits for a client that must still authenticate, as Redis 7.0 applies
@@ -154,12 +156,7 @@ func (r *Reader) argSlice(n int) []string {
 // NewReader returns a Reader of requests from rd within lim; zero fields
 // of lim mean the defaults.
 func NewReader(rd io.Reader, lim Limits) *Reader {
-	if lim.MaxBulkLen <= 0 {
-		lim.MaxBulkLen = DefaultMaxBulkLen
-	}
-	if lim.MaxBulkLen > math.MaxInt-2 {
-		lim.MaxBulkLen = math.MaxInt - 2
-	}
+	lim.MaxBulkLen = maxBulkLen(lim.MaxBulkLen)
 	if lim.MaxMultibulk <= 0 {
 		lim.MaxMultibulk = DefaultMaxMultibulk
 	}
@@ -170,6 +167,25 @@ func NewReader(rd io.Reader, lim Limits) *Reader {
 		lim.MaxInline = math.MaxInt32
 	}
 	return &Reader{rd: rd, lim: lim, buf: make([]byte, bufSize), bulk: -1}
+}
+
+// maxBulkLen is n as a limit: the default for 0 or less, at most what an
+// int can index.
+func maxBulkLen(n int64) int64 {
+	if n <= 0 {
+		return DefaultMaxBulkLen
+	}
+	return min(n, math.MaxInt-2)
+}
+
+// FollowMaxBulkLen makes Limits.MaxBulkLen follow f: the reader calls it
+// after every read from the underlying reader, so an argument is checked
+// against the limit as it is when its length arrives (0 or less means the
+// default), as Redis checks proto-max-bulk-len for every client, idle
+// ones included, from the moment it changes.
+func (r *Reader) FollowMaxBulkLen(f func() int64) {
+	r.bulkLimit = f
+	r.lim.MaxBulkLen = maxBulkLen(f())
 }
 
 // ReadCommand returns the arguments of the next request, reading from the
@@ -276,6 +292,9 @@ func (r *Reader) fill() error {
 		n, err := r.rd.Read(r.buf[r.w:])
 		if n < 0 || n > len(r.buf)-r.w {
 			panic("resp: reader returned an invalid count")
+		}
+		if r.bulkLimit != nil {
+			r.lim.MaxBulkLen = maxBulkLen(r.bulkLimit())
 		}
 		r.w += n
 		if err != nil {

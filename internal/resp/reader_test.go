@@ -456,3 +456,27 @@ func TestUnauthenticatedLimits(t *testing.T) {
 		t.Fatalf("authenticated 11 arguments: %d, %v", len(args), err)
 	}
 }
+
+// TestFollowMaxBulkLen: the limit is read again after every read of the
+// underlying reader, so a request that arrives after the limit changed is
+// checked against the new one, though the reader was made (and waiting)
+// under the old.
+func TestFollowMaxBulkLen(t *testing.T) {
+	limit := int64(100)
+	pr, pw := io.Pipe()
+	r := NewReader(pr, Limits{})
+	r.FollowMaxBulkLen(func() int64 { return limit })
+	go func() {
+		pw.Write([]byte("*2\r\n$3\r\nGET\r\n$50\r\n" + strings.Repeat("x", 50) + "\r\n"))
+		pw.Write([]byte("*2\r\n$3\r\nGET\r\n$50\r\n"))
+	}()
+	if args, err := r.ReadCommand(); err != nil || len(args) != 2 || len(args[1]) != 50 {
+		t.Fatalf("under the limit: %q, %v", args, err)
+	}
+	limit = 10 // before the second request's read (the pipe holds it back)
+	_, err := r.ReadCommand()
+	var pe *ProtocolError
+	if !errors.As(err, &pe) || !strings.Contains(pe.Msg, "invalid bulk length") {
+		t.Fatalf("over the new limit: %v", err)
+	}
+}
