@@ -144,6 +144,12 @@
 //     Backend: GCRA, TokenBucket, FixedWindow, SlidingWindowLog and
 //     SlidingWindowCounter; Allow, AllowN (n = 0 peeks), Reset, Wait, and
 //     net/http Middleware with the RateLimit-* headers.
+//   - Stream worker (worker.go): StreamWorker (NewStreamWorker) on a
+//     Backend: a consumer group's member that reads, handles and
+//     acknowledges stream entries, claims what stays pending past
+//     ClaimAfter (XAUTOCLAIM), moves an entry to a dead-letter stream after
+//     MaxDeliveries, and stops gracefully (Stop), handing back what it held;
+//     Add enqueues.
 //
 // # Helpers
 //

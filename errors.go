@@ -889,3 +889,18 @@ func functionListArgError(arg string) error {
 func functionArgsError(sub string) error {
 	return ErrSyntax.forCommand(subcommandArgsText(sub, "FUNCTION"))
 }
+
+// Errors of the stream worker (worker.go).
+var (
+	// ErrStreamWorkerArg is returned (wrapped, with the offending value) by
+	// NewStreamWorker for an invalid name or options, and by
+	// StreamWorker.Add for a bad stream name or values.
+	ErrStreamWorkerArg = errors.New("embedis: invalid stream worker argument")
+	// ErrStreamWorkerPanic is wrapped by the error a StreamWorker reports
+	// (StreamWorkerOptions.OnError) for a handler that panicked; the entry
+	// is left pending, as for a handler's error.
+	ErrStreamWorkerPanic = errors.New("embedis: stream handler panicked")
+	// ErrStreamWorkerStarted is returned by StreamWorker.Run on a worker
+	// that was already run: a worker runs once.
+	ErrStreamWorkerStarted = errors.New("embedis: stream worker already started")
+)

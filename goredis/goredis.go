@@ -1,6 +1,7 @@
 // Package goredis runs embedis's typed helpers (Leaderboard, Cache,
-// RateLimiter, Lock, Sessions, Counter) on a real Redis or Valkey —
-// standalone, Sentinel or Cluster — through github.com/redis/go-redis/v9.
+// RateLimiter, Lock, Sessions, Counter, StreamWorker) on a real Redis or
+// Valkey — standalone, Sentinel or Cluster — through
+// github.com/redis/go-redis/v9.
 //
 // It is a module of its own, so that applications that embed embedis and
 // never talk to a Redis server do not depend on go-redis:
