@@ -52,10 +52,11 @@ import (
 // Clients' write commands are refused with READONLY while the server is a
 // replica and replica-read-only is yes (Redis's default; with no, they run,
 // and the master's stream may overwrite what they wrote, as in Redis);
-// reads are served. Keys
-// are expired by the store's own clock as on a master, not only by the
-// master's DELs as on a Redis replica: a replica whose clock runs ahead of
-// its master's removes a key before the master's DEL arrives.
+// reads are served. Expiry is a Redis replica's (Tx.SetReplicaExpiry, on
+// while the server follows a master): keys go only by the master's DELs; a
+// read of a key past its deadline answers as if it were missing, without
+// deleting it (DBSIZE still counts it); a write to one (replica-read-only
+// no) deletes it first; active expiry pauses until REPLICAOF NO ONE.
 
 // Redis's replies of REPLICAOF and the errors of a replica.
 const (
@@ -172,6 +173,8 @@ func (s *Server) syncIgnoreMaxMemory(tx *embedis.Tx) {
 }
 
 func (s *Server) applyIgnoreMaxMemory(tx *embedis.Tx, following bool) {
+	// Expiry follows the master too while the server follows one.
+	tx.SetReplicaExpiry(following)
 	want := following && s.cfg.get("replica-ignore-maxmemory") == "yes"
 	if ec, _ := tx.Eviction(); ec.Suspended != want {
 		ec.Suspended = want
