@@ -22,7 +22,9 @@ import (
 //     one with probability 1/((counter-5)·lfu-log-factor+1), and the counter
 //     loses one per lfu-decay-time minutes without access.
 //   - Eviction samples maxmemory-samples keys of each database (all keys,
-//     or the keys with a deadline for volatile-*), scores each (idle time,
+//     drawn a few buckets of the keyspace table at a time as Redis's
+//     dictGetSomeKeys draws them, or the keys with a deadline for
+//     volatile-*), scores each (idle time,
 //     255 minus the decayed counter, or the nearness of the deadline) and
 //     keeps the best candidates in a pool of 16 that lives from one eviction
 //     to the next; the worst-scored key still present is deleted. The
@@ -123,6 +125,9 @@ type eviction struct {
 	policy policy
 	pool   evictionPool
 	nextDB int // the random policies' next database
+	// samples is sampleKeys's buffer, reused from one eviction to the
+	// next.
+	samples []sampleCandidate
 }
 
 // check validates c.
@@ -291,13 +296,80 @@ func (tx *Tx) populate(i int) {
 		}
 		return
 	}
-	for ; n > 0 && d.keys.Len() > 0; n-- {
-		k, sl, ok := d.keys.RandomKey(tx.e.rnd.Uint64)
-		if !ok {
-			return
-		}
-		tx.e.ev.pool.offer(poolEntry{score: tx.score(d, k, sl.v), key: k, db: i})
+	for _, c := range tx.sampleKeys(d, n) {
+		tx.e.ev.pool.offer(poolEntry{score: tx.score(d, c.key, c.v), key: c.key, db: i})
 	}
+}
+
+// sampleCandidate is a key drawn by sampleKeys, with its value.
+type sampleCandidate struct {
+	key string
+	v   value
+}
+
+// sampleKeys visits at most sampleSteps buckets per key wanted, as Redis's
+// dictGetSomeKeys bounds its steps to ten per key, and no fewer than
+// sampleMinBuckets.
+const (
+	sampleSteps      = 10
+	sampleMinBuckets = 128
+)
+
+// sampleKeys draws up to n distinct keys of d for eviction, a whole bucket
+// of the keyspace table at a time, as Redis's dictGetSomeKeys draws them,
+// rather than one exactly uniform draw per key: that draw
+// (dict.RandomKey, which RANDOMKEY needs) probes about
+// buckets·maxChain/Len buckets per key, each a likely cache miss on a big
+// table, and with five samples per eviction it made a Zipf cache of
+// 100,000 keys under allkeys-lru spend half its time sampling
+// (BenchmarkBoundedCache). Each step takes the chain of one bucket drawn
+// at random (a Scan step with a random cursor; while rehashing, the
+// matching buckets of both tables), so a step costs one probe, and at the
+// table's load (an eighth to one key per bucket) one step in eight to two
+// in three finds a key. Redis walks on from one random place to the next
+// buckets and stops at the n-th key it meets, which favours the keys after
+// a run of empty buckets and never draws a key deep in a long chain; here
+// every step is a fresh bucket and, when the buckets taken hold more than
+// n keys, the n are chosen among them at random, so that every key is
+// drawn about as often (TestEvictionSampleKeys: consecutive runs of
+// buckets, cheaper per bucket, drew some keys six times as often as
+// others). It gives fewer than n keys when the buckets it may visit hold
+// fewer (seldom), and if they hold none, one exactly uniform draw is made
+// instead, so that a database with keys always offers one. The slice is
+// reused by the next call.
+func (tx *Tx) sampleKeys(d *db, n int) []sampleCandidate {
+	ev := &tx.e.ev
+	ev.samples = ev.samples[:0]
+	if d.keys.Len() == 0 || n <= 0 {
+		return ev.samples
+	}
+	n = min(n, d.keys.Len())
+	take := func(k string, sl slot) {
+		for _, c := range ev.samples {
+			if c.key == k {
+				return // its bucket visited again
+			}
+		}
+		ev.samples = append(ev.samples, sampleCandidate{k, sl.v})
+	}
+	limit := max(sampleSteps*n, sampleMinBuckets)
+	for visited := 0; len(ev.samples) < n && visited < limit; visited++ {
+		// Scan visits the bucket its cursor selects (the cursor's low
+		// bits), whatever the cursor's other bits.
+		d.keys.Scan(tx.e.rnd.Uint64(), take)
+	}
+	if len(ev.samples) == 0 {
+		k, sl, _ := d.keys.RandomKey(tx.e.rnd.Uint64)
+		return append(ev.samples, sampleCandidate{k, sl.v})
+	}
+	if len(ev.samples) > n {
+		for j := 0; j < n; j++ { // a partial Fisher–Yates shuffle
+			r := j + tx.e.rnd.IntN(len(ev.samples)-j)
+			ev.samples[j], ev.samples[r] = ev.samples[r], ev.samples[j]
+		}
+		ev.samples = ev.samples[:n]
+	}
+	return ev.samples
 }
 
 // victim picks the key to evict next, or ok false if there is none.

@@ -7,6 +7,7 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -537,6 +538,87 @@ func TestEvictionConfigInvalid(t *testing.T) {
 		}
 		s.Close()
 	}
+}
+
+// TestEvictionSampleKeys: the eviction sample (sampleKeys, whole buckets
+// from a random place) gives min(samples, keys) distinct keys of the
+// database with their values, reaches every key, none much more often
+// than the mean, also while the table is being rehashed, and always finds
+// the one key of a nearly empty table. (It gives fewer when the buckets it
+// may visit hold fewer: seldom, or asked for every key.)
+func TestEvictionSampleKeys(t *testing.T) {
+	s, err := Open(Options{Databases: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	// check draws draws samples of n keys: each of at least least and at
+	// most want distinct keys of the database, with their values; fewer
+	// than want in at most maxShort of the draws.
+	check := func(t *testing.T, tx *Tx, n, least, want, draws, maxShort int) map[string]int {
+		t.Helper()
+		seen := map[string]int{}
+		short := 0
+		for range draws {
+			got := tx.sampleKeys(tx.db, n)
+			if len(got) < least || len(got) > want {
+				t.Fatalf("sampleKeys(%d) gave %d keys, want %d to %d", n, len(got), least, want)
+			}
+			if len(got) < want {
+				short++
+			}
+			one := map[string]bool{}
+			for _, c := range got {
+				if one[c.key] {
+					t.Fatalf("sampleKeys(%d) gave %q twice", n, c.key)
+				}
+				one[c.key] = true
+				sl, ok := tx.db.keys.Get(c.key)
+				if !ok || sl.v != c.v {
+					t.Fatalf("sampleKeys(%d) gave %q with a value not its own", n, c.key)
+				}
+				seen[c.key]++
+			}
+		}
+		if short > maxShort {
+			t.Fatalf("sampleKeys(%d) gave fewer than %d keys in %d of %d draws", n, want, short, draws)
+		}
+		return seen
+	}
+	spread := func(t *testing.T, seen map[string]int, keys int, mean float64) {
+		t.Helper()
+		lo, hi := math.MaxInt, 0
+		for _, c := range seen {
+			lo, hi = min(lo, c), max(hi, c)
+		}
+		if len(seen) != keys || float64(hi) > 2*mean || float64(lo) < mean/5 {
+			t.Fatalf("%d of %d keys drawn; counts %d to %d, mean %.1f", len(seen), keys, lo, hi, mean)
+		}
+		t.Logf("%d keys drawn %d to %d times (mean %.1f)", keys, lo, hi, mean)
+	}
+	for i := range 1 {
+		s.Set(ctx, "only"+strconv.Itoa(i), "v", 0)
+	}
+	s.Atomic(ctx, func(tx *Tx) error {
+		check(t, tx, 5, 1, 1, 200, 0) // one key: found every time
+		return nil
+	})
+	for i := range 3000 {
+		s.Set(ctx, "k"+strconv.Itoa(i), "v"+strconv.Itoa(i), 0)
+	}
+	s.Atomic(ctx, func(tx *Tx) error {
+		const draws = 20000
+		spread(t, check(t, tx, 5, 1, 5, draws, draws/100), 3001, 5*draws/3001.0)
+		// Asking for every key: random buckets, ten per key wanted, find
+		// most of them.
+		check(t, tx, 3001, 2500, 3001, 3, 3)
+		tx.db.keys.Grow(1 << 14)
+		if !tx.db.keys.Rehashing() {
+			t.Fatal("Grow did not start a rehash")
+		}
+		spread(t, check(t, tx, 5, 1, 5, draws, draws/100), 3001, 5*draws/3001.0)
+		return nil
+	})
 }
 
 // TestEvictionSuspended: with Suspended the limit stays but nothing is
