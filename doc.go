@@ -42,6 +42,9 @@
 //     Options.OnEvicted and OnExpired are called for each key evicted or
 //     expired); BigKeys (bigkeys.go: redis-cli --bigkeys and --memkeys, the
 //     biggest key of each type and the totals, walked in SCAN-sized turns).
+//   - Replicas (expire.go): SetReplicaExpiry and ReplicaExpiry (expiry
+//     as on a Redis replica: keys go only by the master's DELs, reads hide
+//     those past their deadline).
 //   - Limits (limits.go): SetLimits and Limits (proto-max-bulk-len, the
 //     longest string a command may build, and hll-sparse-max-bytes; at
 //     open, Options.Limits); MaxStringLength reads the first without the

@@ -21,6 +21,16 @@ import (
 // matches the key's deadline). Stale entries are counted, and the heap is
 // rebuilt from the databases when they outnumber the live ones.
 
+// On a replica (Tx.SetReplicaExpiry), expiry follows Redis's rules for one:
+// the master decides when a key goes and sends a DEL, so the replica
+// deletes nothing by its deadline on its own. A read of a key past its
+// deadline answers as if the key were missing, leaving it in place (DBSIZE
+// still counts it, as Redis's); a write to one deletes it first, as on a
+// writable Redis replica (Redis 7.0's lookupKey forces the deletion for
+// LOOKUP_WRITE); the master's own stream, applied with Store.Apply, sees
+// every key as live; active expiry pauses, its heap kept for the day the
+// store stops following.
+
 // expireSliceWork bounds the heap entries handled in one turn of active expiry.
 const expireSliceWork = 256
 
@@ -127,6 +137,12 @@ func (e *engine) expireTurn() (more bool) {
 	}
 	e.timer = nil
 	e.wakeAt = 0
+	if e.replica {
+		// A replica waits for its master's DELs; SetReplicaExpiry(false)
+		// schedules the timer again.
+		e.mu.Unlock()
+		return false
+	}
 	tx := &e.tx
 	tx.start(0)
 	defer func() {
@@ -181,3 +197,36 @@ func (e *engine) swapDeadlines(a, b int) {
 		}
 	}
 }
+
+// SetReplicaExpiry turns on (or off) expiry as on a Redis replica, for a
+// store that follows a master (embedis-server turns it on while REPLICAOF
+// is in effect, and Follow does): keys are deleted by their deadline only
+// when the master's DEL arrives through Store.Apply. Meanwhile a key past
+// its deadline is hidden from reads — GET, EXISTS, TTL, TYPE, KEYS, SCAN
+// answer as if it were missing, RANDOMKEY skips it (returning one after
+// 100 tries when every key of the database has a deadline, as Redis) —
+// but stays in the database (DBSIZE counts it; no "expired" event, no DEL
+// effect, no expired_keys). A write that reaches such a key deletes it
+// first, as a writable Redis replica does, and DEL of one deletes it and
+// counts it (Redis 7.0's writable replica answers 1). Units of Store.Apply
+// see every key as live, as a Redis replica sees its master's commands.
+// Active expiry pauses while it is on; turning it off resumes it, and keys
+// past their deadline then go at once. Keys that a writable replica's own
+// clients give a deadline are not expired actively, as Redis's
+// expireSlaveKeys does: reads hide them and a write deletes them.
+func (tx *Tx) SetReplicaExpiry(on bool) error {
+	if tx.e.replica == on {
+		return nil
+	}
+	tx.e.replica = on
+	if !on {
+		if at, ok := tx.e.deadlines.peek(); ok && (tx.scheduleAt == 0 || at < tx.scheduleAt) {
+			tx.scheduleAt = at
+		}
+	}
+	return nil
+}
+
+// ReplicaExpiry reports whether expiry follows a replica's rules (see
+// SetReplicaExpiry).
+func (tx *Tx) ReplicaExpiry() (bool, error) { return tx.e.replica, nil }

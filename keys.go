@@ -391,12 +391,15 @@ func (tx *Tx) Keys(pattern string) ([]string, error) {
 // RandomKey returns a random existing key, or ErrNotFound if the database is
 // empty. Keys found past their deadline on the way are removed.
 func (tx *Tx) RandomKey() (string, error) {
-	for {
+	// On a replica keys past their deadline stay: when every key has one,
+	// all may be past it, and the 100th try is returned anyway, as Redis.
+	allVolatile := tx.e.replica && len(tx.db.expires) == tx.db.keys.Len()
+	for tries := 1; ; tries++ {
 		k, _, ok := tx.db.keys.RandomKey(tx.e.rnd.Uint64)
 		if !ok {
 			return "", ErrNotFound
 		}
-		if tx.live(k) != nil {
+		if tx.live(k) != nil || (allVolatile && tries >= 100) {
 			return k, nil
 		}
 	}

@@ -256,7 +256,7 @@ const (
 // counts a keyspace hit or miss and raises "keymiss" on a miss; a key found
 // has its access metadata updated (touch) unless lookupNoTouch.
 func (tx *Tx) lookupKey(key string, flags lookupFlags) value {
-	v := tx.live(key)
+	v := tx.liveFor(key, flags&lookupForWrite != 0)
 	if flags&lookupForWrite == 0 && tx.tracker != nil {
 		tx.remember(key) // client-side caching (tracking.go)
 	}
@@ -310,13 +310,19 @@ func (tx *Tx) touch(v value) {
 }
 
 // live returns the value of key if it is live, expiring it if it is past its
-// deadline; it counts nothing (DEL, KEYS, SCAN, RANDOMKEY use it directly).
-func (tx *Tx) live(key string) value {
+// deadline; it counts nothing (KEYS, SCAN, RANDOMKEY use it directly). On a
+// replica (SetReplicaExpiry) a key past its deadline is only hidden.
+func (tx *Tx) live(key string) value { return tx.liveFor(key, false) }
+
+// liveFor is live for a read or, with write, for a command that goes on to
+// write key: on a replica, a write deletes a key past its deadline, as a
+// writable Redis replica does, where a read only hides it.
+func (tx *Tx) liveFor(key string, write bool) value {
 	sl, ok := tx.db.keys.Get(key)
 	if !ok {
 		return nil
 	}
-	if len(tx.db.expires) > 0 && !tx.loading && tx.expireIfDue(key) {
+	if len(tx.db.expires) > 0 && !tx.loading && tx.expireIfDue(key, write) {
 		return nil
 	}
 	return sl.v
@@ -378,11 +384,17 @@ func hllAs(v value) (*stringValue, error) {
 func (tx *Tx) readHLL(key string) (*stringValue, error)  { return hllAs(tx.lookupRead(key)) }
 func (tx *Tx) writeHLL(key string) (*stringValue, error) { return hllAs(tx.lookupWrite(key)) }
 
-// expireIfDue deletes key if its deadline has passed and reports whether it did.
-func (tx *Tx) expireIfDue(key string) bool {
+// expireIfDue deletes key if its deadline has passed and reports whether it
+// did. On a replica it deletes only for a write (write), and reports a key
+// past its deadline for a read without deleting it (Redis's expireIfNeeded
+// with a master set).
+func (tx *Tx) expireIfDue(key string, write bool) bool {
 	at, ok := tx.db.expires[key]
 	if !ok || at >= tx.nowMs() {
 		return false
+	}
+	if tx.e.replica && !write {
+		return true
 	}
 	tx.removeExpired(key)
 	tx.e.noteStale() // its heap entry is still queued
@@ -452,7 +464,7 @@ func (tx *Tx) beforeChange(key string) {
 // announces the write with wrote.
 func (tx *Tx) setValue(key string, v value, keepTTL bool) {
 	if len(tx.db.expires) > 0 && !tx.loading {
-		tx.expireIfDue(key)
+		tx.expireIfDue(key, true)
 	}
 	tx.beforeChange(key)
 	if m := v.meta(); m.access == 0 {
@@ -474,8 +486,16 @@ func (tx *Tx) setValue(key string, v value, keepTTL bool) {
 // is ready for the callers blocked on it (a lock waiter waits for its key to
 // go; the others are offered only keys holding their type). The command
 // announces the deletion with wrote.
+//
+// On a replica a key past its deadline is deleted and reported, as Redis
+// 7.0's DEL on a writable replica (its expireIfNeeded leaves the key, the
+// deletion that follows finds it).
 func (tx *Tx) deleteKey(key string) bool {
-	if tx.live(key) == nil {
+	if tx.e.replica {
+		if _, ok := tx.db.keys.Get(key); !ok {
+			return false
+		}
+	} else if tx.live(key) == nil {
 		return false
 	}
 	tx.beforeChange(key)

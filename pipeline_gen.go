@@ -1332,6 +1332,16 @@ func (p *Pipeline) RenameNX(key string, newkey string) Result[bool] {
 	return Result[bool]{p.add(pipeCmd{run: pipeRenameNX, s0: key, s1: newkey})}
 }
 
+func pipeReplicaExpiry(tx *Tx, c *pipeCmd) {
+	v, err := tx.ReplicaExpiry()
+	c.n0, c.err = boolInt(v), err
+}
+
+// ReplicaExpiry queues Tx.ReplicaExpiry; see Store.ReplicaExpiry.
+func (p *Pipeline) ReplicaExpiry() Result[bool] {
+	return Result[bool]{p.add(pipeCmd{run: pipeReplicaExpiry})}
+}
+
 func pipeRestore(tx *Tx, c *pipeCmd) {
 	c.err = tx.Restore(c.s0, c.s1, c.x.(RestoreArgs))
 }
@@ -1670,6 +1680,15 @@ func pipeSetRange(tx *Tx, c *pipeCmd) {
 // SetRange queues Tx.SetRange; see Store.SetRange.
 func (p *Pipeline) SetRange(key string, offset int64, value string) Result[int64] {
 	return Result[int64]{p.add(pipeCmd{run: pipeSetRange, s0: key, n0: offset, s1: value})}
+}
+
+func pipeSetReplicaExpiry(tx *Tx, c *pipeCmd) {
+	c.err = tx.SetReplicaExpiry(c.n0 != 0)
+}
+
+// SetReplicaExpiry queues Tx.SetReplicaExpiry; see Store.SetReplicaExpiry.
+func (p *Pipeline) SetReplicaExpiry(on bool) Result[struct{}] {
+	return Result[struct{}]{p.add(pipeCmd{run: pipeSetReplicaExpiry, n0: boolInt(on)})}
 }
 
 func pipeSetTrackingTableMaxKeys(tx *Tx, c *pipeCmd) {

@@ -142,6 +142,7 @@ type engine struct {
 	deadlines deadlineIndex
 	wakeAt    int64 // deadline the expiry timer is set for; 0 when none
 	timer     Timer
+	replica   bool // expiry as on a replica (Tx.SetReplicaExpiry, expire.go)
 
 	onEffects func(unit [][]string)
 	log       EffectLog // Options.Log; nil when none

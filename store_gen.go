@@ -1679,6 +1679,17 @@ func (s *Store) RenameNX(ctx context.Context, key string, newkey string) (ok boo
 	return tx.RenameNX(key, newkey)
 }
 
+// ReplicaExpiry reports whether expiry follows a replica's rules (see
+// SetReplicaExpiry).
+func (s *Store) ReplicaExpiry(ctx context.Context) (ok bool, err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.ReplicaExpiry()
+}
+
 // Restore creates key holding the value serialized in payload (RESTORE), as
 // Dump or Redis's DUMP wrote it, with the options in args (see RestoreArgs).
 // It fails with ErrBusyKey if the key exists and args.Replace is not set,
@@ -2135,6 +2146,31 @@ func (s *Store) SetRange(ctx context.Context, key string, offset int64, value st
 	}
 	defer s.end(tx, &err)
 	return tx.SetRange(key, offset, value)
+}
+
+// SetReplicaExpiry turns on (or off) expiry as on a Redis replica, for a
+// store that follows a master (embedis-server turns it on while REPLICAOF
+// is in effect, and Follow does): keys are deleted by their deadline only
+// when the master's DEL arrives through Store.Apply. Meanwhile a key past
+// its deadline is hidden from reads — GET, EXISTS, TTL, TYPE, KEYS, SCAN
+// answer as if it were missing, RANDOMKEY skips it (returning one after
+// 100 tries when every key of the database has a deadline, as Redis) —
+// but stays in the database (DBSIZE counts it; no "expired" event, no DEL
+// effect, no expired_keys). A write that reaches such a key deletes it
+// first, as a writable Redis replica does, and DEL of one deletes it and
+// counts it (Redis 7.0's writable replica answers 1). Units of Store.Apply
+// see every key as live, as a Redis replica sees its master's commands.
+// Active expiry pauses while it is on; turning it off resumes it, and keys
+// past their deadline then go at once. Keys that a writable replica's own
+// clients give a deadline are not expired actively, as Redis's
+// expireSlaveKeys does: reads hide them and a write deletes them.
+func (s *Store) SetReplicaExpiry(ctx context.Context, on bool) (err error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return
+	}
+	defer s.end(tx, &err)
+	return tx.SetReplicaExpiry(on)
 }
 
 // SetTrackingTableMaxKeys sets tracking-table-max-keys: the most keys the

@@ -464,6 +464,9 @@ func cmdClientKill(c *conn, tx *embedis.Tx, args []string) {
 		}
 		killed++
 	}
+	if typ == clientMaster && addr == nil && laddr == nil && id == 0 {
+		killed += c.srv.repl.dropLink() // the link to the master (replica.go)
+	}
 	if len(args) == 3 {
 		if killed == 0 {
 			c.w.writeErrorText("ERR No such client")

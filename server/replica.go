@@ -46,16 +46,23 @@ import (
 //   - When the link drops (the master closes it, repl-timeout seconds (60)
 //     without a byte from it, a reply or a byte the protocol does not
 //     allow, a file that does not load), the link is reported down and the
-//     goroutine connects again a second later with a new full sync. Partial
-//     resync (PSYNC <replid> <offset>, +CONTINUE) is not built yet.
+//     goroutine connects again a second later, asking for a partial resync
+//     with the master's replication ID and the offset after the last unit
+//     applied (PSYNC <replid> <offset+1>). On +CONTINUE (or +CONTINUE
+//     <new replid>, taken on) the data stays and the stream resumes in the
+//     database it had selected; on +FULLRESYNC a full sync replaces the
+//     data. A sync that fails while loading forgets the replication ID, so
+//     the next attempt is a full sync. REPLICAOF of another master starts
+//     over with PSYNC ? -1.
 //
 // Clients' write commands are refused with READONLY while the server is a
 // replica and replica-read-only is yes (Redis's default; with no, they run,
 // and the master's stream may overwrite what they wrote, as in Redis);
-// reads are served. Keys
-// are expired by the store's own clock as on a master, not only by the
-// master's DELs as on a Redis replica: a replica whose clock runs ahead of
-// its master's removes a key before the master's DEL arrives.
+// reads are served. Expiry is a Redis replica's (Tx.SetReplicaExpiry, on
+// while the server follows a master): keys go only by the master's DELs; a
+// read of a key past its deadline answers as if it were missing, without
+// deleting it (DBSIZE still counts it); a write to one (replica-read-only
+// no) deletes it first; active expiry pauses until REPLICAOF NO ONE.
 
 // Redis's replies of REPLICAOF and the errors of a replica.
 const (
@@ -91,6 +98,7 @@ type replication struct {
 	linkUp    bool
 	downSince time.Time // zero: the link was never up
 	replID    string    // the master's replication ID, from FULLRESYNC
+	conn      net.Conn  // the current link's connection, nil while none
 	syncing   bool
 	syncTotal int64 // bytes of the RDB file, -1 for the diskless form
 
@@ -172,6 +180,8 @@ func (s *Server) syncIgnoreMaxMemory(tx *embedis.Tx) {
 }
 
 func (s *Server) applyIgnoreMaxMemory(tx *embedis.Tx, following bool) {
+	// Expiry follows the master too while the server follows one.
+	tx.SetReplicaExpiry(following)
 	want := following && s.cfg.get("replica-ignore-maxmemory") == "yes"
 	if ec, _ := tx.Eviction(); ec.Suspended != want {
 		ec.Suspended = want
@@ -187,7 +197,7 @@ func (r *replication) stopLocked() {
 		r.cancel = nil
 	}
 	r.gen++
-	r.state, r.linkUp, r.syncing, r.replID = "", false, false, ""
+	r.state, r.linkUp, r.syncing, r.replID, r.conn = "", false, false, "", nil
 	r.downSince = time.Time{}
 	r.offset.Store(0)
 	r.read.Store(0)
@@ -206,6 +216,21 @@ func (r *replication) start() {
 		defer r.srv.wg.Done()
 		r.follow(ctx, gen, addr)
 	}()
+}
+
+// dropLink closes the connection to the master, as CLIENT KILL TYPE master
+// does on a Redis replica: the link is retried (with a partial resync) a
+// second later. It reports how many connections it closed (0 or 1): only
+// a link past its handshake counts, as Redis's master client exists only
+// then.
+func (r *replication) dropLink() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.conn == nil || !r.linkUp {
+		return 0
+	}
+	r.conn.Close()
+	return 1
 }
 
 // close ends the link when the server closes.
@@ -232,8 +257,9 @@ func (r *replication) update(gen int64, f func()) bool {
 // follow keeps a link to the master at addr until ctx ends: each failed or
 // dropped link is reported down and retried a second later.
 func (r *replication) follow(ctx context.Context, gen int64, addr string) {
+	db := 0 // the database the master's stream selected, kept for a partial resync
 	for ctx.Err() == nil {
-		err := r.link(ctx, gen, addr)
+		err := r.link(ctx, gen, addr, &db)
 		r.update(gen, func() {
 			if r.linkUp {
 				r.downSince = time.Now()
@@ -273,7 +299,7 @@ var errProtocol = errors.New("replication: protocol error from master")
 var errMasterAuth = errors.New("replication: authentication with the master failed")
 
 // link runs one connection: handshake, full sync, command stream.
-func (r *replication) link(ctx context.Context, gen int64, addr string) error {
+func (r *replication) link(ctx context.Context, gen int64, addr string, db *int) error {
 	r.update(gen, func() { r.state = "connecting" })
 	d := net.Dialer{Timeout: 10 * time.Second}
 	nc, err := d.DialContext(ctx, "tcp", addr)
@@ -288,23 +314,33 @@ func (r *replication) link(ctx context.Context, gen int64, addr string) error {
 		return ErrServerClosed
 	default:
 	}
+	r.update(gen, func() { r.conn = nc })
+	defer r.update(gen, func() { r.conn = nil })
 	l := &masterLink{r: r, gen: gen, nc: nc}
 	l.br = bufio.NewReaderSize(&masterReader{nc: nc, r: r}, 64<<10)
 	r.update(gen, func() { r.state = "handshake" })
 	if err := l.handshake(); err != nil {
 		return err
 	}
-	replID, offset, err := l.psync()
+	full, replID, offset, err := l.psync()
 	if err != nil {
 		return err
 	}
-	if err := l.fullSync(ctx, replID, offset); err != nil {
-		return err
+	if full {
+		*db = 0
+		if err := l.fullSync(ctx, replID, offset); err != nil {
+			return err
+		}
+	} else {
+		r.srv.log.Info("MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization", "offset", r.offset.Load())
+		if err := l.ack(); err != nil {
+			return err
+		}
 	}
 	ackDone := make(chan struct{})
 	defer close(ackDone)
 	go l.ackEverySecond(ackDone)
-	return l.stream(ctx)
+	return l.stream(ctx, db)
 }
 
 // masterReader reads the master's bytes with repl-timeout as a deadline and
@@ -428,25 +464,54 @@ func (l *masterLink) handshake() error {
 	return nil
 }
 
-// psync asks for a full sync and returns the master's replication ID and
-// the offset the stream starts at.
-func (l *masterLink) psync() (string, int64, error) {
-	if err := l.send("PSYNC", "?", "-1"); err != nil {
-		return "", 0, err
+// psync asks for a partial resync when an earlier link of this master
+// left a replication ID (PSYNC <replid> <offset+1>), for a full sync
+// otherwise (PSYNC ? -1). It reports whether the master starts a full sync
+// (+FULLRESYNC, with its replication ID and the offset the stream starts
+// at) or continues the stream where the replica's data ends (+CONTINUE,
+// maybe with a new replication ID, which the replica takes on: the
+// master was promoted and keeps its history).
+func (l *masterLink) psync() (full bool, replID string, offset int64, err error) {
+	r := l.r
+	r.mu.Lock()
+	known := r.replID
+	r.mu.Unlock()
+	if known != "" {
+		err = l.send("PSYNC", known, strconv.FormatInt(r.offset.Load()+1, 10))
+	} else {
+		err = l.send("PSYNC", "?", "-1")
+	}
+	if err != nil {
+		return false, "", 0, err
 	}
 	line, err := l.readLine()
 	if err != nil {
-		return "", 0, err
+		return false, "", 0, err
 	}
 	f := strings.Fields(line)
+	if known != "" && len(f) >= 1 && len(f) <= 2 && f[0] == "+CONTINUE" {
+		if len(f) == 2 {
+			if len(f[1]) != 40 {
+				return false, "", 0, fmt.Errorf("%w: PSYNC answered %q", errProtocol, line)
+			}
+			known = f[1]
+		}
+		// The bytes read past the last whole unit were dropped with the
+		// old link: the stream resumes after the last unit applied.
+		r.read.Store(r.offset.Load())
+		r.update(l.gen, func() {
+			r.state, r.linkUp, r.replID = "connected", true, known
+		})
+		return false, known, r.offset.Load(), nil
+	}
 	if len(f) != 3 || f[0] != "+FULLRESYNC" || len(f[1]) != 40 {
-		return "", 0, fmt.Errorf("%w: PSYNC answered %q", errProtocol, line)
+		return false, "", 0, fmt.Errorf("%w: PSYNC answered %q", errProtocol, line)
 	}
 	off, err := strconv.ParseInt(f[2], 10, 64)
 	if err != nil || off < 0 {
-		return "", 0, fmt.Errorf("%w: PSYNC answered %q", errProtocol, line)
+		return false, "", 0, fmt.Errorf("%w: PSYNC answered %q", errProtocol, line)
 	}
-	return f[1], off, nil
+	return true, f[1], off, nil
 }
 
 // eofMarkLen is the length of the diskless form's end mark.
@@ -476,7 +541,9 @@ func (l *masterLink) fullSync(ctx context.Context, replID string, offset int64) 
 	r := l.r
 	r.syncRead.Store(0)
 	r.update(l.gen, func() {
-		r.state, r.syncing, r.syncTotal = "sync", true, total
+		// The data is being replaced: until the file is loaded, no
+		// partial resync may continue it.
+		r.state, r.syncing, r.syncTotal, r.replID = "sync", true, total, ""
 	})
 	f, err := os.CreateTemp("", "embedis-replica-*.rdb")
 	if err != nil {
@@ -658,14 +725,26 @@ func truncate(s string, n int) string {
 	return s
 }
 
-// stream applies the master's command stream until the link fails.
-func (l *masterLink) stream(ctx context.Context) error {
+// stream applies the master's command stream until the link fails,
+// starting in database *db and leaving there the one the stream selected
+// last. The offset (slave_repl_offset) moves past a MULTI … EXEC block
+// only once it is applied, as Redis's reploff: a partial resync after a
+// link cut inside one asks for the block again.
+func (l *masterLink) stream(ctx context.Context, dbp *int) error {
 	r := l.r
-	db := 0
+	db := *dbp
+	var pending int64 // the bytes of an open MULTI block
+	dbAtMulti := db
+	inMulti := false
+	defer func() {
+		if inMulti {
+			db = dbAtMulti // the block is asked for again, SELECTs included
+		}
+		*dbp = db
+	}()
 	var databases int
 	r.srv.store.Atomic(embedis.WaitWhenBusy(ctx), func(tx *embedis.Tx) error { databases = tx.Databases(); return nil })
 	var unit [][]string // the commands of an open MULTI, or of one command
-	inMulti := false
 	for {
 		args, size, err := l.readCommand()
 		if err != nil {
@@ -686,9 +765,9 @@ func (l *masterLink) stream(ctx context.Context) error {
 			r.offset.Add(size)
 			continue
 		case name == "multi" && !inMulti:
-			inMulti = true
+			inMulti, dbAtMulti = true, db
 			unit = append(unit[:0], []string{"SELECT", strconv.Itoa(db)})
-			r.offset.Add(size)
+			pending = size
 			continue
 		case name == "select" && len(args) == 2:
 			// A SELECT that fails here leaves the database as it was.
@@ -705,9 +784,11 @@ func (l *masterLink) stream(ctx context.Context) error {
 			unit = append(unit, args)
 		}
 		if inMulti {
-			r.offset.Add(size)
+			pending += size
 			continue
 		}
+		size += pending
+		pending = 0
 		if err := r.srv.store.Apply(embedis.WaitWhenBusy(ctx), unit); err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()

@@ -306,15 +306,16 @@ func TestReplicaFollowsRedis(t *testing.T) {
 		t.Errorf("master_replid = %s, master's %s", got, want)
 	}
 
-	// The master drops the link: the replica reconnects with a full sync
-	// and catches up with what was written meanwhile.
+	// The master drops the link: the replica reconnects with a partial
+	// resync (the backlog covers it) and catches up with what was written
+	// meanwhile.
 	master.do(t, "CLIENT", "KILL", "TYPE", "replica")
 	master.do(t, "SET", "after-kill", "1")
 	writeFamilies(t, master, "kill:")
 	deadline := time.Now().Add(30 * time.Second)
-	for infoField(t, master, "connected_slaves") != "1" || !strings.Contains(master.do(t, "INFO", "stats"), "sync_full:2") {
+	for infoField(t, master, "connected_slaves") != "1" || !strings.Contains(master.do(t, "INFO", "stats"), "sync_partial_ok:1") {
 		if time.Now().After(deadline) {
-			t.Fatalf("no second full sync: %s", master.do(t, "INFO", "stats"))
+			t.Fatalf("no partial resync: %s", master.do(t, "INFO", "stats"))
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -649,5 +650,76 @@ func TestReplicaIgnoreMaxMemory(t *testing.T) {
 	replica.do(t, "REPLICAOF", "NO", "ONE")
 	if used, _ := strconv.Atoi(infoField(t, replica, "used_memory")); used > 50000 {
 		t.Fatalf("used_memory %d over maxmemory after REPLICAOF NO ONE", used)
+	}
+}
+
+// syncCounts returns the master's sync_full and sync_partial_ok.
+func syncCounts(t *testing.T, master *wire) (full, partial int) {
+	t.Helper()
+	for _, line := range strings.Split(master.do(t, "INFO", "stats"), "\r\n") {
+		if v, ok := strings.CutPrefix(line, "sync_full:"); ok {
+			full, _ = strconv.Atoi(v)
+		}
+		if v, ok := strings.CutPrefix(line, "sync_partial_ok:"); ok {
+			partial, _ = strconv.Atoi(v)
+		}
+	}
+	return full, partial
+}
+
+// TestReplicaPartialResync cuts the link while the master takes writes,
+// from either side: while the master's backlog covers what the replica
+// missed, it reconnects with PSYNC <replid> <offset+1> and the master
+// answers +CONTINUE (sync_partial_ok counts it, sync_full does not move);
+// when more was written than the backlog holds, the master answers
+// +FULLRESYNC. The keyspaces are equal after each.
+func TestReplicaPartialResync(t *testing.T) {
+	ms, port := startMaster(t, "--repl-backlog-size", "16384")
+	master := dialWire(t, "unix", ms.Socket)
+	writeFamilies(t, master, "pre:")
+	_, addr := startReplica(t)
+	replica := dialWire(t, "tcp", addr)
+	replica.do(t, "REPLICAOF", "127.0.0.1", strconv.Itoa(port))
+	waitSynced(t, master, replica)
+
+	waitPath := func(wantFull, wantPartial int) {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			full, partial := syncCounts(t, master)
+			if full == wantFull && partial == wantPartial && infoField(t, master, "connected_slaves") == "1" {
+				return
+			}
+			if time.Now().After(deadline) || full > wantFull || partial > wantPartial {
+				t.Fatalf("sync_full %d sync_partial_ok %d, want %d and %d", full, partial, wantFull, wantPartial)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	for i, cut := range []struct {
+		name   string
+		wire   func() *wire
+		kill   []string
+		big    bool // more than the backlog holds
+		full   int
+		partly int
+	}{
+		{"master kills the replica", func() *wire { return master }, []string{"CLIENT", "KILL", "TYPE", "replica"}, false, 1, 1},
+		{"replica kills its master", func() *wire { return replica }, []string{"CLIENT", "KILL", "TYPE", "master"}, false, 1, 2},
+		{"past the backlog", func() *wire { return master }, []string{"CLIENT", "KILL", "TYPE", "replica"}, true, 2, 2},
+	} {
+		got := cut.wire().do(t, cut.kill...)
+		if got != "1" {
+			t.Fatalf("%s: %q = %s", cut.name, cut.kill, got)
+		}
+		tag := "cut" + strconv.Itoa(i) + ":"
+		writeFamilies(t, master, tag)
+		if cut.big {
+			master.do(t, "SET", tag+"big", strings.Repeat("x", 100000))
+		}
+		waitPath(cut.full, cut.partly)
+		waitSynced(t, master, replica)
+		compareKeyspaces(t, master, replica)
+		t.Logf("%s: sync_full %d, sync_partial_ok %d", cut.name, cut.full, cut.partly)
 	}
 }
