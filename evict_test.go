@@ -29,6 +29,7 @@ func TestDenyOOMPrologue(t *testing.T) {
 		"SetLimits":               "", // CONFIG SET proto-max-bulk-len and hll-sparse-max-bytes
 		"SetTrackingTableMaxKeys": "", // CONFIG SET tracking-table-max-keys
 		"SetListMaxListpackSize":  "", // CONFIG SET list-max-listpack-size
+		"SetReplicaExpiry":        "", // a replica's expiry rules, not SET
 		"BitFieldRO":              "bitfield_ro",
 	}
 	// Methods of a container's subcommand, whose denyoom flag is the
@@ -36,6 +37,8 @@ func TestDenyOOMPrologue(t *testing.T) {
 	subcommandOf := map[string]string{
 		"XGroupCreate": "create", "XGroupCreateMkStream": "create", "XGroupCreateConsumer": "createconsumer",
 		"XGroupDestroy": "destroy", "XGroupDelConsumer": "delconsumer", "XGroupSetID": "setid",
+		"FunctionLoad": "load", "FunctionRestore": "restore", "FunctionDelete": "delete", "FunctionFlush": "flush",
+		"FunctionList": "list", "FunctionDump": "dump", "FunctionStats": "stats",
 	}
 	commandOf := func(method string) string {
 		if c, ok := notCommand[method]; ok {

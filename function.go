@@ -328,8 +328,12 @@ func (tx *Tx) createLibrary(s *functionSet, code string, replace bool) (lib, old
 // function: …", "Error registering functions: …"); it runs with the Lua
 // API of a library load: redis.register_function, redis.log and the
 // version fields only, for at most 500 ms. It returns
-// ErrScriptingNotLinked unless package scripting is imported.
+// ErrScriptingNotLinked unless package scripting is imported, and ErrOOM
+// while the store is out of memory (FUNCTION LOAD is denyoom).
 func (tx *Tx) FunctionLoad(code string, replace bool) (string, error) {
+	if tx.refuseOOM() {
+		return "", ErrOOM
+	}
 	s := tx.e.functionSet()
 	lib, old, err := tx.createLibrary(s, code, replace)
 	if err != nil {
@@ -450,7 +454,12 @@ func (s *functionSet) codes() []string {
 // else than libraries, the error of FunctionLoad for a library that fails
 // to load, and, unless policy is FunctionRestoreFlush, a library that
 // exists (FunctionRestoreAppend) or a function that another library has.
+// While the store is out of memory it is ErrOOM (FUNCTION RESTORE is
+// denyoom).
 func (tx *Tx) FunctionRestore(payload string, policy FunctionRestorePolicy) error {
+	if tx.refuseOOM() {
+		return ErrOOM
+	}
 	codes, err := functionPayloadCodes(payload)
 	if err != nil {
 		return err

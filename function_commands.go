@@ -10,7 +10,7 @@ func init() {
 	register(
 		// FUNCTION is a container: Redis flags its subcommands (LOAD,
 		// DELETE, FLUSH, RESTORE write; all noscript), not itself.
-		&Command{Name: "function", Arity: -2, run: cmdFunction},
+		&Command{Name: "function", Arity: -2, run: cmdFunction, denyOOMSubs: map[string]int{"load": functionArity["load"], "restore": functionArity["restore"]}},
 		&Command{Name: "fcall", Arity: -3, Flags: flags, run: cmdFCall},
 		&Command{Name: "fcall_ro", Arity: -3, Flags: append([]string{"readonly"}, flags...), run: cmdFCall},
 	)
@@ -86,6 +86,11 @@ func cmdFunction(tx *Tx, args []string, w ReplyWriter) {
 	if tx.e.running != nil && sub != "help" {
 		// Redis flags every subcommand but HELP noscript.
 		w.WriteError(ErrFunctionFromScript)
+		return
+	}
+	// LOAD and RESTORE are denyoom: refused before their arguments are read.
+	if (sub == "load" || sub == "restore") && tx.refuseOOM() {
+		w.WriteError(ErrOOM)
 		return
 	}
 	switch sub {

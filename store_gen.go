@@ -483,7 +483,8 @@ func (s *Store) FunctionList(ctx context.Context, args FunctionListArgs) (v []Fu
 // function: …", "Error registering functions: …"); it runs with the Lua
 // API of a library load: redis.register_function, redis.log and the
 // version fields only, for at most 500 ms. It returns
-// ErrScriptingNotLinked unless package scripting is imported.
+// ErrScriptingNotLinked unless package scripting is imported, and ErrOOM
+// while the store is out of memory (FUNCTION LOAD is denyoom).
 func (s *Store) FunctionLoad(ctx context.Context, code string, replace bool) (val string, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
@@ -501,6 +502,8 @@ func (s *Store) FunctionLoad(ctx context.Context, code string, replace bool) (va
 // else than libraries, the error of FunctionLoad for a library that fails
 // to load, and, unless policy is FunctionRestoreFlush, a library that
 // exists (FunctionRestoreAppend) or a function that another library has.
+// While the store is out of memory it is ErrOOM (FUNCTION RESTORE is
+// denyoom).
 func (s *Store) FunctionRestore(ctx context.Context, payload string, policy FunctionRestorePolicy) (err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {

@@ -47,6 +47,10 @@ func TestDiffMaxMemory(t *testing.T) {
 		{"XGROUP", "CREATECONSUMER", "st", "g0", "c"}, {"XGROUP", "CREATECONSUMER", "st", "nogroup", "c"},
 		{"XGROUP", "SETID", "st", "g0", "0"}, {"XGROUP", "DELCONSUMER", "st", "g0", "c"},
 		{"XGROUP", "DESTROY", "st", "g0"}, {"XGROUP", "HELP"}, {"XGROUP", "CREATE", "st"},
+		// So are FUNCTION LOAD and RESTORE; DELETE, FLUSH and the reads are not.
+		{"FUNCTION", "LOAD", "#!lua name=lib\nredis.register_function('f', function() return 1 end)"},
+		{"FUNCTION", "RESTORE", "x"}, {"FUNCTION", "LOAD"}, {"FUNCTION", "LIST"}, {"FUNCTION", "DELETE", "nolib"},
+		{"FUNCTION", "FLUSH"}, {"FUNCTION", "STATS"},
 		// A volatile policy with no volatile key evicts nothing either.
 		{"CONFIG", "SET", "maxmemory-policy", "volatile-lru"}, {"SET", "b", "2"},
 		{"CONFIG", "SET", "maxmemory-policy", "volatile-ttl"}, {"SET", "b", "2"},
