@@ -129,8 +129,29 @@ func xreadAttempt(r xreadReq) attempt[[]XMessage] {
 // ever), ctx ends (ctx's error) or the store closes. "$" is resolved when
 // the call starts. Waiting readers are served in the order they came.
 func (s *Store) XRead(ctx context.Context, a XReadArgs) ([]XStream, error) {
+	return s.streamRead(ctx, a.Block, func(tx *Tx) ([]XStream, []string, attempt[[]XMessage], error) {
+		if len(a.Streams) == 0 || len(a.Streams)%2 != 0 {
+			return nil, nil, nil, errXReadUnbalanced
+		}
+		n := len(a.Streams) / 2
+		r, err := tx.xreadResolve(a.Streams[:n], a.Streams[n:], max(a.Count, 0))
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		return tx.xreadServe(r), r.keys, xreadAttempt(r), nil
+	})
+}
+
+// streamRead is the Go side of XREAD and XREADGROUP: in one turn as the
+// owner, read resolves the arguments and serves what is there; when it
+// serves nothing and block ≥ 0 a waiter is parked on its keys with its
+// attempt, and streamRead waits for the answer (ErrNotFound when block
+// passes; the attempt's error, such as a group destroyed meanwhile; ctx's
+// error; the store closing).
+func (s *Store) streamRead(ctx context.Context, block time.Duration, read func(tx *Tx) ([]XStream, []string, attempt[[]XMessage], error)) ([]XStream, error) {
 	var out []XStream
-	w, err := s.xreadOrPark(ctx, a, &out)
+	var answerErr error
+	w, err := s.streamReadOrPark(ctx, block, read, &out, &answerErr)
 	if err != nil || w == nil {
 		return out, err
 	}
@@ -140,38 +161,41 @@ func (s *Store) XRead(ctx context.Context, a XReadArgs) ([]XStream, error) {
 		return nil, err
 	case timedOut:
 		return nil, ErrNotFound
+	case answerErr != nil:
+		return nil, answerErr
 	}
 	return out, nil
 }
 
-// xreadOrPark is Store.XRead's turn as the owner: it reads, or parks a
-// waiter that fills out when served.
-func (s *Store) xreadOrPark(ctx context.Context, a XReadArgs, out *[]XStream) (w *waiter, err error) {
+// streamReadOrPark is streamRead's turn as the owner: it reads, or parks a
+// waiter that fills out (or answerErr) when served.
+func (s *Store) streamReadOrPark(ctx context.Context, block time.Duration, read func(tx *Tx) ([]XStream, []string, attempt[[]XMessage], error),
+	out *[]XStream, answerErr *error) (w *waiter, err error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer s.end(tx, &err)
-	if len(a.Streams) == 0 || len(a.Streams)%2 != 0 {
-		return nil, errXReadUnbalanced
-	}
-	n := len(a.Streams) / 2
-	r, err := tx.xreadResolve(a.Streams[:n], a.Streams[n:], max(a.Count, 0))
+	got, keys, try, err := read(tx)
 	if err != nil {
 		return nil, err
 	}
-	if *out = tx.xreadServe(r); len(*out) > 0 {
+	if *out = got; len(got) > 0 {
 		return nil, nil
 	}
-	if a.Block < 0 {
+	if block < 0 {
 		return nil, ErrNotFound
 	}
 	var deadline time.Time
-	if a.Block > 0 {
-		deadline = tx.e.clock.Now().Add(a.Block)
+	if block > 0 {
+		deadline = tx.e.clock.Now().Add(block)
 	}
-	keys := append([]string(nil), r.keys...)
-	return parkAttempt(tx, keys, "stream", deadline, xreadAttempt(r), func(key string, msgs []XMessage, _ error) {
+	keys = append([]string(nil), keys...)
+	return parkAttempt(tx, keys, "stream", deadline, try, func(key string, msgs []XMessage, err error) {
+		if err != nil {
+			*answerErr = err
+			return
+		}
 		*out = []XStream{{Stream: key, Messages: msgs}}
 	}), nil
 }

@@ -457,52 +457,13 @@ func xreadGroupAttempt(r xreadGroupReq) attempt[[]XMessage] {
 // readers are served in the order they came: one reader's delivery moves
 // the group on, so the next reader of the same group waits for more.
 func (s *Store) XReadGroup(ctx context.Context, a XReadGroupArgs) ([]XStream, error) {
-	var out []XStream
-	var answerErr error
-	w, err := s.xreadGroupOrPark(ctx, a, &out, &answerErr)
-	if err != nil || w == nil {
-		return out, err
-	}
-	timedOut, err := s.e.wait(ctx, w)
-	switch {
-	case err != nil:
-		return nil, err
-	case timedOut:
-		return nil, ErrNotFound
-	case answerErr != nil:
-		return nil, answerErr
-	}
-	return out, nil
-}
-
-func (s *Store) xreadGroupOrPark(ctx context.Context, a XReadGroupArgs, out *[]XStream, answerErr *error) (w *waiter, err error) {
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer s.end(tx, &err)
-	r, err := tx.xreadGroupResolve(a)
-	if err != nil {
-		return nil, err
-	}
-	if *out = tx.xreadGroupServe(r); len(*out) > 0 {
-		return nil, nil
-	}
-	if a.Block < 0 {
-		return nil, ErrNotFound
-	}
-	var deadline time.Time
-	if a.Block > 0 {
-		deadline = tx.e.clock.Now().Add(a.Block)
-	}
-	keys := append([]string(nil), r.keys...)
-	return parkAttempt(tx, keys, "stream", deadline, xreadGroupAttempt(r), func(key string, msgs []XMessage, err error) {
+	return s.streamRead(ctx, a.Block, func(tx *Tx) ([]XStream, []string, attempt[[]XMessage], error) {
+		r, err := tx.xreadGroupResolve(a)
 		if err != nil {
-			*answerErr = err
-			return
+			return nil, nil, nil, err
 		}
-		*out = []XStream{{Stream: key, Messages: msgs}}
-	}), nil
+		return tx.xreadGroupServe(r), r.keys, xreadGroupAttempt(r), nil
+	})
 }
 
 // XAck acknowledges the entries ids of group: they leave its PEL. It

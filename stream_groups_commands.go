@@ -278,6 +278,55 @@ func cmdXPending(tx *Tx, args []string, w ReplyWriter) {
 	}
 }
 
+// streamOption is one option of XCLAIM or XAUTOCLAIM: a flag (flag set)
+// or an option with an argument (arg set; its error is the reply).
+type streamOption struct {
+	name string
+	flag func()
+	arg  func(v string) error
+}
+
+// parseStreamOptions reads args as opts, in any order and as often as
+// given (the last one wins); a word that is no option, or an option
+// missing its argument, is unknown(word). The first error ends the parse,
+// as Redis reads the options one by one.
+func parseStreamOptions(args []string, opts []streamOption, unknown func(opt string) error) error {
+	for j := 0; j < len(args); j++ {
+		var o *streamOption
+		for i := range opts {
+			if strings.EqualFold(args[j], opts[i].name) {
+				o = &opts[i]
+				break
+			}
+		}
+		switch {
+		case o == nil || o.flag == nil && j+1 >= len(args):
+			return unknown(args[j])
+		case o.flag != nil:
+			o.flag()
+		default:
+			j++
+			if err := o.arg(args[j]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// intOption is the arg of an option taking an integer: bad is the reply
+// when it is not one.
+func intOption(bad error, set func(n int64)) func(string) error {
+	return func(v string) error {
+		n, ok := number.ParseInt(v)
+		if !ok {
+			return bad
+		}
+		set(n)
+		return nil
+	}
+}
+
 func cmdXClaim(tx *Tx, args []string, w ReplyWriter) {
 	key, group := args[1], args[2]
 	sv, g, err := tx.groupOf(key, group, true)
@@ -300,50 +349,20 @@ func cmdXClaim(tx *Tx, args []string, w ReplyWriter) {
 		r.ids = append(r.ids, id)
 	}
 	now := tx.nowMs()
-	for ; j < len(args); j++ {
-		more := len(args) - 1 - j
-		opt := args[j]
-		switch {
-		case strings.EqualFold(opt, "FORCE"):
-			r.force = true
-		case strings.EqualFold(opt, "JUSTID"):
-			r.justID = true
-		case strings.EqualFold(opt, "IDLE") && more > 0:
-			j++
-			n, ok := number.ParseInt(args[j])
-			if !ok {
-				w.WriteError(errXClaimIdle)
-				return
-			}
-			r.delivery = now - n
-		case strings.EqualFold(opt, "TIME") && more > 0:
-			j++
-			n, ok := number.ParseInt(args[j])
-			if !ok {
-				w.WriteError(errXClaimTime)
-				return
-			}
-			r.delivery = n
-		case strings.EqualFold(opt, "RETRYCOUNT") && more > 0:
-			j++
-			n, ok := number.ParseInt(args[j])
-			if !ok {
-				w.WriteError(errXClaimRetryCount)
-				return
-			}
-			r.retryCount = n
-		case strings.EqualFold(opt, "LASTID") && more > 0:
-			j++
-			id, _, err := parseStreamID(args[j], 0, true, false)
-			if err != nil {
-				w.WriteError(err)
-				return
-			}
-			r.lastID = id
-		default:
-			w.WriteError(xclaimOptionError(opt))
-			return
-		}
+	err = parseStreamOptions(args[j:], []streamOption{
+		{name: "FORCE", flag: func() { r.force = true }},
+		{name: "JUSTID", flag: func() { r.justID = true }},
+		{name: "IDLE", arg: intOption(errXClaimIdle, func(n int64) { r.delivery = now - n })},
+		{name: "TIME", arg: intOption(errXClaimTime, func(n int64) { r.delivery = n })},
+		{name: "RETRYCOUNT", arg: intOption(errXClaimRetryCount, func(n int64) { r.retryCount = n })},
+		{name: "LASTID", arg: func(v string) (err error) {
+			r.lastID, _, err = parseStreamID(v, 0, true, false)
+			return err
+		}},
+	}, xclaimOptionError)
+	if err != nil {
+		w.WriteError(err)
+		return
 	}
 	msgs, ids := tx.xclaim(sv, g, r)
 	if r.justID {
@@ -367,23 +386,20 @@ func cmdXAutoClaim(tx *Tx, args []string, w ReplyWriter) {
 	}
 	count := int64(100)
 	justID := false
-	for j := 6; j < len(args); j++ {
-		more := len(args) - 1 - j
-		switch {
-		case strings.EqualFold(args[j], "COUNT") && more > 0:
-			n, ok := number.ParseInt(args[j+1])
+	err = parseStreamOptions(args[6:], []streamOption{
+		{name: "COUNT", arg: func(v string) error {
+			n, ok := number.ParseInt(v)
 			if !ok || n < 1 || n > xautoclaimMaxCount {
-				w.WriteError(errGeoCount)
-				return
+				return errGeoCount
 			}
 			count = n
-			j++
-		case strings.EqualFold(args[j], "JUSTID"):
-			justID = true
-		default:
-			w.WriteError(ErrSyntax)
-			return
-		}
+			return nil
+		}},
+		{name: "JUSTID", flag: func() { justID = true }},
+	}, func(string) error { return ErrSyntax })
+	if err != nil {
+		w.WriteError(err)
+		return
 	}
 	res, err := tx.xautoclaim(v, args[1], args[2], args[3], max(minIdle, 0), start, count, justID)
 	if err != nil {

@@ -57,6 +57,9 @@ go test -race -count=1 -timeout 15m -skip "$norace" ./...
 echo "== sorted-set model test at full size (2 million operations; -race runs a tenth)"
 go test -count=1 -run 'TestModel' ./internal/zset
 
+echo "== slow subscriber at full size (100 readers, 1 million messages; -race runs 20,000)"
+go test -count=1 -run 'TestPubSubSlowSubscriber$' .
+
 echo "== memory of 10,000 idle connections (without -race, whose instrumentation enlarges stacks)"
 go test -count=1 -run 'TestIdleConnectionsMemory' ./server
 

@@ -133,24 +133,46 @@ func reportDeliveries(b *testing.B, n int64) {
 	}
 }
 
-// BenchmarkSetNotify: the cost of keyspace notifications on SET, with
-// notify-keyspace-events off and "KEA" (each SET publishes two messages, to
-// no subscriber), embedded and on redis-server over go-redis:
+// BenchmarkSetNotify: the cost of keyspace notifications on SET throughput:
+// notify-keyspace-events off, "KEA" with nobody listening (each SET
+// publishes two messages, to no subscriber), and "KEA" with one subscriber
+// to "__key*@*__:*" that reads every message (the benchmark waits for the
+// last one). Three ways side by side: embedded (Store.Set, a Go
+// PSubscribe), embedis-server and redis-server over go-redis on a Unix
+// socket (one client sending SETs one at a time). The subscriber's output
+// limit is lifted, as in BenchmarkPublishFanOut.
 //
 //	cd bench && go test -run '^$' -bench 'SetNotify' -benchtime 1s -count 3
 func BenchmarkSetNotify(b *testing.B) {
-	for _, classes := range []string{"", "KEA"} {
-		name := "notify=" + classes
-		if classes == "" {
-			name = "notify=off"
-		}
-		b.Run(name+"/embedded", func(b *testing.B) {
-			s, err := embedis.Open(embedis.Options{NotifyKeyspaceEvents: classes})
+	for _, mode := range []struct {
+		name, classes string
+		listen        bool
+	}{{"notify=off", "", false}, {"notify=KEA", "KEA", false}, {"notify=KEA+subscriber", "KEA", true}} {
+		b.Run(mode.name+"/embedded", func(b *testing.B) {
+			s, err := embedis.Open(embedis.Options{NotifyKeyspaceEvents: mode.classes, SubscriptionBuffer: 1 << 30})
 			if err != nil {
 				b.Fatal(err)
 			}
 			defer s.Close()
 			ctx := context.Background()
+			var done chan struct{}
+			if mode.listen {
+				sn, err := s.PSubscribe(ctx, "__key*@*__:*")
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer sn.Close()
+				done = make(chan struct{})
+				go func() {
+					defer close(done)
+					for n := 0; n < 2*b.N; n++ {
+						if _, ok := <-sn.Channel(); !ok {
+							b.Errorf("subscription ended after %d messages: %v", n, sn.Err())
+							return
+						}
+					}
+				}()
+			}
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
@@ -158,22 +180,63 @@ func BenchmarkSetNotify(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-		})
-		b.Run(name+"/redis", func(b *testing.B) {
-			srv := redistest.Start(b)
-			rc := redis.NewClient(&redis.Options{Network: "unix", Addr: srv.Socket})
-			defer rc.Close()
-			ctx := context.Background()
-			if err := rc.ConfigSet(ctx, "notify-keyspace-events", classes).Err(); err != nil {
-				b.Fatal(err)
+			if done != nil {
+				<-done
 			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				if err := rc.Set(ctx, keys[i%nKeys], value16, 0).Err(); err != nil {
-					b.Fatal(err)
+		})
+		b.Run(mode.name+"/embedis-server", func(b *testing.B) {
+			p := startEmbedisServer(b)
+			setNotifyOverGoRedis(b, p.sock, mode.classes, mode.listen)
+		})
+		b.Run(mode.name+"/redis", func(b *testing.B) {
+			srv := redistest.Start(b)
+			setNotifyOverGoRedis(b, srv.Socket, mode.classes, mode.listen)
+		})
+	}
+}
+
+// setNotifyOverGoRedis runs BenchmarkSetNotify's loop against a server on a
+// Unix socket, with a go-redis pattern subscriber reading every
+// notification if listen is set.
+func setNotifyOverGoRedis(b *testing.B, sock, classes string, listen bool) {
+	ctx := context.Background()
+	rc := redis.NewClient(&redis.Options{Network: "unix", Addr: sock})
+	defer rc.Close()
+	if err := rc.ConfigSet(ctx, "notify-keyspace-events", classes).Err(); err != nil {
+		b.Fatal(err)
+	}
+	if err := rc.ConfigSet(ctx, "client-output-buffer-limit", "pubsub 0 0 0").Err(); err != nil {
+		b.Fatal(err)
+	}
+	var done chan struct{}
+	if listen {
+		ps := rc.PSubscribe(ctx, "__key*@*__:*")
+		if _, err := ps.Receive(ctx); err != nil { // the confirmation
+			b.Fatal(err)
+		}
+		defer ps.Close()
+		ch := ps.Channel(redis.WithChannelSize(1000), redis.WithChannelSendTimeout(time.Minute))
+		done = make(chan struct{})
+		go func() {
+			defer close(done)
+			for n := 0; n < 2*b.N; n++ {
+				select {
+				case <-ch:
+				case <-time.After(time.Minute):
+					b.Errorf("the subscriber got %d of %d messages", n, 2*b.N)
+					return
 				}
 			}
-		})
+		}()
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := rc.Set(ctx, keys[i%nKeys], value16, 0).Err(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if done != nil {
+		<-done
 	}
 }

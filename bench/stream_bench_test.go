@@ -2,6 +2,8 @@ package bench
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"strconv"
 	"testing"
@@ -12,7 +14,9 @@ import (
 )
 
 // Stream benchmarks: XADD of one 16-byte field-value pair with a generated
-// ID, and XRANGE … COUNT 100 from the start of a 100,000-entry stream, each through the Store ("embedded"), through embedis-server over
+// ID, XRANGE … COUNT 100 from the start of a 100,000-entry stream, and a
+// consumer's XREADGROUP of one entry and its XACK, each through the Store
+// ("embedded"), through embedis-server over
 // go-redis ("embedis-server") and through redis-server over go-redis
 // ("redis"), so that the three lines sit together. The servers listen on
 // Unix sockets of their own. TestMemoryPerStreamEntry compares the memory
@@ -81,6 +85,113 @@ func BenchmarkXRange100(b *testing.B) {
 			n, err := xrange("-")
 			if err != nil || n != 100 {
 				b.Fatalf("XRANGE gave %d entries, %v", n, err)
+			}
+		}
+	})
+}
+
+// groupTargets runs fn on the three targets, each with a fresh store
+// holding stream "st" and its group "g" (created at "$"): add adds n
+// entries (one 16-byte field-value pair each), readAck reads one new entry
+// as consumer "c" (XREADGROUP … COUNT 1 STREAMS st >) and acknowledges it
+// (XACK), and reports whether there was one.
+func groupTargets(b *testing.B, fn func(b *testing.B, add func(n int) error, readAck func() (bool, error))) {
+	ctx := context.Background()
+	b.Run("embedded", func(b *testing.B) {
+		s, err := embedis.Open(embedis.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer s.Close()
+		if err := s.XGroupCreateMkStream(ctx, "st", "g", "$"); err != nil {
+			b.Fatal(err)
+		}
+		args := embedis.XAddArgs{Stream: "st", Values: []string{"field", value16}}
+		read := embedis.XReadGroupArgs{Group: "g", Consumer: "c", Streams: []string{"st", ">"}, Count: 1, Block: -1}
+		fn(b, func(n int) error {
+			p := s.Pipeline()
+			for i := 0; i < n; i++ {
+				p.XAdd(args)
+			}
+			return p.Exec(ctx)
+		}, func() (bool, error) {
+			ss, err := s.XReadGroup(ctx, read)
+			if errors.Is(err, embedis.ErrNotFound) {
+				return false, nil
+			}
+			if err != nil {
+				return false, err
+			}
+			n, err := s.XAck(ctx, "st", "g", ss[0].Messages[0].ID)
+			if err == nil && n != 1 {
+				err = fmt.Errorf("XACK acknowledged %d", n)
+			}
+			return true, err
+		})
+	})
+	remote := func(b *testing.B, rc *redis.Client) {
+		defer rc.Close()
+		if err := rc.XGroupCreateMkStream(ctx, "st", "g", "$").Err(); err != nil {
+			b.Fatal(err)
+		}
+		args := &redis.XAddArgs{Stream: "st", Values: []any{"field", value16}}
+		read := &redis.XReadGroupArgs{Group: "g", Consumer: "c", Streams: []string{"st", ">"}, Count: 1, Block: -1}
+		fn(b, func(n int) error {
+			p := rc.Pipeline()
+			for i := 0; i < n; i++ {
+				p.XAdd(ctx, args)
+			}
+			_, err := p.Exec(ctx)
+			return err
+		}, func() (bool, error) {
+			ss, err := rc.XReadGroup(ctx, read).Result()
+			if errors.Is(err, redis.Nil) {
+				return false, nil
+			}
+			if err != nil {
+				return false, err
+			}
+			n, err := rc.XAck(ctx, "st", "g", ss[0].Messages[0].ID).Result()
+			if err == nil && n != 1 {
+				err = fmt.Errorf("XACK acknowledged %d", n)
+			}
+			return true, err
+		})
+	}
+	b.Run("embedis-server", func(b *testing.B) {
+		p := startEmbedisServer(b)
+		remote(b, redis.NewClient(&redis.Options{Network: "unix", Addr: p.sock}))
+	})
+	b.Run("redis", func(b *testing.B) {
+		srv := redistest.Start(b)
+		remote(b, redis.NewClient(&redis.Options{Network: "unix", Addr: srv.Socket}))
+	})
+}
+
+// BenchmarkXReadGroupAck is a consumer's loop: read one new entry of the
+// group (XREADGROUP COUNT 1 >: the group's last ID moves, the entry joins
+// the PEL) and acknowledge it (XACK: it leaves the PEL). One op is the
+// pair. The stream is refilled, outside the timer, in batches of
+// streamBenchLen entries.
+func BenchmarkXReadGroupAck(b *testing.B) {
+	groupTargets(b, func(b *testing.B, add func(int) error, readAck func() (bool, error)) {
+		if err := add(streamBenchLen()); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			ok, err := readAck()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if !ok {
+				b.StopTimer()
+				if err := add(streamBenchLen()); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				i--
 			}
 		}
 	})

@@ -4,9 +4,12 @@ go 1.26.0
 
 require (
 	github.com/alexedwards/scs/v2 v2.8.0
+	github.com/bsm/redislock v0.9.4
 	github.com/embedis/embedis v0.0.0
 	github.com/embedis/embedis/goredis v0.0.0
 	github.com/embedis/embedis/gorillasessions v0.0.0
+	github.com/go-redis/redis_rate/v10 v10.0.1
+	github.com/go-redsync/redsync/v4 v4.18.1
 	github.com/gorilla/sessions v1.4.0
 	github.com/redis/go-redis/v9 v9.23.0
 	github.com/redis/rueidis v1.0.80

@@ -53,11 +53,8 @@ func Attach(ctx context.Context, dir string, store *embedis.Store, log *Log, opt
 	if store == nil || log == nil || log.l == nil {
 		return nil, errors.New("persist: Attach needs a store and the Log (NewLog) it was opened with")
 	}
-	if opts.AppendFsync < FsyncEverysec || opts.AppendFsync > FsyncNo {
-		return nil, fmt.Errorf("persist: unknown AppendFsync %v", opts.AppendFsync)
-	}
-	if opts.WriteDelay < 0 || opts.WriteDelay > maxWriteDelay {
-		return nil, fmt.Errorf("persist: WriteDelay %v: want 0 to %v", opts.WriteDelay, maxWriteDelay)
+	if err := opts.checkLog(); err != nil {
+		return nil, err
 	}
 	l := log.l
 	l.mu.Lock()

@@ -291,6 +291,24 @@ func (p crashKillPlan) String() string {
 	return [...]string{"after 1–120 acknowledgements", "0–15 ms into a Save", "at a rename"}[p]
 }
 
+// crashModel returns the model store of the crash and power-loss tests
+// (closed when the test ends), its clock, and apply(n), which runs unit n
+// on it at unit n's time.
+func crashModel(t *testing.T) (*embedis.Store, *embedis.ManualClock, func(n int)) {
+	mclock := embedis.NewManualClock(crashTime(0))
+	model, err := embedis.Open(embedis.Options{Clock: mclock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { model.Close() })
+	return model, mclock, func(n int) {
+		mclock.Set(crashTime(n))
+		if err := crashUnit(bg, model, n); err != nil {
+			t.Fatalf("model: unit %d: %v", n, err)
+		}
+	}
+}
+
 // TestCrashKills is the crash harness described above: EMBEDIS_CRASH_KILLS
 // kills (200 by default; 10000 for the long run), each checked against the
 // model. It fails on any acknowledged unit missing, any unit half applied,
@@ -309,18 +327,7 @@ func TestCrashKills(t *testing.T) {
 	}
 	start := time.Now()
 	dir := t.TempDir()
-	mclock := embedis.NewManualClock(crashTime(0))
-	model, err := embedis.Open(embedis.Options{Clock: mclock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer model.Close()
-	apply := func(n int) {
-		mclock.Set(crashTime(n))
-		if err := crashUnit(bg, model, n); err != nil {
-			t.Fatalf("model: unit %d: %v", n, err)
-		}
-	}
+	model, mclock, apply := crashModel(t)
 
 	next := 0 // the model holds units 0..next-1, and so does the directory
 	var (

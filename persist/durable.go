@@ -168,6 +168,17 @@ func Open(dir string, opts Options) (*DB, error) {
 	return OpenContext(context.Background(), dir, opts)
 }
 
+// checkLog validates the log's settings that Open and Attach share.
+func (opts *Options) checkLog() error {
+	if opts.AppendFsync < FsyncEverysec || opts.AppendFsync > FsyncNo {
+		return fmt.Errorf("persist: unknown AppendFsync %v", opts.AppendFsync)
+	}
+	if opts.WriteDelay < 0 || opts.WriteDelay > maxWriteDelay {
+		return fmt.Errorf("persist: WriteDelay %v: want 0 to %v", opts.WriteDelay, maxWriteDelay)
+	}
+	return nil
+}
+
 // OpenContext is Open with a context: a load that ctx ends before it is
 // done stops (between two reads of the base snapshot, or two records of
 // the log) and returns ctx's error, leaving no store behind and the
@@ -183,11 +194,8 @@ func OpenContext(ctx context.Context, dir string, opts Options) (db *DB, err err
 	if opts.Store.Log != nil {
 		return nil, errors.New("persist: Options.Store.Log must be nil: the DB sets it")
 	}
-	if opts.AppendFsync < FsyncEverysec || opts.AppendFsync > FsyncNo {
-		return nil, fmt.Errorf("persist: unknown AppendFsync %v", opts.AppendFsync)
-	}
-	if opts.WriteDelay < 0 || opts.WriteDelay > maxWriteDelay {
-		return nil, fmt.Errorf("persist: WriteDelay %v: want 0 to %v", opts.WriteDelay, maxWriteDelay)
+	if err := opts.checkLog(); err != nil {
+		return nil, err
 	}
 	logger := opts.Logger
 	if logger == nil {

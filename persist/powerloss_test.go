@@ -198,18 +198,7 @@ func TestPowerLoss(t *testing.T) {
 	var off atomic.Bool
 	powerSegments(t, fs, &off)
 
-	mclock := embedis.NewManualClock(crashTime(0))
-	model, err := embedis.Open(embedis.Options{Clock: mclock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer model.Close()
-	apply := func(n int) {
-		mclock.Set(crashTime(n))
-		if err := crashUnit(bg, model, n); err != nil {
-			t.Fatalf("model: unit %d: %v", n, err)
-		}
-	}
+	model, mclock, apply := crashModel(t)
 
 	torn := &tornTailCounter{}
 	dir := t.TempDir()

@@ -38,3 +38,57 @@ const (
 	msgReplyTooDeep    = "reached lua stack limit"
 	errUnknown         = "unknown error" // a script raised a table without an err field
 )
+
+// The messages of the libraries Redis ships (cjson, cmsgpack, bit, struct),
+// word for word as Redis 7.0's C code raises them; the %-verbs are its
+// printf arguments.
+const (
+	// lauxlib's argument errors.
+	msgBadArgument = "bad argument #%d to '%s' (%s)"
+	msgTypeError   = "%s expected, got %s"
+
+	// struct
+	msgStructSizeOverflow = "integral size overflow"
+	msgStructIntTooLarge  = "integral size %d is larger than limit of %d"
+	msgStructAlignment    = "alignment %d is not a power of 2"
+	msgStructBadOption    = "invalid format option '%s'" // one byte, as C's %c writes it
+	msgStructShortString  = "string too short"
+	msgStructOffset       = "offset must be 1 or greater"
+	msgStructShortData    = "data string too short"
+	msgStructTooMany      = "stack overflow (too many results)"
+	msgStructC0NoSize     = "format 'c0' needs a previous size"
+	msgStructUnfinished   = "unfinished string in data"
+	msgStructSizeS        = "option 's' has no fixed size"
+	msgStructSizeC0       = "option 'c0' has no fixed size"
+
+	// cjson
+	msgJSONTooManyArgs  = "found too many arguments"
+	msgJSONIntRange     = "expected integer between %d and %d"
+	msgJSONBadOption    = "invalid option '%s'"
+	msgJSONOneArg       = "expected 1 argument"
+	msgJSONCannot       = "Cannot serialise %s: %s"
+	msgJSONUnsupported  = "type not supported"
+	msgJSONBadNumber    = "must not be NaN or Inf"
+	msgJSONSparse       = "excessively sparse array"
+	msgJSONBadKey       = "table key must be a number or string"
+	msgJSONEncodeDepth  = "Cannot serialise, excessive nesting (%d)"
+	msgJSONUTF16        = "JSON parser does not support UTF-16 or UTF-32"
+	msgJSONExpected     = "Expected %s but found %s at character %d"
+	msgJSONDecodeDepth  = "Found too many nested data structures (%d) at character %d"
+	msgJSONInvalidToken = "invalid token"
+	msgJSONInvalidNum   = "invalid number"
+	msgJSONUnterminated = "unexpected end of string"
+	msgJSONBadEscape    = "invalid escape code"
+	msgJSONBadUnicode   = "invalid unicode escape code"
+
+	// cmsgpack, and the Lua VM's own errors it meets
+	msgMsgpackNoInput    = "MessagePack pack needs input."
+	msgMsgpackBadRequest = "Invalid request to unpack with offset of %d and limit of %d."
+	msgMsgpackOffset     = "Start offset %d greater than input length %d."
+	msgMsgpackEOF        = "Missing bytes in input."
+	msgMsgpackBadFormat  = "Bad data format in input."
+	msgMsgpackTooMany    = "stack overflow (too many return values at once; use unpack_one or unpack_limit instead.)"
+	msgMsgpackArrayStack = "stack overflow (in function mp_decode_to_lua_array)"
+	msgTableIndexNil     = "table index is nil"
+	msgTableIndexNaN     = "table index is NaN"
+)

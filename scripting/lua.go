@@ -68,6 +68,7 @@ func (e *engine) open() {
 	mathLib.RawSetString("random", L.NewFunction(e.mathRandom))
 	mathLib.RawSetString("randomseed", L.NewFunction(e.mathRandomSeed))
 	G.RawSetString("redis", e.redisLib(L))
+	openLibs(L, G)
 
 	// The sandbox: scripts run in env, an empty table whose reads go to
 	// the globals (a missing one is an error) and whose writes fail; the
@@ -76,10 +77,10 @@ func (e *engine) open() {
 		L.RaiseError("%s", msgReadonly)
 		return 0
 	})
-	views := map[*lua.LTable]bool{}
+	views := map[*lua.LTable]*lua.LTable{} // view -> the table it shows
 	view := func(t *lua.LTable) *lua.LTable {
 		p := L.NewTable()
-		views[p] = true
+		views[p] = t
 		m := L.NewTable()
 		m.RawSetString("__index", t)
 		m.RawSetString("__newindex", readonly)
@@ -87,7 +88,7 @@ func (e *engine) open() {
 		L.SetMetatable(p, m)
 		return p
 	}
-	for _, name := range []string{"string", "table", "math", "coroutine", "redis"} {
+	for _, name := range []string{"string", "table", "math", "coroutine", "redis", "cjson", "cmsgpack", "bit", "struct"} {
 		G.RawSetString(name, view(G.RawGetString(name).(*lua.LTable)))
 	}
 	missing := L.NewTable()
@@ -104,7 +105,7 @@ func (e *engine) open() {
 	// read-only tables refuse it.
 	G.RawSetString("rawset", L.NewFunction(func(L *lua.LState) int {
 		t := L.CheckTable(1)
-		if views[t] {
+		if views[t] != nil {
 			L.Error(lua.LString(msgReadonly), 0)
 		}
 		k := L.CheckAny(2)
@@ -115,6 +116,29 @@ func (e *engine) open() {
 		t.RawSet(k, v)
 		L.Push(t)
 		return 1
+	}))
+	// next and pairs walk the table a view shows, as they walk Redis's
+	// read-only tables (pairs(cjson) lists its functions).
+	next := L.NewFunction(func(L *lua.LState) int {
+		t := L.CheckTable(1)
+		if u := views[t]; u != nil {
+			t = u
+		}
+		k, v := t.Next(L.Get(2))
+		if k == lua.LNil {
+			L.Push(lua.LNil)
+			return 1
+		}
+		L.Push(k)
+		L.Push(v)
+		return 2
+	})
+	G.RawSetString("next", next)
+	G.RawSetString("pairs", L.NewFunction(func(L *lua.LState) int {
+		L.Push(next)
+		L.Push(L.CheckTable(1))
+		L.Push(lua.LNil)
+		return 3
 	}))
 	G.RawSetString("_G", e.env)
 	e.globals = G

@@ -80,8 +80,16 @@
 // script has written, the script stops and the call returns the context's
 // error.
 //
-// Not built yet: the cjson, cmsgpack, bit and struct libraries; Redis 7.0
-// functions (FUNCTION, FCALL); the Lua debugger (SCRIPT DEBUG YES).
+// The libraries Redis ships are there too, read-only like the others:
+// cjson, cmsgpack, bit and struct, with Redis 7.0's semantics and error
+// texts (lib_cjson.go, lib_cmsgpack.go, lib_bit.go and lib_struct.go say
+// what each does). Where they list a table's keys (cjson objects and
+// cmsgpack maps of more than one key) the order is gopher-lua's, not Lua
+// 5.1's. cjson's settings, as in Redis, last until SCRIPT FLUSH, which
+// starts a new Lua state.
+//
+// Not built yet: Redis 7.0 functions (FUNCTION, FCALL); the Lua debugger
+// (SCRIPT DEBUG YES).
 package scripting
 
 import (
@@ -205,8 +213,16 @@ func (e *engine) Exists(sha string) bool {
 	return ok
 }
 
-// Flush empties the cache (SCRIPT FLUSH).
-func (e *engine) Flush() { clear(e.scripts) }
+// Flush empties the cache (SCRIPT FLUSH) and, as Redis does, drops the Lua
+// state: the next script gets a fresh one (the cjson settings a script
+// changed go back to their defaults).
+func (e *engine) Flush() {
+	clear(e.scripts)
+	if e.L != nil {
+		e.L.Close()
+		e.L = nil
+	}
+}
 
 // Run runs a script as EVAL or EVALSHA and writes its reply to w.
 func (e *engine) Run(tx *embedis.Tx, w embedis.ReplyWriter, call embedis.ScriptCall) {

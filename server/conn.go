@@ -77,7 +77,11 @@ type conn struct {
 	pushScratch []byte
 	outMu       sync.Mutex
 	mailMu      sync.Mutex
-	mail        []byte    // messages waiting for the pusher, encoded
+	mail        []byte        // messages waiting for the pusher, encoded
+	monMail     []monitorMark // commands whose MONITOR lines wait in mail (monitor.go)
+	spareMail   []byte        // the buffers of mail and monMail last written (outMu)
+	spareMarks  []monitorMark
+	lineScratch []byte    // a MONITOR line being formatted (outMu)
 	pending     int64     // bytes of messages not yet written to the socket
 	softSince   time.Time // when pending first went over the soft limit; zero when under it
 	replySince  time.Time // when a batch's replies first went over the normal soft limit
@@ -297,6 +301,10 @@ func (c *conn) runTurn() {
 		// script (WATCH, DISCARD, …) waits for the script to end.
 		ctx, c.waitBusy = embedis.WaitWhenBusy(ctx), false
 	}
+	// What waits in the mailbox goes out before the turn's replies: most
+	// of it now, off the owner (MONITOR lines are formatted here), the
+	// rest at the start of the turn.
+	c.drainMail()
 	err := c.srv.store.Atomic(ctx, func(tx *embedis.Tx) error {
 		if err := tx.Select(c.db); err != nil {
 			return err

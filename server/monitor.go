@@ -2,6 +2,7 @@ package server
 
 import (
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -26,7 +27,11 @@ import (
 // are shown when EXEC runs them, before the EXEC.
 //
 // A monitoring connection's lines go through its mailbox (pubsub.go), so
-// the owner never waits on it. It is a normal client for
+// the owner never waits on it; the owner puts the command's arguments
+// there, and the line is formatted off the owner, by the connection's
+// pusher (or by the connection itself, before its next turn). Only the
+// monitor's own commands, run in its own turn, are formatted there, so
+// that their lines follow their replies. It is a normal client for
 // client-output-buffer-limit, as in Redis: over the normal class's limits,
 // or embedis's safety net (Options.OutputBufferLimit), it is disconnected.
 // The monitors list is the owner's; monitorCount lets a command see without
@@ -131,17 +136,48 @@ func (c *conn) monitorAddr() string {
 	return c.monAddr
 }
 
+// monitorCmd is one command shown to the monitors, as the owner hands it
+// out: when, in which database and by whom it ran, and a copy of its
+// argument list (the reader reuses its slices; the strings themselves are
+// immutable). One is shared by every monitor; each monitor formats it into
+// its line (appendMonitorLine) off the owner, by its pusher.
+type monitorCmd struct {
+	at   time.Time
+	db   int
+	addr string
+	name string
+	args []string
+	// size is what the line counts for the output limits until it is
+	// formatted: its length without escapes, a lower bound of the line's.
+	size int64
+}
+
+// monitorMark places a command in a monitor's mailbox: its line goes
+// before mail[off:].
+type monitorMark struct {
+	off int
+	cmd *monitorCmd
+}
+
 // feedMonitors shows a command to every monitor, unless it is hidden. Run
-// as the owner, only when monitorCount says someone monitors.
+// as the owner, only when monitorCount says someone monitors: the owner
+// copies the argument list once and queues it to each monitor, and the
+// monitors' pushers format the lines.
 func (s *Server) feedMonitors(db int, addr string, cmd *embedis.Command, args []string) {
 	// The scripting commands are flagged skip_monitor, for call(), but
 	// Redis feeds them itself before the script runs.
 	if len(s.monitors) == 0 || (!monitorsFirst(cmd.Name) && monitorHidden(cmd, args)) {
 		return
 	}
-	line := appendMonitorLine(nil, time.Now(), db, addr, cmd.Name, args)
+	mc := &monitorCmd{at: time.Now(), db: db, addr: addr, name: cmd.Name, args: slices.Clone(args)}
+	// "+" seconds "." micros " [" db " " addr "]", each argument quoted
+	// after a space, CRLF.
+	mc.size = int64(1+10+1+6+2+1+len(addr)+1+2) + int64(len(strconv.Itoa(db)))
+	for _, a := range args {
+		mc.size += int64(len(a)) + 3
+	}
 	for _, m := range s.monitors {
-		m.monitorFeed(line)
+		m.monitorFeed(mc)
 	}
 }
 
@@ -156,20 +192,24 @@ func (s *Server) seeScriptCommand(tx *embedis.Tx, args []string) {
 	}
 }
 
-// monitorFeed hands a line to the monitoring connection: into its replies
-// when it is the connection running the turn, else into its mailbox for its
-// pusher, disconnecting it when that is over its output limits.
-func (c *conn) monitorFeed(line []byte) {
+// monitorFeed hands a command to the monitoring connection: when it is the
+// connection running the turn (the monitor's own command), its line goes
+// into the replies at once, after the command's reply as from Redis; else
+// the command goes into the mailbox, for the pusher to format and write,
+// and the connection is disconnected when that puts it over its output
+// limits.
+func (c *conn) monitorFeed(mc *monitorCmd) {
 	if c.killed.Load() {
 		return
 	}
 	if c.inTurn {
-		c.w.WriteRaw(line)
+		c.lineScratch = appendMonitorLine(c.lineScratch[:0], mc)
+		c.w.WriteRaw(c.lineScratch)
 		return
 	}
 	c.mailMu.Lock()
-	c.mail = append(c.mail, line...)
-	c.pending += int64(len(line))
+	c.monMail = append(c.monMail, monitorMark{off: len(c.mail), cmd: mc})
+	c.pending += mc.size
 	pending := c.pending
 	over := pending > int64(c.srv.outputBufferLimit()) ||
 		overOutputLimit(c.srv.cfg.limits.Load()[clientNormal], pending, &c.monSince)
@@ -185,9 +225,11 @@ func (c *conn) monitorFeed(line []byte) {
 	}
 }
 
-// appendMonitorLine appends a MONITOR line: the time, the database and
-// address, and the arguments, AUTH's and HELLO's secrets redacted.
-func appendMonitorLine(b []byte, now time.Time, db int, addr, name string, args []string) []byte {
+// appendMonitorLine appends a command's MONITOR line: the time, the
+// database and address, and the arguments, AUTH's and HELLO's secrets
+// redacted.
+func appendMonitorLine(b []byte, mc *monitorCmd) []byte {
+	now, db, addr, name, args := mc.at, mc.db, mc.addr, mc.name, mc.args
 	b = append(b, '+')
 	b = strconv.AppendInt(b, now.Unix(), 10)
 	b = append(b, '.')

@@ -175,3 +175,50 @@ func TestMonitorSlowDisconnected(t *testing.T) {
 		t.Fatalf("GET after: %d bytes", len(r.Str))
 	}
 }
+
+// TestDiffMonitorSubscribed: a monitor that also subscribes gets its
+// messages and its monitor lines in Redis's order (a PUBLISH's message
+// before the PUBLISH's line), though the owner queues the lines unformatted
+// among the encoded messages of the mailbox.
+func TestDiffMonitorSubscribed(t *testing.T) {
+	s := startBoth(t)
+	p := s.pair(t)
+	mon := s.pair(t)
+	for _, w := range []*wire{mon.redis, mon.embed} {
+		w.send("MONITOR")
+		if r := w.read(t); r.Kind != '+' || r.Str != "OK" {
+			t.Fatalf("MONITOR: %c %q", r.Kind, r.Str)
+		}
+		w.send("SUBSCRIBE", "ch")
+	}
+	mon.compareNext("SUBSCRIBE")
+	cmds := [][]string{
+		{"PUBLISH", "ch", "one"}, {"SET", "k", "v"}, {"PUBLISH", "ch", "two\r\n"}, {"PUBLISH", "other", "x"},
+		{"PUBLISH", "ch", "three"}, {"DEL", "k"}, {"PING", "end-of-test"},
+	}
+	for _, cmd := range cmds {
+		p.do(cmd...)
+	}
+	stream := func(w *wire) []string {
+		var out []string
+		for {
+			r := w.read(t)
+			if r.Kind == '+' {
+				line, _ := normalizeMonitorLine(t, r.Str)
+				out = append(out, line)
+				if strings.HasSuffix(r.Str, `"PING" "end-of-test"`) {
+					return out
+				}
+				continue
+			}
+			out = append(out, r.String())
+		}
+	}
+	want, got := stream(mon.redis), stream(mon.embed)
+	if strings.Join(want, "\n") != strings.Join(got, "\n") {
+		t.Fatalf("monitor's stream\nredis:\n%s\nembedis:\n%s", strings.Join(want, "\n"), strings.Join(got, "\n"))
+	}
+	if len(want) != 11 {
+		t.Errorf("%d lines and messages, want 11: %q", len(want), want)
+	}
+}

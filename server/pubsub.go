@@ -223,10 +223,11 @@ func (c *conn) deliver(kind embedis.PubSubKind, m embedis.Message) {
 	n := len(c.mail)
 	c.mail = appendMessage(c.mail, c.proto, kind, m)
 	c.pending += int64(len(c.mail) - n)
-	over := c.overLimit(c.pending)
+	pending := c.pending
+	over := c.overLimit(pending)
 	c.mailMu.Unlock()
 	if over {
-		c.srv.log.Warn("Client scheduled to be closed ASAP for overcoming of output buffer limits.", "id", c.id, "class", "pubsub", "bytes", c.pending)
+		c.srv.log.Warn("Client scheduled to be closed ASAP for overcoming of output buffer limits.", "id", c.id, "class", "pubsub", "bytes", pending)
 		c.psub.Doom()
 		c.kill()
 		return
@@ -266,25 +267,69 @@ func overOutputLimit(l outputBufferLimit, used int64, since *time.Time) bool {
 	return hard || soft
 }
 
-// drainMail writes the messages waiting in the mailbox into the replies;
-// the connection's goroutine calls it at the start of its turn.
+// drainMail writes the messages and monitor lines waiting in the mailbox
+// into the replies. The connection's goroutine calls it, holding outMu,
+// before its turn (off the owner) and again at the start of the turn, for
+// what came in between.
 func (c *conn) drainMail() {
 	if c.wake == nil {
 		return
 	}
 	c.mailMu.Lock()
-	if len(c.mail) > 0 {
-		c.w.WriteRaw(c.mail)
-		c.pending -= int64(len(c.mail))
-		c.mail = c.mail[:0]
+	if len(c.mail) == 0 && len(c.monMail) == 0 {
+		c.mailMu.Unlock()
+		return
 	}
+	mail, marks := c.mail, c.monMail
+	c.mail, c.monMail = c.spareMail[:0], c.spareMarks[:0]
 	c.mailMu.Unlock()
+	done := c.writeMail(mail, marks)
+	c.mailMu.Lock()
+	c.pending -= done
+	c.mailMu.Unlock()
+	c.recycleMail(mail, marks)
+}
+
+// writeMail writes what was taken from the mailbox into w, formatting the
+// monitor lines in their places, and returns what it counted in pending.
+// outMu is held.
+func (c *conn) writeMail(mail []byte, marks []monitorMark) int64 {
+	done := int64(len(mail))
+	from := 0
+	for _, mk := range marks {
+		if mk.off > from {
+			c.w.WriteRaw(mail[from:mk.off])
+			from = mk.off
+		}
+		c.lineScratch = appendMonitorLine(c.lineScratch[:0], mk.cmd)
+		c.w.WriteRaw(c.lineScratch)
+		done += mk.cmd.size
+	}
+	if from < len(mail) {
+		c.w.WriteRaw(mail[from:])
+	}
+	return done
+}
+
+// recycleMail keeps the buffers taken from the mailbox for the next turn of
+// the mailbox, unless they grew large. outMu is held.
+func (c *conn) recycleMail(mail []byte, marks []monitorMark) {
+	if cap(mail) <= 1<<20 {
+		c.spareMail = mail[:0]
+	} else {
+		c.spareMail = nil
+	}
+	clear(marks)
+	if cap(marks) <= 1<<14 {
+		c.spareMarks = marks[:0]
+	} else {
+		c.spareMarks = nil
+	}
 }
 
 // pushLoop writes the mailbox out whenever a message arrives while the
 // connection is not running a turn, until the connection ends.
 func (c *conn) pushLoop() {
-	var spare []byte
 	for {
 		select {
 		case <-c.wake:
@@ -293,30 +338,26 @@ func (c *conn) pushLoop() {
 		}
 		c.outMu.Lock()
 		c.mailMu.Lock()
-		mail := c.mail
-		c.mail = spare[:0]
+		mail, marks := c.mail, c.monMail
+		c.mail, c.monMail = c.spareMail[:0], c.spareMarks[:0]
 		c.mailMu.Unlock()
 		var err error
-		if len(mail) > 0 {
-			c.w.WriteRaw(mail)
+		if len(mail) > 0 || len(marks) > 0 {
+			done := c.writeMail(mail, marks)
 			n := c.w.Buffered()
 			err = c.w.Flush()
 			if err == nil {
 				c.srv.stats.netOutput.Add(int64(n))
 			}
 			c.mailMu.Lock()
-			c.pending -= int64(len(mail))
+			c.pending -= done
 			c.mailMu.Unlock()
 		}
+		c.recycleMail(mail, marks)
 		c.outMu.Unlock()
 		if err != nil {
 			c.kill()
 			return
-		}
-		if cap(mail) <= 1<<20 {
-			spare = mail[:0]
-		} else {
-			spare = nil
 		}
 	}
 }

@@ -278,10 +278,11 @@ func (c *conn) pushBytes(b []byte) {
 	c.mailMu.Lock()
 	c.mail = append(c.mail, b...)
 	c.pending += int64(len(b))
-	over := overOutputLimit(c.srv.cfg.limits.Load()[adminClientType(c)], c.pending, &c.softSince)
+	pending := c.pending
+	over := overOutputLimit(c.srv.cfg.limits.Load()[adminClientType(c)], pending, &c.softSince)
 	c.mailMu.Unlock()
 	if over {
-		c.srv.log.Warn("Client scheduled to be closed ASAP for overcoming of output buffer limits.", "id", c.id, "bytes", c.pending)
+		c.srv.log.Warn("Client scheduled to be closed ASAP for overcoming of output buffer limits.", "id", c.id, "bytes", pending)
 		if c.psub != nil {
 			c.psub.Doom()
 		}

@@ -173,3 +173,97 @@ func StreamCases() [][]string {
 		[]string{"XINFO", "STREAM", "big", "FULL"}, []string{"XLEN", "big"}, []string{"TYPE", "big"})
 	return cases
 }
+
+// GroupMixCommand returns a random command of a stream with several groups
+// (g1, g2, g3) and consumers (c1 to c4), richer in group commands than
+// GroupCommand: reads of new and pending entries (of one or two streams,
+// with COUNT and NOACK), acks, claims with every option, XAUTOCLAIM,
+// XPENDING in both forms, XINFO STREAM FULL, GROUPS and CONSUMERS, and
+// the writes that change what the groups see (XADD, XDEL, XTRIM, XGROUP).
+// Times that decide a result are far from any idle time a run reaches
+// (min-idle and XPENDING's IDLE are 0 or 1,000,000,000 ms; XCLAIM's IDLE is
+// 2,000,000,000 ms and its TIME a fixed past), so that two servers whose
+// clocks differ by a millisecond agree; the times in the replies are
+// compared by the test (see GroupTimeFields).
+func (w *Gen) GroupMixCommand() []string {
+	k := w.key()
+	g := []string{"g1", "g2", "g3"}[w.r.IntN(3)]
+	c := []string{"c1", "c2", "c3", "c4"}[w.r.IntN(4)]
+	minIdle := []string{"0", "0", "1000000000"}[w.r.IntN(3)]
+	ids := func() []string {
+		out := []string{w.streamID()}
+		for w.r.IntN(2) == 0 {
+			out = append(out, w.streamID())
+		}
+		return out
+	}
+	switch w.r.IntN(24) {
+	case 0, 1, 2, 3:
+		return []string{"XADD", k, strconv.Itoa(w.r.IntN(40)) + "-*", "f", w.str()}
+	case 4:
+		return []string{"XDEL", k, w.streamID()}
+	case 5:
+		return []string{"XTRIM", k, "MAXLEN", strconv.Itoa(w.r.IntN(8))}
+	case 6:
+		start := []string{"0", "$", w.streamID()}[w.r.IntN(3)]
+		if w.r.IntN(2) == 0 {
+			return []string{"XGROUP", "CREATE", k, g, start, "MKSTREAM"}
+		}
+		return []string{"XGROUP", "SETID", k, g, start}
+	case 7:
+		return []string{"XGROUP", []string{"CREATECONSUMER", "DELCONSUMER", "CREATECONSUMER"}[w.r.IntN(3)], k, g, c}
+	case 8:
+		if w.r.IntN(4) == 0 {
+			return []string{"XGROUP", "DESTROY", k, g}
+		}
+		return []string{"XINFO", "GROUPS", k}
+	case 9, 10, 11, 12:
+		cmd := []string{"XREADGROUP", "GROUP", g, c}
+		if w.r.IntN(3) != 0 {
+			cmd = append(cmd, "COUNT", strconv.Itoa(1+w.r.IntN(4)))
+		}
+		if w.r.IntN(6) == 0 {
+			cmd = append(cmd, "NOACK")
+		}
+		id := func() string { return []string{">", ">", "0", w.streamID()}[w.r.IntN(4)] }
+		if w.r.IntN(4) == 0 {
+			return append(cmd, "STREAMS", k, w.key(), id(), id())
+		}
+		return append(cmd, "STREAMS", k, id())
+	case 13, 14:
+		return append([]string{"XACK", k, g}, ids()...)
+	case 15, 16:
+		cmd := append([]string{"XCLAIM", k, g, c, minIdle}, ids()...)
+		for _, opt := range [][]string{{"IDLE", "2000000000"}, {"TIME", "1000"}, {"RETRYCOUNT", strconv.Itoa(w.r.IntN(5))},
+			{"FORCE"}, {"JUSTID"}, {"LASTID", w.streamID()}} {
+			if w.r.IntN(5) == 0 {
+				cmd = append(cmd, opt...)
+			}
+		}
+		return cmd
+	case 17, 18:
+		cmd := []string{"XAUTOCLAIM", k, g, c, minIdle, []string{"0", "0", w.streamID()}[w.r.IntN(3)], "COUNT", strconv.Itoa(1 + w.r.IntN(5))}
+		if w.r.IntN(3) == 0 {
+			cmd = append(cmd, "JUSTID")
+		}
+		return cmd
+	case 19:
+		return []string{"XPENDING", k, g}
+	case 20:
+		cmd := []string{"XPENDING", k, g}
+		if w.r.IntN(3) == 0 {
+			cmd = append(cmd, "IDLE", minIdle)
+		}
+		cmd = append(cmd, "-", "+", strconv.Itoa(w.r.IntN(8)))
+		if w.r.IntN(2) == 0 {
+			cmd = append(cmd, c)
+		}
+		return cmd
+	case 21:
+		return []string{"XINFO", "CONSUMERS", k, g}
+	}
+	if w.r.IntN(3) == 0 {
+		return []string{"XINFO", "STREAM", k, "FULL", "COUNT", strconv.Itoa(w.r.IntN(4))}
+	}
+	return []string{"XINFO", "STREAM", k, "FULL"}
+}

@@ -218,20 +218,67 @@ func GroupCases() [][]string {
 // comparable between two servers with their own clocks: idle times
 // (XPENDING's extended form, XINFO CONSUMERS) become "idle", and delivery
 // and seen times within a day of now (XINFO STREAM FULL) become "recent";
-// fixed times set with XCLAIM's TIME stay as they are.
+// fixed times set with XCLAIM's TIME stay as they are. The fields are
+// GroupTimeFields' (a test that fixes one side's clock compares them
+// closer: see the root package's TestRedisDiffGroupTimes).
 func NormalizeGroupTimes(args []string, v any) any {
+	for _, f := range GroupTimeFields(args, v) {
+		if f.Idle {
+			f.Set("idle")
+		} else {
+			f.Set(recent(f.Value))
+		}
+	}
+	return v
+}
+
+// TimeField is a field of a reply that holds a time: an idle time in ms
+// (Idle) or a Unix time in ms; Set replaces it in the reply.
+type TimeField struct {
+	Idle  bool
+	Value any
+	Set   func(any)
+}
+
+// GroupTimeFields returns the time fields of a consumer-group command's
+// reply v, in reply order: XPENDING's extended form's idle times, XINFO
+// CONSUMERS' idle times, and XINFO STREAM FULL's delivery times (of the
+// groups' and the consumers' PELs) and seen-times.
+func GroupTimeFields(args []string, v any) []TimeField {
 	if len(args) < 2 {
-		return v
+		return nil
+	}
+	var out []TimeField
+	at := func(arr []any, i int, idle bool) {
+		out = append(out, TimeField{Idle: idle, Value: arr[i], Set: func(x any) { arr[i] = x }})
+	}
+	// field adds field name of a map reply.
+	field := func(m any, name string, idle bool) {
+		replaceField(m, name, func(x any) any {
+			// replaceField's callback runs in place: record a setter that
+			// calls it again.
+			out = append(out, TimeField{Idle: idle, Value: x, Set: func(y any) { replaceField(m, name, func(any) any { return y }) }})
+			return x
+		})
+	}
+	// each adds element i of every array in arr.
+	each := func(arr any, i int) {
+		a, _ := arr.([]any)
+		for _, e := range a {
+			if p, ok := e.([]any); ok && len(p) > i {
+				at(p, i, false)
+			}
+		}
 	}
 	switch strings.ToUpper(args[0]) {
 	case "XPENDING":
 		if len(args) == 3 {
-			return v
+			return nil
 		}
 		if arr, ok := v.([]any); ok {
 			for _, e := range arr {
 				if p, ok := e.([]any); ok && len(p) == 4 {
-					p[2] = "idle"
+					at(p, 2, true)
 				}
 			}
 		}
@@ -240,19 +287,19 @@ func NormalizeGroupTimes(args []string, v any) any {
 		case "CONSUMERS":
 			if arr, ok := v.([]any); ok {
 				for _, c := range arr {
-					replaceField(c, "idle", func(any) any { return "idle" })
+					field(c, "idle", true)
 				}
 			}
 		case "STREAM":
 			replaceField(v, "groups", func(gs any) any {
 				arr, _ := gs.([]any)
 				for _, g := range arr {
-					replaceField(g, "pending", func(p any) any { return recentAt(p, 2) })
+					replaceField(g, "pending", func(p any) any { each(p, 2); return p })
 					replaceField(g, "consumers", func(cs any) any {
 						carr, _ := cs.([]any)
 						for _, c := range carr {
-							replaceField(c, "seen-time", recent)
-							replaceField(c, "pending", func(p any) any { return recentAt(p, 1) })
+							field(c, "seen-time", false)
+							replaceField(c, "pending", func(p any) any { each(p, 1); return p })
 						}
 						return cs
 					})
@@ -261,7 +308,7 @@ func NormalizeGroupTimes(args []string, v any) any {
 			})
 		}
 	}
-	return v
+	return out
 }
 
 // replaceField replaces the value of field name in a map reply (RESP2's
@@ -293,15 +340,4 @@ func recent(v any) any {
 		}
 	}
 	return v
-}
-
-// recentAt applies recent to element i of each array in arr.
-func recentAt(arr any, i int) any {
-	a, _ := arr.([]any)
-	for _, e := range a {
-		if p, ok := e.([]any); ok && len(p) > i {
-			p[i] = recent(p[i])
-		}
-	}
-	return arr
 }
