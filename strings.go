@@ -551,11 +551,10 @@ func (tx *Tx) incrBy(key string, delta int64) (int64, error) {
 		return 0, ErrOverflow
 	}
 	cur += delta
-	s := strconv.FormatInt(cur, 10)
 	if sv == nil {
-		tx.setValue(key, &stringValue{text: s}, true)
+		tx.setValue(key, &stringValue{text: strconv.FormatInt(cur, 10)}, true)
 	} else {
-		sv.setStr(s, strAuto)
+		sv.setInt(cur)
 	}
 	if tx.wrote(key, evIncrBy) {
 		tx.emit("INCRBY", key, strconv.FormatInt(delta, 10))

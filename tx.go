@@ -145,6 +145,31 @@ func (v *stringValue) setStr(s string, enc stringEnc) {
 	v.text, v.buf, v.enc = s, nil, enc
 }
 
+// intBufCap is the capacity of the buffer setInt gives a counter: room for
+// any int64's digits and sign, in the allocator's 24-byte class.
+const intBufCap = 24
+
+// setInt replaces the value with n's decimal digits (INCR and friends),
+// encoded as Redis encodes them (strAuto). A counter increments in place:
+// a value already holding a buffer setInt gave it writes the digits there,
+// so a counter incremented again and again allocates nothing, as Redis
+// changes an int-encoded object's value in place. Otherwise 0..99 are Go's
+// static strings (strconv keeps them) and anything else gets a buffer of
+// its own. A read hands the buffer out as text (str) and drops it, so the
+// next increment allocates once. Bitmap buffers (larger) are not reused: a
+// counter keeps no megabyte of a former bitmap alive.
+func (v *stringValue) setInt(n int64) {
+	v.enc = strAuto
+	switch {
+	case v.buf != nil && cap(v.buf) == intBufCap:
+		v.buf = strconv.AppendInt(v.buf[:0], n, 10)
+	case n >= 0 && n < 100:
+		v.text, v.buf = strconv.FormatInt(n, 10), nil
+	default:
+		v.buf, v.text = strconv.AppendInt(make([]byte, 0, intBufCap), n, 10), ""
+	}
+}
+
 func (tx *Tx) start(dbIndex int) {
 	tx.db = tx.e.dbs[dbIndex]
 	tx.dbIndex = dbIndex

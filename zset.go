@@ -163,12 +163,13 @@ func (v *zsetValue) add(m string, score float64) bool {
 	return v.s.Add(m, score)
 }
 
-// update changes the score of m, in the set with score old, to score.
-func (v *zsetValue) update(m string, old, score float64) {
+// update changes the score of m, held at ref (zset.Set.ScoreRef), to score:
+// the member table is not searched again.
+func (v *zsetValue) update(m string, ref *float64, score float64) {
 	if v.listpack && score == 0 {
 		score = 0 // see add
 	}
-	v.s.Update(m, old, score)
+	v.s.UpdateRef(m, ref, score)
 }
 
 // listpackScore formats a score as a listpack holds it: integers (up to
@@ -291,8 +292,8 @@ func (tx *Tx) zadd(key string, a ZAddArgs, incr bool) (int64, float64, bool, err
 	var score float64
 	processed := false
 	for _, z := range a.Members {
-		cur, exists := zv.s.Score(z.Member)
-		if exists {
+		if ref := zv.s.ScoreRef(z.Member); ref != nil {
+			cur := *ref
 			if a.NX {
 				continue
 			}
@@ -309,7 +310,7 @@ func (tx *Tx) zadd(key string, a ZAddArgs, incr bool) (int64, float64, bool, err
 			}
 			processed, score = true, next
 			if next != cur {
-				zv.update(z.Member, cur, next)
+				zv.update(z.Member, ref, next)
 				updated++
 				changed = append(changed, z.Member)
 			}

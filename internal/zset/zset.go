@@ -268,9 +268,8 @@ func (s *Set) Add(member string, score float64) (added bool) {
 	if math.IsNaN(score) {
 		panic("zset: NaN score")
 	}
-	old, ok := s.members.Get(member)
-	if ok {
-		s.update(member, old, score)
+	if ref := s.members.Ref(member); ref != nil {
+		s.move(member, ref, score)
 		return false
 	}
 	s.members.Set(member, score)
@@ -279,35 +278,72 @@ func (s *Set) Add(member string, score float64) (added bool) {
 	return true
 }
 
+// ScoreRef returns where member's score is held, nil if member is not in
+// the set: a ZADD or ZINCRBY reads the current score through it and hands
+// it to UpdateRef, so that an update looks the member up once. It is valid
+// until the next change of the set; write the score only with UpdateRef.
+func (s *Set) ScoreRef(member string) *float64 {
+	return s.members.Ref(member)
+}
+
+// UpdateRef changes member's score, held at ref (from ScoreRef, with no
+// change of the set since), to score: no second lookup in the member table.
+func (s *Set) UpdateRef(member string, ref *float64, score float64) {
+	if math.IsNaN(score) {
+		panic("zset: NaN score")
+	}
+	s.move(member, ref, score)
+}
+
 // Update changes the score of member, which is in the set with score old
-// (as Score returned it), to score: Add without its lookup.
+// (as Score returned it), to score: Add without its insertion path.
 func (s *Set) Update(member string, old, score float64) {
 	if math.IsNaN(score) {
 		panic("zset: NaN score")
 	}
-	s.update(member, old, score)
+	s.move(member, s.members.Ref(member), score)
 }
 
-func (s *Set) update(member string, old, score float64) {
+// move gives member, whose score is held at ref, the new score: the member
+// table is written through ref, and the tree is changed by one descent when
+// the new entry stays in the leaf of the old one (see moveWithinLeaf), by a
+// removal and an insertion otherwise. Like Redis's zslUpdateScore, a score
+// that keeps the member's place is changed where it is.
+func (s *Set) move(member string, ref *float64, score float64) {
+	old := *ref
 	if old == score {
 		return
 	}
-	s.members.Set(member, score)
+	*ref = score
 	if !s.moveWithinLeaf(entry{old, member}, entry{score, member}) {
 		s.remove(entry{old, member})
 		s.insert(entry{score, member})
 	}
 }
 
-// moveWithinLeaf changes old (which is in the tree) to new when new falls
-// strictly between two other entries of old's leaf: then it belongs to the
-// same leaf, and no count or bound above it changes, so a score update
-// that moves a member a little (a leaderboard's increments) costs one
-// descent and a short shift. It reports whether it could.
+// moveWithinLeaf changes old (which is in the tree) to new when a descent
+// for new would reach old's leaf: new is at least the leaf's lower bound and
+// below the next leaf's, both read from the separators on the way down.
+// Then no count or bound above the leaf changes, and the update is the
+// descent and a shift of the entries between old's place and new's (none
+// when the new score keeps the member's place). It reports whether it
+// could.
 func (s *Set) moveWithinLeaf(old, new entry) bool {
 	n := s.root
+	var lo, hi *entry // the leaf's bounds on the path (nil: none)
+	var loE, hiE entry
 	for !n.isLeaf() {
-		n = n.children[n.childFor(&old)]
+		i := n.childFor(&old)
+		if i > 0 {
+			loE, lo = n.lower.at(i), &loE
+		}
+		if i+1 < n.lower.len() {
+			hiE, hi = n.lower.at(i+1), &hiE
+		}
+		n = n.children[i]
+	}
+	if lo != nil && new.less(lo) || hi != nil && !new.less(hi) {
+		return false
 	}
 	k := &n.entries
 	size := k.len()
@@ -316,9 +352,6 @@ func (s *Set) moveWithinLeaf(old, new entry) bool {
 	q := sort.Search(size, func(j int) bool { return k.less(&new, j) })
 	if pos < q {
 		q--
-	}
-	if q <= 0 || q >= size-1 {
-		return false
 	}
 	switch {
 	case q > pos:

@@ -435,3 +435,58 @@ func TestNewSized(t *testing.T) {
 		check(t, s, m)
 	}
 }
+
+// TestMovesToLeafEdges: a new score that takes a leaf's last place, or
+// keeps its first entry first, still falls within the leaf's bounds (the
+// separators above it), so it is moved in place; the tree stays valid,
+// through ScoreRef and UpdateRef too.
+func TestMovesToLeafEdges(t *testing.T) {
+	s, m := New(), &model{scores: map[string]float64{}}
+	const n = 2000
+	for i := 0; i < n; i++ {
+		mem := "m" + strconv.Itoa(i)
+		s.Add(mem, float64(10*i))
+		m.add(mem, float64(10*i))
+	}
+	leaves := 0
+	for l := s.first; l != nil; l = l.next {
+		if l.entries.len() < 3 || l.next == nil {
+			continue
+		}
+		leaves++
+		first, last := l.entries.at(0), l.entries.at(l.entries.len()-1)
+		mid := l.entries.at(l.entries.len() / 2)
+		// The leaf's last place: below the next leaf's first entry.
+		to := entry{last.score + 1, mid.member}
+		if !s.moveWithinLeaf(mid, to) {
+			t.Fatalf("moving %v to %v (leaf ends at %v) was refused", mid, to, last)
+		}
+		if got := l.entries.at(l.entries.len() - 1); got != to {
+			t.Fatalf("leaf ends at %v, want %v", got, to)
+		}
+		s.members.Set(to.member, to.score)
+		m.add(to.member, to.score)
+		// The first entry keeps its place: changed where it is.
+		to = entry{first.score + 1, first.member}
+		if !s.moveWithinLeaf(first, to) || l.entries.at(0) != to {
+			t.Fatalf("moving %v to %v in place was refused", first, to)
+		}
+		s.members.Set(to.member, to.score)
+		m.add(to.member, to.score)
+		// Through the member table's reference: anywhere.
+		mid = l.entries.at(l.entries.len() / 2)
+		ref := s.ScoreRef(mid.member)
+		if ref == nil || *ref != mid.score {
+			t.Fatalf("ScoreRef(%q) = %v, want %v", mid.member, ref, mid.score)
+		}
+		s.UpdateRef(mid.member, ref, float64(20*n-leaves))
+		m.add(mid.member, float64(20*n-leaves))
+	}
+	if leaves < n/64 {
+		t.Fatalf("only %d leaves tried", leaves)
+	}
+	check(t, s, m)
+	if s.ScoreRef("absent") != nil {
+		t.Error("ScoreRef of an absent member is not nil")
+	}
+}
