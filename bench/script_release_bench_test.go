@@ -18,6 +18,11 @@ import (
 // caller's token.
 const lockRelease = `if redis.call("get",KEYS[1]) == ARGV[1] then return redis.call("del",KEYS[1]) else return 0 end`
 
+// lockReleaseLibrary is the same release as a Redis 7.0 function, for
+// FCALL release 1 lock token.
+const lockReleaseLibrary = "#!lua name=lockbench\n" +
+	`redis.register_function('release', function(keys, args) if redis.call("get",keys[1]) == args[1] then return redis.call("del",keys[1]) else return 0 end end)`
+
 // BenchmarkLockRelease: the lock release script, two ways per op.
 //
 //   - held: SET the lock to the token, then release it (GET, compare, DEL:
@@ -27,11 +32,11 @@ const lockRelease = `if redis.call("get",KEYS[1]) == ARGV[1] then return redis.c
 //     (GET, compare: the script returns 0) — the script's own cost, nothing
 //     written.
 //
-// Each runs as Store.Eval and Store.EvalSha on the embedded store, as a Go
-// Atomic closure doing the same (Get, compare, Del), and as EVALSHA through
-// go-redis to an embedis server and to redis-server on Unix sockets (the
-// redis lines are skipped without redis-server). The lines of one way sit
-// together.
+// Each runs as Store.Eval, Store.EvalSha and Store.FCall on the embedded
+// store, as a Go Atomic closure doing the same (Get, compare, Del), and as
+// EVALSHA and FCALL through go-redis to an embedis server and to
+// redis-server on Unix sockets (the redis lines are skipped without
+// redis-server). The lines of one way sit together.
 //
 //	cd bench && go test -run '^$' -bench BenchmarkLockRelease -benchmem
 func BenchmarkLockRelease(b *testing.B) {
@@ -54,6 +59,9 @@ func BenchmarkLockRelease(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		if _, err := s.FunctionLoad(ctx, lockReleaseLibrary, true); err != nil {
+			b.Fatal(err)
+		}
 		if err := s.Set(ctx, "lock", st.value, 0); err != nil {
 			b.Fatal(err)
 		}
@@ -69,10 +77,19 @@ func BenchmarkLockRelease(b *testing.B) {
 			}
 		}
 	}
-	remote := func(b *testing.B, st step, rdb *redis.Client) {
+	remote := func(b *testing.B, st step, rdb *redis.Client, fcall bool) {
 		sha, err := rdb.ScriptLoad(ctx, lockRelease).Result()
 		if err != nil {
 			b.Fatal(err)
+		}
+		if err := rdb.FunctionLoadReplace(ctx, lockReleaseLibrary).Err(); err != nil {
+			b.Fatal(err)
+		}
+		release := func(c redis.Cmdable) *redis.Cmd {
+			if fcall {
+				return c.FCall(ctx, "release", keys, "token")
+			}
+			return c.EvalSha(ctx, sha, keys, "token")
 		}
 		if err := rdb.Set(ctx, "lock", st.value, 0).Err(); err != nil {
 			b.Fatal(err)
@@ -83,12 +100,12 @@ func BenchmarkLockRelease(b *testing.B) {
 			if st.want == 1 {
 				p := rdb.Pipeline()
 				p.Set(ctx, "lock", st.value, 0)
-				cmd = p.EvalSha(ctx, sha, keys, "token")
+				cmd = release(p)
 				if _, err := p.Exec(ctx); err != nil {
 					b.Fatal(err)
 				}
 			} else {
-				cmd = rdb.EvalSha(ctx, sha, keys, "token")
+				cmd = release(rdb)
 			}
 			if n, err := cmd.Int64(); err != nil || n != st.want {
 				b.Fatal(n, err)
@@ -111,6 +128,13 @@ func BenchmarkLockRelease(b *testing.B) {
 				return n, err
 			})
 		})
+		b.Run(st.name+"/embedded-fcall", func(b *testing.B) {
+			embedded(b, st, func(s *embedis.Store, _ string) (int64, error) {
+				v, err := s.FCall(ctx, "release", keys, "token")
+				n, _ := v.(int64)
+				return n, err
+			})
+		})
 		b.Run(st.name+"/embedded-atomic", func(b *testing.B) {
 			embedded(b, st, func(s *embedis.Store, _ string) (int64, error) {
 				var n int64
@@ -125,29 +149,35 @@ func BenchmarkLockRelease(b *testing.B) {
 				return n, err
 			})
 		})
-		b.Run(st.name+"/embedis-server", func(b *testing.B) {
-			s, err := embedis.Open(embedis.Options{})
-			if err != nil {
-				b.Fatal(err)
+		for _, fcall := range []bool{false, true} {
+			how := "evalsha"
+			if fcall {
+				how = "fcall"
 			}
-			defer s.Close()
-			srv := server.New(s, server.Options{Dir: b.TempDir()})
-			sock := filepath.Join(b.TempDir(), "embedis.sock")
-			l, err := net.Listen("unix", sock)
-			if err != nil {
-				b.Fatal(err)
-			}
-			go srv.Serve(l)
-			defer srv.Close()
-			rdb := redis.NewClient(&redis.Options{Network: "unix", Addr: sock})
-			defer rdb.Close()
-			remote(b, st, rdb)
-		})
-		b.Run(st.name+"/redis", func(b *testing.B) {
-			srv := redistest.Start(b) // skips without redis-server (fails with CI=true)
-			rdb := redis.NewClient(&redis.Options{Network: "unix", Addr: srv.Socket})
-			defer rdb.Close()
-			remote(b, st, rdb)
-		})
+			b.Run(st.name+"/embedis-server-"+how, func(b *testing.B) {
+				s, err := embedis.Open(embedis.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer s.Close()
+				srv := server.New(s, server.Options{Dir: b.TempDir()})
+				sock := filepath.Join(b.TempDir(), "embedis.sock")
+				l, err := net.Listen("unix", sock)
+				if err != nil {
+					b.Fatal(err)
+				}
+				go srv.Serve(l)
+				defer srv.Close()
+				rdb := redis.NewClient(&redis.Options{Network: "unix", Addr: sock})
+				defer rdb.Close()
+				remote(b, st, rdb, fcall)
+			})
+			b.Run(st.name+"/redis-"+how, func(b *testing.B) {
+				srv := redistest.Start(b) // skips without redis-server (fails with CI=true)
+				rdb := redis.NewClient(&redis.Options{Network: "unix", Addr: srv.Socket})
+				defer rdb.Close()
+				remote(b, st, rdb, fcall)
+			})
+		}
 	}
 }
