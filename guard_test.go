@@ -23,6 +23,7 @@ var storeOnly = map[string]string{
 	"SetScriptCommandObserver": "installs a server's MONITOR hook for scripts, not a command",
 	"Atomic":                   "runs a closure as the owner; a Pipeline is a batch of commands",
 	"MaxStringLength":          "reads the argument limit without the owner role, for a server reading requests; Limits is the command",
+	"BusyFunctionStats":        "FUNCTION STATS while a function runs: read without the owner role, which the function holds",
 	"Apply":                    "replays effect units, each its own turn of the owner role",
 	"Close":                    "closes the store, not a command",
 	"DB":                       "returns a handle on another database; a Pipeline is on its handle's",

@@ -105,11 +105,11 @@ func (w *Gen) StringCommand() []string {
 		return []string{"UNLINK", k}
 	case 27:
 		switch w.r.IntN(8) {
-		case 0:
+		case 0, 3: // FLUSHDB and FLUSHALL twice: the other families' share leaves them rare
 			return []string{"FLUSHDB"}
 		case 1:
 			return []string{"SWAPDB", strconv.Itoa(w.r.IntN(3)), strconv.Itoa(w.r.IntN(3))}
-		case 2:
+		case 2, 4:
 			return []string{"FLUSHALL"}
 		}
 		return []string{"GET", k}
