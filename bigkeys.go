@@ -19,6 +19,8 @@ import (
 	"io"
 	"math"
 	"strings"
+
+	"github.com/embedis/embedis/internal/resp"
 )
 
 // BigKeysOptions says how Store.BigKeys measures the keys. The zero value is
@@ -387,33 +389,7 @@ func cFloat05(f float64) string {
 }
 
 // cliQuote returns key quoted and escaped as redis-cli prints key names
-// (Redis's sdscatrepr): between double quotes, with \\, \", \n, \r, \t, \a
-// and \b escaped, other bytes outside printable ASCII as \xhh.
+// (Redis's sdscatrepr).
 func cliQuote(key string) string {
-	const hex = "0123456789abcdef"
-	b := make([]byte, 0, len(key)+2)
-	b = append(b, '"')
-	for i := 0; i < len(key); i++ {
-		switch c := key[i]; c {
-		case '\\', '"':
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		case '\a':
-			b = append(b, '\\', 'a')
-		case '\b':
-			b = append(b, '\\', 'b')
-		default:
-			if c >= ' ' && c <= '~' {
-				b = append(b, c)
-			} else {
-				b = append(b, '\\', 'x', hex[c>>4], hex[c&15])
-			}
-		}
-	}
-	return string(append(b, '"'))
+	return string(resp.AppendRepr(make([]byte, 0, len(key)+2), key))
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/embedis/embedis"
+	"github.com/embedis/embedis/internal/resp"
 )
 
 // MONITOR, as Redis 7.0's replicationFeedMonitors: every command a client
@@ -249,7 +250,7 @@ func appendMonitorLine(b []byte, mc *monitorCmd) []byte {
 		if i < len(redacted) && redacted[i] {
 			a = "(redacted)"
 		}
-		b = appendRepr(b, a)
+		b = resp.AppendRepr(b, a)
 	}
 	return append(b, '\r', '\n')
 }
@@ -288,33 +289,4 @@ func redactedArgs(name string, args []string) []bool {
 		return r
 	}
 	return nil
-}
-
-// appendRepr appends s quoted and escaped as Redis's sdscatrepr.
-func appendRepr(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for i := 0; i < len(s); i++ {
-		switch ch := s[i]; ch {
-		case '\\', '"':
-			b = append(b, '\\', ch)
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		case '\a':
-			b = append(b, '\\', 'a')
-		case '\b':
-			b = append(b, '\\', 'b')
-		default:
-			if ch >= ' ' && ch <= '~' {
-				b = append(b, ch)
-			} else {
-				b = append(b, '\\', 'x', hex[ch>>4], hex[ch&15])
-			}
-		}
-	}
-	return append(b, '"')
 }
