@@ -83,25 +83,32 @@ func BenchmarkEvalShaRelease(b *testing.B) {
 		}
 	}
 	b.Run("embedis-server", func(b *testing.B) {
-		s, err := embedis.Open(embedis.Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer s.Close()
-		srv := server.New(s, server.Options{Dir: b.TempDir()})
-		sock := filepath.Join(b.TempDir(), "embedis.sock")
-		l, err := net.Listen("unix", sock)
-		if err != nil {
-			b.Fatal(err)
-		}
-		go srv.Serve(l)
-		defer srv.Close()
-		rdb := redis.NewClient(&redis.Options{Network: "unix", Addr: sock})
-		defer rdb.Close()
-		evalsha(b, rdb)
+		evalsha(b, inProcessServerClient(b))
 	})
 	srv := redistest.Start(b) // skips the rest without redis-server (fails with CI=true)
 	rdb := redis.NewClient(&redis.Options{Network: "unix", Addr: srv.Socket})
 	defer rdb.Close()
 	b.Run("redis", func(b *testing.B) { evalsha(b, rdb) })
+}
+
+// inProcessServerClient serves a new Store with an embedis server in this
+// process on a Unix socket and returns a go-redis client of it; both are
+// closed when the benchmark ends.
+func inProcessServerClient(b *testing.B) *redis.Client {
+	s, err := embedis.Open(embedis.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	srv := server.New(s, server.Options{Dir: b.TempDir()})
+	sock := filepath.Join(b.TempDir(), "embedis.sock")
+	l, err := net.Listen("unix", sock)
+	if err != nil {
+		b.Fatal(err)
+	}
+	go srv.Serve(l)
+	b.Cleanup(func() { srv.Close() })
+	rdb := redis.NewClient(&redis.Options{Network: "unix", Addr: sock})
+	b.Cleanup(func() { rdb.Close() })
+	return rdb
 }

@@ -2,14 +2,11 @@ package bench
 
 import (
 	"context"
-	"net"
-	"path/filepath"
 	"testing"
 
 	"github.com/embedis/embedis"
 	"github.com/embedis/embedis/internal/redistest"
 	_ "github.com/embedis/embedis/scripting"
-	"github.com/embedis/embedis/server"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -155,22 +152,7 @@ func BenchmarkLockRelease(b *testing.B) {
 				how = "fcall"
 			}
 			b.Run(st.name+"/embedis-server-"+how, func(b *testing.B) {
-				s, err := embedis.Open(embedis.Options{})
-				if err != nil {
-					b.Fatal(err)
-				}
-				defer s.Close()
-				srv := server.New(s, server.Options{Dir: b.TempDir()})
-				sock := filepath.Join(b.TempDir(), "embedis.sock")
-				l, err := net.Listen("unix", sock)
-				if err != nil {
-					b.Fatal(err)
-				}
-				go srv.Serve(l)
-				defer srv.Close()
-				rdb := redis.NewClient(&redis.Options{Network: "unix", Addr: sock})
-				defer rdb.Close()
-				remote(b, st, rdb, fcall)
+				remote(b, st, inProcessServerClient(b), fcall)
 			})
 			b.Run(st.name+"/redis-"+how, func(b *testing.B) {
 				srv := redistest.Start(b) // skips without redis-server (fails with CI=true)

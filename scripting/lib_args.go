@@ -66,23 +66,7 @@ func typeName(L *lua.LState, n int) string {
 	if n > L.GetTop() {
 		return "no value"
 	}
-	switch L.Get(n).Type() {
-	case lua.LTNil:
-		return "nil"
-	case lua.LTBool:
-		return "boolean"
-	case lua.LTNumber:
-		return "number"
-	case lua.LTString:
-		return "string"
-	case lua.LTTable:
-		return "table"
-	case lua.LTFunction:
-		return "function"
-	case lua.LTThread:
-		return "thread"
-	}
-	return "userdata"
+	return luaTypeName(L.Get(n))
 }
 
 // toNumber is lua_tonumber: a number, or a string that reads as one
